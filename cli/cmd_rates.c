@@ -1,0 +1,3 @@
+/* STUB: placeholder until its owner lands the real module. */
+#include "cmd.h"
+int cmd_rates(const fc_opts *o) { (void)o; cli_error("'rates' is not implemented yet"); return EXIT_RUNTIME; }

@@ -1,0 +1,80 @@
+/* main: flowcost's entry point — dispatches a command, maps failures to the
+ * exit codes of ../shared/spec/cli.md. Wires src/, enrich/ and render/. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "graph.h"
+#include "aws.h"
+#include "ingest.h"
+#include "opts.h"
+#include "util.h"
+
+#ifndef FLOWCOST_VERSION
+#define FLOWCOST_VERSION "0.0.0"
+#endif
+
+static const struct {
+    const char *name;
+    unsigned cmd;
+    int (*run)(const fc_opts *);
+    const char *what;
+} commands[] = {
+    {"report", CMD_REPORT, cmd_report, "HTML cost & topology report (default: report.html)"},
+    {"top", CMD_TOP, cmd_top, "the N costliest IPs (default 50) as table, CSV or JSON; can e-mail it"},
+    {"topology", CMD_TOPOLOGY, cmd_topology, "topology graph: .svg, .dot or .png chosen by -o's extension"},
+    {"aggregate", CMD_AGGREGATE, cmd_aggregate, "a compact, mergeable aggregate file (.fca) of the inputs"},
+    {"enrich", CMD_ENRICH, cmd_enrich, "fetch ENI / subnet / NAT gateway metadata from EC2 into a snapshot (JSON)"},
+    {"rates", CMD_RATES, cmd_rates, "print the effective price table as JSON"},
+};
+
+void cli_error(const char *msg)
+{
+    fprintf(stderr, "flowcost: error: %s\n", msg);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: flowcost COMMAND [OPTIONS] INPUT...\n\n"
+               "Turns AWS VPC Flow Logs into dollars and pictures.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
+    fprintf(f, "\n  flowcost --version | --help | COMMAND --help\n"
+               "\nexit codes: 0 success, 1 runtime error, 2 usage error, "
+               "3 malformed input (--strict), 4 --fail-above exceeded\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *c = argv[1];
+    if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0) {
+        printf("flowcost %s\n%s %s %s\n", FLOWCOST_VERSION, enrich_lib_versions(),
+               render_lib_versions(), ingest_lib_versions());
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(c, commands[i].name) != 0) continue;
+        fc_opts o;
+        char err[FC_ERRLEN];
+        int rc = opts_parse(argc - 1, argv + 1, commands[i].cmd, &o, err, sizeof err);
+        if (rc == 1) return EXIT_OK;
+        if (rc < 0) {
+            cli_error(err);
+            return EXIT_USAGE;
+        }
+        int code = commands[i].run(&o);
+        free((void *)o.inputs);
+        return code;
+    }
+    fprintf(stderr, "flowcost: error: unknown command '%s'; see 'flowcost --help'\n", c);
+    return EXIT_USAGE;
+}

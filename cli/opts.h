@@ -1,0 +1,81 @@
+/* opts: the command-line contract of ../shared/spec/cli.md as one table of
+ * options shared by every command, parsed into one struct. Each command
+ * accepts the options whose `cmds` mask includes it; anything else is a
+ * usage error (exit 2). */
+#ifndef FC_OPTS_H
+#define FC_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum fc_cmd {
+    CMD_REPORT = 1 << 0,
+    CMD_TOP = 1 << 1,
+    CMD_TOPOLOGY = 1 << 2,
+    CMD_AGGREGATE = 1 << 3,
+    CMD_ENRICH = 1 << 4,
+    CMD_RATES = 1 << 5,
+};
+
+/* Exit codes (cli.md). Only cli/ decides them. */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_MALFORMED = 3, EXIT_BUDGET = 4 };
+
+#define FC_MAX_LIST 64
+
+typedef struct fc_opts {
+    unsigned cmd;             /* one enum fc_cmd */
+    const char *cmd_name;
+    const char **inputs;      /* positional INPUTs (argv storage) */
+    size_t n_inputs;
+
+    const char *output;       /* -o/--output; for `top`, the format when it is a format name */
+    const char *json;         /* --json FILE or "-" */
+    const char *snapshots[FC_MAX_LIST];
+    size_t n_snapshots;
+    bool enrich_live;
+    const char *regions[FC_MAX_LIST]; /* --region (repeatable for enrich) */
+    size_t n_regions;
+    const char *profile, *endpoint_url;
+    const char *rates, *ip_ranges, *fields;
+    int64_t since, until;     /* 0 = unset */
+    bool has_since, has_until;
+    long top;                 /* --top N, default 50, 0 = all */
+    int threads;              /* 0 = number of cores */
+    bool strict;
+    const char *baseline;
+    double min_savings;       /* default 10 */
+    unsigned scan_threshold;  /* default 20 */
+    const char *title;
+    int64_t now;              /* --now / SOURCE_DATE_EPOCH; 0 = real clock */
+    bool has_now;
+    bool quiet;
+    int verbose;
+    const char *template_dir;
+
+    /* top */
+    const char *by;           /* ip|peer|eni|subnet|nat */
+    long limit;               /* default 50 */
+    const char *format;       /* table|csv|json|html */
+    double fail_above;
+    bool has_fail_above;
+    const char *mail_to[FC_MAX_LIST];
+    size_t n_mail_to;
+    const char *mail_from, *smtp_url, *subject, *mail_dry_run;
+
+    /* topology */
+    const char *level;        /* vpc|az|subnet|eni, default subnet */
+    uint64_t min_bytes;
+    const char *focus;
+
+    /* aggregate */
+    const char *csv;
+} fc_opts;
+
+/* Parse argv (argv[0] is the command name). Returns 0, 1 when help was
+ * printed (exit 0), or -1 with a message in err (exit 2). */
+int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_t errlen);
+/* Print `flowcost COMMAND --help` for cmd to stdout. */
+void opts_help(unsigned cmd);
+
+#endif

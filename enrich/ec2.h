@@ -1,0 +1,22 @@
+/* ec2: the EC2 Query API (DescribeNetworkInterfaces, DescribeSubnets,
+ * DescribeNatGateways, DescribeVpcs, DescribeVpcEndpoints) into an
+ * inventory: paging, retries with backoff and jitter, AWS errors as one line
+ * with code, message and request id. */
+#ifndef FC_EC2_H
+#define FC_EC2_H
+
+#include <stddef.h>
+
+#include "aws.h"
+#include "inventory.h"
+
+/* Fetch the whole inventory of the config's region. */
+int ec2_fetch_inventory(inventory *inv, const aws_config *c, char *err, size_t errlen);
+/* Fetch only these ENIs (and their subnets): `--enrich-live`. */
+int ec2_fetch_enis(inventory *inv, const aws_config *c, const char *const *eni_ids,
+                   size_t n, char *err, size_t errlen);
+/* Parse a saved Describe* XML response into the inventory. */
+int ec2_parse_xml(inventory *inv, const char *xml, size_t len, const char *region,
+                  char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,95 @@
+/* agg: flow records grouped in an open-addressing hash table over a dense
+ * array of groups (the nfdump way). The cost model, the CSV export and the
+ * .fca file all read the dense array; top-N is a sort of it.
+ *
+ * Ownership: an agg owns its groups and its string table; pointers returned
+ * by agg_groups()/agg_str() stay valid until the next mutation or agg_free().
+ *
+ * A group's key is every field below except the counters. Strings (ENI ids,
+ * AWS service names) are interned into small integer ids; id 0 = absent ("-"). */
+#ifndef FC_AGG_H
+#define FC_AGG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ip.h"
+
+enum fl_action { FL_ACTION_NONE = 0, FL_ACCEPT = 1, FL_REJECT = 2 };
+enum fl_status { FL_STATUS_NONE = 0, FL_OK = 1, FL_NODATA = 2, FL_SKIPDATA = 3 };
+enum fl_dir { FL_DIR_NONE = 0, FL_INGRESS = 1, FL_EGRESS = 2 };
+
+/* agg_group.flags: which address fields were present (not "-"). */
+#define AGG_HAS_SRC 0x01
+#define AGG_HAS_DST 0x02
+#define AGG_HAS_PKT_SRC 0x04
+#define AGG_HAS_PKT_DST 0x08
+
+#define AGG_NO_HOUR INT32_MIN
+
+typedef struct agg_group {
+    ip128 src, dst;         /* srcaddr, dstaddr */
+    ip128 pkt_src, pkt_dst; /* pkt-srcaddr, pkt-dstaddr (v3+); zero when absent */
+    uint32_t eni;           /* interface-id, interned; 0 = absent */
+    uint32_t src_svc;       /* pkt-src-aws-service (v5), interned; 0 = absent */
+    uint32_t dst_svc;       /* pkt-dst-aws-service (v5), interned; 0 = absent */
+    int32_t hour;           /* floor(start / 3600); AGG_NO_HOUR when start is absent */
+    uint16_t dstport;       /* kept only for REJECT groups (security findings); else 0 */
+    uint8_t protocol;       /* kept only for REJECT groups; else 0 */
+    uint8_t action;         /* enum fl_action */
+    uint8_t status;         /* enum fl_status */
+    uint8_t direction;      /* enum fl_dir (flow-direction, v5); NONE when absent */
+    uint8_t traffic_path;   /* 1..8 (v5); 0 when absent */
+    uint8_t flags;          /* AGG_HAS_* */
+    /* counters, not part of the key */
+    uint64_t packets, bytes, records;
+    int64_t min_start, max_end; /* over the group's records; 0 when absent */
+} agg_group;
+
+/* What the records reveal about their ENI (v3+ / v4+ fields), first value
+ * seen wins. String ids; 0 = never seen. */
+typedef struct agg_eni_meta {
+    uint32_t vpc, subnet, instance, az_id, account, region;
+} agg_eni_meta;
+
+typedef struct agg_stats {
+    uint64_t read;      /* every data line */
+    uint64_t used;      /* OK records (ACCEPT or REJECT) that passed the filters */
+    uint64_t malformed; /* skipped lines */
+    uint64_t nodata, skipdata;
+    uint64_t rejected;  /* used records with action REJECT */
+    uint64_t filtered;  /* dropped by --since/--until */
+    uint64_t files;     /* inputs opened */
+    uint64_t files_skipped; /* skipped by name/key timestamp outside the window */
+    uint64_t bytes_in;  /* input bytes after decompression */
+    int64_t start, end; /* period: min start, max end over all records with them; 0 if none */
+} agg_stats;
+
+typedef struct agg agg;
+
+agg *agg_new(void);
+void agg_free(agg *a);
+
+/* Insert or add to a group. The key fields of *g are copied; counters are
+ * added (records, packets, bytes; min_start/max_end folded). eni, src_svc
+ * and dst_svc in *g are ignored: pass the strings (NULL or "" = absent). */
+void agg_add(agg *a, const agg_group *g, const char *eni, const char *src_svc,
+             const char *dst_svc);
+/* Record what an ENI's records say about it (NULL/"" fields ignored). */
+void agg_note_eni(agg *a, const char *eni, const char *vpc, const char *subnet,
+                  const char *instance, const char *az_id, const char *account,
+                  const char *region);
+/* Fold src into dst (groups, ENI metadata, stats). src is unchanged. */
+void agg_merge(agg *dst, const agg *src);
+
+const agg_group *agg_groups(const agg *a, size_t *n);
+size_t agg_count(const agg *a);
+const char *agg_str(const agg *a, uint32_t id); /* NULL for 0 */
+uint32_t agg_str_id(const agg *a, const char *s); /* 0 if not interned */
+size_t agg_str_count(const agg *a); /* ids are 1..count */
+/* ENI metadata by interned interface-id; NULL when none recorded. */
+const agg_eni_meta *agg_eni(const agg *a, uint32_t eni_id);
+agg_stats *agg_stats_of(agg *a);
+const agg_stats *agg_stats_get(const agg *a);
+
+#endif

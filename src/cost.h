@@ -1,0 +1,237 @@
+/* cost: the cost model of ../shared/spec/cost-model.md — classify every
+ * address, de-duplicate hops, price them, attribute each charge to exactly
+ * one payer, and derive the findings. Renderers (HTML, JSON, topology, mail)
+ * read only the cost_result below; they never re-price.
+ *
+ * Ownership: cost_run() returns a cost_result that owns everything it points
+ * to except the inventory/agg/lpm/rates passed in, which must outlive it.
+ * Free with cost_result_free(). */
+#ifndef FC_COST_H
+#define FC_COST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agg.h"
+#include "inventory.h"
+#include "ip.h"
+#include "lpm.h"
+#include "rates.h"
+
+typedef enum cost_cat {
+    CAT_NAT_PROCESSING = 0,
+    CAT_INTER_AZ,
+    CAT_INTERNET_EGRESS,
+    CAT_INTER_REGION,
+    CAT_INTERFACE_ENDPOINT,
+    CAT_TRANSIT_GATEWAY,
+    CAT_REGIONAL_PUBLIC,
+    CAT_FREE,
+    CAT_UNKNOWN_PRIVATE,
+    CAT_COUNT
+} cost_cat;
+
+const char *cost_cat_name(cost_cat c); /* "nat_processing", ... as in the spec */
+
+#define COST_NONE UINT32_MAX
+
+/* An endpoint: one distinct address, classified once (cost-model.md §1). */
+typedef enum ep_class {
+    EP_ENI = 0,         /* an address of an inventory ENI (workload or managed) */
+    EP_UNKNOWN_PRIVATE, /* private, owned by nobody we know */
+    EP_AWS,             /* AWS public range: service + region */
+    EP_INTERNET
+} ep_class;
+
+typedef struct cost_endpoint {
+    ip128 ip;
+    ep_class cls;
+    const inv_eni *eni;      /* EP_ENI only */
+    eni_kind kind;           /* EP_ENI only; ENI_UNCLASSIFIED is treated as a workload */
+    const char *service;     /* EP_AWS: "S3", "EC2", "AMAZON", "CLOUDFRONT", ... */
+    const char *region;      /* EP_AWS: "us-east-1" or "GLOBAL"; EP_ENI: the ENI's region */
+    /* Roll-ups (filled by cost_run): */
+    double usd;              /* total it pays (payer view) */
+    double cat_usd[CAT_COUNT];
+    uint64_t bytes_out, bytes_in; /* bytes it sent / received over used hops */
+    double peer_usd;         /* charges attributed to it as the far end (top --by peer) */
+} cost_endpoint;
+
+/* How a flow left its source (report §5 "path"). */
+typedef enum cost_path {
+    PATH_LOCAL = 0,  /* within the VPC */
+    PATH_IGW,
+    PATH_NAT,
+    PATH_PEERING,
+    PATH_ENDPOINT,   /* interface endpoint */
+    PATH_TGW,
+    PATH_LB,
+    PATH_COUNT
+} cost_path;
+const char *cost_path_name(cost_path p);
+
+typedef enum cost_dest {
+    DEST_SAME_VPC = 0,
+    DEST_INTERNET,
+    DEST_AWS_SERVICE,   /* same region */
+    DEST_OTHER_REGION,
+    DEST_OTHER_VPC,
+    DEST_UNKNOWN_PRIVATE,
+    DEST_COUNT
+} cost_dest;
+const char *cost_dest_name(cost_dest d);
+
+#define COST_FLOW_ESTIMATED 0x01 /* NAT inferred from client records (§2) */
+#define COST_FLOW_INBOUND 0x02   /* src is outside (Internet/AWS) and dst is ours */
+
+/* One de-duplicated end-to-end flow: src sends `bytes` to dst, possibly
+ * through a managed ENI (`via`: the NAT gateway, endpoint, LB or TGW ENI
+ * endpoint). Summed over all hours. Each flow's charges are in `charges`. */
+typedef struct cost_flow {
+    uint32_t src, dst, via;        /* endpoint indexes; via may be COST_NONE */
+    uint8_t path;                  /* cost_path */
+    uint8_t dest;                  /* cost_dest, from src's point of view */
+    uint8_t flags;                 /* COST_FLOW_* */
+    uint64_t bytes, packets, records;
+    double usd;                    /* sum of its charges */
+    double cat_usd[CAT_COUNT];
+    uint64_t cat_bytes[CAT_COUNT]; /* bytes counted once per hop, per category */
+} cost_flow;
+
+/* One charge: exactly one payer (a workload endpoint). For inter_az each
+ * half is its own charge; the in-half has bytes_counted = 0 so category byte
+ * totals count each crossing byte once. */
+typedef struct cost_charge {
+    uint32_t flow;       /* index into flows */
+    uint32_t payer;      /* endpoint index (never a managed ENI) */
+    uint32_t peer;       /* the far end for `top --by peer` */
+    uint8_t cat;         /* cost_cat */
+    uint64_t bytes;      /* bytes this charge prices */
+    uint64_t bytes_counted; /* bytes it contributes to totals.by_category */
+    double usd;
+} cost_charge;
+
+typedef struct cost_hour {
+    int32_t hour;        /* hours since the epoch */
+    double cat_usd[CAT_COUNT];
+    uint64_t bytes;      /* accepted bytes seen in that hour (used hops) */
+    uint64_t rejected;   /* REJECT records */
+    uint64_t skipdata;   /* SKIPDATA records */
+} cost_hour;
+
+typedef struct cost_nat {
+    const char *id;      /* nat-... (or the ENI id when the gateway id is unknown) */
+    uint32_t ep;         /* endpoint index of its private address, COST_NONE if not seen */
+    const char *eni_id, *az_id, *vpc_id, *subnet_id, *name;
+    uint64_t bytes;      /* processed, both directions */
+    uint64_t bytes_out, bytes_in; /* client → destination, destination → client */
+    double usd;          /* its nat_processing only */
+    bool estimated;      /* seen only through client records */
+} cost_nat;
+
+typedef struct cost_az_pair {
+    const char *src_az, *dst_az; /* AZ IDs */
+    uint64_t bytes;
+    double usd;                  /* both halves */
+} cost_az_pair;
+
+typedef struct cost_fixed {
+    const char *kind;    /* "nat_gateway_hours" */
+    const char *id;
+    double hours, usd;
+} cost_fixed;
+
+typedef struct cost_evidence {
+    char *label;         /* e.g. "10.0.48.7 → nat-A → S3 us-east-1" */
+    uint64_t bytes;
+    double usd;          /* in the period */
+} cost_evidence;
+
+typedef struct cost_finding {
+    const char *kind;    /* s3_dynamodb_via_nat, cross_az_nat, aws_service_via_nat,
+                            cross_az_chatty_pair, rejected_sources, port_scan */
+    char *title;
+    char *change;        /* the concrete change to make, one sentence */
+    char **resources;
+    size_t n_resources;
+    const char *service, *region; /* when relevant, else NULL */
+    double period_usd;   /* cost in the period that the change removes */
+    double monthly_savings_usd, extra_fixed_monthly_usd, net_monthly_savings_usd;
+    cost_evidence *evidence;
+    size_t n_evidence;
+} cost_finding;
+
+typedef struct cost_reject_source {
+    ip128 src;
+    uint64_t records;
+    uint16_t ports[10];  /* most-targeted destination ports, by count then port */
+    size_t n_ports;
+} cost_reject_source;
+
+typedef struct cost_options {
+    int64_t since, until;     /* 0 = unbounded; else the period is that window */
+    double min_savings;       /* default 10 */
+    unsigned scan_threshold;  /* default 20 */
+    const char *default_region; /* region for ENIs with none (default us-east-1) */
+} cost_options;
+
+void cost_options_default(cost_options *o);
+
+typedef struct cost_result {
+    agg_stats records;            /* copied from the agg */
+    int64_t period_start, period_end;
+    double period_hours;
+
+    cost_endpoint *eps;  size_t n_eps;   /* sorted by ip */
+    cost_flow *flows;    size_t n_flows;
+    cost_charge *charges; size_t n_charges;
+    cost_hour *hours;    size_t n_hours; /* ascending */
+    cost_nat *nats;      size_t n_nats;  /* by id */
+    cost_az_pair *az_pairs; size_t n_az_pairs; /* by bytes desc, then ids */
+    cost_fixed *fixed;   size_t n_fixed;
+    cost_finding *findings; size_t n_findings; /* by net savings desc, then kind/title */
+    cost_reject_source *reject_sources; size_t n_reject_sources;
+
+    uint64_t total_bytes;          /* bytes of all used hops (free included) */
+    double total_usd;
+    uint64_t cat_bytes[CAT_COUNT];
+    double cat_usd[CAT_COUNT];
+    double savings_total_monthly_usd;
+    double monthly_run_rate_usd;   /* total × 30 days / period */
+
+    /* Data quality (report §11). */
+    uint64_t unknown_private_bytes;
+    size_t n_unknown_private;      /* distinct unknown private peers */
+    uint64_t estimated_bytes;      /* NAT traffic inferred from client records */
+    bool kinds_learned_only;       /* no snapshot: managed kinds other than NAT unknown */
+    const char *rates_source;      /* "embedded" or the --rates file */
+    const char *ipranges_version;  /* syncToken */
+} cost_result;
+
+/* Price the aggregated records. inv may be extended with what the records
+ * reveal (learned ENIs). Returns NULL and fills err on failure. */
+cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges,
+                      const rate_table *rates, const cost_options *opt,
+                      char *err, size_t errlen);
+void cost_result_free(cost_result *r);
+
+/* Ranking for `top` and the report: group charges by payer IP, peer, ENI,
+ * subnet or NAT gateway. Rows sorted by usd desc, then key. limit 0 = all. */
+typedef enum cost_by { BY_IP = 0, BY_PEER, BY_ENI, BY_SUBNET, BY_NAT } cost_by;
+int cost_by_parse(const char *s, cost_by *out);
+
+typedef struct cost_rank {
+    char key[64];              /* IP text, ENI id, subnet id, NAT id, or "S3 us-east-1" */
+    uint32_t ep;               /* representative endpoint (BY_IP/BY_PEER), else COST_NONE */
+    const char *name, *eni, *kind, *subnet, *vpc, *az;
+    double usd;
+    double cat_usd[CAT_COUNT];
+    uint64_t bytes;            /* bytes of the charges it carries (counted) */
+    uint64_t bytes_out, bytes_in;
+} cost_rank;
+
+/* Returns a malloc'd array of *n rows (caller frees with free()). */
+cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *n);
+
+#endif

@@ -1,0 +1,55 @@
+/* ingest: read → parse → aggregate. Opens every kind of INPUT (plain or
+ * gzip file by magic bytes, directory tree, "-" for stdin, .fca aggregate),
+ * parses each file's header line (or --fields / the v2 default), filters by
+ * --since/--until, and adds the records to an agg. Parallel across files and
+ * within large plain files; the result is identical for any thread count. */
+#ifndef FC_INGEST_H
+#define FC_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "agg.h"
+
+/* Return codes besides 0 / -1 (runtime error): malformed input with strict. */
+#define INGEST_MALFORMED (-3)
+
+typedef struct ingest_opts {
+    const char *fields;      /* --fields for headerless input; NULL = v2 default */
+    int64_t since, until;    /* 0 = unbounded; keep records with since <= start < until */
+    int threads;             /* 0 = number of cores */
+    bool strict;             /* malformed record → INGEST_MALFORMED */
+    bool quiet;
+    int verbose;
+    /* Called with one line per skipped-records summary or warning (no
+     * newline); NULL prints "flowcost: warning: MSG" to stderr. */
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
+} ingest_opts;
+
+void ingest_opts_default(ingest_opts *o);
+
+/* Every INPUT path (files, directories, "-", .fca). s3:// URLs are not
+ * handled here (see enrich/s3.h). */
+int ingest_paths(agg *a, const char *const *paths, size_t n, const ingest_opts *o,
+                 char *err, size_t errlen);
+
+/* A pull stream (an S3 object body, a pipe): returns bytes read, 0 at end,
+ * -1 on error (with a message in the reader's own context). Content is
+ * plain text, gzip or .fca, detected by magic bytes. `name` is used in
+ * messages ("s3://b/k:12: ..."). */
+typedef ssize_t (*ingest_read_fn)(void *ctx, void *buf, size_t n);
+int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx,
+                  const ingest_opts *o, char *err, size_t errlen);
+
+/* True when a file/key name carries a timestamp (S3 delivery layout
+ * ..._YYYYMMDDTHHMMZ_... or .../YYYY/MM/DD/...) that lies wholly outside
+ * [since, until), so it can be skipped without opening it. */
+bool ingest_name_outside(const char *name, int64_t since, int64_t until);
+
+/* "isa-l/2.30.0 zlib/1.2.13" for --version. */
+const char *ingest_lib_versions(void);
+
+#endif

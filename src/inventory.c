@@ -1,0 +1,437 @@
+/* inventory: ENIs, subnets and VPCs keyed by id, plus an address index, so
+ * the cost model classifies each distinct address once (house style: enrich
+ * after aggregation, once per distinct ENI/IP). Small hash tables with linear
+ * probing; everything is freed with the inventory. */
+#include "inventory.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const kind_names[ENI_KIND_COUNT] = {
+    "workload", "nat_gateway", "vpc_endpoint", "alb", "nlb", "gateway_load_balancer",
+    "transit_gateway", "other_managed", "unclassified",
+};
+
+const char *eni_kind_name(eni_kind k)
+{
+    return (unsigned)k < ENI_KIND_COUNT ? kind_names[k] : "unclassified";
+}
+
+int eni_kind_parse(const char *s, eni_kind *out)
+{
+    for (int i = 0; i < ENI_KIND_COUNT; i++)
+        if (s && strcmp(s, kind_names[i]) == 0) {
+            *out = (eni_kind)i;
+            return 0;
+        }
+    return -1;
+}
+
+bool eni_kind_is_managed(eni_kind k)
+{
+    return k != ENI_WORKLOAD && k != ENI_UNCLASSIFIED;
+}
+
+static bool starts(const char *s, const char *p)
+{
+    return s && strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Table, not an if-chain: EC2's interfaceType values (both spellings seen in
+ * the API and in the console) and the descriptions AWS writes on the ENIs it
+ * creates for managed services. */
+static const struct {
+    const char *type;
+    eni_kind kind;
+} type_table[] = {
+    {"nat_gateway", ENI_NAT_GATEWAY},
+    {"natGateway", ENI_NAT_GATEWAY},
+    {"vpc_endpoint", ENI_VPC_ENDPOINT},
+    {"interface_endpoint", ENI_VPC_ENDPOINT},
+    {"network_load_balancer", ENI_NLB},
+    {"gateway_load_balancer", ENI_GWLB},
+    {"gateway_load_balancer_endpoint", ENI_GWLB},
+    {"transit_gateway", ENI_TRANSIT_GATEWAY},
+    {"load_balancer", ENI_ALB},
+    {"api_gateway_managed", ENI_OTHER_MANAGED},
+    {"aws_codestar_connections_managed", ENI_OTHER_MANAGED},
+    {"gateway_load_balancer", ENI_GWLB},
+    {"global_accelerator_managed", ENI_OTHER_MANAGED},
+    {"iot_rules_managed", ENI_OTHER_MANAGED},
+    {"quicksight", ENI_OTHER_MANAGED},
+    {"vpc_lattice", ENI_OTHER_MANAGED},
+    {"lambda", ENI_WORKLOAD},
+    {"interface", ENI_WORKLOAD},
+    {"efa", ENI_WORKLOAD},
+    {"trunk", ENI_WORKLOAD},
+    {"branch", ENI_WORKLOAD},
+};
+
+static const struct {
+    const char *prefix;
+    eni_kind kind;
+} desc_table[] = {
+    {"Interface for NAT Gateway", ENI_NAT_GATEWAY},
+    {"VPC Endpoint Interface", ENI_VPC_ENDPOINT},
+    {"ELB app/", ENI_ALB},
+    {"ELB net/", ENI_NLB},
+    {"ELB gwy/", ENI_GWLB},
+    {"ELB ", ENI_ALB}, /* classic load balancers */
+    {"Network Interface for Transit Gateway Attachment", ENI_TRANSIT_GATEWAY},
+};
+
+eni_kind inv_classify(const char *interface_type, const char *description,
+                      const char *requester_id)
+{
+    (void)requester_id;
+    for (size_t i = 0; description && i < sizeof desc_table / sizeof *desc_table; i++)
+        if (starts(description, desc_table[i].prefix)) return desc_table[i].kind;
+    for (size_t i = 0; interface_type && i < sizeof type_table / sizeof *type_table; i++)
+        if (strcmp(interface_type, type_table[i].type) == 0) return type_table[i].kind;
+    return ENI_WORKLOAD;
+}
+
+/* ---- string arena ---- */
+
+typedef struct strset {
+    char **slots;
+    size_t cap, len;
+} strset;
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static const char *strset_intern(strset *ss, const char *s)
+{
+    if (ss->len * 2 >= ss->cap) {
+        size_t ncap = ss->cap ? ss->cap * 2 : 256;
+        char **n = xcalloc(ncap, sizeof *n);
+        for (size_t i = 0; i < ss->cap; i++)
+            if (ss->slots[i]) {
+                size_t j = str_hash(ss->slots[i]) & (ncap - 1);
+                while (n[j]) j = (j + 1) & (ncap - 1);
+                n[j] = ss->slots[i];
+            }
+        free(ss->slots);
+        ss->slots = n;
+        ss->cap = ncap;
+    }
+    size_t j = str_hash(s) & (ss->cap - 1);
+    while (ss->slots[j]) {
+        if (strcmp(ss->slots[j], s) == 0) return ss->slots[j];
+        j = (j + 1) & (ss->cap - 1);
+    }
+    ss->slots[j] = xstrdup(s);
+    ss->len++;
+    return ss->slots[j];
+}
+
+/* ---- id → index maps (keys are interned, so pointer equality works) ---- */
+
+typedef struct idmap {
+    const char **keys;
+    size_t *vals;
+    size_t cap, len;
+} idmap;
+
+static void idmap_put(idmap *m, const char *key, size_t val);
+
+static void idmap_grow(idmap *m)
+{
+    idmap n = {0};
+    n.cap = m->cap ? m->cap * 2 : 64;
+    n.keys = xcalloc(n.cap, sizeof *n.keys);
+    n.vals = xcalloc(n.cap, sizeof *n.vals);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i]) idmap_put(&n, m->keys[i], m->vals[i]);
+    free(m->keys);
+    free(m->vals);
+    *m = n;
+}
+
+static void idmap_put(idmap *m, const char *key, size_t val)
+{
+    if ((m->len + 1) * 2 > m->cap) idmap_grow(m);
+    size_t j = str_hash(key) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != key) j = (j + 1) & (m->cap - 1);
+    if (!m->keys[j]) m->len++;
+    m->keys[j] = key;
+    m->vals[j] = val;
+}
+
+static bool idmap_find(const idmap *m, const char *key, size_t *val)
+{
+    if (!m->cap || !key) return false;
+    size_t j = str_hash(key) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (strcmp(m->keys[j], key) == 0) {
+            *val = m->vals[j];
+            return true;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    return false;
+}
+
+/* ---- address index ---- */
+
+typedef struct ipmap {
+    ip128 *keys;
+    size_t *vals; /* eni index + 1; 0 = empty */
+    size_t cap;
+} ipmap;
+
+static void ipmap_put(ipmap *m, const ip128 *ip, size_t val)
+{
+    size_t j = ip_hash(ip) & (m->cap - 1);
+    while (m->vals[j] && !ip_eq(&m->keys[j], ip)) j = (j + 1) & (m->cap - 1);
+    if (!m->vals[j]) { /* first ENI to claim an address keeps it (ids are sorted) */
+        m->keys[j] = *ip;
+        m->vals[j] = val + 1;
+    }
+}
+
+struct inventory {
+    strset strings;
+    inv_eni **enis;
+    size_t n_enis, cap_enis;
+    inv_subnet **subnets;
+    size_t n_subnets, cap_subnets;
+    inv_vpc **vpcs;
+    size_t n_vpcs, cap_vpcs;
+    idmap eni_ids, subnet_ids, vpc_ids, az_ids;
+    ipmap ips;
+    unsigned sources;
+    int64_t fetched_at;
+    bool finalized;
+};
+
+inventory *inv_new(void)
+{
+    return xcalloc(1, sizeof(inventory));
+}
+
+void inv_free(inventory *inv)
+{
+    if (!inv) return;
+    for (size_t i = 0; i < inv->strings.cap; i++) free(inv->strings.slots[i]);
+    free(inv->strings.slots);
+    for (size_t i = 0; i < inv->n_enis; i++) {
+        free(inv->enis[i]->ips);
+        free(inv->enis[i]);
+    }
+    free(inv->enis);
+    for (size_t i = 0; i < inv->n_subnets; i++) free(inv->subnets[i]);
+    free(inv->subnets);
+    for (size_t i = 0; i < inv->n_vpcs; i++) {
+        free(inv->vpcs[i]->nets);
+        free(inv->vpcs[i]->bits);
+        free(inv->vpcs[i]);
+    }
+    free(inv->vpcs);
+    idmap *maps[] = {&inv->eni_ids, &inv->subnet_ids, &inv->vpc_ids, &inv->az_ids};
+    for (size_t i = 0; i < 4; i++) {
+        free(maps[i]->keys);
+        free(maps[i]->vals);
+    }
+    free(inv->ips.keys);
+    free(inv->ips.vals);
+    free(inv);
+}
+
+const char *inv_intern(inventory *inv, const char *s)
+{
+    if (!s || !*s) return NULL;
+    return strset_intern(&inv->strings, s);
+}
+
+#define GET_OR_ADD(inv, arr, n, cap, map, type, idfield, id)                  \
+    do {                                                                      \
+        const char *key_ = inv_intern(inv, id);                               \
+        size_t at_;                                                           \
+        if (idmap_find(&(inv)->map, key_, &at_)) return (inv)->arr[at_];      \
+        if ((inv)->n == (inv)->cap) {                                         \
+            (inv)->cap = (inv)->cap ? (inv)->cap * 2 : 16;                    \
+            (inv)->arr = xrealloc((inv)->arr, (inv)->cap * sizeof *(inv)->arr); \
+        }                                                                     \
+        type *obj_ = xcalloc(1, sizeof(type));                                \
+        obj_->idfield = key_;                                                 \
+        (inv)->arr[(inv)->n] = obj_;                                          \
+        idmap_put(&(inv)->map, key_, (inv)->n++);                             \
+        (inv)->finalized = false;                                             \
+        return obj_;                                                          \
+    } while (0)
+
+inv_eni *inv_eni_get(inventory *inv, const char *id)
+{
+    GET_OR_ADD(inv, enis, n_enis, cap_enis, eni_ids, inv_eni, id, id);
+}
+
+inv_subnet *inv_subnet_get(inventory *inv, const char *id)
+{
+    GET_OR_ADD(inv, subnets, n_subnets, cap_subnets, subnet_ids, inv_subnet, id, id);
+}
+
+inv_vpc *inv_vpc_get(inventory *inv, const char *id)
+{
+    GET_OR_ADD(inv, vpcs, n_vpcs, cap_vpcs, vpc_ids, inv_vpc, id, id);
+}
+
+void inv_eni_add_ip(inventory *inv, inv_eni *e, const ip128 *ip, bool is_private)
+{
+    for (size_t i = 0; i < e->n_ips; i++)
+        if (ip_eq(&e->ips[i], ip)) return;
+    e->ips = xrealloc(e->ips, (e->n_ips + 1) * sizeof *e->ips);
+    if (is_private) {
+        memmove(e->ips + e->n_private + 1, e->ips + e->n_private,
+                (e->n_ips - e->n_private) * sizeof *e->ips);
+        e->ips[e->n_private++] = *ip;
+    } else {
+        e->ips[e->n_ips] = *ip;
+    }
+    e->n_ips++;
+    inv->finalized = false;
+}
+
+void inv_vpc_add_cidr(inv_vpc *v, const ip128 *net, unsigned bits)
+{
+    for (size_t i = 0; i < v->n_nets; i++)
+        if (v->bits[i] == bits && ip_eq(&v->nets[i], net)) return;
+    v->nets = xrealloc(v->nets, (v->n_nets + 1) * sizeof *v->nets);
+    v->bits = xrealloc(v->bits, (v->n_nets + 1) * sizeof *v->bits);
+    v->nets[v->n_nets] = *net;
+    v->bits[v->n_nets++] = bits;
+}
+
+void inv_set_az_id(inventory *inv, const char *az_name, const char *az_id)
+{
+    const char *n = inv_intern(inv, az_name), *i = inv_intern(inv, az_id);
+    if (!n || !i) return;
+    /* Store the id as an interned pointer cast to size_t to reuse idmap. */
+    idmap_put(&inv->az_ids, n, (size_t)(uintptr_t)i);
+}
+
+const char *inv_az_id_of(const inventory *inv, const char *az_name)
+{
+    size_t v;
+    if (idmap_find(&inv->az_ids, az_name, &v)) return (const char *)(uintptr_t)v;
+    return NULL;
+}
+
+static int cmp_eni(const void *a, const void *b)
+{
+    return strcmp((*(inv_eni *const *)a)->id, (*(inv_eni *const *)b)->id);
+}
+
+static int cmp_subnet(const void *a, const void *b)
+{
+    return strcmp((*(inv_subnet *const *)a)->id, (*(inv_subnet *const *)b)->id);
+}
+
+static int cmp_vpc(const void *a, const void *b)
+{
+    return strcmp((*(inv_vpc *const *)a)->id, (*(inv_vpc *const *)b)->id);
+}
+
+void inv_finalize(inventory *inv)
+{
+    if (inv->finalized) return;
+    /* Sorted ids give every list a total order (deterministic output). */
+    qsort(inv->enis, inv->n_enis, sizeof *inv->enis, cmp_eni);
+    qsort(inv->subnets, inv->n_subnets, sizeof *inv->subnets, cmp_subnet);
+    qsort(inv->vpcs, inv->n_vpcs, sizeof *inv->vpcs, cmp_vpc);
+    for (size_t i = 0; i < inv->n_enis; i++) idmap_put(&inv->eni_ids, inv->enis[i]->id, i);
+    for (size_t i = 0; i < inv->n_subnets; i++) idmap_put(&inv->subnet_ids, inv->subnets[i]->id, i);
+    for (size_t i = 0; i < inv->n_vpcs; i++) idmap_put(&inv->vpc_ids, inv->vpcs[i]->id, i);
+
+    for (size_t i = 0; i < inv->n_subnets; i++) {
+        inv_subnet *s = inv->subnets[i];
+        if (!s->az_id && s->az_name) s->az_id = inv_az_id_of(inv, s->az_name);
+        if (s->az_id && s->az_name) inv_set_az_id(inv, s->az_name, s->az_id);
+    }
+    size_t nips = 0;
+    for (size_t i = 0; i < inv->n_enis; i++) {
+        inv_eni *e = inv->enis[i];
+        const inv_subnet *s = inv_subnet_by_id(inv, e->subnet_id);
+        if (s) {
+            if (!e->az_id) e->az_id = s->az_id;
+            if (!e->az_name) e->az_name = s->az_name;
+            if (!e->vpc_id) e->vpc_id = s->vpc_id;
+            if (!e->region) e->region = s->region;
+        }
+        if (!e->az_id && e->az_name) e->az_id = inv_az_id_of(inv, e->az_name);
+        if (!e->name) e->name = e->instance_id ? e->instance_id : e->description ? e->description : e->id;
+        nips += e->n_ips;
+    }
+    free(inv->ips.keys);
+    free(inv->ips.vals);
+    inv->ips.cap = 64;
+    while (inv->ips.cap < nips * 2 + 2) inv->ips.cap *= 2;
+    inv->ips.keys = xcalloc(inv->ips.cap, sizeof *inv->ips.keys);
+    inv->ips.vals = xcalloc(inv->ips.cap, sizeof *inv->ips.vals);
+    for (size_t i = 0; i < inv->n_enis; i++)
+        for (size_t k = 0; k < inv->enis[i]->n_ips; k++) ipmap_put(&inv->ips, &inv->enis[i]->ips[k], i);
+    inv->finalized = true;
+}
+
+const inv_eni *inv_by_ip(const inventory *inv, const ip128 *ip)
+{
+    if (!inv->ips.cap) return NULL;
+    size_t j = ip_hash(ip) & (inv->ips.cap - 1);
+    while (inv->ips.vals[j]) {
+        if (ip_eq(&inv->ips.keys[j], ip)) return inv->enis[inv->ips.vals[j] - 1];
+        j = (j + 1) & (inv->ips.cap - 1);
+    }
+    return NULL;
+}
+
+const inv_eni *inv_by_id(const inventory *inv, const char *id)
+{
+    size_t v;
+    return idmap_find(&inv->eni_ids, id, &v) ? inv->enis[v] : NULL;
+}
+
+const inv_subnet *inv_subnet_by_id(const inventory *inv, const char *id)
+{
+    size_t v;
+    return idmap_find(&inv->subnet_ids, id, &v) ? inv->subnets[v] : NULL;
+}
+
+const inv_vpc *inv_vpc_by_id(const inventory *inv, const char *id)
+{
+    size_t v;
+    return idmap_find(&inv->vpc_ids, id, &v) ? inv->vpcs[v] : NULL;
+}
+
+const inv_subnet *inv_subnet_containing(const inventory *inv, const ip128 *ip)
+{
+    const inv_subnet *best = NULL;
+    for (size_t i = 0; i < inv->n_subnets; i++) {
+        const inv_subnet *s = inv->subnets[i];
+        if (!s->bits) continue;
+        ip128 m = ip_mask(ip, s->bits);
+        if (ip_eq(&m, &s->net) && (!best || s->bits > best->bits)) best = s;
+    }
+    return best;
+}
+
+size_t inv_eni_count(const inventory *inv) { return inv->n_enis; }
+const inv_eni *inv_eni_at(const inventory *inv, size_t i) { return i < inv->n_enis ? inv->enis[i] : NULL; }
+size_t inv_subnet_count(const inventory *inv) { return inv->n_subnets; }
+const inv_subnet *inv_subnet_at(const inventory *inv, size_t i) { return i < inv->n_subnets ? inv->subnets[i] : NULL; }
+size_t inv_vpc_count(const inventory *inv) { return inv->n_vpcs; }
+const inv_vpc *inv_vpc_at(const inventory *inv, size_t i) { return i < inv->n_vpcs ? inv->vpcs[i] : NULL; }
+unsigned inv_sources(const inventory *inv) { return inv->sources; }
+int64_t inv_fetched_at(const inventory *inv) { return inv->fetched_at; }
+
+void inv_add_source(inventory *inv, unsigned src, int64_t fetched_at)
+{
+    inv->sources |= src;
+    if (fetched_at > inv->fetched_at) inv->fetched_at = fetched_at;
+}

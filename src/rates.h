@@ -1,0 +1,38 @@
+/* rates: the price table — per-GB transfer rates and hourly rates per
+ * region, embedded for the common regions (sources in docs/pricing.md),
+ * overridable by a JSON file (loaded in enrich/, same shape as
+ * `flowcost rates` prints). */
+#ifndef FC_RATES_H
+#define FC_RATES_H
+
+#include <stddef.h>
+
+typedef struct region_rates {
+    char region[32];
+    double nat_per_gb;               /* nat_processing */
+    double inter_az_per_gb;          /* each way: charged out and again in */
+    double internet_egress_per_gb;   /* first tier, flat */
+    double inter_region_per_gb;
+    double interface_endpoint_per_gb;
+    double transit_gateway_per_gb;
+    double regional_public_per_gb;   /* each way */
+    double nat_per_hour;
+    double interface_endpoint_per_az_hour;
+} region_rates;
+
+typedef struct rate_table rate_table;
+
+/* The embedded table. */
+rate_table *rates_new_default(void);
+void rates_free(rate_table *t);
+/* Rates of a region; unknown regions fall back to us-east-1's and set
+ * *fallback (may be NULL). Never returns NULL. */
+const region_rates *rates_for(const rate_table *t, const char *region, int *fallback);
+/* Insert or replace one region's rates (used by the --rates loader). */
+void rates_set(rate_table *t, const region_rates *r);
+size_t rates_count(const rate_table *t);
+const region_rates *rates_at(const rate_table *t, size_t i); /* sorted by region */
+void rates_set_source(rate_table *t, const char *source);
+const char *rates_source(const rate_table *t); /* "embedded" or a file path */
+
+#endif

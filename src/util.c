@@ -1,0 +1,314 @@
+/* util: allocation, buffers, errors, atomic writes and formatting shared by
+ * every module, so that out-of-memory handling and number formatting live in
+ * one place. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "flowcost: fatal: out of memory (%zu bytes)\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) oom(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) oom(count * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) oom(n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+int fc_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+void dbuf_init(dbuf *b, size_t cap_limit)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->cap_limit = cap_limit;
+}
+
+void dbuf_free(dbuf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void dbuf_reset(dbuf *b)
+{
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+static int dbuf_reserve(dbuf *b, size_t extra)
+{
+    if (extra > SIZE_MAX - b->len - 1) return -1;
+    size_t need = b->len + extra + 1;
+    if (b->cap_limit && need > b->cap_limit) return -1;
+    if (need <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    if (b->cap_limit && cap > b->cap_limit) cap = b->cap_limit;
+    b->data = xrealloc(b->data, cap);
+    b->cap = cap;
+    return 0;
+}
+
+int dbuf_append(dbuf *b, const void *p, size_t n)
+{
+    if (dbuf_reserve(b, n) < 0) return -1;
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int dbuf_puts(dbuf *b, const char *s)
+{
+    return dbuf_append(b, s, strlen(s));
+}
+
+int dbuf_vprintf(dbuf *b, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0) return -1;
+    if (dbuf_reserve(b, (size_t)n) < 0) return -1;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int dbuf_printf(dbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = dbuf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+char *dbuf_take(dbuf *b, size_t *len)
+{
+    if (!b->data) dbuf_append(b, "", 0);
+    char *p = b->data;
+    if (len) *len = b->len;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+int fc_write_file_atomic(const char *path, const void *data, size_t len,
+                         char *err, size_t errlen)
+{
+    if (strcmp(path, "-") == 0) {
+        if (len && fwrite(data, 1, len, stdout) != len)
+            return fc_err(err, errlen, "cannot write to standard output: %s", strerror(errno));
+        fflush(stdout);
+        return 0;
+    }
+    size_t plen = strlen(path);
+    char *tmp = xmalloc(plen + 16);
+    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return fc_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
+    }
+    const char *p = data;
+    size_t left = len;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return fc_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    /* mkstemp creates 0600; a report is an ordinary file. */
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, 0666 & ~um);
+    if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+        int e = errno;
+        unlink(tmp);
+        free(tmp);
+        return fc_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
+    }
+    free(tmp);
+    return 0;
+}
+
+int fc_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return fc_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+    dbuf b;
+    dbuf_init(&b, 0);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) dbuf_append(&b, chunk, n);
+    int bad = ferror(f);
+    if (f != stdin) fclose(f);
+    if (bad) {
+        dbuf_free(&b);
+        return fc_err(err, errlen, "cannot read '%s'", path);
+    }
+    *out = dbuf_take(&b, len);
+    return 0;
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    /* Howard Hinnant's algorithm: no timezone state, no timegm portability issues. */
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+int fc_parse_time(const char *s, int64_t *out)
+{
+    if (!s || !*s) return -1;
+    const char *p = s;
+    bool digits = true;
+    for (const char *q = s; *q; q++)
+        if (*q < '0' || *q > '9') digits = false;
+    if (digits) {
+        int64_t v = 0;
+        for (; *p; p++) {
+            if (v > (INT64_MAX - 9) / 10) return -1;
+            v = v * 10 + (*p - '0');
+        }
+        *out = v;
+        return 0;
+    }
+    int Y, M, D, h = 0, mi = 0, sec = 0, n = 0;
+    if (sscanf(p, "%4d-%2d-%2d%n", &Y, &M, &D, &n) != 3) return -1;
+    p += n;
+    if (*p == 'T' || *p == 't' || *p == ' ') {
+        p++;
+        if (sscanf(p, "%2d:%2d:%2d%n", &h, &mi, &sec, &n) != 3) return -1;
+        p += n;
+        if (*p == '.')
+            for (p++; *p >= '0' && *p <= '9'; p++) {}
+    }
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60) return -1;
+    int64_t t = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + sec;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2) return -1;
+        int off = oh * 3600 + om * 60;
+        t -= *p == '+' ? off : -off;
+        p += 6;
+    }
+    if (*p) return -1;
+    *out = t;
+    return 0;
+}
+
+void fc_format_time(int64_t t, char *buf, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void group_thousands(const char *digits, char *buf, size_t n)
+{
+    size_t len = strlen(digits), o = 0;
+    for (size_t i = 0; i < len && o + 2 < n; i++) {
+        if (i && (len - i) % 3 == 0) buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
+void fc_format_count(uint64_t v, char *buf, size_t n)
+{
+    char d[32];
+    snprintf(d, sizeof d, "%llu", (unsigned long long)v);
+    group_thousands(d, buf, n);
+}
+
+void fc_format_usd(double usd, char *buf, size_t n)
+{
+    char tmp[64], ip[48];
+    bool neg = usd < 0;
+    snprintf(tmp, sizeof tmp, "%.2f", neg ? -usd : usd);
+    char *dot = strchr(tmp, '.');
+    *dot = '\0';
+    group_thousands(tmp, ip, sizeof ip);
+    /* "-0.00" would be noise. */
+    if (neg && strcmp(ip, "0") == 0 && strcmp(dot + 1, "00") == 0) neg = false;
+    snprintf(buf, n, "%s%s.%s", neg ? "-" : "", ip, dot + 1);
+}
+
+void fc_format_bytes(uint64_t bytes, char *buf, size_t n)
+{
+    static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = (double)bytes;
+    int u = 0;
+    while (v >= 1024.0 && u < 5) {
+        v /= 1024.0;
+        u++;
+    }
+    if (u == 0) snprintf(buf, n, "%llu B", (unsigned long long)bytes);
+    else snprintf(buf, n, "%.2f %s", v, units[u]);
+}

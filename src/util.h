@@ -1,0 +1,71 @@
+/* util: the few helpers every module needs — allocation that aborts on
+ * out-of-memory in one place, a growable byte buffer with a hard cap, error
+ * buffers, and atomic file writes.
+ *
+ * Error convention (house style): functions return 0 on success and -1 on
+ * failure, writing a one-line, lower-case message without a full stop into a
+ * caller-provided buffer `char *err, size_t errlen` (may be NULL). The caller
+ * adds context (file:line, AWS request id). Only cli/main.c picks exit codes. */
+#ifndef FC_UTIL_H
+#define FC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define FC_ERRLEN 512
+
+/* Never return NULL: on out-of-memory they print one line and abort. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* printf into err (if err != NULL && errlen > 0); always returns -1 so that
+ * `return fc_err(err, errlen, "...")` reads naturally. */
+int fc_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A growable buffer. `cap_limit` (0 = none) bounds growth: an append past it
+ * fails with -1 instead of growing without bound. data is always
+ * NUL-terminated after a successful append. */
+typedef struct dbuf {
+    char *data;
+    size_t len, cap, cap_limit;
+} dbuf;
+
+void dbuf_init(dbuf *b, size_t cap_limit);
+void dbuf_free(dbuf *b);
+void dbuf_reset(dbuf *b);
+int dbuf_append(dbuf *b, const void *p, size_t n);
+int dbuf_puts(dbuf *b, const char *s);
+int dbuf_printf(dbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int dbuf_vprintf(dbuf *b, const char *fmt, va_list ap);
+/* Hand the buffer over (caller frees); b is reset to empty. */
+char *dbuf_take(dbuf *b, size_t *len);
+
+/* Write `len` bytes to `path` atomically: a temp file in the same directory,
+ * fsync, rename. "-" means stdout. Never leaves a half-written file. */
+int fc_write_file_atomic(const char *path, const void *data, size_t len,
+                         char *err, size_t errlen);
+/* Read a whole file (or "-" for stdin) into memory; caller frees *out. */
+int fc_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen);
+
+/* Time helpers. Parse RFC 3339 ("2026-11-20T00:00:00Z", offsets allowed) or
+ * a unix time in seconds; -1 on error. */
+int fc_parse_time(const char *s, int64_t *out);
+/* Format a unix time as RFC 3339 UTC "YYYY-MM-DDTHH:MM:SSZ". buf >= 21. */
+void fc_format_time(int64_t t, char *buf, size_t n);
+
+/* Money and bytes for humans: "1,234.57" (2 decimals, thousands
+ * separators) and "12.34 GiB" (1 GiB = 2^30 bytes). */
+void fc_format_usd(double usd, char *buf, size_t n);
+void fc_format_bytes(uint64_t bytes, char *buf, size_t n);
+/* Integer with thousands separators: "4,812,331". */
+void fc_format_count(uint64_t v, char *buf, size_t n);
+
+#define FC_GIB 1073741824.0
+
+#endif
