@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The command-line contract of cli.md: help, usage errors (exit 2, one line),
+# missing inputs (exit 1 naming the file), version.
+set -u
+bin=$1 src=$2 tmp=$3
+rm -rf "$tmp"; mkdir -p "$tmp"
+fail=0 pass=0
+ok() { pass=$((pass+1)); }
+bad() { echo "FAIL: $*" >&2; fail=$((fail+1)); }
+expect_rc() { # expected-rc description command...
+  local want=$1 what=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  if [ $rc -eq "$want" ]; then ok; else bad "$what: exit $rc, expected $want; stderr: $(head -c 300 "$tmp/err")"; fi
+}
+
+expect_rc 0 "--help" "$bin" --help
+diff -u "$src/tests/golden/help.txt" "$tmp/out" >/dev/null && ok || bad "--help differs from tests/golden/help.txt"
+for c in report top topology aggregate enrich rates; do
+  expect_rc 0 "$c --help" "$bin" $c --help
+  grep -q "^usage: flowcost $c" "$tmp/out" && ok || bad "$c --help has no usage line"
+  grep -q -- "--help" "$tmp/out" && ok || bad "$c --help does not list --help"
+done
+grep -q -- "--mail-to" <("$bin" top --help) && ok || bad "top --help lacks --mail-to"
+grep -q -- "--level" <("$bin" topology --help) && ok || bad "topology --help lacks --level"
+
+expect_rc 2 "no command" "$bin"
+expect_rc 2 "unknown command" "$bin" frobnicate
+grep -q "unknown command 'frobnicate'" "$tmp/err" && ok || bad "unknown command message"
+expect_rc 2 "bad option" "$bin" report --bogus x.log
+[ "$(wc -l < "$tmp/err")" -eq 1 ] && ok || bad "bad option: expected one line on stderr"
+grep -q "^flowcost: error: unknown option '--bogus'" "$tmp/err" && ok || bad "bad option message: $(cat "$tmp/err")"
+expect_rc 2 "missing value" "$bin" report --top
+expect_rc 2 "bad number" "$bin" report --top ten x.log
+grep -q "'--top' expects a non-negative integer, got 'ten'" "$tmp/err" && ok || bad "bad number message"
+expect_rc 2 "bad time" "$bin" report --since yesterday x.log
+expect_rc 2 "no input" "$bin" report
+expect_rc 2 "option of another command" "$bin" report --mail-to a@b x.log
+expect_rc 2 "top with bad format" "$bin" top --output yaml x.log
+expect_rc 2 "until before since" "$bin" report --since 2026-01-02T00:00:00Z --until 2026-01-01T00:00:00Z x.log
+
+expect_rc 1 "missing input file" "$bin" report "$tmp/does-not-exist.log.gz" -o "$tmp/r.html"
+grep -q "does-not-exist.log.gz" "$tmp/err" && ok || bad "missing file not named: $(cat "$tmp/err")"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] && ok || bad "missing file: expected one line on stderr, got: $(cat "$tmp/err")"
+[ ! -e "$tmp/r.html" ] && ok || bad "a report was written despite the error"
+
+expect_rc 0 "--version" "$bin" --version
+grep -q "^flowcost [0-9]" "$tmp/out" && ok || bad "version line"
+for lib in libcurl OpenSSL cJSON libxml2 graphviz isa-l zlib; do
+  grep -qi "$lib" "$tmp/out" && ok || bad "--version does not name $lib"
+done
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

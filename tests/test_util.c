@@ -1,0 +1,70 @@
+/* Unit tests of src/util.c: buffers with caps, formatting, time parsing and
+ * atomic writes. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "util.h"
+
+int main(void)
+{
+    char buf[64];
+    fc_format_usd(1234567.891, buf, sizeof buf);
+    CHECK_STR(buf, "1,234,567.89");
+    fc_format_usd(0.004, buf, sizeof buf);
+    CHECK_STR(buf, "0.00");
+    fc_format_usd(-0.001, buf, sizeof buf);
+    CHECK_STR(buf, "0.00");
+    fc_format_usd(-12.5, buf, sizeof buf);
+    CHECK_STR(buf, "-12.50");
+    fc_format_usd(999.995, buf, sizeof buf);
+    CHECK(strcmp(buf, "1,000.00") == 0 || strcmp(buf, "999.99") == 0 || strcmp(buf, "1,000.00") == 0);
+    fc_format_count(4812331, buf, sizeof buf);
+    CHECK_STR(buf, "4,812,331");
+    fc_format_count(0, buf, sizeof buf);
+    CHECK_STR(buf, "0");
+    fc_format_count(100, buf, sizeof buf);
+    CHECK_STR(buf, "100");
+    fc_format_bytes(10737418240ull, buf, sizeof buf);
+    CHECK_STR(buf, "10.00 GiB");
+    fc_format_bytes(512, buf, sizeof buf);
+    CHECK_STR(buf, "512 B");
+
+    int64_t t;
+    CHECK(fc_parse_time("2015-08-30T12:36:00Z", &t) == 0 && t == 1440938160);
+    CHECK(fc_parse_time("1440938160", &t) == 0 && t == 1440938160);
+    CHECK(fc_parse_time("2015-08-30T14:36:00+02:00", &t) == 0 && t == 1440938160);
+    CHECK(fc_parse_time("2015-08-30", &t) == 0 && t == 1440892800);
+    CHECK(fc_parse_time("2015-13-30T00:00:00Z", &t) < 0);
+    CHECK(fc_parse_time("yesterday", &t) < 0);
+    CHECK(fc_parse_time("99999999999999999999999", &t) < 0);
+    fc_format_time(1440938160, buf, sizeof buf);
+    CHECK_STR(buf, "2015-08-30T12:36:00Z");
+
+    dbuf b;
+    dbuf_init(&b, 16);
+    CHECK(dbuf_puts(&b, "0123456789") == 0);
+    CHECK(dbuf_puts(&b, "0123456789") < 0); /* cap reached: refused, not grown */
+    CHECK(b.len == 10);
+    CHECK(dbuf_printf(&b, "%d", 42) == 0);
+    CHECK_STR(b.data, "012345678942");
+    dbuf_free(&b);
+
+    char err[FC_ERRLEN], path[] = "/tmp/fc_util_testXXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    CHECK(fc_write_file_atomic(path, "hello", 5, err, sizeof err) == 0);
+    char *data;
+    size_t len;
+    CHECK(fc_read_file(path, &data, &len, err, sizeof err) == 0 && len == 5 && memcmp(data, "hello", 5) == 0);
+    free(data);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0444));
+    unlink(path);
+    CHECK(fc_write_file_atomic("/nonexistent-dir/x.html", "x", 1, err, sizeof err) < 0);
+    CHECK(strstr(err, "/nonexistent-dir/x.html") != NULL);
+    CHECK(fc_read_file("/nonexistent-file", &data, &len, err, sizeof err) < 0);
+    CHECK(strstr(err, "No such file") != NULL);
+    return check_done();
+}
