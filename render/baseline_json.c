@@ -1,0 +1,128 @@
+/* baseline_json: emits the baseline comparison as JSON text by hand, because
+ * the house rule keeps cJSON inside json_out.c and the baseline is an
+ * optional key appended to that module's output. Numbers are printed the
+ * way cJSON prints them (shortest of %.15g/%.17g that round-trips) so the
+ * whole document looks like one writer made it. */
+#include "baseline_json.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void put_num(dbuf *b, double v)
+{
+    if (isnan(v) || isinf(v)) {
+        dbuf_puts(b, "null");
+        return;
+    }
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%1.15g", v);
+    if (strtod(tmp, NULL) != v) snprintf(tmp, sizeof tmp, "%1.17g", v);
+    dbuf_puts(b, tmp);
+}
+
+static void put_str(dbuf *b, const char *s)
+{
+    if (!s) {
+        dbuf_puts(b, "null");
+        return;
+    }
+    dbuf_puts(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': dbuf_puts(b, "\\\""); break;
+        case '\\': dbuf_puts(b, "\\\\"); break;
+        case '\n': dbuf_puts(b, "\\n"); break;
+        case '\r': dbuf_puts(b, "\\r"); break;
+        case '\t': dbuf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20) dbuf_printf(b, "\\u%04x", *p);
+            else dbuf_append(b, p, 1);
+        }
+    }
+    dbuf_puts(b, "\"");
+}
+
+static void put_figures(dbuf *b, const baseline_row *r)
+{
+    dbuf_puts(b, "\"before_usd\": ");
+    put_num(b, r->before_usd);
+    dbuf_puts(b, ", \"after_usd\": ");
+    put_num(b, r->after_usd);
+    dbuf_puts(b, ", \"delta_usd\": ");
+    put_num(b, r->delta_usd);
+    dbuf_puts(b, ", \"pct\": ");
+    put_num(b, r->pct);
+    dbuf_printf(b, ", \"before_bytes\": %" PRIu64 ", \"after_bytes\": %" PRIu64, r->before_bytes,
+                r->after_bytes);
+}
+
+static void put_rows(dbuf *b, const char *idkey, const baseline_row *rows, size_t n)
+{
+    dbuf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        dbuf_printf(b, "%s\n      {\"%s\": ", i ? "," : "", idkey);
+        put_str(b, rows[i].key);
+        dbuf_puts(b, ", \"name\": ");
+        put_str(b, rows[i].name);
+        dbuf_puts(b, ", \"status\": ");
+        put_str(b, baseline_status_name(rows[i].status));
+        dbuf_puts(b, ", ");
+        put_figures(b, &rows[i]);
+        dbuf_puts(b, "}");
+    }
+    dbuf_puts(b, n ? "\n    ]" : "]");
+}
+
+char *baseline_json(const baseline_diff *d, size_t top_n)
+{
+    dbuf b;
+    dbuf_init(&b, 0);
+    char t0[32], t1[32];
+    fc_format_time(d->before_start, t0, sizeof t0);
+    fc_format_time(d->before_end, t1, sizeof t1);
+    dbuf_printf(&b, "{\n    \"period\": {\"start\": \"%s\", \"end\": \"%s\"},\n", t0, t1);
+    baseline_row tot = {.before_usd = d->before_total, .after_usd = d->after_total,
+                        .delta_usd = d->delta_total,
+                        .pct = d->before_total != 0.0 ? d->delta_total / d->before_total * 100.0 : NAN,
+                        .before_bytes = d->before_bytes, .after_bytes = d->after_bytes};
+    dbuf_puts(&b, "    \"totals\": {");
+    put_figures(&b, &tot);
+    dbuf_puts(&b, "},\n    \"by_category\": {");
+    for (size_t i = 0; i < d->n_cats; i++) {
+        dbuf_printf(&b, "%s\n      ", i ? "," : "");
+        put_str(&b, d->cats[i].key);
+        dbuf_puts(&b, ": {");
+        put_figures(&b, &d->cats[i]);
+        dbuf_puts(&b, "}");
+    }
+    dbuf_puts(&b, d->n_cats ? "\n    },\n    \"nat_gateways\": " : "},\n    \"nat_gateways\": ");
+    put_rows(&b, "id", d->nats, d->n_nats);
+    dbuf_puts(&b, ",\n    \"ips\": ");
+    size_t n_ips = top_n && top_n < d->n_ips ? top_n : d->n_ips;
+    put_rows(&b, "ip", d->ips, n_ips);
+    dbuf_puts(&b, "\n  }");
+    return dbuf_take(&b, NULL);
+}
+
+char *baseline_json_add(const char *json, const baseline_diff *d, size_t top_n)
+{
+    const char *close = strrchr(json, '}');
+    if (!close) return NULL;
+    const char *p = close;
+    while (p > json && strchr(" \t\r\n", p[-1])) p--;
+    if (p == json) return NULL;
+    bool empty = p[-1] == '{';
+    char *obj = baseline_json(d, top_n);
+    dbuf b;
+    dbuf_init(&b, 0);
+    dbuf_append(&b, json, (size_t)(p - json));
+    dbuf_printf(&b, "%s\n  \"baseline\": %s\n", empty ? "" : ",", obj);
+    dbuf_puts(&b, close);
+    free(obj);
+    return dbuf_take(&b, NULL);
+}
