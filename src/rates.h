@@ -35,4 +35,17 @@ const region_rates *rates_at(const rate_table *t, size_t i); /* sorted by region
 void rates_set_source(rate_table *t, const char *source);
 const char *rates_source(const rate_table *t); /* "embedded" or a file path */
 
+/* The rate columns as a table: JSON key (as `flowcost rates` prints it and
+ * --rates reads it), offset of the double in region_rates, unit. In struct
+ * order; the JSON key order follows it. */
+typedef struct rates_field {
+    const char *key;
+    size_t offset;
+    const char *unit;
+} rates_field;
+extern const rates_field rates_fields[];
+extern const size_t rates_n_fields;
+double rates_get(const region_rates *r, size_t field);
+void rates_put(region_rates *r, size_t field, double v);
+
 #endif
