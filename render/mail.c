@@ -1,0 +1,363 @@
+/* mail: turns the top-N table into a MIME message. It exists apart from
+ * SMTP (enrich/smtp.c) so that the exact bytes can be written as a .eml by
+ * --mail-dry-run, diffed in tests, and sent unchanged. Everything user- or
+ * input-supplied is escaped (HTML) or encoded (QP, base64, RFC 2047), and no
+ * header value may carry a line break. */
+#include "mail.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Until render/escape.h lands in main: the five characters that matter in
+ * HTML text and double-quoted attributes. */
+static void html_esc(dbuf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': dbuf_puts(b, "&amp;"); break;
+        case '<': dbuf_puts(b, "&lt;"); break;
+        case '>': dbuf_puts(b, "&gt;"); break;
+        case '"': dbuf_puts(b, "&quot;"); break;
+        case '\'': dbuf_puts(b, "&#39;"); break;
+        default: dbuf_append(b, s, 1);
+        }
+    }
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static uint64_t fnv1a_str(uint64_t h, const char *s)
+{
+    return s ? fnv1a(h, s, strlen(s) + 1) : fnv1a(h, "", 1);
+}
+
+void mail_format_date(int64_t t, char *buf, size_t n)
+{
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    /* Names by hand: strftime's %a/%b follow the locale, RFC 5322 does not. */
+    snprintf(buf, n, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
+             months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int mail_addr_spec(const char *addr, char *buf, size_t n)
+{
+    if (!addr) return -1;
+    const char *s = addr, *e = addr + strlen(addr);
+    const char *lt = strrchr(addr, '<');
+    if (lt) {
+        const char *gt = strchr(lt, '>');
+        if (!gt) return -1;
+        s = lt + 1;
+        e = gt;
+    }
+    while (s < e && (*s == ' ' || *s == '\t')) s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    if (e == s || (size_t)(e - s) >= n) return -1;
+    const char *at = NULL;
+    for (const char *p = s; p < e; p++) {
+        if (*p == '@') at = p;
+        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == ',') return -1;
+    }
+    if (!at || at == s || at + 1 == e) return -1;
+    memcpy(buf, s, (size_t)(e - s));
+    buf[e - s] = '\0';
+    return 0;
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void b64_chunk(dbuf *b, const unsigned char *p, size_t n)
+{
+    char o[4];
+    uint32_t v = (uint32_t)p[0] << 16 | (n > 1 ? (uint32_t)p[1] << 8 : 0) | (n > 2 ? p[2] : 0);
+    o[0] = b64[v >> 18 & 63];
+    o[1] = b64[v >> 12 & 63];
+    o[2] = n > 1 ? b64[v >> 6 & 63] : '=';
+    o[3] = n > 2 ? b64[v & 63] : '=';
+    dbuf_append(b, o, 4);
+}
+
+void mail_base64(dbuf *b, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    size_t col = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        b64_chunk(b, p + i, len - i < 3 ? len - i : 3);
+        if ((col += 4) == 76) {
+            dbuf_puts(b, "\r\n");
+            col = 0;
+        }
+    }
+    if (col) dbuf_puts(b, "\r\n");
+}
+
+/* RFC 2045 §6.7: lines of at most 76 characters, soft breaks "=", trailing
+ * blanks encoded; a leading '.' is encoded too so no line can end SMTP DATA
+ * on a server that forgets dot-stuffing. */
+void mail_qp(dbuf *b, const char *text)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t col = 0;
+    for (const unsigned char *p = (const unsigned char *)text; p && *p; p++) {
+        if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
+            if (*p == '\r') p++;
+            dbuf_puts(b, "\r\n");
+            col = 0;
+            continue;
+        }
+        bool at_eol = p[1] == '\0' || p[1] == '\n' || (p[1] == '\r' && p[2] == '\n');
+        bool literal = (*p >= 33 && *p <= 126 && *p != '=') ||
+                       ((*p == ' ' || *p == '\t') && !at_eol);
+        if (*p == '.' && col == 0) literal = false;
+        size_t w = literal ? 1 : 3;
+        /* Keep room for the soft break's '=' (76 including it). */
+        if (col + w > 75) {
+            dbuf_puts(b, "=\r\n");
+            col = 0;
+            if (*p == '.') literal = false, w = 3;
+        }
+        if (literal) {
+            dbuf_append(b, p, 1);
+        } else {
+            char e[3] = {'=', hex[*p >> 4], hex[*p & 15]};
+            dbuf_append(b, e, 3);
+        }
+        col += w;
+    }
+    if (col) dbuf_puts(b, "\r\n");
+}
+
+static bool needs_encoding(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 127 || ((unsigned char)*s < 32 && *s != '\t')) return true;
+    return false;
+}
+
+/* RFC 2047 B-encoded words of at most 39 input bytes (52 base64 chars), cut
+ * on UTF-8 character boundaries, folded onto continuation lines. */
+static void put_encoded_words(dbuf *b, const char *s)
+{
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        size_t n = len - i < 39 ? len - i : 39;
+        while (n > 1 && i + n < len && ((unsigned char)s[i + n] & 0xC0) == 0x80) n--;
+        dbuf_puts(b, i ? "\r\n =?UTF-8?B?" : "=?UTF-8?B?");
+        for (size_t k = 0; k < n; k += 3)
+            b64_chunk(b, (const unsigned char *)s + i + k, n - k < 3 ? n - k : 3);
+        dbuf_puts(b, "?=");
+        i += n;
+    }
+}
+
+static bool has_crlf(const char *s)
+{
+    return s && strpbrk(s, "\r\n") != NULL;
+}
+
+static int put_addr_header(dbuf *b, const char *name, const char *const *addrs, size_t n,
+                           char *err, size_t errlen)
+{
+    dbuf_printf(b, "%s: ", name);
+    for (size_t i = 0; i < n; i++) {
+        char spec[320];
+        if (has_crlf(addrs[i]) || mail_addr_spec(addrs[i], spec, sizeof spec) < 0)
+            return fc_err(err, errlen, "invalid e-mail address '%s'", has_crlf(addrs[i]) ? "(line break)" : addrs[i]);
+        /* Display names are passed through only when plain ASCII; else the
+         * bare address is safer than a half-encoded phrase. */
+        const char *shown = needs_encoding(addrs[i]) ? spec : addrs[i];
+        dbuf_printf(b, "%s%s", i ? ",\r\n " : "", shown);
+    }
+    dbuf_puts(b, "\r\n");
+    return 0;
+}
+
+int mail_build(const mail_message *m, dbuf *out, char *err, size_t errlen)
+{
+    if (!m->n_to) return fc_err(err, errlen, "no recipient");
+    if (has_crlf(m->subject)) return fc_err(err, errlen, "the subject must be a single line");
+    char from_spec[320];
+    if (!m->from || has_crlf(m->from) || mail_addr_spec(m->from, from_spec, sizeof from_spec) < 0)
+        return fc_err(err, errlen, "invalid sender address '%s'",
+                      m->from && !has_crlf(m->from) ? m->from : "");
+    if (m->attach_name && (has_crlf(m->attach_name) || strchr(m->attach_name, '"') ||
+                           has_crlf(m->attach_type)))
+        return fc_err(err, errlen, "invalid attachment name");
+
+    uint64_t h = 14695981039346656037ULL;
+    h = fnv1a_str(h, m->from);
+    for (size_t i = 0; i < m->n_to; i++) h = fnv1a_str(h, m->to[i]);
+    h = fnv1a_str(h, m->subject);
+    h = fnv1a(h, &m->date, sizeof m->date);
+    h = fnv1a_str(h, m->text);
+    h = fnv1a_str(h, m->html);
+    if (m->attach) h = fnv1a(h, m->attach, m->attach_len);
+
+    dbuf b;
+    dbuf_init(&b, 0);
+    char date[40];
+    mail_format_date(m->date, date, sizeof date);
+    const char *domain = strchr(from_spec, '@') + 1;
+    dbuf_printf(&b, "Date: %s\r\n", date);
+    dbuf_printf(&b, "From: %s\r\n", needs_encoding(m->from) ? from_spec : m->from);
+    if (put_addr_header(&b, "To", m->to, m->n_to, err, errlen) < 0) {
+        dbuf_free(&b);
+        return -1;
+    }
+    dbuf_puts(&b, "Subject: ");
+    const char *subj = m->subject ? m->subject : "flowcost";
+    if (needs_encoding(subj)) put_encoded_words(&b, subj);
+    else dbuf_puts(&b, subj);
+    dbuf_puts(&b, "\r\n");
+    dbuf_printf(&b, "Message-ID: <flowcost.%lld.%016llx@%s>\r\n", (long long)m->date,
+                (unsigned long long)h, domain);
+    dbuf_puts(&b, "MIME-Version: 1.0\r\n");
+    /* RFC 3834: tells auto-responders not to answer a robot. */
+    dbuf_puts(&b, "Auto-Submitted: auto-generated\r\n");
+    dbuf_puts(&b, "X-Mailer: flowcost\r\n");
+
+    /* "=_" cannot occur in quoted-printable or base64 output, so these
+     * boundaries never collide with the content. */
+    char mixed[64], alt[64];
+    snprintf(mixed, sizeof mixed, "=_flowcost_mixed_%016llx", (unsigned long long)h);
+    snprintf(alt, sizeof alt, "=_flowcost_alt_%016llx", (unsigned long long)h);
+    const char *outer = m->attach_name ? mixed : alt;
+    if (m->attach_name) {
+        dbuf_printf(&b, "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n", mixed);
+        dbuf_puts(&b, "This is a MIME message.\r\n");
+        dbuf_printf(&b, "\r\n--%s\r\n", mixed);
+    }
+    dbuf_printf(&b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n", alt);
+    if (!m->attach_name) dbuf_puts(&b, "This is a MIME message.\r\n");
+    dbuf_printf(&b, "\r\n--%s\r\n", alt);
+    dbuf_puts(&b, "Content-Type: text/plain; charset=utf-8\r\n"
+                  "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+    mail_qp(&b, m->text ? m->text : "");
+    dbuf_printf(&b, "\r\n--%s\r\n", alt);
+    dbuf_puts(&b, "Content-Type: text/html; charset=utf-8\r\n"
+                  "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+    mail_qp(&b, m->html ? m->html : "");
+    dbuf_printf(&b, "\r\n--%s--\r\n", alt);
+    if (m->attach_name) {
+        dbuf_printf(&b, "\r\n--%s\r\n", mixed);
+        dbuf_printf(&b, "Content-Type: %s;\r\n name=\"%s\"\r\n",
+                    m->attach_type ? m->attach_type : "application/octet-stream", m->attach_name);
+        dbuf_printf(&b, "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n", m->attach_name);
+        dbuf_puts(&b, "Content-Transfer-Encoding: base64\r\n\r\n");
+        mail_base64(&b, m->attach ? m->attach : "", m->attach ? m->attach_len : 0);
+        dbuf_printf(&b, "\r\n--%s--\r\n", outer);
+    }
+    dbuf_append(out, b.data, b.len);
+    dbuf_free(&b);
+    return 0;
+}
+
+static int main_cat(const cost_rank *r)
+{
+    int best = -1;
+    for (int c = 0; c < CAT_COUNT; c++)
+        if (r->cat_usd[c] > 0 && (best < 0 || r->cat_usd[c] > r->cat_usd[best])) best = c;
+    return best;
+}
+
+static void period_days(const cost_result *r, char *a, char *b)
+{
+    char t[32];
+    fc_format_time(r->period_start, t, sizeof t);
+    snprintf(a, 11, "%.10s", t);
+    /* The period end is exclusive: a week ending at midnight ends the day before. */
+    fc_format_time(r->period_end > r->period_start ? r->period_end - 1 : r->period_end, t, sizeof t);
+    snprintf(b, 11, "%.10s", t);
+}
+
+char *mail_default_subject(const cost_result *r, size_t n, const char *key_label)
+{
+    char a[11], b[11], usd[48];
+    period_days(r, a, b);
+    fc_format_usd(r->total_usd, usd, sizeof usd);
+    dbuf s;
+    dbuf_init(&s, 0);
+    dbuf_printf(&s, "flowcost: top %zu %ss, %s to %s, total $%s", n, key_label, a, b, usd);
+    return dbuf_take(&s, NULL);
+}
+
+static const char *or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+void mail_top_text(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
+                   const char *key_label)
+{
+    char a[11], e[11], usd[48];
+    period_days(r, a, e);
+    fc_format_usd(r->total_usd, usd, sizeof usd);
+    dbuf_printf(b, "Top %zu %ss by cost, %s to %s (UTC). Total cost of the period: $%s.\n\n", n,
+                key_label, a, e, usd);
+    dbuf_printf(b, "%4s  %-39s %14s %12s  %-20s %s\n", "#", key_label, "cost USD", "bytes",
+                "main category", "name / ENI / subnet / AZ");
+    for (size_t i = 0; i < n; i++) {
+        char u[48], by[48];
+        fc_format_usd(rows[i].usd, u, sizeof u);
+        fc_format_bytes(rows[i].bytes, by, sizeof by);
+        int c = main_cat(&rows[i]);
+        dbuf_printf(b, "%4zu  %-39s %14s %12s  %-20s %s / %s / %s / %s\n", i + 1, rows[i].key, u, by,
+                    c >= 0 ? cost_cat_name((cost_cat)c) : "-", or_dash(rows[i].name),
+                    or_dash(rows[i].eni), or_dash(rows[i].subnet), or_dash(rows[i].az));
+    }
+    dbuf_puts(b, "\nThe same rows are attached as CSV.\n");
+}
+
+void mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
+                   const char *key_label, const char *title)
+{
+    char a[11], e[11], usd[48];
+    period_days(r, a, e);
+    fc_format_usd(r->total_usd, usd, sizeof usd);
+    dbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+    html_esc(b, title);
+    dbuf_puts(b, "</title>\n</head>\n<body style=\"font-family:sans-serif;color:#222\">\n<h1 style=\"font-size:1.3em\">");
+    html_esc(b, title);
+    dbuf_printf(b, "</h1>\n<p>Top %zu ", n);
+    html_esc(b, key_label);
+    dbuf_printf(b, "s by cost, %s to %s (UTC). Total cost of the period: <b>$%s</b>.</p>\n", a, e, usd);
+    static const char *const th = "style=\"text-align:left;border-bottom:1px solid #888;padding:2px 8px\"";
+    static const char *const td = "style=\"padding:2px 8px\"";
+    static const char *const tdr = "style=\"padding:2px 8px;text-align:right\"";
+    dbuf_printf(b, "<table style=\"border-collapse:collapse\">\n<thead><tr><th %s>#</th><th %s>", th, th);
+    html_esc(b, key_label);
+    dbuf_printf(b, "</th><th %s>cost USD</th><th %s>bytes</th><th %s>main category</th>"
+                   "<th %s>name</th><th %s>ENI</th><th %s>subnet</th><th %s>AZ</th></tr></thead>\n<tbody>\n",
+                th, th, th, th, th, th, th);
+    for (size_t i = 0; i < n; i++) {
+        char u[48], by[48];
+        fc_format_usd(rows[i].usd, u, sizeof u);
+        fc_format_bytes(rows[i].bytes, by, sizeof by);
+        int c = main_cat(&rows[i]);
+        dbuf_printf(b, "<tr><td %s>%zu</td><td %s>", tdr, i + 1, td);
+        html_esc(b, rows[i].key);
+        dbuf_printf(b, "</td><td %s>%s</td><td %s>%s</td><td %s>%s</td><td %s>", tdr, u, tdr, by, td,
+                    c >= 0 ? cost_cat_name((cost_cat)c) : "-", td);
+        html_esc(b, or_dash(rows[i].name));
+        dbuf_printf(b, "</td><td %s>", td);
+        html_esc(b, or_dash(rows[i].eni));
+        dbuf_printf(b, "</td><td %s>", td);
+        html_esc(b, or_dash(rows[i].subnet));
+        dbuf_printf(b, "</td><td %s>", td);
+        html_esc(b, or_dash(rows[i].az));
+        dbuf_puts(b, "</td></tr>\n");
+    }
+    dbuf_puts(b, "</tbody>\n</table>\n<p>The same rows are attached as CSV.</p>\n</body>\n</html>\n");
+}

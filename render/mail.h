@@ -1,0 +1,60 @@
+/* mail: the top-N e-mail as an RFC 5322 / MIME message —
+ *   multipart/mixed
+ *     multipart/alternative
+ *       text/plain; charset=utf-8   (quoted-printable: the table as text)
+ *       text/html;  charset=utf-8   (quoted-printable: the table, escaped)
+ *     text/csv attachment           (base64)
+ * with CRLF line ends throughout, so the same bytes go to SMTP or to a .eml.
+ * Deterministic: Date comes from the caller (--now / SOURCE_DATE_EPOCH),
+ * and the Message-ID and boundaries are hashes of the content.
+ *
+ * Owner: "weekly". Sending is enrich/smtp.h; wiring is cli/top_mail.c. */
+#ifndef FC_MAIL_H
+#define FC_MAIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cost.h"
+#include "util.h"
+
+typedef struct mail_message {
+    const char *from;              /* "a@b" or "Name <a@b>" */
+    const char *const *to;         /* recipients, same forms */
+    size_t n_to;
+    const char *subject;           /* UTF-8; RFC 2047-encoded when not ASCII */
+    int64_t date;                  /* unix time for the Date header */
+    const char *text, *html;       /* bodies (UTF-8, '\n' line ends) */
+    const char *attach_name;       /* NULL = no attachment */
+    const char *attach_type;       /* e.g. "text/csv; charset=utf-8" */
+    const char *attach;
+    size_t attach_len;
+} mail_message;
+
+/* Append the whole message to out. Fails (-1, err) when a header value holds
+ * a CR or LF (header injection) or an address has no '@'. */
+int mail_build(const mail_message *m, dbuf *out, char *err, size_t errlen);
+
+/* The addr-spec of "Name <a@b>" or "a@b" into buf; -1 when there is none
+ * or it holds spaces, CR/LF or angle brackets. */
+int mail_addr_spec(const char *addr, char *buf, size_t n);
+
+/* "Tue, 24 Nov 2026 06:00:00 +0000" (RFC 5322 §3.3, always UTC). buf >= 32. */
+void mail_format_date(int64_t t, char *buf, size_t n);
+
+/* The top table as plain text and as an HTML document (every string from
+ * input escaped). key_label names the ranking column ("IP", "ENI", ...). */
+void mail_top_text(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
+                   const char *key_label);
+void mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
+                   const char *key_label, const char *title);
+
+/* Default subject: "flowcost: top 50 IPs 2026-11-16 – 2026-11-23, total $1,234.56".
+ * Caller frees. */
+char *mail_default_subject(const cost_result *r, size_t n, const char *key_label);
+
+/* Encoders, exposed for the unit test. */
+void mail_base64(dbuf *b, const void *data, size_t len);   /* 76-char lines, CRLF */
+void mail_qp(dbuf *b, const char *text);                    /* quoted-printable, CRLF */
+
+#endif
