@@ -1,17 +1,91 @@
 /* s3: s3://bucket/prefix inputs — ListObjectsV2 and GetObject with SigV4,
- * streamed into ingest. */
+ * streamed into ingest.
+ *
+ * Owner: "weekly".
+ * - Addressing: with an endpoint URL (--endpoint-url / AWS_ENDPOINT_URL)
+ *   path-style (<endpoint>/<bucket>/<key>); otherwise virtual-hosted
+ *   (https://<bucket>.s3.<region>.amazonaws.com/<key>), falling back to
+ *   path-style for bucket names with dots (TLS wildcard certificates).
+ * - Listing: ListObjectsV2, paginated by continuation token. With both
+ *   --since and --until, the S3 delivery layout
+ *   [prefix/]AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/ (and the
+ *   Hive-style aws-account-id=/aws-service=/aws-region=/year=/month=/day=
+ *   form) is discovered with delimiter listings and only the day prefixes
+ *   that can hold records in the window are listed (s3_day_prefixes).
+ * - Reading: several objects in flight (one libcurl multi transfer per
+ *   worker thread), each object's bytes pulled by its own ingest_stream()
+ *   through a bounded buffer (transfer paused when full); no temp files.
+ *   Results are merged in key order, so the aggregate does not depend on
+ *   which transfer finished first.
+ * - Failures: 5xx, SlowDown and transport errors are retried with backoff
+ *   (a cut download resumes with a Range request); other AWS errors become
+ *   one line "s3://bucket/prefix: <Code>: <Message> (request id ...)".
+ * - -v logs one line per HTTP request ("flowcost: s3: GET ..."), never a
+ *   header or a secret. */
 #ifndef FC_S3_H
 #define FC_S3_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "agg.h"
 #include "aws.h"
 #include "ingest.h"
 
 bool s3_is_url(const char *s);
+/* Read every object under the URL into a. Returns 0, -1 (runtime error) or
+ * INGEST_MALFORMED (strict mode), with err filled. */
 int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o,
               char *err, size_t errlen);
+
+/* --- exposed for the unit test (tests/test_s3.c) --- */
+
+/* "s3://bucket/some/prefix" → bucket and prefix (prefix may be ""). Caller
+ * frees both. */
+int s3_parse_url(const char *url, char **bucket, char **prefix, char *err, size_t errlen);
+
+typedef struct s3_object {
+    char *key;
+    uint64_t size;
+} s3_object;
+
+typedef struct s3_list_page {
+    s3_object *objs;
+    size_t n_objs;
+    char **prefixes;          /* CommonPrefixes/Prefix (delimiter listings) */
+    size_t n_prefixes;
+    bool truncated;
+    char *next_token;         /* NextContinuationToken, NULL when absent */
+} s3_list_page;
+
+/* Parse a ListBucketResult (a small hand parser: only Contents/Key, Size,
+ * CommonPrefixes/Prefix, IsTruncated, NextContinuationToken; XML entities
+ * and character references decoded). -1 when it is not one. */
+int s3_parse_list(const char *xml, size_t len, s3_list_page *out, char *err, size_t errlen);
+void s3_list_page_free(s3_list_page *p);
+/* <Error><Code>..</Code><Message>..</Message><RequestId>..</RequestId>:
+ * fills what is present ("" otherwise). */
+void s3_parse_error(const char *xml, size_t len, char *code, size_t code_n, char *msg,
+                    size_t msg_n, char *reqid, size_t reqid_n);
+
+/* Where a listing prefix sits in the delivery layout. */
+typedef enum s3_level {
+    S3_LVL_OTHER = 0,   /* before AWSLogs/ (or unknown): delimiter-list, follow AWSLogs/ */
+    S3_LVL_ACCOUNTS,    /* .../AWSLogs/ */
+    S3_LVL_SERVICES,    /* .../AWSLogs/<account>/ */
+    S3_LVL_REGIONS,     /* .../AWSLogs/<account>/vpcflowlogs/ */
+    S3_LVL_DAYS,        /* .../AWSLogs/<account>/vpcflowlogs/<region>/ */
+    S3_LVL_FULL         /* anything else: list everything below */
+} s3_level;
+s3_level s3_classify_prefix(const char *prefix);
+
+/* The day prefixes under a region prefix ("…/vpcflowlogs/us-east-1/" or the
+ * Hive "…/aws-region=us-east-1/") whose files can hold records starting in
+ * [since, until): from the day of since − 1 h to the day of until + 1 h
+ * (a file is named after its 5-minute delivery, which may start before or
+ * end after the records it carries, UTC). NULL when the window is unbounded
+ * or longer than 400 days. Caller frees each string and the array. */
+char **s3_day_prefixes(const char *region_prefix, int64_t since, int64_t until, size_t *n);
 
 #endif
