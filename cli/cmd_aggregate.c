@@ -1,3 +1,159 @@
-/* STUB: placeholder until its owner lands the real module. */
+/* cmd_aggregate: `flowcost aggregate INPUT... -o x.fca [--csv FILE]` — the
+ * inputs read once into a mergeable .fca, and optionally the five-key
+ * group-by of cli.md as CSV so that ingestion can be checked against any
+ * SQL engine (DuckDB's GROUP BY on the same files must give the same rows). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
-int cmd_aggregate(const fc_opts *o) { (void)o; cli_error("'aggregate' is not implemented yet"); return EXIT_RUNTIME; }
+#include "fca.h"
+#include "pipeline.h"
+#include "util.h"
+
+typedef struct csv_row {
+    const char *eni; /* "" when absent */
+    ip128 src, dst;
+    uint8_t has_src, has_dst, action, status_rank;
+    uint64_t packets, bytes, records;
+} csv_row;
+
+/* log_status in the text order of its CSV value: "", NODATA, OK, SKIPDATA */
+static const uint8_t status_rank[] = {[FL_STATUS_NONE] = 0, [FL_NODATA] = 1, [FL_OK] = 2, [FL_SKIPDATA] = 3};
+static const char *const status_text[] = {"", "NODATA", "OK", "SKIPDATA"};
+static const char *const action_text[] = {[FL_ACTION_NONE] = "", [FL_ACCEPT] = "ACCEPT", [FL_REJECT] = "REJECT"};
+
+static int cmp_key(const csv_row *a, const csv_row *b)
+{
+    int c = strcmp(a->eni, b->eni);
+    if (c) return c;
+    if (a->has_src != b->has_src) return a->has_src < b->has_src ? -1 : 1;
+    if ((c = ip_cmp(&a->src, &b->src))) return c;
+    if (a->has_dst != b->has_dst) return a->has_dst < b->has_dst ? -1 : 1;
+    if ((c = ip_cmp(&a->dst, &b->dst))) return c;
+    if (a->action != b->action) return a->action < b->action ? -1 : 1;
+    if (a->status_rank != b->status_rank) return a->status_rank < b->status_rank ? -1 : 1;
+    return 0;
+}
+
+static int cmp_key_q(const void *x, const void *y)
+{
+    return cmp_key(x, y);
+}
+
+/* bytes descending, then the keys */
+static int cmp_out(const void *x, const void *y)
+{
+    const csv_row *a = x, *b = y;
+    if (a->bytes != b->bytes) return a->bytes > b->bytes ? -1 : 1;
+    return cmp_key(a, b);
+}
+
+static void csv_field(dbuf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        dbuf_puts(b, s);
+        return;
+    }
+    dbuf_puts(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"') dbuf_puts(b, "\"");
+        dbuf_append(b, s, 1);
+    }
+    dbuf_puts(b, "\"");
+}
+
+static void write_csv(const agg *a, dbuf *out)
+{
+    size_t n;
+    const agg_group *g = agg_groups(a, &n);
+    csv_row *rows = xcalloc(n + 1, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        const char *e = agg_str(a, g[i].eni);
+        rows[i].eni = e ? e : "";
+        rows[i].has_src = (g[i].flags & AGG_HAS_SRC) != 0;
+        rows[i].has_dst = (g[i].flags & AGG_HAS_DST) != 0;
+        if (rows[i].has_src) rows[i].src = g[i].src;
+        if (rows[i].has_dst) rows[i].dst = g[i].dst;
+        rows[i].action = g[i].action <= FL_REJECT ? g[i].action : 0;
+        rows[i].status_rank = status_rank[g[i].status <= FL_SKIPDATA ? g[i].status : 0];
+        rows[i].packets = g[i].packets;
+        rows[i].bytes = g[i].bytes;
+        rows[i].records = g[i].records;
+    }
+    qsort(rows, n, sizeof *rows, cmp_key_q);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && cmp_key(&rows[m - 1], &rows[i]) == 0) {
+            rows[m - 1].packets += rows[i].packets;
+            rows[m - 1].bytes += rows[i].bytes;
+            rows[m - 1].records += rows[i].records;
+        } else {
+            rows[m++] = rows[i];
+        }
+    }
+    qsort(rows, m, sizeof *rows, cmp_out);
+    dbuf_puts(out, "interface_id,srcaddr,dstaddr,action,log_status,packets,bytes,records\n");
+    for (size_t i = 0; i < m; i++) {
+        char s[IP_STRLEN] = "", d[IP_STRLEN] = "";
+        if (rows[i].has_src) ip_format(&rows[i].src, s, sizeof s);
+        if (rows[i].has_dst) ip_format(&rows[i].dst, d, sizeof d);
+        csv_field(out, rows[i].eni);
+        dbuf_printf(out, ",%s,%s,%s,%s,%llu,%llu,%llu\n", s, d, action_text[rows[i].action],
+                    status_text[rows[i].status_rank], (unsigned long long)rows[i].packets,
+                    (unsigned long long)rows[i].bytes, (unsigned long long)rows[i].records);
+    }
+    free(rows);
+}
+
+int cmd_aggregate(const fc_opts *o)
+{
+    char err[FC_ERRLEN];
+    if (!o->n_inputs) {
+        cli_error("aggregate needs at least one INPUT; see 'flowcost aggregate --help'");
+        return EXIT_USAGE;
+    }
+    if (!o->output && !o->csv) {
+        cli_error("aggregate needs -o FILE.fca and/or --csv FILE; see 'flowcost aggregate --help'");
+        return EXIT_USAGE;
+    }
+    agg *a = agg_new();
+    int code = pipeline_ingest(o, a, err, sizeof err);
+    if (code) {
+        cli_error(err);
+        agg_free(a);
+        return code;
+    }
+    agg_canonicalize(a);
+    if (o->output) {
+        dbuf b;
+        dbuf_init(&b, 0);
+        if (fca_write(a, &b, err, sizeof err) < 0 ||
+            fc_write_file_atomic(o->output, b.data, b.len, err, sizeof err) < 0) {
+            cli_error(err);
+            code = EXIT_RUNTIME;
+        }
+        dbuf_free(&b);
+    }
+    if (!code && o->csv) {
+        dbuf b;
+        dbuf_init(&b, 0);
+        write_csv(a, &b);
+        if (fc_write_file_atomic(o->csv, b.data ? b.data : "", b.len, err, sizeof err) < 0) {
+            cli_error(err);
+            code = EXIT_RUNTIME;
+        }
+        dbuf_free(&b);
+    }
+    if (!code && o->verbose) {
+        const agg_stats *st = agg_stats_get(a);
+        char r[32], u[32], m[32];
+        fc_format_count(st->read, r, sizeof r);
+        fc_format_count(st->used, u, sizeof u);
+        fc_format_count(st->malformed, m, sizeof m);
+        fprintf(stderr, "flowcost: %s records read, %s used, %s malformed, %zu groups, %llu files\n", r, u, m,
+                agg_count(a), (unsigned long long)st->files);
+    }
+    agg_free(a);
+    return code;
+}

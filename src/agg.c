@@ -1,17 +1,469 @@
-/* STUB: placeholder until its owner lands the real module. */
-#include <stdlib.h>
+/* agg: why a custom table — every record of the input lands here, so the
+ * upsert must be a hash, one probe sequence and a memcmp of a fixed-size key,
+ * with no allocation per record. Groups live in one dense array (what the
+ * cost model, CSV and .fca read); the hash slots only hold indexes into it,
+ * as in nfdump's flow cache. Memory grows with distinct groups, never with
+ * the number of records. */
 #include "agg.h"
-struct agg { int unused; agg_stats st; };
-agg *agg_new(void) { return calloc(1, sizeof(agg)); }
-void agg_free(agg *a) { free(a); }
-void agg_add(agg *a, const agg_group *g, const char *eni, const char *s, const char *d) { (void)a; (void)g; (void)eni; (void)s; (void)d; }
-void agg_note_eni(agg *a, const char *eni, const char *vpc, const char *subnet, const char *instance, const char *az_id, const char *account, const char *region) { (void)a; (void)eni; (void)vpc; (void)subnet; (void)instance; (void)az_id; (void)account; (void)region; }
-void agg_merge(agg *dst, const agg *src) { (void)dst; (void)src; }
-const agg_group *agg_groups(const agg *a, size_t *n) { (void)a; *n = 0; return NULL; }
-size_t agg_count(const agg *a) { (void)a; return 0; }
-const char *agg_str(const agg *a, uint32_t id) { (void)a; (void)id; return NULL; }
-uint32_t agg_str_id(const agg *a, const char *s) { (void)a; (void)s; return 0; }
-size_t agg_str_count(const agg *a) { (void)a; return 0; }
-const agg_eni_meta *agg_eni(const agg *a, uint32_t id) { (void)a; (void)id; return NULL; }
-agg_stats *agg_stats_of(agg *a) { return &a->st; }
-const agg_stats *agg_stats_get(const agg *a) { return &a->st; }
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define KEYLEN offsetof(agg_group, packets)
+#define NMETA 6
+
+typedef struct slot {
+    uint32_t hash;
+    uint32_t idx; /* index + 1; 0 = empty */
+} slot;
+
+typedef struct eni_meta_ex {
+    agg_eni_meta m;
+    uint64_t seq[NMETA];
+} eni_meta_ex;
+
+struct agg {
+    agg_group *g;
+    size_t n, cap;
+    slot *slots;
+    size_t mask; /* slots - 1 */
+
+    char **str;       /* str[id], id 1..nstr */
+    uint32_t *strlen_; /* lengths, same index */
+    size_t nstr, strcap;
+    slot *sslots;
+    size_t smask;
+
+    eni_meta_ex *meta; /* by string id; meta_cap entries */
+    size_t meta_cap;
+
+    agg_stats st;
+};
+
+static inline uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static inline uint32_t key_hash(const agg_group *g)
+{
+    const unsigned char *p = (const unsigned char *)g;
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (size_t i = 0; i < KEYLEN; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+        h ^= h >> 29;
+    }
+    return (uint32_t)mix(h);
+}
+
+static uint32_t str_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return (uint32_t)mix(h);
+}
+
+agg *agg_new(void)
+{
+    agg *a = xcalloc(1, sizeof *a);
+    a->cap = 1024;
+    a->g = xmalloc(a->cap * sizeof *a->g);
+    a->mask = 2048 - 1;
+    a->slots = xcalloc(a->mask + 1, sizeof *a->slots);
+    a->strcap = 64;
+    a->str = xcalloc(a->strcap, sizeof *a->str);
+    a->strlen_ = xcalloc(a->strcap, sizeof *a->strlen_);
+    a->smask = 128 - 1;
+    a->sslots = xcalloc(a->smask + 1, sizeof *a->sslots);
+    return a;
+}
+
+void agg_free(agg *a)
+{
+    if (!a) return;
+    for (size_t i = 1; i <= a->nstr; i++) free(a->str[i]);
+    free(a->str);
+    free(a->strlen_);
+    free(a->sslots);
+    free(a->slots);
+    free(a->g);
+    free(a->meta);
+    free(a);
+}
+
+/* ---- strings ---- */
+
+static void str_rehash(agg *a, size_t nslots)
+{
+    free(a->sslots);
+    a->sslots = xcalloc(nslots, sizeof *a->sslots);
+    a->smask = nslots - 1;
+    for (uint32_t id = 1; id <= a->nstr; id++) {
+        uint32_t h = str_hash(a->str[id], a->strlen_[id]);
+        size_t i = h & a->smask;
+        while (a->sslots[i].idx) i = (i + 1) & a->smask;
+        a->sslots[i].hash = h;
+        a->sslots[i].idx = id;
+    }
+}
+
+static uint32_t str_find(const agg *a, const char *s, size_t n, uint32_t h, size_t *pos)
+{
+    size_t i = h & a->smask;
+    for (;;) {
+        const slot *sl = &a->sslots[i];
+        if (!sl->idx) break;
+        if (sl->hash == h && a->strlen_[sl->idx] == n && memcmp(a->str[sl->idx], s, n) == 0)
+            return sl->idx;
+        i = (i + 1) & a->smask;
+    }
+    if (pos) *pos = i;
+    return 0;
+}
+
+uint32_t agg_intern(agg *a, const char *s, size_t n)
+{
+    if (!s || n == 0) return 0;
+    uint32_t h = str_hash(s, n);
+    size_t pos;
+    uint32_t id = str_find(a, s, n, h, &pos);
+    if (id) return id;
+    if (a->nstr + 1 >= a->strcap) {
+        a->strcap *= 2;
+        a->str = xrealloc(a->str, a->strcap * sizeof *a->str);
+        a->strlen_ = xrealloc(a->strlen_, a->strcap * sizeof *a->strlen_);
+    }
+    id = (uint32_t)++a->nstr;
+    a->str[id] = xstrndup(s, n);
+    a->strlen_[id] = (uint32_t)n;
+    a->sslots[pos].hash = h;
+    a->sslots[pos].idx = id;
+    if (a->nstr * 2 > a->smask + 1) str_rehash(a, (a->smask + 1) * 2);
+    return id;
+}
+
+const char *agg_str(const agg *a, uint32_t id)
+{
+    return id && id <= a->nstr ? a->str[id] : NULL;
+}
+
+uint32_t agg_str_id(const agg *a, const char *s)
+{
+    if (!s || !*s) return 0;
+    size_t n = strlen(s);
+    return str_find(a, s, n, str_hash(s, n), NULL);
+}
+
+size_t agg_str_count(const agg *a)
+{
+    return a->nstr;
+}
+
+/* ---- groups ---- */
+
+static void grp_rehash(agg *a, size_t nslots)
+{
+    free(a->slots);
+    a->slots = xcalloc(nslots, sizeof *a->slots);
+    a->mask = nslots - 1;
+    for (size_t k = 0; k < a->n; k++) {
+        uint32_t h = key_hash(&a->g[k]);
+        size_t i = h & a->mask;
+        while (a->slots[i].idx) i = (i + 1) & a->mask;
+        a->slots[i].hash = h;
+        a->slots[i].idx = (uint32_t)(k + 1);
+    }
+}
+
+static void fold(agg_group *d, const agg_group *s)
+{
+    d->packets += s->packets;
+    d->bytes += s->bytes;
+    d->records += s->records;
+    if (s->min_start && (!d->min_start || s->min_start < d->min_start)) d->min_start = s->min_start;
+    if (s->max_end && s->max_end > d->max_end) d->max_end = s->max_end;
+}
+
+void agg_add_group(agg *a, const agg_group *g)
+{
+    uint32_t h = key_hash(g);
+    size_t i = h & a->mask;
+    for (;;) {
+        slot *sl = &a->slots[i];
+        if (!sl->idx) break;
+        if (sl->hash == h) {
+            agg_group *d = &a->g[sl->idx - 1];
+            if (memcmp(d, g, KEYLEN) == 0) {
+                fold(d, g);
+                return;
+            }
+        }
+        i = (i + 1) & a->mask;
+    }
+    if (a->n == a->cap) {
+        a->cap *= 2;
+        a->g = xrealloc(a->g, a->cap * sizeof *a->g);
+    }
+    a->g[a->n] = *g;
+    a->n++;
+    a->slots[i].hash = h;
+    a->slots[i].idx = (uint32_t)a->n;
+    if (a->n * 2 > a->mask + 1) grp_rehash(a, (a->mask + 1) * 2);
+}
+
+void agg_add(agg *a, const agg_group *g, const char *eni, const char *src_svc, const char *dst_svc)
+{
+    agg_group k;
+    memset(&k, 0, sizeof k);
+    k.src = g->src;
+    k.dst = g->dst;
+    k.pkt_src = g->pkt_src;
+    k.pkt_dst = g->pkt_dst;
+    k.eni = agg_intern(a, eni, eni ? strlen(eni) : 0);
+    k.src_svc = agg_intern(a, src_svc, src_svc ? strlen(src_svc) : 0);
+    k.dst_svc = agg_intern(a, dst_svc, dst_svc ? strlen(dst_svc) : 0);
+    k.hour = g->hour;
+    k.dstport = g->dstport;
+    k.protocol = g->protocol;
+    k.action = g->action;
+    k.status = g->status;
+    k.direction = g->direction;
+    k.traffic_path = g->traffic_path;
+    k.flags = g->flags;
+    k.packets = g->packets;
+    k.bytes = g->bytes;
+    k.records = g->records;
+    k.min_start = g->min_start;
+    k.max_end = g->max_end;
+    agg_add_group(a, &k);
+}
+
+const agg_group *agg_groups(const agg *a, size_t *n)
+{
+    *n = a->n;
+    return a->g;
+}
+
+size_t agg_count(const agg *a)
+{
+    return a->n;
+}
+
+/* ---- ENI metadata ---- */
+
+static uint32_t *meta_field(agg_eni_meta *m, int i)
+{
+    uint32_t *f[NMETA] = {&m->vpc, &m->subnet, &m->instance, &m->az_id, &m->account, &m->region};
+    return f[i];
+}
+
+static eni_meta_ex *meta_slot(agg *a, uint32_t eni)
+{
+    if (eni >= a->meta_cap) {
+        size_t nc = a->meta_cap ? a->meta_cap : 64;
+        while (nc <= eni) nc *= 2;
+        a->meta = xrealloc(a->meta, nc * sizeof *a->meta);
+        memset(a->meta + a->meta_cap, 0, (nc - a->meta_cap) * sizeof *a->meta);
+        a->meta_cap = nc;
+    }
+    return &a->meta[eni];
+}
+
+void agg_note_eni_ids(agg *a, uint32_t eni, const agg_eni_meta *m, uint64_t seq)
+{
+    if (!eni) return;
+    eni_meta_ex *x = meta_slot(a, eni);
+    agg_eni_meta in = *m;
+    for (int i = 0; i < NMETA; i++) {
+        uint32_t v = *meta_field(&in, i);
+        uint32_t *cur = meta_field(&x->m, i);
+        /* equal keys (two .fca inputs read as one) break ties by text, so
+         * the winner does not depend on merge order */
+        if (v && (!*cur || seq < x->seq[i] ||
+                  (seq == x->seq[i] && v != *cur && strcmp(a->str[v], a->str[*cur]) < 0))) {
+            *cur = v;
+            x->seq[i] = seq;
+        }
+    }
+}
+
+bool agg_eni_known(const agg *a, uint32_t eni, unsigned mask)
+{
+    if (!eni || eni >= a->meta_cap) return mask == 0;
+    agg_eni_meta m = a->meta[eni].m;
+    for (int i = 0; i < NMETA; i++)
+        if ((mask >> i & 1) && !*meta_field(&m, i)) return false;
+    return true;
+}
+
+void agg_note_eni(agg *a, const char *eni, const char *vpc, const char *subnet, const char *instance,
+                  const char *az_id, const char *account, const char *region)
+{
+    uint32_t id = agg_intern(a, eni, eni ? strlen(eni) : 0);
+    if (!id) return;
+    const char *v[NMETA] = {vpc, subnet, instance, az_id, account, region};
+    agg_eni_meta m;
+    for (int i = 0; i < NMETA; i++) *meta_field(&m, i) = agg_intern(a, v[i], v[i] ? strlen(v[i]) : 0);
+    /* plain API calls come in order: later calls must not override */
+    agg_note_eni_ids(a, id, &m, UINT64_MAX);
+}
+
+const agg_eni_meta *agg_eni(const agg *a, uint32_t eni_id)
+{
+    if (!eni_id || eni_id >= a->meta_cap) return NULL;
+    const agg_eni_meta *m = &a->meta[eni_id].m;
+    if (!m->vpc && !m->subnet && !m->instance && !m->az_id && !m->account && !m->region) return NULL;
+    return m;
+}
+
+/* ---- stats ---- */
+
+agg_stats *agg_stats_of(agg *a)
+{
+    return &a->st;
+}
+
+const agg_stats *agg_stats_get(const agg *a)
+{
+    return &a->st;
+}
+
+void agg_stats_period(agg_stats *st, int64_t start, int64_t end)
+{
+    if (start && (!st->start || start < st->start)) st->start = start;
+    if (end && end > st->end) st->end = end;
+}
+
+static void stats_merge(agg_stats *d, const agg_stats *s)
+{
+    d->read += s->read;
+    d->used += s->used;
+    d->malformed += s->malformed;
+    d->nodata += s->nodata;
+    d->skipdata += s->skipdata;
+    d->rejected += s->rejected;
+    d->filtered += s->filtered;
+    d->files += s->files;
+    d->files_skipped += s->files_skipped;
+    d->bytes_in += s->bytes_in;
+    agg_stats_period(d, s->start, s->end);
+}
+
+/* ---- merge and canonical order ---- */
+
+void agg_merge(agg *dst, const agg *src)
+{
+    if (dst == src) return;
+    uint32_t *map = xcalloc(src->nstr + 1, sizeof *map);
+    for (uint32_t id = 1; id <= src->nstr; id++)
+        map[id] = agg_intern(dst, src->str[id], src->strlen_[id]);
+    for (size_t k = 0; k < src->n; k++) {
+        agg_group g = src->g[k];
+        g.eni = map[g.eni];
+        g.src_svc = map[g.src_svc];
+        g.dst_svc = map[g.dst_svc];
+        agg_add_group(dst, &g);
+    }
+    for (uint32_t id = 1; id < src->meta_cap && id <= src->nstr; id++) {
+        const eni_meta_ex *x = &src->meta[id];
+        for (int i = 0; i < NMETA; i++) {
+            agg_eni_meta one;
+            memset(&one, 0, sizeof one);
+            uint32_t v = *meta_field((agg_eni_meta *)&x->m, i);
+            if (!v) continue;
+            *meta_field(&one, i) = map[v];
+            agg_note_eni_ids(dst, map[id], &one, x->seq[i]);
+        }
+    }
+    stats_merge(&dst->st, &src->st);
+    free(map);
+}
+
+static const agg *sort_ctx;
+
+static int cmp_str_id(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return strcmp(sort_ctx->str[a], sort_ctx->str[b]);
+}
+
+#define CMP(x, y) \
+    do { \
+        if ((x) != (y)) return (x) < (y) ? -1 : 1; \
+    } while (0)
+
+static int cmp_group(const void *x, const void *y)
+{
+    const agg_group *a = x, *b = y;
+    int c;
+    CMP(a->eni, b->eni);
+    if ((c = ip_cmp(&a->src, &b->src))) return c;
+    if ((c = ip_cmp(&a->dst, &b->dst))) return c;
+    CMP(a->action, b->action);
+    CMP(a->status, b->status);
+    CMP(a->flags, b->flags);
+    CMP(a->hour, b->hour);
+    if ((c = ip_cmp(&a->pkt_src, &b->pkt_src))) return c;
+    if ((c = ip_cmp(&a->pkt_dst, &b->pkt_dst))) return c;
+    CMP(a->src_svc, b->src_svc);
+    CMP(a->dst_svc, b->dst_svc);
+    CMP(a->dstport, b->dstport);
+    CMP(a->protocol, b->protocol);
+    CMP(a->direction, b->direction);
+    CMP(a->traffic_path, b->traffic_path);
+    return 0;
+}
+
+void agg_canonicalize(agg *a)
+{
+    /* order[k] = old id of the k-th string in strcmp order */
+    uint32_t *order = xmalloc((a->nstr + 1) * sizeof *order);
+    for (uint32_t i = 0; i < a->nstr; i++) order[i] = i + 1;
+    sort_ctx = a; /* qsort has no context argument in C17; canonicalize is not called concurrently */
+    qsort(order, a->nstr, sizeof *order, cmp_str_id);
+    uint32_t *map = xcalloc(a->nstr + 1, sizeof *map);
+    char **ns = xcalloc(a->strcap, sizeof *ns);
+    uint32_t *nl = xcalloc(a->strcap, sizeof *nl);
+    for (uint32_t k = 0; k < a->nstr; k++) {
+        map[order[k]] = k + 1;
+        ns[k + 1] = a->str[order[k]];
+        nl[k + 1] = a->strlen_[order[k]];
+    }
+    free(a->str);
+    free(a->strlen_);
+    a->str = ns;
+    a->strlen_ = nl;
+    str_rehash(a, a->smask + 1);
+
+    if (a->meta_cap) {
+        eni_meta_ex *nm = xcalloc(a->meta_cap, sizeof *nm);
+        for (uint32_t id = 1; id < a->meta_cap && id <= a->nstr; id++) {
+            eni_meta_ex x = a->meta[id];
+            for (int i = 0; i < NMETA; i++) {
+                uint32_t *f = meta_field(&x.m, i);
+                *f = map[*f];
+            }
+            nm[map[id]] = x;
+        }
+        free(a->meta);
+        a->meta = nm;
+    }
+    for (size_t k = 0; k < a->n; k++) {
+        a->g[k].eni = map[a->g[k].eni];
+        a->g[k].src_svc = map[a->g[k].src_svc];
+        a->g[k].dst_svc = map[a->g[k].dst_svc];
+    }
+    qsort(a->g, a->n, sizeof *a->g, cmp_group);
+    grp_rehash(a, a->mask + 1);
+    free(order);
+    free(map);
+}

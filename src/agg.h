@@ -10,6 +10,7 @@
 #ifndef FC_AGG_H
 #define FC_AGG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,5 +92,26 @@ size_t agg_str_count(const agg *a); /* ids are 1..count */
 const agg_eni_meta *agg_eni(const agg *a, uint32_t eni_id);
 agg_stats *agg_stats_of(agg *a);
 const agg_stats *agg_stats_get(const agg *a);
+
+/* --- Fast path for the ingestion engine (additive; ids are this agg's) ---
+ * agg_intern returns the id of s[0..n) (0 when n == 0), interning it. */
+uint32_t agg_intern(agg *a, const char *s, size_t n);
+/* Like agg_add, with g->eni/src_svc/dst_svc already interned in a. Key
+ * bytes that are not fields (none today) must be zero: pass a memset group. */
+void agg_add_group(agg *a, const agg_group *g);
+/* agg_note_eni with interned ids (0 = not given) and an order key: for each
+ * field the value with the lowest `seq` wins, so that merging per-thread
+ * aggs gives "first seen in input order" whatever the scheduling. */
+void agg_note_eni_ids(agg *a, uint32_t eni, const agg_eni_meta *m, uint64_t seq);
+/* True when every field in `mask` (bit i = i-th field of agg_eni_meta:
+ * vpc, subnet, instance, az_id, account, region) is already known for eni,
+ * so the hot path can skip interning. */
+bool agg_eni_known(const agg *a, uint32_t eni, unsigned mask);
+/* Renumber strings in strcmp order and sort the groups by key, so that the
+ * dense array and the ids are the same whatever the thread count or the
+ * order in which inputs were merged. Invalidates earlier pointers/ids. */
+void agg_canonicalize(agg *a);
+/* Fold one record's time span into the period (0 = absent). */
+void agg_stats_period(agg_stats *st, int64_t start, int64_t end);
 
 #endif

@@ -1,9 +1,1011 @@
-/* STUB: placeholder until its owner lands the real module. */
-#include <string.h>
+/* ingest: why this shape — reading is the hot path of every command, so the
+ * inputs are first turned into a list of work items (a gzip file, a stream,
+ * an .fca, or a newline-aligned byte range of a large plain file), then a
+ * few threads take items in order, each parsing into its own agg with no
+ * locking, and the per-thread aggs are merged and put in canonical order at
+ * the end. Everything that must not depend on scheduling (line numbers of
+ * malformed records, warnings, ENI metadata "first seen", group order) is
+ * decided from per-item results after the join, in input order. */
 #include "ingest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fca.h"
+#include "flowlog.h"
+#include "gz.h"
 #include "util.h"
-void ingest_opts_default(ingest_opts *o) { memset(o, 0, sizeof *o); }
-int ingest_paths(agg *a, const char *const *p, size_t n, const ingest_opts *o, char *err, size_t errlen) { (void)a; (void)p; (void)n; (void)o; return fc_err(err, errlen, "ingest not implemented yet"); }
-int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const ingest_opts *o, char *err, size_t errlen) { (void)a; (void)name; (void)rd; (void)ctx; (void)o; return fc_err(err, errlen, "ingest not implemented yet"); }
-bool ingest_name_outside(const char *name, int64_t since, int64_t until) { (void)name; (void)since; (void)until; return false; }
-const char *ingest_lib_versions(void) { return "isa-l zlib"; }
+
+#define READ_BUF (4u << 20)           /* per worker */
+#define CHUNK_MIN (16u << 20)          /* plain files above this are split */
+#define CHUNK_SIZE (32u << 20)
+#define SNIFF_LEN (FLOWLOG_MAX_LINE + 2)
+#define SEQ_SHIFT 40                   /* ENI-metadata order key: item << 40 | line */
+
+const char *ingest_lib_versions(void)
+{
+    return gz_lib_versions();
+}
+
+void ingest_opts_default(ingest_opts *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+/* ---------------------------------------------------------------- names */
+
+static bool digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
+
+static int num(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* days since 1970-01-01 of a civil date (Howard Hinnant's algorithm) */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static bool valid_date(int y, int m, int d)
+{
+    return y >= 1970 && y < 3000 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/* The time span [*lo, *hi) a name's timestamp stands for; false if none. */
+static bool name_span(const char *name, int64_t *lo, int64_t *hi)
+{
+    /* 1) S3 object name: ..._YYYYMMDDTHHMMZ_... (the delivery time) */
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    for (const char *p = base; *p; p++) {
+        if (p[0] != '_' || strlen(p) < 15) continue;
+        if (digits(p + 1, 8) && p[9] == 'T' && digits(p + 10, 4) && p[14] == 'Z') {
+            int y = num(p + 1, 4), m = num(p + 5, 2), d = num(p + 7, 2);
+            int hh = num(p + 10, 2), mm = num(p + 12, 2);
+            if (!valid_date(y, m, d) || hh > 23 || mm > 59) continue;
+            *lo = days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60;
+            *hi = *lo + 60;
+            return true;
+        }
+    }
+    /* 2) .../YYYY/MM/DD[/HH]/... or Hive style year=YYYY/month=MM/day=DD[/hour=HH] */
+    int y = -1, m = -1, d = -1, h = -1;
+    const char *p = name;
+    int comp[4] = {-1, -1, -1, -1}, nc = 0; /* run of numeric components */
+    while (*p) {
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        const char *v = p;
+        size_t vl = len;
+        const char *eq = memchr(p, '=', len);
+        if (eq) {
+            size_t kl = (size_t)(eq - p);
+            v = eq + 1;
+            vl = len - kl - 1;
+            if (vl >= 1 && vl <= 4 && digits(v, (int)vl)) {
+                int x = num(v, (int)vl);
+                if (kl == 4 && !memcmp(p, "year", 4)) y = x;
+                else if (kl == 5 && !memcmp(p, "month", 5)) m = x;
+                else if (kl == 3 && !memcmp(p, "day", 3)) d = x;
+                else if (kl == 4 && !memcmp(p, "hour", 4)) h = x;
+            }
+            nc = 0;
+        } else if (e && ((len == 4 && nc == 0) || (len == 2 && nc > 0 && nc < 4)) && digits(v, (int)vl)) {
+            comp[nc++] = num(v, (int)vl);
+            if (nc >= 3 && y < 0) {
+                /* keep the first YYYY/MM/DD run; an HH directory may follow */
+            }
+        } else {
+            if (nc >= 3) break;
+            nc = 0;
+        }
+        if (!e) break;
+        p = e + 1;
+    }
+    if (y < 0 && nc >= 3) {
+        y = comp[0];
+        m = comp[1];
+        d = comp[2];
+        h = nc >= 4 ? comp[3] : -1;
+    }
+    if (y < 0 || m < 0 || d < 0 || !valid_date(y, m, d)) return false;
+    *lo = days_from_civil(y, m, d) * 86400;
+    *hi = *lo + 86400;
+    if (h >= 0 && h <= 23) {
+        *lo += h * 3600;
+        *hi = *lo + 3600;
+    }
+    return true;
+}
+
+/* A file delivered at time T holds records that started before T (plus
+ * clock skew), and delivery is best effort, so they may be well before T:
+ * slack on both sides keeps the skip safe. */
+#define NAME_SLACK_BEFORE (15 * 60)
+#define NAME_SLACK_AFTER (6 * 3600)
+
+bool ingest_name_outside(const char *name, int64_t since, int64_t until)
+{
+    int64_t lo, hi;
+    if ((!since && !until) || !name_span(name, &lo, &hi)) return false;
+    if (since && hi + NAME_SLACK_BEFORE <= since) return true;
+    if (until && lo - NAME_SLACK_AFTER >= until) return true;
+    return false;
+}
+
+/* ---------------------------------------------------------------- items */
+
+enum item_kind { IT_RANGE, IT_GZIP, IT_STREAM, IT_FCA };
+
+typedef struct item {
+    enum item_kind kind;
+    int file;              /* index into files[] */
+    off_t off, end;        /* IT_RANGE: [off, end) of the file, whole lines */
+    bool at_start;         /* the range starts at offset 0 (header check) */
+} item;
+
+typedef struct file_info {
+    char *path;
+    flowlog_format fmt;    /* from the sniffed header (IT_RANGE files) */
+    int first_item, nitems;
+} file_info;
+
+typedef struct item_res {
+    uint64_t lines, read, malformed, bytes_in;
+    uint64_t bad_line;     /* first malformed line, relative to the item */
+    char bad_reason[192];
+    int rc;                /* 0, -1 fatal, INGEST_MALFORMED (strict) */
+    bool rel_err;          /* err names an item-relative line in rc_line */
+    uint64_t rc_line;
+    char err[FC_ERRLEN];
+    char warn[FC_ERRLEN + 64]; /* non-fatal: corrupt gzip in lenient mode */
+} item_res;
+
+typedef struct job {
+    const ingest_opts *o;
+    flowlog_format fields_fmt; /* --fields or the v2 default */
+    file_info *files;
+    size_t nfiles;
+    item *items;
+    item_res *res;
+    size_t nitems;
+    atomic_size_t next;
+} job;
+
+/* Per-worker state. */
+typedef struct worker {
+    job *j;
+    agg *a;
+    char *buf;
+    size_t idx;            /* current item */
+    item_res *r;
+    flowlog_format fmt;
+    bool first_line;
+    unsigned meta_mask;
+    /* one-entry caches: consecutive records usually share the ENI */
+    char last_eni[64];
+    uint32_t last_eni_n, last_eni_id;
+    char last_svc[2][48];
+    uint32_t last_svc_n[2], last_svc_id[2];
+} worker;
+
+static void set_format(worker *w, const flowlog_format *f)
+{
+    w->fmt = *f;
+    static const enum flowlog_field mf[6] = {FLF_VPC_ID, FLF_SUBNET_ID, FLF_INSTANCE_ID,
+                                              FLF_AZ_ID, FLF_ACCOUNT_ID, FLF_REGION};
+    w->meta_mask = 0;
+    for (int i = 0; i < 6; i++)
+        if (f->col_of[mf[i]] >= 0) w->meta_mask |= 1u << i;
+}
+
+static uint32_t intern_cached(agg *a, const fl_view *v, char *cache, size_t cap, uint32_t *cn,
+                              uint32_t *cid)
+{
+    if (!v->n) return 0;
+    if (v->n == *cn && memcmp(v->p, cache, v->n) == 0) return *cid;
+    uint32_t id = agg_intern(a, v->p, v->n);
+    if (v->n <= cap) {
+        memcpy(cache, v->p, v->n);
+        *cn = v->n;
+        *cid = id;
+    }
+    return id;
+}
+
+static void add_record(worker *w, const fl_rec *r)
+{
+    const ingest_opts *o = w->j->o;
+    agg_stats *st = agg_stats_of(w->a);
+    if ((o->since || o->until) && (r->has & FLR_START) &&
+        ((o->since && r->start < o->since) || (o->until && r->start >= o->until))) {
+        st->filtered++;
+        return;
+    }
+    if (r->status == FL_NODATA) st->nodata++;
+    else if (r->status == FL_SKIPDATA) st->skipdata++;
+    else {
+        st->used++;
+        if (r->action == FL_REJECT) st->rejected++;
+    }
+    int64_t s = (r->has & FLR_START) ? r->start : 0, e = (r->has & FLR_END) ? r->end : 0;
+    agg_stats_period(st, s, e);
+
+    agg_group g;
+    memset(&g, 0, sizeof g);
+    g.src = r->src;
+    g.dst = r->dst;
+    g.pkt_src = r->pkt_src;
+    g.pkt_dst = r->pkt_dst;
+    g.eni = intern_cached(w->a, &r->eni, w->last_eni, sizeof w->last_eni, &w->last_eni_n,
+                          &w->last_eni_id);
+    g.src_svc = intern_cached(w->a, &r->src_svc, w->last_svc[0], sizeof w->last_svc[0],
+                              &w->last_svc_n[0], &w->last_svc_id[0]);
+    g.dst_svc = intern_cached(w->a, &r->dst_svc, w->last_svc[1], sizeof w->last_svc[1],
+                              &w->last_svc_n[1], &w->last_svc_id[1]);
+    g.hour = (r->has & FLR_START) ? (int32_t)(r->start / 3600) : AGG_NO_HOUR;
+    if (r->action == FL_REJECT) {
+        g.dstport = r->dstport;
+        g.protocol = r->protocol;
+    }
+    g.action = r->action;
+    g.status = r->status;
+    g.direction = r->direction;
+    g.traffic_path = r->traffic_path;
+    g.flags = (uint8_t)(((r->has & FLR_SRC) ? AGG_HAS_SRC : 0) | ((r->has & FLR_DST) ? AGG_HAS_DST : 0) |
+                        ((r->has & FLR_PKT_SRC) ? AGG_HAS_PKT_SRC : 0) |
+                        ((r->has & FLR_PKT_DST) ? AGG_HAS_PKT_DST : 0));
+    g.packets = r->packets;
+    g.bytes = r->bytes;
+    g.records = 1;
+    g.min_start = s;
+    g.max_end = e;
+    agg_add_group(w->a, &g);
+
+    if (w->meta_mask && g.eni) {
+        unsigned mask = (r->vpc.n ? 1u : 0) | (r->subnet.n ? 2u : 0) | (r->instance.n ? 4u : 0) |
+                        (r->az_id.n ? 8u : 0) | (r->account.n ? 16u : 0) | (r->region.n ? 32u : 0);
+        if (mask && !agg_eni_known(w->a, g.eni, mask)) {
+            agg_eni_meta m = {
+                agg_intern(w->a, r->vpc.p, r->vpc.n),      agg_intern(w->a, r->subnet.p, r->subnet.n),
+                agg_intern(w->a, r->instance.p, r->instance.n), agg_intern(w->a, r->az_id.p, r->az_id.n),
+                agg_intern(w->a, r->account.p, r->account.n), agg_intern(w->a, r->region.p, r->region.n),
+            };
+            agg_note_eni_ids(w->a, g.eni, &m, (uint64_t)w->idx << SEQ_SHIFT | w->r->lines);
+        }
+    }
+}
+
+static bool blank(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r') return false;
+    return true;
+}
+
+static void malformed(worker *w, const char *reason)
+{
+    item_res *r = w->r;
+    r->read++;
+    r->malformed++;
+    agg_stats_of(w->a)->malformed++;
+    if (!r->bad_line) {
+        r->bad_line = r->lines;
+        snprintf(r->bad_reason, sizeof r->bad_reason, "%s", reason);
+    }
+    if (w->j->o->strict && !r->rc) {
+        r->rc = INGEST_MALFORMED;
+        r->rel_err = true;
+        r->rc_line = r->lines;
+        snprintf(r->err, sizeof r->err, "%s", reason);
+    }
+}
+
+/* One line without its newline. Returns -1 to stop the item. */
+static int handle_line(worker *w, const char *p, size_t n)
+{
+    item_res *r = w->r;
+    r->lines++;
+    bool first = w->first_line;
+    w->first_line = false;
+    if (n == 0 || (n < 4 && blank(p, n))) return 0;
+    char reason[192];
+    fl_rec rec;
+    if (first) {
+        flowlog_format f;
+        if (flowlog_header(p, n, &f, reason, sizeof reason)) {
+            if (f.ncols == 0) goto bad_header;
+            set_format(w, &f);
+            return 0;
+        }
+    }
+    if (flowlog_parse_line(&w->fmt, p, n, &rec, reason, sizeof reason) == 0) {
+        r->read++;
+        agg_stats_of(w->a)->read++;
+        add_record(w, &rec);
+        return 0;
+    }
+    if (blank(p, n)) return 0;
+    /* A header in the middle: concatenated files (cat a.log.gz b.log.gz). */
+    if (n <= FLOWLOG_MAX_LINE) {
+        flowlog_format f;
+        char why[192];
+        if (flowlog_header(p, n, &f, why, sizeof why)) {
+            if (f.ncols == 0) {
+                snprintf(reason, sizeof reason, "%s", why);
+                goto bad_header;
+            }
+            set_format(w, &f);
+            return 0;
+        }
+    }
+    agg_stats_of(w->a)->read++;
+    malformed(w, reason);
+    return w->j->o->strict ? -1 : 0;
+bad_header:
+    r->rc = -1;
+    r->rel_err = true;
+    r->rc_line = r->lines;
+    snprintf(r->err, sizeof r->err, "bad header line: %s", reason);
+    return -1;
+}
+
+typedef ssize_t (*pull_fn)(void *ctx, void *buf, size_t n, char *err, size_t errlen);
+
+/* Split a pulled byte stream into lines. Lines over FLOWLOG_MAX_LINE are
+ * malformed and skipped up to their newline, with bounded memory. */
+static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len)
+{
+    item_res *r = w->r;
+    char *buf = w->buf;
+    size_t len = 0;
+    bool skipping = false;
+    if (pre_len) {
+        memcpy(buf, pre, pre_len);
+        len = pre_len;
+        r->bytes_in += pre_len;
+    }
+    bool eof = false;
+    for (;;) {
+        if (!eof && len < READ_BUF) {
+            ssize_t got = pull(ctx, buf + len, READ_BUF - len, r->err, sizeof r->err);
+            if (got < 0) {
+                r->rc = -1;
+                return -1;
+            }
+            if (got == 0) eof = true;
+            len += (size_t)got;
+            r->bytes_in += (size_t)got;
+        }
+        size_t pos = 0;
+        for (;;) {
+            char *nl = memchr(buf + pos, '\n', len - pos);
+            if (!nl) break;
+            size_t ll = (size_t)(nl - (buf + pos));
+            if (skipping) {
+                skipping = false; /* the over-long line was counted when detected */
+            } else if (handle_line(w, buf + pos, ll) < 0) {
+                return -1;
+            }
+            pos += ll + 1;
+        }
+        size_t rest = len - pos;
+        if (eof) {
+            if (rest && !skipping && handle_line(w, buf + pos, rest) < 0) return -1;
+            return 0;
+        }
+        if (rest > FLOWLOG_MAX_LINE) {
+            if (!skipping) {
+                r->lines++;
+                agg_stats_of(w->a)->read++;
+                char reason[64];
+                snprintf(reason, sizeof reason, "line longer than %d bytes", FLOWLOG_MAX_LINE);
+                malformed(w, reason);
+                if (w->j->o->strict) return -1;
+                skipping = true;
+            }
+            len = 0;
+            continue;
+        }
+        memmove(buf, buf + pos, rest);
+        len = rest;
+    }
+}
+
+typedef struct range_src {
+    int fd;
+    off_t pos, end;
+} range_src;
+
+static ssize_t pull_range(void *ctx, void *buf, size_t n, char *err, size_t errlen)
+{
+    range_src *s = ctx;
+    if (s->pos >= s->end) return 0;
+    if ((off_t)n > s->end - s->pos) n = (size_t)(s->end - s->pos);
+    ssize_t got;
+    do got = pread(s->fd, buf, n, s->pos);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) return fc_err(err, errlen, "read error: %s", strerror(errno));
+    s->pos += got;
+    if (got == 0) s->end = s->pos; /* file shrank */
+    return got;
+}
+
+typedef struct fd_src {
+    int fd;
+    ingest_read_fn rd; /* when not a fd */
+    void *rd_ctx;
+} fd_src;
+
+static ssize_t raw_fd(void *ctx, void *buf, size_t n)
+{
+    fd_src *s = ctx;
+    if (s->rd) return s->rd(s->rd_ctx, buf, n);
+    ssize_t got;
+    do got = read(s->fd, buf, n);
+    while (got < 0 && errno == EINTR);
+    return got;
+}
+
+/* A source whose first bytes were already read for sniffing. */
+typedef struct pre_src {
+    const char *pre;
+    size_t pre_len, pre_pos;
+    fd_src *src;
+} pre_src;
+
+static ssize_t pull_pre_raw(void *ctx, void *buf, size_t n)
+{
+    pre_src *s = ctx;
+    if (s->pre_pos < s->pre_len) {
+        size_t k = s->pre_len - s->pre_pos;
+        if (k > n) k = n;
+        memcpy(buf, s->pre + s->pre_pos, k);
+        s->pre_pos += k;
+        return (ssize_t)k;
+    }
+    return raw_fd(s->src, buf, n);
+}
+
+static ssize_t pull_plain(void *ctx, void *buf, size_t n, char *err, size_t errlen)
+{
+    ssize_t got = raw_fd(ctx, buf, n);
+    if (got < 0) return fc_err(err, errlen, "read error: %s", strerror(errno));
+    return got;
+}
+
+static ssize_t pull_gz(void *ctx, void *buf, size_t n, char *err, size_t errlen)
+{
+    return gz_read(ctx, buf, n, err, errlen);
+}
+
+/* Read up to n bytes (less only at end). */
+static ssize_t read_full(fd_src *s, char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = raw_fd(s, buf + got, n - got);
+        if (k < 0) return -1;
+        if (k == 0) break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+/* A stream: sniff gzip / .fca / plain, then decode and scan. */
+static int run_stream(worker *w, fd_src *src, bool gz_known)
+{
+    item_res *r = w->r;
+    char sniff[4];
+    ssize_t k = read_full(src, sniff, sizeof sniff);
+    if (k < 0) {
+        r->rc = -1;
+        snprintf(r->err, sizeof r->err, "read error: %s", strerror(errno));
+        return -1;
+    }
+    pre_src ps = {sniff, (size_t)k, 0, src};
+    if (gz_known || gz_is(sniff, (size_t)k)) {
+        gz_reader *z = gz_open(pull_pre_raw, &ps, GZ_AUTO);
+        int rc = scan_lines(w, pull_gz, z, NULL, 0);
+        gz_close(z);
+        if (rc < 0 && r->rc == -1 && !w->j->o->strict && !r->rel_err &&
+            (strstr(r->err, "gzip") != NULL)) {
+            /* lenient: records before the damage count; say where it broke */
+            snprintf(r->warn, sizeof r->warn, "%s; records before it are counted", r->err);
+            r->rc = 0;
+            r->err[0] = '\0';
+            return 0;
+        }
+        if (rc < 0 && r->rc == -1 && w->j->o->strict && strstr(r->err, "gzip")) r->rc = INGEST_MALFORMED;
+        return rc;
+    }
+    if (fca_is(sniff, (size_t)k)) {
+        dbuf d;
+        dbuf_init(&d, 0);
+        dbuf_append(&d, sniff, (size_t)k);
+        char tmp[65536];
+        for (;;) {
+            ssize_t g = raw_fd(src, tmp, sizeof tmp);
+            if (g < 0) {
+                dbuf_free(&d);
+                r->rc = -1;
+                snprintf(r->err, sizeof r->err, "read error: %s", strerror(errno));
+                return -1;
+            }
+            if (g == 0) break;
+            dbuf_append(&d, tmp, (size_t)g);
+        }
+        int rc = fca_read_seq(w->a, d.data, d.len, (uint64_t)w->idx << SEQ_SHIFT, r->err, sizeof r->err);
+        dbuf_free(&d);
+        if (rc < 0) r->rc = -1;
+        return rc;
+    }
+    return scan_lines(w, pull_plain, src, sniff, (size_t)k);
+}
+
+static void run_item(worker *w, size_t idx)
+{
+    job *j = w->j;
+    item *it = &j->items[idx];
+    file_info *f = &j->files[it->file];
+    item_res *r = &j->res[idx];
+    w->idx = idx;
+    w->r = r;
+    w->first_line = true;
+    set_format(w, it->kind == IT_RANGE ? &f->fmt : &j->fields_fmt);
+    w->first_line = it->kind != IT_RANGE || it->at_start;
+
+    bool is_stdin = strcmp(f->path, "-") == 0;
+    int fd = is_stdin ? 0 : open(f->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        r->rc = -1;
+        snprintf(r->err, sizeof r->err, "cannot open: %s", strerror(errno));
+        return;
+    }
+    if (it->kind == IT_RANGE) {
+#ifdef POSIX_FADV_SEQUENTIAL
+        posix_fadvise(fd, it->off, it->end - it->off, POSIX_FADV_SEQUENTIAL);
+#endif
+        range_src rs = {fd, it->off, it->end};
+        scan_lines(w, pull_range, &rs, NULL, 0);
+    } else {
+        fd_src src = {fd, NULL, NULL};
+        run_stream(w, &src, it->kind == IT_GZIP);
+    }
+    if (!is_stdin) close(fd);
+}
+
+typedef struct thread_arg {
+    job *j;
+    agg *a;
+} thread_arg;
+
+static void *worker_main(void *p)
+{
+    thread_arg *ta = p;
+    worker *w = xcalloc(1, sizeof *w);
+    w->j = ta->j;
+    w->a = ta->a;
+    w->buf = xmalloc(READ_BUF + 1);
+    for (;;) {
+        size_t idx = atomic_fetch_add(&ta->j->next, 1);
+        if (idx >= ta->j->nitems) break;
+        run_item(w, idx);
+    }
+    free(w->buf);
+    free(w);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- planning */
+
+typedef struct plan {
+    file_info *files;
+    size_t nfiles, capfiles;
+    item *items;
+    size_t nitems, capitems;
+} plan;
+
+static item *new_item(plan *p, int file, enum item_kind kind)
+{
+    if (p->nitems == p->capitems) {
+        p->capitems = p->capitems ? p->capitems * 2 : 16;
+        p->items = xrealloc(p->items, p->capitems * sizeof *p->items);
+    }
+    item *it = &p->items[p->nitems++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    it->file = file;
+    return it;
+}
+
+static int new_file(plan *p, const char *path)
+{
+    if (p->nfiles == p->capfiles) {
+        p->capfiles = p->capfiles ? p->capfiles * 2 : 16;
+        p->files = xrealloc(p->files, p->capfiles * sizeof *p->files);
+    }
+    file_info *f = &p->files[p->nfiles];
+    memset(f, 0, sizeof *f);
+    f->path = xstrdup(path);
+    f->first_item = (int)p->nitems;
+    return (int)p->nfiles++;
+}
+
+/* Find the first line start at or after `at` (at > 0). */
+static off_t next_line_start(int fd, off_t at, off_t size)
+{
+    char buf[65536];
+    off_t pos = at - 1;
+    while (pos < size) {
+        ssize_t got = pread(fd, buf, sizeof buf, pos);
+        if (got <= 0) return size;
+        char *nl = memchr(buf, '\n', (size_t)got);
+        if (nl) return pos + (nl - buf) + 1;
+        pos += got;
+    }
+    return size;
+}
+
+static int plan_file(plan *p, const char *path, const ingest_opts *o, const flowlog_format *deffmt,
+                     int nthreads, agg_stats *st, char *err, size_t errlen)
+{
+    if (strcmp(path, "-") == 0) {
+        int fi = new_file(p, path);
+        new_item(p, fi, IT_STREAM);
+        p->files[fi].nitems = 1;
+        st->files++;
+        return 0;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fc_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) < 0) {
+        int e = errno;
+        close(fd);
+        return fc_err(err, errlen, "cannot stat '%s': %s", path, strerror(e));
+    }
+    st->files++;
+    int fi = new_file(p, path);
+    file_info *f = &p->files[fi];
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        new_item(p, fi, IT_STREAM);
+        f->nitems = 1;
+        return 0;
+    }
+    char *head = xmalloc(SNIFF_LEN);
+    ssize_t k = pread(fd, head, SNIFF_LEN, 0);
+    if (k < 0) {
+        int e = errno;
+        free(head);
+        close(fd);
+        return fc_err(err, errlen, "cannot read '%s': %s", path, strerror(e));
+    }
+    if (gz_is(head, (size_t)k)) {
+        new_item(p, fi, IT_GZIP);
+    } else if (fca_is(head, (size_t)k)) {
+        new_item(p, fi, IT_FCA);
+    } else {
+        f->fmt = *deffmt;
+        char *nl = memchr(head, '\n', (size_t)k);
+        size_t l1 = nl ? (size_t)(nl - head) : (size_t)k;
+        flowlog_format hf;
+        char why[192];
+        if (l1 <= FLOWLOG_MAX_LINE && flowlog_header(head, l1, &hf, why, sizeof why) && hf.ncols)
+            f->fmt = hf; /* a bad header is reported by the worker of the first range */
+        off_t size = sb.st_size;
+        int n = 1;
+        if (size > (off_t)CHUNK_MIN && nthreads > 1) {
+            n = (int)((size + CHUNK_SIZE - 1) / CHUNK_SIZE);
+            if (n < nthreads) n = nthreads;
+        }
+        off_t prev = 0;
+        for (int c = 0; c < n; c++) {
+            off_t end = c == n - 1 ? size : next_line_start(fd, size / n * (c + 1), size);
+            if (end <= prev && c != n - 1) continue;
+            item *it = new_item(p, fi, IT_RANGE);
+            it->off = prev;
+            it->end = end;
+            it->at_start = prev == 0;
+            prev = end;
+            if (prev >= size) break;
+        }
+        if (size == 0) {
+            item *it = new_item(p, fi, IT_RANGE);
+            it->at_start = true;
+        }
+        (void)o;
+    }
+    free(head);
+    close(fd);
+    p->files[fi].nitems = (int)p->nitems - p->files[fi].first_item;
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int plan_path(plan *p, const char *path, const ingest_opts *o, const flowlog_format *deffmt,
+                     int nthreads, agg_stats *st, int depth, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (strcmp(path, "-") != 0) {
+        if (stat(path, &sb) < 0) return fc_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        if (S_ISDIR(sb.st_mode)) {
+            if (depth > 64) return fc_err(err, errlen, "'%s': directories nested too deep", path);
+            DIR *d = opendir(path);
+            if (!d) return fc_err(err, errlen, "cannot open directory '%s': %s", path, strerror(errno));
+            char **names = NULL;
+            size_t n = 0, cap = 0;
+            struct dirent *de;
+            while ((de = readdir(d))) {
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 32;
+                    names = xrealloc(names, cap * sizeof *names);
+                }
+                size_t pl = strlen(path);
+                bool slash = pl && path[pl - 1] == '/';
+                dbuf b;
+                dbuf_init(&b, 0);
+                dbuf_printf(&b, "%s%s%s", path, slash ? "" : "/", de->d_name);
+                names[n++] = dbuf_take(&b, NULL);
+            }
+            closedir(d);
+            qsort(names, n, sizeof *names, cmp_name);
+            int rc = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (!rc) {
+                    struct stat ls;
+                    /* don't follow directory symlinks (loops); files are fine */
+                    if (lstat(names[i], &ls) == 0 && S_ISLNK(ls.st_mode) && stat(names[i], &ls) == 0 &&
+                        S_ISDIR(ls.st_mode)) {
+                        free(names[i]);
+                        continue;
+                    }
+                    if (lstat(names[i], &ls) == 0 && !S_ISDIR(ls.st_mode) && !S_ISREG(ls.st_mode) &&
+                        !S_ISLNK(ls.st_mode)) {
+                        free(names[i]);
+                        continue; /* sockets, fifos inside a tree: not inputs */
+                    }
+                    rc = plan_path(p, names[i], o, deffmt, nthreads, st, depth + 1, err, errlen);
+                }
+                free(names[i]);
+            }
+            free(names);
+            return rc;
+        }
+        if ((o->since || o->until) && ingest_name_outside(path, o->since, o->until)) {
+            st->files_skipped++;
+            return 0;
+        }
+    }
+    return plan_file(p, path, o, deffmt, nthreads, st, err, errlen);
+}
+
+static int ncores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static void emit_warn(const ingest_opts *o, const char *msg)
+{
+    if (o->warn) o->warn(o->warn_ctx, msg);
+    else if (!o->quiet) fprintf(stderr, "flowcost: warning: %s\n", msg);
+}
+
+static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *deffmt,
+                   agg_stats *pst, char *err, size_t errlen)
+{
+    job j;
+    memset(&j, 0, sizeof j);
+    j.o = o;
+    j.fields_fmt = *deffmt;
+    j.files = p->files;
+    j.nfiles = p->nfiles;
+    j.items = p->items;
+    j.nitems = p->nitems;
+    j.res = xcalloc(p->nitems + 1, sizeof *j.res);
+    atomic_init(&j.next, 0);
+
+    int nt = o->threads > 0 ? o->threads : ncores();
+    if ((size_t)nt > p->nitems) nt = (int)p->nitems;
+    if (nt < 1) nt = 1;
+    agg **aggs = xcalloc((size_t)nt, sizeof *aggs);
+    thread_arg *ta = xcalloc((size_t)nt, sizeof *ta);
+    pthread_t *th = xcalloc((size_t)nt, sizeof *th);
+    int started = 0;
+    for (int t = 0; t < nt; t++) {
+        aggs[t] = agg_new();
+        ta[t].j = &j;
+        ta[t].a = aggs[t];
+    }
+    for (int t = 1; t < nt; t++) {
+        if (pthread_create(&th[t], NULL, worker_main, &ta[t]) != 0) break;
+        started = t;
+    }
+    worker_main(&ta[0]);
+    for (int t = 1; t <= started; t++) pthread_join(th[t], NULL);
+
+    for (int t = 0; t < nt; t++) {
+        agg_merge(a, aggs[t]);
+        agg_free(aggs[t]);
+    }
+    agg_stats *st = agg_stats_of(a);
+    st->files += pst->files;
+    st->files_skipped += pst->files_skipped;
+
+    /* Results in input order: warnings, and the first fatal error. */
+    int rc = 0;
+    for (size_t fi = 0; fi < p->nfiles && !rc; fi++) {
+        file_info *f = &p->files[fi];
+        const char *name = strcmp(f->path, "-") == 0 ? "<stdin>" : f->path;
+        uint64_t base = 0, read = 0, malformed = 0, bad_line = 0;
+        const char *bad_reason = NULL;
+        for (int k = 0; k < f->nitems; k++) {
+            item_res *r = &j.res[f->first_item + k];
+            if (r->rc) {
+                if (r->rel_err) fc_err(err, errlen, "%s:%llu: %s", name, (unsigned long long)(base + r->rc_line), r->err);
+                else fc_err(err, errlen, "%s: %s", name, r->err);
+                rc = r->rc;
+                break;
+            }
+            if (r->warn[0]) {
+                char msg[FC_ERRLEN + 160];
+                snprintf(msg, sizeof msg, "%s: %s", name, r->warn);
+                emit_warn(o, msg);
+            }
+            if (r->bad_line && !bad_line) {
+                bad_line = base + r->bad_line;
+                bad_reason = r->bad_reason;
+            }
+            read += r->read;
+            malformed += r->malformed;
+            st->bytes_in += r->bytes_in;
+            base += r->lines;
+        }
+        if (!rc && malformed) {
+            char a1[32], a2[32], msg[FC_ERRLEN + 256];
+            fc_format_count(malformed, a1, sizeof a1);
+            fc_format_count(read, a2, sizeof a2);
+            snprintf(msg, sizeof msg, "skipped %s of %s records in %s; first at line %llu: %s", a1, a2,
+                     name, (unsigned long long)bad_line, bad_reason ? bad_reason : "malformed");
+            emit_warn(o, msg);
+        }
+    }
+    free(j.res);
+    free(aggs);
+    free(ta);
+    free(th);
+    return rc;
+}
+
+static int make_fields_format(const ingest_opts *o, flowlog_format *f, char *err, size_t errlen)
+{
+    if (!o->fields) {
+        flowlog_format_default(f);
+        return 0;
+    }
+    char why[192];
+    if (flowlog_format_parse(f, o->fields, strlen(o->fields), why, sizeof why) < 0)
+        return fc_err(err, errlen, "bad --fields: %s", why);
+    return 0;
+}
+
+static void plan_free(plan *p)
+{
+    for (size_t i = 0; i < p->nfiles; i++) free(p->files[i].path);
+    free(p->files);
+    free(p->items);
+}
+
+int ingest_paths(agg *a, const char *const *paths, size_t n, const ingest_opts *o, char *err, size_t errlen)
+{
+    flowlog_format deffmt;
+    if (make_fields_format(o, &deffmt, err, errlen) < 0) return -1;
+    int nt = o->threads > 0 ? o->threads : ncores();
+    plan p;
+    memset(&p, 0, sizeof p);
+    agg_stats pst;
+    memset(&pst, 0, sizeof pst);
+    for (size_t i = 0; i < n; i++) {
+        if (plan_path(&p, paths[i], o, &deffmt, nt, &pst, 0, err, errlen) < 0) {
+            plan_free(&p);
+            return -1;
+        }
+    }
+    int rc = execute(a, &p, o, &deffmt, &pst, err, errlen);
+    plan_free(&p);
+    agg_canonicalize(a);
+    return rc;
+}
+
+int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const ingest_opts *o, char *err,
+                  size_t errlen)
+{
+    flowlog_format deffmt;
+    if (make_fields_format(o, &deffmt, err, errlen) < 0) return -1;
+    job j;
+    memset(&j, 0, sizeof j);
+    j.o = o;
+    j.fields_fmt = deffmt;
+    file_info fi;
+    memset(&fi, 0, sizeof fi);
+    fi.path = (char *)name;
+    fi.nitems = 1;
+    item it = {IT_STREAM, 0, 0, 0, true};
+    item_res res;
+    memset(&res, 0, sizeof res);
+    j.files = &fi;
+    j.nfiles = 1;
+    j.items = &it;
+    j.res = &res;
+    j.nitems = 1;
+
+    agg *local = agg_new();
+    worker *w = xcalloc(1, sizeof *w);
+    w->j = &j;
+    w->a = local;
+    w->buf = xmalloc(READ_BUF + 1);
+    w->idx = 0;
+    w->r = &res;
+    set_format(w, &deffmt);
+    w->first_line = true;
+    fd_src src = {-1, rd, ctx};
+    run_stream(w, &src, false);
+    free(w->buf);
+    free(w);
+
+    agg_merge(a, local);
+    agg_free(local);
+    agg_stats *st = agg_stats_of(a);
+    st->files++;
+    st->bytes_in += res.bytes_in;
+    int rc = 0;
+    if (res.rc) {
+        if (res.rel_err) fc_err(err, errlen, "%s:%llu: %s", name, (unsigned long long)res.rc_line, res.err);
+        else fc_err(err, errlen, "%s: %s", name, res.err);
+        rc = res.rc;
+    } else {
+        if (res.warn[0]) {
+            char msg[FC_ERRLEN + 160];
+            snprintf(msg, sizeof msg, "%s: %s", name, res.warn);
+            emit_warn(o, msg);
+        }
+        if (res.malformed) {
+            char a1[32], a2[32], msg[FC_ERRLEN + 256];
+            fc_format_count(res.malformed, a1, sizeof a1);
+            fc_format_count(res.read, a2, sizeof a2);
+            snprintf(msg, sizeof msg, "skipped %s of %s records in %s; first at line %llu: %s", a1, a2, name,
+                     (unsigned long long)res.bad_line, res.bad_reason);
+            emit_warn(o, msg);
+        }
+    }
+    agg_canonicalize(a);
+    return rc;
+}

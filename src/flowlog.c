@@ -1,0 +1,399 @@
+/* flowlog: why a hand-written parser — the ingestion hot path reads hundreds
+ * of millions of lines, so a line is split once into views, numbers and
+ * IPv4 addresses are parsed by hand with overflow checks, and nothing is
+ * allocated. The field table is the one of the AWS documentation ("Flow log
+ * records", available fields, versions 2–8); see docs/ingest.md. */
+#include "flowlog.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "agg.h"
+#include "util.h"
+
+static const struct {
+    const char *name;
+    int version;
+} fields[FLF__COUNT] = {
+    [FLF_OPAQUE] = {"", 0},
+    [FLF_VERSION] = {"version", 2},
+    [FLF_ACCOUNT_ID] = {"account-id", 2},
+    [FLF_INTERFACE_ID] = {"interface-id", 2},
+    [FLF_SRCADDR] = {"srcaddr", 2},
+    [FLF_DSTADDR] = {"dstaddr", 2},
+    [FLF_SRCPORT] = {"srcport", 2},
+    [FLF_DSTPORT] = {"dstport", 2},
+    [FLF_PROTOCOL] = {"protocol", 2},
+    [FLF_PACKETS] = {"packets", 2},
+    [FLF_BYTES] = {"bytes", 2},
+    [FLF_START] = {"start", 2},
+    [FLF_END] = {"end", 2},
+    [FLF_ACTION] = {"action", 2},
+    [FLF_LOG_STATUS] = {"log-status", 2},
+    [FLF_VPC_ID] = {"vpc-id", 3},
+    [FLF_SUBNET_ID] = {"subnet-id", 3},
+    [FLF_INSTANCE_ID] = {"instance-id", 3},
+    [FLF_TCP_FLAGS] = {"tcp-flags", 3},
+    [FLF_TYPE] = {"type", 3},
+    [FLF_PKT_SRCADDR] = {"pkt-srcaddr", 3},
+    [FLF_PKT_DSTADDR] = {"pkt-dstaddr", 3},
+    [FLF_REGION] = {"region", 4},
+    [FLF_AZ_ID] = {"az-id", 4},
+    [FLF_SUBLOCATION_TYPE] = {"sublocation-type", 4},
+    [FLF_SUBLOCATION_ID] = {"sublocation-id", 4},
+    [FLF_PKT_SRC_AWS_SERVICE] = {"pkt-src-aws-service", 5},
+    [FLF_PKT_DST_AWS_SERVICE] = {"pkt-dst-aws-service", 5},
+    [FLF_FLOW_DIRECTION] = {"flow-direction", 5},
+    [FLF_TRAFFIC_PATH] = {"traffic-path", 5},
+    [FLF_ECS_CLUSTER_ARN] = {"ecs-cluster-arn", 7},
+    [FLF_ECS_CLUSTER_NAME] = {"ecs-cluster-name", 7},
+    [FLF_ECS_CONTAINER_INSTANCE_ARN] = {"ecs-container-instance-arn", 7},
+    [FLF_ECS_CONTAINER_INSTANCE_ID] = {"ecs-container-instance-id", 7},
+    [FLF_ECS_CONTAINER_ID] = {"ecs-container-id", 7},
+    [FLF_ECS_SECOND_CONTAINER_ID] = {"ecs-second-container-id", 7},
+    [FLF_ECS_SERVICE_NAME] = {"ecs-service-name", 7},
+    [FLF_ECS_TASK_DEFINITION_ARN] = {"ecs-task-definition-arn", 7},
+    [FLF_ECS_TASK_ARN] = {"ecs-task-arn", 7},
+    [FLF_ECS_TASK_ID] = {"ecs-task-id", 7},
+    [FLF_REJECT_REASON] = {"reject-reason", 8},
+};
+
+const char *flowlog_field_name(enum flowlog_field f)
+{
+    return (unsigned)f < FLF__COUNT ? fields[f].name : "";
+}
+
+int flowlog_field_version(enum flowlog_field f)
+{
+    return (unsigned)f < FLF__COUNT ? fields[f].version : 0;
+}
+
+enum flowlog_field flowlog_field_lookup(const char *s, size_t n)
+{
+    for (int i = 1; i < FLF__COUNT; i++)
+        if (strlen(fields[i].name) == n && memcmp(fields[i].name, s, n) == 0)
+            return (enum flowlog_field)i;
+    return FLF_OPAQUE;
+}
+
+static void format_finish(flowlog_format *f)
+{
+    f->v2_default = f->ncols == 14;
+    for (int i = 0; i < f->ncols && f->v2_default; i++)
+        if (f->col[i] != FLF_VERSION + i) f->v2_default = false;
+}
+
+void flowlog_format_default(flowlog_format *f)
+{
+    memset(f, 0, sizeof *f);
+    memset(f->col_of, -1, sizeof f->col_of);
+    for (int i = 0; i < 14; i++) {
+        f->col[i] = (uint8_t)(FLF_VERSION + i);
+        f->col_of[FLF_VERSION + i] = (int8_t)i;
+    }
+    f->ncols = 14;
+    f->v2_default = true;
+}
+
+static bool name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+}
+
+/* Printable excerpt of a bad value for messages. */
+static void excerpt(const char *s, size_t n, char *buf, size_t len)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 5 < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i == 24) {
+            memcpy(buf + k, "...", 3);
+            k += 3;
+            break;
+        }
+        if (c >= 0x20 && c < 0x7f) {
+            buf[k++] = (char)c;
+        } else {
+            snprintf(buf + k, len - k, "\\x%02x", c);
+            k += 4;
+        }
+    }
+    buf[k] = '\0';
+}
+
+static int add_col(flowlog_format *f, const char *name, size_t n, char *err, size_t errlen)
+{
+    char ex[128];
+    if (n == 0) return fc_err(err, errlen, "empty field name");
+    for (size_t i = 0; i < n; i++) {
+        if (!name_char(name[i])) {
+            excerpt(name, n, ex, sizeof ex);
+            return fc_err(err, errlen, "bad field name '%s'", ex);
+        }
+    }
+    if (f->ncols >= FLOWLOG_MAX_FIELDS)
+        return fc_err(err, errlen, "more than %d fields", FLOWLOG_MAX_FIELDS);
+    enum flowlog_field id = flowlog_field_lookup(name, n);
+    if (id != FLF_OPAQUE) {
+        if (f->col_of[id] >= 0) return fc_err(err, errlen, "field '%s' appears twice", fields[id].name);
+        f->col_of[id] = (int8_t)f->ncols;
+    }
+    f->col[f->ncols++] = (uint8_t)id;
+    return 0;
+}
+
+int flowlog_format_parse(flowlog_format *f, const char *s, size_t n, char *err, size_t errlen)
+{
+    memset(f, 0, sizeof *f);
+    memset(f->col_of, -1, sizeof f->col_of);
+    size_t i = 0;
+    while (i < n) {
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == ',' || c == '\r' || c == '\n') {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && s[j] != ' ' && s[j] != '\t' && s[j] != ',' && s[j] != '\r' && s[j] != '\n') j++;
+        const char *name = s + i;
+        size_t len = j - i;
+        if (len >= 3 && name[0] == '$' && name[1] == '{') {
+            if (name[len - 1] != '}') {
+                char ex[128];
+                excerpt(name, len, ex, sizeof ex);
+                return fc_err(err, errlen, "bad field '%s': missing '}'", ex);
+            }
+            name += 2;
+            len -= 3;
+        }
+        if (add_col(f, name, len, err, errlen) < 0) return -1;
+        i = j;
+    }
+    if (f->ncols == 0) return fc_err(err, errlen, "empty field list");
+    format_finish(f);
+    return 0;
+}
+
+bool flowlog_header(const char *line, size_t n, flowlog_format *f, char *err, size_t errlen)
+{
+    size_t i = 0;
+    while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
+    size_t j = i;
+    while (j < n && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') j++;
+    if (j == i || flowlog_field_lookup(line + i, j - i) == FLF_OPAQUE) return false;
+    if (flowlog_format_parse(f, line, n, err, errlen) < 0) f->ncols = 0;
+    return true;
+}
+
+int flowlog_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+    if (n == 0 || n > 20) return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9) return -1;
+        if (v > (UINT64_MAX - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    if (v > max) return -1;
+    *out = v;
+    return 0;
+}
+
+/* Dotted quad by hand (the common case); anything else goes to ip_parse. */
+static int parse_addr(const char *s, size_t n, ip128 *out)
+{
+    uint32_t v = 0, cur = 0;
+    unsigned parts = 0, digits = 0;
+    size_t i = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d <= 9) {
+            cur = cur * 10 + d;
+            if (++digits > 3) break;
+        } else if (s[i] == '.' && digits && cur <= 255 && parts < 3) {
+            v = v << 8 | cur;
+            parts++;
+            cur = digits = 0;
+        } else {
+            break;
+        }
+    }
+    if (i == n && parts == 3 && digits && cur <= 255) {
+        *out = ip_from_v4(v << 8 | cur);
+        return 0;
+    }
+    if (memchr(s, ':', n) == NULL) return -1;
+    return ip_parse(s, n, out);
+}
+
+static bool is_dash(const char *p, uint32_t n)
+{
+    return n == 1 && p[0] == '-';
+}
+
+/* AWS identifiers and service names are printable ASCII without spaces. */
+static bool printable(const char *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] <= 0x20 || (unsigned char)p[i] >= 0x7f) return false;
+    return true;
+}
+
+static int bad(char *err, size_t errlen, const char *what, const char *p, uint32_t n)
+{
+    char ex[128];
+    excerpt(p, n, ex, sizeof ex);
+    return fc_err(err, errlen, "bad %s '%s'", what, ex);
+}
+
+static int64_t norm_time(uint64_t v)
+{
+    return (int64_t)(v >= (uint64_t)FLOWLOG_MS_THRESHOLD ? v / 1000 : v);
+}
+
+int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_rec *r, char *err,
+                       size_t errlen)
+{
+    if (n > FLOWLOG_MAX_LINE)
+        return fc_err(err, errlen, "line longer than %d bytes", FLOWLOG_MAX_LINE);
+    if (n && line[n - 1] == '\r') n--;
+    if (memchr(line, '\0', n)) return fc_err(err, errlen, "NUL byte in line");
+
+    const char *tp[FLOWLOG_MAX_FIELDS];
+    uint32_t tn[FLOWLOG_MAX_FIELDS];
+    int nt = 0, extra = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
+        if (i == n) break;
+        size_t j = i;
+        while (j < n && line[j] != ' ' && line[j] != '\t') j++;
+        if (nt < FLOWLOG_MAX_FIELDS) {
+            tp[nt] = line + i;
+            tn[nt] = (uint32_t)(j - i);
+            nt++;
+        } else {
+            extra++;
+        }
+        i = j;
+    }
+    if (nt + extra != f->ncols)
+        return fc_err(err, errlen, "expected %d fields, got %d", f->ncols, nt + extra);
+
+    memset(r, 0, sizeof *r);
+    for (int c = 0; c < nt; c++) {
+        const char *p = tp[c];
+        uint32_t len = tn[c];
+        bool dash = is_dash(p, len);
+        uint64_t v;
+        ip128 *ip = NULL;
+        unsigned bit = 0;
+        fl_view *view = NULL;
+        switch ((enum flowlog_field)f->col[c]) {
+        case FLF_SRCADDR: ip = &r->src; bit = FLR_SRC; goto addr;
+        case FLF_DSTADDR: ip = &r->dst; bit = FLR_DST; goto addr;
+        case FLF_PKT_SRCADDR: ip = &r->pkt_src; bit = FLR_PKT_SRC; goto addr;
+        case FLF_PKT_DSTADDR: ip = &r->pkt_dst; bit = FLR_PKT_DST;
+        addr:
+            if (dash) break;
+            if (parse_addr(p, len, ip) < 0) return bad(err, errlen, fields[f->col[c]].name, p, len);
+            r->has |= bit;
+            break;
+        case FLF_PACKETS:
+        case FLF_BYTES:
+            if (dash) break;
+            if (flowlog_parse_u64(p, len, UINT64_MAX, &v) < 0)
+                return bad(err, errlen, f->col[c] == FLF_BYTES ? "bytes value" : "packets value", p, len);
+            if (f->col[c] == FLF_BYTES) {
+                r->bytes = v;
+                r->has |= FLR_BYTES;
+            } else {
+                r->packets = v;
+                r->has |= FLR_PACKETS;
+            }
+            break;
+        case FLF_START:
+        case FLF_END:
+            if (dash) break;
+            /* INT64_MAX keeps the value representable as a signed time */
+            if (flowlog_parse_u64(p, len, INT64_MAX, &v) < 0)
+                return bad(err, errlen, f->col[c] == FLF_START ? "start time" : "end time", p, len);
+            if (f->col[c] == FLF_START) {
+                r->start = norm_time(v);
+                r->has |= FLR_START;
+            } else {
+                r->end = norm_time(v);
+                r->has |= FLR_END;
+            }
+            break;
+        case FLF_SRCPORT:
+        case FLF_DSTPORT:
+            if (dash) break;
+            if (flowlog_parse_u64(p, len, 65535, &v) < 0) return bad(err, errlen, "port", p, len);
+            if (f->col[c] == FLF_SRCPORT) {
+                r->srcport = (uint16_t)v;
+                r->has |= FLR_SRCPORT;
+            } else {
+                r->dstport = (uint16_t)v;
+                r->has |= FLR_DSTPORT;
+            }
+            break;
+        case FLF_PROTOCOL:
+            if (dash) break;
+            if (flowlog_parse_u64(p, len, 255, &v) < 0) return bad(err, errlen, "protocol", p, len);
+            r->protocol = (uint8_t)v;
+            r->has |= FLR_PROTOCOL;
+            break;
+        case FLF_VERSION:
+        case FLF_TCP_FLAGS:
+            if (dash) break;
+            if (flowlog_parse_u64(p, len, UINT32_MAX, &v) < 0)
+                return bad(err, errlen, fields[f->col[c]].name, p, len);
+            break;
+        case FLF_ACTION:
+            if (dash) break;
+            if (len == 6 && memcmp(p, "ACCEPT", 6) == 0) r->action = FL_ACCEPT;
+            else if (len == 6 && memcmp(p, "REJECT", 6) == 0) r->action = FL_REJECT;
+            else return bad(err, errlen, "action", p, len);
+            break;
+        case FLF_LOG_STATUS:
+            if (dash) break;
+            if (len == 2 && memcmp(p, "OK", 2) == 0) r->status = FL_OK;
+            else if (len == 6 && memcmp(p, "NODATA", 6) == 0) r->status = FL_NODATA;
+            else if (len == 8 && memcmp(p, "SKIPDATA", 8) == 0) r->status = FL_SKIPDATA;
+            else return bad(err, errlen, "log-status", p, len);
+            break;
+        case FLF_FLOW_DIRECTION:
+            if (dash) break;
+            if (len == 7 && memcmp(p, "ingress", 7) == 0) r->direction = FL_INGRESS;
+            else if (len == 6 && memcmp(p, "egress", 6) == 0) r->direction = FL_EGRESS;
+            else return bad(err, errlen, "flow-direction", p, len);
+            break;
+        case FLF_TRAFFIC_PATH:
+            if (dash) break;
+            if (len != 1 || p[0] < '1' || p[0] > '8') return bad(err, errlen, "traffic-path", p, len);
+            r->traffic_path = (uint8_t)(p[0] - '0');
+            break;
+        case FLF_INTERFACE_ID: view = &r->eni; goto str;
+        case FLF_ACCOUNT_ID: view = &r->account; goto str;
+        case FLF_VPC_ID: view = &r->vpc; goto str;
+        case FLF_SUBNET_ID: view = &r->subnet; goto str;
+        case FLF_INSTANCE_ID: view = &r->instance; goto str;
+        case FLF_AZ_ID: view = &r->az_id; goto str;
+        case FLF_REGION: view = &r->region; goto str;
+        case FLF_PKT_SRC_AWS_SERVICE: view = &r->src_svc; goto str;
+        case FLF_PKT_DST_AWS_SERVICE: view = &r->dst_svc;
+        str:
+            if (dash) break;
+            if (!printable(p, len)) return bad(err, errlen, fields[f->col[c]].name, p, len);
+            view->p = p;
+            view->n = len;
+            break;
+        default:
+            break; /* opaque and unused fields: kept out of the aggregate */
+        }
+    }
+    return 0;
+}

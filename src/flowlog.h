@@ -1,0 +1,109 @@
+/* flowlog: the VPC Flow Logs text format — the field table of versions 2–8,
+ * header lines, --fields (plain names or the AWS `${field}` syntax) and the
+ * line parser. Parsing allocates nothing: a record holds views into the
+ * caller's line buffer, numbers are overflow-checked, `-` is "absent".
+ *
+ * Errors: flowlog_parse_line returns -1 and writes a short reason ("expected
+ * 14 fields, got 9", "bad bytes value 'x'"); the caller adds file:line. */
+#ifndef FC_FLOWLOG_H
+#define FC_FLOWLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ip.h"
+
+/* Every documented field; FLF_OPAQUE is a newer/unknown field kept as text. */
+enum flowlog_field {
+    FLF_OPAQUE = 0,
+    /* v2 (the default format, in this order) */
+    FLF_VERSION, FLF_ACCOUNT_ID, FLF_INTERFACE_ID, FLF_SRCADDR, FLF_DSTADDR, FLF_SRCPORT,
+    FLF_DSTPORT, FLF_PROTOCOL, FLF_PACKETS, FLF_BYTES, FLF_START, FLF_END, FLF_ACTION,
+    FLF_LOG_STATUS,
+    /* v3 */
+    FLF_VPC_ID, FLF_SUBNET_ID, FLF_INSTANCE_ID, FLF_TCP_FLAGS, FLF_TYPE, FLF_PKT_SRCADDR,
+    FLF_PKT_DSTADDR,
+    /* v4 */
+    FLF_REGION, FLF_AZ_ID, FLF_SUBLOCATION_TYPE, FLF_SUBLOCATION_ID,
+    /* v5 */
+    FLF_PKT_SRC_AWS_SERVICE, FLF_PKT_DST_AWS_SERVICE, FLF_FLOW_DIRECTION, FLF_TRAFFIC_PATH,
+    /* v7 */
+    FLF_ECS_CLUSTER_ARN, FLF_ECS_CLUSTER_NAME, FLF_ECS_CONTAINER_INSTANCE_ARN,
+    FLF_ECS_CONTAINER_INSTANCE_ID, FLF_ECS_CONTAINER_ID, FLF_ECS_SECOND_CONTAINER_ID,
+    FLF_ECS_SERVICE_NAME, FLF_ECS_TASK_DEFINITION_ARN, FLF_ECS_TASK_ARN, FLF_ECS_TASK_ID,
+    /* v8 */
+    FLF_REJECT_REASON,
+    FLF__COUNT
+};
+
+/* Name ("pkt-srcaddr") and the version that introduced it. */
+const char *flowlog_field_name(enum flowlog_field f);
+int flowlog_field_version(enum flowlog_field f);
+/* FLF_OPAQUE when the name is not a known field. */
+enum flowlog_field flowlog_field_lookup(const char *s, size_t n);
+
+#define FLOWLOG_MAX_FIELDS 64
+#define FLOWLOG_MAX_LINE 65536 /* longer lines are malformed */
+
+/* The column layout of one input. col_of[f] = column of field f, or -1. */
+typedef struct flowlog_format {
+    int ncols;
+    uint8_t col[FLOWLOG_MAX_FIELDS]; /* enum flowlog_field per column */
+    int8_t col_of[FLF__COUNT];
+    bool v2_default;                 /* exactly the 14 v2 fields in order */
+} flowlog_format;
+
+void flowlog_format_default(flowlog_format *f); /* the v2 default format */
+/* A field list separated by spaces (or commas): "version srcaddr ..." or
+ * "${version} ${srcaddr} ...". Unknown names become opaque columns. -1 on
+ * an empty list, a duplicate field, a bad name or more than 64 fields. */
+int flowlog_format_parse(flowlog_format *f, const char *s, size_t n, char *err, size_t errlen);
+/* True when the line is a header line (its first token is a known field
+ * name); then *f is filled from it. A line whose first token is a field
+ * name but which is not a valid field list returns true with f->ncols = 0
+ * and a reason in err. */
+bool flowlog_header(const char *line, size_t n, flowlog_format *f, char *err, size_t errlen);
+
+typedef struct fl_view {
+    const char *p;
+    uint32_t n; /* 0 = absent ("-") */
+} fl_view;
+
+/* fl_rec.has bits */
+#define FLR_SRC 0x0001
+#define FLR_DST 0x0002
+#define FLR_PKT_SRC 0x0004
+#define FLR_PKT_DST 0x0008
+#define FLR_PACKETS 0x0010
+#define FLR_BYTES 0x0020
+#define FLR_START 0x0040
+#define FLR_END 0x0080
+#define FLR_SRCPORT 0x0100
+#define FLR_DSTPORT 0x0200
+#define FLR_PROTOCOL 0x0400
+
+/* One parsed record. Views point into the line passed to the parser. */
+typedef struct fl_rec {
+    unsigned has;
+    ip128 src, dst, pkt_src, pkt_dst;
+    uint64_t packets, bytes;
+    int64_t start, end;  /* unix seconds; millisecond values are normalised */
+    uint16_t srcport, dstport;
+    uint8_t protocol, action, status, direction, traffic_path; /* agg.h enums */
+    fl_view eni, account, vpc, subnet, instance, az_id, region, src_svc, dst_svc;
+} fl_rec;
+
+/* Values at or above this are taken as milliseconds (1e11 s is year 5138). */
+#define FLOWLOG_MS_THRESHOLD INT64_C(100000000000)
+
+/* Parse one line (without its newline; a trailing CR is ignored; fields
+ * separated by runs of spaces or tabs). 0, or -1 with a reason. */
+int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_rec *r,
+                       char *err, size_t errlen);
+
+/* Overflow-checked unsigned decimal: 0, or -1 on empty/non-digit/overflow
+ * of `max`. */
+int flowlog_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
+
+#endif

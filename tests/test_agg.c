@@ -1,0 +1,166 @@
+/* Unit tests of src/agg.c: upsert and counters, interning, ENI metadata
+ * ("first seen" by order key), merge, canonical order, and a table growth
+ * check. Expected sums are computed by hand in the comments. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+#include "check.h"
+
+static agg_group grp(uint32_t src, uint32_t dst, uint8_t action, uint64_t bytes, int64_t start)
+{
+    agg_group g;
+    memset(&g, 0, sizeof g);
+    g.src = ip_from_v4(src);
+    g.dst = ip_from_v4(dst);
+    g.flags = AGG_HAS_SRC | AGG_HAS_DST;
+    g.action = action;
+    g.status = FL_OK;
+    g.hour = (int32_t)(start / 3600);
+    g.bytes = bytes;
+    g.packets = 1;
+    g.records = 1;
+    g.min_start = start;
+    g.max_end = start + 60;
+    return g;
+}
+
+static const agg_group *find(const agg *a, const char *eni, uint32_t src, uint64_t *n_out)
+{
+    size_t n;
+    const agg_group *g = agg_groups(a, &n);
+    uint32_t id = agg_str_id(a, eni);
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].eni == id && ip_v4(&g[i].src) == src) {
+            if (n_out) *n_out = n;
+            return &g[i];
+        }
+    }
+    return NULL;
+}
+
+int main(void)
+{
+    agg *a = agg_new();
+    agg_group g = grp(0x0a000001, 0x0a000002, FL_ACCEPT, 100, 7200);
+    agg_add(a, &g, "eni-a", NULL, NULL);
+    g = grp(0x0a000001, 0x0a000002, FL_ACCEPT, 250, 7300); /* same key, same hour 2 */
+    agg_add(a, &g, "eni-a", NULL, NULL);
+    g = grp(0x0a000001, 0x0a000002, FL_ACCEPT, 5, 10800);  /* hour 3: a new group */
+    agg_add(a, &g, "eni-a", NULL, NULL);
+    g = grp(0x0a000001, 0x0a000002, FL_ACCEPT, 7, 7200);   /* other ENI */
+    agg_add(a, &g, "eni-b", "", "S3");
+    CHECK(agg_count(a) == 3); /* {eni-a,h2} {eni-a,h3} {eni-b,h2} */
+    CHECK(agg_str_count(a) == 3); /* eni-a, eni-b, S3 */
+    CHECK(agg_str_id(a, "eni-a") == 1 && agg_str_id(a, "S3") == 3 && agg_str_id(a, "nope") == 0);
+    CHECK_STR(agg_str(a, 2), "eni-b");
+    CHECK(agg_str(a, 0) == NULL);
+    size_t n;
+    const agg_group *gs = agg_groups(a, &n);
+    CHECK(n == 3);
+    /* first group: 100 + 250 bytes, 2 records, start min 7200, end max 7360 */
+    CHECK(gs[0].bytes == 350 && gs[0].records == 2 && gs[0].packets == 2);
+    CHECK(gs[0].min_start == 7200 && gs[0].max_end == 7360 && gs[0].hour == 2);
+    CHECK(gs[1].hour == 3 && gs[1].bytes == 5);
+    CHECK(gs[2].dst_svc == 3 && gs[2].src_svc == 0);
+
+    /* ENI metadata: the lowest order key wins per field, public API keeps the first */
+    agg_note_eni(a, "eni-a", "vpc-1", "subnet-1", NULL, "use1-az1", "111", NULL);
+    agg_note_eni(a, "eni-a", "vpc-2", "", "i-9", NULL, NULL, "us-east-1");
+    const agg_eni_meta *m = agg_eni(a, agg_str_id(a, "eni-a"));
+    CHECK(m != NULL);
+    CHECK_STR(agg_str(a, m->vpc), "vpc-1");
+    CHECK_STR(agg_str(a, m->subnet), "subnet-1");
+    CHECK_STR(agg_str(a, m->instance), "i-9");
+    CHECK_STR(agg_str(a, m->region), "us-east-1");
+    CHECK(agg_eni(a, agg_str_id(a, "eni-b")) == NULL);
+    CHECK(agg_eni_known(a, agg_str_id(a, "eni-a"), 1 | 2 | 8));
+    CHECK(!agg_eni_known(a, agg_str_id(a, "eni-b"), 1));
+    agg_eni_meta mm = {agg_intern(a, "vpc-early", 9), 0, 0, 0, 0, 0};
+    agg_note_eni_ids(a, agg_str_id(a, "eni-a"), &mm, 5);  /* earlier than UINT64_MAX */
+    m = agg_eni(a, agg_str_id(a, "eni-a"));
+    CHECK_STR(agg_str(a, m->vpc), "vpc-early");
+    mm.vpc = agg_intern(a, "vpc-late", 8);
+    agg_note_eni_ids(a, agg_str_id(a, "eni-a"), &mm, 6);
+    m = agg_eni(a, agg_str_id(a, "eni-a"));
+    CHECK_STR(agg_str(a, m->vpc), "vpc-early");
+
+    /* stats period: 0 = absent never wins */
+    agg_stats *st = agg_stats_of(a);
+    agg_stats_period(st, 0, 0);
+    agg_stats_period(st, 500, 560);
+    agg_stats_period(st, 400, 0);
+    agg_stats_period(st, 0, 900);
+    CHECK(st->start == 400 && st->end == 900);
+    st->read = 10;
+    st->used = 9;
+
+    /* merge: b has one overlapping group (+1000 bytes) and one new; ids differ */
+    agg *b = agg_new();
+    g = grp(0x0a000009, 0x0a000002, FL_REJECT, 1, 7200);
+    agg_add(b, &g, "eni-c", NULL, NULL);
+    g = grp(0x0a000001, 0x0a000002, FL_ACCEPT, 1000, 7250);
+    agg_add(b, &g, "eni-a", NULL, NULL);
+    agg_note_eni(b, "eni-c", "vpc-3", NULL, NULL, NULL, NULL, NULL);
+    agg_stats_of(b)->read = 5;
+    agg_stats_period(agg_stats_of(b), 300, 600);
+    agg_merge(a, b);
+    CHECK(agg_count(a) == 4);
+    const agg_group *x = find(a, "eni-a", 0x0a000001, NULL);
+    CHECK(x && x->hour == 2 && x->bytes == 1350 && x->records == 3); /* 100+250+1000 */
+    x = find(a, "eni-c", 0x0a000009, NULL);
+    CHECK(x && x->action == FL_REJECT && x->bytes == 1);
+    CHECK(agg_stats_get(a)->read == 15 && agg_stats_get(a)->start == 300 && agg_stats_get(a)->end == 900);
+    m = agg_eni(a, agg_str_id(a, "eni-c"));
+    CHECK(m && strcmp(agg_str(a, m->vpc), "vpc-3") == 0);
+
+    /* canonical order: same content built in another order gives the same array */
+    agg *c = agg_new();
+    agg_merge(c, b);
+    agg *d = agg_new();
+    agg_merge(d, b);
+    agg_intern(c, "zzz", 3); /* a different id history */
+    agg_intern(d, "aaa", 3);
+    agg_intern(c, "aaa", 3);
+    agg_intern(d, "zzz", 3);
+    agg_canonicalize(c);
+    agg_canonicalize(d);
+    size_t nc, nd;
+    const agg_group *gc = agg_groups(c, &nc), *gd = agg_groups(d, &nd);
+    CHECK(nc == nd && memcmp(gc, gd, nc * sizeof *gc) == 0);
+    CHECK_STR(agg_str(c, 1), "aaa");
+    CHECK_STR(agg_str(c, 2), "eni-a");
+    CHECK(agg_str_id(c, "eni-c") == 3 && agg_str_id(d, "eni-c") == 3);
+    m = agg_eni(c, agg_str_id(c, "eni-c"));
+    CHECK(m && strcmp(agg_str(c, m->vpc), "vpc-3") == 0);
+    /* after canonicalize the table still finds and folds existing groups */
+    g = grp(0x0a000009, 0x0a000002, FL_REJECT, 10, 7200);
+    agg_add(c, &g, "eni-c", NULL, NULL);
+    CHECK(agg_count(c) == nc);
+    x = find(c, "eni-c", 0x0a000009, NULL);
+    CHECK(x && x->bytes == 11);
+
+    /* growth: 100000 distinct groups, each added twice → 2 records each */
+    agg *e = agg_new();
+    for (int rep = 0; rep < 2; rep++)
+        for (uint32_t i = 0; i < 100000; i++) {
+            g = grp(i, ~i, FL_ACCEPT, i, 3600);
+            agg_add(e, &g, (i & 1) ? "eni-odd" : "eni-even", NULL, NULL);
+        }
+    CHECK(agg_count(e) == 100000);
+    gs = agg_groups(e, &n);
+    uint64_t recs = 0, bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        recs += gs[i].records;
+        bytes += gs[i].bytes;
+    }
+    /* sum of 2*i for i < 100000 = 99999*100000 */
+    CHECK(recs == 200000 && bytes == 9999900000ull);
+
+    agg_free(a);
+    agg_free(b);
+    agg_free(c);
+    agg_free(d);
+    agg_free(e);
+    return check_done();
+}

@@ -1,0 +1,181 @@
+/* Unit tests of src/flowlog.c: the field table, header lines, --fields in
+ * both syntaxes, and the line parser on good and bad records. Expected
+ * values are written out by hand from the record text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+#include "check.h"
+#include "flowlog.h"
+
+static int parse(const flowlog_format *f, const char *line, fl_rec *r, char *err)
+{
+    return flowlog_parse_line(f, line, strlen(line), r, err, 256);
+}
+
+static int v4eq(const ip128 *ip, unsigned a, unsigned b, unsigned c, unsigned d)
+{
+    return ip_is_v4(ip) && ip_v4(ip) == (a << 24 | b << 16 | c << 8 | d);
+}
+
+int main(void)
+{
+    char err[256];
+    fl_rec r;
+    flowlog_format f;
+
+    /* field table */
+    CHECK(flowlog_field_lookup("pkt-srcaddr", 11) == FLF_PKT_SRCADDR);
+    CHECK(flowlog_field_lookup("reject-reason", 13) == FLF_REJECT_REASON);
+    CHECK(flowlog_field_lookup("ecs-task-id", 11) == FLF_ECS_TASK_ID);
+    CHECK(flowlog_field_lookup("srcaddrx", 8) == FLF_OPAQUE);
+    CHECK(flowlog_field_version(FLF_TRAFFIC_PATH) == 5);
+    CHECK(flowlog_field_version(FLF_AZ_ID) == 4);
+    CHECK(flowlog_field_version(FLF_VPC_ID) == 3);
+    CHECK(flowlog_field_version(FLF_BYTES) == 2);
+    CHECK(flowlog_field_version(FLF_ECS_CLUSTER_ARN) == 7);
+    CHECK(flowlog_field_version(FLF_REJECT_REASON) == 8);
+    CHECK_STR(flowlog_field_name(FLF_LOG_STATUS), "log-status");
+
+    /* the default v2 format, AWS documentation example (accepted SSH) */
+    flowlog_format_default(&f);
+    CHECK(f.ncols == 14 && f.v2_default);
+    CHECK(parse(&f, "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK", &r, err) == 0);
+    CHECK(v4eq(&r.src, 172, 31, 16, 139));
+    CHECK(v4eq(&r.dst, 172, 31, 16, 21));
+    CHECK(r.srcport == 20641 && r.dstport == 22 && r.protocol == 6);
+    CHECK(r.packets == 20 && r.bytes == 4249);
+    CHECK(r.start == 1418530010 && r.end == 1418530070);
+    CHECK(r.action == FL_ACCEPT && r.status == FL_OK);
+    CHECK(r.eni.n == 21 && memcmp(r.eni.p, "eni-1235b8ca123456789", 21) == 0);
+    CHECK(r.account.n == 12 && memcmp(r.account.p, "123456789010", 12) == 0);
+    CHECK((r.has & (FLR_SRC | FLR_DST | FLR_BYTES | FLR_PACKETS | FLR_START | FLR_END)) ==
+          (FLR_SRC | FLR_DST | FLR_BYTES | FLR_PACKETS | FLR_START | FLR_END));
+
+    /* NODATA: '-' means absent in every field */
+    CHECK(parse(&f, "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA", &r, err) == 0);
+    CHECK(r.status == FL_NODATA && r.action == FL_ACTION_NONE);
+    CHECK((r.has & (FLR_SRC | FLR_DST | FLR_BYTES | FLR_PACKETS | FLR_SRCPORT)) == 0);
+    CHECK(r.bytes == 0 && r.packets == 0 && r.start == 1431280876);
+    CHECK(parse(&f, "2 123456789010 eni-11111111aaaaaaaaa - - - - - - - 1431280876 1431280934 - SKIPDATA", &r, err) == 0);
+    CHECK(r.status == FL_SKIPDATA);
+    CHECK(parse(&f, "2 - - - - - - - - - - - - -", &r, err) == 0);
+    CHECK(r.eni.n == 0 && r.has == 0);
+
+    /* runs of spaces, tabs, CRLF, leading/trailing blanks */
+    CHECK(parse(&f, "  2  123 eni-a   10.0.0.1\t10.0.0.2 1 2 17 3 300 1600000000 1600000060 REJECT OK  \r", &r, err) == 0);
+    CHECK(r.action == FL_REJECT && r.protocol == 17 && r.bytes == 300);
+    CHECK(r.eni.n == 5);
+
+    /* IPv6, full and compressed */
+    CHECK(parse(&f, "2 1 eni-a 2001:db8::1 2001:0db8:0000:0000:0000:0000:0000:0002 1 2 6 1 60 1600000000 1600000060 ACCEPT OK", &r, err) == 0);
+    CHECK(!ip_is_v4(&r.src) && r.src.b[0] == 0x20 && r.src.b[1] == 0x01 && r.src.b[15] == 1);
+    CHECK(r.dst.b[15] == 2 && r.dst.b[2] == 0x0d);
+
+    /* millisecond timestamps are normalised to seconds */
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 60 1600000000123 1600000060999 ACCEPT OK", &r, err) == 0);
+    CHECK(r.start == 1600000000 && r.end == 1600000060);
+
+    /* numbers: 2^64-1 fits, 2^64 overflows */
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 18446744073709551615 1 2 ACCEPT OK", &r, err) == 0);
+    CHECK(r.bytes == UINT64_MAX);
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 18446744073709551616 1 2 ACCEPT OK", &r, err) < 0);
+    CHECK_STR(err, "bad bytes value '18446744073709551616'");
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 65536 6 1 1 1 2 ACCEPT OK", &r, err) < 0);
+    CHECK_STR(err, "bad port '65536'");
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 256 1 1 1 2 ACCEPT OK", &r, err) < 0);
+    CHECK_STR(err, "bad protocol '256'");
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 -5 1 1 2 ACCEPT OK", &r, err) < 0);
+    CHECK_STR(err, "bad packets value '-5'");
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 1 9223372036854775808 2 ACCEPT OK", &r, err) < 0);
+    CHECK_STR(err, "bad start time '9223372036854775808'");
+
+    /* bad values and shapes */
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2", &r, err) < 0);
+    CHECK_STR(err, "expected 14 fields, got 12");
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.256 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", &r, err) < 0);
+    CHECK_STR(err, "bad srcaddr '10.0.0.256'");
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0 1 2 6 1 1 1 2 ACCEPT OK", &r, err) < 0);
+    CHECK_STR(err, "bad dstaddr '10.0.0'");
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ALLOW OK", &r, err) < 0);
+    CHECK_STR(err, "bad action 'ALLOW'");
+    CHECK(parse(&f, "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT ok", &r, err) < 0);
+    CHECK_STR(err, "bad log-status 'ok'");
+    CHECK(parse(&f, "2 1 eni-\x01\x02 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", &r, err) < 0);
+    CHECK_STR(err, "bad interface-id 'eni-\\x01\\x02'");
+    {
+        const char nul[] = "2 1 eni-a 10.0.0.1\0 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK";
+        CHECK(flowlog_parse_line(&f, nul, sizeof nul - 1, &r, err, sizeof err) < 0);
+        CHECK_STR(err, "NUL byte in line");
+    }
+    {
+        size_t n = FLOWLOG_MAX_LINE + 1;
+        char *big = malloc(n);
+        memset(big, 'a', n);
+        CHECK(flowlog_parse_line(&f, big, n, &r, err, sizeof err) < 0);
+        CHECK_STR(err, "line longer than 65536 bytes");
+        free(big);
+    }
+    {
+        /* more columns than FLOWLOG_MAX_FIELDS still reports the true count */
+        char line[400] = "";
+        for (int i = 0; i < 70; i++) strcat(line, "1 ");
+        CHECK(parse(&f, line, &r, err) < 0);
+        CHECK_STR(err, "expected 14 fields, got 70");
+    }
+
+    /* header lines: an S3 v5 header, in its own column order */
+    const char *hdr = "version vpc-id subnet-id instance-id interface-id account-id type srcaddr dstaddr srcport dstport "
+                      "pkt-srcaddr pkt-dstaddr protocol bytes packets start end action tcp-flags log-status "
+                      "region az-id sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service "
+                      "flow-direction traffic-path";
+    CHECK(flowlog_header(hdr, strlen(hdr), &f, err, sizeof err));
+    CHECK(f.ncols == 29 && !f.v2_default);
+    CHECK(f.col_of[FLF_BYTES] == 14 && f.col_of[FLF_PACKETS] == 15 && f.col_of[FLF_TRAFFIC_PATH] == 28);
+    CHECK(parse(&f, "5 vpc-1 subnet-2 i-3 eni-4 111122223333 IPv4 10.0.1.5 52.94.1.1 40000 443 10.0.1.5 52.94.1.1 6 5000 10 "
+                    "1700000000 1700000060 ACCEPT 19 OK us-east-1 use1-az1 - - - S3 egress 8",
+                &r, err) == 0);
+    CHECK(r.bytes == 5000 && r.packets == 10);
+    CHECK(r.direction == FL_EGRESS && r.traffic_path == 8);
+    CHECK(r.src_svc.n == 0 && r.dst_svc.n == 2 && memcmp(r.dst_svc.p, "S3", 2) == 0);
+    CHECK(r.az_id.n == 8 && memcmp(r.az_id.p, "use1-az1", 8) == 0);
+    CHECK(r.vpc.n == 5 && r.subnet.n == 8 && r.instance.n == 3 && r.region.n == 9);
+    CHECK(v4eq(&r.pkt_dst, 52, 94, 1, 1) && (r.has & FLR_PKT_SRC));
+    CHECK(parse(&f, "5 vpc-1 subnet-2 i-3 eni-4 1 IPv4 10.0.1.5 52.94.1.1 1 443 - - 6 5000 10 1 2 ACCEPT 19 OK r a - - - S3 sideways 8",
+                &r, err) < 0);
+    CHECK_STR(err, "bad flow-direction 'sideways'");
+    CHECK(parse(&f, "5 vpc-1 subnet-2 i-3 eni-4 1 IPv4 10.0.1.5 52.94.1.1 1 443 - - 6 5000 10 1 2 ACCEPT 19 OK r a - - - S3 egress 9",
+                &r, err) < 0);
+    CHECK_STR(err, "bad traffic-path '9'");
+
+    /* not a header: a data line, or first token unknown */
+    CHECK(!flowlog_header("2 123 eni-a", 11, &f, err, sizeof err));
+    CHECK(!flowlog_header("foo bar", 7, &f, err, sizeof err));
+    /* a header with a repeated field is a header, but invalid */
+    CHECK(flowlog_header("version srcaddr srcaddr", 23, &f, err, sizeof err) && f.ncols == 0);
+    CHECK_STR(err, "field 'srcaddr' appears twice");
+
+    /* --fields: plain names, ${field} syntax, commas; unknown fields are opaque */
+    CHECK(flowlog_format_parse(&f, "${version} ${interface-id} ${srcaddr} ${dstaddr} ${bytes} ${new-field-v9}", strlen("${version} ${interface-id} ${srcaddr} ${dstaddr} ${bytes} ${new-field-v9}"), err, sizeof err) == 0);
+    CHECK(f.ncols == 6 && f.col[5] == FLF_OPAQUE && f.col_of[FLF_BYTES] == 4);
+    CHECK(parse(&f, "3 eni-x 10.0.0.1 10.0.0.2 77 whatever", &r, err) == 0);
+    CHECK(r.bytes == 77 && r.status == FL_STATUS_NONE);
+    const char *v2 = "version,account-id,interface-id,srcaddr,dstaddr,srcport,dstport,protocol,packets,bytes,start,end,action,log-status";
+    CHECK(flowlog_format_parse(&f, v2, strlen(v2), err, sizeof err) == 0 && f.v2_default);
+    CHECK(flowlog_format_parse(&f, "  ", 2, err, sizeof err) < 0);
+    CHECK_STR(err, "empty field list");
+    CHECK(flowlog_format_parse(&f, "${srcaddr", 9, err, sizeof err) < 0);
+    CHECK_STR(err, "bad field '${srcaddr': missing '}'");
+    CHECK(flowlog_format_parse(&f, "srcaddr dst$addr", 16, err, sizeof err) < 0);
+    CHECK_STR(err, "bad field name 'dst$addr'");
+
+    /* overflow-checked numbers */
+    uint64_t v;
+    CHECK(flowlog_parse_u64("18446744073709551615", 20, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
+    CHECK(flowlog_parse_u64("18446744073709551616", 20, UINT64_MAX, &v) < 0);
+    CHECK(flowlog_parse_u64("99999999999999999999", 20, UINT64_MAX, &v) < 0);
+    CHECK(flowlog_parse_u64("", 0, UINT64_MAX, &v) < 0);
+    CHECK(flowlog_parse_u64("12a", 3, UINT64_MAX, &v) < 0);
+    CHECK(flowlog_parse_u64("256", 3, 255, &v) < 0);
+    return check_done();
+}
