@@ -1,3 +1,1365 @@
-/* STUB: placeholder until its owner lands the real module. */
+/* report: renders the weekly cost-review page (../shared/spec/report.md) as
+ * one self-contained HTML file. It exists so that the whole page — tables,
+ * Sankeys, charts — is produced by the tool from cost_result alone (no
+ * re-pricing, no browser-side rendering), through one escaping module, into
+ * logic-free templates embedded at build time (the goaccess model, minus its
+ * unescaped title). Section order and content follow the spec; every list is
+ * ordered by value then by id, and time comes only from report_opts.now, so
+ * the bytes are reproducible. */
 #include "report.h"
-int report_html(const cost_result *r, const inventory *inv, const report_opts *o, dbuf *out, char *err, size_t errlen) { (void)r; (void)inv; (void)o; (void)out; return fc_err(err, errlen, "report not implemented yet"); }
+
+#include <errno.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "charts.h"
+#include "escape.h"
+#include "sankey.h"
+
+struct embedded_file {
+    const char *name;
+    const char *data;
+    size_t len;
+};
+extern const struct embedded_file embedded_templates[];
+
+/* ---------- templates ---------- */
+
+int report_template(const char *dir, const char *name, char **data, size_t *len, char *err, size_t errlen)
+{
+    if (dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        FILE *f = fopen(path, "rb");
+        if (f) {
+            fclose(f);
+            return fc_read_file(path, data, len, err, errlen);
+        }
+        if (errno != ENOENT) return fc_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+    }
+    for (const struct embedded_file *e = embedded_templates; e->name; e++)
+        if (strcmp(e->name, name) == 0) {
+            *data = xmalloc(e->len + 1);
+            memcpy(*data, e->data, e->len);
+            (*data)[e->len] = '\0';
+            *len = e->len;
+            return 0;
+        }
+    return fc_err(err, errlen, "template '%s' is not embedded in this build", name);
+}
+
+int report_fill(const char *tpl_name, const char *tpl, size_t len, const char *const *names,
+                const char *const *values, size_t n, dbuf *out, char *err, size_t errlen)
+{
+    size_t i = 0, line = 1, start = 0;
+    while (i < len) {
+        if (tpl[i] == '\n') line++;
+        if (!(tpl[i] == '{' && i + 1 < len && tpl[i + 1] == '{')) {
+            i++;
+            continue;
+        }
+        size_t j = i + 2;
+        while (j < len && ((tpl[j] >= 'a' && tpl[j] <= 'z') || tpl[j] == '_' || (tpl[j] >= '0' && tpl[j] <= '9'))) j++;
+        if (j + 1 >= len || tpl[j] != '}' || tpl[j + 1] != '}' || j == i + 2) {
+            i++; /* not a slot: literal braces (CSS, script) pass through */
+            continue;
+        }
+        size_t k;
+        for (k = 0; k < n; k++)
+            if (strlen(names[k]) == j - i - 2 && memcmp(names[k], tpl + i + 2, j - i - 2) == 0) break;
+        if (k == n)
+            return fc_err(err, errlen, "%s:%zu: unknown slot {{%.*s}}", tpl_name, line, (int)(j - i - 2), tpl + i + 2);
+        if (dbuf_append(out, tpl + start, i - start) < 0 || dbuf_puts(out, values[k] ? values[k] : "") < 0)
+            return fc_err(err, errlen, "report larger than the output limit");
+        i = start = j + 2;
+    }
+    if (dbuf_append(out, tpl + start, len - start) < 0) return fc_err(err, errlen, "report larger than the output limit");
+    return 0;
+}
+
+/* ---------- small formatting helpers ---------- */
+
+typedef struct ctx {
+    const cost_result *r;
+    const inventory *inv;
+    const report_opts *o;
+    size_t top;          /* effective top N (SIZE_MAX for all) */
+    dbuf *b;             /* the section being written */
+    int rc;              /* sticky: -1 once an append failed */
+} ctx;
+
+static void put(ctx *c, const char *s)
+{
+    if (dbuf_puts(c->b, s) < 0) c->rc = -1;
+}
+static void putf(ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (dbuf_vprintf(c->b, fmt, ap) < 0) c->rc = -1;
+    va_end(ap);
+}
+static void text(ctx *c, const char *s)
+{
+    if (esc_html(c->b, s) < 0) c->rc = -1;
+}
+
+static void usd_cell(ctx *c, double v)
+{
+    char s[64];
+    fc_format_usd(v, s, sizeof s);
+    putf(c, "<td class=\"num\" data-v=\"%.6f\">$%s</td>", v, s);
+}
+static void bytes_cell(ctx *c, uint64_t v)
+{
+    char s[64];
+    fc_format_bytes(v, s, sizeof s);
+    putf(c, "<td class=\"num\" data-v=\"%llu\">%s</td>", (unsigned long long)v, s);
+}
+static void count_cell(ctx *c, uint64_t v)
+{
+    char s[64];
+    fc_format_count(v, s, sizeof s);
+    putf(c, "<td class=\"num\" data-v=\"%llu\">%s</td>", (unsigned long long)v, s);
+}
+static void text_cell(ctx *c, const char *s)
+{
+    put(c, "<td>");
+    text(c, s ? s : "");
+    put(c, "</td>");
+}
+static void usd_text(ctx *c, double v)
+{
+    char s[64];
+    fc_format_usd(v, s, sizeof s);
+    putf(c, "$%s", s);
+}
+static void bytes_text(ctx *c, uint64_t v)
+{
+    char s[64];
+    fc_format_bytes(v, s, sizeof s);
+    put(c, s);
+}
+static void fmt_usd_v(double v, char *buf, size_t n)
+{
+    char s[60];
+    fc_format_usd(v, s, sizeof s);
+    snprintf(buf, n, "$%s", s);
+}
+static void fmt_bytes_v(double v, char *buf, size_t n) { fc_format_bytes((uint64_t)llround(v), buf, n); }
+
+static void time_text(ctx *c, int64_t t)
+{
+    char s[32];
+    if (!t) {
+        put(c, "\xE2\x80\x94");
+        return;
+    }
+    fc_format_time(t, s, sizeof s);
+    putf(c, "<time datetime=\"%s\">%.10s %.5s UTC</time>", s, s, s + 11);
+}
+
+/* A share bar (the "Sankey-style table" bars); width is a percentage. */
+static void bar_cell(ctx *c, double share)
+{
+    if (!(share > 0)) share = 0;
+    if (share > 1) share = 1;
+    putf(c, "<td class=\"barcell\"><span class=\"bar\" style=\"width:%.1f%%\"></span></td>", share * 100);
+}
+
+static void section_open(ctx *c, const char *id, const char *num, const char *title)
+{
+    putf(c, "<section id=\"%s\">\n<h2><span class=\"secnum\">%s</span> ", id, num);
+    text(c, title);
+    put(c, "</h2>\n");
+}
+
+/* Display name of an endpoint: "name (ip)", "S3 us-east-1", an Internet IP. */
+static void ep_label(const cost_result *r, uint32_t i, char *buf, size_t n)
+{
+    if (i == COST_NONE || i >= r->n_eps) {
+        snprintf(buf, n, "?");
+        return;
+    }
+    const cost_endpoint *e = &r->eps[i];
+    char ip[IP_STRLEN];
+    ip_format(&e->ip, ip, sizeof ip);
+    switch (e->cls) {
+    case EP_ENI: {
+        const char *nm = e->eni ? (e->eni->name ? e->eni->name : e->eni->id) : NULL;
+        if (nm) snprintf(buf, n, "%s (%s)", nm, ip);
+        else snprintf(buf, n, "%s", ip);
+        break;
+    }
+    case EP_AWS:
+        snprintf(buf, n, "%s %s", e->service ? e->service : "AWS", e->region ? e->region : "");
+        break;
+    case EP_UNKNOWN_PRIVATE: snprintf(buf, n, "%s (unknown private)", ip); break;
+    default: snprintf(buf, n, "%s", ip);
+    }
+}
+
+/* Key that groups endpoints for diagrams: AWS ranges group by service +
+ * region, everything else by address. */
+static void ep_key(const cost_result *r, uint32_t i, char *buf, size_t n)
+{
+    if (i < r->n_eps && r->eps[i].cls == EP_AWS) ep_label(r, i, buf, n);
+    else if (i < r->n_eps) ip_format(&r->eps[i].ip, buf, n);
+    else snprintf(buf, n, "?");
+}
+
+static int is_workload(const cost_result *r, uint32_t i)
+{
+    return i < r->n_eps && r->eps[i].cls == EP_ENI && !eni_kind_is_managed(r->eps[i].kind);
+}
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+static size_t top_of(const ctx *c, size_t n) { return n < c->top ? n : c->top; }
+
+/* ---------- 1. summary ---------- */
+
+static int is_security(const char *kind)
+{
+    return kind && (!strcmp(kind, "rejected_sources") || !strcmp(kind, "port_scan"));
+}
+
+static void sec_summary(ctx *c)
+{
+    const cost_result *r = c->r;
+    section_open(c, "summary", "1", "Summary");
+    /* The ten-second view: what it costs, where it goes, what to change. */
+    int big = -1;
+    for (int k = 0; k < CAT_COUNT; k++)
+        if (r->cat_usd[k] > 0 && (big < 0 || r->cat_usd[k] > r->cat_usd[big])) big = k;
+    put(c, "<div class=\"kpis\">\n<div class=\"kpi\"><div class=\"kpi-v\">");
+    usd_text(c, r->total_usd);
+    put(c, "</div><div class=\"kpi-l\">data-transfer cost in the period</div></div>\n<div class=\"kpi\"><div class=\"kpi-v\">");
+    usd_text(c, r->monthly_run_rate_usd);
+    put(c, "</div><div class=\"kpi-l\">monthly run-rate</div></div>\n<div class=\"kpi good\"><div class=\"kpi-v\">");
+    usd_text(c, r->savings_total_monthly_usd);
+    size_t nf = 0;
+    for (size_t i = 0; i < r->n_findings; i++) if (!is_security(r->findings[i].kind)) nf++;
+    putf(c, "</div><div class=\"kpi-l\">a month saved by the %zu finding%s below</div></div>\n<div class=\"kpi\"><div class=\"kpi-v\">",
+         nf, nf == 1 ? "" : "s");
+    if (big >= 0) {
+        text(c, cost_cat_name((cost_cat)big));
+        put(c, "</div><div class=\"kpi-l\">largest category (");
+        usd_text(c, r->cat_usd[big]);
+        putf(c, ", %.0f%%)</div></div>\n", r->total_usd > 0 ? r->cat_usd[big] / r->total_usd * 100 : 0);
+    } else {
+        put(c, "\xE2\x80\x94</div><div class=\"kpi-l\">largest category</div></div>\n");
+    }
+    put(c, "</div>\n");
+
+    put(c, "<div class=\"cols\">\n<dl class=\"facts\">\n<dt>Period</dt><dd>");
+    time_text(c, r->period_start);
+    put(c, " \xE2\x80\x93 ");
+    time_text(c, r->period_end);
+    putf(c, " (%.1f hours)</dd>\n<dt>Inputs</dt><dd>", r->period_hours);
+    const report_opts *o = c->o;
+    size_t shown = o->n_inputs < 10 ? o->n_inputs : 10;
+    for (size_t i = 0; i < shown; i++) {
+        if (i) put(c, ", ");
+        put(c, "<code>");
+        text(c, o->inputs[i]);
+        put(c, "</code>");
+    }
+    if (o->n_inputs > shown) putf(c, " and %zu more", o->n_inputs - shown);
+    if (!o->n_inputs) put(c, "\xE2\x80\x94");
+    char s[64];
+    fc_format_count(r->records.files, s, sizeof s);
+    putf(c, " (%s file%s read", s, r->records.files == 1 ? "" : "s");
+    if (r->records.files_skipped) {
+        fc_format_count(r->records.files_skipped, s, sizeof s);
+        putf(c, ", %s skipped by time window", s);
+    }
+    put(c, ")</dd>\n<dt>Enrichment</dt><dd>");
+    text(c, o->enrichment ? o->enrichment : "learned from records");
+    put(c, "</dd>\n<dt>Rates</dt><dd>");
+    text(c, r->rates_source ? r->rates_source : (o->rates ? rates_source(o->rates) : "embedded"));
+    /* The regions whose rates priced something. */
+    const char *regs[16];
+    size_t nreg = 0;
+    for (size_t i = 0; i < r->n_eps && nreg < 16; i++) {
+        if (r->eps[i].cls != EP_ENI || !r->eps[i].region) continue;
+        size_t j;
+        for (j = 0; j < nreg; j++) if (!strcmp(regs[j], r->eps[i].region)) break;
+        if (j == nreg) regs[nreg++] = r->eps[i].region;
+    }
+    for (size_t i = 1; i < nreg; i++)
+        for (size_t j = i; j > 0 && strcmp(regs[j - 1], regs[j]) > 0; j--) {
+            const char *t = regs[j];
+            regs[j] = regs[j - 1];
+            regs[j - 1] = t;
+        }
+    if (nreg) {
+        put(c, " \xE2\x80\x94 ");
+        for (size_t i = 0; i < nreg; i++) {
+            if (i) put(c, ", ");
+            text(c, regs[i]);
+        }
+    }
+    put(c, "</dd>\n<dt>Bytes priced</dt><dd>");
+    bytes_text(c, r->total_bytes);
+    double fixed = 0;
+    for (size_t i = 0; i < r->n_fixed; i++) fixed += r->fixed[i].usd;
+    put(c, "</dd>\n<dt>Fixed costs (not in the total)</dt><dd>");
+    usd_text(c, fixed);
+    putf(c, " for %zu NAT gateway%s over the period</dd>\n</dl>\n", r->n_fixed, r->n_fixed == 1 ? "" : "s");
+
+    /* Records table. */
+    const agg_stats *st = &r->records;
+    put(c, "<table class=\"records\" id=\"records\"><caption>Flow-log records</caption>\n"
+           "<thead><tr><th scope=\"col\">records</th><th scope=\"col\" class=\"num\">count</th></tr></thead><tbody>\n");
+    static const char *const rl[] = {"read", "used", "malformed", "rejected", "NODATA", "SKIPDATA", "outside --since/--until"};
+    uint64_t rv[] = {st->read, st->used, st->malformed, st->rejected, st->nodata, st->skipdata, st->filtered};
+    for (size_t i = 0; i < sizeof rv / sizeof *rv; i++) {
+        put(c, "<tr><th scope=\"row\">");
+        text(c, rl[i]);
+        put(c, "</th>");
+        count_cell(c, rv[i]);
+        put(c, "</tr>\n");
+    }
+    put(c, "</tbody></table>\n</div>\n");
+
+    /* Cost by category. */
+    put(c, "<table class=\"sortable\" id=\"by-category\"><caption>Cost by category</caption>\n<thead><tr>"
+           "<th scope=\"col\">category</th><th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th>"
+           "<th scope=\"col\" class=\"num\">share</th><th scope=\"col\">share of cost</th></tr></thead><tbody>\n");
+    for (int k = 0; k < CAT_COUNT; k++) {
+        double sh = r->total_usd > 0 ? r->cat_usd[k] / r->total_usd : 0;
+        putf(c, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>", charts_cat_color(k));
+        text(c, cost_cat_name((cost_cat)k));
+        put(c, "</td>");
+        bytes_cell(c, r->cat_bytes[k]);
+        usd_cell(c, r->cat_usd[k]);
+        putf(c, "<td class=\"num\" data-v=\"%.6f\">%.1f%%</td>", sh, sh * 100);
+        bar_cell(c, sh);
+        put(c, "</tr>\n");
+    }
+    put(c, "</tbody><tfoot><tr class=\"fixed total\"><th scope=\"row\">total</th>");
+    bytes_cell(c, r->total_bytes);
+    usd_cell(c, r->total_usd);
+    put(c, "<td class=\"num\">100.0%</td><td></td></tr></tfoot></table>\n</section>\n");
+}
+
+/* ---------- 2. findings ---------- */
+
+static void finding_card(ctx *c, const cost_finding *f, size_t i)
+{
+    putf(c, "<article class=\"finding\" id=\"finding-%zu\">\n<h3>", i + 1);
+    text(c, f->title ? f->title : f->kind);
+    put(c, " <span class=\"badge\">");
+    text(c, f->kind);
+    put(c, "</span></h3>\n");
+    if (!is_security(f->kind)) {
+        put(c, "<p class=\"saving\">Saves <strong>");
+        usd_text(c, f->net_monthly_savings_usd);
+        put(c, "</strong> a month net (");
+        usd_text(c, f->monthly_savings_usd);
+        put(c, " gross − ");
+        usd_text(c, f->extra_fixed_monthly_usd);
+        put(c, " new fixed cost; ");
+        usd_text(c, f->period_usd);
+        put(c, " in the period)</p>\n");
+    }
+    if (f->change) {
+        put(c, "<p class=\"change\"><strong>Change:</strong> ");
+        text(c, f->change);
+        put(c, "</p>\n");
+    }
+    if (f->n_resources) {
+        put(c, "<p class=\"resources\"><strong>Resources:</strong> ");
+        for (size_t k = 0; k < f->n_resources; k++) {
+            if (k) put(c, ", ");
+            put(c, "<code>");
+            text(c, f->resources[k]);
+            put(c, "</code>");
+        }
+        put(c, "</p>\n");
+    }
+    if (f->n_evidence) {
+        putf(c, "<table class=\"evidence sortable\" id=\"evidence-%zu\"><caption>Evidence</caption><thead><tr>"
+                "<th scope=\"col\">flow</th><th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost in period</th>"
+                "</tr></thead><tbody>\n", i + 1);
+        size_t n = top_of(c, f->n_evidence);
+        for (size_t k = 0; k < n; k++) {
+            put(c, "<tr>");
+            text_cell(c, f->evidence[k].label);
+            bytes_cell(c, f->evidence[k].bytes);
+            usd_cell(c, f->evidence[k].usd);
+            put(c, "</tr>\n");
+        }
+        if (n < f->n_evidence) {
+            uint64_t ob = 0;
+            double ou = 0;
+            for (size_t k = n; k < f->n_evidence; k++) {
+                ob += f->evidence[k].bytes;
+                ou += f->evidence[k].usd;
+            }
+            putf(c, "<tr class=\"fixed other\"><td>Other (%zu rows)</td>", f->n_evidence - n);
+            bytes_cell(c, ob);
+            usd_cell(c, ou);
+            put(c, "</tr>\n");
+        }
+        put(c, "</tbody></table>\n");
+    }
+    put(c, "</article>\n");
+}
+
+static void sec_findings(ctx *c)
+{
+    const cost_result *r = c->r;
+    section_open(c, "findings", "2", "Findings");
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_findings; i++) if (!is_security(r->findings[i].kind)) n++;
+    if (!n) {
+        put(c, "<p class=\"empty\">No change would save at least the --min-savings threshold a month.</p>\n</section>\n");
+        return;
+    }
+    put(c, "<p class=\"lead\">Making all ");
+    putf(c, "%zu change%s together saves <strong>", n, n == 1 ? "" : "s");
+    usd_text(c, r->savings_total_monthly_usd);
+    put(c, "</strong> a month, net of new fixed costs, each saved dollar counted once.</p>\n");
+    for (size_t i = 0; i < r->n_findings; i++)
+        if (!is_security(r->findings[i].kind)) finding_card(c, &r->findings[i], i);
+    put(c, "</section>\n");
+}
+
+/* ---------- 3. NAT gateways ---------- */
+
+static int flow_via_nat(const cost_result *r, const cost_flow *f, const cost_nat *n)
+{
+    if (f->via == COST_NONE) return 0;
+    if (n->ep != COST_NONE) return f->via == n->ep;
+    const cost_endpoint *v = f->via < r->n_eps ? &r->eps[f->via] : NULL;
+    return v && v->eni && n->eni_id && !strcmp(v->eni->id, n->eni_id);
+}
+
+typedef struct pair_row {
+    uint32_t a, b, via;
+    uint64_t bytes;
+    double usd;
+    int dir;
+} pair_row;
+
+static int pair_cmp(const void *x, const void *y)
+{
+    const pair_row *p = x, *q = y;
+    if (p->dir != q->dir) return p->dir < q->dir ? -1 : 1;
+    if (p->bytes != q->bytes) return p->bytes > q->bytes ? -1 : 1;
+    if (p->usd != q->usd) return p->usd > q->usd ? -1 : 1;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    if (p->b != q->b) return p->b < q->b ? -1 : 1;
+    return p->via < q->via ? -1 : (p->via > q->via);
+}
+static int pair_key_cmp(const void *x, const void *y)
+{
+    const pair_row *p = x, *q = y;
+    if (p->dir != q->dir) return p->dir < q->dir ? -1 : 1;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    if (p->b != q->b) return p->b < q->b ? -1 : 1;
+    return p->via < q->via ? -1 : (p->via > q->via);
+}
+
+/* Sum rows with the same (dir, a, b, via), then order by bytes desc. */
+static size_t pairs_merge(pair_row *p, size_t n)
+{
+    if (!n) return 0;
+    qsort(p, n, sizeof *p, pair_key_cmp);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (o && !pair_key_cmp(&p[o - 1], &p[i])) {
+            p[o - 1].bytes += p[i].bytes;
+            p[o - 1].usd += p[i].usd;
+        } else {
+            p[o++] = p[i];
+        }
+    }
+    qsort(p, o, sizeof *p, pair_cmp);
+    return o;
+}
+
+#define SANKEY_KEEP 12
+
+static void nat_sankey(ctx *c, const cost_nat *n, int inbound, int by_cost)
+{
+    const cost_result *r = c->r;
+    sankey *s = sankey_new(3);
+    char ka[128], la[256], kb[128], lb[256];
+    const char *natname = n->name ? n->name : n->id;
+    uint32_t mid = sankey_node(s, 1, n->id, natname);
+    for (size_t i = 0; i < r->n_flows; i++) {
+        const cost_flow *f = &r->flows[i];
+        if (!flow_via_nat(r, f, n) || !!(f->flags & COST_FLOW_INBOUND) != inbound) continue;
+        ep_key(r, f->src, ka, sizeof ka);
+        ep_label(r, f->src, la, sizeof la);
+        ep_key(r, f->dst, kb, sizeof kb);
+        ep_label(r, f->dst, lb, sizeof lb);
+        double v = by_cost ? f->usd : (double)f->bytes;
+        sankey_link(s, sankey_node(s, 0, ka, la), mid, v);
+        sankey_link(s, mid, sankey_node(s, 2, kb, lb), v);
+    }
+    sankey_limit(s, SANKEY_KEEP);
+    static const char *const out_cols[] = {"source workloads", "NAT gateway", "destinations"};
+    static const char *const in_cols[] = {"sources", "NAT gateway", "destination workloads"};
+    char title[300];
+    snprintf(title, sizeof title, "%s through %s by %s", inbound ? "Inbound" : "Outbound", natname,
+             by_cost ? "cost" : "bytes");
+    putf(c, "<figure class=\"%s\">", by_cost ? "by-cost" : "by-bytes");
+    if (sankey_svg(s, title, inbound ? in_cols : out_cols, by_cost ? fmt_usd_v : fmt_bytes_v, c->b) < 0) c->rc = -1;
+    put(c, "</figure>\n");
+    sankey_free(s);
+}
+
+static void nat_table(ctx *c, const cost_nat *n, size_t ni)
+{
+    const cost_result *r = c->r;
+    pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
+    size_t m = 0;
+    uint64_t dirbytes[2] = {0, 0};
+    double dirusd[2] = {0, 0};
+    for (size_t i = 0; i < r->n_flows; i++) {
+        const cost_flow *f = &r->flows[i];
+        if (!flow_via_nat(r, f, n)) continue;
+        int d = (f->flags & COST_FLOW_INBOUND) ? 1 : 0;
+        p[m++] = (pair_row){f->src, f->dst, 0, f->bytes, f->usd, d};
+        dirbytes[d] += f->bytes;
+        dirusd[d] += f->usd;
+    }
+    m = pairs_merge(p, m);
+    putf(c, "<table class=\"sortable flows\" id=\"nat-%zu-flows\"><caption>Flows through ", ni + 1);
+    text(c, n->id);
+    put(c, " (source → destination; bar = share of that direction)</caption>\n<thead><tr><th scope=\"col\">direction</th>"
+           "<th scope=\"col\">source</th><th scope=\"col\">destination</th><th scope=\"col\" class=\"num\">bytes</th>"
+           "<th scope=\"col\" class=\"num\">cost</th><th scope=\"col\">share</th></tr></thead><tbody>\n");
+    for (int d = 0; d < 2; d++) {
+        size_t shown = 0, rest = 0;
+        uint64_t ob = 0;
+        double ou = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (p[i].dir != d) continue;
+            if (shown < c->top) {
+                char la[256], lb[256];
+                ep_label(r, p[i].a, la, sizeof la);
+                ep_label(r, p[i].b, lb, sizeof lb);
+                put(c, "<tr>");
+                text_cell(c, d ? "inbound" : "outbound");
+                text_cell(c, la);
+                text_cell(c, lb);
+                put(c, "<td class=\"num by-bytes\" data-v=\"");
+                putf(c, "%llu\">", (unsigned long long)p[i].bytes);
+                bytes_text(c, p[i].bytes);
+                put(c, "</td>");
+                usd_cell(c, p[i].usd);
+                bar_cell(c, dirbytes[d] ? (double)p[i].bytes / (double)dirbytes[d] : 0);
+                put(c, "</tr>\n");
+                shown++;
+            } else {
+                rest++;
+                ob += p[i].bytes;
+                ou += p[i].usd;
+            }
+        }
+        if (rest) {
+            putf(c, "<tr class=\"fixed other\"><td>%s</td><td colspan=\"2\">Other (%zu pairs)</td>", d ? "inbound" : "outbound", rest);
+            bytes_cell(c, ob);
+            usd_cell(c, ou);
+            bar_cell(c, dirbytes[d] ? (double)ob / (double)dirbytes[d] : 0);
+            put(c, "</tr>\n");
+        }
+    }
+    put(c, "</tbody></table>\n");
+    (void)dirusd;
+    free(p);
+}
+
+static int nat_cmp(const void *x, const void *y)
+{
+    const cost_nat *p = *(const cost_nat *const *)x, *q = *(const cost_nat *const *)y;
+    if (p->bytes != q->bytes) return p->bytes > q->bytes ? -1 : 1;
+    return strcmp(nz(p->id), nz(q->id));
+}
+
+#define NAT_DETAIL 10
+
+static void sec_nat(ctx *c)
+{
+    const cost_result *r = c->r;
+    section_open(c, "nat", "3", "NAT gateways");
+    if (!r->n_nats) {
+        put(c, "<p class=\"empty\">No traffic went through a NAT gateway.</p>\n</section>\n");
+        return;
+    }
+    const cost_nat **ns = xmalloc(r->n_nats * sizeof *ns);
+    for (size_t i = 0; i < r->n_nats; i++) ns[i] = &r->nats[i];
+    qsort(ns, r->n_nats, sizeof *ns, nat_cmp);
+    put(c, "<table class=\"sortable\" id=\"nat-table\"><caption>NAT gateways by bytes processed</caption><thead><tr>"
+           "<th scope=\"col\">NAT gateway</th><th scope=\"col\">name</th><th scope=\"col\">AZ</th><th scope=\"col\">VPC</th>"
+           "<th scope=\"col\" class=\"num\">bytes out</th><th scope=\"col\" class=\"num\">bytes in</th>"
+           "<th scope=\"col\" class=\"num\">processed</th><th scope=\"col\" class=\"num\">nat_processing</th><th scope=\"col\">note</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < r->n_nats; i++) {
+        const cost_nat *n = ns[i];
+        put(c, "<tr>");
+        text_cell(c, n->id);
+        text_cell(c, n->name);
+        text_cell(c, n->az_id);
+        text_cell(c, n->vpc_id);
+        bytes_cell(c, n->bytes_out);
+        bytes_cell(c, n->bytes_in);
+        bytes_cell(c, n->bytes);
+        usd_cell(c, n->usd);
+        text_cell(c, n->estimated ? "estimated from client records" : "");
+        put(c, "</tr>\n");
+    }
+    put(c, "</tbody></table>\n");
+    size_t nd = r->n_nats < NAT_DETAIL ? r->n_nats : NAT_DETAIL;
+    for (size_t i = 0; i < nd; i++) {
+        const cost_nat *n = ns[i];
+        putf(c, "<div class=\"nat\" id=\"nat-%zu\">\n<h3>", i + 1);
+        text(c, n->id);
+        if (n->name && strcmp(n->name, n->id)) {
+            put(c, " \xE2\x80\x94 ");
+            text(c, n->name);
+        }
+        put(c, "</h3>\n<p class=\"meta\">");
+        bytes_text(c, n->bytes);
+        put(c, " processed (");
+        bytes_text(c, n->bytes_out);
+        put(c, " out, ");
+        bytes_text(c, n->bytes_in);
+        put(c, " in), ");
+        usd_text(c, n->usd);
+        put(c, " NAT processing; AZ ");
+        text(c, n->az_id ? n->az_id : "unknown");
+        if (n->estimated) put(c, "; <strong>estimated</strong> from client records");
+        put(c, "</p>\n<h4>Outbound</h4>\n");
+        nat_sankey(c, n, 0, 0);
+        nat_sankey(c, n, 0, 1);
+        put(c, "<h4>Inbound</h4>\n");
+        nat_sankey(c, n, 1, 0);
+        nat_sankey(c, n, 1, 1);
+        nat_table(c, n, i);
+        put(c, "</div>\n");
+    }
+    if (r->n_nats > nd) putf(c, "<p class=\"note\">Diagrams are drawn for the %zu busiest NAT gateways; the table above lists all %zu.</p>\n", nd, r->n_nats);
+    free(ns);
+    put(c, "</section>\n");
+}
+
+/* ---------- 4. cross-AZ ---------- */
+
+static void graph_or_placeholder(ctx *c, const char *svg, const char *why, const char *what)
+{
+    if (svg) {
+        put(c, "<figure class=\"graph\">");
+        put(c, svg); /* produced by render/graph.c, which escapes its own labels */
+        put(c, "</figure>\n");
+        return;
+    }
+    put(c, "<p class=\"placeholder\">The ");
+    text(c, what);
+    put(c, " is not available: ");
+    text(c, why ? why : "the graph module produced nothing");
+    put(c, ".</p>\n");
+}
+
+static void sec_cross_az(ctx *c)
+{
+    const cost_result *r = c->r;
+    section_open(c, "cross-az", "4", "Cross-AZ traffic");
+    put(c, "<p class=\"lead\">");
+    bytes_text(c, r->cat_bytes[CAT_INTER_AZ]);
+    put(c, " crossed Availability Zones, costing ");
+    usd_text(c, r->cat_usd[CAT_INTER_AZ]);
+    put(c, " (0.01 $/GB out + 0.01 $/GB in, us-east-1).</p>\n");
+    if (charts_az_matrix(r, c->b) < 0) c->rc = -1;
+    graph_or_placeholder(c, c->o->az_graph_svg, c->o->az_graph_error, "AZ graph");
+
+    pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
+    size_t m = 0;
+    for (size_t i = 0; i < r->n_flows; i++) {
+        const cost_flow *f = &r->flows[i];
+        if (!(f->cat_usd[CAT_INTER_AZ] > 0)) continue;
+        uint32_t a = f->src < f->dst ? f->src : f->dst, b = f->src < f->dst ? f->dst : f->src;
+        p[m++] = (pair_row){a, b, f->via, f->cat_bytes[CAT_INTER_AZ], f->cat_usd[CAT_INTER_AZ], 0};
+    }
+    m = pairs_merge(p, m);
+    /* By cost here, not bytes: the section ranks what costs money. */
+    for (size_t i = 1; i < m; i++)
+        for (size_t j = i; j > 0 && (p[j].usd > p[j - 1].usd); j--) {
+            pair_row t = p[j];
+            p[j] = p[j - 1];
+            p[j - 1] = t;
+        }
+    put(c, "<table class=\"sortable\" id=\"az-pairs\"><caption>Top workload pairs by inter_az cost</caption><thead><tr>"
+           "<th scope=\"col\">endpoint A</th><th scope=\"col\">AZ</th><th scope=\"col\">endpoint B</th><th scope=\"col\">AZ</th>"
+           "<th scope=\"col\">via</th><th scope=\"col\" class=\"num\">bytes crossing</th><th scope=\"col\" class=\"num\">inter_az cost</th>"
+           "</tr></thead><tbody>\n");
+    size_t n = top_of(c, m);
+    for (size_t i = 0; i < n; i++) {
+        char la[256], lb[256], lv[256];
+        ep_label(r, p[i].a, la, sizeof la);
+        ep_label(r, p[i].b, lb, sizeof lb);
+        const cost_endpoint *ea = &r->eps[p[i].a], *eb = &r->eps[p[i].b];
+        put(c, "<tr>");
+        text_cell(c, la);
+        text_cell(c, ea->eni ? ea->eni->az_id : "");
+        text_cell(c, lb);
+        text_cell(c, eb->eni ? eb->eni->az_id : "");
+        if (p[i].via != COST_NONE) ep_label(r, p[i].via, lv, sizeof lv);
+        else lv[0] = '\0';
+        text_cell(c, lv);
+        bytes_cell(c, p[i].bytes);
+        usd_cell(c, p[i].usd);
+        put(c, "</tr>\n");
+    }
+    if (m > n) {
+        uint64_t ob = 0;
+        double ou = 0;
+        for (size_t i = n; i < m; i++) {
+            ob += p[i].bytes;
+            ou += p[i].usd;
+        }
+        putf(c, "<tr class=\"fixed other\"><td colspan=\"5\">Other (%zu pairs)</td>", m - n);
+        bytes_cell(c, ob);
+        usd_cell(c, ou);
+        put(c, "</tr>\n");
+    }
+    if (!m) put(c, "<tr><td colspan=\"7\" class=\"empty\">No inter-AZ charges.</td></tr>\n");
+    put(c, "</tbody></table>\n</section>\n");
+    free(p);
+}
+
+/* ---------- 5. outbound ---------- */
+
+static const char *dest_label(int d)
+{
+    static const char *const l[] = {"same VPC", "Internet", "AWS service (same region)", "other region", "other VPC", "unknown private"};
+    return d >= 0 && d < DEST_COUNT ? l[d] : "?";
+}
+static const char *path_label(int p)
+{
+    static const char *const l[] = {"local", "IGW", "NAT", "peering", "endpoint", "TGW", "load balancer"};
+    return p >= 0 && p < PATH_COUNT ? l[p] : "?";
+}
+
+static int outbound_flow(const cost_result *r, const cost_flow *f)
+{
+    return !(f->flags & COST_FLOW_INBOUND) && is_workload(r, f->src) && f->dest != DEST_SAME_VPC;
+}
+
+static void out_sankey(ctx *c, int by_cost)
+{
+    const cost_result *r = c->r;
+    sankey *s = sankey_new(3);
+    char ka[128], la[256];
+    for (size_t i = 0; i < r->n_flows; i++) {
+        const cost_flow *f = &r->flows[i];
+        if (!outbound_flow(r, f)) continue;
+        ep_key(r, f->src, ka, sizeof ka);
+        ep_label(r, f->src, la, sizeof la);
+        double v = by_cost ? f->usd : (double)f->bytes;
+        uint32_t a = sankey_node(s, 0, ka, la);
+        uint32_t p = sankey_node(s, 1, path_label(f->path), path_label(f->path));
+        uint32_t d = sankey_node(s, 2, dest_label(f->dest), dest_label(f->dest));
+        sankey_link(s, a, p, v);
+        sankey_link(s, p, d, v);
+    }
+    sankey_limit(s, SANKEY_KEEP);
+    static const char *const cols[] = {"workloads", "path", "destination class"};
+    putf(c, "<figure class=\"%s\">", by_cost ? "by-cost" : "by-bytes");
+    if (sankey_svg(s, by_cost ? "Outbound traffic by cost" : "Outbound traffic by bytes", cols,
+                   by_cost ? fmt_usd_v : fmt_bytes_v, c->b) < 0)
+        c->rc = -1;
+    put(c, "</figure>\n");
+    sankey_free(s);
+}
+
+static void sec_outbound(ctx *c)
+{
+    const cost_result *r = c->r;
+    section_open(c, "outbound", "5", "Outbound traffic");
+    out_sankey(c, 0);
+    out_sankey(c, 1);
+    /* Table rows: workload × path × destination class (path and dest are
+     * folded into `via` and `dir` of pair_row to reuse its merge). */
+    pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
+    size_t m = 0;
+    uint64_t total = 0;
+    for (size_t i = 0; i < r->n_flows; i++) {
+        const cost_flow *f = &r->flows[i];
+        if (!outbound_flow(r, f)) continue;
+        p[m++] = (pair_row){f->src, f->dest, f->path, f->bytes, f->usd, 0};
+        total += f->bytes;
+    }
+    m = pairs_merge(p, m);
+    put(c, "<p class=\"filterbox\" hidden><label>Filter rows: <input type=\"search\" class=\"filter\" data-table=\"outbound-table\" "
+           "placeholder=\"IP, name, path or destination\"></label></p>\n"
+           "<table class=\"sortable\" id=\"outbound-table\"><caption>Outbound traffic by workload, path and destination class</caption>"
+           "<thead><tr><th scope=\"col\">workload</th><th scope=\"col\">path</th><th scope=\"col\">destination class</th>"
+           "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th><th scope=\"col\">share of bytes</th></tr></thead><tbody>\n");
+    size_t n = top_of(c, m);
+    for (size_t i = 0; i < n; i++) {
+        char la[256];
+        ep_label(r, p[i].a, la, sizeof la);
+        put(c, "<tr>");
+        text_cell(c, la);
+        text_cell(c, path_label((int)p[i].via));
+        text_cell(c, dest_label((int)p[i].b));
+        bytes_cell(c, p[i].bytes);
+        usd_cell(c, p[i].usd);
+        bar_cell(c, total ? (double)p[i].bytes / (double)total : 0);
+        put(c, "</tr>\n");
+    }
+    if (m > n) {
+        uint64_t ob = 0;
+        double ou = 0;
+        for (size_t i = n; i < m; i++) {
+            ob += p[i].bytes;
+            ou += p[i].usd;
+        }
+        putf(c, "<tr class=\"fixed other\"><td colspan=\"3\">Other (%zu rows)</td>", m - n);
+        bytes_cell(c, ob);
+        usd_cell(c, ou);
+        bar_cell(c, total ? (double)ob / (double)total : 0);
+        put(c, "</tr>\n");
+    }
+    if (!m) put(c, "<tr><td colspan=\"6\" class=\"empty\">No outbound traffic left the VPCs.</td></tr>\n");
+    put(c, "</tbody></table>\n</section>\n");
+    free(p);
+}
+
+/* ---------- 6. top IPs ---------- */
+
+static void sec_top_ips(ctx *c)
+{
+    const cost_result *r = c->r;
+    section_open(c, "top-ips", "6", "Top costly IPs");
+    size_t m = 0;
+    cost_rank *rk = cost_rank_by(r, BY_IP, 0, &m);
+    size_t n = top_of(c, m);
+    putf(c, "<p class=\"lead\">The %zu internal addresses that pay the most (of %zu payers); each charge has exactly one payer, so the rows add up to the total.</p>\n",
+         n, m);
+    put(c, "<p class=\"filterbox\" hidden><label>Filter rows: <input type=\"search\" class=\"filter\" data-table=\"top-ips-table\" "
+           "placeholder=\"IP, name, ENI, subnet, AZ\"></label></p>\n"
+           "<div class=\"scroll\"><table class=\"sortable wide\" id=\"top-ips-table\"><caption>Payers</caption><thead><tr>"
+           "<th scope=\"col\" class=\"num\">#</th><th scope=\"col\">IP</th><th scope=\"col\">name</th><th scope=\"col\">ENI</th>"
+           "<th scope=\"col\">kind</th><th scope=\"col\">subnet</th><th scope=\"col\">AZ</th><th scope=\"col\">VPC</th>");
+    for (int k = 0; k < CHARTS_NCAT; k++) {
+        put(c, "<th scope=\"col\" class=\"num\">");
+        text(c, cost_cat_name((cost_cat)k));
+        put(c, "</th>");
+    }
+    put(c, "<th scope=\"col\" class=\"num\">total</th><th scope=\"col\" class=\"num\">bytes out</th><th scope=\"col\" class=\"num\">bytes in</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        const cost_rank *x = &rk[i];
+        putf(c, "<tr><td class=\"num\" data-v=\"%zu\">%zu</td>", i + 1, i + 1);
+        text_cell(c, x->key);
+        text_cell(c, x->name);
+        text_cell(c, x->eni);
+        text_cell(c, x->kind);
+        text_cell(c, x->subnet);
+        text_cell(c, x->az);
+        text_cell(c, x->vpc);
+        for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, x->cat_usd[k]);
+        usd_cell(c, x->usd);
+        bytes_cell(c, x->bytes_out);
+        bytes_cell(c, x->bytes_in);
+        put(c, "</tr>\n");
+    }
+    if (m > n) {
+        double cu[CAT_COUNT] = {0}, tu = 0;
+        uint64_t bo = 0, bi = 0;
+        for (size_t i = n; i < m; i++) {
+            for (int k = 0; k < CAT_COUNT; k++) cu[k] += rk[i].cat_usd[k];
+            tu += rk[i].usd;
+            bo += rk[i].bytes_out;
+            bi += rk[i].bytes_in;
+        }
+        putf(c, "<tr class=\"fixed other\"><td></td><td colspan=\"7\">Other (%zu IPs)</td>", m - n);
+        for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, cu[k]);
+        usd_cell(c, tu);
+        bytes_cell(c, bo);
+        bytes_cell(c, bi);
+        put(c, "</tr>\n");
+    }
+    if (!m) put(c, "<tr><td colspan=\"18\" class=\"empty\">No internal address paid anything.</td></tr>\n");
+    put(c, "</tbody><tfoot><tr class=\"fixed total\"><td></td><th scope=\"row\" colspan=\"7\">total</th>");
+    for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, r->cat_usd[k]);
+    usd_cell(c, r->total_usd);
+    put(c, "<td></td><td></td></tr></tfoot></table></div>\n");
+    free(rk);
+
+    rk = cost_rank_by(r, BY_PEER, 0, &m);
+    n = top_of(c, m);
+    put(c, "<h3>Top peers</h3>\n<table class=\"sortable\" id=\"top-peers-table\"><caption>The far ends the charges are attributed to</caption>"
+           "<thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">peer</th><th scope=\"col\">name</th><th scope=\"col\">kind</th>"
+           "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        const cost_rank *x = &rk[i];
+        putf(c, "<tr><td class=\"num\" data-v=\"%zu\">%zu</td>", i + 1, i + 1);
+        text_cell(c, x->key);
+        text_cell(c, x->name);
+        text_cell(c, x->kind);
+        bytes_cell(c, x->bytes);
+        usd_cell(c, x->usd);
+        put(c, "</tr>\n");
+    }
+    if (m > n) {
+        double tu = 0;
+        uint64_t tb = 0;
+        for (size_t i = n; i < m; i++) {
+            tu += rk[i].usd;
+            tb += rk[i].bytes;
+        }
+        putf(c, "<tr class=\"fixed other\"><td></td><td colspan=\"3\">Other (%zu peers)</td>", m - n);
+        bytes_cell(c, tb);
+        usd_cell(c, tu);
+        put(c, "</tr>\n");
+    }
+    if (!m) put(c, "<tr><td colspan=\"6\" class=\"empty\">No charges.</td></tr>\n");
+    put(c, "</tbody></table>\n</section>\n");
+    free(rk);
+}
+
+/* ---------- 7. topology, 8. over time ---------- */
+
+static void sec_topology(ctx *c)
+{
+    section_open(c, "topology", "7", "Topology");
+    graph_or_placeholder(c, c->o->topology_svg, c->o->topology_error, "topology graph");
+    put(c, "</section>\n");
+}
+
+static void sec_over_time(ctx *c)
+{
+    section_open(c, "over-time", "8", "Over time");
+    put(c, "<h3>Cost per hour by category</h3>\n");
+    if (charts_legend(c->b, "leg-hourly") < 0) c->rc = -1;
+    if (charts_hourly(c->r, "hourly", c->b) < 0) c->rc = -1;
+    put(c, "<h3>Hour of day × day (UTC)</h3>\n<figure class=\"by-bytes\">");
+    if (charts_heatmap(c->r, 0, "heat-b", c->b) < 0) c->rc = -1;
+    put(c, "</figure>\n<figure class=\"by-cost\">");
+    if (charts_heatmap(c->r, 1, "heat-c", c->b) < 0) c->rc = -1;
+    put(c, "</figure>\n</section>\n");
+}
+
+/* ---------- 9. security ---------- */
+
+typedef struct port_count {
+    uint16_t port;
+    size_t sources;
+    uint64_t records;
+} port_count;
+
+static int port_cmp(const void *x, const void *y)
+{
+    const port_count *p = x, *q = y;
+    if (p->sources != q->sources) return p->sources > q->sources ? -1 : 1;
+    if (p->records != q->records) return p->records > q->records ? -1 : 1;
+    return p->port < q->port ? -1 : (p->port > q->port);
+}
+
+static void sec_security(ctx *c)
+{
+    const cost_result *r = c->r;
+    section_open(c, "security", "9", "Security");
+    char s[64];
+    fc_format_count(r->records.rejected, s, sizeof s);
+    putf(c, "<p class=\"lead\">%s REJECT records in the period (they cost nothing but show who knocks).</p>\n", s);
+    put(c, "<h3>Rejected traffic over time</h3>\n");
+    if (charts_rejected(r, "rej", c->b) < 0) c->rc = -1;
+
+    put(c, "<h3>Top rejected sources</h3>\n<table class=\"sortable\" id=\"reject-sources\"><thead><tr><th scope=\"col\">source</th>"
+           "<th scope=\"col\" class=\"num\">REJECT records</th><th scope=\"col\">ports targeted (most first)</th></tr></thead><tbody>\n");
+    port_count *pc = xcalloc(r->n_reject_sources * 10 + 1, sizeof *pc);
+    size_t npc = 0;
+    for (size_t i = 0; i < r->n_reject_sources; i++) {
+        const cost_reject_source *x = &r->reject_sources[i];
+        char ip[IP_STRLEN];
+        ip_format(&x->src, ip, sizeof ip);
+        put(c, "<tr>");
+        text_cell(c, ip);
+        count_cell(c, x->records);
+        put(c, "<td>");
+        for (size_t k = 0; k < x->n_ports && k < 10; k++) {
+            putf(c, "%s%u", k ? ", " : "", (unsigned)x->ports[k]);
+            size_t j;
+            for (j = 0; j < npc; j++) if (pc[j].port == x->ports[k]) break;
+            if (j == npc) pc[npc++] = (port_count){x->ports[k], 0, 0};
+            pc[j].sources++;
+            pc[j].records += x->records;
+        }
+        put(c, "</td></tr>\n");
+    }
+    if (!r->n_reject_sources) put(c, "<tr><td colspan=\"3\" class=\"empty\">No rejected ingress traffic.</td></tr>\n");
+    put(c, "</tbody></table>\n");
+
+    qsort(pc, npc, sizeof *pc, port_cmp);
+    put(c, "<h3>Targeted ports</h3>\n<table class=\"sortable\" id=\"reject-ports\"><thead><tr><th scope=\"col\" class=\"num\">port</th>"
+           "<th scope=\"col\" class=\"num\">sources targeting it</th><th scope=\"col\" class=\"num\">their REJECT records</th></tr></thead><tbody>\n");
+    size_t n = top_of(c, npc);
+    for (size_t i = 0; i < n; i++) {
+        put(c, "<tr>");
+        count_cell(c, pc[i].port);
+        count_cell(c, pc[i].sources);
+        count_cell(c, pc[i].records);
+        put(c, "</tr>\n");
+    }
+    if (!npc) put(c, "<tr><td colspan=\"3\" class=\"empty\">None.</td></tr>\n");
+    put(c, "</tbody></table>\n");
+    free(pc);
+
+    put(c, "<h3>Port-scan suspects</h3>\n");
+    size_t ns = 0;
+    for (size_t i = 0; i < r->n_findings; i++)
+        if (is_security(r->findings[i].kind) && !strcmp(r->findings[i].kind, "port_scan")) {
+            finding_card(c, &r->findings[i], i);
+            ns++;
+        }
+    if (!ns) put(c, "<p class=\"empty\">No source touched enough ports or hosts within one hour to look like a scan.</p>\n");
+    for (size_t i = 0; i < r->n_findings; i++)
+        if (is_security(r->findings[i].kind) && strcmp(r->findings[i].kind, "port_scan")) finding_card(c, &r->findings[i], i);
+    put(c, "</section>\n");
+}
+
+/* ---------- 10. baseline ---------- */
+
+static void delta_cells(ctx *c, const baseline_row *x)
+{
+    usd_cell(c, x->before_usd);
+    usd_cell(c, x->after_usd);
+    const char *arrow = x->delta_usd > 0.005 ? "\xE2\x96\xB2" : x->delta_usd < -0.005 ? "\xE2\x96\xBC" : "=";
+    const char *cls = x->delta_usd > 0.005 ? "up" : x->delta_usd < -0.005 ? "down" : "same";
+    char s[64];
+    fc_format_usd(x->delta_usd, s, sizeof s);
+    putf(c, "<td class=\"num %s\" data-v=\"%.6f\">%s %s$%s</td>", cls, x->delta_usd, arrow,
+         x->delta_usd > 0.005 ? "+" : "", s[0] == '-' ? s + 1 : s);
+    if (x->status == 1) put(c, "<td class=\"num\" data-v=\"1e9\">new</td>");
+    else if (x->status == -1) put(c, "<td class=\"num\" data-v=\"-1e9\">vanished</td>");
+    else if (isnan(x->pct)) put(c, "<td class=\"num\" data-v=\"0\">\xE2\x80\x94</td>");
+    else putf(c, "<td class=\"num\" data-v=\"%.4f\">%+.1f%%</td>", x->pct, x->pct);
+}
+
+static void base_table(ctx *c, const char *id, const char *caption, const char *keyname, const baseline_row *rows, size_t n)
+{
+    putf(c, "<table class=\"sortable\" id=\"%s\"><caption>", id);
+    text(c, caption);
+    put(c, "</caption><thead><tr><th scope=\"col\">");
+    text(c, keyname);
+    put(c, "</th><th scope=\"col\">name</th><th scope=\"col\" class=\"num\">before</th><th scope=\"col\" class=\"num\">now</th>"
+           "<th scope=\"col\" class=\"num\">change</th><th scope=\"col\" class=\"num\">%</th></tr></thead><tbody>\n");
+    size_t m = top_of(c, n);
+    for (size_t i = 0; i < m; i++) {
+        put(c, "<tr>");
+        text_cell(c, rows[i].key);
+        text_cell(c, rows[i].name);
+        delta_cells(c, &rows[i]);
+        put(c, "</tr>\n");
+    }
+    if (n > m) putf(c, "<tr class=\"fixed other\"><td colspan=\"6\">%zu more with smaller changes</td></tr>\n", n - m);
+    if (!n) put(c, "<tr><td colspan=\"6\" class=\"empty\">Nothing to compare.</td></tr>\n");
+    put(c, "</tbody></table>\n");
+}
+
+static void sec_baseline(ctx *c)
+{
+    if (!c->o->baseline) return;
+    section_open(c, "baseline", "10", "Compared with baseline");
+    baseline_diff *d = baseline_compare(c->o->baseline, c->r);
+    if (!d) {
+        put(c, "<p class=\"placeholder\">The baseline could not be compared.</p>\n</section>\n");
+        return;
+    }
+    put(c, "<p class=\"lead\">Total ");
+    usd_text(c, d->before_total);
+    put(c, " \xE2\x86\x92 ");
+    usd_text(c, d->after_total);
+    if (d->before_total > 0)
+        putf(c, " (%s%.1f%%)", d->delta_total >= 0 ? "+" : "", d->delta_total / d->before_total * 100);
+    put(c, ".</p>\n");
+    base_table(c, "baseline-cats", "Change per category", "category", d->cats, d->n_cats);
+    base_table(c, "baseline-nats", "Change per NAT gateway", "NAT gateway", d->nats, d->n_nats);
+    base_table(c, "baseline-ips", "IPs whose cost moved most", "IP", d->ips, d->n_ips);
+    baseline_free(d);
+    put(c, "</section>\n");
+}
+
+/* ---------- 11. method ---------- */
+
+static int ep_bytes_cmp(const void *x, const void *y)
+{
+    const cost_endpoint *p = *(const cost_endpoint *const *)x, *q = *(const cost_endpoint *const *)y;
+    uint64_t a = p->bytes_in + p->bytes_out, b = q->bytes_in + q->bytes_out;
+    if (a != b) return a > b ? -1 : 1;
+    return ip_cmp(&p->ip, &q->ip);
+}
+
+static void rate_row(ctx *c, const region_rates *x)
+{
+    put(c, "<tr>");
+    text_cell(c, x->region);
+    double v[] = {x->nat_per_gb, x->inter_az_per_gb, x->internet_egress_per_gb, x->inter_region_per_gb,
+                  x->interface_endpoint_per_gb, x->transit_gateway_per_gb, x->regional_public_per_gb,
+                  x->nat_per_hour, x->interface_endpoint_per_az_hour};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) putf(c, "<td class=\"num\" data-v=\"%.6f\">$%.4f</td>", v[i], v[i]);
+    put(c, "</tr>\n");
+}
+
+static void sec_method(ctx *c)
+{
+    const cost_result *r = c->r;
+    section_open(c, "method", "11", "Method and data quality");
+    put(c, "<p>Costs follow flowcost's cost model: each byte is charged once per hop it crosses, from the sender's egress record "
+           "when there is one; NAT traffic is priced from the NAT gateway's private legs; every charge has exactly one payer. "
+           "1 GiB = 2<sup>30</sup> bytes. Internet egress uses the first-tier rate flat (tiers and the free allowance are account-wide). "
+           "Hourly charges (NAT gateway hours) are shown apart and never mixed into the per-GB totals.</p>\n");
+
+    put(c, "<h3>Rates used ($ per GB, per hour)</h3>\n<table id=\"rates-table\"><thead><tr><th scope=\"col\">region</th>"
+           "<th scope=\"col\" class=\"num\">NAT /GB</th><th scope=\"col\" class=\"num\">inter-AZ /GB each way</th>"
+           "<th scope=\"col\" class=\"num\">Internet /GB</th><th scope=\"col\" class=\"num\">inter-region /GB</th>"
+           "<th scope=\"col\" class=\"num\">interface endpoint /GB</th><th scope=\"col\" class=\"num\">TGW /GB</th>"
+           "<th scope=\"col\" class=\"num\">regional public /GB each way</th><th scope=\"col\" class=\"num\">NAT /hour</th>"
+           "<th scope=\"col\" class=\"num\">endpoint /AZ-hour</th></tr></thead><tbody>\n");
+    size_t shown = 0;
+    if (c->o->rates) {
+        /* Only the regions that priced something; all of them if none is known. */
+        for (size_t i = 0; i < rates_count(c->o->rates); i++) {
+            const region_rates *x = rates_at(c->o->rates, i);
+            int used = 0;
+            for (size_t k = 0; k < r->n_eps && !used; k++)
+                used = r->eps[k].cls == EP_ENI && r->eps[k].region && !strcmp(r->eps[k].region, x->region);
+            if (used) {
+                rate_row(c, x);
+                shown++;
+            }
+        }
+        if (!shown)
+            for (size_t i = 0; i < rates_count(c->o->rates); i++, shown++) rate_row(c, rates_at(c->o->rates, i));
+    }
+    if (!shown) put(c, "<tr><td colspan=\"10\" class=\"empty\">Rate table not supplied to the renderer.</td></tr>\n");
+    put(c, "</tbody></table>\n<p class=\"note\">Source: ");
+    text(c, r->rates_source ? r->rates_source : "embedded");
+    put(c, ".</p>\n");
+
+    if (r->n_fixed) {
+        put(c, "<h3>Fixed costs in the period</h3>\n<table class=\"sortable\" id=\"fixed-table\"><thead><tr><th scope=\"col\">kind</th>"
+               "<th scope=\"col\">resource</th><th scope=\"col\" class=\"num\">hours</th><th scope=\"col\" class=\"num\">cost</th></tr></thead><tbody>\n");
+        for (size_t i = 0; i < r->n_fixed; i++) {
+            put(c, "<tr>");
+            text_cell(c, r->fixed[i].kind);
+            text_cell(c, r->fixed[i].id);
+            putf(c, "<td class=\"num\" data-v=\"%.4f\">%.1f</td>", r->fixed[i].hours, r->fixed[i].hours);
+            usd_cell(c, r->fixed[i].usd);
+            put(c, "</tr>\n");
+        }
+        put(c, "</tbody></table>\n");
+    }
+
+    put(c, "<h3>What was estimated or is missing</h3>\n<ul class=\"quality\">\n<li>");
+    bytes_text(c, r->estimated_bytes);
+    put(c, " of NAT traffic was inferred from client records (the NAT gateway's own ENI was not in the input) and is marked <em>estimated</em>.</li>\n");
+    if (r->kinds_learned_only)
+        put(c, "<li><strong>No ENI snapshot:</strong> the inventory was learned from the records. NAT gateways were recognised by address "
+               "translation; other managed ENIs (interface endpoints, load balancers, transit gateways) are unclassified and treated as "
+               "workloads, so <code>interface_endpoint</code> and load-balancer hops may be understated.</li>\n");
+    char s[64];
+    fc_format_count(r->n_unknown_private, s, sizeof s);
+    putf(c, "<li>%s private peer%s outside the inventory (on-premises, other accounts, TGW spokes) exchanged ", s,
+         r->n_unknown_private == 1 ? "" : "s");
+    bytes_text(c, r->unknown_private_bytes);
+    put(c, "; they are priced at $0 (category <code>unknown_private</code>).</li>\n");
+    const agg_stats *st = &r->records;
+    fc_format_count(st->malformed, s, sizeof s);
+    putf(c, "<li>%s malformed line%s skipped", s, st->malformed == 1 ? "" : "s");
+    fc_format_count(st->nodata, s, sizeof s);
+    putf(c, "; %s NODATA record%s (no traffic in the interval)", s, st->nodata == 1 ? "" : "s");
+    fc_format_count(st->skipdata, s, sizeof s);
+    putf(c, "; %s SKIPDATA record%s (AWS dropped records: costs are understated for those ENIs and intervals)", s,
+         st->skipdata == 1 ? "" : "s");
+    fc_format_count(st->filtered, s, sizeof s);
+    putf(c, "; %s record%s outside --since/--until.</li>\n", s, st->filtered == 1 ? "" : "s");
+    put(c, "</ul>\n");
+
+    /* The unknown private peers themselves, largest first. */
+    size_t nu = 0;
+    for (size_t i = 0; i < r->n_eps; i++) if (r->eps[i].cls == EP_UNKNOWN_PRIVATE) nu++;
+    if (nu) {
+        const cost_endpoint **u = xmalloc(nu * sizeof *u);
+        nu = 0;
+        for (size_t i = 0; i < r->n_eps; i++) if (r->eps[i].cls == EP_UNKNOWN_PRIVATE) u[nu++] = &r->eps[i];
+        qsort(u, nu, sizeof *u, ep_bytes_cmp);
+        put(c, "<table class=\"sortable\" id=\"unknown-private\"><caption>Unknown private peers</caption><thead><tr><th scope=\"col\">address</th>"
+               "<th scope=\"col\" class=\"num\">bytes sent</th><th scope=\"col\" class=\"num\">bytes received</th></tr></thead><tbody>\n");
+        size_t n = top_of(c, nu);
+        for (size_t i = 0; i < n; i++) {
+            char ip[IP_STRLEN];
+            ip_format(&u[i]->ip, ip, sizeof ip);
+            put(c, "<tr>");
+            text_cell(c, ip);
+            bytes_cell(c, u[i]->bytes_out);
+            bytes_cell(c, u[i]->bytes_in);
+            put(c, "</tr>\n");
+        }
+        if (nu > n) putf(c, "<tr class=\"fixed other\"><td colspan=\"3\">Other (%zu addresses)</td></tr>\n", nu - n);
+        put(c, "</tbody></table>\n");
+        free(u);
+    }
+
+    put(c, "<h3>Versions of the inputs</h3>\n<dl class=\"facts\"><dt>ip-ranges.json syncToken</dt><dd>");
+    text(c, r->ipranges_version ? r->ipranges_version : "not loaded");
+    put(c, "</dd><dt>Inventory</dt><dd>");
+    unsigned src = c->inv ? inv_sources(c->inv) : 0;
+    int first = 1;
+    static const struct { unsigned bit; const char *what; } srcs[] = {
+        {INV_FROM_SNAPSHOT, "ENI snapshot"}, {INV_FROM_LIVE, "live EC2"}, {INV_FROM_RECORDS, "learned from records"}};
+    for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++)
+        if (src & srcs[i].bit) {
+            putf(c, "%s%s", first ? "" : ", ", srcs[i].what);
+            first = 0;
+        }
+    if (first) put(c, "learned from records");
+    if (c->inv) {
+        fc_format_count(inv_eni_count(c->inv), s, sizeof s);
+        putf(c, " (%s ENI%s", s, inv_eni_count(c->inv) == 1 ? "" : "s");
+        fc_format_count(inv_subnet_count(c->inv), s, sizeof s);
+        putf(c, ", %s subnet%s)", s, inv_subnet_count(c->inv) == 1 ? "" : "s");
+    }
+    put(c, "</dd><dt>Snapshot time</dt><dd>");
+    time_text(c, c->inv ? inv_fetched_at(c->inv) : 0);
+    put(c, "</dd><dt>Input bytes read</dt><dd>");
+    bytes_text(c, st->bytes_in);
+    put(c, "</dd></dl>\n</section>\n");
+}
+
+/* ---------- the page ---------- */
+
+typedef void (*section_fn)(ctx *);
+static const struct {
+    const char *slot, *id, *nav;
+    section_fn fn;
+} sections[] = {
+    {"summary", "summary", "Summary", sec_summary},
+    {"findings", "findings", "Findings", sec_findings},
+    {"nat", "nat", "NAT gateways", sec_nat},
+    {"cross_az", "cross-az", "Cross-AZ", sec_cross_az},
+    {"outbound", "outbound", "Outbound", sec_outbound},
+    {"top_ips", "top-ips", "Top IPs", sec_top_ips},
+    {"topology", "topology", "Topology", sec_topology},
+    {"over_time", "over-time", "Over time", sec_over_time},
+    {"security", "security", "Security", sec_security},
+    {"baseline", "baseline", "Baseline", sec_baseline},
+    {"method", "method", "Method", sec_method},
+};
+#define NSEC (sizeof sections / sizeof *sections)
+
+int report_html(const cost_result *r, const inventory *inv, const report_opts *o, dbuf *out, char *err, size_t errlen)
+{
+    if (!r || !o) return fc_err(err, errlen, "nothing to report");
+    char *tpl = NULL, *css = NULL, *js = NULL;
+    size_t tl, cl, jl;
+    if (report_template(o->template_dir, "report.html", &tpl, &tl, err, errlen) < 0) return -1;
+    if (report_template(o->template_dir, "report.css", &css, &cl, err, errlen) < 0 ||
+        report_template(o->template_dir, "report.js", &js, &jl, err, errlen) < 0) {
+        free(tpl);
+        free(css);
+        return -1;
+    }
+    /* Raw text elements end at "</style" / "</script" whatever the
+     * context, so an edited template must not contain them. */
+    if (strstr(css, "</")) {
+        fc_err(err, errlen, "report.css: '</' is not allowed inside <style>");
+        free(tpl); free(css); free(js);
+        return -1;
+    }
+    if (strstr(js, "</script") || strstr(js, "</SCRIPT") || strstr(js, "<!--")) {
+        fc_err(err, errlen, "report.js: '</script' and '<!--' are not allowed inside <script>");
+        free(tpl); free(css); free(js);
+        return -1;
+    }
+
+    enum { S_TITLE = NSEC, S_SUBTITLE, S_NAV, S_CSS, S_JS, S_META, S_FOOTER, S_N };
+    const char *names[S_N];
+    dbuf vals[S_N];
+    for (size_t i = 0; i < S_N; i++) dbuf_init(&vals[i], 0);
+    ctx c = {r, inv, o, o->top ? o->top : SIZE_MAX, NULL, 0};
+    for (size_t i = 0; i < NSEC; i++) {
+        names[i] = sections[i].slot;
+        c.b = &vals[i];
+        sections[i].fn(&c);
+    }
+    const char *title = o->title && *o->title ? o->title : "flowcost report";
+    names[S_TITLE] = "title";
+    c.b = &vals[S_TITLE];
+    text(&c, title);
+
+    names[S_SUBTITLE] = "subtitle";
+    c.b = &vals[S_SUBTITLE];
+    put(&c, "Data transfer cost from VPC Flow Logs, ");
+    time_text(&c, r->period_start);
+    put(&c, " \xE2\x80\x93 ");
+    time_text(&c, r->period_end);
+
+    names[S_NAV] = "nav";
+    c.b = &vals[S_NAV];
+    put(&c, "<ol>");
+    for (size_t i = 0; i < NSEC; i++) {
+        if (sections[i].fn == sec_baseline && !o->baseline) continue;
+        putf(&c, "<li><a href=\"#%s\">", sections[i].id);
+        text(&c, sections[i].nav);
+        put(&c, "</a></li>");
+    }
+    put(&c, "</ol>");
+
+    names[S_CSS] = "css";
+    c.b = &vals[S_CSS];
+    put(&c, css);
+    names[S_JS] = "script";
+    c.b = &vals[S_JS];
+    put(&c, js);
+
+    /* Machine-readable page facts for the script and for tools. */
+    names[S_META] = "meta_json";
+    c.b = &vals[S_META];
+    char t0[32], t1[32], tn[32];
+    fc_format_time(r->period_start, t0, sizeof t0);
+    fc_format_time(r->period_end, t1, sizeof t1);
+    fc_format_time(o->now, tn, sizeof tn);
+    put(&c, "{\"title\":");
+    if (esc_json_script(c.b, title) < 0) c.rc = -1;
+    putf(&c, ",\"generated\":\"%s\",\"period\":{\"start\":\"%s\",\"end\":\"%s\"},\"total_usd\":%.4f,\"sections\":[", tn, t0, t1,
+         r->total_usd);
+    int firstsec = 1;
+    for (size_t i = 0; i < NSEC; i++) {
+        if (sections[i].fn == sec_baseline && !o->baseline) continue;
+        putf(&c, "%s\"%s\"", firstsec ? "" : ",", sections[i].id);
+        firstsec = 0;
+    }
+    put(&c, "]}");
+
+    names[S_FOOTER] = "footer";
+    c.b = &vals[S_FOOTER];
+    put(&c, "Generated by ");
+    text(&c, o->version ? o->version : "flowcost");
+    put(&c, " at ");
+    time_text(&c, o->now);
+    put(&c, ". Self-contained: no external resources. Amounts in USD; 1 GiB = 2<sup>30</sup> bytes.");
+
+    int rc = c.rc;
+    if (rc < 0) fc_err(err, errlen, "report larger than the output limit");
+    const char *values[S_N];
+    for (size_t i = 0; i < S_N; i++) values[i] = vals[i].data ? vals[i].data : "";
+    if (rc == 0) rc = report_fill("report.html", tpl, tl, names, values, S_N, out, err, errlen);
+    for (size_t i = 0; i < S_N; i++) dbuf_free(&vals[i]);
+    free(tpl);
+    free(css);
+    free(js);
+    return rc;
+}
