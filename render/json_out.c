@@ -1,4 +1,362 @@
-/* STUB: placeholder until its owner lands the real module. */
+/* json_out: the machine-readable result of ../shared/spec/cli.md — what
+ * scripts, CI budgets and other tools read, so its keys are a contract and
+ * its bytes must not change between runs on the same input. cJSON builds
+ * the tree (it keeps insertion order, so the key order is the order of this
+ * file), but numbers are written as raw text we format ourselves: money
+ * with 4 decimals, byte counts as exact 64-bit integers (cJSON's doubles
+ * would round them above 2^53, and print floats differently per value). */
 #include "json_out.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "util.h"
-char *json_result(const cost_result *r, size_t top_n) { (void)r; (void)top_n; return xstrdup("{}"); }
+
+static cJSON *num_u64(uint64_t v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%" PRIu64, v);
+    return cJSON_CreateRaw(b);
+}
+
+/* Money: 4 decimals; -0.0000 and non-finite values never reach the file. */
+static cJSON *num_usd(double v)
+{
+    if (!isfinite(v)) return cJSON_CreateNull();
+    if (fabs(v) < 0.00005) v = 0;
+    char b[48];
+    snprintf(b, sizeof b, "%.4f", v);
+    return cJSON_CreateRaw(b);
+}
+
+/* Hours and other measures: up to 4 decimals, trailing zeros kept for a
+ * stable width. */
+static cJSON *num_f4(double v) { return num_usd(v); }
+
+static cJSON *str_or_null(const char *s) { return s ? cJSON_CreateString(s) : cJSON_CreateNull(); }
+
+static void add(cJSON *o, const char *k, cJSON *v) { cJSON_AddItemToObject(o, k, v); }
+
+static cJSON *time_or_null(int64_t t)
+{
+    if (t <= 0) return cJSON_CreateNull();
+    char b[32];
+    fc_format_time(t, b, sizeof b);
+    return cJSON_CreateString(b);
+}
+
+static const char *ep_class_name(ep_class c)
+{
+    static const char *const names[] = {"eni", "unknown_private", "aws", "internet"};
+    return (unsigned)c < sizeof names / sizeof *names ? names[c] : "unknown";
+}
+
+static cJSON *by_category(const double *usd, const uint64_t *bytes)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int c = 0; c < CAT_COUNT; c++) {
+        cJSON *e = cJSON_CreateObject();
+        add(e, "bytes", num_u64(bytes ? bytes[c] : 0));
+        add(e, "cost_usd", num_usd(usd[c]));
+        add(o, cost_cat_name((cost_cat)c), e);
+    }
+    return o;
+}
+
+static cJSON *period(const cost_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    add(o, "start", time_or_null(r->period_start));
+    add(o, "end", time_or_null(r->period_end));
+    add(o, "hours", num_f4(r->period_hours));
+    return o;
+}
+
+static cJSON *records(const cost_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    add(o, "read", num_u64(r->records.read));
+    add(o, "used", num_u64(r->records.used));
+    add(o, "malformed", num_u64(r->records.malformed));
+    add(o, "nodata", num_u64(r->records.nodata));
+    add(o, "skipdata", num_u64(r->records.skipdata));
+    add(o, "rejected", num_u64(r->records.rejected));
+    add(o, "filtered", num_u64(r->records.filtered));
+    return o;
+}
+
+static cJSON *totals(const cost_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    add(o, "bytes", num_u64(r->total_bytes));
+    add(o, "cost_usd", num_usd(r->total_usd));
+    add(o, "by_category", by_category(r->cat_usd, r->cat_bytes));
+    add(o, "monthly_run_rate_usd", num_usd(r->monthly_run_rate_usd));
+    return o;
+}
+
+/* Per payer endpoint and category: the bytes its charges price (for an
+ * inter_az in-half, the bytes received) — one pass over the charges. */
+static uint64_t *payer_cat_bytes(const cost_result *r)
+{
+    if (!r->n_eps) return NULL;
+    uint64_t *b = xcalloc(r->n_eps * CAT_COUNT, sizeof *b);
+    for (size_t i = 0; i < r->n_charges; i++) {
+        const cost_charge *c = &r->charges[i];
+        if (c->payer < r->n_eps && c->cat < CAT_COUNT) b[(size_t)c->payer * CAT_COUNT + c->cat] += c->bytes;
+    }
+    return b;
+}
+
+static cJSON *top_ips(const cost_result *r, size_t top_n)
+{
+    cJSON *a = cJSON_CreateArray();
+    size_t n = 0;
+    cost_rank *rows = cost_rank_by(r, BY_IP, top_n, &n);
+    uint64_t *pb = payer_cat_bytes(r);
+    for (size_t i = 0; i < n; i++) {
+        const cost_rank *k = &rows[i];
+        cJSON *o = cJSON_CreateObject();
+        add(o, "ip", cJSON_CreateString(k->key));
+        add(o, "cost_usd", num_usd(k->usd));
+        add(o, "bytes", num_u64(k->bytes));
+        add(o, "by_category", by_category(k->cat_usd, pb && k->ep < r->n_eps ? pb + (size_t)k->ep * CAT_COUNT : NULL));
+        add(o, "eni", str_or_null(k->eni));
+        add(o, "name", str_or_null(k->name));
+        add(o, "subnet", str_or_null(k->subnet));
+        add(o, "vpc", str_or_null(k->vpc));
+        add(o, "az", str_or_null(k->az));
+        add(o, "kind", str_or_null(k->kind));
+        add(o, "bytes_out", num_u64(k->bytes_out));
+        add(o, "bytes_in", num_u64(k->bytes_in));
+        cJSON_AddItemToArray(a, o);
+    }
+    free(pb);
+    free(rows);
+    return a;
+}
+
+/* A NAT gateway's clients or far ends, aggregated per endpoint. */
+typedef struct nat_peer {
+    uint32_t ep;
+    uint64_t bytes;
+    double usd; /* nat_processing of those flows */
+} nat_peer;
+
+static int cmp_peer(const void *pa, const void *pb, const cost_result *r)
+{
+    const nat_peer *a = pa, *b = pb;
+    if (a->usd != b->usd) return a->usd > b->usd ? -1 : 1;
+    if (a->bytes != b->bytes) return a->bytes > b->bytes ? -1 : 1;
+    return ip_cmp(&r->eps[a->ep].ip, &r->eps[b->ep].ip);
+}
+
+static const cost_result *peer_ctx; /* qsort has no context argument in C17 */
+static int cmp_peer_q(const void *a, const void *b) { return cmp_peer(a, b, peer_ctx); }
+
+static void peer_add(nat_peer **v, size_t *n, size_t *cap, uint32_t ep, uint64_t bytes, double usd)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i].ep == ep) {
+            (*v)[i].bytes += bytes;
+            (*v)[i].usd += usd;
+            return;
+        }
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *v = xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = (nat_peer){ep, bytes, usd};
+}
+
+static cJSON *peers_json(const cost_result *r, nat_peer *v, size_t n, size_t limit)
+{
+    peer_ctx = r;
+    if (n) qsort(v, n, sizeof *v, cmp_peer_q);
+    peer_ctx = NULL;
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < n && (limit == 0 || i < limit); i++) {
+        const cost_endpoint *e = &r->eps[v[i].ep];
+        char ip[IP_STRLEN];
+        ip_format(&e->ip, ip, sizeof ip);
+        cJSON *o = cJSON_CreateObject();
+        add(o, "ip", cJSON_CreateString(ip));
+        add(o, "class", cJSON_CreateString(ep_class_name(e->cls)));
+        add(o, "name", str_or_null(e->cls == EP_ENI && e->eni ? e->eni->name : NULL));
+        add(o, "service", str_or_null(e->cls == EP_AWS ? e->service : NULL));
+        add(o, "region", str_or_null(e->region));
+        add(o, "bytes", num_u64(v[i].bytes));
+        add(o, "cost_usd", num_usd(v[i].usd));
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *nat_gateways(const cost_result *r, size_t top_n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t g = 0; g < r->n_nats; g++) {
+        const cost_nat *nat = &r->nats[g];
+        cJSON *o = cJSON_CreateObject();
+        add(o, "id", str_or_null(nat->id));
+        add(o, "eni", str_or_null(nat->eni_id));
+        add(o, "az", str_or_null(nat->az_id));
+        add(o, "vpc", str_or_null(nat->vpc_id));
+        add(o, "subnet", str_or_null(nat->subnet_id));
+        add(o, "name", str_or_null(nat->name));
+        add(o, "bytes", num_u64(nat->bytes));
+        add(o, "bytes_out", num_u64(nat->bytes_out));
+        add(o, "bytes_in", num_u64(nat->bytes_in));
+        add(o, "cost_usd", num_usd(nat->usd));
+        add(o, "estimated", cJSON_CreateBool(nat->estimated));
+        /* Flows through this gateway: the client is our end, the far end
+         * is the destination whichever way the bytes went. */
+        nat_peer *src = NULL, *dst = NULL;
+        size_t ns = 0, cs = 0, nd = 0, cd = 0;
+        for (size_t f = 0; nat->ep != COST_NONE && f < r->n_flows; f++) {
+            const cost_flow *fl = &r->flows[f];
+            if (fl->via != nat->ep || fl->src >= r->n_eps || fl->dst >= r->n_eps) continue;
+            bool inbound = fl->flags & COST_FLOW_INBOUND;
+            uint32_t client = inbound ? fl->dst : fl->src, far = inbound ? fl->src : fl->dst;
+            double usd = fl->cat_usd[CAT_NAT_PROCESSING];
+            peer_add(&src, &ns, &cs, client, fl->bytes, usd);
+            peer_add(&dst, &nd, &cd, far, fl->bytes, usd);
+        }
+        add(o, "sources", peers_json(r, src, ns, top_n));
+        add(o, "destinations", peers_json(r, dst, nd, top_n));
+        free(src);
+        free(dst);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *inter_az(const cost_result *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_az_pairs; i++) {
+        const cost_az_pair *p = &r->az_pairs[i];
+        cJSON *o = cJSON_CreateObject();
+        add(o, "src_az", str_or_null(p->src_az));
+        add(o, "dst_az", str_or_null(p->dst_az));
+        add(o, "bytes", num_u64(p->bytes));
+        add(o, "cost_usd", num_usd(p->usd));
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *fixed(const cost_result *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_fixed; i++) {
+        const cost_fixed *f = &r->fixed[i];
+        cJSON *o = cJSON_CreateObject();
+        add(o, "kind", str_or_null(f->kind));
+        add(o, "id", str_or_null(f->id));
+        add(o, "hours", num_f4(f->hours));
+        add(o, "cost_usd", num_usd(f->usd));
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *findings(const cost_result *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const cost_finding *f = &r->findings[i];
+        cJSON *o = cJSON_CreateObject();
+        add(o, "kind", str_or_null(f->kind));
+        add(o, "title", str_or_null(f->title));
+        add(o, "change", str_or_null(f->change));
+        cJSON *res = cJSON_CreateArray();
+        for (size_t k = 0; k < f->n_resources; k++) cJSON_AddItemToArray(res, str_or_null(f->resources[k]));
+        add(o, "resources", res);
+        add(o, "service", str_or_null(f->service));
+        add(o, "region", str_or_null(f->region));
+        add(o, "monthly_savings_usd", num_usd(f->monthly_savings_usd));
+        add(o, "extra_fixed_monthly_usd", num_usd(f->extra_fixed_monthly_usd));
+        add(o, "net_monthly_savings_usd", num_usd(f->net_monthly_savings_usd));
+        cJSON *ev = cJSON_CreateObject();
+        add(ev, "period_cost_usd", num_usd(f->period_usd));
+        cJSON *rows = cJSON_CreateArray();
+        for (size_t k = 0; k < f->n_evidence; k++) {
+            cJSON *row = cJSON_CreateObject();
+            add(row, "label", str_or_null(f->evidence[k].label));
+            add(row, "bytes", num_u64(f->evidence[k].bytes));
+            add(row, "cost_usd", num_usd(f->evidence[k].usd));
+            cJSON_AddItemToArray(rows, row);
+        }
+        add(ev, "rows", rows);
+        add(o, "evidence", ev);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *rejected_sources(const cost_result *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_reject_sources; i++) {
+        const cost_reject_source *s = &r->reject_sources[i];
+        char ip[IP_STRLEN];
+        ip_format(&s->src, ip, sizeof ip);
+        cJSON *o = cJSON_CreateObject();
+        add(o, "ip", cJSON_CreateString(ip));
+        add(o, "records", num_u64(s->records));
+        cJSON *ports = cJSON_CreateArray();
+        for (size_t k = 0; k < s->n_ports && k < sizeof s->ports / sizeof *s->ports; k++)
+            cJSON_AddItemToArray(ports, num_u64(s->ports[k]));
+        add(o, "ports", ports);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static cJSON *data_quality(const cost_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    add(o, "unknown_private_bytes", num_u64(r->unknown_private_bytes));
+    add(o, "unknown_private_peers", num_u64(r->n_unknown_private));
+    add(o, "estimated_nat_bytes", num_u64(r->estimated_bytes));
+    add(o, "kinds_learned_only", cJSON_CreateBool(r->kinds_learned_only));
+    add(o, "rates_source", str_or_null(r->rates_source));
+    add(o, "ip_ranges_version", str_or_null(r->ipranges_version));
+    return o;
+}
+
+char *json_result(const cost_result *r, size_t top_n)
+{
+    cJSON *root = cJSON_CreateObject();
+    add(root, "period", period(r));
+    add(root, "records", records(r));
+    add(root, "totals", totals(r));
+    add(root, "top_ips", top_ips(r, top_n));
+    add(root, "nat_gateways", nat_gateways(r, top_n));
+    add(root, "inter_az", inter_az(r));
+    add(root, "fixed", fixed(r));
+    add(root, "findings", findings(r));
+    add(root, "savings_total_monthly_usd", num_usd(r->savings_total_monthly_usd));
+    add(root, "rejected_sources", rejected_sources(r));
+    add(root, "data_quality", data_quality(r));
+    char *p = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!p) {
+        /* cJSON fails only when out of memory: abort like xmalloc does. */
+        fputs("flowcost: out of memory\n", stderr);
+        abort();
+    }
+    /* Hand back memory the caller frees with free(), with a final newline. */
+    size_t n = strlen(p);
+    char *out = xmalloc(n + 2);
+    memcpy(out, p, n);
+    out[n] = '\n';
+    out[n + 1] = '\0';
+    cJSON_free(p);
+    return out;
+}
