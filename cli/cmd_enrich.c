@@ -1,3 +1,80 @@
-/* STUB: placeholder until its owner lands the real module. */
+/* cmd_enrich: `flowcost enrich [--region R]... [--eni-snapshot F]... -o
+ * snapshot.json` — fetch the EC2 inventory of each region into the JSON
+ * snapshot, merging with what the output file (and any --eni-snapshot)
+ * already holds, so ENIs that have since disappeared keep their last_seen
+ * and last week's flow logs still resolve. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "aws.h"
 #include "cmd.h"
-int cmd_enrich(const fc_opts *o) { (void)o; cli_error("'enrich' is not implemented yet"); return EXIT_RUNTIME; }
+#include "ec2.h"
+#include "inventory.h"
+#include "snapshot.h"
+#include "util.h"
+
+static int fail(inventory *inv, const char *msg, int code)
+{
+    cli_error(msg);
+    inv_free(inv);
+    return code;
+}
+
+int cmd_enrich(const fc_opts *o)
+{
+    char err[FC_ERRLEN + 256];
+    const char *out = o->output ? o->output : "-";
+    inventory *inv = inv_new();
+
+    /* Re-running merges into the existing output; a file we cannot read is
+     * an error rather than something to overwrite. */
+    struct stat st;
+    size_t kept_from = 0;
+    if (strcmp(out, "-") != 0) {
+        if (stat(out, &st) == 0) {
+            if (snapshot_load(inv, out, err, sizeof err) < 0) return fail(inv, err, EXIT_RUNTIME);
+        } else if (errno != ENOENT) {
+            snprintf(err, sizeof err, "cannot open '%s': %s", out, strerror(errno));
+            return fail(inv, err, EXIT_RUNTIME);
+        }
+    }
+    for (size_t i = 0; i < o->n_snapshots; i++)
+        if (snapshot_load(inv, o->snapshots[i], err, sizeof err) < 0) return fail(inv, err, EXIT_RUNTIME);
+    kept_from = inv_eni_count(inv);
+
+    size_t n_regions = o->n_regions ? o->n_regions : 1;
+    char regions[512] = "";
+    for (size_t r = 0; r < n_regions; r++) {
+        aws_config c;
+        if (aws_config_load(&c, o->n_regions ? o->regions[r] : NULL, o->profile, o->endpoint_url, o->verbose,
+                            err, sizeof err) < 0)
+            return fail(inv, err, EXIT_RUNTIME);
+        int rc = ec2_fetch_inventory(inv, &c, err, sizeof err);
+        aws_config_clear(&c);
+        if (rc < 0) return fail(inv, err, EXIT_RUNTIME);
+        size_t l = strlen(regions);
+        snprintf(regions + l, sizeof regions - l, "%s%s", l ? ", " : "", c.region);
+    }
+    inv_finalize(inv);
+
+    int64_t fetched = inv_fetched_at(inv);
+    size_t managed = 0, stale = 0;
+    for (size_t i = 0; i < inv_eni_count(inv); i++) {
+        const inv_eni *e = inv_eni_at(inv, i);
+        managed += eni_kind_is_managed(e->kind);
+        stale += e->last_seen < fetched;
+    }
+    char *json = snapshot_to_json(inv, fetched);
+    int rc = fc_write_file_atomic(out, json, strlen(json), err, sizeof err);
+    free(json);
+    if (rc < 0) return fail(inv, err, EXIT_RUNTIME);
+    if (!o->quiet)
+        fprintf(stderr, "flowcost: %zu ENIs (%zu managed, %zu no longer seen), %zu subnets, %zu VPCs from %s%s%s\n",
+                inv_eni_count(inv), managed, stale, inv_subnet_count(inv), inv_vpc_count(inv), regions,
+                kept_from ? " merged into " : " written to ", strcmp(out, "-") ? out : "stdout");
+    inv_free(inv);
+    return EXIT_OK;
+}

@@ -1,10 +1,31 @@
 /* aws: what the AWS CLI would use — credentials, region, endpoint — resolved
  * from flags, environment, ~/.aws files, ECS container credentials and IMDSv2.
- * Secrets live only in this struct; nothing prints them. */
+ * Secrets live only in this struct; nothing prints them.
+ *
+ * Credential chain (first that yields a key wins), as the AWS CLI:
+ *   1. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
+ *      (skipped when --profile is given explicitly);
+ *   2. the profile (--profile, AWS_PROFILE, else "default") in the shared
+ *      credentials file (AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials),
+ *      then in the config file (AWS_CONFIG_FILE, ~/.aws/config);
+ *   3. ECS container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
+ *      _FULL_URI, with AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]);
+ *   4. EC2 instance metadata, IMDSv2 (token first), 1 s timeout, 1 attempt
+ *      (AWS_METADATA_SERVICE_TIMEOUT / _NUM_ATTEMPTS); never when
+ *      AWS_EC2_METADATA_DISABLED=true; AWS_EC2_METADATA_SERVICE_ENDPOINT
+ *      moves it.
+ * Region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region.
+ * Endpoint: --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL,
+ * else https://<service>.<region>.amazonaws.com.
+ * HTTP: AWS_MAX_ATTEMPTS (default 5), FLOWCOST_CONNECT_TIMEOUT and
+ * FLOWCOST_HTTP_TIMEOUT (seconds; default 5 and 60). */
 #ifndef FC_AWS_H
 #define FC_AWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "http.h"
 
 typedef struct aws_config {
     char access_key[128];
@@ -13,12 +34,33 @@ typedef struct aws_config {
     char region[64];
     char endpoint_url[512]; /* "" = the public endpoint for the service */
     int verbose;
+    /* Added by enrich: */
+    bool endpoint_from_flag;   /* endpoint_url came from --endpoint-url */
+    char profile[128];         /* the profile consulted ("default" if none named) */
+    const char *cred_source;   /* "environment", "shared credentials file", ... */
+    int max_attempts;          /* AWS_MAX_ATTEMPTS, default 5 */
+    long connect_timeout_ms, timeout_ms;
 } aws_config;
 
 /* Resolve credentials and region. region/profile/endpoint may be NULL.
  * Returns -1 with a message when no credentials can be found. */
 int aws_config_load(aws_config *c, const char *region, const char *profile,
                     const char *endpoint_url, int verbose, char *err, size_t errlen);
+
+/* Wipe the secrets (the struct stays usable for non-secret fields). */
+void aws_config_clear(aws_config *c);
+
+/* Base URL (no trailing slash) for `service` ("ec2", "s3"). Returns 0, or
+ * -1 when the endpoint URL is not http(s)://. */
+int aws_endpoint(const aws_config *c, const char *service, char *url, size_t n,
+                 char *err, size_t errlen);
+
+/* HTTP options from the config for calls to `url` (plain http allowed only
+ * when the URL came from an explicit endpoint and says http://). */
+void aws_http_opts(const aws_config *c, const char *url, const char *label, http_opts *o);
+
+/* "AKIA****************WXYZ"-style: the last four characters only. */
+void aws_mask_key(const char *key, char *buf, size_t n);
 
 /* "libcurl/7.88.1 OpenSSL/3.0.x cJSON/1.7.15 libxml2/2.9.14" for --version. */
 const char *enrich_lib_versions(void);

@@ -1,6 +1,616 @@
-/* STUB: placeholder until its owner lands the real module. */
+/* ec2: the inventory that turns `eni-0a1b…` and `10.0.48.7` into names,
+ * subnets, AZ IDs and kinds comes from five EC2 Query API calls. This
+ * module makes them (signed POSTs, paged with MaxResults/NextToken, through
+ * http.c's retry loop) and parses their XML — live or saved to a file —
+ * into the inventory. libxml2 is included from this file only, and it is
+ * run without network access or entity substitution: a response is data,
+ * never a reason to fetch anything. */
 #include "ec2.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
+#include "http.h"
+#include "sigv4.h"
 #include "util.h"
-int ec2_fetch_inventory(inventory *inv, const aws_config *c, char *err, size_t errlen) { (void)inv; (void)c; return fc_err(err, errlen, "ec2 not implemented yet"); }
-int ec2_fetch_enis(inventory *inv, const aws_config *c, const char *const *ids, size_t n, char *err, size_t errlen) { (void)inv; (void)c; (void)ids; (void)n; return fc_err(err, errlen, "ec2 not implemented yet"); }
-int ec2_parse_xml(inventory *inv, const char *xml, size_t len, const char *region, char *err, size_t errlen) { (void)inv; (void)xml; (void)len; (void)region; return fc_err(err, errlen, "ec2 not implemented yet"); }
+
+#define EC2_API_VERSION "2016-11-15"
+#define EC2_PAGE_SIZE 1000  /* the API's maximum for every call used here */
+#define EC2_FILTER_BATCH 200 /* values per filter in one request */
+#define EC2_MAX_PAGES 10000
+
+/* ---- XML helpers ---- */
+
+static bool is(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNode *child(const xmlNode *n, const char *name)
+{
+    for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+        if (is(c, name)) return c;
+    return NULL;
+}
+
+/* Text of the child `name`, interned (NULL if absent or empty). */
+static const char *istr(inventory *inv, const xmlNode *n, const char *name)
+{
+    xmlNode *c = name ? child(n, name) : (xmlNode *)n;
+    if (!c) return NULL;
+    xmlChar *t = xmlNodeGetContent(c);
+    const char *r = t ? inv_intern(inv, (const char *)t) : NULL;
+    xmlFree(t);
+    return r;
+}
+
+static void text(const xmlNode *n, const char *name, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    xmlNode *c = child(n, name);
+    if (!c) return;
+    xmlChar *t = xmlNodeGetContent(c);
+    if (t) snprintf(buf, len, "%s", (const char *)t);
+    xmlFree(t);
+}
+
+/* EC2 lists are <xxxSet><item>...</item>...</xxxSet>. */
+static xmlNode *next_item(xmlNode *n)
+{
+    while (n && !is(n, "item")) n = n->next;
+    return n;
+}
+
+#define FOR_ITEMS(it, parent, set) \
+    for (xmlNode *it = next_item(child(child(parent, set), "item")); it; it = next_item(it->next))
+
+static const char *tag_name(inventory *inv, const xmlNode *n)
+{
+    FOR_ITEMS(t, n, "tagSet")
+    {
+        const char *k = istr(inv, t, "key");
+        if (k && strcmp(k, "Name") == 0) return istr(inv, t, "value");
+    }
+    return NULL;
+}
+
+static void add_ip(inventory *inv, inv_eni *e, const char *s, int force_private)
+{
+    ip128 ip;
+    if (!s || ip_parse(s, strlen(s), &ip) < 0) return;
+    inv_eni_add_ip(inv, e, &ip, force_private >= 0 ? force_private : ip_is_private(&ip));
+}
+
+/* The resource an AWS-managed ENI belongs to, from the description AWS
+ * writes on it ("Interface for NAT Gateway nat-…", "ELB app/x/y", ...). */
+static const char *resource_from_description(inventory *inv, const char *d)
+{
+    if (!d) return NULL;
+    if (strncmp(d, "ELB ", 4) == 0) return inv_intern(inv, d + 4);
+    const char *last = strrchr(d, ' ');
+    last = last ? last + 1 : d;
+    static const char *const pfx[] = {"nat-", "vpce-", "tgw-attach-"};
+    for (size_t i = 0; i < sizeof pfx / sizeof *pfx; i++)
+        if (strncmp(last, pfx[i], strlen(pfx[i])) == 0) return inv_intern(inv, last);
+    return NULL;
+}
+
+typedef struct pctx {
+    inventory *inv;
+    const char *region;
+    int64_t seen;
+    unsigned source;
+    size_t items;
+} pctx;
+
+static void parse_enis(pctx *p, xmlNode *root)
+{
+    inventory *inv = p->inv;
+    FOR_ITEMS(it, root, "networkInterfaceSet")
+    {
+        const char *id = istr(inv, it, "networkInterfaceId");
+        if (!id) continue;
+        inv_eni *e = inv_eni_get(inv, id);
+        p->items++;
+        e->interface_type = istr(inv, it, "interfaceType");
+        e->description = istr(inv, it, "description");
+        const char *s;
+        if ((s = istr(inv, it, "subnetId"))) e->subnet_id = s;
+        if ((s = istr(inv, it, "vpcId"))) e->vpc_id = s;
+        if ((s = istr(inv, it, "availabilityZone"))) e->az_name = s;
+        if ((s = istr(inv, it, "availabilityZoneId"))) e->az_id = s;
+        if ((s = istr(inv, it, "ownerId"))) e->account = s;
+        if (p->region) e->region = inv_intern(inv, p->region);
+        e->instance_id = istr(inv, child(it, "attachment"), "instanceId");
+        const char *name = tag_name(inv, it);
+        if (name) e->name = name;
+        eni_kind k = inv_classify(e->interface_type, e->description, istr(inv, it, "requesterId"));
+        /* A NAT/endpoint call may already have told us more than the ENI's
+         * own type does; keep that. */
+        if (!(eni_kind_is_managed(e->kind) && e->resource_id && k == ENI_WORKLOAD)) e->kind = k;
+        const char *res = resource_from_description(inv, e->description);
+        if (res) e->resource_id = res;
+        /* This response is the truth about the ENI's addresses now. */
+        e->n_ips = e->n_private = 0;
+        bool any = false;
+        FOR_ITEMS(a, it, "privateIpAddressesSet")
+        {
+            add_ip(inv, e, istr(inv, a, "privateIpAddress"), 1);
+            add_ip(inv, e, istr(inv, child(a, "association"), "publicIp"), 0);
+            any = true;
+        }
+        if (!any) add_ip(inv, e, istr(inv, it, "privateIpAddress"), 1);
+        add_ip(inv, e, istr(inv, child(it, "association"), "publicIp"), 0);
+        FOR_ITEMS(a, it, "ipv6AddressesSet") add_ip(inv, e, istr(inv, a, "ipv6Address"), -1);
+        if (p->seen > e->last_seen) e->last_seen = p->seen;
+        e->source |= p->source;
+    }
+}
+
+static void parse_subnets(pctx *p, xmlNode *root)
+{
+    inventory *inv = p->inv;
+    FOR_ITEMS(it, root, "subnetSet")
+    {
+        const char *id = istr(inv, it, "subnetId");
+        if (!id) continue;
+        inv_subnet *s = inv_subnet_get(inv, id);
+        p->items++;
+        const char *v;
+        if ((v = istr(inv, it, "vpcId"))) s->vpc_id = v;
+        if ((v = istr(inv, it, "availabilityZone"))) s->az_name = v;
+        if ((v = istr(inv, it, "availabilityZoneId"))) s->az_id = v;
+        if (p->region) s->region = inv_intern(inv, p->region);
+        if ((v = tag_name(inv, it))) s->name = v;
+        inv_set_az_id(inv, s->az_name, s->az_id);
+        const char *cidr = istr(inv, it, "cidrBlock");
+        if (!cidr) FOR_ITEMS(a, it, "ipv6CidrBlockAssociationSet")
+            {
+                cidr = istr(inv, a, "ipv6CidrBlock");
+                if (cidr) break;
+            }
+        ip128 net;
+        unsigned bits;
+        if (cidr && ip_parse_cidr(cidr, &net, &bits) == 0) {
+            s->net = ip_mask(&net, bits);
+            s->bits = bits;
+        }
+    }
+}
+
+static void parse_vpcs(pctx *p, xmlNode *root)
+{
+    inventory *inv = p->inv;
+    FOR_ITEMS(it, root, "vpcSet")
+    {
+        const char *id = istr(inv, it, "vpcId");
+        if (!id) continue;
+        inv_vpc *v = inv_vpc_get(inv, id);
+        p->items++;
+        if (p->region) v->region = inv_intern(inv, p->region);
+        const char *n = tag_name(inv, it);
+        if (n) v->name = n;
+        const char *cidrs[64];
+        size_t nc = 0;
+        cidrs[nc++] = istr(inv, it, "cidrBlock");
+        FOR_ITEMS(a, it, "cidrBlockAssociationSet") if (nc < 64) cidrs[nc++] = istr(inv, a, "cidrBlock");
+        FOR_ITEMS(a, it, "ipv6CidrBlockAssociationSet") if (nc < 64) cidrs[nc++] = istr(inv, a, "ipv6CidrBlock");
+        for (size_t i = 0; i < nc; i++) {
+            ip128 net;
+            unsigned bits;
+            if (cidrs[i] && ip_parse_cidr(cidrs[i], &net, &bits) == 0) {
+                ip128 m = ip_mask(&net, bits);
+                inv_vpc_add_cidr(v, &m, bits);
+            }
+        }
+    }
+}
+
+static void parse_nat_gateways(pctx *p, xmlNode *root)
+{
+    inventory *inv = p->inv;
+    FOR_ITEMS(it, root, "natGatewaySet")
+    {
+        const char *id = istr(inv, it, "natGatewayId");
+        const char *state = istr(inv, it, "state");
+        if (!id) continue;
+        p->items++;
+        /* A deleted gateway's ENI is gone and its addresses may be reused. */
+        if (state && (strcmp(state, "deleted") == 0 || strcmp(state, "failed") == 0)) continue;
+        const char *name = tag_name(inv, it);
+        FOR_ITEMS(a, it, "natGatewayAddressSet")
+        {
+            const char *eid = istr(inv, a, "networkInterfaceId");
+            if (!eid) continue;
+            inv_eni *e = inv_eni_get(inv, eid);
+            e->kind = ENI_NAT_GATEWAY;
+            e->resource_id = id;
+            if (!e->interface_type) e->interface_type = inv_intern(inv, "nat_gateway");
+            if (!e->subnet_id) e->subnet_id = istr(inv, it, "subnetId");
+            if (!e->vpc_id) e->vpc_id = istr(inv, it, "vpcId");
+            if (!e->region && p->region) e->region = inv_intern(inv, p->region);
+            if (!e->name) e->name = name ? name : id;
+            add_ip(inv, e, istr(inv, a, "privateIp"), 1);
+            add_ip(inv, e, istr(inv, a, "publicIp"), 0);
+            if (p->seen > e->last_seen) e->last_seen = p->seen;
+            e->source |= p->source;
+        }
+    }
+}
+
+static void parse_vpc_endpoints(pctx *p, xmlNode *root)
+{
+    inventory *inv = p->inv;
+    FOR_ITEMS(it, root, "vpcEndpointSet")
+    {
+        const char *id = istr(inv, it, "vpcEndpointId");
+        if (!id) continue;
+        p->items++;
+        const char *type = istr(inv, it, "vpcEndpointType");
+        eni_kind k = type && strcmp(type, "GatewayLoadBalancer") == 0 ? ENI_GWLB : ENI_VPC_ENDPOINT;
+        const char *name = tag_name(inv, it);
+        FOR_ITEMS(a, it, "networkInterfaceIdSet")
+        {
+            const char *eid = istr(inv, a, NULL);
+            if (!eid) continue;
+            inv_eni *e = inv_eni_get(inv, eid);
+            e->kind = k;
+            e->resource_id = id;
+            if (!e->vpc_id) e->vpc_id = istr(inv, it, "vpcId");
+            if (!e->region && p->region) e->region = inv_intern(inv, p->region);
+            if (!e->name) e->name = name ? name : id;
+            if (p->seen > e->last_seen) e->last_seen = p->seen;
+            e->source |= p->source;
+        }
+    }
+}
+
+static const struct {
+    const char *root;
+    void (*parse)(pctx *, xmlNode *);
+} doc_table[] = {
+    {"DescribeNetworkInterfacesResponse", parse_enis},
+    {"DescribeSubnetsResponse", parse_subnets},
+    {"DescribeVpcsResponse", parse_vpcs},
+    {"DescribeNatGatewaysResponse", parse_nat_gateways},
+    {"DescribeVpcEndpointsResponse", parse_vpc_endpoints},
+};
+
+/* EC2's error document: <Response><Errors><Error><Code/><Message/></Error>
+ * </Errors><RequestID/></Response> (some services: <ErrorResponse>). */
+static bool aws_error(xmlNode *root, char *err, size_t errlen)
+{
+    xmlNode *e = child(child(root, "Errors"), "Error");
+    if (!e) e = child(root, "Error");
+    if (!e) return false;
+    char code[128], msg[320], rid[128];
+    text(e, "Code", code, sizeof code);
+    text(e, "Message", msg, sizeof msg);
+    text(root, "RequestID", rid, sizeof rid);
+    if (!rid[0]) text(root, "RequestId", rid, sizeof rid);
+    if (!rid[0]) text(e, "RequestId", rid, sizeof rid);
+    for (char *q = msg; *q; q++)
+        if (*q == '\n' || *q == '\r') *q = ' ';
+    fc_err(err, errlen, "%s: %s%s%s%s", code[0] ? code : "UnknownError", msg[0] ? msg : "(no message)",
+           rid[0] ? " (request id " : "", rid, rid[0] ? ")" : "");
+    return true;
+}
+
+static void xml_init(void)
+{
+    static int done;
+    if (!done) {
+        xmlInitParser();
+        done = 1;
+    }
+}
+
+/* Returns 0; -1 for malformed/unknown documents; -2 for an AWS error
+ * document (message in err). */
+static int parse_doc(pctx *p, const char *xml, size_t len, char *next, size_t nextlen, char *err, size_t errlen)
+{
+    xml_init();
+    if (next && nextlen) next[0] = '\0';
+    if (len > INT_MAX) return fc_err(err, errlen, "XML document too large");
+    xmlResetLastError();
+    /* No NOENT (entities stay unexpanded), NONET (never fetch), no DTD
+     * loading; errors are collected, not printed. */
+    xmlDoc *doc = xmlReadMemory(xml, (int)len, "ec2.xml", NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+    if (!doc) {
+        const xmlError *x = xmlGetLastError();
+        char m[256] = "not well-formed";
+        if (x && x->message) {
+            snprintf(m, sizeof m, "%s", x->message);
+            m[strcspn(m, "\n")] = '\0';
+        }
+        return fc_err(err, errlen, "malformed XML at line %d: %s", x ? x->line : 0, m);
+    }
+    int rc = 0;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    if (doc->intSubset || doc->extSubset) {
+        rc = fc_err(err, errlen, "XML with a DOCTYPE is not an EC2 response");
+    } else if (!root) {
+        rc = fc_err(err, errlen, "empty XML document");
+    } else if (is(root, "Response") || is(root, "ErrorResponse")) {
+        if (aws_error(root, err, errlen))
+            rc = -2;
+        else
+            rc = fc_err(err, errlen, "XML <%s> without an <Error>", (const char *)root->name);
+    } else {
+        size_t i = 0;
+        while (i < sizeof doc_table / sizeof *doc_table && !is(root, doc_table[i].root)) i++;
+        if (i == sizeof doc_table / sizeof *doc_table) {
+            rc = fc_err(err, errlen,
+                        "XML root <%s> is not a DescribeNetworkInterfaces, DescribeSubnets, DescribeVpcs, "
+                        "DescribeNatGateways or DescribeVpcEndpoints response", (const char *)root->name);
+        } else {
+            doc_table[i].parse(p, root);
+            if (next && nextlen) text(root, "nextToken", next, nextlen);
+        }
+    }
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int ec2_parse_xml_at(inventory *inv, const char *xml, size_t len, const char *region,
+                     int64_t seen, unsigned source, char *next_token, size_t next_len,
+                     size_t *n_items, char *err, size_t errlen)
+{
+    pctx p = {inv, region, seen, source, 0};
+    int rc = parse_doc(&p, xml, len, next_token, next_len, err, errlen);
+    if (n_items) *n_items = p.items;
+    return rc < 0 ? -1 : 0;
+}
+
+int ec2_parse_xml(inventory *inv, const char *xml, size_t len, const char *region,
+                  char *err, size_t errlen)
+{
+    return ec2_parse_xml_at(inv, xml, len, region, inv_fetched_at(inv), INV_FROM_SNAPSHOT, NULL, 0,
+                            NULL, err, errlen);
+}
+
+const char *ec2_lib_version(void)
+{
+    /* xmlParserVersion is the runtime's "20914"; print it as 2.9.14. */
+    static char buf[48];
+    if (!buf[0]) {
+        long v = strtol(xmlParserVersion, NULL, 10);
+        snprintf(buf, sizeof buf, "libxml2/%ld.%ld.%ld", v / 10000, v / 100 % 100, v % 100);
+    }
+    return buf;
+}
+
+/* ---- the Query API over http.c ---- */
+
+/* What to do about the AWS error codes a user can fix. */
+static const struct {
+    const char *code, *hint;
+} hints[] = {
+    {"AuthFailure:", "; check the access key and secret key (-v shows where they came from)"},
+    {"InvalidClientTokenId:", "; the access key id is not known to AWS"},
+    {"SignatureDoesNotMatch:", "; check the secret access key"},
+    {"UnrecognizedClientException:", "; check the access key and secret key"},
+    {"ExpiredToken:", "; the session token has expired: refresh the credentials"},
+    {"RequestExpired:", "; check this machine's clock"},
+    {"UnauthorizedOperation:", "; grant ec2:Describe* to this identity"},
+    {"OptInRequired:", "; this account is not opted in to the region"},
+    {"InvalidAction:", "; the endpoint is not an EC2 API"},
+};
+
+static const char *hint_for(const char *msg)
+{
+    for (size_t i = 0; i < sizeof hints / sizeof *hints; i++)
+        if (strncmp(msg, hints[i].code, strlen(hints[i].code)) == 0) return hints[i].hint;
+    return "";
+}
+
+typedef struct call {
+    const aws_config *c;
+    const char *url, *body;
+    char host[256], path[256];
+} call;
+
+/* Per attempt: a fresh x-amz-date and the signature over it. */
+static int sign_call(void *ctx, dbuf *out, char *err, size_t errlen)
+{
+    call *k = ctx;
+    int64_t now = (int64_t)time(NULL);
+    char date[17];
+    sigv4_amz_date(now, date);
+    sigv4_header h[4] = {
+        {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
+        {"Host", k->host},
+        {"X-Amz-Date", date},
+        {"X-Amz-Security-Token", k->c->session_token},
+    };
+    size_t nh = k->c->session_token[0] ? 4 : 3;
+    sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh,
+                       .body = k->body, .body_len = strlen(k->body)};
+    sigv4_key key = {k->c->access_key, k->c->secret_key, k->c->region, "ec2"};
+    dbuf auth;
+    dbuf_init(&auth, 0);
+    if (sigv4_authorization(&r, &key, now, &auth, err, errlen) < 0) {
+        dbuf_free(&auth);
+        return -1;
+    }
+    for (size_t i = 0; i < nh; i++) dbuf_printf(out, "%s: %s\n", h[i].name, h[i].value);
+    dbuf_printf(out, "Authorization: %s\n", auth.data);
+    dbuf_free(&auth);
+    return 0;
+}
+
+/* Host header and path exactly as curl will send them, since both are signed. */
+static int split_url(const char *url, char *host, size_t hn, char *path, size_t pn, char *err, size_t errlen)
+{
+    const char *a = strstr(url, "://");
+    if (!a) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
+    a += 3;
+    size_t al = strcspn(a, "/?#");
+    if (!al || al >= hn) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
+    const char *at = memchr(a, '@', al);
+    if (at) return fc_err(err, errlen, "endpoint URL must not carry user information");
+    snprintf(host, hn, "%.*s", (int)al, a);
+    const char *p = a + al;
+    size_t pl = strcspn(p, "?#");
+    snprintf(path, pn, "%.*s", (int)(pl ? pl : 1), pl ? p : "/");
+    return 0;
+}
+
+/* One Action (all its pages) into the inventory. `params` is encoded
+ * "&Name=value..." (may be ""). */
+static int ec2_action(inventory *inv, const aws_config *c, const char *action, const char *params,
+                      int64_t seen, size_t *total, char *err, size_t errlen)
+{
+    char url[600];
+    if (aws_endpoint(c, "ec2", url, sizeof url - 1, err, errlen) < 0) return -1;
+    call k = {.c = c};
+    if (split_url(url, k.host, sizeof k.host, k.path, sizeof k.path, err, errlen) < 0) return -1;
+    /* "https://host" is sent as "POST /": make the URL say so too. */
+    if (!strchr(strstr(url, "://") + 3, '/')) strcat(url, "/");
+    k.url = url;
+    http_opts o;
+    aws_http_opts(c, url, action, &o);
+    pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0};
+    char token[4096] = "", prev[4096] = "";
+    int rc = 0;
+    for (int page = 1;; page++) {
+        if (page > EC2_MAX_PAGES) {
+            rc = fc_err(err, errlen, "%s: more than %d pages, giving up", action, EC2_MAX_PAGES);
+            break;
+        }
+        dbuf body;
+        dbuf_init(&body, 0);
+        dbuf_printf(&body, "Action=%s&Version=%s%s&MaxResults=%d", action, EC2_API_VERSION, params, EC2_PAGE_SIZE);
+        if (token[0]) {
+            dbuf_puts(&body, "&NextToken=");
+            sigv4_uri_encode(&body, token, strlen(token), false);
+        }
+        k.body = body.data;
+        const char *hdrs[] = {"Accept: text/xml", NULL};
+        http_request rq = {.method = "POST", .url = url, .headers = hdrs, .body = body.data,
+                           .body_len = body.len, .prepare = sign_call, .prepare_ctx = &k};
+        http_response r;
+        char e[FC_ERRLEN];
+        rc = http_do(&rq, &o, &r, e, sizeof e);
+        dbuf_free(&body);
+        if (rc < 0) {
+            fc_err(err, errlen, "%s", e);
+            http_response_free(&r);
+            break;
+        }
+        size_t before = p.items;
+        snprintf(prev, sizeof prev, "%s", token);
+        rc = parse_doc(&p, r.body.data ? r.body.data : "", r.body.len, token, sizeof token, e, sizeof e);
+        if (rc == -2) {
+            char after[48] = "";
+            if (r.attempts > 1) snprintf(after, sizeof after, " (after %d attempts)", r.attempts);
+            fc_err(err, errlen, "EC2 %s: %s%s%s", action, e, after, hint_for(e));
+        } else if (r.status != 200) {
+            fc_err(err, errlen, "EC2 %s: HTTP %ld from %s%s%s (after %d attempt%s)", action, r.status, url,
+                   r.request_id[0] ? ", request id " : "", r.request_id, r.attempts, r.attempts == 1 ? "" : "s");
+            rc = -1;
+        } else if (rc < 0) {
+            fc_err(err, errlen, "EC2 %s: %s in the response from %s", action, e, url);
+        }
+        http_response_free(&r);
+        if (rc < 0) {
+            rc = -1;
+            break;
+        }
+        if (c->verbose)
+            fprintf(stderr, "flowcost: %s page %d: %zu items%s\n", action, page, p.items - before,
+                    token[0] ? " (more)" : "");
+        if (!token[0]) break;
+        if (strcmp(token, prev) == 0) {
+            rc = fc_err(err, errlen, "EC2 %s returned the same NextToken twice", action);
+            break;
+        }
+    }
+    if (total) *total += p.items;
+    return rc;
+}
+
+int ec2_fetch_inventory(inventory *inv, const aws_config *c, char *err, size_t errlen)
+{
+    int64_t seen = (int64_t)time(NULL);
+    static const char *const actions[] = {"DescribeVpcs", "DescribeSubnets", "DescribeNetworkInterfaces",
+                                          "DescribeNatGateways", "DescribeVpcEndpoints"};
+    for (size_t i = 0; i < sizeof actions / sizeof *actions; i++) {
+        size_t n = 0;
+        if (ec2_action(inv, c, actions[i], "", seen, &n, err, errlen) < 0) return -1;
+    }
+    inv_add_source(inv, INV_FROM_LIVE, seen);
+    return 0;
+}
+
+/* "&Filter.1.Name=name&Filter.1.Value.1=..&Filter.1.Value.2=.." for ids[from..to). */
+static void filter_params(dbuf *b, const char *name, const char *const *ids, size_t from, size_t to)
+{
+    dbuf_printf(b, "&Filter.1.Name=%s", name);
+    for (size_t i = from; i < to; i++) {
+        dbuf_printf(b, "&Filter.1.Value.%zu=", i - from + 1);
+        sigv4_uri_encode(b, ids[i], strlen(ids[i]), false);
+    }
+}
+
+static int fetch_by_filter(inventory *inv, const aws_config *c, const char *action, const char *filter,
+                           const char *const *ids, size_t n, int64_t seen, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i += EC2_FILTER_BATCH) {
+        size_t to = i + EC2_FILTER_BATCH < n ? i + EC2_FILTER_BATCH : n;
+        dbuf params;
+        dbuf_init(&params, 0);
+        filter_params(&params, filter, ids, i, to);
+        int rc = ec2_action(inv, c, action, params.data, seen, NULL, err, errlen);
+        dbuf_free(&params);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int ec2_fetch_enis(inventory *inv, const aws_config *c, const char *const *eni_ids,
+                   size_t n, char *err, size_t errlen)
+{
+    int64_t seen = (int64_t)time(NULL);
+    if (!n) return 0;
+    /* A filter, not NetworkInterfaceId.N: ENIs deleted since the logs were
+     * written (Lambda, ECS) must not fail the whole call with NotFound. */
+    if (fetch_by_filter(inv, c, "DescribeNetworkInterfaces", "network-interface-id", eni_ids, n, seen, err, errlen) < 0)
+        return -1;
+    const char **subnets = xcalloc(inv_eni_count(inv) + 1, sizeof *subnets);
+    const char **vpcs = xcalloc(inv_eni_count(inv) + 1, sizeof *vpcs);
+    size_t ns = 0, nv = 0;
+    for (size_t i = 0; i < inv_eni_count(inv); i++) {
+        const inv_eni *e = inv_eni_at(inv, i);
+        if (!(e->source & INV_FROM_LIVE)) continue;
+        if (e->subnet_id) subnets[ns++] = e->subnet_id;
+        if (e->vpc_id) vpcs[nv++] = e->vpc_id;
+    }
+    qsort(subnets, ns, sizeof *subnets, cmp_str);
+    qsort(vpcs, nv, sizeof *vpcs, cmp_str);
+    size_t us = 0, uv = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (!us || strcmp(subnets[us - 1], subnets[i]) != 0) subnets[us++] = subnets[i];
+    for (size_t i = 0; i < nv; i++)
+        if (!uv || strcmp(vpcs[uv - 1], vpcs[i]) != 0) vpcs[uv++] = vpcs[i];
+    int rc = fetch_by_filter(inv, c, "DescribeSubnets", "subnet-id", subnets, us, seen, err, errlen);
+    if (rc == 0) rc = fetch_by_filter(inv, c, "DescribeVpcs", "vpc-id", vpcs, uv, seen, err, errlen);
+    free(subnets);
+    free(vpcs);
+    if (rc == 0) inv_add_source(inv, INV_FROM_LIVE, seen);
+    return rc;
+}

@@ -19,4 +19,18 @@ int ec2_fetch_enis(inventory *inv, const aws_config *c, const char *const *eni_i
 int ec2_parse_xml(inventory *inv, const char *xml, size_t len, const char *region,
                   char *err, size_t errlen);
 
+/* Added by enrich. ---------------------------------------------------------
+ * What the fetches and ec2_parse_xml understand: DescribeNetworkInterfaces,
+ * DescribeSubnets, DescribeNatGateways, DescribeVpcs, DescribeVpcEndpoints
+ * responses (root element sniffed), and EC2's error document, which becomes
+ * "Code: message (request id ...)". Documents with a DOCTYPE are refused and
+ * no entity or network resource is ever loaded. ENIs parsed here get
+ * last_seen = `seen` (ec2_parse_xml: inv_fetched_at, else 0) and their
+ * address list replaced by the response's. */
+int ec2_parse_xml_at(inventory *inv, const char *xml, size_t len, const char *region,
+                     int64_t seen, unsigned source, char *next_token, size_t next_len,
+                     size_t *n_items, char *err, size_t errlen);
+/* "libxml2/2.9.14" from the runtime library, for --version. */
+const char *ec2_lib_version(void);
+
 #endif

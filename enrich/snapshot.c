@@ -1,5 +1,378 @@
-/* STUB: placeholder until its owner lands the real module. */
+/* snapshot: Lambda and ECS ENIs live for minutes, but last week's flow logs
+ * still name them; a cost review must not need live AWS access either. So
+ * the inventory is saved as a documented JSON file (docs/snapshot.md) that
+ * `flowcost enrich` keeps merging into — ENIs that disappeared stay, with
+ * the time they were last seen — and that every pricing command reads with
+ * --eni-snapshot. Raw EC2 Describe* XML is accepted too (sniffed) and handed
+ * to ec2.c. cJSON is included from this file only within enrich/'s
+ * inventory side. */
 #include "snapshot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "ec2.h"
 #include "util.h"
-int snapshot_load(inventory *inv, const char *path, char *err, size_t errlen) { (void)inv; (void)path; return fc_err(err, errlen, "snapshots not implemented yet"); }
-char *snapshot_to_json(const inventory *inv, int64_t t) { (void)inv; (void)t; return xstrdup("{}"); }
+
+#define SNAPSHOT_FORMAT 1
+
+/* ---- writing ---- */
+
+static void put_str(cJSON *o, const char *k, const char *v)
+{
+    if (v && *v) cJSON_AddStringToObject(o, k, v);
+}
+
+static void put_time(cJSON *o, const char *k, int64_t t)
+{
+    if (t <= 0) return;
+    char b[32];
+    fc_format_time(t, b, sizeof b);
+    cJSON_AddStringToObject(o, k, b);
+}
+
+static cJSON *ip_array(const ip128 *ips, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        char b[IP_STRLEN];
+        ip_format(&ips[i], b, sizeof b);
+        cJSON_AddItemToArray(a, cJSON_CreateString(b));
+    }
+    return a;
+}
+
+static void put_cidr(cJSON *o, const char *k, const ip128 *net, unsigned bits)
+{
+    char b[IP_STRLEN + 8], ip[IP_STRLEN];
+    ip_format(net, ip, sizeof ip);
+    snprintf(b, sizeof b, "%s/%u", ip, ip_is_v4(net) ? bits - 96 : bits);
+    if (o->type == cJSON_Array)
+        cJSON_AddItemToArray(o, cJSON_CreateString(b));
+    else
+        cJSON_AddStringToObject(o, k, b);
+}
+
+static int cmp_eni_ptr(const void *a, const void *b)
+{
+    return strcmp((*(const inv_eni *const *)a)->id, (*(const inv_eni *const *)b)->id);
+}
+
+char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "flowcost_snapshot", SNAPSHOT_FORMAT);
+    put_time(root, "fetched_at", fetched_at);
+
+    /* Sorted here too, so the file is deterministic even if the caller
+     * did not finalize. */
+    size_t n = inv_eni_count(inv);
+    const inv_eni **es = xcalloc(n + 1, sizeof *es);
+    for (size_t i = 0; i < n; i++) es[i] = inv_eni_at(inv, i);
+    qsort(es, n, sizeof *es, cmp_eni_ptr);
+    cJSON *enis = cJSON_AddArrayToObject(root, "enis");
+    for (size_t i = 0; i < n; i++) {
+        const inv_eni *e = es[i];
+        cJSON *o = cJSON_CreateObject();
+        put_str(o, "id", e->id);
+        put_str(o, "kind", eni_kind_name(e->kind));
+        put_str(o, "interface_type", e->interface_type);
+        put_str(o, "name", e->name);
+        put_str(o, "description", e->description);
+        put_str(o, "instance_id", e->instance_id);
+        put_str(o, "resource_id", e->resource_id);
+        if (e->kind == ENI_NAT_GATEWAY) put_str(o, "nat_gateway_id", e->resource_id);
+        put_str(o, "subnet_id", e->subnet_id);
+        put_str(o, "vpc_id", e->vpc_id);
+        put_str(o, "az_id", e->az_id);
+        put_str(o, "az_name", e->az_name);
+        put_str(o, "region", e->region);
+        put_str(o, "account", e->account);
+        cJSON_AddItemToObject(o, "private_ips", ip_array(e->ips, e->n_private));
+        cJSON_AddItemToObject(o, "public_ips", ip_array(e->ips + e->n_private, e->n_ips - e->n_private));
+        put_time(o, "last_seen", e->last_seen);
+        cJSON_AddItemToArray(enis, o);
+    }
+    free(es);
+
+    cJSON *subnets = cJSON_AddArrayToObject(root, "subnets");
+    for (size_t i = 0; i < inv_subnet_count(inv); i++) {
+        const inv_subnet *s = inv_subnet_at(inv, i);
+        cJSON *o = cJSON_CreateObject();
+        put_str(o, "id", s->id);
+        put_str(o, "vpc_id", s->vpc_id);
+        if (s->bits) put_cidr(o, "cidr", &s->net, s->bits);
+        put_str(o, "az_id", s->az_id);
+        put_str(o, "az_name", s->az_name);
+        put_str(o, "region", s->region);
+        put_str(o, "name", s->name);
+        cJSON_AddItemToArray(subnets, o);
+    }
+    cJSON *vpcs = cJSON_AddArrayToObject(root, "vpcs");
+    for (size_t i = 0; i < inv_vpc_count(inv); i++) {
+        const inv_vpc *v = inv_vpc_at(inv, i);
+        cJSON *o = cJSON_CreateObject();
+        put_str(o, "id", v->id);
+        put_str(o, "region", v->region);
+        put_str(o, "name", v->name);
+        cJSON *c = cJSON_AddArrayToObject(o, "cidrs");
+        for (size_t k = 0; k < v->n_nets; k++) put_cidr(c, NULL, &v->nets[k], v->bits[k]);
+        cJSON_AddItemToArray(vpcs, o);
+    }
+    char *txt = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!txt) {
+        fprintf(stderr, "flowcost: out of memory\n");
+        abort();
+    }
+    /* cJSON's allocator is malloc (we never replace its hooks), so the
+     * caller's free() is right; add the final newline. */
+    size_t l = strlen(txt);
+    char *out = xmalloc(l + 2);
+    memcpy(out, txt, l);
+    out[l] = '\n';
+    out[l + 1] = '\0';
+    cJSON_free(txt);
+    return out;
+}
+
+/* ---- reading ---- */
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+static int bad_type(const cJSON *o, const char *k, int (*pred)(const cJSON *))
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return v && !cJSON_IsNull(v) && !pred(v);
+}
+
+static int is_string(const cJSON *v) { return cJSON_IsString(v); }
+static int is_array(const cJSON *v) { return cJSON_IsArray(v); }
+
+static const char *const eni_string_keys[] = {
+    "kind", "interface_type", "name", "description", "instance_id", "resource_id", "nat_gateway_id",
+    "subnet_id", "vpc_id", "az_id", "az_name", "region", "account", "last_seen",
+};
+
+static int load_ips(inventory *inv, inv_eni *e, const cJSON *a, bool priv, const char *where,
+                    char *err, size_t errlen)
+{
+    const cJSON *x;
+    cJSON_ArrayForEach(x, a)
+    {
+        ip128 ip;
+        if (!cJSON_IsString(x) || ip_parse(x->valuestring, strlen(x->valuestring), &ip) < 0)
+            return fc_err(err, errlen, "%s: %s is not a list of IP addresses", where, priv ? "private_ips" : "public_ips");
+        inv_eni_add_ip(inv, e, &ip, priv);
+    }
+    return 0;
+}
+
+static int load_eni(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_at, char *err, size_t errlen)
+{
+    char where[48];
+    snprintf(where, sizeof where, "enis[%zu]", idx);
+    if (!cJSON_IsObject(o)) return fc_err(err, errlen, "%s is not an object", where);
+    const char *id = jstr(o, "id");
+    if (!id) return fc_err(err, errlen, "%s has no \"id\"", where);
+    for (size_t i = 0; i < sizeof eni_string_keys / sizeof *eni_string_keys; i++)
+        if (bad_type(o, eni_string_keys[i], is_string))
+            return fc_err(err, errlen, "%s (%s): \"%s\" must be a string", where, id, eni_string_keys[i]);
+    if (bad_type(o, "private_ips", is_array) || bad_type(o, "public_ips", is_array))
+        return fc_err(err, errlen, "%s (%s): private_ips and public_ips must be arrays", where, id);
+    eni_kind kind = ENI_WORKLOAD;
+    const char *ks = jstr(o, "kind");
+    if (ks && eni_kind_parse(ks, &kind) < 0) return fc_err(err, errlen, "%s (%s): unknown kind '%s'", where, id, ks);
+    int64_t seen = fetched_at;
+    const char *ls = jstr(o, "last_seen");
+    if (ls && fc_parse_time(ls, &seen) < 0)
+        return fc_err(err, errlen, "%s (%s): last_seen '%s' is not an RFC 3339 time", where, id, ls);
+
+    inv_eni *e = inv_eni_get(inv, id);
+    if (ks) e->kind = kind;
+#define SET(field, key)                                \
+    do {                                               \
+        const char *v_ = jstr(o, key);                 \
+        if (v_) e->field = inv_intern(inv, v_);        \
+    } while (0)
+    SET(interface_type, "interface_type");
+    SET(name, "name");
+    SET(description, "description");
+    SET(instance_id, "instance_id");
+    SET(resource_id, "nat_gateway_id");
+    SET(resource_id, "resource_id");
+    SET(subnet_id, "subnet_id");
+    SET(vpc_id, "vpc_id");
+    SET(az_id, "az_id");
+    SET(az_name, "az_name");
+    SET(region, "region");
+    SET(account, "account");
+#undef SET
+    if (!ks) e->kind = inv_classify(e->interface_type, e->description, NULL);
+    if (load_ips(inv, e, cJSON_GetObjectItemCaseSensitive(o, "private_ips"), true, where, err, errlen) < 0 ||
+        load_ips(inv, e, cJSON_GetObjectItemCaseSensitive(o, "public_ips"), false, where, err, errlen) < 0)
+        return -1;
+    if (seen > e->last_seen) e->last_seen = seen;
+    e->source |= INV_FROM_SNAPSHOT;
+    return 0;
+}
+
+static int load_subnet(inventory *inv, const cJSON *o, size_t idx, char *err, size_t errlen)
+{
+    const char *id = cJSON_IsObject(o) ? jstr(o, "id") : NULL;
+    if (!id) return fc_err(err, errlen, "subnets[%zu] has no \"id\"", idx);
+    inv_subnet *s = inv_subnet_get(inv, id);
+    const char *v;
+    if ((v = jstr(o, "vpc_id"))) s->vpc_id = inv_intern(inv, v);
+    if ((v = jstr(o, "az_id"))) s->az_id = inv_intern(inv, v);
+    if ((v = jstr(o, "az_name"))) s->az_name = inv_intern(inv, v);
+    if ((v = jstr(o, "region"))) s->region = inv_intern(inv, v);
+    if ((v = jstr(o, "name"))) s->name = inv_intern(inv, v);
+    if ((v = jstr(o, "cidr"))) {
+        ip128 net;
+        unsigned bits;
+        if (ip_parse_cidr(v, &net, &bits) < 0)
+            return fc_err(err, errlen, "subnets[%zu] (%s): '%s' is not a CIDR block", idx, id, v);
+        s->net = ip_mask(&net, bits);
+        s->bits = bits;
+    }
+    inv_set_az_id(inv, s->az_name, s->az_id);
+    return 0;
+}
+
+static int load_vpc(inventory *inv, const cJSON *o, size_t idx, char *err, size_t errlen)
+{
+    const char *id = cJSON_IsObject(o) ? jstr(o, "id") : NULL;
+    if (!id) return fc_err(err, errlen, "vpcs[%zu] has no \"id\"", idx);
+    inv_vpc *v = inv_vpc_get(inv, id);
+    const char *s;
+    if ((s = jstr(o, "region"))) v->region = inv_intern(inv, s);
+    if ((s = jstr(o, "name"))) v->name = inv_intern(inv, s);
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "cidrs"))
+    {
+        ip128 net;
+        unsigned bits;
+        if (!cJSON_IsString(c) || ip_parse_cidr(c->valuestring, &net, &bits) < 0)
+            return fc_err(err, errlen, "vpcs[%zu] (%s): cidrs must be CIDR blocks", idx, id);
+        ip128 m = ip_mask(&net, bits);
+        inv_vpc_add_cidr(v, &m, bits);
+    }
+    return 0;
+}
+
+static int line_of(const char *data, const char *at)
+{
+    int line = 1;
+    for (const char *p = data; p < at; p++) line += *p == '\n';
+    return line;
+}
+
+static int load_json(inventory *inv, const char *data, size_t len, const char *name, char *err, size_t errlen)
+{
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
+    if (!root) {
+        const char *at = end && end >= data && end <= data + len ? end : data + len;
+        return fc_err(err, errlen, "%s:%d: not valid JSON", name, line_of(data, at));
+    }
+    char e[FC_ERRLEN] = "";
+    int rc = 0;
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "flowcost_snapshot");
+    const cJSON *enis = cJSON_GetObjectItemCaseSensitive(root, "enis");
+    int64_t fetched = 0;
+    const char *fa = jstr(root, "fetched_at");
+    if (!cJSON_IsObject(root) || !cJSON_IsArray(enis)) {
+        rc = fc_err(e, sizeof e, "not a flowcost ENI snapshot (no \"enis\" array; see docs/snapshot.md)");
+    } else if (cJSON_IsNumber(ver) && ver->valuedouble > SNAPSHOT_FORMAT) {
+        rc = fc_err(e, sizeof e, "snapshot format %g is newer than this flowcost understands (%d)",
+                    ver->valuedouble, SNAPSHOT_FORMAT);
+    } else if (fa && fc_parse_time(fa, &fetched) < 0) {
+        rc = fc_err(e, sizeof e, "fetched_at '%s' is not an RFC 3339 time", fa);
+    }
+    size_t i = 0;
+    const cJSON *x;
+    if (!rc) cJSON_ArrayForEach(x, enis)
+        {
+            if ((rc = load_eni(inv, x, i++, fetched, e, sizeof e)) < 0) break;
+        }
+    i = 0;
+    if (!rc) cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, "subnets"))
+        {
+            if ((rc = load_subnet(inv, x, i++, e, sizeof e)) < 0) break;
+        }
+    i = 0;
+    if (!rc) cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, "vpcs"))
+        {
+            if ((rc = load_vpc(inv, x, i++, e, sizeof e)) < 0) break;
+        }
+    cJSON_Delete(root);
+    if (rc < 0) return fc_err(err, errlen, "%s: %s", name, e);
+    inv_add_source(inv, INV_FROM_SNAPSHOT, fetched);
+    return 0;
+}
+
+int snapshot_load_mem(inventory *inv, const char *data, size_t len, const char *name,
+                      char *err, size_t errlen)
+{
+    size_t i = 0;
+    if (len >= 3 && (unsigned char)data[0] == 0xef && (unsigned char)data[1] == 0xbb && (unsigned char)data[2] == 0xbf)
+        i = 3; /* UTF-8 BOM, as some editors save */
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) i++;
+    if (i < len && data[i] == '{') return load_json(inv, data + i, len - i, name, err, errlen);
+    if (i < len && data[i] == '<') {
+        char e[FC_ERRLEN];
+        if (ec2_parse_xml(inv, data + i, len - i, NULL, e, sizeof e) < 0)
+            return fc_err(err, errlen, "%s: %s", name, e);
+        inv_add_source(inv, INV_FROM_SNAPSHOT, 0);
+        return 0;
+    }
+    return fc_err(err, errlen, "%s: neither a flowcost ENI snapshot (JSON) nor an EC2 Describe* XML response", name);
+}
+
+int snapshot_load(inventory *inv, const char *path, char *err, size_t errlen)
+{
+    char *data;
+    size_t len;
+    if (fc_read_file(path, &data, &len, err, errlen) < 0) return -1;
+    int rc = snapshot_load_mem(inv, data, len, path, err, errlen);
+    free(data);
+    return rc;
+}
+
+int snapshot_json_strings(const char *json, size_t len, const char *const *keys, char **vals,
+                          size_t n, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) vals[i] = NULL;
+    cJSON *root = cJSON_ParseWithLength(json ? json : "", json ? len : 0);
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return fc_err(err, errlen, "response is not a JSON object");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *v = jstr(root, keys[i]);
+        if (v) vals[i] = xstrdup(v);
+    }
+    /* These documents carry secrets: wipe cJSON's copies before freeing. */
+    cJSON *x;
+    cJSON_ArrayForEach(x, root)
+    {
+        if (cJSON_IsString(x)) memset(x->valuestring, 0, strlen(x->valuestring));
+    }
+    cJSON_Delete(root);
+    return 0;
+}
+
+const char *snapshot_lib_version(void)
+{
+    static char buf[32];
+    if (!buf[0]) snprintf(buf, sizeof buf, "cJSON/%s", cJSON_Version());
+    return buf;
+}
