@@ -1,13 +1,1445 @@
-/* STUB: placeholder until its owner lands the real module. */
+/* cost: the cost model of cost-model.md. Flow records are aggregated groups
+ * seen at one ENI each; a byte is often recorded two, three or four times
+ * (sender, receiver, both legs of a NAT gateway). This file turns groups
+ * into de-duplicated "units" (src → dst [via NAT], one hour), prices each
+ * unit into charges with exactly one workload payer, and rolls the charges
+ * up into everything a renderer reads. The implementation choices where the
+ * spec is silent are written down in docs/cost-model.md.
+ *
+ * Pipeline inside cost_run():
+ *   learn ENIs → classify every distinct address once (endpoints) →
+ *   NAT ENI pass (private legs = authoritative NAT bytes; public legs and
+ *   client records only say where those bytes went) → all other groups
+ *   (sender's egress preferred, ingress only when the sender is unobserved)
+ *   → price units → roll up → findings. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cost.h"
+
+#include "cost_int.h"
 #include "util.h"
-const char *cost_cat_name(cost_cat c) { (void)c; return "?"; }
-const char *cost_path_name(cost_path p) { (void)p; return "?"; }
-const char *cost_dest_name(cost_dest d) { (void)d; return "?"; }
-void cost_options_default(cost_options *o) { memset(o, 0, sizeof *o); o->min_savings = 10; o->scan_threshold = 20; }
-cost_result *cost_run(const agg *a, inventory *inv, const lpm *r, const rate_table *rt, const cost_options *o, char *err, size_t errlen) { (void)a; (void)inv; (void)r; (void)rt; (void)o; fc_err(err, errlen, "cost model not implemented yet"); return NULL; }
-void cost_result_free(cost_result *r) { free(r); }
-int cost_by_parse(const char *s, cost_by *out) { (void)s; *out = BY_IP; return 0; }
-cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *n) { (void)r; (void)by; (void)limit; *n = 0; return NULL; }
+
+/* ---- names ---- */
+
+static const char *const cat_names[CAT_COUNT] = {
+    "nat_processing", "inter_az", "internet_egress", "inter_region", "interface_endpoint",
+    "transit_gateway", "regional_public", "free", "unknown_private",
+};
+static const char *const path_names[PATH_COUNT] = {
+    "local", "igw", "nat", "peering", "endpoint", "tgw", "lb",
+};
+static const char *const dest_names[DEST_COUNT] = {
+    "same_vpc", "internet", "aws_service", "other_region", "other_vpc", "unknown_private",
+};
+
+const char *cost_cat_name(cost_cat c)
+{
+    return (unsigned)c < CAT_COUNT ? cat_names[c] : "?";
+}
+
+const char *cost_path_name(cost_path p)
+{
+    return (unsigned)p < PATH_COUNT ? path_names[p] : "?";
+}
+
+const char *cost_dest_name(cost_dest d)
+{
+    return (unsigned)d < DEST_COUNT ? dest_names[d] : "?";
+}
+
+void cost_options_default(cost_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->min_savings = 10;
+    o->scan_threshold = 20;
+    o->default_region = "us-east-1";
+}
+
+/* ---- a small open-addressing map from fixed-size keys to dense indexes ---- */
+
+typedef struct kmap {
+    uint32_t *slots;   /* index + 1; 0 = empty */
+    size_t cap, n, ksize;
+    unsigned char *keys;
+    size_t kcap;
+} kmap;
+
+static uint64_t kmap_hash(const void *k, size_t n)
+{
+    const unsigned char *p = k;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+    return h ^ (h >> 29);
+}
+
+static void kmap_init(kmap *m, size_t ksize)
+{
+    memset(m, 0, sizeof *m);
+    m->ksize = ksize;
+}
+
+static void kmap_free(kmap *m)
+{
+    free(m->slots);
+    free(m->keys);
+}
+
+static void kmap_rehash(kmap *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 64;
+    uint32_t *ns = xcalloc(ncap, sizeof *ns);
+    for (size_t i = 0; i < m->n; i++) {
+        size_t j = kmap_hash(m->keys + i * m->ksize, m->ksize) & (ncap - 1);
+        while (ns[j]) j = (j + 1) & (ncap - 1);
+        ns[j] = (uint32_t)(i + 1);
+    }
+    free(m->slots);
+    m->slots = ns;
+    m->cap = ncap;
+}
+
+/* Dense index of key; *created tells whether it is new. */
+static size_t kmap_get(kmap *m, const void *key, bool *created)
+{
+    if ((m->n + 1) * 2 > m->cap) kmap_rehash(m);
+    size_t j = kmap_hash(key, m->ksize) & (m->cap - 1);
+    while (m->slots[j]) {
+        size_t i = m->slots[j] - 1;
+        if (memcmp(m->keys + i * m->ksize, key, m->ksize) == 0) {
+            if (created) *created = false;
+            return i;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    if (m->n == m->kcap) {
+        m->kcap = m->kcap ? m->kcap * 2 : 64;
+        m->keys = xrealloc(m->keys, m->kcap * m->ksize);
+    }
+    memcpy(m->keys + m->n * m->ksize, key, m->ksize);
+    m->slots[j] = (uint32_t)(m->n + 1);
+    if (created) *created = true;
+    return m->n++;
+}
+
+static bool kmap_has(const kmap *m, const void *key)
+{
+    if (!m->cap) return false;
+    size_t j = kmap_hash(key, m->ksize) & (m->cap - 1);
+    while (m->slots[j]) {
+        size_t i = m->slots[j] - 1;
+        if (memcmp(m->keys + i * m->ksize, key, m->ksize) == 0) return true;
+        j = (j + 1) & (m->cap - 1);
+    }
+    return false;
+}
+
+#define GROW(arr, n, cap)                                        \
+    do {                                                         \
+        if ((n) == (cap)) {                                      \
+            (cap) = (cap) ? (cap) * 2 : 64;                      \
+            (arr) = xrealloc((arr), (cap) * sizeof *(arr));      \
+        }                                                        \
+    } while (0)
+
+/* ---- endpoints ---- */
+
+typedef struct addr_hint {
+    ip128 ip;
+    const char *svc;     /* pkt-*-aws-service, or NULL */
+    const char *region;  /* region of the observing ENI */
+} addr_hint;
+
+static int cmp_hint(const void *x, const void *y)
+{
+    const addr_hint *a = x, *b = y;
+    int c = ip_cmp(&a->ip, &b->ip);
+    if (c) return c;
+    /* Named service first, then the smallest name: one deterministic pick. */
+    if (!a->svc != !b->svc) return a->svc ? -1 : 1;
+    if (a->svc && (c = strcmp(a->svc, b->svc))) return c;
+    if (!a->region != !b->region) return a->region ? -1 : 1;
+    return a->region ? strcmp(a->region, b->region) : 0;
+}
+
+uint32_t cost_ep_find(const cost_result *r, const ip128 *ip)
+{
+    size_t lo = 0, hi = r->n_eps;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = ip_cmp(&r->eps[mid].ip, ip);
+        if (!c) return (uint32_t)mid;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return COST_NONE;
+}
+
+static void classify(cost_ctx *c, cost_endpoint *e, const addr_hint *h)
+{
+    const inv_eni *eni = inv_by_ip(c->inv, &e->ip);
+    if (eni) {
+        e->cls = EP_ENI;
+        e->eni = eni;
+        e->kind = eni->kind;
+        e->region = eni->region ? eni->region : c->default_region;
+        return;
+    }
+    if (ip_is_private(&e->ip)) {
+        e->cls = EP_UNKNOWN_PRIVATE;
+        return;
+    }
+    const char *svc = NULL, *reg = NULL;
+    int len = c->ranges ? lpm_lookup(c->ranges, &e->ip, &svc, &reg) : -1;
+    if (len >= 0 || (h && h->svc)) {
+        e->cls = EP_AWS;
+        e->service = (h && h->svc) ? h->svc : svc;
+        e->region = len >= 0 ? reg : (h->region ? h->region : c->default_region);
+        return;
+    }
+    e->cls = EP_INTERNET;
+}
+
+/* ---- the state of one run ---- */
+
+/* A de-duplicated piece of traffic: src sends bytes to dst in one hour,
+ * through the NAT endpoint `via` when not COST_NONE. */
+typedef struct unit {
+    uint32_t src, dst, via;
+    int32_t hour;
+    uint8_t flags, path, dest;
+    uint64_t bytes, packets, records;
+} unit;
+
+/* Where NATed bytes went, learnt from client records or public legs. */
+typedef struct nat_hint {
+    uint32_t key;   /* client endpoint (client hints) or NAT endpoint (leg hints) */
+    uint8_t kind;   /* 0 client record, 1 NAT public leg */
+    uint8_t out;    /* 1: client → remote, 0: remote → client */
+    uint32_t remote;
+    uint64_t bytes;
+} nat_hint;
+
+/* NAT private-leg bytes whose remote end the record does not name (v2). */
+typedef struct nat_pending {
+    uint32_t nat, client;
+    uint8_t out;
+    int32_t hour;
+    uint64_t bytes, packets, records;
+} nat_pending;
+
+typedef struct lb_share {
+    uint32_t lb, target;
+    uint64_t bytes;
+} lb_share;
+
+typedef struct run {
+    cost_ctx *c;
+    cost_result *r;
+    const agg_group *gs;
+    size_t ng;
+    uint32_t *order;               /* groups in a deterministic order */
+    const inv_eni **eni_of_str;    /* agg string id → inventory ENI */
+    bool *observed;                /* agg string id → used as interface-id */
+    bool *eni_observed;            /* inventory ENI index → observed */
+    unit *units;
+    size_t n_units, cap_units;
+    nat_hint *hints;
+    size_t n_hints, cap_hints;
+    nat_pending *pend;
+    size_t n_pend, cap_pend;
+    bool *served;                  /* endpoint → a client of an observed NAT ENI */
+    kmap tp1;                      /* (our ep, peer ep) egress pairs with traffic-path 1 */
+    bool *has_tp;                  /* endpoint → some egress record carried traffic-path */
+    uint32_t unknown_dst;          /* the "destination not recorded" endpoint */
+    lb_share *lbs;
+    size_t n_lbs, cap_lbs;
+    /* roll-ups */
+    kmap flow_map, charge_map, hour_map, pair_map;
+    size_t cap_flows, cap_charges, cap_hours, cap_pairs;
+    long *nat_by_ep;
+} run;
+
+static size_t eni_index(const inventory *inv, const inv_eni *e)
+{
+    size_t lo = 0, hi = inv_eni_count(inv);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const inv_eni *m = inv_eni_at(inv, mid);
+        if (m == e) return mid;
+        int c = strcmp(m->id, e->id);
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return SIZE_MAX;
+}
+
+static bool eni_is_observed(const run *R, const inv_eni *e)
+{
+    size_t i = e ? eni_index(R->c->inv, e) : SIZE_MAX;
+    return i != SIZE_MAX && R->eni_observed[i];
+}
+
+static bool eni_has_public(const inv_eni *e)
+{
+    return e && e->n_ips > e->n_private;
+}
+
+static bool ep_is_public_remote(const cost_endpoint *e)
+{
+    return e->cls == EP_INTERNET || e->cls == EP_AWS;
+}
+
+/* Group order must not depend on how the agg was filled (threads). */
+static const run *sort_run;
+
+static int cmp_str(const char *a, const char *b)
+{
+    if (!a || !b) return a ? 1 : b ? -1 : 0;
+    return strcmp(a, b);
+}
+
+static int cmp_group(const void *x, const void *y)
+{
+    const agg_group *a = &sort_run->gs[*(const uint32_t *)x];
+    const agg_group *b = &sort_run->gs[*(const uint32_t *)y];
+    const agg *ag = sort_run->c->a;
+    int c;
+    if (a->eni != b->eni && (c = cmp_str(agg_str(ag, a->eni), agg_str(ag, b->eni)))) return c;
+    if ((c = ip_cmp(&a->src, &b->src))) return c;
+    if ((c = ip_cmp(&a->dst, &b->dst))) return c;
+    if ((c = ip_cmp(&a->pkt_src, &b->pkt_src))) return c;
+    if ((c = ip_cmp(&a->pkt_dst, &b->pkt_dst))) return c;
+    if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
+#define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+    CMPF(action);
+    CMPF(status);
+    CMPF(direction);
+    CMPF(traffic_path);
+    CMPF(dstport);
+    CMPF(protocol);
+    CMPF(flags);
+#undef CMPF
+    if (a->src_svc != b->src_svc && (c = cmp_str(agg_str(ag, a->src_svc), agg_str(ag, b->src_svc)))) return c;
+    if (a->dst_svc != b->dst_svc && (c = cmp_str(agg_str(ag, a->dst_svc), agg_str(ag, b->dst_svc)))) return c;
+    return 0;
+}
+
+/* Direction of a group at its ENI: flow-direction, else which side holds
+ * the ENI's address. */
+static int group_dir(const agg_group *g, const inv_eni *x)
+{
+    if (g->direction == FL_EGRESS || g->direction == FL_INGRESS) return g->direction;
+    if (x) {
+        for (size_t i = 0; i < x->n_ips; i++) {
+            if ((g->flags & AGG_HAS_SRC) && ip_eq(&x->ips[i], &g->src)) return FL_EGRESS;
+            if ((g->flags & AGG_HAS_DST) && ip_eq(&x->ips[i], &g->dst)) return FL_INGRESS;
+        }
+    }
+    /* Neither side is known to be the ENI's: a private sender and a public
+     * receiver reads as egress, the reverse as ingress. */
+    if (!ip_is_private(&g->src) && ip_is_private(&g->dst)) return FL_INGRESS;
+    return FL_EGRESS;
+}
+
+static void add_unit(run *R, const unit *u)
+{
+    if (!u->bytes && !u->records) return;
+    GROW(R->units, R->n_units, R->cap_units);
+    R->units[R->n_units++] = *u;
+}
+
+static void add_hint(run *R, uint32_t key, int kind, int out, uint32_t remote, uint64_t bytes)
+{
+    GROW(R->hints, R->n_hints, R->cap_hints);
+    nat_hint h = {key, (uint8_t)kind, (uint8_t)out, remote, bytes};
+    R->hints[R->n_hints++] = h;
+}
+
+static int cmp_nat_hint(const void *x, const void *y)
+{
+    const nat_hint *a = x, *b = y;
+#define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+    CMPF(kind);
+    CMPF(key);
+    CMPF(out);
+    CMPF(remote);
+#undef CMPF
+    return 0;
+}
+
+/* ---- pass 1: the distinct addresses ---- */
+
+static void build_endpoints(run *R)
+{
+    cost_ctx *c = R->c;
+    cost_result *r = R->r;
+    addr_hint *hs = NULL;
+    size_t nh = 0, caph = 0;
+    bool need_unknown = false;
+#define PUSH(IP, SVC, REG)                                   \
+    do {                                                     \
+        GROW(hs, nh, caph);                                  \
+        hs[nh].ip = (IP);                                    \
+        hs[nh].svc = (SVC);                                  \
+        hs[nh].region = (REG);                               \
+        nh++;                                                \
+    } while (0)
+    for (size_t i = 0; i < R->ng; i++) {
+        const agg_group *g = &R->gs[i];
+        if (g->status != FL_OK) continue;
+        const inv_eni *x = R->eni_of_str[g->eni];
+        const char *reg = x && x->region ? x->region : c->default_region;
+        const char *ss = agg_str(c->a, g->src_svc), *ds = agg_str(c->a, g->dst_svc);
+        /* pkt-*-aws-service names the packet-level address. */
+        if (g->flags & AGG_HAS_SRC) PUSH(g->src, (g->flags & AGG_HAS_PKT_SRC) ? NULL : ss, reg);
+        if (g->flags & AGG_HAS_DST) PUSH(g->dst, (g->flags & AGG_HAS_PKT_DST) ? NULL : ds, reg);
+        if (g->flags & AGG_HAS_PKT_SRC) PUSH(g->pkt_src, ss, reg);
+        if (g->flags & AGG_HAS_PKT_DST) PUSH(g->pkt_dst, ds, reg);
+        if (x && x->kind == ENI_NAT_GATEWAY && g->action == FL_ACCEPT &&
+            !((g->flags & AGG_HAS_PKT_SRC) && (g->flags & AGG_HAS_PKT_DST)))
+            need_unknown = true;
+    }
+    /* NAT gateways get an endpoint even when their ENI is not in the
+     * input: estimated NAT traffic is charged to them. */
+    for (size_t i = 0; i < inv_eni_count(c->inv); i++) {
+        const inv_eni *e = inv_eni_at(c->inv, i);
+        if (e->kind == ENI_NAT_GATEWAY && e->n_ips) PUSH(e->ips[0], NULL, NULL);
+    }
+    ip128 zero = ip_from_v4(0);
+    if (need_unknown) PUSH(zero, NULL, NULL);
+#undef PUSH
+    if (nh) qsort(hs, nh, sizeof *hs, cmp_hint);
+    r->eps = xcalloc(nh ? nh : 1, sizeof *r->eps);
+    size_t n = 0;
+    for (size_t i = 0; i < nh; i++) {
+        if (n && ip_eq(&r->eps[n - 1].ip, &hs[i].ip)) continue;
+        cost_endpoint *e = &r->eps[n++];
+        e->ip = hs[i].ip;
+        classify(c, e, &hs[i]);
+    }
+    r->n_eps = n;
+    free(hs);
+    R->unknown_dst = need_unknown ? cost_ep_find(r, &zero) : COST_NONE;
+    if (R->unknown_dst != COST_NONE) {
+        /* 0.0.0.0 stands for "an Internet host the records do not name". */
+        r->eps[R->unknown_dst].cls = EP_INTERNET;
+        r->eps[R->unknown_dst].eni = NULL;
+    }
+}
+
+static uint32_t ep_of(const run *R, const ip128 *ip)
+{
+    return cost_ep_find(R->r, ip);
+}
+
+/* ---- pass 2: units ---- */
+
+/* NAT ENI groups: private legs become units (or pending when the remote end
+ * is not in the record); public legs become destination hints. */
+static void nat_groups(run *R)
+{
+    for (size_t k = 0; k < R->ng; k++) {
+        const agg_group *g = &R->gs[R->order[k]];
+        const inv_eni *x = R->eni_of_str[g->eni];
+        if (!x || x->kind != ENI_NAT_GATEWAY || g->status != FL_OK || g->action != FL_ACCEPT) continue;
+        if (!(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST)) continue;
+        int dir = group_dir(g, x);
+        uint32_t nat = ep_of(R, dir == FL_EGRESS ? &g->src : &g->dst);
+        const ip128 *other_ip = dir == FL_EGRESS ? &g->dst : &g->src;
+        uint32_t other = ep_of(R, other_ip);
+        if (nat == COST_NONE || other == COST_NONE) continue;
+        if (!ip_is_private(other_ip)) {
+            /* Public leg: egress NAT → remote is outbound, ingress inbound. */
+            add_hint(R, nat, 1, dir == FL_EGRESS, other, g->bytes);
+            continue;
+        }
+        R->served[other] = true;
+        bool out = dir == FL_INGRESS; /* client → NAT carries outbound bytes */
+        const ip128 *rip = NULL;
+        if (out && (g->flags & AGG_HAS_PKT_DST) && !ip_eq(&g->pkt_dst, &g->dst)) rip = &g->pkt_dst;
+        if (!out && (g->flags & AGG_HAS_PKT_SRC) && !ip_eq(&g->pkt_src, &g->src)) rip = &g->pkt_src;
+        uint32_t remote = rip ? ep_of(R, rip) : COST_NONE;
+        if (remote == COST_NONE) {
+            GROW(R->pend, R->n_pend, R->cap_pend);
+            nat_pending p = {nat, other, out, g->hour, g->bytes, g->packets, g->records};
+            R->pend[R->n_pend++] = p;
+            continue;
+        }
+        unit u = {0};
+        u.src = out ? other : remote;
+        u.dst = out ? remote : other;
+        u.via = nat;
+        u.hour = g->hour;
+        u.flags = out ? 0 : COST_FLOW_INBOUND;
+        u.path = PATH_NAT;
+        u.bytes = g->bytes;
+        u.packets = g->packets;
+        u.records = g->records;
+        add_unit(R, &u);
+    }
+}
+
+/* The NAT gateway an unobserved NAT client most likely uses: the one in
+ * its AZ, else the only one of its VPC, else the first of its VPC by id. */
+static uint32_t choose_nat(const run *R, const inv_eni *client)
+{
+    const inventory *inv = R->c->inv;
+    const inv_eni *same_az = NULL, *first = NULL;
+    size_t in_vpc = 0;
+    for (size_t i = 0; i < inv_eni_count(inv); i++) {
+        const inv_eni *e = inv_eni_at(inv, i);
+        if (e->kind != ENI_NAT_GATEWAY || !e->n_ips) continue;
+        if (client->vpc_id && e->vpc_id && client->vpc_id != e->vpc_id) continue;
+        in_vpc++;
+        if (!first) first = e;
+        if (!same_az && client->az_id && e->az_id && client->az_id == e->az_id) same_az = e;
+    }
+    const inv_eni *pick = same_az ? same_az : first;
+    (void)in_vpc;
+    return pick ? cost_ep_find(R->r, &pick->ips[0]) : COST_NONE;
+}
+
+static bool any_nat_in_vpc(const run *R, const inv_eni *client)
+{
+    const inventory *inv = R->c->inv;
+    for (size_t i = 0; i < inv_eni_count(inv); i++) {
+        const inv_eni *e = inv_eni_at(inv, i);
+        if (e->kind != ENI_NAT_GATEWAY || !e->n_ips) continue;
+        if (!client->vpc_id || !e->vpc_id || client->vpc_id == e->vpc_id) return true;
+    }
+    return false;
+}
+
+/* Did this client record's traffic go through a NAT gateway? */
+static bool client_natted(const run *R, const agg_group *g, int dir, const inv_eni *x,
+                          uint32_t our, uint32_t peer)
+{
+    if (dir == FL_EGRESS && g->traffic_path) return g->traffic_path == 1;
+    if (dir == FL_INGRESS && R->has_tp[our]) {
+        uint32_t key[2] = {our, peer};
+        return kmap_has(&R->tp1, key);
+    }
+    if (eni_has_public(x)) return false;
+    if (x->source & (INV_FROM_SNAPSHOT | INV_FROM_LIVE)) return true;
+    /* Learned ENI: whether it has a public IP is unknown; a NAT in its VPC
+     * is the evidence that it needs one. */
+    return any_nat_in_vpc(R, x);
+}
+
+static void tp_pass(run *R)
+{
+    for (size_t k = 0; k < R->ng; k++) {
+        const agg_group *g = &R->gs[R->order[k]];
+        if (g->status != FL_OK || !g->traffic_path) continue;
+        const inv_eni *x = R->eni_of_str[g->eni];
+        if (!x || group_dir(g, x) != FL_EGRESS) continue;
+        uint32_t our = ep_of(R, &g->src), peer = ep_of(R, &g->dst);
+        if (our == COST_NONE || peer == COST_NONE) continue;
+        R->has_tp[our] = true;
+        if (g->traffic_path == 1) {
+            uint32_t key[2] = {our, peer};
+            kmap_get(&R->tp1, key, NULL);
+        }
+    }
+}
+
+static void other_groups(run *R)
+{
+    cost_result *r = R->r;
+    for (size_t k = 0; k < R->ng; k++) {
+        const agg_group *g = &R->gs[R->order[k]];
+        if (g->status != FL_OK || g->action != FL_ACCEPT) continue;
+        const inv_eni *x = R->eni_of_str[g->eni];
+        if (x && x->kind == ENI_NAT_GATEWAY) continue;
+        if (!(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST)) continue;
+        uint32_t s = ep_of(R, &g->src), d = ep_of(R, &g->dst);
+        if (s == COST_NONE || d == COST_NONE) continue;
+        int dir = group_dir(g, x);
+        bool egress = dir == FL_EGRESS;
+        uint32_t our = egress ? s : d, peer = egress ? d : s;
+        unit u = {0};
+        u.src = s;
+        u.dst = d;
+        u.via = COST_NONE;
+        u.hour = g->hour;
+        u.bytes = g->bytes;
+        u.packets = g->packets;
+        u.records = g->records;
+        if (x && !eni_kind_is_managed(x->kind) && ep_is_public_remote(&r->eps[peer]) &&
+            client_natted(R, g, dir, x, our, peer)) {
+            if (R->served[our]) {
+                /* Already charged from the NAT ENI's private legs. */
+                add_hint(R, our, 0, egress, peer, g->bytes);
+                continue;
+            }
+            uint32_t nat = choose_nat(R, x);
+            if (nat != COST_NONE) {
+                u.via = nat;
+                u.path = PATH_NAT;
+                u.flags = COST_FLOW_ESTIMATED | (egress ? 0 : COST_FLOW_INBOUND);
+                add_unit(R, &u);
+                continue;
+            }
+        }
+        if (!egress) {
+            const cost_endpoint *se = &r->eps[s];
+            /* The sender's own egress record is preferred. */
+            if (se->cls == EP_ENI && eni_is_observed(R, se->eni)) continue;
+        }
+        if (r->eps[s].cls != EP_ENI) u.flags |= COST_FLOW_INBOUND;
+        add_unit(R, &u);
+    }
+}
+
+/* Split `total` in proportion to weights w[0..n) with the remainder on the
+ * largest share, so the pieces add up exactly. */
+static void split_bytes(uint64_t total, const uint64_t *w, size_t n, uint64_t *out)
+{
+    long double sum = 0;
+    for (size_t i = 0; i < n; i++) sum += w[i];
+    uint64_t given = 0;
+    size_t big = 0;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = sum > 0 ? (uint64_t)((long double)total * w[i] / sum) : 0;
+        given += out[i];
+        if (w[i] > w[big]) big = i;
+    }
+    if (n) out[big] += total - given;
+}
+
+/* Give each pending private-leg group its remote ends: the client's own
+ * records first (they name the client's destinations), else the NAT's
+ * public legs (all clients' destinations together), else 0.0.0.0. */
+static void resolve_pending(run *R)
+{
+    if (!R->n_pend) return;
+    if (R->n_hints) qsort(R->hints, R->n_hints, sizeof *R->hints, cmp_nat_hint);
+    /* Fold equal hints so each remote appears once per key. */
+    size_t w = 0;
+    for (size_t i = 0; i < R->n_hints; i++) {
+        if (w && !cmp_nat_hint(&R->hints[w - 1], &R->hints[i])) R->hints[w - 1].bytes += R->hints[i].bytes;
+        else R->hints[w++] = R->hints[i];
+    }
+    R->n_hints = w;
+    uint64_t *wts = xcalloc(R->n_hints + 1, sizeof *wts);
+    uint64_t *parts = xcalloc(R->n_hints + 1, sizeof *parts);
+    uint64_t *pkts = xcalloc(R->n_hints + 1, sizeof *pkts);
+    uint64_t *recs = xcalloc(R->n_hints + 1, sizeof *recs);
+    for (size_t i = 0; i < R->n_pend; i++) {
+        const nat_pending *p = &R->pend[i];
+        size_t lo = 0, n = 0;
+        for (int kind = 0; kind < 2 && !n; kind++) {
+            nat_hint key = {kind ? p->nat : p->client, (uint8_t)kind, p->out, 0, 0};
+            /* lower bound */
+            size_t a = 0, b = R->n_hints;
+            while (a < b) {
+                size_t m = (a + b) / 2;
+                if (cmp_nat_hint(&R->hints[m], &key) < 0) a = m + 1;
+                else b = m;
+            }
+            size_t e = a;
+            while (e < R->n_hints && R->hints[e].kind == kind && R->hints[e].key == key.key &&
+                   R->hints[e].out == p->out)
+                e++;
+            lo = a;
+            n = e - a;
+        }
+        unit u = {0};
+        u.via = p->nat;
+        u.hour = p->hour;
+        u.path = PATH_NAT;
+        u.flags = p->out ? 0 : COST_FLOW_INBOUND;
+        if (!n) {
+            u.src = p->out ? p->client : R->unknown_dst;
+            u.dst = p->out ? R->unknown_dst : p->client;
+            u.bytes = p->bytes;
+            u.packets = p->packets;
+            u.records = p->records;
+            add_unit(R, &u);
+            continue;
+        }
+        for (size_t j = 0; j < n; j++) wts[j] = R->hints[lo + j].bytes ? R->hints[lo + j].bytes : 1;
+        split_bytes(p->bytes, wts, n, parts);
+        split_bytes(p->packets, wts, n, pkts);
+        split_bytes(p->records, wts, n, recs);
+        for (size_t j = 0; j < n; j++) {
+            uint32_t rem = R->hints[lo + j].remote;
+            u.src = p->out ? p->client : rem;
+            u.dst = p->out ? rem : p->client;
+            u.bytes = parts[j];
+            u.packets = pkts[j];
+            u.records = recs[j];
+            add_unit(R, &u);
+        }
+    }
+    free(wts);
+    free(parts);
+    free(pkts);
+    free(recs);
+}
+
+/* ---- pricing ---- */
+
+static int cmp_lb(const void *x, const void *y)
+{
+    const lb_share *a = x, *b = y;
+    if (a->lb != b->lb) return a->lb < b->lb ? -1 : 1;
+    if (a->target != b->target) return a->target < b->target ? -1 : 1;
+    return 0;
+}
+
+static bool is_lb(const cost_endpoint *e)
+{
+    return e->cls == EP_ENI && (e->kind == ENI_ALB || e->kind == ENI_NLB);
+}
+
+/* Bytes each workload sent to each load-balancer ENI (§3: LB → Internet
+ * egress is paid by the targets in that proportion). */
+static void lb_shares(run *R)
+{
+    const cost_result *r = R->r;
+    for (size_t i = 0; i < R->n_units; i++) {
+        const unit *u = &R->units[i];
+        if (u->via != COST_NONE || !is_lb(&r->eps[u->dst]) || !cost_ep_is_workload(&r->eps[u->src])) continue;
+        GROW(R->lbs, R->n_lbs, R->cap_lbs);
+        lb_share s = {u->dst, u->src, u->bytes};
+        R->lbs[R->n_lbs++] = s;
+    }
+    if (R->n_lbs) qsort(R->lbs, R->n_lbs, sizeof *R->lbs, cmp_lb);
+    size_t w = 0;
+    for (size_t i = 0; i < R->n_lbs; i++) {
+        if (w && !cmp_lb(&R->lbs[w - 1], &R->lbs[i])) R->lbs[w - 1].bytes += R->lbs[i].bytes;
+        else R->lbs[w++] = R->lbs[i];
+    }
+    R->n_lbs = w;
+}
+
+static const char *ep_az(const cost_endpoint *e)
+{
+    return e->cls == EP_ENI && e->eni ? e->eni->az_id : NULL;
+}
+
+static bool cross_az(const cost_endpoint *a, const cost_endpoint *b)
+{
+    const char *x = ep_az(a), *y = ep_az(b);
+    return x && y && strcmp(x, y) != 0;
+}
+
+static const char *ep_vpc(const cost_endpoint *e)
+{
+    return e->cls == EP_ENI && e->eni ? e->eni->vpc_id : NULL;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+/* The unit being priced and where its charges go. */
+typedef struct pricing {
+    run *R;
+    const unit *u;
+    size_t flow;
+    bool charged;   /* some charge was emitted */
+} pricing;
+
+static size_t flow_for(run *R, const unit *u)
+{
+    uint32_t key[4] = {u->src, u->dst, u->via, (uint32_t)u->flags | (uint32_t)u->path << 8 | (uint32_t)u->dest << 16};
+    bool created;
+    size_t i = kmap_get(&R->flow_map, key, &created);
+    cost_result *r = R->r;
+    if (created) {
+        GROW(r->flows, r->n_flows, R->cap_flows);
+        cost_flow *f = &r->flows[r->n_flows++];
+        memset(f, 0, sizeof *f);
+        f->src = u->src;
+        f->dst = u->dst;
+        f->via = u->via;
+        f->flags = u->flags;
+        f->path = u->path;
+        f->dest = u->dest;
+    }
+    return i;
+}
+
+static cost_hour *hour_for(run *R, int32_t hour)
+{
+    if (hour == AGG_NO_HOUR) return NULL;
+    bool created;
+    size_t i = kmap_get(&R->hour_map, &hour, &created);
+    cost_result *r = R->r;
+    if (created) {
+        GROW(r->hours, r->n_hours, R->cap_hours);
+        memset(&r->hours[r->n_hours], 0, sizeof *r->hours);
+        r->hours[r->n_hours++].hour = hour;
+    }
+    return &r->hours[i];
+}
+
+static void emit(pricing *P, uint32_t payer, uint32_t peer, cost_cat cat, uint64_t bytes,
+                 uint64_t counted, double usd)
+{
+    run *R = P->R;
+    cost_result *r = R->r;
+    uint32_t key[4] = {(uint32_t)P->flow, payer, peer, (uint32_t)cat};
+    bool created;
+    size_t i = kmap_get(&R->charge_map, key, &created);
+    if (created) {
+        GROW(r->charges, r->n_charges, R->cap_charges);
+        cost_charge *ch = &r->charges[r->n_charges++];
+        memset(ch, 0, sizeof *ch);
+        ch->flow = (uint32_t)P->flow;
+        ch->payer = payer;
+        ch->peer = peer;
+        ch->cat = (uint8_t)cat;
+    }
+    cost_charge *ch = &r->charges[i];
+    ch->bytes += bytes;
+    ch->bytes_counted += counted;
+    ch->usd += usd;
+    cost_flow *f = &r->flows[P->flow];
+    f->usd += usd;
+    f->cat_usd[cat] += usd;
+    f->cat_bytes[cat] += counted;
+    r->eps[payer].usd += usd;
+    r->eps[payer].cat_usd[cat] += usd;
+    if (peer != COST_NONE) r->eps[peer].peer_usd += usd;
+    r->total_usd += usd;
+    r->cat_usd[cat] += usd;
+    r->cat_bytes[cat] += counted;
+    cost_hour *h = hour_for(R, P->u->hour);
+    if (h) h->cat_usd[cat] += usd;
+    P->charged = true;
+}
+
+/* A charge whose payer may be a managed ENI: load balancers pass it to
+ * their targets by bytes sent to them; other managed ENIs keep it only when
+ * there is nobody else (documented fallback, so totals stay whole). */
+static void emit_to(pricing *P, uint32_t payer, uint32_t peer, cost_cat cat, uint64_t bytes,
+                    uint64_t counted, double usd)
+{
+    run *R = P->R;
+    const cost_endpoint *pe = &R->r->eps[payer];
+    if (!is_lb(pe)) {
+        emit(P, payer, peer, cat, bytes, counted, usd);
+        return;
+    }
+    lb_share key = {payer, 0, 0};
+    size_t a = 0, b = R->n_lbs;
+    while (a < b) {
+        size_t m = (a + b) / 2;
+        if (cmp_lb(&R->lbs[m], &key) < 0) a = m + 1;
+        else b = m;
+    }
+    size_t e = a;
+    while (e < R->n_lbs && R->lbs[e].lb == payer) e++;
+    if (e == a) {
+        emit(P, payer, peer, cat, bytes, counted, usd);
+        return;
+    }
+    uint64_t *w = xcalloc(e - a, sizeof *w), *pb = xcalloc(e - a, sizeof *pb), *pc = xcalloc(e - a, sizeof *pc);
+    long double sum = 0;
+    for (size_t i = a; i < e; i++) {
+        w[i - a] = R->lbs[i].bytes ? R->lbs[i].bytes : 1;
+        sum += w[i - a];
+    }
+    split_bytes(bytes, w, e - a, pb);
+    split_bytes(counted, w, e - a, pc);
+    for (size_t i = a; i < e; i++)
+        emit(P, R->lbs[i].target, peer, cat, pb[i - a], pc[i - a], (double)((long double)usd * w[i - a] / sum));
+    free(w);
+    free(pb);
+    free(pc);
+}
+
+static void add_az_pair(run *R, const char *from, const char *to, uint64_t bytes, double usd)
+{
+    const char *key[2] = {from, to};
+    bool created;
+    size_t i = kmap_get(&R->pair_map, key, &created);
+    cost_result *r = R->r;
+    if (created) {
+        GROW(r->az_pairs, r->n_az_pairs, R->cap_pairs);
+        memset(&r->az_pairs[r->n_az_pairs], 0, sizeof *r->az_pairs);
+        r->az_pairs[r->n_az_pairs].src_az = from;
+        r->az_pairs[r->n_az_pairs++].dst_az = to;
+    }
+    r->az_pairs[i].bytes += bytes;
+    r->az_pairs[i].usd += usd;
+}
+
+static double gb(uint64_t bytes)
+{
+    return (double)bytes / FC_GIB;
+}
+
+/* inter_az of one hop S → R: the out-half paid by the sender, the in-half
+ * by the receiver (managed ends pass theirs to `workload`). */
+static void charge_inter_az(pricing *P, uint32_t s, uint32_t d, uint32_t s_payer, uint32_t d_payer,
+                            uint32_t peer_of_s, uint32_t peer_of_d, const region_rates *rr)
+{
+    const cost_result *r = P->R->r;
+    uint64_t b = P->u->bytes;
+    double half = gb(b) * rr->inter_az_per_gb;
+    emit_to(P, s_payer, peer_of_s, CAT_INTER_AZ, b, b, half);
+    emit_to(P, d_payer, peer_of_d, CAT_INTER_AZ, b, 0, half);
+    add_az_pair(P->R, ep_az(&r->eps[s]), ep_az(&r->eps[d]), b, 2 * half);
+}
+
+static const region_rates *rates_of(const run *R, const cost_endpoint *e)
+{
+    const char *reg = e->region ? e->region : R->c->default_region;
+    return rates_for(R->c->rates, reg, NULL);
+}
+
+static bool is_ec2(const cost_endpoint *e)
+{
+    return e->cls == EP_AWS && e->service && strcmp(e->service, "EC2") == 0;
+}
+
+static bool is_global(const cost_endpoint *e)
+{
+    return e->cls == EP_AWS && e->region && strcmp(e->region, "GLOBAL") == 0;
+}
+
+/* What a byte costs beyond our edge, by the remote end (§3):
+ * out = our workload sends it. */
+static void charge_remote(pricing *P, uint32_t payer, uint32_t remote, bool out, const region_rates *rr,
+                          const char *our_region)
+{
+    const cost_endpoint *d = &P->R->r->eps[remote];
+    uint64_t b = P->u->bytes;
+    if (d->cls == EP_INTERNET) {
+        if (out) emit_to(P, payer, remote, CAT_INTERNET_EGRESS, b, b, gb(b) * rr->internet_egress_per_gb);
+        return;
+    }
+    if (d->cls != EP_AWS || is_global(d)) return;
+    if (!same_str(d->region, our_region)) {
+        if (out) emit_to(P, payer, remote, CAT_INTER_REGION, b, b, gb(b) * rr->inter_region_per_gb);
+        return;
+    }
+    if (is_ec2(d)) emit_to(P, payer, remote, CAT_REGIONAL_PUBLIC, b, b, gb(b) * rr->regional_public_per_gb);
+}
+
+static void price_nat(pricing *P)
+{
+    run *R = P->R;
+    const cost_result *r = R->r;
+    const unit *u = P->u;
+    bool out = !(u->flags & COST_FLOW_INBOUND);
+    uint32_t cl = out ? u->src : u->dst, rem = out ? u->dst : u->src;
+    const cost_endpoint *n = &r->eps[u->via];
+    const region_rates *rr = rates_of(R, n);
+    uint64_t b = u->bytes;
+    emit(P, cl, rem, CAT_NAT_PROCESSING, b, b, gb(b) * rr->nat_per_gb);
+    long ni = R->nat_by_ep[u->via];
+    if (ni >= 0) {
+        cost_nat *nat = &R->r->nats[ni];
+        nat->bytes += b;
+        if (out) nat->bytes_out += b;
+        else nat->bytes_in += b;
+        nat->usd += gb(b) * rr->nat_per_gb;
+    }
+    if (cross_az(&r->eps[cl], n)) {
+        /* The NAT is managed: the client pays both halves of its hop. */
+        if (out) charge_inter_az(P, cl, u->via, cl, cl, rem, rem, rr);
+        else charge_inter_az(P, u->via, cl, cl, cl, rem, rem, rr);
+    }
+    charge_remote(P, cl, rem, out, rr, n->region);
+}
+
+static void price_direct(pricing *P)
+{
+    run *R = P->R;
+    const cost_result *r = R->r;
+    const unit *u = P->u;
+    const cost_endpoint *S = &r->eps[u->src], *D = &r->eps[u->dst];
+    uint64_t b = u->bytes;
+    if (S->cls == EP_ENI && D->cls == EP_ENI) {
+        const region_rates *rr = rates_of(R, S);
+        bool sw = cost_ep_is_workload(S), dw = cost_ep_is_workload(D);
+        uint32_t s_pay = sw ? u->src : dw ? u->dst : u->src;
+        uint32_t d_pay = dw ? u->dst : sw ? u->src : u->dst;
+        if (D->kind == ENI_TRANSIT_GATEWAY) {
+            if (sw) emit(P, u->src, u->dst, CAT_TRANSIT_GATEWAY, b, b, gb(b) * rr->transit_gateway_per_gb);
+            return;
+        }
+        if (S->kind == ENI_TRANSIT_GATEWAY) return;
+        if (S->kind == ENI_VPC_ENDPOINT || D->kind == ENI_VPC_ENDPOINT) {
+            uint32_t w = S->kind == ENI_VPC_ENDPOINT ? u->dst : u->src;
+            uint32_t ep = S->kind == ENI_VPC_ENDPOINT ? u->src : u->dst;
+            const region_rates *er = rates_of(R, &r->eps[ep]);
+            emit(P, w, ep, CAT_INTERFACE_ENDPOINT, b, b, gb(b) * er->interface_endpoint_per_gb);
+            if (cross_az(S, D)) charge_inter_az(P, u->src, u->dst, w, w, ep, ep, er);
+            return;
+        }
+        if (S->kind == ENI_ALB || D->kind == ENI_ALB) return; /* ALB ↔ targets: free */
+        if (!same_str(S->region, D->region)) {
+            /* Inter-region peering: the sender's region bills the transfer. */
+            emit(P, s_pay, u->dst, CAT_INTER_REGION, b, b, gb(b) * rr->inter_region_per_gb);
+            return;
+        }
+        if (sw && dw && (!ip_is_private(&S->ip) || !ip_is_private(&D->ip))) {
+            /* Two of ours talking over public IPs: each end pays its half. */
+            double half = gb(b) * rr->regional_public_per_gb;
+            emit(P, u->src, u->dst, CAT_REGIONAL_PUBLIC, b, b, half);
+            emit(P, u->dst, u->src, CAT_REGIONAL_PUBLIC, b, 0, half);
+            return;
+        }
+        if (cross_az(S, D)) charge_inter_az(P, u->src, u->dst, s_pay, d_pay, u->dst, u->src, rr);
+        return;
+    }
+    if (S->cls == EP_ENI) {
+        const region_rates *rr = rates_of(R, S);
+        if (D->cls == EP_UNKNOWN_PRIVATE) return;
+        charge_remote(P, u->src, u->dst, true, rr, S->region);
+        return;
+    }
+    if (D->cls == EP_ENI) {
+        const region_rates *rr = rates_of(R, D);
+        if (is_ec2(S) && same_str(S->region, D->region))
+            emit_to(P, u->dst, u->src, CAT_REGIONAL_PUBLIC, b, b, gb(b) * rr->regional_public_per_gb);
+    }
+}
+
+static uint8_t unit_path(const run *R, const unit *u)
+{
+    if (u->via != COST_NONE) return PATH_NAT;
+    const cost_endpoint *S = &R->r->eps[u->src], *D = &R->r->eps[u->dst];
+    const cost_endpoint *e[2] = {S, D};
+    for (int i = 0; i < 2; i++) {
+        if (e[i]->cls != EP_ENI) continue;
+        if (e[i]->kind == ENI_VPC_ENDPOINT) return PATH_ENDPOINT;
+        if (e[i]->kind == ENI_TRANSIT_GATEWAY) return PATH_TGW;
+        if (is_lb(e[i])) return PATH_LB;
+    }
+    if (S->cls == EP_ENI && D->cls == EP_ENI)
+        return same_str(ep_vpc(S), ep_vpc(D)) || !ep_vpc(S) || !ep_vpc(D) ? PATH_LOCAL : PATH_PEERING;
+    if (ep_is_public_remote(S) || ep_is_public_remote(D)) return PATH_IGW;
+    return PATH_LOCAL;
+}
+
+/* The far end's class, seen from our side of the flow. */
+static uint8_t unit_dest(const run *R, const unit *u)
+{
+    const cost_endpoint *S = &R->r->eps[u->src], *D = &R->r->eps[u->dst];
+    const cost_endpoint *ours = (u->flags & COST_FLOW_INBOUND) ? D : S;
+    const cost_endpoint *far = (u->flags & COST_FLOW_INBOUND) ? S : D;
+    switch (far->cls) {
+    case EP_INTERNET: return DEST_INTERNET;
+    case EP_UNKNOWN_PRIVATE: return DEST_UNKNOWN_PRIVATE;
+    case EP_AWS:
+        return is_global(far) || same_str(far->region, ours->region) ? DEST_AWS_SERVICE : DEST_OTHER_REGION;
+    case EP_ENI:
+    default:
+        if (!same_str(far->region, ours->region) && far->region && ours->region) return DEST_OTHER_REGION;
+        return same_str(ep_vpc(far), ep_vpc(ours)) || !ep_vpc(far) || !ep_vpc(ours) ? DEST_SAME_VPC
+                                                                                      : DEST_OTHER_VPC;
+    }
+}
+
+static void price_units(run *R)
+{
+    cost_result *r = R->r;
+    for (size_t i = 0; i < R->n_units; i++) {
+        unit *u = &R->units[i];
+        u->path = unit_path(R, u);
+        u->dest = unit_dest(R, u);
+        size_t fi = flow_for(R, u);
+        cost_flow *f = &r->flows[fi];
+        f->bytes += u->bytes;
+        f->packets += u->packets;
+        f->records += u->records;
+        r->total_bytes += u->bytes;
+        r->eps[u->src].bytes_out += u->bytes;
+        r->eps[u->dst].bytes_in += u->bytes;
+        if (u->flags & COST_FLOW_ESTIMATED) {
+            r->estimated_bytes += u->bytes;
+            long ni = R->nat_by_ep[u->via];
+            if (ni >= 0) r->nats[ni].estimated = true;
+        }
+        if (r->eps[u->src].cls == EP_UNKNOWN_PRIVATE || r->eps[u->dst].cls == EP_UNKNOWN_PRIVATE)
+            r->unknown_private_bytes += u->bytes;
+        cost_hour *h = hour_for(R, u->hour);
+        if (h) h->bytes += u->bytes;
+        pricing P = {R, u, fi, false};
+        if (u->via != COST_NONE) price_nat(&P);
+        else price_direct(&P);
+        if (!P.charged) {
+            /* No price: the bytes still count, as free or unknown_private,
+             * on our workload end. */
+            const cost_endpoint *S = &r->eps[u->src], *D = &r->eps[u->dst];
+            uint32_t payer = cost_ep_is_workload(S) ? u->src : cost_ep_is_workload(D) ? u->dst
+                           : S->cls == EP_ENI ? u->src : D->cls == EP_ENI ? u->dst : COST_NONE;
+            if (payer == COST_NONE) continue;
+            uint32_t peer = payer == u->src ? u->dst : u->src;
+            cost_cat cat = (S->cls == EP_UNKNOWN_PRIVATE || D->cls == EP_UNKNOWN_PRIVATE) ? CAT_UNKNOWN_PRIVATE : CAT_FREE;
+            emit_to(&P, payer, peer, cat, u->bytes, u->bytes, 0.0);
+        }
+    }
+}
+
+/* ---- NAT gateways, fixed costs, hours, security ---- */
+
+long cost_nat_of_ep(const cost_result *r, uint32_t ep)
+{
+    for (size_t i = 0; i < r->n_nats; i++)
+        if (r->nats[i].ep == ep) return (long)i;
+    return -1;
+}
+
+static int cmp_nat(const void *x, const void *y)
+{
+    const cost_nat *a = x, *b = y;
+    int c = strcmp(a->id, b->id);
+    return c ? c : strcmp(a->eni_id, b->eni_id);
+}
+
+static void build_nats(run *R)
+{
+    cost_result *r = R->r;
+    const inventory *inv = R->c->inv;
+    size_t n = 0;
+    for (size_t i = 0; i < inv_eni_count(inv); i++)
+        if (inv_eni_at(inv, i)->kind == ENI_NAT_GATEWAY) n++;
+    r->nats = xcalloc(n ? n : 1, sizeof *r->nats);
+    for (size_t i = 0; i < inv_eni_count(inv); i++) {
+        const inv_eni *e = inv_eni_at(inv, i);
+        if (e->kind != ENI_NAT_GATEWAY) continue;
+        cost_nat *nt = &r->nats[r->n_nats++];
+        nt->id = e->resource_id ? e->resource_id : e->id;
+        nt->eni_id = e->id;
+        nt->az_id = e->az_id;
+        nt->vpc_id = e->vpc_id;
+        nt->subnet_id = e->subnet_id;
+        nt->name = e->name;
+        nt->ep = e->n_ips ? cost_ep_find(r, &e->ips[0]) : COST_NONE;
+    }
+    if (r->n_nats) qsort(r->nats, r->n_nats, sizeof *r->nats, cmp_nat);
+    R->nat_by_ep = xcalloc(r->n_eps + 1, sizeof *R->nat_by_ep);
+    for (size_t i = 0; i < r->n_eps; i++) R->nat_by_ep[i] = -1;
+    for (size_t i = 0; i < r->n_nats; i++)
+        if (r->nats[i].ep != COST_NONE) R->nat_by_ep[r->nats[i].ep] = (long)i;
+}
+
+static void build_fixed(run *R)
+{
+    cost_result *r = R->r;
+    r->fixed = xcalloc(r->n_nats ? r->n_nats : 1, sizeof *r->fixed);
+    for (size_t i = 0; i < r->n_nats; i++) {
+        const inv_eni *e = inv_by_id(R->c->inv, r->nats[i].eni_id);
+        const char *reg = e && e->region ? e->region : R->c->default_region;
+        const region_rates *rr = rates_for(R->c->rates, reg, NULL);
+        cost_fixed *f = &r->fixed[r->n_fixed++];
+        f->kind = "nat_gateway_hours";
+        f->id = r->nats[i].id;
+        f->hours = r->period_hours;
+        f->usd = f->hours * rr->nat_per_hour;
+    }
+}
+
+static void count_hours_quality(run *R)
+{
+    for (size_t i = 0; i < R->ng; i++) {
+        const agg_group *g = &R->gs[R->order[i]];
+        if (g->status == FL_SKIPDATA) {
+            cost_hour *h = hour_for(R, g->hour);
+            if (h) h->skipdata += g->records;
+        } else if (g->status == FL_OK && g->action == FL_REJECT) {
+            cost_hour *h = hour_for(R, g->hour);
+            if (h) h->rejected += g->records;
+        }
+    }
+}
+
+typedef struct rej {
+    ip128 src;
+    uint16_t port;
+    uint64_t records;
+} rej;
+
+static int cmp_rej(const void *x, const void *y)
+{
+    const rej *a = x, *b = y;
+    int c = ip_cmp(&a->src, &b->src);
+    if (c) return c;
+    return a->port < b->port ? -1 : a->port > b->port;
+}
+
+typedef struct rej_src {
+    ip128 src;
+    uint64_t records;
+    size_t lo, hi; /* its rows in the rej array */
+} rej_src;
+
+static int cmp_rej_src(const void *x, const void *y)
+{
+    const rej_src *a = x, *b = y;
+    if (a->records != b->records) return a->records > b->records ? -1 : 1;
+    return ip_cmp(&a->src, &b->src);
+}
+
+static int cmp_port_count(const void *x, const void *y)
+{
+    const rej *a = x, *b = y;
+    if (a->records != b->records) return a->records > b->records ? -1 : 1;
+    return a->port < b->port ? -1 : a->port > b->port;
+}
+
+bool cost_rejected_ingress(const cost_ctx *c, const agg_group *g)
+{
+    if (g->status != FL_OK || g->action != FL_REJECT || !(g->flags & AGG_HAS_SRC)) return false;
+    const char *id = agg_str(c->a, g->eni);
+    return group_dir(g, id ? inv_by_id(c->inv, id) : NULL) == FL_INGRESS;
+}
+
+static void build_reject_sources(run *R)
+{
+    cost_result *r = R->r;
+    rej *rs = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < R->ng; i++) {
+        const agg_group *g = &R->gs[i];
+        if (!cost_rejected_ingress(R->c, g)) continue;
+        GROW(rs, n, cap);
+        rs[n].src = g->src;
+        rs[n].port = g->dstport;
+        rs[n++].records = g->records;
+    }
+    if (!n) {
+        free(rs);
+        return;
+    }
+    qsort(rs, n, sizeof *rs, cmp_rej);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w && !cmp_rej(&rs[w - 1], &rs[i])) rs[w - 1].records += rs[i].records;
+        else rs[w++] = rs[i];
+    }
+    n = w;
+    rej_src *ss = xcalloc(n, sizeof *ss);
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!ns || !ip_eq(&ss[ns - 1].src, &rs[i].src)) {
+            ss[ns].src = rs[i].src;
+            ss[ns].lo = i;
+            ns++;
+        }
+        ss[ns - 1].records += rs[i].records;
+        ss[ns - 1].hi = i + 1;
+    }
+    qsort(ss, ns, sizeof *ss, cmp_rej_src);
+    size_t top = ns < 10 ? ns : 10;
+    r->reject_sources = xcalloc(top ? top : 1, sizeof *r->reject_sources);
+    for (size_t i = 0; i < top; i++) {
+        cost_reject_source *o = &r->reject_sources[r->n_reject_sources++];
+        o->src = ss[i].src;
+        o->records = ss[i].records;
+        qsort(rs + ss[i].lo, ss[i].hi - ss[i].lo, sizeof *rs, cmp_port_count);
+        for (size_t j = ss[i].lo; j < ss[i].hi && o->n_ports < 10; j++) o->ports[o->n_ports++] = rs[j].port;
+    }
+    free(ss);
+    free(rs);
+}
+
+/* ---- final orders ---- */
+
+static const cost_result *sort_res;
+
+static int cmp_flow_idx(const void *x, const void *y)
+{
+    const cost_flow *a = &sort_res->flows[*(const uint32_t *)x], *b = &sort_res->flows[*(const uint32_t *)y];
+#define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+    CMPF(src);
+    CMPF(dst);
+    CMPF(via);
+    CMPF(flags);
+    CMPF(path);
+    CMPF(dest);
+#undef CMPF
+    return 0;
+}
+
+static int cmp_charge(const void *x, const void *y)
+{
+    const cost_charge *a = x, *b = y;
+#define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+    CMPF(flow);
+    CMPF(payer);
+    CMPF(peer);
+    CMPF(cat);
+#undef CMPF
+    return 0;
+}
+
+static int cmp_hour(const void *x, const void *y)
+{
+    const cost_hour *a = x, *b = y;
+    return a->hour < b->hour ? -1 : a->hour > b->hour;
+}
+
+static int cmp_pair(const void *x, const void *y)
+{
+    const cost_az_pair *a = x, *b = y;
+    if (a->bytes != b->bytes) return a->bytes > b->bytes ? -1 : 1;
+    int c = cmp_str(a->src_az, b->src_az);
+    return c ? c : cmp_str(a->dst_az, b->dst_az);
+}
+
+static void final_orders(cost_result *r)
+{
+    if (r->n_flows) {
+        uint32_t *idx = xmalloc(r->n_flows * sizeof *idx), *pos = xmalloc(r->n_flows * sizeof *pos);
+        for (size_t i = 0; i < r->n_flows; i++) idx[i] = (uint32_t)i;
+        sort_res = r;
+        qsort(idx, r->n_flows, sizeof *idx, cmp_flow_idx);
+        cost_flow *nf = xmalloc(r->n_flows * sizeof *nf);
+        for (size_t i = 0; i < r->n_flows; i++) {
+            nf[i] = r->flows[idx[i]];
+            pos[idx[i]] = (uint32_t)i;
+        }
+        free(r->flows);
+        r->flows = nf;
+        for (size_t i = 0; i < r->n_charges; i++) r->charges[i].flow = pos[r->charges[i].flow];
+        free(idx);
+        free(pos);
+    }
+    if (r->n_charges) qsort(r->charges, r->n_charges, sizeof *r->charges, cmp_charge);
+    if (r->n_hours) qsort(r->hours, r->n_hours, sizeof *r->hours, cmp_hour);
+    if (r->n_az_pairs) qsort(r->az_pairs, r->n_az_pairs, sizeof *r->az_pairs, cmp_pair);
+}
+
+/* ---- entry points ---- */
+
+static void period_of(cost_ctx *c, cost_result *r, const agg_group *gs, size_t ng)
+{
+    int64_t s = r->records.start, e = r->records.end;
+    for (size_t i = 0; i < ng; i++) {
+        if (gs[i].min_start > 0 && (!s || gs[i].min_start < s)) s = gs[i].min_start;
+        if (gs[i].max_end > e) e = gs[i].max_end;
+    }
+    if (c->opt.since) s = c->opt.since;
+    if (c->opt.until) e = c->opt.until;
+    r->period_start = s;
+    r->period_end = e > s ? e : s;
+    c->period_secs = (double)(r->period_end - r->period_start);
+    r->period_hours = c->period_secs / 3600.0;
+}
+
+cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rate_table *rates,
+                      const cost_options *opt, char *err, size_t errlen)
+{
+    if (!a || !inv || !rates) {
+        fc_err(err, errlen, "cost model needs records, an inventory and a rate table");
+        return NULL;
+    }
+    cost_ctx c = {0};
+    c.a = a;
+    c.inv = inv;
+    c.ranges = ranges;
+    c.rates = rates;
+    if (opt) c.opt = *opt;
+    else cost_options_default(&c.opt);
+    c.default_region = inv_intern(inv, c.opt.default_region && *c.opt.default_region
+                                           ? c.opt.default_region : "us-east-1");
+    cost_result *r = xcalloc(1, sizeof *r);
+    c.r = r;
+    r->records = *agg_stats_get(a);
+    r->kinds_learned_only = !(inv_sources(inv) & (INV_FROM_SNAPSHOT | INV_FROM_LIVE));
+    r->rates_source = rates_source(rates);
+    r->ipranges_version = ranges ? lpm_version(ranges) : NULL;
+
+    cost_learn(inv, a, c.default_region);
+
+    run R = {0};
+    R.c = &c;
+    R.r = r;
+    R.gs = agg_groups(a, &R.ng);
+    period_of(&c, r, R.gs, R.ng);
+    size_t nstr = agg_str_count(a);
+    R.eni_of_str = xcalloc(nstr + 1, sizeof *R.eni_of_str);
+    R.observed = xcalloc(nstr + 1, sizeof *R.observed);
+    R.eni_observed = xcalloc(inv_eni_count(inv) + 1, sizeof *R.eni_observed);
+    for (uint32_t id = 1; id <= nstr; id++) R.eni_of_str[id] = inv_by_id(inv, agg_str(a, id));
+    for (size_t i = 0; i < R.ng; i++) {
+        uint32_t id = R.gs[i].eni;
+        if (!id || id > nstr) continue;
+        R.observed[id] = true;
+        size_t k = R.eni_of_str[id] ? eni_index(inv, R.eni_of_str[id]) : SIZE_MAX;
+        if (k != SIZE_MAX) R.eni_observed[k] = true;
+    }
+    R.order = xmalloc((R.ng ? R.ng : 1) * sizeof *R.order);
+    for (size_t i = 0; i < R.ng; i++) R.order[i] = (uint32_t)i;
+    sort_run = &R;
+    if (R.ng) qsort(R.order, R.ng, sizeof *R.order, cmp_group);
+
+    build_endpoints(&R);
+    build_nats(&R);
+    R.served = xcalloc(r->n_eps + 1, sizeof *R.served);
+    R.has_tp = xcalloc(r->n_eps + 1, sizeof *R.has_tp);
+    kmap_init(&R.tp1, 2 * sizeof(uint32_t));
+    kmap_init(&R.flow_map, 4 * sizeof(uint32_t));
+    kmap_init(&R.charge_map, 4 * sizeof(uint32_t));
+    kmap_init(&R.hour_map, sizeof(int32_t));
+    kmap_init(&R.pair_map, 2 * sizeof(const char *));
+
+    nat_groups(&R);
+    tp_pass(&R);
+    other_groups(&R);
+    resolve_pending(&R);
+    lb_shares(&R);
+    price_units(&R);
+    count_hours_quality(&R);
+    build_fixed(&R);
+    build_reject_sources(&R);
+    final_orders(r);
+    for (size_t i = 0; i < r->n_eps; i++)
+        if (r->eps[i].cls == EP_UNKNOWN_PRIVATE && (r->eps[i].bytes_in || r->eps[i].bytes_out))
+            r->n_unknown_private++;
+    r->monthly_run_rate_usd = c.period_secs > 0 ? r->total_usd * COST_MONTH_SECS / c.period_secs : 0;
+
+    cost_findings_build(&c);
+
+    free(R.order);
+    free(R.eni_of_str);
+    free(R.observed);
+    free(R.eni_observed);
+    free(R.units);
+    free(R.hints);
+    free(R.pend);
+    free(R.served);
+    free(R.has_tp);
+    free(R.lbs);
+    free(R.nat_by_ep);
+    kmap_free(&R.tp1);
+    kmap_free(&R.flow_map);
+    kmap_free(&R.charge_map);
+    kmap_free(&R.hour_map);
+    kmap_free(&R.pair_map);
+    return r;
+}
+
+void cost_result_free(cost_result *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->n_findings; i++) {
+        cost_finding *f = &r->findings[i];
+        free(f->title);
+        free(f->change);
+        for (size_t k = 0; k < f->n_resources; k++) free(f->resources[k]);
+        free(f->resources);
+        for (size_t k = 0; k < f->n_evidence; k++) free(f->evidence[k].label);
+        free(f->evidence);
+    }
+    free(r->findings);
+    free(r->eps);
+    free(r->flows);
+    free(r->charges);
+    free(r->hours);
+    free(r->nats);
+    free(r->az_pairs);
+    free(r->fixed);
+    free(r->reject_sources);
+    free(r);
+}

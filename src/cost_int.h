@@ -1,0 +1,69 @@
+/* cost_int: what the cost model's own files share (cost.c, cost_learn.c,
+ * cost_findings.c, cost_rank.c). Not a public contract: renderers include
+ * cost.h only. */
+#ifndef FC_COST_INT_H
+#define FC_COST_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cost.h"
+
+/* Seconds in the "month" findings extrapolate to (cost-model.md §5). */
+#define COST_MONTH_SECS (30.0 * 86400.0)
+/* Hours in the month fixed costs are priced over (§5: 730 hours). */
+#define COST_MONTH_HOURS 730.0
+
+typedef struct cost_ctx {
+    const agg *a;
+    inventory *inv;
+    const lpm *ranges;
+    const rate_table *rates;
+    cost_options opt;
+    const char *default_region;  /* interned in inv */
+    double period_secs;
+    cost_result *r;
+} cost_ctx;
+
+/* Learn ENIs the inventory does not know from the records themselves
+ * (cost-model.md §1): addresses from egress/ingress records, vpc/subnet/
+ * instance/az from the v3+/v4+ fields, NAT gateways by translation.
+ * Returns the number of ENIs learned. Leaves inv finalized. */
+size_t cost_learn(inventory *inv, const agg *a, const char *default_region);
+
+/* Findings (§5) and savings_total_monthly_usd, from a priced result. */
+void cost_findings_build(cost_ctx *c);
+
+/* Endpoint index of an address, COST_NONE when it is not an endpoint. */
+uint32_t cost_ep_find(const cost_result *r, const ip128 *ip);
+
+/* The endpoint's ENI when it is one, else NULL. */
+static inline const inv_eni *cost_ep_eni(const cost_endpoint *e)
+{
+    return e->cls == EP_ENI ? e->eni : NULL;
+}
+
+/* A managed ENI (NAT, endpoint, LB, TGW...) never pays (§3). */
+static inline bool cost_ep_is_workload(const cost_endpoint *e)
+{
+    return e->cls == EP_ENI && !eni_kind_is_managed(e->kind);
+}
+
+/* NAT flows: which end is our client and which is the remote end. */
+static inline uint32_t cost_flow_client(const cost_flow *f)
+{
+    return (f->flags & COST_FLOW_INBOUND) ? f->dst : f->src;
+}
+static inline uint32_t cost_flow_remote(const cost_flow *f)
+{
+    return (f->flags & COST_FLOW_INBOUND) ? f->src : f->dst;
+}
+
+/* An ingress REJECT record (security findings, §5). */
+bool cost_rejected_ingress(const cost_ctx *c, const agg_group *g);
+
+/* Index of a NAT endpoint in r->nats, or -1. */
+long cost_nat_of_ep(const cost_result *r, uint32_t ep);
+
+#endif

@@ -1,0 +1,164 @@
+/* cost_rank: `top --by ip|peer|eni|subnet|nat` and the report's top tables
+ * group the same charges by a different key. Every grouping adds the very
+ * charges cost_run() produced, so with limit 0 the rows of BY_IP, BY_PEER,
+ * BY_ENI and BY_SUBNET each add up to totals.cost_usd (BY_NAT covers only
+ * the charges of flows through a NAT gateway). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cost_int.h"
+#include "util.h"
+
+static const char *const by_names[] = {"ip", "peer", "eni", "subnet", "nat"};
+
+int cost_by_parse(const char *s, cost_by *out)
+{
+    for (size_t i = 0; i < sizeof by_names / sizeof *by_names; i++)
+        if (s && !strcmp(s, by_names[i])) {
+            *out = (cost_by)i;
+            return 0;
+        }
+    return -1;
+}
+
+static void fill_meta(cost_rank *row, const cost_endpoint *e)
+{
+    const inv_eni *n = cost_ep_eni(e);
+    if (!n) return;
+    row->name = n->name;
+    row->eni = n->id;
+    row->kind = eni_kind_name(n->kind);
+    row->subnet = n->subnet_id;
+    row->vpc = n->vpc_id;
+    row->az = n->az_id;
+}
+
+/* The key of a charge under `by`, or false when it has none. */
+static bool key_of(const cost_result *r, const cost_charge *ch, cost_by by, char *key, size_t n,
+                   uint32_t *ep)
+{
+    const cost_endpoint *p = &r->eps[ch->payer];
+    *ep = COST_NONE;
+    switch (by) {
+    case BY_IP:
+        ip_format(&p->ip, key, n);
+        *ep = ch->payer;
+        return true;
+    case BY_PEER: {
+        if (ch->peer == COST_NONE) return false;
+        const cost_endpoint *q = &r->eps[ch->peer];
+        *ep = ch->peer;
+        if (q->cls == EP_AWS) snprintf(key, n, "%s %s", q->service ? q->service : "AWS", q->region ? q->region : "");
+        else ip_format(&q->ip, key, n);
+        return true;
+    }
+    case BY_ENI:
+        snprintf(key, n, "%s", p->eni ? p->eni->id : "-");
+        *ep = ch->payer;
+        return true;
+    case BY_SUBNET:
+        snprintf(key, n, "%s", p->eni && p->eni->subnet_id ? p->eni->subnet_id : "-");
+        *ep = ch->payer;
+        return true;
+    case BY_NAT: {
+        const cost_flow *f = &r->flows[ch->flow];
+        if (f->via == COST_NONE) return false;
+        long i = cost_nat_of_ep(r, f->via);
+        if (i >= 0) snprintf(key, n, "%s", r->nats[i].id);
+        else ip_format(&r->eps[f->via].ip, key, n);
+        *ep = f->via;
+        return true;
+    }
+    }
+    return false;
+}
+
+static int cmp_rank(const void *x, const void *y)
+{
+    const cost_rank *a = x, *b = y;
+    if (a->usd != b->usd) return a->usd > b->usd ? -1 : 1;
+    return strcmp(a->key, b->key);
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+    return strcmp(((const cost_rank *)x)->key, ((const cost_rank *)y)->key);
+}
+
+cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *n)
+{
+    *n = 0;
+    if (!r || !r->n_charges) return NULL;
+    /* One row per charge, sorted by key, then folded. */
+    cost_rank *rows = xcalloc(r->n_charges, sizeof *rows);
+    size_t m = 0;
+    for (size_t i = 0; i < r->n_charges; i++) {
+        const cost_charge *ch = &r->charges[i];
+        cost_rank *row = &rows[m];
+        uint32_t ep;
+        if (!key_of(r, ch, by, row->key, sizeof row->key, &ep)) continue;
+        row->ep = ep;
+        row->usd = ch->usd;
+        row->cat_usd[ch->cat] = ch->usd;
+        row->bytes = ch->bytes_counted;
+        m++;
+    }
+    qsort(rows, m, sizeof *rows, cmp_key);
+    size_t w = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (w && !strcmp(rows[w - 1].key, rows[i].key)) {
+            cost_rank *d = &rows[w - 1];
+            d->usd += rows[i].usd;
+            for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += rows[i].cat_usd[c];
+            d->bytes += rows[i].bytes;
+            if (rows[i].ep < d->ep) d->ep = rows[i].ep;
+        } else {
+            rows[w++] = rows[i];
+        }
+    }
+    for (size_t i = 0; i < w; i++) {
+        cost_rank *row = &rows[i];
+        if (row->ep == COST_NONE) continue;
+        const cost_endpoint *e = &r->eps[row->ep];
+        fill_meta(row, e);
+        if (by == BY_IP || by == BY_PEER || by == BY_NAT) {
+            row->bytes_out = e->bytes_out;
+            row->bytes_in = e->bytes_in;
+        }
+        if (by == BY_SUBNET || by == BY_ENI) {
+            /* A group, not one address: the representative's name is the
+             * ENI's (BY_ENI) or none (BY_SUBNET). */
+            if (by == BY_SUBNET) row->name = row->eni = row->kind = NULL;
+            row->ep = COST_NONE;
+        }
+        if (by == BY_NAT) {
+            long k = cost_nat_of_ep(r, (uint32_t)(e - r->eps));
+            if (k >= 0) {
+                row->bytes_out = r->nats[k].bytes_out;
+                row->bytes_in = r->nats[k].bytes_in;
+                row->name = r->nats[k].name;
+            }
+        }
+        if (by == BY_NAT) row->ep = COST_NONE;
+    }
+    /* Out/in bytes for groups: sum their payers' own traffic once each. */
+    if (by == BY_ENI || by == BY_SUBNET) {
+        for (size_t i = 0; i < r->n_eps; i++) {
+            const cost_endpoint *e = &r->eps[i];
+            if (e->cls != EP_ENI || !e->eni) continue;
+            char key[64];
+            snprintf(key, sizeof key, "%s", by == BY_ENI ? e->eni->id : e->eni->subnet_id ? e->eni->subnet_id : "-");
+            cost_rank probe;
+            memcpy(probe.key, key, sizeof key);
+            cost_rank *hit = bsearch(&probe, rows, w, sizeof *rows, cmp_key);
+            if (!hit) continue;
+            hit->bytes_out += e->bytes_out;
+            hit->bytes_in += e->bytes_in;
+        }
+    }
+    qsort(rows, w, sizeof *rows, cmp_rank);
+    if (limit && w > limit) w = limit;
+    *n = w;
+    return rows;
+}
