@@ -215,9 +215,14 @@ typedef struct nat_hint {
     uint32_t key;   /* client endpoint (client hints) or NAT endpoint (leg hints) */
     uint8_t kind;   /* 0 client record, 1 NAT public leg */
     uint8_t out;    /* 1: client → remote, 0: remote → client */
+    int32_t hour;   /* the record's hour, or HINT_ALL_HOURS */
     uint32_t remote;
     uint64_t bytes;
 } nat_hint;
+
+/* Hints are kept per hour (exact when client and NAT log the same hour)
+ * and over the whole period (the fallback). */
+#define HINT_ALL_HOURS INT32_MIN
 
 /* NAT private-leg bytes whose remote end the record does not name (v2). */
 typedef struct nat_pending {
@@ -348,11 +353,13 @@ static void add_unit(run *R, const unit *u)
     R->units[R->n_units++] = *u;
 }
 
-static void add_hint(run *R, uint32_t key, int kind, int out, uint32_t remote, uint64_t bytes)
+static void add_hint(run *R, uint32_t key, int kind, int out, int32_t hour, uint32_t remote, uint64_t bytes)
 {
-    GROW(R->hints, R->n_hints, R->cap_hints);
-    nat_hint h = {key, (uint8_t)kind, (uint8_t)out, remote, bytes};
-    R->hints[R->n_hints++] = h;
+    for (int i = 0; i < 2; i++) {
+        GROW(R->hints, R->n_hints, R->cap_hints);
+        nat_hint h = {key, (uint8_t)kind, (uint8_t)out, i ? HINT_ALL_HOURS : hour, remote, bytes};
+        R->hints[R->n_hints++] = h;
+    }
 }
 
 static int cmp_nat_hint(const void *x, const void *y)
@@ -362,6 +369,7 @@ static int cmp_nat_hint(const void *x, const void *y)
     CMPF(kind);
     CMPF(key);
     CMPF(out);
+    CMPF(hour);
     CMPF(remote);
 #undef CMPF
     return 0;
@@ -450,7 +458,7 @@ static void nat_groups(run *R)
         if (nat == COST_NONE || other == COST_NONE) continue;
         if (!ip_is_private(other_ip)) {
             /* Public leg: egress NAT → remote is outbound, ingress inbound. */
-            add_hint(R, nat, 1, dir == FL_EGRESS, other, g->bytes);
+            add_hint(R, nat, 1, dir == FL_EGRESS, g->hour, other, g->bytes);
             continue;
         }
         R->served[other] = true;
@@ -569,7 +577,7 @@ static void other_groups(run *R)
             client_natted(R, g, dir, x, our, peer)) {
             if (R->served[our]) {
                 /* Already charged from the NAT ENI's private legs. */
-                add_hint(R, our, 0, egress, peer, g->bytes);
+                add_hint(R, our, 0, egress, g->hour, peer, g->bytes);
                 continue;
             }
             uint32_t nat = choose_nat(R, x);
@@ -628,8 +636,10 @@ static void resolve_pending(run *R)
     for (size_t i = 0; i < R->n_pend; i++) {
         const nat_pending *p = &R->pend[i];
         size_t lo = 0, n = 0;
-        for (int kind = 0; kind < 2 && !n; kind++) {
-            nat_hint key = {kind ? p->nat : p->client, (uint8_t)kind, p->out, 0, 0};
+        for (int step = 0; step < 4 && !n; step++) {
+            int kind = step / 2;
+            nat_hint key = {kind ? p->nat : p->client, (uint8_t)kind, p->out,
+                            step % 2 ? HINT_ALL_HOURS : p->hour, 0, 0};
             /* lower bound */
             size_t a = 0, b = R->n_hints;
             while (a < b) {
@@ -639,7 +649,7 @@ static void resolve_pending(run *R)
             }
             size_t e = a;
             while (e < R->n_hints && R->hints[e].kind == kind && R->hints[e].key == key.key &&
-                   R->hints[e].out == p->out)
+                   R->hints[e].out == p->out && R->hints[e].hour == key.hour)
                 e++;
             lo = a;
             n = e - a;
