@@ -109,6 +109,7 @@ typedef struct pctx {
     int64_t seen;
     unsigned source;
     size_t items;
+    const char *request_id; /* from the HTTP header, when the body has none */
 } pctx;
 
 static void parse_enis(pctx *p, xmlNode *root)
@@ -286,7 +287,7 @@ static const struct {
 
 /* EC2's error document: <Response><Errors><Error><Code/><Message/></Error>
  * </Errors><RequestID/></Response> (some services: <ErrorResponse>). */
-static bool aws_error(xmlNode *root, char *err, size_t errlen)
+static bool aws_error(xmlNode *root, const char *hdr_rid, char *err, size_t errlen)
 {
     xmlNode *e = child(child(root, "Errors"), "Error");
     if (!e) e = child(root, "Error");
@@ -297,6 +298,7 @@ static bool aws_error(xmlNode *root, char *err, size_t errlen)
     text(root, "RequestID", rid, sizeof rid);
     if (!rid[0]) text(root, "RequestId", rid, sizeof rid);
     if (!rid[0]) text(e, "RequestId", rid, sizeof rid);
+    if (!rid[0] && hdr_rid) snprintf(rid, sizeof rid, "%s", hdr_rid);
     for (char *q = msg; *q; q++)
         if (*q == '\n' || *q == '\r') *q = ' ';
     fc_err(err, errlen, "%s: %s%s%s%s", code[0] ? code : "UnknownError", msg[0] ? msg : "(no message)",
@@ -341,7 +343,7 @@ static int parse_doc(pctx *p, const char *xml, size_t len, char *next, size_t ne
     } else if (!root) {
         rc = fc_err(err, errlen, "empty XML document");
     } else if (is(root, "Response") || is(root, "ErrorResponse")) {
-        if (aws_error(root, err, errlen))
+        if (aws_error(root, p->request_id, err, errlen))
             rc = -2;
         else
             rc = fc_err(err, errlen, "XML <%s> without an <Error>", (const char *)root->name);
@@ -365,7 +367,7 @@ int ec2_parse_xml_at(inventory *inv, const char *xml, size_t len, const char *re
                      int64_t seen, unsigned source, char *next_token, size_t next_len,
                      size_t *n_items, char *err, size_t errlen)
 {
-    pctx p = {inv, region, seen, source, 0};
+    pctx p = {inv, region, seen, source, 0, NULL};
     int rc = parse_doc(&p, xml, len, next_token, next_len, err, errlen);
     if (n_items) *n_items = p.items;
     return rc < 0 ? -1 : 0;
@@ -479,7 +481,7 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
     k.url = url;
     http_opts o;
     aws_http_opts(c, url, action, &o);
-    pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0};
+    pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0, NULL};
     char token[4096] = "", prev[4096] = "";
     int rc = 0;
     for (int page = 1;; page++) {
@@ -509,6 +511,7 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
         }
         size_t before = p.items;
         snprintf(prev, sizeof prev, "%s", token);
+        p.request_id = r.request_id;
         rc = parse_doc(&p, r.body.data ? r.body.data : "", r.body.len, token, sizeof token, e, sizeof e);
         if (rc == -2) {
             char after[48] = "";
