@@ -3,8 +3,9 @@
  * its bytes must not change between runs on the same input. cJSON builds
  * the tree (it keeps insertion order, so the key order is the order of this
  * file), but numbers are written as raw text we format ourselves: money
- * with 4 decimals, byte counts as exact 64-bit integers (cJSON's doubles
- * would round them above 2^53, and print floats differently per value). */
+ * with 6 decimals (so that thousands of rows still add up to the total to
+ * the cent), byte counts as exact 64-bit integers (cJSON's doubles would
+ * round them above 2^53, and print floats differently per value). */
 #include "json_out.h"
 
 #include <cjson/cJSON.h>
@@ -23,8 +24,18 @@ static cJSON *num_u64(uint64_t v)
     return cJSON_CreateRaw(b);
 }
 
-/* Money: 4 decimals; -0.0000 and non-finite values never reach the file. */
+/* Money: 6 decimals; -0.000000 and non-finite values never reach the file. */
 static cJSON *num_usd(double v)
+{
+    if (!isfinite(v)) return cJSON_CreateNull();
+    if (fabs(v) < 0.0000005) v = 0;
+    char b[48];
+    snprintf(b, sizeof b, "%.6f", v);
+    return cJSON_CreateRaw(b);
+}
+
+/* Hours: 4 decimals. */
+static cJSON *num_f4(double v)
 {
     if (!isfinite(v)) return cJSON_CreateNull();
     if (fabs(v) < 0.00005) v = 0;
@@ -32,10 +43,6 @@ static cJSON *num_usd(double v)
     snprintf(b, sizeof b, "%.4f", v);
     return cJSON_CreateRaw(b);
 }
-
-/* Hours and other measures: up to 4 decimals, trailing zeros kept for a
- * stable width. */
-static cJSON *num_f4(double v) { return num_usd(v); }
 
 static cJSON *str_or_null(const char *s) { return s ? cJSON_CreateString(s) : cJSON_CreateNull(); }
 
@@ -112,12 +119,10 @@ static uint64_t *payer_cat_bytes(const cost_result *r)
     return b;
 }
 
-static cJSON *top_ips(const cost_result *r, size_t top_n)
+static cJSON *top_ips(const cost_result *r, const cost_rank *rows, size_t n, bool per_payer)
 {
     cJSON *a = cJSON_CreateArray();
-    size_t n = 0;
-    cost_rank *rows = cost_rank_by(r, BY_IP, top_n, &n);
-    uint64_t *pb = payer_cat_bytes(r);
+    uint64_t *pb = per_payer ? payer_cat_bytes(r) : NULL;
     for (size_t i = 0; i < n; i++) {
         const cost_rank *k = &rows[i];
         cJSON *o = cJSON_CreateObject();
@@ -136,7 +141,6 @@ static cJSON *top_ips(const cost_result *r, size_t top_n)
         cJSON_AddItemToArray(a, o);
     }
     free(pb);
-    free(rows);
     return a;
 }
 
@@ -330,13 +334,13 @@ static cJSON *data_quality(const cost_result *r)
     return o;
 }
 
-char *json_result(const cost_result *r, size_t top_n)
+static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool per_payer, size_t top_n)
 {
     cJSON *root = cJSON_CreateObject();
     add(root, "period", period(r));
     add(root, "records", records(r));
     add(root, "totals", totals(r));
-    add(root, "top_ips", top_ips(r, top_n));
+    add(root, "top_ips", top_ips(r, rows, n, per_payer));
     add(root, "nat_gateways", nat_gateways(r, top_n));
     add(root, "inter_az", inter_az(r));
     add(root, "fixed", fixed(r));
@@ -352,11 +356,25 @@ char *json_result(const cost_result *r, size_t top_n)
         abort();
     }
     /* Hand back memory the caller frees with free(), with a final newline. */
-    size_t n = strlen(p);
-    char *out = xmalloc(n + 2);
-    memcpy(out, p, n);
-    out[n] = '\n';
-    out[n + 1] = '\0';
+    size_t len = strlen(p);
+    char *out = xmalloc(len + 2);
+    memcpy(out, p, len);
+    out[len] = '\n';
+    out[len + 1] = '\0';
     cJSON_free(p);
     return out;
+}
+
+char *json_result(const cost_result *r, size_t top_n)
+{
+    size_t n = 0;
+    cost_rank *rows = cost_rank_by(r, BY_IP, top_n, &n);
+    char *out = render(r, rows, n, true, top_n);
+    free(rows);
+    return out;
+}
+
+char *json_result_rows(const cost_result *r, const cost_rank *rows, size_t n, cost_by by, size_t top_n)
+{
+    return render(r, rows, n, by == BY_IP, top_n);
 }
