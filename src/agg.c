@@ -401,6 +401,11 @@ static int cmp_str_id(const void *x, const void *y)
         if ((x) != (y)) return (x) < (y) ? -1 : 1; \
     } while (0)
 
+static bool map_ok(const uint32_t *map, uint32_t id, size_t n)
+{
+    return id <= n && map[id] != 0;
+}
+
 static int cmp_group(const void *x, const void *y)
 {
     const agg_group *a = x, *b = y;
@@ -425,28 +430,48 @@ static int cmp_group(const void *x, const void *y)
 
 void agg_canonicalize(agg *a)
 {
-    /* order[k] = old id of the k-th string in strcmp order */
+    /* Only referenced strings survive: a worker may intern a metadata value
+     * that loses to an earlier one from another thread, and the table must
+     * not depend on that. */
+    uint8_t *used = xcalloc(a->nstr + 1, 1);
+    for (size_t k = 0; k < a->n; k++) {
+        used[a->g[k].eni] = used[a->g[k].src_svc] = used[a->g[k].dst_svc] = 1;
+    }
+    for (uint32_t id = 1; id < a->meta_cap && id <= a->nstr; id++) {
+        if (!agg_eni(a, id)) continue;
+        used[id] = 1;
+        for (int i = 0; i < NMETA; i++) used[*meta_field(&a->meta[id].m, i)] = 1;
+    }
+    /* order[k] = old id of the k-th kept string in strcmp order */
     uint32_t *order = xmalloc((a->nstr + 1) * sizeof *order);
-    for (uint32_t i = 0; i < a->nstr; i++) order[i] = i + 1;
+    uint32_t kept = 0;
+    for (uint32_t i = 1; i <= a->nstr; i++) {
+        if (used[i]) order[kept++] = i;
+        else free(a->str[i]);
+    }
     sort_ctx = a; /* qsort has no context argument in C17; canonicalize is not called concurrently */
-    qsort(order, a->nstr, sizeof *order, cmp_str_id);
+    qsort(order, kept, sizeof *order, cmp_str_id);
     uint32_t *map = xcalloc(a->nstr + 1, sizeof *map);
     char **ns = xcalloc(a->strcap, sizeof *ns);
     uint32_t *nl = xcalloc(a->strcap, sizeof *nl);
-    for (uint32_t k = 0; k < a->nstr; k++) {
+    for (uint32_t k = 0; k < kept; k++) {
         map[order[k]] = k + 1;
         ns[k + 1] = a->str[order[k]];
         nl[k + 1] = a->strlen_[order[k]];
     }
     free(a->str);
     free(a->strlen_);
+    free(used);
     a->str = ns;
     a->strlen_ = nl;
+    size_t old_n = a->nstr;
+    a->nstr = kept;
     str_rehash(a, a->smask + 1);
 
     if (a->meta_cap) {
         eni_meta_ex *nm = xcalloc(a->meta_cap, sizeof *nm);
-        for (uint32_t id = 1; id < a->meta_cap && id <= a->nstr; id++) {
+        for (uint32_t id = 1; id < a->meta_cap; id++) {
+            if (!map_ok(map, id, old_n)) continue;
             eni_meta_ex x = a->meta[id];
             for (int i = 0; i < NMETA; i++) {
                 uint32_t *f = meta_field(&x.m, i);

@@ -109,7 +109,8 @@ void agg_note_eni_ids(agg *a, uint32_t eni, const agg_eni_meta *m, uint64_t seq)
 bool agg_eni_known(const agg *a, uint32_t eni, unsigned mask);
 /* Renumber strings in strcmp order and sort the groups by key, so that the
  * dense array and the ids are the same whatever the thread count or the
- * order in which inputs were merged. Invalidates earlier pointers/ids. */
+ * order in which inputs were merged. Strings that no group or ENI metadata
+ * refers to are dropped. Invalidates earlier pointers/ids. */
 void agg_canonicalize(agg *a);
 /* Fold one record's time span into the period (0 = absent). */
 void agg_stats_period(agg_stats *st, int64_t start, int64_t end);

@@ -716,9 +716,12 @@ static int plan_file(plan *p, const char *path, const ingest_opts *o, const flow
         if (l1 <= FLOWLOG_MAX_LINE && flowlog_header(head, l1, &hf, why, sizeof why) && hf.ncols)
             f->fmt = hf; /* a bad header is reported by the worker of the first range */
         off_t size = sb.st_size;
+        off_t cmin = o->chunk_bytes ? (off_t)o->chunk_bytes : (off_t)CHUNK_MIN;
+        off_t csize = o->chunk_bytes ? (off_t)o->chunk_bytes : (off_t)CHUNK_SIZE;
         int n = 1;
-        if (size > (off_t)CHUNK_MIN && nthreads > 1) {
-            n = (int)((size + CHUNK_SIZE - 1) / CHUNK_SIZE);
+        if (size > cmin && nthreads > 1) {
+            off_t want = (size + csize - 1) / csize;
+            n = want > 4096 ? 4096 : (int)want;
             if (n < nthreads) n = nthreads;
         }
         off_t prev = 0;
@@ -736,7 +739,6 @@ static int plan_file(plan *p, const char *path, const ingest_opts *o, const flow
             item *it = new_item(p, fi, IT_RANGE);
             it->at_start = true;
         }
-        (void)o;
     }
     free(head);
     close(fd);

@@ -27,6 +27,10 @@ typedef struct ingest_opts {
      * newline); NULL prints "flowcost: warning: MSG" to stderr. */
     void (*warn)(void *ctx, const char *msg);
     void *warn_ctx;
+    /* Plain files larger than this are split at newlines into ranges of
+     * about this size, read in parallel; 0 = the default (16 MiB threshold,
+     * 32 MiB ranges). Tests set it small to exercise the splitting. */
+    size_t chunk_bytes;
 } ingest_opts;
 
 void ingest_opts_default(ingest_opts *o);
