@@ -105,22 +105,21 @@ static double nice_max(double v)
 
 static int x_axis(dbuf *out, int64_t h0, size_t nb, int64_t per, double bw, double y)
 {
-    /* One tick per UTC day, thinned so labels stay >= 60 px apart. */
-    double day_px = bw * 24.0 / (double)per;
-    int every = 1;
-    while (day_px * every < 60) every++;
+    /* Short periods get a tick every few hours, longer ones one per UTC
+     * day; either way thinned so labels stay >= 60 px apart. */
+    int64_t span = (int64_t)nb * per;
+    int64_t step = span <= 96 ? 3 : 24;
+    while (bw * (double)step / (double)per < 60) step += step < 24 ? 3 : 24;
     int rc = 0;
-    int64_t first_day = (h0 + 23) / 24 * 24;
-    int k = 0;
-    for (int64_t h = first_day; h < h0 + (int64_t)nb * per; h += 24, k++) {
-        if (k % every) continue;
+    for (int64_t h = (h0 + step - 1) / step * step; h < h0 + span; h += step) {
         double x = PLOT_X + (double)(h - h0) / (double)per * bw;
-        char t[32];
+        char t[32], lab[16];
         fc_format_time(h * 3600, t, sizeof t);
-        t[10] = '\0';
+        if (step < 24 && h % 24) snprintf(lab, sizeof lab, "%.5s", t + 11);
+        else snprintf(lab, sizeof lab, "%.5s", t + 5);
         rc |= dbuf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"tick\"/>"
                                "<text x=\"%.1f\" y=\"%.1f\" class=\"axis\" text-anchor=\"middle\">%s</text>\n",
-                          x, y, x, y + 4, x, y + 16, t + 5);
+                          x, y, x, y + 4, x, y + 16, lab);
     }
     return rc;
 }

@@ -90,6 +90,7 @@ typedef struct ctx {
     size_t top;          /* effective top N (SIZE_MAX for all) */
     dbuf *b;             /* the section being written */
     int rc;              /* sticky: -1 once an append failed */
+    uint32_t *grp;       /* endpoint → its group's representative (AWS ranges by service + region) */
 } ctx;
 
 static void put(ctx *c, const char *s)
@@ -130,6 +131,13 @@ static void count_cell(ctx *c, uint64_t v)
 static void text_cell(ctx *c, const char *s)
 {
     put(c, "<td>");
+    text(c, s ? s : "");
+    put(c, "</td>");
+}
+/* An identifier cell (ENI, subnet, AZ): never wrapped mid-id. */
+static void id_cell(ctx *c, const char *s)
+{
+    put(c, "<td class=\"id\">");
     text(c, s ? s : "");
     put(c, "</td>");
 }
@@ -179,6 +187,8 @@ static void section_open(ctx *c, const char *id, const char *num, const char *ti
     put(c, "</h2>\n");
 }
 
+static const char *nz(const char *s) { return s ? s : ""; }
+
 /* Display name of an endpoint: "name (ip)", "S3 us-east-1", an Internet IP. */
 static void ep_label(const cost_result *r, uint32_t i, char *buf, size_t n)
 {
@@ -191,7 +201,11 @@ static void ep_label(const cost_result *r, uint32_t i, char *buf, size_t n)
     ip_format(&e->ip, ip, sizeof ip);
     switch (e->cls) {
     case EP_ENI: {
-        const char *nm = e->eni ? (e->eni->name ? e->eni->name : e->eni->id) : NULL;
+        /* Managed ENIs are known by their resource (nat-…, vpce-…), not by
+         * their "Interface for NAT Gateway …" description. */
+        const char *nm = !e->eni ? NULL
+                         : eni_kind_is_managed(e->kind) && e->eni->resource_id ? e->eni->resource_id
+                         : e->eni->name ? e->eni->name : e->eni->id;
         if (nm) snprintf(buf, n, "%s (%s)", nm, ip);
         else snprintf(buf, n, "%s", ip);
         break;
@@ -213,12 +227,35 @@ static void ep_key(const cost_result *r, uint32_t i, char *buf, size_t n)
     else snprintf(buf, n, "?");
 }
 
+/* Tables group AWS addresses the way diagrams do: one row per service and
+ * region, not one per S3 address. */
+static uint32_t *ep_groups(const cost_result *r)
+{
+    uint32_t *g = xmalloc((r->n_eps + 1) * sizeof *g);
+    uint32_t *reps = xmalloc((r->n_eps + 1) * sizeof *reps);
+    size_t nrep = 0;
+    for (size_t i = 0; i < r->n_eps; i++) {
+        const cost_endpoint *e = &r->eps[i];
+        g[i] = (uint32_t)i;
+        if (e->cls != EP_AWS) continue;
+        size_t k;
+        for (k = 0; k < nrep; k++) {
+            const cost_endpoint *x = &r->eps[reps[k]];
+            if (!strcmp(nz(x->service), nz(e->service)) && !strcmp(nz(x->region), nz(e->region))) break;
+        }
+        if (k == nrep) reps[nrep++] = (uint32_t)i;
+        g[i] = reps[k];
+    }
+    free(reps);
+    return g;
+}
+
+static uint32_t grp(const ctx *c, uint32_t i) { return i < c->r->n_eps ? c->grp[i] : i; }
+
 static int is_workload(const cost_result *r, uint32_t i)
 {
     return i < r->n_eps && r->eps[i].cls == EP_ENI && !eni_kind_is_managed(r->eps[i].kind);
 }
-
-static const char *nz(const char *s) { return s ? s : ""; }
 
 static size_t top_of(const ctx *c, size_t n) { return n < c->top ? n : c->top; }
 
@@ -353,7 +390,8 @@ static void sec_summary(ctx *c)
 
 static void finding_card(ctx *c, const cost_finding *f, size_t i)
 {
-    putf(c, "<article class=\"finding\" id=\"finding-%zu\">\n<h3>", i + 1);
+    int sec = is_security(f->kind);
+    putf(c, "<article class=\"finding%s\" id=\"finding-%zu\">\n<h3>", sec ? " sec" : "", i + 1);
     text(c, f->title ? f->title : f->kind);
     put(c, " <span class=\"badge\">");
     text(c, f->kind);
@@ -386,14 +424,16 @@ static void finding_card(ctx *c, const cost_finding *f, size_t i)
     }
     if (f->n_evidence) {
         putf(c, "<table class=\"evidence sortable\" id=\"evidence-%zu\"><caption>Evidence</caption><thead><tr>"
-                "<th scope=\"col\">flow</th><th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost in period</th>"
-                "</tr></thead><tbody>\n", i + 1);
+                "<th scope=\"col\">%s</th>%s</tr></thead><tbody>\n", i + 1, sec ? "observation" : "flow",
+             sec ? "" : "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost in period</th>");
         size_t n = top_of(c, f->n_evidence);
         for (size_t k = 0; k < n; k++) {
             put(c, "<tr>");
             text_cell(c, f->evidence[k].label);
-            bytes_cell(c, f->evidence[k].bytes);
-            usd_cell(c, f->evidence[k].usd);
+            if (!sec) {
+                bytes_cell(c, f->evidence[k].bytes);
+                usd_cell(c, f->evidence[k].usd);
+            }
             put(c, "</tr>\n");
         }
         if (n < f->n_evidence) {
@@ -404,8 +444,10 @@ static void finding_card(ctx *c, const cost_finding *f, size_t i)
                 ou += f->evidence[k].usd;
             }
             putf(c, "<tr class=\"fixed other\"><td>Other (%zu rows)</td>", f->n_evidence - n);
-            bytes_cell(c, ob);
-            usd_cell(c, ou);
+            if (!sec) {
+                bytes_cell(c, ob);
+                usd_cell(c, ou);
+            }
             put(c, "</tr>\n");
         }
         put(c, "</tbody></table>\n");
@@ -493,7 +535,7 @@ static void nat_sankey(ctx *c, const cost_nat *n, int inbound, int by_cost)
     const cost_result *r = c->r;
     sankey *s = sankey_new(3);
     char ka[128], la[256], kb[128], lb[256];
-    const char *natname = n->name ? n->name : n->id;
+    const char *natname = n->id;
     uint32_t mid = sankey_node(s, 1, n->id, natname);
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
@@ -529,7 +571,7 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
         const cost_flow *f = &r->flows[i];
         if (!flow_via_nat(r, f, n)) continue;
         int d = (f->flags & COST_FLOW_INBOUND) ? 1 : 0;
-        p[m++] = (pair_row){f->src, f->dst, 0, f->bytes, f->usd, d};
+        p[m++] = (pair_row){grp(c, f->src), grp(c, f->dst), 0, f->bytes, f->usd, d};
         dirbytes[d] += f->bytes;
         dirusd[d] += f->usd;
     }
@@ -678,7 +720,7 @@ static void sec_cross_az(ctx *c)
     bytes_text(c, r->cat_bytes[CAT_INTER_AZ]);
     put(c, " crossed Availability Zones, costing ");
     usd_text(c, r->cat_usd[CAT_INTER_AZ]);
-    put(c, " (0.01 $/GB out + 0.01 $/GB in, us-east-1).</p>\n");
+    put(c, ", each crossing byte charged once out and once in.</p>\n");
     if (charts_az_matrix(r, c->b) < 0) c->rc = -1;
     graph_or_placeholder(c, c->o->az_graph_svg, c->o->az_graph_error, "AZ graph");
 
@@ -687,7 +729,14 @@ static void sec_cross_az(ctx *c)
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
         if (!(f->cat_usd[CAT_INTER_AZ] > 0)) continue;
-        uint32_t a = f->src < f->dst ? f->src : f->dst, b = f->src < f->dst ? f->dst : f->src;
+        uint32_t a = grp(c, f->src), b = grp(c, f->dst);
+        /* Unordered pair, the workload (then the lower index) first. */
+        int swap = is_workload(r, b) && !is_workload(r, a) ? 1 : is_workload(r, a) && !is_workload(r, b) ? 0 : b < a;
+        if (swap) {
+            uint32_t t = a;
+            a = b;
+            b = t;
+        }
         p[m++] = (pair_row){a, b, f->via, f->cat_bytes[CAT_INTER_AZ], f->cat_usd[CAT_INTER_AZ], 0};
     }
     m = pairs_merge(p, m);
@@ -710,9 +759,9 @@ static void sec_cross_az(ctx *c)
         const cost_endpoint *ea = &r->eps[p[i].a], *eb = &r->eps[p[i].b];
         put(c, "<tr>");
         text_cell(c, la);
-        text_cell(c, ea->eni ? ea->eni->az_id : "");
+        id_cell(c, ea->eni ? ea->eni->az_id : "");
         text_cell(c, lb);
-        text_cell(c, eb->eni ? eb->eni->az_id : "");
+        id_cell(c, eb->eni ? eb->eni->az_id : "");
         if (p[i].via != COST_NONE) ep_label(r, p[i].via, lv, sizeof lv);
         else lv[0] = '\0';
         text_cell(c, lv);
@@ -863,11 +912,11 @@ static void sec_top_ips(ctx *c)
         putf(c, "<tr><td class=\"num\" data-v=\"%zu\">%zu</td>", i + 1, i + 1);
         text_cell(c, x->key);
         text_cell(c, x->name);
-        text_cell(c, x->eni);
+        id_cell(c, x->eni);
         text_cell(c, x->kind);
-        text_cell(c, x->subnet);
-        text_cell(c, x->az);
-        text_cell(c, x->vpc);
+        id_cell(c, x->subnet);
+        id_cell(c, x->az);
+        id_cell(c, x->vpc);
         for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, x->cat_usd[k]);
         usd_cell(c, x->usd);
         bytes_cell(c, x->bytes_out);
@@ -1008,7 +1057,7 @@ static void sec_security(ctx *c)
     size_t n = top_of(c, npc);
     for (size_t i = 0; i < n; i++) {
         put(c, "<tr>");
-        count_cell(c, pc[i].port);
+        putf(c, "<td class=\"num\" data-v=\"%u\">%u</td>", (unsigned)pc[i].port, (unsigned)pc[i].port);
         count_cell(c, pc[i].sources);
         count_cell(c, pc[i].records);
         put(c, "</tr>\n");
@@ -1289,7 +1338,7 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
     const char *names[S_N];
     dbuf vals[S_N];
     for (size_t i = 0; i < S_N; i++) dbuf_init(&vals[i], 0);
-    ctx c = {r, inv, o, o->top ? o->top : SIZE_MAX, NULL, 0};
+    ctx c = {r, inv, o, o->top ? o->top : SIZE_MAX, NULL, 0, ep_groups(r)};
     for (size_t i = 0; i < NSEC; i++) {
         names[i] = sections[i].slot;
         c.b = &vals[i];
@@ -1358,6 +1407,7 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
     for (size_t i = 0; i < S_N; i++) values[i] = vals[i].data ? vals[i].data : "";
     if (rc == 0) rc = report_fill("report.html", tpl, tl, names, values, S_N, out, err, errlen);
     for (size_t i = 0; i < S_N; i++) dbuf_free(&vals[i]);
+    free(c.grp);
     free(tpl);
     free(css);
     free(js);
