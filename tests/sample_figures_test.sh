@@ -23,9 +23,11 @@ rm -rf "$TMP" && mkdir -p "$TMP"
 status=0
 run() { # name, args...
     local name=$1; shift
-    if ! "$BIN" report "$@" --top 0 --json "$TMP/$name.json" -o "$TMP/$name.html" \
-            >"$TMP/$name.out" 2>"$TMP/$name.err"; then
-        echo "FAIL: flowcost report ($name) exited $?:"; cat "$TMP/$name.err"
+    "$BIN" report "$@" --top 0 --json "$TMP/$name.json" -o "$TMP/$name.html" \
+        >"$TMP/$name.out" 2>"$TMP/$name.err"
+    local rc=$?
+    if [ $rc -ne 0 ]; then
+        echo "FAIL: flowcost report ($name) exited $rc:"; head -20 "$TMP/$name.err"
         status=1
     fi
 }
