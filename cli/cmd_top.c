@@ -154,12 +154,13 @@ static void table(dbuf *out, const cost_result *r, const cost_rank *rows, size_t
     free(txt);
 }
 
-/* ---- CSV (RFC 4180: CRLF, quotes doubled, fields with , " CR LF quoted) ---- */
+/* ---- CSV (RFC 4180: CRLF, quotes doubled, only fields with , " CR LF
+ * quoted — the same bytes Python's csv module writes back) ---- */
 
 static void csv_field(dbuf *b, const char *s)
 {
     s = nz(s);
-    bool quote = strpbrk(s, ",\"\r\n") != NULL || (*s == ' ' || (*s && s[strlen(s) - 1] == ' '));
+    bool quote = strpbrk(s, ",\"\r\n") != NULL;
     if (!quote) {
         dbuf_puts(b, s);
         return;

@@ -1,0 +1,195 @@
+#!/bin/bash
+# top_cli_test: `flowcost top` end to end on the bundled sample (fixtures/sample, v5 logs with the
+# EC2 snapshot and the sample's ip-ranges.json): the table ranks every payer by cost with names,
+# CSV and JSON round-trip through Python's csv and json modules and add up to the total to the
+# cent, --fail-above exits 4 after writing, and bad options are usage errors.
+# Usage: top_cli_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
+set -u
+BIN=$1 SRC=$2 TMP=$3
+PY=${PYTHON:-python3}
+command -v "$PY" >/dev/null || { echo "python3 not found"; exit 77; }
+rm -rf "$TMP" && mkdir -p "$TMP" || exit 1
+S=$SRC/fixtures/sample
+fail=0
+check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; else echo "FAIL - $1"; fail=1; fi; }
+
+# Hand-computed from the sample's plan (docs/sample.md, us-east-1 rates of cost-model.md §3):
+#   total = nat 282 GiB x 0.045 (12.69) + inter-AZ 369 GiB x 0.02 (7.38)
+#         + Internet 111.25 GiB x 0.09 (10.0125) + inter-region 20 x 0.02 (0.40)
+#         + regional public 12 x 0.01 (0.12) + interface endpoint 16 x 0.01 (0.16) = 30.7625
+#   top payer etl-1 10.0.48.7: 152 GiB through nat-b across AZs, 152 x (0.045 + 0.02) = 9.88
+TOTAL=30.7625
+args=("$S/v5" --eni-snapshot "$S/describe-network-interfaces.xml"
+      --eni-snapshot "$S/describe-subnets.xml" --ip-ranges "$S/ip-ranges.json" -q)
+
+# --- the table -----------------------------------------------------------------------------
+"$BIN" top "${args[@]}" >"$TMP/table.txt" 2>"$TMP/table.err"
+check "top exits 0" $?
+"$BIN" top "${args[@]}" --output csv --limit 0 >"$TMP/all.csv" 2>"$TMP/all.err"
+check "top --output csv --limit 0 exits 0" $?
+"$PY" - "$TMP/table.txt" "$TMP/all.csv" "$TOTAL" <<'PY'
+import csv, re, sys
+table, allcsv, total = open(sys.argv[1]).read().splitlines(), sys.argv[2], float(sys.argv[3])
+payers = len(list(csv.DictReader(open(allcsv, newline=""))))
+want = min(50, payers)
+head = next(i for i, l in enumerate(table) if l.lstrip().startswith("# "))
+cols = table[head]
+rows = [l for l in table[head + 1:] if re.match(r"\s*\d+\s", l)]
+errors = []
+if len(rows) != want:
+    errors.append(f"{len(rows)} rows, expected min(50, {payers} payers) = {want}")
+if not re.search(r"Top %d of %d by ip" % (want, payers), table[0]):
+    errors.append("title line: " + table[0])
+# Aligned columns: every row as wide as its header's columns allow; cost is right-aligned under COST.
+cost_end = cols.index("COST") + len("COST")
+costs = []
+for r in rows:
+    m = re.search(r"\$([\d,]+\.\d\d)", r)
+    if not m or m.end() != cost_end:
+        errors.append("cost not right-aligned under COST: " + r)
+        continue
+    costs.append(float(m.group(1).replace(",", "")))
+    name = r[cols.index("NAME"):cols.index("ENI")].strip()
+    if not name:
+        errors.append("row without a name: " + r)
+if costs != sorted(costs, reverse=True):
+    errors.append("rows not sorted by cost: %r" % costs)
+if not rows or not re.match(r"\s*1\s+10\.0\.48\.7\s+etl-1\s", rows[0]) or abs(costs[0] - 9.88) > 0.005:
+    errors.append("first row is not etl-1 10.0.48.7 at $9.88: " + (rows[0] if rows else "-"))
+if "total $30.76" not in table[0]:
+    errors.append("title lacks the total $30.76: " + table[0])
+print("\n".join(errors) or f"table: {len(rows)} rows sorted, named, aligned")
+sys.exit(1 if errors else 0)
+PY
+check "table lists every payer (at most 50) sorted by cost with names, etl-1 first at \$9.88" $?
+
+# --- CSV: RFC 4180, round trip through Python's csv module, sums to the total -------------
+"$PY" - "$TMP/all.csv" "$TOTAL" <<'PY'
+import csv, io, sys
+raw = open(sys.argv[1], newline="").read()
+total = float(sys.argv[2])
+rows = list(csv.reader(io.StringIO(raw, newline="")))
+errors = []
+if rows[0][:12] != ["rank", "ip", "name", "eni", "kind", "subnet", "vpc", "az", "cost_usd", "bytes", "bytes_out", "bytes_in"]:
+    errors.append("header: %r" % rows[0])
+if any(len(r) != len(rows[0]) for r in rows):
+    errors.append("ragged rows")
+out = io.StringIO(newline="")
+csv.writer(out, lineterminator="\r\n").writerows(rows)
+if out.getvalue() != raw:
+    errors.append("csv module does not write the same bytes back")
+if not raw.endswith("\r\n") or "\n" in raw.replace("\r\n", ""):
+    errors.append("lines must end with CRLF")
+s = sum(float(r[8]) for r in rows[1:])
+if abs(s - total) >= 0.005:
+    errors.append(f"rows sum to {s:.6f}, hand-computed total {total}")
+cats = [sum(float(r[i]) for r in rows[1:]) for i in range(12, len(rows[0]))]
+if abs(sum(cats) - total) >= 0.005:
+    errors.append(f"category columns sum to {sum(cats):.6f}")
+print("\n".join(errors) or f"csv: {len(rows) - 1} payers sum to {s:.4f}")
+sys.exit(1 if errors else 0)
+PY
+check "--output csv round-trips through Python's csv module; --limit 0 sums to the total to the cent" $?
+
+# A name with a comma, quotes, a newline and HTML in it must survive CSV and be escaped in HTML.
+sed 's#<value>etl-1</value>#<value>etl "one", \&lt;b\&gt;first\&lt;/b\&gt; \&amp; co</value>#' \
+    "$S/describe-network-interfaces.xml" >"$TMP/eni-hostile.xml"
+hargs=("$S/v5" --eni-snapshot "$TMP/eni-hostile.xml" --eni-snapshot "$S/describe-subnets.xml"
+       --ip-ranges "$S/ip-ranges.json" -q)
+"$BIN" top "${hargs[@]}" --output csv --limit 3 >"$TMP/hostile.csv"
+check "csv with a hostile name exits 0" $?
+"$PY" - "$TMP/hostile.csv" <<'PY'
+import csv, io, sys
+raw = open(sys.argv[1], newline="").read()
+rows = list(csv.reader(io.StringIO(raw, newline="")))
+name = rows[1][2]
+out = io.StringIO(newline="")
+csv.writer(out, lineterminator="\r\n").writerows(rows)
+ok = name == 'etl "one", <b>first</b> & co' and out.getvalue() == raw and len(rows) == 4
+print("csv name read back:", repr(name))
+sys.exit(0 if ok else 1)
+PY
+check "a name with comma and quotes is quoted per RFC 4180 and reads back intact" $?
+"$BIN" top "${hargs[@]}" --output html --limit 3 >"$TMP/top.html"
+check "--output html exits 0" $?
+grep -q 'etl &quot;one&quot;, &lt;b&gt;first&lt;/b&gt; &amp; co' "$TMP/top.html" && ! grep -q '<b>first' "$TMP/top.html" &&
+    grep -q '<table>' "$TMP/top.html" && grep -q '</html>' "$TMP/top.html"
+check "html output is a self-contained table with the name escaped" $?
+
+# --- JSON -----------------------------------------------------------------------------------
+"$BIN" top "${args[@]}" --output json --limit 0 >"$TMP/all.json"
+check "--output json exits 0" $?
+"$PY" - "$TMP/all.json" "$TMP/all.csv" "$TOTAL" <<'PY'
+import csv, json, sys
+d = json.load(open(sys.argv[1]))
+payers = len(list(csv.DictReader(open(sys.argv[2], newline=""))))
+total = float(sys.argv[3])
+errors = []
+for k in ["period", "records", "totals", "top_ips", "nat_gateways", "inter_az", "fixed", "findings",
+          "savings_total_monthly_usd"]:
+    if k not in d:
+        errors.append("missing key " + k)
+t = d["totals"]["cost_usd"]
+if abs(t - total) >= 0.005:
+    errors.append(f"totals.cost_usd {t}, hand-computed {total}")
+if len(d["top_ips"]) != payers:
+    errors.append(f"{len(d['top_ips'])} top_ips, {payers} payers")
+if abs(sum(r["cost_usd"] for r in d["top_ips"]) - t) >= 0.005:
+    errors.append("top_ips do not sum to the total")
+if abs(sum(c["cost_usd"] for c in d["totals"]["by_category"].values()) - t) >= 0.005:
+    errors.append("by_category does not sum to the total")
+r0 = d["top_ips"][0]
+if (r0["ip"], r0["name"]) != ("10.0.48.7", "etl-1") or abs(r0["cost_usd"] - 9.88) >= 0.005:
+    errors.append("first top_ip: %r" % r0)
+for k in ["eni", "name", "subnet", "vpc", "az", "kind", "by_category", "bytes"]:
+    if k not in r0:
+        errors.append("top_ips[0] lacks " + k)
+print("\n".join(errors) or f"json: {payers} top_ips, total {t}")
+sys.exit(1 if errors else 0)
+PY
+check "--output json: the JSON result, top_ips = every payer, sums to the total to the cent" $?
+
+# --by peer attributes the same charges to the far ends: they add up to the same total.
+"$BIN" top "${args[@]}" --by peer --output csv --limit 0 >"$TMP/peer.csv"
+check "--by peer exits 0" $?
+"$PY" -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+s = sum(float(r["cost_usd"]) for r in rows)
+print("peers:", len(rows), "sum", round(s, 4))
+sys.exit(0 if abs(s - float(sys.argv[2])) < 0.005 and rows[0]["peer"] == "S3 us-east-1" else 1)
+' "$TMP/peer.csv" "$TOTAL"
+check "--by peer rows sum to the total and S3 us-east-1 (the NATed S3 bytes) leads" $?
+for by in eni subnet nat; do
+    "$BIN" top "${args[@]}" --by $by --limit 5 >"$TMP/by-$by.txt" 2>&1
+    check "--by $by exits 0" $?
+done
+
+# --- --fail-above: exit 4 after the output, 0 under budget ----------------------------------
+"$BIN" top "${args[@]}" --fail-above 30 >"$TMP/fail.txt" 2>"$TMP/fail.err"
+rc=$?
+[ $rc -eq 4 ] && grep -q "etl-1" "$TMP/fail.txt" && grep -q "above --fail-above \$30.00" "$TMP/fail.err"
+check "--fail-above 30 (< \$30.7625) exits 4 after printing the table (got $rc)" $?
+"$BIN" top "${args[@]}" --fail-above 31 >/dev/null 2>&1
+check "--fail-above 31 (> \$30.7625) exits 0" $?
+
+# --- --rates reprices: Internet egress at 0.05 instead of 0.09 on 111.25 GiB
+#     total = 30.7625 - 111.25 x 0.04 = 26.3125
+printf '{"regions": {"us-east-1": {"internet_egress_per_gb": 0.05}}}\n' >"$TMP/rates.json"
+"$BIN" top "${args[@]}" --rates "$TMP/rates.json" --output json --limit 0 >"$TMP/rates-out.json"
+"$PY" -c 'import json,sys; t=json.load(open(sys.argv[1]))["totals"]["cost_usd"]; print("repriced total", t); sys.exit(0 if abs(t-26.3125)<0.005 else 1)' "$TMP/rates-out.json"
+check "--rates with a cheaper Internet rate gives the hand-computed total \$26.3125" $?
+
+# --- usage and runtime errors ----------------------------------------------------------------
+"$BIN" top "${args[@]}" --by colour >/dev/null 2>"$TMP/e1"
+rc=$?; [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/e1")" -eq 1 ] && grep -q "^flowcost: error: --by must be" "$TMP/e1"
+check "--by colour is a usage error (exit 2, one line)" $?
+"$BIN" top "${args[@]}" --limit -1 >/dev/null 2>&1
+[ $? -eq 2 ]; check "--limit -1 is a usage error" $?
+"$BIN" top "${args[@]}" --output xml >/dev/null 2>&1
+[ $? -eq 2 ]; check "--output xml is a usage error" $?
+"$BIN" top "$TMP/no-such-dir" -q >/dev/null 2>"$TMP/e2"
+rc=$?; [ $rc -eq 1 ] && grep -q "no-such-dir" "$TMP/e2"
+check "a missing input is a runtime error naming it (exit 1)" $?
+
+exit $fail
