@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Build a small VPC in a running moto_server for tests/enrich_moto_test.sh.
+
+usage: moto_setup.py ENDPOINT OUT_DIR
+
+The first three calls (IAM user, inline ec2:* policy, access key) are the
+ones moto_server lets through unsigned (INITIAL_NO_AUTH_ACTION_COUNT=3);
+everything after is signed with the new key and verified by moto. Writes
+OUT_DIR/expected.json (what `flowcost enrich` must report, per ENI) and
+OUT_DIR/key (two lines: key id, secret) -- the secret goes to a file, never
+to stdout, so the test log cannot leak it.
+"""
+import json
+import os
+import sys
+
+import boto3
+
+endpoint, out = sys.argv[1], sys.argv[2]
+region = "us-east-1"
+boot = dict(endpoint_url=endpoint, region_name=region,
+            aws_access_key_id="AKIABOOTSTRAPEXAMPLE", aws_secret_access_key="bootstrap")
+
+iam = boto3.client("iam", **boot)
+iam.create_user(UserName="flowcost-enrich")
+iam.put_user_policy(UserName="flowcost-enrich", PolicyName="ec2-read",
+                    PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                        {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}))
+key = iam.create_access_key(UserName="flowcost-enrich")["AccessKey"]
+with open(os.path.join(out, "key"), "w") as f:
+    f.write(key["AccessKeyId"] + "\n" + key["SecretAccessKey"] + "\n")
+
+ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name=region,
+                   aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+
+vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": "flowcost-test"}])
+subnets = {}
+for i, az in enumerate(["us-east-1a", "us-east-1b", "us-east-1c"]):
+    s = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=az)["Subnet"]
+    subnets[az] = s
+
+expected = {"vpc": vpc, "subnets": {}, "enis": {}}
+for az, s in subnets.items():
+    expected["subnets"][s["SubnetId"]] = {"az_name": az, "cidr": s["CidrBlock"],
+                                          "moto_az_id": s.get("AvailabilityZoneId")}
+
+
+def eni_entry(eni_id, subnet, kind, **extra):
+    e = {"subnet_id": subnet["SubnetId"], "az_name": subnet["AvailabilityZone"], "kind": kind}
+    e.update(extra)
+    expected["enis"][eni_id] = e
+
+
+# Two instances (their primary ENIs carry the instance id) in a and b.
+for az in ["us-east-1a", "us-east-1b"]:
+    inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                             SubnetId=subnets[az]["SubnetId"])["Instances"][0]
+    ni = inst["NetworkInterfaces"][0]
+    eni_entry(ni["NetworkInterfaceId"], subnets[az], "workload", instance_id=inst["InstanceId"],
+              private_ip=ni["PrivateIpAddress"])
+
+# Stand-alone ENIs with a Name tag, one per AZ (think Lambda / ECS tasks).
+for az in ["us-east-1a", "us-east-1b", "us-east-1c"]:
+    ni = ec2.create_network_interface(SubnetId=subnets[az]["SubnetId"], Description=f"task in {az}",
+                                      TagSpecifications=[{"ResourceType": "network-interface",
+                                                          "Tags": [{"Key": "Name", "Value": f"task-{az[-1]}"}]}]
+                                      )["NetworkInterface"]
+    eni_entry(ni["NetworkInterfaceId"], subnets[az], "workload", name=f"task-{az[-1]}",
+              private_ip=ni["PrivateIpAddress"])
+
+# A NAT gateway in b and an interface endpoint in c: moto gives their ENIs
+# interfaceType "interface" and no description, so the kind must come from
+# DescribeNatGateways / DescribeVpcEndpoints.
+alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+nat = ec2.create_nat_gateway(SubnetId=subnets["us-east-1b"]["SubnetId"], AllocationId=alloc)["NatGateway"]
+na = nat["NatGatewayAddresses"][0]
+eni_entry(na["NetworkInterfaceId"], subnets["us-east-1b"], "nat_gateway", nat_gateway_id=nat["NatGatewayId"],
+          public_ip=na["PublicIp"])
+vpce = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3", VpcEndpointType="Interface",
+                               SubnetIds=[subnets["us-east-1c"]["SubnetId"]])["VpcEndpoint"]
+for eni_id in vpce["NetworkInterfaceIds"]:
+    eni_entry(eni_id, subnets["us-east-1c"], "vpc_endpoint", resource_id=vpce["VpcEndpointId"])
+
+with open(os.path.join(out, "expected.json"), "w") as f:
+    json.dump(expected, f, indent=1, sort_keys=True)
+print(f"moto: VPC {vpc}, {len(expected['enis'])} ENIs in 3 subnets")

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# enrich_moto_test: `flowcost enrich` against a real AWS API server (moto)
+# that verifies SigV4 signatures. moto_server lets the first three actions
+# through unsigned (INITIAL_NO_AUTH_ACTION_COUNT=3: create an IAM user, its
+# policy and access key); every EC2 call after that must be signed with that
+# key. Checks: every ENI with its subnet, AZ ID and kind; a wrong secret
+# exits 1 naming AuthFailure; --profile from a credentials file; re-running
+# merges and keeps a deleted ENI with its last_seen; the secret never
+# appears in any output, -v included.
+# usage: enrich_moto_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
+set -euo pipefail
+BIN=$1 SRC=$2 T=$3
+
+command -v moto_server >/dev/null || { echo "skip: moto_server not installed"; exit 77; }
+python3 -c 'import boto3' 2>/dev/null || { echo "skip: boto3 not installed"; exit 77; }
+
+rm -rf "$T" && mkdir -p "$T"
+# Nothing from the caller's AWS set-up may leak in, and nothing may reach
+# the real instance metadata service.
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE \
+      AWS_REGION AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_EC2 \
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_SHARED_CREDENTIALS_FILE="$T/no-credentials" AWS_CONFIG_FILE="$T/no-config"
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+EP="http://127.0.0.1:$PORT"
+INITIAL_NO_AUTH_ACTION_COUNT=3 moto_server -H 127.0.0.1 -p "$PORT" >"$T/moto.log" 2>&1 &
+MOTO=$!
+trap 'kill $MOTO 2>/dev/null || true; wait $MOTO 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+    curl -s -o /dev/null "$EP/moto-api/" && break
+    sleep 0.2
+done
+curl -s -o /dev/null "$EP/moto-api/" || { echo "FAIL: moto_server did not start"; cat "$T/moto.log"; exit 1; }
+
+python3 "$SRC/tests/aws/moto_setup.py" "$EP" "$T"
+KEY=$(sed -n 1p "$T/key")
+SECRET=$(sed -n 2p "$T/key")
+
+fail() { echo "FAIL: $*"; exit 1; }
+no_secret() { # every file given must be free of the secret
+    for f in "$@"; do
+        if grep -qF -- "$SECRET" "$f"; then fail "the secret access key appears in $(basename "$f")"; fi
+    done
+}
+
+# 1. The real key: every ENI with subnet, AZ ID and kind.
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1 -v -o "$T/snap.json" >"$T/out1" 2>"$T/err1" \
+    || { cat "$T/err1"; fail "enrich with the right key exited $?"; }
+no_secret "$T/out1" "$T/err1" "$T/snap.json"
+grep -q "DescribeNetworkInterfaces" "$T/err1" || fail "-v did not log the EC2 calls"
+
+python3 - "$T/expected.json" "$T/snap.json" <<'EOF'
+import json, sys
+exp = json.load(open(sys.argv[1]))
+snap = json.load(open(sys.argv[2]))
+# moto's fixed AZ name -> AZ ID table for us-east-1 (moto/ec2/models/
+# availability_zones_and_regions.py); the point is that flowcost takes the
+# ID from DescribeSubnets and carries it to each ENI.
+az_ids = {"us-east-1a": "use1-az6", "us-east-1b": "use1-az1", "us-east-1c": "use1-az2"}
+for sid, s in exp["subnets"].items():
+    assert s["moto_az_id"] in (None, az_ids[s["az_name"]]), f"moto changed its AZ table: {s}"
+enis = {e["id"]: e for e in snap["enis"]}
+bad = []
+for eid, want in exp["enis"].items():
+    got = enis.get(eid)
+    if not got:
+        bad.append(f"{eid}: missing")
+        continue
+    checks = {"subnet_id": want["subnet_id"], "az_id": az_ids[want["az_name"]], "az_name": want["az_name"],
+              "kind": want["kind"], "vpc_id": exp["vpc"], "region": "us-east-1"}
+    for k in ("instance_id", "nat_gateway_id", "resource_id", "name"):
+        if k in want:
+            checks[k] = want[k]
+    for k, v in checks.items():
+        if got.get(k) != v:
+            bad.append(f"{eid}: {k} = {got.get(k)!r}, want {v!r}")
+    if "private_ip" in want and want["private_ip"] not in got.get("private_ips", []):
+        bad.append(f"{eid}: private_ips {got.get('private_ips')} lack {want['private_ip']}")
+    if "public_ip" in want and want["public_ip"] not in got.get("public_ips", []):
+        bad.append(f"{eid}: public_ips {got.get('public_ips')} lack {want['public_ip']}")
+    if got.get("last_seen") != snap["fetched_at"]:
+        bad.append(f"{eid}: last_seen {got.get('last_seen')} != fetched_at {snap['fetched_at']}")
+ours = [e for e in snap["enis"] if e.get("vpc_id") == exp["vpc"]]
+if len(ours) != len(exp["enis"]):
+    bad.append(f"{len(ours)} ENIs in the test VPC, want {len(exp['enis'])}")
+subs = {s["id"]: s for s in snap["subnets"]}
+for sid, want in exp["subnets"].items():
+    got = subs.get(sid, {})
+    if (got.get("cidr"), got.get("az_id"), got.get("vpc_id")) != (want["cidr"], az_ids[want["az_name"]], exp["vpc"]):
+        bad.append(f"subnet {sid}: {got}")
+vpcs = {v["id"]: v for v in snap["vpcs"]}
+if "10.20.0.0/16" not in vpcs.get(exp["vpc"], {}).get("cidrs", []) or vpcs[exp["vpc"]].get("name") != "flowcost-test":
+    bad.append(f"vpc {exp['vpc']}: {vpcs.get(exp['vpc'])}")
+kinds = sorted(e["kind"] for e in exp["enis"].values())
+if bad:
+    print("\n".join(bad))
+    sys.exit(1)
+print(f"ok: {len(exp['enis'])} ENIs ({', '.join(kinds)}) with subnet, AZ ID and kind")
+EOF
+
+# 2. A wrong secret: exit 1, one line naming the AWS error code. (moto
+# answers both a wrong secret and an unknown key id with AuthFailure.)
+set +e
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY="${SECRET}x" \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1 -v -o "$T/bad.json" >"$T/out2" 2>"$T/err2"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "wrong secret: exit $rc, want 1"
+grep -q "^flowcost: error: EC2 Describe[A-Za-z]*: AuthFailure: " "$T/err2" || { cat "$T/err2"; fail "no AuthFailure line"; }
+[ "$(grep -c '^flowcost: error' "$T/err2")" -eq 1 ] || fail "more than one error line"
+[ ! -e "$T/bad.json" ] || fail "a snapshot was written despite the error"
+no_secret "$T/out2" "$T/err2"
+grep -qF -- "${SECRET}x" "$T/err2" && fail "the wrong secret was printed"
+echo "ok: wrong secret -> exit 1, $(grep '^flowcost: error' "$T/err2" | cut -c1-90)..."
+
+# 3. --profile from a credentials file beats (bad) environment keys, and
+# re-running merges: an ENI deleted since keeps its last_seen.
+cat >"$T/credentials" <<EOF2
+[moto]
+aws_access_key_id = $KEY
+aws_secret_access_key = $SECRET
+EOF2
+printf '[profile moto]\nregion = us-east-1\n' >"$T/config"
+DELETED=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["enis"]; print(next(k for k,v in e.items() if v.get("name")=="task-c"))' "$T/expected.json")
+python3 "$SRC/tests/aws/moto_delete_eni.py" "$EP" "$T/key" "$DELETED"
+# An older snapshot with a Lambda ENI that no longer exists.
+python3 - "$T/snap.json" "$T/merged.json" <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["enis"].append({"id": "eni-0old0lambda000001", "kind": "workload", "interface_type": "lambda",
+                  "private_ips": ["10.20.0.250"], "last_seen": "2026-01-05T10:00:00Z"})
+json.dump(s, open(sys.argv[2], "w"))
+EOF
+sleep 1 # so the second fetch is at a later second than the first
+AWS_ACCESS_KEY_ID=AKIAWRONGWRONGWRONG1 AWS_SECRET_ACCESS_KEY=wrong \
+AWS_SHARED_CREDENTIALS_FILE="$T/credentials" AWS_CONFIG_FILE="$T/config" \
+    "$BIN" enrich --profile moto --endpoint-url "$EP" -o "$T/merged.json" -v >"$T/out3" 2>"$T/err3" \
+    || { cat "$T/err3"; fail "enrich --profile exited $?"; }
+no_secret "$T/out3" "$T/err3" "$T/merged.json"
+grep -q "credentials from shared credentials file (profile moto" "$T/err3" || { cat "$T/err3"; fail "-v did not say the profile was used"; }
+python3 - "$T/snap.json" "$T/merged.json" "$DELETED" <<'EOF'
+import json, sys
+first = json.load(open(sys.argv[1]))
+m = json.load(open(sys.argv[2]))
+deleted = sys.argv[3]
+enis = {e["id"]: e for e in m["enis"]}
+assert m["fetched_at"] > first["fetched_at"], (m["fetched_at"], first["fetched_at"])
+old = enis.get("eni-0old0lambda000001")
+assert old and old["last_seen"] == "2026-01-05T10:00:00Z" and old["private_ips"] == ["10.20.0.250"], old
+d = enis.get(deleted)
+assert d and d["last_seen"] == first["fetched_at"] and d.get("name") == "task-c", d
+live = [e for e in m["enis"] if e["last_seen"] == m["fetched_at"]]
+assert len(live) == len(first["enis"]) - 1, (len(live), len(first["enis"]))
+print(f"ok: merged {len(m['enis'])} ENIs; deleted {deleted} kept with last_seen {d['last_seen']}")
+EOF
+echo "enrich_moto_test: all passed"
