@@ -615,77 +615,117 @@ static void split_bytes(uint64_t total, const uint64_t *w, size_t n, uint64_t *o
     if (n) out[big] += total - given;
 }
 
-/* Give each pending private-leg group its remote ends: the client's own
- * records first (they name the client's destinations), else the NAT's
- * public legs (all clients' destinations together), else 0.0.0.0. */
+static size_t hint_lower(const run *R, const nat_hint *key)
+{
+    size_t a = 0, b = R->n_hints;
+    while (a < b) {
+        size_t m = (a + b) / 2;
+        if (cmp_nat_hint(&R->hints[m], key) < 0) a = m + 1;
+        else b = m;
+    }
+    return a;
+}
+
+/* The hints of one (kind, key, direction, hour) with bytes left. */
+static size_t hint_range(const run *R, int kind, uint32_t key, int out, int32_t hour, size_t *lo)
+{
+    nat_hint k = {key, (uint8_t)kind, (uint8_t)out, hour, 0, 0};
+    size_t a = hint_lower(R, &k), e = a, live = 0;
+    while (e < R->n_hints && R->hints[e].kind == kind && R->hints[e].key == key && R->hints[e].out == out &&
+           R->hints[e].hour == hour) {
+        live += R->hints[e].bytes > 0;
+        e++;
+    }
+    *lo = a;
+    return live ? e - a : 0;
+}
+
+/* Bytes a NAT's public legs carried that the private legs already placed
+ * are not evidence for anybody else's destination. */
+static void consume_leg_hint(run *R, const unit *u)
+{
+    bool out = !(u->flags & COST_FLOW_INBOUND);
+    uint32_t rem = out ? u->dst : u->src;
+    for (int i = 0; i < 2; i++) {
+        nat_hint k = {u->via, 1, (uint8_t)out, i ? HINT_ALL_HOURS : u->hour, rem, 0};
+        size_t j = hint_lower(R, &k);
+        if (j < R->n_hints && !cmp_nat_hint(&R->hints[j], &k))
+            R->hints[j].bytes = R->hints[j].bytes > u->bytes ? R->hints[j].bytes - u->bytes : 0;
+    }
+}
+
+static void place_pending(run *R, const nat_pending *p, size_t lo, size_t n)
+{
+    unit u = {0};
+    u.via = p->nat;
+    u.hour = p->hour;
+    u.path = PATH_NAT;
+    u.flags = p->out ? 0 : COST_FLOW_INBOUND;
+    if (!n) {
+        u.src = p->out ? p->client : R->unknown_dst;
+        u.dst = p->out ? R->unknown_dst : p->client;
+        u.bytes = p->bytes;
+        u.packets = p->packets;
+        u.records = p->records;
+        add_unit(R, &u);
+        return;
+    }
+    uint64_t *w = xcalloc(n, sizeof *w), *parts = xcalloc(n, sizeof *parts);
+    uint64_t *pkts = xcalloc(n, sizeof *pkts), *recs = xcalloc(n, sizeof *recs);
+    for (size_t j = 0; j < n; j++) w[j] = R->hints[lo + j].bytes;
+    split_bytes(p->bytes, w, n, parts);
+    split_bytes(p->packets, w, n, pkts);
+    split_bytes(p->records, w, n, recs);
+    for (size_t j = 0; j < n; j++) {
+        if (!parts[j] && !recs[j]) continue;
+        uint32_t rem = R->hints[lo + j].remote;
+        u.src = p->out ? p->client : rem;
+        u.dst = p->out ? rem : p->client;
+        u.bytes = parts[j];
+        u.packets = pkts[j];
+        u.records = recs[j];
+        add_unit(R, &u);
+    }
+    free(w);
+    free(parts);
+    free(pkts);
+    free(recs);
+}
+
+/* Give each pending private-leg group (v2: no pkt-dstaddr) its remote ends.
+ * 1. The client's own records of that hour (else of the period) name its
+ *    destinations exactly.
+ * 2. Otherwise the NAT's public legs of that hour (else of the period), less
+ *    the bytes already placed by step 1 and by pkt-* records: what is left
+ *    is where the unlogged clients' bytes went, shared in proportion.
+ * 3. Otherwise 0.0.0.0, an Internet host the records do not name. */
 static void resolve_pending(run *R)
 {
     if (!R->n_pend) return;
     if (R->n_hints) qsort(R->hints, R->n_hints, sizeof *R->hints, cmp_nat_hint);
-    /* Fold equal hints so each remote appears once per key. */
     size_t w = 0;
     for (size_t i = 0; i < R->n_hints; i++) {
         if (w && !cmp_nat_hint(&R->hints[w - 1], &R->hints[i])) R->hints[w - 1].bytes += R->hints[i].bytes;
         else R->hints[w++] = R->hints[i];
     }
     R->n_hints = w;
-    uint64_t *wts = xcalloc(R->n_hints + 1, sizeof *wts);
-    uint64_t *parts = xcalloc(R->n_hints + 1, sizeof *parts);
-    uint64_t *pkts = xcalloc(R->n_hints + 1, sizeof *pkts);
-    uint64_t *recs = xcalloc(R->n_hints + 1, sizeof *recs);
+    size_t n_left = 0;
     for (size_t i = 0; i < R->n_pend; i++) {
         const nat_pending *p = &R->pend[i];
-        size_t lo = 0, n = 0;
-        for (int step = 0; step < 4 && !n; step++) {
-            int kind = step / 2;
-            nat_hint key = {kind ? p->nat : p->client, (uint8_t)kind, p->out,
-                            step % 2 ? HINT_ALL_HOURS : p->hour, 0, 0};
-            /* lower bound */
-            size_t a = 0, b = R->n_hints;
-            while (a < b) {
-                size_t m = (a + b) / 2;
-                if (cmp_nat_hint(&R->hints[m], &key) < 0) a = m + 1;
-                else b = m;
-            }
-            size_t e = a;
-            while (e < R->n_hints && R->hints[e].kind == kind && R->hints[e].key == key.key &&
-                   R->hints[e].out == p->out && R->hints[e].hour == key.hour)
-                e++;
-            lo = a;
-            n = e - a;
-        }
-        unit u = {0};
-        u.via = p->nat;
-        u.hour = p->hour;
-        u.path = PATH_NAT;
-        u.flags = p->out ? 0 : COST_FLOW_INBOUND;
-        if (!n) {
-            u.src = p->out ? p->client : R->unknown_dst;
-            u.dst = p->out ? R->unknown_dst : p->client;
-            u.bytes = p->bytes;
-            u.packets = p->packets;
-            u.records = p->records;
-            add_unit(R, &u);
-            continue;
-        }
-        for (size_t j = 0; j < n; j++) wts[j] = R->hints[lo + j].bytes ? R->hints[lo + j].bytes : 1;
-        split_bytes(p->bytes, wts, n, parts);
-        split_bytes(p->packets, wts, n, pkts);
-        split_bytes(p->records, wts, n, recs);
-        for (size_t j = 0; j < n; j++) {
-            uint32_t rem = R->hints[lo + j].remote;
-            u.src = p->out ? p->client : rem;
-            u.dst = p->out ? rem : p->client;
-            u.bytes = parts[j];
-            u.packets = pkts[j];
-            u.records = recs[j];
-            add_unit(R, &u);
-        }
+        size_t lo, n = hint_range(R, 0, p->client, p->out, p->hour, &lo);
+        if (!n) n = hint_range(R, 0, p->client, p->out, HINT_ALL_HOURS, &lo);
+        if (n) place_pending(R, p, lo, n);
+        else R->pend[n_left++] = *p;
     }
-    free(wts);
-    free(parts);
-    free(pkts);
-    free(recs);
+    for (size_t i = 0; i < R->n_units; i++)
+        if (R->units[i].via != COST_NONE && !(R->units[i].flags & COST_FLOW_ESTIMATED))
+            consume_leg_hint(R, &R->units[i]);
+    for (size_t i = 0; i < n_left; i++) {
+        const nat_pending *p = &R->pend[i];
+        size_t lo, n = hint_range(R, 1, p->nat, p->out, p->hour, &lo);
+        if (!n) n = hint_range(R, 1, p->nat, p->out, HINT_ALL_HOURS, &lo);
+        place_pending(R, p, lo, n);
+    }
 }
 
 /* ---- pricing ---- */

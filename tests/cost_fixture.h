@@ -61,7 +61,8 @@ static inline lpm *fx_ranges(void)
     static const struct { const char *cidr, *svc, *reg; } r[] = {
         {"52.216.0.0/15", "S3", "us-east-1"},
         {"52.216.0.0/15", "AMAZON", "us-east-1"},
-        {"3.5.0.0/19", "S3", "us-west-2"},
+        {"3.5.76.0/22", "S3", "us-west-2"},
+        {"3.5.76.0/22", "AMAZON", "us-west-2"},
         {"3.218.0.0/16", "EC2", "us-east-1"},
         {"3.218.0.0/16", "AMAZON", "us-east-1"},
         {"52.94.0.0/22", "DYNAMODB", "us-east-1"},
