@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# report_browser_test: the sample account's report opened in headless
+# Chromium (driven over the DevTools protocol by tests/browser/check_page.mjs):
+# no console errors, no network requests, every section present with the
+# expected number of rows, the script's sorting/filtering/unit toggle work,
+# and it loads in under 2 s. The full-page screenshot is kept in the scratch
+# directory under the build dir (CI artifact): report-sample.png.
+# usage: bash report_browser_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
+set -euo pipefail
+BIN=$1 SRC=$2 TMP=$3
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "skip: chromium is not installed (.ci/run installs it)"
+  exit 77
+fi
+command -v node >/dev/null 2>&1 || { echo "FAIL: node is needed to drive chromium (cmake/deps.sh installs it)"; exit 1; }
+rm -rf "$TMP" && mkdir -p "$TMP"
+S=$SRC/fixtures/sample
+"$BIN" report "$S/v5" --eni-snapshot "$S/describe-network-interfaces.xml" \
+  --eni-snapshot "$S/describe-subnets.xml" --ip-ranges "$S/ip-ranges.json" \
+  --title "Sample account" --now 2026-11-03T00:00:00Z -q -o "$TMP/sample.html" --json "$TMP/sample.json"
+
+# Interactions, run in the page after load; returns facts for the checks below.
+read -r -d '' EXTRA <<'JS' || true
+(async () => {
+  const out = {};
+  const t = document.getElementById('top-ips-table');
+  const heads = Array.from(t.tHead.rows[0].cells);
+  const col = heads.findIndex(h => h.textContent.trim() === 'total');
+  const vals = () => Array.from(t.tBodies[0].rows).filter(r => !r.classList.contains('fixed'))
+    .map(r => parseFloat(r.cells[col].getAttribute('data-v')));
+  heads[col].click();
+  out.asc = vals();
+  heads[col].click();
+  out.desc = vals();
+  const f = document.querySelector('input.filter[data-table="outbound-table"]');
+  f.value = 'worker-2';
+  f.dispatchEvent(new Event('input'));
+  const ob = Array.from(document.getElementById('outbound-table').tBodies[0].rows);
+  out.filterShown = ob.filter(r => !r.hidden).map(r => r.cells[0].textContent);
+  out.filterHidden = ob.filter(r => r.hidden).length;
+  const fig = (sel) => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length;
+  out.bytesShownBefore = fig('figure.by-bytes');
+  out.costShownBefore = fig('figure.by-cost');
+  document.querySelector('label[for=unit-cost]').click();
+  out.bytesShownAfter = fig('figure.by-bytes');
+  out.costShownAfter = fig('figure.by-cost');
+  out.securityText = document.getElementById('security').innerText;
+  out.handlers = document.querySelectorAll('[onload],[onerror],[onclick]').length;
+  return out;
+})()
+JS
+
+node --experimental-websocket "$SRC/tests/browser/check_page.mjs" "$TMP/sample.html" "$TMP/report-sample.png" "$EXTRA" > "$TMP/result.json"
+
+python3 - "$TMP/result.json" "$TMP/sample.json" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))
+js = json.load(open(sys.argv[2]))
+f, x = res["facts"], res["extra"]
+fails = []
+def check(cond, what):
+    if not cond:
+        fails.append(what)
+check(res["consoleErrors"] == [], "console errors: %r" % res["consoleErrors"])
+check(res["requests"] == [], "network requests: %r" % res["requests"])
+check(res["dialogs"] == [], "dialogs: %r" % res["dialogs"])
+check(res["loadMs"] < 2000, "load took %d ms" % res["loadMs"])
+check(f["title"] == "Sample account", "title %r" % f["title"])
+# No --baseline: sections 1-9 and 11 of report.md, in order.
+check(f["sections"] == ["summary", "findings", "nat", "cross-az", "outbound", "top-ips",
+                        "topology", "over-time", "security", "method"], "sections %r" % f["sections"])
+rows = f["rows"]
+check(rows.get("records") == 7, "records rows %r" % rows.get("records"))
+check(rows.get("by-category") == 9, "category rows %r" % rows.get("by-category"))
+# The sample account (bench/genflows PLAN): two NAT gateways, three AZs, five
+# rejected sources (one scanner, three SSH brute-forcers, one RDP probe).
+check(rows.get("nat-table") == 2, "NAT rows %r" % rows.get("nat-table"))
+check(f["natDetails"] == 2, "NAT detail blocks %r" % f["natDetails"])
+check(rows.get("az-matrix") == 3, "AZ matrix rows %r" % rows.get("az-matrix"))
+check(f["sankeys"] == 2 * 4 + 2, "sankeys %r" % f["sankeys"])
+check(f["heatmaps"] == 2, "heat maps %r" % f["heatmaps"])
+check(rows.get("reject-sources") == 5, "rejected sources %r" % rows.get("reject-sources"))
+check("203.0.113.77" in x["securityText"] and f["scans"] >= 2, "port-scan card for 203.0.113.77")
+# The HTML and the JSON result agree on who pays (fewer than 50 payers: no Other row).
+check(rows.get("top-ips-table") == len(js["top_ips"]) > 0,
+      "top IP rows %r vs JSON %r" % (rows.get("top-ips-table"), len(js["top_ips"])))
+check(f["other"].get("top-ips-table") == 0, "no Other row expected in the top IPs")
+sec = {"rejected_sources", "port_scan"}
+check(f["findings"] == len([k for k in js["findings"] if k["kind"] not in sec]),
+      "finding cards %r vs JSON %r" % (f["findings"], len(js["findings"])))
+check(f["svgTitles"] == 0, "%d SVGs without a <title>" % f["svgTitles"])
+check(f["imgs"] == 0 and f["scripts"] == 2 and not f["pwned"], "unexpected elements")
+check(f["filterVisible"], "filter boxes stay hidden with the script on")
+check(x["asc"] == sorted(x["asc"]) and len(x["asc"]) == rows.get("top-ips-table"), "ascending sort %r" % x["asc"])
+check(x["desc"] == sorted(x["desc"], reverse=True), "descending sort %r" % x["desc"])
+check(x["filterShown"] and all("worker-2" in s for s in x["filterShown"]) and x["filterHidden"] > 0,
+      "filter: %r shown, %r hidden" % (x["filterShown"], x["filterHidden"]))
+# Figures with a bytes and a cost version: per NAT gateway outbound and
+# inbound Sankeys (2 × 2), the outbound Sankey and the heat map = 6.
+check(x["bytesShownBefore"] == 6 and x["costShownBefore"] == 0,
+      "bytes view by default: %r bytes, %r cost figures" % (x["bytesShownBefore"], x["costShownBefore"]))
+check(x["bytesShownAfter"] == 0 and x["costShownAfter"] == 6, "cost view after toggle")
+check(x["handlers"] == 0, "inline event handlers in the page")
+for m in fails:
+    print("FAIL:", m)
+print("load %d ms, %d sections, %d top-IP rows, %d sankeys; screenshot %s" % (
+    res["loadMs"], len(f["sections"]), rows.get("top-ips-table", -1), f["sankeys"], "report-sample.png"))
+sys.exit(1 if fails else 0)
+PY
