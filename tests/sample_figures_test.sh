@@ -21,6 +21,29 @@ command -v python3 >/dev/null 2>&1 || { echo "python3 not found: skipped"; exit 
 rm -rf "$TMP" && mkdir -p "$TMP"
 
 status=0
+# The committed sample must be what the generator's plan produces (compared
+# decompressed, so a different zlib cannot make this fail).
+if python3 "$SRC/bench/genflows" --sample "$TMP/regen" 2>"$TMP/regen.err"; then
+    python3 - "$S" "$TMP/regen" <<'PY' || status=1
+import gzip, os, sys
+a, b = sys.argv[1], sys.argv[2]
+def files(d):
+    out = {}
+    for root, _, fs in os.walk(d):
+        for f in fs:
+            p = os.path.join(root, f)
+            data = open(p, "rb").read()
+            out[os.path.relpath(p, d)] = gzip.decompress(data) if f.endswith(".gz") else data
+    return out
+fa, fb = files(a), files(b)
+diff = sorted(set(fa) ^ set(fb)) + sorted(k for k in set(fa) & set(fb) if fa[k] != fb[k])
+if diff:
+    print("FAIL: fixtures/sample differs from 'bench/genflows --sample' (%d files, e.g. %s); regenerate it" % (len(diff), diff[0]))
+    sys.exit(1)
+PY
+else
+    echo "FAIL: bench/genflows --sample failed:"; cat "$TMP/regen.err"; status=1
+fi
 run() { # name, args...
     local name=$1; shift
     "$BIN" report "$@" --top 0 --json "$TMP/$name.json" -o "$TMP/$name.html" \
