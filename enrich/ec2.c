@@ -505,7 +505,7 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
         rc = http_do(&rq, &o, &r, e, sizeof e);
         dbuf_free(&body);
         if (rc < 0) {
-            fc_err(err, errlen, "%s", e);
+            fc_err(err, errlen, "EC2 %s", e);
             http_response_free(&r);
             break;
         }

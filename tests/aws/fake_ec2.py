@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""A small EC2 Query API stand-in on 127.0.0.1 for tests/enrich_faults_test.sh.
+
+usage: fake_ec2.py PORTFILE LOGFILE
+
+Binds a free port on 127.0.0.1, writes it to PORTFILE, and appends one JSON
+line per request to LOGFILE. The scenario is the first path segment of the
+endpoint URL the client was given (flowcost signs and POSTs to that path):
+
+  /paging/    DescribeNetworkInterfaces: 2,500 ENIs over three NextToken
+              pages (1000, 1000, 500) in the EC2 response format; the other
+              Describe* calls: three subnets, one VPC, empty NAT/endpoint sets
+  /throttle/  like /paging/, but each action's 1st call gets HTTP 503
+              RequestLimitExceeded and its 2nd HTTP 429 Throttling
+  /storm/     HTTP 500 InternalError, always
+  /stall/     accepts, reads the request, never answers (for 30 s)
+  /truncated/ HTTP 200 with a body cut off in the middle of an item
+  /garbage/   HTTP 200 with an HTML page
+  /ecs/creds  container credentials (needs Authorization: ecs-token-1234)
+  /imds/...   IMDSv2: PUT latest/api/token, then GET with the token
+"""
+import json
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
+N_ENIS = 2500
+PAGE = 1000
+SUBNETS = [("subnet-0f00000000000000a", "us-east-1a", "use1-az4", "10.1.0.0/18"),
+           ("subnet-0f00000000000000b", "us-east-1b", "use1-az6", "10.1.64.0/18"),
+           ("subnet-0f00000000000000c", "us-east-1c", "use1-az1", "10.1.128.0/18")]
+ECS = {"AccessKeyId": "ASIAECSFAKEKEY000001", "SecretAccessKey": "ecs-secret-do-not-print",
+       "Token": "ecs-session-token-do-not-print", "Expiration": "2099-01-01T00:00:00Z"}
+IMDS = {"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "ASIAIMDSFAKEKEY00001",
+        "SecretAccessKey": "imds-secret-do-not-print", "Token": "imds-session-token-do-not-print",
+        "Expiration": "2099-01-01T00:00:00Z"}
+IMDS_TOKEN = "imds-v2-token-do-not-print"
+
+counts = {}
+lock = threading.Lock()
+
+
+def eni_item(i):
+    sid, az, _, _ = SUBNETS[i % 3]
+    third = 0 if i % 3 == 0 else 64 if i % 3 == 1 else 128
+    ip = f"10.1.{third + (i // 3) // 250}.{(i // 3) % 250 + 1}"
+    return (f"<item><networkInterfaceId>eni-{i:017x}</networkInterfaceId><subnetId>{sid}</subnetId>"
+            f"<vpcId>vpc-0f000000000000001</vpcId><availabilityZone>{az}</availabilityZone>"
+            f"<description>AWS Lambda VPC ENI-fn-{i}</description><ownerId>111122223333</ownerId>"
+            f"<requesterManaged>false</requesterManaged><status>in-use</status>"
+            f"<privateIpAddress>{ip}</privateIpAddress><privateIpAddressesSet><item>"
+            f"<privateIpAddress>{ip}</privateIpAddress><primary>true</primary></item></privateIpAddressesSet>"
+            f"<interfaceType>lambda</interfaceType></item>")
+
+
+def describe(action, params):
+    rid = f"<requestId>req-{action}</requestId>"
+    if action == "DescribeNetworkInterfaces":
+        start = {"": 0, "tok-page-2": PAGE, "tok-page-3": 2 * PAGE}.get(params.get("NextToken", ""))
+        if start is None:
+            return 400, error("InvalidParameterValue", "bad NextToken")
+        end = min(start + min(int(params.get("MaxResults", PAGE)), PAGE), N_ENIS)
+        items = "".join(eni_item(i) for i in range(start, end))
+        nxt = f"<nextToken>tok-page-{end // PAGE + 1}</nextToken>" if end < N_ENIS else ""
+        return 200, (f'<?xml version="1.0" encoding="UTF-8"?>\n<DescribeNetworkInterfacesResponse xmlns="{NS}">'
+                     f"{rid}<networkInterfaceSet>{items}</networkInterfaceSet>{nxt}"
+                     f"</DescribeNetworkInterfacesResponse>")
+    if action == "DescribeSubnets":
+        items = "".join(f"<item><subnetId>{s}</subnetId><vpcId>vpc-0f000000000000001</vpcId><cidrBlock>{c}</cidrBlock>"
+                        f"<availabilityZone>{az}</availabilityZone><availabilityZoneId>{azid}</availabilityZoneId></item>"
+                        for s, az, azid, c in SUBNETS)
+        return 200, f'<DescribeSubnetsResponse xmlns="{NS}">{rid}<subnetSet>{items}</subnetSet></DescribeSubnetsResponse>'
+    if action == "DescribeVpcs":
+        return 200, (f'<DescribeVpcsResponse xmlns="{NS}">{rid}<vpcSet><item><vpcId>vpc-0f000000000000001</vpcId>'
+                     f"<cidrBlock>10.1.0.0/16</cidrBlock></item></vpcSet></DescribeVpcsResponse>")
+    if action == "DescribeNatGateways":
+        return 200, f'<DescribeNatGatewaysResponse xmlns="{NS}">{rid}<natGatewaySet/></DescribeNatGatewaysResponse>'
+    if action == "DescribeVpcEndpoints":
+        return 200, f'<DescribeVpcEndpointsResponse xmlns="{NS}">{rid}<vpcEndpointSet/></DescribeVpcEndpointsResponse>'
+    return 400, error("InvalidAction", f"The action {action} is not valid for this web service.")
+
+
+def error(code, msg):
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>{code}</Code>'
+            f"<Message>{msg}</Message></Error></Errors><RequestID>req-{code}</RequestID></Response>")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def send(self, status, body, ctype="text/xml;charset=UTF-8", extra=None):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", "fake-request-id-0001")
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def record(self, entry):
+        with open(LOG, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    def do_PUT(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(n)
+        self.record({"method": "PUT", "path": self.path,
+                     "ttl": self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")})
+        if self.path == "/imds/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+            return self.send(200, IMDS_TOKEN, "text/plain")
+        self.send(404, "not found", "text/plain")
+
+    def do_GET(self):
+        self.record({"method": "GET", "path": self.path,
+                     "authorization_ok": self.headers.get("Authorization") == "ecs-token-1234",
+                     "imds_token_ok": self.headers.get("X-aws-ec2-metadata-token") == IMDS_TOKEN})
+        if self.path == "/ecs/creds":
+            if self.headers.get("Authorization") != "ecs-token-1234":
+                return self.send(401, '{"message":"bad token"}', "application/json")
+            return self.send(200, json.dumps(ECS), "application/json")
+        if self.path.startswith("/imds/"):
+            if self.headers.get("X-aws-ec2-metadata-token") != IMDS_TOKEN:
+                return self.send(401, "", "text/plain")  # IMDSv1 refused, as with HttpTokens=required
+            if self.path == "/imds/latest/meta-data/iam/security-credentials/":
+                return self.send(200, "flowcost-role", "text/plain")
+            if self.path == "/imds/latest/meta-data/iam/security-credentials/flowcost-role":
+                return self.send(200, json.dumps(IMDS), "text/plain")
+        self.send(404, "not found", "text/plain")
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n).decode()
+        params = {k: v[0] for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items()}
+        scenario = self.path.strip("/").split("/")[0]
+        action = params.get("Action", "")
+        auth = self.headers.get("Authorization", "")
+        with lock:
+            counts[(scenario, action)] = counts.get((scenario, action), 0) + 1
+            nth = counts[(scenario, action)]
+        self.record({"method": "POST", "scenario": scenario, "action": action, "nth": nth,
+                     "next_token": params.get("NextToken"), "max_results": params.get("MaxResults"),
+                     "filters": sorted(k for k in params if k.startswith("Filter.")),
+                     "sigv4": auth.startswith("AWS4-HMAC-SHA256 Credential=") and "/us-east-1/ec2/aws4_request" in auth
+                              and "SignedHeaders=content-type;host;x-amz-date" in auth,
+                     "key_id": auth.split("Credential=")[1].split("/")[0] if "Credential=" in auth else None,
+                     "security_token": self.headers.get("X-Amz-Security-Token")})
+        if scenario == "stall":
+            time.sleep(30)
+            return
+        if scenario == "storm":
+            return self.send(500, error("InternalError", "An internal error has occurred"))
+        if scenario == "truncated":
+            status, xml = describe(action, params)
+            return self.send(200, xml[: len(xml) // 2] if len(xml) > 400 else xml[:-40])
+        if scenario == "garbage":
+            return self.send(200, "<html><body><h1>Welcome to nginx!</h1><p>proxy error", "text/html")
+        if scenario == "throttle" and nth == 1:
+            return self.send(503, error("RequestLimitExceeded", "Request limit exceeded."))
+        if scenario == "throttle" and nth == 2:
+            return self.send(429, error("Throttling", "Rate exceeded"), extra={"Retry-After": "0"})
+        status, xml = describe(action, params)
+        self.send(status, xml)
+
+
+if __name__ == "__main__":
+    portfile, LOG = sys.argv[1], sys.argv[2]
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    with open(portfile + ".tmp", "w") as f:
+        f.write(str(srv.server_address[1]))
+    import os
+    os.rename(portfile + ".tmp", portfile)
+    srv.serve_forever()

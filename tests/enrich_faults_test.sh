@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# enrich_faults_test: `flowcost enrich` against a local stand-in for the EC2
+# Query API (tests/aws/fake_ec2.py on 127.0.0.1) that misbehaves on purpose:
+# 2,500 ENIs over three NextToken pages; throttling (503
+# RequestLimitExceeded, 429 Throttling) then success; a 500 storm that must
+# end in a clear error within the bounded attempts; a stalled connection
+# that must time out; truncated and non-XML bodies that must be errors, not
+# crashes. Also ECS container and IMDSv2 credentials served locally. No
+# secret may appear in any output, -v included.
+# usage: enrich_faults_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
+set -euo pipefail
+BIN=$1 SRC=$2 T=$3
+rm -rf "$T" && mkdir -p "$T"
+
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE \
+      AWS_REGION AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_EC2 AWS_MAX_ATTEMPTS \
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI \
+      AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \
+      AWS_EC2_METADATA_SERVICE_ENDPOINT FLOWCOST_HTTP_TIMEOUT FLOWCOST_CONNECT_TIMEOUT
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_SHARED_CREDENTIALS_FILE="$T/no-credentials" AWS_CONFIG_FILE="$T/no-config"
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+export AWS_REGION=us-east-1
+SECRET=fault-secret-do-not-print
+KEYS=(AWS_ACCESS_KEY_ID=AKIAFAKEFAULTKEY0001 AWS_SECRET_ACCESS_KEY=$SECRET)
+
+python3 "$SRC/tests/aws/fake_ec2.py" "$T/port" "$T/requests.log" 2>"$T/server.err" &
+SRV=$!
+trap 'kill $SRV 2>/dev/null || true; wait $SRV 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+[ -s "$T/port" ] || { cat "$T/server.err"; echo "FAIL: fake EC2 server did not start"; exit 1; }
+EP="http://127.0.0.1:$(cat "$T/port")"
+
+fail() { echo "FAIL: $*"; exit 1; }
+no_secrets() {
+    local f s
+    for f in "$@"; do
+        for s in "$SECRET" ecs-secret-do-not-print ecs-session-token-do-not-print imds-secret-do-not-print \
+                 imds-session-token-do-not-print imds-v2-token-do-not-print ecs-token-1234; do
+            if grep -qF -- "$s" "$f"; then fail "'$s' appears in $(basename "$f")"; fi
+        done
+    done
+}
+# run NAME ENV... -- ARGS...: flowcost with env, stdout/stderr to $T/NAME.{out,err},
+# exit code in $RC, wall time (ms) in $MS.
+run() {
+    local name=$1; shift
+    local envs=()
+    while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+    shift
+    local t0; t0=$(date +%s%N)
+    set +e
+    env "${envs[@]}" "$BIN" "$@" >"$T/$name.out" 2>"$T/$name.err"
+    RC=$?
+    set -e
+    MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+    no_secrets "$T/$name.out" "$T/$name.err"
+}
+requests() { # requests SCENARIO ACTION -> count
+    python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) for r in [json.loads(l)] if r.get("scenario")==sys.argv[2] and r.get("action")==sys.argv[3]))' "$T/requests.log" "$1" "$2"
+}
+
+# 1. Paging: 2,500 ENIs over three NextToken pages, all fetched.
+run paging "${KEYS[@]}" -- enrich --endpoint-url "$EP/paging/" -v -o "$T/paging.json"
+[ "$RC" -eq 0 ] || { cat "$T/paging.err"; fail "paging: exit $RC"; }
+python3 - "$T/paging.json" "$T/requests.log" <<'EOF'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+enis = snap["enis"]
+ids = {e["id"] for e in enis}
+assert len(enis) == 2500 and len(ids) == 2500, (len(enis), len(ids))
+# Every generated id eni-<i as 17 hex digits>, i = 0..2499, is there.
+assert ids == {f"eni-{i:017x}" for i in range(2500)}
+# ENI i is in subnet i % 3: a -> use1-az4, b -> use1-az6, c -> use1-az1.
+want_az = ["use1-az4", "use1-az6", "use1-az1"]
+for e in enis:
+    i = int(e["id"][4:], 16)
+    assert e["az_id"] == want_az[i % 3], e
+    assert e["kind"] == "workload" and e["interface_type"] == "lambda", e
+    assert len(e["private_ips"]) == 1, e
+assert len({e["private_ips"][0] for e in enis}) == 2500
+reqs = [json.loads(l) for l in open(sys.argv[2])]
+dni = [r for r in reqs if r.get("scenario") == "paging" and r["action"] == "DescribeNetworkInterfaces"]
+assert [r["next_token"] for r in dni] == [None, "tok-page-2", "tok-page-3"], dni
+assert all(r["max_results"] == "1000" and r["sigv4"] and r["key_id"] == "AKIAFAKEFAULTKEY0001"
+           and r["security_token"] is None for r in dni), dni
+print("ok: 2,500 ENIs over 3 pages (NextToken tok-page-2, tok-page-3), AZ IDs from DescribeSubnets")
+EOF
+grep -q "DescribeNetworkInterfaces page 3: 500 items" "$T/paging.err" || fail "-v did not report page 3"
+
+# 2. Throttling then success: each action's first call is 503
+# RequestLimitExceeded, the second 429 Throttling, the third succeeds.
+run throttle "${KEYS[@]}" -- enrich --endpoint-url "$EP/throttle/" -v -o "$T/throttle.json"
+[ "$RC" -eq 0 ] || { cat "$T/throttle.err"; fail "throttle: exit $RC"; }
+python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["enis"]) == 2500' "$T/throttle.json"
+for a in DescribeVpcs DescribeSubnets DescribeNatGateways DescribeVpcEndpoints; do
+    [ "$(requests throttle $a)" -eq 3 ] || fail "throttle: $a took $(requests throttle $a) requests, want 3"
+done
+[ "$(requests throttle DescribeNetworkInterfaces)" -eq 5 ] || fail "throttle: DescribeNetworkInterfaces: want 2 throttled + 3 pages"
+[ "$(grep -c 'retrying in' "$T/throttle.err")" -eq 10 ] || fail "throttle: want 10 retries logged"
+grep -q -- '-> 503' "$T/throttle.err" && grep -q -- '-> 429' "$T/throttle.err" || fail "throttle: statuses not logged"
+echo "ok: 503 RequestLimitExceeded and 429 Throttling retried, then all 2,500 ENIs (${MS} ms)"
+
+# 3. A 500 storm: exactly AWS_MAX_ATTEMPTS requests, then one clear line.
+run storm "${KEYS[@]}" AWS_MAX_ATTEMPTS=4 -- enrich --endpoint-url "$EP/storm/" -o "$T/storm.json"
+[ "$RC" -eq 1 ] || fail "storm: exit $RC, want 1"
+[ "$(requests storm DescribeVpcs)" -eq 4 ] || fail "storm: $(requests storm DescribeVpcs) requests, want 4"
+grep -q "^flowcost: error: EC2 DescribeVpcs: InternalError: An internal error has occurred (request id req-InternalError) (after 4 attempts)" \
+    "$T/storm.err" || { cat "$T/storm.err"; fail "storm: message"; }
+[ "$MS" -lt 20000 ] || fail "storm: took $MS ms"
+[ ! -e "$T/storm.json" ] || fail "storm: a snapshot was written"
+echo "ok: 500 storm -> exit 1 after 4 attempts in $MS ms: $(head -c 100 "$T/storm.err")..."
+
+# 4. A stalled connection: each attempt times out (1 s), 2 attempts, error.
+run stall "${KEYS[@]}" AWS_MAX_ATTEMPTS=2 FLOWCOST_HTTP_TIMEOUT=1 -- enrich --endpoint-url "$EP/stall/" -o "$T/stall.json"
+[ "$RC" -eq 1 ] || fail "stall: exit $RC, want 1"
+grep -q "^flowcost: error: EC2 DescribeVpcs: cannot reach $EP/stall: .*timed out" "$T/stall.err" || { cat "$T/stall.err"; fail "stall: no timeout in the message"; }
+grep -q "(after 2 attempts)" "$T/stall.err" || { cat "$T/stall.err"; fail "stall: attempts not stated"; }
+[ "$(requests stall DescribeVpcs)" -eq 2 ] || fail "stall: want 2 requests"
+[ "$MS" -ge 2000 ] && [ "$MS" -lt 12000 ] || fail "stall: took $MS ms, want 2-12 s"
+echo "ok: stalled connection timed out twice in $MS ms: $(cat "$T/stall.err")"
+
+# 5. Truncated and non-XML 200 bodies: an error naming the problem, no
+# retry, no crash, no snapshot.
+for s in truncated garbage; do
+    run "$s" "${KEYS[@]}" -- enrich --endpoint-url "$EP/$s/" -o "$T/$s.json"
+    [ "$RC" -eq 1 ] || fail "$s: exit $RC, want 1 (a crash would be >= 128)"
+    grep -q "^flowcost: error: EC2 DescribeVpcs: malformed XML at line [0-9]*: .* in the response from $EP/$s" "$T/$s.err" \
+        || { cat "$T/$s.err"; fail "$s: message"; }
+    [ "$(requests "$s" DescribeVpcs)" -eq 1 ] || fail "$s: retried"
+    [ ! -e "$T/$s.json" ] || fail "$s: a snapshot was written"
+    echo "ok: $s body -> $(cat "$T/$s.err")"
+done
+
+# 6. ECS container credentials (FULL_URI on loopback + authorization
+# token): the key and session token are used to sign, never printed.
+run ecs AWS_CONTAINER_CREDENTIALS_FULL_URI="$EP/ecs/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=ecs-token-1234 -- \
+    enrich --endpoint-url "$EP/paging/" -v -o "$T/ecs.json"
+[ "$RC" -eq 0 ] || { cat "$T/ecs.err"; fail "ecs: exit $RC"; }
+grep -q "credentials from container credentials" "$T/ecs.err" || fail "ecs: source not reported"
+python3 - "$T/requests.log" <<'EOF'
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+creds = [r for r in reqs if r.get("path") == "/ecs/creds"]
+assert creds and all(r["authorization_ok"] for r in creds), creds
+signed = [r for r in reqs if r.get("key_id") == "ASIAECSFAKEKEY000001"]
+assert len(signed) == 7 and all(r["security_token"] == "ecs-session-token-do-not-print" and r["sigv4"] for r in signed), signed
+print("ok: ECS container credentials: 7 calls signed with the task key and its session token")
+EOF
+run ecs_bad AWS_CONTAINER_CREDENTIALS_FULL_URI="$EP/ecs/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=wrong -- \
+    enrich --endpoint-url "$EP/paging/" -o "$T/ecs_bad.json"
+[ "$RC" -eq 1 ] && grep -q "container credentials: HTTP 401" "$T/ecs_bad.err" || { cat "$T/ecs_bad.err"; fail "ecs: bad token"; }
+run ecs_remote AWS_CONTAINER_CREDENTIALS_FULL_URI="http://192.0.2.1/creds" -- enrich --endpoint-url "$EP/paging/" -o "$T/x.json"
+[ "$RC" -eq 1 ] && grep -q "must be https:// or a loopback" "$T/ecs_remote.err" || { cat "$T/ecs_remote.err"; fail "ecs: plain http to a remote host accepted"; }
+
+# 7. IMDSv2 (moved to 127.0.0.1; the real 169.254.169.254 is never used):
+# token first, then the role, then its credentials.
+run imds AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT="$EP/imds" -- \
+    enrich --endpoint-url "$EP/paging/" -v -o "$T/imds.json"
+[ "$RC" -eq 0 ] || { cat "$T/imds.err"; fail "imds: exit $RC"; }
+python3 - "$T/requests.log" <<'EOF'
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+imds = [r for r in reqs if r.get("path", "").startswith("/imds/")]
+assert imds[0]["method"] == "PUT" and imds[0]["ttl"] == "21600", imds
+assert [r["path"] for r in imds[1:]] == ["/imds/latest/meta-data/iam/security-credentials/",
+                                         "/imds/latest/meta-data/iam/security-credentials/flowcost-role"], imds
+assert all(r["imds_token_ok"] for r in imds[1:]), imds
+signed = [r for r in reqs if r.get("key_id") == "ASIAIMDSFAKEKEY00001"]
+assert len(signed) == 7 and all(r["security_token"] == "imds-session-token-do-not-print" for r in signed)
+print("ok: IMDSv2: PUT token, role, credentials; 7 calls signed with the role's key")
+EOF
+# With AWS_EC2_METADATA_DISABLED=true no metadata request is made at all.
+before=$(grep -c '"/imds/' "$T/requests.log")
+run noimds AWS_EC2_METADATA_SERVICE_ENDPOINT="$EP/imds" -- enrich --endpoint-url "$EP/paging/" -o "$T/x.json"
+[ "$RC" -eq 1 ] && grep -q "no AWS credentials found" "$T/noimds.err" || { cat "$T/noimds.err"; fail "noimds"; }
+[ "$(grep -c '"/imds/' "$T/requests.log")" -eq "$before" ] || fail "metadata service called although disabled"
+echo "enrich_faults_test: all passed"
