@@ -343,9 +343,10 @@ void inv_finalize(inventory *inv)
 {
     if (inv->finalized) return;
     /* Sorted ids give every list a total order (deterministic output). */
-    qsort(inv->enis, inv->n_enis, sizeof *inv->enis, cmp_eni);
-    qsort(inv->subnets, inv->n_subnets, sizeof *inv->subnets, cmp_subnet);
-    qsort(inv->vpcs, inv->n_vpcs, sizeof *inv->vpcs, cmp_vpc);
+    /* qsort's base must not be NULL, even for zero elements (UBSan). */
+    if (inv->n_enis) qsort(inv->enis, inv->n_enis, sizeof *inv->enis, cmp_eni);
+    if (inv->n_subnets) qsort(inv->subnets, inv->n_subnets, sizeof *inv->subnets, cmp_subnet);
+    if (inv->n_vpcs) qsort(inv->vpcs, inv->n_vpcs, sizeof *inv->vpcs, cmp_vpc);
     for (size_t i = 0; i < inv->n_enis; i++) idmap_put(&inv->eni_ids, inv->enis[i]->id, i);
     for (size_t i = 0; i < inv->n_subnets; i++) idmap_put(&inv->subnet_ids, inv->subnets[i]->id, i);
     for (size_t i = 0; i < inv->n_vpcs; i++) idmap_put(&inv->vpc_ids, inv->vpcs[i]->id, i);
