@@ -173,6 +173,21 @@ check "--fail-above 30 (< \$30.7625) exits 4 after printing the table (got $rc)"
 "$BIN" top "${args[@]}" --fail-above 31 >/dev/null 2>&1
 check "--fail-above 31 (> \$30.7625) exits 0" $?
 
+# --- mail: written (here as a .eml) before the budget check; the attachment is the CSV ------
+"$BIN" top "${args[@]}" --limit 5 --output csv >"$TMP/five.csv"
+"$BIN" top "${args[@]}" --limit 5 --mail-to ops@example.com --mail-from flowcost@example.com \
+    --mail-dry-run "$TMP/top.eml" --fail-above 1 >/dev/null 2>"$TMP/mail.err"
+rc=$?
+[ $rc -eq 4 ] && "$PY" - "$TMP/top.eml" "$TMP/five.csv" <<'PY'
+import email, sys
+msg = email.message_from_binary_file(open(sys.argv[1], "rb"))
+csvs = [p.get_payload(decode=True) for p in msg.walk() if p.get_content_type() == "text/csv"]
+want = open(sys.argv[2], "rb").read()
+print("mail to", msg["To"], "with", len(csvs), "CSV attachment(s)")
+sys.exit(0 if msg["To"] == "ops@example.com" and csvs == [want] else 1)
+PY
+check "--mail-to with --fail-above: the mail (dry run) carries the CSV, then exit 4 (got $rc)" $?
+
 # --- --rates reprices: Internet egress at 0.05 instead of 0.09 on 111.25 GiB
 #     total = 30.7625 - 111.25 x 0.04 = 26.3125
 printf '{"regions": {"us-east-1": {"internet_egress_per_gb": 0.05}}}\n' >"$TMP/rates.json"
