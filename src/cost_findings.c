@@ -299,7 +299,7 @@ static void emit_finding(cost_ctx *c, cand *k, size_t *cap)
     char a[IP_STRLEN], b[IP_STRLEN];
     if (!strcmp(k->kind, "s3_dynamodb_via_nat")) {
         f->title = fmt("%s traffic through NAT gateway %s", k->service, nid ? nid : "?");
-        f->change = fmt("Add a %s gateway endpoint (free) to %s and its private route tables, so this "
+        f->change = fmt("Add a gateway endpoint for %s (free) to %s and its private route tables, so this "
                         "traffic stops going through %s", k->service, vpc ? vpc : "the VPC", nid ? nid : "the NAT gateway");
         add_resource(f, nid);
         add_resource(f, vpc);

@@ -18,7 +18,7 @@
 #include "rates.h"
 
 #define GiB 1073741824ull
-#define T0 1795651200 /* 2026-11-27T00:00:00Z */
+#define T0 1795651200 /* 2026-11-26T00:00:00Z */
 #define DAY 86400
 
 static inline ip128 fx_ip(const char *s)
