@@ -54,7 +54,7 @@ static int load_array(lpm *t, const cJSON *arr, const char *arr_name, const char
     return 0;
 }
 
-static lpm *parse(const char *text, size_t len, const char *name, char *err, size_t errlen)
+lpm *ipranges_parse(const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
     cJSON *root = cJSON_ParseWithLength(text, len);
     if (!root) {
@@ -86,7 +86,7 @@ out:
 
 lpm *ipranges_load(const char *path, char *err, size_t errlen)
 {
-    if (!path) return parse(ipranges_bundled_json, ipranges_bundled_len, BUNDLED_NAME, err, errlen);
+    if (!path) return ipranges_parse(ipranges_bundled_json, ipranges_bundled_len, BUNDLED_NAME, err, errlen);
     char *text;
     size_t len;
     char e[FC_ERRLEN];
@@ -94,7 +94,7 @@ lpm *ipranges_load(const char *path, char *err, size_t errlen)
         fc_err(err, errlen, "cannot read ip-ranges file: %s", e);
         return NULL;
     }
-    lpm *t = parse(text, len, path, err, errlen);
+    lpm *t = ipranges_parse(text, len, path, err, errlen);
     free(text);
     return t;
 }

@@ -28,10 +28,10 @@ static bool region_name_ok(const char *s)
     return true;
 }
 
-static long line_of(const char *text, const char *at)
+static long line_of(const char *text, size_t len, const char *at)
 {
     long line = 1;
-    for (const char *p = text; p < at && *p; p++)
+    for (const char *p = text; p < at && p < text + len; p++)
         if (*p == '\n') line++;
     return line;
 }
@@ -85,14 +85,18 @@ int rates_load_json(rate_table *t, const char *path, char *err, size_t errlen)
     char e[FC_ERRLEN];
     if (fc_read_file(path, &text, &len, e, sizeof e) < 0)
         return fc_err(err, errlen, "cannot read rates file: %s", e);
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    int rc = rates_parse_json(t, text, len, path, err, errlen);
+    free(text);
+    return rc;
+}
+
+int rates_parse_json(rate_table *t, const char *text, size_t len, const char *path, char *err, size_t errlen)
+{
+    cJSON *root = cJSON_ParseWithLength(text, len);
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
         if (!at || at < text || at > text + len) at = text;
-        int rc = fc_err(err, errlen, "%s:%ld: invalid JSON in rates file", path, line_of(text, at));
-        free(text);
-        return rc;
+        return fc_err(err, errlen, "%s:%ld: invalid JSON in rates file", path, line_of(text, len, at));
     }
     int rc = 0;
     if (!cJSON_IsObject(root)) {
@@ -151,7 +155,6 @@ int rates_load_json(rate_table *t, const char *path, char *err, size_t errlen)
     if (rc == 0) rates_set_source(t, path);
 out:
     cJSON_Delete(root);
-    free(text);
     return rc;
 }
 
