@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The top-50 e-mail end to end, against a real SMTP server on 127.0.0.1
+# (aiosmtpd, tests/smtp_sink.py): 60 workloads each send i GiB to the
+# Internet (i = 1..60) at $0.09/GB, so the total is 0.09 × 1830 = $164.70,
+# the top row is 10.0.1.60 at $5.40 and the 50th is 10.0.1.11 at $0.99.
+# Checked with Python's email package: headers, an HTML part with 50 rows,
+# a CSV attachment with 50 data rows that parses, and exit code 4 with
+# --fail-above exceeded after the mail went out. Also: --mail-dry-run writes
+# the same message as a file, SMTP AUTH from SMTP_USER/SMTP_PASSWORD (the
+# password never printed), and an unreachable server is a one-line exit 1.
+set -u
+bin=$1 src=$2 tmp=$3
+rm -rf "$tmp"; mkdir -p "$tmp/logs" "$tmp/box" "$tmp/authbox"
+PY=/usr/bin/python3
+$PY -c 'import aiosmtpd' 2>/dev/null || { echo "python3-aiosmtpd not installed"; exit 77; }
+fail=0 pass=0
+ok() { pass=$((pass+1)); }
+bad() { echo "FAIL: $*" >&2; fail=$((fail+1)); }
+
+$PY - "$tmp/logs/week.log" <<'GEN'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+    for i in range(1, 61):
+        f.write("2 123456789012 eni-0%016x 10.0.1.%d 203.0.113.7 40000 443 6 1000 %d 1793620000 1793620060 ACCEPT OK\n"
+                % (i, i, i * 1073741824))
+GEN
+
+$PY "$src/tests/smtp_sink.py" "$tmp/box" "$tmp/port" 2>"$tmp/sink.log" &
+sink=$!
+$PY "$src/tests/smtp_sink.py" "$tmp/authbox" "$tmp/authport" "ci-bot:s3cr3t-pa55" 2>"$tmp/authsink.log" &
+authsink=$!
+trap 'kill $sink $authsink 2>/dev/null; wait $sink $authsink 2>/dev/null' EXIT
+for _ in $(seq 100); do [ -s "$tmp/port" ] && [ -s "$tmp/authport" ] && break; sleep 0.1; done
+port=$(cat "$tmp/port") authport=$(cat "$tmp/authport")
+unset SMTP_USER SMTP_PASSWORD
+export SOURCE_DATE_EPOCH=1793750400   # 2026-11-04T00:00:00Z
+
+mail() { "$bin" top --limit 50 "$tmp/logs" --mail-to ops@example.com --mail-to "FinOps <finops@example.com>" \
+           --mail-from "flowcost CI <ci@example.com>" "$@"; }
+
+# 1. Over budget: the mail is sent, then exit 4.
+mail --smtp-url "smtp://127.0.0.1:$port" --fail-above 150 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 4 ] && ok || bad "over budget: exit $rc, expected 4: $(cat "$tmp/err")"
+grep -q 'above --fail-above' "$tmp/err" && ok || bad "no budget message: $(cat "$tmp/err")"
+[ -f "$tmp/box/1.eml" ] && ok || bad "no message reached the SMTP server"
+grep -qx 'from=ci@example.com' "$tmp/box/1.env" && ok || bad "envelope sender: $(cat "$tmp/box/1.env")"
+[ "$(grep -c '^rcpt=' "$tmp/box/1.env")" -eq 2 ] && grep -qx 'rcpt=finops@example.com' "$tmp/box/1.env" && ok \
+  || bad "envelope recipients: $(cat "$tmp/box/1.env")"
+
+check_message() { # file → prints what Python's email package sees
+  $PY - "$1" <<'CHK'
+import sys, csv, io, email, email.policy, re
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+out = []
+out.append("subject=" + str(m["Subject"]))
+out.append("from=" + str(m["From"]))
+out.append("to=" + ",".join(a.addr_spec for a in m["To"].addresses))
+out.append("date=" + m["Date"].datetime.isoformat())
+out.append("msgid=" + str(bool(re.fullmatch(r"<[^@<>\s]+@example\.com>", str(m["Message-ID"])))))
+out.append("type=" + m.get_content_type())
+html = m.get_body(preferencelist=("html",)).get_content()
+body = html.split("<tbody>")[1].split("</tbody>")[0]
+rows = re.findall(r"<tr>(.*?)</tr>", body)
+out.append("html_rows=%d" % len(rows))
+cells = lambda r: re.findall(r"<td[^>]*>(.*?)</td>", r)
+out.append("html_first=" + "|".join(cells(rows[0])[:3]))
+out.append("html_last=" + "|".join(cells(rows[-1])[:3]))
+text = m.get_body(preferencelist=("plain",)).get_content()
+out.append("text_has_top=" + str("10.0.1.60" in text))
+att = list(m.iter_attachments())
+out.append("attachments=%d" % len(att))
+out.append("att_type=" + att[0].get_content_type())
+data = list(csv.DictReader(io.StringIO(att[0].get_content())))
+out.append("csv_rows=%d" % len(data))
+out.append("csv_first=%s %s" % (data[0]["ip"], data[0]["cost_usd"]))
+out.append("csv_last=%s %s" % (data[-1]["ip"], data[-1]["cost_usd"]))
+out.append("csv_sum=%.2f" % sum(float(r["cost_usd"]) for r in data))
+out.append("defects=%d" % sum(len(p.defects) for p in m.walk()))
+print("\n".join(out))
+CHK
+}
+check_message "$tmp/box/1.eml" >"$tmp/seen" 2>"$tmp/pyerr" || bad "python could not read the message: $(cat "$tmp/pyerr")"
+cat >"$tmp/want" <<'EOF2'
+subject=flowcost: top 50 IPs, 2026-11-02 to 2026-11-02, total $164.70
+from=flowcost CI <ci@example.com>
+to=ops@example.com,finops@example.com
+date=2026-11-04T00:00:00+00:00
+msgid=True
+type=multipart/mixed
+html_rows=50
+html_first=1|10.0.1.60|5.40
+html_last=50|10.0.1.11|0.99
+text_has_top=True
+attachments=1
+att_type=text/csv
+csv_rows=50
+csv_first=10.0.1.60 5.400000
+csv_last=10.0.1.11 0.990000
+csv_sum=159.75
+defects=0
+EOF2
+diff "$tmp/want" "$tmp/seen" >"$tmp/diff" && ok || bad "the received message differs from the expectation:
+$(cat "$tmp/diff")"
+
+# 2. Under budget: exit 0, a second message; a custom subject.
+mail --smtp-url "smtp://127.0.0.1:$port" --fail-above 200 --subject "Weekly top 50 – réseau" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && ok || bad "under budget: exit $rc: $(cat "$tmp/err")"
+[ -f "$tmp/box/2.eml" ] && ok || bad "second message missing"
+$PY -c 'import sys,email,email.policy; m=email.message_from_bytes(open(sys.argv[1],"rb").read(),policy=email.policy.default); print(m["Subject"])' \
+  "$tmp/box/2.eml" | grep -qx 'Weekly top 50 – réseau' && ok || bad "custom UTF-8 subject did not round-trip"
+
+# 3. Dry run: the same message as a file, nothing sent.
+mail --mail-dry-run "$tmp/dry.eml" --fail-above 150 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 4 ] && ok || bad "dry run over budget: exit $rc"
+[ ! -e "$tmp/box/3.eml" ] && ok || bad "the dry run sent a message"
+cmp -s "$tmp/dry.eml" "$tmp/box/1.eml" && ok || bad "the dry-run .eml differs from the message sent with the same options"
+
+# 4. AUTH with SMTP_USER / SMTP_PASSWORD; a wrong password fails in one line without the password.
+SMTP_USER=ci-bot SMTP_PASSWORD=s3cr3t-pa55 mail --smtp-url "smtp://127.0.0.1:$authport" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && ok || bad "auth: exit $rc: $(cat "$tmp/err")"
+grep -qx 'user=ci-bot' "$tmp/authbox/1.env" 2>/dev/null && ok || bad "the server did not see the SMTP_USER login"
+SMTP_USER=ci-bot SMTP_PASSWORD=wrong-pa55word mail -v -v --smtp-url "smtp://127.0.0.1:$authport" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && ok || bad "bad password: exit $rc, expected 1"
+grep -q '^flowcost: error: smtp://127.0.0.1:[0-9]*: authentication failed' "$tmp/err" && ok || bad "bad password message: $(grep error "$tmp/err")"
+grep -q 'wrong-pa55word\|d3JvbmctcGE1NXdvcmQ' "$tmp/err" && bad "the password (or its base64) was printed" || ok
+[ ! -e "$tmp/authbox/2.eml" ] && ok || bad "a message was accepted with a wrong password"
+
+# 5. Nobody listening: one line, exit 1, naming the server. Usage gaps too.
+closed=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mail --smtp-url "smtp://127.0.0.1:$closed" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && ok || bad "closed port: exit $rc, expected 1"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^flowcost: error: smtp://127.0.0.1:$closed: " "$tmp/err" && ok \
+  || bad "closed port message: $(cat "$tmp/err")"
+"$bin" top "$tmp/logs" --mail-to ops@example.com --smtp-url "smtp://127.0.0.1:$port" >"$tmp/out" 2>"$tmp/err"
+[ $? -ne 0 ] && grep -q -- '--mail-from' "$tmp/err" && ok || bad "missing --mail-from not reported: $(cat "$tmp/err")"
+mail --smtp-url "smtp://127.0.0.1:$port" --subject "$(printf 'x\r\nBcc: evil@example.net')" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'single line' "$tmp/err" && ok || bad "a subject with CR/LF was not refused: $(cat "$tmp/err")"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
