@@ -258,6 +258,8 @@ typedef struct run {
     uint32_t unknown_dst;          /* the "destination not recorded" endpoint */
     lb_share *lbs;
     size_t n_lbs, cap_lbs;
+    const inv_eni **nat_enis;      /* NAT gateway ENIs with an address, by id */
+    size_t n_nat_enis;
     /* roll-ups */
     kmap flow_map, charge_map, hour_map, pair_map;
     size_t cap_flows, cap_charges, cap_hours, cap_pairs;
@@ -491,29 +493,22 @@ static void nat_groups(run *R)
  * its AZ, else the only one of its VPC, else the first of its VPC by id. */
 static uint32_t choose_nat(const run *R, const inv_eni *client)
 {
-    const inventory *inv = R->c->inv;
     const inv_eni *same_az = NULL, *first = NULL;
-    size_t in_vpc = 0;
-    for (size_t i = 0; i < inv_eni_count(inv); i++) {
-        const inv_eni *e = inv_eni_at(inv, i);
-        if (e->kind != ENI_NAT_GATEWAY || !e->n_ips) continue;
-        if (client->vpc_id && e->vpc_id && client->vpc_id != e->vpc_id) continue;
-        in_vpc++;
+    for (size_t i = 0; i < R->n_nat_enis; i++) {
+        const inv_eni *e = R->nat_enis[i];
+        if (client->vpc_id && e->vpc_id && strcmp(client->vpc_id, e->vpc_id)) continue;
         if (!first) first = e;
-        if (!same_az && client->az_id && e->az_id && client->az_id == e->az_id) same_az = e;
+        if (!same_az && client->az_id && e->az_id && !strcmp(client->az_id, e->az_id)) same_az = e;
     }
     const inv_eni *pick = same_az ? same_az : first;
-    (void)in_vpc;
     return pick ? cost_ep_find(R->r, &pick->ips[0]) : COST_NONE;
 }
 
 static bool any_nat_in_vpc(const run *R, const inv_eni *client)
 {
-    const inventory *inv = R->c->inv;
-    for (size_t i = 0; i < inv_eni_count(inv); i++) {
-        const inv_eni *e = inv_eni_at(inv, i);
-        if (e->kind != ENI_NAT_GATEWAY || !e->n_ips) continue;
-        if (!client->vpc_id || !e->vpc_id || client->vpc_id == e->vpc_id) return true;
+    for (size_t i = 0; i < R->n_nat_enis; i++) {
+        const inv_eni *e = R->nat_enis[i];
+        if (!client->vpc_id || !e->vpc_id || !strcmp(client->vpc_id, e->vpc_id)) return true;
     }
     return false;
 }
@@ -1424,6 +1419,11 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     sort_run = &R;
     if (R.ng) qsort(R.order, R.ng, sizeof *R.order, cmp_group);
 
+    R.nat_enis = xcalloc(inv_eni_count(inv) + 1, sizeof *R.nat_enis);
+    for (size_t i = 0; i < inv_eni_count(inv); i++) {
+        const inv_eni *e = inv_eni_at(inv, i);
+        if (e->kind == ENI_NAT_GATEWAY && e->n_ips) R.nat_enis[R.n_nat_enis++] = e;
+    }
     build_endpoints(&R);
     build_nats(&R);
     R.served = xcalloc(r->n_eps + 1, sizeof *R.served);
@@ -1462,6 +1462,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     free(R.has_tp);
     free(R.lbs);
     free(R.nat_by_ep);
+    free(R.nat_enis);
     kmap_free(&R.tp1);
     kmap_free(&R.flow_map);
     kmap_free(&R.charge_map);
