@@ -144,10 +144,22 @@ if (r0["ip"], r0["name"]) != ("10.0.48.7", "etl-1") or abs(r0["cost_usd"] - 9.88
 for k in ["eni", "name", "subnet", "vpc", "az", "kind", "by_category", "bytes"]:
     if k not in r0:
         errors.append("top_ips[0] lacks " + k)
+# NAT gateways (docs/sample.md): nat-a (use1-az4) 61.5 GiB x 0.045 = 2.7675,
+# nat-b (use1-az6) 220.5 GiB x 0.045 = 9.9225; their clients and far ends add up to them.
+want = {"use1-az4": (61.5, 2.7675), "use1-az6": (220.5, 9.9225)}
+for g in d["nat_gateways"]:
+    gib, usd = want.get(g["az"], (None, None))
+    if gib is None or abs(g["bytes"] / 2**30 - gib) > 1e-9 or abs(g["cost_usd"] - usd) >= 0.005:
+        errors.append("nat gateway %s: %s GiB $%s" % (g["id"], g["bytes"] / 2**30, g["cost_usd"]))
+    for side in ("sources", "destinations"):
+        if sum(p["bytes"] for p in g[side]) != g["bytes"] or abs(sum(p["cost_usd"] for p in g[side]) - g["cost_usd"]) >= 0.005:
+            errors.append("nat gateway %s: %s do not add up" % (g["id"], side))
+if len(d["nat_gateways"]) != 2:
+    errors.append("%d nat gateways" % len(d["nat_gateways"]))
 print("\n".join(errors) or f"json: {payers} top_ips, total {t}")
 sys.exit(1 if errors else 0)
 PY
-check "--output json: the JSON result, top_ips = every payer, sums to the total to the cent" $?
+check "--output json: top_ips = every payer summing to the total; NAT gateways and their sources/destinations as hand-priced" $?
 
 # --by peer attributes the same charges to the far ends: they add up to the same total.
 "$BIN" top "${args[@]}" --by peer --output csv --limit 0 >"$TMP/peer.csv"
