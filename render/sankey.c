@@ -129,7 +129,7 @@ static int link_cmp(const void *x, const void *y)
 static void merge(sankey *s)
 {
     if (s->merged) return;
-    qsort(s->links, s->nl, sizeof *s->links, link_cmp);
+    if (s->nl) qsort(s->links, s->nl, sizeof *s->links, link_cmp);
     size_t o = 0;
     for (size_t i = 0; i < s->nl; i++) {
         if (o && s->links[o - 1].a == s->links[i].a && s->links[o - 1].b == s->links[i].b)
