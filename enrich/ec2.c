@@ -131,8 +131,9 @@ static void parse_enis(pctx *p, xmlNode *root)
         if ((s = istr(inv, it, "ownerId"))) e->account = s;
         if (p->region) e->region = inv_intern(inv, p->region);
         e->instance_id = istr(inv, child(it, "attachment"), "instanceId");
-        const char *name = tag_name(inv, it);
-        if (name) e->name = name;
+        /* Recomputed from this response: NULL lets the NAT/endpoint calls
+         * and inv_finalize() fill in the fallbacks. */
+        e->name = tag_name(inv, it);
         eni_kind k = inv_classify(e->interface_type, e->description, istr(inv, it, "requesterId"));
         /* A NAT/endpoint call may already have told us more than the ENI's
          * own type does; keep that. */
