@@ -291,9 +291,11 @@ static bool eni_has_public(const inv_eni *e)
     return e && e->n_ips > e->n_private;
 }
 
+/* Reached over a public address: the Internet, AWS ranges, or one of our
+ * own ENIs' public (Elastic) IPs. */
 static bool ep_is_public_remote(const cost_endpoint *e)
 {
-    return e->cls == EP_INTERNET || e->cls == EP_AWS;
+    return e->cls == EP_INTERNET || e->cls == EP_AWS || (e->cls == EP_ENI && !ip_is_private(&e->ip));
 }
 
 /* Group order must not depend on how the agg was filled (threads). */
@@ -957,6 +959,14 @@ static void charge_remote(pricing *P, uint32_t payer, uint32_t remote, bool out,
     uint64_t b = P->u->bytes;
     if (d->cls == EP_INTERNET) {
         if (out) emit_to(P, payer, remote, CAT_INTERNET_EGRESS, b, b, gb(b) * rr->internet_egress_per_gb);
+        return;
+    }
+    if (d->cls == EP_ENI && !ip_is_private(&d->ip)) {
+        /* One of our public IPs: our end's half of regional_public. */
+        if (same_str(d->region, our_region))
+            emit_to(P, payer, remote, CAT_REGIONAL_PUBLIC, b, b, gb(b) * rr->regional_public_per_gb);
+        else if (out)
+            emit_to(P, payer, remote, CAT_INTER_REGION, b, b, gb(b) * rr->inter_region_per_gb);
         return;
     }
     if (d->cls != EP_AWS || is_global(d)) return;

@@ -135,10 +135,13 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
                     inv_eni_add_ip(inv, e, &cs[j].ip, ip_is_private(&cs[j].ip));
         } else {
             /* v2: the interface's own address is in every record it logs,
-             * so it is the most mentioned one (ties: lowest address). */
+             * so it is the most mentioned one (ties: a private address,
+             * then the lowest). */
             size_t best = SIZE_MAX;
             for (size_t j = lo; j < i; j++)
-                if (!inv_by_ip(inv, &cs[j].ip) && (best == SIZE_MAX || cs[j].weak > cs[best].weak))
+                if (!inv_by_ip(inv, &cs[j].ip) &&
+                    (best == SIZE_MAX || cs[j].weak > cs[best].weak ||
+                     (cs[j].weak == cs[best].weak && ip_is_private(&cs[j].ip) && !ip_is_private(&cs[best].ip))))
                     best = j;
             if (best != SIZE_MAX) inv_eni_add_ip(inv, e, &cs[best].ip, ip_is_private(&cs[best].ip));
         }

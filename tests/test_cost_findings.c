@@ -1,0 +1,290 @@
+/* test_cost_findings: the findings of cost-model.md §5 not covered by the
+ * worked example, the inventory learned from records (§1), and edge cases.
+ * Traffic is one day long (monthly = day × 30); figures by hand. */
+#include "check.h"
+#include "cost_fixture.h"
+
+static lpm *g_ranges;
+static rate_table *g_rates;
+
+static cost_result *run(agg *a, inventory *inv, const cost_options *o)
+{
+    cost_options d;
+    cost_options_default(&d);
+    char err[256] = "";
+    cost_result *r = cost_run(a, inv, g_ranges, g_rates, o ? o : &d, err, sizeof err);
+    if (!r) fprintf(stderr, "cost_run: %s\n", err);
+    CHECK(r != NULL);
+    return r;
+}
+
+static inventory *nat_vpc(void)
+{
+    inventory *inv = inv_new();
+    fx_eni(inv, "eni-nat", "10.0.0.10", ENI_NAT_GATEWAY, "use1-az1", "vpc-1", "subnet-pub1", "nat-1");
+    fx_eni(inv, "eni-c1", "10.0.10.5", ENI_WORKLOAD, "use1-az1", "vpc-1", "subnet-1", NULL);
+    fx_eni(inv, "eni-c2", "10.0.20.5", ENI_WORKLOAD, "use1-az2", "vpc-1", "subnet-2", NULL);
+    inv_add_source(inv, INV_FROM_SNAPSHOT, T0);
+    inv_finalize(inv);
+    return inv;
+}
+
+/* NAT private legs only (v5): client → remote `out` bytes, back `in`. */
+static void nat_flow(agg *a, const char *client, const char *remote, uint64_t out, uint64_t in)
+{
+    fx_rec(a, "eni-nat", client, "10.0.0.10", client, remote, FL_INGRESS, out, FL_ACCEPT, 0);
+    fx_rec(a, "eni-nat", "10.0.0.10", client, remote, client, FL_EGRESS, in, FL_ACCEPT, 1);
+}
+
+/* CloudWatch-like AMAZON range via the NAT from two AZs, and DynamoDB. */
+static void aws_service_and_dynamodb(void)
+{
+    inventory *inv = nat_vpc();
+    agg *a = agg_new();
+    nat_flow(a, "10.0.10.5", "54.239.1.1", 10 * GiB, 0);  /* az1: same AZ as the NAT */
+    nat_flow(a, "10.0.20.5", "54.239.9.9", 10 * GiB, 0);  /* az2: cross-AZ */
+    nat_flow(a, "10.0.10.5", "52.94.0.5", 0, 10 * GiB);   /* DynamoDB download */
+    cost_result *r = run(a, inv, NULL);
+    if (!r) return;
+    fx_invariants(r, "aws_service");
+    /* nat: 30 GiB × 0.045 = 1.35; inter_az: 10 × 0.02 = 0.20 */
+    CHECK_NEAR(r->cat_usd[CAT_NAT_PROCESSING], 1.35, 1e-9);
+    CHECK_NEAR(r->cat_usd[CAT_INTER_AZ], 0.20, 1e-9);
+    const cost_finding *f = fx_finding(r, "aws_service_via_nat");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_STR(f->service, "AMAZON");
+        CHECK_STR(f->region, "us-east-1");
+        /* 20 GiB × (0.045 − 0.01) + the 0.20 inter-AZ = 0.90 a day → 27.00 */
+        CHECK_NEAR(f->monthly_savings_usd, 27.00, 0.005);
+        /* an endpoint in az1 and az2: 2 × 0.01 × 730 = 14.60 */
+        CHECK_NEAR(f->extra_fixed_monthly_usd, 14.60, 0.005);
+        CHECK_NEAR(f->net_monthly_savings_usd, 12.40, 0.005);
+        bool prefix = false, nat = false;
+        for (size_t i = 0; i < f->n_resources; i++) {
+            prefix |= !strcmp(f->resources[i], "54.239.0.0/16");
+            nat |= !strcmp(f->resources[i], "nat-1");
+        }
+        CHECK(prefix && nat);
+        CHECK(f->n_evidence == 2);
+    }
+    const cost_finding *d = fx_finding(r, "s3_dynamodb_via_nat");
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_STR(d->service, "DYNAMODB");
+        CHECK_NEAR(d->monthly_savings_usd, 10 * 0.045 * 30, 0.005); /* 13.50 */
+    }
+    /* cross_az_nat: 0.20 × 30 = 6.00 − 32.85 < 10: not reported */
+    CHECK(fx_finding(r, "cross_az_nat") == NULL);
+    CHECK_NEAR(r->savings_total_monthly_usd, 12.40 + 13.50, 0.005);
+    CHECK(r->n_findings == 2 && !strcmp(r->findings[0].kind, "s3_dynamodb_via_nat"));
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
+/* Twelve cross-AZ workload pairs, pair i exchanging 10 × (i+1) GiB each
+ * way: monthly 2 × 10(i+1) × 0.02 × 30 = 12 × (i+1); all pass $10, only
+ * the ten costliest (i = 2..11) are reported. */
+static void chatty_pairs(void)
+{
+    inventory *inv = inv_new();
+    agg *a = agg_new();
+    for (int i = 0; i < 12; i++) {
+        char e1[16], e2[16], ip1[16], ip2[16];
+        snprintf(e1, sizeof e1, "eni-a%02d", i);
+        snprintf(e2, sizeof e2, "eni-b%02d", i);
+        snprintf(ip1, sizeof ip1, "10.0.1.%d", 10 + i);
+        snprintf(ip2, sizeof ip2, "10.0.2.%d", 10 + i);
+        fx_eni(inv, e1, ip1, ENI_WORKLOAD, "use1-az1", "vpc-1", "subnet-1", NULL);
+        fx_eni(inv, e2, ip2, ENI_WORKLOAD, "use1-az2", "vpc-1", "subnet-2", NULL);
+        uint64_t b = 10 * GiB * (uint64_t)(i + 1);
+        fx_rec(a, e1, ip1, ip2, NULL, NULL, 0, b, FL_ACCEPT, 0); /* v2: direction from the address */
+        fx_rec(a, e2, ip1, ip2, NULL, NULL, 0, b, FL_ACCEPT, 0); /* duplicate at the receiver */
+        fx_rec(a, e2, ip2, ip1, NULL, NULL, 0, b, FL_ACCEPT, 0);
+    }
+    inv_add_source(inv, INV_FROM_SNAPSHOT, T0);
+    inv_finalize(inv);
+    cost_result *r = run(a, inv, NULL);
+    if (!r) return;
+    fx_invariants(r, "chatty");
+    CHECK(fx_count_findings(r, "cross_az_chatty_pair") == 10);
+    CHECK(r->n_findings == 10);
+    if (r->n_findings == 10) {
+        CHECK_NEAR(r->findings[0].monthly_savings_usd, 144.00, 0.005);
+        CHECK_NEAR(r->findings[9].monthly_savings_usd, 36.00, 0.005);
+    }
+    CHECK_NEAR(r->savings_total_monthly_usd, 12.0 * (3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11 + 12), 0.005);
+    /* Each side pays its own halves: pair 0 is 20 GiB × 0.01 each way. */
+    CHECK_NEAR(fx_ip_usd(r, "10.0.1.10"), 0.20, 1e-9);
+    CHECK_NEAR(fx_ip_usd(r, "10.0.2.10"), 0.20, 1e-9);
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
+static void reject(agg *a, const char *eni, const char *src, const char *dst, uint16_t port, int hour)
+{
+    agg_group g;
+    memset(&g, 0, sizeof g);
+    g.src = fx_ip(src);
+    g.dst = fx_ip(dst);
+    g.flags = AGG_HAS_SRC | AGG_HAS_DST;
+    g.hour = T0 / 3600 + hour;
+    g.action = FL_REJECT;
+    g.status = FL_OK;
+    g.dstport = port;
+    g.protocol = 6;
+    g.packets = 1;
+    g.bytes = 44;
+    g.records = 1;
+    g.min_start = T0 + hour * 3600;
+    g.max_end = g.min_start + 60;
+    agg_add(a, &g, eni, NULL, NULL);
+}
+
+/* Port 22 on 20 hosts in one hour is a scan; 443 on 25 hosts is not
+ * (443 is not counted); 22 on 19 hosts spread over two hours is not. */
+static void port_scan_hosts(void)
+{
+    inventory *inv = inv_new();
+    agg *a = agg_new();
+    for (int i = 0; i < 25; i++) {
+        char dst[16], eni[16];
+        snprintf(dst, sizeof dst, "10.0.30.%d", i + 1);
+        snprintf(eni, sizeof eni, "eni-h%02d", i + 1);
+        if (i < 20) reject(a, eni, "198.51.100.66", dst, 22, 0);
+        reject(a, eni, "198.51.100.67", dst, 443, 0);
+        if (i < 19) reject(a, eni, "198.51.100.68", dst, 22, i % 2);
+    }
+    cost_result *r = run(a, inv, NULL);
+    if (!r) return;
+    CHECK(fx_count_findings(r, "port_scan") == 1);
+    const cost_finding *f = fx_finding(r, "port_scan");
+    if (f) {
+        CHECK(!strcmp(f->resources[0], "198.51.100.66"));
+        CHECK(f->n_evidence == 1 && strstr(f->evidence[0].label, "port 22 on 20 hosts"));
+    }
+    CHECK(r->n_reject_sources == 3);
+    if (r->n_reject_sources == 3) {
+        char ip[IP_STRLEN];
+        ip_format(&r->reject_sources[0].src, ip, sizeof ip);
+        CHECK_STR(ip, "198.51.100.67"); /* 25 records */
+        CHECK(r->reject_sources[0].n_ports == 1 && r->reject_sources[0].ports[0] == 443);
+    }
+    CHECK_NEAR(r->total_usd, 0, 1e-12);
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
+/* No snapshot: ENIs learned from the records. */
+static void learned(void)
+{
+    inventory *inv = inv_new();
+    agg *a = agg_new();
+    /* v2 at eni-v2: 10.0.5.5 is in every record, so it is the ENI's. */
+    fx_rec(a, "eni-v2", "10.0.5.5", "10.0.6.6", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-v2", "10.0.7.7", "10.0.5.5", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-v2", "10.0.5.5", "10.0.8.8", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
+    /* An EKS node: pkt-srcaddr is a pod address, private: not a NAT. */
+    fx_rec(a, "eni-node", "10.0.9.9", "10.0.6.6", "10.0.9.100", "10.0.6.6", FL_EGRESS, GiB, FL_ACCEPT, 0);
+    /* A NAT gateway: translation to a public address. */
+    fx_rec(a, "eni-nat", "10.0.10.5", "10.0.0.10", "10.0.10.5", "198.51.100.9", FL_INGRESS, GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-nat", "10.0.0.10", "198.51.100.9", "10.0.0.10", "198.51.100.9", FL_EGRESS, GiB, FL_ACCEPT, 0);
+    agg_note_eni(a, "eni-nat", "vpc-1", "subnet-pub", NULL, "use1-az1", "123456789012", "us-east-1");
+    agg_note_eni(a, "eni-node", "vpc-1", "subnet-2", "i-node", "use1-az2", "123456789012", "us-east-1");
+    cost_result *r = run(a, inv, NULL);
+    if (!r) return;
+    CHECK(r->kinds_learned_only);
+    ip128 x = fx_ip("10.0.5.5");
+    const inv_eni *e = inv_by_ip(inv, &x);
+    CHECK(e && !strcmp(e->id, "eni-v2") && e->kind == ENI_UNCLASSIFIED && e->n_ips == 1);
+    e = inv_by_id(inv, "eni-node");
+    CHECK(e && e->kind == ENI_UNCLASSIFIED && e->az_id && !strcmp(e->az_id, "use1-az2"));
+    CHECK(e && e->instance_id && !strcmp(e->instance_id, "i-node"));
+    e = inv_by_id(inv, "eni-nat");
+    CHECK(e && e->kind == ENI_NAT_GATEWAY && e->az_id && !strcmp(e->az_id, "use1-az1"));
+    x = fx_ip("10.0.0.10");
+    CHECK(e && inv_by_ip(inv, &x) == e);
+    CHECK(r->n_nats == 1 && !strcmp(r->nats[0].id, "eni-nat"));
+    CHECK_NEAR(r->cat_usd[CAT_NAT_PROCESSING], 0.045, 1e-9);
+    CHECK_NEAR(r->cat_usd[CAT_INTERNET_EGRESS], 0.09, 1e-9);
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
+static void edges(void)
+{
+    /* Nothing at all. */
+    inventory *inv = inv_new();
+    agg *a = agg_new();
+    cost_result *r = run(a, inv, NULL);
+    CHECK(r && r->total_usd == 0 && r->n_findings == 0 && r->n_eps == 0 && r->n_charges == 0);
+    size_t n = 1;
+    cost_rank *rows = cost_rank_by(r, BY_IP, 0, &n);
+    CHECK(n == 0);
+    free(rows);
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+
+    /* NODATA / SKIPDATA only: counted, no cost; --since/--until fix the period. */
+    inv = inv_new();
+    a = agg_new();
+    agg_group g;
+    memset(&g, 0, sizeof g);
+    g.hour = T0 / 3600;
+    g.status = FL_SKIPDATA;
+    g.records = 2;
+    g.min_start = T0;
+    g.max_end = T0 + 600;
+    agg_add(a, &g, "eni-q", NULL, NULL);
+    g.status = FL_NODATA;
+    g.records = 1;
+    agg_add(a, &g, "eni-q", NULL, NULL);
+    /* IPv6 traffic to the Internet from a learned ENI. */
+    fx_rec(a, "eni-6", "2600:1f18::5", "2001:db8::9", NULL, NULL, FL_EGRESS, GiB, FL_ACCEPT, 0);
+    cost_options o;
+    cost_options_default(&o);
+    o.since = T0;
+    o.until = T0 + 2 * DAY;
+    r = run(a, inv, &o);
+    if (r) {
+        CHECK(r->period_start == T0 && r->period_end == T0 + 2 * DAY);
+        CHECK_NEAR(r->period_hours, 48, 1e-9);
+        uint64_t skipped = 0;
+        for (size_t i = 0; i < r->n_hours; i++) skipped += r->hours[i].skipdata;
+        CHECK(skipped == 2);
+        CHECK_NEAR(r->cat_usd[CAT_INTERNET_EGRESS], 0.09, 1e-9);
+        CHECK_NEAR(r->monthly_run_rate_usd, 0.09 * 15, 1e-9);
+        double hours = 0;
+        for (size_t i = 0; i < r->n_hours; i++)
+            for (int c = 0; c < CAT_COUNT; c++) hours += r->hours[i].cat_usd[c];
+        CHECK_NEAR(hours, r->total_usd, 1e-12);
+        fx_invariants(r, "edges");
+    }
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
+int main(void)
+{
+    g_ranges = fx_ranges();
+    g_rates = fx_rates();
+    aws_service_and_dynamodb();
+    chatty_pairs();
+    port_scan_hosts();
+    learned();
+    edges();
+    CHECK(cost_by_parse("subnet", &(cost_by){0}) == 0);
+    cost_by b;
+    CHECK(cost_by_parse("nat", &b) == 0 && b == BY_NAT);
+    CHECK(cost_by_parse("vpc", &b) < 0);
+    CHECK_STR(cost_cat_name(CAT_REGIONAL_PUBLIC), "regional_public");
+    lpm_free(g_ranges);
+    rates_free(g_rates);
+    return check_done();
+}
