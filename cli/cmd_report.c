@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "graph.h"
+#include "baseline_json.h"
 #include "json_out.h"
 #include "pipeline.h"
 #include "report.h"
@@ -89,6 +90,7 @@ int cmd_report(const fc_opts *o)
     }
     if (code == EXIT_OK && o->json) {
         char *j = json_result(p.res, ro.top);
+        j = baseline_json_attach(j, p.base, p.res, ro.top); /* "weekly": --baseline key */
         if (!j || fc_write_file_atomic(o->json, j, strlen(j), err, sizeof err) < 0) {
             cli_error(j ? err : "cannot build the JSON result");
             code = EXIT_RUNTIME;

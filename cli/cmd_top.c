@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "cost.h"
 #include "escape.h"
+#include "baseline_json.h"
 #include "json_out.h"
 #include "pipeline.h"
 #include "top_mail.h"
@@ -277,6 +278,7 @@ int cmd_top(const fc_opts *o)
         csv(&out, rows, n, by);
     } else if (strcmp(fmt, "json") == 0) {
         char *j = json_result_rows(r, rows, n, by, (size_t)o->limit);
+        j = baseline_json_attach(j, p.base, r, (size_t)o->limit); /* "weekly": --baseline key */
         dbuf_puts(&out, j);
         free(j);
     } else if (strcmp(fmt, "html") == 0) {

@@ -1,8 +1,8 @@
 /* baseline_json: emits the baseline comparison as JSON text by hand, because
  * the house rule keeps cJSON inside json_out.c and the baseline is an
  * optional key appended to that module's output. Numbers are printed the
- * way cJSON prints them (shortest of %.15g/%.17g that round-trips) so the
- * whole document looks like one writer made it. */
+ * way json_out.c prints them (money 6 decimals, no -0) so the whole
+ * document reads as one writer's. */
 #include "baseline_json.h"
 
 #include <inttypes.h>
@@ -13,17 +13,20 @@
 
 #include "util.h"
 
-static void put_num(dbuf *b, double v)
+/* As json_out.c writes them: money with 6 decimals (sums stay exact to the
+ * cent), percentages with 4; never -0 and never a non-finite number. */
+static void put_fixed(dbuf *b, double v, int decimals)
 {
-    if (isnan(v) || isinf(v)) {
+    if (!isfinite(v)) {
         dbuf_puts(b, "null");
         return;
     }
-    char tmp[40];
-    snprintf(tmp, sizeof tmp, "%1.15g", v);
-    if (strtod(tmp, NULL) != v) snprintf(tmp, sizeof tmp, "%1.17g", v);
-    dbuf_puts(b, tmp);
+    if (fabs(v) < 0.5 * pow(10, -decimals)) v = 0;
+    dbuf_printf(b, "%.*f", decimals, v);
 }
+
+static void put_num(dbuf *b, double v) { put_fixed(b, v, 6); }
+static void put_pct(dbuf *b, double v) { put_fixed(b, v, 4); }
 
 static void put_str(dbuf *b, const char *s)
 {
@@ -56,7 +59,7 @@ static void put_figures(dbuf *b, const baseline_row *r)
     dbuf_puts(b, ", \"delta_usd\": ");
     put_num(b, r->delta_usd);
     dbuf_puts(b, ", \"pct\": ");
-    put_num(b, r->pct);
+    put_pct(b, r->pct);
     dbuf_printf(b, ", \"before_bytes\": %" PRIu64 ", \"after_bytes\": %" PRIu64, r->before_bytes,
                 r->after_bytes);
 }
@@ -125,4 +128,16 @@ char *baseline_json_add(const char *json, const baseline_diff *d, size_t top_n)
     dbuf_puts(&b, close);
     free(obj);
     return dbuf_take(&b, NULL);
+}
+
+char *baseline_json_attach(char *json, const cost_result *before, const cost_result *after,
+                           size_t top_n)
+{
+    if (!json || !before || !after) return json;
+    baseline_diff *d = baseline_compare(before, after);
+    char *out = baseline_json_add(json, d, top_n);
+    baseline_free(d);
+    if (!out) return json;
+    free(json);
+    return out;
 }

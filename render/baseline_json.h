@@ -29,4 +29,10 @@ char *baseline_json(const baseline_diff *d, size_t top_n);
  * object. */
 char *baseline_json_add(const char *json, const baseline_diff *d, size_t top_n);
 
+/* For the commands: when `before` is not NULL (--baseline given), compare
+ * and return json with the baseline key (json is freed); otherwise return
+ * json unchanged. NULL json gives NULL. */
+char *baseline_json_attach(char *json, const cost_result *before, const cost_result *after,
+                           size_t top_n);
+
 #endif

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# --baseline end to end: two hand-built weeks of Internet egress at
+# $0.09/GiB (us-east-1 default rates), the first saved with
+# `flowcost aggregate -o last-week.fca`:
+#   last week: 10.0.1.5 sends 10 GiB ($0.90), 10.0.1.6 sends 20 GiB ($1.80)  = $2.70
+#   this week: 10.0.1.5 sends 30 GiB ($2.70), 10.0.1.7 sends  5 GiB ($0.45)  = $3.15
+# so the total moves +$0.45 (+16.67 %), internet_egress likewise; per IP:
+# .5 +$1.80 (+200 %), .6 vanished −$1.80, .7 new +$0.45 (pct null).
+# Checked in `top --output json` and `report --json` (the `baseline` key)
+# and in the report's "Compared with baseline" section.
+set -u
+bin=$1 src=$2 tmp=$3
+rm -rf "$tmp"; mkdir -p "$tmp/w1" "$tmp/w2"
+fail=0 pass=0
+ok() { pass=$((pass+1)); }
+bad() { echo "FAIL: $*" >&2; fail=$((fail+1)); }
+hdr="version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+G=1073741824
+{ echo "$hdr"
+  echo "2 123456789012 eni-0000000000000a005 10.0.1.5 203.0.113.7 40000 443 6 100 $((10*G)) 1793000000 1793000060 ACCEPT OK"
+  echo "2 123456789012 eni-0000000000000a006 10.0.1.6 203.0.113.7 40000 443 6 100 $((20*G)) 1793000000 1793000060 ACCEPT OK"
+} >"$tmp/w1/w1.log"
+{ echo "$hdr"
+  echo "2 123456789012 eni-0000000000000a005 10.0.1.5 203.0.113.7 40000 443 6 100 $((30*G)) 1793604800 1793604860 ACCEPT OK"
+  echo "2 123456789012 eni-0000000000000a007 10.0.1.7 203.0.113.7 40000 443 6 100 $((5*G)) 1793604800 1793604860 ACCEPT OK"
+} >"$tmp/w2/w2.log"
+export SOURCE_DATE_EPOCH=1793750400
+
+"$bin" aggregate -q "$tmp/w1" -o "$tmp/last-week.fca" || bad "aggregate failed"
+"$bin" top -q --output json --limit 0 --baseline "$tmp/last-week.fca" "$tmp/w2" >"$tmp/top.json" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && ok || bad "top --baseline exit $rc: $(cat "$tmp/err")"
+"$bin" report -q --baseline "$tmp/last-week.fca" "$tmp/w2" -o "$tmp/r.html" --json "$tmp/report.json" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && ok || bad "report --baseline exit $rc: $(cat "$tmp/err")"
+
+check() { # json file
+  python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+b = d["baseline"]
+def near(x, y): return x is not None and abs(x - y) < 1e-6   # money: 6 decimals
+def near4(x, y): return x is not None and abs(x - y) < 5e-5  # percentages: 4 decimals
+r = []
+t = b["totals"]
+r.append(near(t["before_usd"], 2.70) and near(t["after_usd"], 3.15) and near(t["delta_usd"], 0.45) and near4(t["pct"], 0.45 / 2.70 * 100))
+r.append(t["before_bytes"] == 30 * 2**30 and t["after_bytes"] == 35 * 2**30)
+c = b["by_category"]["internet_egress"]
+r.append(near(c["before_usd"], 2.70) and near(c["delta_usd"], 0.45))
+r.append(near(b["by_category"]["nat_processing"]["delta_usd"], 0) and b["by_category"]["nat_processing"]["pct"] is None)
+ips = b["ips"]
+r.append([(i["ip"], i["status"]) for i in ips] == [("10.0.1.5", "changed"), ("10.0.1.6", "vanished"), ("10.0.1.7", "new")])
+r.append(near(ips[0]["delta_usd"], 1.80) and near(ips[0]["pct"], 200))
+r.append(near(ips[1]["delta_usd"], -1.80) and near(ips[1]["pct"], -100) and near(ips[1]["after_usd"], 0))
+r.append(near(ips[2]["delta_usd"], 0.45) and ips[2]["pct"] is None)
+r.append(b["nat_gateways"] == [])
+r.append(b["period"]["start"] == "2026-10-26T07:33:20Z")
+r.append(near(d["totals"]["cost_usd"], 3.15))
+bad = [i for i, x in enumerate(r) if not x]
+print("ok" if not bad else "failed checks %s: %s" % (bad, json.dumps(b)[:600]))
+PY
+}
+for j in top report; do
+  res=$(check "$tmp/$j.json" 2>&1)
+  [ "$res" = ok ] && ok || bad "$j JSON baseline: $res"
+done
+grep -q 'Compared with baseline' "$tmp/r.html" && ok || bad "the report has no baseline section"
+# Without --baseline there is no baseline key.
+"$bin" top -q --output json "$tmp/w2" | python3 -c 'import json,sys; sys.exit("baseline" in json.load(sys.stdin))' && ok || bad "baseline key without --baseline"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
