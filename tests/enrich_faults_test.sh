@@ -175,4 +175,48 @@ before=$(grep -c '"/imds/' "$T/requests.log")
 run noimds AWS_EC2_METADATA_SERVICE_ENDPOINT="$EP/imds" -- enrich --endpoint-url "$EP/paging/" -o "$T/x.json"
 [ "$RC" -eq 1 ] && grep -q "no AWS credentials found" "$T/noimds.err" || { cat "$T/noimds.err"; fail "noimds"; }
 [ "$(grep -c '"/imds/' "$T/requests.log")" -eq "$before" ] || fail "metadata service called although disabled"
+# 8. --enrich-live: only the ENIs the records name, by filter, in batches
+# of 200; then their subnets and VPC. 450 ENIs (i = 0..449, ENI i in subnet
+# i % 3 with address 10.1.<third + (i//3)//250>.<(i//3)%250 + 1>, as
+# fake_ec2.py generates) each send 1,000 bytes to 8.8.8.8, plus one ENI that
+# no longer exists.
+python3 - "$T/live.log" <<'EOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+    for i in range(450):
+        third = (0, 64, 128)[i % 3]
+        ip = f"10.1.{third + (i // 3) // 250}.{(i // 3) % 250 + 1}"
+        f.write(f"2 111122223333 eni-{i:017x} {ip} 8.8.8.8 40000 443 6 10 1000 1795132800 1795132860 ACCEPT OK\n")
+    f.write("2 111122223333 eni-0deadbeefdeadbeef 10.9.9.9 8.8.8.8 40000 443 6 10 1000 1795132800 1795132860 ACCEPT OK\n")
+EOF
+run live "${KEYS[@]}" -- top "$T/live.log" --enrich-live --endpoint-url "$EP/live/" --limit 0 --output json -v
+[ "$RC" -eq 0 ] || { cat "$T/live.err"; fail "--enrich-live: exit $RC"; }
+python3 - "$T/live.out" "$T/requests.log" <<'EOF'
+import json, sys
+res = json.load(open(sys.argv[1]))
+rows = {r["ip"]: r for r in res["top_ips"]}
+want_az = ["use1-az4", "use1-az6", "use1-az1"]
+want_subnet = ["subnet-0f00000000000000a", "subnet-0f00000000000000b", "subnet-0f00000000000000c"]
+for i in range(450):
+    third = (0, 64, 128)[i % 3]
+    ip = f"10.1.{third + (i // 3) // 250}.{(i // 3) % 250 + 1}"
+    r = rows[ip]
+    assert (r["eni"], r["az"], r["subnet"], r["vpc"], r["kind"]) == (
+        f"eni-{i:017x}", want_az[i % 3], want_subnet[i % 3], "vpc-0f000000000000001", "workload"), r
+assert not [r for r in res["top_ips"] if r["eni"] == "eni-0deadbeefdeadbeef" and (r["az"] or r["subnet"])]
+reqs = [json.loads(l) for l in open(sys.argv[2])]
+reqs = [r for r in reqs if r.get("scenario") == "live"]
+dni = [r for r in reqs if r["action"] == "DescribeNetworkInterfaces"]
+sizes = [len(r["filters"].get("network-interface-id", [])) for r in dni]
+assert sizes == [200, 200, 51], sizes
+asked = [v for r in dni for v in r["filters"]["network-interface-id"]]
+assert sorted(asked) == sorted([f"eni-{i:017x}" for i in range(450)] + ["eni-0deadbeefdeadbeef"]), asked
+sub = [r for r in reqs if r["action"] == "DescribeSubnets"]
+assert len(sub) == 1 and sorted(sub[0]["filters"]["subnet-id"]) == want_subnet, sub
+vpc = [r for r in reqs if r["action"] == "DescribeVpcs"]
+assert len(vpc) == 1 and vpc[0]["filters"] == {"vpc-id": ["vpc-0f000000000000001"]}, vpc
+assert not [r for r in reqs if r["action"] in ("DescribeNatGateways", "DescribeVpcEndpoints")]
+print("ok: --enrich-live: 451 ENIs asked for in 3 filtered batches (200/200/51), 3 subnets, 1 VPC; 450 rows enriched")
+EOF
 echo "enrich_faults_test: all passed"

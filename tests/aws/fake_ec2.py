@@ -16,6 +16,8 @@ endpoint URL the client was given (flowcost signs and POSTs to that path):
   /stall/     accepts, reads the request, never answers (for 30 s)
   /truncated/ HTTP 200 with a body cut off in the middle of an item
   /garbage/   HTTP 200 with an HTML page
+  /live/      like /paging/, but honours the filters --enrich-live sends
+              (network-interface-id, subnet-id, vpc-id; unknown ids ignored)
   /ecs/creds  container credentials (needs Authorization: ecs-token-1234)
   /imds/...   IMDSv2: PUT latest/api/token, then GET with the token
 """
@@ -54,6 +56,35 @@ def eni_item(i):
             f"<privateIpAddress>{ip}</privateIpAddress><privateIpAddressesSet><item>"
             f"<privateIpAddress>{ip}</privateIpAddress><primary>true</primary></item></privateIpAddressesSet>"
             f"<interfaceType>lambda</interfaceType></item>")
+
+
+def filter_values(params):
+    """{filter name: [values]} from Filter.N.Name / Filter.N.Value.M."""
+    out = {}
+    for k, v in params.items():
+        parts = k.split(".")
+        if len(parts) == 3 and parts[0] == "Filter" and parts[2] == "Name":
+            out[v] = [params[x] for x in sorted((x for x in params if x.startswith(f"Filter.{parts[1]}.Value.")),
+                                                key=lambda x: int(x.rsplit(".", 1)[1]))]
+    return out
+
+
+def describe_filtered(action, params):
+    f = filter_values(params)
+    rid = f"<requestId>req-{action}</requestId>"
+    if action == "DescribeNetworkInterfaces":
+        want = f.get("network-interface-id", [])
+        items = "".join(eni_item(int(e[4:], 16)) for e in want
+                        if e.startswith("eni-") and len(e) == 21 and int(e[4:], 16) < N_ENIS)
+        return 200, (f'<DescribeNetworkInterfacesResponse xmlns="{NS}">{rid}<networkInterfaceSet>{items}'
+                     f"</networkInterfaceSet></DescribeNetworkInterfacesResponse>")
+    if action == "DescribeSubnets":
+        want = set(f.get("subnet-id", []))
+        items = "".join(f"<item><subnetId>{s}</subnetId><vpcId>vpc-0f000000000000001</vpcId><cidrBlock>{c}</cidrBlock>"
+                        f"<availabilityZone>{az}</availabilityZone><availabilityZoneId>{azid}</availabilityZoneId></item>"
+                        for s, az, azid, c in SUBNETS if s in want)
+        return 200, f'<DescribeSubnetsResponse xmlns="{NS}">{rid}<subnetSet>{items}</subnetSet></DescribeSubnetsResponse>'
+    return describe(action, params)
 
 
 def describe(action, params):
@@ -147,7 +178,7 @@ class Handler(BaseHTTPRequestHandler):
             nth = counts[(scenario, action)]
         self.record({"method": "POST", "scenario": scenario, "action": action, "nth": nth,
                      "next_token": params.get("NextToken"), "max_results": params.get("MaxResults"),
-                     "filters": sorted(k for k in params if k.startswith("Filter.")),
+                     "filters": filter_values(params),
                      "sigv4": auth.startswith("AWS4-HMAC-SHA256 Credential=") and "/us-east-1/ec2/aws4_request" in auth
                               and "SignedHeaders=content-type;host;x-amz-date" in auth,
                      "key_id": auth.split("Credential=")[1].split("/")[0] if "Credential=" in auth else None,
@@ -166,7 +197,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(503, error("RequestLimitExceeded", "Request limit exceeded."))
         if scenario == "throttle" and nth == 2:
             return self.send(429, error("Throttling", "Rate exceeded"), extra={"Retry-After": "0"})
-        status, xml = describe(action, params)
+        status, xml = (describe_filtered if scenario == "live" else describe)(action, params)
         self.send(status, xml)
 
 
