@@ -10,21 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Until render/escape.h lands in main: the five characters that matter in
- * HTML text and double-quoted attributes. */
-static void html_esc(dbuf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': dbuf_puts(b, "&amp;"); break;
-        case '<': dbuf_puts(b, "&lt;"); break;
-        case '>': dbuf_puts(b, "&gt;"); break;
-        case '"': dbuf_puts(b, "&quot;"); break;
-        case '\'': dbuf_puts(b, "&#39;"); break;
-        default: dbuf_append(b, s, 1);
-        }
-    }
-}
+#include "escape.h"
 
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 {
@@ -327,17 +313,17 @@ void mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t 
     period_days(r, a, e);
     fc_format_usd(r->total_usd, usd, sizeof usd);
     dbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    html_esc(b, title);
+    esc_html(b, title);
     dbuf_puts(b, "</title>\n</head>\n<body style=\"font-family:sans-serif;color:#222\">\n<h1 style=\"font-size:1.3em\">");
-    html_esc(b, title);
+    esc_html(b, title);
     dbuf_printf(b, "</h1>\n<p>Top %zu ", n);
-    html_esc(b, key_label);
+    esc_html(b, key_label);
     dbuf_printf(b, "s by cost, %s to %s (UTC). Total cost of the period: <b>$%s</b>.</p>\n", a, e, usd);
     static const char *const th = "style=\"text-align:left;border-bottom:1px solid #888;padding:2px 8px\"";
     static const char *const td = "style=\"padding:2px 8px\"";
     static const char *const tdr = "style=\"padding:2px 8px;text-align:right\"";
     dbuf_printf(b, "<table style=\"border-collapse:collapse\">\n<thead><tr><th %s>#</th><th %s>", th, th);
-    html_esc(b, key_label);
+    esc_html(b, key_label);
     dbuf_printf(b, "</th><th %s>cost USD</th><th %s>bytes</th><th %s>main category</th>"
                    "<th %s>name</th><th %s>ENI</th><th %s>subnet</th><th %s>AZ</th></tr></thead>\n<tbody>\n",
                 th, th, th, th, th, th, th);
@@ -347,16 +333,16 @@ void mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t 
         fc_format_bytes(rows[i].bytes, by, sizeof by);
         int c = main_cat(&rows[i]);
         dbuf_printf(b, "<tr><td %s>%zu</td><td %s>", tdr, i + 1, td);
-        html_esc(b, rows[i].key);
+        esc_html(b, rows[i].key);
         dbuf_printf(b, "</td><td %s>%s</td><td %s>%s</td><td %s>%s</td><td %s>", tdr, u, tdr, by, td,
                     c >= 0 ? cost_cat_name((cost_cat)c) : "-", td);
-        html_esc(b, or_dash(rows[i].name));
+        esc_html(b, or_dash(rows[i].name));
         dbuf_printf(b, "</td><td %s>", td);
-        html_esc(b, or_dash(rows[i].eni));
+        esc_html(b, or_dash(rows[i].eni));
         dbuf_printf(b, "</td><td %s>", td);
-        html_esc(b, or_dash(rows[i].subnet));
+        esc_html(b, or_dash(rows[i].subnet));
         dbuf_printf(b, "</td><td %s>", td);
-        html_esc(b, or_dash(rows[i].az));
+        esc_html(b, or_dash(rows[i].az));
         dbuf_puts(b, "</td></tr>\n");
     }
     dbuf_puts(b, "</tbody>\n</table>\n<p>The same rows are attached as CSV.</p>\n</body>\n</html>\n");
