@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # enrich_moto_test: `flowcost enrich` against a real AWS API server (moto)
-# that verifies SigV4 signatures. moto_server lets the first three actions
-# through unsigned (INITIAL_NO_AUTH_ACTION_COUNT=3: create an IAM user, its
-# policy and access key); every EC2 call after that must be signed with that
-# key. Checks: every ENI with its subnet, AZ ID and kind; a wrong secret
-# exits 1 naming AuthFailure; --profile from a credentials file; re-running
-# merges and keeps a deleted ENI with its last_seen; the secret never
-# appears in any output, -v included.
+# that verifies SigV4 signatures. moto_server lets the first five actions
+# through unsigned (INITIAL_NO_AUTH_ACTION_COUNT=5: an IAM user, its policy
+# and access key, a role and its policy); every call after that must be
+# signed with that key. Checks: every ENI with its subnet, AZ ID and kind; a
+# wrong secret exits 1 naming AuthFailure; temporary credentials
+# (sts:AssumeRole: key, secret, session token) work and a wrong token
+# fails; --profile from a credentials file; re-running merges and keeps a
+# deleted ENI with its last_seen; no secret or token appears in any output,
+# -v included.
 # usage: enrich_moto_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
 set -euo pipefail
 BIN=$1 SRC=$2 T=$3
@@ -26,7 +28,7 @@ export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 EP="http://127.0.0.1:$PORT"
-INITIAL_NO_AUTH_ACTION_COUNT=3 moto_server -H 127.0.0.1 -p "$PORT" >"$T/moto.log" 2>&1 &
+INITIAL_NO_AUTH_ACTION_COUNT=5 moto_server -H 127.0.0.1 -p "$PORT" >"$T/moto.log" 2>&1 &
 MOTO=$!
 trap 'kill $MOTO 2>/dev/null || true; wait $MOTO 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -38,11 +40,17 @@ curl -s -o /dev/null "$EP/moto-api/" || { echo "FAIL: moto_server did not start"
 python3 "$SRC/tests/aws/moto_setup.py" "$EP" "$T"
 KEY=$(sed -n 1p "$T/key")
 SECRET=$(sed -n 2p "$T/key")
+TMP_KEY=$(sed -n 3p "$T/key")
+TMP_SECRET=$(sed -n 4p "$T/key")
+TMP_TOKEN=$(sed -n 5p "$T/key")
 
 fail() { echo "FAIL: $*"; exit 1; }
 no_secret() { # every file given must be free of the secret
+    local f
     for f in "$@"; do
         if grep -qF -- "$SECRET" "$f"; then fail "the secret access key appears in $(basename "$f")"; fi
+        if grep -qF -- "$TMP_SECRET" "$f"; then fail "the temporary secret appears in $(basename "$f")"; fi
+        if grep -qF -- "$TMP_TOKEN" "$f"; then fail "the session token appears in $(basename "$f")"; fi
     done
 }
 
@@ -117,7 +125,26 @@ no_secret "$T/out2" "$T/err2"
 grep -qF -- "${SECRET}x" "$T/err2" && fail "the wrong secret was printed"
 echo "ok: wrong secret -> exit 1, $(grep '^flowcost: error' "$T/err2" | cut -c1-90)..."
 
-# 3. --profile from a credentials file beats (bad) environment keys, and
+# 3. Temporary credentials from sts:AssumeRole: the session token is sent
+# (and signed) as X-Amz-Security-Token; moto rejects the call without it
+# or with a different one.
+AWS_ACCESS_KEY_ID=$TMP_KEY AWS_SECRET_ACCESS_KEY=$TMP_SECRET AWS_SESSION_TOKEN=$TMP_TOKEN \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1 -v -o "$T/tmp.json" >"$T/out4" 2>"$T/err4" \
+    || { cat "$T/err4"; fail "enrich with temporary credentials exited $?"; }
+no_secret "$T/out4" "$T/err4" "$T/tmp.json"
+grep -q "with session token" "$T/err4" || fail "-v did not mention the session token"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); assert sorted(e["id"] for e in a["enis"]) == sorted(e["id"] for e in b["enis"])' \
+    "$T/snap.json" "$T/tmp.json" || fail "temporary credentials saw other ENIs"
+set +e
+AWS_ACCESS_KEY_ID=$TMP_KEY AWS_SECRET_ACCESS_KEY=$TMP_SECRET AWS_SESSION_TOKEN="${TMP_TOKEN%?}A" \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1 -o "$T/bad2.json" >"$T/out5" 2>"$T/err5"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] && grep -q "AuthFailure\|InvalidClientTokenId\|ExpiredToken" "$T/err5" || { cat "$T/err5"; fail "a wrong session token: exit $rc"; }
+no_secret "$T/out5" "$T/err5"
+echo "ok: temporary credentials (AssumeRole) work; a wrong session token -> $(grep -o 'error: [^:]*: [A-Za-z]*' "$T/err5")"
+
+# 4. --profile from a credentials file beats (bad) environment keys, and
 # re-running merges: an ENI deleted since keeps its last_seen.
 cat >"$T/credentials" <<EOF2
 [moto]

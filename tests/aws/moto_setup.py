@@ -3,12 +3,14 @@
 
 usage: moto_setup.py ENDPOINT OUT_DIR
 
-The first three calls (IAM user, inline ec2:* policy, access key) are the
-ones moto_server lets through unsigned (INITIAL_NO_AUTH_ACTION_COUNT=3);
-everything after is signed with the new key and verified by moto. Writes
-OUT_DIR/expected.json (what `flowcost enrich` must report, per ENI) and
-OUT_DIR/key (two lines: key id, secret) -- the secret goes to a file, never
-to stdout, so the test log cannot leak it.
+The first five calls (IAM user, its inline ec2:* policy, its access key, a
+role and the role's policy) are the ones moto_server lets through unsigned
+(INITIAL_NO_AUTH_ACTION_COUNT=5); everything after is signed with the new
+key and verified by moto. Writes OUT_DIR/expected.json (what `flowcost
+enrich` must report, per ENI) and OUT_DIR/key (five lines: the user's key id
+and secret, then temporary credentials from sts:AssumeRole -- key id, secret,
+session token). Secrets go to a file, never to stdout, so the test log
+cannot leak them.
 """
 import json
 import os
@@ -25,10 +27,20 @@ iam = boto3.client("iam", **boot)
 iam.create_user(UserName="flowcost-enrich")
 iam.put_user_policy(UserName="flowcost-enrich", PolicyName="ec2-read",
                     PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
-                        {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}))
+                        {"Effect": "Allow", "Action": ["ec2:*", "sts:AssumeRole"], "Resource": "*"}]}))
 key = iam.create_access_key(UserName="flowcost-enrich")["AccessKey"]
+policy = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}]})
+iam.create_role(RoleName="flowcost-reader", AssumeRolePolicyDocument=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+iam.put_role_policy(RoleName="flowcost-reader", PolicyName="ec2-describe", PolicyDocument=policy)
+sts = boto3.client("sts", endpoint_url=endpoint, region_name=region,
+                   aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+tmp = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/flowcost-reader",
+                      RoleSessionName="flowcost-test")["Credentials"]
 with open(os.path.join(out, "key"), "w") as f:
-    f.write(key["AccessKeyId"] + "\n" + key["SecretAccessKey"] + "\n")
+    f.write("\n".join([key["AccessKeyId"], key["SecretAccessKey"], tmp["AccessKeyId"], tmp["SecretAccessKey"],
+                       tmp["SessionToken"]]) + "\n")
 
 ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name=region,
                    aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
