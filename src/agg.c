@@ -13,6 +13,7 @@
 
 #define KEYLEN offsetof(agg_group, packets)
 #define NMETA 6
+_Static_assert(KEYLEN % 8 == 0, "the group key is hashed as 64-bit words");
 
 typedef struct slot {
     uint32_t hash;
@@ -52,23 +53,50 @@ static inline uint64_t mix(uint64_t h)
     return h;
 }
 
+/* 64x64->128 multiply folded to 64 bits (as in wyhash): the eleven key
+ * words are mixed in independent pairs so the multiplies overlap. */
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
 static inline uint32_t key_hash(const agg_group *g)
 {
-    const unsigned char *p = (const unsigned char *)g;
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (size_t i = 0; i < KEYLEN; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0x100000001b3ULL;
-        h ^= h >> 29;
-    }
+    uint64_t w[KEYLEN / 8];
+    memcpy(w, g, KEYLEN);
+    uint64_t h = mum(w[0] ^ 0xa0761d6478bd642fULL, w[1] ^ 0xe7037ed1a0b428dbULL) ^
+                 mum(w[2] ^ 0x8ebc6af09c88c6e3ULL, w[3] ^ 0x589965cc75374cc3ULL) ^
+                 mum(w[4] ^ 0x1d8e4e27c47d124fULL, w[5] ^ 0xa0761d6478bd642fULL) ^
+                 mum(w[6] ^ 0xe7037ed1a0b428dbULL, w[7] ^ 0x8ebc6af09c88c6e3ULL) ^
+                 mum(w[8] ^ 0x589965cc75374cc3ULL, w[9] ^ 0x1d8e4e27c47d124fULL) ^
+                 mum(w[10] ^ 0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL);
     return (uint32_t)mix(h);
+}
+
+static inline bool key_eq(const agg_group *a, const agg_group *b)
+{
+    uint64_t x[KEYLEN / 8], y[KEYLEN / 8], d = 0;
+    memcpy(x, a, KEYLEN);
+    memcpy(y, b, KEYLEN);
+    for (size_t i = 0; i < KEYLEN / 8; i++) d |= x[i] ^ y[i];
+    return d == 0;
 }
 
 static uint32_t str_hash(const char *s, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = mum(h ^ w, 0xa0761d6478bd642fULL);
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        memcpy(&w, s + i, n - i);
+        h = mum(h ^ w, 0xe7037ed1a0b428dbULL);
+    }
     return (uint32_t)mix(h);
 }
 
@@ -193,16 +221,15 @@ static void fold(agg_group *d, const agg_group *s)
     if (s->max_end && s->max_end > d->max_end) d->max_end = s->max_end;
 }
 
-void agg_add_group(agg *a, const agg_group *g)
+static void add_hashed(agg *a, const agg_group *g, uint32_t h)
 {
-    uint32_t h = key_hash(g);
     size_t i = h & a->mask;
     for (;;) {
         slot *sl = &a->slots[i];
         if (!sl->idx) break;
         if (sl->hash == h) {
             agg_group *d = &a->g[sl->idx - 1];
-            if (memcmp(d, g, KEYLEN) == 0) {
+            if (key_eq(d, g)) {
                 fold(d, g);
                 return;
             }
@@ -218,6 +245,33 @@ void agg_add_group(agg *a, const agg_group *g)
     a->slots[i].hash = h;
     a->slots[i].idx = (uint32_t)a->n;
     if (a->n * 2 > a->mask + 1) grp_rehash(a, (a->mask + 1) * 2);
+}
+
+void agg_add_group(agg *a, const agg_group *g)
+{
+    add_hashed(a, g, key_hash(g));
+}
+
+/* Records land on random slots of a table larger than the caches: hash a
+ * batch first and prefetch its slots, then the groups they point to, so the
+ * misses overlap instead of being paid one after another. */
+void agg_add_batch(agg *a, const agg_group *g, size_t n)
+{
+    uint32_t h[AGG_BATCH];
+    while (n) {
+        size_t k = n < AGG_BATCH ? n : AGG_BATCH;
+        for (size_t i = 0; i < k; i++) {
+            h[i] = key_hash(&g[i]);
+            __builtin_prefetch(&a->slots[h[i] & a->mask]);
+        }
+        for (size_t i = 0; i < k; i++) {
+            const slot *sl = &a->slots[h[i] & a->mask];
+            if (sl->idx) __builtin_prefetch(&a->g[sl->idx - 1], 1);
+        }
+        for (size_t i = 0; i < k; i++) add_hashed(a, &g[i], h[i]);
+        g += k;
+        n -= k;
+    }
 }
 
 void agg_add(agg *a, const agg_group *g, const char *eni, const char *src_svc, const char *dst_svc)

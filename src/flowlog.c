@@ -7,6 +7,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "agg.h"
 #include "util.h"
@@ -186,19 +189,31 @@ bool flowlog_header(const char *line, size_t n, flowlog_format *f, char *err, si
     return true;
 }
 
-int flowlog_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
+/* Up to 19 digits cannot overflow 64 bits, so only 20-digit numbers pay
+ * for the overflow check. */
+static inline int parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
 {
     if (n == 0 || n > 20) return -1;
     uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t k = n < 20 ? n : 19;
+    for (size_t i = 0; i < k; i++) {
         unsigned d = (unsigned)(unsigned char)s[i] - '0';
         if (d > 9) return -1;
-        if (v > (UINT64_MAX - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    if (n == 20) {
+        unsigned d = (unsigned)(unsigned char)s[19] - '0';
+        if (d > 9 || v > (UINT64_MAX - d) / 10) return -1;
         v = v * 10 + d;
     }
     if (v > max) return -1;
     *out = v;
     return 0;
+}
+
+int flowlog_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+    return parse_u64(s, n, max, out);
 }
 
 /* Dotted quad by hand (the common case); anything else goes to ip_parse. */
@@ -234,9 +249,19 @@ static bool is_dash(const char *p, uint32_t n)
 }
 
 /* AWS identifiers and service names are printable ASCII without spaces. */
-static bool printable(const char *p, uint32_t n)
+static inline bool printable(const char *p, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++)
+    uint32_t i = 0;
+#ifdef __SSE2__
+    /* signed bytes: 0x21..0x7e are exactly those > 0x20 and < 0x7f */
+    const __m128i lo = _mm_set1_epi8(0x20), hi = _mm_set1_epi8(0x7f);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi));
+        if (_mm_movemask_epi8(ok) != 0xffff) return false;
+    }
+#endif
+    for (; i < n; i++)
         if ((unsigned char)p[i] <= 0x20 || (unsigned char)p[i] >= 0x7f) return false;
     return true;
 }
@@ -253,147 +278,218 @@ static int64_t norm_time(uint64_t v)
     return (int64_t)(v >= (uint64_t)FLOWLOG_MS_THRESHOLD ? v / 1000 : v);
 }
 
+/* One field into the record; -1 with a reason. Inlined with a constant id
+ * for the default layout, so that the switch disappears there. */
+static inline __attribute__((always_inline)) int parse_field(fl_rec *r, enum flowlog_field id, const char *p,
+                                                             uint32_t len, char *err, size_t errlen)
+{
+    bool dash = is_dash(p, len);
+    uint64_t v;
+    ip128 *ip = NULL;
+    unsigned bit = 0;
+    fl_view *view = NULL;
+    switch (id) {
+    case FLF_SRCADDR: ip = &r->src; bit = FLR_SRC; goto addr;
+    case FLF_DSTADDR: ip = &r->dst; bit = FLR_DST; goto addr;
+    case FLF_PKT_SRCADDR: ip = &r->pkt_src; bit = FLR_PKT_SRC; goto addr;
+    case FLF_PKT_DSTADDR: ip = &r->pkt_dst; bit = FLR_PKT_DST;
+    addr:
+        if (dash) break;
+        if (parse_addr(p, len, ip) < 0) return bad(err, errlen, fields[id].name, p, len);
+        r->has |= bit;
+        break;
+    case FLF_PACKETS:
+    case FLF_BYTES:
+        if (dash) break;
+        if (parse_u64(p, len, UINT64_MAX, &v) < 0)
+            return bad(err, errlen, id == FLF_BYTES ? "bytes value" : "packets value", p, len);
+        if (id == FLF_BYTES) {
+            r->bytes = v;
+            r->has |= FLR_BYTES;
+        } else {
+            r->packets = v;
+            r->has |= FLR_PACKETS;
+        }
+        break;
+    case FLF_START:
+    case FLF_END:
+        if (dash) break;
+        /* INT64_MAX keeps the value representable as a signed time */
+        if (parse_u64(p, len, INT64_MAX, &v) < 0)
+            return bad(err, errlen, id == FLF_START ? "start time" : "end time", p, len);
+        if (id == FLF_START) {
+            r->start = norm_time(v);
+            r->has |= FLR_START;
+        } else {
+            r->end = norm_time(v);
+            r->has |= FLR_END;
+        }
+        break;
+    case FLF_SRCPORT:
+    case FLF_DSTPORT:
+        if (dash) break;
+        if (parse_u64(p, len, 65535, &v) < 0) return bad(err, errlen, "port", p, len);
+        if (id == FLF_SRCPORT) {
+            r->srcport = (uint16_t)v;
+            r->has |= FLR_SRCPORT;
+        } else {
+            r->dstport = (uint16_t)v;
+            r->has |= FLR_DSTPORT;
+        }
+        break;
+    case FLF_PROTOCOL:
+        if (dash) break;
+        if (parse_u64(p, len, 255, &v) < 0) return bad(err, errlen, "protocol", p, len);
+        r->protocol = (uint8_t)v;
+        r->has |= FLR_PROTOCOL;
+        break;
+    case FLF_VERSION:
+    case FLF_TCP_FLAGS:
+        if (dash) break;
+        if (parse_u64(p, len, UINT32_MAX, &v) < 0)
+            return bad(err, errlen, fields[id].name, p, len);
+        break;
+    case FLF_ACTION:
+        if (dash) break;
+        if (len == 6 && memcmp(p, "ACCEPT", 6) == 0) r->action = FL_ACCEPT;
+        else if (len == 6 && memcmp(p, "REJECT", 6) == 0) r->action = FL_REJECT;
+        else return bad(err, errlen, "action", p, len);
+        break;
+    case FLF_LOG_STATUS:
+        if (dash) break;
+        if (len == 2 && memcmp(p, "OK", 2) == 0) r->status = FL_OK;
+        else if (len == 6 && memcmp(p, "NODATA", 6) == 0) r->status = FL_NODATA;
+        else if (len == 8 && memcmp(p, "SKIPDATA", 8) == 0) r->status = FL_SKIPDATA;
+        else return bad(err, errlen, "log-status", p, len);
+        break;
+    case FLF_FLOW_DIRECTION:
+        if (dash) break;
+        if (len == 7 && memcmp(p, "ingress", 7) == 0) r->direction = FL_INGRESS;
+        else if (len == 6 && memcmp(p, "egress", 6) == 0) r->direction = FL_EGRESS;
+        else return bad(err, errlen, "flow-direction", p, len);
+        break;
+    case FLF_TRAFFIC_PATH:
+        if (dash) break;
+        if (len != 1 || p[0] < '1' || p[0] > '8') return bad(err, errlen, "traffic-path", p, len);
+        r->traffic_path = (uint8_t)(p[0] - '0');
+        break;
+    case FLF_INTERFACE_ID: view = &r->eni; goto str;
+    case FLF_ACCOUNT_ID: view = &r->account; goto str;
+    case FLF_VPC_ID: view = &r->vpc; goto str;
+    case FLF_SUBNET_ID: view = &r->subnet; goto str;
+    case FLF_INSTANCE_ID: view = &r->instance; goto str;
+    case FLF_AZ_ID: view = &r->az_id; goto str;
+    case FLF_REGION: view = &r->region; goto str;
+    case FLF_PKT_SRC_AWS_SERVICE: view = &r->src_svc; goto str;
+    case FLF_PKT_DST_AWS_SERVICE: view = &r->dst_svc;
+    str:
+        if (dash) break;
+        if (!printable(p, len)) return bad(err, errlen, fields[id].name, p, len);
+        view->p = p;
+        view->n = len;
+        break;
+    default:
+        break; /* opaque and unused fields: kept out of the aggregate */
+    }
+    return 0;
+}
+
+/* Token boundaries of a line: where "separator or not" flips. 16 bytes at a
+ * time with SSE2 (a byte loop mispredicts at every field edge); NUL bytes
+ * are detected in the same pass. Returns the token count (tokens beyond
+ * `max` are counted, not stored) or -1 on a NUL byte. */
+static int tokenize(const char *s, size_t n, const char **tp, uint32_t *tn, int max)
+{
+    int nt = 0;
+    bool in = false;
+    size_t start = 0, i = 0;
+#define EMIT_BOUNDARY(pos)                                     \
+    do {                                                       \
+        if (!in) {                                             \
+            start = (pos);                                     \
+            in = true;                                         \
+        } else {                                               \
+            if (nt < max) {                                    \
+                tp[nt] = s + start;                            \
+                tn[nt] = (uint32_t)((pos) - start);            \
+            }                                                  \
+            nt++;                                              \
+            in = false;                                        \
+        }                                                      \
+    } while (0)
+#ifdef __SSE2__
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), zero = _mm_setzero_si128();
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero))) return -1;
+        unsigned sep = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab)));
+        unsigned prev = (sep << 1 | (in ? 0u : 1u)) & 0xffffu; /* separator-ness of the byte before */
+        unsigned flips = sep ^ prev;
+        while (flips) {
+            unsigned j = (unsigned)__builtin_ctz(flips);
+            flips &= flips - 1;
+            EMIT_BOUNDARY(i + j);
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c == '\0') return -1;
+        bool sep = c == ' ' || c == '\t';
+        if (sep == in) EMIT_BOUNDARY(i);
+    }
+    if (in) EMIT_BOUNDARY(n);
+#undef EMIT_BOUNDARY
+    return nt;
+}
+
 int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_rec *r, char *err,
                        size_t errlen)
 {
     if (n > FLOWLOG_MAX_LINE)
         return fc_err(err, errlen, "line longer than %d bytes", FLOWLOG_MAX_LINE);
     if (n && line[n - 1] == '\r') n--;
-    if (memchr(line, '\0', n)) return fc_err(err, errlen, "NUL byte in line");
 
     const char *tp[FLOWLOG_MAX_FIELDS];
     uint32_t tn[FLOWLOG_MAX_FIELDS];
-    int nt = 0, extra = 0;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
-        if (i == n) break;
-        size_t j = i;
-        while (j < n && line[j] != ' ' && line[j] != '\t') j++;
-        if (nt < FLOWLOG_MAX_FIELDS) {
-            tp[nt] = line + i;
-            tn[nt] = (uint32_t)(j - i);
-            nt++;
-        } else {
-            extra++;
-        }
-        i = j;
-    }
-    if (nt + extra != f->ncols)
-        return fc_err(err, errlen, "expected %d fields, got %d", f->ncols, nt + extra);
+    int nt = tokenize(line, n, tp, tn, FLOWLOG_MAX_FIELDS);
+    if (nt < 0) return fc_err(err, errlen, "NUL byte in line");
+    if (nt != f->ncols) return fc_err(err, errlen, "expected %d fields, got %d", f->ncols, nt);
 
-    memset(r, 0, sizeof *r);
-    for (int c = 0; c < nt; c++) {
-        const char *p = tp[c];
-        uint32_t len = tn[c];
-        bool dash = is_dash(p, len);
-        uint64_t v;
-        ip128 *ip = NULL;
-        unsigned bit = 0;
-        fl_view *view = NULL;
-        switch ((enum flowlog_field)f->col[c]) {
-        case FLF_SRCADDR: ip = &r->src; bit = FLR_SRC; goto addr;
-        case FLF_DSTADDR: ip = &r->dst; bit = FLR_DST; goto addr;
-        case FLF_PKT_SRCADDR: ip = &r->pkt_src; bit = FLR_PKT_SRC; goto addr;
-        case FLF_PKT_DSTADDR: ip = &r->pkt_dst; bit = FLR_PKT_DST;
-        addr:
-            if (dash) break;
-            if (parse_addr(p, len, ip) < 0) return bad(err, errlen, fields[f->col[c]].name, p, len);
-            r->has |= bit;
-            break;
-        case FLF_PACKETS:
-        case FLF_BYTES:
-            if (dash) break;
-            if (flowlog_parse_u64(p, len, UINT64_MAX, &v) < 0)
-                return bad(err, errlen, f->col[c] == FLF_BYTES ? "bytes value" : "packets value", p, len);
-            if (f->col[c] == FLF_BYTES) {
-                r->bytes = v;
-                r->has |= FLR_BYTES;
-            } else {
-                r->packets = v;
-                r->has |= FLR_PACKETS;
-            }
-            break;
-        case FLF_START:
-        case FLF_END:
-            if (dash) break;
-            /* INT64_MAX keeps the value representable as a signed time */
-            if (flowlog_parse_u64(p, len, INT64_MAX, &v) < 0)
-                return bad(err, errlen, f->col[c] == FLF_START ? "start time" : "end time", p, len);
-            if (f->col[c] == FLF_START) {
-                r->start = norm_time(v);
-                r->has |= FLR_START;
-            } else {
-                r->end = norm_time(v);
-                r->has |= FLR_END;
-            }
-            break;
-        case FLF_SRCPORT:
-        case FLF_DSTPORT:
-            if (dash) break;
-            if (flowlog_parse_u64(p, len, 65535, &v) < 0) return bad(err, errlen, "port", p, len);
-            if (f->col[c] == FLF_SRCPORT) {
-                r->srcport = (uint16_t)v;
-                r->has |= FLR_SRCPORT;
-            } else {
-                r->dstport = (uint16_t)v;
-                r->has |= FLR_DSTPORT;
-            }
-            break;
-        case FLF_PROTOCOL:
-            if (dash) break;
-            if (flowlog_parse_u64(p, len, 255, &v) < 0) return bad(err, errlen, "protocol", p, len);
-            r->protocol = (uint8_t)v;
-            r->has |= FLR_PROTOCOL;
-            break;
-        case FLF_VERSION:
-        case FLF_TCP_FLAGS:
-            if (dash) break;
-            if (flowlog_parse_u64(p, len, UINT32_MAX, &v) < 0)
-                return bad(err, errlen, fields[f->col[c]].name, p, len);
-            break;
-        case FLF_ACTION:
-            if (dash) break;
-            if (len == 6 && memcmp(p, "ACCEPT", 6) == 0) r->action = FL_ACCEPT;
-            else if (len == 6 && memcmp(p, "REJECT", 6) == 0) r->action = FL_REJECT;
-            else return bad(err, errlen, "action", p, len);
-            break;
-        case FLF_LOG_STATUS:
-            if (dash) break;
-            if (len == 2 && memcmp(p, "OK", 2) == 0) r->status = FL_OK;
-            else if (len == 6 && memcmp(p, "NODATA", 6) == 0) r->status = FL_NODATA;
-            else if (len == 8 && memcmp(p, "SKIPDATA", 8) == 0) r->status = FL_SKIPDATA;
-            else return bad(err, errlen, "log-status", p, len);
-            break;
-        case FLF_FLOW_DIRECTION:
-            if (dash) break;
-            if (len == 7 && memcmp(p, "ingress", 7) == 0) r->direction = FL_INGRESS;
-            else if (len == 6 && memcmp(p, "egress", 6) == 0) r->direction = FL_EGRESS;
-            else return bad(err, errlen, "flow-direction", p, len);
-            break;
-        case FLF_TRAFFIC_PATH:
-            if (dash) break;
-            if (len != 1 || p[0] < '1' || p[0] > '8') return bad(err, errlen, "traffic-path", p, len);
-            r->traffic_path = (uint8_t)(p[0] - '0');
-            break;
-        case FLF_INTERFACE_ID: view = &r->eni; goto str;
-        case FLF_ACCOUNT_ID: view = &r->account; goto str;
-        case FLF_VPC_ID: view = &r->vpc; goto str;
-        case FLF_SUBNET_ID: view = &r->subnet; goto str;
-        case FLF_INSTANCE_ID: view = &r->instance; goto str;
-        case FLF_AZ_ID: view = &r->az_id; goto str;
-        case FLF_REGION: view = &r->region; goto str;
-        case FLF_PKT_SRC_AWS_SERVICE: view = &r->src_svc; goto str;
-        case FLF_PKT_DST_AWS_SERVICE: view = &r->dst_svc;
-        str:
-            if (dash) break;
-            if (!printable(p, len)) return bad(err, errlen, fields[f->col[c]].name, p, len);
-            view->p = p;
-            view->n = len;
-            break;
-        default:
-            break; /* opaque and unused fields: kept out of the aggregate */
-        }
+    /* only what a record may leave unset; addresses are zeroed below if absent */
+    r->has = 0;
+    r->packets = r->bytes = 0;
+    r->start = r->end = 0;
+    r->srcport = r->dstport = 0;
+    r->protocol = r->action = r->status = r->direction = r->traffic_path = 0;
+    r->eni.n = r->account.n = r->vpc.n = r->subnet.n = r->instance.n = 0;
+    r->az_id.n = r->region.n = r->src_svc.n = r->dst_svc.n = 0;
+    r->eni.p = r->account.p = r->vpc.p = r->subnet.p = r->instance.p = NULL;
+    r->az_id.p = r->region.p = r->src_svc.p = r->dst_svc.p = NULL;
+    if (f->v2_default) {
+        /* the default format: fixed order, no per-field dispatch */
+        if (parse_field(r, FLF_VERSION, tp[0], tn[0], err, errlen) < 0 ||
+            parse_field(r, FLF_ACCOUNT_ID, tp[1], tn[1], err, errlen) < 0 ||
+            parse_field(r, FLF_INTERFACE_ID, tp[2], tn[2], err, errlen) < 0 ||
+            parse_field(r, FLF_SRCADDR, tp[3], tn[3], err, errlen) < 0 ||
+            parse_field(r, FLF_DSTADDR, tp[4], tn[4], err, errlen) < 0 ||
+            parse_field(r, FLF_SRCPORT, tp[5], tn[5], err, errlen) < 0 ||
+            parse_field(r, FLF_DSTPORT, tp[6], tn[6], err, errlen) < 0 ||
+            parse_field(r, FLF_PROTOCOL, tp[7], tn[7], err, errlen) < 0 ||
+            parse_field(r, FLF_PACKETS, tp[8], tn[8], err, errlen) < 0 ||
+            parse_field(r, FLF_BYTES, tp[9], tn[9], err, errlen) < 0 ||
+            parse_field(r, FLF_START, tp[10], tn[10], err, errlen) < 0 ||
+            parse_field(r, FLF_END, tp[11], tn[11], err, errlen) < 0 ||
+            parse_field(r, FLF_ACTION, tp[12], tn[12], err, errlen) < 0 ||
+            parse_field(r, FLF_LOG_STATUS, tp[13], tn[13], err, errlen) < 0)
+            return -1;
+    } else {
+        for (int c = 0; c < nt; c++)
+            if (parse_field(r, (enum flowlog_field)f->col[c], tp[c], tn[c], err, errlen) < 0) return -1;
     }
+    if (!(r->has & FLR_SRC)) memset(&r->src, 0, sizeof r->src);
+    if (!(r->has & FLR_DST)) memset(&r->dst, 0, sizeof r->dst);
+    if (!(r->has & FLR_PKT_SRC)) memset(&r->pkt_src, 0, sizeof r->pkt_src);
+    if (!(r->has & FLR_PKT_DST)) memset(&r->pkt_dst, 0, sizeof r->pkt_dst);
     return 0;
 }

@@ -208,7 +208,15 @@ typedef struct worker {
     uint32_t last_eni_n, last_eni_id;
     char last_svc[2][48];
     uint32_t last_svc_n[2], last_svc_id[2];
+    agg_group batch[AGG_BATCH]; /* records waiting for agg_add_batch */
+    size_t nbatch;
 } worker;
+
+static void flush_batch(worker *w)
+{
+    agg_add_batch(w->a, w->batch, w->nbatch);
+    w->nbatch = 0;
+}
 
 static void set_format(worker *w, const flowlog_format *f)
 {
@@ -252,6 +260,7 @@ static void add_record(worker *w, const fl_rec *r)
     int64_t s = (r->has & FLR_START) ? r->start : 0, e = (r->has & FLR_END) ? r->end : 0;
     agg_stats_period(st, s, e);
 
+    agg_group *gp = &w->batch[w->nbatch];
     agg_group g;
     memset(&g, 0, sizeof g);
     g.src = r->src;
@@ -281,7 +290,8 @@ static void add_record(worker *w, const fl_rec *r)
     g.records = 1;
     g.min_start = s;
     g.max_end = e;
-    agg_add_group(w->a, &g);
+    *gp = g;
+    if (++w->nbatch == AGG_BATCH) flush_batch(w);
 
     if (w->meta_mask && g.eni) {
         unsigned mask = (r->vpc.n ? 1u : 0) | (r->subnet.n ? 2u : 0) | (r->instance.n ? 4u : 0) |
@@ -593,6 +603,7 @@ static void run_item(worker *w, size_t idx)
         fd_src src = {fd, NULL, NULL};
         run_stream(w, &src, it->kind == IT_GZIP);
     }
+    flush_batch(w);
     if (!is_stdin) close(fd);
 }
 
@@ -980,6 +991,7 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
     w->first_line = true;
     fd_src src = {-1, rd, ctx};
     run_stream(w, &src, false);
+    flush_batch(w);
     free(w->buf);
     free(w);
 
