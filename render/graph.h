@@ -1,4 +1,20 @@
-/* graph: the topology graph laid out in-process with Graphviz (cgraph+gvc). */
+/* graph: the topology graph of report.md §7 and `flowcost topology`, laid
+ * out in-process with Graphviz (cgraph + gvc; this is the only file that
+ * includes them). docs/topology.md explains what is drawn and why.
+ *
+ * What it draws, from a cost_result and its inventory: clusters VPC → AZ →
+ * subnet; nodes for workloads (grouped by --level), NAT gateways, interface
+ * endpoints, load balancers, TGW attachments, one Internet gateway per VPC,
+ * "Internet", AWS services by name and region, unknown private peers, and
+ * "Other" nodes for the tail cut by --top / --min-bytes. Each flow becomes a
+ * chain of edges src → [via] → [IGW] → dst; each charge of the flow is put on
+ * exactly one edge of its chain (the hop where AWS bills it), so the edges'
+ * dollars add up to the flows' dollars when nothing is hidden.
+ *
+ * Every string that came from input is neutralised before Graphviz sees it
+ * (see docs/topology.md "Escaping"), so the SVG is well-formed XML and the
+ * .dot is valid DOT whatever the tag values. Output is deterministic: nodes,
+ * clusters and edges are created in a total order. */
 #ifndef FC_GRAPH_H
 #define FC_GRAPH_H
 
@@ -10,16 +26,28 @@
 #include "util.h"
 
 typedef struct graph_opts {
-    const char *level;   /* vpc|az|subnet|eni */
-    size_t top;          /* keep the N heaviest nodes; 0 = all */
-    uint64_t min_bytes;
-    const char *focus;   /* IP, ENI or subnet id; NULL = all */
-    const char *format;  /* "svg", "dot", "png" */
-    int inline_svg;      /* strip XML prolog/DOCTYPE for inlining in HTML */
+    const char *level;   /* vpc|az|subnet|eni; NULL = subnet */
+    size_t top;          /* keep the N heaviest collapsible nodes (workload groups,
+                            AWS services); the rest go into "Other" nodes; 0 = all */
+    uint64_t min_bytes;  /* collapsible nodes and edges under this are folded/hidden */
+    const char *focus;   /* IP, ENI id, subnet id (or NAT/endpoint id); NULL = all */
+    const char *format;  /* "svg", "dot", "png"; NULL = svg */
+    int inline_svg;      /* strip XML prolog/DOCTYPE/comments for inlining in HTML */
 } graph_opts;
 
+/* Render the topology into out (appended). Returns 0, or -1 with err filled:
+ * unknown level or format, a focus that matches nothing in the traffic, or a
+ * Graphviz layout/render failure. r and inv are only read. */
 int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o,
                  dbuf *out, char *err, size_t errlen);
+
+/* 0 when s is a level name graph_render accepts, else -1 with err filled
+ * (lets the CLI reject a bad --level before reading any input). */
+int graph_level_check(const char *s, char *err, size_t errlen);
+
+/* Format from an output file name's extension: "svg", "dot" or "png";
+ * NULL when the extension is none of them. */
+const char *graph_format_of(const char *path);
 
 /* "graphviz/2.43.0" for --version. */
 const char *render_lib_versions(void);
