@@ -60,6 +60,18 @@ static bool retryable_curl(CURLcode c)
     }
 }
 
+static const char *noproxy_list(void)
+{
+    static char buf[2048];
+    if (!buf[0]) {
+        const char *env = getenv("NO_PROXY");
+        if (!env || !*env) env = getenv("no_proxy");
+        snprintf(buf, sizeof buf, "169.254.169.254,169.254.170.2,169.254.170.23,fd00:ec2::254,fd00:ec2::23%s%s",
+                 env && *env ? "," : "", env && *env ? env : "");
+    }
+    return buf;
+}
+
 static void global_init(void)
 {
     static int done;
@@ -201,8 +213,9 @@ static int one_attempt(CURL *h, const http_request *rq, const http_opts *o, http
     curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
     /* The credential services are link-local; never send them (or their
-     * tokens) through a proxy. */
-    curl_easy_setopt(h, CURLOPT_NOPROXY, "169.254.169.254,169.254.170.2,fd00:ec2::254");
+     * tokens) through a proxy. CURLOPT_NOPROXY replaces NO_PROXY, so the
+     * user's list is appended rather than lost. */
+    curl_easy_setopt(h, CURLOPT_NOPROXY, noproxy_list());
     if (strcmp(rq->method, "POST") == 0) {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? (const char *)rq->body : "");
