@@ -253,6 +253,7 @@ typedef struct run {
     nat_pending *pend;
     size_t n_pend, cap_pend;
     bool *served;                  /* endpoint → a client of an observed NAT ENI */
+    bool *nat_remote;              /* endpoint → seen beyond an observed NAT ENI */
     kmap tp1;                      /* (our ep, peer ep) egress pairs with traffic-path 1 */
     bool *has_tp;                  /* endpoint → some egress record carried traffic-path */
     uint32_t unknown_dst;          /* the "destination not recorded" endpoint */
@@ -463,6 +464,7 @@ static void nat_groups(run *R)
         if (!ip_is_private(other_ip)) {
             /* Public leg: egress NAT → remote is outbound, ingress inbound. */
             add_hint(R, nat, 1, dir == FL_EGRESS, g->hour, other, g->bytes);
+            R->nat_remote[other] = true;
             continue;
         }
         R->served[other] = true;
@@ -471,6 +473,7 @@ static void nat_groups(run *R)
         if (out && (g->flags & AGG_HAS_PKT_DST) && !ip_eq(&g->pkt_dst, &g->dst)) rip = &g->pkt_dst;
         if (!out && (g->flags & AGG_HAS_PKT_SRC) && !ip_eq(&g->pkt_src, &g->src)) rip = &g->pkt_src;
         uint32_t remote = rip ? ep_of(R, rip) : COST_NONE;
+        if (remote != COST_NONE) R->nat_remote[remote] = true;
         if (remote == COST_NONE) {
             GROW(R->pend, R->n_pend, R->cap_pend);
             nat_pending p = {nat, other, out, g->hour, g->bytes, g->packets, g->records};
@@ -570,8 +573,13 @@ static void other_groups(run *R)
         u.bytes = g->bytes;
         u.packets = g->packets;
         u.records = g->records;
+        /* A client of an observed NAT ENI talking to an address seen
+         * beyond that NAT is NAT traffic even with a public IP of its own,
+         * unless traffic-path says it left through an IGW or endpoint. */
+        bool via_observed_nat = R->served[our] && R->nat_remote[peer] &&
+                                !(egress && (g->traffic_path == 2 || g->traffic_path == 7 || g->traffic_path == 8));
         if (x && !eni_kind_is_managed(x->kind) && ep_is_public_remote(&r->eps[peer]) &&
-            client_natted(R, g, dir, x, our, peer)) {
+            (via_observed_nat || client_natted(R, g, dir, x, our, peer))) {
             if (R->served[our]) {
                 /* Already charged from the NAT ENI's private legs. */
                 add_hint(R, our, 0, egress, g->hour, peer, g->bytes);
@@ -1437,6 +1445,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     build_endpoints(&R);
     build_nats(&R);
     R.served = xcalloc(r->n_eps + 1, sizeof *R.served);
+    R.nat_remote = xcalloc(r->n_eps + 1, sizeof *R.nat_remote);
     R.has_tp = xcalloc(r->n_eps + 1, sizeof *R.has_tp);
     kmap_init(&R.tp1, 2 * sizeof(uint32_t));
     kmap_init(&R.flow_map, 4 * sizeof(uint32_t));
@@ -1469,6 +1478,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     free(R.hints);
     free(R.pend);
     free(R.served);
+    free(R.nat_remote);
     free(R.has_tp);
     free(R.lbs);
     free(R.nat_by_ep);

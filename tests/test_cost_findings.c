@@ -215,6 +215,31 @@ static void learned(void)
     inv_free(inv);
 }
 
+/* A client with a public IP of its own that still sends through the NAT
+ * gateway (its route says so): v2 logs at the NAT ENI (both legs) and at
+ * the client. The client's record of the same 2 GiB is not charged again:
+ * nat 2 × 0.045 + egress 2 × 0.09 = 0.27, not 0.45. */
+static void public_ip_client_via_nat(void)
+{
+    inventory *inv = nat_vpc();
+    fx_eni_public(inv, "eni-c1", "54.1.2.3");
+    inv_finalize(inv);
+    agg *a = agg_new();
+    fx_rec(a, "eni-nat", "10.0.10.5", "10.0.0.10", NULL, NULL, 0, 2 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-nat", "10.0.0.10", "198.51.100.9", NULL, NULL, 0, 2 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-c1", "10.0.10.5", "198.51.100.9", NULL, NULL, 0, 2 * GiB, FL_ACCEPT, 0);
+    cost_result *r = run(a, inv, NULL);
+    if (r) {
+        CHECK_NEAR(r->cat_usd[CAT_NAT_PROCESSING], 0.09, 1e-9);
+        CHECK_NEAR(r->cat_usd[CAT_INTERNET_EGRESS], 0.18, 1e-9);
+        CHECK_NEAR(r->total_usd, 0.27, 1e-9);
+        fx_invariants(r, "public-ip client via NAT");
+    }
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
 static void edges(void)
 {
     /* Nothing at all. */
@@ -278,6 +303,7 @@ int main(void)
     chatty_pairs();
     port_scan_hosts();
     learned();
+    public_ip_client_via_nat();
     edges();
     CHECK(cost_by_parse("subnet", &(cost_by){0}) == 0);
     cost_by b;
