@@ -66,8 +66,9 @@ int main(int argc, char **argv)
         fc_opts o;
         char err[FC_ERRLEN];
         int rc = opts_parse(argc - 1, argv + 1, commands[i].cmd, &o, err, sizeof err);
-        if (rc == 1) return EXIT_OK;
-        if (rc < 0) {
+        if (rc != 0) {
+            free((void *)o.inputs);
+            if (rc == 1) return EXIT_OK;
             cli_error(err);
             return EXIT_USAGE;
         }
