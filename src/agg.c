@@ -144,13 +144,29 @@ static void str_rehash(agg *a, size_t nslots)
     }
 }
 
+/* Interned strings are short ids ("eni-0123…", 21 bytes): compare words
+ * inline rather than calling memcmp. */
+static inline bool str_eq(const char *a, const char *b, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y) return false;
+    }
+    for (; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 static uint32_t str_find(const agg *a, const char *s, size_t n, uint32_t h, size_t *pos)
 {
     size_t i = h & a->smask;
     for (;;) {
         const slot *sl = &a->sslots[i];
         if (!sl->idx) break;
-        if (sl->hash == h && a->strlen_[sl->idx] == n && memcmp(a->str[sl->idx], s, n) == 0)
+        if (sl->hash == h && a->strlen_[sl->idx] == n && str_eq(a->str[sl->idx], s, n))
             return sl->idx;
         i = (i + 1) & a->smask;
     }

@@ -261,6 +261,19 @@ static inline bool printable(const char *p, uint32_t n)
         if (_mm_movemask_epi8(ok) != 0xffff) return false;
     }
 #endif
+    /* 8 bytes at a time: no byte >= 0x80, none >= 0x7f (adding 1 reaches
+     * 0x80), none < 0x21 (the classic "has byte less than" test). The last
+     * word may overlap bytes already checked. */
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    if (n - i >= 8) {
+        for (;;) {
+            uint64_t w;
+            memcpy(&w, p + (i + 8 <= n ? i : n - 8), 8);
+            if ((w | (w + ones) | ((w - 0x21 * ones) & ~w)) & high) return false;
+            if (i + 8 >= n) return true;
+            i += 8;
+        }
+    }
     for (; i < n; i++)
         if ((unsigned char)p[i] <= 0x20 || (unsigned char)p[i] >= 0x7f) return false;
     return true;

@@ -203,13 +203,10 @@ typedef struct worker {
     flowlog_format fmt;
     bool first_line;
     unsigned meta_mask;
-    /* one-entry caches: consecutive records usually share the ENI */
-    char last_eni[64];
-    uint32_t last_eni_n, last_eni_id;
-    char last_svc[2][48];
-    uint32_t last_svc_n[2], last_svc_id[2];
     agg_group batch[AGG_BATCH]; /* records waiting for agg_add_batch */
     size_t nbatch;
+    uint8_t *known;        /* by ENI id: metadata fields already recorded */
+    size_t nknown;
 } worker;
 
 static void flush_batch(worker *w)
@@ -226,20 +223,6 @@ static void set_format(worker *w, const flowlog_format *f)
     w->meta_mask = 0;
     for (int i = 0; i < 6; i++)
         if (f->col_of[mf[i]] >= 0) w->meta_mask |= 1u << i;
-}
-
-static uint32_t intern_cached(agg *a, const fl_view *v, char *cache, size_t cap, uint32_t *cn,
-                              uint32_t *cid)
-{
-    if (!v->n) return 0;
-    if (v->n == *cn && memcmp(v->p, cache, v->n) == 0) return *cid;
-    uint32_t id = agg_intern(a, v->p, v->n);
-    if (v->n <= cap) {
-        memcpy(cache, v->p, v->n);
-        *cn = v->n;
-        *cid = id;
-    }
-    return id;
 }
 
 static void add_record(worker *w, const fl_rec *r)
@@ -267,12 +250,9 @@ static void add_record(worker *w, const fl_rec *r)
     g.dst = r->dst;
     g.pkt_src = r->pkt_src;
     g.pkt_dst = r->pkt_dst;
-    g.eni = intern_cached(w->a, &r->eni, w->last_eni, sizeof w->last_eni, &w->last_eni_n,
-                          &w->last_eni_id);
-    g.src_svc = intern_cached(w->a, &r->src_svc, w->last_svc[0], sizeof w->last_svc[0],
-                              &w->last_svc_n[0], &w->last_svc_id[0]);
-    g.dst_svc = intern_cached(w->a, &r->dst_svc, w->last_svc[1], sizeof w->last_svc[1],
-                              &w->last_svc_n[1], &w->last_svc_id[1]);
+    g.eni = r->eni.n ? agg_intern(w->a, r->eni.p, r->eni.n) : 0;
+    g.src_svc = r->src_svc.n ? agg_intern(w->a, r->src_svc.p, r->src_svc.n) : 0;
+    g.dst_svc = r->dst_svc.n ? agg_intern(w->a, r->dst_svc.p, r->dst_svc.n) : 0;
     g.hour = (r->has & FLR_START) ? (int32_t)(r->start / 3600) : AGG_NO_HOUR;
     if (r->action == FL_REJECT) {
         g.dstport = r->dstport;
@@ -296,13 +276,23 @@ static void add_record(worker *w, const fl_rec *r)
     if (w->meta_mask && g.eni) {
         unsigned mask = (r->vpc.n ? 1u : 0) | (r->subnet.n ? 2u : 0) | (r->instance.n ? 4u : 0) |
                         (r->az_id.n ? 8u : 0) | (r->account.n ? 16u : 0) | (r->region.n ? 32u : 0);
-        if (mask && !agg_eni_known(w->a, g.eni, mask)) {
+        if (mask && (g.eni >= w->nknown || (w->known[g.eni] & mask) != mask)) {
             agg_eni_meta m = {
                 agg_intern(w->a, r->vpc.p, r->vpc.n),      agg_intern(w->a, r->subnet.p, r->subnet.n),
                 agg_intern(w->a, r->instance.p, r->instance.n), agg_intern(w->a, r->az_id.p, r->az_id.n),
                 agg_intern(w->a, r->account.p, r->account.n), agg_intern(w->a, r->region.p, r->region.n),
             };
             agg_note_eni_ids(w->a, g.eni, &m, (uint64_t)w->idx << SEQ_SHIFT | w->r->lines);
+            /* within one worker items come in input order, so a field once
+             * recorded is never displaced by this worker's later records */
+            if (g.eni >= w->nknown) {
+                size_t nn = w->nknown ? w->nknown : 256;
+                while (nn <= g.eni) nn *= 2;
+                w->known = xrealloc(w->known, nn);
+                memset(w->known + w->nknown, 0, nn - w->nknown);
+                w->nknown = nn;
+            }
+            w->known[g.eni] |= (uint8_t)mask;
         }
     }
 }
@@ -625,6 +615,7 @@ static void *worker_main(void *p)
         run_item(w, idx);
     }
     free(w->buf);
+    free(w->known);
     free(w);
     return NULL;
 }
@@ -993,6 +984,7 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
     run_stream(w, &src, false);
     flush_batch(w);
     free(w->buf);
+    free(w->known);
     free(w);
 
     agg_merge(a, local);

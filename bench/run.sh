@@ -1,0 +1,122 @@
+#!/bin/bash
+# bench/run.sh — flowcost's ingestion beside reference tools on the same files
+# in one run: `wc -l` (plain), `igzip -dc >/dev/null` (gzip), DuckDB's GROUP BY
+# of cli.md, and `flowcost aggregate --csv`; wall time, records/s, MB/s (of
+# uncompressed text, for every tool), peak RSS, the ratios the ingestion issue
+# asks for, and a check that flowcost's CSV equals DuckDB's result.
+#
+# usage: bench/run.sh [--records N] [--formats "v2 v5"] [--kinds "plain gz"]
+#                     [--threads T] [--flowcost BIN] [--data DIR] [--no-memory]
+# Data (bench/genflows, deterministic) is generated once under bench/data/.
+# DuckDB: `npm install` inside bench/ (package.json pins @duckdb/node-api).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+N=10000000
+FORMATS="v2 v5"
+KINDS="plain gz"
+T=2
+BIN=""
+DATA="$HERE/data"
+MEMORY=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --records) N=$2; shift 2 ;;
+    --formats) FORMATS=$2; shift 2 ;;
+    --kinds) KINDS=$2; shift 2 ;;
+    --threads) T=$2; shift 2 ;;
+    --flowcost) BIN=$2; shift 2 ;;
+    --data) DATA=$2; shift 2 ;;
+    --no-memory) MEMORY=0; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "bench: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$BIN" ]; then
+  for b in "$ROOT"/build/flowcost "$ROOT"/build-*/flowcost; do [ -x "$b" ] && { BIN=$b; break; }; done
+fi
+[ -x "$BIN" ] || { echo "bench: no flowcost binary (build first or pass --flowcost)" >&2; exit 2; }
+command -v igzip >/dev/null || { echo "bench: igzip not found (apt install isal)" >&2; exit 2; }
+if [ ! -d "$HERE/node_modules/@duckdb/node-api" ]; then
+  (cd "$HERE" && npm install --no-audit --no-fund >/dev/null) || { echo "bench: npm install failed" >&2; exit 2; }
+fi
+OUT=$(mktemp -d /tmp/flowcost-bench.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
+
+echo "flowcost bench: $N records, threads $T, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "flowcost: $("$BIN" --version | tr '\n' ' ')"
+echo "duckdb: @duckdb/node-api $(node -p "require('$HERE/node_modules/@duckdb/node-api/package.json').version")"
+
+# run NAME CMD... : wall seconds and peak RSS (KiB) into $W and $M
+run() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" >/dev/null 2>"$OUT/err.$name" || { echo "bench: $name failed:"; cat "$OUT/err.$name"; exit 1; }
+  read -r W M < "$OUT/time"
+}
+fmt_rate() { awk -v n="$1" -v w="$2" 'BEGIN { r = (w > 0 ? n / w : 0); if (r >= 1e6) printf "%.2fM", r / 1e6; else printf "%.0f", r }'; }
+row() { # tool wall rss_kib
+  printf "  %-22s %8.2f s %11s rec/s %9.0f MB/s %9.1f MB\n" "$1" "$2" "$(fmt_rate "$RECS" "$2")" \
+    "$(awk -v b="$BYTES" -v w="$2" 'BEGIN { print (w > 0 ? b / 1e6 / w : 0) }')" "$(awk -v m="$3" 'BEGIN { print m / 1024 }')"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+fail=0
+for fmt in $FORMATS; do
+  for kind in $KINDS; do
+    dir="$DATA/$fmt-$N-$kind"
+    if [ ! -f "$dir/.complete" ]; then
+      rm -rf "$dir"
+      echo "generating $dir ..."
+      python3 "$HERE/genflows" --records "$N" --format "$fmt" --out "$dir" $([ "$kind" = gz ] && echo --gzip) >/dev/null
+      touch "$dir/.complete"
+    fi
+    mapfile -t files < <(find "$dir" -type f ! -name .complete | sort)
+    if [ "$kind" = gz ]; then
+      BYTES=$(igzip -dc "${files[@]}" | wc -c)
+      RECS=$(( $(igzip -dc "${files[@]}" | wc -l) - ${#files[@]} ))
+      ZBYTES=$(cat "${files[@]}" | wc -c)
+    else
+      BYTES=$(cat "${files[@]}" | wc -c)
+      RECS=$(( $(cat "${files[@]}" | wc -l) - ${#files[@]} ))
+      ZBYTES=$BYTES
+    fi
+    echo
+    echo "== $fmt $kind: $(printf "%'d" "$RECS") records in ${#files[@]} files, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB text$([ "$kind" = gz ] && awk -v z="$ZBYTES" 'BEGIN{printf ", %.1f MB gzip", z/1e6}')"
+    if [ "$kind" = plain ]; then
+      run wc wc -l "${files[@]}"; row "wc -l" "$W" "$M"
+    else
+      run igzip igzip -dc "${files[@]}"; row "igzip -dc >/dev/null" "$W" "$M"; WI=$W
+    fi
+    run duckdb node "$HERE/duckdb_groupby.mjs" "$T" "$OUT/duck.csv" "${files[@]}"; row "duckdb ($T threads)" "$W" "$M"; WD=$W; MD=$M
+    run flowcost "$BIN" aggregate --threads "$T" --csv "$OUT/fc.csv" "${files[@]}"; row "flowcost ($T threads)" "$W" "$M"; WF=$W; MF=$M
+    sp=$(ratio "$WD" "$WF")
+    ok=$(awk -v s="$sp" 'BEGIN { print (s >= 4) ? "ok" : "BELOW TARGET" }')
+    echo "  speed-up vs DuckDB: ${sp}x (target >= 4: $ok)"
+    if [ "$kind" = gz ]; then
+      gr=$(ratio "$WF" "$WI")
+      echo "  flowcost / igzip -dc: ${gr}x (target <= 1.5: $(awk -v s="$gr" 'BEGIN { print (s <= 1.5) ? "ok" : "ABOVE TARGET" }'))"
+    fi
+    echo "  peak RSS flowcost / DuckDB: $(ratio "$MF" "$MD") (target < 1: $(awk -v a="$MF" -v b="$MD" 'BEGIN { print (a < b) ? "ok" : "ABOVE TARGET" }'))"
+    # same groups, same sums: compare the row sets (both files are sorted by bytes, ties may differ)
+    if cmp -s <(tail -n +2 "$OUT/duck.csv" | LC_ALL=C sort) <(tail -n +2 "$OUT/fc.csv" | LC_ALL=C sort); then
+      echo "  check: flowcost CSV == DuckDB GROUP BY: PASS ($(printf "%'d" $(( $(wc -l < "$OUT/fc.csv") - 1 ))) groups)"
+    else
+      echo "  check: flowcost CSV == DuckDB GROUP BY: FAIL"; fail=1
+      diff <(tail -n +2 "$OUT/duck.csv" | LC_ALL=C sort) <(tail -n +2 "$OUT/fc.csv" | LC_ALL=C sort) | head -5
+    fi
+  done
+done
+
+if [ "$MEMORY" = 1 ]; then
+  # 10x the records with exactly the same groups: the same files given 10 times
+  fmt=${FORMATS%% *}; kind=${KINDS%% *}
+  mapfile -t files < <(find "$DATA/$fmt-$N-$kind" -type f ! -name .complete | sort | head -2)
+  ten=(); for i in 1 2 3 4 5 6 7 8 9 10; do ten+=("${files[@]}"); done
+  run mem1 "$BIN" aggregate --threads "$T" --csv "$OUT/m1.csv" "${files[@]}"; M1=$M
+  run mem10 "$BIN" aggregate --threads "$T" --csv "$OUT/m10.csv" "${ten[@]}"; M10=$M
+  g1=$(( $(wc -l < "$OUT/m1.csv") - 1 )); g10=$(( $(wc -l < "$OUT/m10.csv") - 1 ))
+  echo
+  echo "== memory: ${#files[@]} $fmt $kind files once vs the same files 10 times ($g1 vs $g10 groups)"
+  echo "  peak RSS 1x: $(awk -v m="$M1" 'BEGIN{printf "%.1f", m/1024}') MB, 10x: $(awk -v m="$M10" 'BEGIN{printf "%.1f", m/1024}') MB, ratio $(ratio "$M10" "$M1") (target <= 1.10: $(awk -v a="$M10" -v b="$M1" 'BEGIN { print (a <= 1.1 * b) ? "ok" : "ABOVE TARGET" }'))"
+fi
+exit $fail
