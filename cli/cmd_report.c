@@ -57,6 +57,8 @@ int cmd_report(const fc_opts *o)
         return code;
     }
 
+    struct timespec t0, t1, t2;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     char topo_why[FC_ERRLEN] = "", az_why[FC_ERRLEN] = "";
     char *topo = graph_svg(&p, "subnet", topo_why, sizeof topo_why);
     char *azg = graph_svg(&p, "az", az_why, sizeof az_why);
@@ -83,11 +85,18 @@ int cmd_report(const fc_opts *o)
     dbuf_init(&page, 64u << 20);
     const char *path = o->output ? o->output : "report.html";
     code = EXIT_OK;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (report_html(p.res, p.inv, &ro, &page, err, sizeof err) < 0 ||
         fc_write_file_atomic(path, page.data, page.len, err, sizeof err) < 0) {
         cli_error(err);
         code = EXIT_RUNTIME;
     }
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    /* -v: what the page costs, so "rendering is a small part of the run" stays checked. */
+    if (o->verbose && code == EXIT_OK)
+        fprintf(stderr, "flowcost: report: %zu bytes; graphs %.3f s, page %.3f s\n", page.len,
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
     if (code == EXIT_OK && o->json) {
         char *j = json_result(p.res, ro.top);
         j = baseline_json_attach(j, p.base, p.res, ro.top); /* "weekly": --baseline key */

@@ -894,8 +894,11 @@ static void sec_top_ips(ctx *c)
     size_t m = 0;
     cost_rank *rk = cost_rank_by(r, BY_IP, 0, &m);
     size_t n = top_of(c, m);
-    putf(c, "<p class=\"lead\">The %zu internal addresses that pay the most (of %zu payers); each charge has exactly one payer, so the rows add up to the total.</p>\n",
-         n, m);
+    char sn[32], sm[32];
+    fc_format_count(n, sn, sizeof sn);
+    fc_format_count(m, sm, sizeof sm);
+    putf(c, "<p class=\"lead\">The %s internal addresses that pay the most (of %s payers); each charge has exactly one payer, so the rows add up to the total.</p>\n",
+         sn, sm);
     put(c, "<p class=\"filterbox\" hidden><label>Filter rows: <input type=\"search\" class=\"filter\" data-table=\"top-ips-table\" "
            "placeholder=\"IP, name, ENI, subnet, AZ\"></label></p>\n"
            "<div class=\"scroll\"><table class=\"sortable wide\" id=\"top-ips-table\"><caption>Payers</caption><thead><tr>"
@@ -1066,14 +1069,36 @@ static void sec_security(ctx *c)
     put(c, "</tbody></table>\n");
     free(pc);
 
-    put(c, "<h3>Port-scan suspects</h3>\n");
-    size_t ns = 0;
-    for (size_t i = 0; i < r->n_findings; i++)
-        if (is_security(r->findings[i].kind) && !strcmp(r->findings[i].kind, "port_scan")) {
-            finding_card(c, &r->findings[i], i);
-            ns++;
+    /* Scans can be many on a noisy account: one table row each, top N. */
+    put(c, "<h3>Port-scan suspects</h3>\n<table class=\"sortable\" id=\"port-scans\"><thead><tr><th scope=\"col\">suspect</th>"
+           "<th scope=\"col\">observed</th><th scope=\"col\">resources</th></tr></thead><tbody>\n");
+    size_t ns = 0, shown = 0;
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const cost_finding *f = &r->findings[i];
+        if (!f->kind || strcmp(f->kind, "port_scan")) continue;
+        ns++;
+        if (shown >= c->top) continue;
+        shown++;
+        put(c, "<tr>");
+        text_cell(c, f->title ? f->title : f->kind);
+        put(c, "<td>");
+        for (size_t k = 0; k < f->n_evidence && k < 3; k++) {
+            if (k) put(c, "<br>");
+            text(c, f->evidence[k].label);
         }
-    if (!ns) put(c, "<p class=\"empty\">No source touched enough ports or hosts within one hour to look like a scan.</p>\n");
+        if (f->n_evidence > 3) putf(c, "<br>and %zu more", f->n_evidence - 3);
+        put(c, "</td><td>");
+        for (size_t k = 0; k < f->n_resources; k++) {
+            if (k) put(c, ", ");
+            put(c, "<code>");
+            text(c, f->resources[k]);
+            put(c, "</code>");
+        }
+        put(c, "</td></tr>\n");
+    }
+    if (ns > shown) putf(c, "<tr class=\"fixed other\"><td colspan=\"3\">Other (%zu suspects)</td></tr>\n", ns - shown);
+    if (!ns) put(c, "<tr><td colspan=\"3\" class=\"empty\">No source touched enough ports or hosts within one hour to look like a scan.</td></tr>\n");
+    put(c, "</tbody></table>\n");
     for (size_t i = 0; i < r->n_findings; i++)
         if (is_security(r->findings[i].kind) && strcmp(r->findings[i].kind, "port_scan")) finding_card(c, &r->findings[i], i);
     put(c, "</section>\n");

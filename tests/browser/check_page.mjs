@@ -92,7 +92,7 @@ const facts = await S('Runtime.evaluate', {
       rows, other,
       sankeys: document.querySelectorAll('svg.sankey').length,
       svgs: document.querySelectorAll('svg').length,
-      svgTitles: Array.from(document.querySelectorAll('svg')).filter(s => !s.closest('ul.legend') && !s.querySelector(':scope > title')).length,
+      svgTitles: Array.from(document.querySelectorAll('svg')).filter(s => !s.closest('ul.legend') && !s.querySelector('title')).length,
       heatmaps: document.querySelectorAll('svg.heat').length,
       findings: document.querySelectorAll('#findings article.finding').length,
       scans: document.querySelectorAll('#security article.finding').length,
