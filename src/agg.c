@@ -458,7 +458,9 @@ void agg_merge(agg *dst, const agg *src)
     free(map);
 }
 
-static const agg *sort_ctx;
+/* Thread-local: s3.c runs several ingest_stream() calls at once, and each
+ * canonicalizes its own agg ("weekly"). */
+static _Thread_local const agg *sort_ctx;
 
 static int cmp_str_id(const void *x, const void *y)
 {
