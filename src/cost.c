@@ -255,6 +255,7 @@ typedef struct run {
     bool *served;                  /* endpoint → a client of an observed NAT ENI */
     bool *nat_remote;              /* endpoint → seen beyond an observed NAT ENI */
     kmap tp1;                      /* (our ep, peer ep) egress pairs with traffic-path 1 */
+    kmap tgw_pairs;                /* (src ep, dst ep) carried into a TGW attachment ENI */
     bool *has_tp;                  /* endpoint → some egress record carried traffic-path */
     uint32_t unknown_dst;          /* the "destination not recorded" endpoint */
     lb_share *lbs;
@@ -413,10 +414,11 @@ static void build_endpoints(run *R)
             need_unknown = true;
     }
     /* NAT gateways get an endpoint even when their ENI is not in the
-     * input: estimated NAT traffic is charged to them. */
+     * input (estimated NAT traffic is charged to them), and so do TGW
+     * attachments, whose own address is in none of their records. */
     for (size_t i = 0; i < inv_eni_count(c->inv); i++) {
         const inv_eni *e = inv_eni_at(c->inv, i);
-        if (e->kind == ENI_NAT_GATEWAY && e->n_ips) PUSH(e->ips[0], NULL, NULL);
+        if ((e->kind == ENI_NAT_GATEWAY || e->kind == ENI_TRANSIT_GATEWAY) && e->n_ips) PUSH(e->ips[0], NULL, NULL);
     }
     ip128 zero = ip_from_v4(0);
     if (need_unknown) PUSH(zero, NULL, NULL);
@@ -551,6 +553,42 @@ static void tp_pass(run *R)
     }
 }
 
+/* Transit gateway attachment ENIs are intermediate, like NAT ENIs: their
+ * records carry the end-to-end addresses. Bytes a workload of the ENI's
+ * VPC sends into the attachment are the transit_gateway hop; the
+ * attachment's deliveries into the VPC are free. The end points' own
+ * records of the bytes that went in are then not priced again. */
+static void tgw_groups(run *R)
+{
+    const cost_result *r = R->r;
+    for (size_t k = 0; k < R->ng; k++) {
+        const agg_group *g = &R->gs[R->order[k]];
+        const inv_eni *x = R->eni_of_str[g->eni];
+        if (!x || x->kind != ENI_TRANSIT_GATEWAY || g->status != FL_OK || g->action != FL_ACCEPT) continue;
+        if (!(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST)) continue;
+        uint32_t s = ep_of(R, &g->src), d = ep_of(R, &g->dst);
+        if (s == COST_NONE || d == COST_NONE) continue;
+        const cost_endpoint *se = &r->eps[s];
+        bool into = g->direction == FL_INGRESS ||
+                    (g->direction == FL_DIR_NONE && cost_ep_is_workload(se) && se->eni->vpc_id && x->vpc_id &&
+                     !strcmp(se->eni->vpc_id, x->vpc_id));
+        if (!into || !cost_ep_is_workload(se)) continue;
+        uint32_t key[2] = {s, d};
+        kmap_get(&R->tgw_pairs, key, NULL);
+        unit u = {0};
+        u.src = s;
+        u.dst = d;
+        u.via = ep_of(R, &x->ips[0]);
+        if (!x->n_ips || u.via == COST_NONE) continue;
+        u.hour = g->hour;
+        u.path = PATH_TGW;
+        u.bytes = g->bytes;
+        u.packets = g->packets;
+        u.records = g->records;
+        add_unit(R, &u);
+    }
+}
+
 static void other_groups(run *R)
 {
     cost_result *r = R->r;
@@ -558,10 +596,12 @@ static void other_groups(run *R)
         const agg_group *g = &R->gs[R->order[k]];
         if (g->status != FL_OK || g->action != FL_ACCEPT) continue;
         const inv_eni *x = R->eni_of_str[g->eni];
-        if (x && x->kind == ENI_NAT_GATEWAY) continue;
+        if (x && (x->kind == ENI_NAT_GATEWAY || x->kind == ENI_TRANSIT_GATEWAY)) continue;
         if (!(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST)) continue;
         uint32_t s = ep_of(R, &g->src), d = ep_of(R, &g->dst);
         if (s == COST_NONE || d == COST_NONE) continue;
+        uint32_t pair[2] = {s, d};
+        if (R->tgw_pairs.n && kmap_has(&R->tgw_pairs, pair)) continue; /* priced at the attachment */
         int dir = group_dir(g, x);
         bool egress = dir == FL_EGRESS;
         uint32_t our = egress ? s : d, peer = egress ? d : s;
@@ -723,7 +763,7 @@ static void resolve_pending(run *R)
         else R->pend[n_left++] = *p;
     }
     for (size_t i = 0; i < R->n_units; i++)
-        if (R->units[i].via != COST_NONE && !(R->units[i].flags & COST_FLOW_ESTIMATED))
+        if (R->units[i].path == PATH_NAT && !(R->units[i].flags & COST_FLOW_ESTIMATED))
             consume_leg_hint(R, &R->units[i]);
     for (size_t i = 0; i < n_left; i++) {
         const nat_pending *p = &R->pend[i];
@@ -1068,7 +1108,7 @@ static void price_direct(pricing *P)
 
 static uint8_t unit_path(const run *R, const unit *u)
 {
-    if (u->via != COST_NONE) return PATH_NAT;
+    if (u->via != COST_NONE) return R->r->eps[u->via].kind == ENI_TRANSIT_GATEWAY ? PATH_TGW : PATH_NAT;
     const cost_endpoint *S = &R->r->eps[u->src], *D = &R->r->eps[u->dst];
     const cost_endpoint *e[2] = {S, D};
     for (int i = 0; i < 2; i++) {
@@ -1127,7 +1167,12 @@ static void price_units(run *R)
         cost_hour *h = hour_for(R, u->hour);
         if (h) h->bytes += u->bytes;
         pricing P = {R, u, fi, false};
-        if (u->via != COST_NONE) price_nat(&P);
+        if (u->via != COST_NONE && r->eps[u->via].kind == ENI_TRANSIT_GATEWAY) {
+            const cost_endpoint *S = &r->eps[u->src];
+            const region_rates *rr = rates_of(R, &r->eps[u->via]);
+            emit(&P, u->src, u->dst, CAT_TRANSIT_GATEWAY, u->bytes, u->bytes, gb(u->bytes) * rr->transit_gateway_per_gb);
+            (void)S;
+        } else if (u->via != COST_NONE) price_nat(&P);
         else price_direct(&P);
         if (!P.charged) {
             /* No price: the bytes still count, as free or unknown_private,
@@ -1448,12 +1493,14 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     R.nat_remote = xcalloc(r->n_eps + 1, sizeof *R.nat_remote);
     R.has_tp = xcalloc(r->n_eps + 1, sizeof *R.has_tp);
     kmap_init(&R.tp1, 2 * sizeof(uint32_t));
+    kmap_init(&R.tgw_pairs, 2 * sizeof(uint32_t));
     kmap_init(&R.flow_map, 4 * sizeof(uint32_t));
     kmap_init(&R.charge_map, 4 * sizeof(uint32_t));
     kmap_init(&R.hour_map, sizeof(int32_t));
     kmap_init(&R.pair_map, 2 * sizeof(const char *));
 
     nat_groups(&R);
+    tgw_groups(&R);
     tp_pass(&R);
     other_groups(&R);
     resolve_pending(&R);
@@ -1484,6 +1531,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     free(R.nat_by_ep);
     free(R.nat_enis);
     kmap_free(&R.tp1);
+    kmap_free(&R.tgw_pairs);
     kmap_free(&R.flow_map);
     kmap_free(&R.charge_map);
     kmap_free(&R.hour_map);

@@ -173,7 +173,7 @@ static void collect(cost_ctx *c, cands *cs)
     const cost_result *r = c->r;
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
-        if (f->via != COST_NONE) {
+        if (cost_flow_is_nat(f)) {
             uint32_t cl = cost_flow_client(f), rem = cost_flow_remote(f);
             const cost_endpoint *n = &r->eps[f->via], *d = &r->eps[rem], *ce = &r->eps[cl];
             const char *nreg = nat_region(c, n);
@@ -219,7 +219,7 @@ static void collect(cost_ctx *c, cands *cs)
             continue;
         }
         double iaz = f->cat_usd[CAT_INTER_AZ];
-        if (iaz <= 0 || !cost_ep_is_workload(&r->eps[f->src]) || !cost_ep_is_workload(&r->eps[f->dst])) continue;
+        if (f->via != COST_NONE || iaz <= 0 || !cost_ep_is_workload(&r->eps[f->src]) || !cost_ep_is_workload(&r->eps[f->dst])) continue;
         uint32_t a = f->src < f->dst ? f->src : f->dst, b = f->src < f->dst ? f->dst : f->src;
         cand *k = cand_get(cs, "cross_az_chatty_pair", COST_NONE, NULL, NULL, a, b);
         k->period_usd += iaz;
@@ -511,7 +511,7 @@ static double savings_union(cost_ctx *c, const cands *cs, double factor, const c
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
         double iaz = f->cat_usd[CAT_INTER_AZ];
-        if (f->via == COST_NONE) {
+        if (!cost_flow_is_nat(f)) {
             uint32_t a = f->src < f->dst ? f->src : f->dst, b = f->src < f->dst ? f->dst : f->src;
             if (iaz > 0 && reported(cs, k_pair, COST_NONE, NULL, NULL, a, b)) saved += iaz;
             continue;

@@ -50,6 +50,12 @@ static inline bool cost_ep_is_workload(const cost_endpoint *e)
     return e->cls == EP_ENI && !eni_kind_is_managed(e->kind);
 }
 
+/* A flow through a NAT gateway (via is then the NAT's endpoint). */
+static inline bool cost_flow_is_nat(const cost_flow *f)
+{
+    return f->via != COST_NONE && f->path == PATH_NAT;
+}
+
 /* NAT flows: which end is our client and which is the remote end. */
 static inline uint32_t cost_flow_client(const cost_flow *f)
 {

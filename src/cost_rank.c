@@ -63,7 +63,7 @@ static bool key_of(const cost_result *r, const cost_charge *ch, cost_by by, char
         return true;
     case BY_NAT: {
         const cost_flow *f = &r->flows[ch->flow];
-        if (f->via == COST_NONE) return false;
+        if (!cost_flow_is_nat(f)) return false;
         long i = cost_nat_of_ep(r, f->via);
         if (i >= 0) snprintf(key, n, "%s", r->nats[i].id);
         else ip_format(&r->eps[f->via].ip, key, n);

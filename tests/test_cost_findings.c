@@ -240,6 +240,43 @@ static void public_ip_client_via_nat(void)
     inv_free(inv);
 }
 
+/* A workload sends 3 GiB to a spoke (10.50.0.5, nobody's in the
+ * inventory) through a transit gateway attachment ENI in its VPC and gets
+ * 1 GiB back; logged at the workload and at the attachment. The 3 GiB in
+ * are transit_gateway (3 × 0.02 = 0.06, the sender); the way back is free. */
+static void transit_gateway(void)
+{
+    inventory *inv = inv_new();
+    fx_eni(inv, "eni-w", "10.0.10.5", ENI_WORKLOAD, "use1-az1", "vpc-1", "subnet-1", NULL);
+    fx_eni(inv, "eni-tgw", "10.0.10.200", ENI_TRANSIT_GATEWAY, "use1-az2", "vpc-1", "subnet-2", "tgw-attach-1");
+    inv_add_source(inv, INV_FROM_SNAPSHOT, T0);
+    inv_finalize(inv);
+    agg *a = agg_new();
+    fx_rec(a, "eni-w", "10.0.10.5", "10.50.0.5", NULL, NULL, 0, 3 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-tgw", "10.0.10.5", "10.50.0.5", NULL, NULL, 0, 3 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-tgw", "10.50.0.5", "10.0.10.5", NULL, NULL, 0, 1 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-w", "10.50.0.5", "10.0.10.5", NULL, NULL, 0, 1 * GiB, FL_ACCEPT, 0);
+    cost_result *r = run(a, inv, NULL);
+    if (r) {
+        CHECK_NEAR(r->cat_usd[CAT_TRANSIT_GATEWAY], 0.06, 1e-9);
+        CHECK(r->cat_bytes[CAT_TRANSIT_GATEWAY] == 3 * GiB);
+        CHECK_NEAR(r->total_usd, 0.06, 1e-9);
+        CHECK(r->total_bytes == 4 * GiB);
+        CHECK_NEAR(fx_ip_usd(r, "10.0.10.5"), 0.06, 1e-9);
+        bool tgw_path = false;
+        for (size_t i = 0; i < r->n_flows; i++) tgw_path |= r->flows[i].path == PATH_TGW;
+        CHECK(tgw_path);
+        size_t n;
+        cost_rank *rows = cost_rank_by(r, BY_NAT, 0, &n);
+        CHECK(n == 0);
+        free(rows);
+        fx_invariants(r, "tgw");
+    }
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
 static void edges(void)
 {
     /* Nothing at all. */
@@ -304,6 +341,7 @@ int main(void)
     port_scan_hosts();
     learned();
     public_ip_client_via_nat();
+    transit_gateway();
     edges();
     CHECK(cost_by_parse("subnet", &(cost_by){0}) == 0);
     cost_by b;
