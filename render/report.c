@@ -294,7 +294,7 @@ static void sec_summary(ctx *c)
     }
     put(c, "</div>\n");
 
-    put(c, "<div class=\"cols\">\n<dl class=\"facts\">\n<dt>Period</dt><dd>");
+    put(c, "<div class=\"cols\">\n<div>\n<dl class=\"facts\">\n<dt>Period</dt><dd>");
     time_text(c, r->period_start);
     put(c, " \xE2\x80\x93 ");
     time_text(c, r->period_end);
@@ -350,21 +350,6 @@ static void sec_summary(ctx *c)
     usd_text(c, fixed);
     putf(c, " for %zu NAT gateway%s over the period</dd>\n</dl>\n", r->n_fixed, r->n_fixed == 1 ? "" : "s");
 
-    /* Records table. */
-    const agg_stats *st = &r->records;
-    put(c, "<table class=\"records\" id=\"records\"><caption>Flow-log records</caption>\n"
-           "<thead><tr><th scope=\"col\">records</th><th scope=\"col\" class=\"num\">count</th></tr></thead><tbody>\n");
-    static const char *const rl[] = {"read", "used", "malformed", "rejected", "NODATA", "SKIPDATA", "outside --since/--until"};
-    uint64_t rv[] = {st->read, st->used, st->malformed, st->rejected, st->nodata, st->skipdata, st->filtered};
-    for (size_t i = 0; i < sizeof rv / sizeof *rv; i++) {
-        put(c, "<tr><th scope=\"row\">");
-        text(c, rl[i]);
-        put(c, "</th>");
-        count_cell(c, rv[i]);
-        put(c, "</tr>\n");
-    }
-    put(c, "</tbody></table>\n</div>\n");
-
     /* Cost by category. */
     put(c, "<table class=\"sortable\" id=\"by-category\"><caption>Cost by category</caption>\n<thead><tr>"
            "<th scope=\"col\">category</th><th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th>"
@@ -383,7 +368,23 @@ static void sec_summary(ctx *c)
     put(c, "</tbody><tfoot><tr class=\"fixed total\"><th scope=\"row\">total</th>");
     bytes_cell(c, r->total_bytes);
     usd_cell(c, r->total_usd);
-    put(c, "<td class=\"num\">100.0%</td><td></td></tr></tfoot></table>\n</section>\n");
+    put(c, "<td class=\"num\">100.0%</td><td></td></tr></tfoot></table>\n</div>\n<div>\n");
+    /* Records table. */
+    const agg_stats *st = &r->records;
+    put(c, "<table class=\"records\" id=\"records\"><caption>Flow-log records</caption>\n"
+           "<thead><tr><th scope=\"col\">records</th><th scope=\"col\" class=\"num\">count</th></tr></thead><tbody>\n");
+    static const char *const rl[] = {"read", "used", "malformed", "rejected", "NODATA", "SKIPDATA", "outside --since/--until"};
+    uint64_t rv[] = {st->read, st->used, st->malformed, st->rejected, st->nodata, st->skipdata, st->filtered};
+    for (size_t i = 0; i < sizeof rv / sizeof *rv; i++) {
+        put(c, "<tr><th scope=\"row\">");
+        text(c, rl[i]);
+        put(c, "</th>");
+        count_cell(c, rv[i]);
+        put(c, "</tr>\n");
+    }
+    put(c, "</tbody></table>\n</div>\n</div>\n");
+
+    put(c, "</section>\n");
 }
 
 /* ---------- 2. findings ---------- */
@@ -469,6 +470,23 @@ static void sec_findings(ctx *c)
     putf(c, "%zu change%s together saves <strong>", n, n == 1 ? "" : "s");
     usd_text(c, r->savings_total_monthly_usd);
     put(c, "</strong> a month, net of new fixed costs, each saved dollar counted once.</p>\n");
+    /* The list first, for the ten-second read; the cards below hold the evidence. */
+    put(c, "<table class=\"sortable\" id=\"findings-table\"><thead><tr><th scope=\"col\">finding</th><th scope=\"col\">kind</th>"
+           "<th scope=\"col\" class=\"num\">net saving / month</th><th scope=\"col\" class=\"num\">new fixed / month</th>"
+           "<th scope=\"col\">change</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const cost_finding *f = &r->findings[i];
+        if (is_security(f->kind)) continue;
+        putf(c, "<tr><td><a href=\"#finding-%zu\">", i + 1);
+        text(c, f->title ? f->title : f->kind);
+        put(c, "</a></td>");
+        text_cell(c, f->kind);
+        usd_cell(c, f->net_monthly_savings_usd);
+        usd_cell(c, f->extra_fixed_monthly_usd);
+        text_cell(c, f->change);
+        put(c, "</tr>\n");
+    }
+    put(c, "</tbody></table>\n");
     for (size_t i = 0; i < r->n_findings; i++)
         if (!is_security(r->findings[i].kind)) finding_card(c, &r->findings[i], i);
     put(c, "</section>\n");
@@ -1196,7 +1214,7 @@ static void sec_method(ctx *c)
            "1 GiB = 2<sup>30</sup> bytes. Internet egress uses the first-tier rate flat (tiers and the free allowance are account-wide). "
            "Hourly charges (NAT gateway hours) are shown apart and never mixed into the per-GB totals.</p>\n");
 
-    put(c, "<h3>Rates used ($ per GB, per hour)</h3>\n<table id=\"rates-table\"><thead><tr><th scope=\"col\">region</th>"
+    put(c, "<h3>Rates used ($ per GB, per hour)</h3>\n<div class=\"scroll\"><table id=\"rates-table\"><thead><tr><th scope=\"col\">region</th>"
            "<th scope=\"col\" class=\"num\">NAT /GB</th><th scope=\"col\" class=\"num\">inter-AZ /GB each way</th>"
            "<th scope=\"col\" class=\"num\">Internet /GB</th><th scope=\"col\" class=\"num\">inter-region /GB</th>"
            "<th scope=\"col\" class=\"num\">interface endpoint /GB</th><th scope=\"col\" class=\"num\">TGW /GB</th>"
@@ -1219,7 +1237,7 @@ static void sec_method(ctx *c)
             for (size_t i = 0; i < rates_count(c->o->rates); i++, shown++) rate_row(c, rates_at(c->o->rates, i));
     }
     if (!shown) put(c, "<tr><td colspan=\"10\" class=\"empty\">Rate table not supplied to the renderer.</td></tr>\n");
-    put(c, "</tbody></table>\n<p class=\"note\">Source: ");
+    put(c, "</tbody></table></div>\n<p class=\"note\">Source: ");
     text(c, r->rates_source ? r->rates_source : "embedded");
     put(c, ".</p>\n");
 

@@ -23,6 +23,7 @@ S=$SRC/fixtures/sample
 read -r -d '' EXTRA <<'JS' || true
 (async () => {
   const out = {};
+  out.overflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
   const t = document.getElementById('top-ips-table');
   const heads = Array.from(t.tHead.rows[0].cells);
   const col = heads.findIndex(h => h.textContent.trim() === 'total');
@@ -86,7 +87,7 @@ check(rows.get("top-ips-table") == len(js["top_ips"]) > 0,
       "top IP rows %r vs JSON %r" % (rows.get("top-ips-table"), len(js["top_ips"])))
 check(f["other"].get("top-ips-table") == 0, "no Other row expected in the top IPs")
 sec = {"rejected_sources", "port_scan"}
-check(f["findings"] == len([k for k in js["findings"] if k["kind"] not in sec]),
+check(f["findings"] == rows.get("findings-table") == len([k for k in js["findings"] if k["kind"] not in sec]),
       "finding cards %r vs JSON %r" % (f["findings"], len(js["findings"])))
 check(f["svgTitles"] == 0, "%d SVGs without a <title>" % f["svgTitles"])
 check(f["imgs"] == 0 and f["scripts"] == 2 and not f["pwned"], "unexpected elements")
@@ -101,6 +102,7 @@ check(x["bytesShownBefore"] == 6 and x["costShownBefore"] == 0,
       "bytes view by default: %r bytes, %r cost figures" % (x["bytesShownBefore"], x["costShownBefore"]))
 check(x["bytesShownAfter"] == 0 and x["costShownAfter"] == 6, "cost view after toggle")
 check(x["handlers"] == 0, "inline event handlers in the page")
+check(x["overflow"] <= 0, "page is %d px wider than a 1280 px window" % x["overflow"])
 for m in fails:
     print("FAIL:", m)
 print("load %d ms, %d sections, %d top-IP rows, %d sankeys; screenshot %s" % (

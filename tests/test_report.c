@@ -343,6 +343,7 @@ int main(void)
     CHECK(count(h, "<article class=\"finding") == 3);      /* 2 savings + rejected_sources */
     CHECK(count(h, "<article class=\"finding sec\"") == 1);
     CHECK(rows(h, "port-scans") == 1);
+    CHECK(rows(h, "findings-table") == 2);
     /* The top payer is web-1 with 10.755 (cost-model §6), worker-59 next with 60 × 0.09 = 5.40. */
     const char *t = strstr(h, "id=\"top-ips-table\"");
     const char *p1 = t ? strstr(t, "10.0.48.7") : NULL, *p2 = t ? strstr(t, "10.0.32.69") : NULL;
