@@ -313,6 +313,44 @@ typedef struct s3_client {
     int verbose;
 } s3_client;
 
+int s3_address(const char *bucket, const char *region, const char *endpoint_url, s3_addr *out,
+               char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (endpoint_url && endpoint_url[0]) {
+        const char *ep = endpoint_url;
+        bool http = strncmp(ep, "http://", 7) == 0;
+        if (!http && strncmp(ep, "https://", 8) != 0)
+            return fc_err(err, errlen, "endpoint URL '%s' must start with http:// or https://", ep);
+        const char *h = ep + (http ? 7 : 8);
+        size_t hl = strcspn(h, "/?#");
+        if (memchr(h, '@', hl))
+            return fc_err(err, errlen, "the endpoint URL must not carry a user name or password");
+        if (!hl || hl >= sizeof out->host) return fc_err(err, errlen, "endpoint URL '%s' has no host", ep);
+        snprintf(out->host, sizeof out->host, "%.*s", (int)hl, h);
+        /* curl omits a default port from Host; so must the signature. */
+        size_t L = strlen(out->host);
+        if (http && L > 3 && strcmp(out->host + L - 3, ":80") == 0) out->host[L - 3] = '\0';
+        if (!http && L > 4 && strcmp(out->host + L - 4, ":443") == 0) out->host[L - 4] = '\0';
+        snprintf(out->base, sizeof out->base, "%s://%s/%s", http ? "http" : "https", out->host, bucket);
+        out->allow_http = http;
+        out->path_style = true;
+        return 0;
+    }
+    const char *r = region && region[0] ? region : "us-east-1";
+    const char *domain = strncmp(r, "cn-", 3) == 0 ? "amazonaws.com.cn" : "amazonaws.com";
+    if (strchr(bucket, '.')) {
+        /* *.s3.<region>.amazonaws.com certificates do not cover dotted names. */
+        snprintf(out->host, sizeof out->host, "s3.%s.%s", r, domain);
+        snprintf(out->base, sizeof out->base, "https://%s/%s", out->host, bucket);
+        out->path_style = true;
+    } else {
+        snprintf(out->host, sizeof out->host, "%s.s3.%s.%s", bucket, r, domain);
+        snprintf(out->base, sizeof out->base, "https://%s", out->host);
+    }
+    return 0;
+}
+
 static int client_init(s3_client *cl, const aws_config *c, const char *bucket, const char *url,
                        int verbose, char *err, size_t errlen)
 {
@@ -322,30 +360,12 @@ static int client_init(s3_client *cl, const aws_config *c, const char *bucket, c
     cl->url = url;
     cl->verbose = verbose;
     snprintf(cl->region, sizeof cl->region, "%s", c->region[0] ? c->region : "us-east-1");
-    if (c->endpoint_url[0]) {
-        const char *ep = c->endpoint_url;
-        bool http = strncmp(ep, "http://", 7) == 0;
-        if (!http && strncmp(ep, "https://", 8) != 0)
-            return fc_err(err, errlen, "endpoint URL '%s' must start with http:// or https://", ep);
-        const char *h = ep + (http ? 7 : 8);
-        size_t hl = strcspn(h, "/?#");
-        if (!hl || hl >= sizeof cl->host) return fc_err(err, errlen, "endpoint URL '%s' has no host", ep);
-        snprintf(cl->host, sizeof cl->host, "%.*s", (int)hl, h);
-        /* curl omits a default port from Host; so must the signature. */
-        size_t L = strlen(cl->host);
-        if (http && L > 3 && strcmp(cl->host + L - 3, ":80") == 0) cl->host[L - 3] = '\0';
-        if (!http && L > 4 && strcmp(cl->host + L - 4, ":443") == 0) cl->host[L - 4] = '\0';
-        snprintf(cl->base, sizeof cl->base, "%s://%s/%s", http ? "http" : "https", cl->host, bucket);
-        cl->allow_http = http;
-        cl->path_style = true;
-    } else if (strchr(bucket, '.')) {
-        snprintf(cl->host, sizeof cl->host, "s3.%s.amazonaws.com", cl->region);
-        snprintf(cl->base, sizeof cl->base, "https://%s/%s", cl->host, bucket);
-        cl->path_style = true;
-    } else {
-        snprintf(cl->host, sizeof cl->host, "%s.s3.%s.amazonaws.com", bucket, cl->region);
-        snprintf(cl->base, sizeof cl->base, "https://%s", cl->host);
-    }
+    s3_addr ad;
+    if (s3_address(bucket, cl->region, c->endpoint_url, &ad, err, errlen) < 0) return -1;
+    memcpy(cl->base, ad.base, sizeof cl->base);
+    memcpy(cl->host, ad.host, sizeof cl->host);
+    cl->path_style = ad.path_style;
+    cl->allow_http = ad.allow_http;
     return 0;
 }
 

@@ -69,6 +69,18 @@ void s3_list_page_free(s3_list_page *p);
 void s3_parse_error(const char *xml, size_t len, char *code, size_t code_n, char *msg,
                     size_t msg_n, char *reqid, size_t reqid_n);
 
+/* Where requests go: base is "scheme://host[:port]" plus "/bucket" for
+ * path-style; host is the Host header (default port omitted, as curl
+ * sends it). China regions use amazonaws.com.cn. */
+typedef struct s3_addr {
+    char base[768];
+    char host[512];
+    bool path_style;
+    bool allow_http;          /* only with an explicit http:// endpoint */
+} s3_addr;
+int s3_address(const char *bucket, const char *region, const char *endpoint_url, s3_addr *out,
+               char *err, size_t errlen);
+
 /* Where a listing prefix sits in the delivery layout. */
 typedef enum s3_level {
     S3_LVL_OTHER = 0,   /* before AWSLogs/ (or unknown): delimiter-list, follow AWSLogs/ */

@@ -83,6 +83,32 @@ int main(void)
     s3_parse_error("", 0, code, sizeof code, msg, sizeof msg, rid, sizeof rid);
     CHECK_STR(code, "");
 
+    /* Addressing. */
+    s3_addr ad;
+    CHECK(s3_address("flow-logs", "eu-west-1", "", &ad, err, sizeof err) == 0);
+    CHECK_STR(ad.base, "https://flow-logs.s3.eu-west-1.amazonaws.com");
+    CHECK_STR(ad.host, "flow-logs.s3.eu-west-1.amazonaws.com");
+    CHECK(!ad.path_style && !ad.allow_http);
+    CHECK(s3_address("logs.example.com", "us-east-2", NULL, &ad, err, sizeof err) == 0);
+    CHECK_STR(ad.base, "https://s3.us-east-2.amazonaws.com/logs.example.com");
+    CHECK_STR(ad.host, "s3.us-east-2.amazonaws.com");
+    CHECK(ad.path_style);
+    CHECK(s3_address("b1b", "cn-north-1", "", &ad, err, sizeof err) == 0);
+    CHECK_STR(ad.host, "b1b.s3.cn-north-1.amazonaws.com.cn");
+    CHECK(s3_address("b1b", "", "", &ad, err, sizeof err) == 0);
+    CHECK_STR(ad.host, "b1b.s3.us-east-1.amazonaws.com");
+    CHECK(s3_address("b1b", "us-east-1", "http://127.0.0.1:5000/", &ad, err, sizeof err) == 0);
+    CHECK_STR(ad.base, "http://127.0.0.1:5000/b1b");
+    CHECK_STR(ad.host, "127.0.0.1:5000");
+    CHECK(ad.path_style && ad.allow_http);
+    CHECK(s3_address("b1b", "us-east-1", "https://minio.internal:443", &ad, err, sizeof err) == 0);
+    CHECK_STR(ad.host, "minio.internal");
+    CHECK_STR(ad.base, "https://minio.internal/b1b");
+    CHECK(!ad.allow_http);
+    CHECK(s3_address("b1b", "us-east-1", "ftp://x", &ad, err, sizeof err) == -1);
+    CHECK(s3_address("b1b", "us-east-1", "https://user:pw@x", &ad, err, sizeof err) == -1);
+    CHECK(strstr(err, "pw") == NULL);
+
     /* Levels of the delivery layout. */
     CHECK(s3_classify_prefix("") == S3_LVL_OTHER);
     CHECK(s3_classify_prefix("logs/") == S3_LVL_OTHER);
