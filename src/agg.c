@@ -20,6 +20,14 @@ typedef struct slot {
     uint32_t idx; /* index + 1; 0 = empty */
 } slot;
 
+/* String slots carry the first 24 bytes of their string, so that looking up
+ * an ENI id (21 bytes) never leaves the slot array. */
+#define SPRE 24
+typedef struct sslot {
+    uint32_t hash, idx, len, pad;
+    uint64_t pre[SPRE / 8];
+} sslot;
+
 typedef struct eni_meta_ex {
     agg_eni_meta m;
     uint64_t seq[NMETA];
@@ -34,7 +42,7 @@ struct agg {
     char **str;       /* str[id], id 1..nstr */
     uint32_t *strlen_; /* lengths, same index */
     size_t nstr, strcap;
-    slot *sslots;
+    sslot *sslots;
     size_t smask;
 
     eni_meta_ex *meta; /* by string id; meta_cap entries */
@@ -130,6 +138,15 @@ void agg_free(agg *a)
 
 /* ---- strings ---- */
 
+static void sslot_set(sslot *sl, uint32_t h, uint32_t id, const char *s, size_t n)
+{
+    sl->hash = h;
+    sl->idx = id;
+    sl->len = (uint32_t)n;
+    memset(sl->pre, 0, sizeof sl->pre);
+    memcpy(sl->pre, s, n < SPRE ? n : SPRE);
+}
+
 static void str_rehash(agg *a, size_t nslots)
 {
     free(a->sslots);
@@ -139,34 +156,20 @@ static void str_rehash(agg *a, size_t nslots)
         uint32_t h = str_hash(a->str[id], a->strlen_[id]);
         size_t i = h & a->smask;
         while (a->sslots[i].idx) i = (i + 1) & a->smask;
-        a->sslots[i].hash = h;
-        a->sslots[i].idx = id;
+        sslot_set(&a->sslots[i], h, id, a->str[id], a->strlen_[id]);
     }
-}
-
-/* Interned strings are short ids ("eni-0123…", 21 bytes): compare words
- * inline rather than calling memcmp. */
-static inline bool str_eq(const char *a, const char *b, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        if (x != y) return false;
-    }
-    for (; i < n; i++)
-        if (a[i] != b[i]) return false;
-    return true;
 }
 
 static uint32_t str_find(const agg *a, const char *s, size_t n, uint32_t h, size_t *pos)
 {
+    uint64_t key[SPRE / 8] = {0, 0, 0};
+    memcpy(key, s, n < SPRE ? n : SPRE);
     size_t i = h & a->smask;
     for (;;) {
-        const slot *sl = &a->sslots[i];
+        const sslot *sl = &a->sslots[i];
         if (!sl->idx) break;
-        if (sl->hash == h && a->strlen_[sl->idx] == n && str_eq(a->str[sl->idx], s, n))
+        if (sl->hash == h && sl->len == n && sl->pre[0] == key[0] && sl->pre[1] == key[1] &&
+            sl->pre[2] == key[2] && (n <= SPRE || memcmp(a->str[sl->idx] + SPRE, s + SPRE, n - SPRE) == 0))
             return sl->idx;
         i = (i + 1) & a->smask;
     }
@@ -189,8 +192,7 @@ uint32_t agg_intern(agg *a, const char *s, size_t n)
     id = (uint32_t)++a->nstr;
     a->str[id] = xstrndup(s, n);
     a->strlen_[id] = (uint32_t)n;
-    a->sslots[pos].hash = h;
-    a->sslots[pos].idx = id;
+    sslot_set(&a->sslots[pos], h, id, s, n);
     if (a->nstr * 2 > a->smask + 1) str_rehash(a, (a->smask + 1) * 2);
     return id;
 }

@@ -216,28 +216,38 @@ int flowlog_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
     return parse_u64(s, n, max, out);
 }
 
-/* Dotted quad by hand (the common case); anything else goes to ip_parse. */
-static int parse_addr(const char *s, size_t n, ip128 *out)
+/* Dotted quad by hand (the common case), unrolled per octet; anything else
+ * (IPv6) goes to ip_parse. */
+static inline int parse_addr(const char *s, size_t n, ip128 *out)
 {
-    uint32_t v = 0, cur = 0;
-    unsigned parts = 0, digits = 0;
-    size_t i = 0;
-    for (; i < n; i++) {
-        unsigned d = (unsigned)(unsigned char)s[i] - '0';
-        if (d <= 9) {
-            cur = cur * 10 + d;
-            if (++digits > 3) break;
-        } else if (s[i] == '.' && digits && cur <= 255 && parts < 3) {
-            v = v << 8 | cur;
-            parts++;
-            cur = digits = 0;
-        } else {
-            break;
+    if (n >= 7 && n <= 15) {
+        uint32_t v = 0;
+        size_t i = 0;
+        int oct;
+        for (oct = 0; oct < 4; oct++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0', x;
+            if (d > 9) break;
+            x = d;
+            i++;
+            if (i < n && (d = (unsigned)(unsigned char)s[i] - '0') <= 9) {
+                x = x * 10 + d;
+                i++;
+                if (i < n && (d = (unsigned)(unsigned char)s[i] - '0') <= 9) {
+                    x = x * 10 + d;
+                    i++;
+                }
+            }
+            if (x > 255) break;
+            v = v << 8 | x;
+            if (oct < 3) {
+                if (i >= n - 1 || s[i] != '.') break;
+                i++;
+            }
         }
-    }
-    if (i == n && parts == 3 && digits && cur <= 255) {
-        *out = ip_from_v4(v << 8 | cur);
-        return 0;
+        if (oct == 4 && i == n) {
+            *out = ip_from_v4(v);
+            return 0;
+        }
     }
     if (memchr(s, ':', n) == NULL) return -1;
     return ip_parse(s, n, out);
@@ -506,3 +516,247 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
     if (!(r->has & FLR_PKT_DST)) memset(&r->pkt_dst, 0, sizeof r->pkt_dst);
     return 0;
 }
+
+/* ---- fast path: one pass, field parsing is tokenizing ---- */
+
+/* A keyword, compared byte by byte so that the comparison stops at the
+ * sentinel instead of reading past it (memcmp may read ahead). */
+static inline bool fmatch(const char *p, const char *kw)
+{
+    for (; *kw; p++, kw++)
+        if (*p != *kw) return false;
+    return true;
+}
+
+/* Digits up to a space; at most 19 (no overflow possible). */
+static inline bool fnum(const char **pp, uint64_t *out)
+{
+    const char *p = *pp;
+    uint64_t v = 0;
+    unsigned d = (unsigned)(unsigned char)*p - '0';
+    if (d > 9) return false;
+    const char *start = p;
+    do {
+        v = v * 10 + d;
+        d = (unsigned)(unsigned char)*++p - '0';
+    } while (d <= 9);
+    if (p - start > 19) return false;
+    *out = v;
+    *pp = p;
+    return true;
+}
+
+static inline bool foctet(const char **pp, uint32_t *v)
+{
+    const char *p = *pp;
+    unsigned d = (unsigned)(unsigned char)p[0] - '0', x;
+    if (d > 9) return false;
+    x = d;
+    if ((d = (unsigned)(unsigned char)p[1] - '0') <= 9) {
+        x = x * 10 + d;
+        if ((d = (unsigned)(unsigned char)p[2] - '0') <= 9) {
+            x = x * 10 + d;
+            p++;
+        }
+        p++;
+    }
+    if (x > 255) return false;
+    *v = *v << 8 | x;
+    *pp = p + 1;
+    return true;
+}
+
+static inline bool fip4(const char **pp, ip128 *out)
+{
+    const char *p = *pp;
+    uint32_t v = 0;
+    if (!foctet(&p, &v) || *p != '.') return false;
+    p++;
+    if (!foctet(&p, &v) || *p != '.') return false;
+    p++;
+    if (!foctet(&p, &v) || *p != '.') return false;
+    p++;
+    if (!foctet(&p, &v)) return false;
+    *out = ip_from_v4(v);
+    *pp = p;
+    return true;
+}
+
+/* An identifier: printable, no space; returns its view. */
+static inline bool fstr(const char **pp, fl_view *v)
+{
+    const char *p = *pp, *start = p;
+    while ((unsigned)(unsigned char)*p - 0x21u < 0x5eu) p++;
+    if (p == start || (p - start == 1 && *start == '-')) return false;
+    v->p = start;
+    v->n = (uint32_t)(p - start);
+    *pp = p;
+    return true;
+}
+
+/* Anything up to a space: opaque and unused fields. */
+static inline bool fskip(const char **pp)
+{
+    const char *p = *pp, *start = p;
+    while ((unsigned char)*p > 0x20 && *p != 0x7f) p++;
+    if (p == start) return false;
+    *pp = p;
+    return true;
+}
+
+static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog_field id, const char **pp)
+{
+    const char *p = *pp;
+    uint64_t v;
+    switch (id) {
+    case FLF_SRCADDR:
+        if (!fip4(&p, &r->src)) return false;
+        r->has |= FLR_SRC;
+        break;
+    case FLF_DSTADDR:
+        if (!fip4(&p, &r->dst)) return false;
+        r->has |= FLR_DST;
+        break;
+    case FLF_PKT_SRCADDR:
+        if (!fip4(&p, &r->pkt_src)) return false;
+        r->has |= FLR_PKT_SRC;
+        break;
+    case FLF_PKT_DSTADDR:
+        if (!fip4(&p, &r->pkt_dst)) return false;
+        r->has |= FLR_PKT_DST;
+        break;
+    case FLF_PACKETS:
+        if (!fnum(&p, &r->packets)) return false;
+        r->has |= FLR_PACKETS;
+        break;
+    case FLF_BYTES:
+        if (!fnum(&p, &r->bytes)) return false;
+        r->has |= FLR_BYTES;
+        break;
+    case FLF_START:
+        if (!fnum(&p, &v) || v > (uint64_t)INT64_MAX) return false;
+        r->start = norm_time(v);
+        r->has |= FLR_START;
+        break;
+    case FLF_END:
+        if (!fnum(&p, &v) || v > (uint64_t)INT64_MAX) return false;
+        r->end = norm_time(v);
+        r->has |= FLR_END;
+        break;
+    case FLF_SRCPORT:
+        if (!fnum(&p, &v) || v > 65535) return false;
+        r->srcport = (uint16_t)v;
+        r->has |= FLR_SRCPORT;
+        break;
+    case FLF_DSTPORT:
+        if (!fnum(&p, &v) || v > 65535) return false;
+        r->dstport = (uint16_t)v;
+        r->has |= FLR_DSTPORT;
+        break;
+    case FLF_PROTOCOL:
+        if (!fnum(&p, &v) || v > 255) return false;
+        r->protocol = (uint8_t)v;
+        r->has |= FLR_PROTOCOL;
+        break;
+    case FLF_VERSION:
+    case FLF_TCP_FLAGS:
+        if (!fnum(&p, &v) || v > UINT32_MAX) return false;
+        break;
+    case FLF_ACTION:
+        if (fmatch(p, "ACCEPT")) r->action = FL_ACCEPT;
+        else if (fmatch(p, "REJECT")) r->action = FL_REJECT;
+        else return false;
+        p += 6;
+        break;
+    case FLF_LOG_STATUS:
+        if (p[0] == 'O' && p[1] == 'K') {
+            r->status = FL_OK;
+            p += 2;
+        } else {
+            return false; /* NODATA/SKIPDATA lines are rare: slow path */
+        }
+        break;
+    case FLF_FLOW_DIRECTION:
+        if (fmatch(p, "egress")) {
+            r->direction = FL_EGRESS;
+            p += 6;
+        } else if (fmatch(p, "ingress")) {
+            r->direction = FL_INGRESS;
+            p += 7;
+        } else {
+            return false;
+        }
+        break;
+    case FLF_TRAFFIC_PATH:
+        if (p[0] < '1' || p[0] > '8') return false;
+        r->traffic_path = (uint8_t)(p[0] - '0');
+        p++;
+        break;
+    case FLF_INTERFACE_ID: if (!fstr(&p, &r->eni)) return false; break;
+    case FLF_ACCOUNT_ID: if (!fstr(&p, &r->account)) return false; break;
+    case FLF_VPC_ID: if (!fstr(&p, &r->vpc)) return false; break;
+    case FLF_SUBNET_ID: if (!fstr(&p, &r->subnet)) return false; break;
+    case FLF_INSTANCE_ID: if (!fstr(&p, &r->instance)) return false; break;
+    case FLF_AZ_ID: if (!fstr(&p, &r->az_id)) return false; break;
+    case FLF_REGION: if (!fstr(&p, &r->region)) return false; break;
+    case FLF_PKT_SRC_AWS_SERVICE:
+        if (p[0] == '-' && p[1] == ' ') p++;
+        else if (!fstr(&p, &r->src_svc)) return false;
+        break;
+    case FLF_PKT_DST_AWS_SERVICE:
+        if (p[0] == '-' && p[1] == ' ') p++;
+        else if (!fstr(&p, &r->dst_svc)) return false;
+        break;
+    default:
+        if (!fskip(&p)) return false;
+        break;
+    }
+    *pp = p;
+    return true;
+}
+
+static void rec_clear(fl_rec *r)
+{
+    r->has = 0;
+    r->packets = r->bytes = 0;
+    r->start = r->end = 0;
+    r->srcport = r->dstport = 0;
+    r->protocol = r->action = r->status = r->direction = r->traffic_path = 0;
+    r->eni.n = r->account.n = r->vpc.n = r->subnet.n = r->instance.n = 0;
+    r->az_id.n = r->region.n = r->src_svc.n = r->dst_svc.n = 0;
+    r->eni.p = r->account.p = r->vpc.p = r->subnet.p = r->instance.p = NULL;
+    r->az_id.p = r->region.p = r->src_svc.p = r->dst_svc.p = NULL;
+}
+
+static void rec_finish(fl_rec *r)
+{
+    if (!(r->has & FLR_SRC)) memset(&r->src, 0, sizeof r->src);
+    if (!(r->has & FLR_DST)) memset(&r->dst, 0, sizeof r->dst);
+    if (!(r->has & FLR_PKT_SRC)) memset(&r->pkt_src, 0, sizeof r->pkt_src);
+    if (!(r->has & FLR_PKT_DST)) memset(&r->pkt_dst, 0, sizeof r->pkt_dst);
+}
+
+#define FF(id) (ffield(r, id, &p) && *p++ == ' ')
+bool flowlog_parse_fast(const flowlog_format *f, const char *line, size_t n, fl_rec *r)
+{
+    const char *p = line, *end = line + n;
+    if (n > FLOWLOG_MAX_LINE) return false;
+    if (end > line && end[-1] == '\r') end--;
+    rec_clear(r);
+    if (f->v2_default) {
+        if (!(FF(FLF_VERSION) && FF(FLF_ACCOUNT_ID) && FF(FLF_INTERFACE_ID) && FF(FLF_SRCADDR) &&
+              FF(FLF_DSTADDR) && FF(FLF_SRCPORT) && FF(FLF_DSTPORT) && FF(FLF_PROTOCOL) && FF(FLF_PACKETS) &&
+              FF(FLF_BYTES) && FF(FLF_START) && FF(FLF_END) && FF(FLF_ACTION) &&
+              ffield(r, FLF_LOG_STATUS, &p)))
+            return false;
+    } else {
+        int last = f->ncols - 1;
+        for (int c = 0; c < last; c++)
+            if (!FF((enum flowlog_field)f->col[c])) return false;
+        if (!ffield(r, (enum flowlog_field)f->col[last], &p)) return false;
+    }
+    if (p != end) return false;
+    rec_finish(r);
+    return true;
+}
+#undef FF

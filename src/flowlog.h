@@ -102,6 +102,14 @@ typedef struct fl_rec {
 int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_rec *r,
                        char *err, size_t errlen);
 
+/* The fast path: the same result as flowlog_parse_line for the common
+ * shape of a line (single spaces, no '-' in numeric or address fields, IPv4,
+ * numbers under 20 digits), false for anything else — then call
+ * flowlog_parse_line, which accepts or explains. Requires line[n] == '\n'
+ * (a sentinel: every field loop stops there, so nothing reads past it);
+ * a CR before it is allowed. */
+bool flowlog_parse_fast(const flowlog_format *f, const char *line, size_t n, fl_rec *r);
+
 /* Overflow-checked unsigned decimal: 0, or -1 on empty/non-digit/overflow
  * of `max`. */
 int flowlog_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);

@@ -340,7 +340,8 @@ static int handle_line(worker *w, const char *p, size_t n)
             return 0;
         }
     }
-    if (flowlog_parse_line(&w->fmt, p, n, &rec, reason, sizeof reason) == 0) {
+    /* p[n] is the line's '\n' or the sentinel scan_lines puts after a last line */
+    if (flowlog_parse_fast(&w->fmt, p, n, &rec) || flowlog_parse_line(&w->fmt, p, n, &rec, reason, sizeof reason) == 0) {
         r->read++;
         agg_stats_of(w->a)->read++;
         add_record(w, &rec);
@@ -412,6 +413,7 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
         }
         size_t rest = len - pos;
         if (eof) {
+            buf[len] = '\n'; /* sentinel for the fast parser (buf has READ_BUF + 1 bytes) */
             if (rest && !skipping && handle_line(w, buf + pos, rest) < 0) return -1;
             return 0;
         }

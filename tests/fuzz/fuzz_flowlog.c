@@ -3,6 +3,7 @@
  * line); every following line is parsed with it and with the v2 default.
  * Nothing may crash, read out of bounds, or overflow. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "flowlog.h"
@@ -27,6 +28,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (r.eni.n && (r.eni.p < p || r.eni.p + r.eni.n > p + n)) __builtin_trap();
         }
         if (have) (void)flowlog_parse_line(&custom, p, n, &r, err, sizeof err);
+        /* the fast path, on an exact copy with its '\n' sentinel, must agree */
+        char *copy = malloc(n + 1);
+        memcpy(copy, p, n);
+        copy[n] = '\n';
+        const flowlog_format *fs[2] = {&def, have ? &custom : NULL};
+        for (int k = 0; k < 2; k++) {
+            if (!fs[k]) continue;
+            fl_rec a, b;
+            if (!flowlog_parse_fast(fs[k], copy, n, &a)) continue;
+            if (flowlog_parse_line(fs[k], copy, n, &b, err, sizeof err) != 0) __builtin_trap();
+            if (a.has != b.has || a.bytes != b.bytes || a.packets != b.packets || a.start != b.start ||
+                a.end != b.end || a.srcport != b.srcport || a.dstport != b.dstport ||
+                a.protocol != b.protocol || a.action != b.action || a.status != b.status ||
+                a.direction != b.direction || a.traffic_path != b.traffic_path ||
+                memcmp(&a.src, &b.src, 16) || memcmp(&a.dst, &b.dst, 16) || memcmp(&a.pkt_src, &b.pkt_src, 16) ||
+                memcmp(&a.pkt_dst, &b.pkt_dst, 16) || a.eni.n != b.eni.n || a.eni.p != b.eni.p ||
+                a.src_svc.n != b.src_svc.n || a.dst_svc.n != b.dst_svc.n || a.vpc.n != b.vpc.n ||
+                a.account.n != b.account.n || a.az_id.n != b.az_id.n)
+                __builtin_trap();
+        }
+        free(copy);
         p = e ? e + 1 : end;
     }
     uint64_t v;
