@@ -106,30 +106,38 @@ static cJSON *totals(const cost_result *r)
     return o;
 }
 
-/* Per payer endpoint and category: the bytes its charges price (for an
- * inter_az in-half, the bytes received) — one pass over the charges. */
-static uint64_t *payer_cat_bytes(const cost_result *r)
+/* Per row (payer) and category: the bytes its charges price (for an
+ * inter_az in-half, the bytes received) — one pass over the charges, with
+ * an endpoint → row index so the memory follows the rows, not the (possibly
+ * millions of) endpoints. */
+static uint64_t *row_cat_bytes(const cost_result *r, const cost_rank *rows, size_t n)
 {
-    if (!r->n_eps) return NULL;
-    uint64_t *b = xcalloc(r->n_eps * CAT_COUNT, sizeof *b);
+    if (!n || !r->n_eps) return NULL;
+    int32_t *row_of = xmalloc(r->n_eps * sizeof *row_of);
+    for (size_t i = 0; i < r->n_eps; i++) row_of[i] = -1;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].ep < r->n_eps) row_of[rows[i].ep] = (int32_t)i;
+    uint64_t *b = xcalloc(n * CAT_COUNT, sizeof *b);
     for (size_t i = 0; i < r->n_charges; i++) {
         const cost_charge *c = &r->charges[i];
-        if (c->payer < r->n_eps && c->cat < CAT_COUNT) b[(size_t)c->payer * CAT_COUNT + c->cat] += c->bytes;
+        if (c->payer < r->n_eps && c->cat < CAT_COUNT && row_of[c->payer] >= 0)
+            b[(size_t)row_of[c->payer] * CAT_COUNT + c->cat] += c->bytes;
     }
+    free(row_of);
     return b;
 }
 
 static cJSON *top_ips(const cost_result *r, const cost_rank *rows, size_t n, bool per_payer)
 {
     cJSON *a = cJSON_CreateArray();
-    uint64_t *pb = per_payer ? payer_cat_bytes(r) : NULL;
+    uint64_t *pb = per_payer ? row_cat_bytes(r, rows, n) : NULL;
     for (size_t i = 0; i < n; i++) {
         const cost_rank *k = &rows[i];
         cJSON *o = cJSON_CreateObject();
         add(o, "ip", cJSON_CreateString(k->key));
         add(o, "cost_usd", num_usd(k->usd));
         add(o, "bytes", num_u64(k->bytes));
-        add(o, "by_category", by_category(k->cat_usd, pb && k->ep < r->n_eps ? pb + (size_t)k->ep * CAT_COUNT : NULL));
+        add(o, "by_category", by_category(k->cat_usd, pb ? pb + i * CAT_COUNT : NULL));
         add(o, "eni", str_or_null(k->eni));
         add(o, "name", str_or_null(k->name));
         add(o, "subnet", str_or_null(k->subnet));
@@ -162,18 +170,19 @@ static int cmp_peer(const void *pa, const void *pb, const cost_result *r)
 static const cost_result *peer_ctx; /* qsort has no context argument in C17 */
 static int cmp_peer_q(const void *a, const void *b) { return cmp_peer(a, b, peer_ctx); }
 
-static void peer_add(nat_peer **v, size_t *n, size_t *cap, uint32_t ep, uint64_t bytes, double usd)
+/* pos[ep] = index in v, or -1: one aggregation pass without searching. */
+static void peer_add(nat_peer **v, size_t *n, size_t *cap, int32_t *pos, uint32_t ep, uint64_t bytes, double usd)
 {
-    for (size_t i = 0; i < *n; i++)
-        if ((*v)[i].ep == ep) {
-            (*v)[i].bytes += bytes;
-            (*v)[i].usd += usd;
-            return;
-        }
+    if (pos[ep] >= 0) {
+        (*v)[pos[ep]].bytes += bytes;
+        (*v)[pos[ep]].usd += usd;
+        return;
+    }
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 16;
         *v = xrealloc(*v, *cap * sizeof **v);
     }
+    pos[ep] = (int32_t)*n;
     (*v)[(*n)++] = (nat_peer){ep, bytes, usd};
 }
 
@@ -221,15 +230,23 @@ static cJSON *nat_gateways(const cost_result *r, size_t top_n)
          * is the destination whichever way the bytes went. */
         nat_peer *src = NULL, *dst = NULL;
         size_t ns = 0, cs = 0, nd = 0, cd = 0;
-        for (size_t f = 0; nat->ep != COST_NONE && f < r->n_flows; f++) {
+        int32_t *spos = NULL, *dpos = NULL;
+        if (nat->ep != COST_NONE && r->n_eps) {
+            spos = xmalloc(r->n_eps * sizeof *spos);
+            dpos = xmalloc(r->n_eps * sizeof *dpos);
+            for (size_t i = 0; i < r->n_eps; i++) spos[i] = dpos[i] = -1;
+        }
+        for (size_t f = 0; spos && f < r->n_flows; f++) {
             const cost_flow *fl = &r->flows[f];
             if (fl->via != nat->ep || fl->src >= r->n_eps || fl->dst >= r->n_eps) continue;
             bool inbound = fl->flags & COST_FLOW_INBOUND;
             uint32_t client = inbound ? fl->dst : fl->src, far = inbound ? fl->src : fl->dst;
             double usd = fl->cat_usd[CAT_NAT_PROCESSING];
-            peer_add(&src, &ns, &cs, client, fl->bytes, usd);
-            peer_add(&dst, &nd, &cd, far, fl->bytes, usd);
+            peer_add(&src, &ns, &cs, spos, client, fl->bytes, usd);
+            peer_add(&dst, &nd, &cd, dpos, far, fl->bytes, usd);
         }
+        free(spos);
+        free(dpos);
         add(o, "sources", peers_json(r, src, ns, top_n));
         add(o, "destinations", peers_json(r, dst, nd, top_n));
         free(src);
