@@ -25,10 +25,16 @@
 
 #define NONE UINT32_MAX
 
-/* Edges beyond this many (the lightest first) are hidden and summarised in
- * the graph label: past a few hundred edges a picture stops being readable
- * and dot's crossing minimisation grows much faster than linearly. */
-#define GRAPH_MAX_EDGES 400
+/* Edges beyond twice the number of nodes (at least 100, at most 600) are
+ * hidden, lightest first, and summarised in the graph label: past that a
+ * picture is a hairball, dot's crossing minimisation grows much faster than
+ * linearly, and the SVG (about 1.4 kB per labelled edge) must stay under
+ * 2 MB. Each drawn node still keeps its heaviest edge, even past the cap.
+ * Plain edges only: constraint=false or minlen=0 between clusters crash
+ * Graphviz 2.43's dot (seen on the scale test). */
+#define GRAPH_MIN_EDGES 100
+#define GRAPH_MAX_EDGES 600
+#define GRAPH_EDGES_PER_NODE 2
 /* Code points of a user string shown in a label before "…". */
 #define NAME_MAX_CP 40
 
@@ -774,7 +780,12 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
     fmt_gib(n->bin + n->bout + n->internal, gib, sizeof gib);
     fmt_usd(n->usd, usd, sizeof usd);
     const inv_eni *e = n->eni;
-    const char *name = e && e->name && (!e->id || strcmp(e->name, e->id) != 0) ? e->name : NULL;
+    /* The inventory falls back to instance id / description for names: only
+     * a real name is worth a line of its own. */
+    const char *name = e && e->name && (!e->id || strcmp(e->name, e->id) != 0) &&
+                               (!e->description || strcmp(e->name, e->description) != 0)
+                           ? e->name
+                           : NULL;
     switch (n->kind) {
     case NK_WORK:
         if (c->lv == LV_ENI && e) {
@@ -860,7 +871,7 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
 typedef struct gvb {
     Agraph_t *g;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_tip, *n_w, *n_h, *n_pen, *n_color;
-    Agsym_t *e_label, *e_color, *e_style, *e_pen, *e_tip, *e_fontcolor;
+    Agsym_t *e_label, *e_color, *e_style, *e_pen, *e_tip, *e_fontcolor, *e_dir;
     Agsym_t *g_label, *g_style, *g_color, *g_fill, *g_fontsize, *g_pen;
     size_t n_clusters;
 } gvb;
@@ -944,6 +955,20 @@ static double log_t(uint64_t v, double lmin, double lmax)
     return t < 0 ? 0 : t > 1 ? 1 : t;
 }
 
+/* Ranks run left to right: workloads, then the managed plumbing (NAT,
+ * endpoints, IGW), then the outside world. Inbound traffic (from the
+ * Internet, AWS or an unknown private peer, and from the IGW inwards) would
+ * pull the outside world to the left, so those edges are laid out from the
+ * inside and drawn with the arrow reversed (dir=back): the arrow still
+ * points the way the bytes went. (constraint=false would be the obvious
+ * tool, but it crashes Graphviz 2.43's dot when clusters are present.) */
+static bool edge_inbound(nkind t, nkind h)
+{
+    bool t_out = t == NK_INTERNET || t == NK_AWS || t == NK_OTHER_AWS || t == NK_UNKNOWN;
+    bool h_out = h == NK_INTERNET || h == NK_AWS || h == NK_OTHER_AWS || h == NK_UNKNOWN;
+    return (t_out && !h_out) || (t == NK_IGW && !h_out);
+}
+
 static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, const uint32_t *eorder,
                         size_t n_edges, const char *title, bool legend[CAT_COUNT])
 {
@@ -984,6 +1009,7 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
     b->e_style = agattr(g, AGEDGE, "style", "solid");
     b->e_pen = agattr(g, AGEDGE, "penwidth", "1");
     b->e_tip = agattr(g, AGEDGE, "tooltip", "");
+    b->e_dir = agattr(g, AGEDGE, "dir", "forward");
     gset(g, b->g_label, title);
 
     /* Node sizes and pen widths on a log scale between the lightest and
@@ -1053,7 +1079,10 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
 
     for (size_t i = 0; i < n_edges; i++) {
         const gedge *e = &c->e[eorder[i]];
-        Agedge_t *ae = agedge(g, c->n[e->t].ag, c->n[e->h].ag, NULL, 1);
+        bool back = edge_inbound(c->n[e->t].kind, c->n[e->h].kind);
+        Agedge_t *ae = back ? agedge(g, c->n[e->h].ag, c->n[e->t].ag, NULL, 1)
+                            : agedge(g, c->n[e->t].ag, c->n[e->h].ag, NULL, 1);
+        if (back) gset(ae, b->e_dir, "back");
         int cat = edge_dominant(e);
         legend[cat] = true;
         char gib[64], usd[64];
@@ -1076,39 +1105,35 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
         gset(ae, b->e_tip, tip.data);
     }
 
-    /* Legend: one sample edge per category drawn. */
+    /* Legend: one HTML-table node listing the categories drawn, each with a
+     * run of box-drawing glyphs in its colour that mimics its line style
+     * (so it reads in greyscale too). Our text only: no input reaches it. */
     size_t nl = 0;
     for (int k = 0; k < CAT_COUNT; k++) nl += legend[k];
     if (nl) {
-        Agraph_t *lg = agsubg(g, "cluster_legend", 1);
-        agsafeset(lg, "id", "topology_legend", "");
-        gset(lg, b->g_label, "edge colour = dominant cost category\\nwidth = bytes (log scale)");
-        gset(lg, b->g_style, "rounded");
-        gset(lg, b->g_fontsize, "10");
+        dbuf_reset(&label);
+        dbuf_puts(&label, "<table border=\"0\" cellborder=\"0\" cellspacing=\"1\" cellpadding=\"1\">"
+                          "<tr><td colspan=\"2\" align=\"left\"><b>edge colour: dominant cost category</b></td></tr>"
+                          "<tr><td colspan=\"2\" align=\"left\">width: bytes (log scale)</td></tr>");
         for (int k = 0; k < CAT_COUNT; k++) {
             if (!legend[k]) continue;
-            dbuf_reset(&label);
-            dbuf_printf(&label, "legend: %s", cost_cat_name((cost_cat)k));
-            unique_name(g, &label);
-            Agnode_t *na = agnode(lg, label.data, 1);
-            dbuf_puts(&label, " label");
-            unique_name(g, &label);
-            Agnode_t *nz = agnode(lg, label.data, 1);
-            gset(na, b->n_shape, "point");
-            gset(na, b->n_w, "0.05");
-            gset(na, b->n_label, "");
-            gset(nz, b->n_shape, "plaintext");
-            gset(nz, b->n_style, "");
-            gset(nz, b->n_label, cat_look[k].legend);
-            gset(nz, b->n_w, "0.3");
-            gset(nz, b->n_h, "0.2");
-            Agedge_t *le = agedge(g, na, nz, NULL, 1);
-            gset(le, b->e_color, cat_look[k].color);
-            gset(le, b->e_style, cat_look[k].style);
-            gset(le, b->e_pen, "3");
-            gset(le, b->e_tip, cost_cat_name((cost_cat)k));
-            agsafeset(le, "arrowhead", "none", "normal");
+            const char *glyphs = strcmp(cat_look[k].style, "dashed") == 0   ? "\xE2\x95\x8D\xE2\x95\x8D\xE2\x95\x8D\xE2\x95\x8D"
+                                 : strcmp(cat_look[k].style, "dotted") == 0 ? "\xE2\x94\x85\xE2\x94\x85\xE2\x94\x85\xE2\x94\x85"
+                                                                            : "\xE2\x94\x81\xE2\x94\x81\xE2\x94\x81\xE2\x94\x81";
+            dbuf_printf(&label, "<tr><td><font color=\"%s\" point-size=\"14\">%s</font></td><td align=\"left\">%s</td></tr>",
+                        cat_look[k].color, glyphs, cat_look[k].legend);
         }
+        dbuf_puts(&label, "</table>");
+        dbuf_reset(&title_b);
+        dbuf_puts(&title_b, "legend");
+        unique_name(g, &title_b);
+        Agnode_t *ln = agnode(g, title_b.data, 1);
+        char *html = agstrdup_html(g, label.data);
+        agxset(ln, b->n_label, html);
+        agstrfree(g, html);
+        gset(ln, b->n_shape, "box");
+        gset(ln, b->n_style, "rounded");
+        gset(ln, b->n_tip, "legend");
     }
     dbuf_free(&label);
     dbuf_free(&title_b);
@@ -1386,17 +1411,27 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
     for (uint32_t i = 0; i < c.ne; i++) eorder[n_e++] = i;
     g_sort_edges = c.e;
     qsort(eorder, n_e, sizeof *eorder, cmp_edge_bytes);
-    size_t n_draw = 0;
-    for (size_t i = 0; i < n_e; i++) {
-        gedge *e = &c.e[eorder[i]];
-        if (n_draw >= GRAPH_MAX_EDGES || (o->min_bytes && e->bytes < o->min_bytes)) {
+    /* Every node keeps its heaviest edge (so --top N really shows N nodes),
+     * then the heaviest of the rest up to the cap. */
+    size_t n_draw = 0, cap = GRAPH_EDGES_PER_NODE * n_order;
+    cap = cap < GRAPH_MIN_EDGES ? GRAPH_MIN_EDGES : cap > GRAPH_MAX_EDGES ? GRAPH_MAX_EDGES : cap;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n_e; i++) {
+            gedge *e = &c.e[eorder[i]];
+            if (e->drawn || (o->min_bytes && e->bytes < o->min_bytes)) continue;
+            if (pass == 0 ? (c.n[e->t].drawn && c.n[e->h].drawn) : n_draw >= cap) continue;
+            e->drawn = true;
+            n_draw++;
+            c.n[e->t].drawn = c.n[e->h].drawn = true;
+        }
+    for (size_t i = 0, k = 0; i < n_e; i++) {
+        const gedge *e = &c.e[eorder[i]];
+        if (!e->drawn) {
             hidden++, hidden_bytes += e->bytes, hidden_usd += e->usd;
             continue;
         }
-        e->drawn = true;
         drawn_usd += e->usd;
-        eorder[n_draw++] = eorder[i];
-        c.n[e->t].drawn = c.n[e->h].drawn = true;
+        eorder[k++] = eorder[i];
     }
     qsort(eorder, n_draw, sizeof *eorder, cmp_edge_order);
     size_t n_keep = 0;
@@ -1410,7 +1445,9 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
     fc_format_time(r->period_start, t1, sizeof t1);
     fc_format_time(r->period_end, t2, sizeof t2);
     fmt_usd(drawn_usd, money, sizeof money);
-    dbuf_printf(&title, "flowcost topology · level %s · %s – %s · cost shown %s", level_names[c.lv], t1, t2, money);
+    dbuf_printf(&title, "flowcost topology · level %s", level_names[c.lv]);
+    if (r->period_end > r->period_start) dbuf_printf(&title, " · %s – %s", t1, t2);
+    dbuf_printf(&title, " · cost shown %s", money);
     if (o->focus && *o->focus) dbuf_puts(&title, " · focus "), clean(&title, o->focus, NAME_MAX_CP);
     if (hidden) {
         fmt_gib(hidden_bytes, gib, sizeof gib);
