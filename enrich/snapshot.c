@@ -92,7 +92,8 @@ char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
         put_str(o, "region", e->region);
         put_str(o, "account", e->account);
         cJSON_AddItemToObject(o, "private_ips", ip_array(e->ips, e->n_private));
-        cJSON_AddItemToObject(o, "public_ips", ip_array(e->ips + e->n_private, e->n_ips - e->n_private));
+        cJSON_AddItemToObject(o, "public_ips",
+                              ip_array(e->ips ? e->ips + e->n_private : NULL, e->n_ips - e->n_private));
         put_time(o, "last_seen", e->last_seen);
         cJSON_AddItemToArray(enis, o);
     }
