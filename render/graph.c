@@ -867,6 +867,16 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
     if (n->enis) dbuf_printf(tip, "; %zu ENI%s", n->enis, n->enis == 1 ? "" : "s");
 }
 
+/* A short name for edge tooltips: the node's first label line. */
+static void node_short(const ctx *c, const gnode *n, dbuf *out)
+{
+    dbuf l, t, x;
+    dbuf_init(&l, 0), dbuf_init(&t, 0), dbuf_init(&x, 0);
+    node_texts(c, n, &l, &t, &x);
+    dbuf_append(out, t.data, t.len);
+    dbuf_free(&l), dbuf_free(&t), dbuf_free(&x);
+}
+
 /* ---- building the cgraph ---- */
 typedef struct gvb {
     Agraph_t *g;
@@ -883,13 +893,22 @@ static void gset(void *obj, Agsym_t *sym, const char *v)
 
 static Agraph_t *cluster(gvb *b, Agraph_t *parent, const char *label, int depth)
 {
-    char name[48];
-    snprintf(name, sizeof name, "cluster_%zu", b->n_clusters++);
-    Agraph_t *sg = agsubg(parent, name, 1);
+    /* The name is the cluster's SVG <title>: the label on one line, behind a
+     * counter that keeps it unique (and "cluster" first, as dot requires). */
+    dbuf name;
+    dbuf_init(&name, 0);
+    size_t n = b->n_clusters++;
+    dbuf_printf(&name, "cluster_%zu ", n);
+    for (const char *p = label; *p; p++) {
+        if (p[0] == '\\' && p[1] == 'n') dbuf_puts(&name, " "), p++;
+        else dbuf_append(&name, p, 1);
+    }
+    Agraph_t *sg = agsubg(parent, name.data, 1);
+    dbuf_free(&name);
     /* cgraph makes the root's values the subgraphs' defaults: give each
      * cluster its own SVG id (ids must be unique in the report). */
     char id[64];
-    snprintf(id, sizeof id, "topology_%s", name);
+    snprintf(id, sizeof id, "topology_cluster_%zu", n);
     agsafeset(sg, "id", id, "");
     static const char *const style[] = {"", "rounded,filled,bold", "rounded,filled", "rounded,filled,dashed"};
     static const char *const fill[] = {"", "#f4f4f4", "#fbfbfb", "#ffffff"};
@@ -1009,7 +1028,7 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
     b->e_style = agattr(g, AGEDGE, "style", "solid");
     b->e_pen = agattr(g, AGEDGE, "penwidth", "1");
     b->e_tip = agattr(g, AGEDGE, "tooltip", "");
-    b->e_dir = agattr(g, AGEDGE, "dir", "forward");
+    b->e_dir = agattr(g, AGEDGE, "dir", "none");
     gset(g, b->g_label, title);
 
     /* Node sizes and pen widths on a log scale between the lightest and
@@ -1082,7 +1101,7 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
         bool back = edge_inbound(c->n[e->t].kind, c->n[e->h].kind);
         Agedge_t *ae = back ? agedge(g, c->n[e->h].ag, c->n[e->t].ag, NULL, 1)
                             : agedge(g, c->n[e->t].ag, c->n[e->h].ag, NULL, 1);
-        if (back) gset(ae, b->e_dir, "back");
+        gset(ae, b->e_dir, back ? "back" : "forward");
         int cat = edge_dominant(e);
         legend[cat] = true;
         char gib[64], usd[64];
@@ -1096,7 +1115,11 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
         snprintf(num, sizeof num, "%.2f", 1.0 + 7.0 * log_t(e->bytes, emin, emax));
         gset(ae, b->e_pen, num);
         dbuf_reset(&tip);
-        dbuf_printf(&tip, "%s, %s", gib, usd);
+        dbuf_puts(&tip, "from ");
+        node_short(c, &c->n[e->t], &tip);
+        dbuf_puts(&tip, " to ");
+        node_short(c, &c->n[e->h], &tip);
+        dbuf_printf(&tip, ": %s, %s", gib, usd);
         for (int k = 0; k < CAT_COUNT; k++) {
             if (e->cat_usd[k] <= 0) continue;
             fmt_usd(e->cat_usd[k], usd, sizeof usd);
@@ -1462,7 +1485,11 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
     gvb b;
     memset(&b, 0, sizeof b);
     Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
-    b.g = agopen("topology", Agdirected, &disc);
+    /* Undirected, with an explicit dir on every edge: an edge's SVG <title>
+     * is then "A--B" (which pair), never a "->" that contradicts the arrow of
+     * an inbound edge laid out from the inside (see edge_inbound()). dot
+     * still ranks tail before head. */
+    b.g = agopen("topology", Agundirected, &disc);
     bool legend[CAT_COUNT] = {false};
     build_graph(&c, &b, order, n_keep, eorder, n_draw, title.data, legend);
     int rc = emit(b.g, fmt, o->inline_svg, out, err, errlen);

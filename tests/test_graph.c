@@ -246,7 +246,7 @@ static size_t count(const char *hay, const char *needle)
 static const char *dot_edge(const char *dot, const char *tail, const char *head)
 {
     char pat[512];
-    snprintf(pat, sizeof pat, "%s -> %s", tail, head);
+    snprintf(pat, sizeof pat, "%s -- %s", tail, head);
     return strstr(dot, pat);
 }
 
@@ -270,7 +270,7 @@ static bool xml_ok(const char *s, size_t len)
 static double dot_edge_usd(const char *dot)
 {
     double sum = 0;
-    for (const char *p = dot; (p = strstr(p, " -> ")); p++) {
+    for (const char *p = dot; (p = strstr(p, " -- ")); p++) {
         const char *end = strstr(p, "];");
         const char *l = strstr(p, "GiB\\n$");
         if (l && end && l < end) sum += strtod(l + 6, NULL);
@@ -336,7 +336,7 @@ static void test_small_subnet(void)
     CHECK(stmt_has(e, "label=\"0.50 GiB\\n$0.00\""));
     CHECK(stmt_has(e, "color=\"#c2a5cf\""));
     /* 14 edges of traffic; the legend names the 7 categories drawn. */
-    CHECK(count(dot, " -> ") == 14);
+    CHECK(count(dot, " -- ") == 14);
     CHECK(count(dot, "<td align=\"left\">") == 7);
     CHECK(!strstr(dot, "regional public IP") && !strstr(dot, "transit gateway"));
     /* Each charge lands on exactly one edge: the edges add up to the total. */
@@ -370,6 +370,10 @@ static void test_small_subnet(void)
         CHECK(count(s1, "<title>") == 1 + count(s1, "class=\"node\"") + 14 + count(s1, "class=\"cluster\""));
         CHECK(strstr(s1, "<title>NAT gateway nat&#45;0aaa (eni&#45;nat)</title>") != NULL);
         CHECK(strstr(s1, "<title>Internet</title>") != NULL);
+        /* edge titles name the pair; the tooltip gives the direction */
+        CHECK(strstr(s1, "<title>NAT gateway nat&#45;0aaa (eni&#45;nat)&#45;&#45;Internet gateway of vpc&#45;a</title>") != NULL);
+        CHECK(strstr(s1, "xlink:title=\"from Internet to Internet gateway of vpc&#45;a: 1.00 GiB, $0.00\"") != NULL);
+        CHECK(strstr(s1, "<title>cluster_0 VPC prod vpc&#45;a · us&#45;east&#45;1</title>") != NULL);
     }
     free(s1);
     free(s2);
