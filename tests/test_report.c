@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "cost.h"
@@ -112,12 +113,12 @@ static built build(int extra, const char *web_name)
     inv_eni_get(inv, "eni-nat")->resource_id = inv_intern(inv, "nat-A");
     const inv_eni *db = eni(inv, "eni-db", ENI_WORKLOAD, "db-1", "10.0.16.5", "use1-az1", "subnet-a1");
     const inv_eni *web = eni(inv, "eni-web", ENI_WORKLOAD, web_name, "10.0.48.7", "use1-az4", "subnet-a4");
-    const inv_eni *w[NEXTRA];
+    const inv_eni **w = calloc((size_t)extra + 1, sizeof *w);
     for (int i = 0; i < extra; i++) {
         char id[32], nm[32], a[32];
         snprintf(id, sizeof id, "eni-w%02d", i);
         snprintf(nm, sizeof nm, "worker-%02d", i);
-        snprintf(a, sizeof a, "10.0.32.%d", 10 + i);
+        snprintf(a, sizeof a, "10.0.%d.%d", 32 + i / 200, 10 + i % 200);
         w[i] = eni(inv, id, ENI_WORKLOAD, nm, a, "use1-az2", "subnet-a2");
     }
     inv_add_source(inv, INV_FROM_SNAPSHOT, 1763942400);
@@ -129,7 +130,7 @@ static built build(int extra, const char *web_name)
     r->period_hours = 24;
     r->records = (agg_stats){.read = 1000, .used = 950, .malformed = 3, .nodata = 20, .skipdata = 2, .rejected = 40,
                              .files = 4, .bytes_in = 123456};
-    r->eps = calloc(6 + 2 * NEXTRA + 2, sizeof *r->eps);
+    r->eps = calloc(6 + 2 * (size_t)extra + 2, sizeof *r->eps);
     struct { const char *a; ep_class cls; const inv_eni *e; const char *svc; } eps[] = {
         {"10.0.0.10", EP_ENI, nat, NULL}, {"10.0.16.5", EP_ENI, db, NULL}, {"10.0.48.7", EP_ENI, web, NULL},
         {"10.9.9.9", EP_UNKNOWN_PRIVATE, NULL, NULL}, {"52.216.0.1", EP_AWS, NULL, "S3"},
@@ -146,13 +147,13 @@ static built build(int extra, const char *web_name)
     for (int i = 0; i < extra; i++) {
         char a[32];
         cost_endpoint *e = &r->eps[r->n_eps++];
-        snprintf(a, sizeof a, "10.0.32.%d", 10 + i);
+        snprintf(a, sizeof a, "10.0.%d.%d", 32 + i / 200, 10 + i % 200);
         e->ip = ip(a);
         e->cls = EP_ENI;
         e->eni = w[i];
         e->region = "us-east-1";
         e = &r->eps[r->n_eps++];
-        snprintf(a, sizeof a, "203.0.113.%d", 10 + i);
+        snprintf(a, sizeof a, "203.0.%d.%d", 113 + i / 200, 10 + i % 200);
         e->ip = ip(a);
         e->cls = EP_INTERNET;
     }
@@ -166,8 +167,8 @@ static built build(int extra, const char *web_name)
         r->hours[h].bytes = (uint64_t)(h + 1) * GIB;
         r->hours[h].rejected = h == 3 ? 30 : h == 4 ? 10 : 0;
     }
-    r->flows = calloc(6 + NEXTRA, sizeof *r->flows);
-    r->charges = calloc(20 + NEXTRA, sizeof *r->charges);
+    r->flows = calloc(6 + (size_t)extra, sizeof *r->flows);
+    r->charges = calloc(20 + (size_t)extra, sizeof *r->charges);
     /* §6: 10 GiB out / 40 GiB back to the Internet, 1 GiB to / 100 GiB
      * from S3, all through nat-A in another AZ; 2 + 2 GiB with db-1. */
     const char *W = "10.0.48.7", *N = "10.0.0.10", *I = "198.51.100.9", *S = "52.216.0.1", *D = "10.0.16.5";
@@ -196,8 +197,8 @@ static built build(int extra, const char *web_name)
     charge(r, W, D, CAT_INTER_AZ, 2 * GIB, 0, 0.01, 6);
     for (int i = 0; i < extra; i++) {
         char a[32], p[32];
-        snprintf(a, sizeof a, "10.0.32.%d", 10 + i);
-        snprintf(p, sizeof p, "203.0.113.%d", 10 + i);
+        snprintf(a, sizeof a, "10.0.%d.%d", 32 + i / 200, 10 + i % 200);
+        snprintf(p, sizeof p, "203.0.%d.%d", 113 + i / 200, 10 + i % 200);
         flow(r, a, p, NULL, PATH_IGW, DEST_INTERNET, 0, (uint64_t)(i + 1) * GIB, 7 + i % 17);
         charge(r, a, p, CAT_INTERNET_EGRESS, (uint64_t)(i + 1) * GIB, (uint64_t)(i + 1) * GIB, 0.09, 7 + i % 17);
     }
@@ -238,6 +239,7 @@ static built build(int extra, const char *web_name)
                                     .resources = res3, .n_resources = 1};
     r->findings[3] = (cost_finding){.kind = "rejected_sources", .title = "Top rejected sources"};
     r->savings_total_monthly_usd = 194.10;
+    free(w);
     r->n_reject_sources = 2;
     r->reject_sources = calloc(2, sizeof *r->reject_sources);
     r->reject_sources[0] = (cost_reject_source){.src = ip("203.0.113.66"), .records = 30, .ports = {22, 3389, 8080}, .n_ports = 3};
@@ -460,6 +462,27 @@ int main(void)
     remove(path);
 
     remove(dir);
+
+    /* Bounded: 5,000 payers and 5,000 Internet peers still give a small
+     * page (top 50 + Other everywhere, Sankeys folded), quickly. */
+    built big = build(5000, "web-1");
+    o.template_dir = NULL;
+    o.top = 50;
+    o.baseline = NULL;
+    dbuf_init(&again, 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK(report_html(big.r, big.inv, &o, &again, err, sizeof err) == 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    printf("5,000 workloads: %zu bytes in %.3f s\n", again.len, secs);
+    CHECK(again.len < 5u * 1000 * 1000);
+    CHECK(secs < 2.0);
+    CHECK(rows(again.data, "top-ips-table") == 51);
+    CHECK(strstr(again.data, "Other (4952 IPs)") != NULL); /* 5,002 payers − 50 */
+    CHECK(rows(again.data, "outbound-table") == 51);
+    dbuf_free(&again);
+    unbuild(big);
 
     dbuf_free(&out);
     rates_free(rt);
