@@ -55,84 +55,6 @@ void cost_options_default(cost_options *o)
     o->default_region = "us-east-1";
 }
 
-/* ---- a small open-addressing map from fixed-size keys to dense indexes ---- */
-
-typedef struct kmap {
-    uint32_t *slots;   /* index + 1; 0 = empty */
-    size_t cap, n, ksize;
-    unsigned char *keys;
-    size_t kcap;
-} kmap;
-
-static uint64_t kmap_hash(const void *k, size_t n)
-{
-    const unsigned char *p = k;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
-    return h ^ (h >> 29);
-}
-
-static void kmap_init(kmap *m, size_t ksize)
-{
-    memset(m, 0, sizeof *m);
-    m->ksize = ksize;
-}
-
-static void kmap_free(kmap *m)
-{
-    free(m->slots);
-    free(m->keys);
-}
-
-static void kmap_rehash(kmap *m)
-{
-    size_t ncap = m->cap ? m->cap * 2 : 64;
-    uint32_t *ns = xcalloc(ncap, sizeof *ns);
-    for (size_t i = 0; i < m->n; i++) {
-        size_t j = kmap_hash(m->keys + i * m->ksize, m->ksize) & (ncap - 1);
-        while (ns[j]) j = (j + 1) & (ncap - 1);
-        ns[j] = (uint32_t)(i + 1);
-    }
-    free(m->slots);
-    m->slots = ns;
-    m->cap = ncap;
-}
-
-/* Dense index of key; *created tells whether it is new. */
-static size_t kmap_get(kmap *m, const void *key, bool *created)
-{
-    if ((m->n + 1) * 2 > m->cap) kmap_rehash(m);
-    size_t j = kmap_hash(key, m->ksize) & (m->cap - 1);
-    while (m->slots[j]) {
-        size_t i = m->slots[j] - 1;
-        if (memcmp(m->keys + i * m->ksize, key, m->ksize) == 0) {
-            if (created) *created = false;
-            return i;
-        }
-        j = (j + 1) & (m->cap - 1);
-    }
-    if (m->n == m->kcap) {
-        m->kcap = m->kcap ? m->kcap * 2 : 64;
-        m->keys = xrealloc(m->keys, m->kcap * m->ksize);
-    }
-    memcpy(m->keys + m->n * m->ksize, key, m->ksize);
-    m->slots[j] = (uint32_t)(m->n + 1);
-    if (created) *created = true;
-    return m->n++;
-}
-
-static bool kmap_has(const kmap *m, const void *key)
-{
-    if (!m->cap) return false;
-    size_t j = kmap_hash(key, m->ksize) & (m->cap - 1);
-    while (m->slots[j]) {
-        size_t i = m->slots[j] - 1;
-        if (memcmp(m->keys + i * m->ksize, key, m->ksize) == 0) return true;
-        j = (j + 1) & (m->cap - 1);
-    }
-    return false;
-}
-
 #define GROW(arr, n, cap)                                        \
     do {                                                         \
         if ((n) == (cap)) {                                      \
@@ -254,8 +176,8 @@ typedef struct run {
     size_t n_pend, cap_pend;
     bool *served;                  /* endpoint → a client of an observed NAT ENI */
     bool *nat_remote;              /* endpoint → seen beyond an observed NAT ENI */
-    kmap tp1;                      /* (our ep, peer ep) egress pairs with traffic-path 1 */
-    kmap tgw_pairs;                /* (src ep, dst ep) carried into a TGW attachment ENI */
+    cost_kmap tp1;                      /* (our ep, peer ep) egress pairs with traffic-path 1 */
+    cost_kmap tgw_pairs;                /* (src ep, dst ep) carried into a TGW attachment ENI */
     bool *has_tp;                  /* endpoint → some egress record carried traffic-path */
     uint32_t unknown_dst;          /* the "destination not recorded" endpoint */
     lb_share *lbs;
@@ -263,7 +185,7 @@ typedef struct run {
     const inv_eni **nat_enis;      /* NAT gateway ENIs with an address, by id */
     size_t n_nat_enis;
     /* roll-ups */
-    kmap flow_map, charge_map, hour_map, pair_map;
+    cost_kmap flow_map, charge_map, hour_map, pair_map;
     size_t cap_flows, cap_charges, cap_hours, cap_pairs;
     long *nat_by_ep;
 } run;
@@ -527,7 +449,7 @@ static bool client_natted(const run *R, const agg_group *g, int dir, const inv_e
     if (dir == FL_EGRESS && g->traffic_path) return g->traffic_path == 1;
     if (dir == FL_INGRESS && R->has_tp[our]) {
         uint32_t key[2] = {our, peer};
-        return kmap_has(&R->tp1, key);
+        return cost_kmap_has(&R->tp1, key);
     }
     if (eni_has_public(x)) return false;
     if (x->source & (INV_FROM_SNAPSHOT | INV_FROM_LIVE)) return true;
@@ -548,7 +470,7 @@ static void tp_pass(run *R)
         R->has_tp[our] = true;
         if (g->traffic_path == 1) {
             uint32_t key[2] = {our, peer};
-            kmap_get(&R->tp1, key, NULL);
+            cost_kmap_get(&R->tp1, key, NULL);
         }
     }
 }
@@ -574,7 +496,7 @@ static void tgw_groups(run *R)
                      !strcmp(se->eni->vpc_id, x->vpc_id));
         if (!into || !cost_ep_is_workload(se)) continue;
         uint32_t key[2] = {s, d};
-        kmap_get(&R->tgw_pairs, key, NULL);
+        cost_kmap_get(&R->tgw_pairs, key, NULL);
         unit u = {0};
         u.src = s;
         u.dst = d;
@@ -601,7 +523,7 @@ static void other_groups(run *R)
         uint32_t s = ep_of(R, &g->src), d = ep_of(R, &g->dst);
         if (s == COST_NONE || d == COST_NONE) continue;
         uint32_t pair[2] = {s, d};
-        if (R->tgw_pairs.n && kmap_has(&R->tgw_pairs, pair)) continue; /* priced at the attachment */
+        if (R->tgw_pairs.n && cost_kmap_has(&R->tgw_pairs, pair)) continue; /* priced at the attachment */
         int dir = group_dir(g, x);
         bool egress = dir == FL_EGRESS;
         uint32_t our = egress ? s : d, peer = egress ? d : s;
@@ -842,7 +764,7 @@ static size_t flow_for(run *R, const unit *u)
 {
     uint32_t key[4] = {u->src, u->dst, u->via, (uint32_t)u->flags | (uint32_t)u->path << 8 | (uint32_t)u->dest << 16};
     bool created;
-    size_t i = kmap_get(&R->flow_map, key, &created);
+    size_t i = cost_kmap_get(&R->flow_map, key, &created);
     cost_result *r = R->r;
     if (created) {
         GROW(r->flows, r->n_flows, R->cap_flows);
@@ -862,7 +784,7 @@ static cost_hour *hour_for(run *R, int32_t hour)
 {
     if (hour == AGG_NO_HOUR) return NULL;
     bool created;
-    size_t i = kmap_get(&R->hour_map, &hour, &created);
+    size_t i = cost_kmap_get(&R->hour_map, &hour, &created);
     cost_result *r = R->r;
     if (created) {
         GROW(r->hours, r->n_hours, R->cap_hours);
@@ -879,7 +801,7 @@ static void emit(pricing *P, uint32_t payer, uint32_t peer, cost_cat cat, uint64
     cost_result *r = R->r;
     uint32_t key[4] = {(uint32_t)P->flow, payer, peer, (uint32_t)cat};
     bool created;
-    size_t i = kmap_get(&R->charge_map, key, &created);
+    size_t i = cost_kmap_get(&R->charge_map, key, &created);
     if (created) {
         GROW(r->charges, r->n_charges, R->cap_charges);
         cost_charge *ch = &r->charges[r->n_charges++];
@@ -952,7 +874,7 @@ static void add_az_pair(run *R, const char *from, const char *to, uint64_t bytes
 {
     const char *key[2] = {from, to};
     bool created;
-    size_t i = kmap_get(&R->pair_map, key, &created);
+    size_t i = cost_kmap_get(&R->pair_map, key, &created);
     cost_result *r = R->r;
     if (created) {
         GROW(r->az_pairs, r->n_az_pairs, R->cap_pairs);
@@ -1492,12 +1414,12 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     R.served = xcalloc(r->n_eps + 1, sizeof *R.served);
     R.nat_remote = xcalloc(r->n_eps + 1, sizeof *R.nat_remote);
     R.has_tp = xcalloc(r->n_eps + 1, sizeof *R.has_tp);
-    kmap_init(&R.tp1, 2 * sizeof(uint32_t));
-    kmap_init(&R.tgw_pairs, 2 * sizeof(uint32_t));
-    kmap_init(&R.flow_map, 4 * sizeof(uint32_t));
-    kmap_init(&R.charge_map, 4 * sizeof(uint32_t));
-    kmap_init(&R.hour_map, sizeof(int32_t));
-    kmap_init(&R.pair_map, 2 * sizeof(const char *));
+    cost_kmap_init(&R.tp1, 2 * sizeof(uint32_t));
+    cost_kmap_init(&R.tgw_pairs, 2 * sizeof(uint32_t));
+    cost_kmap_init(&R.flow_map, 4 * sizeof(uint32_t));
+    cost_kmap_init(&R.charge_map, 4 * sizeof(uint32_t));
+    cost_kmap_init(&R.hour_map, sizeof(int32_t));
+    cost_kmap_init(&R.pair_map, 2 * sizeof(const char *));
 
     nat_groups(&R);
     tgw_groups(&R);
@@ -1530,12 +1452,12 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     free(R.lbs);
     free(R.nat_by_ep);
     free(R.nat_enis);
-    kmap_free(&R.tp1);
-    kmap_free(&R.tgw_pairs);
-    kmap_free(&R.flow_map);
-    kmap_free(&R.charge_map);
-    kmap_free(&R.hour_map);
-    kmap_free(&R.pair_map);
+    cost_kmap_free(&R.tp1);
+    cost_kmap_free(&R.tgw_pairs);
+    cost_kmap_free(&R.flow_map);
+    cost_kmap_free(&R.charge_map);
+    cost_kmap_free(&R.hour_map);
+    cost_kmap_free(&R.pair_map);
     return r;
 }
 

@@ -52,41 +52,70 @@ typedef struct cand {
 typedef struct cands {
     cand *v;
     size_t n, cap;
+    cost_kmap map;      /* cand_key → index in v */
+    cost_kmap rows;     /* (cand, a, b) → global row number */
+    size_t *row_at;     /* global row number → index in its cand's rows */
+    size_t cap_row_at;
 } cands;
 
-static cand *cand_get(cands *cs, const char *kind, uint32_t nat, const char *service,
-                      const char *region, uint32_t pa, uint32_t pb)
+/* Candidates are looked up once per flow: by key, not by scanning. */
+typedef struct cand_key {
+    uint32_t kind, nat, pa, pb;
+    char service[48], region[24];
+} cand_key;
+
+static const char *const kinds[] = {"cross_az_nat", "s3_dynamodb_via_nat", "aws_service_via_nat",
+                                    "cross_az_chatty_pair"};
+
+static void make_key(cand_key *k, const char *kind, uint32_t nat, const char *service, const char *region,
+                     uint32_t pa, uint32_t pb)
 {
-    for (size_t i = 0; i < cs->n; i++) {
-        cand *c = &cs->v[i];
-        if (!strcmp(c->kind, kind) && c->nat == nat && c->pa == pa && c->pb == pb &&
-            (c->service == service || (c->service && service && !strcmp(c->service, service))) &&
-            (c->region == region || (c->region && region && !strcmp(c->region, region))))
-            return c;
-    }
-    GROW(cs->v, cs->n, cs->cap);
-    cand *c = &cs->v[cs->n++];
-    memset(c, 0, sizeof *c);
-    c->kind = kind;
-    c->nat = nat;
-    c->service = service;
-    c->region = region;
-    c->pa = pa;
-    c->pb = pb;
-    return c;
+    memset(k, 0, sizeof *k);
+    for (uint32_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (!strcmp(kinds[i], kind)) k->kind = i;
+    k->nat = nat;
+    k->pa = pa;
+    k->pb = pb;
+    if (service) snprintf(k->service, sizeof k->service, "%s", service);
+    if (region) snprintf(k->region, sizeof k->region, "%s", region);
 }
 
-static void cand_row(cand *c, uint32_t a, uint32_t b, uint64_t bytes, double usd)
+static size_t cand_get(cands *cs, const char *kind, uint32_t nat, const char *service,
+                       const char *region, uint32_t pa, uint32_t pb)
 {
-    for (size_t i = 0; i < c->n_rows; i++)
-        if (c->rows[i].a == a && c->rows[i].b == b) {
-            c->rows[i].bytes += bytes;
-            c->rows[i].usd += usd;
-            return;
-        }
-    GROW(c->rows, c->n_rows, c->cap_rows);
-    ev_row r = {a, b, bytes, usd};
-    c->rows[c->n_rows++] = r;
+    cand_key key;
+    make_key(&key, kind, nat, service, region, pa, pb);
+    bool created;
+    size_t i = cost_kmap_get(&cs->map, &key, &created);
+    if (created) {
+        GROW(cs->v, cs->n, cs->cap);
+        cand *c = &cs->v[cs->n++];
+        memset(c, 0, sizeof *c);
+        c->kind = kinds[key.kind];
+        c->nat = nat;
+        c->service = service;
+        c->region = region;
+        c->pa = pa;
+        c->pb = pb;
+    }
+    return i;
+}
+
+static void cand_row(cands *cs, size_t ci, uint32_t a, uint32_t b, uint64_t bytes, double usd)
+{
+    uint32_t key[3] = {(uint32_t)ci, a, b};
+    bool created;
+    size_t g = cost_kmap_get(&cs->rows, key, &created);
+    cand *c = &cs->v[ci];
+    if (created) {
+        GROW(cs->row_at, g, cs->cap_row_at);
+        cs->row_at[g] = c->n_rows;
+        GROW(c->rows, c->n_rows, c->cap_rows);
+        ev_row r = {a, b, 0, 0};
+        c->rows[c->n_rows++] = r;
+    }
+    c->rows[cs->row_at[g]].bytes += bytes;
+    c->rows[cs->row_at[g]].usd += usd;
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -180,28 +209,31 @@ static void collect(cost_ctx *c, cands *cs)
             const region_rates *rr = rates_for(c->rates, nreg, NULL);
             double iaz = f->cat_usd[CAT_INTER_AZ];
             if (iaz > 0) {
-                cand *k = cand_get(cs, "cross_az_nat", f->via, NULL, NULL, COST_NONE, COST_NONE);
+                size_t ki = cand_get(cs, "cross_az_nat", f->via, NULL, NULL, COST_NONE, COST_NONE);
+                cand *k = &cs->v[ki];
                 k->period_usd += iaz;
                 k->bytes += f->cat_bytes[CAT_INTER_AZ];
                 k->add_hourly = rr->nat_per_hour;
-                cand_row(k, cl, COST_NONE, f->cat_bytes[CAT_INTER_AZ], iaz);
+                cand_row(cs, ki, cl, COST_NONE, f->cat_bytes[CAT_INTER_AZ], iaz);
                 if (!nat_in(r, ep_vpc(ce), ep_az(ce))) cand_add(k, ep_vpc(ce), ep_az(ce), NULL);
             }
             if (d->cls != EP_AWS || !str_eq(d->region, nreg)) continue;
             if (is_svc(d, "S3") || is_svc(d, "DYNAMODB")) {
-                cand *k = cand_get(cs, "s3_dynamodb_via_nat", f->via, d->service, d->region, COST_NONE, COST_NONE);
+                size_t ki = cand_get(cs, "s3_dynamodb_via_nat", f->via, d->service, d->region, COST_NONE, COST_NONE);
+                cand *k = &cs->v[ki];
                 double usd = f->cat_usd[CAT_NAT_PROCESSING] + iaz;
                 k->period_usd += usd;
                 k->bytes += f->cat_bytes[CAT_NAT_PROCESSING];
-                cand_row(k, cl, COST_NONE, f->cat_bytes[CAT_NAT_PROCESSING], usd);
+                cand_row(cs, ki, cl, COST_NONE, f->cat_bytes[CAT_NAT_PROCESSING], usd);
             } else if (!is_svc(d, "EC2")) {
-                cand *k = cand_get(cs, "aws_service_via_nat", COST_NONE, d->service, d->region, COST_NONE, COST_NONE);
+                size_t ki = cand_get(cs, "aws_service_via_nat", COST_NONE, d->service, d->region, COST_NONE, COST_NONE);
+                cand *k = &cs->v[ki];
                 uint64_t nb = f->cat_bytes[CAT_NAT_PROCESSING];
                 double usd = (double)nb / FC_GIB * (rr->nat_per_gb - rr->interface_endpoint_per_gb) + iaz;
                 k->period_usd += usd;
                 k->bytes += nb;
                 k->add_hourly = rr->interface_endpoint_per_az_hour;
-                cand_row(k, cl, f->via, nb, usd);
+                cand_row(cs, ki, cl, f->via, nb, usd);
                 cand_add(k, ep_vpc(ce), ep_az(ce), d->service);
                 if (d->service && !strcmp(d->service, "AMAZON") && c->ranges) {
                     const char *s, *g;
@@ -221,10 +253,11 @@ static void collect(cost_ctx *c, cands *cs)
         double iaz = f->cat_usd[CAT_INTER_AZ];
         if (f->via != COST_NONE || iaz <= 0 || !cost_ep_is_workload(&r->eps[f->src]) || !cost_ep_is_workload(&r->eps[f->dst])) continue;
         uint32_t a = f->src < f->dst ? f->src : f->dst, b = f->src < f->dst ? f->dst : f->src;
-        cand *k = cand_get(cs, "cross_az_chatty_pair", COST_NONE, NULL, NULL, a, b);
+        size_t ki = cand_get(cs, "cross_az_chatty_pair", COST_NONE, NULL, NULL, a, b);
+        cand *k = &cs->v[ki];
         k->period_usd += iaz;
         k->bytes += f->cat_bytes[CAT_INTER_AZ];
-        cand_row(k, f->src, f->dst, f->cat_bytes[CAT_INTER_AZ], iaz);
+        cand_row(cs, ki, f->src, f->dst, f->cat_bytes[CAT_INTER_AZ], iaz);
     }
 }
 
@@ -492,13 +525,10 @@ static int cmp_finding(const void *x, const void *y)
 static const cand *reported(const cands *cs, const char *kind, uint32_t nat, const char *svc,
                             const char *region, uint32_t pa, uint32_t pb)
 {
-    for (size_t i = 0; i < cs->n; i++) {
-        const cand *k = &cs->v[i];
-        if (k->reported && kind && !strcmp(k->kind, kind) && k->nat == nat && k->pa == pa && k->pb == pb &&
-            (k->service == svc || str_eq(k->service, svc)) && (k->region == region || str_eq(k->region, region)))
-            return k;
-    }
-    return NULL;
+    cand_key key;
+    make_key(&key, kind, nat, svc, region, pa, pb);
+    long i = cost_kmap_find(&cs->map, &key);
+    return i >= 0 && cs->v[i].reported ? &cs->v[i] : NULL;
 }
 
 /* Every reported change made together: a flow's saving is what the most
@@ -559,6 +589,8 @@ void cost_findings_build(cost_ctx *c)
     cost_result *r = c->r;
     double factor = c->period_secs > 0 ? COST_MONTH_SECS / c->period_secs : 0;
     cands cs = {0};
+    cost_kmap_init(&cs.map, sizeof(cand_key));
+    cost_kmap_init(&cs.rows, 3 * sizeof(uint32_t));
     collect(c, &cs);
     for (size_t i = 0; i < cs.n; i++) {
         cand *k = &cs.v[i];
@@ -585,4 +617,7 @@ void cost_findings_build(cost_ctx *c)
     if (r->n_findings) qsort(r->findings, r->n_findings, sizeof *r->findings, cmp_finding);
     for (size_t i = 0; i < cs.n; i++) cand_free(&cs.v[i]);
     free(cs.v);
+    free(cs.row_at);
+    cost_kmap_free(&cs.map);
+    cost_kmap_free(&cs.rows);
 }

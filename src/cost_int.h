@@ -15,6 +15,22 @@
 /* Hours in the month fixed costs are priced over (§5: 730 hours). */
 #define COST_MONTH_HOURS 730.0
 
+/* Fixed-size keys → dense indexes 0..n-1 (cost_kmap.c). */
+typedef struct cost_kmap {
+    uint32_t *slots;   /* index + 1; 0 = empty */
+    size_t cap, n, ksize;
+    unsigned char *keys;
+    size_t kcap;
+} cost_kmap;
+
+void cost_kmap_init(cost_kmap *m, size_t ksize);
+void cost_kmap_free(cost_kmap *m);
+/* Dense index of key, added when new (*created says so; may be NULL). */
+size_t cost_kmap_get(cost_kmap *m, const void *key, bool *created);
+/* Index of key, or -1. */
+long cost_kmap_find(const cost_kmap *m, const void *key);
+bool cost_kmap_has(const cost_kmap *m, const void *key);
+
 typedef struct cost_ctx {
     const agg *a;
     inventory *inv;
