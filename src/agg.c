@@ -147,23 +147,34 @@ static void sslot_set(sslot *sl, uint32_t h, uint32_t id, const char *s, size_t 
     memcpy(sl->pre, s, n < SPRE ? n : SPRE);
 }
 
+static uint32_t any_str_hash(const char *s, size_t n);
+
 static void str_rehash(agg *a, size_t nslots)
 {
     free(a->sslots);
     a->sslots = xcalloc(nslots, sizeof *a->sslots);
     a->smask = nslots - 1;
     for (uint32_t id = 1; id <= a->nstr; id++) {
-        uint32_t h = str_hash(a->str[id], a->strlen_[id]);
+        uint32_t h = any_str_hash(a->str[id], a->strlen_[id]);
         size_t i = h & a->smask;
         while (a->sslots[i].idx) i = (i + 1) & a->smask;
         sslot_set(&a->sslots[i], h, id, a->str[id], a->strlen_[id]);
     }
 }
 
-static uint32_t str_find(const agg *a, const char *s, size_t n, uint32_t h, size_t *pos)
+/* Short strings (ids, service names) are hashed from the same zero-padded
+ * 24-byte prefix the slots keep, with two independent multiplies. */
+static inline uint32_t key_str_hash(const uint64_t key[3], const char *s, size_t n)
 {
-    uint64_t key[SPRE / 8] = {0, 0, 0};
-    memcpy(key, s, n < SPRE ? n : SPRE);
+    if (n > SPRE) return str_hash(s, n);
+    uint64_t h = mum(key[0] ^ 0xa0761d6478bd642fULL, key[1] ^ 0xe7037ed1a0b428dbULL) ^
+                 mum(key[2] ^ 0x8ebc6af09c88c6e3ULL, (uint64_t)n ^ 0x589965cc75374cc3ULL);
+    return (uint32_t)mix(h);
+}
+
+static uint32_t str_find(const agg *a, const char *s, size_t n, const uint64_t key[3], uint32_t h,
+                         size_t *pos)
+{
     size_t i = h & a->smask;
     for (;;) {
         const sslot *sl = &a->sslots[i];
@@ -177,12 +188,21 @@ static uint32_t str_find(const agg *a, const char *s, size_t n, uint32_t h, size
     return 0;
 }
 
+static uint32_t any_str_hash(const char *s, size_t n)
+{
+    uint64_t key[3] = {0, 0, 0};
+    memcpy(key, s, n < SPRE ? n : SPRE);
+    return key_str_hash(key, s, n);
+}
+
 uint32_t agg_intern(agg *a, const char *s, size_t n)
 {
     if (!s || n == 0) return 0;
-    uint32_t h = str_hash(s, n);
+    uint64_t key[3] = {0, 0, 0};
+    memcpy(key, s, n < SPRE ? n : SPRE);
+    uint32_t h = key_str_hash(key, s, n);
     size_t pos;
-    uint32_t id = str_find(a, s, n, h, &pos);
+    uint32_t id = str_find(a, s, n, key, h, &pos);
     if (id) return id;
     if (a->nstr + 1 >= a->strcap) {
         a->strcap *= 2;
@@ -206,7 +226,9 @@ uint32_t agg_str_id(const agg *a, const char *s)
 {
     if (!s || !*s) return 0;
     size_t n = strlen(s);
-    return str_find(a, s, n, str_hash(s, n), NULL);
+    uint64_t key[3] = {0, 0, 0};
+    memcpy(key, s, n < SPRE ? n : SPRE);
+    return str_find(a, s, n, key, key_str_hash(key, s, n), NULL);
 }
 
 size_t agg_str_count(const agg *a)

@@ -521,7 +521,7 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
 
 /* A keyword, compared byte by byte so that the comparison stops at the
  * sentinel instead of reading past it (memcmp may read ahead). */
-static inline bool fmatch(const char *p, const char *kw)
+static inline __attribute__((always_inline)) bool fmatch(const char *p, const char *kw)
 {
     for (; *kw; p++, kw++)
         if (*p != *kw) return false;
@@ -529,7 +529,7 @@ static inline bool fmatch(const char *p, const char *kw)
 }
 
 /* Digits up to a space; at most 19 (no overflow possible). */
-static inline bool fnum(const char **pp, uint64_t *out)
+static inline __attribute__((always_inline)) bool fnum(const char **pp, uint64_t *out)
 {
     const char *p = *pp;
     uint64_t v = 0;
@@ -546,7 +546,7 @@ static inline bool fnum(const char **pp, uint64_t *out)
     return true;
 }
 
-static inline bool foctet(const char **pp, uint32_t *v)
+static inline __attribute__((always_inline)) bool foctet(const char **pp, uint32_t *v)
 {
     const char *p = *pp;
     unsigned d = (unsigned)(unsigned char)p[0] - '0', x;
@@ -566,7 +566,7 @@ static inline bool foctet(const char **pp, uint32_t *v)
     return true;
 }
 
-static inline bool fip4(const char **pp, ip128 *out)
+static inline __attribute__((always_inline)) bool fip4(const char **pp, ip128 *out)
 {
     const char *p = *pp;
     uint32_t v = 0;
@@ -583,7 +583,7 @@ static inline bool fip4(const char **pp, ip128 *out)
 }
 
 /* An identifier: printable, no space; returns its view. */
-static inline bool fstr(const char **pp, fl_view *v)
+static inline __attribute__((always_inline)) bool fstr(const char **pp, fl_view *v)
 {
     const char *p = *pp, *start = p;
     while ((unsigned)(unsigned char)*p - 0x21u < 0x5eu) p++;
@@ -595,7 +595,7 @@ static inline bool fstr(const char **pp, fl_view *v)
 }
 
 /* Anything up to a space: opaque and unused fields. */
-static inline bool fskip(const char **pp)
+static inline __attribute__((always_inline)) bool fskip(const char **pp)
 {
     const char *p = *pp, *start = p;
     while ((unsigned char)*p > 0x20 && *p != 0x7f) p++;

@@ -243,56 +243,55 @@ static void add_record(worker *w, const fl_rec *r)
     int64_t s = (r->has & FLR_START) ? r->start : 0, e = (r->has & FLR_END) ? r->end : 0;
     agg_stats_period(st, s, e);
 
+    /* written in place in the batch; every byte of the struct is assigned
+     * (it has no padding), so no memset is needed */
     agg_group *gp = &w->batch[w->nbatch];
-    agg_group g;
-    memset(&g, 0, sizeof g);
-    g.src = r->src;
-    g.dst = r->dst;
-    g.pkt_src = r->pkt_src;
-    g.pkt_dst = r->pkt_dst;
-    g.eni = r->eni.n ? agg_intern(w->a, r->eni.p, r->eni.n) : 0;
-    g.src_svc = r->src_svc.n ? agg_intern(w->a, r->src_svc.p, r->src_svc.n) : 0;
-    g.dst_svc = r->dst_svc.n ? agg_intern(w->a, r->dst_svc.p, r->dst_svc.n) : 0;
-    g.hour = (r->has & FLR_START) ? (int32_t)(r->start / 3600) : AGG_NO_HOUR;
-    if (r->action == FL_REJECT) {
-        g.dstport = r->dstport;
-        g.protocol = r->protocol;
-    }
-    g.action = r->action;
-    g.status = r->status;
-    g.direction = r->direction;
-    g.traffic_path = r->traffic_path;
-    g.flags = (uint8_t)(((r->has & FLR_SRC) ? AGG_HAS_SRC : 0) | ((r->has & FLR_DST) ? AGG_HAS_DST : 0) |
-                        ((r->has & FLR_PKT_SRC) ? AGG_HAS_PKT_SRC : 0) |
-                        ((r->has & FLR_PKT_DST) ? AGG_HAS_PKT_DST : 0));
-    g.packets = r->packets;
-    g.bytes = r->bytes;
-    g.records = 1;
-    g.min_start = s;
-    g.max_end = e;
-    *gp = g;
+    gp->src = r->src;
+    gp->dst = r->dst;
+    gp->pkt_src = r->pkt_src;
+    gp->pkt_dst = r->pkt_dst;
+    gp->eni = r->eni.n ? agg_intern(w->a, r->eni.p, r->eni.n) : 0;
+    gp->src_svc = r->src_svc.n ? agg_intern(w->a, r->src_svc.p, r->src_svc.n) : 0;
+    gp->dst_svc = r->dst_svc.n ? agg_intern(w->a, r->dst_svc.p, r->dst_svc.n) : 0;
+    gp->hour = (r->has & FLR_START) ? (int32_t)(r->start / 3600) : AGG_NO_HOUR;
+    bool rej = r->action == FL_REJECT;
+    gp->dstport = rej ? r->dstport : 0;
+    gp->protocol = rej ? r->protocol : 0;
+    gp->action = r->action;
+    gp->status = r->status;
+    gp->direction = r->direction;
+    gp->traffic_path = r->traffic_path;
+    gp->flags = (uint8_t)(((r->has & FLR_SRC) ? AGG_HAS_SRC : 0) | ((r->has & FLR_DST) ? AGG_HAS_DST : 0) |
+                          ((r->has & FLR_PKT_SRC) ? AGG_HAS_PKT_SRC : 0) |
+                          ((r->has & FLR_PKT_DST) ? AGG_HAS_PKT_DST : 0));
+    gp->packets = r->packets;
+    gp->bytes = r->bytes;
+    gp->records = 1;
+    gp->min_start = s;
+    gp->max_end = e;
+    uint32_t eni = gp->eni;
     if (++w->nbatch == AGG_BATCH) flush_batch(w);
 
-    if (w->meta_mask && g.eni) {
+    if (w->meta_mask && eni) {
         unsigned mask = (r->vpc.n ? 1u : 0) | (r->subnet.n ? 2u : 0) | (r->instance.n ? 4u : 0) |
                         (r->az_id.n ? 8u : 0) | (r->account.n ? 16u : 0) | (r->region.n ? 32u : 0);
-        if (mask && (g.eni >= w->nknown || (w->known[g.eni] & mask) != mask)) {
+        if (mask && (eni >= w->nknown || (w->known[eni] & mask) != mask)) {
             agg_eni_meta m = {
                 agg_intern(w->a, r->vpc.p, r->vpc.n),      agg_intern(w->a, r->subnet.p, r->subnet.n),
                 agg_intern(w->a, r->instance.p, r->instance.n), agg_intern(w->a, r->az_id.p, r->az_id.n),
                 agg_intern(w->a, r->account.p, r->account.n), agg_intern(w->a, r->region.p, r->region.n),
             };
-            agg_note_eni_ids(w->a, g.eni, &m, (uint64_t)w->idx << SEQ_SHIFT | w->r->lines);
+            agg_note_eni_ids(w->a, eni, &m, (uint64_t)w->idx << SEQ_SHIFT | w->r->lines);
             /* within one worker items come in input order, so a field once
              * recorded is never displaced by this worker's later records */
-            if (g.eni >= w->nknown) {
+            if (eni >= w->nknown) {
                 size_t nn = w->nknown ? w->nknown : 256;
-                while (nn <= g.eni) nn *= 2;
+                while (nn <= eni) nn *= 2;
                 w->known = xrealloc(w->known, nn);
                 memset(w->known + w->nknown, 0, nn - w->nknown);
                 w->nknown = nn;
             }
-            w->known[g.eni] |= (uint8_t)mask;
+            w->known[eni] |= (uint8_t)mask;
         }
     }
 }
