@@ -110,6 +110,8 @@ static void canonical_path(dbuf *out, const char *path, bool s3)
 {
     if (!path || !*path) path = "/";
     if (s3) {
+        /* A canonical URI is absolute even if the caller forgot the '/'. */
+        if (path[0] != '/') dbuf_puts(out, "/");
         reencode(out, path, strlen(path), true);
         return;
     }
