@@ -180,6 +180,18 @@ static void bar_cell(ctx *c, double share)
     putf(c, "<td class=\"barcell\"><span class=\"bar\" style=\"width:%.1f%%\"></span></td>", share * 100);
 }
 
+/* Two bars in one cell, share of bytes and share of cost; the page's
+ * bytes/cost switch (CSS only) shows one of them. */
+static void bar2_cell(ctx *c, double sb, double su)
+{
+    if (!(sb > 0)) sb = 0;
+    if (sb > 1) sb = 1;
+    if (!(su > 0)) su = 0;
+    if (su > 1) su = 1;
+    putf(c, "<td class=\"barcell\"><span class=\"bar by-bytes\" style=\"width:%.1f%%\"></span>"
+            "<span class=\"bar by-cost\" style=\"width:%.1f%%\"></span></td>", sb * 100, su * 100);
+}
+
 static void section_open(ctx *c, const char *id, const char *num, const char *title)
 {
     putf(c, "<section id=\"%s\">\n<h2><span class=\"secnum\">%s</span> ", id, num);
@@ -596,7 +608,7 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
     m = pairs_merge(p, m);
     putf(c, "<table class=\"sortable flows\" id=\"nat-%zu-flows\"><caption>Flows through ", ni + 1);
     text(c, n->id);
-    put(c, " (source → destination; bar = share of that direction)</caption>\n<thead><tr><th scope=\"col\">direction</th>"
+    put(c, " (source → destination; bar = share of that direction, in bytes or cost)</caption>\n<thead><tr><th scope=\"col\">direction</th>"
            "<th scope=\"col\">source</th><th scope=\"col\">destination</th><th scope=\"col\" class=\"num\">bytes</th>"
            "<th scope=\"col\" class=\"num\">cost</th><th scope=\"col\">share</th></tr></thead><tbody>\n");
     for (int d = 0; d < 2; d++) {
@@ -613,12 +625,10 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
                 text_cell(c, d ? "inbound" : "outbound");
                 text_cell(c, la);
                 text_cell(c, lb);
-                put(c, "<td class=\"num by-bytes\" data-v=\"");
-                putf(c, "%llu\">", (unsigned long long)p[i].bytes);
-                bytes_text(c, p[i].bytes);
-                put(c, "</td>");
+                bytes_cell(c, p[i].bytes);
                 usd_cell(c, p[i].usd);
-                bar_cell(c, dirbytes[d] ? (double)p[i].bytes / (double)dirbytes[d] : 0);
+                bar2_cell(c, dirbytes[d] ? (double)p[i].bytes / (double)dirbytes[d] : 0,
+                          dirusd[d] > 0 ? p[i].usd / dirusd[d] : 0);
                 put(c, "</tr>\n");
                 shown++;
             } else {
@@ -631,12 +641,11 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
             putf(c, "<tr class=\"fixed other\"><td>%s</td><td colspan=\"2\">Other (%zu pairs)</td>", d ? "inbound" : "outbound", rest);
             bytes_cell(c, ob);
             usd_cell(c, ou);
-            bar_cell(c, dirbytes[d] ? (double)ob / (double)dirbytes[d] : 0);
+            bar2_cell(c, dirbytes[d] ? (double)ob / (double)dirbytes[d] : 0, dirusd[d] > 0 ? ou / dirusd[d] : 0);
             put(c, "</tr>\n");
         }
     }
     put(c, "</tbody></table>\n");
-    (void)dirusd;
     free(p);
 }
 
@@ -860,18 +869,20 @@ static void sec_outbound(ctx *c)
     pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
     size_t m = 0;
     uint64_t total = 0;
+    double total_usd = 0;
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
         if (!outbound_flow(r, f)) continue;
         p[m++] = (pair_row){f->src, f->dest, f->path, f->bytes, f->usd, 0};
         total += f->bytes;
+        total_usd += f->usd;
     }
     m = pairs_merge(p, m);
     put(c, "<p class=\"filterbox\" hidden><label>Filter rows: <input type=\"search\" class=\"filter\" data-table=\"outbound-table\" "
            "placeholder=\"IP, name, path or destination\"></label></p>\n"
            "<table class=\"sortable\" id=\"outbound-table\"><caption>Outbound traffic by workload, path and destination class</caption>"
            "<thead><tr><th scope=\"col\">workload</th><th scope=\"col\">path</th><th scope=\"col\">destination class</th>"
-           "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th><th scope=\"col\">share of bytes</th></tr></thead><tbody>\n");
+           "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th><th scope=\"col\">share</th></tr></thead><tbody>\n");
     size_t n = top_of(c, m);
     for (size_t i = 0; i < n; i++) {
         char la[256];
@@ -882,7 +893,7 @@ static void sec_outbound(ctx *c)
         text_cell(c, dest_label((int)p[i].b));
         bytes_cell(c, p[i].bytes);
         usd_cell(c, p[i].usd);
-        bar_cell(c, total ? (double)p[i].bytes / (double)total : 0);
+        bar2_cell(c, total ? (double)p[i].bytes / (double)total : 0, total_usd > 0 ? p[i].usd / total_usd : 0);
         put(c, "</tr>\n");
     }
     if (m > n) {
@@ -895,7 +906,7 @@ static void sec_outbound(ctx *c)
         putf(c, "<tr class=\"fixed other\"><td colspan=\"3\">Other (%zu rows)</td>", m - n);
         bytes_cell(c, ob);
         usd_cell(c, ou);
-        bar_cell(c, total ? (double)ob / (double)total : 0);
+        bar2_cell(c, total ? (double)ob / (double)total : 0, total_usd > 0 ? ou / total_usd : 0);
         put(c, "</tr>\n");
     }
     if (!m) put(c, "<tr><td colspan=\"6\" class=\"empty\">No outbound traffic left the VPCs.</td></tr>\n");

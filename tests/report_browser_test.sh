@@ -44,6 +44,7 @@ read -r -d '' EXTRA <<'JS' || true
   out.costShownBefore = fig('figure.by-cost');
   document.querySelector('label[for=unit-cost]').click();
   out.bytesShownAfter = fig('figure.by-bytes');
+  out.hiddenCells = Array.from(document.querySelectorAll('td, th')).filter(e => getComputedStyle(e).display === 'none').length;
   out.costShownAfter = fig('figure.by-cost');
   out.scanText = document.getElementById('port-scans').innerText;
   out.handlers = document.querySelectorAll('[onload],[onerror],[onclick]').length;
@@ -101,6 +102,7 @@ check(x["filterShown"] and all("worker-2" in s for s in x["filterShown"]) and x[
 check(x["bytesShownBefore"] == 6 and x["costShownBefore"] == 0,
       "bytes view by default: %r bytes, %r cost figures" % (x["bytesShownBefore"], x["costShownBefore"]))
 check(x["bytesShownAfter"] == 0 and x["costShownAfter"] == 6, "cost view after toggle")
+check(x["hiddenCells"] == 0, "%d table cells hidden by the unit toggle" % x["hiddenCells"])
 check(x["handlers"] == 0, "inline event handlers in the page")
 check(x["overflow"] <= 0, "page is %d px wider than a 1280 px window" % x["overflow"])
 for m in fails:
