@@ -134,6 +134,10 @@ int smtp_send(const smtp_params *p, const char *msg, size_t len, char *err, size
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, p->timeout_s > 0 ? p->timeout_s : 60L);
+    /* A private relay's CA, as the curl tool and OpenSSL name it. */
+    const char *ca = getenv("CURL_CA_BUNDLE");
+    if (!ca || !*ca) ca = getenv("SSL_CERT_FILE");
+    if (ca && *ca) curl_easy_setopt(h, CURLOPT_CAINFO, ca);
     if (user && *user) {
         curl_easy_setopt(h, CURLOPT_USERNAME, user);
         curl_easy_setopt(h, CURLOPT_PASSWORD, pass ? pass : "");

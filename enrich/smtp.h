@@ -2,7 +2,9 @@
  * smtp://host:port upgrades with STARTTLS when the server offers it
  * (CURLUSESSL_TRY); smtps://host:port is TLS from the first byte. When
  * SMTP_USER is set, it and SMTP_PASSWORD authenticate (libcurl picks the
- * mechanism the server offers). The password is never printed, and a URL's
+ * mechanism the server offers). The server certificate is always verified,
+ * against CURL_CA_BUNDLE or SSL_CERT_FILE when set (a private relay's CA),
+ * else the system store. The password is never printed, and a URL's
  * userinfo is stripped from every message.
  *
  * Owner: "weekly". */

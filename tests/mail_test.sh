@@ -46,6 +46,7 @@ rc=$?
 grep -q 'above --fail-above' "$tmp/err" && ok || bad "no budget message: $(cat "$tmp/err")"
 [ -f "$tmp/box/1.eml" ] && ok || bad "no message reached the SMTP server"
 grep -qx 'from=ci@example.com' "$tmp/box/1.env" && ok || bad "envelope sender: $(cat "$tmp/box/1.env")"
+grep -qx 'tls=False' "$tmp/box/1.env" && ok || bad "the plain server reports TLS (the TLS checks below could not fail)"
 [ "$(grep -c '^rcpt=' "$tmp/box/1.env")" -eq 2 ] && grep -qx 'rcpt=finops@example.com' "$tmp/box/1.env" && ok \
   || bad "envelope recipients: $(cat "$tmp/box/1.env")"
 
@@ -142,6 +143,39 @@ rc=$?
 [ $? -ne 0 ] && grep -q -- '--mail-from' "$tmp/err" && ok || bad "missing --mail-from not reported: $(cat "$tmp/err")"
 mail --smtp-url "smtp://127.0.0.1:$port" --subject "$(printf 'x\r\nBcc: evil@example.net')" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q 'single line' "$tmp/err" && ok || bad "a subject with CR/LF was not refused: $(cat "$tmp/err")"
+
+# 6. TLS: a server that requires STARTTLS, and one that speaks TLS from the
+# first byte, both with a certificate for 127.0.0.1 from a throwaway CA-less
+# self-signed pair; trusted through CURL_CA_BUNDLE, refused without it.
+if command -v openssl >/dev/null 2>&1; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+  mkdir -p "$tmp/tlsbox" "$tmp/smtpsbox"
+  SINK_TLS=starttls SINK_CERT=$tmp/cert.pem SINK_KEY=$tmp/key.pem \
+    $PY "$src/tests/smtp_sink.py" "$tmp/tlsbox" "$tmp/tlsport" "ci-bot:s3cr3t-pa55" 2>"$tmp/tlssink.log" &
+  tlssink=$!
+  SINK_TLS=smtps SINK_CERT=$tmp/cert.pem SINK_KEY=$tmp/key.pem \
+    $PY "$src/tests/smtp_sink.py" "$tmp/smtpsbox" "$tmp/smtpsport" 2>"$tmp/smtpssink.log" &
+  smtpssink=$!
+  trap 'kill $sink $authsink $tlssink $smtpssink 2>/dev/null; wait $sink $authsink $tlssink $smtpssink 2>/dev/null' EXIT
+  for _ in $(seq 100); do [ -s "$tmp/tlsport" ] && [ -s "$tmp/smtpsport" ] && break; sleep 0.1; done
+  tlsport=$(cat "$tmp/tlsport") smtpsport=$(cat "$tmp/smtpsport")
+  CURL_CA_BUNDLE=$tmp/cert.pem SMTP_USER=ci-bot SMTP_PASSWORD=s3cr3t-pa55 mail --smtp-url "smtp://127.0.0.1:$tlsport" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 0 ] && ok || bad "STARTTLS: exit $rc: $(cat "$tmp/err")"
+  grep -qx 'tls=True' "$tmp/tlsbox/1.env" 2>/dev/null && grep -qx 'user=ci-bot' "$tmp/tlsbox/1.env" && ok \
+    || bad "smtp:// did not upgrade with STARTTLS before AUTH: $(cat "$tmp/tlsbox/1.env" 2>/dev/null)"
+  CURL_CA_BUNDLE=$tmp/cert.pem mail --smtp-url "smtps://127.0.0.1:$smtpsport" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 0 ] && grep -qx 'tls=True' "$tmp/smtpsbox/1.env" 2>/dev/null && ok || bad "smtps://: exit $rc: $(cat "$tmp/err")"
+  cmp -s "$tmp/smtpsbox/1.eml" "$tmp/box/1.eml" && ok || bad "the message over TLS differs from the plain one"
+  SMTP_USER=ci-bot SMTP_PASSWORD=s3cr3t-pa55 mail --smtp-url "smtp://127.0.0.1:$tlsport" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok || bad "untrusted certificate: exit $rc, stderr: $(cat "$tmp/err")"
+  [ ! -e "$tmp/tlsbox/2.eml" ] && ok || bad "a message was sent over an unverified TLS session"
+else
+  echo "openssl not installed: TLS cases not run"
+fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

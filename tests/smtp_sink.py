@@ -3,12 +3,15 @@ python3-aiosmtpd, run with /usr/bin/python3).
 
 usage: smtp_sink.py OUTDIR PORTFILE [USER:PASSWORD]
 Each accepted message is written as OUTDIR/N.eml (the DATA bytes as
-received) and OUTDIR/N.env (MAIL FROM, RCPT TO and the AUTH user, one per
-line). With USER:PASSWORD, AUTH is required (over plain TCP: this is a test)
-and other credentials are refused with 535.
+received) and OUTDIR/N.env (MAIL FROM, RCPT TO, the AUTH user and whether
+the session was encrypted, one per line). With USER:PASSWORD, AUTH is
+required and other credentials are refused with 535. With SINK_TLS=starttls
+(STARTTLS offered and required before MAIL) or SINK_TLS=smtps (TLS from the
+first byte), SINK_CERT and SINK_KEY name the certificate and key.
 """
 import os
 import socket
+import ssl
 import sys
 import time
 
@@ -33,6 +36,9 @@ class Sink:
             for r in envelope.rcpt_tos:
                 f.write("rcpt=%s\n" % r)
             f.write("user=%s\n" % user)
+            # session.ssl covers STARTTLS; the transport, TLS from the start.
+            tls = bool(session.ssl) or server.transport.get_extra_info("ssl_object") is not None
+            f.write("tls=%s\n" % tls)
         return "250 OK"
 
 
@@ -50,6 +56,14 @@ s.close()
 kw = {}
 if cred:
     kw = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+mode = os.environ.get("SINK_TLS", "")
+if mode:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(os.environ["SINK_CERT"], os.environ["SINK_KEY"])
+    if mode == "starttls":
+        kw.update(tls_context=ctx, require_starttls=True)
+    else:
+        kw.update(ssl_context=ctx)
 ctl = Controller(Sink(), hostname="127.0.0.1", port=port, **kw)
 ctl.start()
 with open(port_file + ".tmp", "w") as f:
