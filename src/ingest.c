@@ -781,7 +781,7 @@ static int plan_path(plan *p, const char *path, const ingest_opts *o, const flow
                 names[n++] = dbuf_take(&b, NULL);
             }
             closedir(d);
-            qsort(names, n, sizeof *names, cmp_name);
+            if (n) qsort(names, n, sizeof *names, cmp_name); /* an empty directory: names is NULL */
             int rc = 0;
             for (size_t i = 0; i < n; i++) {
                 if (!rc) {
