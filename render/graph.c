@@ -884,6 +884,7 @@ typedef struct gvb {
     Agsym_t *e_label, *e_color, *e_style, *e_pen, *e_tip, *e_fontcolor, *e_dir;
     Agsym_t *g_label, *g_style, *g_color, *g_fill, *g_fontsize, *g_pen;
     size_t n_clusters;
+    char idp[64]; /* SVG id prefix */
 } gvb;
 
 static void gset(void *obj, Agsym_t *sym, const char *v)
@@ -907,8 +908,8 @@ static Agraph_t *cluster(gvb *b, Agraph_t *parent, const char *label, int depth)
     dbuf_free(&name);
     /* cgraph makes the root's values the subgraphs' defaults: give each
      * cluster its own SVG id (ids must be unique in the report). */
-    char id[64];
-    snprintf(id, sizeof id, "topology_cluster_%zu", n);
+    char id[sizeof b->idp + 40];
+    snprintf(id, sizeof id, "%s_cluster_%zu", b->idp, n);
     agsafeset(sg, "id", id, "");
     static const char *const style[] = {"", "rounded,filled,bold", "rounded,filled", "rounded,filled,dashed"};
     static const char *const fill[] = {"", "#f4f4f4", "#fbfbfb", "#ffffff"};
@@ -1001,7 +1002,7 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
     for (size_t i = 0; i < sizeof gdef / sizeof *gdef; i++) agattr(g, AGRAPH, (char *)gdef[i][0], (char *)gdef[i][1]);
     /* id and label default to empty: clusters must not inherit the root's. */
     agattr(g, AGRAPH, "id", "");
-    agset(g, "id", "topology");
+    agset(g, "id", b->idp); /* Graphviz prefixes node and edge ids with it */
     b->g_label = agattr(g, AGRAPH, "label", "");
     b->g_style = agattr(g, AGRAPH, "style", "");
     b->g_color = agattr(g, AGRAPH, "color", "black");
@@ -1484,6 +1485,13 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
     gv_msg[0] = '\0';
     gvb b;
     memset(&b, 0, sizeof b);
+    const char *idp = o->id_prefix && *o->id_prefix ? o->id_prefix : "topology";
+    size_t k = 0;
+    for (; idp[k] && k + 1 < sizeof b.idp; k++)
+        b.idp[k] = (char)((idp[k] >= 'a' && idp[k] <= 'z') || (idp[k] >= 'A' && idp[k] <= 'Z') ||
+                                  (idp[k] >= '0' && idp[k] <= '9') || idp[k] == '-' || idp[k] == '_'
+                              ? idp[k] : '_');
+    b.idp[k] = '\0';
     Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
     /* Undirected, with an explicit dir on every edge: an edge's SVG <title>
      * is then "A--B" (which pair), never a "->" that contradicts the arrow of

@@ -33,6 +33,9 @@ typedef struct graph_opts {
     const char *focus;   /* IP, ENI id, subnet id (or NAT/endpoint id); NULL = all */
     const char *format;  /* "svg", "dot", "png"; NULL = svg */
     int inline_svg;      /* strip XML prolog/DOCTYPE/comments for inlining in HTML */
+    const char *id_prefix; /* prefix of every SVG id (graph, clusters, nodes, edges), so
+                              two inlined graphs cannot collide; [A-Za-z0-9_-] only,
+                              anything else becomes '_'; NULL = "topology" */
 } graph_opts;
 
 /* Render the topology into out (appended). Returns 0, or -1 with err filled:

@@ -220,7 +220,7 @@ static void build_small(fixture *f, bool hostile)
 static char *render(const fixture *f, const char *level, size_t top, uint64_t min_bytes, const char *focus,
                     const char *fmt, int inl, size_t *len)
 {
-    graph_opts o = {level, top, min_bytes, focus, fmt, inl};
+    graph_opts o = {level, top, min_bytes, focus, fmt, inl, NULL};
     dbuf out;
     dbuf_init(&out, 0);
     char err[FC_ERRLEN] = "";
@@ -380,7 +380,18 @@ static void test_small_subnet(void)
     char *in = render(&f, "subnet", 0, 0, NULL, "svg", 1, &l1);
     CHECK(in && strncmp(in, "<svg", 4) == 0 && !strstr(in, "<!DOCTYPE") && !strstr(in, "<?xml"));
     CHECK(in && xml_ok(in, l1));
+    CHECK(in && strstr(in, "<g id=\"topology\" class=\"graph\"") && strstr(in, "id=\"topology_cluster_0\"") &&
+          strstr(in, "id=\"topology_node1\""));
     free(in);
+    /* a second graph in the same report gets its own ids */
+    graph_opts o = {"az", 0, 0, NULL, "svg", 1, "cross<az>"};
+    dbuf out;
+    dbuf_init(&out, 0);
+    char err[FC_ERRLEN];
+    CHECK(graph_render(&f.r, f.inv, &o, &out, err, sizeof err) == 0);
+    CHECK(out.data && strstr(out.data, "<g id=\"cross_az_\" class=\"graph\"") &&
+          strstr(out.data, "id=\"cross_az__cluster_0\"") && !strstr(out.data, "id=\"topology"));
+    dbuf_free(&out);
     fixture_free(&f);
 }
 
@@ -420,7 +431,7 @@ static void test_levels(void)
         free(dot);
     }
     /* bad level / format */
-    graph_opts o = {"rack", 0, 0, NULL, "svg", 0};
+    graph_opts o = {"rack", 0, 0, NULL, "svg", 0, NULL};
     dbuf out;
     dbuf_init(&out, 0);
     char err[FC_ERRLEN] = "";
@@ -488,7 +499,7 @@ static void test_top_min_focus(void)
     dot = render(&f, "subnet", 0, 0, "subnet-priv-c", "dot", 0, &len);
     CHECK(dot && dot_edge_usd(dot) > 0.059 && dot_edge_usd(dot) < 0.061);
     free(dot);
-    graph_opts o = {"eni", 0, 0, "eni-nothing", "svg", 0};
+    graph_opts o = {"eni", 0, 0, "eni-nothing", "svg", 0, NULL};
     dbuf out;
     dbuf_init(&out, 0);
     char err[FC_ERRLEN] = "";
