@@ -608,6 +608,11 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
 {
     const char *p = *pp;
     uint64_t v;
+    if (p[0] == '-' && (unsigned char)p[1] <= ' ') {
+        /* '-' = absent, in every field; what follows is checked by the caller */
+        *pp = p + 1;
+        return true;
+    }
     switch (id) {
     case FLF_SRCADDR:
         if (!fip4(&p, &r->src)) return false;
@@ -672,8 +677,14 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
         if (p[0] == 'O' && p[1] == 'K') {
             r->status = FL_OK;
             p += 2;
+        } else if (fmatch(p, "NODATA")) {
+            r->status = FL_NODATA;
+            p += 6;
+        } else if (fmatch(p, "SKIPDATA")) {
+            r->status = FL_SKIPDATA;
+            p += 8;
         } else {
-            return false; /* NODATA/SKIPDATA lines are rare: slow path */
+            return false;
         }
         break;
     case FLF_FLOW_DIRECTION:
@@ -699,14 +710,8 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
     case FLF_INSTANCE_ID: if (!fstr(&p, &r->instance)) return false; break;
     case FLF_AZ_ID: if (!fstr(&p, &r->az_id)) return false; break;
     case FLF_REGION: if (!fstr(&p, &r->region)) return false; break;
-    case FLF_PKT_SRC_AWS_SERVICE:
-        if (p[0] == '-' && p[1] == ' ') p++;
-        else if (!fstr(&p, &r->src_svc)) return false;
-        break;
-    case FLF_PKT_DST_AWS_SERVICE:
-        if (p[0] == '-' && p[1] == ' ') p++;
-        else if (!fstr(&p, &r->dst_svc)) return false;
-        break;
+    case FLF_PKT_SRC_AWS_SERVICE: if (!fstr(&p, &r->src_svc)) return false; break;
+    case FLF_PKT_DST_AWS_SERVICE: if (!fstr(&p, &r->dst_svc)) return false; break;
     default:
         if (!fskip(&p)) return false;
         break;

@@ -169,6 +169,48 @@ int main(void)
     CHECK(flowlog_format_parse(&f, "srcaddr dst$addr", 16, err, sizeof err) < 0);
     CHECK_STR(err, "bad field name 'dst$addr'");
 
+    /* the fast path agrees with the full parser, and declines what it does not cover */
+    {
+        flowlog_format d5;
+        const char *h5 = "version account-id interface-id srcaddr dstaddr bytes start action log-status "
+                         "vpc-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path x-new";
+        CHECK(flowlog_format_parse(&d5, h5, strlen(h5), err, sizeof err) == 0);
+        flowlog_format d2;
+        flowlog_format_default(&d2);
+        struct { const flowlog_format *f; const char *line; int fast; } cases[] = {
+            {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK", 1},
+            {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000123 1600000060 REJECT OK\r", 1},
+            {&d2, "2 123 eni-a - - - - - - - 1600000000 1600000060 - NODATA", 1},
+            {&d2, "2 123 eni-a 10.0.0.1  10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK", 0},        /* two spaces */
+            {&d2, "2 123 eni-a 2001:db8::1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK", 0},       /* IPv6 */
+            {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 18446744073709551615 1 2 ACCEPT OK", 0}, /* 20 digits */
+            {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OKAY", 0},
+            {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT", 0},
+            {&d2, "2 123 eni-a 10.0.0.01 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK", 1},
+            {&d5, "5 1 eni-b 10.1.1.1 52.1.1.1 99 1600000000 ACCEPT OK vpc-1 - S3 egress 8 whatever", 1},
+            {&d5, "5 1 eni-b 10.1.1.1 52.1.1.1 99 1600000000 ACCEPT OK - EC2 - ingress - -", 1},
+            {&d5, "5 1 eni-b 10.1.1.1 52.1.1.1 99 1600000000 ACCEPT OK vpc-1 - S3 egress 9 x", 0},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+            size_t n = strlen(cases[i].line);
+            char *copy = malloc(n + 1);
+            memcpy(copy, cases[i].line, n);
+            copy[n] = '\n';
+            fl_rec a, b;
+            bool fast = flowlog_parse_fast(cases[i].f, copy, n, &a);
+            CHECK(fast == (cases[i].fast != 0));
+            if (fast) {
+                CHECK(flowlog_parse_line(cases[i].f, copy, n, &b, err, sizeof err) == 0);
+                CHECK(a.has == b.has && a.bytes == b.bytes && a.start == b.start && a.end == b.end &&
+                      a.action == b.action && a.status == b.status && a.direction == b.direction &&
+                      a.traffic_path == b.traffic_path && ip_eq(&a.src, &b.src) && ip_eq(&a.dst, &b.dst) &&
+                      a.eni.n == b.eni.n && a.vpc.n == b.vpc.n && a.src_svc.n == b.src_svc.n &&
+                      a.dst_svc.n == b.dst_svc.n && a.srcport == b.srcport && a.protocol == b.protocol);
+            }
+            free(copy);
+        }
+    }
+
     /* overflow-checked numbers */
     uint64_t v;
     CHECK(flowlog_parse_u64("18446744073709551615", 20, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
