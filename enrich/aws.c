@@ -221,7 +221,8 @@ static int container_creds(aws_config *c, char *err, size_t errlen)
         free(token);
     }
     http_opts o = {.connect_timeout_ms = 2000, .timeout_ms = 5000, .max_attempts = 3,
-                   .allow_http = true, .verbose = c->verbose, .label = "container credentials"};
+                   .allow_http = true, .verbose = c->verbose, .label = "container credentials",
+                   .ca_bundle = env("AWS_CA_BUNDLE")};
     http_request rq = {.method = "GET", .url = url, .headers = hdrs};
     http_response r;
     int rc = http_do(&rq, &o, &r, err, errlen);
@@ -314,6 +315,9 @@ int aws_config_load(aws_config *c, const char *region, const char *profile,
     c->connect_timeout_ms = env_long("FLOWCOST_CONNECT_TIMEOUT", 5, 1, 600) * 1000;
     c->timeout_ms = env_long("FLOWCOST_HTTP_TIMEOUT", 60, 1, 3600) * 1000;
 
+    if (env("AWS_CA_BUNDLE") &&
+        copy_field(c->ca_bundle, sizeof c->ca_bundle, env("AWS_CA_BUNDLE"), "AWS_CA_BUNDLE", err, errlen) < 0)
+        return -1;
     const char *ep = endpoint_url && *endpoint_url ? endpoint_url : env("AWS_ENDPOINT_URL");
     c->endpoint_from_flag = endpoint_url && *endpoint_url;
     if (ep && copy_field(c->endpoint_url, sizeof c->endpoint_url, ep, "endpoint URL", err, errlen) < 0) return -1;
@@ -440,6 +444,7 @@ void aws_http_opts(const aws_config *c, const char *url, const char *label, http
     o->allow_http = strncmp(url, "http://", 7) == 0;
     o->verbose = c->verbose;
     o->label = label;
+    o->ca_bundle = c->ca_bundle[0] ? c->ca_bundle : NULL;
 }
 
 const char *enrich_lib_versions(void)

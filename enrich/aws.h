@@ -18,7 +18,8 @@
  * Endpoint: --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL,
  * else https://<service>.<region>.amazonaws.com.
  * HTTP: AWS_MAX_ATTEMPTS (default 5), FLOWCOST_CONNECT_TIMEOUT and
- * FLOWCOST_HTTP_TIMEOUT (seconds; default 5 and 60). */
+ * FLOWCOST_HTTP_TIMEOUT (seconds; default 5 and 60), AWS_CA_BUNDLE (a PEM
+ * file of CAs to trust instead of the system store, as the AWS CLI). */
 #ifndef FC_AWS_H
 #define FC_AWS_H
 
@@ -40,6 +41,7 @@ typedef struct aws_config {
     const char *cred_source;   /* "environment", "shared credentials file", ... */
     int max_attempts;          /* AWS_MAX_ATTEMPTS, default 5 */
     long connect_timeout_ms, timeout_ms;
+    char ca_bundle[1024];      /* AWS_CA_BUNDLE: extra trust, never less verification */
 } aws_config;
 
 /* Resolve credentials and region. region/profile/endpoint may be NULL.

@@ -196,6 +196,7 @@ static int one_attempt(CURL *h, const http_request *rq, const http_opts *o, http
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (o->ca_bundle && *o->ca_bundle) curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_bundle);
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, o->allow_http ? "http,https" : "https");
 #else

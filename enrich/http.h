@@ -26,6 +26,7 @@ typedef struct http_opts {
     bool allow_http;         /* accept http:// URLs (else only https://) */
     int verbose;             /* one line per attempt on stderr */
     const char *label;       /* for messages and -v, e.g. "DescribeSubnets" */
+    const char *ca_bundle;   /* PEM file of trusted CAs (AWS_CA_BUNDLE); NULL = system store */
 } http_opts;
 
 /* Called before every attempt, so a signature carries a fresh date: append

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A small EC2 Query API stand-in on 127.0.0.1 for tests/enrich_faults_test.sh.
 
-usage: fake_ec2.py PORTFILE LOGFILE
+usage: fake_ec2.py PORTFILE LOGFILE [CERT.pem KEY.pem]
+
+With a certificate and key it speaks HTTPS (for the TLS verification test).
 
 Binds a free port on 127.0.0.1, writes it to PORTFILE, and appends one JSON
 line per request to LOGFILE. The scenario is the first path segment of the
@@ -205,6 +207,11 @@ if __name__ == "__main__":
     portfile, LOG = sys.argv[1], sys.argv[2]
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
+    if len(sys.argv) > 4:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     with open(portfile + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     import os
