@@ -454,9 +454,23 @@ static void stats_merge(agg_stats *d, const agg_stats *s)
 
 /* ---- merge and canonical order ---- */
 
+/* Room for n more groups without growing on the way (merges know n). */
+static void reserve(agg *a, size_t more)
+{
+    size_t need = a->n + more;
+    if (need > a->cap) {
+        while (a->cap < need) a->cap *= 2;
+        a->g = xrealloc(a->g, a->cap * sizeof *a->g);
+    }
+    size_t slots = a->mask + 1;
+    while (need * 2 > slots) slots *= 2;
+    if (slots != a->mask + 1) grp_rehash(a, slots);
+}
+
 void agg_merge(agg *dst, const agg *src)
 {
     if (dst == src) return;
+    reserve(dst, src->n);
     uint32_t *map = xcalloc(src->nstr + 1, sizeof *map);
     for (uint32_t id = 1; id <= src->nstr; id++)
         map[id] = agg_intern(dst, src->str[id], src->strlen_[id]);

@@ -1,7 +1,8 @@
 /* fuzz_flowlog: the line parser and the format parsers on arbitrary bytes.
  * Input: the first line is a field list (tried as --fields and as a header
- * line); every following line is parsed with it and with the v2 default.
- * Nothing may crash, read out of bounds, or overflow. */
+ * line); every following line is parsed with it and with the v2 default,
+ * and whenever the fast path accepts a line the full parser must accept it
+ * with the same values. Nothing may crash, read out of bounds, or overflow. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
