@@ -481,7 +481,7 @@ static uint32_t mapped(const ctx *c, uint32_t i)
 }
 
 /* The chain of nodes a flow's bytes pass: src → [via] → [IGW] → dst, the
- * IGW next to the end that is outside the VPC. Returns its length; *pv is
+ * IGW next to the end that is outside the VPC (Internet or AWS public). Returns its length; *pv is
  * the via's position or -1. */
 static size_t flow_chain(ctx *c, const cost_flow *f, uint32_t ch[4], int *pv)
 {
@@ -492,7 +492,10 @@ static size_t flow_chain(ctx *c, const cost_flow *f, uint32_t ch[4], int *pv)
     if (nv != NONE && c->r->eps[f->via].cls == EP_ENI) inner = c->r->eps[f->via].eni;
     else if (outside(d) && s->cls == EP_ENI) inner = s->eni;
     else if (outside(s) && d->cls == EP_ENI) inner = d->eni;
-    bool via_igw = (f->path == PATH_IGW || f->path == PATH_NAT) && (outside(s) != outside(d)) && inner;
+    /* Public traffic of a VPC crosses its Internet gateway: directly, from
+     * a NAT gateway, or from an Internet-facing load balancer. */
+    bool via_igw = (f->path == PATH_IGW || f->path == PATH_NAT || f->path == PATH_LB) &&
+                   (outside(s) != outside(d)) && inner;
     uint32_t ng = via_igw ? igw_node(c, inner) : NONE;
     size_t k = 0;
     *pv = -1;

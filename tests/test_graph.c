@@ -162,7 +162,8 @@ static const char *const HOSTILE[] = {
  *   f6 db-1 (az4) → partner (peered VPC, az1)           1 GiB  inter-AZ 0.02
  *   f7 web-2 → 10.99.0.1 (unknown private)            0.5 GiB free
  *   f8 web-1 → NAT → EC2 eu-west-1                      2 GiB  NAT 0.09, inter-region 0.04
- * total $1.85. */
+ *   f9 ALB → 8.8.8.8 (responses, path LB, via the IGW)  1 GiB  egress 0.09
+ * total $1.94. */
 static void build_small(fixture *f, bool hostile)
 {
     memset(f, 0, sizeof *f);
@@ -213,6 +214,7 @@ static void build_small(fixture *f, bool hostile)
     flow(f, db1, COST_NONE, partner, PATH_PEERING, DEST_OTHER_VPC, 1 * GIB, CAT_INTER_AZ, 0.02, -1, 0);
     flow(f, web2, COST_NONE, unk, PATH_LOCAL, DEST_UNKNOWN_PRIVATE, GIB / 2, -1, 0, -1, 0);
     flow(f, web1, nat, ec2eu, PATH_NAT, DEST_OTHER_REGION, 2 * GIB, CAT_NAT_PROCESSING, 0.09, CAT_INTER_REGION, 0.04);
+    flow(f, alb, COST_NONE, inet2, PATH_LB, DEST_INTERNET, 1 * GIB, CAT_INTERNET_EGRESS, 0.09, -1, 0);
     f->r.period_start = 1794096000; /* 2026-11-08T00:00:00Z */
     f->r.period_end = 1794182400;
 }
@@ -259,6 +261,17 @@ static bool stmt_has(const char *p, const char *attr)
     return hit && (!end || hit < end);
 }
 
+/* The edge statement tail -- head with dir=`dir` (two edges may join the
+ * same pair: outbound, and inbound drawn backwards). */
+static const char *dot_edge_dir(const char *dot, const char *tail, const char *head, const char *dir)
+{
+    char want[32];
+    snprintf(want, sizeof want, "dir=%s", dir);
+    for (const char *e = dot_edge(dot, tail, head); e; e = dot_edge(e + 1, tail, head))
+        if (stmt_has(e, want)) return e;
+    return NULL;
+}
+
 static bool xml_ok(const char *s, size_t len)
 {
     xmlDocPtr d = xmlReadMemory(s, (int)len, "topology.svg", NULL, XML_PARSE_NONET);
@@ -292,7 +305,8 @@ static void test_small_subnet(void)
     /* Hand-computed edges (see build_small). */
     const char *W_A = "\"workloads in subnet-priv-a\"", *W_B = "\"workloads in subnet-priv-b\"",
                *W_C = "\"workloads in subnet-priv-c\"", *NAT = "\"NAT gateway nat-0aaa (eni-nat)\"",
-               *IGW = "\"Internet gateway of vpc-a\"", *INET = "Internet";
+               *IGW = "\"Internet gateway of vpc-a\"", *INET = "Internet",
+               *ALB = "\"ALB app/web/123 (eni-alb)\"";
     const char *e;
     e = dot_edge(dot, W_A, NAT); /* f0 + f8: 12 GiB, NAT 0.45 + 0.09 */
     CHECK(stmt_has(e, "label=\"12.00 GiB\\n$0.54\""));
@@ -303,10 +317,12 @@ static void test_small_subnet(void)
     e = dot_edge(dot, NAT, IGW); /* f0 + f1 + f8 pass the IGW, billed elsewhere */
     CHECK(stmt_has(e, "label=\"16.00 GiB\\n$0.00\""));
     CHECK(stmt_has(e, "color=\"#bdbdbd\""));
-    e = dot_edge(dot, IGW, INET); /* egress billed on the way out */
-    CHECK(stmt_has(e, "label=\"10.00 GiB\\n$0.90\"") && !stmt_has(e, "dir=back"));
+    e = dot_edge_dir(dot, IGW, INET, "forward"); /* egress billed on the way out: f0 and f9 */
+    CHECK(stmt_has(e, "label=\"11.00 GiB\\n$0.99\""));
     CHECK(stmt_has(e, "color=\"#2166ac\""));
     CHECK(stmt_has(e, "style=dashed"));
+    e = dot_edge_dir(dot, ALB, IGW, "forward"); /* f9: an Internet-facing LB uses the IGW */
+    CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.00\""));
     e = dot_edge(dot, IGW, "\"S3 us-east-1\"");
     CHECK(stmt_has(e, "label=\"4.00 GiB\\n$0.00\""));
     e = dot_edge(dot, IGW, "\"EC2 eu-west-1\"");
@@ -318,11 +334,10 @@ static void test_small_subnet(void)
     CHECK(stmt_has(e, "color=\"#e08214\""));
     /* f3 inbound: Internet → IGW → ALB, free; laid out from the inside
      * (the arrow drawn backwards) so the Internet stays on the right. */
-    e = dot_edge(dot, IGW, INET);
-    CHECK(e && (e = dot_edge(e + 1, IGW, INET)) != NULL); /* the second IGW → Internet edge */
-    CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.00\"") && stmt_has(e, "dir=back"));
-    e = dot_edge(dot, "\"ALB app/web/123 (eni-alb)\"", IGW);
-    CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.00\"") && stmt_has(e, "dir=back"));
+    e = dot_edge_dir(dot, IGW, INET, "back");
+    CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.00\""));
+    e = dot_edge_dir(dot, ALB, IGW, "back");
+    CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.00\""));
     e = dot_edge(dot, "\"ALB app/web/123 (eni-alb)\"", W_B);
     CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.02\""));
     e = dot_edge(dot, W_A, "\"interface endpoint vpce-sqs (eni-vpce)\"");
@@ -335,12 +350,12 @@ static void test_small_subnet(void)
     e = dot_edge(dot, W_B, "\"unknown private\"");
     CHECK(stmt_has(e, "label=\"0.50 GiB\\n$0.00\""));
     CHECK(stmt_has(e, "color=\"#c2a5cf\""));
-    /* 14 edges of traffic; the legend names the 7 categories drawn. */
-    CHECK(count(dot, " -- ") == 14);
+    /* 15 edges of traffic; the legend names the 7 categories drawn. */
+    CHECK(count(dot, " -- ") == 15);
     CHECK(count(dot, "<td align=\"left\">") == 7);
     CHECK(!strstr(dot, "regional public IP") && !strstr(dot, "transit gateway"));
     /* Each charge lands on exactly one edge: the edges add up to the total. */
-    CHECK_NEAR(dot_edge_usd(dot), 1.85, 0.001);
+    CHECK_NEAR(dot_edge_usd(dot), 1.94, 0.001);
     /* Node labels: the NAT processed 16 GiB and billed 0.45+0.18+0.09. */
     CHECK(strstr(dot, "processed 16.00 GiB · $0.72") != NULL);
     /* web-1 sends 10+2+3+2 GiB and pays 1.35 + 0.04 + 0.03 + 0.13 */
@@ -353,7 +368,7 @@ static void test_small_subnet(void)
     Agraph_t *g = agmemread(dot);
     CHECK(g != NULL);
     if (g) {
-        CHECK(agnedges(g) == 14);
+        CHECK(agnedges(g) == 15);
         agclose(g);
     }
     free(dot);
@@ -366,8 +381,8 @@ static void test_small_subnet(void)
     if (s1) {
         CHECK(xml_ok(s1, l1));
         CHECK(strncmp(s1, "<?xml", 5) == 0);
-        CHECK(count(s1, "class=\"edge\"") == 14);
-        CHECK(count(s1, "<title>") == 1 + count(s1, "class=\"node\"") + 14 + count(s1, "class=\"cluster\""));
+        CHECK(count(s1, "class=\"edge\"") == 15);
+        CHECK(count(s1, "<title>") == 1 + count(s1, "class=\"node\"") + 15 + count(s1, "class=\"cluster\""));
         CHECK(strstr(s1, "<title>NAT gateway nat&#45;0aaa (eni&#45;nat)</title>") != NULL);
         CHECK(strstr(s1, "<title>Internet</title>") != NULL);
         /* edge titles name the pair; the tooltip gives the direction */
@@ -408,7 +423,7 @@ static void test_levels(void)
         const char *W = "\"workloads in vpc-a\"";
         CHECK(stmt_has(dot_edge(dot, W, W), "label=\"2.00 GiB\\n$0.04\""));
         CHECK(stmt_has(dot_edge(dot, W, "\"NAT gateway nat-0aaa (eni-nat)\""), "label=\"16.00 GiB\\n$0.80\""));
-        CHECK_NEAR(dot_edge_usd(dot), 1.85, 0.001);
+        CHECK_NEAR(dot_edge_usd(dot), 1.94, 0.001);
         CHECK(!strstr(dot, "subnet-priv-a"));
         free(dot);
     }
@@ -418,7 +433,7 @@ static void test_levels(void)
     if (dot) {
         CHECK(strstr(dot, "\"workloads in use1-az1 of vpc-a\"") && strstr(dot, "\"workloads in use1-az2 of vpc-a\"") &&
               strstr(dot, "\"workloads in use1-az4 of vpc-a\""));
-        CHECK_NEAR(dot_edge_usd(dot), 1.85, 0.001);
+        CHECK_NEAR(dot_edge_usd(dot), 1.94, 0.001);
         free(dot);
     }
     /* eni level: one node per ENI, by name */
@@ -427,7 +442,7 @@ static void test_levels(void)
     if (dot) {
         CHECK(stmt_has(dot_edge(dot, "\"web-1 (eni-web1)\"", "\"db-1 (eni-db1)\""), "label=\"2.00 GiB\\n$0.04\""));
         CHECK(strstr(dot, "label=\"web-1\\neni-web1\\n17.00 GiB · $1.55\"") != NULL);
-        CHECK_NEAR(dot_edge_usd(dot), 1.85, 0.001);
+        CHECK_NEAR(dot_edge_usd(dot), 1.94, 0.001);
         free(dot);
     }
     /* bad level / format */
@@ -466,7 +481,7 @@ static void test_top_min_focus(void)
         CHECK(strstr(dot, "\"Other in subnet-peer\"") != NULL);
         CHECK(strstr(dot, "Other AWS services (3)") != NULL);
         CHECK(stmt_has(dot_edge(dot, "\"web-1 (eni-web1)\"", "\"Other in subnet-priv-c\""), "$0.04"));
-        CHECK_NEAR(dot_edge_usd(dot), 1.85, 0.001); /* folding moves dollars, never drops them */
+        CHECK_NEAR(dot_edge_usd(dot), 1.94, 0.001); /* folding moves dollars, never drops them */
         free(dot);
     }
     /* --min-bytes 1.5 GiB: the 1 GiB and 0.5 GiB edges are hidden and said so */
