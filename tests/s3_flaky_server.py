@@ -4,7 +4,8 @@ Serves one bucket "flaky" holding the files of a local directory, and fails
 in the ways S3 does: the first ListObjectsV2 gets 503 SlowDown, every
 object's first GET gets 500 InternalError, its second GET sends half the body
 and drops the connection, and only a Range request for the rest succeeds
-(206). Bucket "missing" answers 404 NoSuchBucket. Prints one line per
+(206); keys under bad/ are served plainly. Bucket "missing" answers 404
+NoSuchBucket. Prints one line per
 request to the log given as argv[3] so the test can count attempts.
 """
 import http.server
@@ -70,6 +71,8 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.send(200, xml_list(q.get("prefix", [""])[0]))
         data = open(os.path.join(root, key), "rb").read()
         etag = '"e%x"' % len(data)
+        if key.startswith("bad/"):  # served plainly: the test is about its records
+            return self.send(200, data, [("ETag", etag)])
         if n == 1:
             return self.send(500, err("InternalError", "We encountered an internal error. Please try again."))
         if n == 2:

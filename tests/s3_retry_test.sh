@@ -17,6 +17,8 @@ mkdir -p "$tmp/data/logs"
 ls "$day" | head -2 | while read -r f; do cp "$day/$f" "$tmp/data/logs/"; done
 printf 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n2 123456789012 eni-0aaa 10.1.0.5 10.2.0.9 1234 443 6 10 5000 1793620000 1793620060 ACCEPT OK\n' >"$tmp/data/logs/plain.log"
 [ "$(ls "$tmp/data/logs" | wc -l)" -eq 3 ] || { echo "FAIL: fixtures missing" >&2; exit 1; }
+mkdir -p "$tmp/data/bad"
+printf 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n2 123456789012 eni-0aaa 10.1.0.5 10.2.0.9 1234 443 6 10 5000 1793620000 1793620060 ACCEPT OK\n2 123456789012 eni-0aaa not-an-ip\n' >"$tmp/data/bad/x.log"
 
 /usr/bin/env python3 "$src/tests/s3_flaky_server.py" "$tmp/data" "$tmp/port" "$tmp/requests.log" &
 srv=$!
@@ -49,6 +51,15 @@ rc=$?
 [ $rc -eq 1 ] && ok || bad "missing bucket: exit $rc, expected 1"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q '^flowcost: error: s3://missing/x: ListObjectsV2: NoSuchBucket: The specified bucket does not exist (request id REQNoSuchBucket)' "$tmp/err" \
   && ok || bad "missing bucket message: $(cat "$tmp/err")"
+
+# Malformed records in an object: named as s3://bucket/key:line; --strict exits 3.
+"$bin" aggregate --endpoint-url "http://127.0.0.1:$port" s3://flaky/bad/ -o "$tmp/b.fca" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && grep -q 's3://flaky/bad/x.log' "$tmp/err" && ok || bad "malformed record: exit $rc, stderr: $(cat "$tmp/err")"
+"$bin" aggregate -q --strict --endpoint-url "http://127.0.0.1:$port" s3://flaky/bad/ -o "$tmp/b.fca" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 3 ] && ok || bad "--strict: exit $rc, expected 3: $(cat "$tmp/err")"
+grep -q 's3://flaky/bad/x.log:3' "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok || bad "--strict message: $(cat "$tmp/err")"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
