@@ -91,7 +91,7 @@ static void add_ip(inventory *inv, inv_eni *e, const char *s, int force_private)
 
 /* The resource an AWS-managed ENI belongs to, from the description AWS
  * writes on it ("Interface for NAT Gateway nat-…", "ELB app/x/y", ...). */
-static const char *resource_from_description(inventory *inv, const char *d)
+const char *ec2_resource_from_description(inventory *inv, const char *d)
 {
     if (!d) return NULL;
     if (strncmp(d, "ELB ", 4) == 0) return inv_intern(inv, d + 4);
@@ -138,7 +138,7 @@ static void parse_enis(pctx *p, xmlNode *root)
         /* A NAT/endpoint call may already have told us more than the ENI's
          * own type does; keep that. */
         if (!(eni_kind_is_managed(e->kind) && e->resource_id && k == ENI_WORKLOAD)) e->kind = k;
-        const char *res = resource_from_description(inv, e->description);
+        const char *res = ec2_resource_from_description(inv, e->description);
         if (res) e->resource_id = res;
         /* This response is the truth about the ENI's addresses now. */
         e->n_ips = e->n_private = 0;

@@ -32,5 +32,10 @@ int ec2_parse_xml_at(inventory *inv, const char *xml, size_t len, const char *re
                      size_t *n_items, char *err, size_t errlen);
 /* "libxml2/2.9.14" from the runtime library, for --version. */
 const char *ec2_lib_version(void);
+/* The resource an AWS-managed ENI belongs to, from the description AWS
+ * writes on it: "Interface for NAT Gateway nat-…" → "nat-…", "ELB app/x/y"
+ * → "app/x/y", "VPC Endpoint Interface vpce-…", "… tgw-attach-…"; else NULL.
+ * Interned in inv. (Shared with snapshot.c's AWS CLI JSON loader.) */
+const char *ec2_resource_from_description(inventory *inv, const char *description);
 
 #endif

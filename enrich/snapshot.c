@@ -4,8 +4,9 @@
  * `flowcost enrich` keeps merging into — ENIs that disappeared stay, with
  * the time they were last seen — and that every pricing command reads with
  * --eni-snapshot. Raw EC2 Describe* XML is accepted too (sniffed) and handed
- * to ec2.c. cJSON is included from this file only within enrich/'s
- * inventory side. */
+ * to ec2.c, and so is the AWS CLI's JSON output of the same Describe* calls
+ * (`aws ec2 describe-network-interfaces > enis.json`). cJSON is included
+ * from this file only within enrich/'s inventory side. */
 #include "snapshot.h"
 
 #include <stdio.h>
@@ -269,6 +270,206 @@ static int load_vpc(inventory *inv, const cJSON *o, size_t idx, char *err, size_
     return 0;
 }
 
+/* ---- AWS CLI / SDK JSON: `aws ec2 describe-network-interfaces` etc. ----
+ * What people actually have on disk is the CLI's JSON, not the Query API's
+ * XML; same fields, PascalCase, same rules as ec2.c's XML parser. */
+
+static const cJSON *jget(const cJSON *o, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+static const char *cli_tag_name(const cJSON *o)
+{
+    const cJSON *t;
+    const cJSON *tags = jget(o, "TagSet");
+    if (!cJSON_IsArray(tags)) tags = jget(o, "Tags");
+    cJSON_ArrayForEach(t, tags)
+    {
+        const char *k = jstr(t, "Key");
+        if (k && strcmp(k, "Name") == 0) return jstr(t, "Value");
+    }
+    return NULL;
+}
+
+static void cli_ip(inventory *inv, inv_eni *e, const char *s, int priv)
+{
+    ip128 ip;
+    if (!s || ip_parse(s, strlen(s), &ip) < 0) return;
+    inv_eni_add_ip(inv, e, &ip, priv >= 0 ? priv : ip_is_private(&ip));
+}
+
+static const char *icli(inventory *inv, const cJSON *o, const char *k)
+{
+    return inv_intern(inv, jstr(o, k));
+}
+
+static void cli_enis(inventory *inv, const cJSON *arr, int64_t seen, size_t *n)
+{
+    const cJSON *it, *a;
+    cJSON_ArrayForEach(it, arr)
+    {
+        const char *id = jstr(it, "NetworkInterfaceId");
+        if (!id) continue;
+        inv_eni *e = inv_eni_get(inv, id);
+        (*n)++;
+        e->interface_type = icli(inv, it, "InterfaceType");
+        e->description = icli(inv, it, "Description");
+        const char *v;
+        if ((v = icli(inv, it, "SubnetId"))) e->subnet_id = v;
+        if ((v = icli(inv, it, "VpcId"))) e->vpc_id = v;
+        if ((v = icli(inv, it, "AvailabilityZone"))) e->az_name = v;
+        if ((v = icli(inv, it, "AvailabilityZoneId"))) e->az_id = v;
+        if ((v = icli(inv, it, "OwnerId"))) e->account = v;
+        e->instance_id = icli(inv, jget(it, "Attachment"), "InstanceId");
+        e->name = inv_intern(inv, cli_tag_name(it));
+        eni_kind k = inv_classify(e->interface_type, e->description, jstr(it, "RequesterId"));
+        if (!(eni_kind_is_managed(e->kind) && e->resource_id && k == ENI_WORKLOAD)) e->kind = k;
+        const char *res = ec2_resource_from_description(inv, e->description);
+        if (res) e->resource_id = res;
+        e->n_ips = e->n_private = 0;
+        bool any = false;
+        cJSON_ArrayForEach(a, jget(it, "PrivateIpAddresses"))
+        {
+            cli_ip(inv, e, jstr(a, "PrivateIpAddress"), 1);
+            cli_ip(inv, e, jstr(jget(a, "Association"), "PublicIp"), 0);
+            any = true;
+        }
+        if (!any) cli_ip(inv, e, jstr(it, "PrivateIpAddress"), 1);
+        cli_ip(inv, e, jstr(jget(it, "Association"), "PublicIp"), 0);
+        cJSON_ArrayForEach(a, jget(it, "Ipv6Addresses")) cli_ip(inv, e, jstr(a, "Ipv6Address"), -1);
+        if (seen > e->last_seen) e->last_seen = seen;
+        e->source |= INV_FROM_SNAPSHOT;
+    }
+}
+
+static void cli_subnets(inventory *inv, const cJSON *arr, size_t *n)
+{
+    const cJSON *it, *a;
+    cJSON_ArrayForEach(it, arr)
+    {
+        const char *id = jstr(it, "SubnetId");
+        if (!id) continue;
+        inv_subnet *s = inv_subnet_get(inv, id);
+        (*n)++;
+        const char *v;
+        if ((v = icli(inv, it, "VpcId"))) s->vpc_id = v;
+        if ((v = icli(inv, it, "AvailabilityZone"))) s->az_name = v;
+        if ((v = icli(inv, it, "AvailabilityZoneId"))) s->az_id = v;
+        if ((v = inv_intern(inv, cli_tag_name(it)))) s->name = v;
+        inv_set_az_id(inv, s->az_name, s->az_id);
+        const char *cidr = jstr(it, "CidrBlock");
+        cJSON_ArrayForEach(a, jget(it, "Ipv6CidrBlockAssociationSet")) if (!cidr) cidr = jstr(a, "Ipv6CidrBlock");
+        ip128 net;
+        unsigned bits;
+        if (cidr && ip_parse_cidr(cidr, &net, &bits) == 0) {
+            s->net = ip_mask(&net, bits);
+            s->bits = bits;
+        }
+    }
+}
+
+static void cli_vpcs(inventory *inv, const cJSON *arr, size_t *n)
+{
+    const cJSON *it, *a;
+    cJSON_ArrayForEach(it, arr)
+    {
+        const char *id = jstr(it, "VpcId");
+        if (!id) continue;
+        inv_vpc *v = inv_vpc_get(inv, id);
+        (*n)++;
+        const char *nm = inv_intern(inv, cli_tag_name(it));
+        if (nm) v->name = nm;
+        const char *cidrs[66];
+        size_t nc = 0;
+        cidrs[nc++] = jstr(it, "CidrBlock");
+        cJSON_ArrayForEach(a, jget(it, "CidrBlockAssociationSet")) if (nc < 65) cidrs[nc++] = jstr(a, "CidrBlock");
+        cJSON_ArrayForEach(a, jget(it, "Ipv6CidrBlockAssociationSet")) if (nc < 65) cidrs[nc++] = jstr(a, "Ipv6CidrBlock");
+        for (size_t i = 0; i < nc; i++) {
+            ip128 net;
+            unsigned bits;
+            if (cidrs[i] && ip_parse_cidr(cidrs[i], &net, &bits) == 0) {
+                ip128 m = ip_mask(&net, bits);
+                inv_vpc_add_cidr(v, &m, bits);
+            }
+        }
+    }
+}
+
+static void cli_nat_gateways(inventory *inv, const cJSON *arr, int64_t seen, size_t *n)
+{
+    const cJSON *it, *a;
+    cJSON_ArrayForEach(it, arr)
+    {
+        const char *id = icli(inv, it, "NatGatewayId");
+        const char *state = jstr(it, "State");
+        if (!id) continue;
+        (*n)++;
+        if (state && (strcmp(state, "deleted") == 0 || strcmp(state, "failed") == 0)) continue;
+        const char *name = inv_intern(inv, cli_tag_name(it));
+        cJSON_ArrayForEach(a, jget(it, "NatGatewayAddresses"))
+        {
+            const char *eid = jstr(a, "NetworkInterfaceId");
+            if (!eid) continue;
+            inv_eni *e = inv_eni_get(inv, eid);
+            e->kind = ENI_NAT_GATEWAY;
+            e->resource_id = id;
+            if (!e->interface_type) e->interface_type = inv_intern(inv, "nat_gateway");
+            if (!e->subnet_id) e->subnet_id = icli(inv, it, "SubnetId");
+            if (!e->vpc_id) e->vpc_id = icli(inv, it, "VpcId");
+            if (!e->name) e->name = name ? name : id;
+            cli_ip(inv, e, jstr(a, "PrivateIp"), 1);
+            cli_ip(inv, e, jstr(a, "PublicIp"), 0);
+            if (seen > e->last_seen) e->last_seen = seen;
+            e->source |= INV_FROM_SNAPSHOT;
+        }
+    }
+}
+
+static void cli_vpc_endpoints(inventory *inv, const cJSON *arr, int64_t seen, size_t *n)
+{
+    const cJSON *it, *a;
+    cJSON_ArrayForEach(it, arr)
+    {
+        const char *id = icli(inv, it, "VpcEndpointId");
+        if (!id) continue;
+        (*n)++;
+        const char *type = jstr(it, "VpcEndpointType");
+        eni_kind k = type && strcmp(type, "GatewayLoadBalancer") == 0 ? ENI_GWLB : ENI_VPC_ENDPOINT;
+        const char *name = inv_intern(inv, cli_tag_name(it));
+        cJSON_ArrayForEach(a, jget(it, "NetworkInterfaceIds"))
+        {
+            if (!cJSON_IsString(a) || !a->valuestring[0]) continue;
+            inv_eni *e = inv_eni_get(inv, a->valuestring);
+            e->kind = k;
+            e->resource_id = id;
+            if (!e->vpc_id) e->vpc_id = icli(inv, it, "VpcId");
+            if (!e->name) e->name = name ? name : id;
+            if (seen > e->last_seen) e->last_seen = seen;
+            e->source |= INV_FROM_SNAPSHOT;
+        }
+    }
+}
+
+/* 1 = it was AWS CLI output (loaded), 0 = it is not. */
+static int load_cli(inventory *inv, const cJSON *root)
+{
+    static const char *const keys[] = {"NetworkInterfaces", "Subnets", "Vpcs", "NatGateways", "VpcEndpoints"};
+    bool any = false;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) any = any || cJSON_IsArray(jget(root, keys[i]));
+    if (!any) return 0;
+    /* The CLI's output has no fetch time: its ENIs keep whatever last_seen
+     * they already had (0 when new). */
+    int64_t seen = inv_fetched_at(inv);
+    size_t n = 0;
+    cli_vpcs(inv, jget(root, "Vpcs"), &n);
+    cli_subnets(inv, jget(root, "Subnets"), &n);
+    cli_enis(inv, jget(root, "NetworkInterfaces"), seen, &n);
+    cli_nat_gateways(inv, jget(root, "NatGateways"), seen, &n);
+    cli_vpc_endpoints(inv, jget(root, "VpcEndpoints"), seen, &n);
+    return 1;
+}
+
 static int line_of(const char *data, const char *at)
 {
     int line = 1;
@@ -290,8 +491,14 @@ static int load_json(inventory *inv, const char *data, size_t len, const char *n
     const cJSON *enis = cJSON_GetObjectItemCaseSensitive(root, "enis");
     int64_t fetched = 0;
     const char *fa = jstr(root, "fetched_at");
+    if (cJSON_IsObject(root) && !enis && load_cli(inv, root)) {
+        cJSON_Delete(root);
+        inv_add_source(inv, INV_FROM_SNAPSHOT, 0);
+        return 0;
+    }
     if (!cJSON_IsObject(root) || !cJSON_IsArray(enis)) {
-        rc = fc_err(e, sizeof e, "not a flowcost ENI snapshot (no \"enis\" array; see docs/snapshot.md)");
+        rc = fc_err(e, sizeof e, "not a flowcost ENI snapshot (no \"enis\" array; see docs/snapshot.md) "
+                                 "nor AWS CLI describe-* output");
     } else if (cJSON_IsNumber(ver) && ver->valuedouble > SNAPSHOT_FORMAT) {
         rc = fc_err(e, sizeof e, "snapshot format %g is newer than this flowcost understands (%d)",
                     ver->valuedouble, SNAPSHOT_FORMAT);

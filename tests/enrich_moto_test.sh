@@ -184,4 +184,34 @@ live = [e for e in m["enis"] if e["last_seen"] == m["fetched_at"]]
 assert len(live) == len(first["enis"]) - 1, (len(live), len(first["enis"]))
 print(f"ok: merged {len(m['enis'])} ENIs; deleted {deleted} kept with last_seen {d['last_seen']}")
 EOF
+# 5. The AWS CLI's JSON of the same calls as --eni-snapshot (no AWS access
+# at all): each ENI's address resolves to the same ENI, subnet, AZ ID and
+# kind as the live snapshot says.
+python3 - "$T/snap.json" "$T/flows.log" <<'EOF'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+with open(sys.argv[2], "w") as f:
+    f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+    for e in snap["enis"]:
+        if e["kind"] == "workload" and e.get("private_ips"):
+            f.write(f"2 123456789012 {e['id']} {e['private_ips'][0]} 8.8.8.8 40000 443 6 10 1000 1795132800 1795132860 ACCEPT OK\n")
+EOF
+env -u AWS_ACCESS_KEY_ID "$BIN" top "$T/flows.log" --eni-snapshot "$T/cli.json" --limit 0 --output json >"$T/top.json" 2>"$T/err6" \
+    || { cat "$T/err6"; fail "top --eni-snapshot cli.json exited $?"; }
+python3 - "$T/snap.json" "$T/top.json" <<'EOF'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+rows = {r["ip"]: r for r in json.load(open(sys.argv[2]))["top_ips"]}
+n = 0
+for e in snap["enis"]:
+    if e["kind"] != "workload" or not e.get("private_ips"):
+        continue
+    r = rows[e["private_ips"][0]]
+    got = (r["eni"], r["subnet"], r["vpc"], r["az"], r["kind"])
+    want = (e["id"], e["subnet_id"], e["vpc_id"], e["az_id"], "workload")
+    assert got == want, (got, want)
+    n += 1
+assert n == 5, n
+print(f"ok: AWS CLI JSON as --eni-snapshot resolves all {n} workload ENIs like the live snapshot")
+EOF
 echo "enrich_moto_test: all passed"

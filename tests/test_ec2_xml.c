@@ -411,8 +411,71 @@ static void snapshot_errors(void)
     CHECK(strncmp(snapshot_lib_version(), "cJSON/1.", 8) == 0);
 }
 
+/* The AWS CLI's JSON for the same calls (what `aws ec2 describe-... >
+ * file.json` writes; the five outputs may also be merged into one object). */
+static void cli_json(void)
+{
+    static const char enis[] =
+        "{\"NetworkInterfaces\": [\n"
+        " {\"NetworkInterfaceId\": \"eni-0f7db5f7e0c7a1b01\", \"SubnetId\": \"subnet-0aaa\", \"VpcId\": \"vpc-01\",\n"
+        "  \"AvailabilityZone\": \"us-east-1a\", \"Description\": \"web server\", \"OwnerId\": \"111122223333\",\n"
+        "  \"InterfaceType\": \"interface\", \"PrivateIpAddress\": \"10.0.1.17\",\n"
+        "  \"Attachment\": {\"InstanceId\": \"i-0123456789abcdef0\", \"DeviceIndex\": 0},\n"
+        "  \"Association\": {\"PublicIp\": \"54.10.20.30\", \"IpOwnerId\": \"amazon\"},\n"
+        "  \"PrivateIpAddresses\": [{\"PrivateIpAddress\": \"10.0.1.17\", \"Primary\": true,\n"
+        "                           \"Association\": {\"PublicIp\": \"54.10.20.30\"}},\n"
+        "                          {\"PrivateIpAddress\": \"10.0.1.18\", \"Primary\": false}],\n"
+        "  \"Ipv6Addresses\": [{\"Ipv6Address\": \"2600:1f18:abcd::17\"}],\n"
+        "  \"TagSet\": [{\"Key\": \"Name\", \"Value\": \"web-1\"}]},\n"
+        " {\"NetworkInterfaceId\": \"eni-0nat000000000001\", \"SubnetId\": \"subnet-0bbb\", \"InterfaceType\": \"interface\",\n"
+        "  \"Description\": \"\", \"PrivateIpAddresses\": [{\"PrivateIpAddress\": \"10.0.2.5\"}], \"TagSet\": []}\n"
+        "]}\n";
+    static const char rest[] =
+        "{\"Subnets\": [{\"SubnetId\": \"subnet-0aaa\", \"VpcId\": \"vpc-01\", \"CidrBlock\": \"10.0.1.0/24\",\n"
+        "               \"AvailabilityZone\": \"us-east-1a\", \"AvailabilityZoneId\": \"use1-az4\",\n"
+        "               \"Tags\": [{\"Key\": \"Name\", \"Value\": \"public-a\"}]},\n"
+        "              {\"SubnetId\": \"subnet-0bbb\", \"VpcId\": \"vpc-01\", \"CidrBlock\": \"10.0.2.0/24\",\n"
+        "               \"AvailabilityZone\": \"us-east-1b\", \"AvailabilityZoneId\": \"use1-az6\"}],\n"
+        " \"NatGateways\": [{\"NatGatewayId\": \"nat-0a1b2c3d4e5f60718\", \"State\": \"available\", \"SubnetId\": \"subnet-0bbb\",\n"
+        "   \"VpcId\": \"vpc-01\", \"NatGatewayAddresses\": [{\"NetworkInterfaceId\": \"eni-0nat000000000001\",\n"
+        "   \"PrivateIp\": \"10.0.2.5\", \"PublicIp\": \"3.3.3.3\"}], \"Tags\": [{\"Key\": \"Name\", \"Value\": \"egress-b\"}]}],\n"
+        " \"Vpcs\": [{\"VpcId\": \"vpc-01\", \"CidrBlock\": \"10.0.0.0/16\",\n"
+        "   \"CidrBlockAssociationSet\": [{\"CidrBlock\": \"10.0.0.0/16\"}, {\"CidrBlock\": \"100.64.0.0/20\"}]}],\n"
+        " \"VpcEndpoints\": [{\"VpcEndpointId\": \"vpce-0123\", \"VpcEndpointType\": \"Interface\", \"VpcId\": \"vpc-01\",\n"
+        "   \"NetworkInterfaceIds\": [\"eni-0vpce00000000001\"]}]}\n";
+    inventory *inv = inv_new();
+    char err[FC_ERRLEN];
+    CHECK(snapshot_load_mem(inv, enis, strlen(enis), "enis.json", err, sizeof err) == 0);
+    CHECK(snapshot_load_mem(inv, rest, strlen(rest), "rest.json", err, sizeof err) == 0);
+    inv_finalize(inv);
+    CHECK(inv_eni_count(inv) == 3 && inv_subnet_count(inv) == 2 && inv_vpc_count(inv) == 1);
+    const inv_eni *w = eni(inv, "eni-0f7db5f7e0c7a1b01");
+    if (w) {
+        CHECK(w->kind == ENI_WORKLOAD);
+        CHECK_STR(w->name, "web-1");
+        CHECK_STR(w->instance_id, "i-0123456789abcdef0");
+        CHECK_STR(w->az_id, "use1-az4");
+        CHECK(w->n_ips == 4 && w->n_private == 2);
+    }
+    /* NAT kind from NatGateways although the ENI says "interface" (as moto). */
+    const inv_eni *nat = eni(inv, "eni-0nat000000000001");
+    if (nat) {
+        CHECK(nat->kind == ENI_NAT_GATEWAY);
+        CHECK_STR(nat->resource_id, "nat-0a1b2c3d4e5f60718");
+        CHECK_STR(nat->name, "egress-b");
+        CHECK_STR(nat->az_id, "use1-az6");
+    }
+    CHECK(has_ip(inv, "3.3.3.3", "eni-0nat000000000001"));
+    const inv_eni *ep = eni(inv, "eni-0vpce00000000001");
+    CHECK(ep && ep->kind == ENI_VPC_ENDPOINT && ep->resource_id && strcmp(ep->resource_id, "vpce-0123") == 0);
+    const inv_vpc *v = inv_vpc_by_id(inv, "vpc-01");
+    CHECK(v && v->n_nets == 2);
+    inv_free(inv);
+}
+
 int main(void)
 {
+    cli_json();
     full_inventory();
     merge();
     errors();

@@ -9,7 +9,8 @@ role and the role's policy) are the ones moto_server lets through unsigned
 key and verified by moto. Writes OUT_DIR/expected.json (what `flowcost
 enrich` must report, per ENI) and OUT_DIR/key (five lines: the user's key id
 and secret, then temporary credentials from sts:AssumeRole -- key id, secret,
-session token). Secrets go to a file, never to stdout, so the test log
+session token), and OUT_DIR/cli.json (the AWS CLI's JSON for the five
+Describe* calls). Secrets go to a file, never to stdout, so the test log
 cannot leak them.
 """
 import json
@@ -93,6 +94,17 @@ vpce = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s
                                SubnetIds=[subnets["us-east-1c"]["SubnetId"]])["VpcEndpoint"]
 for eni_id in vpce["NetworkInterfaceIds"]:
     eni_entry(eni_id, subnets["us-east-1c"], "vpc_endpoint", resource_id=vpce["VpcEndpointId"])
+
+# What `aws ec2 describe-…` would print (botocore is the CLI's engine),
+# the five outputs merged into one object: --eni-snapshot reads this too.
+cli = {}
+for call in ("describe_network_interfaces", "describe_subnets", "describe_vpcs", "describe_nat_gateways",
+             "describe_vpc_endpoints"):
+    r = getattr(ec2, call)()
+    r.pop("ResponseMetadata", None)
+    cli.update(r)
+with open(os.path.join(out, "cli.json"), "w") as f:
+    json.dump(cli, f, indent=2, default=str)
 
 with open(os.path.join(out, "expected.json"), "w") as f:
     json.dump(expected, f, indent=1, sort_keys=True)
