@@ -4,7 +4,8 @@ Serves one bucket "flaky" holding the files of a local directory, and fails
 in the ways S3 does: the first ListObjectsV2 gets 503 SlowDown, every
 object's first GET gets 500 InternalError, its second GET sends half the body
 and drops the connection, and only a Range request for the rest succeeds
-(206); keys under bad/ are served plainly. Bucket "missing" answers 404
+(206); keys under bad/ are served plainly, keys under slow/ after 0.3 s
+(logging how many GETs were in flight at once). Bucket "missing" answers 404
 NoSuchBucket. Prints one line per
 request to the log given as argv[3] so the test can count attempts.
 """
@@ -12,11 +13,14 @@ import http.server
 import os
 import sys
 import threading
+import time
 import urllib.parse
 
 root, port_file, log_path = sys.argv[1], sys.argv[2], sys.argv[3]
 lock = threading.Lock()
 seen = {}
+active = 0
+max_active = 0
 log = open(log_path, "a", buffering=1)
 
 
@@ -72,6 +76,16 @@ class H(http.server.BaseHTTPRequestHandler):
         data = open(os.path.join(root, key), "rb").read()
         etag = '"e%x"' % len(data)
         if key.startswith("bad/"):  # served plainly: the test is about its records
+            return self.send(200, data, [("ETag", etag)])
+        if key.startswith("slow/"):  # 0.3 s each: measures how many are in flight
+            global active, max_active
+            with lock:
+                active += 1
+                max_active = max(max_active, active)
+            time.sleep(0.3)
+            with lock:
+                active -= 1
+                log.write("max_in_flight %d\n" % max_active)
             return self.send(200, data, [("ETag", etag)])
         if n == 1:
             return self.send(500, err("InternalError", "We encountered an internal error. Please try again."))
