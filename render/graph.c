@@ -662,6 +662,11 @@ static void fold_tail(ctx *c, size_t top, uint64_t min_bytes)
 }
 
 /* ---- pass over the flows: weights (pass 0) and edges (pass 1) ---- */
+static bool processes(nkind k)
+{
+    return k == NK_NAT || k == NK_VPCE || k == NK_TGW;
+}
+
 static void add_flows(ctx *c, int pass)
 {
     const cost_result *r = c->r;
@@ -680,16 +685,21 @@ static void add_flows(ctx *c, int pass)
         memset(leg_cat, 0, sizeof leg_cat);
         for (int cat = 0; cat < CAT_COUNT; cat++)
             if (f->cat_usd[cat] != 0) leg_cat[cat_leg_of(c, f, k, pv, cat)][cat] += f->cat_usd[cat];
-        if (pv >= 0) {
-            gnode *v = &c->n[mapped(c, ch[pv])];
-            v->through += f->bytes;
-            v->through_usd += f->cat_usd[CAT_NAT_PROCESSING] + f->cat_usd[CAT_INTERFACE_ENDPOINT] +
-                              f->cat_usd[CAT_TRANSIT_GATEWAY];
-        }
+        if (pv >= 0) c->n[mapped(c, ch[pv])].through += f->bytes;
         for (size_t l = 0; l + 1 < k; l++) {
             uint32_t a = mapped(c, ch[l]), b = mapped(c, ch[l + 1]);
             double usd = 0;
             for (int cat = 0; cat < CAT_COUNT; cat++) usd += leg_cat[l][cat];
+            /* Processing charges belong to the NAT / endpoint / TGW on this
+             * hop, whether the flow passed through it (via) or ended there. */
+            double proc = leg_cat[l][CAT_NAT_PROCESSING] + leg_cat[l][CAT_INTERFACE_ENDPOINT] +
+                          leg_cat[l][CAT_TRANSIT_GATEWAY];
+            if (proc != 0) {
+                uint32_t at = pv >= 0 && (ch[pv] == ch[l] || ch[pv] == ch[l + 1]) ? mapped(c, ch[pv])
+                              : processes(c->n[b].kind)                            ? b
+                                                                                   : a;
+                c->n[at].through_usd += proc;
+            }
             if (a == b) {
                 c->n[a].internal += f->bytes;
                 if (pass == 0 || usd == 0) continue; /* free chatter inside one node: no edge */
