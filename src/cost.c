@@ -331,9 +331,9 @@ static void build_endpoints(run *R)
         if (g->flags & AGG_HAS_DST) PUSH(g->dst, (g->flags & AGG_HAS_PKT_DST) ? NULL : ds, reg);
         if (g->flags & AGG_HAS_PKT_SRC) PUSH(g->pkt_src, ss, reg);
         if (g->flags & AGG_HAS_PKT_DST) PUSH(g->pkt_dst, ds, reg);
-        if (x && x->kind == ENI_NAT_GATEWAY && g->action == FL_ACCEPT &&
-            !((g->flags & AGG_HAS_PKT_SRC) && (g->flags & AGG_HAS_PKT_DST)))
-            need_unknown = true;
+        /* A private leg may not name its remote end (v2, or pkt-* equal to
+         * the plain fields): it then needs the stand-in below. */
+        if (x && x->kind == ENI_NAT_GATEWAY && g->action == FL_ACCEPT) need_unknown = true;
     }
     /* NAT gateways get an endpoint even when their ENI is not in the
      * input (estimated NAT traffic is charged to them), and so do TGW
@@ -371,6 +371,11 @@ static uint32_t ep_of(const run *R, const ip128 *ip)
 
 /* ---- pass 2: units ---- */
 
+static ep_class r_eps_cls(const run *R, uint32_t ep)
+{
+    return R->r->eps[ep].cls;
+}
+
 /* NAT ENI groups: private legs become units (or pending when the remote end
  * is not in the record); public legs become destination hints. */
 static void nat_groups(run *R)
@@ -385,6 +390,8 @@ static void nat_groups(run *R)
         const ip128 *other_ip = dir == FL_EGRESS ? &g->dst : &g->src;
         uint32_t other = ep_of(R, other_ip);
         if (nat == COST_NONE || other == COST_NONE) continue;
+        /* No workload to pay (records that contradict the inventory). */
+        if (ip_is_private(other_ip) && r_eps_cls(R, other) != EP_ENI) continue;
         if (!ip_is_private(other_ip)) {
             /* Public leg: egress NAT → remote is outbound, ingress inbound. */
             add_hint(R, nat, 1, dir == FL_EGRESS, g->hour, other, g->bytes);
@@ -540,7 +547,8 @@ static void other_groups(run *R)
          * unless traffic-path says it left through an IGW or endpoint. */
         bool via_observed_nat = R->served[our] && R->nat_remote[peer] &&
                                 !(egress && (g->traffic_path == 2 || g->traffic_path == 7 || g->traffic_path == 8));
-        if (x && !eni_kind_is_managed(x->kind) && ep_is_public_remote(&r->eps[peer]) &&
+        if (x && !eni_kind_is_managed(x->kind) && cost_ep_is_workload(&r->eps[our]) &&
+            ep_is_public_remote(&r->eps[peer]) &&
             (via_observed_nat || client_natted(R, g, dir, x, our, peer))) {
             if (R->served[our]) {
                 /* Already charged from the NAT ENI's private legs. */

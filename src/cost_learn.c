@@ -6,6 +6,7 @@
  * NAT gateway, by translation: on its ENI pkt-srcaddr/pkt-dstaddr differ
  * from srcaddr/dstaddr. Everything else learned stays "unclassified" and is
  * priced as a workload. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,50 @@ static bool shows_translation(const agg_group *g)
         !ip_eq(&g->pkt_src, &g->src) && !ip_is_private(&g->pkt_src))
         return true;
     return false;
+}
+
+/* A private address on a NAT gateway's private leg is a client of ours even
+ * when its own ENI is in no snapshot and logs nothing: it pays the NAT's
+ * charges (cost-model.md §3), so it must be a workload, not an "unknown
+ * private" peer. It gets an ENI named after its address, in the NAT's VPC
+ * and region; its AZ stays unknown (so no inter_az is charged for it). */
+static size_t learn_nat_clients(inventory *inv, const agg *a)
+{
+    size_t ng, added = 0;
+    const agg_group *gs = agg_groups(a, &ng);
+    for (size_t i = 0; i < ng; i++) {
+        const agg_group *g = &gs[i];
+        if (g->status != FL_OK || g->action != FL_ACCEPT || !(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST))
+            continue;
+        const char *id = agg_str(a, g->eni);
+        const inv_eni *nat = id ? inv_by_id(inv, id) : NULL;
+        if (!nat || nat->kind != ENI_NAT_GATEWAY) continue;
+        const ip128 *client = NULL;
+        /* The client is the private end that is not the gateway: by
+         * flow-direction, else by the gateway's own address. */
+        if (g->direction == FL_INGRESS) client = &g->src;
+        else if (g->direction == FL_EGRESS) client = &g->dst;
+        for (size_t k = 0; k < nat->n_ips && !client; k++) {
+            if (ip_eq(&nat->ips[k], &g->src)) client = &g->dst;
+            else if (ip_eq(&nat->ips[k], &g->dst)) client = &g->src;
+        }
+        if (!client || !ip_is_private(client) || inv_by_ip(inv, client)) continue;
+        char ip[IP_STRLEN], eid[IP_STRLEN + 16];
+        ip_format(client, ip, sizeof ip);
+        snprintf(eid, sizeof eid, "unlogged-%s", ip);
+        inv_eni *e = inv_eni_get(inv, eid);
+        if (!e->n_ips) {
+            e->kind = ENI_UNCLASSIFIED;
+            e->source |= INV_FROM_RECORDS;
+            e->vpc_id = nat->vpc_id;
+            e->region = nat->region;
+            e->name = inv_intern(inv, "client not in the flow logs");
+            inv_eni_add_ip(inv, e, client, true);
+            inv_finalize(inv);
+            added++;
+        }
+    }
+    return added;
 }
 
 size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
@@ -108,6 +153,10 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
 
     size_t learned = 0;
     size_t i = 0;
+    /* Addresses given out in this pass (the inventory's index is rebuilt
+     * only at the end): one address, one ENI. */
+    cost_kmap claimed;
+    cost_kmap_init(&claimed, sizeof(ip128));
     for (uint32_t id = 1; id <= nstr; id++) {
         size_t lo = i;
         while (i < nc && cs[i].eni == id) i++;
@@ -131,22 +180,30 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
         for (size_t j = lo; j < i; j++) any_strong |= cs[j].strong > 0;
         if (any_strong) {
             for (size_t j = lo; j < i; j++)
-                if (cs[j].strong && !inv_by_ip(inv, &cs[j].ip))
+                if (cs[j].strong && !inv_by_ip(inv, &cs[j].ip) && !cost_kmap_has(&claimed, &cs[j].ip)) {
+                    cost_kmap_get(&claimed, &cs[j].ip, NULL);
                     inv_eni_add_ip(inv, e, &cs[j].ip, ip_is_private(&cs[j].ip));
+                }
         } else {
             /* v2: the interface's own address is in every record it logs,
              * so it is the most mentioned one (ties: a private address,
              * then the lowest). */
             size_t best = SIZE_MAX;
             for (size_t j = lo; j < i; j++)
-                if (!inv_by_ip(inv, &cs[j].ip) &&
+                if (!inv_by_ip(inv, &cs[j].ip) && !cost_kmap_has(&claimed, &cs[j].ip) &&
                     (best == SIZE_MAX || cs[j].weak > cs[best].weak ||
                      (cs[j].weak == cs[best].weak && ip_is_private(&cs[j].ip) && !ip_is_private(&cs[best].ip))))
                     best = j;
-            if (best != SIZE_MAX) inv_eni_add_ip(inv, e, &cs[best].ip, ip_is_private(&cs[best].ip));
+            if (best != SIZE_MAX) {
+                cost_kmap_get(&claimed, &cs[best].ip, NULL);
+                inv_eni_add_ip(inv, e, &cs[best].ip, ip_is_private(&cs[best].ip));
+            }
         }
         learned++;
     }
+    cost_kmap_free(&claimed);
+    inv_finalize(inv);
+    learned += learn_nat_clients(inv, a);
     if (learned) inv_add_source(inv, INV_FROM_RECORDS, 0);
     inv_finalize(inv);
     free(cs);

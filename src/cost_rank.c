@@ -142,6 +142,22 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
         }
         if (by == BY_NAT) row->ep = COST_NONE;
     }
+    /* Out/in bytes of a peer row that stands for a whole AWS service and
+     * region: every address of it, once each. */
+    if (by == BY_PEER) {
+        for (size_t i = 0; i < w; i++)
+            if (rows[i].ep != COST_NONE && r->eps[rows[i].ep].cls == EP_AWS) rows[i].bytes_out = rows[i].bytes_in = 0;
+        for (size_t i = 0; i < r->n_eps; i++) {
+            const cost_endpoint *e = &r->eps[i];
+            if (e->cls != EP_AWS) continue;
+            cost_rank probe;
+            snprintf(probe.key, sizeof probe.key, "%s %s", e->service ? e->service : "AWS", e->region ? e->region : "");
+            cost_rank *hit = bsearch(&probe, rows, w, sizeof *rows, cmp_key);
+            if (!hit) continue;
+            hit->bytes_out += e->bytes_out;
+            hit->bytes_in += e->bytes_in;
+        }
+    }
     /* Out/in bytes for groups: sum their payers' own traffic once each. */
     if (by == BY_ENI || by == BY_SUBNET) {
         for (size_t i = 0; i < r->n_eps; i++) {

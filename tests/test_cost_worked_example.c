@@ -172,7 +172,10 @@ static void check_example(int v5, unsigned logged, const char *what)
     double net = -1, s3usd = -1;
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(rows[i].key, NET_IP)) net = rows[i].usd;
-        if (!strcmp(rows[i].key, "S3 us-east-1")) s3usd = rows[i].usd;
+        if (!strcmp(rows[i].key, "S3 us-east-1")) {
+            s3usd = rows[i].usd;
+            CHECK(rows[i].bytes_out == 100 * GiB && rows[i].bytes_in == 1 * GiB); /* S3's view */
+        }
     }
     /* Internet host: NAT 50 × 0.045 + inter-AZ 50 × 0.02 + egress 0.90 */
     CHECK_NEAR(net, 2.25 + 1.00 + 0.90, 0.005);
