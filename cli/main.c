@@ -31,7 +31,14 @@ static const struct {
 
 void cli_error(const char *msg)
 {
-    fprintf(stderr, "flowcost: error: %s\n", msg);
+    /* one line whatever the message quotes: a control byte (a newline in a
+     * file name, a terminal escape) is written as \xNN */
+    fputs("flowcost: error: ", stderr);
+    for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
+        if ((*c < 0x20 && *c != '\t') || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
+        else fputc(*c, stderr);
+    }
+    fputc('\n', stderr);
 }
 
 static void usage(FILE *f)
@@ -76,6 +83,8 @@ int main(int argc, char **argv)
         free((void *)o.inputs);
         return code;
     }
-    fprintf(stderr, "flowcost: error: unknown command '%s'; see 'flowcost --help'\n", c);
+    char msg[512];
+    snprintf(msg, sizeof msg, "unknown command '%.400s'; see 'flowcost --help'", c);
+    cli_error(msg);
     return EXIT_USAGE;
 }

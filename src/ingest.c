@@ -821,7 +821,15 @@ static int ncores(void)
 static void emit_warn(const ingest_opts *o, const char *msg)
 {
     if (o->warn) o->warn(o->warn_ctx, msg);
-    else if (!o->quiet) fprintf(stderr, "flowcost: warning: %s\n", msg);
+    else if (!o->quiet) {
+        /* one line even when a file name holds a newline or a terminal escape */
+        fputs("flowcost: warning: ", stderr);
+        for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
+            if ((*c < 0x20 && *c != '\t') || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
+            else fputc(*c, stderr);
+        }
+        fputc('\n', stderr);
+    }
 }
 
 static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *deffmt,
