@@ -14,6 +14,7 @@
 #define KEYLEN offsetof(agg_group, packets)
 #define NMETA 6
 _Static_assert(KEYLEN % 8 == 0, "the group key is hashed as 64-bit words");
+_Static_assert(sizeof(agg_group) == 128, "a group is two cache lines");
 
 typedef struct slot {
     uint32_t hash;
@@ -34,7 +35,8 @@ typedef struct eni_meta_ex {
 } eni_meta_ex;
 
 struct agg {
-    agg_group *g;
+    agg_group *g;      /* 64-byte aligned inside g_base: a group is exactly two cache lines */
+    void *g_base;
     size_t n, cap;
     slot *slots;
     size_t mask; /* slots - 1 */
@@ -108,11 +110,21 @@ static uint32_t str_hash(const char *s, size_t n)
     return (uint32_t)mix(h);
 }
 
+static void groups_resize(agg *a, size_t cap)
+{
+    void *base = xmalloc(cap * sizeof *a->g + 64);
+    agg_group *g = (agg_group *)(((uintptr_t)base + 63) & ~(uintptr_t)63);
+    if (a->n) memcpy(g, a->g, a->n * sizeof *g);
+    free(a->g_base);
+    a->g_base = base;
+    a->g = g;
+}
+
 agg *agg_new(void)
 {
     agg *a = xcalloc(1, sizeof *a);
     a->cap = 1024;
-    a->g = xmalloc(a->cap * sizeof *a->g);
+    groups_resize(a, a->cap);
     a->mask = 2048 - 1;
     a->slots = xcalloc(a->mask + 1, sizeof *a->slots);
     a->strcap = 64;
@@ -131,7 +143,7 @@ void agg_free(agg *a)
     free(a->strlen_);
     free(a->sslots);
     free(a->slots);
-    free(a->g);
+    free(a->g_base);
     free(a->meta);
     free(a);
 }
@@ -278,7 +290,7 @@ static void add_hashed(agg *a, const agg_group *g, uint32_t h)
     }
     if (a->n == a->cap) {
         a->cap *= 2;
-        a->g = xrealloc(a->g, a->cap * sizeof *a->g);
+        groups_resize(a, a->cap);
     }
     a->g[a->n] = *g;
     a->n++;
@@ -306,7 +318,11 @@ void agg_add_batch(agg *a, const agg_group *g, size_t n)
         }
         for (size_t i = 0; i < k; i++) {
             const slot *sl = &a->slots[h[i] & a->mask];
-            if (sl->idx) __builtin_prefetch(&a->g[sl->idx - 1], 1);
+            if (sl->idx) {
+                const char *gp = (const char *)&a->g[sl->idx - 1];
+                __builtin_prefetch(gp, 1);
+                __builtin_prefetch(gp + 64, 1); /* the key spans both lines */
+            }
         }
         for (size_t i = 0; i < k; i++) add_hashed(a, &g[i], h[i]);
         g += k;
@@ -460,7 +476,7 @@ static void reserve(agg *a, size_t more)
     size_t need = a->n + more;
     if (need > a->cap) {
         while (a->cap < need) a->cap *= 2;
-        a->g = xrealloc(a->g, a->cap * sizeof *a->g);
+        groups_resize(a, a->cap);
     }
     size_t slots = a->mask + 1;
     while (need * 2 > slots) slots *= 2;
