@@ -356,6 +356,18 @@ run top good.log no-such.log
 check "$RC $(cat out)" "1 " "top: missing input exit code, nothing on stdout"
 one_error "top: missing input" "no-such.log"
 
+# a file name with a newline or a terminal escape must not break the one-line rule
+NL=$(printf 'no\nsuch\033[31m.log')
+run aggregate "$NL" -o x.fca
+check "$RC" 1 "missing file with a newline in its name"
+one_error "newline in a missing file's name" "no\x0asuch\x1b[31m.log"
+cp nul.log "$NL"
+run aggregate "$NL" -o x.fca
+warnings 1 "newline in a malformed file's name"
+run aggregate "$NL" --strict -o x.fca
+one_error "newline in a malformed file's name (--strict)" "no\x0asuch\x1b[31m.log:3: NUL byte"
+rm -f "$NL"
+
 mkdir -p outdir/isdir && echo KEEP > outdir/old.html && echo KEEP > outdir/old.svg
 for o in outdir/nodir/r.html outdir/isdir good.log/r.html; do
     run report good.log -o "$o"
@@ -485,6 +497,24 @@ for m in bad: print("FAIL:", m)
 sys.exit(1 if bad else 0)
 PY
 
-# ---------------------------------------------------------------- nothing unexpected on stderr anywhere
+# an XML snapshot with an external entity (XXE) or an entity bomb is refused, nothing read
+echo "SECRET-$$" > secret.txt
+python3 - "$S/describe-network-interfaces.xml" "$TMP/secret.txt" <<'PY'
+import sys
+x = open(sys.argv[1]).read()
+decl, body = x.split("\n", 1)
+ent = ('<!DOCTYPE r [<!ENTITY xxe SYSTEM "file://%s">]>' % sys.argv[2], "&xxe;")
+bomb = ('<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">' + "".join('<!ENTITY %s "%s">' % (c, ("&%s;" % p) * 10)
+        for p, c in zip("abcdefgh", "bcdefghi")) + ']>', "&i;")
+for name, (dtd, ref) in (("xxe.xml", ent), ("bomb.xml", bomb)):
+    open(name, "w").write(decl + "\n" + dtd + "\n" + body.replace("<value>etl-1</value>", "<value>%s</value>" % ref, 1))
+PY
+for x in xxe.xml bomb.xml; do
+    run top "$S/v5" --eni-snapshot $x
+    check "$RC" 1 "$x: refused"
+    one_error "$x" "$x"
+    grep -q "SECRET-$$" out err && bad "$x: the external entity was read"
+done
+
 [ $fail = 0 ] && echo "robustness_test: all checks passed"
 exit $fail
