@@ -52,14 +52,18 @@ static const char *istr(inventory *inv, const xmlNode *n, const char *name)
     return r;
 }
 
-static void text(const xmlNode *n, const char *name, char *buf, size_t len)
+/* Copy the child's text into buf; returns its full length (>= len means it
+ * did not fit and was cut). */
+static size_t text(const xmlNode *n, const char *name, char *buf, size_t len)
 {
     buf[0] = '\0';
     xmlNode *c = child(n, name);
-    if (!c) return;
+    if (!c) return 0;
     xmlChar *t = xmlNodeGetContent(c);
+    size_t full = t ? strlen((const char *)t) : 0;
     if (t) snprintf(buf, len, "%s", (const char *)t);
     xmlFree(t);
+    return full;
 }
 
 /* EC2 lists are <xxxSet><item>...</item>...</xxxSet>. */
@@ -357,7 +361,9 @@ static int parse_doc(pctx *p, const char *xml, size_t len, char *next, size_t ne
                         "DescribeNatGateways or DescribeVpcEndpoints response", (const char *)root->name);
         } else {
             doc_table[i].parse(p, root);
-            if (next && nextlen) text(root, "nextToken", next, nextlen);
+            /* A cut token would page wrongly or loop: refuse it instead. */
+            if (next && nextlen && text(root, "nextToken", next, nextlen) >= nextlen)
+                rc = fc_err(err, errlen, "NextToken longer than %zu bytes", nextlen - 1);
         }
     }
     xmlFreeDoc(doc);
@@ -483,7 +489,7 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
     http_opts o;
     aws_http_opts(c, url, action, &o);
     pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0, NULL};
-    char token[4096] = "", prev[4096] = "";
+    char token[16384] = "", prev[16384] = "";
     int rc = 0;
     for (int page = 1;; page++) {
         if (page > EC2_MAX_PAGES) {

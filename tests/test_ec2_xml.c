@@ -180,6 +180,13 @@ static void full_inventory(void)
                            &n, err, sizeof err) == 0);
     CHECK(n == 5);
     CHECK_STR(next, "page-2-token");
+    /* A token that does not fit is an error, never a silently cut token. */
+    char small[8];
+    inventory *scratch = inv_new();
+    CHECK(ec2_parse_xml_at(scratch, ENIS, strlen(ENIS), NULL, 0, INV_FROM_LIVE, small, sizeof small, NULL, err,
+                           sizeof err) == -1);
+    CHECK(strstr(err, "NextToken longer than 7 bytes") != NULL);
+    inv_free(scratch);
     CHECK(parse(inv, SUBNETS, err) == 0);
     CHECK(parse(inv, NATS, err) == 0);
     CHECK(parse(inv, VPCS, err) == 0);
