@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowlog.h"
 #include "util.h"
 
 #define ALL_INPUT (CMD_REPORT | CMD_TOP | CMD_TOPOLOGY | CMD_AGGREGATE)
@@ -253,5 +254,12 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
         return fc_err(err, errlen, "unexpected argument '%s'; see 'flowcost %s --help'", o->inputs[0], argv[0]);
     if (o->has_since && o->has_until && o->until <= o->since)
         return fc_err(err, errlen, "--until must be later than --since");
+    if (o->fields) {
+        /* a bad field list is a usage error (exit 2), found before any input is read */
+        flowlog_format f;
+        char why[192];
+        if (flowlog_format_parse(&f, o->fields, strlen(o->fields), why, sizeof why) < 0)
+            return fc_err(err, errlen, "bad --fields: %s", why);
+    }
     return 0;
 }
