@@ -93,6 +93,12 @@ printf '%s\n' "$R1" "junk" | "$BIN" aggregate - --strict -o x.fca 2>err
 check "$?" 3 "stdin --strict exit code"
 one_error "stdin --strict" "<stdin>:2:" "expected 14 fields, got 1"
 
+# headerless stdin with --fields (here: the v2 fields in AWS ${...} syntax, packets/bytes swapped)
+printf '%s\n' "$R1" "$R2" "$R3" | awk '{ t = $9; $9 = $10; $10 = t; print }' |
+    "$BIN" aggregate - --strict --csv v.csv -o x.fca 2>err \
+    --fields '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${bytes} ${packets} ${start} ${end} ${action} ${log-status}'
+check "$? $(cat v.csv)" "0 $GOOD_CSV" "headerless stdin with --fields"
+
 # IPv6 (written back in RFC 5952 form), IPv4-mapped merges with IPv4, bad addresses skipped
 { echo "$HDR"
   rec 2001:db8::1 2001:0DB8:0000:0000:0000:0000:0000:0002 3 300          # line 2
@@ -390,9 +396,10 @@ done
 # ---------------------------------------------------------------- exit codes
 for a in "report good.log --bogus" "report" "frobnicate" "top good.log --limit abc" "report good.log --since yesterday" \
          "report good.log --since 2026-11-03 --until 2026-11-02" "top good.log --output xml" "top good.log --by foo" \
-         "topology good.log -o x.jpg"; do
-    run $a
+         "topology good.log -o x.jpg" "aggregate good.log --fields version,version"; do
+    run $a -o u.out
     check "$RC" 2 "usage error exit code: $a"
+    [ -e u.out ] && bad "usage error wrote its output: $a"
     one_error "usage error: $a" "flowcost"
 done
 # sample total is $30.7625 (docs/sample.md)
