@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "aws.h"
 #include "cmd.h"
@@ -45,6 +46,9 @@ int cmd_enrich(const fc_opts *o)
         if (snapshot_load(inv, o->snapshots[i], err, sizeof err) < 0) return fail(inv, err, EXIT_RUNTIME);
     kept_from = inv_eni_count(inv);
 
+    /* One fetch time for the whole run, whatever the number of regions:
+     * "last_seen < fetched_at" must mean "gone", not "fetched a second earlier". */
+    const int64_t run_time = (int64_t)time(NULL);
     size_t n_regions = o->n_regions ? o->n_regions : 1;
     char regions[512] = "";
     for (size_t r = 0; r < n_regions; r++) {
@@ -52,7 +56,7 @@ int cmd_enrich(const fc_opts *o)
         if (aws_config_load(&c, o->n_regions ? o->regions[r] : NULL, o->profile, o->endpoint_url, o->verbose,
                             err, sizeof err) < 0)
             return fail(inv, err, EXIT_RUNTIME);
-        int rc = ec2_fetch_inventory(inv, &c, err, sizeof err);
+        int rc = ec2_fetch_inventory_at(inv, &c, run_time, err, sizeof err);
         aws_config_clear(&c);
         if (rc < 0) return fail(inv, err, EXIT_RUNTIME);
         size_t l = strlen(regions);

@@ -551,7 +551,11 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
 
 int ec2_fetch_inventory(inventory *inv, const aws_config *c, char *err, size_t errlen)
 {
-    int64_t seen = (int64_t)time(NULL);
+    return ec2_fetch_inventory_at(inv, c, (int64_t)time(NULL), err, errlen);
+}
+
+int ec2_fetch_inventory_at(inventory *inv, const aws_config *c, int64_t seen, char *err, size_t errlen)
+{
     static const char *const actions[] = {"DescribeVpcs", "DescribeSubnets", "DescribeNetworkInterfaces",
                                           "DescribeNatGateways", "DescribeVpcEndpoints"};
     for (size_t i = 0; i < sizeof actions / sizeof *actions; i++) {

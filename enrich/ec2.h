@@ -30,6 +30,9 @@ int ec2_parse_xml(inventory *inv, const char *xml, size_t len, const char *regio
 int ec2_parse_xml_at(inventory *inv, const char *xml, size_t len, const char *region,
                      int64_t seen, unsigned source, char *next_token, size_t next_len,
                      size_t *n_items, char *err, size_t errlen);
+/* ec2_fetch_inventory with the time to record as last_seen / fetched_at
+ * given, so that one run over several regions has one fetch time. */
+int ec2_fetch_inventory_at(inventory *inv, const aws_config *c, int64_t seen, char *err, size_t errlen);
 /* "libxml2/2.9.14" from the runtime library, for --version. */
 const char *ec2_lib_version(void);
 /* The resource an AWS-managed ENI belongs to, from the description AWS

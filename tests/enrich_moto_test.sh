@@ -214,4 +214,30 @@ for e in snap["enis"]:
 assert n == 5, n
 print(f"ok: AWS CLI JSON as --eni-snapshot resolves all {n} workload ENIs like the live snapshot")
 EOF
+# 6. Two regions in one run: each ENI carries its own region, subnet and AZ
+# ID (the eu-west-1 AZ ID is whatever moto's DescribeSubnets says).
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1 --region eu-west-1 -o "$T/two.json" >"$T/out7" 2>"$T/err7" \
+    || { cat "$T/err7"; fail "enrich with two regions exited $?"; }
+no_secret "$T/out7" "$T/err7" "$T/two.json"
+grep -q "from us-east-1, eu-west-1 written to" "$T/err7" || { cat "$T/err7"; fail "two regions: summary"; }
+python3 - "$T/expected.json" "$T/two.json" <<'EOF'
+import json, sys
+exp = json.load(open(sys.argv[1]))
+snap = json.load(open(sys.argv[2]))
+enis = {e["id"]: e for e in snap["enis"]}
+eu = exp["eu"]
+e = enis[eu["eni"]]
+got = (e["region"], e["subnet_id"], e["vpc_id"], e["az_name"], e["az_id"], e.get("name"))
+want = ("eu-west-1", eu["subnet_id"], eu["vpc_id"], "eu-west-1b", eu["az_id"], "eu-task")
+assert got == want and eu["az_id"], (got, want)
+for eid in exp["enis"]:
+    if eid in enis:
+        assert enis[eid]["region"] == "us-east-1", enis[eid]
+# One run, one fetch time, whatever the number of regions.
+assert all(e["last_seen"] == snap["fetched_at"] for e in snap["enis"]), [e["last_seen"] for e in snap["enis"]]
+sub = {s["id"]: s for s in snap["subnets"]}[eu["subnet_id"]]
+assert (sub["region"], sub["cidr"], sub["az_id"]) == ("eu-west-1", eu["cidr"], eu["az_id"]), sub
+print(f"ok: two regions in one snapshot; {eu['eni']} in eu-west-1b = {eu['az_id']}")
+EOF
 echo "enrich_moto_test: all passed"

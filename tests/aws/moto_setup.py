@@ -95,6 +95,16 @@ vpce = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s
 for eni_id in vpce["NetworkInterfaceIds"]:
     eni_entry(eni_id, subnets["us-east-1c"], "vpc_endpoint", resource_id=vpce["VpcEndpointId"])
 
+# A second region, for `--region us-east-1 --region eu-west-1`.
+eu = boto3.client("ec2", endpoint_url=endpoint, region_name="eu-west-1",
+                  aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+eu_vpc = eu.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+eu_sub = eu.create_subnet(VpcId=eu_vpc, CidrBlock="10.30.1.0/24", AvailabilityZone="eu-west-1b")["Subnet"]
+eu_eni = eu.create_network_interface(SubnetId=eu_sub["SubnetId"], TagSpecifications=[{
+    "ResourceType": "network-interface", "Tags": [{"Key": "Name", "Value": "eu-task"}]}])["NetworkInterface"]
+expected["eu"] = {"eni": eu_eni["NetworkInterfaceId"], "subnet_id": eu_sub["SubnetId"], "vpc_id": eu_vpc,
+                  "az_name": "eu-west-1b", "az_id": eu_sub["AvailabilityZoneId"], "cidr": "10.30.1.0/24"}
+
 # What `aws ec2 describe-…` would print (botocore is the CLI's engine),
 # the five outputs merged into one object: --eni-snapshot reads this too.
 cli = {}
