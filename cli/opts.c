@@ -45,7 +45,8 @@ static const optdef table[] = {
     {"fields", 0, K_STR, ALL_INPUT, F(fields), 0, 0, "LIST", "field order of headerless input"},
     {"since", 0, K_TIME, ALL_INPUT, F(since), 0, F(has_since), "T", "keep records whose start >= T"},
     {"until", 0, K_TIME, ALL_INPUT, F(until), 0, F(has_until), "T", "keep records whose start < T"},
-    {"top", 0, K_LONG, PRICED, F(top), 0, 0, "N", "rows in top tables (default 50, 0 = all)"},
+    {"top", 0, K_LONG, PRICED, F(top), 0, 0, "N",
+     "rows in top tables; for topology, the N heaviest nodes kept (default 50, 0 = all)"},
     {"threads", 0, K_LONG, ALL_INPUT, F(threads), 0, 0, "N", "worker threads (default: cores)"},
     {"strict", 0, K_FLAG, ALL_INPUT, F(strict), 0, 0, NULL, "a malformed record is an error (exit 3)"},
     {"baseline", 0, K_STR, CMD_REPORT | CMD_TOP, F(baseline), 0, 0, "FILE.fca", "compare with an earlier period"},
@@ -248,6 +249,10 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
         o->format = o->output;
         o->output = NULL;
     }
+    if (cmd == CMD_TOP && !o->n_mail_to && (o->mail_from || o->smtp_url || o->subject || o->mail_dry_run))
+        return fc_err(err, errlen, "mail options need at least one --mail-to address");
+    if (cmd == CMD_TOP && o->n_mail_to && !o->smtp_url && !o->mail_dry_run)
+        return fc_err(err, errlen, "--mail-to needs --smtp-url (or --mail-dry-run FILE to write the message)");
     if ((cmd & ALL_INPUT) && o->n_inputs == 0)
         return fc_err(err, errlen, "no INPUT given; see 'flowcost %s --help'", argv[0]);
     if (!(cmd & ALL_INPUT) && o->n_inputs)

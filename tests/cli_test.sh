@@ -36,6 +36,9 @@ expect_rc 2 "bad time" "$bin" report --since yesterday x.log
 expect_rc 2 "no input" "$bin" report
 expect_rc 2 "option of another command" "$bin" report --mail-to a@b x.log
 expect_rc 2 "top with bad format" "$bin" top --output yaml x.log
+expect_rc 2 "mail dry run without --mail-to" "$bin" top --mail-dry-run "$tmp/x.eml" x.log
+grep -q "need at least one --mail-to" "$tmp/err" && ok || bad "mail options without --mail-to: $(cat "$tmp/err")"
+expect_rc 2 "--mail-to without a server" "$bin" top --mail-to a@example.com x.log
 expect_rc 2 "until before since" "$bin" report --since 2026-01-02T00:00:00Z --until 2026-01-01T00:00:00Z x.log
 
 expect_rc 1 "missing input file" "$bin" report "$tmp/does-not-exist.log.gz" -o "$tmp/r.html"
