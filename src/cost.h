@@ -227,7 +227,8 @@ typedef struct cost_rank {
     const char *name, *eni, *kind, *subnet, *vpc, *az;
     double usd;
     double cat_usd[CAT_COUNT];
-    uint64_t bytes;            /* bytes of the charges it carries (counted) */
+    uint64_t bytes;            /* bytes of the flows it is charged for, each flow once
+                                  (its share when a load balancer's egress is split) */
     uint64_t bytes_out, bytes_in;
 } cost_rank;
 

@@ -81,6 +81,22 @@ static int cmp_rank(const void *x, const void *y)
     return strcmp(a->key, b->key);
 }
 
+typedef struct rank_tmp {
+    cost_rank row;
+    uint32_t flow;
+    uint8_t cat;
+} rank_tmp;
+
+static int cmp_tmp(const void *x, const void *y)
+{
+    const rank_tmp *a = x, *b = y;
+    int c = strcmp(a->row.key, b->row.key);
+    if (c) return c;
+    if (a->flow != b->flow) return a->flow < b->flow ? -1 : 1;
+    if (a->cat != b->cat) return a->cat < b->cat ? -1 : 1;
+    return a->row.ep < b->row.ep ? -1 : a->row.ep > b->row.ep;
+}
+
 static int cmp_key(const void *x, const void *y)
 {
     return strcmp(((const cost_rank *)x)->key, ((const cost_rank *)y)->key);
@@ -90,33 +106,54 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
 {
     *n = 0;
     if (!r || !r->n_charges) return NULL;
-    /* One row per charge, sorted by key, then folded. */
-    cost_rank *rows = xcalloc(r->n_charges, sizeof *rows);
+    /* One row per charge, sorted by key (then flow), then folded. A
+     * payer's charges on one flow all price the same bytes (inter_az
+     * halves, NAT processing, egress...), so a row's bytes take each flow
+     * once: the traffic behind the cost, not a sum over categories. */
+    rank_tmp *t = xcalloc(r->n_charges, sizeof *t);
     size_t m = 0;
     for (size_t i = 0; i < r->n_charges; i++) {
         const cost_charge *ch = &r->charges[i];
-        cost_rank *row = &rows[m];
+        cost_rank *row = &t[m].row;
         uint32_t ep;
         if (!key_of(r, ch, by, row->key, sizeof row->key, &ep)) continue;
         row->ep = ep;
         row->usd = ch->usd;
         row->cat_usd[ch->cat] = ch->usd;
-        row->bytes = ch->bytes_counted;
+        /* An in-half alone counts nothing but still moved its bytes; both
+         * halves merged on one payer count them once. */
+        row->bytes = ch->bytes_counted ? ch->bytes_counted : ch->bytes;
+        t[m].flow = ch->flow;
+        t[m].cat = ch->cat;
         m++;
     }
-    qsort(rows, m, sizeof *rows, cmp_key);
+    qsort(t, m, sizeof *t, cmp_tmp);
+    cost_rank *rows = xcalloc(m ? m : 1, sizeof *rows);
     size_t w = 0;
+    uint32_t last_flow = UINT32_MAX;
+    uint64_t last_bytes = 0;
     for (size_t i = 0; i < m; i++) {
-        if (w && !strcmp(rows[w - 1].key, rows[i].key)) {
+        const cost_rank *x = &t[i].row;
+        if (w && !strcmp(rows[w - 1].key, x->key)) {
             cost_rank *d = &rows[w - 1];
-            d->usd += rows[i].usd;
-            for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += rows[i].cat_usd[c];
-            d->bytes += rows[i].bytes;
-            if (rows[i].ep < d->ep) d->ep = rows[i].ep;
+            d->usd += x->usd;
+            for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += x->cat_usd[c];
+            if (t[i].flow != last_flow) {
+                d->bytes += x->bytes;
+                last_flow = t[i].flow;
+                last_bytes = x->bytes;
+            } else if (x->bytes > last_bytes) {
+                d->bytes += x->bytes - last_bytes;
+                last_bytes = x->bytes;
+            }
+            if (x->ep < d->ep) d->ep = x->ep;
         } else {
-            rows[w++] = rows[i];
+            rows[w++] = *x;
+            last_flow = t[i].flow;
+            last_bytes = x->bytes;
         }
     }
+    free(t);
     for (size_t i = 0; i < w; i++) {
         cost_rank *row = &rows[i];
         if (row->ep == COST_NONE) continue;

@@ -165,7 +165,9 @@ static void check_example(int v5, unsigned logged, const char *what)
         CHECK_STR(rows[0].key, C_IP);
         CHECK_NEAR(rows[0].usd, 10.755, 0.005);
         CHECK_STR(rows[0].eni, "eni-client");
+        CHECK(rows[0].bytes == (151 + 2 + 2) * GiB); /* the traffic behind its cost, each flow once */
         CHECK_STR(rows[1].key, PEER_IP);
+        CHECK(rows[1].bytes == (2 + 2) * GiB);
     }
     free(rows);
     rows = cost_rank_by(r, BY_PEER, 0, &n);
@@ -183,6 +185,7 @@ static void check_example(int v5, unsigned logged, const char *what)
     free(rows);
     rows = cost_rank_by(r, BY_NAT, 0, &n);
     CHECK(n == 1 && !strcmp(rows[0].key, "nat-A"));
+    CHECK(n == 1 && rows[0].bytes == 151 * GiB);
     if (n == 1) CHECK_NEAR(rows[0].usd, 6.795 + 3.02 + 0.90, 0.005);
     free(rows);
     rows = cost_rank_by(r, BY_SUBNET, 1, &n);
