@@ -470,23 +470,11 @@ static void stats_merge(agg_stats *d, const agg_stats *s)
 
 /* ---- merge and canonical order ---- */
 
-/* Room for n more groups without growing on the way (merges know n). */
-static void reserve(agg *a, size_t more)
-{
-    size_t need = a->n + more;
-    if (need > a->cap) {
-        while (a->cap < need) a->cap *= 2;
-        groups_resize(a, a->cap);
-    }
-    size_t slots = a->mask + 1;
-    while (need * 2 > slots) slots *= 2;
-    if (slots != a->mask + 1) grp_rehash(a, slots);
-}
-
 void agg_merge(agg *dst, const agg *src)
 {
     if (dst == src) return;
-    reserve(dst, src->n);
+    /* no up-front reserve: per-thread tables mostly hold the same groups, and
+     * reserving for the sum would double the peak memory */
     uint32_t *map = xcalloc(src->nstr + 1, sizeof *map);
     for (uint32_t id = 1; id <= src->nstr; id++)
         map[id] = agg_intern(dst, src->str[id], src->strlen_[id]);
@@ -514,6 +502,20 @@ void agg_merge(agg *dst, const agg *src)
 
 /* Thread-local: s3.c runs several ingest_stream() calls at once, and each
  * canonicalizes its own agg ("weekly"). */
+void agg_absorb(agg *dst, agg *src)
+{
+    agg_stats z;
+    memset(&z, 0, sizeof z);
+    if (dst->n == 0 && dst->nstr == 0 && memcmp(&dst->st, &z, sizeof z) == 0) {
+        agg tmp = *dst;
+        *dst = *src;
+        *src = tmp;
+    } else {
+        agg_merge(dst, src);
+    }
+    agg_free(src);
+}
+
 static _Thread_local const agg *sort_ctx;
 
 static int cmp_str_id(const void *x, const void *y)

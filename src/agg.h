@@ -115,6 +115,10 @@ bool agg_eni_known(const agg *a, uint32_t eni, unsigned mask);
  * order in which inputs were merged. Strings that no group or ENI metadata
  * refers to are dropped. Invalidates earlier pointers/ids. */
 void agg_canonicalize(agg *a);
+/* agg_merge(dst, src) then agg_free(src); when dst is still empty this is a
+ * move (no copy), which keeps the peak memory of a threaded ingest at one
+ * table per thread. */
+void agg_absorb(agg *dst, agg *src);
 /* Fold one record's time span into the period (0 = absent). */
 void agg_stats_period(agg_stats *st, int64_t start, int64_t end);
 

@@ -865,10 +865,7 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
     worker_main(&ta[0]);
     for (int t = 1; t <= started; t++) pthread_join(th[t], NULL);
 
-    for (int t = 0; t < nt; t++) {
-        agg_merge(a, aggs[t]);
-        agg_free(aggs[t]);
-    }
+    for (int t = 0; t < nt; t++) agg_absorb(a, aggs[t]);
     agg_stats *st = agg_stats_of(a);
     st->files += pst->files;
     st->files_skipped += pst->files_skipped;
@@ -996,8 +993,7 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
     free(w->known);
     free(w);
 
-    agg_merge(a, local);
-    agg_free(local);
+    agg_absorb(a, local);
     agg_stats *st = agg_stats_of(a);
     st->files++;
     st->bytes_in += res.bytes_in;
