@@ -807,7 +807,10 @@ static void emit(pricing *P, uint32_t payer, uint32_t peer, cost_cat cat, uint64
 {
     run *R = P->R;
     cost_result *r = R->r;
-    uint32_t key[4] = {(uint32_t)P->flow, payer, peer, (uint32_t)cat};
+    /* The in-half of a crossing (nothing counted) stays its own charge,
+     * even when the out-half has the same payer (cost.h). */
+    uint32_t in_half = bytes && !counted;
+    uint32_t key[5] = {(uint32_t)P->flow, payer, peer, (uint32_t)cat, in_half};
     bool created;
     size_t i = cost_kmap_get(&R->charge_map, key, &created);
     if (created) {
@@ -1308,6 +1311,8 @@ static int cmp_charge(const void *x, const void *y)
     CMPF(peer);
     CMPF(cat);
 #undef CMPF
+    /* the out-half (bytes counted) before the in-half */
+    if (a->bytes_counted != b->bytes_counted) return a->bytes_counted > b->bytes_counted ? -1 : 1;
     return 0;
 }
 
@@ -1425,7 +1430,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     cost_kmap_init(&R.tp1, 2 * sizeof(uint32_t));
     cost_kmap_init(&R.tgw_pairs, 2 * sizeof(uint32_t));
     cost_kmap_init(&R.flow_map, 4 * sizeof(uint32_t));
-    cost_kmap_init(&R.charge_map, 4 * sizeof(uint32_t));
+    cost_kmap_init(&R.charge_map, 5 * sizeof(uint32_t));
     cost_kmap_init(&R.hour_map, sizeof(int32_t));
     cost_kmap_init(&R.pair_map, 2 * sizeof(const char *));
 

@@ -118,6 +118,18 @@ static void check_example(int v5, unsigned logged, const char *what)
     }
     CHECK(r->estimated_bytes == ((logged & NAT_ENI) ? 0 : 151 * GiB));
 
+    /* Each inter_az half is its own charge; the in-half counts no bytes
+     * (cost.h), even when the client pays both (the NAT is managed). */
+    size_t halves_out = 0, halves_in = 0;
+    for (size_t i = 0; i < r->n_charges; i++) {
+        const cost_charge *ch = &r->charges[i];
+        if (ch->cat != CAT_INTER_AZ) continue;
+        if (ch->bytes_counted == ch->bytes) halves_out++;
+        else if (ch->bytes_counted == 0) halves_in++;
+        else CHECK(!"an inter_az charge mixes halves");
+    }
+    CHECK(halves_out == halves_in && halves_out >= 2);
+
     /* Cross-AZ pairs, directional, both halves. */
     uint64_t az4_az1 = 0, az1_az4 = 0;
     double pairs_usd = 0;
