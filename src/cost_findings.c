@@ -331,9 +331,10 @@ static void emit_finding(cost_ctx *c, cand *k, size_t *cap)
     const char *vpc = k->nat != COST_NONE ? ep_vpc(&r->eps[k->nat]) : NULL;
     char a[IP_STRLEN], b[IP_STRLEN];
     if (!strcmp(k->kind, "s3_dynamodb_via_nat")) {
-        f->title = fmt("%s traffic through NAT gateway %s", k->service, nid ? nid : "?");
+        const char *svc = strcasecmp(k->service, "DYNAMODB") ? k->service : "DynamoDB";
+        f->title = fmt("%s traffic through NAT gateway %s", svc, nid ? nid : "?");
         f->change = fmt("Add a gateway endpoint for %s (free) to %s and its private route tables, so this "
-                        "traffic stops going through %s", k->service, vpc ? vpc : "the VPC", nid ? nid : "the NAT gateway");
+                        "traffic stops going through %s", svc, vpc ? vpc : "the VPC", nid ? nid : "the NAT gateway");
         add_resource(f, nid);
         add_resource(f, vpc);
     } else if (!strcmp(k->kind, "cross_az_nat")) {
@@ -347,8 +348,13 @@ static void emit_finding(cost_ctx *c, cand *k, size_t *cap)
         for (size_t i = 0; i < k->n_adds; i++) add_resource(f, k->adds[i].az);
     } else if (!strcmp(k->kind, "aws_service_via_nat")) {
         f->title = fmt("%s %s traffic through NAT gateways", k->service, k->region);
-        f->change = fmt("Create an interface VPC endpoint for %s in each client AZ (%zu AZ-hours per hour "
-                        "added) so this traffic stops going through the NAT gateway", k->service, k->n_adds);
+        if (!strcmp(k->service, "AMAZON"))
+            f->change = fmt("Find the AWS service behind these AMAZON prefixes and create its interface VPC "
+                            "endpoint in each client AZ (%zu), so this traffic stops going through the NAT "
+                            "gateway", k->n_adds);
+        else
+            f->change = fmt("Create an interface VPC endpoint for %s in each client AZ (%zu), so this traffic "
+                            "stops going through the NAT gateway", k->service, k->n_adds);
         for (size_t i = 0; i < k->n_rows; i++) add_resource(f, nat_id(r, k->rows[i].b));
         for (size_t i = 0; i < k->n_prefixes; i++) add_resource(f, k->prefixes[i]);
     } else {
