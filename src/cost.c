@@ -166,7 +166,6 @@ typedef struct run {
     size_t ng;
     uint32_t *order;               /* groups in a deterministic order */
     const inv_eni **eni_of_str;    /* agg string id → inventory ENI */
-    bool *observed;                /* agg string id → used as interface-id */
     bool *eni_observed;            /* inventory ENI index → observed */
     unit *units;
     size_t n_units, cap_units;
@@ -222,22 +221,28 @@ static bool ep_is_public_remote(const cost_endpoint *e)
     return e->cls == EP_INTERNET || e->cls == EP_AWS || (e->cls == EP_ENI && !ip_is_private(&e->ip));
 }
 
-/* Group order must not depend on how the agg was filled (threads). */
-static const run *sort_run;
-
 static int cmp_str(const char *a, const char *b)
 {
     if (!a || !b) return a ? 1 : b ? -1 : 0;
     return strcmp(a, b);
 }
 
+/* Group order must not depend on how the agg was filled (threads): groups
+ * are sorted by their content, strings included. The element carries what
+ * the comparison needs, so no global state is involved (cost_run may run
+ * on several threads). */
+typedef struct gref {
+    const agg_group *g;
+    const char *eni, *ssvc, *dsvc;
+    uint32_t idx;
+} gref;
+
 static int cmp_group(const void *x, const void *y)
 {
-    const agg_group *a = &sort_run->gs[*(const uint32_t *)x];
-    const agg_group *b = &sort_run->gs[*(const uint32_t *)y];
-    const agg *ag = sort_run->c->a;
+    const gref *ga = x, *gb = y;
+    const agg_group *a = ga->g, *b = gb->g;
     int c;
-    if (a->eni != b->eni && (c = cmp_str(agg_str(ag, a->eni), agg_str(ag, b->eni)))) return c;
+    if ((c = cmp_str(ga->eni, gb->eni))) return c;
     if ((c = ip_cmp(&a->src, &b->src))) return c;
     if ((c = ip_cmp(&a->dst, &b->dst))) return c;
     if ((c = ip_cmp(&a->pkt_src, &b->pkt_src))) return c;
@@ -252,9 +257,8 @@ static int cmp_group(const void *x, const void *y)
     CMPF(protocol);
     CMPF(flags);
 #undef CMPF
-    if (a->src_svc != b->src_svc && (c = cmp_str(agg_str(ag, a->src_svc), agg_str(ag, b->src_svc)))) return c;
-    if (a->dst_svc != b->dst_svc && (c = cmp_str(agg_str(ag, a->dst_svc), agg_str(ag, b->dst_svc)))) return c;
-    return 0;
+    if ((c = cmp_str(ga->ssvc, gb->ssvc))) return c;
+    return cmp_str(ga->dsvc, gb->dsvc);
 }
 
 /* Direction of a group at its ENI: flow-direction, else which side holds
@@ -1101,10 +1105,8 @@ static void price_units(run *R)
         if (h) h->bytes += u->bytes;
         pricing P = {R, u, fi, false};
         if (u->via != COST_NONE && r->eps[u->via].kind == ENI_TRANSIT_GATEWAY) {
-            const cost_endpoint *S = &r->eps[u->src];
             const region_rates *rr = rates_of(R, &r->eps[u->via]);
             emit(&P, u->src, u->dst, CAT_TRANSIT_GATEWAY, u->bytes, u->bytes, gb(u->bytes) * rr->transit_gateway_per_gb);
-            (void)S;
         } else if (u->via != COST_NONE) price_nat(&P);
         else price_direct(&P);
         if (!P.charged) {
@@ -1286,11 +1288,15 @@ static void build_reject_sources(run *R)
 
 /* ---- final orders ---- */
 
-static const cost_result *sort_res;
+/* Flows are sorted with their old index alongside, to renumber charges. */
+typedef struct flow_ref {
+    cost_flow f;
+    uint32_t old;
+} flow_ref;
 
-static int cmp_flow_idx(const void *x, const void *y)
+static int cmp_flow_ref(const void *x, const void *y)
 {
-    const cost_flow *a = &sort_res->flows[*(const uint32_t *)x], *b = &sort_res->flows[*(const uint32_t *)y];
+    const cost_flow *a = &((const flow_ref *)x)->f, *b = &((const flow_ref *)y)->f;
 #define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
     CMPF(src);
     CMPF(dst);
@@ -1333,19 +1339,19 @@ static int cmp_pair(const void *x, const void *y)
 static void final_orders(cost_result *r)
 {
     if (r->n_flows) {
-        uint32_t *idx = xmalloc(r->n_flows * sizeof *idx), *pos = xmalloc(r->n_flows * sizeof *pos);
-        for (size_t i = 0; i < r->n_flows; i++) idx[i] = (uint32_t)i;
-        sort_res = r;
-        qsort(idx, r->n_flows, sizeof *idx, cmp_flow_idx);
-        cost_flow *nf = xmalloc(r->n_flows * sizeof *nf);
+        flow_ref *fr = xmalloc(r->n_flows * sizeof *fr);
+        uint32_t *pos = xmalloc(r->n_flows * sizeof *pos);
         for (size_t i = 0; i < r->n_flows; i++) {
-            nf[i] = r->flows[idx[i]];
-            pos[idx[i]] = (uint32_t)i;
+            fr[i].f = r->flows[i];
+            fr[i].old = (uint32_t)i;
         }
-        free(r->flows);
-        r->flows = nf;
+        qsort(fr, r->n_flows, sizeof *fr, cmp_flow_ref);
+        for (size_t i = 0; i < r->n_flows; i++) {
+            r->flows[i] = fr[i].f;
+            pos[fr[i].old] = (uint32_t)i;
+        }
         for (size_t i = 0; i < r->n_charges; i++) r->charges[i].flow = pos[r->charges[i].flow];
-        free(idx);
+        free(fr);
         free(pos);
     }
     if (r->n_charges) qsort(r->charges, r->n_charges, sizeof *r->charges, cmp_charge);
@@ -1402,20 +1408,26 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     period_of(&c, r, R.gs, R.ng);
     size_t nstr = agg_str_count(a);
     R.eni_of_str = xcalloc(nstr + 1, sizeof *R.eni_of_str);
-    R.observed = xcalloc(nstr + 1, sizeof *R.observed);
     R.eni_observed = xcalloc(inv_eni_count(inv) + 1, sizeof *R.eni_observed);
     for (uint32_t id = 1; id <= nstr; id++) R.eni_of_str[id] = inv_by_id(inv, agg_str(a, id));
     for (size_t i = 0; i < R.ng; i++) {
         uint32_t id = R.gs[i].eni;
         if (!id || id > nstr) continue;
-        R.observed[id] = true;
         size_t k = R.eni_of_str[id] ? eni_index(inv, R.eni_of_str[id]) : SIZE_MAX;
         if (k != SIZE_MAX) R.eni_observed[k] = true;
     }
+    gref *refs = xmalloc((R.ng ? R.ng : 1) * sizeof *refs);
+    for (size_t i = 0; i < R.ng; i++) {
+        refs[i].g = &R.gs[i];
+        refs[i].eni = agg_str(a, R.gs[i].eni);
+        refs[i].ssvc = agg_str(a, R.gs[i].src_svc);
+        refs[i].dsvc = agg_str(a, R.gs[i].dst_svc);
+        refs[i].idx = (uint32_t)i;
+    }
+    if (R.ng) qsort(refs, R.ng, sizeof *refs, cmp_group);
     R.order = xmalloc((R.ng ? R.ng : 1) * sizeof *R.order);
-    for (size_t i = 0; i < R.ng; i++) R.order[i] = (uint32_t)i;
-    sort_run = &R;
-    if (R.ng) qsort(R.order, R.ng, sizeof *R.order, cmp_group);
+    for (size_t i = 0; i < R.ng; i++) R.order[i] = refs[i].idx;
+    free(refs);
 
     R.nat_enis = xcalloc(inv_eni_count(inv) + 1, sizeof *R.nat_enis);
     for (size_t i = 0; i < inv_eni_count(inv); i++) {
@@ -1454,7 +1466,6 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
 
     free(R.order);
     free(R.eni_of_str);
-    free(R.observed);
     free(R.eni_observed);
     free(R.units);
     free(R.hints);
