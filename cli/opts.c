@@ -35,7 +35,7 @@ static const optdef table[] = {
      "where to write (atomically); for top: table|csv|json|html"},
     {"json", 0, K_STR, PRICED, F(json), 0, 0, "FILE", "also write the JSON result (- for stdout)"},
     {"eni-snapshot", 0, K_LIST, PRICED | CMD_ENRICH, F(snapshots), F(n_snapshots), 0, "FILE",
-     "ENI snapshot JSON or EC2 Describe* XML (repeatable)"},
+     "ENI snapshot: flowcost JSON, EC2 Describe* XML or AWS CLI describe-* JSON (repeatable)"},
     {"enrich-live", 0, K_FLAG, PRICED, F(enrich_live), 0, 0, NULL, "call EC2 for the ENIs the inputs mention"},
     {"region", 0, K_LIST, AWS | CMD_RATES, F(regions), F(n_regions), 0, "R", "AWS region (repeatable for enrich)"},
     {"profile", 0, K_STR, AWS, F(profile), 0, 0, "P", "AWS profile"},
