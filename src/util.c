@@ -247,12 +247,18 @@ int fc_parse_time(const char *s, int64_t *out)
             for (p++; *p >= '0' && *p <= '9'; p++) {}
     }
     if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60) return -1;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+    if (D > mdays[M - 1] || (M == 2 && D == 29 && !leap)) return -1; /* 2026-02-30 is no date */
     int64_t t = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + sec;
     if (*p == 'Z' || *p == 'z') {
         p++;
     } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2) return -1;
+        /* exactly ±HH:MM: the p += 6 below must not step over the terminating NUL */
+        for (int k = 1; k <= 5; k++)
+            if (k == 3 ? p[k] != ':' : (p[k] < '0' || p[k] > '9')) return -1;
+        int oh = (p[1] - '0') * 10 + (p[2] - '0'), om = (p[4] - '0') * 10 + (p[5] - '0');
+        if (oh > 23 || om > 59) return -1;
         int off = oh * 3600 + om * 60;
         t -= *p == '+' ? off : -off;
         p += 6;
