@@ -396,12 +396,20 @@ done
 # ---------------------------------------------------------------- exit codes
 for a in "report good.log --bogus" "report" "frobnicate" "top good.log --limit abc" "report good.log --since yesterday" \
          "report good.log --since 2026-11-03 --until 2026-11-02" "top good.log --output xml" "top good.log --by foo" \
-         "topology good.log -o x.jpg" "aggregate good.log --fields version,version"; do
+         "topology good.log -o x.jpg" "aggregate good.log --fields version,version" \
+         "report good.log --since 2026-02-30" "report good.log --since 2100-02-29T00:00:00Z" \
+         "report good.log --until 2026-11-02T00:00:00+05:0" "report good.log --now 2026-11-02T00:00:00+24:00"; do
     run $a -o u.out
     check "$RC" 2 "usage error exit code: $a"
     [ -e u.out ] && bad "usage error wrote its output: $a"
     one_error "usage error: $a" "flowcost"
 done
+# valid edge dates: a leap day, an offset (+05:30 is 19:30 the day before in UTC)
+run aggregate good.log --since 2024-02-29 --until 2026-11-02T05:30:01+05:30 --csv v.csv
+check "$RC $(cat v.csv)" "0 $GOOD_CSV" "leap day and offset accepted"
+run aggregate good.log --until 2026-11-02T05:30:00+05:30 --csv v.csv
+check "$RC $(grep -c '' v.csv)" "0 1" "--until with an offset is exclusive"
+
 # sample total is $30.7625 (docs/sample.md)
 run top "$S/v5" "${SNAP[@]}" --fail-above 30.76
 check "$RC" 4 "--fail-above below the total"
