@@ -87,7 +87,12 @@ const char *cost_dest_name(cost_dest d);
 
 /* One de-duplicated end-to-end flow: src sends `bytes` to dst, possibly
  * through a managed ENI (`via`: the NAT gateway, endpoint, LB or TGW ENI
- * endpoint). Summed over all hours. Each flow's charges are in `charges`. */
+ * endpoint). Summed over all hours. Each flow's charges are in `charges`.
+ * As built by cost_run: `via` is set for NAT flows (path PATH_NAT: src →
+ * dst is client → remote, or remote → client with COST_FLOW_INBOUND) and
+ * for bytes sent into a TGW attachment (PATH_TGW); interface endpoint and
+ * load balancer ENIs are the flow's own src or dst. `dest` is the class of
+ * the far end seen from our side (the remote end of an inbound flow). */
 typedef struct cost_flow {
     uint32_t src, dst, via;        /* endpoint indexes; via may be COST_NONE */
     uint8_t path;                  /* cost_path */
