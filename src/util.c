@@ -147,9 +147,9 @@ int fc_write_file_atomic(const char *path, const void *data, size_t len,
                          char *err, size_t errlen)
 {
     if (strcmp(path, "-") == 0) {
-        if (len && fwrite(data, 1, len, stdout) != len)
+        /* a small write only fails at the flush (a full disk, a closed pipe) */
+        if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0)
             return fc_err(err, errlen, "cannot write to standard output: %s", strerror(errno));
-        fflush(stdout);
         return 0;
     }
     size_t plen = strlen(path);
