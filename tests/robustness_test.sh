@@ -374,6 +374,16 @@ run aggregate "$NL" --strict -o x.fca
 one_error "newline in a malformed file's name (--strict)" "no\x0asuch\x1b[31m.log:3: NUL byte"
 rm -f "$NL"
 
+# standard output that cannot be written (a full disk): exit 1, never a silent success
+if [ -w /dev/full ]; then
+    for c in "top good.log --output csv" "top good.log --output json" "report good.log --now $NOW -o outdir-r.html --json -" \
+             "aggregate good.log --csv -" "report good.log --now $NOW -o -" "topology good.log -o -"; do
+        "$BIN" $c >/dev/full 2>err; RC=$?
+        check "$RC" 1 "stdout on a full disk: $c"
+        one_error "stdout on a full disk: $c" "standard output"
+    done
+fi
+
 mkdir -p outdir/isdir && echo KEEP > outdir/old.html && echo KEEP > outdir/old.svg
 for o in outdir/nodir/r.html outdir/isdir good.log/r.html; do
     run report good.log -o "$o"
