@@ -10,7 +10,9 @@
 # file/directory, a directory mixing good and bad files, stdin, --strict,
 # missing inputs, unwritable outputs (no partial file, old file untouched),
 # --since/--until, --threads 1 = --threads 2, byte-identical reports, hostile
-# ENI tags through report/topology/top, one-line messages and exit codes.
+# ENI tags through report/topology/top, XXE/entity bombs in snapshots, control
+# bytes in file names, a full stdout, impossible dates, gzip member headers
+# across the input buffer, one-line messages and exit codes.
 # usage: bash robustness_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
 set -u
 BIN=$1 SRC=$2 TMP=$3
@@ -248,6 +250,34 @@ cat crc.part m2.gz > crc.log.gz
 counts crc.log.gz; check "$CNT" "100 100 0 0 0 0" "bad CRC: the member's records count"
 warnings 1 "bad CRC"
 grep -qE "^flowcost: warning: crc\.log\.gz: .*offset [0-9]+" err || bad "bad CRC warning: $(cat err)"
+
+# (d) the next member's header straddles the reader's 1 MiB input buffer: member A is stored
+# (deflate level 0, so its size can be set to the byte) and ends 5 or 12 bytes before 1 MiB;
+# member B carries a file name (FNAME), so its header is 10 + 19 bytes. A = 10,607 records
+# (ids 0..10606), B = 1,000 records: 11,607, nothing lost, for both backends.
+python3 - <<'PY'
+import struct, zlib
+H = b"version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"
+rec = lambda i: b"2 123456789012 eni-0a1 10.0.%d.%d 10.1.0.1 443 49152 6 1 %d 1793577600 1793577660 ACCEPT OK\n" % (i // 250 % 250, i % 250, i)
+def member(data, level, name=b""):
+    c = zlib.compressobj(level, zlib.DEFLATED, -15); body = c.compress(data) + c.flush()
+    return (b"\x1f\x8b\x08" + bytes([8 if name else 0]) + b"\0\0\0\0\0\xff" + (name + b"\0" if name else b"")
+            + body + struct.pack("<II", zlib.crc32(data), len(data)))
+A = H + b"".join(rec(i) for i in range(10607))
+B = member(b"".join(rec(100000 + j) for j in range(1000)), 6, b"some-file-name.log")
+for gap in (5, 12):
+    pad = (1 << 20) - gap - len(member(A, 0))
+    assert 0 <= pad < 60000, pad
+    m = member(A + b"\n" * pad, 0)          # blank lines are not records
+    assert len(m) == (1 << 20) - gap
+    open("straddle%d.log.gz" % gap, "wb").write(m + B)
+PY
+for gap in 5 12; do
+    for be in isal zlib; do
+        FLOWCOST_GZIP=$be counts straddle$gap.log.gz --strict
+        check "$CNT $RC" "11607 11607 0 0 0 0 0" "member header across the input buffer (gap $gap, $be)"
+    done
+done
 
 # ---------------------------------------------------------------- empty inputs
 : > empty.log
