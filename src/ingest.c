@@ -171,15 +171,22 @@ typedef struct file_info {
     int first_item, nitems;
 } file_info;
 
+/* Messages of an item; most items have none, so a finished item keeps a
+ * heap copy only when it has one (a million small files must not cost a
+ * kilobyte each). While an item runs, they live in its worker. */
+typedef struct item_msgs {
+    char bad_reason[192];
+    char err[FC_ERRLEN];
+    char warn[FC_ERRLEN + 64]; /* non-fatal: corrupt gzip in lenient mode */
+} item_msgs;
+
 typedef struct item_res {
     uint64_t lines, read, malformed, bytes_in;
     uint64_t bad_line;     /* first malformed line, relative to the item */
-    char bad_reason[192];
-    int rc;                /* 0, -1 fatal, INGEST_MALFORMED (strict) */
-    bool rel_err;          /* err names an item-relative line in rc_line */
     uint64_t rc_line;
-    char err[FC_ERRLEN];
-    char warn[FC_ERRLEN + 64]; /* non-fatal: corrupt gzip in lenient mode */
+    int rc;                /* 0, -1 fatal, INGEST_MALFORMED (strict) */
+    bool rel_err;          /* m->err names an item-relative line in rc_line */
+    item_msgs *m;
 } item_res;
 
 typedef struct job {
@@ -203,6 +210,7 @@ typedef struct worker {
     flowlog_format fmt;
     bool first_line;
     unsigned meta_mask;
+    item_msgs msgs;        /* the running item's messages */
     agg_group batch[AGG_BATCH]; /* records waiting for agg_add_batch */
     size_t nbatch;
     uint8_t *known;        /* by ENI id: metadata fields already recorded */
@@ -311,13 +319,13 @@ static void malformed(worker *w, const char *reason)
     agg_stats_of(w->a)->malformed++;
     if (!r->bad_line) {
         r->bad_line = r->lines;
-        snprintf(r->bad_reason, sizeof r->bad_reason, "%s", reason);
+        snprintf(r->m->bad_reason, sizeof r->m->bad_reason, "%s", reason);
     }
     if (w->j->o->strict && !r->rc) {
         r->rc = INGEST_MALFORMED;
         r->rel_err = true;
         r->rc_line = r->lines;
-        snprintf(r->err, sizeof r->err, "%s", reason);
+        snprintf(r->m->err, sizeof r->m->err, "%s", reason);
     }
 }
 
@@ -367,7 +375,7 @@ bad_header:
     r->rc = -1;
     r->rel_err = true;
     r->rc_line = r->lines;
-    snprintf(r->err, sizeof r->err, "bad header line: %s", reason);
+    snprintf(r->m->err, sizeof r->m->err, "bad header line: %s", reason);
     return -1;
 }
 
@@ -389,7 +397,7 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
     bool eof = false;
     for (;;) {
         if (!eof && len < READ_BUF) {
-            ssize_t got = pull(ctx, buf + len, READ_BUF - len, r->err, sizeof r->err);
+            ssize_t got = pull(ctx, buf + len, READ_BUF - len, r->m->err, sizeof r->m->err);
             if (got < 0) {
                 r->rc = -1;
                 return -1;
@@ -522,7 +530,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
     ssize_t k = read_full(src, sniff, sizeof sniff);
     if (k < 0) {
         r->rc = -1;
-        snprintf(r->err, sizeof r->err, "read error: %s", strerror(errno));
+        snprintf(r->m->err, sizeof r->m->err, "read error: %s", strerror(errno));
         return -1;
     }
     pre_src ps = {sniff, (size_t)k, 0, src};
@@ -531,14 +539,14 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
         int rc = scan_lines(w, pull_gz, z, NULL, 0);
         gz_close(z);
         if (rc < 0 && r->rc == -1 && !w->j->o->strict && !r->rel_err &&
-            (strstr(r->err, "gzip") != NULL)) {
+            (strstr(r->m->err, "gzip") != NULL)) {
             /* lenient: records before the damage count; say where it broke */
-            snprintf(r->warn, sizeof r->warn, "%s; records before it are counted", r->err);
+            snprintf(r->m->warn, sizeof r->m->warn, "%s; records before it are counted", r->m->err);
             r->rc = 0;
-            r->err[0] = '\0';
+            r->m->err[0] = '\0';
             return 0;
         }
-        if (rc < 0 && r->rc == -1 && w->j->o->strict && strstr(r->err, "gzip")) r->rc = INGEST_MALFORMED;
+        if (rc < 0 && r->rc == -1 && w->j->o->strict && strstr(r->m->err, "gzip")) r->rc = INGEST_MALFORMED;
         return rc;
     }
     if (fca_is(sniff, (size_t)k)) {
@@ -551,13 +559,13 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
             if (g < 0) {
                 dbuf_free(&d);
                 r->rc = -1;
-                snprintf(r->err, sizeof r->err, "read error: %s", strerror(errno));
+                snprintf(r->m->err, sizeof r->m->err, "read error: %s", strerror(errno));
                 return -1;
             }
             if (g == 0) break;
             dbuf_append(&d, tmp, (size_t)g);
         }
-        int rc = fca_read_seq(w->a, d.data, d.len, (uint64_t)w->idx << SEQ_SHIFT, r->err, sizeof r->err);
+        int rc = fca_read_seq(w->a, d.data, d.len, (uint64_t)w->idx << SEQ_SHIFT, r->m->err, sizeof r->m->err);
         dbuf_free(&d);
         if (rc < 0) r->rc = -1;
         return rc;
@@ -565,7 +573,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
     return scan_lines(w, pull_plain, src, sniff, (size_t)k);
 }
 
-static void run_item(worker *w, size_t idx)
+static void run_item_body(worker *w, size_t idx)
 {
     job *j = w->j;
     item *it = &j->items[idx];
@@ -581,7 +589,7 @@ static void run_item(worker *w, size_t idx)
     int fd = is_stdin ? 0 : open(f->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         r->rc = -1;
-        snprintf(r->err, sizeof r->err, "cannot open: %s", strerror(errno));
+        snprintf(r->m->err, sizeof r->m->err, "cannot open: %s", strerror(errno));
         return;
     }
     if (it->kind == IT_RANGE) {
@@ -596,6 +604,20 @@ static void run_item(worker *w, size_t idx)
     }
     flush_batch(w);
     if (!is_stdin) close(fd);
+}
+
+static void run_item(worker *w, size_t idx)
+{
+    item_res *r = &w->j->res[idx];
+    w->msgs.bad_reason[0] = w->msgs.err[0] = w->msgs.warn[0] = '\0';
+    r->m = &w->msgs;
+    run_item_body(w, idx);
+    if (r->rc || r->bad_line || w->msgs.warn[0]) {
+        r->m = xmalloc(sizeof *r->m);
+        memcpy(r->m, &w->msgs, sizeof *r->m);
+    } else {
+        r->m = NULL;
+    }
 }
 
 typedef struct thread_arg {
@@ -880,19 +902,19 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
         for (int k = 0; k < f->nitems; k++) {
             item_res *r = &j.res[f->first_item + k];
             if (r->rc) {
-                if (r->rel_err) fc_err(err, errlen, "%s:%llu: %s", name, (unsigned long long)(base + r->rc_line), r->err);
-                else fc_err(err, errlen, "%s: %s", name, r->err);
+                if (r->rel_err) fc_err(err, errlen, "%s:%llu: %s", name, (unsigned long long)(base + r->rc_line), r->m->err);
+                else fc_err(err, errlen, "%s: %s", name, r->m->err);
                 rc = r->rc;
                 break;
             }
-            if (r->warn[0]) {
+            if (r->m && r->m->warn[0]) {
                 char msg[FC_ERRLEN + 160];
-                snprintf(msg, sizeof msg, "%s: %s", name, r->warn);
+                snprintf(msg, sizeof msg, "%s: %s", name, r->m->warn);
                 emit_warn(o, msg);
             }
             if (r->bad_line && !bad_line) {
                 bad_line = base + r->bad_line;
-                bad_reason = r->bad_reason;
+                bad_reason = r->m->bad_reason;
             }
             read += r->read;
             malformed += r->malformed;
@@ -908,6 +930,7 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
             emit_warn(o, msg);
         }
     }
+    for (size_t i = 0; i < p->nitems; i++) free(j.res[i].m);
     free(j.res);
     free(aggs);
     free(ta);
@@ -971,6 +994,9 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
     item it = {IT_STREAM, 0, 0, 0, true};
     item_res res;
     memset(&res, 0, sizeof res);
+    item_msgs scratch;
+    memset(&scratch, 0, sizeof scratch);
+    res.m = &scratch;
     j.files = &fi;
     j.nfiles = 1;
     j.items = &it;
@@ -999,13 +1025,13 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
     st->bytes_in += res.bytes_in;
     int rc = 0;
     if (res.rc) {
-        if (res.rel_err) fc_err(err, errlen, "%s:%llu: %s", name, (unsigned long long)res.rc_line, res.err);
-        else fc_err(err, errlen, "%s: %s", name, res.err);
+        if (res.rel_err) fc_err(err, errlen, "%s:%llu: %s", name, (unsigned long long)res.rc_line, res.m->err);
+        else fc_err(err, errlen, "%s: %s", name, res.m->err);
         rc = res.rc;
     } else {
-        if (res.warn[0]) {
+        if (res.m->warn[0]) {
             char msg[FC_ERRLEN + 160];
-            snprintf(msg, sizeof msg, "%s: %s", name, res.warn);
+            snprintf(msg, sizeof msg, "%s: %s", name, res.m->warn);
             emit_warn(o, msg);
         }
         if (res.malformed) {
@@ -1013,7 +1039,7 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
             fc_format_count(res.malformed, a1, sizeof a1);
             fc_format_count(res.read, a2, sizeof a2);
             snprintf(msg, sizeof msg, "skipped %s of %s records in %s; first at line %llu: %s", a1, a2, name,
-                     (unsigned long long)res.bad_line, res.bad_reason);
+                     (unsigned long long)res.bad_line, res.m->bad_reason);
             emit_warn(o, msg);
         }
     }
