@@ -106,8 +106,10 @@ static cJSON *totals(const cost_result *r)
     return o;
 }
 
-/* Per row (payer) and category: the bytes its charges price (for an
- * inter_az in-half, the bytes received) — one pass over the charges, with
+/* Per row (payer) and category: the bytes its charges count once per hop
+ * (bytes_counted: an inter_az crossing counts once, on its out-half), so
+ * that summed over all payers each category's bytes equal the totals' —
+ * the same invariant as the dollars. One pass over the charges, with
  * an endpoint → row index so the memory follows the rows, not the (possibly
  * millions of) endpoints. */
 static uint64_t *row_cat_bytes(const cost_result *r, const cost_rank *rows, size_t n)
@@ -121,7 +123,7 @@ static uint64_t *row_cat_bytes(const cost_result *r, const cost_rank *rows, size
     for (size_t i = 0; i < r->n_charges; i++) {
         const cost_charge *c = &r->charges[i];
         if (c->payer < r->n_eps && c->cat < CAT_COUNT && row_of[c->payer] >= 0)
-            b[(size_t)row_of[c->payer] * CAT_COUNT + c->cat] += c->bytes;
+            b[(size_t)row_of[c->payer] * CAT_COUNT + c->cat] += c->bytes_counted;
     }
     free(row_of);
     return b;

@@ -174,7 +174,18 @@ if abs(sum(r["cost_usd"] for r in d["top_ips"]) - t) >= 0.005:
     errors.append("top_ips do not sum to the total")
 if abs(sum(c["cost_usd"] for c in d["totals"]["by_category"].values()) - t) >= 0.005:
     errors.append("by_category does not sum to the total")
+# Per-payer category bytes count each crossing once, so over all payers they add up to the
+# totals' bytes, like the dollars do.
+for cat, tc in d["totals"]["by_category"].items():
+    if tc["cost_usd"] == 0:
+        continue
+    s = sum(r["by_category"][cat]["bytes"] for r in d["top_ips"])
+    if s != tc["bytes"]:
+        errors.append(f"top_ips {cat} bytes sum to {s}, totals say {tc['bytes']}")
 r0 = d["top_ips"][0]
+# etl-1 moves 152 GiB through a NAT gateway in another AZ: 152 GiB cross AZs, counted once.
+if r0["by_category"]["inter_az"]["bytes"] != 152 * 2**30:
+    errors.append("etl-1 inter_az bytes %d, hand-computed 152 GiB" % r0["by_category"]["inter_az"]["bytes"])
 if (r0["ip"], r0["name"]) != ("10.0.48.7", "etl-1") or abs(r0["cost_usd"] - 9.88) >= 0.005:
     errors.append("first top_ip: %r" % r0)
 for k in ["eni", "name", "subnet", "vpc", "az", "kind", "by_category", "bytes"]:
