@@ -7,6 +7,7 @@
 #
 # usage: bench/run.sh [--records N] [--formats "v2 v5"] [--kinds "plain gz"]
 #                     [--threads T] [--flowcost BIN] [--data DIR] [--no-memory]
+#                     [--repeat R]   (best wall time of R runs, default 3)
 # Data (bench/genflows, deterministic) is generated once under bench/data/.
 # DuckDB: `npm install` inside bench/ (package.json pins @duckdb/node-api).
 set -euo pipefail
@@ -19,6 +20,7 @@ T=2
 BIN=""
 DATA="$HERE/data"
 MEMORY=1
+REPEAT=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) N=$2; shift 2 ;;
@@ -28,7 +30,8 @@ while [ $# -gt 0 ]; do
     --flowcost) BIN=$2; shift 2 ;;
     --data) DATA=$2; shift 2 ;;
     --no-memory) MEMORY=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -43,15 +46,23 @@ fi
 OUT=$(mktemp -d /tmp/flowcost-bench.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 
-echo "flowcost bench: $N records, threads $T, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "flowcost bench: $N records, threads $T, best of $REPEAT runs, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "flowcost: $("$BIN" --version | tr '\n' ' ')"
 echo "duckdb: @duckdb/node-api $(node -p "require('$HERE/node_modules/@duckdb/node-api/package.json').version")"
 
-# run NAME CMD... : wall seconds and peak RSS (KiB) into $W and $M
+# run NAME CMD... : best wall seconds of $REPEAT runs and the largest peak
+# RSS (KiB) into $W and $M (the best of a few runs filters out the noise of a
+# shared machine; every tool gets the same treatment)
 run() {
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" >/dev/null 2>"$OUT/err.$name" || { echo "bench: $name failed:"; cat "$OUT/err.$name"; exit 1; }
-  read -r W M < "$OUT/time"
+  local w m i
+  W=""; M=0
+  for ((i = 0; i < REPEAT; i++)); do
+    /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" >/dev/null 2>"$OUT/err.$name" || { echo "bench: $name failed:"; cat "$OUT/err.$name"; exit 1; }
+    read -r w m < "$OUT/time"
+    if [ -z "$W" ] || awk -v a="$w" -v b="$W" 'BEGIN { exit !(a < b) }'; then W=$w; fi
+    if [ "$m" -gt "$M" ]; then M=$m; fi
+  done
 }
 fmt_rate() { awk -v n="$1" -v w="$2" 'BEGIN { r = (w > 0 ? n / w : 0); if (r >= 1e6) printf "%.2fM", r / 1e6; else printf "%.0f", r }'; }
 row() { # tool wall rss_kib
