@@ -119,6 +119,37 @@ static const char *isal_reason(int ret)
     }
 }
 
+/* isal_inflate() must be handed a member's whole gzip header in one call: it
+ * keeps no state for a header cut short (intel/isa-l issue #224), and a member
+ * header (with FNAME, as `gzip FILE` writes) that straddled the end of the
+ * buffer failed as "invalid deflate block", depending on stack garbage. So a
+ * member that starts near the end of the buffer is moved to its front and
+ * the buffer is filled behind it, up to GZ_HDR_ROOM bytes (FEXTRA's 64 KiB
+ * and ample name/comment), or to the end of the input. */
+#define GZ_HDR_ROOM (128u << 10)
+static int top_up(gz_reader *z, char *err, size_t errlen)
+{
+    size_t keep = z->in_len - z->in_pos;
+    if (keep >= GZ_HDR_ROOM || z->eof) return 0;
+    memmove(z->in, z->in + z->in_pos, keep);
+    z->in_base += z->in_pos;
+    z->in_pos = 0;
+    z->in_len = keep;
+    while (z->in_len < GZ_HDR_ROOM) {
+        ssize_t n = z->pull(z->ctx, z->in + z->in_len, GZ_INBUF - z->in_len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+            return fc_err(err, errlen, "read error at offset %llu: %s",
+                          (unsigned long long)(z->in_base + z->in_len), strerror(errno));
+        if (n == 0) {
+            z->eof = true;
+            break;
+        }
+        z->in_len += (size_t)n;
+    }
+    return 0;
+}
+
 /* Between members: more data must be another gzip member; NUL padding up to
  * the end is tolerated (as gzip does). 1 = member follows, 0 = end. */
 static int next_member(gz_reader *z, char *err, size_t errlen)
@@ -158,6 +189,10 @@ ssize_t gz_read(gz_reader *z, void *buf, size_t n, char *err, size_t errlen)
                 break;
             }
             if (z->backend == GZ_ISAL) {
+                if (top_up(z, emsg, sizeof emsg) < 0) {
+                    fail = 1;
+                    break;
+                }
                 isal_inflate_reset(z->st);
                 z->st->crc_flag = ISAL_GZIP;
             } else {
