@@ -52,7 +52,7 @@ static void usage(FILE *f)
                "3 malformed input (--strict), 4 --fail-above exceeded\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -87,4 +87,16 @@ int main(int argc, char **argv)
     snprintf(msg, sizeof msg, "unknown command '%.400s'; see 'flowcost --help'", c);
     cli_error(msg);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    int code = run(argc, argv);
+    /* Help, tables and JSON on a full disk or a closed pipe must not report
+     * success. */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && (code == EXIT_OK || code == EXIT_BUDGET)) {
+        cli_error("cannot write to standard output");
+        code = EXIT_RUNTIME;
+    }
+    return code;
 }

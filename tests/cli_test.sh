@@ -46,6 +46,10 @@ grep -q "does-not-exist.log.gz" "$tmp/err" && ok || bad "missing file not named:
 [ "$(wc -l < "$tmp/err")" -eq 1 ] && ok || bad "missing file: expected one line on stderr, got: $(cat "$tmp/err")"
 [ ! -e "$tmp/r.html" ] && ok || bad "a report was written despite the error"
 
+if [ -w /dev/full ]; then
+  expect_rc 1 "--help to a full disk" sh -c '"$0" --help >/dev/full' "$bin"
+  grep -q "cannot write to standard output" "$tmp/err" && ok || bad "full stdout message: $(cat "$tmp/err")"
+fi
 expect_rc 0 "--version" "$bin" --version
 grep -q "^flowcost [0-9]" "$tmp/out" && ok || bad "version line"
 for lib in libcurl OpenSSL cJSON libxml2 graphviz isa-l zlib; do
