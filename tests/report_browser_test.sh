@@ -37,8 +37,11 @@ read -r -d '' EXTRA <<'JS' || true
   f.value = 'worker-2';
   f.dispatchEvent(new Event('input'));
   const ob = Array.from(document.getElementById('outbound-table').tBodies[0].rows);
-  out.filterShown = ob.filter(r => !r.hidden).map(r => r.cells[0].textContent);
+  const fixed = r => r.classList.contains('fixed');
+  out.filterShown = ob.filter(r => !r.hidden && !fixed(r)).map(r => r.cells[0].textContent);
   out.filterHidden = ob.filter(r => r.hidden).length;
+  out.filterFixed = ob.filter(r => !r.hidden && fixed(r)).map(r => r.textContent);
+  out.topOther = Array.from(t.tBodies[0].rows).filter(r => r.classList.contains('other')).map(r => r.cells[1].textContent);
   const fig = (sel) => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length;
   out.bytesShownBefore = fig('figure.by-bytes');
   out.costShownBefore = fig('figure.by-cost');
@@ -83,20 +86,32 @@ check(f["sankeys"] == 2 * 4 + 2, "sankeys %r" % f["sankeys"])
 check(f["heatmaps"] == 2, "heat maps %r" % f["heatmaps"])
 check(rows.get("reject-sources") == 5, "rejected sources %r" % rows.get("reject-sources"))
 check(rows.get("port-scans") == 1 and "203.0.113.77" in x["scanText"], "port-scan row for 203.0.113.77")
-# The HTML and the JSON result agree on who pays (fewer than 50 payers: no Other row).
-check(rows.get("top-ips-table") == len(js["top_ips"]) > 0,
-      "top IP rows %r vs JSON %r" % (rows.get("top-ips-table"), len(js["top_ips"])))
-check(f["other"].get("top-ips-table") == 0, "no Other row expected in the top IPs")
+# The HTML and the JSON result agree on who pays. The sample has 58 payers (docs/sample.md: 15,
+# the 42-instance static fleet, and redis-1 at $0), more than the default --top 50: the JSON
+# holds 50 and the table 50 rows plus one Other row for the last 8 (static-36..static-42, redis-1).
+check(len(js["top_ips"]) == 50, "JSON top_ips %r, want 50" % len(js["top_ips"]))
+check(rows.get("top-ips-table") == len(js["top_ips"]) + 1,
+      "top IP rows %r vs JSON %r + Other" % (rows.get("top-ips-table"), len(js["top_ips"])))
+check(f["other"].get("top-ips-table") == 1 and x["topOther"] == ["Other (8 IPs)"],
+      "one Other row for 8 IPs expected in the top IPs: %r" % x["topOther"])
+check([r["name"] for r in js["top_ips"][15:]] == ["static-%02d" % n for n in range(1, 36)],
+      "rows 16..50 should be static-01..static-35")
+# Outbound: the fleet's 42 rows (static-NN, IGW, Internet) and at least one row for each of the
+# 9 older workloads that send out of the VPC (etl-1, worker-1/2, backup-1, web-1/2/3, edge-proxy,
+# bastion) exceed 50, so the table ends with an Other row, which filtering leaves in place.
+check(rows.get("outbound-table") == 51 and f["other"].get("outbound-table") == 1,
+      "outbound rows %r (Other %r), want 50 + Other" % (rows.get("outbound-table"), f["other"].get("outbound-table")))
 sec = {"rejected_sources", "port_scan"}
 check(f["findings"] == rows.get("findings-table") == len([k for k in js["findings"] if k["kind"] not in sec]),
       "finding cards %r vs JSON %r" % (f["findings"], len(js["findings"])))
 check(f["svgTitles"] == 0, "%d SVGs without a <title>" % f["svgTitles"])
 check(f["imgs"] == 0 and f["scripts"] == 2 and not f["pwned"], "unexpected elements")
 check(f["filterVisible"], "filter boxes stay hidden with the script on")
-check(x["asc"] == sorted(x["asc"]) and len(x["asc"]) == rows.get("top-ips-table"), "ascending sort %r" % x["asc"])
+check(x["asc"] == sorted(x["asc"]) and len(x["asc"]) == 50, "ascending sort %r" % x["asc"])
 check(x["desc"] == sorted(x["desc"], reverse=True), "descending sort %r" % x["desc"])
 check(x["filterShown"] and all("worker-2" in s for s in x["filterShown"]) and x["filterHidden"] > 0,
       "filter: %r shown, %r hidden" % (x["filterShown"], x["filterHidden"]))
+check(len(x["filterFixed"]) == 1 and "Other" in x["filterFixed"][0], "filter keeps the Other row: %r" % x["filterFixed"])
 # Figures with a bytes and a cost version: per NAT gateway outbound and
 # inbound Sankeys (2 × 2), the outbound Sankey and the heat map = 6.
 check(x["bytesShownBefore"] == 6 and x["costShownBefore"] == 0,

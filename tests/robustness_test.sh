@@ -2,8 +2,8 @@
 # robustness_test: "bad input gets a clear error and loses nothing", end to end
 # through the CLI. Every input below is crafted here at run time (small) and
 # its expected record counts / CSV rows are worked out by hand in the
-# comments; the good data is the bundled sample (fixtures/sample, 4,303
-# records per format: 4,157 OK, 144 NODATA, 2 SKIPDATA — docs/sample.md).
+# comments; the good data is the bundled sample (fixtures/sample, 4,807
+# records per format: 4,661 OK, 144 NODATA, 2 SKIPDATA — docs/sample.md).
 # Covered: truncated and corrupt gzip, binary junk, wrong/duplicate header
 # lines, lines over 64 KiB, NUL bytes, bad and overflowing numbers, IPv6,
 # CRLF, runs of blanks, no final newline, millisecond times, empty
@@ -314,8 +314,9 @@ done
 [ -e mix.fca ] && bad "--strict failure wrote mix.fca"
 
 # ---------------------------------------------------------------- the sample: good data, --strict, filters
-counts "$S/v5" --strict; check "$CNT" "4303 4157 0 144 2 0" "sample v5 counts (docs/sample.md)"
-counts "$S/v2" --strict; check "$CNT" "4303 4157 0 144 2 0" "sample v2 counts (docs/sample.md)"
+# 4,303 records of the plan + the static fleet's 42 instances x 6 evening hours x 2 records (504)
+counts "$S/v5" --strict; check "$CNT" "4807 4661 0 144 2 0" "sample v5 counts (docs/sample.md)"
+counts "$S/v2" --strict; check "$CNT" "4807 4661 0 144 2 0" "sample v2 counts (docs/sample.md)"
 # one bad line appended to a copy of one delivery: --strict names it and exits 3, writes nothing
 mkdir -p s5 && cp -r "$S/v5/." s5/
 F1=$(find s5 -name '*.log.gz' | sort | head -1)
@@ -326,7 +327,7 @@ run report s5 "${SNAP[@]}" --strict --now $NOW -o keep.html
 check "$RC" 3 "--strict on the sample with one bad line"
 one_error "--strict on the sample" "$F1:$((N1 + 1)):" "expected 24 fields, got 4"
 check "$(cat keep.html)" KEEP "--strict failure left the old output untouched"
-counts s5; check "$CNT" "4304 4157 1 144 2 0" "the same without --strict: one malformed, nothing else lost"
+counts s5; check "$CNT" "4808 4661 1 144 2 0" "the same without --strict: one malformed, nothing else lost"
 
 # --since/--until: starts in [since, until). Expected counts from the records themselves (awk
 # over the v5 text: start is field 20, log-status field 24); the bounds are record starts.
@@ -334,8 +335,9 @@ SINCE=1793625602 UNTIL=1793628008     # 13:20:02Z, 14:00:08Z
 EXP=$(for f in $(find "$S/v5" -name '*.log.gz' | sort); do gzip -dc "$f"; done | awk -v a=$SINCE -v b=$UNTIL '
     $1 != "version" { n++; if ($20 >= a && $20 < b) k[$24]++ }
     END { printf "%d %d 0 %d %d %d", n, k["OK"], k["NODATA"], k["SKIPDATA"], n - k["OK"] - k["NODATA"] - k["SKIPDATA"] }')
-# by hand: SKIPDATA at 13:20:00 (out) and 13:30 (in); spare-1's NODATA at 13:30, 13:40, 13:50, 14:00:00
-check "$EXP" "4303 94 0 4 1 4204" "awk window on the sample"
+# by hand: SKIPDATA at 13:20:00 (out) and 13:30 (in); spare-1's NODATA at 13:30, 13:40, 13:50, 14:00:00;
+# the static fleet only sends from 18:00, so none of its 504 records is in the window: 4807 - 99 = 4708
+check "$EXP" "4807 94 0 4 1 4708" "awk window on the sample"
 # files whose delivery time is far outside the window may be skipped unopened (not 'read')
 "$BIN" top "$S/v5" --since 2026-11-02T13:20:02Z --until 2026-11-02T14:00:08Z --output json >w1.json 2>err
 "$BIN" top "$S/v5" --since $SINCE --until $UNTIL --output json >w2.json 2>>err
@@ -349,8 +351,8 @@ run aggregate "$S/v5" mix --threads 1 --csv t1.csv -o t1.fca
 run aggregate "$S/v5" mix --threads 2 --csv t2.csv -o t2.fca
 cmp -s t1.csv t2.csv || bad "aggregate --csv differs between --threads 1 and 2"
 cmp -s t1.fca t2.fca || bad "aggregate .fca differs between --threads 1 and 2"
-# every record kept is in one row: 4,303 of the sample + 108 of mix (NODATA/SKIPDATA rows included)
-check "$(awk -F, 'NR > 1 { r += $8 } END { print r }' t1.csv)" 4411 "aggregate CSV records column"
+# every record kept is in one row: 4,807 of the sample + 108 of mix (NODATA/SKIPDATA rows included)
+check "$(awk -F, 'NR > 1 { r += $8 } END { print r }' t1.csv)" 4915 "aggregate CSV records column"
 # a plain file over 16 MiB is split across threads: the same groups and the exact line number
 awk -v t=$T0 'BEGIN { print "'"$HDR"'"; for (i = 1; i <= 180000; i++) {
     if (i == 140000) print "2 123456789012 eni-0a1 bad line"
@@ -450,11 +452,11 @@ check "$RC $(cat v.csv)" "0 $GOOD_CSV" "leap day and offset accepted"
 run aggregate good.log --until 2026-11-02T05:30:00+05:30 --csv v.csv
 check "$RC $(grep -c '' v.csv)" "0 1" "--until with an offset is exclusive"
 
-# sample total is $30.7625 (docs/sample.md)
-run top "$S/v5" "${SNAP[@]}" --fail-above 30.76
+# sample total is $31.2866796875 (docs/sample.md)
+run top "$S/v5" "${SNAP[@]}" --fail-above 31.28
 check "$RC" 4 "--fail-above below the total"
-grep -q '^flowcost: .*30\.76' err && [ "$(nlines err)" == 1 ] || bad "--fail-above: expected one line naming the total: $(cat err)"
-run top "$S/v5" "${SNAP[@]}" --fail-above 30.77
+grep -q '^flowcost: .*31\.29' err && [ "$(nlines err)" == 1 ] || bad "--fail-above: expected one line naming the total: $(cat err)"
+run top "$S/v5" "${SNAP[@]}" --fail-above 31.29
 check "$RC $(cat err)" "0 " "--fail-above above the total"
 
 # ---------------------------------------------------------------- hostile ENI tags and descriptions

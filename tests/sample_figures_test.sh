@@ -121,6 +121,13 @@ P17b = (0.25, 0.0625)  # bastion <-> admin via IGW (bastion sends 0.25)
 P18a, P18b = (1.5, 0.25), (0.5, 0.25)  # on-prem 192.168.10.x (unknown private)
 ALB_A_OUT, ALB_B_OUT, ALB_C_OUT = 30, 30, 20   # ALB ENI -> Internet
 ALB_C_FROM_WEB3, ALB_C_FROM_WEB1 = 15, 5        # target -> alb-c bytes
+# The static fleet (FLEET_PLAN): static-NN, NN = 1..42, in public subnet a, b, c, a, b, ...
+# (10.0.{0,1,2}.(150 + NN)), serves Internet clients through the IGW: it sends
+# (57 - NN)/256 GiB (224 MiB for static-01 down to 60 MiB for static-42) and receives an eighth.
+FLEET = {"10.0.%d.%d" % ((n - 1) % 3, 150 + n): ("static-%02d" % n, ((57 - n) / 256, (57 - n) / 2048))
+         for n in range(1, 43)}
+fleet_sent = (56 + 15) * 42 / 2 / 256    # sum of 56/256 ... 15/256 = 1491/256 = 5.82421875 GiB
+assert fleet_sent == sum(p[0] for _, p in FLEET.values())
 tot = lambda p: p[0] + p[1]
 
 # ---- totals per category (per day) -----------------------------------------
@@ -129,7 +136,8 @@ nat_b_gib = tot(P1) + tot(P3) + tot(P6) + tot(P7) + tot(P9) + tot(P10c) # 220.5
 nat_gib = nat_a_gib + nat_b_gib                                          # 282
 cross_nat_gib = tot(P1) + tot(P3) + tot(P6) + tot(P7) + tot(P10c)        # 212 (az1 <-> nat-b)
 xaz_gib = cross_nat_gib + tot(P11) + tot(P13) + tot(P14c) + tot(P15a) + tot(P15b)  # 369
-inet_gib = P5[0] + P6[0] + P17a[0] + P17b[0] + ALB_A_OUT + ALB_B_OUT + ALB_C_OUT   # 111.25
+inet_gib = (P5[0] + P6[0] + P17a[0] + P17b[0] + ALB_A_OUT + ALB_B_OUT + ALB_C_OUT   # 111.25
+            + fleet_sent)                                                # + 5.82421875 = 117.07421875
 xreg_gib = P7[0]                                                          # 20
 rpub_gib = tot(P8)                                                        # 12
 ep_gib = tot(P16a) + tot(P16b) + tot(P16c)                                # 16
@@ -138,14 +146,15 @@ unk_gib = tot(P18a) + tot(P18b)                                           # 2.5
 cat = {
     "nat_processing": (nat_gib, nat_gib * NAT),            # 282 x 0.045 = 12.69
     "inter_az": (xaz_gib, xaz_gib * XAZ),                  # 369 x 0.02 = 7.38
-    "internet_egress": (inet_gib, inet_gib * INET),        # 111.25 x 0.09 = 10.0125
+    "internet_egress": (inet_gib, inet_gib * INET),        # 117.07421875 x 0.09 = 10.5366796875
     "inter_region": (xreg_gib, xreg_gib * XREG),           # 20 x 0.02 = 0.40
     "regional_public": (rpub_gib, rpub_gib * RPUB),        # (3 + 9) x 0.01 = 0.12
     "interface_endpoint": (ep_gib, ep_gib * EP),           # 16 x 0.01 = 0.16
     "unknown_private": (unk_gib, 0.0),
 }
-total_usd = sum(c[1] for c in cat.values())                # 30.7625
-assert abs(total_usd - 30.7625) < 1e-9
+total_usd = sum(c[1] for c in cat.values())                # 30.7625 + 1491/256 x 0.09 = 31.2866796875
+assert abs(total_usd - 31.2866796875) < 1e-9
+run_rate = total_usd * MONTH                               # 938.600390625
 
 # ---- who pays (per day) ----------------------------------------------------
 payers = {
@@ -168,11 +177,21 @@ payers = {
     "10.0.16.41": tot(P15b) * XAZ,                                        # ledger-1 (NLB target)
     "10.0.32.41": tot(P15a) * XAZ,                                        # ledger-2 (NLB target)
     "10.0.2.30": P17a[0] * INET,                                          # edge-proxy
-    "10.0.0.20": P17b[0] * INET,                                          # bastion
+    "10.0.0.20": P17b[0] * INET,                                          # bastion 0.0225
 }
+OLD_PAYERS = list(payers)       # 15: every workload but spare-1 (idle) and redis-1 (below)
+for ip, (_, p) in FLEET.items():   # static-NN: (57 - NN)/256 x 0.09, 0.0196875 down to 0.00527...
+    payers[ip] = p[0] * INET
 assert abs(sum(payers.values()) - total_usd) < 1e-9
 assert abs(payers["10.0.48.7"] - 9.88) < 1e-9
 assert max(payers, key=payers.get) == "10.0.48.7"
+# The fleet ranks 16..57 in static-NN order, below all 15 older payers (the least is the
+# bastion, 0.0225 > static-01's 0.0196875); redis-1 (only P12b, same AZ: free) is listed
+# last at $0, so `top` has 15 + 42 + 1 = 58 rows.
+assert min(payers[ip] for ip in OLD_PAYERS) > max(payers[ip] for ip in FLEET)
+FLEET_ORDER = sorted(FLEET, key=lambda ip: FLEET[ip][0])
+assert all(payers[a] > payers[b] for a, b in zip(FLEET_ORDER, FLEET_ORDER[1:]))
+N_PAYERS = 15 + 42 + 1
 
 # ---- inter-AZ, directional (GiB sent from -> to) ---------------------------
 xaz_pairs = {
@@ -214,6 +233,10 @@ assert abs(savings_total - 451.75) < 1e-9
 REJECTED = 27 + (24 + 12 + 6) + 8   # port scan (25 ports + 80/443), ssh brute force, rdp probes
 NODATA = 24 * 6                     # spare-1: every 10-minute window of the day
 SKIPDATA = 2                        # nat-b at 13:20 and 13:30
+# The fleet: 42 instances x 6 evening hours (18-23) x 2 records (its egress, its ingress),
+# on top of the 4,303 records of everything else (docs/sample.md).
+FLEET_RECORDS = 42 * 6 * 2          # 504
+RECORDS = 4303 + FLEET_RECORDS      # 4807
 
 def count_files(d):
     n = nd = sk = rej = 0
@@ -253,10 +276,10 @@ def check(name, snapshot=True):
     truth(p + "period.end", str(per.get("end", "")).startswith("2026-11-03T00:00:00"), repr(per.get("end")))
     # records
     n, nd, sk, rej = count_files(os.path.join(S, "v2" if name == "v2" else "v5"))
-    truth(p + "fixture counts", (nd, sk, rej) == (NODATA, SKIPDATA, REJECTED), repr((nd, sk, rej)))
+    truth(p + "fixture counts", (n, nd, sk, rej) == (RECORDS, NODATA, SKIPDATA, REJECTED), repr((n, nd, sk, rej)))
     r = j.get("records", {})
-    near(p + "records.read", r.get("read"), n, 0)
-    near(p + "records.used", r.get("used"), n - NODATA - SKIPDATA, 0)
+    near(p + "records.read", r.get("read"), RECORDS, 0)
+    near(p + "records.used", r.get("used"), RECORDS - NODATA - SKIPDATA, 0)
     near(p + "records.malformed", r.get("malformed"), 0, 0)
     near(p + "records.nodata", r.get("nodata"), NODATA, 0)
     near(p + "records.skipdata", r.get("skipdata"), SKIPDATA, 0)
@@ -270,6 +293,7 @@ def check(name, snapshot=True):
     if snapshot:
         near(p + "transit_gateway.cost_usd", money(bc.get("transit_gateway", {}).get("cost_usd", 0)), 0)
         near(p + "totals.cost_usd", money(j.get("totals", {}).get("cost_usd")), total_usd)
+        near(p + "totals.monthly_run_rate_usd", money(j.get("totals", {}).get("monthly_run_rate_usd")), run_rate)
         s = sum(money(v.get("cost_usd", 0)) for v in bc.values())
         near(p + "sum(by_category)", s, total_usd)
     # NAT gateways
@@ -295,6 +319,18 @@ def check(name, snapshot=True):
         near(p + "payer " + ip, got.get(ip), usd)
     extra = {ip: c for ip, c in got.items() if ip not in payers and abs(c or 0) > 0.005}
     truth(p + "no other payers", not extra, repr(extra))
+    truth(p + "payer count", len(tops) == N_PAYERS, "%d top_ips, want %d" % (len(tops), N_PAYERS))
+    ranked = [t.get("ip") for t in tops]
+    truth(p + "older payers first", set(ranked[:15]) == set(OLD_PAYERS), repr(ranked[:15]))
+    truth(p + "fleet ranks 16..57 in order", ranked[15:57] == FLEET_ORDER, repr(ranked[15:57]))
+    truth(p + "fleet names", [t.get("name") for t in tops[15:57]] == [FLEET[ip][0] for ip in FLEET_ORDER])
+    truth(p + "redis-1 last at $0", ranked[57:] == ["10.0.32.60"] and money(tops[-1].get("cost_usd")) == 0,
+          repr(ranked[57:]))
+    for t in tops[15:57]:
+        ip = t.get("ip")
+        if ip in FLEET:
+            ie = t.get("by_category", {}).get("internet_egress", {})
+            near(p + ip + " internet_egress bytes", ie.get("bytes"), FLEET[ip][1][0] * GiB, 0)
     near(p + "sum(top_ips)", sum(c or 0 for c in got.values()), total_usd)
     # inter-AZ pairs
     az = {(x.get("src_az"), x.get("dst_az")): x for x in j.get("inter_az", [])}

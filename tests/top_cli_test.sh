@@ -1,8 +1,9 @@
 #!/bin/bash
 # top_cli_test: `flowcost top` end to end on the bundled sample (fixtures/sample, v5 logs with the
-# EC2 snapshot and the sample's ip-ranges.json): the table ranks every payer by cost with names,
-# CSV and JSON round-trip through Python's csv and json modules and add up to the total to the
-# cent, --fail-above exits 4 after writing, and bad options are usage errors.
+# EC2 snapshot and the sample's ip-ranges.json): by default the table and the CSV show exactly the
+# 50 costliest of its 58 payers, sorted by cost, with names; CSV and JSON round-trip through
+# Python's csv and json modules and add up to the total to the cent, --fail-above exits 4 after
+# writing, and bad options are usage errors.
 # Usage: top_cli_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
 set -u
 BIN=$1 SRC=$2 TMP=$3
@@ -14,11 +15,20 @@ fail=0
 check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; else echo "FAIL - $1"; fail=1; fi; }
 
 # Hand-computed from the sample's plan (docs/sample.md, us-east-1 rates of cost-model.md §3):
+#   Internet egress = 111.25 GiB (NAT, edge-proxy, bastion, ALB) + the static fleet, where
+#     static-NN (NN = 1..42) sends (57 - NN)/256 GiB: (56 + 55 + ... + 15)/256 = 1491/256
+#     = 5.82421875 GiB, so 117.07421875 GiB x 0.09 = 10.5366796875
 #   total = nat 282 GiB x 0.045 (12.69) + inter-AZ 369 GiB x 0.02 (7.38)
-#         + Internet 111.25 GiB x 0.09 (10.0125) + inter-region 20 x 0.02 (0.40)
-#         + regional public 12 x 0.01 (0.12) + interface endpoint 16 x 0.01 (0.16) = 30.7625
+#         + Internet (10.5366796875) + inter-region 20 x 0.02 (0.40)
+#         + regional public 12 x 0.01 (0.12) + interface endpoint 16 x 0.01 (0.16) = 31.2866796875
 #   top payer etl-1 10.0.48.7: 152 GiB through nat-b across AZs, 152 x (0.045 + 0.02) = 9.88
-TOTAL=30.7625
+#   payers: 15 (every workload but idle spare-1 and free redis-1; the least is the bastion,
+#     0.25 x 0.09 = 0.0225), then static-01..static-42 at (57 - NN)/256 x 0.09 (0.0196875 down
+#     to 0.0052734375, each below the bastion), then redis-1 at $0 (only same-AZ traffic): 58.
+#   The default 50 rows: the 15, then static-01..static-35; row 50 is static-35 at
+#     22/256 x 0.09 = 0.00773437...
+TOTAL=31.2866796875
+PAYERS=58
 args=("$S/v5" --eni-snapshot "$S/describe-network-interfaces.xml"
       --eni-snapshot "$S/describe-subnets.xml" --ip-ranges "$S/ip-ranges.json" -q)
 
@@ -27,22 +37,26 @@ args=("$S/v5" --eni-snapshot "$S/describe-network-interfaces.xml"
 check "top exits 0" $?
 "$BIN" top "${args[@]}" --output csv --limit 0 >"$TMP/all.csv" 2>"$TMP/all.err"
 check "top --output csv --limit 0 exits 0" $?
-"$PY" - "$TMP/table.txt" "$TMP/all.csv" "$TOTAL" <<'PY'
+"$BIN" top "${args[@]}" --output csv >"$TMP/top50.csv" 2>"$TMP/top50.err"
+check "top --output csv (default limit) exits 0" $?
+"$PY" - "$TMP/table.txt" "$TMP/all.csv" "$PAYERS" <<'PY'
 import csv, re, sys
-table, allcsv, total = open(sys.argv[1]).read().splitlines(), sys.argv[2], float(sys.argv[3])
+table, allcsv = open(sys.argv[1]).read().splitlines(), sys.argv[2]
 payers = len(list(csv.DictReader(open(allcsv, newline=""))))
-want = min(50, payers)
+want = 50
 head = next(i for i, l in enumerate(table) if l.lstrip().startswith("# "))
 cols = table[head]
 rows = [l for l in table[head + 1:] if re.match(r"\s*\d+\s", l)]
 errors = []
+if payers != int(sys.argv[3]):
+    errors.append(f"{payers} payers in --limit 0, hand-counted {sys.argv[3]}")
 if len(rows) != want:
-    errors.append(f"{len(rows)} rows, expected min(50, {payers} payers) = {want}")
+    errors.append(f"{len(rows)} rows, expected exactly {want} (the default limit)")
 if not re.search(r"Top %d of %d by ip" % (want, payers), table[0]):
     errors.append("title line: " + table[0])
 # Aligned columns: every row as wide as its header's columns allow; cost is right-aligned under COST.
 cost_end = cols.index("COST") + len("COST")
-costs = []
+costs, names = [], []
 for r in rows:
     m = re.search(r"\$([\d,]+\.\d\d)", r)
     if not m or m.end() != cost_end:
@@ -52,21 +66,61 @@ for r in rows:
     name = r[cols.index("NAME"):cols.index("ENI")].strip()
     if not name:
         errors.append("row without a name: " + r)
+    names.append(name)
 if costs != sorted(costs, reverse=True):
     errors.append("rows not sorted by cost: %r" % costs)
 if not rows or not re.match(r"\s*1\s+10\.0\.48\.7\s+etl-1\s", rows[0]) or abs(costs[0] - 9.88) > 0.005:
     errors.append("first row is not etl-1 10.0.48.7 at $9.88: " + (rows[0] if rows else "-"))
-if "total $30.76" not in table[0]:
-    errors.append("title lacks the total $30.76: " + table[0])
-print("\n".join(errors) or f"table: {len(rows)} rows sorted, named, aligned")
+if names[15:] != ["static-%02d" % n for n in range(1, 36)]:
+    errors.append("rows 16..50 are not static-01..static-35: %r" % names[15:])
+# static-01: 56/256 x 0.09 = 0.0197 -> $0.02; static-35: 22/256 x 0.09 = 0.0077 -> $0.01
+if costs[15:16] != [0.02] or costs[-1:] != [0.01]:
+    errors.append("rows 16 and 50 should show $0.02 and $0.01: %r" % costs[15:])
+if "total $31.29" not in table[0]:
+    errors.append("title lacks the total $31.29: " + table[0])
+print("\n".join(errors) or f"table: {len(rows)} of {payers} rows sorted, named, aligned")
 sys.exit(1 if errors else 0)
 PY
-check "table lists every payer (at most 50) sorted by cost with names, etl-1 first at \$9.88" $?
+check "table: exactly 50 of the 58 payers, sorted by cost with names, etl-1 first at \$9.88" $?
 
-# The sample has 16 payers, fewer than the default 50 rows. Synthetic v5 logs from the benchmark
-# generator (deterministic: fixed seed) have ~95, so the default must print exactly 50, sorted by
-# cost (checked on the CSV's 6-decimal figures, the table rounds to cents), each with a name
-# (learned from the v5 instance-id when there is no snapshot).
+# The default CSV: the same 50 rows, each the CSV of --limit 0's first 50, sorted on the 6-decimal
+# figures (the table rounds to cents), named, and read back by Python's csv module byte for byte.
+"$PY" - "$TMP/top50.csv" "$TMP/all.csv" <<'PY'
+import csv, io, sys
+raw = open(sys.argv[1], newline="").read()
+rows = list(csv.reader(io.StringIO(raw, newline="")))
+every = list(csv.reader(open(sys.argv[2], newline="")))
+errors = []
+head, body = rows[0], rows[1:]
+if len(body) != 50:
+    errors.append("%d csv rows, expected 50" % len(body))
+if body != every[1:51]:
+    errors.append("the default CSV is not the first 50 rows of --limit 0")
+costs = [float(r[head.index("cost_usd")]) for r in body]
+if costs != sorted(costs, reverse=True) or len(set(costs)) != len(costs):
+    errors.append("costs not strictly decreasing: %r" % costs)
+names = [r[head.index("name")] for r in body]
+if not all(names):
+    errors.append("rows without a name")
+# Hand-computed fleet costs: static-NN pays (57 - NN)/256 GiB x 0.09.
+for r in body[15:]:
+    n = int(r[head.index("name")].split("-")[1])
+    if abs(float(r[head.index("cost_usd")]) - (57 - n) / 256 * 0.09) > 1e-6:
+        errors.append("%s costs %s, hand-computed %.6f" % (r[2], r[head.index("cost_usd")], (57 - n) / 256 * 0.09))
+if [int(r[0]) for r in body] != list(range(1, 51)):
+    errors.append("ranks are not 1..50")
+out = io.StringIO(newline="")
+csv.writer(out, lineterminator="\r\n").writerows(rows)
+if out.getvalue() != raw:
+    errors.append("csv module does not write the same bytes back")
+print("\n".join(errors) or "default csv: 50 rows, sorted, named, round-trips")
+sys.exit(1 if errors else 0)
+PY
+check "default --output csv: the same 50 rows, sorted by cost, named, round-trips through Python's csv module" $?
+
+# The same on synthetic v5 logs from the benchmark generator (deterministic: fixed seed, ~95
+# payers, no snapshot): the default prints exactly 50, sorted by cost (checked on the CSV's
+# 6-decimal figures), each with a name (learned from the v5 instance-id).
 if [ -x "$SRC/bench/genflows" ]; then
     "$PY" "$SRC/bench/genflows" --records 20000 --format v5 --out "$TMP/gen" --enis 120 --pairs 400 \
         --files 2 --seed 1 >/dev/null 2>&1
@@ -225,12 +279,12 @@ for by in eni subnet nat; do
 done
 
 # --- --fail-above: exit 4 after the output, 0 under budget ----------------------------------
-"$BIN" top "${args[@]}" --fail-above 30 >"$TMP/fail.txt" 2>"$TMP/fail.err"
+"$BIN" top "${args[@]}" --fail-above 31.28 >"$TMP/fail.txt" 2>"$TMP/fail.err"
 rc=$?
-[ $rc -eq 4 ] && grep -q "etl-1" "$TMP/fail.txt" && grep -q "above --fail-above \$30.00" "$TMP/fail.err"
-check "--fail-above 30 (< \$30.7625) exits 4 after printing the table (got $rc)" $?
-"$BIN" top "${args[@]}" --fail-above 31 >/dev/null 2>&1
-check "--fail-above 31 (> \$30.7625) exits 0" $?
+[ $rc -eq 4 ] && grep -q "etl-1" "$TMP/fail.txt" && grep -q "total cost \$31.29 is above --fail-above \$31.28" "$TMP/fail.err"
+check "--fail-above 31.28 (< \$31.2867) exits 4 after printing the table (got $rc)" $?
+"$BIN" top "${args[@]}" --fail-above 31.29 >/dev/null 2>&1
+check "--fail-above 31.29 (> \$31.2867) exits 0" $?
 
 # --- mail: written (here as a .eml) before the budget check; the attachment is the CSV ------
 "$BIN" top "${args[@]}" --limit 5 --output csv >"$TMP/five.csv"
@@ -247,12 +301,12 @@ sys.exit(0 if msg["To"] == "ops@example.com" and csvs == [want] else 1)
 PY
 check "--mail-to with --fail-above: the mail (dry run) carries the CSV, then exit 4 (got $rc)" $?
 
-# --- --rates reprices: Internet egress at 0.05 instead of 0.09 on 111.25 GiB
-#     total = 30.7625 - 111.25 x 0.04 = 26.3125
+# --- --rates reprices: Internet egress at 0.05 instead of 0.09 on 117.07421875 GiB
+#     total = 31.2866796875 - 117.07421875 x 0.04 (4.68296875) = 26.6037109375
 printf '{"regions": {"us-east-1": {"internet_egress_per_gb": 0.05}}}\n' >"$TMP/rates.json"
 "$BIN" top "${args[@]}" --rates "$TMP/rates.json" --output json --limit 0 >"$TMP/rates-out.json"
-"$PY" -c 'import json,sys; t=json.load(open(sys.argv[1]))["totals"]["cost_usd"]; print("repriced total", t); sys.exit(0 if abs(t-26.3125)<0.005 else 1)' "$TMP/rates-out.json"
-check "--rates with a cheaper Internet rate gives the hand-computed total \$26.3125" $?
+"$PY" -c 'import json,sys; t=json.load(open(sys.argv[1]))["totals"]["cost_usd"]; print("repriced total", t); sys.exit(0 if abs(t-26.6037109375)<0.005 else 1)' "$TMP/rates-out.json"
+check "--rates with a cheaper Internet rate gives the hand-computed total \$26.6037" $?
 
 # --- usage and runtime errors ----------------------------------------------------------------
 "$BIN" top "${args[@]}" --by colour >/dev/null 2>"$TMP/e1"
