@@ -301,10 +301,10 @@ int cmd_top(const fc_opts *o)
         dbuf_free(&c);
     }
     if (!code && o->has_fail_above && r->total_usd > o->fail_above) {
-        char t[48], lim[48];
-        fc_format_usd(r->total_usd, t, sizeof t);
-        fc_format_usd(o->fail_above, lim, sizeof lim);
-        fprintf(stderr, "flowcost: total cost $%s is above --fail-above $%s\n", t, lim);
+        /* Four decimals: a total a fraction of a cent over the budget must not
+         * read as equal to it. */
+        fprintf(stderr, "flowcost: error: total cost $%.4f is above --fail-above $%.4f\n",
+                r->total_usd, o->fail_above);
         code = EXIT_BUDGET;
     }
     dbuf_free(&out);

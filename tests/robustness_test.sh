@@ -455,7 +455,7 @@ check "$RC $(grep -c '' v.csv)" "0 1" "--until with an offset is exclusive"
 # sample total is $31.2866796875 (docs/sample.md)
 run top "$S/v5" "${SNAP[@]}" --fail-above 31.28
 check "$RC" 4 "--fail-above below the total"
-grep -q '^flowcost: .*31\.29' err && [ "$(nlines err)" == 1 ] || bad "--fail-above: expected one line naming the total: $(cat err)"
+grep -q '^flowcost: error: total cost \$31\.2867 ' err && [ "$(nlines err)" == 1 ] || bad "--fail-above: expected one error line naming the total: $(cat err)"
 run top "$S/v5" "${SNAP[@]}" --fail-above 31.29
 check "$RC $(cat err)" "0 " "--fail-above above the total"
 

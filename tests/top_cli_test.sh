@@ -281,7 +281,7 @@ done
 # --- --fail-above: exit 4 after the output, 0 under budget ----------------------------------
 "$BIN" top "${args[@]}" --fail-above 31.28 >"$TMP/fail.txt" 2>"$TMP/fail.err"
 rc=$?
-[ $rc -eq 4 ] && grep -q "etl-1" "$TMP/fail.txt" && grep -q "total cost \$31.29 is above --fail-above \$31.28" "$TMP/fail.err"
+[ $rc -eq 4 ] && grep -q "etl-1" "$TMP/fail.txt" && grep -q "^flowcost: error: total cost \$31.2867 is above --fail-above \$31.2800$" "$TMP/fail.err"
 check "--fail-above 31.28 (< \$31.2867) exits 4 after printing the table (got $rc)" $?
 "$BIN" top "${args[@]}" --fail-above 31.29 >/dev/null 2>&1
 check "--fail-above 31.29 (> \$31.2867) exits 0" $?
