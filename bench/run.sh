@@ -2,7 +2,7 @@
 # bench/run.sh — flowcost's ingestion beside reference tools on the same files
 # in one run: `wc -l` (plain), `igzip -dc >/dev/null` (gzip), DuckDB's GROUP BY
 # of cli.md, and `flowcost aggregate --csv`; wall time, records/s, MB/s (of
-# uncompressed text, for every tool), peak RSS, the ratios the ingestion issue
+# uncompressed text, for every tool), peak RSS, CPU time, the ratios the ingestion issue
 # asks for, and a check that flowcost's CSV equals DuckDB's result.
 #
 # usage: bench/run.sh [--records N] [--formats "v2 v5"] [--kinds "plain gz"]
@@ -50,24 +50,26 @@ echo "flowcost bench: $N records, threads $T, best of $REPEAT runs, $(nproc) cor
 echo "flowcost: $("$BIN" --version | tr '\n' ' ')"
 echo "duckdb: @duckdb/node-api $(node -p "require('$HERE/node_modules/@duckdb/node-api/package.json').version")"
 
-# run NAME CMD... : best wall seconds of $REPEAT runs and the largest peak
-# RSS (KiB) into $W and $M (the best of a few runs filters out the noise of a
+# run NAME CMD... : best wall seconds of $REPEAT runs, best CPU seconds
+# (user + sys) and the largest peak RSS (KiB) into $W, $C and $M (the best of a few runs filters out the noise of a
 # shared machine; every tool gets the same treatment)
 run() {
   local name=$1; shift
-  local w m i
-  W=""; M=0
+  local w m u s i
+  W=""; M=0; C=""
   for ((i = 0; i < REPEAT; i++)); do
-    /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" >/dev/null 2>"$OUT/err.$name" || { echo "bench: $name failed:"; cat "$OUT/err.$name"; exit 1; }
-    read -r w m < "$OUT/time"
+    /usr/bin/time -f "%e %M %U %S" -o "$OUT/time" "$@" >/dev/null 2>"$OUT/err.$name" || { echo "bench: $name failed:"; cat "$OUT/err.$name"; exit 1; }
+    read -r w m u s < "$OUT/time"
     if [ -z "$W" ] || awk -v a="$w" -v b="$W" 'BEGIN { exit !(a < b) }'; then W=$w; fi
+    c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+    if [ -z "$C" ] || awk -v a="$c" -v b="$C" 'BEGIN { exit !(a < b) }'; then C=$c; fi
     if [ "$m" -gt "$M" ]; then M=$m; fi
   done
 }
 fmt_rate() { awk -v n="$1" -v w="$2" 'BEGIN { r = (w > 0 ? n / w : 0); if (r >= 1e6) printf "%.2fM", r / 1e6; else printf "%.0f", r }'; }
-row() { # tool wall rss_kib
-  printf "  %-22s %8.2f s %11s rec/s %9.0f MB/s %9.1f MB\n" "$1" "$2" "$(fmt_rate "$RECS" "$2")" \
-    "$(awk -v b="$BYTES" -v w="$2" 'BEGIN { print (w > 0 ? b / 1e6 / w : 0) }')" "$(awk -v m="$3" 'BEGIN { print m / 1024 }')"
+row() { # tool wall rss_kib (and $C, the CPU seconds of the same tool)
+  printf "  %-22s %8.2f s %11s rec/s %9.0f MB/s %9.1f MB  cpu %6.2f s\n" "$1" "$2" "$(fmt_rate "$RECS" "$2")" \
+    "$(awk -v b="$BYTES" -v w="$2" 'BEGIN { print (w > 0 ? b / 1e6 / w : 0) }')" "$(awk -v m="$3" 'BEGIN { print m / 1024 }')" "$C"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
@@ -96,16 +98,16 @@ for fmt in $FORMATS; do
     if [ "$kind" = plain ]; then
       run wc wc -l "${files[@]}"; row "wc -l" "$W" "$M"
     else
-      run igzip igzip -dc "${files[@]}"; row "igzip -dc >/dev/null" "$W" "$M"; WI=$W
+      run igzip igzip -dc "${files[@]}"; row "igzip -dc >/dev/null" "$W" "$M"; WI=$W; CI=$C
     fi
-    run duckdb node "$HERE/duckdb_groupby.mjs" "$T" "$OUT/duck.csv" "${files[@]}"; row "duckdb ($T threads)" "$W" "$M"; WD=$W; MD=$M
-    run flowcost "$BIN" aggregate --threads "$T" --csv "$OUT/fc.csv" "${files[@]}"; row "flowcost ($T threads)" "$W" "$M"; WF=$W; MF=$M
+    run duckdb node "$HERE/duckdb_groupby.mjs" "$T" "$OUT/duck.csv" "${files[@]}"; row "duckdb ($T threads)" "$W" "$M"; WD=$W; MD=$M; CD=$C
+    run flowcost "$BIN" aggregate --threads "$T" --csv "$OUT/fc.csv" "${files[@]}"; row "flowcost ($T threads)" "$W" "$M"; WF=$W; MF=$M; CF=$C
     sp=$(ratio "$WD" "$WF")
     ok=$(awk -v s="$sp" 'BEGIN { print (s >= 4) ? "ok" : "BELOW TARGET" }')
-    echo "  speed-up vs DuckDB: ${sp}x (target >= 4: $ok)"
+    echo "  speed-up vs DuckDB: ${sp}x (target >= 4: $ok); CPU time DuckDB / flowcost: $(ratio "$CD" "$CF")x"
     if [ "$kind" = gz ]; then
       gr=$(ratio "$WF" "$WI")
-      echo "  flowcost / igzip -dc: ${gr}x (target <= 1.5: $(awk -v s="$gr" 'BEGIN { print (s <= 1.5) ? "ok" : "ABOVE TARGET" }'))"
+      echo "  flowcost / igzip -dc: ${gr}x (target <= 1.5: $(awk -v s="$gr" 'BEGIN { print (s <= 1.5) ? "ok" : "ABOVE TARGET" }')); CPU time flowcost / igzip: $(ratio "$CF" "$CI")x"
     fi
     echo "  peak RSS flowcost / DuckDB: $(ratio "$MF" "$MD") (target < 1: $(awk -v a="$MF" -v b="$MD" 'BEGIN { print (a < b) ? "ok" : "ABOVE TARGET" }'))"
     # same groups, same sums: compare the row sets (both files are sorted by bytes, ties may differ)
