@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev
       libxml2-dev libxml2-utils libgraphviz-dev graphviz libisal-dev isal zlib1g-dev
-      python3 python3-aiosmtpd chromium clang nodejs npm)
+      python3 python3-aiosmtpd chromium clang time openssl nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
