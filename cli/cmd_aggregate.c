@@ -85,9 +85,9 @@ static void write_csv(const agg *a, dbuf *out)
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (m && cmp_key(&rows[m - 1], &rows[i]) == 0) {
-            rows[m - 1].packets += rows[i].packets;
-            rows[m - 1].bytes += rows[i].bytes;
-            rows[m - 1].records += rows[i].records;
+            fc_add_sat(&rows[m - 1].packets, rows[i].packets);
+            fc_add_sat(&rows[m - 1].bytes, rows[i].bytes);
+            fc_add_sat(&rows[m - 1].records, rows[i].records);
         } else {
             rows[m++] = rows[i];
         }

@@ -266,9 +266,9 @@ static void grp_rehash(agg *a, size_t nslots)
 
 static void fold(agg_group *d, const agg_group *s)
 {
-    d->packets += s->packets;
-    d->bytes += s->bytes;
-    d->records += s->records;
+    fc_add_sat(&d->packets, s->packets);
+    fc_add_sat(&d->bytes, s->bytes);
+    fc_add_sat(&d->records, s->records);
     if (s->min_start && (!d->min_start || s->min_start < d->min_start)) d->min_start = s->min_start;
     if (s->max_end && s->max_end > d->max_end) d->max_end = s->max_end;
 }

@@ -827,19 +827,19 @@ static void emit(pricing *P, uint32_t payer, uint32_t peer, cost_cat cat, uint64
         ch->cat = (uint8_t)cat;
     }
     cost_charge *ch = &r->charges[i];
-    ch->bytes += bytes;
-    ch->bytes_counted += counted;
+    fc_add_sat(&ch->bytes, bytes);
+    fc_add_sat(&ch->bytes_counted, counted);
     ch->usd += usd;
     cost_flow *f = &r->flows[P->flow];
     f->usd += usd;
     f->cat_usd[cat] += usd;
-    f->cat_bytes[cat] += counted;
+    fc_add_sat(&f->cat_bytes[cat], counted);
     r->eps[payer].usd += usd;
     r->eps[payer].cat_usd[cat] += usd;
     if (peer != COST_NONE) r->eps[peer].peer_usd += usd;
     r->total_usd += usd;
     r->cat_usd[cat] += usd;
-    r->cat_bytes[cat] += counted;
+    fc_add_sat(&r->cat_bytes[cat], counted);
     cost_hour *h = hour_for(R, P->u->hour);
     if (h) h->cat_usd[cat] += usd;
     P->charged = true;
@@ -1088,12 +1088,12 @@ static void price_units(run *R)
         u->dest = unit_dest(R, u);
         size_t fi = flow_for(R, u);
         cost_flow *f = &r->flows[fi];
-        f->bytes += u->bytes;
-        f->packets += u->packets;
-        f->records += u->records;
-        r->total_bytes += u->bytes;
-        r->eps[u->src].bytes_out += u->bytes;
-        r->eps[u->dst].bytes_in += u->bytes;
+        fc_add_sat(&f->bytes, u->bytes);
+        fc_add_sat(&f->packets, u->packets);
+        fc_add_sat(&f->records, u->records);
+        fc_add_sat(&r->total_bytes, u->bytes);
+        fc_add_sat(&r->eps[u->src].bytes_out, u->bytes);
+        fc_add_sat(&r->eps[u->dst].bytes_in, u->bytes);
         if (u->flags & COST_FLOW_ESTIMATED) {
             r->estimated_bytes += u->bytes;
             long ni = R->nat_by_ep[u->via];
@@ -1102,7 +1102,7 @@ static void price_units(run *R)
         if (r->eps[u->src].cls == EP_UNKNOWN_PRIVATE || r->eps[u->dst].cls == EP_UNKNOWN_PRIVATE)
             r->unknown_private_bytes += u->bytes;
         cost_hour *h = hour_for(R, u->hour);
-        if (h) h->bytes += u->bytes;
+        if (h) fc_add_sat(&h->bytes, u->bytes);
         pricing P = {R, u, fi, false};
         if (u->via != COST_NONE && r->eps[u->via].kind == ENI_TRANSIT_GATEWAY) {
             const region_rates *rr = rates_of(R, &r->eps[u->via]);

@@ -68,4 +68,11 @@ void fc_format_count(uint64_t v, char *buf, size_t n);
 
 #define FC_GIB 1073741824.0
 
+/* Counters saturate instead of wrapping: a sum past 2^64-1 (only hostile
+ * input gets there) reads as the maximum, never as a small number. */
+static inline void fc_add_sat(uint64_t *a, uint64_t b)
+{
+    if (__builtin_add_overflow(*a, b, a)) *a = UINT64_MAX;
+}
+
 #endif

@@ -50,6 +50,17 @@ if [ -w /dev/full ]; then
   expect_rc 1 "--help to a full disk" sh -c '"$0" --help >/dev/full' "$bin"
   grep -q "cannot write to standard output" "$tmp/err" && ok || bad "full stdout message: $(cat "$tmp/err")"
 fi
+# Counters saturate, never wrap: two records of 2^64-1 bytes in one group.
+max=18446744073709551615
+printf 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n' >"$tmp/big.log"
+for i in 1 2; do
+  printf '2 123456789012 eni-1 10.0.0.1 10.0.0.2 1 2 6 %s %s 1700000000 1700000060 ACCEPT OK\n' $max $max >>"$tmp/big.log"
+done
+expect_rc 0 "aggregate of huge counters" "$bin" aggregate -q "$tmp/big.log" --csv "$tmp/big.csv" -o "$tmp/big.fca"
+grep -q "^eni-1,10.0.0.1,10.0.0.2,ACCEPT,OK,$max,$max,2\$" "$tmp/big.csv" && ok || bad "huge counters wrapped: $(cat "$tmp/big.csv")"
+expect_rc 0 "top of huge counters" "$bin" top -q "$tmp/big.log" --output json --limit 0
+grep -q "\"bytes\":[[:space:]]*$max" "$tmp/out" && ok || bad "top json bytes wrapped: $(grep -m3 bytes "$tmp/out")"
+
 expect_rc 0 "--version" "$bin" --version
 grep -q "^flowcost [0-9]" "$tmp/out" && ok || bad "version line"
 for lib in libcurl OpenSSL cJSON libxml2 graphviz isa-l zlib; do
