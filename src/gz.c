@@ -150,6 +150,65 @@ static int top_up(gz_reader *z, char *err, size_t errlen)
     return 0;
 }
 
+/* The member header is parsed here rather than by isal_inflate(ISAL_GZIP):
+ * ISA-L 2.30 rejects a valid header that carries FHCRC (RFC 1952 FLG bit 1)
+ * as "checksum mismatch", so the records of such a member were lost. We check
+ * the header (and its CRC-16, the low half of the CRC-32 of the header bytes
+ * before it) ourselves and let ISA-L inflate the raw deflate data and verify
+ * the CRC-32/ISIZE trailer (ISAL_GZIP_NO_HDR_VER). top_up() has put the whole
+ * header in the buffer, or the input ends inside it.
+ * 0 = in_pos moved past the header, -1 = error in emsg. */
+#define GZ_FTEXT 0x01u
+#define GZ_FHCRC 0x02u
+#define GZ_FEXTRA 0x04u
+#define GZ_FNAME 0x08u
+#define GZ_FCOMMENT 0x10u
+static int skip_header(gz_reader *z, char *err, size_t errlen)
+{
+    const uint8_t *h = z->in + z->in_pos;
+    size_t len = z->in_len - z->in_pos, p = 10;
+    uint64_t at = gz_offset(z);
+    if (len < 10) goto short_header;
+    if (h[0] != 0x1f || h[1] != 0x8b)
+        return fc_err(err, errlen, "corrupt gzip data at offset %llu: not a gzip member", (unsigned long long)at);
+    if (h[2] != 8)
+        return fc_err(err, errlen, "corrupt gzip data at offset %llu: unsupported compression method",
+                      (unsigned long long)at);
+    unsigned flg = h[3];
+    if (flg & 0xe0u)
+        return fc_err(err, errlen, "corrupt gzip data at offset %llu: reserved header flags set",
+                      (unsigned long long)at);
+    if (flg & GZ_FEXTRA) {
+        if (len < p + 2) goto short_header;
+        p += 2 + (size_t)(h[p] | h[p + 1] << 8);
+        if (len < p) goto short_header;
+    }
+    for (unsigned f = GZ_FNAME; f <= GZ_FCOMMENT; f <<= 1) {
+        if (!(flg & f)) continue;
+        const uint8_t *nul = memchr(h + p, 0, len - p);
+        if (!nul) goto short_header;
+        p = (size_t)(nul - h) + 1;
+    }
+    if (flg & GZ_FHCRC) {
+        if (len < p + 2) goto short_header;
+        unsigned want = h[p] | h[p + 1] << 8;
+        unsigned got = (unsigned)(crc32(0L, h, (uInt)p) & 0xffffu);
+        if (want != got)
+            return fc_err(err, errlen, "corrupt gzip data at offset %llu: header checksum mismatch",
+                          (unsigned long long)(at + p));
+        p += 2;
+    }
+    z->in_pos += p;
+    return 0;
+short_header:
+    /* top_up() stops at GZ_HDR_ROOM bytes, so a header not complete by then
+     * is either cut by the end of the input or absurdly long */
+    if (!z->eof)
+        return fc_err(err, errlen, "corrupt gzip data at offset %llu: member header longer than %u bytes",
+                      (unsigned long long)at, GZ_HDR_ROOM);
+    return fc_err(err, errlen, "gzip data truncated at offset %llu", (unsigned long long)(z->in_base + z->in_len));
+}
+
 /* Between members: more data must be another gzip member; NUL padding up to
  * the end is tolerated (as gzip does). 1 = member follows, 0 = end. */
 static int next_member(gz_reader *z, char *err, size_t errlen)
@@ -189,12 +248,12 @@ ssize_t gz_read(gz_reader *z, void *buf, size_t n, char *err, size_t errlen)
                 break;
             }
             if (z->backend == GZ_ISAL) {
-                if (top_up(z, emsg, sizeof emsg) < 0) {
+                if (top_up(z, emsg, sizeof emsg) < 0 || skip_header(z, emsg, sizeof emsg) < 0) {
                     fail = 1;
                     break;
                 }
                 isal_inflate_reset(z->st);
-                z->st->crc_flag = ISAL_GZIP;
+                z->st->crc_flag = ISAL_GZIP_NO_HDR_VER;
             } else {
                 inflateReset(&z->zs);
             }
