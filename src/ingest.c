@@ -215,7 +215,33 @@ typedef struct worker {
     size_t nbatch;
     uint8_t *known;        /* by ENI id: metadata fields already recorded */
     size_t nknown;
+    /* the last interface-id interned and its id: S3 files often hold runs
+     * of one ENI's records, and ids never change within the worker's agg */
+    char eni_last[32];
+    uint32_t eni_last_n, eni_last_id;
 } worker;
+
+static inline uint32_t intern_eni(worker *w, const char *p, uint32_t n)
+{
+    if (n == w->eni_last_n) {
+        /* the hex tails of ENI ids differ first: compare the last 8 bytes inline */
+        uint64_t a, b;
+        if (n >= 8) {
+            memcpy(&a, p + n - 8, 8);
+            memcpy(&b, w->eni_last + n - 8, 8);
+            if (a != b) goto miss;
+        }
+        if (memcmp(p, w->eni_last, n) == 0) return w->eni_last_id;
+    }
+miss:;
+    uint32_t id = agg_intern(w->a, p, n);
+    if (n <= sizeof w->eni_last) {
+        memcpy(w->eni_last, p, n);
+        w->eni_last_n = n;
+        w->eni_last_id = id;
+    }
+    return id;
+}
 
 static void flush_batch(worker *w)
 {
@@ -258,7 +284,7 @@ static void add_record(worker *w, const fl_rec *r)
     gp->dst = r->dst;
     gp->pkt_src = r->pkt_src;
     gp->pkt_dst = r->pkt_dst;
-    gp->eni = r->eni.n ? agg_intern(w->a, r->eni.p, r->eni.n) : 0;
+    gp->eni = r->eni.n ? intern_eni(w, r->eni.p, r->eni.n) : 0;
     gp->src_svc = r->src_svc.n ? agg_intern(w->a, r->src_svc.p, r->src_svc.n) : 0;
     gp->dst_svc = r->dst_svc.n ? agg_intern(w->a, r->dst_svc.p, r->dst_svc.n) : 0;
     gp->hour = (r->has & FLR_START) ? (int32_t)(r->start / 3600) : AGG_NO_HOUR;

@@ -211,6 +211,60 @@ int main(void)
         }
     }
 
+    /* numbers and identifiers read 8 bytes at a time: every digit count of
+     * bytes from 1 to 20 (the value is the digit string itself, so the
+     * expectation is written out: "1", "12", ... "12345678901234567890"),
+     * and an identifier with a forbidden byte at each position */
+    {
+        flowlog_format d2;
+        flowlog_format_default(&d2);
+        const char *digits = "12345678901234567890";
+        uint64_t want = 0;
+        for (int k = 1; k <= 20; k++) {
+            want = want * 10 + (uint64_t)(digits[k - 1] - '0'); /* 1, 12, 123, ... */
+            char line[160];
+            int n = snprintf(line, sizeof line, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 %.*s %.*s 1600000000 1600000060 ACCEPT OK\n",
+                             k, digits, k, digits);
+            fl_rec a;
+            bool fast = flowlog_parse_fast(&d2, line, (size_t)n - 1, &a);
+            if (k <= 19) { /* 20 digits are left to the checked parser */
+                CHECK(fast && a.bytes == want && a.packets == want && a.start == 1600000000 && a.end == 1600000060);
+            } else {
+                CHECK(!fast);
+                CHECK(flowlog_parse_line(&d2, line, (size_t)n - 1, &a, err, sizeof err) == 0);
+                CHECK(a.bytes == 12345678901234567890ULL);
+            }
+        }
+        /* a number followed by a letter, and one that starts with one */
+        const char *badnum[] = {"2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 4000000x 1 2 ACCEPT OK\n",
+                                "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 123456789012x 1 2 ACCEPT OK\n",
+                                "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 x400 1 2 ACCEPT OK\n",
+                                "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 40:0 1 2 ACCEPT OK\n"};
+        for (size_t i = 0; i < sizeof badnum / sizeof *badnum; i++) {
+            fl_rec a;
+            CHECK(!flowlog_parse_fast(&d2, badnum[i], strlen(badnum[i]) - 1, &a));
+        }
+        const char bad[] = {' ', '\t', 0x7f, (char)0x80, (char)0xff, 0x1f};
+        for (int pos = 0; pos < 24; pos++) {
+            for (size_t b = 0; b < sizeof bad; b++) {
+                char eni[32];
+                memcpy(eni, "eni-0123456789abcdef0123", 24);
+                eni[pos] = bad[b];
+                char line[160];
+                int n = snprintf(line, sizeof line, "2 123 %.24s 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK\n", eni);
+                fl_rec a;
+                /* a space splits the field (too many fields), anything else is not an identifier */
+                CHECK(!flowlog_parse_fast(&d2, line, (size_t)n - 1, &a));
+            }
+            char line[160];
+            int n = snprintf(line, sizeof line, "2 123 eni-0123456789abcdef0123%.*s 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK\n",
+                             pos, "~!abcdefghijklmnopqrstuvwxyz");
+            fl_rec a;
+            CHECK(flowlog_parse_fast(&d2, line, (size_t)n - 1, &a) && a.eni.n == (uint32_t)(24 + pos) &&
+                  memcmp(a.eni.p, "eni-0123456789abcdef0123", 24) == 0);
+        }
+    }
+
     /* overflow-checked numbers */
     uint64_t v;
     CHECK(flowlog_parse_u64("18446744073709551615", 20, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
