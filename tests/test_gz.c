@@ -132,6 +132,18 @@ int main(void)
         free(got);
         dbuf_free(&d);
 
+        /* the trailer is still checked now that ISA-L no longer reads the
+         * header: a wrong ISIZE (last byte) and a wrong CRC-32 are errors */
+        for (int t = 0; t < 2; t++) {
+            dbuf_init(&d, 0);
+            member(&d, h1, sizeof h1, 0x77a7, T1);
+            d.data[t == 0 ? d.len - 1 : d.len - 8] ^= 1;
+            got = decode(&d, be[k], 0, err, sizeof err);
+            CHECK(strstr(err, "corrupt gzip data at offset") != NULL);
+            free(got);
+            dbuf_free(&d);
+        }
+
         /* a good member, then a second FHCRC member cut inside its header
          * (11 of its 12 header bytes): the first member's text, then
          * "truncated" at the end of the input */
