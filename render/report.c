@@ -134,6 +134,13 @@ static void text_cell(ctx *c, const char *s)
     text(c, s ? s : "");
     put(c, "</td>");
 }
+
+/* The one row a table shows when it has no data rows: a sentence spanning
+ * every column, so the table keeps its header and its place in the page. */
+static void empty_row(ctx *c, int span, const char *msg)
+{
+    putf(c, "<tr><td colspan=\"%d\" class=\"empty\">%s</td></tr>\n", span, msg);
+}
 /* An identifier cell (ENI, subnet, AZ): never wrapped mid-id. */
 static void id_cell(ctx *c, const char *s)
 {
@@ -808,7 +815,7 @@ static void sec_cross_az(ctx *c)
         usd_cell(c, ou);
         put(c, "</tr>\n");
     }
-    if (!m) put(c, "<tr><td colspan=\"7\" class=\"empty\">No inter-AZ charges.</td></tr>\n");
+    if (!m) empty_row(c, 7, "No inter-AZ charges.");
     put(c, "</tbody></table>\n</section>\n");
     free(p);
 }
@@ -909,7 +916,7 @@ static void sec_outbound(ctx *c)
         bar2_cell(c, total ? (double)ob / (double)total : 0, total_usd > 0 ? ou / total_usd : 0);
         put(c, "</tr>\n");
     }
-    if (!m) put(c, "<tr><td colspan=\"6\" class=\"empty\">No outbound traffic left the VPCs.</td></tr>\n");
+    if (!m) empty_row(c, 6, "No outbound traffic left the VPCs.");
     put(c, "</tbody></table>\n</section>\n");
     free(p);
 }
@@ -971,7 +978,7 @@ static void sec_top_ips(ctx *c)
         bytes_cell(c, bi);
         put(c, "</tr>\n");
     }
-    if (!m) put(c, "<tr><td colspan=\"18\" class=\"empty\">No internal address paid anything.</td></tr>\n");
+    if (!m) empty_row(c, 18, "No internal address paid anything.");
     put(c, "</tbody><tfoot><tr class=\"fixed total\"><td></td><th scope=\"row\" colspan=\"7\">total</th>");
     for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, r->cat_usd[k]);
     usd_cell(c, r->total_usd);
@@ -1005,7 +1012,7 @@ static void sec_top_ips(ctx *c)
         usd_cell(c, tu);
         put(c, "</tr>\n");
     }
-    if (!m) put(c, "<tr><td colspan=\"6\" class=\"empty\">No charges.</td></tr>\n");
+    if (!m) empty_row(c, 6, "No charges.");
     put(c, "</tbody></table>\n</section>\n");
     free(rk);
 }
@@ -1080,7 +1087,7 @@ static void sec_security(ctx *c)
         }
         put(c, "</td></tr>\n");
     }
-    if (!r->n_reject_sources) put(c, "<tr><td colspan=\"3\" class=\"empty\">No rejected ingress traffic.</td></tr>\n");
+    if (!r->n_reject_sources) empty_row(c, 3, "No rejected ingress traffic.");
     put(c, "</tbody></table>\n");
 
     qsort(pc, npc, sizeof *pc, port_cmp);
@@ -1094,7 +1101,7 @@ static void sec_security(ctx *c)
         count_cell(c, pc[i].records);
         put(c, "</tr>\n");
     }
-    if (!npc) put(c, "<tr><td colspan=\"3\" class=\"empty\">None.</td></tr>\n");
+    if (!npc) empty_row(c, 3, "None.");
     put(c, "</tbody></table>\n");
     free(pc);
 
@@ -1126,7 +1133,7 @@ static void sec_security(ctx *c)
         put(c, "</td></tr>\n");
     }
     if (ns > shown) putf(c, "<tr class=\"fixed other\"><td colspan=\"3\">Other (%zu suspects)</td></tr>\n", ns - shown);
-    if (!ns) put(c, "<tr><td colspan=\"3\" class=\"empty\">No source touched enough ports or hosts within one hour to look like a scan.</td></tr>\n");
+    if (!ns) empty_row(c, 3, "No source touched enough ports or hosts within one hour to look like a scan.");
     put(c, "</tbody></table>\n");
     for (size_t i = 0; i < r->n_findings; i++)
         if (is_security(r->findings[i].kind) && strcmp(r->findings[i].kind, "port_scan")) finding_card(c, &r->findings[i], i);
@@ -1168,7 +1175,7 @@ static void base_table(ctx *c, const char *id, const char *caption, const char *
         put(c, "</tr>\n");
     }
     if (n > m) putf(c, "<tr class=\"fixed other\"><td colspan=\"6\">%zu more with smaller changes</td></tr>\n", n - m);
-    if (!n) put(c, "<tr><td colspan=\"6\" class=\"empty\">Nothing to compare.</td></tr>\n");
+    if (!n) empty_row(c, 6, "Nothing to compare.");
     put(c, "</tbody></table>\n");
 }
 
@@ -1247,7 +1254,7 @@ static void sec_method(ctx *c)
         if (!shown)
             for (size_t i = 0; i < rates_count(c->o->rates); i++, shown++) rate_row(c, rates_at(c->o->rates, i));
     }
-    if (!shown) put(c, "<tr><td colspan=\"10\" class=\"empty\">Rate table not supplied to the renderer.</td></tr>\n");
+    if (!shown) empty_row(c, 10, "Rate table not supplied to the renderer.");
     put(c, "</tbody></table></div>\n<p class=\"note\">Source: ");
     text(c, r->rates_source ? r->rates_source : "embedded");
     put(c, ".</p>\n");
