@@ -141,6 +141,19 @@ static void empty_row(ctx *c, int span, const char *msg)
 {
     putf(c, "<tr><td colspan=\"%d\" class=\"empty\">%s</td></tr>\n", span, msg);
 }
+
+/* Opens the "Other (N what)" row that stands for the rows --top left out, so
+ * a cut table still adds up; the caller writes the figures and closes it.
+ * `lead` is a first cell before the label (NULL: none, "": an empty one, as
+ * under a "#" column); the label spans `span` columns. */
+static void other_open(ctx *c, const char *lead, int span, size_t count, const char *what)
+{
+    put(c, "<tr class=\"fixed other\">");
+    if (lead) putf(c, "<td>%s</td>", lead);
+    if (span > 1) putf(c, "<td colspan=\"%d\">", span);
+    else put(c, "<td>");
+    putf(c, "Other (%zu %s)</td>", count, what);
+}
 /* An identifier cell (ENI, subnet, AZ): never wrapped mid-id. */
 static void id_cell(ctx *c, const char *s)
 {
@@ -463,7 +476,7 @@ static void finding_card(ctx *c, const cost_finding *f, size_t i)
                 ob += f->evidence[k].bytes;
                 ou += f->evidence[k].usd;
             }
-            putf(c, "<tr class=\"fixed other\"><td>Other (%zu rows)</td>", f->n_evidence - n);
+            other_open(c, NULL, 1, f->n_evidence - n, "rows");
             if (!sec) {
                 bytes_cell(c, ob);
                 usd_cell(c, ou);
@@ -645,7 +658,7 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
             }
         }
         if (rest) {
-            putf(c, "<tr class=\"fixed other\"><td>%s</td><td colspan=\"2\">Other (%zu pairs)</td>", d ? "inbound" : "outbound", rest);
+            other_open(c, d ? "inbound" : "outbound", 2, rest, "pairs");
             bytes_cell(c, ob);
             usd_cell(c, ou);
             bar2_cell(c, dirbytes[d] ? (double)ob / (double)dirbytes[d] : 0, dirusd[d] > 0 ? ou / dirusd[d] : 0);
@@ -810,7 +823,7 @@ static void sec_cross_az(ctx *c)
             ob += p[i].bytes;
             ou += p[i].usd;
         }
-        putf(c, "<tr class=\"fixed other\"><td colspan=\"5\">Other (%zu pairs)</td>", m - n);
+        other_open(c, NULL, 5, m - n, "pairs");
         bytes_cell(c, ob);
         usd_cell(c, ou);
         put(c, "</tr>\n");
@@ -910,7 +923,7 @@ static void sec_outbound(ctx *c)
             ob += p[i].bytes;
             ou += p[i].usd;
         }
-        putf(c, "<tr class=\"fixed other\"><td colspan=\"3\">Other (%zu rows)</td>", m - n);
+        other_open(c, NULL, 3, m - n, "rows");
         bytes_cell(c, ob);
         usd_cell(c, ou);
         bar2_cell(c, total ? (double)ob / (double)total : 0, total_usd > 0 ? ou / total_usd : 0);
@@ -971,7 +984,7 @@ static void sec_top_ips(ctx *c)
             bo += rk[i].bytes_out;
             bi += rk[i].bytes_in;
         }
-        putf(c, "<tr class=\"fixed other\"><td></td><td colspan=\"7\">Other (%zu IPs)</td>", m - n);
+        other_open(c, "", 7, m - n, "IPs");
         for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, cu[k]);
         usd_cell(c, tu);
         bytes_cell(c, bo);
@@ -1007,7 +1020,7 @@ static void sec_top_ips(ctx *c)
             tu += rk[i].usd;
             tb += rk[i].bytes;
         }
-        putf(c, "<tr class=\"fixed other\"><td></td><td colspan=\"3\">Other (%zu peers)</td>", m - n);
+        other_open(c, "", 3, m - n, "peers");
         bytes_cell(c, tb);
         usd_cell(c, tu);
         put(c, "</tr>\n");
@@ -1132,7 +1145,10 @@ static void sec_security(ctx *c)
         }
         put(c, "</td></tr>\n");
     }
-    if (ns > shown) putf(c, "<tr class=\"fixed other\"><td colspan=\"3\">Other (%zu suspects)</td></tr>\n", ns - shown);
+    if (ns > shown) {
+        other_open(c, NULL, 3, ns - shown, "suspects");
+        put(c, "</tr>\n");
+    }
     if (!ns) empty_row(c, 3, "No source touched enough ports or hosts within one hour to look like a scan.");
     put(c, "</tbody></table>\n");
     for (size_t i = 0; i < r->n_findings; i++)
@@ -1318,7 +1334,10 @@ static void sec_method(ctx *c)
             bytes_cell(c, u[i]->bytes_in);
             put(c, "</tr>\n");
         }
-        if (nu > n) putf(c, "<tr class=\"fixed other\"><td colspan=\"3\">Other (%zu addresses)</td></tr>\n", nu - n);
+        if (nu > n) {
+            other_open(c, NULL, 3, nu - n, "addresses");
+            put(c, "</tr>\n");
+        }
         put(c, "</tbody></table>\n");
         free(u);
     }
