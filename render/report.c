@@ -551,6 +551,17 @@ static int pair_cmp(const void *x, const void *y)
     if (p->b != q->b) return p->b < q->b ? -1 : 1;
     return p->via < q->via ? -1 : (p->via > q->via);
 }
+/* Bytes and cost of the rows [from, to) that --top left out: the figures of
+ * the "Other" row, so a cut table still adds up to its total. */
+static void pairs_sum(const pair_row *p, size_t from, size_t to, uint64_t *bytes, double *usd)
+{
+    *bytes = 0;
+    *usd = 0;
+    for (size_t i = from; i < to; i++) {
+        *bytes += p[i].bytes;
+        *usd += p[i].usd;
+    }
+}
 static int pair_key_cmp(const void *x, const void *y)
 {
     const pair_row *p = x, *q = y;
@@ -817,12 +828,9 @@ static void sec_cross_az(ctx *c)
         put(c, "</tr>\n");
     }
     if (m > n) {
-        uint64_t ob = 0;
-        double ou = 0;
-        for (size_t i = n; i < m; i++) {
-            ob += p[i].bytes;
-            ou += p[i].usd;
-        }
+        uint64_t ob;
+        double ou;
+        pairs_sum(p, n, m, &ob, &ou);
         other_open(c, NULL, 5, m - n, "pairs");
         bytes_cell(c, ob);
         usd_cell(c, ou);
@@ -917,12 +925,9 @@ static void sec_outbound(ctx *c)
         put(c, "</tr>\n");
     }
     if (m > n) {
-        uint64_t ob = 0;
-        double ou = 0;
-        for (size_t i = n; i < m; i++) {
-            ob += p[i].bytes;
-            ou += p[i].usd;
-        }
+        uint64_t ob;
+        double ou;
+        pairs_sum(p, n, m, &ob, &ou);
         other_open(c, NULL, 3, m - n, "rows");
         bytes_cell(c, ob);
         usd_cell(c, ou);
