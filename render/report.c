@@ -211,6 +211,14 @@ static void bar2_cell(ctx *c, double sb, double su)
     putf(c, "<td class=\"barcell\"><span class=\"bar by-bytes\" style=\"width:%.1f%%\"></span>"
             "<span class=\"bar by-cost\" style=\"width:%.1f%%\"></span></td>", sb * 100, su * 100);
 }
+/* Bytes, cost and the two-bar share of the table's totals (0 when a total
+ * is 0, so an empty direction draws no bar instead of dividing by zero). */
+static void share_cells(ctx *c, uint64_t bytes, double usd, uint64_t total_bytes, double total_usd)
+{
+    bytes_cell(c, bytes);
+    usd_cell(c, usd);
+    bar2_cell(c, total_bytes ? (double)bytes / (double)total_bytes : 0, total_usd > 0 ? usd / total_usd : 0);
+}
 
 static void section_open(ctx *c, const char *id, const char *num, const char *title)
 {
@@ -656,10 +664,7 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
                 text_cell(c, d ? "inbound" : "outbound");
                 text_cell(c, la);
                 text_cell(c, lb);
-                bytes_cell(c, p[i].bytes);
-                usd_cell(c, p[i].usd);
-                bar2_cell(c, dirbytes[d] ? (double)p[i].bytes / (double)dirbytes[d] : 0,
-                          dirusd[d] > 0 ? p[i].usd / dirusd[d] : 0);
+                share_cells(c, p[i].bytes, p[i].usd, dirbytes[d], dirusd[d]);
                 put(c, "</tr>\n");
                 shown++;
             } else {
@@ -670,9 +675,7 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
         }
         if (rest) {
             other_open(c, d ? "inbound" : "outbound", 2, rest, "pairs");
-            bytes_cell(c, ob);
-            usd_cell(c, ou);
-            bar2_cell(c, dirbytes[d] ? (double)ob / (double)dirbytes[d] : 0, dirusd[d] > 0 ? ou / dirusd[d] : 0);
+            share_cells(c, ob, ou, dirbytes[d], dirusd[d]);
             put(c, "</tr>\n");
         }
     }
@@ -919,9 +922,7 @@ static void sec_outbound(ctx *c)
         text_cell(c, la);
         text_cell(c, path_label((int)p[i].via));
         text_cell(c, dest_label((int)p[i].b));
-        bytes_cell(c, p[i].bytes);
-        usd_cell(c, p[i].usd);
-        bar2_cell(c, total ? (double)p[i].bytes / (double)total : 0, total_usd > 0 ? p[i].usd / total_usd : 0);
+        share_cells(c, p[i].bytes, p[i].usd, total, total_usd);
         put(c, "</tr>\n");
     }
     if (m > n) {
@@ -929,9 +930,7 @@ static void sec_outbound(ctx *c)
         double ou;
         pairs_sum(p, n, m, &ob, &ou);
         other_open(c, NULL, 3, m - n, "rows");
-        bytes_cell(c, ob);
-        usd_cell(c, ou);
-        bar2_cell(c, total ? (double)ob / (double)total : 0, total_usd > 0 ? ou / total_usd : 0);
+        share_cells(c, ob, ou, total, total_usd);
         put(c, "</tr>\n");
     }
     if (!m) empty_row(c, 6, "No outbound traffic left the VPCs.");
