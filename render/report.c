@@ -599,6 +599,19 @@ static size_t pairs_merge(pair_row *p, size_t n)
 
 #define SANKEY_KEEP 12
 
+/* Draws a filled Sankey as one figure and frees it. Each column keeps its
+ * SANKEY_KEEP largest nodes (sankey_limit folds the rest into one "Other"
+ * node) so the picture stays legible; the class by-bytes / by-cost is what
+ * the page's unit switch (report.css) hides. */
+static void draw_sankey(ctx *c, sankey *s, int by_cost, const char *title, const char *const *cols)
+{
+    sankey_limit(s, SANKEY_KEEP);
+    putf(c, "<figure class=\"%s\">", by_cost ? "by-cost" : "by-bytes");
+    if (sankey_svg(s, title, cols, by_cost ? fmt_usd_v : fmt_bytes_v, c->b) < 0) c->rc = -1;
+    put(c, "</figure>\n");
+    sankey_free(s);
+}
+
 static void nat_sankey(ctx *c, const cost_nat *n, int inbound, int by_cost)
 {
     const cost_result *r = c->r;
@@ -617,16 +630,12 @@ static void nat_sankey(ctx *c, const cost_nat *n, int inbound, int by_cost)
         sankey_link(s, sankey_node(s, 0, ka, la), mid, v);
         sankey_link(s, mid, sankey_node(s, 2, kb, lb), v);
     }
-    sankey_limit(s, SANKEY_KEEP);
     static const char *const out_cols[] = {"source workloads", "NAT gateway", "destinations"};
     static const char *const in_cols[] = {"sources", "NAT gateway", "destination workloads"};
     char title[300];
     snprintf(title, sizeof title, "%s through %s by %s", inbound ? "Inbound" : "Outbound", natname,
              by_cost ? "cost" : "bytes");
-    putf(c, "<figure class=\"%s\">", by_cost ? "by-cost" : "by-bytes");
-    if (sankey_svg(s, title, inbound ? in_cols : out_cols, by_cost ? fmt_usd_v : fmt_bytes_v, c->b) < 0) c->rc = -1;
-    put(c, "</figure>\n");
-    sankey_free(s);
+    draw_sankey(c, s, by_cost, title, inbound ? in_cols : out_cols);
 }
 
 static void nat_table(ctx *c, const cost_nat *n, size_t ni)
@@ -879,14 +888,8 @@ static void out_sankey(ctx *c, int by_cost)
         sankey_link(s, a, p, v);
         sankey_link(s, p, d, v);
     }
-    sankey_limit(s, SANKEY_KEEP);
     static const char *const cols[] = {"workloads", "path", "destination class"};
-    putf(c, "<figure class=\"%s\">", by_cost ? "by-cost" : "by-bytes");
-    if (sankey_svg(s, by_cost ? "Outbound traffic by cost" : "Outbound traffic by bytes", cols,
-                   by_cost ? fmt_usd_v : fmt_bytes_v, c->b) < 0)
-        c->rc = -1;
-    put(c, "</figure>\n");
-    sankey_free(s);
+    draw_sankey(c, s, by_cost, by_cost ? "Outbound traffic by cost" : "Outbound traffic by bytes", cols);
 }
 
 static void sec_outbound(ctx *c)
