@@ -943,6 +943,22 @@ static void sec_outbound(ctx *c)
 
 /* ---------- 6. top IPs ---------- */
 
+/* The figures of the ranks [from, to) that --top left out, summed into one
+ * rank (only the numbers are set), so the "Other" row of a ranking shows
+ * what the cut rows paid and the table still adds up. */
+static cost_rank rank_sum(const cost_rank *rk, size_t from, size_t to)
+{
+    cost_rank o = {0};
+    for (size_t i = from; i < to; i++) {
+        for (int k = 0; k < CAT_COUNT; k++) o.cat_usd[k] += rk[i].cat_usd[k];
+        o.usd += rk[i].usd;
+        o.bytes += rk[i].bytes;
+        o.bytes_out += rk[i].bytes_out;
+        o.bytes_in += rk[i].bytes_in;
+    }
+    return o;
+}
+
 static void sec_top_ips(ctx *c)
 {
     const cost_result *r = c->r;
@@ -983,19 +999,12 @@ static void sec_top_ips(ctx *c)
         put(c, "</tr>\n");
     }
     if (m > n) {
-        double cu[CAT_COUNT] = {0}, tu = 0;
-        uint64_t bo = 0, bi = 0;
-        for (size_t i = n; i < m; i++) {
-            for (int k = 0; k < CAT_COUNT; k++) cu[k] += rk[i].cat_usd[k];
-            tu += rk[i].usd;
-            bo += rk[i].bytes_out;
-            bi += rk[i].bytes_in;
-        }
+        cost_rank o = rank_sum(rk, n, m);
         other_open(c, "", 7, m - n, "IPs");
-        for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, cu[k]);
-        usd_cell(c, tu);
-        bytes_cell(c, bo);
-        bytes_cell(c, bi);
+        for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, o.cat_usd[k]);
+        usd_cell(c, o.usd);
+        bytes_cell(c, o.bytes_out);
+        bytes_cell(c, o.bytes_in);
         put(c, "</tr>\n");
     }
     if (!m) empty_row(c, 18, "No internal address paid anything.");
@@ -1021,15 +1030,10 @@ static void sec_top_ips(ctx *c)
         put(c, "</tr>\n");
     }
     if (m > n) {
-        double tu = 0;
-        uint64_t tb = 0;
-        for (size_t i = n; i < m; i++) {
-            tu += rk[i].usd;
-            tb += rk[i].bytes;
-        }
+        cost_rank o = rank_sum(rk, n, m);
         other_open(c, "", 3, m - n, "peers");
-        bytes_cell(c, tb);
-        usd_cell(c, tu);
+        bytes_cell(c, o.bytes);
+        usd_cell(c, o.usd);
         put(c, "</tr>\n");
     }
     if (!m) empty_row(c, 6, "No charges.");
