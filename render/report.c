@@ -959,6 +959,16 @@ static cost_rank rank_sum(const cost_rank *rk, size_t from, size_t to)
     return o;
 }
 
+/* The figure cells of a payer row — cost per category, total, bytes out and
+ * in — shared by the rows and their "Other" row so the columns cannot drift. */
+static void payer_cells(ctx *c, const cost_rank *x)
+{
+    for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, x->cat_usd[k]);
+    usd_cell(c, x->usd);
+    bytes_cell(c, x->bytes_out);
+    bytes_cell(c, x->bytes_in);
+}
+
 static void sec_top_ips(ctx *c)
 {
     const cost_result *r = c->r;
@@ -992,19 +1002,13 @@ static void sec_top_ips(ctx *c)
         id_cell(c, x->subnet);
         id_cell(c, x->az);
         id_cell(c, x->vpc);
-        for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, x->cat_usd[k]);
-        usd_cell(c, x->usd);
-        bytes_cell(c, x->bytes_out);
-        bytes_cell(c, x->bytes_in);
+        payer_cells(c, x);
         put(c, "</tr>\n");
     }
     if (m > n) {
         cost_rank o = rank_sum(rk, n, m);
         other_open(c, "", 7, m - n, "IPs");
-        for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, o.cat_usd[k]);
-        usd_cell(c, o.usd);
-        bytes_cell(c, o.bytes_out);
-        bytes_cell(c, o.bytes_in);
+        payer_cells(c, &o);
         put(c, "</tr>\n");
     }
     if (!m) empty_row(c, 18, "No internal address paid anything.");
