@@ -21,11 +21,15 @@
 #endif
 
 /* Inline SVG of one graph level, or NULL with the reason in why. */
-static char *graph_svg(const pipeline *p, const char *level, char *why, size_t whylen)
+static char *graph_svg(const pipeline *p, const char *level, const char *id_prefix, char *why,
+                       size_t whylen)
 {
     graph_opts g;
     memset(&g, 0, sizeof g);
     g.level = level;
+    /* Both graphs are inlined in one page next to section ids such as
+     * "topology": distinct prefixes keep every id unique (anchors work). */
+    g.id_prefix = id_prefix;
     g.format = "svg";
     g.inline_svg = 1;
     dbuf b;
@@ -60,8 +64,8 @@ int cmd_report(const fc_opts *o)
     struct timespec t0, t1, t2;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char topo_why[FC_ERRLEN] = "", az_why[FC_ERRLEN] = "";
-    char *topo = graph_svg(&p, "subnet", topo_why, sizeof topo_why);
-    char *azg = graph_svg(&p, "az", az_why, sizeof az_why);
+    char *topo = graph_svg(&p, "subnet", "topo", topo_why, sizeof topo_why);
+    char *azg = graph_svg(&p, "az", "azgraph", az_why, sizeof az_why);
 
     report_opts ro;
     memset(&ro, 0, sizeof ro);

@@ -1518,7 +1518,9 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
      * is then "A--B" (which pair), never a "->" that contradicts the arrow of
      * an inbound edge laid out from the inside (see edge_inbound()). dot
      * still ranks tail before head. */
-    b.g = agopen("topology", Agundirected, &disc);
+    /* The graph's name becomes the SVG root group's id: prefixed like every
+     * other id, so two graphs inlined in one page never share an id. */
+    b.g = agopen(b.idp, Agundirected, &disc);
     bool legend[CAT_COUNT] = {false};
     build_graph(&c, &b, order, n_keep, eorder, n_draw, title.data, legend);
     int rc = emit(b.g, fmt, o->inline_svg, out, err, errlen);
