@@ -86,11 +86,11 @@ static const char *tag_name(inventory *inv, const xmlNode *n)
     return NULL;
 }
 
-static void add_ip(inventory *inv, inv_eni *e, const char *s, int force_private)
+void ec2_eni_add_ip(inventory *inv, inv_eni *e, const char *s, int is_private)
 {
     ip128 ip;
     if (!s || ip_parse(s, strlen(s), &ip) < 0) return;
-    inv_eni_add_ip(inv, e, &ip, force_private >= 0 ? force_private : ip_is_private(&ip));
+    inv_eni_add_ip(inv, e, &ip, is_private >= 0 ? is_private : ip_is_private(&ip));
 }
 
 /* The resource an AWS-managed ENI belongs to, from the description AWS
@@ -107,6 +107,53 @@ const char *ec2_resource_from_description(inventory *inv, const char *d)
     return NULL;
 }
 
+static void mark_seen(inv_eni *e, const ec2_eni_desc *d)
+{
+    if (d->seen > e->last_seen) e->last_seen = d->seen;
+    e->source |= d->source;
+}
+
+inv_eni *ec2_eni_describe(inventory *inv, const ec2_eni_desc *d)
+{
+    inv_eni *e = inv_eni_get(inv, d->id);
+    e->interface_type = d->interface_type;
+    e->description = d->description;
+    if (d->subnet_id) e->subnet_id = d->subnet_id;
+    if (d->vpc_id) e->vpc_id = d->vpc_id;
+    if (d->az_name) e->az_name = d->az_name;
+    if (d->az_id) e->az_id = d->az_id;
+    if (d->account) e->account = d->account;
+    if (d->region) e->region = inv_intern(inv, d->region);
+    e->instance_id = d->instance_id;
+    /* Recomputed from this item: NULL lets the NAT/endpoint calls and
+     * inv_finalize() fill in the fallbacks. */
+    e->name = d->name;
+    eni_kind k = inv_classify(e->interface_type, e->description, d->requester_id);
+    /* A NAT/endpoint call may already have told us more than the ENI's
+     * own type does; keep that. */
+    if (!(eni_kind_is_managed(e->kind) && e->resource_id && k == ENI_WORKLOAD)) e->kind = k;
+    const char *res = ec2_resource_from_description(inv, e->description);
+    if (res) e->resource_id = res;
+    /* The item is the truth about the ENI's addresses now. */
+    e->n_ips = e->n_private = 0;
+    mark_seen(e, d);
+    return e;
+}
+
+inv_eni *ec2_eni_claim(inventory *inv, eni_kind kind, const ec2_eni_desc *d)
+{
+    inv_eni *e = inv_eni_get(inv, d->id);
+    e->kind = kind;
+    e->resource_id = d->resource_id;
+    if (!e->interface_type) e->interface_type = d->interface_type;
+    if (!e->subnet_id) e->subnet_id = d->subnet_id;
+    if (!e->vpc_id) e->vpc_id = d->vpc_id;
+    if (!e->region && d->region) e->region = inv_intern(inv, d->region);
+    if (!e->name) e->name = d->name;
+    mark_seen(e, d);
+    return e;
+}
+
 typedef struct pctx {
     inventory *inv;
     const char *region;
@@ -121,43 +168,31 @@ static void parse_enis(pctx *p, xmlNode *root)
     inventory *inv = p->inv;
     FOR_ITEMS(it, root, "networkInterfaceSet")
     {
-        const char *id = istr(inv, it, "networkInterfaceId");
-        if (!id) continue;
-        inv_eni *e = inv_eni_get(inv, id);
+        ec2_eni_desc d = {.id = istr(inv, it, "networkInterfaceId"), .region = p->region,
+                          .seen = p->seen, .source = p->source};
+        if (!d.id) continue;
         p->items++;
-        e->interface_type = istr(inv, it, "interfaceType");
-        e->description = istr(inv, it, "description");
-        const char *s;
-        if ((s = istr(inv, it, "subnetId"))) e->subnet_id = s;
-        if ((s = istr(inv, it, "vpcId"))) e->vpc_id = s;
-        if ((s = istr(inv, it, "availabilityZone"))) e->az_name = s;
-        if ((s = istr(inv, it, "availabilityZoneId"))) e->az_id = s;
-        if ((s = istr(inv, it, "ownerId"))) e->account = s;
-        if (p->region) e->region = inv_intern(inv, p->region);
-        e->instance_id = istr(inv, child(it, "attachment"), "instanceId");
-        /* Recomputed from this response: NULL lets the NAT/endpoint calls
-         * and inv_finalize() fill in the fallbacks. */
-        e->name = tag_name(inv, it);
-        eni_kind k = inv_classify(e->interface_type, e->description, istr(inv, it, "requesterId"));
-        /* A NAT/endpoint call may already have told us more than the ENI's
-         * own type does; keep that. */
-        if (!(eni_kind_is_managed(e->kind) && e->resource_id && k == ENI_WORKLOAD)) e->kind = k;
-        const char *res = ec2_resource_from_description(inv, e->description);
-        if (res) e->resource_id = res;
-        /* This response is the truth about the ENI's addresses now. */
-        e->n_ips = e->n_private = 0;
+        d.interface_type = istr(inv, it, "interfaceType");
+        d.description = istr(inv, it, "description");
+        d.requester_id = istr(inv, it, "requesterId");
+        d.subnet_id = istr(inv, it, "subnetId");
+        d.vpc_id = istr(inv, it, "vpcId");
+        d.az_name = istr(inv, it, "availabilityZone");
+        d.az_id = istr(inv, it, "availabilityZoneId");
+        d.account = istr(inv, it, "ownerId");
+        d.instance_id = istr(inv, child(it, "attachment"), "instanceId");
+        d.name = tag_name(inv, it);
+        inv_eni *e = ec2_eni_describe(inv, &d);
         bool any = false;
         FOR_ITEMS(a, it, "privateIpAddressesSet")
         {
-            add_ip(inv, e, istr(inv, a, "privateIpAddress"), 1);
-            add_ip(inv, e, istr(inv, child(a, "association"), "publicIp"), 0);
+            ec2_eni_add_ip(inv, e, istr(inv, a, "privateIpAddress"), 1);
+            ec2_eni_add_ip(inv, e, istr(inv, child(a, "association"), "publicIp"), 0);
             any = true;
         }
-        if (!any) add_ip(inv, e, istr(inv, it, "privateIpAddress"), 1);
-        add_ip(inv, e, istr(inv, child(it, "association"), "publicIp"), 0);
-        FOR_ITEMS(a, it, "ipv6AddressesSet") add_ip(inv, e, istr(inv, a, "ipv6Address"), -1);
-        if (p->seen > e->last_seen) e->last_seen = p->seen;
-        e->source |= p->source;
+        if (!any) ec2_eni_add_ip(inv, e, istr(inv, it, "privateIpAddress"), 1);
+        ec2_eni_add_ip(inv, e, istr(inv, child(it, "association"), "publicIp"), 0);
+        FOR_ITEMS(a, it, "ipv6AddressesSet") ec2_eni_add_ip(inv, e, istr(inv, a, "ipv6Address"), -1);
     }
 }
 
@@ -232,22 +267,15 @@ static void parse_nat_gateways(pctx *p, xmlNode *root)
         /* A deleted gateway's ENI is gone and its addresses may be reused. */
         if (state && (strcmp(state, "deleted") == 0 || strcmp(state, "failed") == 0)) continue;
         const char *name = tag_name(inv, it);
+        ec2_eni_desc d = {.interface_type = inv_intern(inv, "nat_gateway"), .subnet_id = istr(inv, it, "subnetId"),
+                          .vpc_id = istr(inv, it, "vpcId"), .region = p->region, .name = name ? name : id,
+                          .resource_id = id, .seen = p->seen, .source = p->source};
         FOR_ITEMS(a, it, "natGatewayAddressSet")
         {
-            const char *eid = istr(inv, a, "networkInterfaceId");
-            if (!eid) continue;
-            inv_eni *e = inv_eni_get(inv, eid);
-            e->kind = ENI_NAT_GATEWAY;
-            e->resource_id = id;
-            if (!e->interface_type) e->interface_type = inv_intern(inv, "nat_gateway");
-            if (!e->subnet_id) e->subnet_id = istr(inv, it, "subnetId");
-            if (!e->vpc_id) e->vpc_id = istr(inv, it, "vpcId");
-            if (!e->region && p->region) e->region = inv_intern(inv, p->region);
-            if (!e->name) e->name = name ? name : id;
-            add_ip(inv, e, istr(inv, a, "privateIp"), 1);
-            add_ip(inv, e, istr(inv, a, "publicIp"), 0);
-            if (p->seen > e->last_seen) e->last_seen = p->seen;
-            e->source |= p->source;
+            if (!(d.id = istr(inv, a, "networkInterfaceId"))) continue;
+            inv_eni *e = ec2_eni_claim(inv, ENI_NAT_GATEWAY, &d);
+            ec2_eni_add_ip(inv, e, istr(inv, a, "privateIp"), 1);
+            ec2_eni_add_ip(inv, e, istr(inv, a, "publicIp"), 0);
         }
     }
 }
@@ -263,18 +291,11 @@ static void parse_vpc_endpoints(pctx *p, xmlNode *root)
         const char *type = istr(inv, it, "vpcEndpointType");
         eni_kind k = type && strcmp(type, "GatewayLoadBalancer") == 0 ? ENI_GWLB : ENI_VPC_ENDPOINT;
         const char *name = tag_name(inv, it);
+        ec2_eni_desc d = {.vpc_id = istr(inv, it, "vpcId"), .region = p->region, .name = name ? name : id,
+                          .resource_id = id, .seen = p->seen, .source = p->source};
         FOR_ITEMS(a, it, "networkInterfaceIdSet")
         {
-            const char *eid = istr(inv, a, NULL);
-            if (!eid) continue;
-            inv_eni *e = inv_eni_get(inv, eid);
-            e->kind = k;
-            e->resource_id = id;
-            if (!e->vpc_id) e->vpc_id = istr(inv, it, "vpcId");
-            if (!e->region && p->region) e->region = inv_intern(inv, p->region);
-            if (!e->name) e->name = name ? name : id;
-            if (p->seen > e->last_seen) e->last_seen = p->seen;
-            e->source |= p->source;
+            if ((d.id = istr(inv, a, NULL))) ec2_eni_claim(inv, k, &d);
         }
     }
 }

@@ -41,4 +41,33 @@ const char *ec2_lib_version(void);
  * Interned in inv. (Shared with snapshot.c's AWS CLI JSON loader.) */
 const char *ec2_resource_from_description(inventory *inv, const char *description);
 
+/* Also shared with snapshot.c, so that the Query API's XML and the AWS
+ * CLI's JSON of the same Describe* call give the same inventory: each
+ * parser reads an item into this, and one function applies it. Fields are
+ * NULL when absent or empty; all but `id`, `region` and `requester_id`
+ * (taken as given) are already interned in inv. */
+typedef struct ec2_eni_desc {
+    const char *id;                 /* the ENI's */
+    const char *interface_type, *description, *requester_id;
+    const char *subnet_id, *vpc_id, *az_name, *az_id, *account, *region;
+    const char *instance_id, *name;
+    const char *resource_id;        /* ec2_eni_claim: the NAT gateway / endpoint */
+    int64_t seen;                   /* last_seen, kept when it is later */
+    unsigned source;                /* enum inv_source bit added */
+} ec2_eni_desc;
+
+/* A DescribeNetworkInterfaces item is the truth about the ENI now: its type,
+ * description, instance and tag name replace the ENI's (so NULL lets the
+ * NAT / endpoint calls and inv_finalize() fill in fallbacks), the other
+ * fields replace only when present, and the address list is emptied for the
+ * caller to add the item's (ec2_eni_add_ip). Returns the ENI. */
+inv_eni *ec2_eni_describe(inventory *inv, const ec2_eni_desc *d);
+/* An ENI that a NAT gateway or VPC endpoint item lists as its own: that
+ * call knows the kind and resource_id for sure; the other fields fill only
+ * gaps. Returns the ENI. */
+inv_eni *ec2_eni_claim(inventory *inv, eni_kind kind, const ec2_eni_desc *d);
+/* An address as the item writes it; one that does not parse is skipped.
+ * is_private -1: decided by the address. */
+void ec2_eni_add_ip(inventory *inv, inv_eni *e, const char *ip, int is_private);
+
 #endif

@@ -292,13 +292,6 @@ static const char *cli_tag_name(const cJSON *o)
     return NULL;
 }
 
-static void cli_ip(inventory *inv, inv_eni *e, const char *s, int priv)
-{
-    ip128 ip;
-    if (!s || ip_parse(s, strlen(s), &ip) < 0) return;
-    inv_eni_add_ip(inv, e, &ip, priv >= 0 ? priv : ip_is_private(&ip));
-}
-
 static const char *icli(inventory *inv, const cJSON *o, const char *k)
 {
     return inv_intern(inv, jstr(o, k));
@@ -309,37 +302,30 @@ static void cli_enis(inventory *inv, const cJSON *arr, int64_t seen, size_t *n)
     const cJSON *it, *a;
     cJSON_ArrayForEach(it, arr)
     {
-        const char *id = jstr(it, "NetworkInterfaceId");
-        if (!id) continue;
-        inv_eni *e = inv_eni_get(inv, id);
+        ec2_eni_desc d = {.id = jstr(it, "NetworkInterfaceId"), .seen = seen, .source = INV_FROM_SNAPSHOT};
+        if (!d.id) continue;
         (*n)++;
-        e->interface_type = icli(inv, it, "InterfaceType");
-        e->description = icli(inv, it, "Description");
-        const char *v;
-        if ((v = icli(inv, it, "SubnetId"))) e->subnet_id = v;
-        if ((v = icli(inv, it, "VpcId"))) e->vpc_id = v;
-        if ((v = icli(inv, it, "AvailabilityZone"))) e->az_name = v;
-        if ((v = icli(inv, it, "AvailabilityZoneId"))) e->az_id = v;
-        if ((v = icli(inv, it, "OwnerId"))) e->account = v;
-        e->instance_id = icli(inv, jget(it, "Attachment"), "InstanceId");
-        e->name = inv_intern(inv, cli_tag_name(it));
-        eni_kind k = inv_classify(e->interface_type, e->description, jstr(it, "RequesterId"));
-        if (!(eni_kind_is_managed(e->kind) && e->resource_id && k == ENI_WORKLOAD)) e->kind = k;
-        const char *res = ec2_resource_from_description(inv, e->description);
-        if (res) e->resource_id = res;
-        e->n_ips = e->n_private = 0;
+        d.interface_type = icli(inv, it, "InterfaceType");
+        d.description = icli(inv, it, "Description");
+        d.requester_id = jstr(it, "RequesterId");
+        d.subnet_id = icli(inv, it, "SubnetId");
+        d.vpc_id = icli(inv, it, "VpcId");
+        d.az_name = icli(inv, it, "AvailabilityZone");
+        d.az_id = icli(inv, it, "AvailabilityZoneId");
+        d.account = icli(inv, it, "OwnerId");
+        d.instance_id = icli(inv, jget(it, "Attachment"), "InstanceId");
+        d.name = inv_intern(inv, cli_tag_name(it));
+        inv_eni *e = ec2_eni_describe(inv, &d);
         bool any = false;
         cJSON_ArrayForEach(a, jget(it, "PrivateIpAddresses"))
         {
-            cli_ip(inv, e, jstr(a, "PrivateIpAddress"), 1);
-            cli_ip(inv, e, jstr(jget(a, "Association"), "PublicIp"), 0);
+            ec2_eni_add_ip(inv, e, jstr(a, "PrivateIpAddress"), 1);
+            ec2_eni_add_ip(inv, e, jstr(jget(a, "Association"), "PublicIp"), 0);
             any = true;
         }
-        if (!any) cli_ip(inv, e, jstr(it, "PrivateIpAddress"), 1);
-        cli_ip(inv, e, jstr(jget(it, "Association"), "PublicIp"), 0);
-        cJSON_ArrayForEach(a, jget(it, "Ipv6Addresses")) cli_ip(inv, e, jstr(a, "Ipv6Address"), -1);
-        if (seen > e->last_seen) e->last_seen = seen;
-        e->source |= INV_FROM_SNAPSHOT;
+        if (!any) ec2_eni_add_ip(inv, e, jstr(it, "PrivateIpAddress"), 1);
+        ec2_eni_add_ip(inv, e, jstr(jget(it, "Association"), "PublicIp"), 0);
+        cJSON_ArrayForEach(a, jget(it, "Ipv6Addresses")) ec2_eni_add_ip(inv, e, jstr(a, "Ipv6Address"), -1);
     }
 }
 
@@ -407,21 +393,15 @@ static void cli_nat_gateways(inventory *inv, const cJSON *arr, int64_t seen, siz
         (*n)++;
         if (state && (strcmp(state, "deleted") == 0 || strcmp(state, "failed") == 0)) continue;
         const char *name = inv_intern(inv, cli_tag_name(it));
+        ec2_eni_desc d = {.interface_type = inv_intern(inv, "nat_gateway"), .subnet_id = icli(inv, it, "SubnetId"),
+                          .vpc_id = icli(inv, it, "VpcId"), .name = name ? name : id, .resource_id = id,
+                          .seen = seen, .source = INV_FROM_SNAPSHOT};
         cJSON_ArrayForEach(a, jget(it, "NatGatewayAddresses"))
         {
-            const char *eid = jstr(a, "NetworkInterfaceId");
-            if (!eid) continue;
-            inv_eni *e = inv_eni_get(inv, eid);
-            e->kind = ENI_NAT_GATEWAY;
-            e->resource_id = id;
-            if (!e->interface_type) e->interface_type = inv_intern(inv, "nat_gateway");
-            if (!e->subnet_id) e->subnet_id = icli(inv, it, "SubnetId");
-            if (!e->vpc_id) e->vpc_id = icli(inv, it, "VpcId");
-            if (!e->name) e->name = name ? name : id;
-            cli_ip(inv, e, jstr(a, "PrivateIp"), 1);
-            cli_ip(inv, e, jstr(a, "PublicIp"), 0);
-            if (seen > e->last_seen) e->last_seen = seen;
-            e->source |= INV_FROM_SNAPSHOT;
+            if (!(d.id = jstr(a, "NetworkInterfaceId"))) continue;
+            inv_eni *e = ec2_eni_claim(inv, ENI_NAT_GATEWAY, &d);
+            ec2_eni_add_ip(inv, e, jstr(a, "PrivateIp"), 1);
+            ec2_eni_add_ip(inv, e, jstr(a, "PublicIp"), 0);
         }
     }
 }
@@ -437,16 +417,13 @@ static void cli_vpc_endpoints(inventory *inv, const cJSON *arr, int64_t seen, si
         const char *type = jstr(it, "VpcEndpointType");
         eni_kind k = type && strcmp(type, "GatewayLoadBalancer") == 0 ? ENI_GWLB : ENI_VPC_ENDPOINT;
         const char *name = inv_intern(inv, cli_tag_name(it));
+        ec2_eni_desc d = {.vpc_id = icli(inv, it, "VpcId"), .name = name ? name : id, .resource_id = id,
+                          .seen = seen, .source = INV_FROM_SNAPSHOT};
         cJSON_ArrayForEach(a, jget(it, "NetworkInterfaceIds"))
         {
             if (!cJSON_IsString(a) || !a->valuestring[0]) continue;
-            inv_eni *e = inv_eni_get(inv, a->valuestring);
-            e->kind = k;
-            e->resource_id = id;
-            if (!e->vpc_id) e->vpc_id = icli(inv, it, "VpcId");
-            if (!e->name) e->name = name ? name : id;
-            if (seen > e->last_seen) e->last_seen = seen;
-            e->source |= INV_FROM_SNAPSHOT;
+            d.id = a->valuestring;
+            ec2_eni_claim(inv, k, &d);
         }
     }
 }
