@@ -118,14 +118,15 @@ int cmd_aggregate(const fc_opts *o)
         return EXIT_USAGE;
     }
     agg *a = agg_new();
-    int code = pipeline_ingest(o, a, err, sizeof err);
+    /* --csv alone reads only the five keys; an .fca keeps every key */
+    int code = pipeline_ingest(o, a, !o->output, err, sizeof err);
     if (code) {
         cli_error(err);
         agg_free(a);
         return code;
     }
-    agg_canonicalize(a);
     if (o->output) {
+        agg_canonicalize(a); /* the .fca is byte-identical for any --threads; the CSV sorts itself */
         dbuf b;
         dbuf_init(&b, 0);
         if (fca_write(a, &b, err, sizeof err) < 0 ||

@@ -33,10 +33,11 @@ static int ingest_code(int rc)
     return rc == INGEST_MALFORMED ? EXIT_MALFORMED : EXIT_RUNTIME;
 }
 
-int pipeline_ingest(const fc_opts *o, agg *a, char *err, size_t errlen)
+int pipeline_ingest(const fc_opts *o, agg *a, bool csv_keys_only, char *err, size_t errlen)
 {
     ingest_opts io;
     pipeline_ingest_opts(o, &io);
+    io.csv_keys_only = csv_keys_only;
     const char **local = xcalloc(o->n_inputs + 1, sizeof *local);
     size_t n_local = 0;
     int code = 0;
@@ -80,7 +81,7 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     memset(p, 0, sizeof *p);
     p->agg = agg_new();
     p->inv = inv_new();
-    int code = pipeline_ingest(o, p->agg, err, errlen);
+    int code = pipeline_ingest(o, p->agg, false, err, errlen);
     if (code) return code;
 
     dbuf src;

@@ -26,7 +26,7 @@ typedef struct pipeline {
 
 void pipeline_ingest_opts(const fc_opts *o, ingest_opts *io);
 /* Read every INPUT (files, dirs, "-", .fca, s3://) into a. Exit code. */
-int pipeline_ingest(const fc_opts *o, agg *a, char *err, size_t errlen);
+int pipeline_ingest(const fc_opts *o, agg *a, bool csv_keys_only, char *err, size_t errlen);
 /* Everything up to a priced result. Exit code; err filled when non-zero. */
 int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen);
 void pipeline_free(pipeline *p);
