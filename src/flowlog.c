@@ -519,25 +519,30 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
 
 /* ---- fast path: one pass, field parsing is tokenizing ---- */
 
-/* A keyword, compared byte by byte so that the comparison stops at the
- * sentinel instead of reading past it (memcmp may read ahead). */
-static inline __attribute__((always_inline)) bool fmatch(const char *p, const char *kw)
+/* A keyword of len (<= 8) bytes at p: one 8-byte load (within the line's
+ * padding), masked to the keyword. kw is the keyword padded with NULs. */
+static inline __attribute__((always_inline)) bool fmatch(const char *p, const char *kw, unsigned len)
 {
-    for (; *kw; p++, kw++)
-        if (*p != *kw) return false;
-    return true;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t w, k;
+    memcpy(&w, p, 8);
+    memcpy(&k, kw, 8);
+    return ((w ^ k) & (~UINT64_C(0) >> (64 - 8 * len))) == 0;
+#else
+    return memcmp(p, kw, len) == 0;
+#endif
 }
+#define FMATCH(p, s) fmatch((p), s "\0\0\0\0\0\0\0\0", sizeof(s) - 1)
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define FL_SWAR 1
 /* SWAR digits: with t = 8 bytes ^ '0', a byte is a digit iff it is now 0..9.
- * The high bit of each byte of the result is set for a non-digit (no carry
- * crosses a byte: every sum below stays under 0x100). */
+ * The high bit of each byte of the result is set for a non-digit: the low 7
+ * bits plus 0x76 reach 0x80 exactly from 10 up (no carry leaves a byte), and
+ * bytes that had the high bit keep it. */
 static inline __attribute__((always_inline)) uint64_t swar_nondigit(uint64_t t)
 {
-    uint64_t nd = (t & 0xF0F0F0F0F0F0F0F0ULL) |
-                  (((t & 0x0F0F0F0F0F0F0F0FULL) + 0x0606060606060606ULL) & 0x1010101010101010ULL);
-    return (((nd & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | nd) & 0x8080808080808080ULL;
+    return (((t & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | t) & 0x8080808080808080ULL;
 }
 
 /* The value of the first k (1..8) digit values in t (first digit in the
@@ -553,42 +558,38 @@ static inline __attribute__((always_inline)) uint64_t swar_value(uint64_t t, uns
 }
 #endif
 
-/* Digits up to a space; at most 19 (no overflow possible). lim: the last
- * readable byte (the line's '\n' or sentinel); with 16 bytes to spare, up to
- * 15 digits are read 8 at a time without a loop-carried multiply per digit
- * (timestamps and byte counts are 10 and up to 9 digits). */
-static inline __attribute__((always_inline)) bool fnum(const char **pp, uint64_t *out, const char *lim)
+/* Digits up to a space; at most 19 (no overflow possible). Up to 15 digits
+ * are read 8 at a time (the line's padding makes both loads safe) without a
+ * loop-carried multiply per digit (timestamps and byte counts are 10 and up
+ * to 9 digits). */
+static inline __attribute__((always_inline)) bool fnum(const char **pp, uint64_t *out)
 {
     const char *p = *pp;
 #ifdef FL_SWAR
-    if (lim - p >= 16) {
-        uint64_t t1, t2;
-        memcpy(&t1, p, 8);
-        t1 ^= 0x3030303030303030ULL;
-        uint64_t m1 = swar_nondigit(t1);
-        if (m1) {
-            unsigned k = (unsigned)__builtin_ctzll(m1) >> 3;
-            if (k == 0) return false;
-            *out = swar_value(t1, k);
-            *pp = p + k;
-            return true;
-        }
-        memcpy(&t2, p + 8, 8);
-        t2 ^= 0x3030303030303030ULL;
-        uint64_t m2 = swar_nondigit(t2);
-        if (m2) {
-            static const uint64_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
-            unsigned k = (unsigned)__builtin_ctzll(m2) >> 3;
-            uint64_t v = swar_value(t1, 8);
-            if (k) v = v * pow10[k] + swar_value(t2, k);
-            *out = v;
-            *pp = p + 8 + k;
-            return true;
-        }
-        /* 16 digits or more: the checked loop below */
+    uint64_t t1, t2;
+    memcpy(&t1, p, 8);
+    t1 ^= 0x3030303030303030ULL;
+    uint64_t m1 = swar_nondigit(t1);
+    if (m1) {
+        unsigned k = (unsigned)__builtin_ctzll(m1) >> 3;
+        if (k == 0) return false;
+        *out = swar_value(t1, k);
+        *pp = p + k;
+        return true;
     }
-#else
-    (void)lim;
+    memcpy(&t2, p + 8, 8);
+    t2 ^= 0x3030303030303030ULL;
+    uint64_t m2 = swar_nondigit(t2);
+    if (m2) {
+        static const uint64_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+        unsigned k = (unsigned)__builtin_ctzll(m2) >> 3;
+        uint64_t v = swar_value(t1, 8);
+        if (k) v = v * pow10[k] + swar_value(t2, k);
+        *out = v;
+        *pp = p + 8 + k;
+        return true;
+    }
+    /* 16 digits or more: the checked loop below */
 #endif
     uint64_t v = 0;
     unsigned d = (unsigned)(unsigned char)*p - '0';
@@ -655,15 +656,28 @@ static inline __attribute__((always_inline)) bool fip4(const char **pp, ip128 *o
     return true;
 }
 
-/* An identifier: printable, no space; returns its view. Checked 8 bytes at a
- * time while 8 readable bytes remain (ids are 8 to 24 bytes): a byte is
- * allowed iff 0x21 <= b <= 0x7e, i.e. its high bit is clear, b + 0x5f
- * reaches 0x80 and b + 1 does not. */
-static inline __attribute__((always_inline)) bool fstr(const char **pp, fl_view *v, const char *lim)
+/* An identifier: printable (0x21..0x7e), no space; returns its view. 16
+ * bytes a step with SSE2, else 8 (ids are 8 to 24 bytes); the '\n' after
+ * the line stops the loop and the padding keeps the last load in bounds. */
+static inline __attribute__((always_inline)) bool fstr(const char **pp, fl_view *v)
 {
     const char *p = *pp, *start = p;
-#ifdef FL_SWAR
-    while (lim - p >= 8) {
+#if defined(__SSE2__)
+    const __m128i lo = _mm_set1_epi8(0x21), del = _mm_set1_epi8(0x7f);
+    for (;;) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* signed: bytes >= 0x80 are below 0x21 too */
+        unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, lo), _mm_cmpeq_epi8(x, del)));
+        if (bad) {
+            p += __builtin_ctz(bad);
+            break;
+        }
+        p += 16;
+    }
+#elif defined(FL_SWAR)
+    /* a byte is allowed iff its high bit is clear, b + 0x5f reaches 0x80
+     * and b + 1 does not */
+    for (;;) {
         uint64_t w, lo;
         memcpy(&w, p, 8);
         lo = w & 0x7F7F7F7F7F7F7F7FULL;
@@ -671,16 +685,12 @@ static inline __attribute__((always_inline)) bool fstr(const char **pp, fl_view 
                        0x8080808080808080ULL;
         if (bad) {
             p += __builtin_ctzll(bad) >> 3;
-            goto done;
+            break;
         }
         p += 8;
     }
 #else
-    (void)lim;
-#endif
     while ((unsigned)(unsigned char)*p - 0x21u < 0x5eu) p++;
-#ifdef FL_SWAR
-done:
 #endif
     if (p == start || (p - start == 1 && *start == '-')) return false;
     v->p = start;
@@ -699,121 +709,123 @@ static inline __attribute__((always_inline)) bool fskip(const char **pp)
     return true;
 }
 
-static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog_field id, const char **pp,
-                                                         const char *lim)
+static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog_field id, const char **pp)
 {
     const char *p = *pp;
     uint64_t v;
-    if (p[0] == '-' && (unsigned char)p[1] <= ' ') {
-        /* '-' = absent, in every field; what follows is checked by the caller */
-        *pp = p + 1;
-        return true;
-    }
     switch (id) {
     case FLF_SRCADDR:
-        if (!fip4(&p, &r->src)) return false;
+        if (!fip4(&p, &r->src)) goto dash;
         r->has |= FLR_SRC;
         break;
     case FLF_DSTADDR:
-        if (!fip4(&p, &r->dst)) return false;
+        if (!fip4(&p, &r->dst)) goto dash;
         r->has |= FLR_DST;
         break;
     case FLF_PKT_SRCADDR:
-        if (!fip4(&p, &r->pkt_src)) return false;
+        if (!fip4(&p, &r->pkt_src)) goto dash;
         r->has |= FLR_PKT_SRC;
         break;
     case FLF_PKT_DSTADDR:
-        if (!fip4(&p, &r->pkt_dst)) return false;
+        if (!fip4(&p, &r->pkt_dst)) goto dash;
         r->has |= FLR_PKT_DST;
         break;
     case FLF_PACKETS:
-        if (!fnum(&p, &r->packets, lim)) return false;
+        if (!fnum(&p, &r->packets)) goto dash;
         r->has |= FLR_PACKETS;
         break;
     case FLF_BYTES:
-        if (!fnum(&p, &r->bytes, lim)) return false;
+        if (!fnum(&p, &r->bytes)) goto dash;
         r->has |= FLR_BYTES;
         break;
     case FLF_START:
-        if (!fnum(&p, &v, lim) || v > (uint64_t)INT64_MAX) return false;
+        if (!fnum(&p, &v) || v > (uint64_t)INT64_MAX) goto dash;
         r->start = norm_time(v);
         r->has |= FLR_START;
         break;
     case FLF_END:
-        if (!fnum(&p, &v, lim) || v > (uint64_t)INT64_MAX) return false;
+        if (!fnum(&p, &v) || v > (uint64_t)INT64_MAX) goto dash;
         r->end = norm_time(v);
         r->has |= FLR_END;
         break;
     case FLF_SRCPORT:
-        if (!fnum(&p, &v, lim) || v > 65535) return false;
+        if (!fnum(&p, &v) || v > 65535) goto dash;
         r->srcport = (uint16_t)v;
         r->has |= FLR_SRCPORT;
         break;
     case FLF_DSTPORT:
-        if (!fnum(&p, &v, lim) || v > 65535) return false;
+        if (!fnum(&p, &v) || v > 65535) goto dash;
         r->dstport = (uint16_t)v;
         r->has |= FLR_DSTPORT;
         break;
     case FLF_PROTOCOL:
-        if (!fnum(&p, &v, lim) || v > 255) return false;
+        if (!fnum(&p, &v) || v > 255) goto dash;
         r->protocol = (uint8_t)v;
         r->has |= FLR_PROTOCOL;
         break;
     case FLF_VERSION:
     case FLF_TCP_FLAGS:
-        if (!fnum(&p, &v, lim) || v > UINT32_MAX) return false;
+        if (!fnum(&p, &v) || v > UINT32_MAX) goto dash;
         break;
     case FLF_ACTION:
-        if (fmatch(p, "ACCEPT")) r->action = FL_ACCEPT;
-        else if (fmatch(p, "REJECT")) r->action = FL_REJECT;
-        else return false;
+        if (FMATCH(p, "ACCEPT")) r->action = FL_ACCEPT;
+        else if (FMATCH(p, "REJECT")) r->action = FL_REJECT;
+        else goto dash;
         p += 6;
         break;
     case FLF_LOG_STATUS:
-        if (p[0] == 'O' && p[1] == 'K') {
+        if (FMATCH(p, "OK")) {
             r->status = FL_OK;
             p += 2;
-        } else if (fmatch(p, "NODATA")) {
+        } else if (FMATCH(p, "NODATA")) {
             r->status = FL_NODATA;
             p += 6;
-        } else if (fmatch(p, "SKIPDATA")) {
+        } else if (FMATCH(p, "SKIPDATA")) {
             r->status = FL_SKIPDATA;
             p += 8;
         } else {
-            return false;
+            goto dash;
         }
         break;
     case FLF_FLOW_DIRECTION:
-        if (fmatch(p, "egress")) {
+        if (FMATCH(p, "egress")) {
             r->direction = FL_EGRESS;
             p += 6;
-        } else if (fmatch(p, "ingress")) {
+        } else if (FMATCH(p, "ingress")) {
             r->direction = FL_INGRESS;
             p += 7;
         } else {
-            return false;
+            goto dash;
         }
         break;
     case FLF_TRAFFIC_PATH:
-        if (p[0] < '1' || p[0] > '8') return false;
+        if (p[0] < '1' || p[0] > '8') goto dash;
         r->traffic_path = (uint8_t)(p[0] - '0');
         p++;
         break;
-    case FLF_INTERFACE_ID: if (!fstr(&p, &r->eni, lim)) return false; break;
-    case FLF_ACCOUNT_ID: if (!fstr(&p, &r->account, lim)) return false; break;
-    case FLF_VPC_ID: if (!fstr(&p, &r->vpc, lim)) return false; break;
-    case FLF_SUBNET_ID: if (!fstr(&p, &r->subnet, lim)) return false; break;
-    case FLF_INSTANCE_ID: if (!fstr(&p, &r->instance, lim)) return false; break;
-    case FLF_AZ_ID: if (!fstr(&p, &r->az_id, lim)) return false; break;
-    case FLF_REGION: if (!fstr(&p, &r->region, lim)) return false; break;
-    case FLF_PKT_SRC_AWS_SERVICE: if (!fstr(&p, &r->src_svc, lim)) return false; break;
-    case FLF_PKT_DST_AWS_SERVICE: if (!fstr(&p, &r->dst_svc, lim)) return false; break;
+    case FLF_INTERFACE_ID: if (!fstr(&p, &r->eni)) goto dash; break;
+    case FLF_ACCOUNT_ID: if (!fstr(&p, &r->account)) goto dash; break;
+    case FLF_VPC_ID: if (!fstr(&p, &r->vpc)) goto dash; break;
+    case FLF_SUBNET_ID: if (!fstr(&p, &r->subnet)) goto dash; break;
+    case FLF_INSTANCE_ID: if (!fstr(&p, &r->instance)) goto dash; break;
+    case FLF_AZ_ID: if (!fstr(&p, &r->az_id)) goto dash; break;
+    case FLF_REGION: if (!fstr(&p, &r->region)) goto dash; break;
+    case FLF_PKT_SRC_AWS_SERVICE: if (!fstr(&p, &r->src_svc)) goto dash; break;
+    case FLF_PKT_DST_AWS_SERVICE: if (!fstr(&p, &r->dst_svc)) goto dash; break;
     default:
-        if (!fskip(&p)) return false;
+        if (!fskip(&p)) goto dash;
         break;
     }
     *pp = p;
     return true;
+dash:
+    /* '-' = absent, in every field (no field's own syntax accepts it, so it
+     * is only tried when that fails); what follows is checked by the caller */
+    if (p[0] == '-' && (unsigned char)p[1] <= ' ') {
+        *pp = p + 1;
+        return true;
+    }
+    return false;
 }
 
 static void rec_clear(fl_rec *r)
@@ -837,27 +849,28 @@ static void rec_finish(fl_rec *r)
     if (!(r->has & FLR_PKT_DST)) memset(&r->pkt_dst, 0, sizeof r->pkt_dst);
 }
 
-#define FF(id) (ffield(r, id, &p, lim) && *p++ == ' ')
-bool flowlog_parse_fast(const flowlog_format *f, const char *line, size_t n, fl_rec *r)
+#define FF(id) (ffield(r, id, &p) && *p++ == ' ')
+size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
 {
-    const char *p = line, *end = line + n, *lim = line + n;
-    if (n > FLOWLOG_MAX_LINE) return false;
-    if (end > line && end[-1] == '\r') end--;
+    const char *p = line;
     rec_clear(r);
     if (f->v2_default) {
         if (!(FF(FLF_VERSION) && FF(FLF_ACCOUNT_ID) && FF(FLF_INTERFACE_ID) && FF(FLF_SRCADDR) &&
               FF(FLF_DSTADDR) && FF(FLF_SRCPORT) && FF(FLF_DSTPORT) && FF(FLF_PROTOCOL) && FF(FLF_PACKETS) &&
               FF(FLF_BYTES) && FF(FLF_START) && FF(FLF_END) && FF(FLF_ACTION) &&
-              ffield(r, FLF_LOG_STATUS, &p, lim)))
-            return false;
+              ffield(r, FLF_LOG_STATUS, &p)))
+            return 0;
     } else {
         int last = f->ncols - 1;
         for (int c = 0; c < last; c++)
-            if (!FF((enum flowlog_field)f->col[c])) return false;
-        if (!ffield(r, (enum flowlog_field)f->col[last], &p, lim)) return false;
+            if (!FF((enum flowlog_field)f->col[c])) return 0;
+        if (!ffield(r, (enum flowlog_field)f->col[last], &p)) return 0;
     }
-    if (p != end) return false;
+    /* the line ends here: its '\n', or CR LF */
+    if (*p == '\r') p++;
+    size_t n = (size_t)(p - line);
+    if (*p != '\n' || n > FLOWLOG_MAX_LINE) return 0;
     rec_finish(r);
-    return true;
+    return n;
 }
 #undef FF

@@ -102,13 +102,19 @@ typedef struct fl_rec {
 int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_rec *r,
                        char *err, size_t errlen);
 
-/* The fast path: the same result as flowlog_parse_line for the common
- * shape of a line (single spaces, no '-' in numeric or address fields, IPv4,
- * numbers under 20 digits), false for anything else — then call
- * flowlog_parse_line, which accepts or explains. Requires line[n] == '\n'
- * (a sentinel: every field loop stops there, so nothing reads past it);
- * a CR before it is allowed. */
-bool flowlog_parse_fast(const flowlog_format *f, const char *line, size_t n, fl_rec *r);
+/* The fast parser may load line[n] .. line[n + FLOWLOG_PAD - 1] (it reads
+ * 8 and 16 bytes at a time); what those bytes hold does not matter. */
+#define FLOWLOG_PAD 64
+
+/* The fast path, which also finds the line's end: for the common shape of a
+ * line (single spaces, IPv4, numbers under 20 digits) it returns the line's
+ * length n — line[n] is the first '\n', and a CR before it counts in n, as
+ * in a line cut at '\n' — with the same record as flowlog_parse_line(line,
+ * n); for anything else 0, and then the caller finds the line's end and
+ * calls flowlog_parse_line, which accepts or explains. Requires a '\n' at
+ * the end of the data (every field loop stops there) and FLOWLOG_PAD
+ * readable bytes from it. */
+size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r);
 
 /* Overflow-checked unsigned decimal: 0, or -1 on empty/non-digit/overflow
  * of `max`. */

@@ -13,6 +13,19 @@ static int parse(const flowlog_format *f, const char *line, fl_rec *r, char *err
     return flowlog_parse_line(f, line, strlen(line), r, err, 256);
 }
 
+/* A copy of a line followed by FLOWLOG_PAD bytes of junk (never a space or
+ * digit that could make a bad line look good), as the fast parser requires;
+ * it stays valid until the next call. */
+static char *padded(const char *s, size_t n)
+{
+    static char buf[512 + FLOWLOG_PAD];
+    if (n > 512) abort();
+    memcpy(buf, s, n);
+    memset(buf + n, 'Z', FLOWLOG_PAD);
+    buf[n] = '\n';
+    return buf;
+}
+
 static int v4eq(const ip128 *ip, unsigned a, unsigned b, unsigned c, unsigned d)
 {
     return ip_is_v4(ip) && ip_v4(ip) == (a << 24 | b << 16 | c << 8 | d);
@@ -193,11 +206,9 @@ int main(void)
         };
         for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
             size_t n = strlen(cases[i].line);
-            char *copy = malloc(n + 1);
-            memcpy(copy, cases[i].line, n);
-            copy[n] = '\n';
+            char *copy = padded(cases[i].line, n);
             fl_rec a, b;
-            bool fast = flowlog_parse_fast(cases[i].f, copy, n, &a);
+            bool fast = flowlog_parse_fast(cases[i].f, copy, &a) == n;
             CHECK(fast == (cases[i].fast != 0));
             if (fast) {
                 CHECK(flowlog_parse_line(cases[i].f, copy, n, &b, err, sizeof err) == 0);
@@ -207,7 +218,6 @@ int main(void)
                       a.eni.n == b.eni.n && a.vpc.n == b.vpc.n && a.src_svc.n == b.src_svc.n &&
                       a.dst_svc.n == b.dst_svc.n && a.srcport == b.srcport && a.protocol == b.protocol);
             }
-            free(copy);
         }
     }
 
@@ -226,7 +236,7 @@ int main(void)
             int n = snprintf(line, sizeof line, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 %.*s %.*s 1600000000 1600000060 ACCEPT OK\n",
                              k, digits, k, digits);
             fl_rec a;
-            bool fast = flowlog_parse_fast(&d2, line, (size_t)n - 1, &a);
+            bool fast = flowlog_parse_fast(&d2, padded(line, (size_t)n - 1), &a) == (size_t)n - 1;
             if (k <= 19) { /* 20 digits are left to the checked parser */
                 CHECK(fast && a.bytes == want && a.packets == want && a.start == 1600000000 && a.end == 1600000060);
             } else {
@@ -242,7 +252,7 @@ int main(void)
                                 "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 40:0 1 2 ACCEPT OK\n"};
         for (size_t i = 0; i < sizeof badnum / sizeof *badnum; i++) {
             fl_rec a;
-            CHECK(!flowlog_parse_fast(&d2, badnum[i], strlen(badnum[i]) - 1, &a));
+            CHECK(flowlog_parse_fast(&d2, padded(badnum[i], strlen(badnum[i]) - 1), &a) == 0);
         }
         const char bad[] = {' ', '\t', 0x7f, (char)0x80, (char)0xff, 0x1f};
         for (int pos = 0; pos < 24; pos++) {
@@ -254,13 +264,13 @@ int main(void)
                 int n = snprintf(line, sizeof line, "2 123 %.24s 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK\n", eni);
                 fl_rec a;
                 /* a space splits the field (too many fields), anything else is not an identifier */
-                CHECK(!flowlog_parse_fast(&d2, line, (size_t)n - 1, &a));
+                CHECK(flowlog_parse_fast(&d2, padded(line, (size_t)n - 1), &a) == 0);
             }
             char line[160];
             int n = snprintf(line, sizeof line, "2 123 eni-0123456789abcdef0123%.*s 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK\n",
                              pos, "~!abcdefghijklmnopqrstuvwxyz");
             fl_rec a;
-            CHECK(flowlog_parse_fast(&d2, line, (size_t)n - 1, &a) && a.eni.n == (uint32_t)(24 + pos) &&
+            CHECK(flowlog_parse_fast(&d2, padded(line, (size_t)n - 1), &a) == (size_t)n - 1 && a.eni.n == (uint32_t)(24 + pos) &&
                   memcmp(a.eni.p, "eni-0123456789abcdef0123", 24) == 0);
         }
     }
