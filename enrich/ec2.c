@@ -154,6 +154,39 @@ inv_eni *ec2_eni_claim(inventory *inv, eni_kind kind, const ec2_eni_desc *d)
     return e;
 }
 
+void ec2_subnet_describe(inventory *inv, const ec2_subnet_desc *d)
+{
+    inv_subnet *s = inv_subnet_get(inv, d->id);
+    if (d->vpc_id) s->vpc_id = d->vpc_id;
+    if (d->az_name) s->az_name = d->az_name;
+    if (d->az_id) s->az_id = d->az_id;
+    if (d->region) s->region = inv_intern(inv, d->region);
+    if (d->name) s->name = d->name;
+    inv_set_az_id(inv, s->az_name, s->az_id);
+    ip128 net;
+    unsigned bits;
+    if (d->cidr && ip_parse_cidr(d->cidr, &net, &bits) == 0) {
+        s->net = ip_mask(&net, bits);
+        s->bits = bits;
+    }
+}
+
+void ec2_vpc_describe(inventory *inv, const char *id, const char *region, const char *name,
+                      const char *const *cidrs, size_t n_cidrs)
+{
+    inv_vpc *v = inv_vpc_get(inv, id);
+    if (region) v->region = inv_intern(inv, region);
+    if (name) v->name = name;
+    for (size_t i = 0; i < n_cidrs; i++) {
+        ip128 net;
+        unsigned bits;
+        if (cidrs[i] && ip_parse_cidr(cidrs[i], &net, &bits) == 0) {
+            ip128 m = ip_mask(&net, bits);
+            inv_vpc_add_cidr(v, &m, bits);
+        }
+    }
+}
+
 typedef struct pctx {
     inventory *inv;
     const char *region;
@@ -201,29 +234,20 @@ static void parse_subnets(pctx *p, xmlNode *root)
     inventory *inv = p->inv;
     FOR_ITEMS(it, root, "subnetSet")
     {
-        const char *id = istr(inv, it, "subnetId");
-        if (!id) continue;
-        inv_subnet *s = inv_subnet_get(inv, id);
+        ec2_subnet_desc d = {.id = istr(inv, it, "subnetId"), .region = p->region};
+        if (!d.id) continue;
         p->items++;
-        const char *v;
-        if ((v = istr(inv, it, "vpcId"))) s->vpc_id = v;
-        if ((v = istr(inv, it, "availabilityZone"))) s->az_name = v;
-        if ((v = istr(inv, it, "availabilityZoneId"))) s->az_id = v;
-        if (p->region) s->region = inv_intern(inv, p->region);
-        if ((v = tag_name(inv, it))) s->name = v;
-        inv_set_az_id(inv, s->az_name, s->az_id);
-        const char *cidr = istr(inv, it, "cidrBlock");
-        if (!cidr) FOR_ITEMS(a, it, "ipv6CidrBlockAssociationSet")
+        d.vpc_id = istr(inv, it, "vpcId");
+        d.az_name = istr(inv, it, "availabilityZone");
+        d.az_id = istr(inv, it, "availabilityZoneId");
+        d.name = tag_name(inv, it);
+        d.cidr = istr(inv, it, "cidrBlock");
+        if (!d.cidr) FOR_ITEMS(a, it, "ipv6CidrBlockAssociationSet")
             {
-                cidr = istr(inv, a, "ipv6CidrBlock");
-                if (cidr) break;
+                d.cidr = istr(inv, a, "ipv6CidrBlock");
+                if (d.cidr) break;
             }
-        ip128 net;
-        unsigned bits;
-        if (cidr && ip_parse_cidr(cidr, &net, &bits) == 0) {
-            s->net = ip_mask(&net, bits);
-            s->bits = bits;
-        }
+        ec2_subnet_describe(inv, &d);
     }
 }
 
@@ -234,24 +258,13 @@ static void parse_vpcs(pctx *p, xmlNode *root)
     {
         const char *id = istr(inv, it, "vpcId");
         if (!id) continue;
-        inv_vpc *v = inv_vpc_get(inv, id);
         p->items++;
-        if (p->region) v->region = inv_intern(inv, p->region);
-        const char *n = tag_name(inv, it);
-        if (n) v->name = n;
         const char *cidrs[64];
         size_t nc = 0;
         cidrs[nc++] = istr(inv, it, "cidrBlock");
         FOR_ITEMS(a, it, "cidrBlockAssociationSet") if (nc < 64) cidrs[nc++] = istr(inv, a, "cidrBlock");
         FOR_ITEMS(a, it, "ipv6CidrBlockAssociationSet") if (nc < 64) cidrs[nc++] = istr(inv, a, "ipv6CidrBlock");
-        for (size_t i = 0; i < nc; i++) {
-            ip128 net;
-            unsigned bits;
-            if (cidrs[i] && ip_parse_cidr(cidrs[i], &net, &bits) == 0) {
-                ip128 m = ip_mask(&net, bits);
-                inv_vpc_add_cidr(v, &m, bits);
-            }
-        }
+        ec2_vpc_describe(inv, id, p->region, tag_name(inv, it), cidrs, nc);
     }
 }
 

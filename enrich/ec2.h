@@ -70,4 +70,16 @@ inv_eni *ec2_eni_claim(inventory *inv, eni_kind kind, const ec2_eni_desc *d);
  * is_private -1: decided by the address. */
 void ec2_eni_add_ip(inventory *inv, inv_eni *e, const char *ip, int is_private);
 
+/* A DescribeSubnets item, read like ec2_eni_desc; `cidr` is the IPv4 block,
+ * else the first IPv6 one, as text (one that does not parse is skipped).
+ * Present fields replace the subnet's. */
+typedef struct ec2_subnet_desc {
+    const char *id, *vpc_id, *az_name, *az_id, *region, *name, *cidr;
+} ec2_subnet_desc;
+void ec2_subnet_describe(inventory *inv, const ec2_subnet_desc *d);
+/* A DescribeVpcs item: present fields replace, the CIDR blocks (text, NULL
+ * or unparsable ones skipped) are added. */
+void ec2_vpc_describe(inventory *inv, const char *id, const char *region, const char *name,
+                      const char *const *cidrs, size_t n_cidrs);
+
 #endif

@@ -334,24 +334,16 @@ static void cli_subnets(inventory *inv, const cJSON *arr, size_t *n)
     const cJSON *it, *a;
     cJSON_ArrayForEach(it, arr)
     {
-        const char *id = jstr(it, "SubnetId");
-        if (!id) continue;
-        inv_subnet *s = inv_subnet_get(inv, id);
+        ec2_subnet_desc d = {.id = jstr(it, "SubnetId")};
+        if (!d.id) continue;
         (*n)++;
-        const char *v;
-        if ((v = icli(inv, it, "VpcId"))) s->vpc_id = v;
-        if ((v = icli(inv, it, "AvailabilityZone"))) s->az_name = v;
-        if ((v = icli(inv, it, "AvailabilityZoneId"))) s->az_id = v;
-        if ((v = inv_intern(inv, cli_tag_name(it)))) s->name = v;
-        inv_set_az_id(inv, s->az_name, s->az_id);
-        const char *cidr = jstr(it, "CidrBlock");
-        cJSON_ArrayForEach(a, jget(it, "Ipv6CidrBlockAssociationSet")) if (!cidr) cidr = jstr(a, "Ipv6CidrBlock");
-        ip128 net;
-        unsigned bits;
-        if (cidr && ip_parse_cidr(cidr, &net, &bits) == 0) {
-            s->net = ip_mask(&net, bits);
-            s->bits = bits;
-        }
+        d.vpc_id = icli(inv, it, "VpcId");
+        d.az_name = icli(inv, it, "AvailabilityZone");
+        d.az_id = icli(inv, it, "AvailabilityZoneId");
+        d.name = inv_intern(inv, cli_tag_name(it));
+        d.cidr = jstr(it, "CidrBlock");
+        cJSON_ArrayForEach(a, jget(it, "Ipv6CidrBlockAssociationSet")) if (!d.cidr) d.cidr = jstr(a, "Ipv6CidrBlock");
+        ec2_subnet_describe(inv, &d);
     }
 }
 
@@ -362,23 +354,13 @@ static void cli_vpcs(inventory *inv, const cJSON *arr, size_t *n)
     {
         const char *id = jstr(it, "VpcId");
         if (!id) continue;
-        inv_vpc *v = inv_vpc_get(inv, id);
         (*n)++;
-        const char *nm = inv_intern(inv, cli_tag_name(it));
-        if (nm) v->name = nm;
         const char *cidrs[66];
         size_t nc = 0;
         cidrs[nc++] = jstr(it, "CidrBlock");
         cJSON_ArrayForEach(a, jget(it, "CidrBlockAssociationSet")) if (nc < 65) cidrs[nc++] = jstr(a, "CidrBlock");
         cJSON_ArrayForEach(a, jget(it, "Ipv6CidrBlockAssociationSet")) if (nc < 65) cidrs[nc++] = jstr(a, "Ipv6CidrBlock");
-        for (size_t i = 0; i < nc; i++) {
-            ip128 net;
-            unsigned bits;
-            if (cidrs[i] && ip_parse_cidr(cidrs[i], &net, &bits) == 0) {
-                ip128 m = ip_mask(&net, bits);
-                inv_vpc_add_cidr(v, &m, bits);
-            }
-        }
+        ec2_vpc_describe(inv, id, NULL, inv_intern(inv, cli_tag_name(it)), cidrs, nc);
     }
 }
 
