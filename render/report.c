@@ -116,18 +116,15 @@ static void usd_cell(ctx *c, double v)
     fc_format_usd(v, s, sizeof s);
     putf(c, "<td class=\"num\" data-v=\"%.6f\">$%s</td>", v, s);
 }
-static void bytes_cell(ctx *c, uint64_t v)
+/* A whole-number cell: shown formatted, sorted by the exact value. */
+static void u64_cell(ctx *c, uint64_t v, void (*format)(uint64_t, char *, size_t))
 {
     char s[64];
-    fc_format_bytes(v, s, sizeof s);
+    format(v, s, sizeof s);
     putf(c, "<td class=\"num\" data-v=\"%llu\">%s</td>", (unsigned long long)v, s);
 }
-static void count_cell(ctx *c, uint64_t v)
-{
-    char s[64];
-    fc_format_count(v, s, sizeof s);
-    putf(c, "<td class=\"num\" data-v=\"%llu\">%s</td>", (unsigned long long)v, s);
-}
+static void bytes_cell(ctx *c, uint64_t v) { u64_cell(c, v, fc_format_bytes); }
+static void count_cell(ctx *c, uint64_t v) { u64_cell(c, v, fc_format_count); }
 static void text_cell(ctx *c, const char *s)
 {
     put(c, "<td>");
@@ -192,11 +189,14 @@ static void time_text(ctx *c, int64_t t)
     putf(c, "<time datetime=\"%s\">%.10s %.5s UTC</time>", s, s, s + 11);
 }
 
+/* A share as a bar width: within [0, 1] whatever the division gave (NaN
+ * included), so a bar never spills out of its cell. */
+static double clamp_share(double v) { return !(v > 0) ? 0 : v > 1 ? 1 : v; }
+
 /* A share bar (the "Sankey-style table" bars); width is a percentage. */
 static void bar_cell(ctx *c, double share)
 {
-    if (!(share > 0)) share = 0;
-    if (share > 1) share = 1;
+    share = clamp_share(share);
     putf(c, "<td class=\"barcell\"><span class=\"bar\" style=\"width:%.1f%%\"></span></td>", share * 100);
 }
 
@@ -204,10 +204,8 @@ static void bar_cell(ctx *c, double share)
  * bytes/cost switch (CSS only) shows one of them. */
 static void bar2_cell(ctx *c, double sb, double su)
 {
-    if (!(sb > 0)) sb = 0;
-    if (sb > 1) sb = 1;
-    if (!(su > 0)) su = 0;
-    if (su > 1) su = 1;
+    sb = clamp_share(sb);
+    su = clamp_share(su);
     putf(c, "<td class=\"barcell\"><span class=\"bar by-bytes\" style=\"width:%.1f%%\"></span>"
             "<span class=\"bar by-cost\" style=\"width:%.1f%%\"></span></td>", sb * 100, su * 100);
 }
@@ -429,6 +427,18 @@ static void sec_summary(ctx *c)
 
 /* ---------- 2. findings ---------- */
 
+/* A finding's resources as code, comma-separated: the same in its card and
+ * in the port-scan table. */
+static void resource_list(ctx *c, const cost_finding *f)
+{
+    for (size_t k = 0; k < f->n_resources; k++) {
+        if (k) put(c, ", ");
+        put(c, "<code>");
+        text(c, f->resources[k]);
+        put(c, "</code>");
+    }
+}
+
 static void finding_card(ctx *c, const cost_finding *f, size_t i)
 {
     int sec = is_security(f->kind);
@@ -455,12 +465,7 @@ static void finding_card(ctx *c, const cost_finding *f, size_t i)
     }
     if (f->n_resources) {
         put(c, "<p class=\"resources\"><strong>Resources:</strong> ");
-        for (size_t k = 0; k < f->n_resources; k++) {
-            if (k) put(c, ", ");
-            put(c, "<code>");
-            text(c, f->resources[k]);
-            put(c, "</code>");
-        }
+        resource_list(c, f);
         put(c, "</p>\n");
     }
     if (f->n_evidence) {
@@ -1152,12 +1157,7 @@ static void sec_security(ctx *c)
         }
         if (f->n_evidence > 3) putf(c, "<br>and %zu more", f->n_evidence - 3);
         put(c, "</td><td>");
-        for (size_t k = 0; k < f->n_resources; k++) {
-            if (k) put(c, ", ");
-            put(c, "<code>");
-            text(c, f->resources[k]);
-            put(c, "</code>");
-        }
+        resource_list(c, f);
         put(c, "</td></tr>\n");
     }
     if (ns > shown) {
