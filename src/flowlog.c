@@ -820,7 +820,9 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
     return true;
 dash:
     /* '-' = absent, in every field (no field's own syntax accepts it, so it
-     * is only tried when that fails); what follows is checked by the caller */
+     * is only tried when that fails); p may have moved, *pp has not. What
+     * follows is checked by the caller. */
+    p = *pp;
     if (p[0] == '-' && (unsigned char)p[1] <= ' ') {
         *pp = p + 1;
         return true;

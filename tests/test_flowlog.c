@@ -200,6 +200,9 @@ int main(void)
             {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OKAY", 0},
             {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT", 0},
             {&d2, "2 123 eni-a 10.0.0.01 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK", 1},
+            /* a number out of range, then '-': not the absent marker (found by fuzz_flowlog) */
+            {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 70000- 2 6 3 400 1 2 ACCEPT OK", 0},
+            {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 256- 3 400 1 2 ACCEPT OK", 0},
             {&d5, "5 1 eni-b 10.1.1.1 52.1.1.1 99 1600000000 ACCEPT OK vpc-1 - S3 egress 8 whatever", 1},
             {&d5, "5 1 eni-b 10.1.1.1 52.1.1.1 99 1600000000 ACCEPT OK - EC2 - ingress - -", 1},
             {&d5, "5 1 eni-b 10.1.1.1 52.1.1.1 99 1600000000 ACCEPT OK vpc-1 - S3 egress 9 x", 0},
