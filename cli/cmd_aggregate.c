@@ -13,6 +13,7 @@
 
 typedef struct csv_row {
     const char *eni; /* "" when absent */
+    uint32_t eni_id; /* equal ids <=> equal text, within one agg */
     ip128 src, dst;
     uint8_t has_src, has_dst, action, status_rank;
     uint64_t packets, bytes, records;
@@ -36,9 +37,20 @@ static int cmp_key(const csv_row *a, const csv_row *b)
     return 0;
 }
 
-static int cmp_key_q(const void *x, const void *y)
+/* The same equality as cmp_key, in an order that only integers decide:
+ * enough to bring equal keys together, without a strcmp per comparison. */
+static int cmp_ids(const void *x, const void *y)
 {
-    return cmp_key(x, y);
+    const csv_row *a = x, *b = y;
+    int c;
+    if (a->eni_id != b->eni_id) return a->eni_id < b->eni_id ? -1 : 1;
+    if (a->has_src != b->has_src) return a->has_src < b->has_src ? -1 : 1;
+    if ((c = ip_cmp(&a->src, &b->src))) return c;
+    if (a->has_dst != b->has_dst) return a->has_dst < b->has_dst ? -1 : 1;
+    if ((c = ip_cmp(&a->dst, &b->dst))) return c;
+    if (a->action != b->action) return a->action < b->action ? -1 : 1;
+    if (a->status_rank != b->status_rank) return a->status_rank < b->status_rank ? -1 : 1;
+    return 0;
 }
 
 /* bytes descending, then the keys */
@@ -47,6 +59,19 @@ static int cmp_out(const void *x, const void *y)
     const csv_row *a = x, *b = y;
     if (a->bytes != b->bytes) return a->bytes > b->bytes ? -1 : 1;
     return cmp_key(a, b);
+}
+
+/* Decimal digits of v at q; returns the end. */
+static char *put_u64(char *q, uint64_t v)
+{
+    char t[20];
+    int k = 0;
+    do {
+        t[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (k) *q++ = t[--k];
+    return q;
 }
 
 static void csv_field(dbuf *b, const char *s)
@@ -71,6 +96,7 @@ static void write_csv(const agg *a, dbuf *out)
     for (size_t i = 0; i < n; i++) {
         const char *e = agg_str(a, g[i].eni);
         rows[i].eni = e ? e : "";
+        rows[i].eni_id = e ? g[i].eni : 0;
         rows[i].has_src = (g[i].flags & AGG_HAS_SRC) != 0;
         rows[i].has_dst = (g[i].flags & AGG_HAS_DST) != 0;
         if (rows[i].has_src) rows[i].src = g[i].src;
@@ -81,10 +107,10 @@ static void write_csv(const agg *a, dbuf *out)
         rows[i].bytes = g[i].bytes;
         rows[i].records = g[i].records;
     }
-    qsort(rows, n, sizeof *rows, cmp_key_q);
+    qsort(rows, n, sizeof *rows, cmp_ids);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (m && cmp_key(&rows[m - 1], &rows[i]) == 0) {
+        if (m && cmp_ids(&rows[m - 1], &rows[i]) == 0) {
             fc_add_sat(&rows[m - 1].packets, rows[i].packets);
             fc_add_sat(&rows[m - 1].bytes, rows[i].bytes);
             fc_add_sat(&rows[m - 1].records, rows[i].records);
@@ -98,10 +124,25 @@ static void write_csv(const agg *a, dbuf *out)
         char s[IP_STRLEN] = "", d[IP_STRLEN] = "";
         if (rows[i].has_src) ip_format(&rows[i].src, s, sizeof s);
         if (rows[i].has_dst) ip_format(&rows[i].dst, d, sizeof d);
+        /* by hand rather than dbuf_printf, which took half of this
+         * function's time (with strcmp in the first sort, most of it) */
+        char line[3 * IP_STRLEN + 3 * 21 + 32], *q = line;
+        *q++ = ',';
+        q = stpcpy(q, s);
+        *q++ = ',';
+        q = stpcpy(q, d);
+        *q++ = ',';
+        q = stpcpy(q, action_text[rows[i].action]);
+        *q++ = ',';
+        q = stpcpy(q, status_text[rows[i].status_rank]);
+        const uint64_t v[3] = {rows[i].packets, rows[i].bytes, rows[i].records};
+        for (int k = 0; k < 3; k++) {
+            *q++ = ',';
+            q = put_u64(q, v[k]);
+        }
+        *q++ = '\n';
         csv_field(out, rows[i].eni);
-        dbuf_printf(out, ",%s,%s,%s,%s,%llu,%llu,%llu\n", s, d, action_text[rows[i].action],
-                    status_text[rows[i].status_rank], (unsigned long long)rows[i].packets,
-                    (unsigned long long)rows[i].bytes, (unsigned long long)rows[i].records);
+        dbuf_append(out, line, (size_t)(q - line));
     }
     free(rows);
 }
