@@ -81,9 +81,10 @@ enum flowlog_field flowlog_field_lookup(const char *s, size_t n)
 
 static void format_finish(flowlog_format *f)
 {
-    f->v2_default = f->ncols == 14;
-    for (int i = 0; i < f->ncols && f->v2_default; i++)
-        if (f->col[i] != FLF_VERSION + i) f->v2_default = false;
+    f->v2_prefix = f->ncols >= 14;
+    for (int i = 0; i < 14 && f->v2_prefix; i++)
+        if (f->col[i] != FLF_VERSION + i) f->v2_prefix = false;
+    f->v2_default = f->v2_prefix && f->ncols == 14;
 }
 
 void flowlog_format_default(flowlog_format *f)
@@ -95,7 +96,7 @@ void flowlog_format_default(flowlog_format *f)
         f->col_of[FLF_VERSION + i] = (int8_t)i;
     }
     f->ncols = 14;
-    f->v2_default = true;
+    f->v2_default = f->v2_prefix = true;
 }
 
 static bool name_char(char c)
@@ -855,19 +856,23 @@ static void rec_finish(fl_rec *r)
 size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
 {
     const char *p = line;
+    int c;
     rec_clear(r);
-    if (f->v2_default) {
+    if (f->v2_prefix) {
+        /* the v2 fields in their default order, which most custom formats
+         * also start with: no per-field dispatch for those */
         if (!(FF(FLF_VERSION) && FF(FLF_ACCOUNT_ID) && FF(FLF_INTERFACE_ID) && FF(FLF_SRCADDR) &&
               FF(FLF_DSTADDR) && FF(FLF_SRCPORT) && FF(FLF_DSTPORT) && FF(FLF_PROTOCOL) && FF(FLF_PACKETS) &&
               FF(FLF_BYTES) && FF(FLF_START) && FF(FLF_END) && FF(FLF_ACTION) &&
               ffield(r, FLF_LOG_STATUS, &p)))
             return 0;
+        c = 14;
     } else {
-        int last = f->ncols - 1;
-        for (int c = 0; c < last; c++)
-            if (!FF((enum flowlog_field)f->col[c])) return 0;
-        if (!ffield(r, (enum flowlog_field)f->col[last], &p)) return 0;
+        if (!ffield(r, (enum flowlog_field)f->col[0], &p)) return 0;
+        c = 1;
     }
+    for (; c < f->ncols; c++)
+        if (*p++ != ' ' || !ffield(r, (enum flowlog_field)f->col[c], &p)) return 0;
     /* the line ends here: its '\n', or CR LF */
     if (*p == '\r') p++;
     size_t n = (size_t)(p - line);

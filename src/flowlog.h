@@ -52,6 +52,7 @@ typedef struct flowlog_format {
     uint8_t col[FLOWLOG_MAX_FIELDS]; /* enum flowlog_field per column */
     int8_t col_of[FLF__COUNT];
     bool v2_default;                 /* exactly the 14 v2 fields in order */
+    bool v2_prefix;                  /* the first 14 columns are those */
 } flowlog_format;
 
 void flowlog_format_default(flowlog_format *f); /* the v2 default format */

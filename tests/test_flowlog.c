@@ -190,7 +190,18 @@ int main(void)
         CHECK(flowlog_format_parse(&d5, h5, strlen(h5), err, sizeof err) == 0);
         flowlog_format d2;
         flowlog_format_default(&d2);
+        /* the v2 fields, then more: the first 14 are read without dispatch */
+        flowlog_format dx;
+        const char *hx = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets "
+                         "bytes start end action log-status pkt-srcaddr flow-direction";
+        CHECK(flowlog_format_parse(&dx, hx, strlen(hx), err, sizeof err) == 0 && dx.v2_prefix && !dx.v2_default);
+        CHECK(d2.v2_prefix && d2.v2_default && !d5.v2_prefix);
         struct { const flowlog_format *f; const char *line; int fast; } cases[] = {
+            {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.9.9.9 egress", 1},
+            {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK - -\r", 1},
+            {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.9.9.9", 0},
+            {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.9.9.9 egress x", 0},
+            {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.9.9.9  egress", 0},
             {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK", 1},
             {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000123 1600000060 REJECT OK\r", 1},
             {&d2, "2 123 eni-a - - - - - - - 1600000000 1600000060 - NODATA", 1},
@@ -218,6 +229,7 @@ int main(void)
                 CHECK(a.has == b.has && a.bytes == b.bytes && a.start == b.start && a.end == b.end &&
                       a.action == b.action && a.status == b.status && a.direction == b.direction &&
                       a.traffic_path == b.traffic_path && ip_eq(&a.src, &b.src) && ip_eq(&a.dst, &b.dst) &&
+                      ip_eq(&a.pkt_src, &b.pkt_src) &&
                       a.eni.n == b.eni.n && a.vpc.n == b.vpc.n && a.src_svc.n == b.src_svc.n &&
                       a.dst_svc.n == b.dst_svc.n && a.srcport == b.srcport && a.protocol == b.protocol);
             }
