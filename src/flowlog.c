@@ -606,6 +606,43 @@ static inline __attribute__((always_inline)) bool fnum(const char **pp, uint64_t
     return true;
 }
 
+/* A number of at most max. Lazy: the caller will not read the value, so
+ * it is left 0 when the digit count alone shows that it fits (free: the
+ * most digits that always do); the number is checked just the same. */
+static inline __attribute__((always_inline)) bool fint(const char **pp, uint64_t *out, uint64_t max, unsigned free,
+                                                       bool lazy)
+{
+#ifdef FL_SWAR
+    if (lazy) {
+        const char *p = *pp;
+        uint64_t t;
+        memcpy(&t, p, 8);
+        t ^= 0x3030303030303030ULL;
+        uint64_t m = swar_nondigit(t);
+        if (m) {
+            unsigned k = (unsigned)__builtin_ctzll(m) >> 3;
+            if (k == 0 || (k > free && swar_value(t, k) > max)) return false;
+            *out = 0;
+            *pp = p + k;
+            return true;
+        }
+        /* 9 to 15 digits (timestamps): fine when free allows that many */
+        memcpy(&t, p + 8, 8);
+        m = swar_nondigit(t ^ 0x3030303030303030ULL);
+        unsigned k = 8 + ((unsigned)__builtin_ctzll(m | 1ull << 63) >> 3);
+        if (m && k <= free) {
+            *out = 0;
+            *pp = p + k;
+            return true;
+        }
+    }
+#else
+    (void)free;
+    (void)lazy;
+#endif
+    return fnum(pp, out) && *out <= max;
+}
+
 static inline __attribute__((always_inline)) bool foctet(const char **pp, uint32_t *v)
 {
     const char *p = *pp;
@@ -710,7 +747,10 @@ static inline __attribute__((always_inline)) bool fskip(const char **pp)
     return true;
 }
 
-static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog_field id, const char **pp)
+_Static_assert(FLF__COUNT <= 64, "flowlog_format.lazy has a bit per field");
+#define LAZY(id) ((lazy >> (id) & 1) != 0)
+static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog_field id, const char **pp,
+                                                         uint64_t lazy)
 {
     const char *p = *pp;
     uint64_t v;
@@ -740,33 +780,33 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
         r->has |= FLR_BYTES;
         break;
     case FLF_START:
-        if (!fnum(&p, &v) || v > (uint64_t)INT64_MAX) goto dash;
+        if (!fint(&p, &v, INT64_MAX, 18, LAZY(FLF_START))) goto dash;
         r->start = norm_time(v);
         r->has |= FLR_START;
         break;
     case FLF_END:
-        if (!fnum(&p, &v) || v > (uint64_t)INT64_MAX) goto dash;
+        if (!fint(&p, &v, INT64_MAX, 18, LAZY(FLF_END))) goto dash;
         r->end = norm_time(v);
         r->has |= FLR_END;
         break;
     case FLF_SRCPORT:
-        if (!fnum(&p, &v) || v > 65535) goto dash;
+        if (!fint(&p, &v, 65535, 4, LAZY(FLF_SRCPORT))) goto dash;
         r->srcport = (uint16_t)v;
         r->has |= FLR_SRCPORT;
         break;
     case FLF_DSTPORT:
-        if (!fnum(&p, &v) || v > 65535) goto dash;
+        if (!fint(&p, &v, 65535, 4, LAZY(FLF_DSTPORT))) goto dash;
         r->dstport = (uint16_t)v;
         r->has |= FLR_DSTPORT;
         break;
     case FLF_PROTOCOL:
-        if (!fnum(&p, &v) || v > 255) goto dash;
+        if (!fint(&p, &v, 255, 2, LAZY(FLF_PROTOCOL))) goto dash;
         r->protocol = (uint8_t)v;
         r->has |= FLR_PROTOCOL;
         break;
     case FLF_VERSION:
     case FLF_TCP_FLAGS:
-        if (!fnum(&p, &v) || v > UINT32_MAX) goto dash;
+        if (!fint(&p, &v, UINT32_MAX, 9, true)) goto dash; /* checked, never read */
         break;
     case FLF_ACTION:
         if (FMATCH(p, "ACCEPT")) r->action = FL_ACCEPT;
@@ -852,7 +892,7 @@ static void rec_finish(fl_rec *r)
     if (!(r->has & FLR_PKT_DST)) memset(&r->pkt_dst, 0, sizeof r->pkt_dst);
 }
 
-#define FF(id) (ffield(r, id, &p) && *p++ == ' ')
+#define FF(id) (ffield(r, id, &p, f->lazy) && *p++ == ' ')
 size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
 {
     const char *p = line;
@@ -864,15 +904,15 @@ size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
         if (!(FF(FLF_VERSION) && FF(FLF_ACCOUNT_ID) && FF(FLF_INTERFACE_ID) && FF(FLF_SRCADDR) &&
               FF(FLF_DSTADDR) && FF(FLF_SRCPORT) && FF(FLF_DSTPORT) && FF(FLF_PROTOCOL) && FF(FLF_PACKETS) &&
               FF(FLF_BYTES) && FF(FLF_START) && FF(FLF_END) && FF(FLF_ACTION) &&
-              ffield(r, FLF_LOG_STATUS, &p)))
+              ffield(r, FLF_LOG_STATUS, &p, f->lazy)))
             return 0;
         c = 14;
     } else {
-        if (!ffield(r, (enum flowlog_field)f->col[0], &p)) return 0;
+        if (!ffield(r, (enum flowlog_field)f->col[0], &p, f->lazy)) return 0;
         c = 1;
     }
     for (; c < f->ncols; c++)
-        if (*p++ != ' ' || !ffield(r, (enum flowlog_field)f->col[c], &p)) return 0;
+        if (*p++ != ' ' || !ffield(r, (enum flowlog_field)f->col[c], &p, f->lazy)) return 0;
     /* the line ends here: its '\n', or CR LF */
     if (*p == '\r') p++;
     size_t n = (size_t)(p - line);
@@ -881,3 +921,4 @@ size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
     return n;
 }
 #undef FF
+#undef LAZY

@@ -53,6 +53,10 @@ typedef struct flowlog_format {
     int8_t col_of[FLF__COUNT];
     bool v2_default;                 /* exactly the 14 v2 fields in order */
     bool v2_prefix;                  /* the first 14 columns are those */
+    /* Bits (1 << field) of fields whose values the caller will not read:
+     * the fast parser checks them exactly as always and sets their has
+     * bits, but may leave their values 0. Only numeric fields use it. */
+    uint64_t lazy;
 } flowlog_format;
 
 void flowlog_format_default(flowlog_format *f); /* the v2 default format */

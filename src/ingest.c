@@ -274,10 +274,18 @@ static void flush_batch(worker *w)
 
 static void set_format(worker *w, const flowlog_format *f)
 {
+    const ingest_opts *o = w->j->o;
     w->fmt = *f;
     static const enum flowlog_field mf[6] = {FLF_VPC_ID, FLF_SUBNET_ID, FLF_INSTANCE_ID,
                                               FLF_AZ_ID, FLF_ACCOUNT_ID, FLF_REGION};
     w->meta_mask = 0;
+    if (o->csv_keys_only) {
+        /* add_record reads neither these values nor the ENI metadata then;
+         * start stays when it decides --since/--until */
+        w->fmt.lazy = 1ull << FLF_SRCPORT | 1ull << FLF_DSTPORT | 1ull << FLF_PROTOCOL | 1ull << FLF_END;
+        if (!o->since && !o->until) w->fmt.lazy |= 1ull << FLF_START;
+        return;
+    }
     for (int i = 0; i < 6; i++)
         if (f->col_of[mf[i]] >= 0) w->meta_mask |= 1u << i;
 }

@@ -35,7 +35,9 @@ typedef struct ingest_opts {
      * dstaddr, action, log-status) will be read from the result: the other
      * key parts (hour, pkt-*addr, services, direction, path, REJECT port)
      * are left zero so that groups collapse to those five. Fewer, denser
-     * groups make the table cheaper; sums are unchanged. */
+     * groups make the table cheaper; sums are unchanged. Ports, protocol,
+     * end (and start, without since/until) are then checked but not
+     * converted, no ENI metadata is kept, and the stats period stays 0. */
     bool csv_keys_only;
 } ingest_opts;
 

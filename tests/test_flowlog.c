@@ -233,7 +233,43 @@ int main(void)
                       a.eni.n == b.eni.n && a.vpc.n == b.vpc.n && a.src_svc.n == b.src_svc.n &&
                       a.dst_svc.n == b.dst_svc.n && a.srcport == b.srcport && a.protocol == b.protocol);
             }
+            /* lazy fields: the same lines accepted, the same other values */
+            flowlog_format lz = *cases[i].f;
+            lz.lazy = 1ull << FLF_SRCPORT | 1ull << FLF_DSTPORT | 1ull << FLF_PROTOCOL | 1ull << FLF_START |
+                      1ull << FLF_END;
+            fl_rec c;
+            CHECK((flowlog_parse_fast(&lz, copy, &c) == n) == fast);
+            if (fast)
+                CHECK(c.has == a.has && c.bytes == a.bytes && c.packets == a.packets && c.action == a.action &&
+                      c.status == a.status && ip_eq(&c.src, &a.src) && ip_eq(&c.dst, &a.dst) && c.eni.n == a.eni.n);
         }
+
+        /* lazy numbers are still range-checked: a port over 65535, a
+         * protocol over 255, a version over 2^32-1, a time over 2^63-1 */
+        flowlog_format lz = d2;
+        lz.lazy = 1ull << FLF_SRCPORT | 1ull << FLF_DSTPORT | 1ull << FLF_PROTOCOL | 1ull << FLF_START |
+                  1ull << FLF_END;
+        const char *over[] = {
+            "2 1 eni-a 10.0.0.1 10.0.0.2 65536 2 6 3 400 1600000000 1600000060 ACCEPT OK",
+            "2 1 eni-a 10.0.0.1 10.0.0.2 1 99999 6 3 400 1600000000 1600000060 ACCEPT OK",
+            "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 256 3 400 1600000000 1600000060 ACCEPT OK",
+            "4294967296 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK",
+            "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 9223372036854775808 1600000060 ACCEPT OK",
+            "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000x60 ACCEPT OK",
+        };
+        for (size_t i = 0; i < sizeof over / sizeof *over; i++) {
+            fl_rec a;
+            CHECK(flowlog_parse_fast(&lz, padded(over[i], strlen(over[i])), &a) == 0);
+            CHECK(flowlog_parse_fast(&d2, padded(over[i], strlen(over[i])), &a) == 0);
+        }
+        /* and in range at the edges, lazily and not: 65535, 255, 4294967295,
+         * a 15-digit millisecond time */
+        const char *edge = "4294967295 1 eni-a 10.0.0.1 10.0.0.2 65535 65535 255 3 400 160000000000123 "
+                           "1600000060 ACCEPT OK";
+        fl_rec a, b;
+        CHECK(flowlog_parse_fast(&lz, padded(edge, strlen(edge)), &a) == strlen(edge) && a.bytes == 400);
+        CHECK(flowlog_parse_fast(&d2, padded(edge, strlen(edge)), &b) == strlen(edge) && b.srcport == 65535 &&
+              b.dstport == 65535 && b.protocol == 255 && b.start == 160000000000);
     }
 
     /* numbers and identifiers read 8 bytes at a time: every digit count of
