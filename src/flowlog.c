@@ -490,6 +490,8 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
     r->az_id.n = r->region.n = r->src_svc.n = r->dst_svc.n = 0;
     r->eni.p = r->account.p = r->vpc.p = r->subnet.p = r->instance.p = NULL;
     r->az_id.p = r->region.p = r->src_svc.p = r->dst_svc.p = NULL;
+    r->src_text.n = r->dst_text.n = 0;
+    r->src_text.p = r->dst_text.p = NULL;
     if (f->v2_default) {
         /* the default format: fixed order, no per-field dispatch */
         if (parse_field(r, FLF_VERSION, tp[0], tn[0], err, errlen) < 0 ||
@@ -694,6 +696,28 @@ static inline __attribute__((always_inline)) bool fip4(const char **pp, ip128 *o
     return true;
 }
 
+/* The text of an address parsed before in this line (t; n = 0: none),
+ * again at p as a whole field: then its value needs no parsing. */
+static inline __attribute__((always_inline)) bool fsame(const char **pp, const fl_view *t)
+{
+    const char *p = *pp;
+    uint32_t n = t->n;
+    if (n == 0) return false;
+#ifdef __SSE2__
+    /* both texts lie in the line, whose padding covers 16-byte loads */
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)t->p);
+    unsigned need = (1u << n) - 1;
+    if (((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) & need) != need) return false;
+#else
+    if (memcmp(p, t->p, n) != 0) return false;
+#endif
+    unsigned char c = (unsigned char)p[n];
+    if (c != ' ' && c != '\r' && c != '\n') return false; /* a longer field: parse it */
+    *pp = p + n;
+    return true;
+}
+
 /* An identifier: printable (0x21..0x7e), no space; returns its view. 16
  * bytes a step with SSE2, else 8 (ids are 8 to 24 bytes); the '\n' after
  * the line stops the loop and the padding keeps the last load in bounds. */
@@ -757,18 +781,22 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
     switch (id) {
     case FLF_SRCADDR:
         if (!fip4(&p, &r->src)) goto dash;
+        r->src_text = (fl_view){*pp, (uint32_t)(p - *pp)};
         r->has |= FLR_SRC;
         break;
     case FLF_DSTADDR:
         if (!fip4(&p, &r->dst)) goto dash;
+        r->dst_text = (fl_view){*pp, (uint32_t)(p - *pp)};
         r->has |= FLR_DST;
         break;
     case FLF_PKT_SRCADDR:
-        if (!fip4(&p, &r->pkt_src)) goto dash;
+        if (fsame(&p, &r->src_text)) r->pkt_src = r->src;
+        else if (!fip4(&p, &r->pkt_src)) goto dash;
         r->has |= FLR_PKT_SRC;
         break;
     case FLF_PKT_DSTADDR:
-        if (!fip4(&p, &r->pkt_dst)) goto dash;
+        if (fsame(&p, &r->dst_text)) r->pkt_dst = r->dst;
+        else if (!fip4(&p, &r->pkt_dst)) goto dash;
         r->has |= FLR_PKT_DST;
         break;
     case FLF_PACKETS:
@@ -882,6 +910,7 @@ static void rec_clear(fl_rec *r)
     r->az_id.n = r->region.n = r->src_svc.n = r->dst_svc.n = 0;
     r->eni.p = r->account.p = r->vpc.p = r->subnet.p = r->instance.p = NULL;
     r->az_id.p = r->region.p = r->src_svc.p = r->dst_svc.p = NULL;
+    r->src_text.n = r->dst_text.n = 0;
 }
 
 static void rec_finish(fl_rec *r)

@@ -97,6 +97,9 @@ typedef struct fl_rec {
     uint16_t srcport, dstport;
     uint8_t protocol, action, status, direction, traffic_path; /* agg.h enums */
     fl_view eni, account, vpc, subnet, instance, az_id, region, src_svc, dst_svc;
+    /* srcaddr and dstaddr as written, set by the fast path only: an equal
+     * pkt-srcaddr / pkt-dstaddr (all but NAT'd traffic) is not parsed again */
+    fl_view src_text, dst_text;
 } fl_rec;
 
 /* Values at or above this are taken as milliseconds (1e11 s is year 5138). */

@@ -196,12 +196,25 @@ int main(void)
                          "bytes start end action log-status pkt-srcaddr flow-direction";
         CHECK(flowlog_format_parse(&dx, hx, strlen(hx), err, sizeof err) == 0 && dx.v2_prefix && !dx.v2_default);
         CHECK(d2.v2_prefix && d2.v2_default && !d5.v2_prefix);
+        flowlog_format dp; /* pkt-dstaddr last, after the v2 fields */
+        const char *hp = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets "
+                         "bytes start end action log-status pkt-dstaddr";
+        CHECK(flowlog_format_parse(&dp, hp, strlen(hp), err, sizeof err) == 0);
         struct { const flowlog_format *f; const char *line; int fast; } cases[] = {
             {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.9.9.9 egress", 1},
             {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK - -\r", 1},
             {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.9.9.9", 0},
             {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.9.9.9 egress x", 0},
             {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.9.9.9  egress", 0},
+            /* pkt-srcaddr equal to srcaddr is taken from it; near misses are parsed */
+            {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.0.0.1 egress", 1},
+            {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.0.0.12 egress", 1},
+            {&dx, "2 123 eni-a 10.0.0.12 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.0.0.1 egress", 1},
+            {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.0.0.1x egress", 0},
+            {&dx, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.0.0.1.5 egress", 0},
+            {&dx, "2 123 eni-a - 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.0.0.1 egress", 1},
+            {&dp, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.0.0.1\r", 1},
+            {&dp, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK 10.0.0.2", 1},
             {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK", 1},
             {&d2, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000123 1600000060 REJECT OK\r", 1},
             {&d2, "2 123 eni-a - - - - - - - 1600000000 1600000060 - NODATA", 1},
@@ -229,7 +242,7 @@ int main(void)
                 CHECK(a.has == b.has && a.bytes == b.bytes && a.start == b.start && a.end == b.end &&
                       a.action == b.action && a.status == b.status && a.direction == b.direction &&
                       a.traffic_path == b.traffic_path && ip_eq(&a.src, &b.src) && ip_eq(&a.dst, &b.dst) &&
-                      ip_eq(&a.pkt_src, &b.pkt_src) &&
+                      ip_eq(&a.pkt_src, &b.pkt_src) && ip_eq(&a.pkt_dst, &b.pkt_dst) &&
                       a.eni.n == b.eni.n && a.vpc.n == b.vpc.n && a.src_svc.n == b.src_svc.n &&
                       a.dst_svc.n == b.dst_svc.n && a.srcport == b.srcport && a.protocol == b.protocol);
             }
