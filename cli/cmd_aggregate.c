@@ -13,7 +13,7 @@
 
 typedef struct csv_row {
     const char *eni; /* "" when absent */
-    uint32_t eni_id; /* equal ids <=> equal text, within one agg */
+    uint32_t eni_rank; /* the ENI text's place in strcmp order; 0 = absent */
     ip128 src, dst;
     uint8_t has_src, has_dst, action, status_rank;
     uint64_t packets, bytes, records;
@@ -24,10 +24,12 @@ static const uint8_t status_rank[] = {[FL_STATUS_NONE] = 0, [FL_NODATA] = 1, [FL
 static const char *const status_text[] = {"", "NODATA", "OK", "SKIPDATA"};
 static const char *const action_text[] = {[FL_ACTION_NONE] = "", [FL_ACCEPT] = "ACCEPT", [FL_REJECT] = "REJECT"};
 
+/* the key order: ENI text (by rank, which is strcmp order without a
+ * strcmp per comparison), addresses (absent first), action, status */
 static int cmp_key(const csv_row *a, const csv_row *b)
 {
-    int c = strcmp(a->eni, b->eni);
-    if (c) return c;
+    int c;
+    if (a->eni_rank != b->eni_rank) return a->eni_rank < b->eni_rank ? -1 : 1;
     if (a->has_src != b->has_src) return a->has_src < b->has_src ? -1 : 1;
     if ((c = ip_cmp(&a->src, &b->src))) return c;
     if (a->has_dst != b->has_dst) return a->has_dst < b->has_dst ? -1 : 1;
@@ -37,20 +39,16 @@ static int cmp_key(const csv_row *a, const csv_row *b)
     return 0;
 }
 
-/* The same equality as cmp_key, in an order that only integers decide:
- * enough to bring equal keys together, without a strcmp per comparison. */
-static int cmp_ids(const void *x, const void *y)
+static int cmp_key_q(const void *x, const void *y)
 {
-    const csv_row *a = x, *b = y;
-    int c;
-    if (a->eni_id != b->eni_id) return a->eni_id < b->eni_id ? -1 : 1;
-    if (a->has_src != b->has_src) return a->has_src < b->has_src ? -1 : 1;
-    if ((c = ip_cmp(&a->src, &b->src))) return c;
-    if (a->has_dst != b->has_dst) return a->has_dst < b->has_dst ? -1 : 1;
-    if ((c = ip_cmp(&a->dst, &b->dst))) return c;
-    if (a->action != b->action) return a->action < b->action ? -1 : 1;
-    if (a->status_rank != b->status_rank) return a->status_rank < b->status_rank ? -1 : 1;
-    return 0;
+    return cmp_key(x, y);
+}
+
+static const agg *rank_agg; /* qsort has no context argument in C17; the CSV is written by one thread */
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(agg_str(rank_agg, *(const uint32_t *)x), agg_str(rank_agg, *(const uint32_t *)y));
 }
 
 /* bytes descending, then the keys */
@@ -93,10 +91,18 @@ static void write_csv(const agg *a, dbuf *out)
     size_t n;
     const agg_group *g = agg_groups(a, &n);
     csv_row *rows = xcalloc(n + 1, sizeof *rows);
+    /* rank[id]: 1 + the place of string id in strcmp order */
+    size_t ns = agg_str_count(a);
+    uint32_t *ids = xmalloc((ns + 1) * sizeof *ids), *rank = xcalloc(ns + 1, sizeof *rank);
+    for (uint32_t id = 1; id <= ns; id++) ids[id - 1] = id;
+    rank_agg = a;
+    qsort(ids, ns, sizeof *ids, cmp_str);
+    for (size_t k = 0; k < ns; k++) rank[ids[k]] = (uint32_t)k + 1;
+    free(ids);
     for (size_t i = 0; i < n; i++) {
         const char *e = agg_str(a, g[i].eni);
         rows[i].eni = e ? e : "";
-        rows[i].eni_id = e ? g[i].eni : 0;
+        rows[i].eni_rank = e ? rank[g[i].eni] : 0;
         rows[i].has_src = (g[i].flags & AGG_HAS_SRC) != 0;
         rows[i].has_dst = (g[i].flags & AGG_HAS_DST) != 0;
         if (rows[i].has_src) rows[i].src = g[i].src;
@@ -107,10 +113,11 @@ static void write_csv(const agg *a, dbuf *out)
         rows[i].bytes = g[i].bytes;
         rows[i].records = g[i].records;
     }
-    qsort(rows, n, sizeof *rows, cmp_ids);
+    free(rank);
+    qsort(rows, n, sizeof *rows, cmp_key_q);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (m && cmp_ids(&rows[m - 1], &rows[i]) == 0) {
+        if (m && cmp_key(&rows[m - 1], &rows[i]) == 0) {
             fc_add_sat(&rows[m - 1].packets, rows[i].packets);
             fc_add_sat(&rows[m - 1].bytes, rows[i].bytes);
             fc_add_sat(&rows[m - 1].records, rows[i].records);
@@ -125,7 +132,7 @@ static void write_csv(const agg *a, dbuf *out)
         if (rows[i].has_src) ip_format(&rows[i].src, s, sizeof s);
         if (rows[i].has_dst) ip_format(&rows[i].dst, d, sizeof d);
         /* by hand rather than dbuf_printf, which took half of this
-         * function's time (with strcmp in the first sort, most of it) */
+         * function's time (with strcmp in the sorts, most of it) */
         char line[3 * IP_STRLEN + 3 * 21 + 32], *q = line;
         *q++ = ',';
         q = stpcpy(q, s);

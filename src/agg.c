@@ -478,12 +478,17 @@ void agg_merge(agg *dst, const agg *src)
     uint32_t *map = xcalloc(src->nstr + 1, sizeof *map);
     for (uint32_t id = 1; id <= src->nstr; id++)
         map[id] = agg_intern(dst, src->str[id], src->strlen_[id]);
-    for (size_t k = 0; k < src->n; k++) {
-        agg_group g = src->g[k];
-        g.eni = map[g.eni];
-        g.src_svc = map[g.src_svc];
-        g.dst_svc = map[g.dst_svc];
-        agg_add_group(dst, &g);
+    /* in batches, so that the misses in dst's table overlap (see agg_add_batch) */
+    agg_group b[AGG_BATCH];
+    for (size_t k = 0; k < src->n;) {
+        size_t m = 0;
+        for (; m < AGG_BATCH && k < src->n; m++, k++) {
+            b[m] = src->g[k];
+            b[m].eni = map[b[m].eni];
+            b[m].src_svc = map[b[m].src_svc];
+            b[m].dst_svc = map[b[m].dst_svc];
+        }
+        agg_add_batch(dst, b, m);
     }
     for (uint32_t id = 1; id < src->meta_cap && id <= src->nstr; id++) {
         const eni_meta_ex *x = &src->meta[id];
