@@ -39,11 +39,6 @@ static int cmp_key(const csv_row *a, const csv_row *b)
     return 0;
 }
 
-static int cmp_key_q(const void *x, const void *y)
-{
-    return cmp_key(x, y);
-}
-
 static const agg *rank_agg; /* qsort has no context argument in C17; the CSV is written by one thread */
 
 static int cmp_str(const void *x, const void *y)
@@ -86,6 +81,52 @@ static void csv_field(dbuf *b, const char *s)
     dbuf_puts(b, "\"");
 }
 
+static uint64_t key_hash(const csv_row *r)
+{
+    uint64_t w[4];
+    memcpy(w, r->src.b, 16);
+    memcpy(w + 2, r->dst.b, 16);
+    uint64_t h = (uint64_t)r->eni_rank << 32 ^ (uint64_t)r->has_src << 24 ^ (uint64_t)r->has_dst << 16 ^
+                 (uint64_t)r->action << 8 ^ r->status_rank;
+    for (int i = 0; i < 4; i++) {
+        h ^= w[i];
+        h *= 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+/* Rows of equal keys summed into the first (groups finer than the five
+ * keys, or several .fca inputs, give several); returns the rows left. A
+ * hash rather than a sort: the keys are mostly distinct already, and the
+ * output is sorted once afterwards. */
+static size_t merge_equal_keys(csv_row *rows, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    uint32_t *slot = xcalloc(cap, sizeof *slot); /* row index + 1; 0 = empty */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t h = (size_t)key_hash(&rows[i]) & (cap - 1);
+        for (;; h = (h + 1) & (cap - 1)) {
+            if (!slot[h]) {
+                rows[m] = rows[i];
+                slot[h] = (uint32_t)++m;
+                break;
+            }
+            csv_row *d = &rows[slot[h] - 1];
+            if (cmp_key(d, &rows[i]) == 0) {
+                fc_add_sat(&d->packets, rows[i].packets);
+                fc_add_sat(&d->bytes, rows[i].bytes);
+                fc_add_sat(&d->records, rows[i].records);
+                break;
+            }
+        }
+    }
+    free(slot);
+    return m;
+}
+
 static void write_csv(const agg *a, dbuf *out)
 {
     size_t n;
@@ -114,17 +155,7 @@ static void write_csv(const agg *a, dbuf *out)
         rows[i].records = g[i].records;
     }
     free(rank);
-    qsort(rows, n, sizeof *rows, cmp_key_q);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (m && cmp_key(&rows[m - 1], &rows[i]) == 0) {
-            fc_add_sat(&rows[m - 1].packets, rows[i].packets);
-            fc_add_sat(&rows[m - 1].bytes, rows[i].bytes);
-            fc_add_sat(&rows[m - 1].records, rows[i].records);
-        } else {
-            rows[m++] = rows[i];
-        }
-    }
+    size_t m = merge_equal_keys(rows, n);
     qsort(rows, m, sizeof *rows, cmp_out);
     dbuf_puts(out, "interface_id,srcaddr,dstaddr,action,log_status,packets,bytes,records\n");
     for (size_t i = 0; i < m; i++) {

@@ -1104,7 +1104,8 @@ int ingest_paths(agg *a, const char *const *paths, size_t n, const ingest_opts *
     }
     int rc = execute(a, &p, o, &deffmt, &pst, err, errlen);
     plan_free(&p);
-    agg_canonicalize(a);
+    /* the same agg for any --threads; a CSV of the five keys sorts itself */
+    if (!o->csv_keys_only) agg_canonicalize(a);
     return rc;
 }
 
