@@ -36,9 +36,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ -z "$BIN" ]; then
-  for b in "$ROOT"/build/flowcost "$ROOT"/build-*/flowcost; do [ -x "$b" ] && { BIN=$b; break; }; done
+  # the README's Release build; never a sanitizer build-* that happens to exist
+  BIN=$ROOT/build/flowcost
+  if [ ! -x "$BIN" ]; then
+    echo "bench: building $BIN (Release) ..."
+    { cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE=Release && cmake --build "$ROOT/build" -j2 --target flowcost; } >/dev/null ||
+      { echo "bench: build failed" >&2; exit 2; }
+  fi
 fi
-[ -x "$BIN" ] || { echo "bench: no flowcost binary (build first or pass --flowcost)" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "bench: no flowcost binary at $BIN" >&2; exit 2; }
 command -v igzip >/dev/null || { echo "bench: igzip not found (apt install isal)" >&2; exit 2; }
 if [ ! -d "$HERE/node_modules/@duckdb/node-api" ]; then
   (cd "$HERE" && npm install --no-audit --no-fund >/dev/null) || { echo "bench: npm install failed" >&2; exit 2; }

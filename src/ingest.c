@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -662,48 +661,6 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
     return scan_lines(w, pull_plain, src, sniff, (size_t)k);
 }
 
-/* A byte range of a plain file. Lines are parsed where the page cache maps
- * them, without the copy into w->buf that read() makes (a tenth of the CPU
- * time on plain text). The parser may load FLOWLOG_PAD bytes past a line's
- * '\n' and its field loops stop at the first '\n', so only lines that end at
- * or before the last '\n' with FLOWLOG_PAD mapped bytes after it are read in
- * place; the rest of the range, and any range that cannot be mapped, is
- * read through w->buf. */
-static void scan_range(worker *w, int fd, off_t off, off_t end)
-{
-    item_res *r = w->r;
-    long page = sysconf(_SC_PAGESIZE);
-    off_t moff = off - off % (page > 0 ? page : 4096);
-    size_t mlen = (size_t)(end - moff), n = (size_t)(end - off);
-    void *map = n > 2 * FLOWLOG_PAD ? mmap(NULL, mlen, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, moff) : MAP_FAILED;
-    size_t pos = 0;
-    if (map != MAP_FAILED) {
-        const char *data = (const char *)map + (off - moff);
-        size_t lim = n - FLOWLOG_PAD; /* then: lines in [0, lim) end in the map */
-        while (lim && data[lim - 1] != '\n') lim--;
-        while (pos < lim) {
-            if (!w->first_line) {
-                fl_rec rec;
-                size_t ll = flowlog_parse_fast(&w->fmt, data + pos, &rec);
-                if (ll) {
-                    fast_record(w, &rec);
-                    pos += ll + 1;
-                    continue;
-                }
-            }
-            const char *nl = memchr(data + pos, '\n', lim - pos);
-            size_t ll = (size_t)(nl - (data + pos));
-            if (handle_line(w, data + pos, ll) < 0) break;
-            pos += ll + 1;
-        }
-        r->bytes_in += pos;
-        munmap(map, mlen);
-        if (pos < lim) return; /* stopped by --strict or a bad header */
-    }
-    range_src rs = {fd, off + (off_t)pos, end};
-    scan_lines(w, pull_range, &rs, NULL, 0);
-}
-
 static void run_item_body(worker *w, size_t idx)
 {
     job *j = w->j;
@@ -727,7 +684,8 @@ static void run_item_body(worker *w, size_t idx)
 #ifdef POSIX_FADV_SEQUENTIAL
         posix_fadvise(fd, it->off, it->end - it->off, POSIX_FADV_SEQUENTIAL);
 #endif
-        scan_range(w, fd, it->off, it->end);
+        range_src rs = {fd, it->off, it->end};
+        scan_lines(w, pull_range, &rs, NULL, 0);
     } else {
         fd_src src = {fd, NULL, NULL};
         run_stream(w, &src, it->kind == IT_GZIP);

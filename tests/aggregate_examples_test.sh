@@ -56,6 +56,10 @@ S=$SRC/fixtures/sample/v5
 "$BIN" aggregate "$S" -o "$TMP/s.fca" --csv "$TMP/s1.csv" && "$BIN" aggregate "$S" --csv "$TMP/s2.csv" &&
   cmp -s "$TMP/s1.csv" "$TMP/s2.csv"
 check "$?" 0 "same sample CSV with and without -o"
+for t in 1 3 8; do
+  "$BIN" aggregate "$S" --threads $t --csv "$TMP/st$t.csv" && cmp -s "$TMP/s2.csv" "$TMP/st$t.csv"
+  check "$?" 0 "same sample CSV with --threads $t"
+done
 W="--since 2026-11-03T06:00:00Z --until 2026-11-03T18:00:00Z"
 "$BIN" aggregate "$S" $W -o "$TMP/w.fca" --csv "$TMP/w1.csv" && "$BIN" aggregate "$S" $W --csv "$TMP/w2.csv" &&
   cmp -s "$TMP/w1.csv" "$TMP/w2.csv" && ! cmp -s "$TMP/w1.csv" "$TMP/s1.csv"

@@ -366,9 +366,8 @@ static void test_long_lines(void)
     CHECK_STR(err, want);
     agg_free(a);
 
-    /* the same file in 1 MiB ranges, whose lines are parsed in place in the
-     * mapped file (the 6 MB line spans ranges and maps): same counts, same
-     * first bad line, with and without --strict */
+    /* the same file in 1 MiB ranges (the 6 MB line spans several): same
+     * counts, same first bad line, with and without --strict */
     a = agg_new();
     opts(&o, 2);
     o.chunk_bytes = 1 << 20;
@@ -388,7 +387,7 @@ static void test_long_lines(void)
     agg_free(a);
 
     /* ranges whose last line has no newline, and CRLF lines: every record
-     * counts once whether a range is mapped or read, at any split */
+     * counts once, at any split */
     dbuf_init(&d, 0);
     uint64_t want_bytes = 0;
     for (int i = 0; i < 3000; i++) {
