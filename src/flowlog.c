@@ -467,6 +467,31 @@ static int tokenize(const char *s, size_t n, const char **tp, uint32_t *tn, int 
     return nt;
 }
 
+/* only what a record may leave unset; addresses are zeroed by rec_finish
+ * if absent */
+static void rec_clear(fl_rec *r)
+{
+    r->has = 0;
+    r->packets = r->bytes = 0;
+    r->start = r->end = 0;
+    r->srcport = r->dstport = 0;
+    r->protocol = r->action = r->status = r->direction = r->traffic_path = 0;
+    r->eni.n = r->account.n = r->vpc.n = r->subnet.n = r->instance.n = 0;
+    r->az_id.n = r->region.n = r->src_svc.n = r->dst_svc.n = 0;
+    r->eni.p = r->account.p = r->vpc.p = r->subnet.p = r->instance.p = NULL;
+    r->az_id.p = r->region.p = r->src_svc.p = r->dst_svc.p = NULL;
+    r->src_text.n = r->dst_text.n = 0;
+    r->src_text.p = r->dst_text.p = NULL;
+}
+
+static void rec_finish(fl_rec *r)
+{
+    if (!(r->has & FLR_SRC)) memset(&r->src, 0, sizeof r->src);
+    if (!(r->has & FLR_DST)) memset(&r->dst, 0, sizeof r->dst);
+    if (!(r->has & FLR_PKT_SRC)) memset(&r->pkt_src, 0, sizeof r->pkt_src);
+    if (!(r->has & FLR_PKT_DST)) memset(&r->pkt_dst, 0, sizeof r->pkt_dst);
+}
+
 int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_rec *r, char *err,
                        size_t errlen)
 {
@@ -480,18 +505,7 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
     if (nt < 0) return fc_err(err, errlen, "NUL byte in line");
     if (nt != f->ncols) return fc_err(err, errlen, "expected %d fields, got %d", f->ncols, nt);
 
-    /* only what a record may leave unset; addresses are zeroed below if absent */
-    r->has = 0;
-    r->packets = r->bytes = 0;
-    r->start = r->end = 0;
-    r->srcport = r->dstport = 0;
-    r->protocol = r->action = r->status = r->direction = r->traffic_path = 0;
-    r->eni.n = r->account.n = r->vpc.n = r->subnet.n = r->instance.n = 0;
-    r->az_id.n = r->region.n = r->src_svc.n = r->dst_svc.n = 0;
-    r->eni.p = r->account.p = r->vpc.p = r->subnet.p = r->instance.p = NULL;
-    r->az_id.p = r->region.p = r->src_svc.p = r->dst_svc.p = NULL;
-    r->src_text.n = r->dst_text.n = 0;
-    r->src_text.p = r->dst_text.p = NULL;
+    rec_clear(r);
     if (f->v2_default) {
         /* the default format: fixed order, no per-field dispatch */
         if (parse_field(r, FLF_VERSION, tp[0], tn[0], err, errlen) < 0 ||
@@ -513,10 +527,7 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
         for (int c = 0; c < nt; c++)
             if (parse_field(r, (enum flowlog_field)f->col[c], tp[c], tn[c], err, errlen) < 0) return -1;
     }
-    if (!(r->has & FLR_SRC)) memset(&r->src, 0, sizeof r->src);
-    if (!(r->has & FLR_DST)) memset(&r->dst, 0, sizeof r->dst);
-    if (!(r->has & FLR_PKT_SRC)) memset(&r->pkt_src, 0, sizeof r->pkt_src);
-    if (!(r->has & FLR_PKT_DST)) memset(&r->pkt_dst, 0, sizeof r->pkt_dst);
+    rec_finish(r);
     return 0;
 }
 
@@ -535,7 +546,15 @@ static inline __attribute__((always_inline)) bool fmatch(const char *p, const ch
     return memcmp(p, kw, len) == 0;
 #endif
 }
-#define FMATCH(p, s) fmatch((p), s "\0\0\0\0\0\0\0\0", sizeof(s) - 1)
+/* The keyword kw (<= 8 bytes) at *pp: skipped, true. Whether the field ends
+ * there is the caller's separator check. */
+static inline __attribute__((always_inline)) bool fword(const char **pp, const char *kw, unsigned len)
+{
+    if (!fmatch(*pp, kw, len)) return false;
+    *pp += len;
+    return true;
+}
+#define FWORD(pp, s) fword((pp), s "\0\0\0\0\0\0\0\0", sizeof(s) - 1)
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define FL_SWAR 1
@@ -837,35 +856,20 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
         if (!fint(&p, &v, UINT32_MAX, 9, true)) goto dash; /* checked, never read */
         break;
     case FLF_ACTION:
-        if (FMATCH(p, "ACCEPT")) r->action = FL_ACCEPT;
-        else if (FMATCH(p, "REJECT")) r->action = FL_REJECT;
+        if (FWORD(&p, "ACCEPT")) r->action = FL_ACCEPT;
+        else if (FWORD(&p, "REJECT")) r->action = FL_REJECT;
         else goto dash;
-        p += 6;
         break;
     case FLF_LOG_STATUS:
-        if (FMATCH(p, "OK")) {
-            r->status = FL_OK;
-            p += 2;
-        } else if (FMATCH(p, "NODATA")) {
-            r->status = FL_NODATA;
-            p += 6;
-        } else if (FMATCH(p, "SKIPDATA")) {
-            r->status = FL_SKIPDATA;
-            p += 8;
-        } else {
-            goto dash;
-        }
+        if (FWORD(&p, "OK")) r->status = FL_OK;
+        else if (FWORD(&p, "NODATA")) r->status = FL_NODATA;
+        else if (FWORD(&p, "SKIPDATA")) r->status = FL_SKIPDATA;
+        else goto dash;
         break;
     case FLF_FLOW_DIRECTION:
-        if (FMATCH(p, "egress")) {
-            r->direction = FL_EGRESS;
-            p += 6;
-        } else if (FMATCH(p, "ingress")) {
-            r->direction = FL_INGRESS;
-            p += 7;
-        } else {
-            goto dash;
-        }
+        if (FWORD(&p, "egress")) r->direction = FL_EGRESS;
+        else if (FWORD(&p, "ingress")) r->direction = FL_INGRESS;
+        else goto dash;
         break;
     case FLF_TRAFFIC_PATH:
         if (p[0] < '1' || p[0] > '8') goto dash;
@@ -897,28 +901,6 @@ dash:
         return true;
     }
     return false;
-}
-
-static void rec_clear(fl_rec *r)
-{
-    r->has = 0;
-    r->packets = r->bytes = 0;
-    r->start = r->end = 0;
-    r->srcport = r->dstport = 0;
-    r->protocol = r->action = r->status = r->direction = r->traffic_path = 0;
-    r->eni.n = r->account.n = r->vpc.n = r->subnet.n = r->instance.n = 0;
-    r->az_id.n = r->region.n = r->src_svc.n = r->dst_svc.n = 0;
-    r->eni.p = r->account.p = r->vpc.p = r->subnet.p = r->instance.p = NULL;
-    r->az_id.p = r->region.p = r->src_svc.p = r->dst_svc.p = NULL;
-    r->src_text.n = r->dst_text.n = 0;
-}
-
-static void rec_finish(fl_rec *r)
-{
-    if (!(r->has & FLR_SRC)) memset(&r->src, 0, sizeof r->src);
-    if (!(r->has & FLR_DST)) memset(&r->dst, 0, sizeof r->dst);
-    if (!(r->has & FLR_PKT_SRC)) memset(&r->pkt_src, 0, sizeof r->pkt_src);
-    if (!(r->has & FLR_PKT_DST)) memset(&r->pkt_dst, 0, sizeof r->pkt_dst);
 }
 
 #define FF(id) (ffield(r, id, &p, f->lazy) && *p++ == ' ')
