@@ -204,27 +204,30 @@ int cmd_aggregate(const fc_opts *o)
         agg_free(a);
         return code;
     }
+    /* the .fca and the CSV together or neither */
+    dbuf fca, csv;
+    dbuf_init(&fca, 0);
+    dbuf_init(&csv, 0);
+    fc_output out[2];
+    size_t nout = 0;
     if (o->output) {
         agg_canonicalize(a); /* the .fca is byte-identical for any --threads; the CSV sorts itself */
-        dbuf b;
-        dbuf_init(&b, 0);
-        if (fca_write(a, &b, err, sizeof err) < 0 ||
-            fc_write_file_atomic(o->output, b.data, b.len, err, sizeof err) < 0) {
+        if (fca_write(a, &fca, err, sizeof err) < 0) {
             cli_error(err);
             code = EXIT_RUNTIME;
         }
-        dbuf_free(&b);
+        out[nout++] = (fc_output){o->output, fca.data, fca.len};
     }
-    if (!code && o->csv) {
-        dbuf b;
-        dbuf_init(&b, 0);
-        write_csv(a, &b);
-        if (fc_write_file_atomic(o->csv, b.data ? b.data : "", b.len, err, sizeof err) < 0) {
-            cli_error(err);
-            code = EXIT_RUNTIME;
-        }
-        dbuf_free(&b);
+    if (o->csv) {
+        write_csv(a, &csv);
+        out[nout++] = (fc_output){o->csv, csv.data ? csv.data : "", csv.len};
     }
+    if (!code && fc_write_files_atomic(nout, out, err, sizeof err) < 0) {
+        cli_error(err);
+        code = EXIT_RUNTIME;
+    }
+    dbuf_free(&fca);
+    dbuf_free(&csv);
     if (!code && o->verbose) {
         const agg_stats *st = agg_stats_get(a);
         char r[32], u[32], m[32];

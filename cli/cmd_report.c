@@ -90,8 +90,7 @@ int cmd_report(const fc_opts *o)
     const char *path = o->output ? o->output : "report.html";
     code = EXIT_OK;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (report_html(p.res, p.inv, &ro, &page, err, sizeof err) < 0 ||
-        fc_write_file_atomic(path, page.data, page.len, err, sizeof err) < 0) {
+    if (report_html(p.res, p.inv, &ro, &page, err, sizeof err) < 0) {
         cli_error(err);
         code = EXIT_RUNTIME;
     }
@@ -101,15 +100,23 @@ int cmd_report(const fc_opts *o)
         fprintf(stderr, "flowcost: report: %zu bytes; graphs %.3f s, page %.3f s\n", page.len,
                 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
                 (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
+    char *j = NULL;
     if (code == EXIT_OK && o->json) {
-        char *j = json_result(p.res, ro.top);
+        j = json_result(p.res, ro.top);
         j = baseline_json_attach(j, p.base, p.res, ro.top); /* "weekly": --baseline key */
-        if (!j || fc_write_file_atomic(o->json, j, strlen(j), err, sizeof err) < 0) {
-            cli_error(j ? err : "cannot build the JSON result");
+        if (!j) {
+            cli_error("cannot build the JSON result");
             code = EXIT_RUNTIME;
         }
-        free(j);
     }
+    /* the page and the JSON together or neither (a job reading both never
+     * sees a new page beside an old result) */
+    fc_output out[2] = {{path, page.data, page.len}, {o->json, j, j ? strlen(j) : 0}};
+    if (code == EXIT_OK && fc_write_files_atomic(j ? 2 : 1, out, err, sizeof err) < 0) {
+        cli_error(err);
+        code = EXIT_RUNTIME;
+    }
+    free(j);
     dbuf_free(&page);
     free(topo);
     free(azg);

@@ -143,22 +143,16 @@ char *dbuf_take(dbuf *b, size_t *len)
     return p;
 }
 
-int fc_write_file_atomic(const char *path, const void *data, size_t len,
-                         char *err, size_t errlen)
+/* Write one temp file next to path, fsync'd and closed; its name in *tmp. */
+static int write_temp(const char *path, const void *data, size_t len, char **tmp, char *err, size_t errlen)
 {
-    if (strcmp(path, "-") == 0) {
-        /* a small write only fails at the flush (a full disk, a closed pipe) */
-        if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0)
-            return fc_err(err, errlen, "cannot write to standard output: %s", strerror(errno));
-        return 0;
-    }
     size_t plen = strlen(path);
-    char *tmp = xmalloc(plen + 16);
-    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
+    char *t = xmalloc(plen + 16);
+    snprintf(t, plen + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(t);
     if (fd < 0) {
         int e = errno;
-        free(tmp);
+        free(t);
         return fc_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
     }
     const char *p = data;
@@ -169,8 +163,8 @@ int fc_write_file_atomic(const char *path, const void *data, size_t len,
             if (errno == EINTR) continue;
             int e = errno;
             close(fd);
-            unlink(tmp);
-            free(tmp);
+            unlink(t);
+            free(t);
             return fc_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
         }
         p += w;
@@ -180,14 +174,46 @@ int fc_write_file_atomic(const char *path, const void *data, size_t len,
     mode_t um = umask(0);
     umask(um);
     fchmod(fd, 0666 & ~um);
-    if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+    if (fsync(fd) < 0 || close(fd) < 0) {
         int e = errno;
-        unlink(tmp);
-        free(tmp);
+        unlink(t);
+        free(t);
         return fc_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
     }
-    free(tmp);
+    *tmp = t;
     return 0;
+}
+
+int fc_write_files_atomic(size_t n, const fc_output *out, char *err, size_t errlen)
+{
+    char **tmp = xcalloc(n + 1, sizeof *tmp);
+    int rc = 0;
+    /* every file complete on disk before any takes its name */
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (strcmp(out[i].path, "-") != 0)
+            rc = write_temp(out[i].path, out[i].data, out[i].len, &tmp[i], err, errlen);
+    for (size_t i = 0; i < n; i++) {
+        if (!tmp[i]) continue;
+        if (rc == 0 && rename(tmp[i], out[i].path) < 0)
+            rc = fc_err(err, errlen, "cannot write '%s': %s", out[i].path, strerror(errno));
+        if (rc != 0) unlink(tmp[i]);
+        free(tmp[i]);
+    }
+    free(tmp);
+    /* standard output last: what was written there cannot be taken back */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (strcmp(out[i].path, "-") != 0) continue;
+        /* a small write only fails at the flush (a full disk, a closed pipe) */
+        if ((out[i].len && fwrite(out[i].data, 1, out[i].len, stdout) != out[i].len) || fflush(stdout) != 0)
+            rc = fc_err(err, errlen, "cannot write to standard output: %s", strerror(errno));
+    }
+    return rc;
+}
+
+int fc_write_file_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    fc_output one = {path, data, len};
+    return fc_write_files_atomic(1, &one, err, errlen);
 }
 
 int fc_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen)

@@ -50,6 +50,15 @@ char *dbuf_take(dbuf *b, size_t *len);
  * fsync, rename. "-" means stdout. Never leaves a half-written file. */
 int fc_write_file_atomic(const char *path, const void *data, size_t len,
                          char *err, size_t errlen);
+/* Several outputs of one run, all or none: every file is written and
+ * fsync'd under a temp name first, and only then are they renamed; on a
+ * failure no file is replaced. "-" (stdout) is written last. */
+typedef struct fc_output {
+    const char *path;
+    const void *data;
+    size_t len;
+} fc_output;
+int fc_write_files_atomic(size_t n, const fc_output *out, char *err, size_t errlen);
 /* Read a whole file (or "-" for stdin) into memory; caller frees *out. */
 int fc_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen);
 

@@ -61,6 +61,22 @@ grep -q "^eni-1,10.0.0.1,10.0.0.2,ACCEPT,OK,$max,$max,2\$" "$tmp/big.csv" && ok 
 expect_rc 0 "top of huge counters" "$bin" top -q "$tmp/big.log" --output json --limit 0
 grep -q "\"bytes\":[[:space:]]*$max" "$tmp/out" && ok || bad "top json bytes wrapped: $(grep -m3 bytes "$tmp/out")"
 
+# Several outputs of one run are written together or not at all: when the
+# second cannot be written, the first is neither created nor replaced, and
+# no temp file is left behind.
+expect_rc 1 "aggregate: --csv into a missing directory" "$bin" aggregate -q "$tmp/big.log" -o "$tmp/two.fca" --csv "$tmp/no-such-dir/x.csv"
+[ ! -e "$tmp/two.fca" ] && ok || bad "the .fca was written although the CSV failed"
+cp "$tmp/big.fca" "$tmp/keep.fca"
+expect_rc 1 "aggregate over an existing .fca, CSV failing" "$bin" aggregate -q "$src/fixtures/aws-doc-examples" -o "$tmp/keep.fca" --csv "$tmp/no-such-dir/x.csv"
+cmp -s "$tmp/big.fca" "$tmp/keep.fca" && ok || bad "the existing .fca was replaced although the CSV failed"
+echo old >"$tmp/page.html"
+expect_rc 1 "report: --json into a missing directory" "$bin" report -q "$tmp/big.log" -o "$tmp/page.html" --json "$tmp/no-such-dir/r.json"
+[ "$(cat "$tmp/page.html")" = old ] && ok || bad "the report page was replaced although the JSON failed"
+grep -q "no-such-dir/r.json" "$tmp/err" && ok || bad "the failing output is not named: $(cat "$tmp/err")"
+ls "$tmp" | grep -q "\.tmp" && bad "temp files left: $(ls "$tmp" | grep "\.tmp")" || ok
+expect_rc 0 "report and JSON written together" "$bin" report -q "$tmp/big.log" -o "$tmp/page.html" --json "$tmp/r.json"
+grep -q "<html" "$tmp/page.html" && [ -s "$tmp/r.json" ] && ok || bad "report + JSON not both written"
+
 expect_rc 0 "--version" "$bin" --version
 grep -q "^flowcost [0-9]" "$tmp/out" && ok || bad "version line"
 for lib in libcurl OpenSSL cJSON libxml2 graphviz isa-l zlib; do
