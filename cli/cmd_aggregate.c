@@ -39,13 +39,6 @@ static int cmp_key(const csv_row *a, const csv_row *b)
     return 0;
 }
 
-static const agg *rank_agg; /* qsort has no context argument in C17; the CSV is written by one thread */
-
-static int cmp_str(const void *x, const void *y)
-{
-    return strcmp(agg_str(rank_agg, *(const uint32_t *)x), agg_str(rank_agg, *(const uint32_t *)y));
-}
-
 /* bytes descending, then the keys */
 static int cmp_out(const void *x, const void *y)
 {
@@ -132,14 +125,7 @@ static void write_csv(const agg *a, dbuf *out)
     size_t n;
     const agg_group *g = agg_groups(a, &n);
     csv_row *rows = xcalloc(n + 1, sizeof *rows);
-    /* rank[id]: 1 + the place of string id in strcmp order */
-    size_t ns = agg_str_count(a);
-    uint32_t *ids = xmalloc((ns + 1) * sizeof *ids), *rank = xcalloc(ns + 1, sizeof *rank);
-    for (uint32_t id = 1; id <= ns; id++) ids[id - 1] = id;
-    rank_agg = a;
-    qsort(ids, ns, sizeof *ids, cmp_str);
-    for (size_t k = 0; k < ns; k++) rank[ids[k]] = (uint32_t)k + 1;
-    free(ids);
+    uint32_t *rank = agg_str_ranks(a);
     for (size_t i = 0; i < n; i++) {
         const char *e = agg_str(a, g[i].eni);
         rows[i].eni = e ? e : "";

@@ -545,6 +545,17 @@ static int cmp_str_id(const void *x, const void *y)
     return strcmp(sort_ctx->str[a], sort_ctx->str[b]);
 }
 
+uint32_t *agg_str_ranks(const agg *a)
+{
+    uint32_t *ids = xmalloc((a->nstr + 1) * sizeof *ids), *rank = xcalloc(a->nstr + 1, sizeof *rank);
+    for (uint32_t id = 1; id <= a->nstr; id++) ids[id - 1] = id;
+    sort_ctx = a;
+    qsort(ids, a->nstr, sizeof *ids, cmp_str_id);
+    for (size_t k = 0; k < a->nstr; k++) rank[ids[k]] = (uint32_t)k + 1;
+    free(ids);
+    return rank;
+}
+
 #define CMP(x, y) \
     do { \
         if ((x) != (y)) return (x) < (y) ? -1 : 1; \

@@ -88,6 +88,9 @@ size_t agg_count(const agg *a);
 const char *agg_str(const agg *a, uint32_t id); /* NULL for 0 */
 uint32_t agg_str_id(const agg *a, const char *s); /* 0 if not interned */
 size_t agg_str_count(const agg *a); /* ids are 1..count */
+/* rank[id] = 1 + the place of string id in strcmp order (rank[0] = 0), so
+ * that rows can be ordered by text with integer compares; caller frees. */
+uint32_t *agg_str_ranks(const agg *a);
 /* ENI metadata by interned interface-id; NULL when none recorded. */
 const agg_eni_meta *agg_eni(const agg *a, uint32_t eni_id);
 agg_stats *agg_stats_of(agg *a);
