@@ -580,38 +580,48 @@ static inline __attribute__((always_inline)) uint64_t swar_value(uint64_t t, uns
 }
 #endif
 
-/* Digits up to a space; at most 19 (no overflow possible). Up to 15 digits
- * are read 8 at a time (the line's padding makes both loads safe) without a
- * loop-carried multiply per digit (timestamps and byte counts are 10 and up
- * to 9 digits). */
-static inline __attribute__((always_inline)) bool fnum(const char **pp, uint64_t *out)
+/* A decimal number up to the first non-digit, at most max. Up to 15 digits
+ * are read as two SWAR words (the line's padding makes both loads safe)
+ * without a loop-carried multiply per digit (timestamps and byte counts
+ * are 10 and up to 9 digits); longer ones by a checked loop, 19 digits at
+ * most (no overflow possible). Lazy: the caller will not read the value,
+ * so it is left 0 when the digit count alone shows that it fits (free: the
+ * most digits that always do); the number is checked just the same. */
+static inline __attribute__((always_inline)) bool fint(const char **pp, uint64_t *out, uint64_t max, unsigned free,
+                                                       bool lazy)
 {
     const char *p = *pp;
 #ifdef FL_SWAR
-    uint64_t t1, t2;
+    uint64_t t1, t2 = 0;
     memcpy(&t1, p, 8);
     t1 ^= 0x3030303030303030ULL;
-    uint64_t m1 = swar_nondigit(t1);
-    if (m1) {
-        unsigned k = (unsigned)__builtin_ctzll(m1) >> 3;
+    uint64_t m = swar_nondigit(t1);
+    unsigned k;
+    if (m) {
+        k = (unsigned)__builtin_ctzll(m) >> 3;
         if (k == 0) return false;
-        *out = swar_value(t1, k);
+    } else {
+        memcpy(&t2, p + 8, 8);
+        t2 ^= 0x3030303030303030ULL;
+        m = swar_nondigit(t2);
+        k = 8 + ((unsigned)__builtin_ctzll(m | 1ull << 63) >> 3);
+    }
+    if (m) {
+        uint64_t v = 0;
+        if (!lazy || k > free) {
+            static const uint64_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+            if (k < 8) v = swar_value(t1, k);
+            else v = swar_value(t1, 8) * pow10[k - 8] + (k > 8 ? swar_value(t2, k - 8) : 0);
+            if (v > max) return false;
+        }
+        *out = v;
         *pp = p + k;
         return true;
     }
-    memcpy(&t2, p + 8, 8);
-    t2 ^= 0x3030303030303030ULL;
-    uint64_t m2 = swar_nondigit(t2);
-    if (m2) {
-        static const uint64_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
-        unsigned k = (unsigned)__builtin_ctzll(m2) >> 3;
-        uint64_t v = swar_value(t1, 8);
-        if (k) v = v * pow10[k] + swar_value(t2, k);
-        *out = v;
-        *pp = p + 8 + k;
-        return true;
-    }
     /* 16 digits or more: the checked loop below */
+#else
+    (void)free;
+    (void)lazy;
 #endif
     uint64_t v = 0;
     unsigned d = (unsigned)(unsigned char)*p - '0';
@@ -621,47 +631,10 @@ static inline __attribute__((always_inline)) bool fnum(const char **pp, uint64_t
         v = v * 10 + d;
         d = (unsigned)(unsigned char)*++p - '0';
     } while (d <= 9);
-    if (p - start > 19) return false;
+    if (p - start > 19 || v > max) return false;
     *out = v;
     *pp = p;
     return true;
-}
-
-/* A number of at most max. Lazy: the caller will not read the value, so
- * it is left 0 when the digit count alone shows that it fits (free: the
- * most digits that always do); the number is checked just the same. */
-static inline __attribute__((always_inline)) bool fint(const char **pp, uint64_t *out, uint64_t max, unsigned free,
-                                                       bool lazy)
-{
-#ifdef FL_SWAR
-    if (lazy) {
-        const char *p = *pp;
-        uint64_t t;
-        memcpy(&t, p, 8);
-        t ^= 0x3030303030303030ULL;
-        uint64_t m = swar_nondigit(t);
-        if (m) {
-            unsigned k = (unsigned)__builtin_ctzll(m) >> 3;
-            if (k == 0 || (k > free && swar_value(t, k) > max)) return false;
-            *out = 0;
-            *pp = p + k;
-            return true;
-        }
-        /* 9 to 15 digits (timestamps): fine when free allows that many */
-        memcpy(&t, p + 8, 8);
-        m = swar_nondigit(t ^ 0x3030303030303030ULL);
-        unsigned k = 8 + ((unsigned)__builtin_ctzll(m | 1ull << 63) >> 3);
-        if (m && k <= free) {
-            *out = 0;
-            *pp = p + k;
-            return true;
-        }
-    }
-#else
-    (void)free;
-    (void)lazy;
-#endif
-    return fnum(pp, out) && *out <= max;
 }
 
 static inline __attribute__((always_inline)) bool foctet(const char **pp, uint32_t *v)
@@ -819,11 +792,11 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
         r->has |= FLR_PKT_DST;
         break;
     case FLF_PACKETS:
-        if (!fnum(&p, &r->packets)) goto dash;
+        if (!fint(&p, &r->packets, UINT64_MAX, 0, false)) goto dash;
         r->has |= FLR_PACKETS;
         break;
     case FLF_BYTES:
-        if (!fnum(&p, &r->bytes)) goto dash;
+        if (!fint(&p, &r->bytes, UINT64_MAX, 0, false)) goto dash;
         r->has |= FLR_BYTES;
         break;
     case FLF_START:
