@@ -18,6 +18,9 @@
 #define NMETA 6
 _Static_assert(KEYLEN % 8 == 0, "the group key is hashed as 64-bit words");
 _Static_assert(sizeof(agg_group) == 128, "a group is two cache lines");
+_Static_assert(KEYLEN == 4 * sizeof(ip128) + 4 * sizeof(uint32_t) + sizeof(uint16_t) + 6 &&
+                   sizeof(agg_group) == KEYLEN + 5 * sizeof(uint64_t),
+               "agg_group has no padding: copies and hashes see only its fields");
 
 typedef struct slot {
     uint32_t hash;
@@ -348,28 +351,12 @@ void agg_add_batch(agg *a, const agg_group *g, size_t n)
 
 void agg_add(agg *a, const agg_group *g, const char *eni, const char *src_svc, const char *dst_svc)
 {
-    agg_group k;
-    memset(&k, 0, sizeof k);
-    k.src = g->src;
-    k.dst = g->dst;
-    k.pkt_src = g->pkt_src;
-    k.pkt_dst = g->pkt_dst;
+    /* a plain copy: agg_group has no padding (asserted above), so no stray
+     * bytes reach the hash */
+    agg_group k = *g;
     k.eni = agg_intern(a, eni, eni ? strlen(eni) : 0);
     k.src_svc = agg_intern(a, src_svc, src_svc ? strlen(src_svc) : 0);
     k.dst_svc = agg_intern(a, dst_svc, dst_svc ? strlen(dst_svc) : 0);
-    k.hour = g->hour;
-    k.dstport = g->dstport;
-    k.protocol = g->protocol;
-    k.action = g->action;
-    k.status = g->status;
-    k.direction = g->direction;
-    k.traffic_path = g->traffic_path;
-    k.flags = g->flags;
-    k.packets = g->packets;
-    k.bytes = g->bytes;
-    k.records = g->records;
-    k.min_start = g->min_start;
-    k.max_end = g->max_end;
     agg_add_group(a, &k);
 }
 
