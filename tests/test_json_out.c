@@ -170,28 +170,6 @@ static cost_result *worked_example(inventory *inv)
     return r;
 }
 
-static void free_example(cost_result *r)
-{
-    for (size_t i = 0; i < r->n_findings; i++) {
-        cost_finding *f = &r->findings[i];
-        free(f->title);
-        free(f->change);
-        for (size_t k = 0; k < f->n_resources; k++) free(f->resources[k]);
-        free(f->resources);
-        for (size_t k = 0; k < f->n_evidence; k++) free(f->evidence[k].label);
-        free(f->evidence);
-    }
-    free(r->findings);
-    free(r->fixed);
-    free(r->az_pairs);
-    free(r->nats);
-    free(r->charges);
-    free(r->flows);
-    free(r->eps);
-    free(r->reject_sources);
-    free(r);
-}
-
 static const cJSON *get(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -354,7 +332,7 @@ static void test_example(void)
 
     cJSON_Delete(root);
     free(text);
-    free_example(r);
+    cost_result_free(r);
     inv_free(inv);
 }
 
