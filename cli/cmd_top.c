@@ -148,6 +148,7 @@ static void table(dbuf *out, const cost_result *r, const cost_rank *rows, size_t
     dbuf_printf(out, "\nshown: $%s of $%s", sh, tot);
     if (n < total_rows) dbuf_printf(out, " (--limit 0 lists all %zu)", total_rows);
     dbuf_puts(out, "\n");
+    for (size_t i = 0; i < r->n_notices; i++) dbuf_printf(out, "note: %s\n", r->notices[i]);
     for (size_t i = 0; i <= n; i++) {
         for (int c = 0; c < NCOL; c++) free(txt[i][c]);
         free(txt[i]);

@@ -125,6 +125,8 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     if (o->n_regions) co.default_region = o->regions[0];
     p->res = cost_run(p->agg, p->inv, p->ranges, p->rates, &co, err, errlen);
     if (!p->res) return EXIT_RUNTIME;
+    /* Caveats about the figures are data-loss warnings: -q never hides them. */
+    for (size_t i = 0; i < p->res->n_notices; i++) fprintf(stderr, "flowcost: warning: %s\n", p->res->notices[i]);
 
     if (o->baseline) {
         char *data;

@@ -350,6 +350,9 @@ static cJSON *data_quality(const cost_result *r)
     add(o, "kinds_learned_only", cJSON_CreateBool(r->kinds_learned_only));
     add(o, "rates_source", str_or_null(r->rates_source));
     add(o, "ip_ranges_version", str_or_null(r->ipranges_version));
+    cJSON *notes = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_notices; i++) cJSON_AddItemToArray(notes, cJSON_CreateString(r->notices[i]));
+    add(o, "notices", notes);
     return o;
 }
 

@@ -290,6 +290,8 @@ void mail_top_text(dbuf *b, const cost_result *r, const cost_rank *rows, size_t 
     char a[11], e[11], usd[48];
     period_days(r, a, e);
     fc_format_usd(r->total_usd, usd, sizeof usd);
+    for (size_t i = 0; i < r->n_notices; i++) dbuf_printf(b, "Note: %s.\n", r->notices[i]);
+    if (r->n_notices) dbuf_puts(b, "\n");
     dbuf_printf(b, "Top %zu %ss by cost, %s to %s (UTC). Total cost of the period: $%s.\n\n", n,
                 key_label, a, e, usd);
     dbuf_printf(b, "%4s  %-39s %14s %12s  %-20s %s\n", "#", key_label, "cost USD", "bytes",
@@ -319,6 +321,15 @@ void mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t 
     dbuf_printf(b, "</h1>\n<p>Top %zu ", n);
     esc_html(b, key_label);
     dbuf_printf(b, "s by cost, %s to %s (UTC). Total cost of the period: <b>$%s</b>.</p>\n", a, e, usd);
+    if (r->n_notices) {
+        dbuf_puts(b, "<ul style=\"color:#8a4b00\">\n");
+        for (size_t i = 0; i < r->n_notices; i++) {
+            dbuf_puts(b, "<li>");
+            esc_html(b, r->notices[i]);
+            dbuf_puts(b, ".</li>\n");
+        }
+        dbuf_puts(b, "</ul>\n");
+    }
     static const char *const th = "style=\"text-align:left;border-bottom:1px solid #888;padding:2px 8px\"";
     static const char *const td = "style=\"padding:2px 8px\"";
     static const char *const tdr = "style=\"padding:2px 8px;text-align:right\"";

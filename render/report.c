@@ -331,6 +331,16 @@ static void sec_summary(ctx *c)
         put(c, "\xE2\x80\x94</div><div class=\"kpi-l\">largest category</div></div>\n");
     }
     put(c, "</div>\n");
+    if (r->n_notices) {
+        /* Caveats stand above every figure they qualify, never only in §11. */
+        put(c, "<div class=\"notices\" role=\"note\"><strong>Read these figures with care:</strong>\n<ul>\n");
+        for (size_t i = 0; i < r->n_notices; i++) {
+            put(c, "<li>");
+            text(c, r->notices[i]);
+            put(c, ".</li>\n");
+        }
+        put(c, "</ul>\n</div>\n");
+    }
 
     put(c, "<div class=\"cols\">\n<div>\n<dl class=\"facts\">\n<dt>Period</dt><dd>");
     time_text(c, r->period_start);

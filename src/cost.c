@@ -13,6 +13,8 @@
  *   (sender's egress preferred, ingress only when the sender is unobserved)
  *   → price units → roll up → findings. */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1506,5 +1508,21 @@ void cost_result_free(cost_result *r)
     free(r->az_pairs);
     free(r->fixed);
     free(r->reject_sources);
+    for (size_t i = 0; i < r->n_notices; i++) free(r->notices[i]);
+    free(r->notices);
     free(r);
+}
+
+void cost_notice(cost_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    va_end(ap);
+    r->notices = xrealloc(r->notices, (r->n_notices + 1) * sizeof *r->notices);
+    r->notices[r->n_notices++] = s;
 }

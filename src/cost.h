@@ -212,7 +212,17 @@ typedef struct cost_result {
     bool kinds_learned_only;       /* no snapshot: managed kinds other than NAT unknown */
     const char *rates_source;      /* "embedded" or the --rates file */
     const char *ipranges_version;  /* syncToken */
+
+    /* Warnings about the figures themselves (coverage gaps, extrapolation,
+     * estimates, lower bounds): one plain-text sentence each, no trailing
+     * full stop. Every renderer shows every notice (stderr even with -q, the
+     * report's summary, top's table footer, the mail's first lines), so a
+     * figure built on a guess can never be shown without its caveat. */
+    char **notices;   size_t n_notices;
 } cost_result;
+
+/* Append one notice (printf-style) to r->notices. */
+void cost_notice(cost_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Price the aggregated records. inv may be extended with what the records
  * reveal (learned ENIs). Returns NULL and fills err on failure. */
