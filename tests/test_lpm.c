@@ -1,12 +1,11 @@
 /* test_lpm: longest-prefix match (IPv4 and IPv6, service preference at equal
- * length) checked against a brute-force scan on random tables, the timing of
- * per-address lookups over a table the size of ip-ranges.json, and the
- * ip-ranges.json loader on the bundled copy and on broken files. */
+ * length) checked against a brute-force scan on random tables, and the
+ * ip-ranges.json loader on the bundled copy and on broken files. The timing
+ * of lookups lives in bench/lpm_bench.c. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "check.h"
 #include "ip.h"
@@ -212,34 +211,6 @@ static void test_against_brute_force(void)
     free(v);
 }
 
-static void test_speed(void)
-{
-    /* ip-ranges.json has ~10k prefixes over ~25 lengths. */
-    lpm *t = lpm_new();
-    for (size_t i = 0; i < 10000; i++) {
-        ip128 a = rand_addr(i % 4 == 0);
-        unsigned bits = i % 4 == 0 ? 32 + (unsigned)(next() % 33) : 96 + 10 + (unsigned)(next() % 19);
-        lpm_add(t, &a, bits, svcs[i % 5], regs[i % 3]);
-    }
-    lpm_finalize(t);
-    enum { Q = 1000000 };
-    volatile int sink = 0;
-    clock_t c0 = clock();
-    for (size_t q = 0; q < Q; q++) {
-        ip128 a = rand_addr(q % 8 == 0);
-        const char *s, *r;
-        sink += lpm_lookup(t, &a, &s, &r);
-    }
-    double sec = (double)(clock() - c0) / CLOCKS_PER_SEC;
-    printf("lpm: %zu prefixes, %d lookups in %.3f s = %.2f M lookups/s\n", lpm_count(t), Q, sec,
-           sec > 0 ? Q / sec / 1e6 : 0.0);
-    (void)sink;
-    /* Per distinct address, not per record: even a slow machine under
-     * sanitizers must do 100k distinct addresses well under 10 s. */
-    CHECK(sec < 100.0);
-    lpm_free(t);
-}
-
 static void test_bundled(void)
 {
     char err[FC_ERRLEN] = "";
@@ -342,6 +313,5 @@ int main(void)
     test_against_brute_force();
     test_bundled();
     test_load_file();
-    test_speed();
     return check_done();
 }
