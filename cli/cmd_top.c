@@ -287,7 +287,12 @@ int cmd_top(const fc_opts *o)
     } else {
         table(&out, r, rows, n, total_rows, by, o->by);
     }
-    if (write_stdout(&out) < 0) {
+    if (o->output) {
+        if (fc_write_file_atomic(o->output, out.data ? out.data : "", out.len, err, sizeof err) < 0) {
+            cli_error(err);
+            code = EXIT_RUNTIME;
+        }
+    } else if (write_stdout(&out) < 0) {
         cli_error("cannot write to standard output");
         code = EXIT_RUNTIME;
     }
@@ -301,7 +306,9 @@ int cmd_top(const fc_opts *o)
         }
         dbuf_free(&c);
     }
-    if (!code && o->has_fail_above && r->total_usd > o->fail_above) {
+    /* Over budget is exit 4 whatever else failed (cli.md): a CI gate must
+     * not turn green because the mail server was down. */
+    if (o->has_fail_above && r->total_usd > o->fail_above) {
         /* Four decimals: a total a fraction of a cent over the budget must not
          * read as equal to it. */
         fprintf(stderr, "flowcost: error: total cost $%.4f is above --fail-above $%.4f\n",

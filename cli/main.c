@@ -74,13 +74,13 @@ static int run(int argc, char **argv)
         char err[FC_ERRLEN];
         int rc = opts_parse(argc - 1, argv + 1, commands[i].cmd, &o, err, sizeof err);
         if (rc != 0) {
-            free((void *)o.inputs);
+            opts_free(&o);
             if (rc == 1) return EXIT_OK;
             cli_error(err);
             return EXIT_USAGE;
         }
         int code = commands[i].run(&o);
-        free((void *)o.inputs);
+        opts_free(&o);
         return code;
     }
     char msg[512];

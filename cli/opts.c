@@ -7,8 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "flowlog.h"
+#include "mail.h"
 #include "util.h"
 
 #define ALL_INPUT (CMD_REPORT | CMD_TOP | CMD_TOPOLOGY | CMD_AGGREGATE)
@@ -31,8 +35,10 @@ typedef struct optdef {
 #define F(field) offsetof(fc_opts, field)
 
 static const optdef table[] = {
-    {"output", 'o', K_STR, ALL_INPUT | CMD_ENRICH, F(output), 0, 0, "FILE",
-     "where to write (atomically); for top: table|csv|json|html"},
+    {"output", 'o', K_STR, (ALL_INPUT | CMD_ENRICH) & ~CMD_TOP, F(output), 0, 0, "FILE", "where to write (atomically)"},
+    {"output", 'o', K_STR, CMD_TOP, F(output), 0, 0, "FILE",
+     "write to FILE (atomically), format from its extension (.txt .csv .json .html); default stdout"},
+    {"format", 0, K_STR, CMD_TOP, F(format), 0, 0, "FMT", "table|csv|json|html (default table, or -o's extension)"},
     {"json", 0, K_STR, PRICED, F(json), 0, 0, "FILE", "also write the JSON result (- for stdout)"},
     {"eni-snapshot", 0, K_LIST, PRICED | CMD_ENRICH, F(snapshots), F(n_snapshots), 0, "FILE",
      "ENI snapshot: flowcost JSON, EC2 Describe* XML or AWS CLI describe-* JSON (repeatable)"},
@@ -43,8 +49,9 @@ static const optdef table[] = {
     {"rates", 0, K_STR, PRICED | CMD_RATES, F(rates), 0, 0, "FILE", "JSON price overrides"},
     {"ip-ranges", 0, K_STR, PRICED, F(ip_ranges), 0, 0, "FILE", "AWS ip-ranges.json (default: bundled copy)"},
     {"fields", 0, K_STR, ALL_INPUT, F(fields), 0, 0, "LIST", "field order of headerless input"},
-    {"since", 0, K_TIME, ALL_INPUT, F(since), 0, F(has_since), "T", "keep records whose start >= T"},
-    {"until", 0, K_TIME, ALL_INPUT, F(until), 0, F(has_until), "T", "keep records whose start < T"},
+    {"since", 0, K_TIME, ALL_INPUT, F(since), 0, F(has_since), "T",
+     "keep records whose start >= T (RFC 3339, unix time, or 90m/36h/7d/2w ago)"},
+    {"until", 0, K_TIME, ALL_INPUT, F(until), 0, F(has_until), "T", "keep records whose start < T (same forms)"},
     {"top", 0, K_LONG, PRICED, F(top), 0, 0, "N",
      "rows in top tables; for topology, the N heaviest nodes kept (default 50, 0 = all)"},
     {"threads", 0, K_LONG, ALL_INPUT, F(threads), 0, 0, "N", "worker threads (default: cores)"},
@@ -61,7 +68,7 @@ static const optdef table[] = {
     {"limit", 0, K_LONG, CMD_TOP, F(limit), 0, 0, "N", "rows (default 50, 0 = all)"},
     {"fail-above", 0, K_DOUBLE, CMD_TOP, F(fail_above), 0, F(has_fail_above), "USD",
      "exit 4 when the total cost exceeds USD"},
-    {"mail-to", 0, K_LIST, CMD_TOP, F(mail_to), F(n_mail_to), 0, "ADDR", "e-mail the table (repeatable)"},
+    {"mail-to", 0, K_LIST, CMD_TOP, F(mail_to), F(n_mail_to), 0, "ADDR[,ADDR]", "e-mail the table (repeatable)"},
     {"mail-from", 0, K_STR, CMD_TOP, F(mail_from), 0, 0, "ADDR", "sender address"},
     {"smtp-url", 0, K_STR, CMD_TOP, F(smtp_url), 0, 0, "URL", "smtp://host:port or smtps://host:port"},
     {"subject", 0, K_STR, CMD_TOP, F(subject), 0, 0, "TEXT", "mail subject"},
@@ -142,9 +149,13 @@ static int parse_num(const optdef *d, const char *v, fc_opts *o, char *err, size
     }
     case K_TIME: {
         int64_t t;
-        if (fc_parse_time(v, &t) < 0)
-            return fc_err(err, errlen, "option '--%s' expects RFC 3339 or unix time, got '%s'", d->lng, v);
+        bool rel = d->off != F(now) && fc_parse_span(v, &t) == 0;
+        if (!rel && fc_parse_time(v, &t) < 0)
+            return fc_err(err, errlen, "option '--%s' expects RFC 3339, a unix time%s, got '%s'", d->lng,
+                          d->off == F(now) ? "" : " or a span back from now (90m, 36h, 7d, 2w)", v);
         *(int64_t *)field = t;
+        if (d->off == F(since)) o->since_rel = rel;
+        if (d->off == F(until)) o->until_rel = rel;
         return 0;
     }
     default:
@@ -184,7 +195,6 @@ static void defaults(fc_opts *o, unsigned cmd)
     o->min_savings = 10.0;
     o->scan_threshold = 20;
     o->by = "ip";
-    o->format = "table";
     o->level = "subnet";
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde && fc_parse_time(sde, &o->now) == 0) o->has_now = true;
@@ -192,11 +202,180 @@ static void defaults(fc_opts *o, unsigned cmd)
     if (!o->profile) o->profile = getenv("AWS_PROFILE");
 }
 
+/* The entry named `name` (nlen bytes) that cmd accepts, else any entry of
+ * that name (so the caller can say "option of another command"). */
+static const optdef *find_long(const char *name, size_t nlen, unsigned cmd)
+{
+    const optdef *any = NULL;
+    for (size_t k = 0; k < sizeof table / sizeof *table; k++) {
+        if (strlen(table[k].lng) != nlen || strncmp(table[k].lng, name, nlen) != 0) continue;
+        if (table[k].cmds & cmd) return &table[k];
+        any = &table[k];
+    }
+    return any;
+}
+
+static char *trim(char *s, char *e)
+{
+    while (s < e && (*s == ' ' || *s == '\t')) s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) e--;
+    *e = '\0';
+    return s;
+}
+
+/* Defaults from the config file: `key = value` lines whose keys are long
+ * option names; options of other commands are ignored, so one file serves
+ * every command. from_config[i] marks table entries it set. */
+static int load_config(fc_opts *o, unsigned cmd, bool *from_config, char *err, size_t errlen)
+{
+    const char *env = getenv("FLOWCOST_CONFIG");
+    char path[4096];
+    if (env) {
+        if (!*env) return 0; /* FLOWCOST_CONFIG= turns the config file off */
+        snprintf(path, sizeof path, "%s", env);
+    } else {
+        const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+        if (xdg && *xdg) snprintf(path, sizeof path, "%s/flowcost/config", xdg);
+        else if (home && *home) snprintf(path, sizeof path, "%s/.config/flowcost/config", home);
+        else return 0;
+        if (access(path, F_OK) != 0) return 0; /* no config file is the normal case */
+    }
+    size_t len;
+    if (fc_read_file(path, &o->config_data, &len, err, errlen) < 0) return -1;
+    o->config_file = xstrdup(path);
+    char *p = o->config_data, *end = p + len;
+    for (size_t line = 1; p < end; line++) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *le = nl ? nl : end;
+        char *l = trim(p, le);
+        p = nl ? nl + 1 : end;
+        if (!*l || *l == '#') continue;
+        char *eq = strchr(l, '=');
+        if (!eq) return fc_err(err, errlen, "%s:%zu: expected 'option = value', got '%s'", path, line, l);
+        char *key = trim(l, eq), *val = trim(eq + 1, eq + 1 + strlen(eq + 1));
+        size_t vl = strlen(val);
+        if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
+            val[vl - 1] = '\0';
+            val++;
+        }
+        const optdef *d = find_long(key, strlen(key), cmd);
+        if (!d) return fc_err(err, errlen, "%s:%zu: unknown option '%s'", path, line, key);
+        if (!(d->cmds & cmd)) continue;
+        if (d->kind == K_FLAG) {
+            static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+            bool y = false, n = false;
+            for (size_t k = 0; k < 4; k++) {
+                y |= !strcmp(val, yes[k]);
+                n |= !strcmp(val, no[k]);
+            }
+            if (!y && !n) return fc_err(err, errlen, "%s:%zu: '%s' expects true or false, got '%s'", path, line, key, val);
+            if (n) continue;
+            val = NULL;
+        }
+        if (apply(d, val, o, err, errlen) < 0) {
+            char why[FC_ERRLEN];
+            snprintf(why, sizeof why, "%s", err);
+            return fc_err(err, errlen, "%s:%zu: %s", path, line, why);
+        }
+        from_config[d - table] = true;
+    }
+    return 0;
+}
+
+/* `top`: -o FILE takes the format from its extension; -o FORMAT (a format
+ * name) is the older spelling of --format; an explicit --format wins. */
+static int top_output(fc_opts *o, char *err, size_t errlen)
+{
+    static const char *const formats[] = {"table", "csv", "json", "html"};
+    static const struct {
+        const char *ext, *fmt;
+    } exts[] = {{".txt", "table"}, {".csv", "csv"}, {".json", "json"}, {".html", "html"}, {".htm", "html"}};
+    if (o->output) {
+        for (size_t k = 0; k < sizeof formats / sizeof *formats; k++)
+            if (!strcmp(o->output, formats[k])) {
+                if (!o->format) o->format = formats[k];
+                o->output = NULL;
+                break;
+            }
+    }
+    if (o->output && !strcmp(o->output, "-")) o->output = NULL;
+    if (o->output && !o->format) {
+        const char *dot = strrchr(o->output, '.');
+        const char *slash = strrchr(o->output, '/');
+        for (size_t k = 0; dot && (!slash || dot > slash) && k < sizeof exts / sizeof *exts; k++)
+            if (!strcasecmp(dot, exts[k].ext)) o->format = exts[k].fmt;
+        if (!o->format)
+            return fc_err(err, errlen, "cannot tell the format of '%s' from its extension (.txt .csv .json .html); add --format",
+                          o->output);
+    }
+    if (!o->format) o->format = "table";
+    for (size_t k = 0; k < sizeof formats / sizeof *formats; k++)
+        if (!strcmp(o->format, formats[k])) return 0;
+    return fc_err(err, errlen, "--format must be table, csv, json or html, got '%s'", o->format);
+}
+
+/* Mail options are checked before any input is read: a CI job must not
+ * spend an hour on s3:// to fail on a typo in an address. */
+static int top_mail_opts(fc_opts *o, char *err, size_t errlen)
+{
+    /* --mail-to a@x,b@x: one list entry per address. */
+    size_t total = 0;
+    for (size_t i = 0; i < o->n_mail_to; i++) total += strlen(o->mail_to[i]) + 1;
+    if (total) {
+        char *buf = xmalloc(total), *w = buf;
+        const char *given[FC_MAX_LIST];
+        size_t n = o->n_mail_to;
+        memcpy(given, o->mail_to, n * sizeof *given);
+        o->n_mail_to = 0;
+        o->mail_to_data = buf;
+        for (size_t i = 0; i < n; i++) {
+            for (const char *s = given[i];;) {
+                const char *c = strchr(s, ',');
+                size_t l = c ? (size_t)(c - s) : strlen(s);
+                memcpy(w, s, l);
+                w[l] = '\0';
+                char *t = trim(w, w + l);
+                if (*t) {
+                    if (o->n_mail_to >= FC_MAX_LIST)
+                        return fc_err(err, errlen, "too many --mail-to addresses (at most %d)", FC_MAX_LIST);
+                    o->mail_to[o->n_mail_to++] = t;
+                }
+                w += l + 1;
+                if (!c) break;
+                s = c + 1;
+            }
+        }
+    }
+    bool any = o->mail_from || o->smtp_url || o->subject || o->mail_dry_run;
+    if (!o->n_mail_to && any) return fc_err(err, errlen, "mail options need at least one --mail-to address");
+    if (!o->n_mail_to) return 0;
+    if (!o->smtp_url && !o->mail_dry_run)
+        return fc_err(err, errlen, "--mail-to needs --smtp-url (or --mail-dry-run FILE to write the message)");
+    if (!o->mail_from) return fc_err(err, errlen, "--mail-to needs --mail-from ADDR (the sender)");
+    char spec[512];
+    for (size_t i = 0; i < o->n_mail_to; i++)
+        if (mail_addr_spec(o->mail_to[i], spec, sizeof spec) < 0)
+            return fc_err(err, errlen, "bad --mail-to address '%s' (expected name@example.com)", o->mail_to[i]);
+    if (mail_addr_spec(o->mail_from, spec, sizeof spec) < 0)
+        return fc_err(err, errlen, "bad --mail-from address '%s' (expected name@example.com)", o->mail_from);
+    if (o->smtp_url && strncmp(o->smtp_url, "smtp://", 7) != 0 && strncmp(o->smtp_url, "smtps://", 8) != 0)
+        return fc_err(err, errlen, "--smtp-url must start with smtp:// or smtps://, got '%s'", o->smtp_url);
+    return 0;
+}
+
 int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_t errlen)
 {
     defaults(o, cmd);
     o->cmd_name = argv[0];
     o->inputs = xcalloc((size_t)argc + 1, sizeof *o->inputs);
+    bool from_config[sizeof table / sizeof *table] = {false};
+    /* --help must work whatever the config file says. */
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            opts_help(cmd);
+            return 1;
+        }
+    if (load_config(o, cmd, from_config, err, errlen) < 0) return -1;
     bool only_positional = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -208,21 +387,16 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
             only_positional = true;
             continue;
         }
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            opts_help(cmd);
-            return 1;
-        }
         const optdef *d = NULL;
         const char *val = NULL;
         if (a[1] == '-') {
             const char *name = a + 2, *eq = strchr(name, '=');
             size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
-            for (size_t k = 0; k < sizeof table / sizeof *table; k++)
-                if (strlen(table[k].lng) == nlen && strncmp(table[k].lng, name, nlen) == 0) d = &table[k];
+            d = find_long(name, nlen, cmd);
             if (eq) val = eq + 1;
         } else {
             for (size_t k = 0; k < sizeof table / sizeof *table; k++)
-                if (table[k].shrt == a[1]) d = &table[k];
+                if (table[k].shrt == a[1] && (!d || (table[k].cmds & cmd))) d = &table[k];
             if (d && a[2]) {
                 if (d->kind == K_FLAG) {
                     return fc_err(err, errlen, "unknown option '%s' (combined short flags are not supported)", a);
@@ -238,21 +412,18 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
             if (i + 1 >= argc) return fc_err(err, errlen, "option '%s' needs a value (%s)", a, d->arg);
             val = argv[++i];
         }
+        /* The command line wins: a list it gives replaces the config's. */
+        if (from_config[d - table] && d->kind == K_LIST) *(size_t *)((char *)o + d->count_off) = 0;
+        from_config[d - table] = false;
         if (apply(d, val, o, err, errlen) < 0) return -1;
     }
-    if (cmd == CMD_TOP && o->output) {
-        /* In `top`, --output names the format (cli.md). */
-        static const char *const formats[] = {"table", "csv", "json", "html"};
-        bool ok = false;
-        for (size_t k = 0; k < 4; k++) ok |= strcmp(o->output, formats[k]) == 0;
-        if (!ok) return fc_err(err, errlen, "option '--output' for top must be table, csv, json or html, got '%s'", o->output);
-        o->format = o->output;
-        o->output = NULL;
+    if (o->config_file && o->verbose) fprintf(stderr, "flowcost: defaults read from %s\n", o->config_file);
+    if (o->since_rel || o->until_rel) {
+        int64_t now = o->has_now ? o->now : (int64_t)time(NULL);
+        if (o->since_rel) o->since = now - o->since;
+        if (o->until_rel) o->until = now - o->until;
     }
-    if (cmd == CMD_TOP && !o->n_mail_to && (o->mail_from || o->smtp_url || o->subject || o->mail_dry_run))
-        return fc_err(err, errlen, "mail options need at least one --mail-to address");
-    if (cmd == CMD_TOP && o->n_mail_to && !o->smtp_url && !o->mail_dry_run)
-        return fc_err(err, errlen, "--mail-to needs --smtp-url (or --mail-dry-run FILE to write the message)");
+    if (cmd == CMD_TOP && (top_output(o, err, errlen) < 0 || top_mail_opts(o, err, errlen) < 0)) return -1;
     if ((cmd & ALL_INPUT) && o->n_inputs == 0)
         return fc_err(err, errlen, "no INPUT given; see 'flowcost %s --help'", argv[0]);
     if (!(cmd & ALL_INPUT) && o->n_inputs)
@@ -267,4 +438,14 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
             return fc_err(err, errlen, "bad --fields: %s", why);
     }
     return 0;
+}
+
+void opts_free(fc_opts *o)
+{
+    free((void *)o->inputs);
+    free(o->config_data);
+    free(o->config_file);
+    free(o->mail_to_data);
+    o->inputs = NULL;
+    o->config_data = o->config_file = o->mail_to_data = NULL;
 }

@@ -40,6 +40,7 @@ typedef struct fc_opts {
     const char *rates, *ip_ranges, *fields;
     int64_t since, until;     /* 0 = unset */
     bool has_since, has_until;
+    bool since_rel, until_rel; /* given as a span back from --now (resolved by opts_parse) */
     long top;                 /* --top N, default 50, 0 = all */
     int threads;              /* 0 = number of cores */
     bool strict;
@@ -56,7 +57,7 @@ typedef struct fc_opts {
     /* top */
     const char *by;           /* ip|peer|eni|subnet|nat */
     long limit;               /* default 50 */
-    const char *format;       /* table|csv|json|html */
+    const char *format;       /* table|csv|json|html (--format, -o's extension, or the older --output FORMAT) */
     double fail_above;
     bool has_fail_above;
     const char *mail_to[FC_MAX_LIST];
@@ -70,11 +71,21 @@ typedef struct fc_opts {
 
     /* aggregate */
     const char *csv;
+
+    /* The config file whose `key = value` lines gave defaults, and its text
+     * (config values point into it). */
+    char *config_file;
+    char *config_data;
+    char *mail_to_data;       /* --mail-to values split at commas */
 } fc_opts;
 
-/* Parse argv (argv[0] is the command name). Returns 0, 1 when help was
- * printed (exit 0), or -1 with a message in err (exit 2). */
+/* Parse argv (argv[0] is the command name) over the defaults of the config
+ * file ($FLOWCOST_CONFIG, else $XDG_CONFIG_HOME/flowcost/config, else
+ * ~/.config/flowcost/config; the command line wins). Returns 0, 1 when help
+ * was printed (exit 0), or -1 with a message in err (exit 2). Free with
+ * opts_free() in every case. */
 int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_t errlen);
+void opts_free(fc_opts *o);
 /* Print `flowcost COMMAND --help` for cmd to stdout. */
 void opts_help(unsigned cmd);
 

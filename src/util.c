@@ -267,8 +267,14 @@ int fc_parse_time(const char *s, int64_t *out)
     p += n;
     if (*p == 'T' || *p == 't' || *p == ' ') {
         p++;
-        if (sscanf(p, "%2d:%2d:%2d%n", &h, &mi, &sec, &n) != 3) return -1;
+        /* Seconds are optional ("2026-11-02T05:00"), as users type it. */
+        if (sscanf(p, "%2d:%2d%n", &h, &mi, &n) != 2) return -1;
         p += n;
+        if (*p == ':') {
+            p++;
+            if (sscanf(p, "%2d%n", &sec, &n) != 1 || n != 2) return -1;
+            p += n;
+        }
         if (*p == '.')
             for (p++; *p >= '0' && *p <= '9'; p++) {}
     }
@@ -292,6 +298,28 @@ int fc_parse_time(const char *s, int64_t *out)
     if (*p) return -1;
     *out = t;
     return 0;
+}
+
+int fc_parse_span(const char *s, int64_t *secs)
+{
+    static const struct {
+        char unit;
+        int64_t secs;
+    } units[] = {{'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 7 * 86400}};
+    if (!s || *s < '0' || *s > '9') return -1;
+    int64_t v = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > 100000000) return -1; /* far beyond any flow-log retention */
+        v = v * 10 + (*p - '0');
+    }
+    if (v == 0 || !p[0] || p[1]) return -1;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (*p == units[i].unit) {
+            *secs = v * units[i].secs;
+            return 0;
+        }
+    return -1;
 }
 
 void fc_format_time(int64_t t, char *buf, size_t n)

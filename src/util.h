@@ -62,9 +62,12 @@ int fc_write_files_atomic(size_t n, const fc_output *out, char *err, size_t errl
 /* Read a whole file (or "-" for stdin) into memory; caller frees *out. */
 int fc_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen);
 
-/* Time helpers. Parse RFC 3339 ("2026-11-20T00:00:00Z", offsets allowed) or
- * a unix time in seconds; -1 on error. */
+/* Time helpers. Parse RFC 3339 ("2026-11-20T00:00:00Z", offsets allowed,
+ * seconds optional, no offset = UTC) or a unix time in seconds; -1 on error. */
 int fc_parse_time(const char *s, int64_t *out);
+/* Parse a span back from now: a positive count and one unit, m (minutes),
+ * h, d or w ("90m", "36h", "7d", "2w"), into seconds; -1 when s is not one. */
+int fc_parse_span(const char *s, int64_t *secs);
 /* Format a unix time as RFC 3339 UTC "YYYY-MM-DDTHH:MM:SSZ". buf >= 21. */
 void fc_format_time(int64_t t, char *buf, size_t n);
 
