@@ -424,6 +424,17 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
         if (o->until_rel) o->until = now - o->until;
     }
     if (cmd == CMD_TOP && (top_output(o, err, errlen) < 0 || top_mail_opts(o, err, errlen) < 0)) return -1;
+    if (cmd != CMD_TOP && o->output) {
+        /* `enrich --output json` once wrote a file called "json": a bare
+         * format name is almost always meant as a format. */
+        static const char *const formats[] = {"table", "csv", "json", "html", "svg", "dot", "png"};
+        for (size_t k = 0; k < sizeof formats / sizeof *formats; k++)
+            if (!strcmp(o->output, formats[k]))
+                return fc_err(err, errlen, "-o takes a file name, got the format name '%s' (for a file of that name write './%s')",
+                              o->output, o->output);
+    }
+    if (o->output && o->json && !strcmp(o->output, "-") && !strcmp(o->json, "-"))
+        return fc_err(err, errlen, "-o - and --json - would both write to standard output; send one of them to a file");
     if ((cmd & ALL_INPUT) && o->n_inputs == 0)
         return fc_err(err, errlen, "no INPUT given; see 'flowcost %s --help'", argv[0]);
     if (!(cmd & ALL_INPUT) && o->n_inputs)

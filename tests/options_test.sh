@@ -55,6 +55,13 @@ records() { "$BIN" top -q flows.log --now $NOW --output json "$@" 2>err | $PY -c
 "$BIN" top -q flows.log --format yaml >/dev/null 2>err; [ $? = 2 ] && ok "--format yaml: usage error" || bad "--format yaml"
 "$BIN" report --help | grep -q "table|csv" && bad "report --help mentions top's formats" || ok "report --help has no top formats"
 
+for c in "enrich --output json" "report flows.log -o html" "topology flows.log -o svg" "report flows.log -o - --json -"; do
+  # shellcheck disable=SC2086
+  "$BIN" $c >/dev/null 2>err; rc=$?
+  [ $rc = 2 ] && [ "$(wc -l <err)" = 1 ] && ok "usage error: $c" || bad "$c: rc $rc $(cat err)"
+done
+[ ! -e json ] && [ ! -e html ] && ok "no file named after a format" || bad "a file named json/html was written"
+
 # --- config file ---------------------------------------------------------------------------
 cat >cfg <<CFG
 # defaults for every command
