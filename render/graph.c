@@ -1005,6 +1005,9 @@ static bool edge_inbound(nkind t, nkind h)
 static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, const uint32_t *eorder,
                         size_t n_edges, const char *title, bool legend[CAT_COUNT])
 {
+    uint64_t shown_bytes = 0;
+    double shown_usd = 0;
+    for (size_t i = 0; i < n_edges; i++) shown_bytes += c->e[eorder[i]].bytes, shown_usd += c->e[eorder[i]].usd;
     Agraph_t *g = b->g;
     /* Attribute defaults: declared once on the root, so every object shares them. */
     static const char *const gdef[][2] = {
@@ -1121,19 +1124,28 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
         char gib[64], usd[64];
         fmt_gib(e->bytes, gib, sizeof gib);
         fmt_usd(e->usd, usd, sizeof usd);
-        dbuf_reset(&label);
-        dbuf_printf(&label, "%s\\n%s", gib, usd);
-        gset(ae, b->e_label, label.data);
+        /* Only edges that cost at least a cent carry a label: free traffic
+         * (most of what converges on the Internet gateway) piled "$0.00"
+         * labels over the clusters. Its figures stay in the tooltip. */
+        bool priced = e->usd >= 0.005;
+        if (priced) {
+            dbuf_reset(&label);
+            dbuf_printf(&label, "%s\\n%s", gib, usd);
+            gset(ae, b->e_label, label.data);
+        }
         gset(ae, b->e_color, cat_look[cat].color);
         gset(ae, b->e_style, cat_look[cat].style);
-        snprintf(num, sizeof num, "%.2f", 1.0 + 7.0 * log_t(e->bytes, emin, emax));
+        double t = log_t(e->bytes, emin, emax);
+        snprintf(num, sizeof num, "%.2f", priced ? 1.0 + 7.0 * t : 0.8 + 1.7 * t);
         gset(ae, b->e_pen, num);
         dbuf_reset(&tip);
         dbuf_puts(&tip, "from ");
         node_short(c, &c->n[e->t], &tip);
         dbuf_puts(&tip, " to ");
         node_short(c, &c->n[e->h], &tip);
-        dbuf_printf(&tip, ": %s, %s", gib, usd);
+        dbuf_printf(&tip, ": %s (%.1f%% of the bytes shown), %s", gib,
+                    shown_bytes ? 100.0 * (double)e->bytes / (double)shown_bytes : 0.0, usd);
+        if (shown_usd > 0 && priced) dbuf_printf(&tip, " (%.1f%% of the cost shown)", 100.0 * e->usd / shown_usd);
         for (int k = 0; k < CAT_COUNT; k++) {
             if (e->cat_usd[k] <= 0) continue;
             fmt_usd(e->cat_usd[k], usd, sizeof usd);
@@ -1346,6 +1358,69 @@ static GVC_t *gvc_get(void)
     return gvc_shared;
 }
 
+/* Graphviz draws clusters first, so every edge crossing an AZ or subnet
+ * passes over its title. Move the clusters' <text> lines to the end of the
+ * root group, with a white halo, so titles are always readable. The SVG is
+ * Graphviz's own line-per-element output: one <g class="cluster"> block per
+ * cluster, its title lines starting with "<text". */
+static bool line_has(const char *p, size_t len, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= len; i++)
+        if (!memcmp(p + i, needle, k)) return true;
+    return false;
+}
+
+static int lift_cluster_titles(const char *svg, size_t n, dbuf *out)
+{
+    dbuf lifted;
+    dbuf_init(&lifted, 0);
+    const char *p = svg, *end = svg + n, *last_close = NULL;
+    bool in_cluster = false;
+    size_t base = out->len;
+    int rc = 0;
+    while (p < end && rc == 0) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl + 1 : end;
+        size_t len = (size_t)(le - p);
+        if (len >= 3 && !strncmp(p, "<g ", 3) && line_has(p, len, "class=\"cluster\"")) in_cluster = true;
+        if (in_cluster && len >= 5 && !strncmp(p, "<text", 5)) {
+            rc |= dbuf_puts(&lifted, "<text paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\"");
+            rc |= dbuf_append(&lifted, p + 5, len - 5);
+        } else {
+            if (!strncmp(p, "</g>", 4)) {
+                in_cluster = false;
+                last_close = p;
+                rc |= dbuf_append(out, p, len);
+                p = le;
+                continue;
+            }
+            rc |= dbuf_append(out, p, len);
+        }
+        p = le;
+    }
+    if (rc == 0 && lifted.len && last_close) {
+        /* Insert before the root group's closing tag (the last </g>). */
+        size_t at = base;
+        for (size_t i = out->len; i > base; i--)
+            if (out->len - (i - 1) >= 4 && !strncmp(out->data + i - 1, "</g>", 4)) {
+                at = i - 1;
+                break;
+            }
+        dbuf tail;
+        dbuf_init(&tail, 0);
+        rc |= dbuf_append(&tail, out->data + at, out->len - at);
+        out->len = at;
+        rc |= dbuf_puts(out, "<g class=\"cluster-titles\">\n");
+        rc |= dbuf_append(out, lifted.data, lifted.len);
+        rc |= dbuf_puts(out, "</g>\n");
+        rc |= dbuf_append(out, tail.data, tail.len);
+        dbuf_free(&tail);
+    }
+    dbuf_free(&lifted);
+    return rc ? -1 : 0;
+}
+
 static int emit(Agraph_t *g, const char *fmt, int inline_svg, dbuf *out, char *err, size_t errlen)
 {
     if (strcmp(fmt, "dot") == 0) {
@@ -1384,7 +1459,8 @@ static int emit(Agraph_t *g, const char *fmt, int inline_svg, dbuf *out, char *e
                 const char *s = strstr(data, "<svg");
                 if (s) n -= (size_t)(s - data), p = s;
             }
-            rc = dbuf_append(out, p, n) < 0 ? fc_err(err, errlen, "graph output too large") : 0;
+            int arc = strcmp(fmt, "svg") == 0 ? lift_cluster_titles(p, n, out) : dbuf_append(out, p, n);
+            rc = arc < 0 ? fc_err(err, errlen, "graph output too large") : 0;
         }
         if (data) gvFreeRenderData(data);
         lsan_off();

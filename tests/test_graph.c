@@ -313,17 +313,22 @@ static void test_small_subnet(void)
     e = dot_edge(dot, W_B, NAT); /* f1: 4 GiB, NAT 0.18 + inter-AZ 0.08, NAT dominates */
     CHECK(stmt_has(e, "label=\"4.00 GiB\\n$0.26\""));
     CHECK(stmt_has(e, "color=\"#b2182b\""));
+    /* Free edges carry no label (it piled up at the IGW): their figures are
+     * in the tooltip, with the share of the 59.5 GiB drawn (the 14 edges:
+     * 12+4+16+11+1+4+2+2+1+1+1+3+1+0.5). */
     e = dot_edge(dot, NAT, IGW); /* f0 + f1 + f8 pass the IGW, billed elsewhere */
-    CHECK(stmt_has(e, "label=\"16.00 GiB\\n$0.00\""));
+    CHECK(!stmt_has(e, "label=\"") && stmt_has(e, ": 16.00 GiB (26.9% of the bytes shown), $0.00\""));
     CHECK(stmt_has(e, "color=\"#bdbdbd\""));
     e = dot_edge_dir(dot, IGW, INET, "forward"); /* egress billed on the way out: f0 and f9 */
     CHECK(stmt_has(e, "label=\"11.00 GiB\\n$0.99\""));
+    /* 11/59.5 = 18.5% of the bytes, 0.99/1.94 = 51.0% of the cost */
+    CHECK(stmt_has(e, ": 11.00 GiB (18.5% of the bytes shown), $0.99 (51.0% of the cost shown); internet_egress"));
     CHECK(stmt_has(e, "color=\"#2166ac\""));
     CHECK(stmt_has(e, "style=dashed"));
     e = dot_edge_dir(dot, ALB, IGW, "forward"); /* f9: an Internet-facing LB uses the IGW */
-    CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.00\""));
+    CHECK(!stmt_has(e, "label=\"") && stmt_has(e, ": 1.00 GiB (1.7% of the bytes shown), $0.00\""));
     e = dot_edge(dot, IGW, "\"S3 us-east-1\"");
-    CHECK(stmt_has(e, "label=\"4.00 GiB\\n$0.00\""));
+    CHECK(!stmt_has(e, "label=\"") && stmt_has(e, ": 4.00 GiB (6.7% of the bytes shown), $0.00\""));
     e = dot_edge(dot, IGW, "\"EC2 eu-west-1\"");
     CHECK(stmt_has(e, "label=\"2.00 GiB\\n$0.04\""));
     CHECK(stmt_has(e, "color=\"#542788\""));
@@ -334,9 +339,9 @@ static void test_small_subnet(void)
     /* f3 inbound: Internet → IGW → ALB, free; laid out from the inside
      * (the arrow drawn backwards) so the Internet stays on the right. */
     e = dot_edge_dir(dot, IGW, INET, "back");
-    CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.00\""));
+    CHECK(!stmt_has(e, "label=\"") && stmt_has(e, ": 1.00 GiB (1.7% of the bytes shown), $0.00\""));
     e = dot_edge_dir(dot, ALB, IGW, "back");
-    CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.00\""));
+    CHECK(!stmt_has(e, "label=\"") && stmt_has(e, ": 1.00 GiB (1.7% of the bytes shown), $0.00\""));
     e = dot_edge(dot, "\"ALB app/web/123 (eni-alb)\"", W_B);
     CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.02\""));
     e = dot_edge(dot, W_A, "\"interface endpoint vpce-sqs (eni-vpce)\"");
@@ -345,7 +350,7 @@ static void test_small_subnet(void)
     e = dot_edge(dot, W_C, "\"workloads in subnet-peer\"");
     CHECK(stmt_has(e, "label=\"1.00 GiB\\n$0.02\""));
     e = dot_edge(dot, W_B, "\"unknown private\"");
-    CHECK(stmt_has(e, "label=\"0.50 GiB\\n$0.00\""));
+    CHECK(!stmt_has(e, "label=\"") && stmt_has(e, ": 0.50 GiB (0.8% of the bytes shown), $0.00\""));
     CHECK(stmt_has(e, "color=\"#c2a5cf\""));
     /* 14 edges of traffic; the legend names the 7 categories drawn. */
     CHECK(count(dot, " -- ") == 14);
@@ -387,7 +392,18 @@ static void test_small_subnet(void)
         CHECK(strstr(s1, "<title>Internet</title>") != NULL);
         /* edge titles name the pair; the tooltip gives the direction */
         CHECK(strstr(s1, "<title>NAT gateway nat&#45;0aaa (eni&#45;nat)&#45;&#45;Internet gateway of vpc&#45;a</title>") != NULL);
-        CHECK(strstr(s1, "xlink:title=\"from Internet to Internet gateway of vpc&#45;a: 1.00 GiB, $0.00\"") != NULL);
+        CHECK(strstr(s1, "xlink:title=\"from Internet to Internet gateway of vpc&#45;a: 1.00 GiB (1.7% of the bytes shown), $0.00\"") != NULL);
+        /* Cluster titles are drawn last, over the edges, with a halo. */
+        const char *lifted = strstr(s1, "<g class=\"cluster-titles\">");
+        CHECK(lifted != NULL && strstr(lifted, ">VPC prod</text>") != NULL);
+        /* no cluster keeps a title of its own, and each has at least one lifted */
+        size_t left = 0;
+        for (const char *q = strstr(s1, "class=\"cluster\""); q; q = strstr(q + 1, "class=\"cluster\"")) {
+            const char *close = strstr(q, "</g>"), *t = strstr(q, "<text");
+            left += t && close && t < close;
+        }
+        CHECK(left == 0);
+        CHECK(count(s1, "paint-order=\"stroke\"") >= count(s1, "class=\"cluster\""));
         CHECK(strstr(s1, "<title>cluster_0 VPC prod vpc&#45;a · us&#45;east&#45;1</title>") != NULL);
     }
     free(s1);
