@@ -1002,6 +1002,35 @@ static bool edge_inbound(nkind t, nkind h)
     return (t_out && !h_out) || (t == NK_IGW && !h_out);
 }
 
+/* Workloads of one subnet all sit in the first rank, so at --level eni a
+ * subnet of 30 ENIs was one column 30 nodes tall (a 3052×8458 picture).
+ * Invisible edges from node i to node i+rows fold each subnet's workloads
+ * into a near-square grid of columns. */
+static void grid_workloads(ctx *c, gvb *b, const uint32_t *order, size_t n_order)
+{
+    Agsym_t *style = agattr(b->g, AGEDGE, "style", NULL), *dir = agattr(b->g, AGEDGE, "dir", NULL);
+    for (size_t i = 0; i < n_order;) {
+        const gnode *first = &c->n[order[i]];
+        size_t j = i, m = 0;
+        uint32_t w[4096];
+        for (; j < n_order; j++) {
+            const gnode *n = &c->n[order[j]];
+            if (scmp(n->vpc, first->vpc) || scmp(n->az, first->az) || scmp(n->subnet, first->subnet)) break;
+            if ((n->kind == NK_WORK || n->kind == NK_OTHER) && m < sizeof w / sizeof *w) w[m++] = order[j];
+        }
+        i = j;
+        if (m <= 6 || !first->subnet) continue;
+        size_t rows = 3;
+        while (rows * rows < m) rows++;
+        for (size_t k = 0; k + rows < m; k++) {
+            Agedge_t *ae = agedge(b->g, c->n[w[k]].ag, c->n[w[k + rows]].ag, NULL, 1);
+            agxset(ae, style, "invis");
+            agxset(ae, dir, "none");
+            agsafeset(ae, "weight", "0", "1");
+        }
+    }
+}
+
 static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, const uint32_t *eorder,
                         size_t n_edges, const char *title, bool legend[CAT_COUNT])
 {
@@ -1112,6 +1141,7 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
             gset(an, b->n_color, "#000000");
         }
     }
+    grid_workloads(c, b, order, n_order);
 
     for (size_t i = 0; i < n_edges; i++) {
         const gedge *e = &c->e[eorder[i]];

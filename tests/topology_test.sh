@@ -142,5 +142,15 @@ for lv in eni subnet; do
   xmllint --noout "$tmp/h-$lv.redrawn.svg" && ok || bad "hostile $lv: dot's SVG of our .dot not XML"
 done
 
+# --level eni on the sample: prod-public-c holds 15 static-fleet ENIs and more; folded into a grid
+# of columns the picture is under 4,500 pt tall (one column per subnet made it 6,343 pt).
+run 0 "eni grid" "$s/v5" --eni-snapshot "$s/describe-network-interfaces.xml" --eni-snapshot "$s/describe-subnets.xml" \
+  --ip-ranges "$s/ip-ranges.json" --level eni -o "$tmp/grid.svg"
+h=$(sed -n 's/^<svg width="[0-9.]*pt" height="\([0-9]*\).*/\1/p' "$tmp/grid.svg")
+[ -n "$h" ] && [ "$h" -lt 4500 ] && ok || bad "eni level is ${h}pt tall (want < 4500)"
+run 0 "eni grid dot" "$s/v5" --eni-snapshot "$s/describe-network-interfaces.xml" --eni-snapshot "$s/describe-subnets.xml" \
+  --ip-ranges "$s/ip-ranges.json" --level eni -o "$tmp/grid.dot"
+grep -q 'style=invis' "$tmp/grid.dot" && ok || bad "no grid edges in the eni-level .dot"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
