@@ -20,7 +20,8 @@
 #define FLOWCOST_VERSION "0.0.0"
 #endif
 
-/* Inline SVG of one graph level, or NULL with the reason in why. */
+/* Inline SVG of the topology at `level`, or of the cross-AZ graph when
+ * level is NULL; NULL with the reason in why. */
 static char *graph_svg(const pipeline *p, const char *level, const char *id_prefix, char *why,
                        size_t whylen)
 {
@@ -34,7 +35,8 @@ static char *graph_svg(const pipeline *p, const char *level, const char *id_pref
     g.inline_svg = 1;
     dbuf b;
     dbuf_init(&b, 0);
-    if (graph_render(p->res, p->inv, &g, &b, why, whylen) < 0) {
+    if ((level ? graph_render(p->res, p->inv, &g, &b, why, whylen)
+               : graph_render_cross_az(p->res, p->inv, &g, &b, why, whylen)) < 0) {
         dbuf_free(&b);
         return NULL;
     }
@@ -65,7 +67,7 @@ int cmd_report(const fc_opts *o)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char topo_why[FC_ERRLEN] = "", az_why[FC_ERRLEN] = "";
     char *topo = graph_svg(&p, "subnet", "topo", topo_why, sizeof topo_why);
-    char *azg = graph_svg(&p, "az", "azgraph", az_why, sizeof az_why);
+    char *azg = graph_svg(&p, NULL, "azgraph", az_why, sizeof az_why);
 
     report_opts ro;
     memset(&ro, 0, sizeof ro);

@@ -11,6 +11,7 @@
  * → cgraph → gvc layout and render. */
 #include "graph.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -1640,3 +1641,183 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
     ctx_free(&c);
     return rc;
 }
+
+/* ---- the cross-AZ graph (report section 4) ----
+ * The whole topology at AZ level was 4501×1613 pt squeezed into the page
+ * (labels ~3 px). This one draws only what section 4 is about: one node per
+ * AZ ID, one directed edge per AZ pair with the bytes sent and both halves'
+ * dollars, so it stays a handful of nodes whatever the account's size. */
+typedef struct az_info {
+    const char *id, *name, *region;
+    uint64_t out, in;
+    double usd;
+} az_info;
+
+static size_t az_slot(az_info *a, size_t *n, size_t cap, const char *id)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp(a[i].id, id)) return i;
+    if (*n == cap) return cap;
+    a[*n] = (az_info){.id = id};
+    return (*n)++;
+}
+
+static int cmp_az_info(const void *x, const void *y)
+{
+    const az_info *a = x, *b = y;
+    int c = scmp(a->region, b->region);
+    return c ? c : strcmp(a->id, b->id);
+}
+
+int graph_render_cross_az(const cost_result *r, const inventory *inv, const graph_opts *o, dbuf *out, char *err,
+                          size_t errlen)
+{
+    (void)inv;
+    enum { MAX_AZ = 256 };
+    az_info *az = xcalloc(MAX_AZ, sizeof *az);
+    size_t naz = 0;
+    uint64_t emin = UINT64_MAX, emax = 0;
+    for (size_t i = 0; i < r->n_az_pairs; i++) {
+        const cost_az_pair *p = &r->az_pairs[i];
+        if (!p->src_az || !p->dst_az || !p->bytes) continue;
+        size_t s = az_slot(az, &naz, MAX_AZ, p->src_az), d = az_slot(az, &naz, MAX_AZ, p->dst_az);
+        if (s == MAX_AZ || d == MAX_AZ) continue;
+        az[s].out += p->bytes, az[d].in += p->bytes;
+        az[s].usd += p->usd / 2, az[d].usd += p->usd / 2; /* out-half and in-half */
+        emin = p->bytes < emin ? p->bytes : emin;
+        emax = p->bytes > emax ? p->bytes : emax;
+    }
+    if (!naz) {
+        free(az);
+        return fc_err(err, errlen, "no traffic crossed Availability Zones in the period");
+    }
+    /* AZ names and regions from the endpoints that live there. */
+    for (size_t i = 0; i < r->n_eps; i++) {
+        const inv_eni *e = r->eps[i].cls == EP_ENI ? r->eps[i].eni : NULL;
+        if (!e || !e->az_id) continue;
+        for (size_t k = 0; k < naz; k++)
+            if (!strcmp(az[k].id, e->az_id)) {
+                if (!az[k].name && e->az_name) az[k].name = e->az_name;
+                if (!az[k].region && (e->region || r->eps[i].region)) az[k].region = e->region ? e->region : r->eps[i].region;
+            }
+    }
+    qsort(az, naz, sizeof *az, cmp_az_info);
+
+    gvb b;
+    memset(&b, 0, sizeof b);
+    const char *idp = o && o->id_prefix && *o->id_prefix ? o->id_prefix : "crossaz";
+    size_t k = 0;
+    for (; idp[k] && k + 1 < sizeof b.idp; k++)
+        b.idp[k] = (char)(isalnum((unsigned char)idp[k]) || idp[k] == '-' || idp[k] == '_' ? idp[k] : '_');
+    b.idp[k] = '\0';
+    int prev_level = agseterr(AGERR);
+    agusererrf prev_f = agseterrf(gv_errf);
+    gv_msg[0] = '\0';
+    Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
+    b.g = agopen(b.idp, Agdirected, &disc);
+    Agraph_t *g = b.g;
+    static const char *const gdef[][2] = {{"rankdir", "LR"}, {"fontname", "Helvetica"}, {"nodesep", "0.6"},
+                                          {"ranksep", "1.6"}, {"pad", "0.2"}, {"bgcolor", "white"},
+                                          {"charset", "UTF-8"}, {"labelloc", "t"}, {"labeljust", "l"}};
+    for (size_t i = 0; i < sizeof gdef / sizeof *gdef; i++) agattr(g, AGRAPH, (char *)gdef[i][0], (char *)gdef[i][1]);
+    agattr(g, AGRAPH, "id", "");
+    agset(g, "id", b.idp);
+    b.g_label = agattr(g, AGRAPH, "label", "");
+    b.g_style = agattr(g, AGRAPH, "style", "");
+    b.g_color = agattr(g, AGRAPH, "color", "#777777");
+    b.g_fill = agattr(g, AGRAPH, "fillcolor", "white");
+    b.g_fontsize = agattr(g, AGRAPH, "fontsize", "16");
+    agattr(g, AGNODE, "fontname", "Helvetica");
+    agattr(g, AGNODE, "fontsize", "14");
+    b.n_label = agattr(g, AGNODE, "label", "");
+    b.n_tip = agattr(g, AGNODE, "tooltip", "");
+    agattr(g, AGNODE, "shape", "box");
+    agattr(g, AGNODE, "style", "rounded,filled");
+    agattr(g, AGNODE, "fillcolor", "#fbfbfb");
+    agattr(g, AGNODE, "margin", "0.2,0.1");
+    agattr(g, AGEDGE, "fontname", "Helvetica");
+    agattr(g, AGEDGE, "fontsize", "13");
+    agattr(g, AGEDGE, "color", (char *)cat_look[CAT_INTER_AZ].color);
+    agattr(g, AGEDGE, "fontcolor", "#333333");
+    agattr(g, AGEDGE, "arrowsize", "0.8");
+    b.e_label = agattr(g, AGEDGE, "label", "");
+    b.e_pen = agattr(g, AGEDGE, "penwidth", "1");
+    b.e_tip = agattr(g, AGEDGE, "tooltip", "");
+
+    dbuf l, t, cl;
+    dbuf_init(&l, 0), dbuf_init(&t, 0), dbuf_init(&cl, 0);
+    char gib[64], gib2[64], usd[64], num[32];
+    double total = 0;
+    for (size_t i = 0; i < r->n_az_pairs; i++) total += r->az_pairs[i].usd;
+    fmt_usd(total, usd, sizeof usd);
+    dbuf_printf(&t, "Cross-AZ transfer · %s (both halves)\\l", usd);
+    gset(g, b.g_label, t.data);
+    Agnode_t **an = xcalloc(naz, sizeof *an);
+    Agraph_t *reg = NULL;
+    const char *cur_region = NULL;
+    size_t nclusters = 0;
+    for (size_t i = 0; i < naz; i++) {
+        if (az[i].region && (!reg || scmp(az[i].region, cur_region))) {
+            dbuf_reset(&cl);
+            dbuf_printf(&cl, "cluster_%zu", nclusters);
+            reg = agsubg(g, cl.data, 1);
+            char id[sizeof b.idp + 40];
+            snprintf(id, sizeof id, "%s_cluster_%zu", b.idp, nclusters++);
+            agsafeset(reg, "id", id, "");
+            dbuf_reset(&cl);
+            dbuf_puts(&cl, "region ");
+            clean(&cl, az[i].region, NAME_MAX_CP);
+            gset(reg, b.g_label, cl.data);
+            gset(reg, b.g_style, "rounded,dashed");
+            gset(reg, b.g_fontsize, "14");
+            cur_region = az[i].region;
+        } else if (!az[i].region) {
+            reg = NULL;
+        }
+        dbuf_reset(&l), dbuf_reset(&t);
+        clean(&t, az[i].id, NAME_MAX_CP);
+        an[i] = agnode(reg ? reg : g, t.data, 1);
+        clean(&l, az[i].id, NAME_MAX_CP);
+        if (az[i].name && strcmp(az[i].name, az[i].id)) dbuf_puts(&l, " ("), clean(&l, az[i].name, NAME_MAX_CP), dbuf_puts(&l, ")");
+        fmt_gib(az[i].out, gib, sizeof gib);
+        fmt_gib(az[i].in, gib2, sizeof gib2);
+        fmt_usd(az[i].usd, usd, sizeof usd);
+        dbuf_printf(&l, "\\nsent %s · received %s\\ninter-AZ halves %s", gib, gib2, usd);
+        gset(an[i], b.n_label, l.data);
+        gset(an[i], b.n_tip, l.data);
+    }
+    double lmin = emax ? log((double)emin) : 0, lmax = emax ? log((double)emax) : 0;
+    for (size_t i = 0; i < r->n_az_pairs; i++) {
+        const cost_az_pair *p = &r->az_pairs[i];
+        if (!p->src_az || !p->dst_az || !p->bytes) continue;
+        size_t s = naz, d = naz;
+        for (size_t j = 0; j < naz; j++) {
+            if (!strcmp(az[j].id, p->src_az)) s = j;
+            if (!strcmp(az[j].id, p->dst_az)) d = j;
+        }
+        if (s == naz || d == naz) continue;
+        Agedge_t *e = agedge(g, an[s], an[d], NULL, 1);
+        fmt_gib(p->bytes, gib, sizeof gib);
+        fmt_usd(p->usd, usd, sizeof usd);
+        dbuf_reset(&l);
+        dbuf_printf(&l, "%s\\n%s", gib, usd);
+        gset(e, b.e_label, l.data);
+        snprintf(num, sizeof num, "%.2f", 1.5 + 6.5 * log_t(p->bytes, lmin, lmax));
+        gset(e, b.e_pen, num);
+        dbuf_reset(&t);
+        clean(&t, p->src_az, NAME_MAX_CP);
+        dbuf_puts(&t, " to ");
+        clean(&t, p->dst_az, NAME_MAX_CP);
+        dbuf_printf(&t, ": %s, %s (%.1f%% of the cross-AZ cost)", gib, usd, total > 0 ? 100.0 * p->usd / total : 0.0);
+        gset(e, b.e_tip, t.data);
+    }
+    free(an);
+    free(az);
+    dbuf_free(&l), dbuf_free(&t), dbuf_free(&cl);
+    int rc = emit(g, o && o->format ? o->format : "svg", o ? o->inline_svg : 0, out, err, errlen);
+    agclose(g);
+    agseterrf(prev_f);
+    agseterr((agerrlevel_t)prev_level);
+    return rc;
+}
+

@@ -44,6 +44,16 @@ typedef struct graph_opts {
 int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o,
                  dbuf *out, char *err, size_t errlen);
 
+/* The cross-AZ graph of report §4: one node per AZ ID (grouped by region,
+ * labelled with the AZ name, bytes sent and received, and the inter-AZ
+ * dollars its workloads pay), one directed edge per AZ pair of
+ * r->az_pairs labelled with the bytes sent and both halves' cost. Uses
+ * o->format, o->inline_svg and o->id_prefix (default "crossaz"); the rest of
+ * o is ignored. -1 with err filled when no bytes crossed AZs or Graphviz
+ * fails. */
+int graph_render_cross_az(const cost_result *r, const inventory *inv, const graph_opts *o, dbuf *out, char *err,
+                          size_t errlen);
+
 /* 0 when s is a level name graph_render accepts, else -1 with err filled
  * (lets the CLI reject a bad --level before reading any input). */
 int graph_level_check(const char *s, char *err, size_t errlen);

@@ -797,8 +797,55 @@ static void test_scale(void)
     fixture_free(&f);
 }
 
+/* The cross-AZ graph from the small fixture's inter-AZ flows (f1, f2, f4,
+ * f6), written out as r->az_pairs:
+ *   use1-az2 → use1-az1 4 GiB $0.08 (web-2 → NAT), use1-az1 → use1-az4 2 GiB
+ *   $0.04 (web-1 → db-1), use1-az1 → use1-az2 1 GiB $0.02 (ALB → web-2),
+ *   use1-az4 → use1-az1 1 GiB $0.02 (db-1 → partner).
+ * Per AZ: az1 sent 2+1 = 3, received 4+1 = 5 GiB, halves 0.02+0.01 (out) +
+ * 0.04+0.01 (in) = 0.08; az2 sent 4, received 1, 0.04 + 0.01 = 0.05; az4
+ * sent 1, received 2, 0.01 + 0.02 = 0.03; together the $0.16 of the pairs. */
+static void test_cross_az(void)
+{
+    fixture f;
+    build_small(&f, false);
+    cost_az_pair pairs[] = {{"use1-az2", "use1-az1", 4 * GIB, 0.08}, {"use1-az1", "use1-az4", 2 * GIB, 0.04},
+                            {"use1-az1", "use1-az2", 1 * GIB, 0.02}, {"use1-az4", "use1-az1", 1 * GIB, 0.02}};
+    f.r.az_pairs = pairs;
+    f.r.n_az_pairs = 4;
+    graph_opts o = {.format = "dot"};
+    dbuf out;
+    dbuf_init(&out, 0);
+    char err[FC_ERRLEN] = "";
+    CHECK(graph_render_cross_az(&f.r, f.inv, &o, &out, err, sizeof err) == 0);
+    const char *dot = out.data ? out.data : "";
+    CHECK(strstr(dot, "Cross-AZ transfer · $0.16 (both halves)") != NULL);
+    CHECK(strstr(dot, "use1-az1 (us-east-1a)\\nsent 3.00 GiB · received 5.00 GiB\\ninter-AZ halves $0.08") != NULL);
+    CHECK(strstr(dot, "use1-az2 (us-east-1b)\\nsent 4.00 GiB · received 1.00 GiB\\ninter-AZ halves $0.05") != NULL);
+    CHECK(strstr(dot, "use1-az4 (us-east-1c)\\nsent 1.00 GiB · received 2.00 GiB\\ninter-AZ halves $0.03") != NULL);
+    CHECK(stmt_has(strstr(dot, "\"use1-az2\" -> \"use1-az1\""), "label=\"4.00 GiB\\n$0.08\""));
+    CHECK(stmt_has(strstr(dot, "\"use1-az1\" -> \"use1-az4\""), "label=\"2.00 GiB\\n$0.04\""));
+    CHECK(count(dot, " -> ") == 4);
+    dbuf_free(&out);
+    /* SVG: well-formed, text at 13-14 pt whatever the account's size. */
+    o.format = "svg";
+    dbuf_init(&out, 0);
+    CHECK(graph_render_cross_az(&f.r, f.inv, &o, &out, err, sizeof err) == 0);
+    CHECK(out.data && xml_ok(out.data, out.len));
+    CHECK(out.data && !strstr(out.data, "font-size=\"8.00\"") && strstr(out.data, "font-size=\"13.00\""));
+    dbuf_free(&out);
+    /* no inter-AZ traffic: an error saying so, not an empty picture */
+    f.r.n_az_pairs = 0;
+    dbuf_init(&out, 0);
+    CHECK(graph_render_cross_az(&f.r, f.inv, &o, &out, err, sizeof err) < 0 && strstr(err, "no traffic crossed"));
+    dbuf_free(&out);
+    f.r.az_pairs = NULL;
+    fixture_free(&f);
+}
+
 int main(void)
 {
+    test_cross_az();
     test_small_subnet();
     test_levels();
     test_top_min_focus();
