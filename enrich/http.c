@@ -223,7 +223,8 @@ struct http_stream {
     http_request rq;
     http_opts o;
     bool collect;               /* http_do: every body into resp.body, restarted per attempt */
-    char target[512];
+    char target[512];           /* -v lines */
+    char where[512];            /* messages: the URL up to its query */
     const char *prefix;
     CURL *h;
     struct curl_slist *hl;
@@ -467,7 +468,7 @@ static void settle(http_stream *s)
     CURLcode cc = s->cc;
     int a = s->resp.attempts;
     if (s->too_big) {
-        fc_err(s->err, sizeof s->err, "%s: response from %s is larger than %zu MiB", label, s->target,
+        fc_err(s->err, sizeof s->err, "%s: response from %s is larger than %zu MiB", label, s->where,
                HTTP_MAX_BODY >> 20);
         s->resp.status = 0;
         s->finished = true;
@@ -497,7 +498,7 @@ static void settle(http_stream *s)
     if (!s->collect && !s->rq.resume && s->resp.received > 0) retry = false;
     if (what) {
         const char *ca = tls_problem(cc) && o->ca_bundle && *o->ca_bundle ? o->ca_bundle : NULL;
-        fc_err(s->err, sizeof s->err, "%s: cannot reach %s: %s%s%s%s (after %d attempt%s)", label, s->target, what,
+        fc_err(s->err, sizeof s->err, "%s: cannot reach %s: %s%s%s%s (after %d attempt%s)", label, s->where, what,
                ca ? " (CA bundle " : "", ca ? ca : "", ca ? ")" : "", a, a == 1 ? "" : "s");
         if (!retry) s->resp.status = 0;
     }
@@ -530,8 +531,8 @@ static http_stream *stream_new(http_pool *p, const http_request *rq, const http_
     dbuf_init(&s->resp.body, collect ? HTTP_MAX_BODY : 0);
     dbuf_init(&s->resp.headers, 0);
     dbuf_init(&s->buf, 0);
-    if (rq->target) snprintf(s->target, sizeof s->target, "%s", rq->target);
-    else snprintf(s->target, sizeof s->target, "%.*s", (int)strcspn(rq->url, "?#"), rq->url);
+    snprintf(s->where, sizeof s->where, "%.*s", (int)strcspn(rq->url, "?#"), rq->url);
+    snprintf(s->target, sizeof s->target, "%s", rq->target ? rq->target : s->where);
     s->prefix = o->log_prefix ? o->log_prefix : o->label ? o->label : rq->method;
     if (strncmp(rq->url, "https://", 8) != 0 && !(o->allow_http && strncmp(rq->url, "http://", 7) == 0)) {
         char url[512];
