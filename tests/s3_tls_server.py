@@ -25,16 +25,16 @@ class H(http.server.BaseHTTPRequestHandler):
 
     def send(self, status, body, ctype="application/xml"):
         self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("x-amz-request-id", "REQ-TLS")
+        for name, value in (("Content-Type", ctype), ("Content-Length", str(len(body))),
+                            ("x-amz-request-id", "REQ-TLS")):
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
     def do_GET(self):
         u = urllib.parse.urlsplit(self.path)
-        parts = u.path.split("/", 2)
-        bucket, key = parts[1], urllib.parse.unquote(parts[2]) if len(parts) > 2 else ""
+        bucket, _, key = u.path[1:].partition("/")
+        key = urllib.parse.unquote(key)
         log.write("%s %s\n" % (bucket, key or "?" + u.query))
         if "Authorization" not in self.headers:
             return self.send(403, b"<Error><Code>AccessDenied</Code><Message>unsigned</Message></Error>")
