@@ -513,7 +513,8 @@ static void settle(http_stream *s)
         if (what) snprintf(why, sizeof why, "%s", "transfer failed");
         else if (code) snprintf(why, sizeof why, "%s", code);
         else snprintf(why, sizeof why, "HTTP %ld", s->resp.status);
-        fprintf(stderr, "flowcost: %s %s %s: %s, retrying in %ld ms\n", s->prefix, s->rq.method, s->target, why, d);
+        /* The reason first: a retry line must not read as one more request. */
+        fprintf(stderr, "flowcost: %s %s, retrying in %ld ms: %s %s\n", s->prefix, why, d, s->rq.method, s->target);
     }
     s->retry_at = now_ms() + (d > 0 ? d : 1);
 }
