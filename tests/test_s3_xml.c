@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws.h"
 #include "check.h"
 #include "s3.h"
 #include "util.h"
@@ -136,8 +137,30 @@ static void errors(void)
     }
 }
 
+/* One table of hints for EC2 and S3: a service's own row first, then the
+ * rows for any service. */
+static void hints(void)
+{
+    static const struct {
+        const char *service, *code, *want;
+    } rows[] = {
+        {"s3", "NoSuchBucket", "; check the bucket name"},
+        {"s3", "AccessDenied", "; the credentials need s3:ListBucket and s3:GetObject"},
+        {"s3", "SignatureDoesNotMatch", "; check the AWS credentials"},
+        {"ec2", "SignatureDoesNotMatch", "; check the secret access key"},
+        {"ec2", "UnauthorizedOperation", "; grant ec2:Describe* to this identity"},
+        {"s3", "ExpiredToken", "; the session token has expired: refresh the credentials"},
+        {"ec2", "ExpiredToken", "; the session token has expired: refresh the credentials"},
+        {"ec2", "NoSuchBucket", ""},
+        {"s3", "InternalError", ""},
+        {"s3", NULL, ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) CHECK_STR(aws_error_hint(rows[i].service, rows[i].code), rows[i].want);
+}
+
 int main(void)
 {
+    hints();
     pages();
     refused();
     errors();
