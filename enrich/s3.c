@@ -274,9 +274,10 @@ typedef struct s3_get {
     char *path;                 /* wire path, %-encoded: "/bucket/key" or "/key" */
     char *query;                /* wire query, may be "" */
     const char *what;           /* for messages: the key or "ListObjectsV2" */
-    char *full_path;            /* the signed path (with the bucket when path-style) */
-    char *url;
-    char *target;               /* -v: full path and query, never a header */
+    char *strs;                 /* holds the three below */
+    const char *full_path;      /* the signed path (with the bucket when path-style) */
+    const char *target;         /* -v: full path and query, never a header */
+    const char *url;
     http_request rq;
     http_opts o;
 } s3_get;
@@ -324,17 +325,22 @@ static void get_init(s3_get *g, s3_client *cl, char *path, char *query, const ch
     g->what = what;
     /* The signed path is the whole wire path: with path-style addressing
      * the bucket is its first segment. */
-    dbuf b;
-    dbuf_init(&b, 0);
     const char *bp = strstr(cl->base, "://");
     bp = bp ? strchr(bp + 3, '/') : NULL;
-    if (bp) dbuf_puts(&b, bp);
-    dbuf_puts(&b, path);
-    g->full_path = dbuf_take(&b, NULL);
-    dbuf_printf(&b, "%s%s%s", g->full_path, query[0] ? "?" : "", query);
-    g->target = dbuf_take(&b, NULL);
-    dbuf_printf(&b, "%s%s%s%s", cl->base, path, query[0] ? "?" : "", query);
-    g->url = dbuf_take(&b, NULL);
+    const char *q = query[0] ? "?" : "";
+    dbuf b;
+    dbuf_init(&b, 0);
+    dbuf_printf(&b, "%s%s", bp ? bp : "", path);
+    dbuf_append(&b, "", 1);
+    size_t t = b.len;
+    dbuf_printf(&b, "%s%s%s%s", bp ? bp : "", path, q, query);
+    dbuf_append(&b, "", 1);
+    size_t u = b.len;
+    dbuf_printf(&b, "%s%s%s%s", cl->base, path, q, query);
+    g->strs = dbuf_take(&b, NULL);
+    g->full_path = g->strs;
+    g->target = g->strs + t;
+    g->url = g->strs + u;
     aws_http_opts(cl->c, cl->base, what, &g->o);
     g->o.allow_http = cl->allow_http;
     g->o.verbose = cl->verbose;
@@ -350,9 +356,7 @@ static void get_free(s3_get *g)
 {
     free(g->path);
     free(g->query);
-    free(g->full_path);
-    free(g->url);
-    free(g->target);
+    free(g->strs);
 }
 
 /* The one line for a failed request: the transport's reason when no

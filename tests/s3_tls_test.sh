@@ -6,12 +6,12 @@
 # XML problems are one-line errors: a cut document (malformed XML at a line)
 # and a non-XML 403 (named by its HTTP status). No secret in any output.
 set -u
+command -v openssl >/dev/null 2>&1 || { echo "openssl not installed"; exit 77; }
 bin=$1 src=$2 tmp=$3
 rm -rf "$tmp"; mkdir -p "$tmp/data/logs"
 fail=0 pass=0
 ok() { pass=$((pass+1)); }
 bad() { echo "FAIL: $*" >&2; fail=$((fail+1)); }
-command -v openssl >/dev/null 2>&1 || { echo "openssl not installed"; exit 77; }
 
 gen() { # gen NAME: a self-signed certificate for 127.0.0.1
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/$1.key" -out "$tmp/$1.pem" -days 2 \
