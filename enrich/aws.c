@@ -447,6 +447,36 @@ void aws_http_opts(const aws_config *c, const char *url, const char *label, http
     o->ca_bundle = c->ca_bundle[0] ? c->ca_bundle : NULL;
 }
 
+/* The AWS error codes a user can fix, and how. */
+static const struct {
+    const char *service, *code, *hint;   /* service NULL: any */
+} hints[] = {
+    {"ec2", "AuthFailure", "; check the access key and secret key (-v shows where they came from)"},
+    {"ec2", "InvalidClientTokenId", "; the access key id is not known to AWS"},
+    {"ec2", "SignatureDoesNotMatch", "; check the secret access key"},
+    {"ec2", "UnrecognizedClientException", "; check the access key and secret key"},
+    {"ec2", "UnauthorizedOperation", "; grant ec2:Describe* to this identity"},
+    {"ec2", "OptInRequired", "; this account is not opted in to the region"},
+    {"ec2", "InvalidAction", "; the endpoint is not an EC2 API"},
+    {"s3", "NoSuchBucket", "; check the bucket name"},
+    {"s3", "AccessDenied", "; the credentials need s3:ListBucket and s3:GetObject"},
+    {"s3", "InvalidAccessKeyId", "; check the AWS credentials"},
+    {"s3", "SignatureDoesNotMatch", "; check the AWS credentials"},
+    {NULL, "ExpiredToken", "; the session token has expired: refresh the credentials"},
+    {NULL, "RequestExpired", "; check this machine's clock"},
+};
+
+const char *aws_error_hint(const char *service, const char *code)
+{
+    for (int pass = 0; code && pass < 2; pass++)
+        for (size_t i = 0; i < sizeof hints / sizeof *hints; i++) {
+            bool svc = pass == 0 ? hints[i].service && service && strcmp(hints[i].service, service) == 0
+                                 : hints[i].service == NULL;
+            if (svc && strcmp(hints[i].code, code) == 0) return hints[i].hint;
+        }
+    return "";
+}
+
 const char *enrich_lib_versions(void)
 {
     static char buf[256];

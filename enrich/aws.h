@@ -61,6 +61,11 @@ int aws_endpoint(const aws_config *c, const char *service, char *url, size_t n,
  * when the URL came from an explicit endpoint and says http://). */
 void aws_http_opts(const aws_config *c, const char *url, const char *label, http_opts *o);
 
+/* What the user can do about an AWS error code, as "; do this", or "".
+ * One table for every service: rows for `service` ("ec2", "s3") first,
+ * then rows that hold for any service. */
+const char *aws_error_hint(const char *service, const char *code);
+
 /* "AKIA****************WXYZ"-style: the last four characters only. */
 void aws_mask_key(const char *key, char *buf, size_t n);
 

@@ -2,9 +2,9 @@
  * subnets, AZ IDs and kinds comes from five EC2 Query API calls. This
  * module makes them (signed POSTs, paged with MaxResults/NextToken, through
  * http.c's retry loop) and parses their XML — live or saved to a file —
- * into the inventory. libxml2 is included from this file only, and it is
- * run without network access or entity substitution: a response is data,
- * never a reason to fetch anything. */
+ * into the inventory. The XML is read through xml.h (libxml2 without
+ * network access or entity substitution: a response is data, never a
+ * reason to fetch anything). */
 #include "ec2.h"
 
 #include <limits.h>
@@ -13,14 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlversion.h>
-
 #include "http.h"
 #include "sigv4.h"
 #include "util.h"
+#include "xml.h"
 
 #define EC2_API_VERSION "2016-11-15"
 #define EC2_PAGE_SIZE 1000  /* the API's maximum for every call used here */
@@ -29,54 +25,27 @@
 
 /* ---- XML helpers ---- */
 
-static bool is(const xmlNode *n, const char *name)
+static const xml_node *child(const xml_node *n, const char *name)
 {
-    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
-static xmlNode *child(const xmlNode *n, const char *name)
-{
-    for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
-        if (is(c, name)) return c;
-    return NULL;
+    return xml_child(n, name);
 }
 
 /* Text of the child `name`, interned (NULL if absent or empty). */
-static const char *istr(inventory *inv, const xmlNode *n, const char *name)
+static const char *istr(inventory *inv, const xml_node *n, const char *name)
 {
-    xmlNode *c = name ? child(n, name) : (xmlNode *)n;
+    const xml_node *c = name ? child(n, name) : n;
     if (!c) return NULL;
-    xmlChar *t = xmlNodeGetContent(c);
-    const char *r = t ? inv_intern(inv, (const char *)t) : NULL;
-    xmlFree(t);
+    char *t = xml_content(c);
+    const char *r = inv_intern(inv, t);
+    free(t);
     return r;
 }
 
-/* Copy the child's text into buf; returns its full length (>= len means it
- * did not fit and was cut). */
-static size_t text(const xmlNode *n, const char *name, char *buf, size_t len)
-{
-    buf[0] = '\0';
-    xmlNode *c = child(n, name);
-    if (!c) return 0;
-    xmlChar *t = xmlNodeGetContent(c);
-    size_t full = t ? strlen((const char *)t) : 0;
-    if (t) snprintf(buf, len, "%s", (const char *)t);
-    xmlFree(t);
-    return full;
-}
-
 /* EC2 lists are <xxxSet><item>...</item>...</xxxSet>. */
-static xmlNode *next_item(xmlNode *n)
-{
-    while (n && !is(n, "item")) n = n->next;
-    return n;
-}
-
 #define FOR_ITEMS(it, parent, set) \
-    for (xmlNode *it = next_item(child(child(parent, set), "item")); it; it = next_item(it->next))
+    for (const xml_node *it = child(child(parent, set), "item"); it; it = xml_next(it, "item"))
 
-static const char *tag_name(inventory *inv, const xmlNode *n)
+static const char *tag_name(inventory *inv, const xml_node *n)
 {
     FOR_ITEMS(t, n, "tagSet")
     {
@@ -194,9 +163,10 @@ typedef struct pctx {
     unsigned source;
     size_t items;
     const char *request_id; /* from the HTTP header, when the body has none */
+    char code[128];         /* an error document's Code */
 } pctx;
 
-static void parse_enis(pctx *p, xmlNode *root)
+static void parse_enis(pctx *p, const xml_node *root)
 {
     inventory *inv = p->inv;
     FOR_ITEMS(it, root, "networkInterfaceSet")
@@ -229,7 +199,7 @@ static void parse_enis(pctx *p, xmlNode *root)
     }
 }
 
-static void parse_subnets(pctx *p, xmlNode *root)
+static void parse_subnets(pctx *p, const xml_node *root)
 {
     inventory *inv = p->inv;
     FOR_ITEMS(it, root, "subnetSet")
@@ -251,7 +221,7 @@ static void parse_subnets(pctx *p, xmlNode *root)
     }
 }
 
-static void parse_vpcs(pctx *p, xmlNode *root)
+static void parse_vpcs(pctx *p, const xml_node *root)
 {
     inventory *inv = p->inv;
     FOR_ITEMS(it, root, "vpcSet")
@@ -268,7 +238,7 @@ static void parse_vpcs(pctx *p, xmlNode *root)
     }
 }
 
-static void parse_nat_gateways(pctx *p, xmlNode *root)
+static void parse_nat_gateways(pctx *p, const xml_node *root)
 {
     inventory *inv = p->inv;
     FOR_ITEMS(it, root, "natGatewaySet")
@@ -293,7 +263,7 @@ static void parse_nat_gateways(pctx *p, xmlNode *root)
     }
 }
 
-static void parse_vpc_endpoints(pctx *p, xmlNode *root)
+static void parse_vpc_endpoints(pctx *p, const xml_node *root)
 {
     inventory *inv = p->inv;
     FOR_ITEMS(it, root, "vpcEndpointSet")
@@ -315,7 +285,7 @@ static void parse_vpc_endpoints(pctx *p, xmlNode *root)
 
 static const struct {
     const char *root;
-    void (*parse)(pctx *, xmlNode *);
+    void (*parse)(pctx *, const xml_node *);
 } doc_table[] = {
     {"DescribeNetworkInterfacesResponse", parse_enis},
     {"DescribeSubnetsResponse", parse_subnets},
@@ -326,81 +296,46 @@ static const struct {
 
 /* EC2's error document: <Response><Errors><Error><Code/><Message/></Error>
  * </Errors><RequestID/></Response> (some services: <ErrorResponse>). */
-static bool aws_error(xmlNode *root, const char *hdr_rid, char *err, size_t errlen)
+static bool aws_error(pctx *p, const xml_node *root, char *err, size_t errlen)
 {
-    xmlNode *e = child(child(root, "Errors"), "Error");
-    if (!e) e = child(root, "Error");
-    if (!e) return false;
-    char code[128], msg[320], rid[128];
-    text(e, "Code", code, sizeof code);
-    text(e, "Message", msg, sizeof msg);
-    text(root, "RequestID", rid, sizeof rid);
-    if (!rid[0]) text(root, "RequestId", rid, sizeof rid);
-    if (!rid[0]) text(e, "RequestId", rid, sizeof rid);
-    if (!rid[0] && hdr_rid) snprintf(rid, sizeof rid, "%s", hdr_rid);
-    for (char *q = msg; *q; q++)
-        if (*q == '\n' || *q == '\r') *q = ' ';
-    fc_err(err, errlen, "%s: %s%s%s%s", code[0] ? code : "UnknownError", msg[0] ? msg : "(no message)",
+    char msg[320], rid[128];
+    if (!xml_aws_error(root, p->code, sizeof p->code, msg, sizeof msg, rid, sizeof rid)) return false;
+    if (!rid[0] && p->request_id) snprintf(rid, sizeof rid, "%s", p->request_id);
+    fc_err(err, errlen, "%s: %s%s%s%s", p->code[0] ? p->code : "UnknownError", msg[0] ? msg : "(no message)",
            rid[0] ? " (request id " : "", rid, rid[0] ? ")" : "");
     return true;
-}
-
-static void xml_init(void)
-{
-    static int done;
-    if (!done) {
-        xmlInitParser();
-        done = 1;
-    }
 }
 
 /* Returns 0; -1 for malformed/unknown documents; -2 for an AWS error
  * document (message in err). */
 static int parse_doc(pctx *p, const char *xml, size_t len, char *next, size_t nextlen, char *err, size_t errlen)
 {
-    xml_init();
     if (next && nextlen) next[0] = '\0';
-    if (len > INT_MAX) return fc_err(err, errlen, "XML document too large");
-    xmlResetLastError();
-    /* No NOENT (entities stay unexpanded), NONET (never fetch), no DTD
-     * loading; errors are collected, not printed. */
-    xmlDoc *doc = xmlReadMemory(xml, (int)len, "ec2.xml", NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-    if (!doc) {
-        const xmlError *x = xmlGetLastError();
-        char m[256] = "not well-formed";
-        if (x && x->message) {
-            snprintf(m, sizeof m, "%s", x->message);
-            m[strcspn(m, "\n")] = '\0';
-        }
-        return fc_err(err, errlen, "malformed XML at line %d: %s", x ? x->line : 0, m);
-    }
+    p->code[0] = '\0';
+    xml_doc *doc;
+    if (xml_parse(xml, len, "an EC2 response", &doc, err, errlen) < 0) return -1;
     int rc = 0;
-    xmlNode *root = xmlDocGetRootElement(doc);
-    if (doc->intSubset || doc->extSubset) {
-        rc = fc_err(err, errlen, "XML with a DOCTYPE is not an EC2 response");
-    } else if (!root) {
-        rc = fc_err(err, errlen, "empty XML document");
-    } else if (is(root, "Response") || is(root, "ErrorResponse")) {
-        if (aws_error(root, p->request_id, err, errlen))
+    const xml_node *root = xml_root(doc);
+    if (xml_is(root, "Response") || xml_is(root, "ErrorResponse")) {
+        if (aws_error(p, root, err, errlen))
             rc = -2;
         else
-            rc = fc_err(err, errlen, "XML <%s> without an <Error>", (const char *)root->name);
+            rc = fc_err(err, errlen, "XML <%s> without an <Error>", xml_name(root));
     } else {
         size_t i = 0;
-        while (i < sizeof doc_table / sizeof *doc_table && !is(root, doc_table[i].root)) i++;
+        while (i < sizeof doc_table / sizeof *doc_table && !xml_is(root, doc_table[i].root)) i++;
         if (i == sizeof doc_table / sizeof *doc_table) {
             rc = fc_err(err, errlen,
                         "XML root <%s> is not a DescribeNetworkInterfaces, DescribeSubnets, DescribeVpcs, "
-                        "DescribeNatGateways or DescribeVpcEndpoints response", (const char *)root->name);
+                        "DescribeNatGateways or DescribeVpcEndpoints response", xml_name(root));
         } else {
             doc_table[i].parse(p, root);
             /* A cut token would page wrongly or loop: refuse it instead. */
-            if (next && nextlen && text(root, "nextToken", next, nextlen) >= nextlen)
+            if (next && nextlen && xml_text(root, "nextToken", next, nextlen) >= nextlen)
                 rc = fc_err(err, errlen, "NextToken longer than %zu bytes", nextlen - 1);
         }
     }
-    xmlFreeDoc(doc);
+    xml_free(doc);
     return rc;
 }
 
@@ -408,7 +343,7 @@ int ec2_parse_xml_at(inventory *inv, const char *xml, size_t len, const char *re
                      int64_t seen, unsigned source, char *next_token, size_t next_len,
                      size_t *n_items, char *err, size_t errlen)
 {
-    pctx p = {inv, region, seen, source, 0, NULL};
+    pctx p = {inv, region, seen, source, 0, NULL, ""};
     int rc = parse_doc(&p, xml, len, next_token, next_len, err, errlen);
     if (n_items) *n_items = p.items;
     return rc < 0 ? -1 : 0;
@@ -423,38 +358,10 @@ int ec2_parse_xml(inventory *inv, const char *xml, size_t len, const char *regio
 
 const char *ec2_lib_version(void)
 {
-    /* xmlParserVersion is the runtime's "20914"; print it as 2.9.14. */
-    static char buf[48];
-    if (!buf[0]) {
-        long v = strtol(xmlParserVersion, NULL, 10);
-        snprintf(buf, sizeof buf, "libxml2/%ld.%ld.%ld", v / 10000, v / 100 % 100, v % 100);
-    }
-    return buf;
+    return xml_lib_version();
 }
 
 /* ---- the Query API over http.c ---- */
-
-/* What to do about the AWS error codes a user can fix. */
-static const struct {
-    const char *code, *hint;
-} hints[] = {
-    {"AuthFailure:", "; check the access key and secret key (-v shows where they came from)"},
-    {"InvalidClientTokenId:", "; the access key id is not known to AWS"},
-    {"SignatureDoesNotMatch:", "; check the secret access key"},
-    {"UnrecognizedClientException:", "; check the access key and secret key"},
-    {"ExpiredToken:", "; the session token has expired: refresh the credentials"},
-    {"RequestExpired:", "; check this machine's clock"},
-    {"UnauthorizedOperation:", "; grant ec2:Describe* to this identity"},
-    {"OptInRequired:", "; this account is not opted in to the region"},
-    {"InvalidAction:", "; the endpoint is not an EC2 API"},
-};
-
-static const char *hint_for(const char *msg)
-{
-    for (size_t i = 0; i < sizeof hints / sizeof *hints; i++)
-        if (strncmp(msg, hints[i].code, strlen(hints[i].code)) == 0) return hints[i].hint;
-    return "";
-}
 
 typedef struct call {
     const aws_config *c;
@@ -463,8 +370,9 @@ typedef struct call {
 } call;
 
 /* Per attempt: a fresh x-amz-date and the signature over it. */
-static int sign_call(void *ctx, dbuf *out, char *err, size_t errlen)
+static int sign_call(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen)
 {
+    (void)a;
     call *k = ctx;
     int64_t now = (int64_t)time(NULL);
     char date[17];
@@ -522,7 +430,7 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
     k.url = url;
     http_opts o;
     aws_http_opts(c, url, action, &o);
-    pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0, NULL};
+    pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0, NULL, ""};
     char token[16384] = "", prev[16384] = "";
     int rc = 0;
     for (int page = 1;; page++) {
@@ -539,8 +447,9 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
         }
         k.body = body.data;
         const char *hdrs[] = {"Accept: text/xml", NULL};
+        /* Describe* calls are read-only: repeating one is safe. */
         http_request rq = {.method = "POST", .url = url, .headers = hdrs, .body = body.data,
-                           .body_len = body.len, .prepare = sign_call, .prepare_ctx = &k};
+                           .body_len = body.len, .prepare = sign_call, .prepare_ctx = &k, .retry_safe = true};
         http_response r;
         char e[FC_ERRLEN];
         rc = http_do(&rq, &o, &r, e, sizeof e);
@@ -557,7 +466,7 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
         if (rc == -2) {
             char after[48] = "";
             if (r.attempts > 1) snprintf(after, sizeof after, " (after %d attempts)", r.attempts);
-            fc_err(err, errlen, "EC2 %s: %s%s%s", action, e, after, hint_for(e));
+            fc_err(err, errlen, "EC2 %s: %s%s%s", action, e, after, aws_error_hint("ec2", p.code));
         } else if (r.status != 200) {
             fc_err(err, errlen, "EC2 %s: HTTP %ld from %s%s%s (after %d attempt%s)", action, r.status, url,
                    r.request_id[0] ? ", request id " : "", r.request_id, r.attempts, r.attempts == 1 ? "" : "s");

@@ -4,30 +4,25 @@
  * not years of keys; objects stream through a bounded buffer into their own
  * ingest_stream(), several at once, and are merged in key order.
  *
- * libcurl is used directly here (not through http.h) because http_do()
- * buffers whole bodies and GetObject must stream; the retry policy is the
- * same (5xx, SlowDown, transport errors, exponential backoff with jitter).
- * The XML of ListObjectsV2 is read by a small hand parser of the five
- * elements we need, keeping libxml2 inside ec2.c. */
+ * The transfers, their retries, resumes and TLS are http.c's (a pool per
+ * worker thread, so one worker's GETs share a kept-alive connection); the
+ * XML of ListObjectsV2 and of S3's errors is read with xml.h; what this
+ * file adds is S3: addressing, SigV4 per attempt, the listing plan and the
+ * one-line errors. */
 #include "s3.h"
 
-#include <curl/curl.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "sigv4.h"
 #include "util.h"
+#include "xml.h"
 
-#define S3_MAX_ATTEMPTS 5
-#define S3_BUF_HIGH (1u << 20)       /* pause a transfer above 1 MiB unread */
-#define S3_LIST_CAP (64u << 20)      /* a listing page is ~ 1000 keys */
-#define S3_ERRBODY_CAP (64u << 10)
 #define S3_MAX_WORKERS 8
 #define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -55,146 +50,61 @@ int s3_parse_url(const char *url, char **bucket, char **prefix, char *err, size_
 
 /* ---------- ListBucketResult parsing ---------- */
 
-/* Decode XML text (the five entities and &#N; / &#xN;) into a new string. */
-static char *xml_text(const char *s, size_t n)
-{
-    dbuf b;
-    dbuf_init(&b, 0);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != '&') {
-            dbuf_append(&b, s + i, 1);
-            continue;
-        }
-        const char *semi = memchr(s + i, ';', n - i);
-        size_t elen = semi ? (size_t)(semi - (s + i)) + 1 : 0;
-        static const struct { const char *ent; char ch; } ents[] = {
-            {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-        bool done = false;
-        for (size_t k = 0; k < 5 && !done; k++)
-            if (elen == strlen(ents[k].ent) && memcmp(s + i, ents[k].ent, elen) == 0) {
-                dbuf_append(&b, &ents[k].ch, 1);
-                done = true;
-            }
-        if (!done && elen > 3 && s[i + 1] == '#') {
-            char num[16];
-            size_t nl = elen - 3 < sizeof num ? elen - 3 : sizeof num - 1;
-            memcpy(num, s + i + 2, nl);
-            num[nl] = '\0';
-            char *end;
-            unsigned long cp = num[0] == 'x' ? strtoul(num + 1, &end, 16) : strtoul(num, &end, 10);
-            if (*end == '\0' && cp > 0 && cp <= 0x10FFFF) {
-                unsigned char u[4];
-                size_t ul;
-                if (cp < 0x80) u[0] = (unsigned char)cp, ul = 1;
-                else if (cp < 0x800) u[0] = (unsigned char)(0xC0 | cp >> 6), u[1] = (unsigned char)(0x80 | (cp & 63)), ul = 2;
-                else if (cp < 0x10000) u[0] = (unsigned char)(0xE0 | cp >> 12), u[1] = (unsigned char)(0x80 | (cp >> 6 & 63)), u[2] = (unsigned char)(0x80 | (cp & 63)), ul = 3;
-                else u[0] = (unsigned char)(0xF0 | cp >> 18), u[1] = (unsigned char)(0x80 | (cp >> 12 & 63)), u[2] = (unsigned char)(0x80 | (cp >> 6 & 63)), u[3] = (unsigned char)(0x80 | (cp & 63)), ul = 4;
-                dbuf_append(&b, u, ul);
-                done = true;
-            }
-        }
-        if (done) i += elen - 1;
-        else dbuf_append(&b, "&", 1);
-    }
-    return dbuf_take(&b, NULL);
-}
-
-/* The text of the first <name>...</name> in [s, e), or NULL. Element names
- * we look for never occur as prefixes of others inside their parents
- * (<Key> vs <KeyCount> is handled by requiring '>' right after the name). */
-static const char *find_elem(const char *s, const char *e, const char *name, size_t *len,
-                             const char **after)
-{
-    size_t nl = strlen(name);
-    for (const char *p = s; p < e; p++) {
-        p = memchr(p, '<', (size_t)(e - p));
-        if (!p || (size_t)(e - p) < nl + 2) return NULL;
-        char c = p[nl + 1];
-        if (memcmp(p + 1, name, nl) != 0 || !(c == '>' || c == '/' || c == ' ' || c == '\t' ||
-                                               c == '\r' || c == '\n'))
-            continue;
-        const char *gt = memchr(p + nl + 1, '>', (size_t)(e - (p + nl + 1)));
-        if (!gt) return NULL;
-        if (gt[-1] == '/') { /* <Name/> or <Name attr="x"/>: empty */
-            *len = 0;
-            if (after) *after = gt + 1;
-            return gt + 1;
-        }
-        const char *v = gt + 1;
-        for (const char *q = v; q < e; q++) {
-            q = memchr(q, '<', (size_t)(e - q));
-            if (!q || (size_t)(e - q) < nl + 3) return NULL;
-            if (q[1] == '/' && memcmp(q + 2, name, nl) == 0 && q[nl + 2] == '>') {
-                *len = (size_t)(q - v);
-                if (after) *after = q + nl + 3;
-                return v;
-            }
-        }
-        return NULL;
-    }
-    return NULL;
-}
-
 int s3_parse_list(const char *xml, size_t len, s3_list_page *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    const char *e = xml + len;
-    size_t vl;
-    const char *root = find_elem(xml, e, "ListBucketResult", &vl, NULL);
-    if (!root) return fc_err(err, errlen, "the response is not a ListBucketResult");
-    const char *re = root + vl;
+    xml_doc *doc;
+    char e[FC_ERRLEN];
+    if (xml_parse(xml, len, "a ListBucketResult", &doc, e, sizeof e) < 0)
+        return fc_err(err, errlen, "ListObjectsV2: %s", e);
+    const xml_node *root = xml_root(doc);
+    int rc = 0;
     size_t cap_o = 0, cap_p = 0;
-    const char *p = root, *after;
-    const char *blk;
-    while ((blk = find_elem(p, re, "Contents", &vl, &after))) {
-        const char *be = blk + vl;
-        size_t kl, sl;
-        const char *k = find_elem(blk, be, "Key", &kl, NULL);
-        const char *sz = find_elem(blk, be, "Size", &sl, NULL);
+    if (!xml_is(root, "ListBucketResult")) {
+        rc = fc_err(err, errlen, "the response is not a ListBucketResult (root <%s>)", xml_name(root));
+        goto out;
+    }
+    for (const xml_node *c = xml_child(root, "Contents"); c; c = xml_next(c, "Contents")) {
+        const xml_node *k = xml_child(c, "Key");
         if (!k) {
-            s3_list_page_free(out);
-            return fc_err(err, errlen, "ListBucketResult: a Contents element without a Key");
+            rc = fc_err(err, errlen, "ListBucketResult: a Contents element without a Key");
+            goto out;
         }
         if (out->n_objs == cap_o) {
             cap_o = cap_o ? cap_o * 2 : 64;
             out->objs = xrealloc(out->objs, cap_o * sizeof *out->objs);
         }
         s3_object *o = &out->objs[out->n_objs++];
-        o->key = xml_text(k, kl);
-        o->size = 0;
-        if (sz) {
-            char num[24];
-            size_t nl = sl < sizeof num - 1 ? sl : sizeof num - 1;
-            memcpy(num, sz, nl);
-            num[nl] = '\0';
-            o->size = strtoull(num, NULL, 10);
+        o->key = xml_content(k);
+        char num[24];
+        xml_text(c, "Size", num, sizeof num);
+        o->size = strtoull(num, NULL, 10);
+    }
+    for (const xml_node *c = xml_child(root, "CommonPrefixes"); c; c = xml_next(c, "CommonPrefixes")) {
+        const xml_node *pv = xml_child(c, "Prefix");
+        if (!pv) continue;
+        if (out->n_prefixes == cap_p) {
+            cap_p = cap_p ? cap_p * 2 : 16;
+            out->prefixes = xrealloc(out->prefixes, cap_p * sizeof *out->prefixes);
         }
-        p = after;
+        out->prefixes[out->n_prefixes++] = xml_content(pv);
     }
-    p = root;
-    while ((blk = find_elem(p, re, "CommonPrefixes", &vl, &after))) {
-        size_t pl;
-        const char *pv = find_elem(blk, blk + vl, "Prefix", &pl, NULL);
-        if (pv) {
-            if (out->n_prefixes == cap_p) {
-                cap_p = cap_p ? cap_p * 2 : 16;
-                out->prefixes = xrealloc(out->prefixes, cap_p * sizeof *out->prefixes);
-            }
-            out->prefixes[out->n_prefixes++] = xml_text(pv, pl);
+    char t[8];
+    out->truncated = xml_text(root, "IsTruncated", t, sizeof t) == 4 && strcmp(t, "true") == 0;
+    const xml_node *nt = xml_child(root, "NextContinuationToken");
+    if (nt) {
+        out->next_token = xml_content(nt);
+        if (!out->next_token[0]) {
+            free(out->next_token);
+            out->next_token = NULL;
         }
-        p = after;
     }
-    /* IsTruncated / NextContinuationToken are direct children; Contents
-     * never holds elements of those names, so a search of the root is safe. */
-    const char *t = find_elem(root, re, "IsTruncated", &vl, NULL);
-    out->truncated = t && vl == 4 && memcmp(t, "true", 4) == 0;
-    const char *nt = find_elem(root, re, "NextContinuationToken", &vl, NULL);
-    if (nt && vl) out->next_token = xml_text(nt, vl);
-    if (out->truncated && !out->next_token) {
-        s3_list_page_free(out);
-        return fc_err(err, errlen, "ListBucketResult: truncated without a NextContinuationToken");
-    }
-    return 0;
+    if (out->truncated && !out->next_token)
+        rc = fc_err(err, errlen, "ListBucketResult: truncated without a NextContinuationToken");
+out:
+    xml_free(doc);
+    if (rc < 0) s3_list_page_free(out);
+    return rc;
 }
 
 void s3_list_page_free(s3_list_page *p)
@@ -207,28 +117,15 @@ void s3_list_page_free(s3_list_page *p)
     memset(p, 0, sizeof *p);
 }
 
-static void copy_elem(const char *s, const char *e, const char *name, char *buf, size_t n)
-{
-    size_t vl;
-    const char *v = find_elem(s, e, name, &vl, NULL);
-    if (!n) return;
-    buf[0] = '\0';
-    if (!v) return;
-    char *t = xml_text(v, vl);
-    /* One line: AWS messages never need a newline, and ours must not have one. */
-    for (char *q = t; *q; q++)
-        if (*q == '\n' || *q == '\r') *q = ' ';
-    snprintf(buf, n, "%s", t);
-    free(t);
-}
-
 void s3_parse_error(const char *xml, size_t len, char *code, size_t code_n, char *msg,
                     size_t msg_n, char *reqid, size_t reqid_n)
 {
-    const char *e = xml + len;
-    copy_elem(xml, e, "Code", code, code_n);
-    copy_elem(xml, e, "Message", msg, msg_n);
-    copy_elem(xml, e, "RequestId", reqid, reqid_n);
+    code[0] = msg[0] = reqid[0] = '\0';
+    xml_doc *doc;
+    char e[FC_ERRLEN];
+    if (!len || xml_parse(xml, len, "an S3 error", &doc, e, sizeof e) < 0) return;
+    xml_aws_error(xml_root(doc), code, code_n, msg, msg_n, reqid, reqid_n);
+    xml_free(doc);
 }
 
 /* ---------- layout planning ---------- */
@@ -369,351 +266,119 @@ static int client_init(s3_client *cl, const aws_config *c, const char *bucket, c
     return 0;
 }
 
-/* One GET, streamed: bytes land in `buf` as they arrive; the owner pulls
- * them with req_pull(). A cut transfer resumes from `received` with Range
- * and If-Match, so the consumer never sees the retry. */
-typedef struct s3_req {
+/* One signed GET on http.c: a listing page (collected whole) or an object
+ * (streamed). It holds what the request points to, so it lives as long as
+ * the transfer. */
+typedef struct s3_get {
     s3_client *cl;
     char *path;                 /* wire path, %-encoded: "/bucket/key" or "/key" */
     char *query;                /* wire query, may be "" */
     const char *what;           /* for messages: the key or "ListObjectsV2" */
-    CURLM *m;
-    CURL *h;
-    struct curl_slist *hdrs;
-    dbuf buf;                   /* unread bytes are buf.data[off..len) */
-    size_t off;
-    bool paused, running, finished;
-    CURLcode result;
-    long status;
-    uint64_t received;          /* body bytes accepted over all attempts */
-    uint64_t skip;              /* server ignored Range: drop this many */
-    uint64_t attempt_start;     /* received when this attempt began */
-    bool skip_set;
-    int attempts;
-    char etag[256];
-    char region_hint[64];       /* x-amz-bucket-region on a 301 */
-    char reqid[128];
-    dbuf errbody;
-    char err[FC_ERRLEN];
-    bool failed;
-} s3_req;
+    char *strs;                 /* holds the three below */
+    const char *full_path;      /* the signed path (with the bucket when path-style) */
+    const char *target;         /* -v: full path and query, never a header */
+    const char *url;
+    http_request rq;
+    http_opts o;
+} s3_get;
 
-static size_t req_write(char *data, size_t size, size_t nmemb, void *ctx)
+/* Per attempt: a fresh x-amz-date and the signature over it. */
+static int s3_sign(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen)
 {
-    s3_req *r = ctx;
-    size_t n = size * nmemb;
-    if (!r->status) curl_easy_getinfo(r->h, CURLINFO_RESPONSE_CODE, &r->status);
-    if (r->status >= 300) {
-        if (r->errbody.len < S3_ERRBODY_CAP) dbuf_append(&r->errbody, data, n);
-        return n;
-    }
-    if (!r->skip_set) {
-        /* A 200 to a Range request repeats the whole object. */
-        r->skip = r->status == 200 ? r->attempt_start : 0;
-        r->skip_set = true;
-    }
-    if (r->buf.len - r->off >= S3_BUF_HIGH) {
-        r->paused = true;
-        return CURL_WRITEFUNC_PAUSE;
-    }
-    size_t drop = r->skip < n ? (size_t)r->skip : n;
-    r->skip -= drop;
-    if (n > drop && dbuf_append(&r->buf, data + drop, n - drop) < 0) return 0;
-    r->received += n - drop;
-    return n;
-}
-
-static void header_value(const char *line, size_t n, const char *name, char *out, size_t outn)
-{
-    size_t nl = strlen(name);
-    if (n <= nl + 1 || strncasecmp(line, name, nl) != 0 || line[nl] != ':') return;
-    const char *v = line + nl + 1;
-    const char *e = line + n;
-    while (v < e && (*v == ' ' || *v == '\t')) v++;
-    while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' ')) e--;
-    snprintf(out, outn, "%.*s", (int)(e - v), v);
-}
-
-static size_t req_header(char *line, size_t size, size_t nmemb, void *ctx)
-{
-    s3_req *r = ctx;
-    size_t n = size * nmemb;
-    if (!r->etag[0]) header_value(line, n, "etag", r->etag, sizeof r->etag);
-    header_value(line, n, "x-amz-bucket-region", r->region_hint, sizeof r->region_hint);
-    header_value(line, n, "x-amz-request-id", r->reqid, sizeof r->reqid);
-    return n;
-}
-
-static void add_header(struct curl_slist **l, const char *fmt, const char *v)
-{
-    char line[4096];
-    snprintf(line, sizeof line, fmt, v);
-    struct curl_slist *n = curl_slist_append(*l, line);
-    if (!n) {
-        fputs("flowcost: error: out of memory\n", stderr);
-        abort();
-    }
-    *l = n;
-}
-
-static int req_start(s3_req *r)
-{
-    s3_client *cl = r->cl;
+    (void)a;
+    s3_get *g = ctx;
+    const s3_client *cl = g->cl;
     const aws_config *c = cl->c;
-    r->attempts++;
-    r->status = 0;
-    r->finished = false;
-    r->result = CURLE_OK;
-    r->paused = false;
-    r->attempt_start = r->received;
-    r->skip = 0;
-    r->skip_set = false;
-    dbuf_reset(&r->errbody);
-    if (r->h) {
-        curl_multi_remove_handle(r->m, r->h);
-        curl_easy_cleanup(r->h);
-    }
-    curl_slist_free_all(r->hdrs);
-    r->hdrs = NULL;
-
     int64_t now = (int64_t)time(NULL);
     char amz_date[17];
     sigv4_amz_date(now, amz_date);
     sigv4_header sh[4] = {{"host", cl->host}, {"x-amz-date", amz_date},
                           {"x-amz-content-sha256", EMPTY_SHA256}, {"x-amz-security-token", c->session_token}};
     size_t nh = c->session_token[0] ? 4 : 3;
-    /* The signed path is the whole wire path: with path-style addressing
-     * the bucket is its first segment. */
-    dbuf full_path;
-    dbuf_init(&full_path, 0);
-    const char *bp = strstr(cl->base, "://");
-    bp = bp ? strchr(bp + 3, '/') : NULL;
-    if (bp) dbuf_puts(&full_path, bp);
-    dbuf_puts(&full_path, r->path);
-    sigv4_request sr = {.method = "GET", .path = full_path.data, .query = r->query, .headers = sh,
+    sigv4_request sr = {.method = "GET", .path = g->full_path, .query = g->query, .headers = sh,
                         .n_headers = nh, .payload_hash = EMPTY_SHA256, .s3 = true};
     sigv4_key key = {c->access_key, c->secret_key, cl->region, "s3"};
     dbuf auth;
     dbuf_init(&auth, 0);
-    char err[FC_ERRLEN];
-    if (sigv4_authorization(&sr, &key, now, &auth, err, sizeof err) < 0) {
-        snprintf(r->err, sizeof r->err, "cannot sign the request: %.400s", err);
+    char e[FC_ERRLEN];
+    if (sigv4_authorization(&sr, &key, now, &auth, e, sizeof e) < 0) {
         dbuf_free(&auth);
-        dbuf_free(&full_path);
-        return -1;
+        return fc_err(err, errlen, "%s: cannot sign the request: %.400s", g->what, e);
     }
-    add_header(&r->hdrs, "Host: %s", cl->host);
-    add_header(&r->hdrs, "x-amz-date: %s", amz_date);
-    add_header(&r->hdrs, "x-amz-content-sha256: %s", EMPTY_SHA256);
-    if (c->session_token[0]) add_header(&r->hdrs, "x-amz-security-token: %s", c->session_token);
-    add_header(&r->hdrs, "Authorization: %s", auth.data);
-    if (r->received > 0) {
-        char range[64];
-        snprintf(range, sizeof range, "bytes=%llu-", (unsigned long long)r->received);
-        add_header(&r->hdrs, "Range: %s", range);
-        if (r->etag[0]) add_header(&r->hdrs, "If-Match: %s", r->etag);
-    }
+    dbuf_printf(out, "Host: %s\n", cl->host);
+    dbuf_printf(out, "x-amz-date: %s\n", amz_date);
+    dbuf_printf(out, "x-amz-content-sha256: %s\n", EMPTY_SHA256);
+    if (c->session_token[0]) dbuf_printf(out, "x-amz-security-token: %s\n", c->session_token);
+    dbuf_printf(out, "Authorization: %s\n", auth.data);
+    memset(auth.data, 0, auth.len);
     dbuf_free(&auth);
-
-    dbuf url;
-    dbuf_init(&url, 0);
-    dbuf_printf(&url, "%s%s%s%s", cl->base, r->path, r->query[0] ? "?" : "", r->query);
-    if (cl->verbose)
-        fprintf(stderr, "flowcost: s3: GET %s%s%s%s (attempt %d)\n", full_path.data,
-                r->query[0] ? "?" : "", r->query, r->received ? " resumed" : "", r->attempts);
-    dbuf_free(&full_path);
-
-    r->h = curl_easy_init();
-    if (!r->h) {
-        dbuf_free(&url);
-        snprintf(r->err, sizeof r->err, "cannot initialise libcurl");
-        return -1;
-    }
-    curl_easy_setopt(r->h, CURLOPT_URL, url.data);
-    curl_easy_setopt(r->h, CURLOPT_PROTOCOLS_STR, cl->allow_http ? "http,https" : "https");
-    curl_easy_setopt(r->h, CURLOPT_HTTPHEADER, r->hdrs);
-    curl_easy_setopt(r->h, CURLOPT_WRITEFUNCTION, req_write);
-    curl_easy_setopt(r->h, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(r->h, CURLOPT_HEADERFUNCTION, req_header);
-    curl_easy_setopt(r->h, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(r->h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(r->h, CURLOPT_CONNECTTIMEOUT, 10L);
-    /* A stalled transfer (under 1 KiB/s for 60 s) is retried. A fixed total
-     * timeout would cut large objects on slow links. */
-    curl_easy_setopt(r->h, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(r->h, CURLOPT_LOW_SPEED_TIME, 60L);
-    curl_easy_setopt(r->h, CURLOPT_ACCEPT_ENCODING, NULL);
-    dbuf_free(&url);
-    curl_multi_add_handle(r->m, r->h);
-    r->running = true;
     return 0;
 }
 
-/* `m` is the caller's multi handle, reused request after request: it owns
- * the connection cache, so one worker's GETs share a kept-alive connection
- * (no TCP and TLS handshake per 5-minute log file). */
-static void req_init(s3_req *r, CURLM *m, s3_client *cl, char *path, char *query, const char *what)
+/* Takes path and query. */
+static void get_init(s3_get *g, s3_client *cl, char *path, char *query, const char *what)
 {
-    memset(r, 0, sizeof *r);
-    r->cl = cl;
-    r->path = path;
-    r->query = query;
-    r->what = what;
-    dbuf_init(&r->buf, 0);
-    dbuf_init(&r->errbody, 0);
-    r->m = m;
+    memset(g, 0, sizeof *g);
+    g->cl = cl;
+    g->path = path;
+    g->query = query;
+    g->what = what;
+    /* The signed path is the whole wire path: with path-style addressing
+     * the bucket is its first segment. */
+    const char *bp = strstr(cl->base, "://");
+    bp = bp ? strchr(bp + 3, '/') : NULL;
+    const char *q = query[0] ? "?" : "";
+    dbuf b;
+    dbuf_init(&b, 0);
+    dbuf_printf(&b, "%s%s", bp ? bp : "", path);
+    dbuf_append(&b, "", 1);
+    size_t t = b.len;
+    dbuf_printf(&b, "%s%s%s%s", bp ? bp : "", path, q, query);
+    dbuf_append(&b, "", 1);
+    size_t u = b.len;
+    dbuf_printf(&b, "%s%s%s%s", cl->base, path, q, query);
+    g->strs = dbuf_take(&b, NULL);
+    g->full_path = g->strs;
+    g->target = g->strs + t;
+    g->url = g->strs + u;
+    aws_http_opts(cl->c, cl->base, what, &g->o);
+    g->o.allow_http = cl->allow_http;
+    g->o.verbose = cl->verbose;
+    g->o.log_prefix = "s3:";
+    /* No total timeout (large objects on slow links); a stall is retried. */
+    g->o.timeout_ms = -1;
+    g->o.stall_s = 60;
+    g->rq = (http_request){.method = "GET", .url = g->url, .prepare = s3_sign, .prepare_ctx = g,
+                           .resume = true, .raw = true, .target = g->target};
 }
 
-static void req_free(s3_req *r)
+static void get_free(s3_get *g)
 {
-    if (r->h) {
-        curl_multi_remove_handle(r->m, r->h);
-        curl_easy_cleanup(r->h);
-    }
-    curl_slist_free_all(r->hdrs);
-    dbuf_free(&r->buf);
-    dbuf_free(&r->errbody);
-    free(r->path);
-    free(r->query);
+    free(g->path);
+    free(g->query);
+    free(g->strs);
 }
 
-static bool transient_curl(CURLcode cc)
+/* The one line for a failed request: the transport's reason when no
+ * response came, else AWS's error document with code, message, request id
+ * and what to do about it. */
+static void get_error(const s3_get *g, const http_response *r, const char *neterr, char *out, size_t n)
 {
-    switch (cc) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_GOT_NOTHING:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_COULDNT_RESOLVE_HOST:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static void backoff(int attempt)
-{
-    /* 200 ms, 400 ms, 800 ms, ... with up to 50 % jitter. */
-    long ms = 200L << (attempt - 1);
-    ms += (long)(rand() % (int)(ms / 2 + 1));
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-    }
-}
-
-/* The transfer ended: decide between done, retry and a final error. */
-static void req_settle(s3_req *r)
-{
-    s3_client *cl = r->cl;
-    if (!r->status) curl_easy_getinfo(r->h, CURLINFO_RESPONSE_CODE, &r->status);
-    bool ok = r->result == CURLE_OK && (r->status == 200 || r->status == 206);
-    if (ok) {
-        r->finished = true;
+    if (!r->status) {
+        snprintf(out, n, "%s", neterr);
         return;
     }
-    char code[128] = "", msg[512] = "", reqid[128] = "";
-    if (r->errbody.len) s3_parse_error(r->errbody.data, r->errbody.len, code, sizeof code, msg, sizeof msg, reqid, sizeof reqid);
-    if (!reqid[0]) snprintf(reqid, sizeof reqid, "%s", r->reqid);
-    bool retry = (r->result != CURLE_OK && transient_curl(r->result)) ||
-                 (r->result == CURLE_OK && (r->status >= 500 || strcmp(code, "SlowDown") == 0 ||
-                                            r->status == 429));
-    if (retry && r->attempts < S3_MAX_ATTEMPTS) {
-        if (cl->verbose)
-            fprintf(stderr, "flowcost: s3: %s: %s, retrying\n", r->what,
-                    r->result != CURLE_OK ? curl_easy_strerror(r->result) : code[0] ? code : "server error");
-        backoff(r->attempts);
-        if (req_start(r) < 0) {
-            r->failed = r->finished = true;
-        }
-        return;
-    }
-    r->failed = r->finished = true;
-    if (r->result != CURLE_OK) {
-        snprintf(r->err, sizeof r->err, "%s: %s (after %d attempts)", r->what, curl_easy_strerror(r->result),
-                 r->attempts);
-        return;
-    }
+    char code[128], msg[512], reqid[128];
+    s3_parse_error(r->body.data, r->body.len, code, sizeof code, msg, sizeof msg, reqid, sizeof reqid);
+    if (!reqid[0]) snprintf(reqid, sizeof reqid, "%s", r->request_id);
     if (!code[0]) snprintf(code, sizeof code, "HTTP %ld", r->status);
-    const char *hint = "";
-    if (strcmp(code, "NoSuchBucket") == 0) hint = "; check the bucket name";
-    else if (strcmp(code, "AccessDenied") == 0) hint = "; the credentials need s3:ListBucket and s3:GetObject";
-    else if (strcmp(code, "InvalidAccessKeyId") == 0 || strcmp(code, "SignatureDoesNotMatch") == 0)
-        hint = "; check the AWS credentials";
+    const char *hint = aws_error_hint("s3", code);
+    const char *region = http_header(r, "x-amz-bucket-region");
     char region_hint[192] = "";
-    if (r->region_hint[0] && strcmp(r->region_hint, cl->region) != 0)
-        snprintf(region_hint, sizeof region_hint, "; the bucket is in %s: use --region %s", r->region_hint,
-                 r->region_hint);
-    snprintf(r->err, sizeof r->err, "%s: %s%s%s%s%s%s%s", r->what, code, msg[0] ? ": " : "", msg,
-             reqid[0] ? " (request id " : "", reqid, reqid[0] ? ")" : "", region_hint[0] ? region_hint : hint);
-}
-
-/* Drive the transfer until there is something to read or it is over. */
-static int req_pump(s3_req *r)
-{
-    if (!r->running && !r->finished && req_start(r) < 0) {
-        r->failed = r->finished = true;
-        return -1;
-    }
-    while (r->off == r->buf.len && !r->finished) {
-        int still = 0;
-        CURLMcode mc = curl_multi_perform(r->m, &still);
-        if (mc != CURLM_OK) {
-            snprintf(r->err, sizeof r->err, "%s: %s", r->what, curl_multi_strerror(mc));
-            r->failed = r->finished = true;
-            return -1;
-        }
-        CURLMsg *msg;
-        int left;
-        bool done = false;
-        while ((msg = curl_multi_info_read(r->m, &left)))
-            if (msg->msg == CURLMSG_DONE) {
-                r->result = msg->data.result;
-                done = true;
-            }
-        if (done) {
-            req_settle(r);
-            continue;
-        }
-        if (r->off == r->buf.len && !r->paused) curl_multi_poll(r->m, NULL, 0, 1000, NULL);
-    }
-    return r->failed ? -1 : 0;
-}
-
-static ssize_t req_read(void *ctx, void *out, size_t n)
-{
-    s3_req *r = ctx;
-    if (r->off == r->buf.len) {
-        dbuf_reset(&r->buf);
-        r->off = 0;
-        if (r->paused) {
-            r->paused = false;
-            curl_easy_pause(r->h, CURLPAUSE_CONT);
-        }
-        if (req_pump(r) < 0) return -1;
-        if (r->off == r->buf.len) return 0;
-    }
-    size_t k = r->buf.len - r->off < n ? r->buf.len - r->off : n;
-    memcpy(out, r->buf.data + r->off, k);
-    r->off += k;
-    return (ssize_t)k;
-}
-
-/* A whole small response (a listing page). */
-static int req_fetch_all(s3_req *r, dbuf *out)
-{
-    char chunk[65536];
-    ssize_t k;
-    while ((k = req_read(r, chunk, sizeof chunk)) > 0)
-        if (out->len + (size_t)k > S3_LIST_CAP || dbuf_append(out, chunk, (size_t)k) < 0) {
-            snprintf(r->err, sizeof r->err, "%s: response larger than %u MiB", r->what, S3_LIST_CAP >> 20);
-            return -1;
-        }
-    return k < 0 ? -1 : 0;
+    if (region && region[0] && strcmp(region, g->cl->region) != 0)
+        snprintf(region_hint, sizeof region_hint, "; the bucket is in %.64s: use --region %.64s", region, region);
+    fc_err(out, n, "%s: %s%s%s%s%s%s%s", g->what, code, msg[0] ? ": " : "", msg, reqid[0] ? " (request id " : "",
+             reqid, reqid[0] ? ")" : "", region_hint[0] ? region_hint : hint);
 }
 
 static char *enc(const char *s, bool keep_slash)
@@ -743,7 +408,7 @@ static void keys_add(keyvec *kv, const char *key, uint64_t size)
 
 typedef struct lister {
     s3_client *cl;
-    CURLM *m;
+    http_pool *pool;
     keyvec keys;
     unsigned long requests;
     char *err;
@@ -769,23 +434,22 @@ static int list_prefix(lister *L, const char *prefix, bool delimited, char ***pf
         char *pe = enc(prefix, false);
         dbuf_printf(&q, "&prefix=%s", pe);
         free(pe);
-        s3_req r;
-        req_init(&r, L->m, L->cl, xstrdup("/"), dbuf_take(&q, NULL), "ListObjectsV2");
         /* Path-style: the bucket path is in base, so the key path is "/"
          * only for virtual-hosted addressing. */
-        if (L->cl->path_style) {
-            free(r.path);
-            r.path = xstrdup("");
-        }
-        dbuf body;
-        dbuf_init(&body, 0);
+        s3_get g;
+        get_init(&g, L->cl, xstrdup(L->cl->path_style ? "" : "/"), dbuf_take(&q, NULL), "ListObjectsV2");
+        g.rq.resume = false;
         L->requests++;
-        if (req_fetch_all(&r, &body) < 0) {
-            rc = fc_err(L->err, L->errlen, "%s: %s", L->cl->url, r.err);
+        http_response r;
+        char e[FC_ERRLEN];
+        if (http_pool_do(L->pool, &g.rq, &g.o, &r, e, sizeof e) < 0 || r.status != 200) {
+            char line[FC_ERRLEN];
+            get_error(&g, &r, e, line, sizeof line);
+            rc = fc_err(L->err, L->errlen, "%s: %s", L->cl->url, line);
         } else {
             s3_list_page pg;
             char perr[FC_ERRLEN];
-            if (s3_parse_list(body.data ? body.data : "", body.len, &pg, perr, sizeof perr) < 0) {
+            if (s3_parse_list(r.body.data ? r.body.data : "", r.body.len, &pg, perr, sizeof perr) < 0) {
                 rc = fc_err(L->err, L->errlen, "%s: %s", L->cl->url, perr);
             } else {
                 for (size_t i = 0; i < pg.n_objs; i++) keys_add(&L->keys, pg.objs[i].key, pg.objs[i].size);
@@ -795,12 +459,11 @@ static int list_prefix(lister *L, const char *prefix, bool delimited, char ***pf
                 }
                 free(token);
                 token = pg.next_token ? xstrdup(pg.next_token) : NULL;
-                if (pg.truncated && !token) rc = -1;
                 s3_list_page_free(&pg);
             }
         }
-        dbuf_free(&body);
-        req_free(&r);
+        http_response_free(&r);
+        get_free(&g);
     } while (rc == 0 && token);
     free(token);
     return rc;
@@ -867,13 +530,28 @@ typedef struct job {
     char err[FC_ERRLEN];
 } job;
 
+/* ingest_stream's reader over an object's stream, noting how it ended. */
+typedef struct obj_reader {
+    http_stream *s;
+    bool eof, failed;
+} obj_reader;
+
+static ssize_t obj_read(void *ctx, void *out, size_t n)
+{
+    obj_reader *rd = ctx;
+    ssize_t k = http_stream_read(rd->s, out, n);
+    if (k == 0) rd->eof = true;
+    if (k < 0) rd->failed = true;
+    return k;
+}
+
 static void *worker(void *arg)
 {
     job *J = arg;
     ingest_opts io = *J->o;
     io.threads = 1;
-    CURLM *m = curl_multi_init();
-    if (!m) {
+    http_pool *pool = http_pool_new();
+    if (!pool) {
         pthread_mutex_lock(&J->mu);
         if (J->rc == 0) {
             J->rc = -1;
@@ -890,23 +568,35 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&J->mu);
         if (stop) break;
         const s3_object *ob = &J->keys[k];
-        s3_req r;
         char *path = enc(ob->key, true);
         dbuf p;
         dbuf_init(&p, 0);
         dbuf_printf(&p, "/%s", path);
         free(path);
-        req_init(&r, m, J->cl, dbuf_take(&p, NULL), xstrdup(""), ob->key);
+        s3_get g;
+        get_init(&g, J->cl, dbuf_take(&p, NULL), xstrdup(""), ob->key);
         char name[1200];
         snprintf(name, sizeof name, "s3://%s/%s", J->cl->bucket, ob->key);
         agg *a = agg_new();
         char err[FC_ERRLEN] = "";
-        int rc = ingest_stream(a, name, req_read, &r, &io, err, sizeof err);
-        if (rc == 0 && r.received != ob->size && r.finished && !r.failed)
-            rc = fc_err(err, sizeof err, "%s: got %llu of %llu bytes", name,
-                        (unsigned long long)r.received, (unsigned long long)ob->size);
-        if (rc < 0 && r.failed) snprintf(err, sizeof err, "%.100s: %.400s", J->cl->url, r.err);
-        req_free(&r);
+        int rc;
+        obj_reader rd = {.s = http_stream_open(pool, &g.rq, &g.o, err, sizeof err)};
+        if (!rd.s) {
+            rc = -1;
+        } else {
+            rc = ingest_stream(a, name, obj_read, &rd, &io, err, sizeof err);
+            const http_response *r = http_stream_response(rd.s);
+            if (rc == 0 && rd.eof && r->received != ob->size)
+                rc = fc_err(err, sizeof err, "%s: got %llu of %llu bytes", name,
+                            (unsigned long long)r->received, (unsigned long long)ob->size);
+            if (rc < 0 && rd.failed) {
+                char line[FC_ERRLEN];
+                get_error(&g, r, http_stream_error(rd.s), line, sizeof line);
+                snprintf(err, sizeof err, "%.100s: %.400s", J->cl->url, line);
+            }
+            http_stream_close(rd.s);
+        }
+        get_free(&g);
         pthread_mutex_lock(&J->mu);
         if (rc < 0) {
             if (J->rc == 0 || k < J->fail_at) {
@@ -927,7 +617,7 @@ static void *worker(void *arg)
         }
         pthread_mutex_unlock(&J->mu);
     }
-    curl_multi_cleanup(m);
+    http_pool_free(pool);
     return NULL;
 }
 
@@ -941,11 +631,6 @@ static bool skip_key(const s3_object *ob)
     return strcmp(base, "aws-logs-write-test") == 0;
 }
 
-static void curl_init_once(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o,
               char *err, size_t errlen)
 {
@@ -956,8 +641,6 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
         free(prefix);
         return fc_err(err, errlen, "%s: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --profile)", url);
     }
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, curl_init_once);
     s3_client cl;
     int verbose = o->verbose > c->verbose ? o->verbose : c->verbose;
     if (client_init(&cl, c, bucket, url, verbose, err, errlen) < 0) {
@@ -965,8 +648,8 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
         free(prefix);
         return -1;
     }
-    lister L = {.cl = &cl, .err = err, .errlen = errlen, .m = curl_multi_init()};
-    if (!L.m) {
+    lister L = {.cl = &cl, .err = err, .errlen = errlen, .pool = http_pool_new()};
+    if (!L.pool) {
         free(bucket);
         free(prefix);
         return fc_err(err, errlen, "cannot initialise libcurl");
@@ -1021,7 +704,7 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
     }
     for (size_t i = 0; i < L.keys.n; i++) free(L.keys.v[i].key);
     free(L.keys.v);
-    curl_multi_cleanup(L.m);
+    http_pool_free(L.pool);
     free(bucket);
     free(prefix);
     return rc;

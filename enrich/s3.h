@@ -12,14 +12,15 @@
  *   Hive-style aws-account-id=/aws-service=/aws-region=/year=/month=/day=
  *   form) is discovered with delimiter listings and only the day prefixes
  *   that can hold records in the window are listed (s3_day_prefixes).
- * - Reading: several objects in flight (one libcurl multi transfer per
- *   worker thread), each object's bytes pulled by its own ingest_stream()
+ * - Reading: several objects in flight (an http.c stream per worker
+ *   thread, on that thread's pool), each object's bytes pulled by its own ingest_stream()
  *   through a bounded buffer (transfer paused when full); no temp files.
  *   Results are merged in key order, so the aggregate does not depend on
  *   which transfer finished first.
- * - Failures: 5xx, SlowDown and transport errors are retried with backoff
- *   (a cut download resumes with a Range request); other AWS errors become
- *   one line "s3://bucket/prefix: <Code>: <Message> (request id ...)".
+ * - Failures: http.c's one retry policy (5xx, SlowDown and transport
+ *   errors, capped backoff with jitter; a cut download resumes with a Range
+ *   request); TLS trusts AWS_CA_BUNDLE when set; other AWS errors become one
+ *   line "s3://bucket/prefix: <what>: <Code>: <Message> (request id ...)".
  * - -v logs one line per HTTP request ("flowcost: s3: GET ..."), never a
  *   header or a secret. */
 #ifndef FC_S3_H
@@ -59,13 +60,17 @@ typedef struct s3_list_page {
     char *next_token;         /* NextContinuationToken, NULL when absent */
 } s3_list_page;
 
-/* Parse a ListBucketResult (a small hand parser: only Contents/Key, Size,
- * CommonPrefixes/Prefix, IsTruncated, NextContinuationToken; XML entities
- * and character references decoded). -1 when it is not one. */
+/* Parse a ListBucketResult with libxml2 (xml.h): Contents/Key, Size,
+ * CommonPrefixes/Prefix, IsTruncated, NextContinuationToken, with
+ * namespaces, entities, character references and CDATA as XML has them.
+ * -1 with one line when it is malformed ("ListObjectsV2: malformed XML at
+ * line N: ..."), has a DOCTYPE, is not a ListBucketResult, or is truncated
+ * without a token. */
 int s3_parse_list(const char *xml, size_t len, s3_list_page *out, char *err, size_t errlen);
 void s3_list_page_free(s3_list_page *p);
-/* <Error><Code>..</Code><Message>..</Message><RequestId>..</RequestId>:
- * fills what is present ("" otherwise). */
+/* <Error><Code>..</Code><Message>..</Message><RequestId>..</RequestId> (or
+ * the query APIs' <ErrorResponse>/<Response> shapes): fills what is
+ * present, "" otherwise and for anything that is not well-formed XML. */
 void s3_parse_error(const char *xml, size_t len, char *code, size_t code_n, char *msg,
                     size_t msg_n, char *reqid, size_t reqid_n);
 

@@ -1,15 +1,18 @@
 /* smtp: the one place that talks SMTP. libcurl does the protocol (EHLO,
- * STARTTLS, AUTH, dot-stuffing); this module picks the TLS policy from the
- * URL scheme, takes the credentials from the environment, and turns
- * failures into one line that names the server and the SMTP reply code
- * without ever echoing the password or URL userinfo. */
+ * STARTTLS, AUTH, dot-stuffing) behind http.c's http_mail_send, which also
+ * applies the one TLS configuration; this module picks the TLS policy from
+ * the URL scheme, takes the credentials and CA bundle from the environment,
+ * filters the -v -v trace, and turns failures into one line that names the
+ * server and the SMTP reply code without ever echoing the password or URL
+ * userinfo. */
 #include "smtp.h"
 
-#include <curl/curl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http.h"
 #include "util.h"
 
 void smtp_safe_url(const char *url, char *buf, size_t n)
@@ -46,43 +49,26 @@ static int envelope(const char *addr, char *buf, size_t n)
     return 0;
 }
 
-typedef struct upload {
-    const char *p;
-    size_t left;
-} upload;
-
-static size_t read_cb(char *buf, size_t size, size_t nitems, void *ctx)
-{
-    upload *u = ctx;
-    size_t n = size * nitems < u->left ? size * nitems : u->left;
-    memcpy(buf, u->p, n);
-    u->p += n;
-    u->left -= n;
-    return n;
-}
-
 /* -v -v trace: commands and replies only; AUTH arguments and the message
  * body are never shown (AUTH PLAIN carries the password in base64). */
-static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
+static void trace(void *ctx, http_trace_kind kind, const char *data, size_t size)
 {
-    (void)h;
     (void)ctx;
-    if (type == CURLINFO_HEADER_OUT) {
+    if (kind == HTTP_TRACE_OUT) {
         static const char *const safe[] = {"EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT", "STARTTLS", "RSET"};
         for (size_t i = 0; i < sizeof safe / sizeof *safe; i++)
             if (size >= strlen(safe[i]) && strncmp(data, safe[i], strlen(safe[i])) == 0) {
                 fprintf(stderr, "smtp> %.*s", (int)size, data);
-                return 0;
+                return;
             }
         fprintf(stderr, "smtp> (hidden)\n");
-    } else if (type == CURLINFO_HEADER_IN) {
+    } else if (kind == HTTP_TRACE_IN) {
         /* 334 challenges are base64 and may echo a user name. */
         if (size >= 3 && strncmp(data, "334", 3) == 0) fprintf(stderr, "smtp< 334 (hidden)\n");
         else fprintf(stderr, "smtp< %.*s", (int)size, data);
-    } else if (type == CURLINFO_TEXT) {
+    } else {
         fprintf(stderr, "smtp: %.*s", (int)size, data);
     }
-    return 0;
 }
 
 int smtp_send(const smtp_params *p, const char *msg, size_t len, char *err, size_t errlen)
@@ -97,70 +83,38 @@ int smtp_send(const smtp_params *p, const char *msg, size_t len, char *err, size
     if (!p->from || envelope(p->from, from, sizeof from) < 0)
         return fc_err(err, errlen, "invalid sender address '%s'", p->from ? p->from : "");
 
-    const char *user = p->user ? p->user : getenv("SMTP_USER");
-    const char *pass = p->password ? p->password : getenv("SMTP_PASSWORD");
-
-    CURL *h = curl_easy_init();
-    if (!h) return fc_err(err, errlen, "%s: cannot initialise libcurl", safe);
-    struct curl_slist *rcpt = NULL;
+    char (*to)[330] = xcalloc(p->n_to, sizeof *to);
+    const char **rcpt = xcalloc(p->n_to, sizeof *rcpt);
     int rc = 0;
-    for (size_t i = 0; i < p->n_to; i++) {
-        char to[330];
-        if (envelope(p->to[i], to, sizeof to) < 0) {
-            rc = fc_err(err, errlen, "invalid e-mail address '%s'", p->to[i]);
-            goto out;
+    for (size_t i = 0; i < p->n_to && rc == 0; i++) {
+        if (envelope(p->to[i], to[i], sizeof to[i]) < 0) rc = fc_err(err, errlen, "invalid e-mail address '%s'", p->to[i]);
+        rcpt[i] = to[i];
+    }
+    if (rc == 0) {
+        /* A private relay's CA, as the curl tool and OpenSSL name it. */
+        const char *ca = getenv("CURL_CA_BUNDLE");
+        if (!ca || !*ca) ca = getenv("SSL_CERT_FILE");
+        /* smtp:// upgrades when STARTTLS is offered and verifies the server;
+         * smtps:// is TLS from the start (requiring it also for the record). */
+        http_mail m = {.url = p->url, .require_tls = smtps, .from = from, .rcpt = rcpt, .n_rcpt = p->n_to,
+                       .user = p->user ? p->user : getenv("SMTP_USER"),
+                       .password = p->password ? p->password : getenv("SMTP_PASSWORD"),
+                       .msg = msg, .len = len, .timeout_s = p->timeout_s, .ca_bundle = ca,
+                       .trace = p->verbose >= 2 ? trace : NULL};
+        long code;
+        bool denied;
+        char what[FC_ERRLEN];
+        if (http_mail_send(&m, &code, &denied, what, sizeof what) < 0) {
+            if (denied)
+                rc = fc_err(err, errlen, "%s: authentication failed (SMTP %ld); check SMTP_USER and SMTP_PASSWORD",
+                            safe, code);
+            else if (code)
+                rc = fc_err(err, errlen, "%s: %s (SMTP %ld)", safe, what, code);
+            else
+                rc = fc_err(err, errlen, "%s: %s", safe, what);
         }
-        struct curl_slist *n = curl_slist_append(rcpt, to);
-        if (!n) {
-            rc = fc_err(err, errlen, "out of memory");
-            goto out;
-        }
-        rcpt = n;
     }
-    upload u = {msg, len};
-    char ebuf[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(h, CURLOPT_URL, p->url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    /* smtp:// upgrades when STARTTLS is offered and verifies the server;
-     * smtps:// is TLS from the start (requiring it also for the record). */
-    curl_easy_setopt(h, CURLOPT_USE_SSL, smtps ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
-    curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
-    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
-    curl_easy_setopt(h, CURLOPT_READDATA, &u);
-    curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, p->timeout_s > 0 ? p->timeout_s : 60L);
-    /* A private relay's CA, as the curl tool and OpenSSL name it. */
-    const char *ca = getenv("CURL_CA_BUNDLE");
-    if (!ca || !*ca) ca = getenv("SSL_CERT_FILE");
-    if (ca && *ca) curl_easy_setopt(h, CURLOPT_CAINFO, ca);
-    if (user && *user) {
-        curl_easy_setopt(h, CURLOPT_USERNAME, user);
-        curl_easy_setopt(h, CURLOPT_PASSWORD, pass ? pass : "");
-    }
-    if (p->verbose >= 2) {
-        curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
-        curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
-    }
-    CURLcode cc = curl_easy_perform(h);
-    if (cc != CURLE_OK) {
-        long code = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-        const char *what = ebuf[0] ? ebuf : curl_easy_strerror(cc);
-        if (cc == CURLE_LOGIN_DENIED)
-            rc = fc_err(err, errlen, "%s: authentication failed (SMTP %ld); check SMTP_USER and SMTP_PASSWORD",
-                        safe, code);
-        else if (code)
-            rc = fc_err(err, errlen, "%s: %s (SMTP %ld)", safe, what, code);
-        else
-            rc = fc_err(err, errlen, "%s: %s", safe, what);
-    }
-out:
-    curl_slist_free_all(rcpt);
-    curl_easy_cleanup(h);
+    free(rcpt);
+    free(to);
     return rc;
 }

@@ -1,8 +1,8 @@
-/* fuzz_s3_list: a ListObjectsV2 response is bytes from the network; the hand
- * parser must accept it or refuse it with a message, never read past the
- * end, and anything it accepts must be coherent (a truncated page carries
- * its token). The error-document parser and the layout classifier get the
- * same bytes. */
+/* fuzz_s3_list: a ListObjectsV2 response is bytes from the network; the
+ * parser (libxml2 through enrich/xml.c) must accept it or refuse it with a
+ * message, never read past the end, and anything it accepts must be
+ * coherent (a truncated page carries its token). The error-document
+ * parser and the layout classifier get the same bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
