@@ -600,7 +600,11 @@ static void backoff(int attempt)
 {
     /* 200 ms, 400 ms, 800 ms, ... with up to 50 % jitter. */
     long ms = 200L << (attempt - 1);
-    ms += (long)(rand() % (int)(ms / 2 + 1));
+    /* jitter from the clock, not rand(): several S3 workers back off at once
+     * and rand() keeps one hidden state for the whole process */
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ms += (long)(now.tv_nsec / 1000 % (ms / 2 + 1));
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
     }
