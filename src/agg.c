@@ -467,6 +467,10 @@ static void stats_merge(agg_stats *d, const agg_stats *s)
     d->filtered += s->filtered;
     d->files += s->files;
     d->files_skipped += s->files_skipped;
+    d->files_unread += s->files_unread;
+    d->files_parquet += s->files_parquet;
+    d->files_json += s->files_json;
+    d->files_binary += s->files_binary;
     d->bytes_in += s->bytes_in;
     agg_stats_period(d, s->start, s->end);
 }

@@ -63,6 +63,11 @@ for root, _, files in os.walk(logs):
     for f in files:
         p = os.path.join(root, f)
         s3.upload_file(p, "weekly", "flows/" + os.path.relpath(p, logs))
+# objects that are no text flow log (item 10): Parquet, gzip'd JSON lines
+import gzip
+s3.put_object(Bucket="weekly", Key="other/a.log.parquet", Body=b"PAR1\x15\x04\x15\x80\x01\x15\x80\x01L")
+s3.put_object(Bucket="weekly", Key="other/b.log.gz",
+              Body=gzip.compress(b'{"message": "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 10 3600 3660 ACCEPT OK"}\n', mtime=0))
 PY
 
 # The JSON result (report --json) and the aggregate CSV, local vs s3://.
@@ -89,6 +94,12 @@ recs=$(awk -F, 'NR>1 {r+=$8} END {print r}' "$tmp/s3.csv")
 "$bin" report -q "$tmp/s3.fca" -o "$tmp/f.html" --json "$tmp/s3fca.json" 2>/dev/null &&
   "$bin" report -q "$tmp/local.fca" -o "$tmp/g.html" --json "$tmp/localfca.json" 2>/dev/null &&
   cmp -s "$tmp/s3fca.json" "$tmp/localfca.json" && ok || bad "reports from the s3:// and local .fca differ"
+
+# s3:// objects that are no text flow log: one warning each, even with -q
+"$bin" top -q --threads 4 s3://weekly/other/ --output json >/dev/null 2>"$tmp/err"
+want="flowcost: warning: skipped 's3://weekly/other/a.log.parquet': Parquet file (not supported yet)
+flowcost: warning: skipped 's3://weekly/other/b.log.gz': JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)"
+[ "$(grep warning "$tmp/err" | sort)" = "$want" ] && ok || bad "s3:// non-text objects: $(cat "$tmp/err")"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
