@@ -561,7 +561,7 @@ static ssize_t pull_range(void *ctx, void *buf, size_t n, char *err, size_t errl
     ssize_t got;
     do got = pread(s->fd, buf, n, s->pos);
     while (got < 0 && errno == EINTR);
-    if (got < 0) return fc_err(err, errlen, "read error: %s", strerror(errno));
+    if (got < 0) return fc_err(err, errlen, "read error: %s", fc_strerror(errno, (char[96]){0}, 96));
     s->pos += got;
     if (got == 0) s->end = s->pos; /* file shrank */
     return got;
@@ -606,7 +606,7 @@ static ssize_t pull_pre_raw(void *ctx, void *buf, size_t n)
 static ssize_t pull_plain(void *ctx, void *buf, size_t n, char *err, size_t errlen)
 {
     ssize_t got = raw_fd(ctx, buf, n);
-    if (got < 0) return fc_err(err, errlen, "read error: %s", strerror(errno));
+    if (got < 0) return fc_err(err, errlen, "read error: %s", fc_strerror(errno, (char[96]){0}, 96));
     return got;
 }
 
@@ -636,7 +636,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
     ssize_t k = read_full(src, sniff, sizeof sniff);
     if (k < 0) {
         r->rc = -1;
-        snprintf(r->m->err, sizeof r->m->err, "read error: %s", strerror(errno));
+        snprintf(r->m->err, sizeof r->m->err, "read error: %s", fc_strerror(errno, (char[96]){0}, 96));
         return -1;
     }
     pre_src ps = {sniff, (size_t)k, 0, src};
@@ -665,7 +665,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
             if (g < 0) {
                 dbuf_free(&d);
                 r->rc = -1;
-                snprintf(r->m->err, sizeof r->m->err, "read error: %s", strerror(errno));
+                snprintf(r->m->err, sizeof r->m->err, "read error: %s", fc_strerror(errno, (char[96]){0}, 96));
                 return -1;
             }
             if (g == 0) break;
@@ -695,7 +695,7 @@ static void run_item_body(worker *w, size_t idx)
     int fd = is_stdin ? 0 : open(f->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         r->rc = -1;
-        snprintf(r->m->err, sizeof r->m->err, "cannot open: %s", strerror(errno));
+        snprintf(r->m->err, sizeof r->m->err, "cannot open: %s", fc_strerror(errno, (char[96]){0}, 96));
         return;
     }
     if (it->kind == IT_RANGE) {
