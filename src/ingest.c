@@ -476,13 +476,21 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
         len = pre_len;
         r->bytes_in += pre_len;
     }
-    bool eof = false;
+    bool eof = false, failed = false;
     for (;;) {
         if (!eof && len < READ_BUF) {
             ssize_t got = pull(ctx, buf + len, READ_BUF - len, r->m->err, sizeof r->m->err);
-            if (got < 0) {
+            if (got < 0 && (!sniff || len == 0)) {
                 r->rc = -1;
                 return -1;
+            }
+            if (got < 0) {
+                /* damage within the bytes held back for the sniff: the
+                 * complete lines before it still count, as they would have
+                 * had they been scanned already */
+                while (len && buf[len - 1] != '\n') len--;
+                failed = true;
+                got = 0;
             }
             if (got == 0) eof = true;
             len += (size_t)got;
@@ -527,6 +535,10 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
         }
         size_t rest = len - pos;
         if (eof) {
+            if (failed) {
+                r->rc = -1;
+                return -1;
+            }
             if (rest && !skipping && handle_line(w, buf + pos, rest) < 0) return -1;
             return 0;
         }

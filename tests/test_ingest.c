@@ -308,6 +308,22 @@ static void test_gzip(void)
         CHECK(rc == INGEST_MALFORMED);
         CHECK(strstr(err, "big.log.gz") && (strstr(err, "truncated at offset") || strstr(err, "expected 14 fields")));
         agg_free(a);
+
+        /* a small file cut inside its 8-byte trailer: all 3 lines (under the
+         * 4 KiB the content is judged by) were decoded before the damage,
+         * so they count: 5 + 6 + 7 = 18 bytes */
+        unlink(path("small.log.gz"));
+        gz_append("small.log.gz", V2HDR "2 1 eni-c 10.0.0.1 10.9.9.9 1 443 6 1 5 3600 3660 ACCEPT OK\n"
+                                        "2 1 eni-c 10.0.0.1 10.9.9.9 1 443 6 1 6 3600 3660 ACCEPT OK\n"
+                                        "2 1 eni-c 10.0.0.1 10.9.9.9 1 443 6 1 7 3600 3660 ACCEPT OK\n");
+        struct stat ss;
+        stat(path("small.log.gz"), &ss);
+        CHECK(truncate(path("small.log.gz"), ss.st_size - 4) == 0);
+        a = agg_new();
+        opts(&o, 1);
+        CHECK(run(a, path("small.log.gz"), NULL, &o, err) == 0);
+        CHECK(agg_stats_get(a)->read == 3 && total_bytes(a) == 18 && nwarn == 1);
+        agg_free(a);
     }
 
     /* corrupt: flip bytes inside the deflate data */
