@@ -966,13 +966,17 @@ static void emit(const ingest_opts *o, const char *msg, bool loud)
 {
     if (o->warn) o->warn(o->warn_ctx, msg);
     else if (!o->quiet || loud) {
-        /* one line even when a file name holds a newline or a terminal escape */
+        /* one line even when a file name holds a newline or a terminal
+         * escape; under the stream's lock, since S3 readers warn from
+         * several threads at once */
+        flockfile(stderr);
         fputs("flowcost: warning: ", stderr);
         for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
             if ((*c < 0x20 && *c != '\t') || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
             else fputc(*c, stderr);
         }
         fputc('\n', stderr);
+        funlockfile(stderr);
     }
 }
 
