@@ -445,8 +445,8 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
         /* a bad field list is a usage error (exit 2), found before any input is read */
         flowlog_format f;
         char why[192];
-        if (flowlog_format_parse(&f, o->fields, strlen(o->fields), why, sizeof why) < 0)
-            return fc_err(err, errlen, "bad --fields: %s", why);
+        if (flowlog_fields_parse(&f, o->fields, strlen(o->fields), why, sizeof why) < 0)
+            return fc_err(err, errlen, "--fields: %s", why);
     }
     return 0;
 }

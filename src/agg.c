@@ -467,6 +467,10 @@ static void stats_merge(agg_stats *d, const agg_stats *s)
     d->filtered += s->filtered;
     d->files += s->files;
     d->files_skipped += s->files_skipped;
+    d->files_unread += s->files_unread;
+    d->files_parquet += s->files_parquet;
+    d->files_json += s->files_json;
+    d->files_binary += s->files_binary;
     d->bytes_in += s->bytes_in;
     agg_stats_period(d, s->start, s->end);
 }
@@ -508,8 +512,6 @@ void agg_merge(agg *dst, const agg *src)
     free(map);
 }
 
-/* Thread-local: s3.c runs several ingest_stream() calls at once, and each
- * canonicalizes its own agg ("weekly"). */
 void agg_absorb(agg *dst, agg *src)
 {
     agg_stats z;
@@ -524,20 +526,43 @@ void agg_absorb(agg *dst, agg *src)
     agg_free(src);
 }
 
-static _Thread_local const agg *sort_ctx;
-
-static int cmp_str_id(const void *x, const void *y)
+/* Strings in byte order (strcmp's order: interned strings hold no NUL). */
+static int str_cmp(const agg *a, uint32_t x, uint32_t y)
 {
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return strcmp(sort_ctx->str[a], sort_ctx->str[b]);
+    uint32_t lx = a->strlen_[x], ly = a->strlen_[y];
+    int c = memcmp(a->str[x], a->str[y], lx < ly ? lx : ly);
+    return c ? c : (lx > ly) - (lx < ly);
+}
+
+/* Sort string ids by their text. A merge sort with the agg passed down
+ * instead of qsort: C17's qsort has no context argument, and a context kept
+ * in a static (even a thread-local one) is shared state that several S3
+ * workers canonicalizing their own aggs at once must not depend on. */
+static void sort_ids(const agg *a, uint32_t *ids, size_t n)
+{
+    if (n < 2) return;
+    uint32_t *tmp = xmalloc(n * sizeof *tmp), *from = ids, *to = tmp;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) to[k++] = str_cmp(a, from[j], from[i]) < 0 ? from[j++] : from[i++];
+            while (i < mid) to[k++] = from[i++];
+            while (j < hi) to[k++] = from[j++];
+        }
+        uint32_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != ids) memcpy(ids, from, n * sizeof *ids);
+    free(tmp);
 }
 
 uint32_t *agg_str_ranks(const agg *a)
 {
     uint32_t *ids = xmalloc((a->nstr + 1) * sizeof *ids), *rank = xcalloc(a->nstr + 1, sizeof *rank);
     for (uint32_t id = 1; id <= a->nstr; id++) ids[id - 1] = id;
-    sort_ctx = a;
-    qsort(ids, a->nstr, sizeof *ids, cmp_str_id);
+    sort_ids(a, ids, a->nstr);
     for (size_t k = 0; k < a->nstr; k++) rank[ids[k]] = (uint32_t)k + 1;
     free(ids);
     return rank;
@@ -596,8 +621,7 @@ void agg_canonicalize(agg *a)
         if (used[i]) order[kept++] = i;
         else free(a->str[i]);
     }
-    sort_ctx = a; /* qsort has no context argument in C17; canonicalize is not called concurrently */
-    qsort(order, kept, sizeof *order, cmp_str_id);
+    sort_ids(a, order, kept);
     uint32_t *map = xcalloc(a->nstr + 1, sizeof *map);
     char **ns = xcalloc(a->strcap, sizeof *ns);
     uint32_t *nl = xcalloc(a->strcap, sizeof *nl);
@@ -616,8 +640,12 @@ void agg_canonicalize(agg *a)
     str_rehash(a, a->smask + 1);
 
     if (a->meta_cap) {
-        eni_meta_ex *nm = xcalloc(a->meta_cap, sizeof *nm);
-        for (uint32_t id = 1; id < a->meta_cap; id++) {
+        /* the new ids run 1..kept whatever the old ones were: the array is
+         * sized by them, not by the old capacity; only ENIs that have
+         * metadata get a slot (agg_eni() is NULL for the others) */
+        size_t ncap = (size_t)kept + 1;
+        eni_meta_ex *nm = xcalloc(ncap, sizeof *nm);
+        for (uint32_t id = 1; id < a->meta_cap && id <= old_n; id++) {
             if (!map_ok(map, id, old_n)) continue;
             eni_meta_ex x = a->meta[id];
             for (int i = 0; i < NMETA; i++) {
@@ -628,6 +656,7 @@ void agg_canonicalize(agg *a)
         }
         free(a->meta);
         a->meta = nm;
+        a->meta_cap = ncap;
     }
     for (size_t k = 0; k < a->n; k++) {
         a->g[k].eni = map[a->g[k].eni];

@@ -62,6 +62,10 @@ typedef struct agg_stats {
     uint64_t filtered;  /* dropped by --since/--until */
     uint64_t files;     /* inputs opened */
     uint64_t files_skipped; /* skipped by name/key timestamp outside the window */
+    /* opened but not read: not a text flow log (each named in a warning),
+     * in all and by kind; not kept in an .fca (the warning was given when
+     * the .fca was written) */
+    uint64_t files_unread, files_parquet, files_json, files_binary;
     uint64_t bytes_in;  /* input bytes after decompression */
     int64_t start, end; /* period: min start, max end over all records with them; 0 if none */
 } agg_stats;

@@ -59,7 +59,28 @@ static const struct {
     [FLF_ECS_TASK_ARN] = {"ecs-task-arn", 7},
     [FLF_ECS_TASK_ID] = {"ecs-task-id", 7},
     [FLF_REJECT_REASON] = {"reject-reason", 8},
+    [FLF_RESOURCE_TYPE] = {"resource-type", 6},
+    [FLF_TGW_ID] = {"tgw-id", 6},
+    [FLF_TGW_ATTACHMENT_ID] = {"tgw-attachment-id", 6},
+    [FLF_TGW_SRC_VPC_ACCOUNT_ID] = {"tgw-src-vpc-account-id", 6},
+    [FLF_TGW_DST_VPC_ACCOUNT_ID] = {"tgw-dst-vpc-account-id", 6},
+    [FLF_TGW_SRC_VPC_ID] = {"tgw-src-vpc-id", 6},
+    [FLF_TGW_DST_VPC_ID] = {"tgw-dst-vpc-id", 6},
+    [FLF_TGW_SRC_SUBNET_ID] = {"tgw-src-subnet-id", 6},
+    [FLF_TGW_DST_SUBNET_ID] = {"tgw-dst-subnet-id", 6},
+    [FLF_TGW_SRC_ENI] = {"tgw-src-eni", 6},
+    [FLF_TGW_DST_ENI] = {"tgw-dst-eni", 6},
+    [FLF_TGW_SRC_AZ_ID] = {"tgw-src-az-id", 6},
+    [FLF_TGW_DST_AZ_ID] = {"tgw-dst-az-id", 6},
+    [FLF_TGW_PAIR_ATTACHMENT_ID] = {"tgw-pair-attachment-id", 6},
+    [FLF_PACKETS_LOST_NO_ROUTE] = {"packets-lost-no-route", 6},
+    [FLF_PACKETS_LOST_BLACKHOLE] = {"packets-lost-blackhole", 6},
+    [FLF_PACKETS_LOST_MTU_EXCEEDED] = {"packets-lost-mtu-exceeded", 6},
+    [FLF_PACKETS_LOST_TTL_EXPIRED] = {"packets-lost-ttl-expired", 6},
 };
+
+/* Longer than any field name: such a token is no field. */
+#define NAME_MAX_LEN 40
 
 const char *flowlog_field_name(enum flowlog_field f)
 {
@@ -71,12 +92,60 @@ int flowlog_field_version(enum flowlog_field f)
     return (unsigned)f < FLF__COUNT ? fields[f].version : 0;
 }
 
+/* The hyphenated spelling of a name ("interface_id" → "interface-id");
+ * false when it is too long to be a field. */
+static bool hyphenate(const char *s, size_t n, char *out)
+{
+    if (n > NAME_MAX_LEN) return false;
+    for (size_t i = 0; i < n; i++) out[i] = s[i] == '_' ? '-' : s[i];
+    return true;
+}
+
 enum flowlog_field flowlog_field_lookup(const char *s, size_t n)
 {
+    char h[NAME_MAX_LEN];
+    if (!hyphenate(s, n, h)) return FLF_OPAQUE;
     for (int i = 1; i < FLF__COUNT; i++)
-        if (strlen(fields[i].name) == n && memcmp(fields[i].name, s, n) == 0)
+        if (strlen(fields[i].name) == n && memcmp(fields[i].name, h, n) == 0)
             return (enum flowlog_field)i;
     return FLF_OPAQUE;
+}
+
+/* Levenshtein distance, one row at a time (names are short). */
+static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t row[NAME_MAX_LEN + 1];
+    for (size_t j = 0; j <= nb; j++) row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+const char *flowlog_field_suggest(const char *s, size_t n)
+{
+    char h[NAME_MAX_LEN];
+    if (n > NAME_MAX_LEN) n = NAME_MAX_LEN; /* the first 40 bytes say enough */
+    hyphenate(s, n, h);
+    size_t best = (size_t)-1;
+    const char *name = fields[1].name;
+    for (int i = 1; i < FLF__COUNT; i++) {
+        size_t d = edit_distance(h, n, fields[i].name, strlen(fields[i].name));
+        if (d < best) {
+            best = d;
+            name = fields[i].name;
+        }
+    }
+    return name;
 }
 
 static void format_finish(flowlog_format *f)
@@ -126,7 +195,7 @@ static void excerpt(const char *s, size_t n, char *buf, size_t len)
     buf[k] = '\0';
 }
 
-static int add_col(flowlog_format *f, const char *name, size_t n, char *err, size_t errlen)
+static int add_col(flowlog_format *f, const char *name, size_t n, bool strict, char *err, size_t errlen)
 {
     char ex[128];
     if (n == 0) return fc_err(err, errlen, "empty field name");
@@ -139,6 +208,10 @@ static int add_col(flowlog_format *f, const char *name, size_t n, char *err, siz
     if (f->ncols >= FLOWLOG_MAX_FIELDS)
         return fc_err(err, errlen, "more than %d fields", FLOWLOG_MAX_FIELDS);
     enum flowlog_field id = flowlog_field_lookup(name, n);
+    if (id == FLF_OPAQUE && strict) {
+        excerpt(name, n, ex, sizeof ex);
+        return fc_err(err, errlen, "unknown field '%s' (did you mean '%s'?)", ex, flowlog_field_suggest(name, n));
+    }
     if (id != FLF_OPAQUE) {
         if (f->col_of[id] >= 0) return fc_err(err, errlen, "field '%s' appears twice", fields[id].name);
         f->col_of[id] = (int8_t)f->ncols;
@@ -147,7 +220,7 @@ static int add_col(flowlog_format *f, const char *name, size_t n, char *err, siz
     return 0;
 }
 
-int flowlog_format_parse(flowlog_format *f, const char *s, size_t n, char *err, size_t errlen)
+static int format_parse(flowlog_format *f, const char *s, size_t n, bool strict, char *err, size_t errlen)
 {
     memset(f, 0, sizeof *f);
     memset(f->col_of, -1, sizeof f->col_of);
@@ -171,7 +244,7 @@ int flowlog_format_parse(flowlog_format *f, const char *s, size_t n, char *err, 
             name += 2;
             len -= 3;
         }
-        if (add_col(f, name, len, err, errlen) < 0) return -1;
+        if (add_col(f, name, len, strict, err, errlen) < 0) return -1;
         i = j;
     }
     if (f->ncols == 0) return fc_err(err, errlen, "empty field list");
@@ -179,15 +252,80 @@ int flowlog_format_parse(flowlog_format *f, const char *s, size_t n, char *err, 
     return 0;
 }
 
+int flowlog_format_parse(flowlog_format *f, const char *s, size_t n, char *err, size_t errlen)
+{
+    return format_parse(f, s, n, false, err, errlen);
+}
+
+int flowlog_fields_parse(flowlog_format *f, const char *s, size_t n, char *err, size_t errlen)
+{
+    return format_parse(f, s, n, true, err, errlen);
+}
+
 bool flowlog_header(const char *line, size_t n, flowlog_format *f, char *err, size_t errlen)
 {
+    /* Runs on the first line and on lines that failed as data, never per
+     * record; a data line is usually rejected at its first byte (a digit). */
+    int ntok = 0, nknown = 0;
     size_t i = 0;
-    while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
-    size_t j = i;
-    while (j < n && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') j++;
-    if (j == i || flowlog_field_lookup(line + i, j - i) == FLF_OPAQUE) return false;
+    for (;;) {
+        while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) i++;
+        if (i == n) break;
+        size_t j = i;
+        if (line[j] < 'a' || line[j] > 'z') return false;
+        for (j++; j < n && line[j] != ' ' && line[j] != '\t' && line[j] != '\r'; j++) {
+            char c = line[j];
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+        }
+        ntok++;
+        if (flowlog_field_lookup(line + i, j - i) != FLF_OPAQUE) nknown++;
+        i = j;
+    }
+    /* "at least half known": a custom format's values that happen to be
+     * lower-case words (ids, cluster names) are not all field names */
+    if (nknown == 0 || 2 * nknown < ntok) return false;
     if (flowlog_format_parse(f, line, n, err, errlen) < 0) f->ncols = 0;
     return true;
+}
+
+static const char *const content_desc[FLC__COUNT] = {
+    [FLC_TEXT] = "text",
+    [FLC_PARQUET] = "Parquet file (not supported yet)",
+    [FLC_JSON_CWL] = "CloudWatch Logs subscription payload (JSON, not supported yet)",
+    [FLC_JSON] = "JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)",
+    [FLC_BINARY] = "binary data, not a text flow log",
+};
+
+const char *flowlog_content_desc(enum flowlog_content c)
+{
+    return (unsigned)c < FLC__COUNT ? content_desc[c] : "";
+}
+
+enum flowlog_content flowlog_sniff(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    if (n >= 4 && memcmp(p, "PAR1", 4) == 0) return FLC_PARQUET;
+    size_t i = 0;
+    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) i = 3; /* a UTF-8 byte order mark */
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+    if (i < n && (p[i] == '{' || p[i] == '[')) {
+        /* no flow-log line starts with a brace; the subscription payload
+         * names its messageType near the start */
+        size_t k = n - i < 512 ? n - i : 512;
+        for (size_t j = i; j + 13 <= i + k; j++)
+            if (memcmp(p + j, "\"messageType\"", 13) == 0) return FLC_JSON_CWL;
+        return FLC_JSON;
+    }
+    /* Binary: a tenth or more of the first 4 KiB are NUL or control bytes
+     * other than tab, CR and LF (a text log with one bad byte stays text,
+     * and its line is reported as malformed). */
+    size_t m = n < 4096 ? n : 4096, ctl = 0;
+    for (size_t j = 0; j < m; j++) {
+        unsigned char c = p[j];
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) ctl++;
+    }
+    if (m && ctl * 10 >= m) return FLC_BINARY;
+    return FLC_TEXT;
 }
 
 /* Up to 19 digits cannot overflow 64 bits, so only 20-digit numbers pay

@@ -34,14 +34,26 @@ enum flowlog_field {
     FLF_ECS_SERVICE_NAME, FLF_ECS_TASK_DEFINITION_ARN, FLF_ECS_TASK_ARN, FLF_ECS_TASK_ID,
     /* v8 */
     FLF_REJECT_REASON,
+    /* Transit Gateway flow logs (version 6); none is used by the cost model,
+     * they are known so that a TGW header is read as one and --fields
+     * accepts them */
+    FLF_RESOURCE_TYPE, FLF_TGW_ID, FLF_TGW_ATTACHMENT_ID, FLF_TGW_SRC_VPC_ACCOUNT_ID,
+    FLF_TGW_DST_VPC_ACCOUNT_ID, FLF_TGW_SRC_VPC_ID, FLF_TGW_DST_VPC_ID, FLF_TGW_SRC_SUBNET_ID,
+    FLF_TGW_DST_SUBNET_ID, FLF_TGW_SRC_ENI, FLF_TGW_DST_ENI, FLF_TGW_SRC_AZ_ID, FLF_TGW_DST_AZ_ID,
+    FLF_TGW_PAIR_ATTACHMENT_ID, FLF_PACKETS_LOST_NO_ROUTE, FLF_PACKETS_LOST_BLACKHOLE,
+    FLF_PACKETS_LOST_MTU_EXCEEDED, FLF_PACKETS_LOST_TTL_EXPIRED,
     FLF__COUNT
 };
 
 /* Name ("pkt-srcaddr") and the version that introduced it. */
 const char *flowlog_field_name(enum flowlog_field f);
 int flowlog_field_version(enum flowlog_field f);
-/* FLF_OPAQUE when the name is not a known field. */
+/* FLF_OPAQUE when the name is not a known field. The underscore spelling
+ * of Athena and Parquet ("interface_id") names the same field. */
 enum flowlog_field flowlog_field_lookup(const char *s, size_t n);
+/* The known field name closest to s[0..n) (edit distance, after '_' → '-';
+ * ties go to the earlier field of the table), for "did you mean". */
+const char *flowlog_field_suggest(const char *s, size_t n);
 
 #define FLOWLOG_MAX_FIELDS 64
 #define FLOWLOG_MAX_LINE 65536 /* longer lines are malformed */
@@ -61,14 +73,38 @@ typedef struct flowlog_format {
 
 void flowlog_format_default(flowlog_format *f); /* the v2 default format */
 /* A field list separated by spaces (or commas): "version srcaddr ..." or
- * "${version} ${srcaddr} ...". Unknown names become opaque columns. -1 on
- * an empty list, a duplicate field, a bad name or more than 64 fields. */
+ * "${version} ${srcaddr} ...", hyphenated or underscore names. Unknown
+ * names become opaque columns. -1 on an empty list, a duplicate field, a
+ * bad name or more than 64 fields. */
 int flowlog_format_parse(flowlog_format *f, const char *s, size_t n, char *err, size_t errlen);
-/* True when the line is a header line (its first token is a known field
- * name); then *f is filled from it. A line whose first token is a field
- * name but which is not a valid field list returns true with f->ncols = 0
- * and a reason in err. */
+/* The same for --fields, where a name the table does not know is a typo
+ * rather than a newer field: -1 with "unknown field 'interfce-id' (did you
+ * mean 'interface-id'?)". */
+int flowlog_fields_parse(flowlog_format *f, const char *s, size_t n, char *err, size_t errlen);
+/* True when the line is a header line: every token is a field name in
+ * syntax ([a-z][a-z0-9_-]*, lower case) and at least half of them are
+ * known fields, whatever the first one. Data lines never qualify: they
+ * hold numbers, addresses, ACCEPT/OK, '-' or ids that are no field name.
+ * Then *f is filled from it (unknown names become opaque columns); a
+ * header that is not a valid field list (a field twice, over 64 fields)
+ * returns true with f->ncols = 0 and a reason in err. */
 bool flowlog_header(const char *line, size_t n, flowlog_format *f, char *err, size_t errlen);
+
+/* What the first bytes of an input (after gzip decoding) look like: text
+ * flow-log lines, or a delivery this reader does not take. */
+enum flowlog_content {
+    FLC_TEXT = 0,
+    FLC_PARQUET,        /* magic "PAR1" */
+    FLC_JSON_CWL,       /* a CloudWatch Logs subscription payload {"messageType": ...} */
+    FLC_JSON,           /* JSON-wrapped lines (Firehose, CloudWatch export: {"message": ...}) */
+    FLC_BINARY,         /* NUL or control bytes: not text */
+    FLC__COUNT
+};
+/* Decided from the first n bytes (a few KiB are enough; fewer at the end
+ * of a short input). */
+enum flowlog_content flowlog_sniff(const void *p, size_t n);
+/* "Parquet file (not supported yet)", ... for messages. */
+const char *flowlog_content_desc(enum flowlog_content c);
 
 typedef struct fl_view {
     const char *p;

@@ -97,7 +97,7 @@ static int refill(gz_reader *z, char *err, size_t errlen)
     do n = z->pull(z->ctx, z->in, GZ_INBUF);
     while (n < 0 && errno == EINTR);
     if (n < 0) return fc_err(err, errlen, "read error at offset %llu: %s",
-                             (unsigned long long)z->in_base, strerror(errno));
+                             (unsigned long long)z->in_base, fc_strerror(errno, (char[96]){0}, 96));
     if (n == 0) {
         z->eof = true;
         return 0;
@@ -140,7 +140,7 @@ static int top_up(gz_reader *z, char *err, size_t errlen)
         if (n < 0 && errno == EINTR) continue;
         if (n < 0)
             return fc_err(err, errlen, "read error at offset %llu: %s",
-                          (unsigned long long)(z->in_base + z->in_len), strerror(errno));
+                          (unsigned long long)(z->in_base + z->in_len), fc_strerror(errno, (char[96]){0}, 96));
         if (n == 0) {
             z->eof = true;
             break;

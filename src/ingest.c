@@ -29,6 +29,7 @@
 #define CHUNK_SIZE (32u << 20)
 #define SNIFF_LEN (FLOWLOG_MAX_LINE + 2)
 #define SEQ_SHIFT 40                   /* ENI-metadata order key: item << 40 | line */
+#define SNIFF_MIN 4096                 /* bytes a stream's content is judged by */
 
 const char *ingest_lib_versions(void)
 {
@@ -169,6 +170,7 @@ typedef struct file_info {
     char *path;
     flowlog_format fmt;    /* from the sniffed header (IT_RANGE files) */
     int first_item, nitems;
+    uint8_t unread;        /* enum flowlog_content: plain file that is no text flow log */
 } file_info;
 
 /* Messages of an item; most items have none, so a finished item keeps a
@@ -186,6 +188,10 @@ typedef struct item_res {
     uint64_t rc_line;
     int rc;                /* 0, -1 fatal, INGEST_MALFORMED (strict) */
     bool rel_err;          /* m->err names an item-relative line in rc_line */
+    /* a range that ends with another layout than the file's first header
+     * (a header further down): the ranges after it began with the wrong one */
+    bool layout_moved;
+    uint8_t unread;        /* enum flowlog_content: the stream is no text flow log */
     item_msgs *m;
 } item_res;
 
@@ -459,7 +465,7 @@ typedef ssize_t (*pull_fn)(void *ctx, void *buf, size_t n, char *err, size_t err
 
 /* Split a pulled byte stream into lines. Lines over FLOWLOG_MAX_LINE are
  * malformed and skipped up to their newline, with bounded memory. */
-static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len)
+static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool sniff)
 {
     item_res *r = w->r;
     char *buf = w->buf;
@@ -470,17 +476,37 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
         len = pre_len;
         r->bytes_in += pre_len;
     }
-    bool eof = false;
+    bool eof = false, failed = false;
     for (;;) {
         if (!eof && len < READ_BUF) {
             ssize_t got = pull(ctx, buf + len, READ_BUF - len, r->m->err, sizeof r->m->err);
-            if (got < 0) {
+            if (got < 0 && (!sniff || len == 0)) {
                 r->rc = -1;
                 return -1;
+            }
+            if (got < 0) {
+                /* damage within the bytes held back for the sniff: the
+                 * complete lines before it still count, as they would have
+                 * had they been scanned already */
+                while (len && buf[len - 1] != '\n') len--;
+                failed = true;
+                got = 0;
             }
             if (got == 0) eof = true;
             len += (size_t)got;
             r->bytes_in += (size_t)got;
+        }
+        if (sniff) {
+            /* a stream's content (after gzip) is judged once, by its first
+             * SNIFF_MIN bytes: Parquet or JSON is one verdict, not a count
+             * of malformed lines */
+            if (!eof && len < SNIFF_MIN) continue;
+            sniff = false;
+            enum flowlog_content c = flowlog_sniff(buf, len);
+            if (c != FLC_TEXT) {
+                r->unread = (uint8_t)c;
+                return 0;
+            }
         }
         size_t pos = 0;
         buf[len] = '\n'; /* stops the fast parser; w->buf has FLOWLOG_PAD bytes after it */
@@ -509,6 +535,10 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
         }
         size_t rest = len - pos;
         if (eof) {
+            if (failed) {
+                r->rc = -1;
+                return -1;
+            }
             if (rest && !skipping && handle_line(w, buf + pos, rest) < 0) return -1;
             return 0;
         }
@@ -543,7 +573,7 @@ static ssize_t pull_range(void *ctx, void *buf, size_t n, char *err, size_t errl
     ssize_t got;
     do got = pread(s->fd, buf, n, s->pos);
     while (got < 0 && errno == EINTR);
-    if (got < 0) return fc_err(err, errlen, "read error: %s", strerror(errno));
+    if (got < 0) return fc_err(err, errlen, "read error: %s", fc_strerror(errno, (char[96]){0}, 96));
     s->pos += got;
     if (got == 0) s->end = s->pos; /* file shrank */
     return got;
@@ -588,7 +618,7 @@ static ssize_t pull_pre_raw(void *ctx, void *buf, size_t n)
 static ssize_t pull_plain(void *ctx, void *buf, size_t n, char *err, size_t errlen)
 {
     ssize_t got = raw_fd(ctx, buf, n);
-    if (got < 0) return fc_err(err, errlen, "read error: %s", strerror(errno));
+    if (got < 0) return fc_err(err, errlen, "read error: %s", fc_strerror(errno, (char[96]){0}, 96));
     return got;
 }
 
@@ -618,13 +648,13 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
     ssize_t k = read_full(src, sniff, sizeof sniff);
     if (k < 0) {
         r->rc = -1;
-        snprintf(r->m->err, sizeof r->m->err, "read error: %s", strerror(errno));
+        snprintf(r->m->err, sizeof r->m->err, "read error: %s", fc_strerror(errno, (char[96]){0}, 96));
         return -1;
     }
     pre_src ps = {sniff, (size_t)k, 0, src};
     if (gz_known || gz_is(sniff, (size_t)k)) {
         gz_reader *z = gz_open(pull_pre_raw, &ps, GZ_AUTO);
-        int rc = scan_lines(w, pull_gz, z, NULL, 0);
+        int rc = scan_lines(w, pull_gz, z, NULL, 0, true);
         gz_close(z);
         if (rc < 0 && r->rc == -1 && !w->j->o->strict && !r->rel_err &&
             (strstr(r->m->err, "gzip") != NULL)) {
@@ -647,7 +677,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
             if (g < 0) {
                 dbuf_free(&d);
                 r->rc = -1;
-                snprintf(r->m->err, sizeof r->m->err, "read error: %s", strerror(errno));
+                snprintf(r->m->err, sizeof r->m->err, "read error: %s", fc_strerror(errno, (char[96]){0}, 96));
                 return -1;
             }
             if (g == 0) break;
@@ -658,7 +688,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
         if (rc < 0) r->rc = -1;
         return rc;
     }
-    return scan_lines(w, pull_plain, src, sniff, (size_t)k);
+    return scan_lines(w, pull_plain, src, sniff, (size_t)k, true);
 }
 
 static void run_item_body(worker *w, size_t idx)
@@ -677,7 +707,7 @@ static void run_item_body(worker *w, size_t idx)
     int fd = is_stdin ? 0 : open(f->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         r->rc = -1;
-        snprintf(r->m->err, sizeof r->m->err, "cannot open: %s", strerror(errno));
+        snprintf(r->m->err, sizeof r->m->err, "cannot open: %s", fc_strerror(errno, (char[96]){0}, 96));
         return;
     }
     if (it->kind == IT_RANGE) {
@@ -685,7 +715,8 @@ static void run_item_body(worker *w, size_t idx)
         posix_fadvise(fd, it->off, it->end - it->off, POSIX_FADV_SEQUENTIAL);
 #endif
         range_src rs = {fd, it->off, it->end};
-        scan_lines(w, pull_range, &rs, NULL, 0);
+        scan_lines(w, pull_range, &rs, NULL, 0, false); /* plan_file judged its first bytes */
+        r->layout_moved = w->fmt.ncols != f->fmt.ncols || memcmp(w->fmt.col, f->fmt.col, (size_t)f->fmt.ncols) != 0;
     } else {
         fd_src src = {fd, NULL, NULL};
         run_stream(w, &src, it->kind == IT_GZIP);
@@ -820,6 +851,8 @@ static int plan_file(plan *p, const char *path, const ingest_opts *o, const flow
         new_item(p, fi, IT_GZIP);
     } else if (fca_is(head, (size_t)k)) {
         new_item(p, fi, IT_FCA);
+    } else if (flowlog_sniff(head, (size_t)k) != FLC_TEXT) {
+        f->unread = (uint8_t)flowlog_sniff(head, (size_t)k); /* named after the run, in input order */
     } else {
         f->fmt = *deffmt;
         char *nl = memchr(head, '\n', (size_t)k);
@@ -928,52 +961,130 @@ static int ncores(void)
     return n > 0 ? (int)n : 1;
 }
 
-static void emit_warn(const ingest_opts *o, const char *msg)
+/* loud: data that is not read is never hidden, not even by -q */
+static void emit(const ingest_opts *o, const char *msg, bool loud)
 {
     if (o->warn) o->warn(o->warn_ctx, msg);
-    else if (!o->quiet) {
-        /* one line even when a file name holds a newline or a terminal escape */
+    else if (!o->quiet || loud) {
+        /* one line even when a file name holds a newline or a terminal
+         * escape; under the stream's lock, since S3 readers warn from
+         * several threads at once */
+        flockfile(stderr);
         fputs("flowcost: warning: ", stderr);
         for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
             if ((*c < 0x20 && *c != '\t') || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
             else fputc(*c, stderr);
         }
         fputc('\n', stderr);
+        funlockfile(stderr);
     }
+}
+
+static void emit_warn(const ingest_opts *o, const char *msg)
+{
+    emit(o, msg, false);
+}
+
+/* An input that is no text flow log: one line naming it and what it looks
+ * like, counted by kind; with --strict an error. */
+static int unread_input(const ingest_opts *o, agg_stats *st, const char *name, enum flowlog_content c, char *err,
+                        size_t errlen)
+{
+    if (o->strict) {
+        fc_err(err, errlen, "'%s' is not a text flow log: %s", name, flowlog_content_desc(c));
+        return INGEST_MALFORMED;
+    }
+    st->files_unread++;
+    if (c == FLC_PARQUET) st->files_parquet++;
+    else if (c == FLC_JSON || c == FLC_JSON_CWL) st->files_json++;
+    else st->files_binary++;
+    char msg[FC_ERRLEN + 160];
+    snprintf(msg, sizeof msg, "skipped '%s': %s", name, flowlog_content_desc(c));
+    emit(o, msg, true);
+    return 0;
+}
+
+/* Ranges of a plain file start with the layout of its first line's header.
+ * A header further down that changes it (concatenated deliveries of two
+ * formats) makes the ranges after it wrong; such a file, rare, is read
+ * again as one item, where handle_line follows every header in order.
+ * Finding those headers up front would cost a scan of every large file. */
+static bool collapse_moved(plan *p, const item_res *res)
+{
+    bool any = false;
+    uint8_t *moved = xcalloc(p->nfiles + 1, 1);
+    for (size_t fi = 0; fi < p->nfiles; fi++) {
+        const file_info *f = &p->files[fi];
+        for (int k = 0; k + 1 < f->nitems; k++)
+            if (p->items[f->first_item + k].kind == IT_RANGE && res[f->first_item + k].layout_moved)
+                moved[fi] = 1;
+        any |= moved[fi] != 0;
+    }
+    if (any) {
+        size_t n = 0;
+        for (size_t fi = 0; fi < p->nfiles; fi++) {
+            file_info *f = &p->files[fi];
+            int first = f->first_item, cnt = f->nitems;
+            f->first_item = (int)n;
+            if (moved[fi]) {
+                item one = p->items[first];
+                one.end = p->items[first + cnt - 1].end;
+                p->items[n++] = one;
+                f->nitems = 1;
+            } else {
+                memmove(&p->items[n], &p->items[first], (size_t)cnt * sizeof *p->items);
+                n += (size_t)cnt;
+            }
+        }
+        p->nitems = n;
+    }
+    free(moved);
+    return any;
 }
 
 static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *deffmt,
                    agg_stats *pst, char *err, size_t errlen)
 {
     job j;
-    memset(&j, 0, sizeof j);
-    j.o = o;
-    j.fields_fmt = *deffmt;
-    j.files = p->files;
-    j.nfiles = p->nfiles;
-    j.items = p->items;
-    j.nitems = p->nitems;
-    j.res = xcalloc(p->nitems + 1, sizeof *j.res);
-    atomic_init(&j.next, 0);
+    agg **aggs;
+    int nt;
+    for (int pass = 0;; pass++) {
+        memset(&j, 0, sizeof j);
+        j.o = o;
+        j.fields_fmt = *deffmt;
+        j.files = p->files;
+        j.nfiles = p->nfiles;
+        j.items = p->items;
+        j.nitems = p->nitems;
+        j.res = xcalloc(p->nitems + 1, sizeof *j.res);
+        atomic_init(&j.next, 0);
 
-    int nt = o->threads > 0 ? o->threads : ncores();
-    if ((size_t)nt > p->nitems) nt = (int)p->nitems;
-    if (nt < 1) nt = 1;
-    agg **aggs = xcalloc((size_t)nt, sizeof *aggs);
-    thread_arg *ta = xcalloc((size_t)nt, sizeof *ta);
-    pthread_t *th = xcalloc((size_t)nt, sizeof *th);
-    int started = 0;
-    for (int t = 0; t < nt; t++) {
-        aggs[t] = agg_new();
-        ta[t].j = &j;
-        ta[t].a = aggs[t];
+        nt = o->threads > 0 ? o->threads : ncores();
+        if ((size_t)nt > p->nitems) nt = (int)p->nitems;
+        if (nt < 1) nt = 1;
+        aggs = xcalloc((size_t)nt, sizeof *aggs);
+        thread_arg *ta = xcalloc((size_t)nt, sizeof *ta);
+        pthread_t *th = xcalloc((size_t)nt, sizeof *th);
+        int started = 0;
+        for (int t = 0; t < nt; t++) {
+            aggs[t] = agg_new();
+            ta[t].j = &j;
+            ta[t].a = aggs[t];
+        }
+        for (int t = 1; t < nt; t++) {
+            if (pthread_create(&th[t], NULL, worker_main, &ta[t]) != 0) break;
+            started = t;
+        }
+        worker_main(&ta[0]);
+        for (int t = 1; t <= started; t++) pthread_join(th[t], NULL);
+        free(ta);
+        free(th);
+        if (pass > 0 || !collapse_moved(p, j.res)) break;
+        for (int t = 0; t < nt; t++) agg_free(aggs[t]);
+        for (size_t i = 0; i < j.nitems; i++) free(j.res[i].m);
+        free(j.res);
+        free(aggs);
     }
-    for (int t = 1; t < nt; t++) {
-        if (pthread_create(&th[t], NULL, worker_main, &ta[t]) != 0) break;
-        started = t;
-    }
-    worker_main(&ta[0]);
-    for (int t = 1; t <= started; t++) pthread_join(th[t], NULL);
 
     for (int t = 0; t < nt; t++) agg_absorb(a, aggs[t]);
     agg_stats *st = agg_stats_of(a);
@@ -987,6 +1098,7 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
         const char *name = strcmp(f->path, "-") == 0 ? "<stdin>" : f->path;
         uint64_t base = 0, read = 0, malformed = 0, bad_line = 0;
         const char *bad_reason = NULL;
+        enum flowlog_content unread = (enum flowlog_content)f->unread;
         for (int k = 0; k < f->nitems; k++) {
             item_res *r = &j.res[f->first_item + k];
             if (r->rc) {
@@ -995,6 +1107,7 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
                 rc = r->rc;
                 break;
             }
+            if (r->unread) unread = (enum flowlog_content)r->unread;
             if (r->m && r->m->warn[0]) {
                 char msg[FC_ERRLEN + 160];
                 snprintf(msg, sizeof msg, "%s: %s", name, r->m->warn);
@@ -1017,12 +1130,11 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
                      name, (unsigned long long)bad_line, bad_reason ? bad_reason : "malformed");
             emit_warn(o, msg);
         }
+        if (!rc && unread != FLC_TEXT) rc = unread_input(o, st, name, unread, err, errlen);
     }
     for (size_t i = 0; i < p->nitems; i++) free(j.res[i].m);
     free(j.res);
     free(aggs);
-    free(ta);
-    free(th);
     return rc;
 }
 
@@ -1033,8 +1145,8 @@ static int make_fields_format(const ingest_opts *o, flowlog_format *f, char *err
         return 0;
     }
     char why[192];
-    if (flowlog_format_parse(f, o->fields, strlen(o->fields), why, sizeof why) < 0)
-        return fc_err(err, errlen, "bad --fields: %s", why);
+    if (flowlog_fields_parse(f, o->fields, strlen(o->fields), why, sizeof why) < 0)
+        return fc_err(err, errlen, "--fields: %s", why);
     return 0;
 }
 
@@ -1117,6 +1229,8 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
         if (res.rel_err) fc_err(err, errlen, "%s:%llu: %s", name, (unsigned long long)res.rc_line, res.m->err);
         else fc_err(err, errlen, "%s: %s", name, res.m->err);
         rc = res.rc;
+    } else if (res.unread) {
+        rc = unread_input(o, st, name, (enum flowlog_content)res.unread, err, errlen);
     } else {
         if (res.m->warn[0]) {
             char msg[FC_ERRLEN + 160];

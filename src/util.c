@@ -372,3 +372,9 @@ void fc_format_bytes(uint64_t bytes, char *buf, size_t n)
     if (u == 0) snprintf(buf, n, "%llu B", (unsigned long long)bytes);
     else snprintf(buf, n, "%.2f %s", v, units[u]);
 }
+
+const char *fc_strerror(int e, char *buf, size_t n)
+{
+    if (strerror_r(e, buf, n) != 0) snprintf(buf, n, "error %d", e);
+    return buf;
+}

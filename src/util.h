@@ -27,6 +27,10 @@ char *xstrndup(const char *s, size_t n);
  * `return fc_err(err, errlen, "...")` reads naturally. */
 int fc_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* strerror for code that worker threads run: the text of errno value e,
+ * written into buf (strerror may share one buffer for the process);
+ * returns buf. */
+const char *fc_strerror(int e, char *buf, size_t n);
 
 /* A growable buffer. `cap_limit` (0 = none) bounds growth: an append past it
  * fails with -1 instead of growing without bound. data is always

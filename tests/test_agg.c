@@ -159,6 +159,37 @@ int main(void)
     /* sum of 2*i for i < 100000 = 99999*100000 */
     CHECK(recs == 200000 && bytes == 9999900000ull);
 
+    /* canonical ids past the old metadata capacity (issue 12): one ENI with
+     * metadata (ids 1..3, capacity 64), then 200 ENIs without it. "vpc-m"
+     * (old id 2) sorts after the 201 "eni-..." strings, to new id 202 > 64:
+     * the metadata array used to be written there (heap overflow). */
+    agg *h = agg_new();
+    g = grp(1, 2, FL_ACCEPT, 1, 3600);
+    agg_add(h, &g, "eni-0000meta", NULL, NULL);
+    agg_note_eni(h, "eni-0000meta", "vpc-m", "subnet-m", NULL, NULL, NULL, NULL);
+    for (uint32_t i = 0; i < 200; i++) {
+        char nm[32];
+        snprintf(nm, sizeof nm, "eni-1%07u", i);
+        g = grp(i, i, FL_ACCEPT, 1, 3600);
+        agg_add(h, &g, nm, NULL, NULL);
+    }
+    agg_canonicalize(h);
+    CHECK(agg_str_count(h) == 203);
+    /* byte order: eni-0000meta, eni-10000000..199 (2..201), subnet-m, vpc-m */
+    CHECK(agg_str_id(h, "eni-0000meta") == 1 && agg_str_id(h, "eni-10000199") == 201);
+    CHECK(agg_str_id(h, "subnet-m") == 202 && agg_str_id(h, "vpc-m") == 203);
+    m = agg_eni(h, 1);
+    CHECK(m && m->vpc == 203 && m->subnet == 202);
+    CHECK(agg_eni(h, 201) == NULL && agg_eni(h, 203) == NULL);
+    /* a second pass over canonical ids changes nothing, metadata included */
+    agg_canonicalize(h);
+    m = agg_eni(h, 1);
+    CHECK(agg_str_id(h, "vpc-m") == 203 && m && m->vpc == 203);
+    uint32_t *rk = agg_str_ranks(h);
+    CHECK(rk[1] == 1 && rk[203] == 203 && rk[0] == 0);
+    free(rk);
+    agg_free(h);
+
     agg_free(a);
     agg_free(b);
     agg_free(c);

@@ -31,6 +31,183 @@ static int v4eq(const ip128 *ip, unsigned a, unsigned b, unsigned c, unsigned d)
     return ip_is_v4(ip) && ip_v4(ip) == (a << 24 | b << 16 | c << 8 | d);
 }
 
+
+/* Issue 12: every documented field name is known (VPC v2-v8 and Transit
+ * Gateway), in its hyphenated and its Athena/Parquet underscore spelling. */
+static void test_field_names(void)
+{
+    static const struct {
+        const char *name;
+        enum flowlog_field f;
+    } rows[] = {
+        {"interface-id", FLF_INTERFACE_ID},     {"interface_id", FLF_INTERFACE_ID},
+        {"log_status", FLF_LOG_STATUS},         {"pkt_srcaddr", FLF_PKT_SRCADDR},
+        {"pkt_src_aws_service", FLF_PKT_SRC_AWS_SERVICE}, {"ecs_task_definition_arn", FLF_ECS_TASK_DEFINITION_ARN},
+        {"resource-type", FLF_RESOURCE_TYPE},   {"resource_type", FLF_RESOURCE_TYPE},
+        {"tgw-id", FLF_TGW_ID},                 {"tgw-attachment-id", FLF_TGW_ATTACHMENT_ID},
+        {"tgw-src-vpc-account-id", FLF_TGW_SRC_VPC_ACCOUNT_ID}, {"tgw-dst-vpc-account-id", FLF_TGW_DST_VPC_ACCOUNT_ID},
+        {"tgw-src-vpc-id", FLF_TGW_SRC_VPC_ID}, {"tgw-dst-vpc-id", FLF_TGW_DST_VPC_ID},
+        {"tgw-src-subnet-id", FLF_TGW_SRC_SUBNET_ID}, {"tgw-dst-subnet-id", FLF_TGW_DST_SUBNET_ID},
+        {"tgw-src-eni", FLF_TGW_SRC_ENI},       {"tgw-dst-eni", FLF_TGW_DST_ENI},
+        {"tgw-src-az-id", FLF_TGW_SRC_AZ_ID},   {"tgw-dst-az-id", FLF_TGW_DST_AZ_ID},
+        {"tgw-pair-attachment-id", FLF_TGW_PAIR_ATTACHMENT_ID},
+        {"packets-lost-no-route", FLF_PACKETS_LOST_NO_ROUTE}, {"packets-lost-blackhole", FLF_PACKETS_LOST_BLACKHOLE},
+        {"packets-lost-mtu-exceeded", FLF_PACKETS_LOST_MTU_EXCEEDED},
+        {"packets_lost_ttl_expired", FLF_PACKETS_LOST_TTL_EXPIRED},
+        {"Interface-id", FLF_OPAQUE},           {"interface--id", FLF_OPAQUE},
+        {"tgw-src-eni-", FLF_OPAQUE},           {"", FLF_OPAQUE},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        enum flowlog_field got = flowlog_field_lookup(rows[i].name, strlen(rows[i].name));
+        if (got != rows[i].f) fprintf(stderr, "lookup '%s': got %d\n", rows[i].name, (int)got);
+        CHECK(got == rows[i].f);
+    }
+    CHECK(flowlog_field_version(FLF_TGW_ID) == 6);
+    /* every name in the table looks itself up, and names are unique */
+    for (int i = 1; i < FLF__COUNT; i++) {
+        const char *nm = flowlog_field_name((enum flowlog_field)i);
+        CHECK(flowlog_field_lookup(nm, strlen(nm)) == (enum flowlog_field)i);
+    }
+
+    /* the closest name: edit distance after '_' -> '-' */
+    static const struct {
+        const char *typo, *want;
+    } near[] = {
+        {"interfce-id", "interface-id"},  /* one deletion */
+        {"interface_idd", "interface-id"},
+        {"srcadr", "srcaddr"},
+        {"log_statsu", "log-status"},     /* two substitutions */
+        {"byte", "bytes"},
+        {"tgw-src-enis", "tgw-src-eni"},
+        {"pkt-srcadr", "pkt-srcaddr"},
+    };
+    for (size_t i = 0; i < sizeof near / sizeof *near; i++)
+        CHECK_STR(flowlog_field_suggest(near[i].typo, strlen(near[i].typo)), near[i].want);
+
+    /* --fields: unknown names are errors naming the closest known one */
+    char err[256];
+    flowlog_format f;
+    static const struct {
+        const char *list, *err; /* err NULL: accepted */
+        int ncols, col_of_eni;
+    } fl[] = {
+        {"version account-id interfce-id srcaddr", "unknown field 'interfce-id' (did you mean 'interface-id'?)", 0, 0},
+        {"${version} ${account_id} ${interface_id} ${srcaddr}", NULL, 4, 2},
+        {"version,account_id,interface_id,srcaddr,dstaddr,srcport,dstport,protocol,packets,bytes,start,end,action,log_status",
+         NULL, 14, 2},
+        {"interface_id bytes packet", "unknown field 'packet' (did you mean 'packets'?)", 0, 0}, /* one insertion */
+        {"interface-id interface_id", "field 'interface-id' appears twice", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof fl / sizeof *fl; i++) {
+        int rc = flowlog_fields_parse(&f, fl[i].list, strlen(fl[i].list), err, sizeof err);
+        if (fl[i].err) {
+            CHECK(rc < 0);
+            CHECK_STR(err, fl[i].err);
+        } else {
+            CHECK(rc == 0 && f.ncols == fl[i].ncols && f.col_of[FLF_INTERFACE_ID] == fl[i].col_of_eni);
+        }
+    }
+    /* the underscore list is the default v2 layout, fast path and all */
+    CHECK(flowlog_fields_parse(&f, fl[2].list, strlen(fl[2].list), err, sizeof err) == 0 && f.v2_default);
+}
+
+/* Issue 12: a header is a line of field names, whatever the first word;
+ * data lines never are. */
+static void test_header_rule(void)
+{
+    static const struct {
+        const char *line;
+        int header; /* 1: header */
+        int ncols;  /* when a header; 0 = invalid (err) */
+    } rows[] = {
+        /* the AWS Transit Gateway default format (all fields, version 6) */
+        {"version resource-type account-id tgw-id tgw-attachment-id tgw-src-vpc-account-id tgw-dst-vpc-account-id "
+         "tgw-src-vpc-id tgw-dst-vpc-id tgw-src-subnet-id tgw-dst-subnet-id tgw-src-eni tgw-dst-eni tgw-src-az-id "
+         "tgw-dst-az-id tgw-pair-attachment-id srcaddr dstaddr srcport dstport protocol packets bytes start end "
+         "log-status type packets-lost-no-route packets-lost-blackhole packets-lost-mtu-exceeded "
+         "packets-lost-ttl-expired tcp-flags region flow-direction pkt-src-aws-service pkt-dst-aws-service",
+         1, 36},
+        /* custom formats may start with any field */
+        {"resource-type tgw-id srcaddr dstaddr packets bytes start end log-status", 1, 9},
+        {"resource-id interface-id srcaddr dstaddr bytes", 1, 5},    /* resource-id: unknown, ignored column */
+        {"interface-id srcaddr dstaddr bytes action log-status\r", 1, 6},
+        {"interface_id srcaddr dstaddr bytes", 1, 4},                /* Athena spelling */
+        {"  version\tsrcaddr  bytes ", 1, 3},
+        {"version future-a future-b srcaddr", 1, 4},                 /* half known */
+        {"version srcaddr srcaddr", 1, 0},                           /* a header, but invalid */
+        /* data lines and other text */
+        {"2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 "
+         "1418530070 ACCEPT OK", 0, 0},
+        {"6 TransitGateway 123456789010 tgw-0a1b2c3d tgw-attach-0a1b2c3d 123456789010 123456789010 vpc-1 vpc-2 "
+         "subnet-1 subnet-2 eni-1 eni-2 use1-az1 use1-az2 tgw-attach-2 10.0.1.5 10.0.2.5 443 40000 6 10 5000 "
+         "1700000000 1700000060 OK IPv4 0 0 0 0 19 us-east-1 egress - -", 0, 0},
+        {"TransitGateway tgw-0a1b2c3d 10.0.1.5 10.0.2.5 10 5000 1700000000 1700000060 OK", 0, 0},
+        {"eni-0abc vpc-0123 subnet-9", 0, 0},        /* id-like words, none a field */
+        {"eni-0abc ACCEPT OK", 0, 0},
+        {"eni-0abc - -", 0, 0},
+        {"foo-x bar-y version", 0, 0},               /* one of three known */
+        {"foo bar", 0, 0},
+        {"2 123 eni-a", 0, 0},
+        {"Version srcaddr", 0, 0},                   /* names are lower case */
+        {"version srcaddr=1", 0, 0},
+        {"{\"message\": \"version srcaddr\"}", 0, 0},
+        {"", 0, 0},
+    };
+    char err[256];
+    flowlog_format f;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        f.ncols = -1;
+        bool h = flowlog_header(rows[i].line, strlen(rows[i].line), &f, err, sizeof err);
+        if ((int)h != rows[i].header || (h && f.ncols != rows[i].ncols))
+            fprintf(stderr, "header row %zu: got %d with %d columns\n", i, (int)h, f.ncols);
+        CHECK((int)h == rows[i].header);
+        if (h) CHECK(f.ncols == rows[i].ncols);
+    }
+    /* the TGW header's columns: bytes and start where the records have them */
+    CHECK(flowlog_header(rows[0].line, strlen(rows[0].line), &f, err, sizeof err));
+    CHECK(f.col_of[FLF_SRCADDR] == 16 && f.col_of[FLF_BYTES] == 22 && f.col_of[FLF_LOG_STATUS] == 25);
+    CHECK(f.col_of[FLF_INTERFACE_ID] < 0 && f.col[11] == FLF_TGW_SRC_ENI);
+    fl_rec r;
+    CHECK(flowlog_parse_line(&f, rows[9].line, strlen(rows[9].line), &r, err, sizeof err) == 0);
+    CHECK(r.bytes == 5000 && r.packets == 10 && r.start == 1700000000 && r.status == FL_OK && r.eni.n == 0);
+    /* resource-id is an ignored column: the record still lines up */
+    CHECK(flowlog_header(rows[2].line, strlen(rows[2].line), &f, err, sizeof err) && f.col[0] == FLF_OPAQUE);
+    const char *d = "arn:aws:ec2:us-east-1:1:x eni-9 10.0.0.1 10.0.0.2 77";
+    CHECK(flowlog_parse_line(&f, d, strlen(d), &r, err, sizeof err) == 0 && r.bytes == 77 && r.eni.n == 5);
+}
+
+/* Issue 12, item 10: what an input's first bytes look like. */
+static void test_sniff(void)
+{
+    static const struct {
+        const char *data;
+        size_t n; /* 0: strlen */
+        enum flowlog_content want;
+    } rows[] = {
+        {"PAR1\x15\x04\x15\x80\x01", 9, FLC_PARQUET},
+        {"{\"message\": \"2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 "
+         "1418530010 1418530070 ACCEPT OK\"}\n", 0, FLC_JSON},
+        {"{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"123456789012\",\"logGroup\":\"vpc\",\"logEvents\":[]}", 0,
+         FLC_JSON_CWL},
+        {"\xef\xbb\xbf  \n[{\"message\":\"x\"}]", 0, FLC_JSON},
+        {"version account-id interface-id\n2 1 eni-a\n", 0, FLC_TEXT},
+        {"2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 400 1600000000 1600000060 ACCEPT OK\n2 1 eni-\0b\n", 82, FLC_TEXT},
+        {"", 0, FLC_TEXT},
+        {"\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0", 24, FLC_BINARY},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        size_t n = rows[i].n ? rows[i].n : strlen(rows[i].data);
+        enum flowlog_content c = flowlog_sniff(rows[i].data, n);
+        if (c != rows[i].want) fprintf(stderr, "sniff row %zu: got %d\n", i, (int)c);
+        CHECK(c == rows[i].want);
+    }
+    /* 4 KiB of every byte value in turn: 33 of 256 are control bytes (13%) */
+    unsigned char bin[4096];
+    for (size_t i = 0; i < sizeof bin; i++) bin[i] = (unsigned char)(i * 7);
+    CHECK(flowlog_sniff(bin, sizeof bin) == FLC_BINARY);
+    CHECK_STR(flowlog_content_desc(FLC_PARQUET), "Parquet file (not supported yet)");
+}
+
 int main(void)
 {
     char err[256];
@@ -49,6 +226,9 @@ int main(void)
     CHECK(flowlog_field_version(FLF_ECS_CLUSTER_ARN) == 7);
     CHECK(flowlog_field_version(FLF_REJECT_REASON) == 8);
     CHECK_STR(flowlog_field_name(FLF_LOG_STATUS), "log-status");
+    test_field_names();
+    test_header_rule();
+    test_sniff();
 
     /* the default v2 format, AWS documentation example (accepted SSH) */
     flowlog_format_default(&f);

@@ -1,6 +1,6 @@
 /* fuzz_flowlog: the line parser and the format parsers on arbitrary bytes.
- * Input: the first line is a field list (tried as --fields and as a header
- * line); every following line is parsed with it and with the v2 default,
+ * Input: the first line is a field list (tried as --fields, strict and
+ * lenient, and as a header line; the whole input is also sniffed); every following line is parsed with it and with the v2 default,
  * and whenever the fast path accepts a line the full parser must accept it
  * with the same values. Nothing may crash, read out of bounds, or overflow. */
 #include <stdint.h>
@@ -18,7 +18,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     flowlog_format custom, def, hdr;
     flowlog_format_default(&def);
     int have = flowlog_format_parse(&custom, p, l1, err, sizeof err) == 0;
-    (void)flowlog_header(p, l1, &hdr, err, sizeof err);
+    if (flowlog_header(p, l1, &hdr, err, sizeof err) && hdr.ncols > FLOWLOG_MAX_FIELDS) __builtin_trap();
+    /* --fields is strict: whatever it accepts, the lenient parser accepts the same way */
+    flowlog_format strict;
+    if (flowlog_fields_parse(&strict, p, l1, err, sizeof err) == 0 &&
+        (!have || strict.ncols != custom.ncols || memcmp(strict.col, custom.col, (size_t)custom.ncols) != 0))
+        __builtin_trap();
+    (void)flowlog_field_suggest(p, l1);
+    (void)flowlog_sniff(data, size);
     p = nl ? nl + 1 : end;
     while (p < end) {
         const char *e = memchr(p, '\n', (size_t)(end - p));
