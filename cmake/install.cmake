@@ -79,11 +79,23 @@ add_custom_target(flowcost_docs ALL DEPENDS ${FC_GENERATED} ${FC_GEN}/flowcost.1
 
 # ---- install ----
 install(TARGETS flowcost RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# A stripped install (cmake --install --strip, cpack with CPACK_STRIP_FILES)
+# also drops .comment (compiler banners), as dh_strip does (lintian:
+# binary-has-unneeded-section).
+if(CMAKE_OBJCOPY)
+  install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+    execute_process(COMMAND \"${CMAKE_OBJCOPY}\" --remove-section=.comment
+      \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/flowcost\")
+  endif()")
+endif()
 # Compressed, as Debian ships man pages; man(1) reads .gz everywhere.
 install(FILES ${FC_GEN}/flowcost.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${FC_GEN}/flowcost.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME flowcost)
 install(FILES ${FC_GEN}/_flowcost DESTINATION ${FLOWCOST_ZSH_COMPLETION_DIR})
+# The one lintian tag left, explained in the file.
+install(FILES ${FC_DIST}/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+        RENAME flowcost)
 file(GLOB FC_DOCS ${CMAKE_SOURCE_DIR}/docs/*.md)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${FC_DOCS} ${FC_DIST}/debian/copyright ${FC_GEN}/changelog.Debian.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
@@ -101,8 +113,8 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "flowcost")
 set(CPACK_PACKAGE_CONTACT "flowcost maintainers <maintainers@users.noreply.r-seed-dcc37855.example>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "AWS VPC Flow Logs to costs, HTML report and topology graph")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "AWS VPC Flow Logs to costs, HTML report and topology graph
-flowcost reads VPC Flow Logs (files, directories, s3://bucket/prefix) and
+# CPack puts the summary above this as the synopsis line.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "flowcost reads VPC Flow Logs (files, directories, s3://bucket/prefix) and
 prices every flow: NAT gateway processing, cross-AZ transfer, Internet
 egress and the rest, to the cent. It writes a self-contained HTML report,
 the costliest IPs as a table, CSV or JSON (optionally mailed, with an exit
