@@ -7,7 +7,8 @@
 # Configures a Release build with Debian's hardening flags (dpkg-buildflags:
 # fortify, stack protector, relro, bindnow), builds only the binary and its
 # documentation (not the tests), runs `cpack -G DEB` in the build tree and
-# prints the path of the .deb on stdout.
+# prints the path of the .deb on stdout. FLOWCOST_COMMIT in the environment
+# names the commit when the source has no .git (a Docker build context).
 set -eu
 src=$(cd "${1:-.}" && pwd)
 build=${2:-$src/build-deb}
@@ -18,7 +19,7 @@ ldflags=$(dpkg-buildflags --get LDFLAGS)
 # below instead of building every target (the test programs) first.
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_C_FLAGS="$cflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
-  -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >&2
+  -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON ${FLOWCOST_COMMIT:+"-DFLOWCOST_COMMIT=$FLOWCOST_COMMIT"} >&2
 cmake --build "$build" --target flowcost flowcost_docs -j"${JOBS:-2}" >&2
 rm -f "$build"/flowcost_*.deb
 (cd "$build" && cpack -G DEB >&2)
