@@ -96,7 +96,7 @@ install(FILES ${FC_GEN}/_flowcost DESTINATION ${FLOWCOST_ZSH_COMPLETION_DIR})
 # The one lintian tag left, explained in the file.
 install(FILES ${FC_DIST}/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
         RENAME flowcost)
-file(GLOB FC_DOCS ${CMAKE_SOURCE_DIR}/docs/*.md)
+file(GLOB FC_DOCS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/docs/*.md)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${FC_DOCS} ${FC_DIST}/debian/copyright ${FC_GEN}/changelog.Debian.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # The bundled sample (v5 format, with its ENI snapshot), to try the tool
