@@ -13,7 +13,9 @@ set -eu
 src=$(cd "${1:-.}" && pwd)
 build=${2:-$src/build-deb}
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all  # bindnow too
-cflags="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS)"
+# from the source dir: -ffile-prefix-map maps the working directory, so the
+# flags (and the build) do not depend on where this script is called from
+cflags=$(cd "$src" && echo "$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS)")
 ldflags=$(dpkg-buildflags --get LDFLAGS)
 # CMAKE_SKIP_INSTALL_ALL_DEPENDENCY: cpack then installs what was built
 # below instead of building every target (the test programs) first.

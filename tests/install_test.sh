@@ -3,7 +3,7 @@
 # dist/build-deb.sh in a Release build of its own (the suite's build is an
 # ASan one), check its control data and lintian, `dpkg -i` it, use it from an
 # empty directory with nothing of the build tree (report on the bundled
-# sample, man flowcost, bash completion), then `dpkg --purge` it and check
+# sample, man flowcost, bash completion), then `dpkg -r` it and check
 # every file it installed is gone. The machine is left as found, failure or
 # not (trap). Skips (exit 77) when not root, without dpkg tools, or when a
 # flowcost package or file is already there (never overwritten).
@@ -19,7 +19,10 @@ skip() { echo "SKIP: $*"; exit 77; }
 for t in dpkg dpkg-deb dpkg-query dpkg-shlibdeps dpkg-buildflags cpack; do
   command -v $t >/dev/null || skip "$t is not installed"
 done
-dpkg-query -W flowcost >/dev/null 2>&1 && skip "a flowcost package is installed already; not touching it"
+# dpkg's state of flowcost: installed, config-files, ...; empty or not-installed when absent
+state() { dpkg-query -W -f='${db:Status-Status}' flowcost 2>/dev/null; }
+present() { local s; s=$(state); [ -n "$s" ] && [ "$s" != not-installed ]; }
+present && skip "a flowcost package is installed already ($(state)); not touching it"
 # Keep the build directory between runs (an incremental build); the rest is fresh.
 mkdir -p "$tmp"; rm -rf "$tmp/run" "$tmp/files"
 mkdir -p "$tmp/run"
@@ -76,16 +79,23 @@ dpkg_do() {
   return 1
 }
 installed=0
+# Whatever state dpkg was left in (a signal may come during dpkg -i), remove
+# it: a flowcost present now is ours, the test skips when one was there.
 cleanup() {
-  [ $installed = 1 ] && dpkg_do --purge flowcost
+  if [ $installed = 1 ]; then
+    present && dpkg_do -r flowcost
+    # no conffiles, so nothing should be left for --purge; purge if there is
+    present && dpkg_do --purge flowcost
+  fi
   installed=0
 }
 trap cleanup EXIT
 trap "exit 1" INT TERM HUP  # so that EXIT runs on a ctest timeout too
 
 # Docker's Debian images exclude /usr/share/man from dpkg: bring ours back.
-dpkg_do --path-include='/usr/share/man/man1/flowcost.1.gz' -i "$deb" && installed=1 && ok || bad "dpkg -i failed"
-if [ $installed = 1 ]; then
+installed=1
+dpkg_do --path-include='/usr/share/man/man1/flowcost.1.gz' -i "$deb" && ok || bad "dpkg -i failed"
+if [ "$(state)" = installed ]; then
   # ---- use it from an empty directory: no build tree, no source tree ----
   ex=/usr/share/doc/flowcost/examples/sample
   run() { (cd "$tmp/run" && env -i PATH=/usr/bin:/bin HOME="$tmp/run" LC_ALL=C "$@"); }
@@ -122,15 +132,15 @@ if [ $installed = 1 ]; then
     zsh -n /usr/share/zsh/vendor-completions/_flowcost && ok || bad "zsh -n _flowcost"
   fi
 
-  # ---- dpkg --purge removes every file ----
+  # ---- dpkg -r removes every file ----
   dpkg-query -L flowcost | sort >"$tmp/listed"
   cleanup
-  dpkg-query -W flowcost >/dev/null 2>&1 && bad "flowcost still installed after dpkg --purge" || ok
+  present && bad "flowcost still known to dpkg after dpkg -r: $(state)" || ok
   left=$(while read -r f; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done <"$tmp/files")
-  [ -z "$left" ] && ok || bad "left after dpkg --purge: $left"
+  [ -z "$left" ] && ok || bad "left after dpkg -r: $left"
   # directories only flowcost used are gone too
   for d in /usr/share/doc/flowcost /usr/share/doc/flowcost/examples; do
-    [ ! -e "$d" ] && ok || bad "$d left after dpkg --purge"
+    [ ! -e "$d" ] && ok || bad "$d left after dpkg -r"
   done
 fi
 
