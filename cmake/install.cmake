@@ -27,6 +27,7 @@ target_link_libraries(flowcost PRIVATE ${CMAKE_DL_LIBS})
 
 # ---- the Debian changelog: its top entry is the package version and the man page's date ----
 file(STRINGS ${FC_DIST}/debian/changelog FC_CHANGELOG)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${FC_DIST}/debian/changelog)
 list(GET FC_CHANGELOG 0 fc_first)
 string(REGEX REPLACE "^flowcost \\(([^)]*)\\).*" "\\1" FC_CHANGELOG_VERSION "${fc_first}")
 if(NOT FC_CHANGELOG_VERSION STREQUAL "${PROJECT_VERSION}-${FLOWCOST_DEB_RELEASE}")
