@@ -10,10 +10,7 @@
 #include "ingest.h"
 #include "opts.h"
 #include "util.h"
-
-#ifndef FLOWCOST_VERSION
-#define FLOWCOST_VERSION "0.0.0"
-#endif
+#include "version.h"
 
 static const struct {
     const char *name;
@@ -47,7 +44,7 @@ static void usage(FILE *f)
                "Turns AWS VPC Flow Logs into dollars and pictures.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
-    fprintf(f, "\n  flowcost --version | --help | COMMAND --help\n"
+    fprintf(f, "\n  flowcost --version [--json] | --help | COMMAND --help\n"
                "\nexit codes: 0 success, 1 runtime error, 2 usage error, "
                "3 malformed input (--strict), 4 --fail-above exceeded\n");
 }
@@ -64,7 +61,16 @@ static int run(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0) {
-        printf("flowcost %s\n%s %s %s\n", FLOWCOST_VERSION, enrich_lib_versions(),
+        if (argc == 3 && strcmp(argv[2], "--json") == 0) {
+            if (version_json(stdout) == 0) return EXIT_OK;
+            cli_error("out of memory");
+            return EXIT_RUNTIME;
+        }
+        if (argc > 2) {
+            cli_error("--version takes only --json");
+            return EXIT_USAGE;
+        }
+        printf("flowcost %s (commit %s)\n%s %s %s\n", version_string(), version_commit(), enrich_lib_versions(),
                render_lib_versions(), ingest_lib_versions());
         return EXIT_OK;
     }

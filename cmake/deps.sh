@@ -5,7 +5,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev
       libxml2-dev libxml2-utils libgraphviz-dev graphviz libisal-dev isal zlib1g-dev
-      python3 python3-aiosmtpd chromium clang time openssl nodejs npm)
+      python3 python3-aiosmtpd chromium clang time openssl nodejs npm
+      file lintian zsh man-db)  # install_test: cpack's dpkg-shlibdeps step, lintian, completions, man
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
