@@ -72,6 +72,8 @@ def valid(name, v):
     if name in ENUMS:
         return v in ENUMS[name]
     if name in ADDRS:
+        if "%" in v:  # no zone index in flow logs (Python would accept fe80::1%eth0)
+            return False
         try:
             ipaddress.ip_address(v)
             return True
