@@ -108,7 +108,7 @@ static void classify(cost_ctx *c, cost_endpoint *e, const addr_hint *h)
         e->region = eni->region ? eni->region : c->default_region;
         return;
     }
-    if (ip_is_private(&e->ip)) {
+    if (inv_in_vpc_space(c->inv, &e->ip)) {
         e->cls = EP_UNKNOWN_PRIVATE;
         return;
     }
@@ -1101,8 +1101,6 @@ static void price_units(run *R)
             long ni = R->nat_by_ep[u->via];
             if (ni >= 0) r->nats[ni].estimated = true;
         }
-        if (r->eps[u->src].cls == EP_UNKNOWN_PRIVATE || r->eps[u->dst].cls == EP_UNKNOWN_PRIVATE)
-            r->unknown_private_bytes += u->bytes;
         cost_hour *h = hour_for(R, u->hour);
         if (h) fc_add_sat(&h->bytes, u->bytes);
         pricing P = {R, u, fi, false};
@@ -1112,14 +1110,19 @@ static void price_units(run *R)
         } else if (u->via != COST_NONE) price_nat(&P);
         else price_direct(&P);
         if (!P.charged) {
-            /* No price: the bytes still count, as free or unknown_private,
-             * on our workload end. */
+            /* No price: the bytes still count (cost-model.md §4, no byte
+             * goes missing), as free or unknown_private, on our workload
+             * end. With no ENI of ours on either end (no rule decided
+             * which address is the logging interface's) they are
+             * unknown_private on the receiving end, at $0. */
             const cost_endpoint *S = &r->eps[u->src], *D = &r->eps[u->dst];
             uint32_t payer = cost_ep_is_workload(S) ? u->src : cost_ep_is_workload(D) ? u->dst
-                           : S->cls == EP_ENI ? u->src : D->cls == EP_ENI ? u->dst : COST_NONE;
-            if (payer == COST_NONE) continue;
+                           : S->cls == EP_ENI ? u->src : D->cls == EP_ENI ? u->dst
+                           : S->cls == EP_UNKNOWN_PRIVATE ? u->src : u->dst;
             uint32_t peer = payer == u->src ? u->dst : u->src;
-            cost_cat cat = (S->cls == EP_UNKNOWN_PRIVATE || D->cls == EP_UNKNOWN_PRIVATE) ? CAT_UNKNOWN_PRIVATE : CAT_FREE;
+            bool owned = S->cls == EP_ENI || D->cls == EP_ENI;
+            cost_cat cat = (!owned || S->cls == EP_UNKNOWN_PRIVATE || D->cls == EP_UNKNOWN_PRIVATE)
+                               ? CAT_UNKNOWN_PRIVATE : CAT_FREE;
             emit_to(&P, payer, peer, cat, u->bytes, u->bytes, 0.0);
         }
     }
@@ -1459,9 +1462,17 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     build_fixed(&R);
     build_reject_sources(&R);
     final_orders(r);
-    for (size_t i = 0; i < r->n_eps; i++)
-        if (r->eps[i].cls == EP_UNKNOWN_PRIVATE && (r->eps[i].bytes_in || r->eps[i].bytes_out))
-            r->n_unknown_private++;
+    /* data_quality's counts are the category's own (cost-model.md §4). */
+    r->unknown_private_bytes = r->cat_bytes[CAT_UNKNOWN_PRIVATE];
+    bool *unk = xcalloc(r->n_eps + 1, sizeof *unk);
+    for (size_t i = 0; i < r->n_charges; i++) {
+        const cost_charge *ch = &r->charges[i];
+        if (ch->cat != CAT_UNKNOWN_PRIVATE) continue;
+        if (r->eps[ch->payer].cls != EP_ENI) unk[ch->payer] = true;
+        if (ch->peer != COST_NONE && r->eps[ch->peer].cls != EP_ENI) unk[ch->peer] = true;
+    }
+    for (size_t i = 0; i < r->n_eps; i++) r->n_unknown_private += unk[i];
+    free(unk);
     r->monthly_run_rate_usd = c.period_secs > 0 ? r->total_usd * COST_MONTH_SECS / c.period_secs : 0;
 
     cost_findings_build(&c);
