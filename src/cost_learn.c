@@ -135,32 +135,55 @@ static bool in_sorted(const ip128 *v, size_t n, const ip128 *ip)
     return n && bsearch(ip, v, n, sizeof *v, cmp_ip) != NULL;
 }
 
-/* One address mentioned by undecided records, with their record count. */
+/* An end of an undecided record: address and record (local index). */
 typedef struct mention {
     ip128 ip;
-    uint64_t records;
-    bool inside;       /* private or in VPC space */
+    uint32_t g;
 } mention;
 
 static int cmp_mention(const void *x, const void *y)
 {
-    return ip_cmp(&((const mention *)x)->ip, &((const mention *)y)->ip);
+    const mention *a = x, *b = y;
+    int c = ip_cmp(&a->ip, &b->ip);
+    return c ? c : (a->g > b->g) - (a->g < b->g);
 }
+
+/* One distinct address of those records, with the records (undecided
+ * ones, when eligible) that mention it. */
+typedef struct addr_tally {
+    ip128 ip;
+    size_t lo, hi;       /* its mentions */
+    uint64_t records;
+    bool eligible, inside;
+} addr_tally;
+
+static int cmp_tally_ip(const void *key, const void *elem)
+{
+    return ip_cmp(key, &((const addr_tally *)elem)->ip);
+}
+
+/* Guessed addresses per ENI at most: a node's pods fit (EKS allows up to
+ * 250 a node); an ENI whose records hold many more unexplained private
+ * pairs (a TGW or GWLB attachment logging end-to-end addresses) is not
+ * handed all of them. */
+#define MAX_GUESSES 256
 
 /* Phase 2 for one ENI: its records without flow-direction that no address
  * of it explains yet (neither end is its own). In each such record one end
  * is the interface's (AWS writes its own address there), so the address
- * most of them mention is taken, then the records are checked again. Only
- * a private (or VPC-space) address, or an IPv6 address seen on this ENI's
- * records both as source and as destination, may be taken; a public IPv4
- * address never is. Ties go to the private address, then the lowest one,
- * except that an IPv6 global address must win outright: when two of them
- * tie (one conversation seen from one side) nothing decides, and those
- * records stay undecided (their bytes end in unknown_private). */
+ * most of them mention is taken, and the records it explains no longer
+ * count for the others. Only a private (or VPC-space) address, or an IPv6
+ * address seen on this ENI's records both as source and as destination,
+ * may be taken; a public IPv4 address never is. Ties go to the private
+ * address, then the lowest one, except that an IPv6 global address must win
+ * outright: when two of them tie (one conversation seen from one side)
+ * nothing decides, and those records stay undecided (their bytes end in
+ * unknown_private). */
 static void learn_ambiguous(inventory *inv, inv_eni *e, uint32_t id, const agg_group *const *gs, size_t n,
                             owners *o)
 {
-    ip128 *srcs = xmalloc((n ? n : 1) * sizeof *srcs), *dsts = xmalloc((n ? n : 1) * sizeof *dsts);
+    size_t cap = n ? n : 1;
+    ip128 *srcs = xmalloc(cap * sizeof *srcs), *dsts = xmalloc(cap * sizeof *dsts);
     for (size_t i = 0; i < n; i++) {
         srcs[i] = gs[i]->src;
         dsts[i] = gs[i]->dst;
@@ -169,51 +192,71 @@ static void learn_ambiguous(inventory *inv, inv_eni *e, uint32_t id, const agg_g
         qsort(srcs, n, sizeof *srcs, cmp_ip);
         qsort(dsts, n, sizeof *dsts, cmp_ip);
     }
-    const agg_group **left = xmalloc((n ? n : 1) * sizeof *left);
-    memcpy(left, gs, n * sizeof *left);
-    size_t nl = n;
-    mention *ms = xmalloc((2 * n + 1) * sizeof *ms);
-    for (;;) {
-        size_t w = 0, nm = 0;
-        for (size_t i = 0; i < nl; i++) {
-            const agg_group *g = left[i];
-            if (owner_of(o, &g->src) == id || owner_of(o, &g->dst) == id) continue; /* decided */
-            left[w++] = g;
-            const ip128 *ends[2] = {&g->src, &g->dst};
-            for (int k = 0; k < 2; k++) {
-                const ip128 *ip = ends[k];
-                if (!free_addr(inv, o, ip)) continue;
-                bool inside = inv_in_vpc_space(inv, ip);
-                if (!inside && (ip_is_v4(ip) || !in_sorted(srcs, n, ip) || !in_sorted(dsts, n, ip))) continue;
-                ms[nm].ip = *ip;
-                ms[nm].records = g->records;
-                ms[nm++].inside = inside;
-            }
+    bool *decided = xcalloc(cap, sizeof *decided);
+    mention *ms = xmalloc(2 * cap * sizeof *ms);
+    size_t nm = 0;
+    for (size_t i = 0; i < n; i++) {
+        const agg_group *g = gs[i];
+        decided[i] = owner_of(o, &g->src) == id || owner_of(o, &g->dst) == id;
+        if (decided[i]) continue;
+        ms[nm].ip = g->src;
+        ms[nm++].g = (uint32_t)i;
+        if (ip_eq(&g->src, &g->dst)) continue;
+        ms[nm].ip = g->dst;
+        ms[nm++].g = (uint32_t)i;
+    }
+    if (nm) qsort(ms, nm, sizeof *ms, cmp_mention);
+    addr_tally *ts = xmalloc((nm ? nm : 1) * sizeof *ts);
+    size_t nt = 0;
+    for (size_t i = 0; i < nm; i++) {
+        if (!nt || !ip_eq(&ts[nt - 1].ip, &ms[i].ip)) {
+            addr_tally *t = &ts[nt++];
+            t->ip = ms[i].ip;
+            t->lo = i;
+            t->records = 0;
+            t->inside = inv_in_vpc_space(inv, &t->ip);
+            t->eligible = free_addr(inv, o, &t->ip) &&
+                          (t->inside || (!ip_is_v4(&t->ip) && in_sorted(srcs, n, &t->ip) && in_sorted(dsts, n, &t->ip)));
         }
-        nl = w;
-        if (!nm) break;
-        qsort(ms, nm, sizeof *ms, cmp_mention);
-        size_t u = 0;
-        for (size_t i = 0; i < nm; i++) {
-            if (u && ip_eq(&ms[u - 1].ip, &ms[i].ip)) ms[u - 1].records += ms[i].records;
-            else ms[u++] = ms[i];
-        }
-        size_t best = 0;
+        ts[nt - 1].hi = i + 1;
+        ts[nt - 1].records += gs[ms[i].g]->records;
+    }
+    for (int guesses = 0; guesses < MAX_GUESSES; guesses++) {
+        size_t best = SIZE_MAX;
         bool tie = false;
-        for (size_t i = 1; i < u; i++) {
-            const mention *m = &ms[i], *b = &ms[best];
-            if (m->records > b->records || (m->records == b->records && m->inside && !b->inside)) {
+        for (size_t i = 0; i < nt; i++) {
+            const addr_tally *t = &ts[i];
+            if (!t->eligible || !t->records) continue;
+            if (best == SIZE_MAX) {
+                best = i;
+                continue;
+            }
+            const addr_tally *b = &ts[best];
+            if (t->records > b->records || (t->records == b->records && t->inside && !b->inside)) {
                 best = i;
                 tie = false;
-            } else if (m->records == b->records && m->inside == b->inside) {
+            } else if (t->records == b->records && t->inside == b->inside) {
                 tie = true;
             }
         }
-        if (tie && !ms[best].inside) break; /* nothing decides: unknown_private */
-        own(o, inv, e, id, &ms[best].ip);
+        if (best == SIZE_MAX || (tie && !ts[best].inside)) break;
+        addr_tally *b = &ts[best];
+        own(o, inv, e, id, &b->ip);
+        b->eligible = false;
+        /* The records it explains no longer vote for their other end. */
+        for (size_t k = b->lo; k < b->hi; k++) {
+            uint32_t gi = ms[k].g;
+            if (decided[gi]) continue;
+            decided[gi] = true;
+            const agg_group *g = gs[gi];
+            const ip128 *other = ip_eq(&g->src, &b->ip) ? &g->dst : &g->src;
+            addr_tally *t = bsearch(other, ts, nt, sizeof *ts, cmp_tally_ip);
+            if (t && t != b) t->records -= g->records;
+        }
     }
+    free(ts);
     free(ms);
-    free(left);
+    free(decided);
     free(srcs);
     free(dsts);
 }
