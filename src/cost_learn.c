@@ -279,6 +279,11 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
     for (uint32_t id = 1; id <= nstr; id++) {
         const char *eid = agg_str(a, id);
         ev[id].learn = ev[id].seen && eid && !inv_by_id(inv, eid);
+        /* A snapshot without DescribeSubnets has no AZ ID for its ENIs;
+         * the v4+ az-id field of their own records gives it. */
+        const agg_eni_meta *m = ev[id].seen && !ev[id].learn ? agg_eni(a, id) : NULL;
+        if (m && m->az_id && !inv_by_id(inv, eid)->az_id)
+            inv_eni_get(inv, eid)->az_id = inv_intern(inv, agg_str(a, m->az_id));
     }
 
     /* Phase 1: addresses the records prove (cost-model.md §4). With

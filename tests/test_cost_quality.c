@@ -229,8 +229,46 @@ static void owner_unknown(void)
     done(&x);
 }
 
+/* A snapshot without DescribeSubnets: eni-a and eni-b have no AZ ID.
+ * With v4+ records (az-id use1-az1 / use1-az2) the records give it, so the
+ * 1 GiB hop (logged at both ENIs, priced once from the sender's) is inter_az: 1 × 0.02 = $0.02, nothing guessed. With v2
+ * records nothing gives it: inter_az $0 and a lower bound of 1 GiB, the
+ * notice naming "ENIs without an AZ ID". */
+static void snapshot_without_subnets(void)
+{
+    for (int v4 = 0; v4 < 2; v4++) {
+        run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+        fx_eni(x.inv, "eni-a", "10.0.1.10", ENI_WORKLOAD, NULL, "vpc-1", NULL, NULL);
+        fx_eni(x.inv, "eni-b", "10.0.2.20", ENI_WORKLOAD, NULL, "vpc-1", NULL, NULL);
+        inv_add_source(x.inv, INV_FROM_SNAPSHOT, T0);
+        inv_finalize(x.inv);
+        if (v4) {
+            agg_note_eni(x.a, "eni-a", "vpc-1", NULL, NULL, "use1-az1", NULL, "us-east-1");
+            agg_note_eni(x.a, "eni-b", "vpc-1", NULL, NULL, "use1-az2", NULL, "us-east-1");
+        }
+        fx_rec(x.a, "eni-a", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
+        fx_rec(x.a, "eni-b", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
+        price(&x, v4 ? "snapshot without subnets, v4" : "snapshot without subnets, v2");
+        if (x.r) {
+            CHECK_STR(x.r->inventory, "snapshot");
+            if (v4) {
+                CHECK_NEAR(x.r->cat_usd[CAT_INTER_AZ], 0.02, 1e-12);
+                CHECK(x.r->n_bounds == 0);
+                CHECK(x.r->n_notices == 0);
+            } else {
+                CHECK(x.r->cat_usd[CAT_INTER_AZ] == 0);
+                CHECK(bound(x.r, CAT_INTER_AZ, GUESS_AZ_UNKNOWN, true) == GiB);
+                CHECK(x.r->n_bounds == 1);
+                CHECK(HAS(x.r, "ENIs without an AZ ID: inter_az is a lower bound", "1.00 GiB"));
+            }
+        }
+        done(&x);
+    }
+}
+
 int main(void)
 {
+    snapshot_without_subnets();
     v2_no_snapshot();
     v5_no_snapshot();
     full_snapshot();
