@@ -1165,7 +1165,8 @@ static void price_units(run *R)
              * goes missing), as free or unknown_private, on our workload
              * end. With no ENI of ours on either end (no rule decided
              * which address is the logging interface's) they are
-             * unknown_private on the receiving end, at $0. */
+             * unknown_private at $0 on the private end if there is one,
+             * else on the receiving end. */
             const cost_endpoint *S = &r->eps[u->src], *D = &r->eps[u->dst];
             uint32_t payer = cost_ep_is_workload(S) ? u->src : cost_ep_is_workload(D) ? u->dst
                            : S->cls == EP_ENI ? u->src : D->cls == EP_ENI ? u->dst
