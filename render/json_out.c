@@ -348,6 +348,20 @@ static cJSON *data_quality(const cost_result *r)
     add(o, "unknown_private_peers", num_u64(r->n_unknown_private));
     add(o, "estimated_nat_bytes", num_u64(r->estimated_bytes));
     add(o, "kinds_learned_only", cJSON_CreateBool(r->kinds_learned_only));
+    add(o, "inventory", str_or_null(r->inventory));
+    /* Figures built on guesses (cost-model.md §4): categories that are lower
+     * bounds, and those whose figure is an estimate, with the bytes involved. */
+    cJSON *lower = cJSON_CreateArray(), *est = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_bounds; i++) {
+        const cost_bound *b = &r->bounds[i];
+        cJSON *e = cJSON_CreateObject();
+        add(e, "category", cJSON_CreateString(cost_cat_name((cost_cat)b->cat)));
+        add(e, "bytes", num_u64(b->bytes));
+        add(e, "reason", cJSON_CreateString(cost_guess_name((cost_guess)b->reason)));
+        cJSON_AddItemToArray(b->lower ? lower : est, e);
+    }
+    add(o, "lower_bounds", lower);
+    add(o, "estimates", est);
     add(o, "rates_source", str_or_null(r->rates_source));
     add(o, "ip_ranges_version", str_or_null(r->ipranges_version));
     cJSON *notes = cJSON_CreateArray();

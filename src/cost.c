@@ -108,7 +108,7 @@ static void classify(cost_ctx *c, cost_endpoint *e, const addr_hint *h)
         e->region = eni->region ? eni->region : c->default_region;
         return;
     }
-    if (ip_is_private(&e->ip)) {
+    if (inv_in_vpc_space(c->inv, &e->ip)) {
         e->cls = EP_UNKNOWN_PRIVATE;
         return;
     }
@@ -131,6 +131,7 @@ typedef struct unit {
     uint32_t src, dst, via;
     int32_t hour;
     uint8_t flags, path, dest;
+    uint8_t guess;       /* 1 << cost_guess known when the unit is made */
     uint64_t bytes, packets, records;
 } unit;
 
@@ -189,6 +190,7 @@ typedef struct run {
     cost_kmap flow_map, charge_map, hour_map, pair_map;
     size_t cap_flows, cap_charges, cap_hours, cap_pairs;
     long *nat_by_ep;
+    cost_guesses guesses;
 } run;
 
 static size_t eni_index(const inventory *inv, const inv_eni *e)
@@ -524,6 +526,27 @@ static void tgw_groups(run *R)
     }
 }
 
+/* Public traffic of an ENI known only from the records, priced as if it
+ * left through an Internet gateway: without traffic-path nothing says it
+ * did not cross a NAT gateway (nat_processing is then a lower bound), and
+ * without pkt-* fields a NAT gateway's own ENI cannot even be recognised,
+ * so its public legs are priced as its own traffic, on top of its clients'
+ * records of the same bytes. */
+static uint8_t nat_guess(const run *R, const agg_group *g, bool egress, const inv_eni *x, uint32_t our,
+                         uint32_t peer)
+{
+    const cost_result *r = R->r;
+    if (!x || (x->source & (INV_FROM_SNAPSHOT | INV_FROM_LIVE)) || x->kind != ENI_UNCLASSIFIED) return 0;
+    if (!cost_ep_is_workload(&r->eps[our]) || !ep_is_public_remote(&r->eps[peer])) return 0;
+    uint8_t q = 0;
+    uint32_t key[2] = {our, peer};
+    bool path_known = egress ? g->traffic_path && g->traffic_path != 1
+                             : R->has_tp[our] && !cost_kmap_has(&R->tp1, key);
+    if (!path_known) q |= 1u << GUESS_NAT_PATH_UNKNOWN;
+    if (!(g->flags & (AGG_HAS_PKT_SRC | AGG_HAS_PKT_DST))) q |= 1u << GUESS_NAT_UNRECOGNISED;
+    return q;
+}
+
 static void other_groups(run *R)
 {
     cost_result *r = R->r;
@@ -576,6 +599,7 @@ static void other_groups(run *R)
             if (se->cls == EP_ENI && eni_is_observed(R, se->eni)) continue;
         }
         if (r->eps[s].cls != EP_ENI) u.flags |= COST_FLOW_INBOUND;
+        u.guess = nat_guess(R, g, egress, x, our, peer);
         add_unit(R, &u);
     }
 }
@@ -1081,6 +1105,31 @@ static uint8_t unit_dest(const run *R, const unit *u)
     }
 }
 
+/* What this unit's categories rest on (cost-model.md §4, "Figures built on
+ * guesses say so"), on top of what was known when it was made. */
+static unsigned unit_guesses(const run *R, const unit *u)
+{
+    const cost_result *r = R->r;
+    const cost_endpoint *S = &r->eps[u->src], *D = &r->eps[u->dst];
+    unsigned q = u->guess;
+    if (u->flags & COST_FLOW_ESTIMATED) q |= 1u << GUESS_NAT_ESTIMATED;
+    if (S->cls != EP_ENI && D->cls != EP_ENI) return q | 1u << GUESS_OWNER_UNKNOWN;
+    if (u->via != COST_NONE) {
+        const cost_endpoint *n = &r->eps[u->via];
+        const cost_endpoint *cl = (u->flags & COST_FLOW_INBOUND) ? D : S;
+        if (n->kind == ENI_NAT_GATEWAY && (!ep_az(cl) || !ep_az(n))) q |= 1u << GUESS_AZ_UNKNOWN;
+        return q;
+    }
+    bool s_priv = !ep_is_public_remote(S), d_priv = !ep_is_public_remote(D);
+    if (S->cls == EP_ENI && D->cls == EP_ENI && s_priv && d_priv && same_str(S->region, D->region) &&
+        S->kind != ENI_ALB && D->kind != ENI_ALB && S->kind != ENI_TRANSIT_GATEWAY &&
+        D->kind != ENI_TRANSIT_GATEWAY && (!ep_az(S) || !ep_az(D)))
+        q |= 1u << GUESS_AZ_UNKNOWN;
+    bool s_unk = S->cls == EP_ENI && S->kind == ENI_UNCLASSIFIED, d_unk = D->cls == EP_ENI && D->kind == ENI_UNCLASSIFIED;
+    if ((s_unk && d_priv) || (d_unk && s_priv)) q |= 1u << GUESS_KIND_UNKNOWN;
+    return q;
+}
+
 static void price_units(run *R)
 {
     cost_result *r = R->r;
@@ -1101,26 +1150,38 @@ static void price_units(run *R)
             long ni = R->nat_by_ep[u->via];
             if (ni >= 0) r->nats[ni].estimated = true;
         }
-        if (r->eps[u->src].cls == EP_UNKNOWN_PRIVATE || r->eps[u->dst].cls == EP_UNKNOWN_PRIVATE)
-            r->unknown_private_bytes += u->bytes;
         cost_hour *h = hour_for(R, u->hour);
         if (h) fc_add_sat(&h->bytes, u->bytes);
         pricing P = {R, u, fi, false};
+        uint64_t before[CAT_COUNT];
+        memcpy(before, r->cat_bytes, sizeof before);
         if (u->via != COST_NONE && r->eps[u->via].kind == ENI_TRANSIT_GATEWAY) {
             const region_rates *rr = rates_of(R, &r->eps[u->via]);
             emit(&P, u->src, u->dst, CAT_TRANSIT_GATEWAY, u->bytes, u->bytes, gb(u->bytes) * rr->transit_gateway_per_gb);
         } else if (u->via != COST_NONE) price_nat(&P);
         else price_direct(&P);
         if (!P.charged) {
-            /* No price: the bytes still count, as free or unknown_private,
-             * on our workload end. */
+            /* No price: the bytes still count (cost-model.md §4, no byte
+             * goes missing), as free or unknown_private, on our workload
+             * end. With no ENI of ours on either end (no rule decided
+             * which address is the logging interface's) they are
+             * unknown_private at $0 on the private end if there is one,
+             * else on the receiving end. */
             const cost_endpoint *S = &r->eps[u->src], *D = &r->eps[u->dst];
             uint32_t payer = cost_ep_is_workload(S) ? u->src : cost_ep_is_workload(D) ? u->dst
-                           : S->cls == EP_ENI ? u->src : D->cls == EP_ENI ? u->dst : COST_NONE;
-            if (payer == COST_NONE) continue;
+                           : S->cls == EP_ENI ? u->src : D->cls == EP_ENI ? u->dst
+                           : S->cls == EP_UNKNOWN_PRIVATE ? u->src : u->dst;
             uint32_t peer = payer == u->src ? u->dst : u->src;
-            cost_cat cat = (S->cls == EP_UNKNOWN_PRIVATE || D->cls == EP_UNKNOWN_PRIVATE) ? CAT_UNKNOWN_PRIVATE : CAT_FREE;
+            bool owned = S->cls == EP_ENI || D->cls == EP_ENI;
+            cost_cat cat = (!owned || S->cls == EP_UNKNOWN_PRIVATE || D->cls == EP_UNKNOWN_PRIVATE)
+                               ? CAT_UNKNOWN_PRIVATE : CAT_FREE;
             emit_to(&P, payer, peer, cat, u->bytes, u->bytes, 0.0);
+        }
+        unsigned q = unit_guesses(R, u);
+        for (int k = 0; k < GUESS_COUNT; k++) {
+            if (!(q & 1u << k)) continue;
+            fc_add_sat(&R->guesses.bytes[k], u->bytes);
+            for (int c = 0; c < CAT_COUNT; c++) fc_add_sat(&R->guesses.cat_bytes[k][c], r->cat_bytes[c] - before[c]);
         }
     }
 }
@@ -1459,9 +1520,18 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     build_fixed(&R);
     build_reject_sources(&R);
     final_orders(r);
-    for (size_t i = 0; i < r->n_eps; i++)
-        if (r->eps[i].cls == EP_UNKNOWN_PRIVATE && (r->eps[i].bytes_in || r->eps[i].bytes_out))
-            r->n_unknown_private++;
+    /* data_quality's counts are the category's own (cost-model.md §4). */
+    r->unknown_private_bytes = r->cat_bytes[CAT_UNKNOWN_PRIVATE];
+    bool *unk = xcalloc(r->n_eps + 1, sizeof *unk);
+    for (size_t i = 0; i < r->n_charges; i++) {
+        const cost_charge *ch = &r->charges[i];
+        if (ch->cat != CAT_UNKNOWN_PRIVATE) continue;
+        if (r->eps[ch->payer].cls != EP_ENI) unk[ch->payer] = true;
+        if (ch->peer != COST_NONE && r->eps[ch->peer].cls != EP_ENI) unk[ch->peer] = true;
+    }
+    for (size_t i = 0; i < r->n_eps; i++) r->n_unknown_private += unk[i];
+    free(unk);
+    cost_quality_build(r, inv, &R.guesses);
     r->monthly_run_rate_usd = c.period_secs > 0 ? r->total_usd * COST_MONTH_SECS / c.period_secs : 0;
 
     cost_findings_build(&c);
@@ -1508,6 +1578,7 @@ void cost_result_free(cost_result *r)
     free(r->az_pairs);
     free(r->fixed);
     free(r->reject_sources);
+    free(r->bounds);
     for (size_t i = 0; i < r->n_notices; i++) free(r->notices[i]);
     free(r->notices);
     free(r);

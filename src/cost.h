@@ -174,6 +174,28 @@ typedef struct cost_reject_source {
     size_t n_ports;
 } cost_reject_source;
 
+/* Why a figure rests on a guess (cost-model.md §4, "Figures built on
+ * guesses say so"): what was learned rather than known. */
+typedef enum cost_guess {
+    GUESS_AZ_UNKNOWN = 0,    /* a private hop between our ENIs with an AZ unknown */
+    GUESS_KIND_UNKNOWN,      /* private traffic touching an ENI of unknown kind */
+    GUESS_NAT_PATH_UNKNOWN,  /* public traffic that may have gone through a NAT gateway */
+    GUESS_NAT_UNRECOGNISED,  /* no pkt-* fields: a NAT gateway's ENI looks like a workload */
+    GUESS_NAT_ESTIMATED,     /* NAT traffic charged to a gateway whose ENI is not in the input */
+    GUESS_OWNER_UNKNOWN,     /* no rule gave either address to an ENI of ours */
+    GUESS_COUNT
+} cost_guess;
+const char *cost_guess_name(cost_guess g); /* "az_unknown", "kind_unknown", ... */
+
+/* One category that is a lower bound (lower) or an estimate that may be
+ * off either way (!lower), and the bytes whose category was guessed. */
+typedef struct cost_bound {
+    uint8_t cat;         /* cost_cat */
+    uint8_t reason;      /* cost_guess */
+    bool lower;
+    uint64_t bytes;
+} cost_bound;
+
 typedef struct cost_options {
     int64_t since, until;     /* 0 = unbounded; else the period is that window */
     double min_savings;       /* default 10 */
@@ -210,6 +232,8 @@ typedef struct cost_result {
     size_t n_unknown_private;      /* distinct unknown private peers */
     uint64_t estimated_bytes;      /* NAT traffic inferred from client records */
     bool kinds_learned_only;       /* no snapshot: managed kinds other than NAT unknown */
+    const char *inventory;         /* "snapshot", "learned" (no snapshot) or "mixed" */
+    cost_bound *bounds; size_t n_bounds; /* by reason, then category; empty when nothing is guessed */
     const char *rates_source;      /* "embedded" or the --rates file */
     const char *ipranges_version;  /* syncToken */
 

@@ -48,6 +48,16 @@ typedef struct cost_ctx {
  * Returns the number of ENIs learned. Leaves inv finalized. */
 size_t cost_learn(inventory *inv, const agg *a, const char *default_region);
 
+/* What pricing saw of guesses: per cost_guess, the bytes of the units that
+ * rest on it and the category bytes those units were charged. */
+typedef struct cost_guesses {
+    uint64_t bytes[GUESS_COUNT];
+    uint64_t cat_bytes[GUESS_COUNT][CAT_COUNT];
+} cost_guesses;
+
+/* data_quality's inventory, bounds and their notices (cost_quality.c). */
+void cost_quality_build(cost_result *r, const inventory *inv, const cost_guesses *g);
+
 /* Findings (§5) and savings_total_monthly_usd, from a priced result. */
 void cost_findings_build(cost_ctx *c);
 

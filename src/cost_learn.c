@@ -13,17 +13,16 @@
 #include "cost_int.h"
 #include "util.h"
 
-/* Evidence about one (ENI, address) pair. */
+/* An address proven to be one ENI's (phase 1 of cost_learn). */
 typedef struct cand {
     uint32_t eni;      /* agg string id */
     ip128 ip;
-    uint64_t strong;   /* records that prove the address (direction known) */
-    uint64_t weak;     /* records that mention it (no direction: v2) */
 } cand;
 
 typedef struct eni_ev {
     uint64_t translated; /* records showing NAT translation */
     bool seen;
+    bool learn;          /* not in the inventory: its addresses come from the records */
 } eni_ev;
 
 static int cmp_cand(const void *x, const void *y)
@@ -92,78 +91,242 @@ static size_t learn_nat_clients(inventory *inv, const agg *a)
     return added;
 }
 
+/* Who owns which address in this pass (the inventory's own index is
+ * rebuilt only at the end): one address, one ENI. */
+typedef struct owners {
+    cost_kmap map;     /* ip128 → dense index */
+    uint32_t *eni;     /* dense index → agg string id */
+    size_t cap;
+} owners;
+
+static uint32_t owner_of(const owners *o, const ip128 *ip)
+{
+    long i = cost_kmap_find(&o->map, ip);
+    return i < 0 ? 0 : o->eni[i];
+}
+
+static void own(owners *o, inventory *inv, inv_eni *e, uint32_t id, const ip128 *ip)
+{
+    bool created;
+    size_t i = cost_kmap_get(&o->map, ip, &created);
+    if (!created) return;
+    if (i >= o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 64;
+        o->eni = xrealloc(o->eni, o->cap * sizeof *o->eni);
+    }
+    o->eni[i] = id;
+    inv_eni_add_ip(inv, e, ip, inv_in_vpc_space(inv, ip));
+}
+
+/* Can this address be given to a learned ENI at all? Not when another ENI
+ * (snapshot or learned) has it. */
+static bool free_addr(const inventory *inv, const owners *o, const ip128 *ip)
+{
+    return !inv_by_ip(inv, ip) && !owner_of(o, ip);
+}
+
+static int cmp_ip(const void *x, const void *y)
+{
+    return ip_cmp(x, y);
+}
+
+static bool in_sorted(const ip128 *v, size_t n, const ip128 *ip)
+{
+    return n && bsearch(ip, v, n, sizeof *v, cmp_ip) != NULL;
+}
+
+/* An end of an undecided record: address and record (local index). */
+typedef struct mention {
+    ip128 ip;
+    uint32_t g;
+} mention;
+
+static int cmp_mention(const void *x, const void *y)
+{
+    const mention *a = x, *b = y;
+    int c = ip_cmp(&a->ip, &b->ip);
+    return c ? c : (a->g > b->g) - (a->g < b->g);
+}
+
+/* One distinct address of those records, with the records (undecided
+ * ones, when eligible) that mention it. */
+typedef struct addr_tally {
+    ip128 ip;
+    size_t lo, hi;       /* its mentions */
+    uint64_t records;
+    bool eligible, inside;
+} addr_tally;
+
+static int cmp_tally_ip(const void *key, const void *elem)
+{
+    return ip_cmp(key, &((const addr_tally *)elem)->ip);
+}
+
+/* Guessed addresses per ENI at most: a node's pods fit (EKS allows up to
+ * 250 a node); an ENI whose records hold many more unexplained private
+ * pairs (a TGW or GWLB attachment logging end-to-end addresses) is not
+ * handed all of them. */
+#define MAX_GUESSES 256
+
+/* Phase 2 for one ENI: its records without flow-direction that no address
+ * of it explains yet (neither end is its own). In each such record one end
+ * is the interface's (AWS writes its own address there), so the address
+ * most of them mention is taken, and the records it explains no longer
+ * count for the others. Only a private (or VPC-space) address, or an IPv6
+ * address seen on this ENI's records both as source and as destination,
+ * may be taken; a public IPv4 address never is. Ties go to the private
+ * address, then the lowest one, except that an IPv6 global address must win
+ * outright: when two of them tie (one conversation seen from one side)
+ * nothing decides, and those records stay undecided (their bytes end in
+ * unknown_private). */
+static void learn_ambiguous(inventory *inv, inv_eni *e, uint32_t id, const agg_group *const *gs, size_t n,
+                            owners *o)
+{
+    size_t cap = n ? n : 1;
+    ip128 *srcs = xmalloc(cap * sizeof *srcs), *dsts = xmalloc(cap * sizeof *dsts);
+    for (size_t i = 0; i < n; i++) {
+        srcs[i] = gs[i]->src;
+        dsts[i] = gs[i]->dst;
+    }
+    if (n) {
+        qsort(srcs, n, sizeof *srcs, cmp_ip);
+        qsort(dsts, n, sizeof *dsts, cmp_ip);
+    }
+    bool *decided = xcalloc(cap, sizeof *decided);
+    mention *ms = xmalloc(2 * cap * sizeof *ms);
+    size_t nm = 0;
+    for (size_t i = 0; i < n; i++) {
+        const agg_group *g = gs[i];
+        decided[i] = owner_of(o, &g->src) == id || owner_of(o, &g->dst) == id;
+        if (decided[i]) continue;
+        ms[nm].ip = g->src;
+        ms[nm++].g = (uint32_t)i;
+        if (ip_eq(&g->src, &g->dst)) continue;
+        ms[nm].ip = g->dst;
+        ms[nm++].g = (uint32_t)i;
+    }
+    if (nm) qsort(ms, nm, sizeof *ms, cmp_mention);
+    addr_tally *ts = xmalloc((nm ? nm : 1) * sizeof *ts);
+    size_t nt = 0;
+    for (size_t i = 0; i < nm; i++) {
+        if (!nt || !ip_eq(&ts[nt - 1].ip, &ms[i].ip)) {
+            addr_tally *t = &ts[nt++];
+            t->ip = ms[i].ip;
+            t->lo = i;
+            t->records = 0;
+            t->inside = inv_in_vpc_space(inv, &t->ip);
+            t->eligible = free_addr(inv, o, &t->ip) &&
+                          (t->inside || (!ip_is_v4(&t->ip) && in_sorted(srcs, n, &t->ip) && in_sorted(dsts, n, &t->ip)));
+        }
+        ts[nt - 1].hi = i + 1;
+        ts[nt - 1].records += gs[ms[i].g]->records;
+    }
+    for (int guesses = 0; guesses < MAX_GUESSES; guesses++) {
+        size_t best = SIZE_MAX;
+        bool tie = false;
+        for (size_t i = 0; i < nt; i++) {
+            const addr_tally *t = &ts[i];
+            if (!t->eligible || !t->records) continue;
+            if (best == SIZE_MAX) {
+                best = i;
+                continue;
+            }
+            const addr_tally *b = &ts[best];
+            if (t->records > b->records || (t->records == b->records && t->inside && !b->inside)) {
+                best = i;
+                tie = false;
+            } else if (t->records == b->records && t->inside == b->inside) {
+                tie = true;
+            }
+        }
+        if (best == SIZE_MAX || (tie && !ts[best].inside)) break;
+        addr_tally *b = &ts[best];
+        own(o, inv, e, id, &b->ip);
+        b->eligible = false;
+        /* The records it explains no longer vote for their other end. */
+        for (size_t k = b->lo; k < b->hi; k++) {
+            uint32_t gi = ms[k].g;
+            if (decided[gi]) continue;
+            decided[gi] = true;
+            const agg_group *g = gs[gi];
+            const ip128 *other = ip_eq(&g->src, &b->ip) ? &g->dst : &g->src;
+            addr_tally *t = bsearch(other, ts, nt, sizeof *ts, cmp_tally_ip);
+            if (t && t != b) t->records -= g->records;
+        }
+    }
+    free(ts);
+    free(ms);
+    free(decided);
+    free(srcs);
+    free(dsts);
+}
+
+static int cmp_gptr_eni(const void *x, const void *y)
+{
+    const agg_group *a = *(const agg_group *const *)x, *b = *(const agg_group *const *)y;
+    if (a->eni != b->eni) return a->eni < b->eni ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
 size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
 {
     inv_finalize(inv);
     size_t ng, nstr = agg_str_count(a);
     const agg_group *gs = agg_groups(a, &ng);
     eni_ev *ev = xcalloc(nstr + 1, sizeof *ev);
+    for (size_t i = 0; i < ng; i++)
+        if (gs[i].eni && gs[i].eni <= nstr) ev[gs[i].eni].seen = true;
+    for (uint32_t id = 1; id <= nstr; id++) {
+        const char *eid = agg_str(a, id);
+        ev[id].learn = ev[id].seen && eid && !inv_by_id(inv, eid);
+        /* A snapshot without DescribeSubnets has no AZ ID for its ENIs;
+         * the v4+ az-id field of their own records gives it. */
+        const agg_eni_meta *m = ev[id].seen && !ev[id].learn ? agg_eni(a, id) : NULL;
+        if (m && m->az_id && !inv_by_id(inv, eid)->az_id)
+            inv_eni_get(inv, eid)->az_id = inv_intern(inv, agg_str(a, m->az_id));
+    }
+
+    /* Phase 1: addresses the records prove (cost-model.md §4). With
+     * flow-direction, an egress record's srcaddr and an ingress record's
+     * dstaddr are the interface's; an IPv4 one only when private (or in
+     * VPC space): AWS writes the interface's private address there. Without
+     * it (v2), a record with exactly one private end proves that end. */
     cand *cs = NULL;
     size_t nc = 0, capc = 0;
-
+    const agg_group **amb = xmalloc((ng ? ng : 1) * sizeof *amb);
+    size_t namb = 0;
     for (size_t i = 0; i < ng; i++) {
         const agg_group *g = &gs[i];
-        if (!g->eni || g->eni > nstr) continue;
-        ev[g->eni].seen = true;
-        if (g->status != FL_OK) continue;
+        if (!g->eni || g->eni > nstr || !ev[g->eni].learn || g->status != FL_OK) continue;
         if (g->action == FL_ACCEPT && shows_translation(g)) ev[g->eni].translated += g->records;
-        ip128 ips[2];
-        bool strong[2];
-        size_t k = 0;
-        if (g->direction == FL_EGRESS && (g->flags & AGG_HAS_SRC)) {
-            ips[k] = g->src;
-            strong[k++] = true;
-        } else if (g->direction == FL_INGRESS && (g->flags & AGG_HAS_DST)) {
-            ips[k] = g->dst;
-            strong[k++] = true;
-        } else if (g->direction == FL_DIR_NONE) {
-            if (g->flags & AGG_HAS_SRC) {
-                ips[k] = g->src;
-                strong[k++] = false;
-            }
-            if (g->flags & AGG_HAS_DST) {
-                ips[k] = g->dst;
-                strong[k++] = false;
-            }
+        const ip128 *proof = NULL;
+        if (g->direction == FL_EGRESS && (g->flags & AGG_HAS_SRC)) proof = &g->src;
+        else if (g->direction == FL_INGRESS && (g->flags & AGG_HAS_DST)) proof = &g->dst;
+        else if (g->direction == FL_DIR_NONE && (g->flags & AGG_HAS_SRC) && (g->flags & AGG_HAS_DST)) {
+            bool si = inv_in_vpc_space(inv, &g->src), di = inv_in_vpc_space(inv, &g->dst);
+            if (si != di) proof = si ? &g->src : &g->dst;
+            else amb[namb++] = g;
+            if (!proof) continue;
         }
-        for (size_t j = 0; j < k; j++) {
-            if (nc == capc) {
-                capc = capc ? capc * 2 : 256;
-                cs = xrealloc(cs, capc * sizeof *cs);
-            }
-            cs[nc].eni = g->eni;
-            cs[nc].ip = ips[j];
-            cs[nc].strong = strong[j] ? g->records : 0;
-            cs[nc].weak = strong[j] ? 0 : g->records;
-            nc++;
+        if (!proof || (ip_is_v4(proof) && !inv_in_vpc_space(inv, proof))) continue;
+        if (nc == capc) {
+            capc = capc ? capc * 2 : 256;
+            cs = xrealloc(cs, capc * sizeof *cs);
         }
+        cs[nc].eni = g->eni;
+        cs[nc++].ip = *proof;
     }
-    /* Fold duplicates so each (ENI, address) is one row. */
     if (nc) qsort(cs, nc, sizeof *cs, cmp_cand);
-    size_t w = 0;
-    for (size_t i = 0; i < nc; i++) {
-        if (w && cs[w - 1].eni == cs[i].eni && ip_eq(&cs[w - 1].ip, &cs[i].ip)) {
-            cs[w - 1].strong += cs[i].strong;
-            cs[w - 1].weak += cs[i].weak;
-        } else {
-            cs[w++] = cs[i];
-        }
-    }
-    nc = w;
+    if (namb) qsort(amb, namb, sizeof *amb, cmp_gptr_eni);
 
-    size_t learned = 0;
-    size_t i = 0;
-    /* Addresses given out in this pass (the inventory's index is rebuilt
-     * only at the end): one address, one ENI. */
-    cost_kmap claimed;
-    cost_kmap_init(&claimed, sizeof(ip128));
+    owners o = {0};
+    cost_kmap_init(&o.map, sizeof(ip128));
+    size_t learned = 0, i = 0;
     for (uint32_t id = 1; id <= nstr; id++) {
         size_t lo = i;
         while (i < nc && cs[i].eni == id) i++;
-        if (!ev[id].seen) continue;
-        const char *eid = agg_str(a, id);
-        if (!eid || inv_by_id(inv, eid)) continue;
-        inv_eni *e = inv_eni_get(inv, eid);
+        if (!ev[id].learn) continue;
+        inv_eni *e = inv_eni_get(inv, agg_str(a, id));
         e->source |= INV_FROM_RECORDS;
         e->kind = ev[id].translated ? ENI_NAT_GATEWAY : ENI_UNCLASSIFIED;
         const agg_eni_meta *m = agg_eni(a, id);
@@ -176,32 +339,22 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
             e->region = inv_intern(inv, agg_str(a, m->region));
         }
         if (!e->region) e->region = inv_intern(inv, default_region);
-        bool any_strong = false;
-        for (size_t j = lo; j < i; j++) any_strong |= cs[j].strong > 0;
-        if (any_strong) {
-            for (size_t j = lo; j < i; j++)
-                if (cs[j].strong && !inv_by_ip(inv, &cs[j].ip) && !cost_kmap_has(&claimed, &cs[j].ip)) {
-                    cost_kmap_get(&claimed, &cs[j].ip, NULL);
-                    inv_eni_add_ip(inv, e, &cs[j].ip, ip_is_private(&cs[j].ip));
-                }
-        } else {
-            /* v2: the interface's own address is in every record it logs,
-             * so it is the most mentioned one (ties: a private address,
-             * then the lowest). */
-            size_t best = SIZE_MAX;
-            for (size_t j = lo; j < i; j++)
-                if (!inv_by_ip(inv, &cs[j].ip) && !cost_kmap_has(&claimed, &cs[j].ip) &&
-                    (best == SIZE_MAX || cs[j].weak > cs[best].weak ||
-                     (cs[j].weak == cs[best].weak && ip_is_private(&cs[j].ip) && !ip_is_private(&cs[best].ip))))
-                    best = j;
-            if (best != SIZE_MAX) {
-                cost_kmap_get(&claimed, &cs[best].ip, NULL);
-                inv_eni_add_ip(inv, e, &cs[best].ip, ip_is_private(&cs[best].ip));
-            }
-        }
+        for (size_t j = lo; j < i; j++)
+            if (free_addr(inv, &o, &cs[j].ip)) own(&o, inv, e, id, &cs[j].ip);
         learned++;
     }
-    cost_kmap_free(&claimed);
+    /* Phase 2, once every ENI holds what its records prove, so that a
+     * guess never takes an address another ENI's records prove. */
+    for (size_t k = 0; k < namb;) {
+        size_t lo = k;
+        uint32_t id = amb[k]->eni;
+        while (k < namb && amb[k]->eni == id) k++;
+        inv_eni *e = inv_eni_get(inv, agg_str(a, id));
+        learn_ambiguous(inv, e, id, amb + lo, k - lo, &o);
+    }
+    cost_kmap_free(&o.map);
+    free(o.eni);
+    free(amb);
     inv_finalize(inv);
     learned += learn_nat_clients(inv, a);
     if (learned) inv_add_source(inv, INV_FROM_RECORDS, 0);

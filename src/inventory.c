@@ -210,6 +210,8 @@ struct inventory {
     unsigned sources;
     int64_t fetched_at;
     bool finalized;
+    bool public_space; /* some subnet or VPC CIDR is outside the private ranges */
+    bool space_known;  /* public_space is up to date (no subnet or VPC added since) */
 };
 
 inventory *inv_new(void)
@@ -275,11 +277,13 @@ inv_eni *inv_eni_get(inventory *inv, const char *id)
 
 inv_subnet *inv_subnet_get(inventory *inv, const char *id)
 {
+    inv->space_known = false;
     GET_OR_ADD(inv, subnets, n_subnets, cap_subnets, subnet_ids, inv_subnet, id, id);
 }
 
 inv_vpc *inv_vpc_get(inventory *inv, const char *id)
 {
+    inv->space_known = false;
     GET_OR_ADD(inv, vpcs, n_vpcs, cap_vpcs, vpc_ids, inv_vpc, id, id);
 }
 
@@ -378,6 +382,12 @@ void inv_finalize(inventory *inv)
     inv->ips.vals = xcalloc(inv->ips.cap, sizeof *inv->ips.vals);
     for (size_t i = 0; i < inv->n_enis; i++)
         for (size_t k = 0; k < inv->enis[i]->n_ips; k++) ipmap_put(&inv->ips, &inv->enis[i]->ips[k], i);
+    inv->public_space = false;
+    inv->space_known = true;
+    for (size_t i = 0; i < inv->n_subnets; i++)
+        inv->public_space |= inv->subnets[i]->bits && !ip_is_private(&inv->subnets[i]->net);
+    for (size_t i = 0; i < inv->n_vpcs; i++)
+        for (size_t k = 0; k < inv->vpcs[i]->n_nets; k++) inv->public_space |= !ip_is_private(&inv->vpcs[i]->nets[k]);
     inv->finalized = true;
 }
 
@@ -420,6 +430,25 @@ const inv_subnet *inv_subnet_containing(const inventory *inv, const ip128 *ip)
         if (ip_eq(&m, &s->net) && (!best || s->bits > best->bits)) best = s;
     }
     return best;
+}
+
+static bool in_net(const ip128 *ip, const ip128 *net, unsigned bits)
+{
+    ip128 m = ip_mask(ip, bits);
+    return bits && ip_eq(&m, net);
+}
+
+bool inv_in_vpc_space(const inventory *inv, const ip128 *ip)
+{
+    if (ip_is_private(ip)) return true;
+    /* Most VPCs use RFC 1918 space only: then there is nothing to scan. */
+    if (inv->space_known && !inv->public_space) return false;
+    for (size_t i = 0; i < inv->n_subnets; i++)
+        if (in_net(ip, &inv->subnets[i]->net, inv->subnets[i]->bits)) return true;
+    for (size_t i = 0; i < inv->n_vpcs; i++)
+        for (size_t k = 0; k < inv->vpcs[i]->n_nets; k++)
+            if (in_net(ip, &inv->vpcs[i]->nets[k], inv->vpcs[i]->bits[k])) return true;
+    return false;
 }
 
 size_t inv_eni_count(const inventory *inv) { return inv->n_enis; }

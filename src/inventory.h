@@ -93,6 +93,10 @@ const inv_eni *inv_by_ip(const inventory *inv, const ip128 *ip);
 const inv_eni *inv_by_id(const inventory *inv, const char *id);
 const inv_subnet *inv_subnet_by_id(const inventory *inv, const char *id);
 const inv_subnet *inv_subnet_containing(const inventory *inv, const ip128 *ip);
+/* A private address (ip_is_private) or one inside a subnet or VPC CIDR the
+ * inventory knows (a VPC may use public space privately): an address an
+ * ENI of ours can own without a public/Elastic IP (cost-model.md §4). */
+bool inv_in_vpc_space(const inventory *inv, const ip128 *ip);
 const inv_vpc *inv_vpc_by_id(const inventory *inv, const char *id);
 
 size_t inv_eni_count(const inventory *inv);

@@ -3,7 +3,9 @@
  * endpoint, an ALB, an NLB, a TGW attachment and workloads in two AZs),
  * checking the invariants of cost-model.md §4 on whatever comes out: the
  * categories and the payers each add up to the total, every payer is one
- * of our ENIs, and nothing is negative. The first byte picks the options
+ * of our ENIs (or an address holding $0 unknown_private bytes no rule could
+ * give to an ENI), every charged byte is in some category, and nothing is
+ * negative. The first byte picks the options
  * (snapshot or learned, --min-savings, --scan-threshold). */
 #include <math.h>
 #include <stdint.h>
@@ -108,8 +110,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             cats += r->cat_usd[c];
         }
         for (size_t i = 0; i < r->n_eps; i++) payers += r->eps[i].usd;
-        for (size_t i = 0; i < r->n_charges; i++)
-            if (r->charges[i].payer >= r->n_eps || r->eps[r->charges[i].payer].cls != EP_ENI) __builtin_trap();
+        /* A payer is one of our ENIs, except for bytes no rule could give
+         * to an ENI: they are unknown_private at $0 on an address. */
+        for (size_t i = 0; i < r->n_charges; i++) {
+            const cost_charge *ch = &r->charges[i];
+            if (ch->payer >= r->n_eps) __builtin_trap();
+            if (r->eps[ch->payer].cls != EP_ENI && (ch->cat != CAT_UNKNOWN_PRIVATE || ch->usd != 0))
+                __builtin_trap();
+        }
+        /* No byte goes missing: every charged byte is in some category. */
+        long double cat_bytes = 0;
+        for (int c = 0; c < CAT_COUNT; c++) cat_bytes += r->cat_bytes[c];
+        if (cat_bytes < (long double)r->total_bytes) __builtin_trap();
+        if (r->unknown_private_bytes != r->cat_bytes[CAT_UNKNOWN_PRIVATE]) __builtin_trap();
         size_t n;
         cost_rank *rows = cost_rank_by(r, (cost_by)(opt >> 5) % 5, 0, &n);
         for (size_t i = 0; i < n; i++) rank += rows[i].usd;
