@@ -84,7 +84,7 @@ done <"$tmp/commands"
 # value lists come from the help text: --by ip|peer|eni|subnet|nat, --level vpc|az|subnet|eni
 [ "$(complete_bash flowcost top --by '' | tr '\n' ' ')" = "eni ip nat peer subnet " ] && ok || bad "bash: top --by values"
 [ "$(complete_bash flowcost top --by = s | tr '\n' ' ')" = "subnet " ] && ok || bad "bash: top --by=s (bash splits at =)"
-[ "$(complete_bash flowcost top -o '' | tr '\n' ' ')" = "csv html json table " ] && ok || bad "bash: top -o formats"
+[ "$(complete_bash flowcost top --format '' | tr '\n' ' ')" = "csv html json table " ] && ok || bad "bash: top --format values"
 [ "$(complete_bash flowcost topology --level '' | tr '\n' ' ')" = "az eni subnet vpc " ] && ok || bad "bash: topology --level values"
 # file arguments: INPUT and FILE options complete file names
 mkdir -p "$tmp/files/logs"; : >"$tmp/files/flows.log.gz"
