@@ -19,37 +19,13 @@
 #include "charts.h"
 #include "escape.h"
 #include "sankey.h"
-
-struct embedded_file {
-    const char *name;
-    const char *data;
-    size_t len;
-};
-extern const struct embedded_file embedded_templates[];
+#include "tpl.h"
 
 /* ---------- templates ---------- */
 
 int report_template(const char *dir, const char *name, char **data, size_t *len, char *err, size_t errlen)
 {
-    if (dir) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, name);
-        FILE *f = fopen(path, "rb");
-        if (f) {
-            fclose(f);
-            return fc_read_file(path, data, len, err, errlen);
-        }
-        if (errno != ENOENT) return fc_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-    }
-    for (const struct embedded_file *e = embedded_templates; e->name; e++)
-        if (strcmp(e->name, name) == 0) {
-            *data = xmalloc(e->len + 1);
-            memcpy(*data, e->data, e->len);
-            (*data)[e->len] = '\0';
-            *len = e->len;
-            return 0;
-        }
-    return fc_err(err, errlen, "template '%s' is not embedded in this build", name);
+    return tpl_file(dir, name, data, len, err, errlen);
 }
 
 int report_fill(const char *tpl_name, const char *tpl, size_t len, const char *const *names,
