@@ -169,11 +169,69 @@ static void time_text(ctx *c, int64_t t)
  * included), so a bar never spills out of its cell. */
 static double clamp_share(double v) { return !(v > 0) ? 0 : v > 1 ? 1 : v; }
 
-/* A share bar (the "Sankey-style table" bars); width is a percentage. */
-static void bar_cell(ctx *c, double share)
+/* ---------- model cells: the figures as the templates show them ---------- */
+
+/* `key` holds the text shown, `key_v` the exact value the table sorts by
+ * (data-v), `key_s` the plural "s" of a count. */
+static void set_v(tpl_obj *o, const char *key, const char *suffix, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void set_v(tpl_obj *o, const char *key, const char *suffix, const char *fmt, ...)
 {
-    share = clamp_share(share);
-    putf(c, "<td class=\"barcell\"><span class=\"bar\" style=\"width:%.1f%%\"></span></td>", share * 100);
+    char k[64], v[128];
+    snprintf(k, sizeof k, "%s%s", key, suffix);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v, sizeof v, fmt, ap);
+    va_end(ap);
+    tpl_set(o, k, v);
+}
+static void set_usd(tpl_obj *o, const char *key, double v)
+{
+    char s[64];
+    fc_format_usd(v, s, sizeof s);
+    set_v(o, key, "", "$%s", s);
+    set_v(o, key, "_v", "%.6f", v);
+}
+static void set_bytes(tpl_obj *o, const char *key, uint64_t v)
+{
+    char s[64];
+    fc_format_bytes(v, s, sizeof s);
+    tpl_set(o, key, s);
+    set_v(o, key, "_v", "%llu", (unsigned long long)v);
+}
+static void set_count(tpl_obj *o, const char *key, uint64_t v)
+{
+    char s[64];
+    fc_format_count(v, s, sizeof s);
+    tpl_set(o, key, s);
+    set_v(o, key, "_v", "%llu", (unsigned long long)v);
+}
+/* A count with thousands separators, and its plural suffix. */
+static void set_count_s(tpl_obj *o, const char *key, uint64_t v)
+{
+    set_count(o, key, v);
+    set_v(o, key, "_s", "%s", v == 1 ? "" : "s");
+}
+/* A small count as a plain number, and its plural suffix. */
+static void set_num_s(tpl_obj *o, const char *key, size_t v)
+{
+    set_v(o, key, "", "%zu", v);
+    set_v(o, key, "_s", "%s", v == 1 ? "" : "s");
+}
+/* A moment: key_iso for the datetime attribute and key as read; no key_iso
+ * when the time is unknown (the template shows a dash). */
+static void set_time(tpl_obj *o, const char *key, int64_t t)
+{
+    if (!t) return;
+    char s[32];
+    fc_format_time(t, s, sizeof s);
+    set_v(o, key, "_iso", "%s", s);
+    set_v(o, key, "", "%.10s %.5s UTC", s, s + 11);
+}
+/* A share as a bar width in percent: within [0, 100] whatever the division
+ * gave (NaN included), so a bar never spills out of its cell. */
+static void set_bar(tpl_obj *o, const char *key, double share)
+{
+    set_v(o, key, "", "%.1f", clamp_share(share) * 100);
 }
 
 /* Two bars in one cell, share of bytes and share of cost; the page's
@@ -280,70 +338,43 @@ static int is_security(const char *kind)
     return kind && (!strcmp(kind, "rejected_sources") || !strcmp(kind, "port_scan"));
 }
 
-static void sec_summary(ctx *c)
+static void sec_summary(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "summary", "1", "Summary");
+    const report_opts *o = c->o;
     /* The ten-second view: what it costs, where it goes, what to change. */
     int big = -1;
     for (int k = 0; k < CAT_COUNT; k++)
         if (r->cat_usd[k] > 0 && (big < 0 || r->cat_usd[k] > r->cat_usd[big])) big = k;
-    put(c, "<div class=\"kpis\">\n<div class=\"kpi\"><div class=\"kpi-v\">");
-    usd_text(c, r->total_usd);
-    put(c, "</div><div class=\"kpi-l\">data-transfer cost in the period</div></div>\n<div class=\"kpi\"><div class=\"kpi-v\">");
-    usd_text(c, r->monthly_run_rate_usd);
-    put(c, "</div><div class=\"kpi-l\">monthly run-rate</div></div>\n<div class=\"kpi good\"><div class=\"kpi-v\">");
-    usd_text(c, r->savings_total_monthly_usd);
+    set_usd(m, "total", r->total_usd);
+    set_usd(m, "run_rate", r->monthly_run_rate_usd);
+    set_usd(m, "savings", r->savings_total_monthly_usd);
     size_t nf = 0;
     for (size_t i = 0; i < r->n_findings; i++) if (!is_security(r->findings[i].kind)) nf++;
-    putf(c, "</div><div class=\"kpi-l\">a month saved by the %zu finding%s below</div></div>\n<div class=\"kpi\"><div class=\"kpi-v\">",
-         nf, nf == 1 ? "" : "s");
+    set_num_s(m, "n_findings", nf);
     if (big >= 0) {
-        text(c, cost_cat_name((cost_cat)big));
-        put(c, "</div><div class=\"kpi-l\">largest category (");
-        usd_text(c, r->cat_usd[big]);
-        putf(c, ", %.0f%%)</div></div>\n", r->total_usd > 0 ? r->cat_usd[big] / r->total_usd * 100 : 0);
-    } else {
-        put(c, "\xE2\x80\x94</div><div class=\"kpi-l\">largest category</div></div>\n");
+        tpl_set(m, "big", cost_cat_name((cost_cat)big));
+        set_usd(m, "big_usd", r->cat_usd[big]);
+        tpl_setf(m, "big_pct", "%.0f", r->total_usd > 0 ? r->cat_usd[big] / r->total_usd * 100 : 0);
     }
-    put(c, "</div>\n");
-    if (r->n_notices) {
-        /* Caveats stand above every figure they qualify, never only in §11. */
-        put(c, "<div class=\"notices\" role=\"note\"><strong>Read these figures with care:</strong>\n<ul>\n");
-        for (size_t i = 0; i < r->n_notices; i++) {
-            put(c, "<li>");
-            text(c, r->notices[i]);
-            put(c, ".</li>\n");
-        }
-        put(c, "</ul>\n</div>\n");
-    }
+    /* Caveats stand above every figure they qualify, never only in §11. */
+    tpl_flag(m, "has_notices", r->n_notices > 0);
+    for (size_t i = 0; i < r->n_notices; i++) tpl_set(tpl_add(m, "notices"), "text", r->notices[i]);
 
-    put(c, "<div class=\"cols\">\n<div>\n<dl class=\"facts\">\n<dt>Period</dt><dd>");
-    time_text(c, r->period_start);
-    put(c, " \xE2\x80\x93 ");
-    time_text(c, r->period_end);
-    putf(c, " (%.1f hours)</dd>\n<dt>Inputs</dt><dd>", r->period_hours);
-    const report_opts *o = c->o;
+    set_time(m, "start", r->period_start);
+    set_time(m, "end", r->period_end);
+    tpl_setf(m, "hours", "%.1f", r->period_hours);
     size_t shown = o->n_inputs < 10 ? o->n_inputs : 10;
     for (size_t i = 0; i < shown; i++) {
-        if (i) put(c, ", ");
-        put(c, "<code>");
-        text(c, o->inputs[i]);
-        put(c, "</code>");
+        tpl_obj *in = tpl_add(m, "inputs");
+        tpl_flag(in, "first", i == 0);
+        tpl_set(in, "name", o->inputs[i]);
     }
-    if (o->n_inputs > shown) putf(c, " and %zu more", o->n_inputs - shown);
-    if (!o->n_inputs) put(c, "\xE2\x80\x94");
-    char s[64];
-    fc_format_count(r->records.files, s, sizeof s);
-    putf(c, " (%s file%s read", s, r->records.files == 1 ? "" : "s");
-    if (r->records.files_skipped) {
-        fc_format_count(r->records.files_skipped, s, sizeof s);
-        putf(c, ", %s skipped by time window", s);
-    }
-    put(c, ")</dd>\n<dt>Enrichment</dt><dd>");
-    text(c, o->enrichment ? o->enrichment : "learned from records");
-    put(c, "</dd>\n<dt>Rates</dt><dd>");
-    text(c, r->rates_source ? r->rates_source : (o->rates ? rates_source(o->rates) : "embedded"));
+    if (o->n_inputs > shown) tpl_setf(m, "more_inputs", "%zu", o->n_inputs - shown);
+    set_count_s(m, "files", r->records.files);
+    if (r->records.files_skipped) set_count(m, "skipped", r->records.files_skipped);
+    tpl_set(m, "enrichment", o->enrichment ? o->enrichment : "learned from records");
+    tpl_set(m, "rates", r->rates_source ? r->rates_source : (o->rates ? rates_source(o->rates) : "embedded"));
     /* The regions whose rates priced something. */
     const char *regs[16];
     size_t nreg = 0;
@@ -359,56 +390,37 @@ static void sec_summary(ctx *c)
             regs[j] = regs[j - 1];
             regs[j - 1] = t;
         }
-    if (nreg) {
-        put(c, " \xE2\x80\x94 ");
-        for (size_t i = 0; i < nreg; i++) {
-            if (i) put(c, ", ");
-            text(c, regs[i]);
-        }
+    for (size_t i = 0; i < nreg; i++) {
+        tpl_obj *g = tpl_add(m, "regions");
+        tpl_flag(g, "first", i == 0);
+        tpl_set(g, "name", regs[i]);
     }
-    put(c, "</dd>\n<dt>Bytes priced</dt><dd>");
-    bytes_text(c, r->total_bytes);
+    set_bytes(m, "bytes", r->total_bytes);
     double fixed = 0;
     for (size_t i = 0; i < r->n_fixed; i++) fixed += r->fixed[i].usd;
-    put(c, "</dd>\n<dt>Fixed costs (not in the total)</dt><dd>");
-    usd_text(c, fixed);
-    putf(c, " for %zu NAT gateway%s over the period</dd>\n</dl>\n", r->n_fixed, r->n_fixed == 1 ? "" : "s");
+    set_usd(m, "fixed", fixed);
+    set_num_s(m, "n_fixed", r->n_fixed);
 
-    /* Cost by category. */
-    put(c, "<table class=\"sortable\" id=\"by-category\"><caption>Cost by category</caption>\n<thead><tr>"
-           "<th scope=\"col\">category</th><th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th>"
-           "<th scope=\"col\" class=\"num\">share</th><th scope=\"col\">share of cost</th></tr></thead><tbody>\n");
     for (int k = 0; k < CAT_COUNT; k++) {
         double sh = r->total_usd > 0 ? r->cat_usd[k] / r->total_usd : 0;
-        putf(c, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>", charts_cat_color(k));
-        text(c, cost_cat_name((cost_cat)k));
-        put(c, "</td>");
-        bytes_cell(c, r->cat_bytes[k]);
-        usd_cell(c, r->cat_usd[k]);
-        putf(c, "<td class=\"num\" data-v=\"%.6f\">%.1f%%</td>", sh, sh * 100);
-        bar_cell(c, sh);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "cats");
+        tpl_set(row, "color", charts_cat_color(k));
+        tpl_set(row, "name", cost_cat_name((cost_cat)k));
+        set_bytes(row, "bytes", r->cat_bytes[k]);
+        set_usd(row, "usd", r->cat_usd[k]);
+        tpl_setf(row, "share_v", "%.6f", sh);
+        tpl_setf(row, "share", "%.1f", sh * 100);
+        set_bar(row, "bar", sh);
     }
-    put(c, "</tbody><tfoot><tr class=\"fixed total\"><th scope=\"row\">total</th>");
-    bytes_cell(c, r->total_bytes);
-    usd_cell(c, r->total_usd);
-    put(c, "<td class=\"num\">100.0%</td><td></td></tr></tfoot></table>\n</div>\n<div>\n");
-    /* Records table. */
+    set_bytes(m, "total_bytes", r->total_bytes);
     const agg_stats *st = &r->records;
-    put(c, "<table class=\"records\" id=\"records\"><caption>Flow-log records</caption>\n"
-           "<thead><tr><th scope=\"col\">records</th><th scope=\"col\" class=\"num\">count</th></tr></thead><tbody>\n");
     static const char *const rl[] = {"read", "used", "malformed", "rejected", "NODATA", "SKIPDATA", "outside --since/--until"};
     uint64_t rv[] = {st->read, st->used, st->malformed, st->rejected, st->nodata, st->skipdata, st->filtered};
     for (size_t i = 0; i < sizeof rv / sizeof *rv; i++) {
-        put(c, "<tr><th scope=\"row\">");
-        text(c, rl[i]);
-        put(c, "</th>");
-        count_cell(c, rv[i]);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "records");
+        tpl_set(row, "label", rl[i]);
+        set_count(row, "count", rv[i]);
     }
-    put(c, "</tbody></table>\n</div>\n</div>\n");
-
-    put(c, "</section>\n");
 }
 
 /* ---------- 2. findings ---------- */
@@ -1371,22 +1383,41 @@ static void sec_method(ctx *c)
 
 /* ---------- the page ---------- */
 
+
 typedef void (*section_fn)(ctx *);
+/* A converted section fills a model that its template renders. */
+typedef void (*model_fn)(ctx *, tpl_obj *);
+/* Fill a fresh model with `fill` and render the template `name` with it
+ * into out. */
+static int render_section(ctx *c, model_fn fill, const char *name, dbuf *out, char *err, size_t errlen)
+{
+    tpl *t;
+    if (tpl_load(c->o->template_dir, name, &t, err, errlen) < 0) return -1;
+    tpl_model *m = tpl_model_new();
+    fill(c, tpl_root(m));
+    int rc = tpl_render(t, tpl_root(m), out, err, errlen);
+    tpl_model_free(m);
+    tpl_free(t);
+    return rc;
+}
+
 static const struct {
     const char *slot, *id, *nav;
     section_fn fn;
+    model_fn model;
+    const char *tpl;
 } sections[] = {
-    {"summary", "summary", "Summary", sec_summary},
-    {"findings", "findings", "Findings", sec_findings},
-    {"nat", "nat", "NAT gateways", sec_nat},
-    {"cross_az", "cross-az", "Cross-AZ", sec_cross_az},
-    {"outbound", "outbound", "Outbound", sec_outbound},
-    {"top_ips", "top-ips", "Top IPs", sec_top_ips},
-    {"topology", "topology", "Topology", sec_topology},
-    {"over_time", "over-time", "Over time", sec_over_time},
-    {"security", "security", "Security", sec_security},
-    {"baseline", "baseline", "Baseline", sec_baseline},
-    {"method", "method", "Method", sec_method},
+    {"summary", "summary", "Summary", NULL, sec_summary, "sec_summary.html"},
+    {"findings", "findings", "Findings", sec_findings, NULL, NULL},
+    {"nat", "nat", "NAT gateways", sec_nat, NULL, NULL},
+    {"cross_az", "cross-az", "Cross-AZ", sec_cross_az, NULL, NULL},
+    {"outbound", "outbound", "Outbound", sec_outbound, NULL, NULL},
+    {"top_ips", "top-ips", "Top IPs", sec_top_ips, NULL, NULL},
+    {"topology", "topology", "Topology", sec_topology, NULL, NULL},
+    {"over_time", "over-time", "Over time", sec_over_time, NULL, NULL},
+    {"security", "security", "Security", sec_security, NULL, NULL},
+    {"baseline", "baseline", "Baseline", sec_baseline, NULL, NULL},
+    {"method", "method", "Method", sec_method, NULL, NULL},
 };
 #define NSEC (sizeof sections / sizeof *sections)
 
@@ -1420,10 +1451,15 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
     dbuf vals[S_N];
     for (size_t i = 0; i < S_N; i++) dbuf_init(&vals[i], 0);
     ctx c = {r, inv, o, o->top ? o->top : SIZE_MAX, NULL, 0, ep_groups(r)};
-    for (size_t i = 0; i < NSEC; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < NSEC && rc == 0; i++) {
         names[i] = sections[i].slot;
         c.b = &vals[i];
-        sections[i].fn(&c);
+        if (sections[i].fn) {
+            sections[i].fn(&c);
+            continue;
+        }
+        rc = render_section(&c, sections[i].model, sections[i].tpl, &vals[i], err, errlen);
     }
     const char *title = o->title && *o->title ? o->title : "flowcost report";
     names[S_TITLE] = "title";
@@ -1441,7 +1477,7 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
     c.b = &vals[S_NAV];
     put(&c, "<ol>");
     for (size_t i = 0; i < NSEC; i++) {
-        if (sections[i].fn == sec_baseline && !o->baseline) continue;
+        if (!strcmp(sections[i].id, "baseline") && !o->baseline) continue;
         putf(&c, "<li><a href=\"#%s\">", sections[i].id);
         text(&c, sections[i].nav);
         put(&c, "</a></li>");
@@ -1468,7 +1504,7 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
          r->total_usd);
     int firstsec = 1;
     for (size_t i = 0; i < NSEC; i++) {
-        if (sections[i].fn == sec_baseline && !o->baseline) continue;
+        if (!strcmp(sections[i].id, "baseline") && !o->baseline) continue;
         putf(&c, "%s\"%s\"", firstsec ? "" : ",", sections[i].id);
         firstsec = 0;
     }
@@ -1482,8 +1518,7 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
     time_text(&c, o->now);
     put(&c, ". Self-contained: no external resources. Amounts in USD; 1 GiB = 2<sup>30</sup> bytes.");
 
-    int rc = c.rc;
-    if (rc < 0) fc_err(err, errlen, "report larger than the output limit");
+    if (rc == 0 && c.rc < 0) rc = fc_err(err, errlen, "report larger than the output limit");
     const char *values[S_N];
     for (size_t i = 0; i < S_N; i++) values[i] = vals[i].data ? vals[i].data : "";
     if (rc == 0) rc = report_fill("report.html", tpl, tl, names, values, S_N, out, err, errlen);
