@@ -169,12 +169,13 @@ tpl_obj *tpl_add(tpl_obj *o, const char *key)
 
 /* ---------- parsing ---------- */
 
-enum { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_CLOSE };
+enum { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_CLOSE, N_PARTIAL };
 
 typedef struct tpl_node {
     int kind;
     size_t off, len; /* the text, or the key's name, in src */
-    size_t end;      /* N_SECTION / N_INVERTED: index of the matching N_CLOSE */
+    size_t end;      /* N_SECTION / N_INVERTED: index of the matching N_CLOSE;
+                      * N_PARTIAL: index in tpl.parts */
     size_t line;
 } tpl_node;
 
@@ -183,6 +184,8 @@ struct tpl {
     char *src;
     tpl_node *nodes;
     size_t n, cap;
+    tpl **parts;     /* the partials, in node order; NULL until tpl_load */
+    size_t n_parts;
 };
 
 static void node_add(tpl *t, int kind, size_t off, size_t len, size_t line)
@@ -200,6 +203,8 @@ void tpl_free(tpl *t)
     free(t->name);
     free(t->src);
     free(t->nodes);
+    for (size_t i = 0; t->parts && i < t->n_parts; i++) tpl_free(t->parts[i]);
+    free(t->parts);
     free(t);
 }
 
@@ -240,8 +245,9 @@ int tpl_parse(const char *name, const char *src, size_t len, tpl **out, char *er
         if (j < len && s[j] == '{') {
             kind = N_RAW;
             j++;
-        } else if (j < len && strchr("#^/!", s[j])) {
-            kind = s[j] == '#' ? N_SECTION : s[j] == '^' ? N_INVERTED : s[j] == '/' ? N_CLOSE : N_TEXT;
+        } else if (j < len && strchr("#^/!>", s[j])) {
+            kind = s[j] == '#' ? N_SECTION : s[j] == '^' ? N_INVERTED : s[j] == '/' ? N_CLOSE
+                 : s[j] == '>' ? N_PARTIAL : N_TEXT;
             comment = s[j] == '!';
             j++;
         }
@@ -272,7 +278,7 @@ int tpl_parse(const char *name, const char *src, size_t len, tpl **out, char *er
         /* A section, close or comment tag alone on its line takes the line
          * with it (mustache's "standalone" rule). */
         size_t cut_from = i, cut_to = tag_end;
-        if (kind == N_SECTION || kind == N_INVERTED || kind == N_CLOSE || comment) {
+        if (kind == N_SECTION || kind == N_INVERTED || kind == N_CLOSE || kind == N_PARTIAL || comment) {
             size_t a = i, b = tag_end;
             while (a > text && (s[a - 1] == ' ' || s[a - 1] == '\t')) a--;
             while (b < len && (s[b] == ' ' || s[b] == '\t')) b++;
@@ -304,6 +310,9 @@ int tpl_parse(const char *name, const char *src, size_t len, tpl **out, char *er
             }
             t->nodes[open[--depth]].end = t->n;
             node_add(t, N_CLOSE, name_at, name_len, line);
+        } else if (kind == N_PARTIAL) {
+            node_add(t, kind, name_at, name_len, line);
+            t->nodes[t->n - 1].end = t->n_parts++;
         } else if (!comment) {
             node_add(t, kind, name_at, name_len, line);
         }
@@ -383,6 +392,16 @@ static int render_range(render_ctx *c, size_t from, size_t to)
             i = n->end;
             break;
         }
+        case N_PARTIAL: {
+            if (!t->parts)
+                return fc_err(c->err, c->errlen, "%s:%zu: partial {{>%.*s}} not loaded (tpl_load loads partials)",
+                              t->name, n->line, (int)n->len, t->src + n->off);
+            c->t = t->parts[n->end];
+            int rc = render_range(c, 0, c->t->n);
+            c->t = t;
+            if (rc < 0) return -1;
+            break;
+        }
         default:
             break;
         }
@@ -431,7 +450,10 @@ int tpl_file(const char *dir, const char *name, char **data, size_t *len, char *
     return fc_err(err, errlen, "template '%s' is not embedded in this build", name);
 }
 
-int tpl_load(const char *dir, const char *name, tpl **out, char *err, size_t errlen)
+/* Parse `name` and, depth first, the partials it names ({{>x}} is the file
+ * x.html, from the same place as any template). The depth bound stops a
+ * template that includes itself. */
+static int load(const char *dir, const char *name, int depth, tpl **out, char *err, size_t errlen)
 {
     char *data;
     size_t len;
@@ -439,5 +461,28 @@ int tpl_load(const char *dir, const char *name, tpl **out, char *err, size_t err
     if (tpl_file(dir, name, &data, &len, err, errlen) < 0) return -1;
     int rc = tpl_parse(name, data, len, out, err, errlen);
     free(data);
+    if (rc < 0) return -1;
+    tpl *t = *out;
+    if (!t->n_parts) return 0;
+    t->parts = xcalloc(t->n_parts, sizeof *t->parts);
+    size_t k = 0;
+    for (size_t i = 0; i < t->n && rc == 0; i++) {
+        const tpl_node *n = &t->nodes[i];
+        if (n->kind != N_PARTIAL) continue;
+        char pname[128];
+        snprintf(pname, sizeof pname, "%.*s.html", (int)(n->len < 100 ? n->len : 100), t->src + n->off);
+        if (depth >= 8) rc = fc_err(err, errlen, "%s:%zu: partials nested deeper than 8 ({{>%s}})", name, n->line, pname);
+        else rc = load(dir, pname, depth + 1, &t->parts[k], err, errlen);
+        k++;
+    }
+    if (rc < 0) {
+        tpl_free(t);
+        *out = NULL;
+    }
     return rc;
+}
+
+int tpl_load(const char *dir, const char *name, tpl **out, char *err, size_t errlen)
+{
+    return load(dir, name, 0, out, err, errlen);
 }

@@ -11,6 +11,11 @@
  *                  is non-empty text, not at all when x is absent or empty
  *   {{^x}}…{{/x}}  inverted: exactly when {{#x}} would render nothing
  *   {{! …}}        a comment
+ *   {{>name}}      the template name.html, rendered here with the current
+ *                  objects (a partial: markup shared by sections)
+ *
+ * Partials are resolved by tpl_load (tpl_parse alone leaves them unloaded:
+ * rendering one is an error).
  *
  * Inside a list's section, a key is looked up in the row first, then in the
  * enclosing objects. A section tag, close tag or comment alone on its line
@@ -40,7 +45,8 @@ int tpl_parse(const char *name, const char *src, size_t len, tpl **out, char *er
 void tpl_free(tpl *t);
 
 /* Load the template `name` (from dir when dir holds it, else the embedded
- * copy; see report_template) and parse it. */
+ * copy; see tpl_file) and parse it with the partials it uses, loaded the
+ * same way. */
 int tpl_load(const char *dir, const char *name, tpl **out, char *err, size_t errlen);
 
 /* The file `name`'s bytes: from dir when dir is set and holds it, else the

@@ -5,6 +5,7 @@
  * malformed-template error with its line. Then a fuzz-ish pass: every
  * prefix and every one-byte mutation of a real template must parse or fail
  * cleanly, never crash (run under ASan in the test build). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,50 @@ int main(void)
             CHECK_STR(out.data ? out.data : "", cases[i].want);
         }
         dbuf_free(&out);
+    }
+
+    /* Partials, loaded from a template directory: rendered with the
+     * current objects; a template including itself stops at depth 8;
+     * tpl_parse alone leaves a partial unloaded, which is an error. */
+    {
+        CHECK(system("rm -rf test_tpl_dir && mkdir test_tpl_dir") == 0);
+        static const char *const files[][2] = {
+            {"p_main.html", "<ul>\n{{#rows}}\n{{>p_row}}\n{{/rows}}\n</ul>\n"},
+            {"p_row.html", "<li>{{ip}} {{unit}}</li>\n"},
+            {"p_self.html", "x{{>p_self}}"},
+            {"p_bad.html", "{{>p_broken}}"},
+            {"p_broken.html", "\n{{#x}}"},
+        };
+        for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+            char path[128];
+            snprintf(path, sizeof path, "test_tpl_dir/%s", files[i][0]);
+            FILE *f = fopen(path, "w");
+            CHECK(f != NULL);
+            if (f) {
+                fputs(files[i][1], f);
+                fclose(f);
+            }
+        }
+        tpl *t;
+        dbuf out;
+        dbuf_init(&out, 0);
+        CHECK(tpl_load("test_tpl_dir", "p_main.html", &t, err, sizeof err) == 0);
+        if (t) CHECK(tpl_render(t, root, &out, err, sizeof err) == 0);
+        CHECK_STR(out.data, "<ul>\n<li>10.0.0.1 GiB</li>\n<li>10.0.0.2 GiB</li>\n</ul>\n");
+        tpl_free(t);
+        CHECK(tpl_load("test_tpl_dir", "p_self.html", &t, err, sizeof err) == -1);
+        CHECK_STR(err, "p_self.html:1: partials nested deeper than 8 ({{>p_self.html}})");
+        CHECK(tpl_load("test_tpl_dir", "p_bad.html", &t, err, sizeof err) == -1);
+        CHECK_STR(err, "p_broken.html:2: {{#x}} is never closed");
+        CHECK(tpl_load("test_tpl_dir", "p_missing.html", &t, err, sizeof err) == -1);
+        CHECK_STR(err, "template 'p_missing.html' is not embedded in this build");
+        int rc;
+        dbuf_reset(&out);
+        run(root, "{{>p_row}}", 10, &out, err, sizeof err, &rc);
+        CHECK(rc == -1);
+        CHECK_STR(err, "t.html:1: partial {{>p_row}} not loaded (tpl_load loads partials)");
+        dbuf_free(&out);
+        CHECK(system("rm -rf test_tpl_dir") == 0);
     }
 
     /* The cap of the output buffer is an error, not a truncated page. */
