@@ -499,40 +499,64 @@ static void finding_card(ctx *c, const cost_finding *f, size_t i)
     put(c, "</article>\n");
 }
 
-static void sec_findings(ctx *c)
+/* A finding's resources, the same in its card and in the port-scan table. */
+static void resource_model(tpl_obj *o, const cost_finding *f)
+{
+    tpl_flag(o, "has_resources", f->n_resources > 0);
+    for (size_t k = 0; k < f->n_resources; k++) {
+        tpl_obj *x = tpl_add(o, "resources");
+        tpl_flag(x, "first", k == 0);
+        tpl_set(x, "id", f->resources[k]);
+    }
+}
+
+/* A finding's card: its figures, resources and evidence rows (top N plus
+ * an "Other" row that keeps the sums). */
+static void finding_model(ctx *c, tpl_obj *o, const cost_finding *f, size_t i)
+{
+    int sec = is_security(f->kind);
+    tpl_flag(o, "sec", sec);
+    tpl_setf(o, "num", "%zu", i + 1);
+    tpl_set(o, "title", f->title ? f->title : f->kind);
+    tpl_set(o, "kind", f->kind);
+    set_usd(o, "net", f->net_monthly_savings_usd);
+    set_usd(o, "gross", f->monthly_savings_usd);
+    set_usd(o, "extra", f->extra_fixed_monthly_usd);
+    set_usd(o, "period", f->period_usd);
+    tpl_flag(o, "has_change", f->change != NULL);
+    tpl_set(o, "change", f->change);
+    resource_model(o, f);
+    tpl_flag(o, "has_evidence", f->n_evidence > 0);
+    size_t n = top_of(c, f->n_evidence);
+    for (size_t k = 0; k < n; k++) {
+        tpl_obj *row = tpl_add(o, "evidence");
+        tpl_set(row, "label", f->evidence[k].label);
+        set_bytes(row, "bytes", f->evidence[k].bytes);
+        set_usd(row, "usd", f->evidence[k].usd);
+    }
+    if (n < f->n_evidence) {
+        uint64_t ob = 0;
+        double ou = 0;
+        for (size_t k = n; k < f->n_evidence; k++) {
+            ob += f->evidence[k].bytes;
+            ou += f->evidence[k].usd;
+        }
+        tpl_setf(o, "other", "%zu", f->n_evidence - n);
+        set_bytes(o, "other_bytes", ob);
+        set_usd(o, "other_usd", ou);
+    }
+}
+
+static void sec_findings(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "findings", "2", "Findings");
     size_t n = 0;
     for (size_t i = 0; i < r->n_findings; i++) if (!is_security(r->findings[i].kind)) n++;
-    if (!n) {
-        put(c, "<p class=\"empty\">No change would save at least the --min-savings threshold a month.</p>\n</section>\n");
-        return;
-    }
-    put(c, "<p class=\"lead\">Making all ");
-    putf(c, "%zu change%s together saves <strong>", n, n == 1 ? "" : "s");
-    usd_text(c, r->savings_total_monthly_usd);
-    put(c, "</strong> a month, net of new fixed costs, each saved dollar counted once.</p>\n");
+    if (n) set_num_s(m, "n_changes", n);
+    set_usd(m, "savings", r->savings_total_monthly_usd);
     /* The list first, for the ten-second read; the cards below hold the evidence. */
-    put(c, "<table class=\"sortable\" id=\"findings-table\"><thead><tr><th scope=\"col\">finding</th><th scope=\"col\">kind</th>"
-           "<th scope=\"col\" class=\"num\">net saving / month</th><th scope=\"col\" class=\"num\">new fixed / month</th>"
-           "<th scope=\"col\">change</th></tr></thead><tbody>\n");
-    for (size_t i = 0; i < r->n_findings; i++) {
-        const cost_finding *f = &r->findings[i];
-        if (is_security(f->kind)) continue;
-        putf(c, "<tr><td><a href=\"#finding-%zu\">", i + 1);
-        text(c, f->title ? f->title : f->kind);
-        put(c, "</a></td>");
-        text_cell(c, f->kind);
-        usd_cell(c, f->net_monthly_savings_usd);
-        usd_cell(c, f->extra_fixed_monthly_usd);
-        text_cell(c, f->change);
-        put(c, "</tr>\n");
-    }
-    put(c, "</tbody></table>\n");
     for (size_t i = 0; i < r->n_findings; i++)
-        if (!is_security(r->findings[i].kind)) finding_card(c, &r->findings[i], i);
-    put(c, "</section>\n");
+        if (!is_security(r->findings[i].kind)) finding_model(c, tpl_add(m, "cards"), &r->findings[i], i);
 }
 
 /* ---------- 3. NAT gateways ---------- */
@@ -1408,7 +1432,7 @@ static const struct {
     const char *tpl;
 } sections[] = {
     {"summary", "summary", "Summary", NULL, sec_summary, "sec_summary.html"},
-    {"findings", "findings", "Findings", sec_findings, NULL, NULL},
+    {"findings", "findings", "Findings", NULL, sec_findings, "sec_findings.html"},
     {"nat", "nat", "NAT gateways", sec_nat, NULL, NULL},
     {"cross_az", "cross-az", "Cross-AZ", sec_cross_az, NULL, NULL},
     {"outbound", "outbound", "Outbound", sec_outbound, NULL, NULL},
