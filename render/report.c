@@ -639,7 +639,23 @@ static void draw_sankey(ctx *c, sankey *s, int by_cost, const char *title, const
     sankey_free(s);
 }
 
-static void nat_sankey(ctx *c, const cost_nat *n, int inbound, int by_cost)
+/* Sets key to the Sankey's SVG (drawn by render/sankey.c, which escapes
+ * its own labels) and frees it. Each column keeps its SANKEY_KEEP largest
+ * nodes (sankey_limit folds the rest into one "Other" node) so the picture
+ * stays legible. */
+static void sankey_set(ctx *c, tpl_obj *o, const char *key, sankey *s, int by_cost, const char *title,
+                       const char *const *cols)
+{
+    dbuf svg;
+    dbuf_init(&svg, 0);
+    sankey_limit(s, SANKEY_KEEP);
+    if (sankey_svg(s, title, cols, by_cost ? fmt_usd_v : fmt_bytes_v, &svg) < 0) c->rc = -1;
+    tpl_set(o, key, svg.data);
+    dbuf_free(&svg);
+    sankey_free(s);
+}
+
+static void nat_sankey(ctx *c, tpl_obj *o, const char *key, const cost_nat *n, int inbound, int by_cost)
 {
     const cost_result *r = c->r;
     sankey *s = sankey_new(3);
@@ -662,10 +678,21 @@ static void nat_sankey(ctx *c, const cost_nat *n, int inbound, int by_cost)
     char title[300];
     snprintf(title, sizeof title, "%s through %s by %s", inbound ? "Inbound" : "Outbound", natname,
              by_cost ? "cost" : "bytes");
-    draw_sankey(c, s, by_cost, title, inbound ? in_cols : out_cols);
+    sankey_set(c, o, key, s, by_cost, title, inbound ? in_cols : out_cols);
 }
 
-static void nat_table(ctx *c, const cost_nat *n, size_t ni)
+/* Bytes, cost and the two-bar share of the table's totals (0 when a total
+ * is 0, so an empty direction draws no bar instead of dividing by zero):
+ * the cells of templates/share_cells.html. */
+static void set_share(tpl_obj *o, uint64_t bytes, double usd, uint64_t total_bytes, double total_usd)
+{
+    set_bytes(o, "bytes", bytes);
+    set_usd(o, "usd", usd);
+    set_bar(o, "bar_b", total_bytes ? (double)bytes / (double)total_bytes : 0);
+    set_bar(o, "bar_u", total_usd > 0 ? usd / total_usd : 0);
+}
+
+static void nat_flows_model(ctx *c, tpl_obj *o, const cost_nat *n)
 {
     const cost_result *r = c->r;
     pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
@@ -681,12 +708,9 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
         dirusd[d] += f->usd;
     }
     m = pairs_merge(p, m);
-    putf(c, "<table class=\"sortable flows\" id=\"nat-%zu-flows\"><caption>Flows through ", ni + 1);
-    text(c, n->id);
-    put(c, " (source → destination; bar = share of that direction, in bytes or cost)</caption>\n<thead><tr><th scope=\"col\">direction</th>"
-           "<th scope=\"col\">source</th><th scope=\"col\">destination</th><th scope=\"col\" class=\"num\">bytes</th>"
-           "<th scope=\"col\" class=\"num\">cost</th><th scope=\"col\">share</th></tr></thead><tbody>\n");
     for (int d = 0; d < 2; d++) {
+        tpl_obj *dir = tpl_add(o, "dirs");
+        tpl_set(dir, "dir", d ? "inbound" : "outbound");
         size_t shown = 0, rest = 0;
         uint64_t ob = 0;
         double ou = 0;
@@ -696,12 +720,10 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
                 char la[256], lb[256];
                 ep_label(r, p[i].a, la, sizeof la);
                 ep_label(r, p[i].b, lb, sizeof lb);
-                put(c, "<tr>");
-                text_cell(c, d ? "inbound" : "outbound");
-                text_cell(c, la);
-                text_cell(c, lb);
-                share_cells(c, p[i].bytes, p[i].usd, dirbytes[d], dirusd[d]);
-                put(c, "</tr>\n");
+                tpl_obj *row = tpl_add(dir, "flows");
+                tpl_set(row, "src", la);
+                tpl_set(row, "dst", lb);
+                set_share(row, p[i].bytes, p[i].usd, dirbytes[d], dirusd[d]);
                 shown++;
             } else {
                 rest++;
@@ -710,12 +732,11 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
             }
         }
         if (rest) {
-            other_open(c, d ? "inbound" : "outbound", 2, rest, "pairs");
-            share_cells(c, ob, ou, dirbytes[d], dirusd[d]);
-            put(c, "</tr>\n");
+            tpl_obj *other = tpl_add(dir, "other");
+            tpl_setf(other, "count", "%zu", rest);
+            set_share(other, ob, ou, dirbytes[d], dirusd[d]);
         }
     }
-    put(c, "</tbody></table>\n");
     free(p);
 }
 
@@ -728,68 +749,52 @@ static int nat_cmp(const void *x, const void *y)
 
 #define NAT_DETAIL 10
 
-static void sec_nat(ctx *c)
+static void nat_figures(tpl_obj *o, const cost_nat *n)
+{
+    tpl_set(o, "id", n->id);
+    set_bytes(o, "bytes_out", n->bytes_out);
+    set_bytes(o, "bytes_in", n->bytes_in);
+    set_bytes(o, "bytes", n->bytes);
+    set_usd(o, "usd", n->usd);
+}
+
+static void sec_nat(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "nat", "3", "NAT gateways");
-    if (!r->n_nats) {
-        put(c, "<p class=\"empty\">No traffic went through a NAT gateway.</p>\n</section>\n");
-        return;
-    }
+    tpl_flag(m, "has_nats", r->n_nats > 0);
+    if (!r->n_nats) return;
     const cost_nat **ns = xmalloc(r->n_nats * sizeof *ns);
     for (size_t i = 0; i < r->n_nats; i++) ns[i] = &r->nats[i];
     qsort(ns, r->n_nats, sizeof *ns, nat_cmp);
-    put(c, "<table class=\"sortable\" id=\"nat-table\"><caption>NAT gateways by bytes processed</caption><thead><tr>"
-           "<th scope=\"col\">NAT gateway</th><th scope=\"col\">name</th><th scope=\"col\">AZ</th><th scope=\"col\">VPC</th>"
-           "<th scope=\"col\" class=\"num\">bytes out</th><th scope=\"col\" class=\"num\">bytes in</th>"
-           "<th scope=\"col\" class=\"num\">processed</th><th scope=\"col\" class=\"num\">nat_processing</th><th scope=\"col\">note</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < r->n_nats; i++) {
         const cost_nat *n = ns[i];
-        put(c, "<tr>");
-        text_cell(c, n->id);
-        text_cell(c, n->name);
-        text_cell(c, n->az_id);
-        text_cell(c, n->vpc_id);
-        bytes_cell(c, n->bytes_out);
-        bytes_cell(c, n->bytes_in);
-        bytes_cell(c, n->bytes);
-        usd_cell(c, n->usd);
-        text_cell(c, n->estimated ? "estimated from client records" : "");
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "nats");
+        nat_figures(row, n);
+        tpl_set(row, "name", n->name);
+        tpl_set(row, "az", n->az_id);
+        tpl_set(row, "vpc", n->vpc_id);
+        tpl_set(row, "note", n->estimated ? "estimated from client records" : "");
     }
-    put(c, "</tbody></table>\n");
     size_t nd = r->n_nats < NAT_DETAIL ? r->n_nats : NAT_DETAIL;
     for (size_t i = 0; i < nd; i++) {
         const cost_nat *n = ns[i];
-        putf(c, "<div class=\"nat\" id=\"nat-%zu\">\n<h3>", i + 1);
-        text(c, n->id);
-        if (n->name && strcmp(n->name, n->id)) {
-            put(c, " \xE2\x80\x94 ");
-            text(c, n->name);
-        }
-        put(c, "</h3>\n<p class=\"meta\">");
-        bytes_text(c, n->bytes);
-        put(c, " processed (");
-        bytes_text(c, n->bytes_out);
-        put(c, " out, ");
-        bytes_text(c, n->bytes_in);
-        put(c, " in), ");
-        usd_text(c, n->usd);
-        put(c, " NAT processing; AZ ");
-        text(c, n->az_id ? n->az_id : "unknown");
-        if (n->estimated) put(c, "; <strong>estimated</strong> from client records");
-        put(c, "</p>\n<h4>Outbound</h4>\n");
-        nat_sankey(c, n, 0, 0);
-        nat_sankey(c, n, 0, 1);
-        put(c, "<h4>Inbound</h4>\n");
-        nat_sankey(c, n, 1, 0);
-        nat_sankey(c, n, 1, 1);
-        nat_table(c, n, i);
-        put(c, "</div>\n");
+        tpl_obj *d = tpl_add(m, "details");
+        tpl_setf(d, "num", "%zu", i + 1);
+        nat_figures(d, n);
+        tpl_set(d, "other_name", n->name && strcmp(n->name, n->id) ? n->name : "");
+        tpl_set(d, "az_shown", n->az_id ? n->az_id : "unknown");
+        tpl_flag(d, "estimated", n->estimated);
+        nat_sankey(c, d, "out_bytes_svg", n, 0, 0);
+        nat_sankey(c, d, "out_cost_svg", n, 0, 1);
+        nat_sankey(c, d, "in_bytes_svg", n, 1, 0);
+        nat_sankey(c, d, "in_cost_svg", n, 1, 1);
+        nat_flows_model(c, d, n);
     }
-    if (r->n_nats > nd) putf(c, "<p class=\"note\">Diagrams are drawn for the %zu busiest NAT gateways; the table above lists all %zu.</p>\n", nd, r->n_nats);
+    if (r->n_nats > nd) {
+        tpl_setf(m, "n_detailed", "%zu", nd);
+        tpl_setf(m, "n_nats", "%zu", r->n_nats);
+    }
     free(ns);
-    put(c, "</section>\n");
 }
 
 /* ---------- 4. cross-AZ ---------- */
@@ -1433,7 +1438,7 @@ static const struct {
 } sections[] = {
     {"summary", "summary", "Summary", NULL, sec_summary, "sec_summary.html"},
     {"findings", "findings", "Findings", NULL, sec_findings, "sec_findings.html"},
-    {"nat", "nat", "NAT gateways", sec_nat, NULL, NULL},
+    {"nat", "nat", "NAT gateways", NULL, sec_nat, "sec_nat.html"},
     {"cross_az", "cross-az", "Cross-AZ", sec_cross_az, NULL, NULL},
     {"outbound", "outbound", "Outbound", sec_outbound, NULL, NULL},
     {"top_ips", "top-ips", "Top IPs", sec_top_ips, NULL, NULL},
