@@ -234,24 +234,6 @@ static void set_bar(tpl_obj *o, const char *key, double share)
     set_v(o, key, "", "%.1f", clamp_share(share) * 100);
 }
 
-/* Two bars in one cell, share of bytes and share of cost; the page's
- * bytes/cost switch (CSS only) shows one of them. */
-static void bar2_cell(ctx *c, double sb, double su)
-{
-    sb = clamp_share(sb);
-    su = clamp_share(su);
-    putf(c, "<td class=\"barcell\"><span class=\"bar by-bytes\" style=\"width:%.1f%%\"></span>"
-            "<span class=\"bar by-cost\" style=\"width:%.1f%%\"></span></td>", sb * 100, su * 100);
-}
-/* Bytes, cost and the two-bar share of the table's totals (0 when a total
- * is 0, so an empty direction draws no bar instead of dividing by zero). */
-static void share_cells(ctx *c, uint64_t bytes, double usd, uint64_t total_bytes, double total_usd)
-{
-    bytes_cell(c, bytes);
-    usd_cell(c, usd);
-    bar2_cell(c, total_bytes ? (double)bytes / (double)total_bytes : 0, total_usd > 0 ? usd / total_usd : 0);
-}
-
 static void section_open(ctx *c, const char *id, const char *num, const char *title)
 {
     putf(c, "<section id=\"%s\">\n<h2><span class=\"secnum\">%s</span> ", id, num);
@@ -626,18 +608,6 @@ static size_t pairs_merge(pair_row *p, size_t n)
 
 #define SANKEY_KEEP 12
 
-/* Draws a filled Sankey as one figure and frees it. Each column keeps its
- * SANKEY_KEEP largest nodes (sankey_limit folds the rest into one "Other"
- * node) so the picture stays legible; the class by-bytes / by-cost is what
- * the page's unit switch (report.css) hides. */
-static void draw_sankey(ctx *c, sankey *s, int by_cost, const char *title, const char *const *cols)
-{
-    sankey_limit(s, SANKEY_KEEP);
-    putf(c, "<figure class=\"%s\">", by_cost ? "by-cost" : "by-bytes");
-    if (sankey_svg(s, title, cols, by_cost ? fmt_usd_v : fmt_bytes_v, c->b) < 0) c->rc = -1;
-    put(c, "</figure>\n");
-    sankey_free(s);
-}
 
 /* Sets key to the Sankey's SVG (drawn by render/sankey.c, which escapes
  * its own labels) and frees it. Each column keeps its SANKEY_KEEP largest
@@ -799,35 +769,37 @@ static void sec_nat(ctx *c, tpl_obj *m)
 
 /* ---------- 4. cross-AZ ---------- */
 
-static void graph_or_placeholder(ctx *c, const char *svg, const char *why, const char *what)
+/* The `graph` object of templates/graph.html: the SVG, or why it is missing. */
+static void graph_model(tpl_obj *m, const char *svg, const char *why, const char *what)
 {
-    if (svg) {
-        put(c, "<figure class=\"graph\">");
-        put(c, svg); /* produced by render/graph.c, which escapes its own labels */
-        put(c, "</figure>\n");
-        return;
-    }
-    put(c, "<p class=\"placeholder\">The ");
-    text(c, what);
-    put(c, " is not available: ");
-    text(c, why ? why : "the graph module produced nothing");
-    put(c, ".</p>\n");
+    tpl_obj *g = tpl_add(m, "graph");
+    tpl_flag(g, "has_svg", svg != NULL);
+    tpl_set(g, "svg", svg); /* produced by render/graph.c, which escapes its own labels */
+    tpl_set(g, "what", what);
+    tpl_set(g, "why", why ? why : "the graph module produced nothing");
 }
 
-static void sec_cross_az(ctx *c)
+/* Sets key to what a chart writer appended to a scratch buffer. */
+static void chart_set(ctx *c, tpl_obj *o, const char *key, dbuf *svg, int rc)
+{
+    if (rc < 0) c->rc = -1;
+    tpl_set(o, key, svg->data);
+    dbuf_reset(svg);
+}
+
+static void sec_cross_az(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "cross-az", "4", "Cross-AZ traffic");
-    put(c, "<p class=\"lead\">");
-    bytes_text(c, r->cat_bytes[CAT_INTER_AZ]);
-    put(c, " crossed Availability Zones, costing ");
-    usd_text(c, r->cat_usd[CAT_INTER_AZ]);
-    put(c, ", each crossing byte charged once out and once in.</p>\n");
-    if (charts_az_matrix(r, c->b) < 0) c->rc = -1;
-    graph_or_placeholder(c, c->o->az_graph_svg, c->o->az_graph_error, "AZ graph");
+    set_bytes(m, "bytes", r->cat_bytes[CAT_INTER_AZ]);
+    set_usd(m, "usd", r->cat_usd[CAT_INTER_AZ]);
+    dbuf svg;
+    dbuf_init(&svg, 0);
+    chart_set(c, m, "matrix", &svg, charts_az_matrix(r, &svg));
+    dbuf_free(&svg);
+    graph_model(m, c->o->az_graph_svg, c->o->az_graph_error, "AZ graph");
 
     pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
-    size_t m = 0;
+    size_t n_p = 0;
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
         if (!(f->cat_usd[CAT_INTER_AZ] > 0)) continue;
@@ -839,49 +811,42 @@ static void sec_cross_az(ctx *c)
             a = b;
             b = t;
         }
-        p[m++] = (pair_row){a, b, f->via, f->cat_bytes[CAT_INTER_AZ], f->cat_usd[CAT_INTER_AZ], 0};
+        p[n_p++] = (pair_row){a, b, f->via, f->cat_bytes[CAT_INTER_AZ], f->cat_usd[CAT_INTER_AZ], 0};
     }
-    m = pairs_merge(p, m);
+    n_p = pairs_merge(p, n_p);
     /* By cost here, not bytes: the section ranks what costs money. */
-    for (size_t i = 1; i < m; i++)
+    for (size_t i = 1; i < n_p; i++)
         for (size_t j = i; j > 0 && (p[j].usd > p[j - 1].usd); j--) {
             pair_row t = p[j];
             p[j] = p[j - 1];
             p[j - 1] = t;
         }
-    put(c, "<table class=\"sortable\" id=\"az-pairs\"><caption>Top workload pairs by inter_az cost</caption><thead><tr>"
-           "<th scope=\"col\">endpoint A</th><th scope=\"col\">AZ</th><th scope=\"col\">endpoint B</th><th scope=\"col\">AZ</th>"
-           "<th scope=\"col\">via</th><th scope=\"col\" class=\"num\">bytes crossing</th><th scope=\"col\" class=\"num\">inter_az cost</th>"
-           "</tr></thead><tbody>\n");
-    size_t n = top_of(c, m);
+    size_t n = top_of(c, n_p);
     for (size_t i = 0; i < n; i++) {
         char la[256], lb[256], lv[256];
         ep_label(r, p[i].a, la, sizeof la);
         ep_label(r, p[i].b, lb, sizeof lb);
         const cost_endpoint *ea = &r->eps[p[i].a], *eb = &r->eps[p[i].b];
-        put(c, "<tr>");
-        text_cell(c, la);
-        id_cell(c, ea->eni ? ea->eni->az_id : "");
-        text_cell(c, lb);
-        id_cell(c, eb->eni ? eb->eni->az_id : "");
+        tpl_obj *row = tpl_add(m, "pairs");
+        tpl_set(row, "a", la);
+        tpl_set(row, "az_a", ea->eni ? ea->eni->az_id : "");
+        tpl_set(row, "b", lb);
+        tpl_set(row, "az_b", eb->eni ? eb->eni->az_id : "");
         if (p[i].via != COST_NONE) ep_label(r, p[i].via, lv, sizeof lv);
         else lv[0] = '\0';
-        text_cell(c, lv);
-        bytes_cell(c, p[i].bytes);
-        usd_cell(c, p[i].usd);
-        put(c, "</tr>\n");
+        tpl_set(row, "via", lv);
+        set_bytes(row, "bytes", p[i].bytes);
+        set_usd(row, "usd", p[i].usd);
     }
-    if (m > n) {
+    if (n_p > n) {
         uint64_t ob;
         double ou;
-        pairs_sum(p, n, m, &ob, &ou);
-        other_open(c, NULL, 5, m - n, "pairs");
-        bytes_cell(c, ob);
-        usd_cell(c, ou);
-        put(c, "</tr>\n");
+        pairs_sum(p, n, n_p, &ob, &ou);
+        tpl_obj *o = tpl_add(m, "other");
+        tpl_setf(o, "count", "%zu", n_p - n);
+        set_bytes(o, "bytes", ob);
+        set_usd(o, "usd", ou);
     }
-    if (!m) empty_row(c, 7, "No inter-AZ charges.");
-    put(c, "</tbody></table>\n</section>\n");
     free(p);
 }
 
@@ -903,7 +868,7 @@ static int outbound_flow(const cost_result *r, const cost_flow *f)
     return !(f->flags & COST_FLOW_INBOUND) && is_workload(r, f->src) && f->dest != DEST_SAME_VPC;
 }
 
-static void out_sankey(ctx *c, int by_cost)
+static void out_sankey(ctx *c, tpl_obj *m, const char *key, int by_cost)
 {
     const cost_result *r = c->r;
     sankey *s = sankey_new(3);
@@ -921,55 +886,46 @@ static void out_sankey(ctx *c, int by_cost)
         sankey_link(s, p, d, v);
     }
     static const char *const cols[] = {"workloads", "path", "destination class"};
-    draw_sankey(c, s, by_cost, by_cost ? "Outbound traffic by cost" : "Outbound traffic by bytes", cols);
+    sankey_set(c, m, key, s, by_cost, by_cost ? "Outbound traffic by cost" : "Outbound traffic by bytes", cols);
 }
 
-static void sec_outbound(ctx *c)
+static void sec_outbound(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "outbound", "5", "Outbound traffic");
-    out_sankey(c, 0);
-    out_sankey(c, 1);
+    out_sankey(c, m, "bytes_svg", 0);
+    out_sankey(c, m, "cost_svg", 1);
     /* Table rows: workload × path × destination class (path and dest are
      * folded into `via` and `dir` of pair_row to reuse its merge). */
     pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
-    size_t m = 0;
+    size_t n_p = 0;
     uint64_t total = 0;
     double total_usd = 0;
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
         if (!outbound_flow(r, f)) continue;
-        p[m++] = (pair_row){f->src, f->dest, f->path, f->bytes, f->usd, 0};
+        p[n_p++] = (pair_row){f->src, f->dest, f->path, f->bytes, f->usd, 0};
         total += f->bytes;
         total_usd += f->usd;
     }
-    m = pairs_merge(p, m);
-    put(c, "<p class=\"filterbox\" hidden><label>Filter rows: <input type=\"search\" class=\"filter\" data-table=\"outbound-table\" "
-           "placeholder=\"IP, name, path or destination\"></label></p>\n"
-           "<table class=\"sortable\" id=\"outbound-table\"><caption>Outbound traffic by workload, path and destination class</caption>"
-           "<thead><tr><th scope=\"col\">workload</th><th scope=\"col\">path</th><th scope=\"col\">destination class</th>"
-           "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th><th scope=\"col\">share</th></tr></thead><tbody>\n");
-    size_t n = top_of(c, m);
+    n_p = pairs_merge(p, n_p);
+    size_t n = top_of(c, n_p);
     for (size_t i = 0; i < n; i++) {
         char la[256];
         ep_label(r, p[i].a, la, sizeof la);
-        put(c, "<tr>");
-        text_cell(c, la);
-        text_cell(c, path_label((int)p[i].via));
-        text_cell(c, dest_label((int)p[i].b));
-        share_cells(c, p[i].bytes, p[i].usd, total, total_usd);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "rows");
+        tpl_set(row, "workload", la);
+        tpl_set(row, "path", path_label((int)p[i].via));
+        tpl_set(row, "dest", dest_label((int)p[i].b));
+        set_share(row, p[i].bytes, p[i].usd, total, total_usd);
     }
-    if (m > n) {
+    if (n_p > n) {
         uint64_t ob;
         double ou;
-        pairs_sum(p, n, m, &ob, &ou);
-        other_open(c, NULL, 3, m - n, "rows");
-        share_cells(c, ob, ou, total, total_usd);
-        put(c, "</tr>\n");
+        pairs_sum(p, n, n_p, &ob, &ou);
+        tpl_obj *o = tpl_add(m, "other");
+        tpl_setf(o, "count", "%zu", n_p - n);
+        set_share(o, ob, ou, total, total_usd);
     }
-    if (!m) empty_row(c, 6, "No outbound traffic left the VPCs.");
-    put(c, "</tbody></table>\n</section>\n");
     free(p);
 }
 
@@ -1079,24 +1035,20 @@ static void sec_top_ips(ctx *c)
 
 /* ---------- 7. topology, 8. over time ---------- */
 
-static void sec_topology(ctx *c)
+static void sec_topology(ctx *c, tpl_obj *m)
 {
-    section_open(c, "topology", "7", "Topology");
-    graph_or_placeholder(c, c->o->topology_svg, c->o->topology_error, "topology graph");
-    put(c, "</section>\n");
+    graph_model(m, c->o->topology_svg, c->o->topology_error, "topology graph");
 }
 
-static void sec_over_time(ctx *c)
+static void sec_over_time(ctx *c, tpl_obj *m)
 {
-    section_open(c, "over-time", "8", "Over time");
-    put(c, "<h3>Cost per hour by category</h3>\n");
-    if (charts_legend(c->b, "leg-hourly") < 0) c->rc = -1;
-    if (charts_hourly(c->r, "hourly", c->b) < 0) c->rc = -1;
-    put(c, "<h3>Hour of day × day (UTC)</h3>\n<figure class=\"by-bytes\">");
-    if (charts_heatmap(c->r, 0, "heat-b", c->b) < 0) c->rc = -1;
-    put(c, "</figure>\n<figure class=\"by-cost\">");
-    if (charts_heatmap(c->r, 1, "heat-c", c->b) < 0) c->rc = -1;
-    put(c, "</figure>\n</section>\n");
+    dbuf svg;
+    dbuf_init(&svg, 0);
+    chart_set(c, m, "legend", &svg, charts_legend(&svg, "leg-hourly"));
+    chart_set(c, m, "hourly", &svg, charts_hourly(c->r, "hourly", &svg));
+    chart_set(c, m, "heat_bytes", &svg, charts_heatmap(c->r, 0, "heat-b", &svg));
+    chart_set(c, m, "heat_cost", &svg, charts_heatmap(c->r, 1, "heat-c", &svg));
+    dbuf_free(&svg);
 }
 
 /* ---------- 9. security ---------- */
@@ -1439,11 +1391,11 @@ static const struct {
     {"summary", "summary", "Summary", NULL, sec_summary, "sec_summary.html"},
     {"findings", "findings", "Findings", NULL, sec_findings, "sec_findings.html"},
     {"nat", "nat", "NAT gateways", NULL, sec_nat, "sec_nat.html"},
-    {"cross_az", "cross-az", "Cross-AZ", sec_cross_az, NULL, NULL},
-    {"outbound", "outbound", "Outbound", sec_outbound, NULL, NULL},
+    {"cross_az", "cross-az", "Cross-AZ", NULL, sec_cross_az, "sec_cross_az.html"},
+    {"outbound", "outbound", "Outbound", NULL, sec_outbound, "sec_outbound.html"},
     {"top_ips", "top-ips", "Top IPs", sec_top_ips, NULL, NULL},
-    {"topology", "topology", "Topology", sec_topology, NULL, NULL},
-    {"over_time", "over-time", "Over time", sec_over_time, NULL, NULL},
+    {"topology", "topology", "Topology", NULL, sec_topology, "sec_topology.html"},
+    {"over_time", "over-time", "Over time", NULL, sec_over_time, "sec_over_time.html"},
     {"security", "security", "Security", sec_security, NULL, NULL},
     {"baseline", "baseline", "Baseline", sec_baseline, NULL, NULL},
     {"method", "method", "Method", sec_method, NULL, NULL},
