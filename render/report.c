@@ -127,13 +127,6 @@ static void other_open(ctx *c, const char *lead, int span, size_t count, const c
     else put(c, "<td>");
     putf(c, "Other (%zu %s)</td>", count, what);
 }
-/* An identifier cell (ENI, subnet, AZ): never wrapped mid-id. */
-static void id_cell(ctx *c, const char *s)
-{
-    put(c, "<td class=\"id\">");
-    text(c, s ? s : "");
-    put(c, "</td>");
-}
 static void usd_text(ctx *c, double v)
 {
     char s[64];
@@ -949,87 +942,68 @@ static cost_rank rank_sum(const cost_rank *rk, size_t from, size_t to)
 
 /* The figure cells of a payer row — cost per category, total, bytes out and
  * in — shared by the rows and their "Other" row so the columns cannot drift. */
-static void payer_cells(ctx *c, const cost_rank *x)
+static void payer_model(tpl_obj *o, const cost_rank *x)
 {
-    for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, x->cat_usd[k]);
-    usd_cell(c, x->usd);
-    bytes_cell(c, x->bytes_out);
-    bytes_cell(c, x->bytes_in);
+    for (int k = 0; k < CHARTS_NCAT; k++) set_usd(tpl_add(o, "cat_usd"), "usd", x->cat_usd[k]);
+    set_usd(o, "cost", x->usd);
+    set_bytes(o, "bytes_out", x->bytes_out);
+    set_bytes(o, "bytes_in", x->bytes_in);
 }
 
-static void sec_top_ips(ctx *c)
+static void sec_top_ips(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "top-ips", "6", "Top costly IPs");
-    size_t m = 0;
-    cost_rank *rk = cost_rank_by(r, BY_IP, 0, &m);
-    size_t n = top_of(c, m);
-    char sn[32], sm[32];
-    fc_format_count(n, sn, sizeof sn);
-    fc_format_count(m, sm, sizeof sm);
-    putf(c, "<p class=\"lead\">The %s internal addresses that pay the most (of %s payers); each charge has exactly one payer, so the rows add up to the total.</p>\n",
-         sn, sm);
-    put(c, "<p class=\"filterbox\" hidden><label>Filter rows: <input type=\"search\" class=\"filter\" data-table=\"top-ips-table\" "
-           "placeholder=\"IP, name, ENI, subnet, AZ\"></label></p>\n"
-           "<div class=\"scroll\"><table class=\"sortable wide\" id=\"top-ips-table\"><caption>Payers</caption><thead><tr>"
-           "<th scope=\"col\" class=\"num\">#</th><th scope=\"col\">IP</th><th scope=\"col\">name</th><th scope=\"col\">ENI</th>"
-           "<th scope=\"col\">kind</th><th scope=\"col\">subnet</th><th scope=\"col\">AZ</th><th scope=\"col\">VPC</th>");
+    size_t n_rk = 0;
+    cost_rank *rk = cost_rank_by(r, BY_IP, 0, &n_rk);
+    size_t n = top_of(c, n_rk);
+    set_count(m, "shown", n);
+    set_count(m, "payers_total", n_rk);
     for (int k = 0; k < CHARTS_NCAT; k++) {
-        put(c, "<th scope=\"col\" class=\"num\">");
-        text(c, cost_cat_name((cost_cat)k));
-        put(c, "</th>");
+        tpl_obj *cat = tpl_add(m, "cats");
+        tpl_set(cat, "name", cost_cat_name((cost_cat)k));
+        set_usd(cat, "usd", r->cat_usd[k]);
     }
-    put(c, "<th scope=\"col\" class=\"num\">total</th><th scope=\"col\" class=\"num\">bytes out</th><th scope=\"col\" class=\"num\">bytes in</th></tr></thead><tbody>\n");
+    set_usd(m, "total", r->total_usd);
     for (size_t i = 0; i < n; i++) {
         const cost_rank *x = &rk[i];
-        putf(c, "<tr><td class=\"num\" data-v=\"%zu\">%zu</td>", i + 1, i + 1);
-        text_cell(c, x->key);
-        text_cell(c, x->name);
-        id_cell(c, x->eni);
-        text_cell(c, x->kind);
-        id_cell(c, x->subnet);
-        id_cell(c, x->az);
-        id_cell(c, x->vpc);
-        payer_cells(c, x);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "payers");
+        tpl_setf(row, "rank", "%zu", i + 1);
+        tpl_set(row, "key", x->key);
+        tpl_set(row, "name", x->name);
+        tpl_set(row, "eni", x->eni);
+        tpl_set(row, "kind", x->kind);
+        tpl_set(row, "subnet", x->subnet);
+        tpl_set(row, "az", x->az);
+        tpl_set(row, "vpc", x->vpc);
+        payer_model(row, x);
     }
-    if (m > n) {
-        cost_rank o = rank_sum(rk, n, m);
-        other_open(c, "", 7, m - n, "IPs");
-        payer_cells(c, &o);
-        put(c, "</tr>\n");
+    if (n_rk > n) {
+        cost_rank o = rank_sum(rk, n, n_rk);
+        tpl_obj *row = tpl_add(m, "payers_other");
+        tpl_setf(row, "count", "%zu", n_rk - n);
+        payer_model(row, &o);
     }
-    if (!m) empty_row(c, 18, "No internal address paid anything.");
-    put(c, "</tbody><tfoot><tr class=\"fixed total\"><td></td><th scope=\"row\" colspan=\"7\">total</th>");
-    for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, r->cat_usd[k]);
-    usd_cell(c, r->total_usd);
-    put(c, "<td></td><td></td></tr></tfoot></table></div>\n");
     free(rk);
 
-    rk = cost_rank_by(r, BY_PEER, 0, &m);
-    n = top_of(c, m);
-    put(c, "<h3>Top peers</h3>\n<table class=\"sortable\" id=\"top-peers-table\"><caption>The far ends the charges are attributed to</caption>"
-           "<thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">peer</th><th scope=\"col\">name</th><th scope=\"col\">kind</th>"
-           "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th></tr></thead><tbody>\n");
+    rk = cost_rank_by(r, BY_PEER, 0, &n_rk);
+    n = top_of(c, n_rk);
     for (size_t i = 0; i < n; i++) {
         const cost_rank *x = &rk[i];
-        putf(c, "<tr><td class=\"num\" data-v=\"%zu\">%zu</td>", i + 1, i + 1);
-        text_cell(c, x->key);
-        text_cell(c, x->name);
-        text_cell(c, x->kind);
-        bytes_cell(c, x->bytes);
-        usd_cell(c, x->usd);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "peers");
+        tpl_setf(row, "rank", "%zu", i + 1);
+        tpl_set(row, "key", x->key);
+        tpl_set(row, "name", x->name);
+        tpl_set(row, "kind", x->kind);
+        set_bytes(row, "bytes", x->bytes);
+        set_usd(row, "cost", x->usd);
     }
-    if (m > n) {
-        cost_rank o = rank_sum(rk, n, m);
-        other_open(c, "", 3, m - n, "peers");
-        bytes_cell(c, o.bytes);
-        usd_cell(c, o.usd);
-        put(c, "</tr>\n");
+    if (n_rk > n) {
+        cost_rank o = rank_sum(rk, n, n_rk);
+        tpl_obj *row = tpl_add(m, "peers_other");
+        tpl_setf(row, "count", "%zu", n_rk - n);
+        set_bytes(row, "bytes", o.bytes);
+        set_usd(row, "cost", o.usd);
     }
-    if (!m) empty_row(c, 6, "No charges.");
-    put(c, "</tbody></table>\n</section>\n");
     free(rk);
 }
 
@@ -1393,7 +1367,7 @@ static const struct {
     {"nat", "nat", "NAT gateways", NULL, sec_nat, "sec_nat.html"},
     {"cross_az", "cross-az", "Cross-AZ", NULL, sec_cross_az, "sec_cross_az.html"},
     {"outbound", "outbound", "Outbound", NULL, sec_outbound, "sec_outbound.html"},
-    {"top_ips", "top-ips", "Top IPs", sec_top_ips, NULL, NULL},
+    {"top_ips", "top-ips", "Top IPs", NULL, sec_top_ips, "sec_top_ips.html"},
     {"topology", "topology", "Topology", NULL, sec_topology, "sec_topology.html"},
     {"over_time", "over-time", "Over time", NULL, sec_over_time, "sec_over_time.html"},
     {"security", "security", "Security", sec_security, NULL, NULL},
