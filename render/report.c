@@ -100,7 +100,6 @@ static void u64_cell(ctx *c, uint64_t v, void (*format)(uint64_t, char *, size_t
     putf(c, "<td class=\"num\" data-v=\"%llu\">%s</td>", (unsigned long long)v, s);
 }
 static void bytes_cell(ctx *c, uint64_t v) { u64_cell(c, v, fc_format_bytes); }
-static void count_cell(ctx *c, uint64_t v) { u64_cell(c, v, fc_format_count); }
 static void text_cell(ctx *c, const char *s)
 {
     put(c, "<td>");
@@ -400,79 +399,7 @@ static void sec_summary(ctx *c, tpl_obj *m)
 
 /* ---------- 2. findings ---------- */
 
-/* A finding's resources as code, comma-separated: the same in its card and
- * in the port-scan table. */
-static void resource_list(ctx *c, const cost_finding *f)
-{
-    for (size_t k = 0; k < f->n_resources; k++) {
-        if (k) put(c, ", ");
-        put(c, "<code>");
-        text(c, f->resources[k]);
-        put(c, "</code>");
-    }
-}
 
-static void finding_card(ctx *c, const cost_finding *f, size_t i)
-{
-    int sec = is_security(f->kind);
-    putf(c, "<article class=\"finding%s\" id=\"finding-%zu\">\n<h3>", sec ? " sec" : "", i + 1);
-    text(c, f->title ? f->title : f->kind);
-    put(c, " <span class=\"badge\">");
-    text(c, f->kind);
-    put(c, "</span></h3>\n");
-    if (!is_security(f->kind)) {
-        put(c, "<p class=\"saving\">Saves <strong>");
-        usd_text(c, f->net_monthly_savings_usd);
-        put(c, "</strong> a month net (");
-        usd_text(c, f->monthly_savings_usd);
-        put(c, " gross − ");
-        usd_text(c, f->extra_fixed_monthly_usd);
-        put(c, " new fixed cost; ");
-        usd_text(c, f->period_usd);
-        put(c, " in the period)</p>\n");
-    }
-    if (f->change) {
-        put(c, "<p class=\"change\"><strong>Change:</strong> ");
-        text(c, f->change);
-        put(c, "</p>\n");
-    }
-    if (f->n_resources) {
-        put(c, "<p class=\"resources\"><strong>Resources:</strong> ");
-        resource_list(c, f);
-        put(c, "</p>\n");
-    }
-    if (f->n_evidence) {
-        putf(c, "<table class=\"evidence sortable\" id=\"evidence-%zu\"><caption>Evidence</caption><thead><tr>"
-                "<th scope=\"col\">%s</th>%s</tr></thead><tbody>\n", i + 1, sec ? "observation" : "flow",
-             sec ? "" : "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost in period</th>");
-        size_t n = top_of(c, f->n_evidence);
-        for (size_t k = 0; k < n; k++) {
-            put(c, "<tr>");
-            text_cell(c, f->evidence[k].label);
-            if (!sec) {
-                bytes_cell(c, f->evidence[k].bytes);
-                usd_cell(c, f->evidence[k].usd);
-            }
-            put(c, "</tr>\n");
-        }
-        if (n < f->n_evidence) {
-            uint64_t ob = 0;
-            double ou = 0;
-            for (size_t k = n; k < f->n_evidence; k++) {
-                ob += f->evidence[k].bytes;
-                ou += f->evidence[k].usd;
-            }
-            other_open(c, NULL, 1, f->n_evidence - n, "rows");
-            if (!sec) {
-                bytes_cell(c, ob);
-                usd_cell(c, ou);
-            }
-            put(c, "</tr>\n");
-        }
-        put(c, "</tbody></table>\n");
-    }
-    put(c, "</article>\n");
-}
 
 /* A finding's resources, the same in its card and in the port-scan table. */
 static void resource_model(tpl_obj *o, const cost_finding *f)
@@ -509,6 +436,7 @@ static void finding_model(ctx *c, tpl_obj *o, const cost_finding *f, size_t i)
         set_bytes(row, "bytes", f->evidence[k].bytes);
         set_usd(row, "usd", f->evidence[k].usd);
     }
+    tpl_set(o, "other", ""); /* no "Other" row unless rows were cut */
     if (n < f->n_evidence) {
         uint64_t ob = 0;
         double ou = 0;
@@ -1041,59 +969,48 @@ static int port_cmp(const void *x, const void *y)
     return p->port < q->port ? -1 : (p->port > q->port);
 }
 
-static void sec_security(ctx *c)
+static void sec_security(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "security", "9", "Security");
-    char s[64];
-    fc_format_count(r->records.rejected, s, sizeof s);
-    putf(c, "<p class=\"lead\">%s REJECT records in the period (they cost nothing but show who knocks).</p>\n", s);
-    put(c, "<h3>Rejected traffic over time</h3>\n");
-    if (charts_rejected(r, "rej", c->b) < 0) c->rc = -1;
+    set_count(m, "rejected", r->records.rejected);
+    dbuf svg;
+    dbuf_init(&svg, 0);
+    chart_set(c, m, "rejected_svg", &svg, charts_rejected(r, "rej", &svg));
+    dbuf_free(&svg);
 
-    put(c, "<h3>Top rejected sources</h3>\n<table class=\"sortable\" id=\"reject-sources\"><thead><tr><th scope=\"col\">source</th>"
-           "<th scope=\"col\" class=\"num\">REJECT records</th><th scope=\"col\">ports targeted (most first)</th></tr></thead><tbody>\n");
     port_count *pc = xcalloc(r->n_reject_sources * 10 + 1, sizeof *pc);
     size_t npc = 0;
     for (size_t i = 0; i < r->n_reject_sources; i++) {
         const cost_reject_source *x = &r->reject_sources[i];
-        char ip[IP_STRLEN];
+        char ip[IP_STRLEN], ports[10 * 7 + 1];
+        size_t pl = 0;
         ip_format(&x->src, ip, sizeof ip);
-        put(c, "<tr>");
-        text_cell(c, ip);
-        count_cell(c, x->records);
-        put(c, "<td>");
+        tpl_obj *row = tpl_add(m, "sources");
+        tpl_set(row, "ip", ip);
+        set_count(row, "records", x->records);
+        ports[0] = '\0';
         for (size_t k = 0; k < x->n_ports && k < 10; k++) {
-            putf(c, "%s%u", k ? ", " : "", (unsigned)x->ports[k]);
+            pl += (size_t)snprintf(ports + pl, sizeof ports - pl, "%s%u", k ? ", " : "", (unsigned)x->ports[k]);
             size_t j;
             for (j = 0; j < npc; j++) if (pc[j].port == x->ports[k]) break;
             if (j == npc) pc[npc++] = (port_count){x->ports[k], 0, 0};
             pc[j].sources++;
             pc[j].records += x->records;
         }
-        put(c, "</td></tr>\n");
+        tpl_set(row, "targeted", ports);
     }
-    if (!r->n_reject_sources) empty_row(c, 3, "No rejected ingress traffic.");
-    put(c, "</tbody></table>\n");
 
     qsort(pc, npc, sizeof *pc, port_cmp);
-    put(c, "<h3>Targeted ports</h3>\n<table class=\"sortable\" id=\"reject-ports\"><thead><tr><th scope=\"col\" class=\"num\">port</th>"
-           "<th scope=\"col\" class=\"num\">sources targeting it</th><th scope=\"col\" class=\"num\">their REJECT records</th></tr></thead><tbody>\n");
     size_t n = top_of(c, npc);
     for (size_t i = 0; i < n; i++) {
-        put(c, "<tr>");
-        putf(c, "<td class=\"num\" data-v=\"%u\">%u</td>", (unsigned)pc[i].port, (unsigned)pc[i].port);
-        count_cell(c, pc[i].sources);
-        count_cell(c, pc[i].records);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "ports");
+        tpl_setf(row, "port", "%u", (unsigned)pc[i].port);
+        set_count(row, "n_sources", pc[i].sources);
+        set_count(row, "records", pc[i].records);
     }
-    if (!npc) empty_row(c, 3, "None.");
-    put(c, "</tbody></table>\n");
     free(pc);
 
     /* Scans can be many on a noisy account: one table row each, top N. */
-    put(c, "<h3>Port-scan suspects</h3>\n<table class=\"sortable\" id=\"port-scans\"><thead><tr><th scope=\"col\">suspect</th>"
-           "<th scope=\"col\">observed</th><th scope=\"col\">resources</th></tr></thead><tbody>\n");
     size_t ns = 0, shown = 0;
     for (size_t i = 0; i < r->n_findings; i++) {
         const cost_finding *f = &r->findings[i];
@@ -1101,27 +1018,22 @@ static void sec_security(ctx *c)
         ns++;
         if (shown >= c->top) continue;
         shown++;
-        put(c, "<tr>");
-        text_cell(c, f->title ? f->title : f->kind);
-        put(c, "<td>");
+        tpl_obj *row = tpl_add(m, "scans");
+        tpl_set(row, "title", f->title ? f->title : f->kind);
         for (size_t k = 0; k < f->n_evidence && k < 3; k++) {
-            if (k) put(c, "<br>");
-            text(c, f->evidence[k].label);
+            tpl_obj *e = tpl_add(row, "observed");
+            tpl_flag(e, "first", k == 0);
+            tpl_set(e, "label", f->evidence[k].label);
         }
-        if (f->n_evidence > 3) putf(c, "<br>and %zu more", f->n_evidence - 3);
-        put(c, "</td><td>");
-        resource_list(c, f);
-        put(c, "</td></tr>\n");
+        if (f->n_evidence > 3) tpl_setf(row, "more", "%zu", f->n_evidence - 3);
+        else tpl_set(row, "more", "");
+        resource_model(row, f);
     }
-    if (ns > shown) {
-        other_open(c, NULL, 3, ns - shown, "suspects");
-        put(c, "</tr>\n");
-    }
-    if (!ns) empty_row(c, 3, "No source touched enough ports or hosts within one hour to look like a scan.");
-    put(c, "</tbody></table>\n");
+    if (ns > shown) tpl_setf(m, "scans_other", "%zu", ns - shown);
+    tpl_flag(m, "any_scans", ns > 0);
     for (size_t i = 0; i < r->n_findings; i++)
-        if (is_security(r->findings[i].kind) && strcmp(r->findings[i].kind, "port_scan")) finding_card(c, &r->findings[i], i);
-    put(c, "</section>\n");
+        if (is_security(r->findings[i].kind) && strcmp(r->findings[i].kind, "port_scan"))
+            finding_model(c, tpl_add(m, "cards"), &r->findings[i], i);
 }
 
 /* ---------- 10. baseline ---------- */
@@ -1370,7 +1282,7 @@ static const struct {
     {"top_ips", "top-ips", "Top IPs", NULL, sec_top_ips, "sec_top_ips.html"},
     {"topology", "topology", "Topology", NULL, sec_topology, "sec_topology.html"},
     {"over_time", "over-time", "Over time", NULL, sec_over_time, "sec_over_time.html"},
-    {"security", "security", "Security", sec_security, NULL, NULL},
+    {"security", "security", "Security", NULL, sec_security, "sec_security.html"},
     {"baseline", "baseline", "Baseline", sec_baseline, NULL, NULL},
     {"method", "method", "Method", sec_method, NULL, NULL},
 };
