@@ -1,11 +1,15 @@
 /* report: renders the weekly cost-review page (../shared/spec/report.md) as
  * one self-contained HTML file. It exists so that the whole page — tables,
  * Sankeys, charts — is produced by the tool from cost_result alone (no
- * re-pricing, no browser-side rendering), through one escaping module, into
- * logic-free templates embedded at build time (the goaccess model, minus its
- * unescaped title). Section order and content follow the spec; every list is
- * ordered by value then by id, and time comes only from report_opts.now, so
- * the bytes are reproducible. */
+ * re-pricing, no browser-side rendering). Each section is a function that
+ * fills a model of already-formatted cells (render/tpl.h: text and lists of
+ * rows, no markup) and a template under templates/ (sec_*.html, with the
+ * partials they share) turns it into HTML, escaping every value unless the
+ * template asks for an SVG raw. This file holds no markup: the page shell
+ * (report.html) gets the rendered sections through its {{slot}}s. Section
+ * order and content follow the spec; every list is ordered by value then by
+ * id, and time comes only from report_opts.now, so the bytes are
+ * reproducible. */
 #include "report.h"
 
 #include <errno.h>
@@ -81,63 +85,9 @@ static void putf(ctx *c, const char *fmt, ...)
     if (dbuf_vprintf(c->b, fmt, ap) < 0) c->rc = -1;
     va_end(ap);
 }
-static void text(ctx *c, const char *s)
-{
-    if (esc_html(c->b, s) < 0) c->rc = -1;
-}
 
-static void usd_cell(ctx *c, double v)
-{
-    char s[64];
-    fc_format_usd(v, s, sizeof s);
-    putf(c, "<td class=\"num\" data-v=\"%.6f\">$%s</td>", v, s);
-}
-/* A whole-number cell: shown formatted, sorted by the exact value. */
-static void u64_cell(ctx *c, uint64_t v, void (*format)(uint64_t, char *, size_t))
-{
-    char s[64];
-    format(v, s, sizeof s);
-    putf(c, "<td class=\"num\" data-v=\"%llu\">%s</td>", (unsigned long long)v, s);
-}
-static void bytes_cell(ctx *c, uint64_t v) { u64_cell(c, v, fc_format_bytes); }
-static void text_cell(ctx *c, const char *s)
-{
-    put(c, "<td>");
-    text(c, s ? s : "");
-    put(c, "</td>");
-}
 
-/* The one row a table shows when it has no data rows: a sentence spanning
- * every column, so the table keeps its header and its place in the page. */
-static void empty_row(ctx *c, int span, const char *msg)
-{
-    putf(c, "<tr><td colspan=\"%d\" class=\"empty\">%s</td></tr>\n", span, msg);
-}
 
-/* Opens the "Other (N what)" row that stands for the rows --top left out, so
- * a cut table still adds up; the caller writes the figures and closes it.
- * `lead` is a first cell before the label (NULL: none, "": an empty one, as
- * under a "#" column); the label spans `span` columns. */
-static void other_open(ctx *c, const char *lead, int span, size_t count, const char *what)
-{
-    put(c, "<tr class=\"fixed other\">");
-    if (lead) putf(c, "<td>%s</td>", lead);
-    if (span > 1) putf(c, "<td colspan=\"%d\">", span);
-    else put(c, "<td>");
-    putf(c, "Other (%zu %s)</td>", count, what);
-}
-static void usd_text(ctx *c, double v)
-{
-    char s[64];
-    fc_format_usd(v, s, sizeof s);
-    putf(c, "$%s", s);
-}
-static void bytes_text(ctx *c, uint64_t v)
-{
-    char s[64];
-    fc_format_bytes(v, s, sizeof s);
-    put(c, s);
-}
 static void fmt_usd_v(double v, char *buf, size_t n)
 {
     char s[60];
@@ -146,16 +96,6 @@ static void fmt_usd_v(double v, char *buf, size_t n)
 }
 static void fmt_bytes_v(double v, char *buf, size_t n) { fc_format_bytes((uint64_t)llround(v), buf, n); }
 
-static void time_text(ctx *c, int64_t t)
-{
-    char s[32];
-    if (!t) {
-        put(c, "\xE2\x80\x94");
-        return;
-    }
-    fc_format_time(t, s, sizeof s);
-    putf(c, "<time datetime=\"%s\">%.10s %.5s UTC</time>", s, s, s + 11);
-}
 
 /* A share as a bar width: within [0, 1] whatever the division gave (NaN
  * included), so a bar never spills out of its cell. */
@@ -209,15 +149,17 @@ static void set_num_s(tpl_obj *o, const char *key, size_t v)
     set_v(o, key, "", "%zu", v);
     set_v(o, key, "_s", "%s", v == 1 ? "" : "s");
 }
-/* A moment: key_iso for the datetime attribute and key as read; no key_iso
- * when the time is unknown (the template shows a dash). */
+/* A moment as the one-object list `key` of templates/time.html: iso for
+ * the datetime attribute and text as read, both empty when the time is
+ * unknown (the template shows a dash). */
 static void set_time(tpl_obj *o, const char *key, int64_t t)
 {
-    if (!t) return;
-    char s[32];
-    fc_format_time(t, s, sizeof s);
-    set_v(o, key, "_iso", "%s", s);
-    set_v(o, key, "", "%.10s %.5s UTC", s, s + 11);
+    tpl_obj *x = tpl_add(o, key);
+    char s[32] = "";
+    if (t) fc_format_time(t, s, sizeof s);
+    tpl_set(x, "iso", s);
+    if (t) tpl_setf(x, "text", "%.10s %.5s UTC", s, s + 11);
+    else tpl_set(x, "text", "");
 }
 /* A share as a bar width in percent: within [0, 100] whatever the division
  * gave (NaN included), so a bar never spills out of its cell. */
@@ -226,12 +168,6 @@ static void set_bar(tpl_obj *o, const char *key, double share)
     set_v(o, key, "", "%.1f", clamp_share(share) * 100);
 }
 
-static void section_open(ctx *c, const char *id, const char *num, const char *title)
-{
-    putf(c, "<section id=\"%s\">\n<h2><span class=\"secnum\">%s</span> ", id, num);
-    text(c, title);
-    put(c, "</h2>\n");
-}
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -1038,64 +974,63 @@ static void sec_security(ctx *c, tpl_obj *m)
 
 /* ---------- 10. baseline ---------- */
 
-static void delta_cells(ctx *c, const baseline_row *x)
+static void delta_model(tpl_obj *o, const baseline_row *x)
 {
-    usd_cell(c, x->before_usd);
-    usd_cell(c, x->after_usd);
-    const char *arrow = x->delta_usd > 0.005 ? "\xE2\x96\xB2" : x->delta_usd < -0.005 ? "\xE2\x96\xBC" : "=";
-    const char *cls = x->delta_usd > 0.005 ? "up" : x->delta_usd < -0.005 ? "down" : "same";
+    set_usd(o, "before", x->before_usd);
+    set_usd(o, "after", x->after_usd);
+    tpl_set(o, "arrow", x->delta_usd > 0.005 ? "\xE2\x96\xB2" : x->delta_usd < -0.005 ? "\xE2\x96\xBC" : "=");
+    tpl_set(o, "trend", x->delta_usd > 0.005 ? "up" : x->delta_usd < -0.005 ? "down" : "same");
     char s[64];
     fc_format_usd(x->delta_usd, s, sizeof s);
-    putf(c, "<td class=\"num %s\" data-v=\"%.6f\">%s %s$%s</td>", cls, x->delta_usd, arrow,
-         x->delta_usd > 0.005 ? "+" : "", s[0] == '-' ? s + 1 : s);
-    if (x->status == 1) put(c, "<td class=\"num\" data-v=\"1e9\">new</td>");
-    else if (x->status == -1) put(c, "<td class=\"num\" data-v=\"-1e9\">vanished</td>");
-    else if (isnan(x->pct)) put(c, "<td class=\"num\" data-v=\"0\">\xE2\x80\x94</td>");
-    else putf(c, "<td class=\"num\" data-v=\"%.4f\">%+.1f%%</td>", x->pct, x->pct);
-}
-
-static void base_table(ctx *c, const char *id, const char *caption, const char *keyname, const baseline_row *rows, size_t n)
-{
-    putf(c, "<table class=\"sortable\" id=\"%s\"><caption>", id);
-    text(c, caption);
-    put(c, "</caption><thead><tr><th scope=\"col\">");
-    text(c, keyname);
-    put(c, "</th><th scope=\"col\">name</th><th scope=\"col\" class=\"num\">before</th><th scope=\"col\" class=\"num\">now</th>"
-           "<th scope=\"col\" class=\"num\">change</th><th scope=\"col\" class=\"num\">%</th></tr></thead><tbody>\n");
-    size_t m = top_of(c, n);
-    for (size_t i = 0; i < m; i++) {
-        put(c, "<tr>");
-        text_cell(c, rows[i].key);
-        text_cell(c, rows[i].name);
-        delta_cells(c, &rows[i]);
-        put(c, "</tr>\n");
+    set_v(o, "delta", "", "%s$%s", x->delta_usd > 0.005 ? "+" : "", s[0] == '-' ? s + 1 : s);
+    set_v(o, "delta", "_v", "%.6f", x->delta_usd);
+    if (x->status == 1) {
+        tpl_set(o, "pct_v", "1e9");
+        tpl_set(o, "pct", "new");
+    } else if (x->status == -1) {
+        tpl_set(o, "pct_v", "-1e9");
+        tpl_set(o, "pct", "vanished");
+    } else if (isnan(x->pct)) {
+        tpl_set(o, "pct_v", "0");
+        tpl_set(o, "pct", "\xE2\x80\x94");
+    } else {
+        set_v(o, "pct", "_v", "%.4f", x->pct);
+        set_v(o, "pct", "", "%+.1f%%", x->pct);
     }
-    if (n > m) putf(c, "<tr class=\"fixed other\"><td colspan=\"6\">%zu more with smaller changes</td></tr>\n", n - m);
-    if (!n) empty_row(c, 6, "Nothing to compare.");
-    put(c, "</tbody></table>\n");
 }
 
-static void sec_baseline(ctx *c)
+static void base_table(ctx *c, tpl_obj *m, const char *id, const char *caption, const char *keyname,
+                       const baseline_row *rows, size_t n)
 {
-    if (!c->o->baseline) return;
-    section_open(c, "baseline", "10", "Compared with baseline");
+    tpl_obj *t = tpl_add(m, "tables");
+    tpl_set(t, "id", id);
+    tpl_set(t, "caption", caption);
+    tpl_set(t, "keyname", keyname);
+    tpl_list(t, "rows");
+    size_t shown = top_of(c, n);
+    for (size_t i = 0; i < shown; i++) {
+        tpl_obj *row = tpl_add(t, "rows");
+        tpl_set(row, "key", rows[i].key);
+        tpl_set(row, "name", rows[i].name);
+        delta_model(row, &rows[i]);
+    }
+    if (n > shown) tpl_setf(t, "more", "%zu", n - shown);
+    else tpl_set(t, "more", "");
+}
+
+static void sec_baseline(ctx *c, tpl_obj *m)
+{
     baseline_diff *d = baseline_compare(c->o->baseline, c->r);
-    if (!d) {
-        put(c, "<p class=\"placeholder\">The baseline could not be compared.</p>\n</section>\n");
-        return;
-    }
-    put(c, "<p class=\"lead\">Total ");
-    usd_text(c, d->before_total);
-    put(c, " \xE2\x86\x92 ");
-    usd_text(c, d->after_total);
+    tpl_flag(m, "compared", d != NULL);
+    if (!d) return;
+    set_usd(m, "before_total", d->before_total);
+    set_usd(m, "after_total", d->after_total);
     if (d->before_total > 0)
-        putf(c, " (%s%.1f%%)", d->delta_total >= 0 ? "+" : "", d->delta_total / d->before_total * 100);
-    put(c, ".</p>\n");
-    base_table(c, "baseline-cats", "Change per category", "category", d->cats, d->n_cats);
-    base_table(c, "baseline-nats", "Change per NAT gateway", "NAT gateway", d->nats, d->n_nats);
-    base_table(c, "baseline-ips", "IPs whose cost moved most", "IP", d->ips, d->n_ips);
+        tpl_setf(m, "total_pct", "%s%.1f", d->delta_total >= 0 ? "+" : "", d->delta_total / d->before_total * 100);
+    base_table(c, m, "baseline-cats", "Change per category", "category", d->cats, d->n_cats);
+    base_table(c, m, "baseline-nats", "Change per NAT gateway", "NAT gateway", d->nats, d->n_nats);
+    base_table(c, m, "baseline-ips", "IPs whose cost moved most", "IP", d->ips, d->n_ips);
     baseline_free(d);
-    put(c, "</section>\n");
 }
 
 /* ---------- 11. method ---------- */
@@ -1108,32 +1043,23 @@ static int ep_bytes_cmp(const void *x, const void *y)
     return ip_cmp(&p->ip, &q->ip);
 }
 
-static void rate_row(ctx *c, const region_rates *x)
+static void rate_model(tpl_obj *m, const region_rates *x)
 {
-    put(c, "<tr>");
-    text_cell(c, x->region);
+    tpl_obj *row = tpl_add(m, "rates");
+    tpl_set(row, "region", x->region);
     double v[] = {x->nat_per_gb, x->inter_az_per_gb, x->internet_egress_per_gb, x->inter_region_per_gb,
                   x->interface_endpoint_per_gb, x->transit_gateway_per_gb, x->regional_public_per_gb,
                   x->nat_per_hour, x->interface_endpoint_per_az_hour};
-    for (size_t i = 0; i < sizeof v / sizeof *v; i++) putf(c, "<td class=\"num\" data-v=\"%.6f\">$%.4f</td>", v[i], v[i]);
-    put(c, "</tr>\n");
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        tpl_obj *p = tpl_add(row, "prices");
+        set_v(p, "price", "_v", "%.6f", v[i]);
+        set_v(p, "price", "", "$%.4f", v[i]);
+    }
 }
 
-static void sec_method(ctx *c)
+static void sec_method(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "method", "11", "Method and data quality");
-    put(c, "<p>Costs follow flowcost's cost model: each byte is charged once per hop it crosses, from the sender's egress record "
-           "when there is one; NAT traffic is priced from the NAT gateway's private legs; every charge has exactly one payer. "
-           "1 GiB = 2<sup>30</sup> bytes. Internet egress uses the first-tier rate flat (tiers and the free allowance are account-wide). "
-           "Hourly charges (NAT gateway hours) are shown apart and never mixed into the per-GB totals.</p>\n");
-
-    put(c, "<h3>Rates used ($ per GB, per hour)</h3>\n<div class=\"scroll\"><table id=\"rates-table\"><thead><tr><th scope=\"col\">region</th>"
-           "<th scope=\"col\" class=\"num\">NAT /GB</th><th scope=\"col\" class=\"num\">inter-AZ /GB each way</th>"
-           "<th scope=\"col\" class=\"num\">Internet /GB</th><th scope=\"col\" class=\"num\">inter-region /GB</th>"
-           "<th scope=\"col\" class=\"num\">interface endpoint /GB</th><th scope=\"col\" class=\"num\">TGW /GB</th>"
-           "<th scope=\"col\" class=\"num\">regional public /GB each way</th><th scope=\"col\" class=\"num\">NAT /hour</th>"
-           "<th scope=\"col\" class=\"num\">endpoint /AZ-hour</th></tr></thead><tbody>\n");
     size_t shown = 0;
     if (c->o->rates) {
         /* Only the regions that priced something; all of them if none is known. */
@@ -1143,115 +1069,77 @@ static void sec_method(ctx *c)
             for (size_t k = 0; k < r->n_eps && !used; k++)
                 used = r->eps[k].cls == EP_ENI && r->eps[k].region && !strcmp(r->eps[k].region, x->region);
             if (used) {
-                rate_row(c, x);
+                rate_model(m, x);
                 shown++;
             }
         }
         if (!shown)
-            for (size_t i = 0; i < rates_count(c->o->rates); i++, shown++) rate_row(c, rates_at(c->o->rates, i));
+            for (size_t i = 0; i < rates_count(c->o->rates); i++, shown++) rate_model(m, rates_at(c->o->rates, i));
     }
-    if (!shown) empty_row(c, 10, "Rate table not supplied to the renderer.");
-    put(c, "</tbody></table></div>\n<p class=\"note\">Source: ");
-    text(c, r->rates_source ? r->rates_source : "embedded");
-    put(c, ".</p>\n");
+    tpl_set(m, "source", r->rates_source ? r->rates_source : "embedded");
 
-    if (r->n_fixed) {
-        put(c, "<h3>Fixed costs in the period</h3>\n<table class=\"sortable\" id=\"fixed-table\"><thead><tr><th scope=\"col\">kind</th>"
-               "<th scope=\"col\">resource</th><th scope=\"col\" class=\"num\">hours</th><th scope=\"col\" class=\"num\">cost</th></tr></thead><tbody>\n");
-        for (size_t i = 0; i < r->n_fixed; i++) {
-            put(c, "<tr>");
-            text_cell(c, r->fixed[i].kind);
-            text_cell(c, r->fixed[i].id);
-            putf(c, "<td class=\"num\" data-v=\"%.4f\">%.1f</td>", r->fixed[i].hours, r->fixed[i].hours);
-            usd_cell(c, r->fixed[i].usd);
-            put(c, "</tr>\n");
-        }
-        put(c, "</tbody></table>\n");
+    tpl_flag(m, "has_fixed", r->n_fixed > 0);
+    for (size_t i = 0; i < r->n_fixed; i++) {
+        tpl_obj *row = tpl_add(m, "fixed");
+        tpl_set(row, "kind", r->fixed[i].kind);
+        tpl_set(row, "id", r->fixed[i].id);
+        set_v(row, "hours", "_v", "%.4f", r->fixed[i].hours);
+        set_v(row, "hours", "", "%.1f", r->fixed[i].hours);
+        set_usd(row, "usd", r->fixed[i].usd);
     }
 
-    put(c, "<h3>What was estimated or is missing</h3>\n<ul class=\"quality\">\n<li>");
-    bytes_text(c, r->estimated_bytes);
-    put(c, " of NAT traffic was inferred from client records (the NAT gateway's own ENI was not in the input) and is marked <em>estimated</em>.</li>\n");
-    if (r->kinds_learned_only)
-        put(c, "<li><strong>No ENI snapshot:</strong> the inventory was learned from the records. NAT gateways were recognised by address "
-               "translation; other managed ENIs (interface endpoints, load balancers, transit gateways) are unclassified and treated as "
-               "workloads, so <code>interface_endpoint</code> and load-balancer hops may be understated.</li>\n");
-    char s[64];
-    fc_format_count(r->n_unknown_private, s, sizeof s);
-    putf(c, "<li>%s private peer%s outside the inventory (on-premises, other accounts, TGW spokes) exchanged ", s,
-         r->n_unknown_private == 1 ? "" : "s");
-    bytes_text(c, r->unknown_private_bytes);
-    put(c, "; they are priced at $0 (category <code>unknown_private</code>).</li>\n");
+    set_bytes(m, "estimated", r->estimated_bytes);
+    tpl_flag(m, "learned_only", r->kinds_learned_only);
+    set_count_s(m, "unknown", r->n_unknown_private);
+    set_bytes(m, "unknown_bytes", r->unknown_private_bytes);
     const agg_stats *st = &r->records;
-    fc_format_count(st->malformed, s, sizeof s);
-    putf(c, "<li>%s malformed line%s skipped", s, st->malformed == 1 ? "" : "s");
-    fc_format_count(st->nodata, s, sizeof s);
-    putf(c, "; %s NODATA record%s (no traffic in the interval)", s, st->nodata == 1 ? "" : "s");
-    fc_format_count(st->skipdata, s, sizeof s);
-    putf(c, "; %s SKIPDATA record%s (AWS dropped records: costs are understated for those ENIs and intervals)", s,
-         st->skipdata == 1 ? "" : "s");
-    fc_format_count(st->filtered, s, sizeof s);
-    putf(c, "; %s record%s outside --since/--until.</li>\n", s, st->filtered == 1 ? "" : "s");
-    put(c, "</ul>\n");
+    set_count_s(m, "malformed", st->malformed);
+    set_count_s(m, "nodata", st->nodata);
+    set_count_s(m, "skipdata", st->skipdata);
+    set_count_s(m, "filtered", st->filtered);
 
     /* The unknown private peers themselves, largest first. */
     size_t nu = 0;
     for (size_t i = 0; i < r->n_eps; i++) if (r->eps[i].cls == EP_UNKNOWN_PRIVATE) nu++;
+    tpl_flag(m, "has_unknown", nu > 0);
     if (nu) {
         const cost_endpoint **u = xmalloc(nu * sizeof *u);
         nu = 0;
         for (size_t i = 0; i < r->n_eps; i++) if (r->eps[i].cls == EP_UNKNOWN_PRIVATE) u[nu++] = &r->eps[i];
         qsort(u, nu, sizeof *u, ep_bytes_cmp);
-        put(c, "<table class=\"sortable\" id=\"unknown-private\"><caption>Unknown private peers</caption><thead><tr><th scope=\"col\">address</th>"
-               "<th scope=\"col\" class=\"num\">bytes sent</th><th scope=\"col\" class=\"num\">bytes received</th></tr></thead><tbody>\n");
         size_t n = top_of(c, nu);
         for (size_t i = 0; i < n; i++) {
             char ip[IP_STRLEN];
             ip_format(&u[i]->ip, ip, sizeof ip);
-            put(c, "<tr>");
-            text_cell(c, ip);
-            bytes_cell(c, u[i]->bytes_out);
-            bytes_cell(c, u[i]->bytes_in);
-            put(c, "</tr>\n");
+            tpl_obj *row = tpl_add(m, "peers");
+            tpl_set(row, "ip", ip);
+            set_bytes(row, "sent", u[i]->bytes_out);
+            set_bytes(row, "received", u[i]->bytes_in);
         }
-        if (nu > n) {
-            other_open(c, NULL, 3, nu - n, "addresses");
-            put(c, "</tr>\n");
-        }
-        put(c, "</tbody></table>\n");
+        if (nu > n) tpl_setf(m, "peers_other", "%zu", nu - n);
         free(u);
     }
 
-    put(c, "<h3>Versions of the inputs</h3>\n<dl class=\"facts\"><dt>ip-ranges.json syncToken</dt><dd>");
-    text(c, r->ipranges_version ? r->ipranges_version : "not loaded");
-    put(c, "</dd><dt>Inventory</dt><dd>");
+    tpl_set(m, "sync_token", r->ipranges_version ? r->ipranges_version : "not loaded");
     unsigned src = c->inv ? inv_sources(c->inv) : 0;
-    int first = 1;
     static const struct { unsigned bit; const char *what; } srcs[] = {
         {INV_FROM_SNAPSHOT, "ENI snapshot"}, {INV_FROM_LIVE, "live EC2"}, {INV_FROM_RECORDS, "learned from records"}};
+    char inv[128] = "";
     for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++)
-        if (src & srcs[i].bit) {
-            putf(c, "%s%s", first ? "" : ", ", srcs[i].what);
-            first = 0;
-        }
-    if (first) put(c, "learned from records");
+        if (src & srcs[i].bit) snprintf(inv + strlen(inv), sizeof inv - strlen(inv), "%s%s", *inv ? ", " : "", srcs[i].what);
+    tpl_set(m, "inventory", *inv ? inv : "learned from records");
+    tpl_flag(m, "has_inv", c->inv != NULL);
     if (c->inv) {
-        fc_format_count(inv_eni_count(c->inv), s, sizeof s);
-        putf(c, " (%s ENI%s", s, inv_eni_count(c->inv) == 1 ? "" : "s");
-        fc_format_count(inv_subnet_count(c->inv), s, sizeof s);
-        putf(c, ", %s subnet%s)", s, inv_subnet_count(c->inv) == 1 ? "" : "s");
+        set_count_s(m, "enis", inv_eni_count(c->inv));
+        set_count_s(m, "subnets", inv_subnet_count(c->inv));
     }
-    put(c, "</dd><dt>Snapshot time</dt><dd>");
-    time_text(c, c->inv ? inv_fetched_at(c->inv) : 0);
-    put(c, "</dd><dt>Input bytes read</dt><dd>");
-    bytes_text(c, st->bytes_in);
-    put(c, "</dd></dl>\n</section>\n");
+    set_time(m, "snapshot", c->inv ? inv_fetched_at(c->inv) : 0);
+    set_bytes(m, "bytes_in", st->bytes_in);
 }
 
 /* ---------- the page ---------- */
 
 
-typedef void (*section_fn)(ctx *);
 /* A converted section fills a model that its template renders. */
 typedef void (*model_fn)(ctx *, tpl_obj *);
 /* Fill a fresh model with `fill` and render the template `name` with it
@@ -1270,23 +1158,50 @@ static int render_section(ctx *c, model_fn fill, const char *name, dbuf *out, ch
 
 static const struct {
     const char *slot, *id, *nav;
-    section_fn fn;
     model_fn model;
     const char *tpl;
 } sections[] = {
-    {"summary", "summary", "Summary", NULL, sec_summary, "sec_summary.html"},
-    {"findings", "findings", "Findings", NULL, sec_findings, "sec_findings.html"},
-    {"nat", "nat", "NAT gateways", NULL, sec_nat, "sec_nat.html"},
-    {"cross_az", "cross-az", "Cross-AZ", NULL, sec_cross_az, "sec_cross_az.html"},
-    {"outbound", "outbound", "Outbound", NULL, sec_outbound, "sec_outbound.html"},
-    {"top_ips", "top-ips", "Top IPs", NULL, sec_top_ips, "sec_top_ips.html"},
-    {"topology", "topology", "Topology", NULL, sec_topology, "sec_topology.html"},
-    {"over_time", "over-time", "Over time", NULL, sec_over_time, "sec_over_time.html"},
-    {"security", "security", "Security", NULL, sec_security, "sec_security.html"},
-    {"baseline", "baseline", "Baseline", sec_baseline, NULL, NULL},
-    {"method", "method", "Method", sec_method, NULL, NULL},
+    {"summary", "summary", "Summary", sec_summary, "sec_summary.html"},
+    {"findings", "findings", "Findings", sec_findings, "sec_findings.html"},
+    {"nat", "nat", "NAT gateways", sec_nat, "sec_nat.html"},
+    {"cross_az", "cross-az", "Cross-AZ", sec_cross_az, "sec_cross_az.html"},
+    {"outbound", "outbound", "Outbound", sec_outbound, "sec_outbound.html"},
+    {"top_ips", "top-ips", "Top IPs", sec_top_ips, "sec_top_ips.html"},
+    {"topology", "topology", "Topology", sec_topology, "sec_topology.html"},
+    {"over_time", "over-time", "Over time", sec_over_time, "sec_over_time.html"},
+    {"security", "security", "Security", sec_security, "sec_security.html"},
+    {"baseline", "baseline", "Baseline", sec_baseline, "sec_baseline.html"},
+    {"method", "method", "Method", sec_method, "sec_method.html"},
 };
 #define NSEC (sizeof sections / sizeof *sections)
+
+/* Section 10 exists only with a baseline; every other one always. */
+static bool section_shown(const report_opts *o, size_t i)
+{
+    return o->baseline || strcmp(sections[i].id, "baseline");
+}
+
+static void page_subtitle(ctx *c, tpl_obj *m)
+{
+    set_time(m, "start", c->r->period_start);
+    set_time(m, "end", c->r->period_end);
+}
+
+static void page_nav(ctx *c, tpl_obj *m)
+{
+    for (size_t i = 0; i < NSEC; i++) {
+        if (!section_shown(c->o, i)) continue;
+        tpl_obj *x = tpl_add(m, "sections");
+        tpl_set(x, "id", sections[i].id);
+        tpl_set(x, "nav", sections[i].nav);
+    }
+}
+
+static void page_footer(ctx *c, tpl_obj *m)
+{
+    tpl_set(m, "version", c->o->version ? c->o->version : "flowcost");
+    set_time(m, "now", c->o->now);
+}
 
 int report_html(const cost_result *r, const inventory *inv, const report_opts *o, dbuf *out, char *err, size_t errlen)
 {
@@ -1300,16 +1215,11 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
         free(css);
         return -1;
     }
-    /* Raw text elements end at "</style" / "</script" whatever the
-     * context, so an edited template must not contain them. */
-    if (strstr(css, "</")) {
-        fc_err(err, errlen, "report.css: '</' is not allowed inside <style>");
-        free(tpl); free(css); free(js);
-        return -1;
-    }
-    if (strstr(js, "</script") || strstr(js, "</SCRIPT") || strstr(js, "<!--")) {
-        fc_err(err, errlen, "report.js: '</script' and '<!--' are not allowed inside <script>");
-        free(tpl); free(css); free(js);
+    if (tpl_raw_text_check("report.css", css, 0, err, errlen) < 0 ||
+        tpl_raw_text_check("report.js", js, 1, err, errlen) < 0) {
+        free(tpl);
+        free(css);
+        free(js);
         return -1;
     }
 
@@ -1322,35 +1232,18 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
     for (size_t i = 0; i < NSEC && rc == 0; i++) {
         names[i] = sections[i].slot;
         c.b = &vals[i];
-        if (sections[i].fn) {
-            sections[i].fn(&c);
-            continue;
-        }
+        if (!section_shown(o, i)) continue;
         rc = render_section(&c, sections[i].model, sections[i].tpl, &vals[i], err, errlen);
     }
     const char *title = o->title && *o->title ? o->title : "flowcost report";
     names[S_TITLE] = "title";
-    c.b = &vals[S_TITLE];
-    text(&c, title);
-
+    if (esc_html(&vals[S_TITLE], title) < 0) c.rc = -1;
     names[S_SUBTITLE] = "subtitle";
-    c.b = &vals[S_SUBTITLE];
-    put(&c, "Data transfer cost from VPC Flow Logs, ");
-    time_text(&c, r->period_start);
-    put(&c, " \xE2\x80\x93 ");
-    time_text(&c, r->period_end);
-
+    if (rc == 0) rc = render_section(&c, page_subtitle, "page_subtitle.html", &vals[S_SUBTITLE], err, errlen);
     names[S_NAV] = "nav";
-    c.b = &vals[S_NAV];
-    put(&c, "<ol>");
-    for (size_t i = 0; i < NSEC; i++) {
-        if (!strcmp(sections[i].id, "baseline") && !o->baseline) continue;
-        putf(&c, "<li><a href=\"#%s\">", sections[i].id);
-        text(&c, sections[i].nav);
-        put(&c, "</a></li>");
-    }
-    put(&c, "</ol>");
-
+    if (rc == 0) rc = render_section(&c, page_nav, "page_nav.html", &vals[S_NAV], err, errlen);
+    names[S_FOOTER] = "footer";
+    if (rc == 0) rc = render_section(&c, page_footer, "page_footer.html", &vals[S_FOOTER], err, errlen);
     names[S_CSS] = "css";
     c.b = &vals[S_CSS];
     put(&c, css);
@@ -1371,19 +1264,11 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
          r->total_usd);
     int firstsec = 1;
     for (size_t i = 0; i < NSEC; i++) {
-        if (!strcmp(sections[i].id, "baseline") && !o->baseline) continue;
+        if (!section_shown(o, i)) continue;
         putf(&c, "%s\"%s\"", firstsec ? "" : ",", sections[i].id);
         firstsec = 0;
     }
     put(&c, "]}");
-
-    names[S_FOOTER] = "footer";
-    c.b = &vals[S_FOOTER];
-    put(&c, "Generated by ");
-    text(&c, o->version ? o->version : "flowcost");
-    put(&c, " at ");
-    time_text(&c, o->now);
-    put(&c, ". Self-contained: no external resources. Amounts in USD; 1 GiB = 2<sup>30</sup> bytes.");
 
     if (rc == 0 && c.rc < 0) rc = fc_err(err, errlen, "report larger than the output limit");
     const char *values[S_N];

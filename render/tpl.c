@@ -418,6 +418,18 @@ int tpl_render(const tpl *t, const tpl_obj *data, dbuf *out, char *err, size_t e
     return render_range(&c, 0, t->n);
 }
 
+/* ---------- raw text ---------- */
+
+int tpl_raw_text_check(const char *name, const char *data, int script, char *err, size_t errlen)
+{
+    /* Raw text elements end at "</style" / "</script" whatever the context,
+     * so an edited stylesheet or script must not contain them. */
+    if (!script && strstr(data, "</")) return fc_err(err, errlen, "%s: '</' is not allowed inside <style>", name);
+    if (script && (strstr(data, "</script") || strstr(data, "</SCRIPT") || strstr(data, "<!--")))
+        return fc_err(err, errlen, "%s: '</script' and '<!--' are not allowed inside <script>", name);
+    return 0;
+}
+
 /* ---------- loading ---------- */
 
 struct embedded_file {

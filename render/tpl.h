@@ -53,6 +53,10 @@ int tpl_load(const char *dir, const char *name, tpl **out, char *err, size_t err
  * copy embedded at build time. *data is malloc'd and NUL-terminated. */
 int tpl_file(const char *dir, const char *name, char **data, size_t *len, char *err, size_t errlen);
 
+/* Text inserted raw into a <style> (script 0) or <script> (script 1)
+ * element must not end it early: 0, or -1 with err naming `name`. */
+int tpl_raw_text_check(const char *name, const char *data, int script, char *err, size_t errlen);
+
 /* Append t rendered with `data` as its outermost object. Returns 0, or -1
  * with err filled (unknown key, out's cap reached). */
 int tpl_render(const tpl *t, const tpl_obj *data, dbuf *out, char *err, size_t errlen);
