@@ -31,6 +31,7 @@ enum { V_TEXT, V_LIST };
 typedef struct tpl_ent {
     struct tpl_ent *next;
     const char *key;
+    size_t klen;
     int type;
     const char *text;          /* V_TEXT */
     tpl_obj *head, *tail;      /* V_LIST */
@@ -95,17 +96,19 @@ tpl_obj *tpl_root(tpl_model *m) { return &m->root; }
 static tpl_ent *ent_find(const tpl_obj *o, const char *key, size_t klen)
 {
     for (tpl_ent *e = o->first; e; e = e->next)
-        if (!strncmp(e->key, key, klen) && e->key[klen] == '\0') return e;
+        if (e->klen == klen && e->key[0] == key[0] && !memcmp(e->key, key, klen)) return e;
     return NULL;
 }
 
 static tpl_ent *ent_get(tpl_obj *o, const char *key)
 {
-    tpl_ent *e = ent_find(o, key, strlen(key));
+    size_t klen = strlen(key);
+    tpl_ent *e = ent_find(o, key, klen);
     if (e) return e;
     e = arena_alloc(o->m, sizeof *e);
     memset(e, 0, sizeof *e);
-    e->key = arena_str(o->m, key, strlen(key));
+    e->key = arena_str(o->m, key, klen);
+    e->klen = klen;
     if (o->last) o->last->next = e;
     else o->first = e;
     o->last = e;
