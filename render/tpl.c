@@ -170,6 +170,20 @@ tpl_obj *tpl_add(tpl_obj *o, const char *key)
     return c;
 }
 
+const char *tpl_get(const tpl_obj *o, const char *key)
+{
+    const tpl_ent *e = ent_find(o, key, strlen(key));
+    return e && e->type == V_TEXT ? e->text : NULL;
+}
+
+const tpl_obj *tpl_first(const tpl_obj *o, const char *key)
+{
+    const tpl_ent *e = ent_find(o, key, strlen(key));
+    return e && e->type == V_LIST ? e->head : NULL;
+}
+
+const tpl_obj *tpl_next(const tpl_obj *row) { return row->next; }
+
 /* ---------- parsing ---------- */
 
 enum { N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_CLOSE, N_PARTIAL };

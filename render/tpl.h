@@ -76,4 +76,12 @@ tpl_obj *tpl_add(tpl_obj *o, const char *key);
 /* Make `key` an empty list if it is not one yet (so {{^key}} renders). */
 void tpl_list(tpl_obj *o, const char *key);
 
+/* Reading a model back, for writers of plain text (aligned tables, CSV,
+ * the mail's text part) that show the same cells as a template: the text
+ * of key (NULL when absent or a list), the first row of the list key (NULL
+ * when absent, empty or text) and the row after row (NULL at the end). */
+const char *tpl_get(const tpl_obj *o, const char *key);
+const tpl_obj *tpl_first(const tpl_obj *o, const char *key);
+const tpl_obj *tpl_next(const tpl_obj *row);
+
 #endif
