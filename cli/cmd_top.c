@@ -219,8 +219,9 @@ int cmd_top(const fc_opts *o)
     if (strcmp(fmt, "csv") == 0) {
         csv(&out, m, by);
     } else if (strcmp(fmt, "json") == 0) {
-        char *j = json_result_rows(r, rows, n, by, (size_t)o->limit);
-        j = baseline_json_attach(j, p.base, r, (size_t)o->limit); /* "weekly": --baseline key */
+        char *bl = baseline_json_of(p.base, r, (size_t)o->limit); /* "weekly": --baseline key */
+        char *j = json_result_rows_with(r, rows, n, by, (size_t)o->limit, "baseline", bl);
+        free(bl);
         dbuf_puts(&out, j);
         free(j);
     } else if (strcmp(fmt, "html") == 0) {

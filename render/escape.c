@@ -118,6 +118,33 @@ int esc_json_script(dbuf *b, const char *s)
     return dbuf_puts(b, "\"");
 }
 
+int esc_json(dbuf *b, const char *s)
+{
+    if (dbuf_puts(b, "\"") < 0) return -1;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        /* Fast path: the run of printable ASCII that JSON takes as is. */
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') q++;
+        if (q > p && dbuf_append(b, p, (size_t)(q - p)) < 0) return -1;
+        p = q;
+        if (!*p) break;
+        uint32_t cp;
+        p += utf8_next(p, &cp);
+        int rc;
+        switch (cp) {
+        case '"': rc = dbuf_puts(b, "\\\""); break;
+        case '\\': rc = dbuf_puts(b, "\\\\"); break;
+        case '\n': rc = dbuf_puts(b, "\\n"); break;
+        case '\r': rc = dbuf_puts(b, "\\r"); break;
+        case '\t': rc = dbuf_puts(b, "\\t"); break;
+        default: rc = cp < 0x20 ? dbuf_printf(b, "\\u%04x", (unsigned)cp) : put_utf8(b, cp);
+        }
+        if (rc < 0) return -1;
+    }
+    return dbuf_puts(b, "\"");
+}
+
 int esc_dot(dbuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
