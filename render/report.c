@@ -1203,6 +1203,19 @@ static void page_footer(ctx *c, tpl_obj *m)
     set_time(m, "now", c->o->now);
 }
 
+tpl_model *report_model(const cost_result *r, const inventory *inv, const report_opts *o, const char *slot)
+{
+    for (size_t i = 0; i < NSEC; i++) {
+        if (strcmp(sections[i].slot, slot)) continue;
+        ctx c = {r, inv, o, o->top ? o->top : SIZE_MAX, NULL, 0, ep_groups(r)};
+        tpl_model *m = tpl_model_new();
+        sections[i].model(&c, tpl_root(m));
+        free(c.grp);
+        return m;
+    }
+    return NULL;
+}
+
 int report_html(const cost_result *r, const inventory *inv, const report_opts *o, dbuf *out, char *err, size_t errlen)
 {
     if (!r || !o) return fc_err(err, errlen, "nothing to report");
