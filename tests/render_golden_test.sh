@@ -13,8 +13,11 @@
 #   report-top3.html.gz, .json        --top 3 (every "Other" row), a
 #                                     --baseline (section 10, the JSON's
 #                                     baseline key) and a title to escape
+#   report-nosnap.html.gz             no ENI snapshot, --top 0 (learned-only
+#                                     inventory, estimated NAT, every row)
 #   top.{table,csv,json,html}         `top` in its four formats
 #   top-nat.table, top-nat.html       --by nat (the columns --by ip adds go)
+#   top-peer.html, top-subnet.table   v2 logs, --by peer / --by subnet --limit 3
 #   top-baseline.json                 `top -o json --baseline`
 #   top.eml                           the mail (--mail-dry-run writes it)
 # Large HTML is stored gzip'd (-9n, so re-recording is reproducible).
@@ -45,6 +48,9 @@ run "$BIN" report -q "$S/v5" "${E[@]}" --json "$TMP/report.json" -o "$TMP/report
 run "$BIN" aggregate -q "$S/v2" -o "$TMP/base.fca"
 run "$BIN" report -q "$S/v5" "${E[@]}" --baseline "$TMP/base.fca" --top 3 --title '<b>"Week" & co</b>' \
     --json "$TMP/report-top3.json" -o "$TMP/report-top3.html"
+run "$BIN" report -q "$S/v5" --ip-ranges "$S/ip-ranges.json" --top 0 -o "$TMP/report-nosnap.html"
+"$BIN" top -q "$S/v2" --by peer -o html >"$TMP/top-peer.html" 2>"$TMP/err" || { echo "FAIL: top --by peer" >&2; fail=1; }
+"$BIN" top -q "$S/v2" --by subnet --limit 3 >"$TMP/top-subnet.table" 2>"$TMP/err" || { echo "FAIL: top --by subnet" >&2; fail=1; }
 for f in table csv json html; do
     "$BIN" top -q "$S/v5" "${E[@]}" -o $f >"$TMP/top.$f" 2>"$TMP/err" || { echo "FAIL: top -o $f: $(cat "$TMP/err")" >&2; fail=1; }
 done
@@ -57,9 +63,10 @@ run "$BIN" top -q "$S/v5" "${E[@]}" --limit 5 --mail-to ops@example.com --mail-t
     --mail-from 'flowcost CI <ci@example.com>' --mail-dry-run "$TMP/top.eml"
 gzip -9n -c "$TMP/report.html" >"$TMP/report.html.gz"
 gzip -9n -c "$TMP/report-top3.html" >"$TMP/report-top3.html.gz"
+gzip -9n -c "$TMP/report-nosnap.html" >"$TMP/report-nosnap.html.gz"
 
-files="report.html report.json report-top3.html report-top3.json top.table top.csv top.json top.html
-       top-nat.table top-nat.html top-baseline.json top.eml"
+files="report.html report.json report-top3.html report-top3.json report-nosnap.html top.table top.csv top.json
+       top.html top-nat.table top-nat.html top-peer.html top-subnet.table top-baseline.json top.eml"
 if [ "${FC_GOLDEN_RECORD:-}" = 1 ]; then
     for f in $files; do
         case $f in report*.html) cp "$TMP/$f.gz" "$G/$f.gz" ;; *) cp "$TMP/$f" "$G/$f" ;; esac

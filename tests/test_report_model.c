@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "mail.h"
 #include "report.h"
 
 int main(void)
@@ -77,5 +78,32 @@ int main(void)
     tpl_model_free(mm);
 
     CHECK(report_model(&r, NULL, &o, "no_such_section") == NULL);
+
+    /* Notices, byte for byte as 4d58b9d wrote them (no sample emits one, so
+     * render_golden_test cannot see them): the page, right after the KPIs;
+     * the mail's text before the title line; its HTML after the title
+     * paragraph. The text is escaped and gets a full stop. */
+    char *two[] = {"a <b> & c", "second"};
+    r.notices = two;
+    r.n_notices = 2;
+    dbuf page;
+    dbuf_init(&page, 0);
+    char err[256];
+    CHECK(report_html(&r, NULL, &o, &page, err, sizeof err) == 0);
+    CHECK(page.data && strstr(page.data, "largest category ($1,000.00, 81%)</div></div>\n</div>\n"
+                                         "<div class=\"notices\" role=\"note\"><strong>Read these figures with care:</strong>\n"
+                                         "<ul>\n<li>a &lt;b&gt; &amp; c.</li>\n<li>second.</li>\n</ul>\n</div>\n"
+                                         "<div class=\"cols\">") != NULL);
+    dbuf_free(&page);
+    dbuf text, html;
+    dbuf_init(&text, 0);
+    dbuf_init(&html, 0);
+    mail_top_text(&text, &r, NULL, 0, "IP");
+    CHECK(text.data && strncmp(text.data, "Note: a <b> & c.\nNote: second.\n\nTop 0 IPs by cost, 2026-11-26 to 2026-11-26 (UTC).", 82) == 0);
+    CHECK(mail_top_html(&html, &r, NULL, 0, "IP", "T") == 0);
+    CHECK(html.data && strstr(html.data, "Total cost of the period: <b>$1,234.57</b>.</p>\n<ul style=\"color:#8a4b00\">\n"
+                                         "<li>a &lt;b&gt; &amp; c.</li>\n<li>second.</li>\n</ul>\n<table") != NULL);
+    dbuf_free(&text);
+    dbuf_free(&html);
     return check_done();
 }
