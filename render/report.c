@@ -23,6 +23,7 @@
 #include "charts.h"
 #include "escape.h"
 #include "sankey.h"
+#include "top_model.h"
 #include "tpl.h"
 
 /* ---------- templates ---------- */
@@ -831,14 +832,7 @@ static void sec_top_ips(ctx *c, tpl_obj *m)
     for (size_t i = 0; i < n; i++) {
         const cost_rank *x = &rk[i];
         tpl_obj *row = tpl_add(m, "payers");
-        tpl_setf(row, "rank", "%zu", i + 1);
-        tpl_set(row, "key", x->key);
-        tpl_set(row, "name", x->name);
-        tpl_set(row, "eni", x->eni);
-        tpl_set(row, "kind", x->kind);
-        tpl_set(row, "subnet", x->subnet);
-        tpl_set(row, "az", x->az);
-        tpl_set(row, "vpc", x->vpc);
+        top_model_rank_cells(row, x, i + 1);
         payer_model(row, x);
     }
     if (n_rk > n) {
@@ -854,10 +848,7 @@ static void sec_top_ips(ctx *c, tpl_obj *m)
     for (size_t i = 0; i < n; i++) {
         const cost_rank *x = &rk[i];
         tpl_obj *row = tpl_add(m, "peers");
-        tpl_setf(row, "rank", "%zu", i + 1);
-        tpl_set(row, "key", x->key);
-        tpl_set(row, "name", x->name);
-        tpl_set(row, "kind", x->kind);
+        top_model_rank_cells(row, x, i + 1);
         set_bytes(row, "bytes", x->bytes);
         set_usd(row, "cost", x->usd);
     }

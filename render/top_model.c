@@ -49,6 +49,14 @@ static void set_day(tpl_obj *o, const char *key, int64_t t)
     tpl_setf(o, key, "%.10s", s);
 }
 
+void top_model_rank_cells(tpl_obj *row, const cost_rank *k, size_t rank)
+{
+    tpl_setf(row, "rank", "%zu", rank);
+    static const char *const keys_[] = {"key", "name", "eni", "kind", "subnet", "vpc", "az"};
+    const char *vals[] = {k->key, k->name, k->eni, k->kind, k->subnet, k->vpc, k->az};
+    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) tpl_set(row, keys_[i], vals[i]);
+}
+
 tpl_model *top_model_new(const cost_result *r, const cost_rank *rows, size_t n, size_t total_rows, cost_by by,
                          const char *by_word)
 {
@@ -80,14 +88,7 @@ tpl_model *top_model_new(const cost_result *r, const cost_rank *rows, size_t n, 
     for (size_t i = 0; i < n; i++) {
         const cost_rank *k = &rows[i];
         tpl_obj *row = tpl_add(m, "rows");
-        tpl_setf(row, "rank", "%zu", i + 1);
-        tpl_set(row, "key", k->key);
-        tpl_set(row, "name", k->name);
-        tpl_set(row, "eni", k->eni);
-        tpl_set(row, "kind", k->kind);
-        tpl_set(row, "subnet", k->subnet);
-        tpl_set(row, "vpc", k->vpc);
-        tpl_set(row, "az", k->az);
+        top_model_rank_cells(row, k, i + 1);
         fc_format_usd(k->usd, s, sizeof s);
         tpl_set(row, "cost", s);
         set_usd6(row, "cost6", k->usd);

@@ -31,6 +31,10 @@ tpl_model *top_model_new(const cost_result *r, const cost_rank *rows, size_t n, 
 /* Render the embedded template `name` with the model. 0, or -1 with err. */
 int top_model_render(tpl_model *m, const char *name, dbuf *out, char *err, size_t errlen);
 
+/* A ranked row's identity cells: rank (1-based), key, name, eni, kind,
+ * subnet, vpc, az ("" when unknown). The report's top tables use them too. */
+void top_model_rank_cells(tpl_obj *row, const cost_rank *k, size_t rank);
+
 /* The prose label of a --by word ("nat" → "NAT gateway"); "IP" when unknown. */
 const char *top_model_label(const char *by_word);
 

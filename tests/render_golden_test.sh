@@ -20,7 +20,8 @@
 #   top-peer.html, top-subnet.table   v2 logs, --by peer / --by subnet --limit 3
 #   top-baseline.json                 `top -o json --baseline`
 #   top.eml                           the mail (--mail-dry-run writes it)
-# Large HTML is stored gzip'd (-9n, so re-recording is reproducible).
+# HTML is stored gzip'd (-9n, so re-recording is reproducible; it also keeps
+# the pages out of text tools such as `duplicates`).
 #
 # To re-record after an INTENDED output change: FC_GOLDEN_RECORD=1 bash
 # tests/render_golden_test.sh BIN SRC TMP, and say why in the commit.
@@ -63,13 +64,13 @@ run "$BIN" top -q "$S/v5" "${E[@]}" --limit 5 --mail-to ops@example.com --mail-t
     --mail-from 'flowcost CI <ci@example.com>' --mail-dry-run "$TMP/top.eml"
 gzip -9n -c "$TMP/report.html" >"$TMP/report.html.gz"
 gzip -9n -c "$TMP/report-top3.html" >"$TMP/report-top3.html.gz"
-gzip -9n -c "$TMP/report-nosnap.html" >"$TMP/report-nosnap.html.gz"
+for f in report-nosnap top top-nat top-peer; do gzip -9n -c "$TMP/$f.html" >"$TMP/$f.html.gz"; done
 
 files="report.html report.json report-top3.html report-top3.json report-nosnap.html top.table top.csv top.json
        top.html top-nat.table top-nat.html top-peer.html top-subnet.table top-baseline.json top.eml"
 if [ "${FC_GOLDEN_RECORD:-}" = 1 ]; then
     for f in $files; do
-        case $f in report*.html) cp "$TMP/$f.gz" "$G/$f.gz" ;; *) cp "$TMP/$f" "$G/$f" ;; esac
+        case $f in *.html) cp "$TMP/$f.gz" "$G/$f.gz" ;; *) cp "$TMP/$f" "$G/$f" ;; esac
     done
     echo "recorded into $G"
     exit $fail
