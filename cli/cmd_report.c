@@ -104,8 +104,9 @@ int cmd_report(const fc_opts *o)
                 (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
     char *j = NULL;
     if (code == EXIT_OK && o->json) {
-        j = json_result(p.res, ro.top);
-        j = baseline_json_attach(j, p.base, p.res, ro.top); /* "weekly": --baseline key */
+        char *bl = baseline_json_of(p.base, p.res, ro.top); /* "weekly": --baseline key */
+        j = json_result_with(p.res, ro.top, "baseline", bl);
+        free(bl);
         if (!j) {
             cli_error("cannot build the JSON result");
             code = EXIT_RUNTIME;

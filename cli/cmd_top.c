@@ -10,30 +10,16 @@
 
 #include "cmd.h"
 #include "cost.h"
-#include "escape.h"
 #include "baseline_json.h"
 #include "json_out.h"
 #include "pipeline.h"
 #include "top_mail.h"
+#include "top_model.h"
 #include "util.h"
 
-/* What the key column means for each --by. */
-static const char *const key_titles[] = {[BY_IP] = "IP", [BY_PEER] = "PEER", [BY_ENI] = "ENI",
-                                         [BY_SUBNET] = "SUBNET", [BY_NAT] = "NAT GATEWAY"};
-
-static const char *nz(const char *s) { return s && *s ? s : ""; }
-
-static cost_cat top_category(const cost_rank *k)
-{
-    cost_cat best = CAT_FREE;
-    double v = 0;
-    for (int c = 0; c < CAT_COUNT; c++)
-        if (k->cat_usd[c] > v) {
-            v = k->cat_usd[c];
-            best = (cost_cat)c;
-        }
-    return best;
-}
+/* The --by values this command accepts (cost_rank_by knows them all). */
+static const char *const by_words[] = {[BY_IP] = "ip", [BY_PEER] = "peer", [BY_ENI] = "eni",
+                                       [BY_SUBNET] = "subnet", [BY_NAT] = "nat"};
 
 /* ---- table ---- */
 
@@ -84,47 +70,44 @@ static char *cell(const char *s, size_t max)
     return dbuf_take(&b, NULL);
 }
 
-static void table(dbuf *out, const cost_result *r, const cost_rank *rows, size_t n, size_t total_rows,
-                  cost_by by, const char *by_name)
+/* The model's cells, aligned: widths come from the cells themselves. */
+static void table(dbuf *out, const tpl_obj *m)
 {
+    bool ip = *tpl_get(m, "ip_cols");
+    size_t n = 0;
+    for (const tpl_obj *row = tpl_first(m, "rows"); row; row = tpl_next(row)) n++;
     char ***txt = xcalloc(n + 1, sizeof *txt);
     size_t w[NCOL] = {0};
     bool show[NCOL];
-    for (int c = 0; c < NCOL; c++) show[c] = !cols[c].ip_only || by == BY_IP;
+    for (int c = 0; c < NCOL; c++) show[c] = !cols[c].ip_only || ip;
     txt[0] = xcalloc(NCOL, sizeof **txt);
-    for (int c = 0; c < NCOL; c++) txt[0][c] = xstrdup(c == COL_KEY ? key_titles[by] : cols[c].title);
-    for (size_t i = 0; i < n; i++) {
-        const cost_rank *k = &rows[i];
-        char **t = txt[i + 1] = xcalloc(NCOL, sizeof **txt);
-        char b[64], u[48];
-        snprintf(b, sizeof b, "%zu", i + 1);
-        t[COL_RANK] = xstrdup(b);
-        t[COL_KEY] = cell(k->key, 46);
-        t[COL_NAME] = cell(nz(k->name), 32);
-        t[COL_ENI] = cell(nz(k->eni), 24);
-        t[COL_SUBNET] = cell(nz(k->subnet), 26);
-        t[COL_AZ] = cell(nz(k->az), 12);
-        t[COL_KIND] = cell(nz(k->kind), 16);
-        fc_format_usd(k->usd, u, sizeof u);
-        snprintf(b, sizeof b, "$%s", u);
+    for (int c = 0; c < NCOL; c++) txt[0][c] = xstrdup(c == COL_KEY ? tpl_get(m, "key_title") : cols[c].title);
+    size_t i = 1;
+    for (const tpl_obj *row = tpl_first(m, "rows"); row; row = tpl_next(row), i++) {
+        char **t = txt[i] = xcalloc(NCOL, sizeof **txt);
+        char b[64];
+        t[COL_RANK] = xstrdup(tpl_get(row, "rank"));
+        t[COL_KEY] = cell(tpl_get(row, "key"), 46);
+        t[COL_NAME] = cell(tpl_get(row, "name"), 32);
+        t[COL_ENI] = cell(tpl_get(row, "eni"), 24);
+        t[COL_SUBNET] = cell(tpl_get(row, "subnet"), 26);
+        t[COL_AZ] = cell(tpl_get(row, "az"), 12);
+        t[COL_KIND] = cell(tpl_get(row, "kind"), 16);
+        snprintf(b, sizeof b, "$%s", tpl_get(row, "cost"));
         t[COL_COST] = xstrdup(b);
-        snprintf(b, sizeof b, "%.1f%%", r->total_usd > 0 ? 100.0 * k->usd / r->total_usd : 0.0);
-        t[COL_SHARE] = xstrdup(b);
-        fc_format_bytes(k->bytes, b, sizeof b);
-        t[COL_BYTES] = xstrdup(b);
-        t[COL_CAT] = xstrdup(k->usd > 0 ? cost_cat_name(top_category(k)) : "");
+        t[COL_SHARE] = xstrdup(tpl_get(row, "share"));
+        t[COL_BYTES] = xstrdup(tpl_get(row, "bytes"));
+        t[COL_CAT] = xstrdup(tpl_get(row, "mostly"));
     }
-    for (size_t i = 0; i <= n; i++)
+    for (i = 0; i <= n; i++)
         for (int c = 0; c < NCOL; c++)
             if (width(txt[i][c]) > w[c]) w[c] = width(txt[i][c]);
 
-    char tot[48], from[32] = "", to[32] = "";
-    fc_format_usd(r->total_usd, tot, sizeof tot);
-    if (r->period_start > 0) fc_format_time(r->period_start, from, sizeof from);
-    if (r->period_end > 0) fc_format_time(r->period_end, to, sizeof to);
-    dbuf_printf(out, "Top %zu of %zu by %s, %s to %s: total $%s\n\n", n, total_rows, by_name,
-                *from ? from : "?", *to ? to : "?", tot);
-    for (size_t i = 0; i <= n; i++) {
+    const char *tot = tpl_get(m, "total");
+    size_t total_rows = strtoull(tpl_get(m, "total_rows"), NULL, 10);
+    dbuf_printf(out, "Top %zu of %zu by %s, %s to %s: total $%s\n\n", n, total_rows, tpl_get(m, "by"),
+                tpl_get(m, "from"), tpl_get(m, "to"), tot);
+    for (i = 0; i <= n; i++) {
         bool first = true;
         for (int c = 0; c < NCOL; c++) {
             if (!show[c]) continue;
@@ -141,15 +124,11 @@ static void table(dbuf *out, const cost_result *r, const cost_rank *rows, size_t
         }
         dbuf_puts(out, "\n");
     }
-    double shown = 0;
-    for (size_t i = 0; i < n; i++) shown += rows[i].usd;
-    char sh[48];
-    fc_format_usd(shown, sh, sizeof sh);
-    dbuf_printf(out, "\nshown: $%s of $%s", sh, tot);
+    dbuf_printf(out, "\nshown: $%s of $%s", tpl_get(m, "shown"), tot);
     if (n < total_rows) dbuf_printf(out, " (--limit 0 lists all %zu)", total_rows);
     dbuf_puts(out, "\n");
-    for (size_t i = 0; i < r->n_notices; i++) dbuf_printf(out, "note: %s\n", r->notices[i]);
-    for (size_t i = 0; i <= n; i++) {
+    for (const tpl_obj *x = tpl_first(m, "notices"); x; x = tpl_next(x)) dbuf_printf(out, "note: %s\n", tpl_get(x, "text"));
+    for (i = 0; i <= n; i++) {
         for (int c = 0; c < NCOL; c++) free(txt[i][c]);
         free(txt[i]);
     }
@@ -161,7 +140,7 @@ static void table(dbuf *out, const cost_result *r, const cost_rank *rows, size_t
 
 static void csv_field(dbuf *b, const char *s)
 {
-    s = nz(s);
+    if (!s) s = "";
     bool quote = strpbrk(s, ",\"\r\n") != NULL;
     if (!quote) {
         dbuf_puts(b, s);
@@ -175,66 +154,25 @@ static void csv_field(dbuf *b, const char *s)
     dbuf_puts(b, "\"");
 }
 
-static void csv(dbuf *out, const cost_rank *rows, size_t n, cost_by by)
+static void csv(dbuf *out, const tpl_obj *m, cost_by by)
 {
     static const char *const key_names[] = {[BY_IP] = "ip", [BY_PEER] = "peer", [BY_ENI] = "eni",
                                             [BY_SUBNET] = "subnet", [BY_NAT] = "nat_gateway"};
     dbuf_printf(out, "rank,%s,name,eni,kind,subnet,vpc,az,cost_usd,bytes,bytes_out,bytes_in", key_names[by]);
     for (int c = 0; c < CAT_COUNT; c++) dbuf_printf(out, ",%s_usd", cost_cat_name((cost_cat)c));
     dbuf_puts(out, "\r\n");
-    for (size_t i = 0; i < n; i++) {
-        const cost_rank *k = &rows[i];
-        dbuf_printf(out, "%zu,", i + 1);
-        const char *text[] = {k->key, k->name, k->eni, k->kind, k->subnet, k->vpc, k->az};
+    static const char *const text[] = {"key", "name", "eni", "kind", "subnet", "vpc", "az"};
+    static const char *const nums[] = {"cost6", "bytes_n", "bytes_out_n", "bytes_in_n"};
+    for (const tpl_obj *row = tpl_first(m, "rows"); row; row = tpl_next(row)) {
+        dbuf_printf(out, "%s,", tpl_get(row, "rank"));
         for (size_t t = 0; t < sizeof text / sizeof *text; t++) {
-            csv_field(out, text[t]);
+            csv_field(out, tpl_get(row, text[t]));
             dbuf_puts(out, ",");
         }
-        /* 6 decimals: thousands of rows still add up to the total to the cent. */
-        dbuf_printf(out, "%.6f,%llu,%llu,%llu", fabs(k->usd) < 5e-7 ? 0.0 : k->usd, (unsigned long long)k->bytes,
-                    (unsigned long long)k->bytes_out, (unsigned long long)k->bytes_in);
-        for (int c = 0; c < CAT_COUNT; c++) dbuf_printf(out, ",%.6f", fabs(k->cat_usd[c]) < 5e-7 ? 0.0 : k->cat_usd[c]);
+        for (size_t t = 0; t < sizeof nums / sizeof *nums; t++) dbuf_printf(out, "%s%s", t ? "," : "", tpl_get(row, nums[t]));
+        for (const tpl_obj *c = tpl_first(row, "cats"); c; c = tpl_next(c)) dbuf_printf(out, ",%s", tpl_get(c, "usd6"));
         dbuf_puts(out, "\r\n");
     }
-}
-
-/* ---- HTML: one self-contained page, every value escaped ---- */
-
-static void html(dbuf *out, const cost_result *r, const cost_rank *rows, size_t n, cost_by by, const char *by_name)
-{
-    char tot[48];
-    fc_format_usd(r->total_usd, tot, sizeof tot);
-    dbuf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>flowcost top by ");
-    esc_html(out, by_name);
-    dbuf_puts(out, "</title>\n<style>body{font:14px system-ui,sans-serif;margin:2em}"
-                   "table{border-collapse:collapse}th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}"
-                   "td.n{text-align:right;font-variant-numeric:tabular-nums}</style>\n</head><body>\n<h1>Top ");
-    dbuf_printf(out, "%zu by ", n);
-    esc_html(out, by_name);
-    dbuf_printf(out, "</h1>\n<p>Total $%s</p>\n<table>\n<thead><tr><th>#</th><th>", tot);
-    esc_html(out, key_titles[by]);
-    dbuf_puts(out, "</th><th>Name</th>");
-    if (by == BY_IP) dbuf_puts(out, "<th>ENI</th><th>Subnet</th><th>AZ</th><th>Kind</th>");
-    dbuf_puts(out, "<th>Cost</th><th>Bytes</th></tr></thead>\n<tbody>\n");
-    for (size_t i = 0; i < n; i++) {
-        const cost_rank *k = &rows[i];
-        char u[48], b[48];
-        fc_format_usd(k->usd, u, sizeof u);
-        fc_format_bytes(k->bytes, b, sizeof b);
-        dbuf_printf(out, "<tr><td class=\"n\">%zu</td><td>", i + 1);
-        esc_html(out, k->key);
-        dbuf_puts(out, "</td><td>");
-        esc_html(out, k->name);
-        if (by == BY_IP) {
-            const char *f[] = {k->eni, k->subnet, k->az, k->kind};
-            for (size_t j = 0; j < 4; j++) {
-                dbuf_puts(out, "</td><td>");
-                esc_html(out, f[j]);
-            }
-        }
-        dbuf_printf(out, "</td><td class=\"n\">$%s</td><td class=\"n\">%s</td></tr>\n", u, b);
-    }
-    dbuf_puts(out, "</tbody>\n</table>\n</body></html>\n");
 }
 
 static int write_stdout(const dbuf *b)
@@ -247,7 +185,7 @@ int cmd_top(const fc_opts *o)
 {
     char err[FC_ERRLEN];
     cost_by by;
-    if (cost_by_parse(o->by, &by) < 0 || (unsigned)by >= sizeof key_titles / sizeof *key_titles) {
+    if (cost_by_parse(o->by, &by) < 0 || (unsigned)by >= sizeof by_words / sizeof *by_words) {
         snprintf(err, sizeof err, "--by must be ip, peer, eni, subnet or nat, got '%s'", o->by ? o->by : "");
         cli_error(err);
         return EXIT_USAGE;
@@ -272,22 +210,31 @@ int cmd_top(const fc_opts *o)
     cost_rank *rows = cost_rank_by(r, by, 0, &total_rows);
     size_t n = o->limit == 0 || (size_t)o->limit > total_rows ? total_rows : (size_t)o->limit;
 
+    /* One model of formatted cells for the table, CSV, HTML and the mail. */
+    tpl_model *mm = top_model_new(r, rows, n, total_rows, by, o->by);
+    const tpl_obj *m = tpl_root(mm);
     dbuf out;
     dbuf_init(&out, 0);
     const char *fmt = o->format ? o->format : "table";
     if (strcmp(fmt, "csv") == 0) {
-        csv(&out, rows, n, by);
+        csv(&out, m, by);
     } else if (strcmp(fmt, "json") == 0) {
-        char *j = json_result_rows(r, rows, n, by, (size_t)o->limit);
-        j = baseline_json_attach(j, p.base, r, (size_t)o->limit); /* "weekly": --baseline key */
+        char *bl = baseline_json_of(p.base, r, (size_t)o->limit); /* "weekly": --baseline key */
+        char *j = json_result_rows_with(r, rows, n, by, (size_t)o->limit, "baseline", bl);
+        free(bl);
         dbuf_puts(&out, j);
         free(j);
     } else if (strcmp(fmt, "html") == 0) {
-        html(&out, r, rows, n, by, o->by);
+        if (top_model_render(mm, "top.html", &out, err, sizeof err) < 0) {
+            cli_error(err);
+            code = EXIT_RUNTIME;
+        }
     } else {
-        table(&out, r, rows, n, total_rows, by, o->by);
+        table(&out, m);
     }
-    if (o->output) {
+    if (code) {
+        /* the model failed to render: nothing to write */
+    } else if (o->output) {
         if (fc_write_file_atomic(o->output, out.data ? out.data : "", out.len, err, sizeof err) < 0) {
             cli_error(err);
             code = EXIT_RUNTIME;
@@ -299,7 +246,7 @@ int cmd_top(const fc_opts *o)
     if (!code && o->n_mail_to > 0) {
         dbuf c;
         dbuf_init(&c, 0);
-        csv(&c, rows, n, by);
+        csv(&c, m, by);
         if (top_mail(o, r, rows, n, c.data ? c.data : "", c.len, err, sizeof err) < 0) {
             cli_error(err);
             code = EXIT_RUNTIME;
@@ -316,6 +263,7 @@ int cmd_top(const fc_opts *o)
         code = EXIT_BUDGET;
     }
     dbuf_free(&out);
+    tpl_model_free(mm);
     free(rows);
     pipeline_free(&p);
     return code;

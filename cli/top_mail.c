@@ -12,20 +12,8 @@
 
 #include "mail.h"
 #include "smtp.h"
+#include "top_model.h"
 #include "util.h"
-
-static const struct {
-    const char *by, *label;
-} labels[] = {
-    {"ip", "IP"}, {"peer", "peer"}, {"eni", "ENI"}, {"subnet", "subnet"}, {"nat", "NAT gateway"},
-};
-
-static const char *key_label(const char *by)
-{
-    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
-        if (by && strcmp(by, labels[i].by) == 0) return labels[i].label;
-    return "IP";
-}
 
 int top_mail(const fc_opts *o, const cost_result *r, const cost_rank *rows, size_t n,
              const char *csv, size_t csv_len, char *err, size_t errlen)
@@ -35,7 +23,7 @@ int top_mail(const fc_opts *o, const cost_result *r, const cost_rank *rows, size
     if (!o->mail_dry_run && !o->smtp_url)
         return fc_err(err, errlen, "--mail-to needs --smtp-url smtp://host:port (or --mail-dry-run FILE)");
 
-    const char *label = key_label(o->by);
+    const char *label = top_model_label(o->by);
     char *subject = o->subject ? NULL : mail_default_subject(r, n, label);
     char title[256];
     if (o->title) snprintf(title, sizeof title, "%s", o->title);
@@ -46,7 +34,8 @@ int top_mail(const fc_opts *o, const cost_result *r, const cost_rank *rows, size
     dbuf_init(&html, 0);
     dbuf_init(&msg, 0);
     mail_top_text(&text, r, rows, n, label);
-    mail_top_html(&html, r, rows, n, label, title);
+    int rc = mail_top_html(&html, r, rows, n, label, title);
+    if (rc < 0) fc_err(err, errlen, "cannot render the mail's HTML part (template mail_top.html)");
 
     char day[32], attach_name[64];
     fc_format_time(r->period_start, day, sizeof day);
@@ -65,7 +54,7 @@ int top_mail(const fc_opts *o, const cost_result *r, const cost_rank *rows, size
         .attach = csv ? csv : "",
         .attach_len = csv ? csv_len : 0,
     };
-    int rc = mail_build(&m, &msg, err, errlen);
+    if (rc == 0) rc = mail_build(&m, &msg, err, errlen);
     if (rc == 0 && o->mail_dry_run) {
         rc = fc_write_file_atomic(o->mail_dry_run, msg.data, msg.len, err, errlen);
     } else if (rc == 0) {

@@ -1,6 +1,7 @@
 /* baseline_json: emits the baseline comparison as JSON text by hand, because
- * the house rule keeps cJSON inside json_out.c and the baseline is an
- * optional key appended to that module's output. Numbers are printed the
+ * the house rule keeps cJSON inside json_out.c; json_out places the text as
+ * the result's last key (json_result_with). Strings go through
+ * render/escape.h's esc_json like every other escaped string. Numbers are printed the
  * way json_out.c prints them (money 6 decimals, no -0) so the whole
  * document reads as one writer's. */
 #include "baseline_json.h"
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+#include "json_out.h"
 #include "util.h"
 
 /* As json_out.c writes them: money with 6 decimals (sums stay exact to the
@@ -28,26 +31,11 @@ static void put_fixed(dbuf *b, double v, int decimals)
 static void put_num(dbuf *b, double v) { put_fixed(b, v, 6); }
 static void put_pct(dbuf *b, double v) { put_fixed(b, v, 4); }
 
+/* A string through the one escaping module; NULL is JSON's null. */
 static void put_str(dbuf *b, const char *s)
 {
-    if (!s) {
-        dbuf_puts(b, "null");
-        return;
-    }
-    dbuf_puts(b, "\"");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': dbuf_puts(b, "\\\""); break;
-        case '\\': dbuf_puts(b, "\\\\"); break;
-        case '\n': dbuf_puts(b, "\\n"); break;
-        case '\r': dbuf_puts(b, "\\r"); break;
-        case '\t': dbuf_puts(b, "\\t"); break;
-        default:
-            if (*p < 0x20) dbuf_printf(b, "\\u%04x", *p);
-            else dbuf_append(b, p, 1);
-        }
-    }
-    dbuf_puts(b, "\"");
+    if (s) esc_json(b, s);
+    else dbuf_puts(b, "null");
 }
 
 static void put_figures(dbuf *b, const baseline_row *r)
@@ -114,30 +102,18 @@ char *baseline_json(const baseline_diff *d, size_t top_n)
 
 char *baseline_json_add(const char *json, const baseline_diff *d, size_t top_n)
 {
-    const char *close = strrchr(json, '}');
-    if (!close) return NULL;
-    const char *p = close;
-    while (p > json && strchr(" \t\r\n", p[-1])) p--;
-    if (p == json) return NULL;
-    bool empty = p[-1] == '{';
     char *obj = baseline_json(d, top_n);
-    dbuf b;
-    dbuf_init(&b, 0);
-    dbuf_append(&b, json, (size_t)(p - json));
-    dbuf_printf(&b, "%s\n  \"baseline\": %s\n", empty ? "" : ",", obj);
-    dbuf_puts(&b, close);
+    char *out = json_add_raw(json, "baseline", obj);
     free(obj);
-    return dbuf_take(&b, NULL);
+    return out;
 }
 
-char *baseline_json_attach(char *json, const cost_result *before, const cost_result *after,
-                           size_t top_n)
+char *baseline_json_of(const cost_result *before, const cost_result *after, size_t top_n)
 {
-    if (!json || !before || !after) return json;
+    if (!before || !after) return NULL;
     baseline_diff *d = baseline_compare(before, after);
-    char *out = baseline_json_add(json, d, top_n);
+    if (!d) return NULL;
+    char *out = baseline_json(d, top_n);
     baseline_free(d);
-    if (!out) return json;
-    free(json);
     return out;
 }

@@ -1,6 +1,6 @@
 /* baseline_json: the `baseline` key of the JSON result (cli.md), added to
- * the text json_result() produced. Written with plain string building so
- * that cJSON stays included from one module (render/json_out.c).
+ * the JSON result. Written with plain string building so that cJSON stays
+ * included from one module (render/json_out.c), which places it.
  *
  * Owner: "weekly". Shape:
  *   "baseline": {
@@ -25,14 +25,13 @@
 char *baseline_json(const baseline_diff *d, size_t top_n);
 
 /* `json` (a JSON object's text) with "baseline": {...} added as its last
- * key. Returns a new string (caller frees), or NULL when json is not an
- * object. */
+ * key (parsed and printed again by json_out.c). Returns a new string
+ * (caller frees), or NULL when json is not an object. */
 char *baseline_json_add(const char *json, const baseline_diff *d, size_t top_n);
 
-/* For the commands: when `before` is not NULL (--baseline given), compare
- * and return json with the baseline key (json is freed); otherwise return
- * json unchanged. NULL json gives NULL. */
-char *baseline_json_attach(char *json, const cost_result *before, const cost_result *after,
-                           size_t top_n);
+/* For the commands: the baseline object comparing `before` (--baseline)
+ * with `after`, for json_result_with(..., "baseline", text); NULL when
+ * before is NULL (no --baseline) or the two cannot be compared. */
+char *baseline_json_of(const cost_result *before, const cost_result *after, size_t top_n);
 
 #endif

@@ -60,33 +60,45 @@ static int bad_char(uint32_t cp)
     return cp == 0xFFFE || cp == 0xFFFF;
 }
 
-static int markup(dbuf *b, const char *s)
+/* The one walk every context shares: runs of bytes `plain` accepts are
+ * copied as they are, anything else is decoded (malformed UTF-8 becomes
+ * U+FFFD) and written by `one`. Always inlined, so each context gets its
+ * own loop with its tests in place of the calls. */
+static inline __attribute__((always_inline)) int walk(dbuf *b, const char *s, int (*plain)(unsigned char),
+                                                      int (*one)(dbuf *, uint32_t))
 {
-    if (!s) return 0;
-    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
-        /* Fast path: copy the run of bytes that need nothing. */
         const unsigned char *q = p;
-        while (*q >= 0x20 && *q < 0x7F && *q != '&' && *q != '<' && *q != '>' && *q != '"' && *q != '\'')
-            q++;
+        while (*q && plain(*q)) q++;
         if (q > p && dbuf_append(b, p, (size_t)(q - p)) < 0) return -1;
         p = q;
         if (!*p) break;
         uint32_t cp;
         p += utf8_next(p, &cp);
-        int rc;
-        switch (cp) {
-        case '&': rc = dbuf_puts(b, "&amp;"); break;
-        case '<': rc = dbuf_puts(b, "&lt;"); break;
-        case '>': rc = dbuf_puts(b, "&gt;"); break;
-        case '"': rc = dbuf_puts(b, "&quot;"); break;
-        case '\'': rc = dbuf_puts(b, "&#39;"); break;
-        default: rc = put_utf8(b, bad_char(cp) ? 0xFFFD : cp);
-        }
-        if (rc < 0) return -1;
+        if (one(b, cp) < 0) return -1;
     }
     return 0;
 }
+
+static int markup_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+}
+
+static int markup_one(dbuf *b, uint32_t cp)
+{
+    switch (cp) {
+    case '&': return dbuf_puts(b, "&amp;");
+    case '<': return dbuf_puts(b, "&lt;");
+    case '>': return dbuf_puts(b, "&gt;");
+    case '"': return dbuf_puts(b, "&quot;");
+    case '\'': return dbuf_puts(b, "&#39;");
+    default: return put_utf8(b, bad_char(cp) ? 0xFFFD : cp);
+    }
+}
+
+static int markup(dbuf *b, const char *s) { return walk(b, s, markup_plain, markup_one); }
 
 int esc_html(dbuf *b, const char *s) { return markup(b, s); }
 int esc_attr(dbuf *b, const char *s) { return markup(b, s); }
@@ -115,6 +127,26 @@ int esc_json_script(dbuf *b, const char *s)
         }
         if (rc < 0) return -1;
     }
+    return dbuf_puts(b, "\"");
+}
+
+static int json_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+static int json_one(dbuf *b, uint32_t cp)
+{
+    switch (cp) {
+    case '"': return dbuf_puts(b, "\\\"");
+    case '\\': return dbuf_puts(b, "\\\\");
+    case '\n': return dbuf_puts(b, "\\n");
+    case '\r': return dbuf_puts(b, "\\r");
+    case '\t': return dbuf_puts(b, "\\t");
+    default: return cp < 0x20 ? dbuf_printf(b, "\\u%04x", (unsigned)cp) : put_utf8(b, cp);
+    }
+}
+
+int esc_json(dbuf *b, const char *s)
+{
+    if (dbuf_puts(b, "\"") < 0 || walk(b, s, json_plain, json_one) < 0) return -1;
     return dbuf_puts(b, "\"");
 }
 

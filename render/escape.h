@@ -26,6 +26,10 @@ int esc_svg(dbuf *b, const char *s);
  * JSON's own escapes, < > & become \u003c \u003e \u0026 (so neither
  * "</script>" nor "<!--" can appear) and U+2028/U+2029 are escaped. */
 int esc_json_script(dbuf *b, const char *s);
+/* A JSON string literal, quotes included, for JSON files (not <script>):
+ * " \\ and the C0 controls are escaped (\\n \\r \\t, else \\u00XX), everything
+ * else is copied (invalid UTF-8 becomes U+FFFD, so the file stays JSON). */
+int esc_json(dbuf *b, const char *s);
 /* The inside of a Graphviz double-quoted string used as a label: " and \
  * are escaped (so \N, \G, \l cannot be injected), newlines become \n. */
 int esc_dot(dbuf *b, const char *s);

@@ -370,7 +370,8 @@ static cJSON *data_quality(const cost_result *r)
     return o;
 }
 
-static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool per_payer, size_t top_n)
+static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool per_payer, size_t top_n,
+                    const char *extra_key, const char *extra)
 {
     cJSON *root = cJSON_CreateObject();
     add(root, "period", period(r));
@@ -391,26 +392,60 @@ static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool 
         fputs("flowcost: out of memory\n", stderr);
         abort();
     }
-    /* Hand back memory the caller frees with free(), with a final newline. */
+    /* Hand back memory the caller frees with free(), with a final newline.
+     * An extra key written by another module (the baseline's hand-laid-out
+     * object) goes last: cJSON_Print ends an object with "\n}", so it is
+     * inserted before those two bytes. */
     size_t len = strlen(p);
-    char *out = xmalloc(len + 2);
-    memcpy(out, p, len);
-    out[len] = '\n';
-    out[len + 1] = '\0';
+    dbuf b;
+    dbuf_init(&b, 0);
+    if (extra_key && extra && len >= 2) {
+        dbuf_append(&b, p, len - 2);
+        dbuf_printf(&b, ",\n  \"%s\": %s\n}\n", extra_key, extra);
+    } else {
+        dbuf_append(&b, p, len);
+        dbuf_puts(&b, "\n");
+    }
+    cJSON_free(p);
+    return dbuf_take(&b, NULL);
+}
+
+char *json_add_raw(const char *json, const char *key, const char *raw)
+{
+    cJSON *root = cJSON_Parse(json);
+    if (!cJSON_IsObject(root) || !cJSON_AddRawToObject(root, key, raw)) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    char *p = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!p) {
+        fputs("flowcost: out of memory\n", stderr);
+        abort();
+    }
+    char *out = xstrdup(p);
     cJSON_free(p);
     return out;
 }
 
-char *json_result(const cost_result *r, size_t top_n)
+char *json_result(const cost_result *r, size_t top_n) { return json_result_with(r, top_n, NULL, NULL); }
+
+char *json_result_with(const cost_result *r, size_t top_n, const char *key, const char *raw)
 {
     size_t n = 0;
     cost_rank *rows = cost_rank_by(r, BY_IP, top_n, &n);
-    char *out = render(r, rows, n, true, top_n);
+    char *out = render(r, rows, n, true, top_n, key, raw);
     free(rows);
     return out;
 }
 
 char *json_result_rows(const cost_result *r, const cost_rank *rows, size_t n, cost_by by, size_t top_n)
 {
-    return render(r, rows, n, by == BY_IP, top_n);
+    return render(r, rows, n, by == BY_IP, top_n, NULL, NULL);
+}
+
+char *json_result_rows_with(const cost_result *r, const cost_rank *rows, size_t n, cost_by by, size_t top_n,
+                            const char *key, const char *raw)
+{
+    return render(r, rows, n, by == BY_IP, top_n, key, raw);
 }

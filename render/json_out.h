@@ -15,4 +15,15 @@ char *json_result(const cost_result *r, size_t top_n);
  * given only for BY_IP rows (0 otherwise). */
 char *json_result_rows(const cost_result *r, const cost_rank *rows, size_t n, cost_by by, size_t top_n);
 
+/* The same documents with one more key, last: `key` with the JSON text
+ * `raw` (written by another module, e.g. baseline_json's object). NULL key
+ * or raw: no extra key. */
+char *json_result_with(const cost_result *r, size_t top_n, const char *key, const char *raw);
+char *json_result_rows_with(const cost_result *r, const cost_rank *rows, size_t n, cost_by by, size_t top_n,
+                            const char *key, const char *raw);
+
+/* `json` (an object's text, from anywhere) parsed and printed again with
+ * `key`: raw added last; NULL when json is not a JSON object. */
+char *json_add_raw(const char *json, const char *key, const char *raw);
+
 #endif

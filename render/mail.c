@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "escape.h"
+#include "top_model.h"
 
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 {
@@ -250,32 +251,24 @@ int mail_build(const mail_message *m, dbuf *out, char *err, size_t errlen)
     return 0;
 }
 
-static int main_cat(const cost_rank *r)
+/* The rows as the model every view of `top` shares (render/top_model.h),
+ * with the mail's key label. */
+static tpl_model *model(const cost_result *r, const cost_rank *rows, size_t n, const char *key_label)
 {
-    int best = -1;
-    for (int c = 0; c < CAT_COUNT; c++)
-        if (r->cat_usd[c] > 0 && (best < 0 || r->cat_usd[c] > r->cat_usd[best])) best = c;
-    return best;
-}
-
-static void period_days(const cost_result *r, char *a, char *b)
-{
-    char t[32];
-    fc_format_time(r->period_start, t, sizeof t);
-    snprintf(a, 11, "%.10s", t);
-    /* The period end is exclusive: a week ending at midnight ends the day before. */
-    fc_format_time(r->period_end > r->period_start ? r->period_end - 1 : r->period_end, t, sizeof t);
-    snprintf(b, 11, "%.10s", t);
+    tpl_model *m = top_model_new(r, rows, n, n, BY_IP, "ip");
+    tpl_set(tpl_root(m), "key_label", key_label);
+    return m;
 }
 
 char *mail_default_subject(const cost_result *r, size_t n, const char *key_label)
 {
-    char a[11], b[11], usd[48];
-    period_days(r, a, b);
-    fc_format_usd(r->total_usd, usd, sizeof usd);
+    tpl_model *mm = model(r, NULL, 0, key_label);
+    const tpl_obj *m = tpl_root(mm);
     dbuf s;
     dbuf_init(&s, 0);
-    dbuf_printf(&s, "flowcost: top %zu %ss, %s to %s, total $%s", n, key_label, a, b, usd);
+    dbuf_printf(&s, "flowcost: top %zu %ss, %s to %s, total $%s", n, key_label, tpl_get(m, "day_from"),
+                tpl_get(m, "day_to"), tpl_get(m, "total"));
+    tpl_model_free(mm);
     return dbuf_take(&s, NULL);
 }
 
@@ -287,74 +280,29 @@ static const char *or_dash(const char *s)
 void mail_top_text(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
                    const char *key_label)
 {
-    char a[11], e[11], usd[48];
-    period_days(r, a, e);
-    fc_format_usd(r->total_usd, usd, sizeof usd);
-    for (size_t i = 0; i < r->n_notices; i++) dbuf_printf(b, "Note: %s.\n", r->notices[i]);
-    if (r->n_notices) dbuf_puts(b, "\n");
+    tpl_model *mm = model(r, rows, n, key_label);
+    const tpl_obj *m = tpl_root(mm);
+    for (const tpl_obj *x = tpl_first(m, "notices"); x; x = tpl_next(x)) dbuf_printf(b, "Note: %s.\n", tpl_get(x, "text"));
+    if (tpl_first(m, "notices")) dbuf_puts(b, "\n");
     dbuf_printf(b, "Top %zu %ss by cost, %s to %s (UTC). Total cost of the period: $%s.\n\n", n,
-                key_label, a, e, usd);
+                key_label, tpl_get(m, "day_from"), tpl_get(m, "day_to"), tpl_get(m, "total"));
     dbuf_printf(b, "%4s  %-39s %14s %12s  %-20s %s\n", "#", key_label, "cost USD", "bytes",
                 "main category", "name / ENI / subnet / AZ");
-    for (size_t i = 0; i < n; i++) {
-        char u[48], by[48];
-        fc_format_usd(rows[i].usd, u, sizeof u);
-        fc_format_bytes(rows[i].bytes, by, sizeof by);
-        int c = main_cat(&rows[i]);
-        dbuf_printf(b, "%4zu  %-39s %14s %12s  %-20s %s / %s / %s / %s\n", i + 1, rows[i].key, u, by,
-                    c >= 0 ? cost_cat_name((cost_cat)c) : "-", or_dash(rows[i].name),
-                    or_dash(rows[i].eni), or_dash(rows[i].subnet), or_dash(rows[i].az));
-    }
+    for (const tpl_obj *row = tpl_first(m, "rows"); row; row = tpl_next(row))
+        dbuf_printf(b, "%4s  %-39s %14s %12s  %-20s %s / %s / %s / %s\n", tpl_get(row, "rank"), tpl_get(row, "key"),
+                    tpl_get(row, "cost"), tpl_get(row, "bytes"), tpl_get(row, "main"), or_dash(tpl_get(row, "name")),
+                    or_dash(tpl_get(row, "eni")), or_dash(tpl_get(row, "subnet")), or_dash(tpl_get(row, "az")));
     dbuf_puts(b, "\nThe same rows are attached as CSV.\n");
+    tpl_model_free(mm);
 }
 
-void mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
-                   const char *key_label, const char *title)
+int mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
+                  const char *key_label, const char *title)
 {
-    char a[11], e[11], usd[48];
-    period_days(r, a, e);
-    fc_format_usd(r->total_usd, usd, sizeof usd);
-    dbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    esc_html(b, title);
-    dbuf_puts(b, "</title>\n</head>\n<body style=\"font-family:sans-serif;color:#222\">\n<h1 style=\"font-size:1.3em\">");
-    esc_html(b, title);
-    dbuf_printf(b, "</h1>\n<p>Top %zu ", n);
-    esc_html(b, key_label);
-    dbuf_printf(b, "s by cost, %s to %s (UTC). Total cost of the period: <b>$%s</b>.</p>\n", a, e, usd);
-    if (r->n_notices) {
-        dbuf_puts(b, "<ul style=\"color:#8a4b00\">\n");
-        for (size_t i = 0; i < r->n_notices; i++) {
-            dbuf_puts(b, "<li>");
-            esc_html(b, r->notices[i]);
-            dbuf_puts(b, ".</li>\n");
-        }
-        dbuf_puts(b, "</ul>\n");
-    }
-    static const char *const th = "style=\"text-align:left;border-bottom:1px solid #888;padding:2px 8px\"";
-    static const char *const td = "style=\"padding:2px 8px\"";
-    static const char *const tdr = "style=\"padding:2px 8px;text-align:right\"";
-    dbuf_printf(b, "<table style=\"border-collapse:collapse\">\n<thead><tr><th %s>#</th><th %s>", th, th);
-    esc_html(b, key_label);
-    dbuf_printf(b, "</th><th %s>cost USD</th><th %s>bytes</th><th %s>main category</th>"
-                   "<th %s>name</th><th %s>ENI</th><th %s>subnet</th><th %s>AZ</th></tr></thead>\n<tbody>\n",
-                th, th, th, th, th, th, th);
-    for (size_t i = 0; i < n; i++) {
-        char u[48], by[48];
-        fc_format_usd(rows[i].usd, u, sizeof u);
-        fc_format_bytes(rows[i].bytes, by, sizeof by);
-        int c = main_cat(&rows[i]);
-        dbuf_printf(b, "<tr><td %s>%zu</td><td %s>", tdr, i + 1, td);
-        esc_html(b, rows[i].key);
-        dbuf_printf(b, "</td><td %s>%s</td><td %s>%s</td><td %s>%s</td><td %s>", tdr, u, tdr, by, td,
-                    c >= 0 ? cost_cat_name((cost_cat)c) : "-", td);
-        esc_html(b, or_dash(rows[i].name));
-        dbuf_printf(b, "</td><td %s>", td);
-        esc_html(b, or_dash(rows[i].eni));
-        dbuf_printf(b, "</td><td %s>", td);
-        esc_html(b, or_dash(rows[i].subnet));
-        dbuf_printf(b, "</td><td %s>", td);
-        esc_html(b, or_dash(rows[i].az));
-        dbuf_puts(b, "</td></tr>\n");
-    }
-    dbuf_puts(b, "</tbody>\n</table>\n<p>The same rows are attached as CSV.</p>\n</body>\n</html>\n");
+    tpl_model *mm = model(r, rows, n, key_label);
+    tpl_set(tpl_root(mm), "title", title);
+    char err[256];
+    int rc = top_model_render(mm, "mail_top.html", b, err, sizeof err);
+    tpl_model_free(mm);
+    return rc;
 }

@@ -43,11 +43,14 @@ int mail_addr_spec(const char *addr, char *buf, size_t n);
 void mail_format_date(int64_t t, char *buf, size_t n);
 
 /* The top table as plain text and as an HTML document (every string from
- * input escaped). key_label names the ranking column ("IP", "ENI", ...). */
+ * input escaped), both from render/top_model.h's cells; the HTML is the
+ * template mail_top.html. key_label names the ranking column ("IP", "ENI",
+ * ...). mail_top_html returns 0, or -1 when the template does not render
+ * (only an edited build can get there; b's cap is not set by callers). */
 void mail_top_text(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
                    const char *key_label);
-void mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
-                   const char *key_label, const char *title);
+int mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
+                  const char *key_label, const char *title);
 
 /* Default subject: "flowcost: top 50 IPs 2026-11-16 – 2026-11-23, total $1,234.56".
  * Caller frees. */

@@ -1,11 +1,15 @@
 /* report: renders the weekly cost-review page (../shared/spec/report.md) as
  * one self-contained HTML file. It exists so that the whole page — tables,
  * Sankeys, charts — is produced by the tool from cost_result alone (no
- * re-pricing, no browser-side rendering), through one escaping module, into
- * logic-free templates embedded at build time (the goaccess model, minus its
- * unescaped title). Section order and content follow the spec; every list is
- * ordered by value then by id, and time comes only from report_opts.now, so
- * the bytes are reproducible. */
+ * re-pricing, no browser-side rendering). Each section is a function that
+ * fills a model of already-formatted cells (render/tpl.h: text and lists of
+ * rows, no markup) and a template under templates/ (sec_*.html, with the
+ * partials they share) turns it into HTML, escaping every value unless the
+ * template asks for an SVG raw. This file holds no markup: the page shell
+ * (report.html) gets the rendered sections through its {{slot}}s. Section
+ * order and content follow the spec; every list is ordered by value then by
+ * id, and time comes only from report_opts.now, so the bytes are
+ * reproducible. */
 #include "report.h"
 
 #include <errno.h>
@@ -19,37 +23,14 @@
 #include "charts.h"
 #include "escape.h"
 #include "sankey.h"
-
-struct embedded_file {
-    const char *name;
-    const char *data;
-    size_t len;
-};
-extern const struct embedded_file embedded_templates[];
+#include "top_model.h"
+#include "tpl.h"
 
 /* ---------- templates ---------- */
 
 int report_template(const char *dir, const char *name, char **data, size_t *len, char *err, size_t errlen)
 {
-    if (dir) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, name);
-        FILE *f = fopen(path, "rb");
-        if (f) {
-            fclose(f);
-            return fc_read_file(path, data, len, err, errlen);
-        }
-        if (errno != ENOENT) return fc_err(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-    }
-    for (const struct embedded_file *e = embedded_templates; e->name; e++)
-        if (strcmp(e->name, name) == 0) {
-            *data = xmalloc(e->len + 1);
-            memcpy(*data, e->data, e->len);
-            (*data)[e->len] = '\0';
-            *len = e->len;
-            return 0;
-        }
-    return fc_err(err, errlen, "template '%s' is not embedded in this build", name);
+    return tpl_file(dir, name, data, len, err, errlen);
 }
 
 int report_fill(const char *tpl_name, const char *tpl, size_t len, const char *const *names,
@@ -105,71 +86,9 @@ static void putf(ctx *c, const char *fmt, ...)
     if (dbuf_vprintf(c->b, fmt, ap) < 0) c->rc = -1;
     va_end(ap);
 }
-static void text(ctx *c, const char *s)
-{
-    if (esc_html(c->b, s) < 0) c->rc = -1;
-}
 
-static void usd_cell(ctx *c, double v)
-{
-    char s[64];
-    fc_format_usd(v, s, sizeof s);
-    putf(c, "<td class=\"num\" data-v=\"%.6f\">$%s</td>", v, s);
-}
-/* A whole-number cell: shown formatted, sorted by the exact value. */
-static void u64_cell(ctx *c, uint64_t v, void (*format)(uint64_t, char *, size_t))
-{
-    char s[64];
-    format(v, s, sizeof s);
-    putf(c, "<td class=\"num\" data-v=\"%llu\">%s</td>", (unsigned long long)v, s);
-}
-static void bytes_cell(ctx *c, uint64_t v) { u64_cell(c, v, fc_format_bytes); }
-static void count_cell(ctx *c, uint64_t v) { u64_cell(c, v, fc_format_count); }
-static void text_cell(ctx *c, const char *s)
-{
-    put(c, "<td>");
-    text(c, s ? s : "");
-    put(c, "</td>");
-}
 
-/* The one row a table shows when it has no data rows: a sentence spanning
- * every column, so the table keeps its header and its place in the page. */
-static void empty_row(ctx *c, int span, const char *msg)
-{
-    putf(c, "<tr><td colspan=\"%d\" class=\"empty\">%s</td></tr>\n", span, msg);
-}
 
-/* Opens the "Other (N what)" row that stands for the rows --top left out, so
- * a cut table still adds up; the caller writes the figures and closes it.
- * `lead` is a first cell before the label (NULL: none, "": an empty one, as
- * under a "#" column); the label spans `span` columns. */
-static void other_open(ctx *c, const char *lead, int span, size_t count, const char *what)
-{
-    put(c, "<tr class=\"fixed other\">");
-    if (lead) putf(c, "<td>%s</td>", lead);
-    if (span > 1) putf(c, "<td colspan=\"%d\">", span);
-    else put(c, "<td>");
-    putf(c, "Other (%zu %s)</td>", count, what);
-}
-/* An identifier cell (ENI, subnet, AZ): never wrapped mid-id. */
-static void id_cell(ctx *c, const char *s)
-{
-    put(c, "<td class=\"id\">");
-    text(c, s ? s : "");
-    put(c, "</td>");
-}
-static void usd_text(ctx *c, double v)
-{
-    char s[64];
-    fc_format_usd(v, s, sizeof s);
-    putf(c, "$%s", s);
-}
-static void bytes_text(ctx *c, uint64_t v)
-{
-    char s[64];
-    fc_format_bytes(v, s, sizeof s);
-    put(c, s);
-}
 static void fmt_usd_v(double v, char *buf, size_t n)
 {
     char s[60];
@@ -178,52 +97,78 @@ static void fmt_usd_v(double v, char *buf, size_t n)
 }
 static void fmt_bytes_v(double v, char *buf, size_t n) { fc_format_bytes((uint64_t)llround(v), buf, n); }
 
-static void time_text(ctx *c, int64_t t)
-{
-    char s[32];
-    if (!t) {
-        put(c, "\xE2\x80\x94");
-        return;
-    }
-    fc_format_time(t, s, sizeof s);
-    putf(c, "<time datetime=\"%s\">%.10s %.5s UTC</time>", s, s, s + 11);
-}
 
 /* A share as a bar width: within [0, 1] whatever the division gave (NaN
  * included), so a bar never spills out of its cell. */
 static double clamp_share(double v) { return !(v > 0) ? 0 : v > 1 ? 1 : v; }
 
-/* A share bar (the "Sankey-style table" bars); width is a percentage. */
-static void bar_cell(ctx *c, double share)
+/* ---------- model cells: the figures as the templates show them ---------- */
+
+/* `key` holds the text shown, `key_v` the exact value the table sorts by
+ * (data-v), `key_s` the plural "s" of a count. */
+static void set_v(tpl_obj *o, const char *key, const char *suffix, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void set_v(tpl_obj *o, const char *key, const char *suffix, const char *fmt, ...)
 {
-    share = clamp_share(share);
-    putf(c, "<td class=\"barcell\"><span class=\"bar\" style=\"width:%.1f%%\"></span></td>", share * 100);
+    char k[64], v[128];
+    snprintf(k, sizeof k, "%s%s", key, suffix);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v, sizeof v, fmt, ap);
+    va_end(ap);
+    tpl_set(o, k, v);
+}
+static void set_usd(tpl_obj *o, const char *key, double v)
+{
+    char s[64];
+    fc_format_usd(v, s, sizeof s);
+    set_v(o, key, "", "$%s", s);
+    set_v(o, key, "_v", "%.6f", v);
+}
+static void set_bytes(tpl_obj *o, const char *key, uint64_t v)
+{
+    char s[64];
+    fc_format_bytes(v, s, sizeof s);
+    tpl_set(o, key, s);
+    set_v(o, key, "_v", "%llu", (unsigned long long)v);
+}
+static void set_count(tpl_obj *o, const char *key, uint64_t v)
+{
+    char s[64];
+    fc_format_count(v, s, sizeof s);
+    tpl_set(o, key, s);
+    set_v(o, key, "_v", "%llu", (unsigned long long)v);
+}
+/* A count with thousands separators, and its plural suffix. */
+static void set_count_s(tpl_obj *o, const char *key, uint64_t v)
+{
+    set_count(o, key, v);
+    set_v(o, key, "_s", "%s", v == 1 ? "" : "s");
+}
+/* A small count as a plain number, and its plural suffix. */
+static void set_num_s(tpl_obj *o, const char *key, size_t v)
+{
+    set_v(o, key, "", "%zu", v);
+    set_v(o, key, "_s", "%s", v == 1 ? "" : "s");
+}
+/* A moment as the one-object list `key` of templates/time.html: iso for
+ * the datetime attribute and text as read, both empty when the time is
+ * unknown (the template shows a dash). */
+static void set_time(tpl_obj *o, const char *key, int64_t t)
+{
+    tpl_obj *x = tpl_add(o, key);
+    char s[32] = "";
+    if (t) fc_format_time(t, s, sizeof s);
+    tpl_set(x, "iso", s);
+    if (t) tpl_setf(x, "text", "%.10s %.5s UTC", s, s + 11);
+    else tpl_set(x, "text", "");
+}
+/* A share as a bar width in percent: within [0, 100] whatever the division
+ * gave (NaN included), so a bar never spills out of its cell. */
+static void set_bar(tpl_obj *o, const char *key, double share)
+{
+    set_v(o, key, "", "%.1f", clamp_share(share) * 100);
 }
 
-/* Two bars in one cell, share of bytes and share of cost; the page's
- * bytes/cost switch (CSS only) shows one of them. */
-static void bar2_cell(ctx *c, double sb, double su)
-{
-    sb = clamp_share(sb);
-    su = clamp_share(su);
-    putf(c, "<td class=\"barcell\"><span class=\"bar by-bytes\" style=\"width:%.1f%%\"></span>"
-            "<span class=\"bar by-cost\" style=\"width:%.1f%%\"></span></td>", sb * 100, su * 100);
-}
-/* Bytes, cost and the two-bar share of the table's totals (0 when a total
- * is 0, so an empty direction draws no bar instead of dividing by zero). */
-static void share_cells(ctx *c, uint64_t bytes, double usd, uint64_t total_bytes, double total_usd)
-{
-    bytes_cell(c, bytes);
-    usd_cell(c, usd);
-    bar2_cell(c, total_bytes ? (double)bytes / (double)total_bytes : 0, total_usd > 0 ? usd / total_usd : 0);
-}
-
-static void section_open(ctx *c, const char *id, const char *num, const char *title)
-{
-    putf(c, "<section id=\"%s\">\n<h2><span class=\"secnum\">%s</span> ", id, num);
-    text(c, title);
-    put(c, "</h2>\n");
-}
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
@@ -304,70 +249,43 @@ static int is_security(const char *kind)
     return kind && (!strcmp(kind, "rejected_sources") || !strcmp(kind, "port_scan"));
 }
 
-static void sec_summary(ctx *c)
+static void sec_summary(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "summary", "1", "Summary");
+    const report_opts *o = c->o;
     /* The ten-second view: what it costs, where it goes, what to change. */
     int big = -1;
     for (int k = 0; k < CAT_COUNT; k++)
         if (r->cat_usd[k] > 0 && (big < 0 || r->cat_usd[k] > r->cat_usd[big])) big = k;
-    put(c, "<div class=\"kpis\">\n<div class=\"kpi\"><div class=\"kpi-v\">");
-    usd_text(c, r->total_usd);
-    put(c, "</div><div class=\"kpi-l\">data-transfer cost in the period</div></div>\n<div class=\"kpi\"><div class=\"kpi-v\">");
-    usd_text(c, r->monthly_run_rate_usd);
-    put(c, "</div><div class=\"kpi-l\">monthly run-rate</div></div>\n<div class=\"kpi good\"><div class=\"kpi-v\">");
-    usd_text(c, r->savings_total_monthly_usd);
+    set_usd(m, "total", r->total_usd);
+    set_usd(m, "run_rate", r->monthly_run_rate_usd);
+    set_usd(m, "savings", r->savings_total_monthly_usd);
     size_t nf = 0;
     for (size_t i = 0; i < r->n_findings; i++) if (!is_security(r->findings[i].kind)) nf++;
-    putf(c, "</div><div class=\"kpi-l\">a month saved by the %zu finding%s below</div></div>\n<div class=\"kpi\"><div class=\"kpi-v\">",
-         nf, nf == 1 ? "" : "s");
+    set_num_s(m, "n_findings", nf);
     if (big >= 0) {
-        text(c, cost_cat_name((cost_cat)big));
-        put(c, "</div><div class=\"kpi-l\">largest category (");
-        usd_text(c, r->cat_usd[big]);
-        putf(c, ", %.0f%%)</div></div>\n", r->total_usd > 0 ? r->cat_usd[big] / r->total_usd * 100 : 0);
-    } else {
-        put(c, "\xE2\x80\x94</div><div class=\"kpi-l\">largest category</div></div>\n");
+        tpl_set(m, "big", cost_cat_name((cost_cat)big));
+        set_usd(m, "big_usd", r->cat_usd[big]);
+        tpl_setf(m, "big_pct", "%.0f", r->total_usd > 0 ? r->cat_usd[big] / r->total_usd * 100 : 0);
     }
-    put(c, "</div>\n");
-    if (r->n_notices) {
-        /* Caveats stand above every figure they qualify, never only in §11. */
-        put(c, "<div class=\"notices\" role=\"note\"><strong>Read these figures with care:</strong>\n<ul>\n");
-        for (size_t i = 0; i < r->n_notices; i++) {
-            put(c, "<li>");
-            text(c, r->notices[i]);
-            put(c, ".</li>\n");
-        }
-        put(c, "</ul>\n</div>\n");
-    }
+    /* Caveats stand above every figure they qualify, never only in §11. */
+    tpl_flag(m, "has_notices", r->n_notices > 0);
+    for (size_t i = 0; i < r->n_notices; i++) tpl_set(tpl_add(m, "notices"), "text", r->notices[i]);
 
-    put(c, "<div class=\"cols\">\n<div>\n<dl class=\"facts\">\n<dt>Period</dt><dd>");
-    time_text(c, r->period_start);
-    put(c, " \xE2\x80\x93 ");
-    time_text(c, r->period_end);
-    putf(c, " (%.1f hours)</dd>\n<dt>Inputs</dt><dd>", r->period_hours);
-    const report_opts *o = c->o;
+    set_time(m, "start", r->period_start);
+    set_time(m, "end", r->period_end);
+    tpl_setf(m, "hours", "%.1f", r->period_hours);
     size_t shown = o->n_inputs < 10 ? o->n_inputs : 10;
     for (size_t i = 0; i < shown; i++) {
-        if (i) put(c, ", ");
-        put(c, "<code>");
-        text(c, o->inputs[i]);
-        put(c, "</code>");
+        tpl_obj *in = tpl_add(m, "inputs");
+        tpl_flag(in, "first", i == 0);
+        tpl_set(in, "name", o->inputs[i]);
     }
-    if (o->n_inputs > shown) putf(c, " and %zu more", o->n_inputs - shown);
-    if (!o->n_inputs) put(c, "\xE2\x80\x94");
-    char s[64];
-    fc_format_count(r->records.files, s, sizeof s);
-    putf(c, " (%s file%s read", s, r->records.files == 1 ? "" : "s");
-    if (r->records.files_skipped) {
-        fc_format_count(r->records.files_skipped, s, sizeof s);
-        putf(c, ", %s skipped by time window", s);
-    }
-    put(c, ")</dd>\n<dt>Enrichment</dt><dd>");
-    text(c, o->enrichment ? o->enrichment : "learned from records");
-    put(c, "</dd>\n<dt>Rates</dt><dd>");
-    text(c, r->rates_source ? r->rates_source : (o->rates ? rates_source(o->rates) : "embedded"));
+    if (o->n_inputs > shown) tpl_setf(m, "more_inputs", "%zu", o->n_inputs - shown);
+    set_count_s(m, "files", r->records.files);
+    if (r->records.files_skipped) set_count(m, "skipped", r->records.files_skipped);
+    tpl_set(m, "enrichment", o->enrichment ? o->enrichment : "learned from records");
+    tpl_set(m, "rates", r->rates_source ? r->rates_source : (o->rates ? rates_source(o->rates) : "embedded"));
     /* The regions whose rates priced something. */
     const char *regs[16];
     size_t nreg = 0;
@@ -383,168 +301,102 @@ static void sec_summary(ctx *c)
             regs[j] = regs[j - 1];
             regs[j - 1] = t;
         }
-    if (nreg) {
-        put(c, " \xE2\x80\x94 ");
-        for (size_t i = 0; i < nreg; i++) {
-            if (i) put(c, ", ");
-            text(c, regs[i]);
-        }
+    for (size_t i = 0; i < nreg; i++) {
+        tpl_obj *g = tpl_add(m, "regions");
+        tpl_flag(g, "first", i == 0);
+        tpl_set(g, "name", regs[i]);
     }
-    put(c, "</dd>\n<dt>Bytes priced</dt><dd>");
-    bytes_text(c, r->total_bytes);
+    set_bytes(m, "bytes", r->total_bytes);
     double fixed = 0;
     for (size_t i = 0; i < r->n_fixed; i++) fixed += r->fixed[i].usd;
-    put(c, "</dd>\n<dt>Fixed costs (not in the total)</dt><dd>");
-    usd_text(c, fixed);
-    putf(c, " for %zu NAT gateway%s over the period</dd>\n</dl>\n", r->n_fixed, r->n_fixed == 1 ? "" : "s");
+    set_usd(m, "fixed", fixed);
+    set_num_s(m, "n_fixed", r->n_fixed);
 
-    /* Cost by category. */
-    put(c, "<table class=\"sortable\" id=\"by-category\"><caption>Cost by category</caption>\n<thead><tr>"
-           "<th scope=\"col\">category</th><th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th>"
-           "<th scope=\"col\" class=\"num\">share</th><th scope=\"col\">share of cost</th></tr></thead><tbody>\n");
     for (int k = 0; k < CAT_COUNT; k++) {
         double sh = r->total_usd > 0 ? r->cat_usd[k] / r->total_usd : 0;
-        putf(c, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>", charts_cat_color(k));
-        text(c, cost_cat_name((cost_cat)k));
-        put(c, "</td>");
-        bytes_cell(c, r->cat_bytes[k]);
-        usd_cell(c, r->cat_usd[k]);
-        putf(c, "<td class=\"num\" data-v=\"%.6f\">%.1f%%</td>", sh, sh * 100);
-        bar_cell(c, sh);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "cats");
+        tpl_set(row, "color", charts_cat_color(k));
+        tpl_set(row, "name", cost_cat_name((cost_cat)k));
+        set_bytes(row, "bytes", r->cat_bytes[k]);
+        set_usd(row, "usd", r->cat_usd[k]);
+        tpl_setf(row, "share_v", "%.6f", sh);
+        tpl_setf(row, "share", "%.1f", sh * 100);
+        set_bar(row, "bar", sh);
     }
-    put(c, "</tbody><tfoot><tr class=\"fixed total\"><th scope=\"row\">total</th>");
-    bytes_cell(c, r->total_bytes);
-    usd_cell(c, r->total_usd);
-    put(c, "<td class=\"num\">100.0%</td><td></td></tr></tfoot></table>\n</div>\n<div>\n");
-    /* Records table. */
+    set_bytes(m, "total_bytes", r->total_bytes);
     const agg_stats *st = &r->records;
-    put(c, "<table class=\"records\" id=\"records\"><caption>Flow-log records</caption>\n"
-           "<thead><tr><th scope=\"col\">records</th><th scope=\"col\" class=\"num\">count</th></tr></thead><tbody>\n");
     static const char *const rl[] = {"read", "used", "malformed", "rejected", "NODATA", "SKIPDATA", "outside --since/--until"};
     uint64_t rv[] = {st->read, st->used, st->malformed, st->rejected, st->nodata, st->skipdata, st->filtered};
     for (size_t i = 0; i < sizeof rv / sizeof *rv; i++) {
-        put(c, "<tr><th scope=\"row\">");
-        text(c, rl[i]);
-        put(c, "</th>");
-        count_cell(c, rv[i]);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "records");
+        tpl_set(row, "label", rl[i]);
+        set_count(row, "count", rv[i]);
     }
-    put(c, "</tbody></table>\n</div>\n</div>\n");
-
-    put(c, "</section>\n");
 }
 
 /* ---------- 2. findings ---------- */
 
-/* A finding's resources as code, comma-separated: the same in its card and
- * in the port-scan table. */
-static void resource_list(ctx *c, const cost_finding *f)
+
+
+/* A finding's resources, the same in its card and in the port-scan table. */
+static void resource_model(tpl_obj *o, const cost_finding *f)
 {
+    tpl_flag(o, "has_resources", f->n_resources > 0);
     for (size_t k = 0; k < f->n_resources; k++) {
-        if (k) put(c, ", ");
-        put(c, "<code>");
-        text(c, f->resources[k]);
-        put(c, "</code>");
+        tpl_obj *x = tpl_add(o, "resources");
+        tpl_flag(x, "first", k == 0);
+        tpl_set(x, "id", f->resources[k]);
     }
 }
 
-static void finding_card(ctx *c, const cost_finding *f, size_t i)
+/* A finding's card: its figures, resources and evidence rows (top N plus
+ * an "Other" row that keeps the sums). */
+static void finding_model(ctx *c, tpl_obj *o, const cost_finding *f, size_t i)
 {
     int sec = is_security(f->kind);
-    putf(c, "<article class=\"finding%s\" id=\"finding-%zu\">\n<h3>", sec ? " sec" : "", i + 1);
-    text(c, f->title ? f->title : f->kind);
-    put(c, " <span class=\"badge\">");
-    text(c, f->kind);
-    put(c, "</span></h3>\n");
-    if (!is_security(f->kind)) {
-        put(c, "<p class=\"saving\">Saves <strong>");
-        usd_text(c, f->net_monthly_savings_usd);
-        put(c, "</strong> a month net (");
-        usd_text(c, f->monthly_savings_usd);
-        put(c, " gross − ");
-        usd_text(c, f->extra_fixed_monthly_usd);
-        put(c, " new fixed cost; ");
-        usd_text(c, f->period_usd);
-        put(c, " in the period)</p>\n");
+    tpl_flag(o, "sec", sec);
+    tpl_setf(o, "num", "%zu", i + 1);
+    tpl_set(o, "title", f->title ? f->title : f->kind);
+    tpl_set(o, "kind", f->kind);
+    set_usd(o, "net", f->net_monthly_savings_usd);
+    set_usd(o, "gross", f->monthly_savings_usd);
+    set_usd(o, "extra", f->extra_fixed_monthly_usd);
+    set_usd(o, "period", f->period_usd);
+    tpl_flag(o, "has_change", f->change != NULL);
+    tpl_set(o, "change", f->change);
+    resource_model(o, f);
+    tpl_flag(o, "has_evidence", f->n_evidence > 0);
+    size_t n = top_of(c, f->n_evidence);
+    for (size_t k = 0; k < n; k++) {
+        tpl_obj *row = tpl_add(o, "evidence");
+        tpl_set(row, "label", f->evidence[k].label);
+        set_bytes(row, "bytes", f->evidence[k].bytes);
+        set_usd(row, "usd", f->evidence[k].usd);
     }
-    if (f->change) {
-        put(c, "<p class=\"change\"><strong>Change:</strong> ");
-        text(c, f->change);
-        put(c, "</p>\n");
-    }
-    if (f->n_resources) {
-        put(c, "<p class=\"resources\"><strong>Resources:</strong> ");
-        resource_list(c, f);
-        put(c, "</p>\n");
-    }
-    if (f->n_evidence) {
-        putf(c, "<table class=\"evidence sortable\" id=\"evidence-%zu\"><caption>Evidence</caption><thead><tr>"
-                "<th scope=\"col\">%s</th>%s</tr></thead><tbody>\n", i + 1, sec ? "observation" : "flow",
-             sec ? "" : "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost in period</th>");
-        size_t n = top_of(c, f->n_evidence);
-        for (size_t k = 0; k < n; k++) {
-            put(c, "<tr>");
-            text_cell(c, f->evidence[k].label);
-            if (!sec) {
-                bytes_cell(c, f->evidence[k].bytes);
-                usd_cell(c, f->evidence[k].usd);
-            }
-            put(c, "</tr>\n");
+    tpl_set(o, "other", ""); /* no "Other" row unless rows were cut */
+    if (n < f->n_evidence) {
+        uint64_t ob = 0;
+        double ou = 0;
+        for (size_t k = n; k < f->n_evidence; k++) {
+            ob += f->evidence[k].bytes;
+            ou += f->evidence[k].usd;
         }
-        if (n < f->n_evidence) {
-            uint64_t ob = 0;
-            double ou = 0;
-            for (size_t k = n; k < f->n_evidence; k++) {
-                ob += f->evidence[k].bytes;
-                ou += f->evidence[k].usd;
-            }
-            other_open(c, NULL, 1, f->n_evidence - n, "rows");
-            if (!sec) {
-                bytes_cell(c, ob);
-                usd_cell(c, ou);
-            }
-            put(c, "</tr>\n");
-        }
-        put(c, "</tbody></table>\n");
+        tpl_setf(o, "other", "%zu", f->n_evidence - n);
+        set_bytes(o, "other_bytes", ob);
+        set_usd(o, "other_usd", ou);
     }
-    put(c, "</article>\n");
 }
 
-static void sec_findings(ctx *c)
+static void sec_findings(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "findings", "2", "Findings");
     size_t n = 0;
     for (size_t i = 0; i < r->n_findings; i++) if (!is_security(r->findings[i].kind)) n++;
-    if (!n) {
-        put(c, "<p class=\"empty\">No change would save at least the --min-savings threshold a month.</p>\n</section>\n");
-        return;
-    }
-    put(c, "<p class=\"lead\">Making all ");
-    putf(c, "%zu change%s together saves <strong>", n, n == 1 ? "" : "s");
-    usd_text(c, r->savings_total_monthly_usd);
-    put(c, "</strong> a month, net of new fixed costs, each saved dollar counted once.</p>\n");
+    if (n) set_num_s(m, "n_changes", n);
+    set_usd(m, "savings", r->savings_total_monthly_usd);
     /* The list first, for the ten-second read; the cards below hold the evidence. */
-    put(c, "<table class=\"sortable\" id=\"findings-table\"><thead><tr><th scope=\"col\">finding</th><th scope=\"col\">kind</th>"
-           "<th scope=\"col\" class=\"num\">net saving / month</th><th scope=\"col\" class=\"num\">new fixed / month</th>"
-           "<th scope=\"col\">change</th></tr></thead><tbody>\n");
-    for (size_t i = 0; i < r->n_findings; i++) {
-        const cost_finding *f = &r->findings[i];
-        if (is_security(f->kind)) continue;
-        putf(c, "<tr><td><a href=\"#finding-%zu\">", i + 1);
-        text(c, f->title ? f->title : f->kind);
-        put(c, "</a></td>");
-        text_cell(c, f->kind);
-        usd_cell(c, f->net_monthly_savings_usd);
-        usd_cell(c, f->extra_fixed_monthly_usd);
-        text_cell(c, f->change);
-        put(c, "</tr>\n");
-    }
-    put(c, "</tbody></table>\n");
     for (size_t i = 0; i < r->n_findings; i++)
-        if (!is_security(r->findings[i].kind)) finding_card(c, &r->findings[i], i);
-    put(c, "</section>\n");
+        if (!is_security(r->findings[i].kind)) finding_model(c, tpl_add(m, "cards"), &r->findings[i], i);
 }
 
 /* ---------- 3. NAT gateways ---------- */
@@ -614,20 +466,24 @@ static size_t pairs_merge(pair_row *p, size_t n)
 
 #define SANKEY_KEEP 12
 
-/* Draws a filled Sankey as one figure and frees it. Each column keeps its
- * SANKEY_KEEP largest nodes (sankey_limit folds the rest into one "Other"
- * node) so the picture stays legible; the class by-bytes / by-cost is what
- * the page's unit switch (report.css) hides. */
-static void draw_sankey(ctx *c, sankey *s, int by_cost, const char *title, const char *const *cols)
+
+/* Sets key to the Sankey's SVG (drawn by render/sankey.c, which escapes
+ * its own labels) and frees it. Each column keeps its SANKEY_KEEP largest
+ * nodes (sankey_limit folds the rest into one "Other" node) so the picture
+ * stays legible. */
+static void sankey_set(ctx *c, tpl_obj *o, const char *key, sankey *s, int by_cost, const char *title,
+                       const char *const *cols)
 {
+    dbuf svg;
+    dbuf_init(&svg, 0);
     sankey_limit(s, SANKEY_KEEP);
-    putf(c, "<figure class=\"%s\">", by_cost ? "by-cost" : "by-bytes");
-    if (sankey_svg(s, title, cols, by_cost ? fmt_usd_v : fmt_bytes_v, c->b) < 0) c->rc = -1;
-    put(c, "</figure>\n");
+    if (sankey_svg(s, title, cols, by_cost ? fmt_usd_v : fmt_bytes_v, &svg) < 0) c->rc = -1;
+    tpl_set(o, key, svg.data);
+    dbuf_free(&svg);
     sankey_free(s);
 }
 
-static void nat_sankey(ctx *c, const cost_nat *n, int inbound, int by_cost)
+static void nat_sankey(ctx *c, tpl_obj *o, const char *key, const cost_nat *n, int inbound, int by_cost)
 {
     const cost_result *r = c->r;
     sankey *s = sankey_new(3);
@@ -650,10 +506,21 @@ static void nat_sankey(ctx *c, const cost_nat *n, int inbound, int by_cost)
     char title[300];
     snprintf(title, sizeof title, "%s through %s by %s", inbound ? "Inbound" : "Outbound", natname,
              by_cost ? "cost" : "bytes");
-    draw_sankey(c, s, by_cost, title, inbound ? in_cols : out_cols);
+    sankey_set(c, o, key, s, by_cost, title, inbound ? in_cols : out_cols);
 }
 
-static void nat_table(ctx *c, const cost_nat *n, size_t ni)
+/* Bytes, cost and the two-bar share of the table's totals (0 when a total
+ * is 0, so an empty direction draws no bar instead of dividing by zero):
+ * the cells of templates/share_cells.html. */
+static void set_share(tpl_obj *o, uint64_t bytes, double usd, uint64_t total_bytes, double total_usd)
+{
+    set_bytes(o, "bytes", bytes);
+    set_usd(o, "usd", usd);
+    set_bar(o, "bar_b", total_bytes ? (double)bytes / (double)total_bytes : 0);
+    set_bar(o, "bar_u", total_usd > 0 ? usd / total_usd : 0);
+}
+
+static void nat_flows_model(ctx *c, tpl_obj *o, const cost_nat *n)
 {
     const cost_result *r = c->r;
     pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
@@ -669,12 +536,9 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
         dirusd[d] += f->usd;
     }
     m = pairs_merge(p, m);
-    putf(c, "<table class=\"sortable flows\" id=\"nat-%zu-flows\"><caption>Flows through ", ni + 1);
-    text(c, n->id);
-    put(c, " (source → destination; bar = share of that direction, in bytes or cost)</caption>\n<thead><tr><th scope=\"col\">direction</th>"
-           "<th scope=\"col\">source</th><th scope=\"col\">destination</th><th scope=\"col\" class=\"num\">bytes</th>"
-           "<th scope=\"col\" class=\"num\">cost</th><th scope=\"col\">share</th></tr></thead><tbody>\n");
     for (int d = 0; d < 2; d++) {
+        tpl_obj *dir = tpl_add(o, "dirs");
+        tpl_set(dir, "dir", d ? "inbound" : "outbound");
         size_t shown = 0, rest = 0;
         uint64_t ob = 0;
         double ou = 0;
@@ -684,12 +548,10 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
                 char la[256], lb[256];
                 ep_label(r, p[i].a, la, sizeof la);
                 ep_label(r, p[i].b, lb, sizeof lb);
-                put(c, "<tr>");
-                text_cell(c, d ? "inbound" : "outbound");
-                text_cell(c, la);
-                text_cell(c, lb);
-                share_cells(c, p[i].bytes, p[i].usd, dirbytes[d], dirusd[d]);
-                put(c, "</tr>\n");
+                tpl_obj *row = tpl_add(dir, "flows");
+                tpl_set(row, "src", la);
+                tpl_set(row, "dst", lb);
+                set_share(row, p[i].bytes, p[i].usd, dirbytes[d], dirusd[d]);
                 shown++;
             } else {
                 rest++;
@@ -698,12 +560,11 @@ static void nat_table(ctx *c, const cost_nat *n, size_t ni)
             }
         }
         if (rest) {
-            other_open(c, d ? "inbound" : "outbound", 2, rest, "pairs");
-            share_cells(c, ob, ou, dirbytes[d], dirusd[d]);
-            put(c, "</tr>\n");
+            tpl_obj *other = tpl_add(dir, "other");
+            tpl_setf(other, "count", "%zu", rest);
+            set_share(other, ob, ou, dirbytes[d], dirusd[d]);
         }
     }
-    put(c, "</tbody></table>\n");
     free(p);
 }
 
@@ -716,101 +577,87 @@ static int nat_cmp(const void *x, const void *y)
 
 #define NAT_DETAIL 10
 
-static void sec_nat(ctx *c)
+static void nat_figures(tpl_obj *o, const cost_nat *n)
+{
+    tpl_set(o, "id", n->id);
+    set_bytes(o, "bytes_out", n->bytes_out);
+    set_bytes(o, "bytes_in", n->bytes_in);
+    set_bytes(o, "bytes", n->bytes);
+    set_usd(o, "usd", n->usd);
+}
+
+static void sec_nat(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "nat", "3", "NAT gateways");
-    if (!r->n_nats) {
-        put(c, "<p class=\"empty\">No traffic went through a NAT gateway.</p>\n</section>\n");
-        return;
-    }
+    tpl_flag(m, "has_nats", r->n_nats > 0);
+    if (!r->n_nats) return;
     const cost_nat **ns = xmalloc(r->n_nats * sizeof *ns);
     for (size_t i = 0; i < r->n_nats; i++) ns[i] = &r->nats[i];
     qsort(ns, r->n_nats, sizeof *ns, nat_cmp);
-    put(c, "<table class=\"sortable\" id=\"nat-table\"><caption>NAT gateways by bytes processed</caption><thead><tr>"
-           "<th scope=\"col\">NAT gateway</th><th scope=\"col\">name</th><th scope=\"col\">AZ</th><th scope=\"col\">VPC</th>"
-           "<th scope=\"col\" class=\"num\">bytes out</th><th scope=\"col\" class=\"num\">bytes in</th>"
-           "<th scope=\"col\" class=\"num\">processed</th><th scope=\"col\" class=\"num\">nat_processing</th><th scope=\"col\">note</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < r->n_nats; i++) {
         const cost_nat *n = ns[i];
-        put(c, "<tr>");
-        text_cell(c, n->id);
-        text_cell(c, n->name);
-        text_cell(c, n->az_id);
-        text_cell(c, n->vpc_id);
-        bytes_cell(c, n->bytes_out);
-        bytes_cell(c, n->bytes_in);
-        bytes_cell(c, n->bytes);
-        usd_cell(c, n->usd);
-        text_cell(c, n->estimated ? "estimated from client records" : "");
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "nats");
+        nat_figures(row, n);
+        tpl_set(row, "name", n->name);
+        tpl_set(row, "az", n->az_id);
+        tpl_set(row, "vpc", n->vpc_id);
+        tpl_set(row, "note", n->estimated ? "estimated from client records" : "");
     }
-    put(c, "</tbody></table>\n");
     size_t nd = r->n_nats < NAT_DETAIL ? r->n_nats : NAT_DETAIL;
     for (size_t i = 0; i < nd; i++) {
         const cost_nat *n = ns[i];
-        putf(c, "<div class=\"nat\" id=\"nat-%zu\">\n<h3>", i + 1);
-        text(c, n->id);
-        if (n->name && strcmp(n->name, n->id)) {
-            put(c, " \xE2\x80\x94 ");
-            text(c, n->name);
-        }
-        put(c, "</h3>\n<p class=\"meta\">");
-        bytes_text(c, n->bytes);
-        put(c, " processed (");
-        bytes_text(c, n->bytes_out);
-        put(c, " out, ");
-        bytes_text(c, n->bytes_in);
-        put(c, " in), ");
-        usd_text(c, n->usd);
-        put(c, " NAT processing; AZ ");
-        text(c, n->az_id ? n->az_id : "unknown");
-        if (n->estimated) put(c, "; <strong>estimated</strong> from client records");
-        put(c, "</p>\n<h4>Outbound</h4>\n");
-        nat_sankey(c, n, 0, 0);
-        nat_sankey(c, n, 0, 1);
-        put(c, "<h4>Inbound</h4>\n");
-        nat_sankey(c, n, 1, 0);
-        nat_sankey(c, n, 1, 1);
-        nat_table(c, n, i);
-        put(c, "</div>\n");
+        tpl_obj *d = tpl_add(m, "details");
+        tpl_setf(d, "num", "%zu", i + 1);
+        nat_figures(d, n);
+        tpl_set(d, "other_name", n->name && strcmp(n->name, n->id) ? n->name : "");
+        tpl_set(d, "az_shown", n->az_id ? n->az_id : "unknown");
+        tpl_flag(d, "estimated", n->estimated);
+        nat_sankey(c, d, "out_bytes_svg", n, 0, 0);
+        nat_sankey(c, d, "out_cost_svg", n, 0, 1);
+        nat_sankey(c, d, "in_bytes_svg", n, 1, 0);
+        nat_sankey(c, d, "in_cost_svg", n, 1, 1);
+        nat_flows_model(c, d, n);
     }
-    if (r->n_nats > nd) putf(c, "<p class=\"note\">Diagrams are drawn for the %zu busiest NAT gateways; the table above lists all %zu.</p>\n", nd, r->n_nats);
+    if (r->n_nats > nd) {
+        tpl_setf(m, "n_detailed", "%zu", nd);
+        tpl_setf(m, "n_nats", "%zu", r->n_nats);
+    }
     free(ns);
-    put(c, "</section>\n");
 }
 
 /* ---------- 4. cross-AZ ---------- */
 
-static void graph_or_placeholder(ctx *c, const char *svg, const char *why, const char *what)
+/* The `graph` object of templates/graph.html: the SVG, or why it is missing. */
+static void graph_model(tpl_obj *m, const char *svg, const char *why, const char *what)
 {
-    if (svg) {
-        put(c, "<figure class=\"graph\">");
-        put(c, svg); /* produced by render/graph.c, which escapes its own labels */
-        put(c, "</figure>\n");
-        return;
-    }
-    put(c, "<p class=\"placeholder\">The ");
-    text(c, what);
-    put(c, " is not available: ");
-    text(c, why ? why : "the graph module produced nothing");
-    put(c, ".</p>\n");
+    tpl_obj *g = tpl_add(m, "graph");
+    tpl_flag(g, "has_svg", svg != NULL);
+    tpl_set(g, "svg", svg); /* produced by render/graph.c, which escapes its own labels */
+    tpl_set(g, "what", what);
+    tpl_set(g, "why", why ? why : "the graph module produced nothing");
 }
 
-static void sec_cross_az(ctx *c)
+/* Sets key to what a chart writer appended to a scratch buffer. */
+static void chart_set(ctx *c, tpl_obj *o, const char *key, dbuf *svg, int rc)
+{
+    if (rc < 0) c->rc = -1;
+    tpl_set(o, key, svg->data);
+    dbuf_reset(svg);
+}
+
+static void sec_cross_az(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "cross-az", "4", "Cross-AZ traffic");
-    put(c, "<p class=\"lead\">");
-    bytes_text(c, r->cat_bytes[CAT_INTER_AZ]);
-    put(c, " crossed Availability Zones, costing ");
-    usd_text(c, r->cat_usd[CAT_INTER_AZ]);
-    put(c, ", each crossing byte charged once out and once in.</p>\n");
-    if (charts_az_matrix(r, c->b) < 0) c->rc = -1;
-    graph_or_placeholder(c, c->o->az_graph_svg, c->o->az_graph_error, "AZ graph");
+    set_bytes(m, "bytes", r->cat_bytes[CAT_INTER_AZ]);
+    set_usd(m, "usd", r->cat_usd[CAT_INTER_AZ]);
+    dbuf svg;
+    dbuf_init(&svg, 0);
+    chart_set(c, m, "matrix", &svg, charts_az_matrix(r, &svg));
+    dbuf_free(&svg);
+    graph_model(m, c->o->az_graph_svg, c->o->az_graph_error, "AZ graph");
 
     pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
-    size_t m = 0;
+    size_t n_p = 0;
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
         if (!(f->cat_usd[CAT_INTER_AZ] > 0)) continue;
@@ -822,49 +669,42 @@ static void sec_cross_az(ctx *c)
             a = b;
             b = t;
         }
-        p[m++] = (pair_row){a, b, f->via, f->cat_bytes[CAT_INTER_AZ], f->cat_usd[CAT_INTER_AZ], 0};
+        p[n_p++] = (pair_row){a, b, f->via, f->cat_bytes[CAT_INTER_AZ], f->cat_usd[CAT_INTER_AZ], 0};
     }
-    m = pairs_merge(p, m);
+    n_p = pairs_merge(p, n_p);
     /* By cost here, not bytes: the section ranks what costs money. */
-    for (size_t i = 1; i < m; i++)
+    for (size_t i = 1; i < n_p; i++)
         for (size_t j = i; j > 0 && (p[j].usd > p[j - 1].usd); j--) {
             pair_row t = p[j];
             p[j] = p[j - 1];
             p[j - 1] = t;
         }
-    put(c, "<table class=\"sortable\" id=\"az-pairs\"><caption>Top workload pairs by inter_az cost</caption><thead><tr>"
-           "<th scope=\"col\">endpoint A</th><th scope=\"col\">AZ</th><th scope=\"col\">endpoint B</th><th scope=\"col\">AZ</th>"
-           "<th scope=\"col\">via</th><th scope=\"col\" class=\"num\">bytes crossing</th><th scope=\"col\" class=\"num\">inter_az cost</th>"
-           "</tr></thead><tbody>\n");
-    size_t n = top_of(c, m);
+    size_t n = top_of(c, n_p);
     for (size_t i = 0; i < n; i++) {
         char la[256], lb[256], lv[256];
         ep_label(r, p[i].a, la, sizeof la);
         ep_label(r, p[i].b, lb, sizeof lb);
         const cost_endpoint *ea = &r->eps[p[i].a], *eb = &r->eps[p[i].b];
-        put(c, "<tr>");
-        text_cell(c, la);
-        id_cell(c, ea->eni ? ea->eni->az_id : "");
-        text_cell(c, lb);
-        id_cell(c, eb->eni ? eb->eni->az_id : "");
+        tpl_obj *row = tpl_add(m, "pairs");
+        tpl_set(row, "a", la);
+        tpl_set(row, "az_a", ea->eni ? ea->eni->az_id : "");
+        tpl_set(row, "b", lb);
+        tpl_set(row, "az_b", eb->eni ? eb->eni->az_id : "");
         if (p[i].via != COST_NONE) ep_label(r, p[i].via, lv, sizeof lv);
         else lv[0] = '\0';
-        text_cell(c, lv);
-        bytes_cell(c, p[i].bytes);
-        usd_cell(c, p[i].usd);
-        put(c, "</tr>\n");
+        tpl_set(row, "via", lv);
+        set_bytes(row, "bytes", p[i].bytes);
+        set_usd(row, "usd", p[i].usd);
     }
-    if (m > n) {
+    if (n_p > n) {
         uint64_t ob;
         double ou;
-        pairs_sum(p, n, m, &ob, &ou);
-        other_open(c, NULL, 5, m - n, "pairs");
-        bytes_cell(c, ob);
-        usd_cell(c, ou);
-        put(c, "</tr>\n");
+        pairs_sum(p, n, n_p, &ob, &ou);
+        tpl_obj *o = tpl_add(m, "other");
+        tpl_setf(o, "count", "%zu", n_p - n);
+        set_bytes(o, "bytes", ob);
+        set_usd(o, "usd", ou);
     }
-    if (!m) empty_row(c, 7, "No inter-AZ charges.");
-    put(c, "</tbody></table>\n</section>\n");
     free(p);
 }
 
@@ -886,7 +726,7 @@ static int outbound_flow(const cost_result *r, const cost_flow *f)
     return !(f->flags & COST_FLOW_INBOUND) && is_workload(r, f->src) && f->dest != DEST_SAME_VPC;
 }
 
-static void out_sankey(ctx *c, int by_cost)
+static void out_sankey(ctx *c, tpl_obj *m, const char *key, int by_cost)
 {
     const cost_result *r = c->r;
     sankey *s = sankey_new(3);
@@ -904,55 +744,46 @@ static void out_sankey(ctx *c, int by_cost)
         sankey_link(s, p, d, v);
     }
     static const char *const cols[] = {"workloads", "path", "destination class"};
-    draw_sankey(c, s, by_cost, by_cost ? "Outbound traffic by cost" : "Outbound traffic by bytes", cols);
+    sankey_set(c, m, key, s, by_cost, by_cost ? "Outbound traffic by cost" : "Outbound traffic by bytes", cols);
 }
 
-static void sec_outbound(ctx *c)
+static void sec_outbound(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "outbound", "5", "Outbound traffic");
-    out_sankey(c, 0);
-    out_sankey(c, 1);
+    out_sankey(c, m, "bytes_svg", 0);
+    out_sankey(c, m, "cost_svg", 1);
     /* Table rows: workload × path × destination class (path and dest are
      * folded into `via` and `dir` of pair_row to reuse its merge). */
     pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);
-    size_t m = 0;
+    size_t n_p = 0;
     uint64_t total = 0;
     double total_usd = 0;
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
         if (!outbound_flow(r, f)) continue;
-        p[m++] = (pair_row){f->src, f->dest, f->path, f->bytes, f->usd, 0};
+        p[n_p++] = (pair_row){f->src, f->dest, f->path, f->bytes, f->usd, 0};
         total += f->bytes;
         total_usd += f->usd;
     }
-    m = pairs_merge(p, m);
-    put(c, "<p class=\"filterbox\" hidden><label>Filter rows: <input type=\"search\" class=\"filter\" data-table=\"outbound-table\" "
-           "placeholder=\"IP, name, path or destination\"></label></p>\n"
-           "<table class=\"sortable\" id=\"outbound-table\"><caption>Outbound traffic by workload, path and destination class</caption>"
-           "<thead><tr><th scope=\"col\">workload</th><th scope=\"col\">path</th><th scope=\"col\">destination class</th>"
-           "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th><th scope=\"col\">share</th></tr></thead><tbody>\n");
-    size_t n = top_of(c, m);
+    n_p = pairs_merge(p, n_p);
+    size_t n = top_of(c, n_p);
     for (size_t i = 0; i < n; i++) {
         char la[256];
         ep_label(r, p[i].a, la, sizeof la);
-        put(c, "<tr>");
-        text_cell(c, la);
-        text_cell(c, path_label((int)p[i].via));
-        text_cell(c, dest_label((int)p[i].b));
-        share_cells(c, p[i].bytes, p[i].usd, total, total_usd);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "rows");
+        tpl_set(row, "workload", la);
+        tpl_set(row, "path", path_label((int)p[i].via));
+        tpl_set(row, "dest", dest_label((int)p[i].b));
+        set_share(row, p[i].bytes, p[i].usd, total, total_usd);
     }
-    if (m > n) {
+    if (n_p > n) {
         uint64_t ob;
         double ou;
-        pairs_sum(p, n, m, &ob, &ou);
-        other_open(c, NULL, 3, m - n, "rows");
-        share_cells(c, ob, ou, total, total_usd);
-        put(c, "</tr>\n");
+        pairs_sum(p, n, n_p, &ob, &ou);
+        tpl_obj *o = tpl_add(m, "other");
+        tpl_setf(o, "count", "%zu", n_p - n);
+        set_share(o, ob, ou, total, total_usd);
     }
-    if (!m) empty_row(c, 6, "No outbound traffic left the VPCs.");
-    put(c, "</tbody></table>\n</section>\n");
     free(p);
 }
 
@@ -976,110 +807,77 @@ static cost_rank rank_sum(const cost_rank *rk, size_t from, size_t to)
 
 /* The figure cells of a payer row — cost per category, total, bytes out and
  * in — shared by the rows and their "Other" row so the columns cannot drift. */
-static void payer_cells(ctx *c, const cost_rank *x)
+static void payer_model(tpl_obj *o, const cost_rank *x)
 {
-    for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, x->cat_usd[k]);
-    usd_cell(c, x->usd);
-    bytes_cell(c, x->bytes_out);
-    bytes_cell(c, x->bytes_in);
+    for (int k = 0; k < CHARTS_NCAT; k++) set_usd(tpl_add(o, "cat_usd"), "usd", x->cat_usd[k]);
+    set_usd(o, "cost", x->usd);
+    set_bytes(o, "bytes_out", x->bytes_out);
+    set_bytes(o, "bytes_in", x->bytes_in);
 }
 
-static void sec_top_ips(ctx *c)
+static void sec_top_ips(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "top-ips", "6", "Top costly IPs");
-    size_t m = 0;
-    cost_rank *rk = cost_rank_by(r, BY_IP, 0, &m);
-    size_t n = top_of(c, m);
-    char sn[32], sm[32];
-    fc_format_count(n, sn, sizeof sn);
-    fc_format_count(m, sm, sizeof sm);
-    putf(c, "<p class=\"lead\">The %s internal addresses that pay the most (of %s payers); each charge has exactly one payer, so the rows add up to the total.</p>\n",
-         sn, sm);
-    put(c, "<p class=\"filterbox\" hidden><label>Filter rows: <input type=\"search\" class=\"filter\" data-table=\"top-ips-table\" "
-           "placeholder=\"IP, name, ENI, subnet, AZ\"></label></p>\n"
-           "<div class=\"scroll\"><table class=\"sortable wide\" id=\"top-ips-table\"><caption>Payers</caption><thead><tr>"
-           "<th scope=\"col\" class=\"num\">#</th><th scope=\"col\">IP</th><th scope=\"col\">name</th><th scope=\"col\">ENI</th>"
-           "<th scope=\"col\">kind</th><th scope=\"col\">subnet</th><th scope=\"col\">AZ</th><th scope=\"col\">VPC</th>");
+    size_t n_rk = 0;
+    cost_rank *rk = cost_rank_by(r, BY_IP, 0, &n_rk);
+    size_t n = top_of(c, n_rk);
+    set_count(m, "shown", n);
+    set_count(m, "payers_total", n_rk);
     for (int k = 0; k < CHARTS_NCAT; k++) {
-        put(c, "<th scope=\"col\" class=\"num\">");
-        text(c, cost_cat_name((cost_cat)k));
-        put(c, "</th>");
+        tpl_obj *cat = tpl_add(m, "cats");
+        tpl_set(cat, "name", cost_cat_name((cost_cat)k));
+        set_usd(cat, "usd", r->cat_usd[k]);
     }
-    put(c, "<th scope=\"col\" class=\"num\">total</th><th scope=\"col\" class=\"num\">bytes out</th><th scope=\"col\" class=\"num\">bytes in</th></tr></thead><tbody>\n");
+    set_usd(m, "total", r->total_usd);
     for (size_t i = 0; i < n; i++) {
         const cost_rank *x = &rk[i];
-        putf(c, "<tr><td class=\"num\" data-v=\"%zu\">%zu</td>", i + 1, i + 1);
-        text_cell(c, x->key);
-        text_cell(c, x->name);
-        id_cell(c, x->eni);
-        text_cell(c, x->kind);
-        id_cell(c, x->subnet);
-        id_cell(c, x->az);
-        id_cell(c, x->vpc);
-        payer_cells(c, x);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "payers");
+        top_model_rank_cells(row, x, i + 1);
+        payer_model(row, x);
     }
-    if (m > n) {
-        cost_rank o = rank_sum(rk, n, m);
-        other_open(c, "", 7, m - n, "IPs");
-        payer_cells(c, &o);
-        put(c, "</tr>\n");
+    if (n_rk > n) {
+        cost_rank o = rank_sum(rk, n, n_rk);
+        tpl_obj *row = tpl_add(m, "payers_other");
+        tpl_setf(row, "count", "%zu", n_rk - n);
+        payer_model(row, &o);
     }
-    if (!m) empty_row(c, 18, "No internal address paid anything.");
-    put(c, "</tbody><tfoot><tr class=\"fixed total\"><td></td><th scope=\"row\" colspan=\"7\">total</th>");
-    for (int k = 0; k < CHARTS_NCAT; k++) usd_cell(c, r->cat_usd[k]);
-    usd_cell(c, r->total_usd);
-    put(c, "<td></td><td></td></tr></tfoot></table></div>\n");
     free(rk);
 
-    rk = cost_rank_by(r, BY_PEER, 0, &m);
-    n = top_of(c, m);
-    put(c, "<h3>Top peers</h3>\n<table class=\"sortable\" id=\"top-peers-table\"><caption>The far ends the charges are attributed to</caption>"
-           "<thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">peer</th><th scope=\"col\">name</th><th scope=\"col\">kind</th>"
-           "<th scope=\"col\" class=\"num\">bytes</th><th scope=\"col\" class=\"num\">cost</th></tr></thead><tbody>\n");
+    rk = cost_rank_by(r, BY_PEER, 0, &n_rk);
+    n = top_of(c, n_rk);
     for (size_t i = 0; i < n; i++) {
         const cost_rank *x = &rk[i];
-        putf(c, "<tr><td class=\"num\" data-v=\"%zu\">%zu</td>", i + 1, i + 1);
-        text_cell(c, x->key);
-        text_cell(c, x->name);
-        text_cell(c, x->kind);
-        bytes_cell(c, x->bytes);
-        usd_cell(c, x->usd);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "peers");
+        top_model_rank_cells(row, x, i + 1);
+        set_bytes(row, "bytes", x->bytes);
+        set_usd(row, "cost", x->usd);
     }
-    if (m > n) {
-        cost_rank o = rank_sum(rk, n, m);
-        other_open(c, "", 3, m - n, "peers");
-        bytes_cell(c, o.bytes);
-        usd_cell(c, o.usd);
-        put(c, "</tr>\n");
+    if (n_rk > n) {
+        cost_rank o = rank_sum(rk, n, n_rk);
+        tpl_obj *row = tpl_add(m, "peers_other");
+        tpl_setf(row, "count", "%zu", n_rk - n);
+        set_bytes(row, "bytes", o.bytes);
+        set_usd(row, "cost", o.usd);
     }
-    if (!m) empty_row(c, 6, "No charges.");
-    put(c, "</tbody></table>\n</section>\n");
     free(rk);
 }
 
 /* ---------- 7. topology, 8. over time ---------- */
 
-static void sec_topology(ctx *c)
+static void sec_topology(ctx *c, tpl_obj *m)
 {
-    section_open(c, "topology", "7", "Topology");
-    graph_or_placeholder(c, c->o->topology_svg, c->o->topology_error, "topology graph");
-    put(c, "</section>\n");
+    graph_model(m, c->o->topology_svg, c->o->topology_error, "topology graph");
 }
 
-static void sec_over_time(ctx *c)
+static void sec_over_time(ctx *c, tpl_obj *m)
 {
-    section_open(c, "over-time", "8", "Over time");
-    put(c, "<h3>Cost per hour by category</h3>\n");
-    if (charts_legend(c->b, "leg-hourly") < 0) c->rc = -1;
-    if (charts_hourly(c->r, "hourly", c->b) < 0) c->rc = -1;
-    put(c, "<h3>Hour of day × day (UTC)</h3>\n<figure class=\"by-bytes\">");
-    if (charts_heatmap(c->r, 0, "heat-b", c->b) < 0) c->rc = -1;
-    put(c, "</figure>\n<figure class=\"by-cost\">");
-    if (charts_heatmap(c->r, 1, "heat-c", c->b) < 0) c->rc = -1;
-    put(c, "</figure>\n</section>\n");
+    dbuf svg;
+    dbuf_init(&svg, 0);
+    chart_set(c, m, "legend", &svg, charts_legend(&svg, "leg-hourly"));
+    chart_set(c, m, "hourly", &svg, charts_hourly(c->r, "hourly", &svg));
+    chart_set(c, m, "heat_bytes", &svg, charts_heatmap(c->r, 0, "heat-b", &svg));
+    chart_set(c, m, "heat_cost", &svg, charts_heatmap(c->r, 1, "heat-c", &svg));
+    dbuf_free(&svg);
 }
 
 /* ---------- 9. security ---------- */
@@ -1098,59 +896,48 @@ static int port_cmp(const void *x, const void *y)
     return p->port < q->port ? -1 : (p->port > q->port);
 }
 
-static void sec_security(ctx *c)
+static void sec_security(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "security", "9", "Security");
-    char s[64];
-    fc_format_count(r->records.rejected, s, sizeof s);
-    putf(c, "<p class=\"lead\">%s REJECT records in the period (they cost nothing but show who knocks).</p>\n", s);
-    put(c, "<h3>Rejected traffic over time</h3>\n");
-    if (charts_rejected(r, "rej", c->b) < 0) c->rc = -1;
+    set_count(m, "rejected", r->records.rejected);
+    dbuf svg;
+    dbuf_init(&svg, 0);
+    chart_set(c, m, "rejected_svg", &svg, charts_rejected(r, "rej", &svg));
+    dbuf_free(&svg);
 
-    put(c, "<h3>Top rejected sources</h3>\n<table class=\"sortable\" id=\"reject-sources\"><thead><tr><th scope=\"col\">source</th>"
-           "<th scope=\"col\" class=\"num\">REJECT records</th><th scope=\"col\">ports targeted (most first)</th></tr></thead><tbody>\n");
     port_count *pc = xcalloc(r->n_reject_sources * 10 + 1, sizeof *pc);
     size_t npc = 0;
     for (size_t i = 0; i < r->n_reject_sources; i++) {
         const cost_reject_source *x = &r->reject_sources[i];
-        char ip[IP_STRLEN];
+        char ip[IP_STRLEN], ports[10 * 7 + 1];
+        size_t pl = 0;
         ip_format(&x->src, ip, sizeof ip);
-        put(c, "<tr>");
-        text_cell(c, ip);
-        count_cell(c, x->records);
-        put(c, "<td>");
+        tpl_obj *row = tpl_add(m, "sources");
+        tpl_set(row, "ip", ip);
+        set_count(row, "records", x->records);
+        ports[0] = '\0';
         for (size_t k = 0; k < x->n_ports && k < 10; k++) {
-            putf(c, "%s%u", k ? ", " : "", (unsigned)x->ports[k]);
+            pl += (size_t)snprintf(ports + pl, sizeof ports - pl, "%s%u", k ? ", " : "", (unsigned)x->ports[k]);
             size_t j;
             for (j = 0; j < npc; j++) if (pc[j].port == x->ports[k]) break;
             if (j == npc) pc[npc++] = (port_count){x->ports[k], 0, 0};
             pc[j].sources++;
             pc[j].records += x->records;
         }
-        put(c, "</td></tr>\n");
+        tpl_set(row, "targeted", ports);
     }
-    if (!r->n_reject_sources) empty_row(c, 3, "No rejected ingress traffic.");
-    put(c, "</tbody></table>\n");
 
     qsort(pc, npc, sizeof *pc, port_cmp);
-    put(c, "<h3>Targeted ports</h3>\n<table class=\"sortable\" id=\"reject-ports\"><thead><tr><th scope=\"col\" class=\"num\">port</th>"
-           "<th scope=\"col\" class=\"num\">sources targeting it</th><th scope=\"col\" class=\"num\">their REJECT records</th></tr></thead><tbody>\n");
     size_t n = top_of(c, npc);
     for (size_t i = 0; i < n; i++) {
-        put(c, "<tr>");
-        putf(c, "<td class=\"num\" data-v=\"%u\">%u</td>", (unsigned)pc[i].port, (unsigned)pc[i].port);
-        count_cell(c, pc[i].sources);
-        count_cell(c, pc[i].records);
-        put(c, "</tr>\n");
+        tpl_obj *row = tpl_add(m, "ports");
+        tpl_setf(row, "port", "%u", (unsigned)pc[i].port);
+        set_count(row, "n_sources", pc[i].sources);
+        set_count(row, "records", pc[i].records);
     }
-    if (!npc) empty_row(c, 3, "None.");
-    put(c, "</tbody></table>\n");
     free(pc);
 
     /* Scans can be many on a noisy account: one table row each, top N. */
-    put(c, "<h3>Port-scan suspects</h3>\n<table class=\"sortable\" id=\"port-scans\"><thead><tr><th scope=\"col\">suspect</th>"
-           "<th scope=\"col\">observed</th><th scope=\"col\">resources</th></tr></thead><tbody>\n");
     size_t ns = 0, shown = 0;
     for (size_t i = 0; i < r->n_findings; i++) {
         const cost_finding *f = &r->findings[i];
@@ -1158,89 +945,83 @@ static void sec_security(ctx *c)
         ns++;
         if (shown >= c->top) continue;
         shown++;
-        put(c, "<tr>");
-        text_cell(c, f->title ? f->title : f->kind);
-        put(c, "<td>");
+        tpl_obj *row = tpl_add(m, "scans");
+        tpl_set(row, "title", f->title ? f->title : f->kind);
         for (size_t k = 0; k < f->n_evidence && k < 3; k++) {
-            if (k) put(c, "<br>");
-            text(c, f->evidence[k].label);
+            tpl_obj *e = tpl_add(row, "observed");
+            tpl_flag(e, "first", k == 0);
+            tpl_set(e, "label", f->evidence[k].label);
         }
-        if (f->n_evidence > 3) putf(c, "<br>and %zu more", f->n_evidence - 3);
-        put(c, "</td><td>");
-        resource_list(c, f);
-        put(c, "</td></tr>\n");
+        if (f->n_evidence > 3) tpl_setf(row, "more", "%zu", f->n_evidence - 3);
+        else tpl_set(row, "more", "");
+        resource_model(row, f);
     }
-    if (ns > shown) {
-        other_open(c, NULL, 3, ns - shown, "suspects");
-        put(c, "</tr>\n");
-    }
-    if (!ns) empty_row(c, 3, "No source touched enough ports or hosts within one hour to look like a scan.");
-    put(c, "</tbody></table>\n");
+    if (ns > shown) tpl_setf(m, "scans_other", "%zu", ns - shown);
+    tpl_flag(m, "any_scans", ns > 0);
     for (size_t i = 0; i < r->n_findings; i++)
-        if (is_security(r->findings[i].kind) && strcmp(r->findings[i].kind, "port_scan")) finding_card(c, &r->findings[i], i);
-    put(c, "</section>\n");
+        if (is_security(r->findings[i].kind) && strcmp(r->findings[i].kind, "port_scan"))
+            finding_model(c, tpl_add(m, "cards"), &r->findings[i], i);
 }
 
 /* ---------- 10. baseline ---------- */
 
-static void delta_cells(ctx *c, const baseline_row *x)
+static void delta_model(tpl_obj *o, const baseline_row *x)
 {
-    usd_cell(c, x->before_usd);
-    usd_cell(c, x->after_usd);
-    const char *arrow = x->delta_usd > 0.005 ? "\xE2\x96\xB2" : x->delta_usd < -0.005 ? "\xE2\x96\xBC" : "=";
-    const char *cls = x->delta_usd > 0.005 ? "up" : x->delta_usd < -0.005 ? "down" : "same";
+    set_usd(o, "before", x->before_usd);
+    set_usd(o, "after", x->after_usd);
+    tpl_set(o, "arrow", x->delta_usd > 0.005 ? "\xE2\x96\xB2" : x->delta_usd < -0.005 ? "\xE2\x96\xBC" : "=");
+    tpl_set(o, "trend", x->delta_usd > 0.005 ? "up" : x->delta_usd < -0.005 ? "down" : "same");
     char s[64];
     fc_format_usd(x->delta_usd, s, sizeof s);
-    putf(c, "<td class=\"num %s\" data-v=\"%.6f\">%s %s$%s</td>", cls, x->delta_usd, arrow,
-         x->delta_usd > 0.005 ? "+" : "", s[0] == '-' ? s + 1 : s);
-    if (x->status == 1) put(c, "<td class=\"num\" data-v=\"1e9\">new</td>");
-    else if (x->status == -1) put(c, "<td class=\"num\" data-v=\"-1e9\">vanished</td>");
-    else if (isnan(x->pct)) put(c, "<td class=\"num\" data-v=\"0\">\xE2\x80\x94</td>");
-    else putf(c, "<td class=\"num\" data-v=\"%.4f\">%+.1f%%</td>", x->pct, x->pct);
-}
-
-static void base_table(ctx *c, const char *id, const char *caption, const char *keyname, const baseline_row *rows, size_t n)
-{
-    putf(c, "<table class=\"sortable\" id=\"%s\"><caption>", id);
-    text(c, caption);
-    put(c, "</caption><thead><tr><th scope=\"col\">");
-    text(c, keyname);
-    put(c, "</th><th scope=\"col\">name</th><th scope=\"col\" class=\"num\">before</th><th scope=\"col\" class=\"num\">now</th>"
-           "<th scope=\"col\" class=\"num\">change</th><th scope=\"col\" class=\"num\">%</th></tr></thead><tbody>\n");
-    size_t m = top_of(c, n);
-    for (size_t i = 0; i < m; i++) {
-        put(c, "<tr>");
-        text_cell(c, rows[i].key);
-        text_cell(c, rows[i].name);
-        delta_cells(c, &rows[i]);
-        put(c, "</tr>\n");
+    set_v(o, "delta", "", "%s$%s", x->delta_usd > 0.005 ? "+" : "", s[0] == '-' ? s + 1 : s);
+    set_v(o, "delta", "_v", "%.6f", x->delta_usd);
+    if (x->status == 1) {
+        tpl_set(o, "pct_v", "1e9");
+        tpl_set(o, "pct", "new");
+    } else if (x->status == -1) {
+        tpl_set(o, "pct_v", "-1e9");
+        tpl_set(o, "pct", "vanished");
+    } else if (isnan(x->pct)) {
+        tpl_set(o, "pct_v", "0");
+        tpl_set(o, "pct", "\xE2\x80\x94");
+    } else {
+        set_v(o, "pct", "_v", "%.4f", x->pct);
+        set_v(o, "pct", "", "%+.1f%%", x->pct);
     }
-    if (n > m) putf(c, "<tr class=\"fixed other\"><td colspan=\"6\">%zu more with smaller changes</td></tr>\n", n - m);
-    if (!n) empty_row(c, 6, "Nothing to compare.");
-    put(c, "</tbody></table>\n");
 }
 
-static void sec_baseline(ctx *c)
+static void base_table(ctx *c, tpl_obj *m, const char *id, const char *caption, const char *keyname,
+                       const baseline_row *rows, size_t n)
 {
-    if (!c->o->baseline) return;
-    section_open(c, "baseline", "10", "Compared with baseline");
+    tpl_obj *t = tpl_add(m, "tables");
+    tpl_set(t, "id", id);
+    tpl_set(t, "caption", caption);
+    tpl_set(t, "keyname", keyname);
+    tpl_list(t, "rows");
+    size_t shown = top_of(c, n);
+    for (size_t i = 0; i < shown; i++) {
+        tpl_obj *row = tpl_add(t, "rows");
+        tpl_set(row, "key", rows[i].key);
+        tpl_set(row, "name", rows[i].name);
+        delta_model(row, &rows[i]);
+    }
+    if (n > shown) tpl_setf(t, "more", "%zu", n - shown);
+    else tpl_set(t, "more", "");
+}
+
+static void sec_baseline(ctx *c, tpl_obj *m)
+{
     baseline_diff *d = baseline_compare(c->o->baseline, c->r);
-    if (!d) {
-        put(c, "<p class=\"placeholder\">The baseline could not be compared.</p>\n</section>\n");
-        return;
-    }
-    put(c, "<p class=\"lead\">Total ");
-    usd_text(c, d->before_total);
-    put(c, " \xE2\x86\x92 ");
-    usd_text(c, d->after_total);
+    tpl_flag(m, "compared", d != NULL);
+    if (!d) return;
+    set_usd(m, "before_total", d->before_total);
+    set_usd(m, "after_total", d->after_total);
     if (d->before_total > 0)
-        putf(c, " (%s%.1f%%)", d->delta_total >= 0 ? "+" : "", d->delta_total / d->before_total * 100);
-    put(c, ".</p>\n");
-    base_table(c, "baseline-cats", "Change per category", "category", d->cats, d->n_cats);
-    base_table(c, "baseline-nats", "Change per NAT gateway", "NAT gateway", d->nats, d->n_nats);
-    base_table(c, "baseline-ips", "IPs whose cost moved most", "IP", d->ips, d->n_ips);
+        tpl_setf(m, "total_pct", "%s%.1f", d->delta_total >= 0 ? "+" : "", d->delta_total / d->before_total * 100);
+    base_table(c, m, "baseline-cats", "Change per category", "category", d->cats, d->n_cats);
+    base_table(c, m, "baseline-nats", "Change per NAT gateway", "NAT gateway", d->nats, d->n_nats);
+    base_table(c, m, "baseline-ips", "IPs whose cost moved most", "IP", d->ips, d->n_ips);
     baseline_free(d);
-    put(c, "</section>\n");
 }
 
 /* ---------- 11. method ---------- */
@@ -1253,32 +1034,23 @@ static int ep_bytes_cmp(const void *x, const void *y)
     return ip_cmp(&p->ip, &q->ip);
 }
 
-static void rate_row(ctx *c, const region_rates *x)
+static void rate_model(tpl_obj *m, const region_rates *x)
 {
-    put(c, "<tr>");
-    text_cell(c, x->region);
+    tpl_obj *row = tpl_add(m, "rates");
+    tpl_set(row, "region", x->region);
     double v[] = {x->nat_per_gb, x->inter_az_per_gb, x->internet_egress_per_gb, x->inter_region_per_gb,
                   x->interface_endpoint_per_gb, x->transit_gateway_per_gb, x->regional_public_per_gb,
                   x->nat_per_hour, x->interface_endpoint_per_az_hour};
-    for (size_t i = 0; i < sizeof v / sizeof *v; i++) putf(c, "<td class=\"num\" data-v=\"%.6f\">$%.4f</td>", v[i], v[i]);
-    put(c, "</tr>\n");
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        tpl_obj *p = tpl_add(row, "prices");
+        set_v(p, "price", "_v", "%.6f", v[i]);
+        set_v(p, "price", "", "$%.4f", v[i]);
+    }
 }
 
-static void sec_method(ctx *c)
+static void sec_method(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    section_open(c, "method", "11", "Method and data quality");
-    put(c, "<p>Costs follow flowcost's cost model: each byte is charged once per hop it crosses, from the sender's egress record "
-           "when there is one; NAT traffic is priced from the NAT gateway's private legs; every charge has exactly one payer. "
-           "1 GiB = 2<sup>30</sup> bytes. Internet egress uses the first-tier rate flat (tiers and the free allowance are account-wide). "
-           "Hourly charges (NAT gateway hours) are shown apart and never mixed into the per-GB totals.</p>\n");
-
-    put(c, "<h3>Rates used ($ per GB, per hour)</h3>\n<div class=\"scroll\"><table id=\"rates-table\"><thead><tr><th scope=\"col\">region</th>"
-           "<th scope=\"col\" class=\"num\">NAT /GB</th><th scope=\"col\" class=\"num\">inter-AZ /GB each way</th>"
-           "<th scope=\"col\" class=\"num\">Internet /GB</th><th scope=\"col\" class=\"num\">inter-region /GB</th>"
-           "<th scope=\"col\" class=\"num\">interface endpoint /GB</th><th scope=\"col\" class=\"num\">TGW /GB</th>"
-           "<th scope=\"col\" class=\"num\">regional public /GB each way</th><th scope=\"col\" class=\"num\">NAT /hour</th>"
-           "<th scope=\"col\" class=\"num\">endpoint /AZ-hour</th></tr></thead><tbody>\n");
     size_t shown = 0;
     if (c->o->rates) {
         /* Only the regions that priced something; all of them if none is known. */
@@ -1288,131 +1060,152 @@ static void sec_method(ctx *c)
             for (size_t k = 0; k < r->n_eps && !used; k++)
                 used = r->eps[k].cls == EP_ENI && r->eps[k].region && !strcmp(r->eps[k].region, x->region);
             if (used) {
-                rate_row(c, x);
+                rate_model(m, x);
                 shown++;
             }
         }
         if (!shown)
-            for (size_t i = 0; i < rates_count(c->o->rates); i++, shown++) rate_row(c, rates_at(c->o->rates, i));
+            for (size_t i = 0; i < rates_count(c->o->rates); i++, shown++) rate_model(m, rates_at(c->o->rates, i));
     }
-    if (!shown) empty_row(c, 10, "Rate table not supplied to the renderer.");
-    put(c, "</tbody></table></div>\n<p class=\"note\">Source: ");
-    text(c, r->rates_source ? r->rates_source : "embedded");
-    put(c, ".</p>\n");
+    tpl_set(m, "source", r->rates_source ? r->rates_source : "embedded");
 
-    if (r->n_fixed) {
-        put(c, "<h3>Fixed costs in the period</h3>\n<table class=\"sortable\" id=\"fixed-table\"><thead><tr><th scope=\"col\">kind</th>"
-               "<th scope=\"col\">resource</th><th scope=\"col\" class=\"num\">hours</th><th scope=\"col\" class=\"num\">cost</th></tr></thead><tbody>\n");
-        for (size_t i = 0; i < r->n_fixed; i++) {
-            put(c, "<tr>");
-            text_cell(c, r->fixed[i].kind);
-            text_cell(c, r->fixed[i].id);
-            putf(c, "<td class=\"num\" data-v=\"%.4f\">%.1f</td>", r->fixed[i].hours, r->fixed[i].hours);
-            usd_cell(c, r->fixed[i].usd);
-            put(c, "</tr>\n");
-        }
-        put(c, "</tbody></table>\n");
+    tpl_flag(m, "has_fixed", r->n_fixed > 0);
+    for (size_t i = 0; i < r->n_fixed; i++) {
+        tpl_obj *row = tpl_add(m, "fixed");
+        tpl_set(row, "kind", r->fixed[i].kind);
+        tpl_set(row, "id", r->fixed[i].id);
+        set_v(row, "hours", "_v", "%.4f", r->fixed[i].hours);
+        set_v(row, "hours", "", "%.1f", r->fixed[i].hours);
+        set_usd(row, "usd", r->fixed[i].usd);
     }
 
-    put(c, "<h3>What was estimated or is missing</h3>\n<ul class=\"quality\">\n<li>");
-    bytes_text(c, r->estimated_bytes);
-    put(c, " of NAT traffic was inferred from client records (the NAT gateway's own ENI was not in the input) and is marked <em>estimated</em>.</li>\n");
-    if (r->kinds_learned_only)
-        put(c, "<li><strong>No ENI snapshot:</strong> the inventory was learned from the records. NAT gateways were recognised by address "
-               "translation; other managed ENIs (interface endpoints, load balancers, transit gateways) are unclassified and treated as "
-               "workloads, so <code>interface_endpoint</code> and load-balancer hops may be understated.</li>\n");
-    char s[64];
-    fc_format_count(r->n_unknown_private, s, sizeof s);
-    putf(c, "<li>%s private peer%s outside the inventory (on-premises, other accounts, TGW spokes) exchanged ", s,
-         r->n_unknown_private == 1 ? "" : "s");
-    bytes_text(c, r->unknown_private_bytes);
-    put(c, "; they are priced at $0 (category <code>unknown_private</code>).</li>\n");
+    set_bytes(m, "estimated", r->estimated_bytes);
+    tpl_flag(m, "learned_only", r->kinds_learned_only);
+    set_count_s(m, "unknown", r->n_unknown_private);
+    set_bytes(m, "unknown_bytes", r->unknown_private_bytes);
     const agg_stats *st = &r->records;
-    fc_format_count(st->malformed, s, sizeof s);
-    putf(c, "<li>%s malformed line%s skipped", s, st->malformed == 1 ? "" : "s");
-    fc_format_count(st->nodata, s, sizeof s);
-    putf(c, "; %s NODATA record%s (no traffic in the interval)", s, st->nodata == 1 ? "" : "s");
-    fc_format_count(st->skipdata, s, sizeof s);
-    putf(c, "; %s SKIPDATA record%s (AWS dropped records: costs are understated for those ENIs and intervals)", s,
-         st->skipdata == 1 ? "" : "s");
-    fc_format_count(st->filtered, s, sizeof s);
-    putf(c, "; %s record%s outside --since/--until.</li>\n", s, st->filtered == 1 ? "" : "s");
-    put(c, "</ul>\n");
+    set_count_s(m, "malformed", st->malformed);
+    set_count_s(m, "nodata", st->nodata);
+    set_count_s(m, "skipdata", st->skipdata);
+    set_count_s(m, "filtered", st->filtered);
 
     /* The unknown private peers themselves, largest first. */
     size_t nu = 0;
     for (size_t i = 0; i < r->n_eps; i++) if (r->eps[i].cls == EP_UNKNOWN_PRIVATE) nu++;
+    tpl_flag(m, "has_unknown", nu > 0);
     if (nu) {
         const cost_endpoint **u = xmalloc(nu * sizeof *u);
         nu = 0;
         for (size_t i = 0; i < r->n_eps; i++) if (r->eps[i].cls == EP_UNKNOWN_PRIVATE) u[nu++] = &r->eps[i];
         qsort(u, nu, sizeof *u, ep_bytes_cmp);
-        put(c, "<table class=\"sortable\" id=\"unknown-private\"><caption>Unknown private peers</caption><thead><tr><th scope=\"col\">address</th>"
-               "<th scope=\"col\" class=\"num\">bytes sent</th><th scope=\"col\" class=\"num\">bytes received</th></tr></thead><tbody>\n");
         size_t n = top_of(c, nu);
         for (size_t i = 0; i < n; i++) {
             char ip[IP_STRLEN];
             ip_format(&u[i]->ip, ip, sizeof ip);
-            put(c, "<tr>");
-            text_cell(c, ip);
-            bytes_cell(c, u[i]->bytes_out);
-            bytes_cell(c, u[i]->bytes_in);
-            put(c, "</tr>\n");
+            tpl_obj *row = tpl_add(m, "peers");
+            tpl_set(row, "ip", ip);
+            set_bytes(row, "sent", u[i]->bytes_out);
+            set_bytes(row, "received", u[i]->bytes_in);
         }
-        if (nu > n) {
-            other_open(c, NULL, 3, nu - n, "addresses");
-            put(c, "</tr>\n");
-        }
-        put(c, "</tbody></table>\n");
+        if (nu > n) tpl_setf(m, "peers_other", "%zu", nu - n);
         free(u);
     }
 
-    put(c, "<h3>Versions of the inputs</h3>\n<dl class=\"facts\"><dt>ip-ranges.json syncToken</dt><dd>");
-    text(c, r->ipranges_version ? r->ipranges_version : "not loaded");
-    put(c, "</dd><dt>Inventory</dt><dd>");
+    tpl_set(m, "sync_token", r->ipranges_version ? r->ipranges_version : "not loaded");
     unsigned src = c->inv ? inv_sources(c->inv) : 0;
-    int first = 1;
     static const struct { unsigned bit; const char *what; } srcs[] = {
         {INV_FROM_SNAPSHOT, "ENI snapshot"}, {INV_FROM_LIVE, "live EC2"}, {INV_FROM_RECORDS, "learned from records"}};
+    char inv[128] = "";
     for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++)
-        if (src & srcs[i].bit) {
-            putf(c, "%s%s", first ? "" : ", ", srcs[i].what);
-            first = 0;
-        }
-    if (first) put(c, "learned from records");
+        if (src & srcs[i].bit) snprintf(inv + strlen(inv), sizeof inv - strlen(inv), "%s%s", *inv ? ", " : "", srcs[i].what);
+    tpl_set(m, "inventory", *inv ? inv : "learned from records");
+    tpl_flag(m, "has_inv", c->inv != NULL);
     if (c->inv) {
-        fc_format_count(inv_eni_count(c->inv), s, sizeof s);
-        putf(c, " (%s ENI%s", s, inv_eni_count(c->inv) == 1 ? "" : "s");
-        fc_format_count(inv_subnet_count(c->inv), s, sizeof s);
-        putf(c, ", %s subnet%s)", s, inv_subnet_count(c->inv) == 1 ? "" : "s");
+        set_count_s(m, "enis", inv_eni_count(c->inv));
+        set_count_s(m, "subnets", inv_subnet_count(c->inv));
     }
-    put(c, "</dd><dt>Snapshot time</dt><dd>");
-    time_text(c, c->inv ? inv_fetched_at(c->inv) : 0);
-    put(c, "</dd><dt>Input bytes read</dt><dd>");
-    bytes_text(c, st->bytes_in);
-    put(c, "</dd></dl>\n</section>\n");
+    set_time(m, "snapshot", c->inv ? inv_fetched_at(c->inv) : 0);
+    set_bytes(m, "bytes_in", st->bytes_in);
 }
 
 /* ---------- the page ---------- */
 
-typedef void (*section_fn)(ctx *);
+
+/* A converted section fills a model that its template renders. */
+typedef void (*model_fn)(ctx *, tpl_obj *);
+/* Fill a fresh model with `fill` and render the template `name` with it
+ * into out. */
+static int render_section(ctx *c, model_fn fill, const char *name, dbuf *out, char *err, size_t errlen)
+{
+    tpl *t;
+    if (tpl_load(c->o->template_dir, name, &t, err, errlen) < 0) return -1;
+    tpl_model *m = tpl_model_new();
+    fill(c, tpl_root(m));
+    int rc = tpl_render(t, tpl_root(m), out, err, errlen);
+    tpl_model_free(m);
+    tpl_free(t);
+    return rc;
+}
+
 static const struct {
     const char *slot, *id, *nav;
-    section_fn fn;
+    model_fn model;
+    const char *tpl;
 } sections[] = {
-    {"summary", "summary", "Summary", sec_summary},
-    {"findings", "findings", "Findings", sec_findings},
-    {"nat", "nat", "NAT gateways", sec_nat},
-    {"cross_az", "cross-az", "Cross-AZ", sec_cross_az},
-    {"outbound", "outbound", "Outbound", sec_outbound},
-    {"top_ips", "top-ips", "Top IPs", sec_top_ips},
-    {"topology", "topology", "Topology", sec_topology},
-    {"over_time", "over-time", "Over time", sec_over_time},
-    {"security", "security", "Security", sec_security},
-    {"baseline", "baseline", "Baseline", sec_baseline},
-    {"method", "method", "Method", sec_method},
+    {"summary", "summary", "Summary", sec_summary, "sec_summary.html"},
+    {"findings", "findings", "Findings", sec_findings, "sec_findings.html"},
+    {"nat", "nat", "NAT gateways", sec_nat, "sec_nat.html"},
+    {"cross_az", "cross-az", "Cross-AZ", sec_cross_az, "sec_cross_az.html"},
+    {"outbound", "outbound", "Outbound", sec_outbound, "sec_outbound.html"},
+    {"top_ips", "top-ips", "Top IPs", sec_top_ips, "sec_top_ips.html"},
+    {"topology", "topology", "Topology", sec_topology, "sec_topology.html"},
+    {"over_time", "over-time", "Over time", sec_over_time, "sec_over_time.html"},
+    {"security", "security", "Security", sec_security, "sec_security.html"},
+    {"baseline", "baseline", "Baseline", sec_baseline, "sec_baseline.html"},
+    {"method", "method", "Method", sec_method, "sec_method.html"},
 };
 #define NSEC (sizeof sections / sizeof *sections)
+
+/* Section 10 exists only with a baseline; every other one always. */
+static bool section_shown(const report_opts *o, size_t i)
+{
+    return o->baseline || strcmp(sections[i].id, "baseline");
+}
+
+static void page_subtitle(ctx *c, tpl_obj *m)
+{
+    set_time(m, "start", c->r->period_start);
+    set_time(m, "end", c->r->period_end);
+}
+
+static void page_nav(ctx *c, tpl_obj *m)
+{
+    for (size_t i = 0; i < NSEC; i++) {
+        if (!section_shown(c->o, i)) continue;
+        tpl_obj *x = tpl_add(m, "sections");
+        tpl_set(x, "id", sections[i].id);
+        tpl_set(x, "nav", sections[i].nav);
+    }
+}
+
+static void page_footer(ctx *c, tpl_obj *m)
+{
+    tpl_set(m, "version", c->o->version ? c->o->version : "flowcost");
+    set_time(m, "now", c->o->now);
+}
+
+tpl_model *report_model(const cost_result *r, const inventory *inv, const report_opts *o, const char *slot)
+{
+    for (size_t i = 0; i < NSEC; i++) {
+        if (strcmp(sections[i].slot, slot)) continue;
+        ctx c = {r, inv, o, o->top ? o->top : SIZE_MAX, NULL, 0, ep_groups(r)};
+        tpl_model *m = tpl_model_new();
+        sections[i].model(&c, tpl_root(m));
+        free(c.grp);
+        return m;
+    }
+    return NULL;
+}
 
 int report_html(const cost_result *r, const inventory *inv, const report_opts *o, dbuf *out, char *err, size_t errlen)
 {
@@ -1426,16 +1219,11 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
         free(css);
         return -1;
     }
-    /* Raw text elements end at "</style" / "</script" whatever the
-     * context, so an edited template must not contain them. */
-    if (strstr(css, "</")) {
-        fc_err(err, errlen, "report.css: '</' is not allowed inside <style>");
-        free(tpl); free(css); free(js);
-        return -1;
-    }
-    if (strstr(js, "</script") || strstr(js, "</SCRIPT") || strstr(js, "<!--")) {
-        fc_err(err, errlen, "report.js: '</script' and '<!--' are not allowed inside <script>");
-        free(tpl); free(css); free(js);
+    if (tpl_raw_text_check("report.css", css, 0, err, errlen) < 0 ||
+        tpl_raw_text_check("report.js", js, 1, err, errlen) < 0) {
+        free(tpl);
+        free(css);
+        free(js);
         return -1;
     }
 
@@ -1444,34 +1232,22 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
     dbuf vals[S_N];
     for (size_t i = 0; i < S_N; i++) dbuf_init(&vals[i], 0);
     ctx c = {r, inv, o, o->top ? o->top : SIZE_MAX, NULL, 0, ep_groups(r)};
-    for (size_t i = 0; i < NSEC; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < NSEC && rc == 0; i++) {
         names[i] = sections[i].slot;
         c.b = &vals[i];
-        sections[i].fn(&c);
+        if (!section_shown(o, i)) continue;
+        rc = render_section(&c, sections[i].model, sections[i].tpl, &vals[i], err, errlen);
     }
     const char *title = o->title && *o->title ? o->title : "flowcost report";
     names[S_TITLE] = "title";
-    c.b = &vals[S_TITLE];
-    text(&c, title);
-
+    if (esc_html(&vals[S_TITLE], title) < 0) c.rc = -1;
     names[S_SUBTITLE] = "subtitle";
-    c.b = &vals[S_SUBTITLE];
-    put(&c, "Data transfer cost from VPC Flow Logs, ");
-    time_text(&c, r->period_start);
-    put(&c, " \xE2\x80\x93 ");
-    time_text(&c, r->period_end);
-
+    if (rc == 0) rc = render_section(&c, page_subtitle, "page_subtitle.html", &vals[S_SUBTITLE], err, errlen);
     names[S_NAV] = "nav";
-    c.b = &vals[S_NAV];
-    put(&c, "<ol>");
-    for (size_t i = 0; i < NSEC; i++) {
-        if (sections[i].fn == sec_baseline && !o->baseline) continue;
-        putf(&c, "<li><a href=\"#%s\">", sections[i].id);
-        text(&c, sections[i].nav);
-        put(&c, "</a></li>");
-    }
-    put(&c, "</ol>");
-
+    if (rc == 0) rc = render_section(&c, page_nav, "page_nav.html", &vals[S_NAV], err, errlen);
+    names[S_FOOTER] = "footer";
+    if (rc == 0) rc = render_section(&c, page_footer, "page_footer.html", &vals[S_FOOTER], err, errlen);
     names[S_CSS] = "css";
     c.b = &vals[S_CSS];
     put(&c, css);
@@ -1492,22 +1268,13 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
          r->total_usd);
     int firstsec = 1;
     for (size_t i = 0; i < NSEC; i++) {
-        if (sections[i].fn == sec_baseline && !o->baseline) continue;
+        if (!section_shown(o, i)) continue;
         putf(&c, "%s\"%s\"", firstsec ? "" : ",", sections[i].id);
         firstsec = 0;
     }
     put(&c, "]}");
 
-    names[S_FOOTER] = "footer";
-    c.b = &vals[S_FOOTER];
-    put(&c, "Generated by ");
-    text(&c, o->version ? o->version : "flowcost");
-    put(&c, " at ");
-    time_text(&c, o->now);
-    put(&c, ". Self-contained: no external resources. Amounts in USD; 1 GiB = 2<sup>30</sup> bytes.");
-
-    int rc = c.rc;
-    if (rc < 0) fc_err(err, errlen, "report larger than the output limit");
+    if (rc == 0 && c.rc < 0) rc = fc_err(err, errlen, "report larger than the output limit");
     const char *values[S_N];
     for (size_t i = 0; i < S_N; i++) values[i] = vals[i].data ? vals[i].data : "";
     if (rc == 0) rc = report_fill("report.html", tpl, tl, names, values, S_N, out, err, errlen);

@@ -14,6 +14,7 @@
 #include "cost.h"
 #include "inventory.h"
 #include "rates.h"
+#include "tpl.h"
 #include "util.h"
 
 typedef struct report_opts {
@@ -38,6 +39,11 @@ typedef struct report_opts {
  * broken template, out's cap reached). */
 int report_html(const cost_result *r, const inventory *inv, const report_opts *o,
                 dbuf *out, char *err, size_t errlen);
+
+/* The model of one section (its slot: "summary", "top_ips", ...) exactly
+ * as its template sees it: formatted cells, no markup. For tests and tools;
+ * NULL for an unknown slot. Free with tpl_model_free. */
+tpl_model *report_model(const cost_result *r, const inventory *inv, const report_opts *o, const char *slot);
 
 /* The template `name` ("report.html", "report.css", "report.js"): from dir
  * when dir is set and holds it, else the embedded copy. *data is malloc'd. */

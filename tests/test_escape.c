@@ -56,6 +56,13 @@ int main(void)
     check("json ls ps", esc_json_script, "x\xE2\x80\xA8y\xE2\x80\xA9z", "\"x\\u2028y\\u2029z\"");
     check("json control", esc_json_script, "\x01\x1f", "\"\\u0001\\u001f\"");
     check("json invalid utf8", esc_json_script, "\xFF", "\"\xEF\xBF\xBD\"");
+    /* Plain JSON (files): only what JSON requires; < > & stay as they are. */
+    check("jsonf quotes", esc_json, "a\"b\\c\nd\re\tf", "\"a\\\"b\\\\c\\nd\\re\\tf\"");
+    check("jsonf markup kept", esc_json, "<b>&</b>", "\"<b>&</b>\"");
+    check("jsonf controls", esc_json, "\x01\x08\x0c\x1f\x7f", "\"\\u0001\\u0008\\u000c\\u001f\x7f\"");
+    check("jsonf utf8 kept", esc_json, "caf\xC3\xA9 \xE2\x80\xA8", "\"caf\xC3\xA9 \xE2\x80\xA8\"");
+    check("jsonf invalid utf8", esc_json, "a\xFF" "b\xC0", "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\"");
+    check("jsonf null", esc_json, NULL, "\"\"");
     check("json null", esc_json_script, NULL, "\"\"");
     /* Graphviz labels: quotes and backslash escapes cannot be injected. */
     check("dot quote", esc_dot, "a\"b", "a\\\"b");
