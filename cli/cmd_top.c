@@ -301,6 +301,12 @@ int cmd_top(const fc_opts *o)
         }
         dbuf_free(&c);
     }
+    if (!code) {
+        char what[256];
+        snprintf(what, sizeof what, "the top %zu of %zu by %.40s as %.10s to standard output%s", n, total_rows, o->by,
+                 fmt, o->n_mail_to ? (o->mail_dry_run ? " and the mail to a file" : " and mailed it") : "");
+        pipeline_done(o, what, r);
+    }
     if (!code && o->has_fail_above && r->total_usd > o->fail_above) {
         /* Four decimals: a total a fraction of a cent over the budget must not
          * read as equal to it. */

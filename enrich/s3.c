@@ -985,6 +985,8 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
             if (out) {
                 if (!skip_key(&ob)) st->files_skipped++;
                 free(ob.key);
+            } else if (o->seen && !inputs_claim_s3(o->seen, bucket, ob.key, ob.size)) {
+                free(ob.key); /* listed twice, or inside an .fca given: read once */
             } else {
                 L.keys.v[k++] = ob;
             }

@@ -1442,9 +1442,9 @@ static void coverage_notices(cost_ctx *c, cost_result *r)
                     (unsigned long long)cv->hours_with_records);
     }
     if (c->period_secs < 3600.0)
-        cost_notice(r, "the period is only %.0f minutes long: too short to extrapolate a monthly run-rate "
+        cost_notice(r, "the period is only %.0f minute%s long: too short to extrapolate a monthly run-rate "
                        "or monthly savings reliably",
-                    c->period_secs / 60.0);
+                    c->period_secs / 60.0, c->period_secs < 90.0 ? "" : "s");
 }
 
 cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rate_table *rates,

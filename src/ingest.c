@@ -918,6 +918,10 @@ static int plan_path(plan *p, const char *path, const ingest_opts *o, const flow
             st->files_skipped++;
             return 0;
         }
+        if (o->seen) {
+            int take = inputs_claim_file(o->seen, path, err, errlen);
+            if (take <= 0) return take;
+        }
     }
     return plan_file(p, path, o, deffmt, nthreads, st, err, errlen);
 }
@@ -930,8 +934,10 @@ static int ncores(void)
 
 static void emit_warn(const ingest_opts *o, const char *msg)
 {
+    /* every warning here is about records lost or not read: -q does not
+     * hide them (a cron job's log must show data loss) */
     if (o->warn) o->warn(o->warn_ctx, msg);
-    else if (!o->quiet) {
+    else {
         /* one line even when a file name holds a newline or a terminal escape */
         fputs("flowcost: warning: ", stderr);
         for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
@@ -1055,7 +1061,10 @@ int ingest_paths(agg *a, const char *const *paths, size_t n, const ingest_opts *
     agg_stats pst;
     memset(&pst, 0, sizeof pst);
     for (size_t i = 0; i < n; i++) {
-        if (plan_path(&p, paths[i], o, &deffmt, nt, &pst, 0, err, errlen) < 0) {
+        if (o->seen) inputs_begin(o->seen, paths[i]);
+        int rc = plan_path(&p, paths[i], o, &deffmt, nt, &pst, 0, err, errlen);
+        if (o->seen) inputs_end(o->seen);
+        if (rc < 0) {
             plan_free(&p);
             return -1;
         }

@@ -137,7 +137,8 @@ closed=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); prin
 mail --smtp-url "smtp://127.0.0.1:$closed" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] && ok || bad "closed port: exit $rc, expected 1"
-[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^flowcost: error: smtp://127.0.0.1:$closed: " "$tmp/err" && ok \
+# (the one-minute capture also gets its "too short to extrapolate" warning)
+[ "$(grep -vc '^flowcost: warning: ' "$tmp/err")" -eq 1 ] && grep -q "^flowcost: error: smtp://127.0.0.1:$closed: " "$tmp/err" && ok \
   || bad "closed port message: $(cat "$tmp/err")"
 "$bin" top "$tmp/logs" --mail-to ops@example.com --smtp-url "smtp://127.0.0.1:$port" >"$tmp/out" 2>"$tmp/err"
 [ $? -ne 0 ] && grep -q -- '--mail-from' "$tmp/err" && ok || bad "missing --mail-from not reported: $(cat "$tmp/err")"
@@ -171,7 +172,7 @@ if command -v openssl >/dev/null 2>&1; then
   cmp -s "$tmp/smtpsbox/1.eml" "$tmp/box/1.eml" && ok || bad "the message over TLS differs from the plain one"
   SMTP_USER=ci-bot SMTP_PASSWORD=s3cr3t-pa55 mail --smtp-url "smtp://127.0.0.1:$tlsport" >"$tmp/out" 2>"$tmp/err"
   rc=$?
-  [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok || bad "untrusted certificate: exit $rc, stderr: $(cat "$tmp/err")"
+  [ $rc -eq 1 ] && [ "$(grep -vc '^flowcost: warning: ' "$tmp/err")" -eq 1 ] && ok || bad "untrusted certificate: exit $rc, stderr: $(cat "$tmp/err")"
   [ ! -e "$tmp/tlsbox/2.eml" ] && ok || bad "a message was sent over an unverified TLS session"
 else
   echo "openssl not installed: TLS cases not run"
