@@ -975,7 +975,7 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
     int rc = window ? walk(&L, prefix, o->since, o->until, 0)
                     : list_prefix(&L, prefix, false, NULL, NULL);
     if (rc == 0) {
-        qsort(L.keys.v, L.keys.n, sizeof *L.keys.v, key_cmp);
+        if (L.keys.n) qsort(L.keys.v, L.keys.n, sizeof *L.keys.v, key_cmp);
         /* Keys whose name says they are outside the window are not fetched. */
         size_t k = 0;
         agg_stats *st = agg_stats_of(a);
