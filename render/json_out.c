@@ -90,6 +90,7 @@ static cJSON *coverage(const cost_result *r)
     cJSON *o = cJSON_CreateObject();
     add(o, "hours", num_u64(c->hours));
     add(o, "hours_with_records", num_u64(c->hours_with_records));
+    add(o, "hours_covered", num_u64(c->hours_covered));
     add(o, "first_record", time_or_null(c->first_record));
     add(o, "last_record", time_or_null(c->last_record));
     add(o, "extrapolated_hours", num_f4(r->extrapolated_hours));

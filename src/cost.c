@@ -1378,10 +1378,15 @@ static void period_of(cost_ctx *c, cost_result *r, const agg_group *gs, size_t n
     r->period_hours = c->period_secs / 3600.0;
 }
 
-static int cmp_i32(const void *x, const void *y)
+typedef struct hour_span {
+    int64_t lo, hi; /* hours [lo, hi] */
+} hour_span;
+
+static int cmp_span(const void *x, const void *y)
 {
-    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
-    return (a > b) - (a < b);
+    const hour_span *a = x, *b = y;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return (a->hi > b->hi) - (a->hi < b->hi);
 }
 
 /* Floor division by 3600 that is right for times before 1970 too. */
@@ -1395,14 +1400,19 @@ void cost_coverage_of(const agg *a, int64_t start, int64_t end, cost_coverage *o
     memset(out, 0, sizeof *out);
     size_t ng;
     const agg_group *gs = agg_groups(a, &ng);
-    int32_t *hs = xmalloc((ng ? ng : 1) * sizeof *hs);
+    /* a group's records all start in its hour; the one that ends last
+     * covers every hour from there to its end, so the group covers exactly
+     * [hour, hour of max_end) */
+    hour_span *hs = xmalloc((ng ? ng : 1) * sizeof *hs);
     size_t nh = 0;
     for (size_t i = 0; i < ng; i++) {
         if (!gs[i].records) continue;
         if (gs[i].min_start > 0 && (!out->first_record || gs[i].min_start < out->first_record))
             out->first_record = gs[i].min_start;
         if (gs[i].max_end > out->last_record) out->last_record = gs[i].max_end;
-        if (gs[i].hour != AGG_NO_HOUR) hs[nh++] = gs[i].hour;
+        if (gs[i].hour == AGG_NO_HOUR) continue;
+        int64_t e = gs[i].max_end > (int64_t)gs[i].hour * 3600 ? hour_of(gs[i].max_end - 1) : gs[i].hour;
+        hs[nh++] = (hour_span){gs[i].hour, e > gs[i].hour ? e : gs[i].hour};
     }
     if (!start && !end) {
         start = out->first_record;
@@ -1411,9 +1421,18 @@ void cost_coverage_of(const agg *a, int64_t start, int64_t end, cost_coverage *o
     if (nh || end > start) {
         int64_t h0 = hour_of(start), h1 = end > start ? hour_of(end - 1) : h0;
         out->hours = (uint64_t)(h1 - h0 + 1);
-        if (nh) qsort(hs, nh, sizeof *hs, cmp_i32);
-        for (size_t i = 0; i < nh; i++)
-            if ((i == 0 || hs[i] != hs[i - 1]) && hs[i] >= h0 && hs[i] <= h1) out->hours_with_records++;
+        if (nh) qsort(hs, nh, sizeof *hs, cmp_span);
+        int64_t last_start = INT64_MIN, covered_to = INT64_MIN; /* hours counted so far: <= covered_to */
+        for (size_t i = 0; i < nh; i++) {
+            if (hs[i].lo != last_start && hs[i].lo >= h0 && hs[i].lo <= h1) out->hours_with_records++;
+            last_start = hs[i].lo;
+            int64_t lo = hs[i].lo > h0 ? hs[i].lo : h0, hi = hs[i].hi < h1 ? hs[i].hi : h1;
+            if (lo <= covered_to) lo = covered_to + 1;
+            if (lo <= hi) {
+                out->hours_covered += (uint64_t)(hi - lo + 1);
+                covered_to = hi;
+            }
+        }
     }
     free(hs);
 }
@@ -1427,19 +1446,19 @@ static void coverage_notices(cost_ctx *c, cost_result *r)
 {
     const cost_coverage *cv = &r->coverage;
     c->extrap_secs = c->period_secs;
-    double with = (double)cv->hours_with_records * 3600.0;
-    if (cv->hours_with_records && with < c->extrap_secs) c->extrap_secs = with;
+    double with = (double)cv->hours_covered * 3600.0;
+    if (cv->hours_covered && with < c->extrap_secs) c->extrap_secs = with;
     r->extrapolated_hours = c->extrap_secs / 3600.0;
-    if (!r->records.used) return;
-    if (cv->hours && (double)cv->hours_with_records < COST_COVERAGE_MIN * (double)cv->hours) {
+    if (!cv->hours_covered) return; /* no record with a time: nothing to extrapolate from */
+    if (cv->hours && (double)cv->hours_covered < COST_COVERAGE_MIN * (double)cv->hours) {
         char from[32], to[32];
         fc_format_time(cv->first_record, from, sizeof from);
         fc_format_time(cv->last_record, to, sizeof to);
         cost_notice(r, "only %llu of the %llu hours of the period have records (records from %s to %s): "
                        "the monthly run-rate and the findings' monthly savings are extrapolated from the "
                        "%llu hours that have data",
-                    (unsigned long long)cv->hours_with_records, (unsigned long long)cv->hours, from, to,
-                    (unsigned long long)cv->hours_with_records);
+                    (unsigned long long)cv->hours_covered, (unsigned long long)cv->hours, from, to,
+                    (unsigned long long)cv->hours_covered);
     }
     if (c->period_secs < 3600.0)
         cost_notice(r, "the period is only %.0f minute%s long: too short to extrapolate a monthly run-rate "

@@ -189,6 +189,11 @@ void cost_options_default(cost_options *o);
 typedef struct cost_coverage {
     uint64_t hours;               /* clock hours [start, end) touches; 1 for a zero-length period with records */
     uint64_t hours_with_records;  /* of those, the hours in which at least one record starts */
+    /* of those, the hours some record's [start, end) overlaps: what the
+     * gappy notice and the extrapolation use, so that a record lasting a day
+     * (re-aggregated or synthetic data) is not taken for one hour of data;
+     * AWS's 1- or 10-minute records add at most the next hour */
+    uint64_t hours_covered;
     int64_t first_record;         /* earliest start of any record; 0 when none */
     int64_t last_record;          /* latest end of any record; 0 when none */
 } cost_coverage;

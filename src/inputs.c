@@ -340,11 +340,13 @@ int inputs_preload(inputs *s, const char *const *paths, size_t n, char *err, siz
 
 int inputs_claim_file(inputs *s, const char *path, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 1; /* reading it reports the error */
     struct stat sb;
-    if (fstat(fd, &sb) < 0) {
-        close(fd);
+    if (stat(path, &sb) < 0) return 1; /* reading it reports the error */
+    /* a FIFO or device is not opened here: a second open of a pipe would
+     * race its writer */
+    int fd = S_ISREG(sb.st_mode) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (S_ISREG(sb.st_mode) && (fd < 0 || fstat(fd, &sb) < 0)) {
+        if (fd >= 0) close(fd);
         return 1;
     }
     char key[64], id[128] = "";
@@ -358,7 +360,7 @@ int inputs_claim_file(inputs *s, const char *path, char *err, size_t errlen)
     } else if (plan && *plan) {
         skip(s, path, "everything in it is already in", plan);
         rc = 0;
-    } else if (S_ISREG(sb.st_mode) && sb.st_size > 0 && inputs_file_id(fd, (uint64_t)sb.st_size, id, sizeof id) == 0) {
+    } else if (fd >= 0 && sb.st_size > 0 && inputs_file_id(fd, (uint64_t)sb.st_size, id, sizeof id) == 0) {
         const char *in = smap_get(&s->covered, id), *same = smap_get(&s->by_id, id);
         char magic[FCA_MAGIC_LEN];
         if (in) {
@@ -393,7 +395,7 @@ int inputs_claim_file(inputs *s, const char *path, char *err, size_t errlen)
             push_id(s, id);
         }
     }
-    close(fd);
+    if (fd >= 0) close(fd);
     return rc;
 }
 

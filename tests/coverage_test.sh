@@ -30,6 +30,9 @@ printf '%s\n' "$HDR" "$(rec $T0 $((T0 + 2400)))" > short.log
 # full.log: 1 GiB in each of the 24 hours, each record 3600 s long: full coverage, no notice;
 # $2.16 x 720 / 24 = 64.80
 { echo "$HDR"; for h in $(seq 0 23); do rec $((T0 + h * 3600)) $((T0 + h * 3600 + 3600)); done; } > full.log
+# long.log: one record lasting the whole day (re-aggregated data): it starts in 1 hour but covers
+# 24, so no notice and 0.09 x 30 = 2.70 (not 0.09 x 720 / 1 = 64.80)
+printf '%s\n' "$HDR" "$(rec $T0 $((T0 + 86400)))" > long.log
 
 # json FILE EXPR: evaluate a Python expression over the JSON document d
 json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
@@ -40,6 +43,7 @@ cases=(
 "short.log||{'hours': 1, 'hours_with_records': 1, 'first_record': '2026-11-02T00:00:00Z', 'last_record': '2026-11-02T00:40:00Z'}|97.2|no|yes"
 "full.log||{'hours': 24, 'hours_with_records': 24, 'first_record': '2026-11-02T00:00:00Z', 'last_record': '2026-11-03T00:00:00Z'}|64.8|no|no"
 # 7 days around full.log's one day: 168 hours, 24 with records; still 64.80 (not 2.16 x 720 / 168 = 9.2571)
+"long.log||{'hours': 24, 'hours_with_records': 1, 'first_record': '2026-11-02T00:00:00Z', 'last_record': '2026-11-03T00:00:00Z'}|2.7|no|no"
 "full.log|--since 2026-11-01T00:00:00Z --until 2026-11-08T00:00:00Z|{'hours': 168, 'hours_with_records': 24, 'first_record': '2026-11-02T00:00:00Z', 'last_record': '2026-11-03T00:00:00Z'}|64.8|yes|no"
 )
 for row in "${cases[@]}"; do
