@@ -238,7 +238,7 @@ int cmd_aggregate(const fc_opts *o)
         fprintf(stderr, cv.hours && o->output ? "flowcost: wrote %s%s%s: %s records in %s groups over %.1f h, %llu of %llu hours with records\n"
                                  : "flowcost: wrote %s%s%s: %s records in %s groups\n",
                 o->output ? o->output : "", o->output && o->csv ? " and " : "", o->csv ? (strcmp(o->csv, "-") ? o->csv : "the CSV to standard output") : "", u,
-                g, hours, (unsigned long long)cv.hours_with_records, (unsigned long long)cv.hours);
+                g, hours, (unsigned long long)cv.hours_covered, (unsigned long long)cv.hours);
     }
     if (!code && o->verbose) {
         const agg_stats *st = agg_stats_get(a);

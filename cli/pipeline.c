@@ -120,7 +120,7 @@ void pipeline_done(const fc_opts *o, const char *what, const cost_result *r)
     char usd[48];
     fc_format_usd(r->total_usd, usd, sizeof usd);
     fprintf(stderr, "flowcost: wrote %s: $%s over %.1f h, %llu of %llu hours with records\n", what, usd,
-            r->period_hours, (unsigned long long)r->coverage.hours_with_records,
+            r->period_hours, (unsigned long long)r->coverage.hours_covered,
             (unsigned long long)r->coverage.hours);
 }
 
