@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cost.h"
 #include "fca.h"
 #include "pipeline.h"
 #include "util.h"
@@ -183,13 +184,20 @@ int cmd_aggregate(const fc_opts *o)
         return EXIT_USAGE;
     }
     agg *a = agg_new();
+    inputs *seen = inputs_new();
     /* --csv alone reads only the five keys; an .fca keeps every key */
-    int code = pipeline_ingest(o, a, !o->output, err, sizeof err);
+    int code = pipeline_ingest(o, a, seen, !o->output, err, sizeof err);
     if (code) {
         cli_error(err);
         agg_free(a);
+        inputs_free(seen);
         return code;
     }
+    /* An empty aggregate is written (an hour without logs is a valid part
+     * of a week to merge later; report/top/topology over it fail), but
+     * never silently: -q does not hide this. */
+    if (!o->allow_empty && pipeline_nothing(a, seen, "the aggregate is empty", err, sizeof err))
+        fprintf(stderr, "flowcost: warning: %s\n", err);
     /* the .fca and the CSV together or neither */
     dbuf fca, csv;
     dbuf_init(&fca, 0);
@@ -198,7 +206,9 @@ int cmd_aggregate(const fc_opts *o)
     size_t nout = 0;
     if (o->output) {
         agg_canonicalize(a); /* the .fca is byte-identical for any --threads; the CSV sorts itself */
-        if (fca_write(a, &fca, err, sizeof err) < 0) {
+        size_t n_ids;
+        const char *const *ids = inputs_ids(seen, &n_ids);
+        if (fca_write_ids(a, ids, n_ids, &fca, err, sizeof err) < 0) {
             cli_error(err);
             code = EXIT_RUNTIME;
         }
@@ -214,6 +224,22 @@ int cmd_aggregate(const fc_opts *o)
     }
     dbuf_free(&fca);
     dbuf_free(&csv);
+    if (!code && !o->quiet) {
+        cost_coverage cv;
+        cost_coverage_of(a, o->has_since ? o->since : 0, o->has_until ? o->until : 0, &cv);
+        const agg_stats *st = agg_stats_get(a);
+        char u[32], g[32];
+        fc_format_count(st->used, u, sizeof u);
+        fc_format_count(agg_count(a), g, sizeof g);
+        double hours = cv.first_record ? (double)((o->has_until ? o->until : cv.last_record) -
+                                                  (o->has_since ? o->since : cv.first_record)) / 3600.0
+                                       : 0.0;
+        /* --csv alone keeps no hours: no coverage to tell */
+        fprintf(stderr, cv.hours && o->output ? "flowcost: wrote %s%s%s: %s records in %s groups over %.1f h, %llu of %llu hours with records\n"
+                                 : "flowcost: wrote %s%s%s: %s records in %s groups\n",
+                o->output ? o->output : "", o->output && o->csv ? " and " : "", o->csv ? (strcmp(o->csv, "-") ? o->csv : "the CSV to standard output") : "", u,
+                g, hours, (unsigned long long)cv.hours_covered, (unsigned long long)cv.hours);
+    }
     if (!code && o->verbose) {
         const agg_stats *st = agg_stats_get(a);
         char r[32], u[32], m[32];
@@ -224,5 +250,6 @@ int cmd_aggregate(const fc_opts *o)
                 agg_count(a), (unsigned long long)st->files);
     }
     agg_free(a);
+    inputs_free(seen);
     return code;
 }

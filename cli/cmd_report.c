@@ -119,6 +119,12 @@ int cmd_report(const fc_opts *o)
         cli_error(err);
         code = EXIT_RUNTIME;
     }
+    if (code == EXIT_OK) {
+        char what[FC_ERRLEN];
+        snprintf(what, sizeof what, "%.400s%s%.400s", strcmp(path, "-") ? path : "the report to standard output",
+                 o->json ? " and " : "", o->json ? (strcmp(o->json, "-") ? o->json : "the JSON to standard output") : "");
+        pipeline_done(o, what, p.res);
+    }
     free(j);
     dbuf_free(&page);
     free(topo);

@@ -253,6 +253,13 @@ int cmd_top(const fc_opts *o)
         }
         dbuf_free(&c);
     }
+    if (!code) {
+        char what[256];
+        snprintf(what, sizeof what, "the top %zu of %zu by %.40s as %.10s to %.100s%s", n, total_rows, o->by, fmt,
+                 o->output ? o->output : "standard output",
+                 o->n_mail_to ? (o->mail_dry_run ? " and the mail to a file" : " and mailed it") : "");
+        pipeline_done(o, what, r);
+    }
     /* Over budget is exit 4 whatever else failed (cli.md): a CI gate must
      * not turn green because the mail server was down. */
     if (o->has_fail_above && r->total_usd > o->fail_above) {

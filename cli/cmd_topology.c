@@ -49,6 +49,7 @@ int cmd_topology(const fc_opts *o)
         cli_error(err);
         code = EXIT_RUNTIME;
     }
+    if (code == EXIT_OK) pipeline_done(o, strcmp(path, "-") ? path : "the graph to standard output", p.res);
     dbuf_free(&out);
     pipeline_free(&p);
     return code;

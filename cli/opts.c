@@ -77,7 +77,10 @@ static const optdef table[] = {
     {"min-bytes", 0, K_BYTES, CMD_TOPOLOGY, F(min_bytes), 0, 0, "N", "hide edges under N bytes"},
     {"focus", 0, K_STR, CMD_TOPOLOGY, F(focus), 0, 0, "IP|ENI|SUBNET", "draw one neighbourhood"},
     {"csv", 0, K_STR, CMD_AGGREGATE, F(csv), 0, 0, "FILE", "also write the groups as CSV"},
-    {"quiet", 'q', K_FLAG, ALL_INPUT | CMD_ENRICH, F(quiet), 0, 0, NULL, "no progress"},
+    {"allow-empty", 0, K_FLAG, ALL_INPUT, F(allow_empty), 0, 0, NULL,
+     "no record to use is not an error: write an empty result"},
+    {"quiet", 'q', K_FLAG, ALL_INPUT | CMD_ENRICH, F(quiet), 0, 0, NULL,
+     "no progress or success line (warnings about lost data still print)"},
     {"verbose", 'v', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_RATES, F(verbose), 0, 0, NULL, "more detail"},
 };
 

@@ -51,6 +51,7 @@ typedef struct fc_opts {
     int64_t now;              /* --now / SOURCE_DATE_EPOCH; 0 = real clock */
     bool has_now;
     bool quiet;
+    bool allow_empty;         /* no record used is not an error */
     int verbose;
     const char *template_dir;
 

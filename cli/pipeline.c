@@ -33,14 +33,21 @@ static int ingest_code(int rc)
     return rc == INGEST_MALFORMED ? EXIT_MALFORMED : EXIT_RUNTIME;
 }
 
-int pipeline_ingest(const fc_opts *o, agg *a, bool csv_keys_only, char *err, size_t errlen)
+int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, char *err, size_t errlen)
 {
     ingest_opts io;
     pipeline_ingest_opts(o, &io);
     io.csv_keys_only = csv_keys_only;
+    io.seen = seen;
     const char **local = xcalloc(o->n_inputs + 1, sizeof *local);
     size_t n_local = 0;
     int code = 0;
+    for (size_t i = 0; i < o->n_inputs; i++)
+        if (!s3_is_url(o->inputs[i])) local[n_local++] = o->inputs[i];
+    /* the .fca inputs' contents are known before anything is read, so that
+     * a file given before the aggregate that holds it is skipped as well */
+    if (seen && inputs_preload(seen, local, n_local, err, errlen) < 0) code = EXIT_RUNTIME;
+    n_local = 0;
     for (size_t i = 0; i < o->n_inputs && !code; i++) {
         if (!s3_is_url(o->inputs[i])) {
             local[n_local++] = o->inputs[i];
@@ -52,7 +59,9 @@ int pipeline_ingest(const fc_opts *o, agg *a, bool csv_keys_only, char *err, siz
             code = EXIT_RUNTIME;
             break;
         }
+        if (seen) inputs_begin(seen, o->inputs[i]);
         int rc = s3_ingest(a, o->inputs[i], &c, &io, err, errlen);
+        if (seen) inputs_end(seen);
         if (rc < 0) code = ingest_code(rc);
     }
     if (!code && n_local) {
@@ -76,13 +85,58 @@ static const char **mentioned_enis(const agg *a, size_t *n)
     return ids;
 }
 
+bool pipeline_nothing(const agg *a, const inputs *seen, const char *what, char *err, size_t errlen)
+{
+    const agg_stats *st = agg_stats_get(a);
+    if (st->used) return false;
+    char files[32], lines[32], recs[32], bad[32], out[32], nod[32];
+    uint64_t parsed = st->read - st->malformed;
+    fc_format_count(st->files, files, sizeof files);
+    fc_format_count(st->read, lines, sizeof lines);
+    fc_format_count(parsed, recs, sizeof recs);
+    fc_format_count(st->malformed, bad, sizeof bad);
+    fc_format_count(st->filtered, out, sizeof out);
+    fc_format_count(st->nodata + st->skipdata, nod, sizeof nod);
+    dbuf b;
+    dbuf_init(&b, 0);
+    dbuf_printf(&b, "nothing to report: %s file%s read, %s data line%s, %s flow-log record%s (%s malformed, %s outside "
+                    "--since/--until, %s NODATA/SKIPDATA), 0 used",
+                files, st->files == 1 ? "" : "s", lines, st->read == 1 ? "" : "s", recs, parsed == 1 ? "" : "s", bad,
+                out, nod);
+    if (st->files_skipped)
+        dbuf_printf(&b, "; %llu file%s not opened (named for a time outside the window)",
+                    (unsigned long long)st->files_skipped, st->files_skipped == 1 ? "" : "s");
+    if (seen && inputs_skipped(seen))
+        dbuf_printf(&b, "; %zu input%s skipped as already read", inputs_skipped(seen), inputs_skipped(seen) == 1 ? "" : "s");
+    dbuf_printf(&b, "; %s", what);
+    fc_err(err, errlen, "%s", b.data);
+    dbuf_free(&b);
+    return true;
+}
+
+void pipeline_done(const fc_opts *o, const char *what, const cost_result *r)
+{
+    if (o->quiet) return;
+    char usd[48];
+    fc_format_usd(r->total_usd, usd, sizeof usd);
+    fprintf(stderr, "flowcost: wrote %s: $%s over %.1f h, %llu of %llu hours with records\n", what, usd,
+            r->period_hours, (unsigned long long)r->coverage.hours_covered,
+            (unsigned long long)r->coverage.hours);
+}
+
 int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     p->agg = agg_new();
     p->inv = inv_new();
-    int code = pipeline_ingest(o, p->agg, false, err, errlen);
+    p->seen = inputs_new();
+    int code = pipeline_ingest(o, p->agg, p->seen, false, err, errlen);
     if (code) return code;
+    /* Before anything is priced, written or mailed: a CI gate over no data
+     * must fail, not pass with $0.00. */
+    if (!o->allow_empty &&
+        pipeline_nothing(p->agg, p->seen, "use --allow-empty to write an empty result", err, errlen))
+        return EXIT_RUNTIME;
 
     dbuf src;
     dbuf_init(&src, 0);
@@ -154,4 +208,5 @@ void pipeline_free(pipeline *p)
     inv_free(p->inv);
     lpm_free(p->ranges);
     rates_free(p->rates);
+    inputs_free(p->seen);
 }

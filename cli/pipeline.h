@@ -22,13 +22,22 @@ typedef struct pipeline {
     agg *base_agg;
     cost_result *base;
     char enrichment[512];  /* for the report summary */
+    inputs *seen;          /* what was read (each input once) */
 } pipeline;
 
 void pipeline_ingest_opts(const fc_opts *o, ingest_opts *io);
-/* Read every INPUT (files, dirs, "-", .fca, s3://) into a. Exit code. */
-int pipeline_ingest(const fc_opts *o, agg *a, bool csv_keys_only, char *err, size_t errlen);
-/* Everything up to a priced result. Exit code; err filled when non-zero. */
+/* Read every INPUT (files, dirs, "-", .fca, s3://) into a, each input once
+ * (seen records what was read and skipped). Exit code. */
+int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, char *err, size_t errlen);
+/* "nothing to report: 3 files, ..." into err when no record was used (the
+ * empty-input rule of cli.md); false when there is something. */
+bool pipeline_nothing(const agg *a, const inputs *seen, const char *what, char *err, size_t errlen);
+/* Everything up to a priced result. Exit code; err filled when non-zero.
+ * No record used is an error (exit 1) unless --allow-empty. */
 int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen);
+/* The success line of cli.md (unless -q): "flowcost: wrote WHAT: $T over
+ * H h, N of M hours with records". */
+void pipeline_done(const fc_opts *o, const char *what, const cost_result *r);
 void pipeline_free(pipeline *p);
 
 #endif

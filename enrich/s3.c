@@ -658,7 +658,7 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
     int rc = window ? walk(&L, prefix, o->since, o->until, 0)
                     : list_prefix(&L, prefix, false, NULL, NULL);
     if (rc == 0) {
-        qsort(L.keys.v, L.keys.n, sizeof *L.keys.v, key_cmp);
+        if (L.keys.n) qsort(L.keys.v, L.keys.n, sizeof *L.keys.v, key_cmp);
         /* Keys whose name says they are outside the window are not fetched. */
         size_t k = 0;
         agg_stats *st = agg_stats_of(a);
@@ -668,6 +668,8 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
             if (out) {
                 if (!skip_key(&ob)) st->files_skipped++;
                 free(ob.key);
+            } else if (o->seen && !inputs_claim_s3(o->seen, bucket, ob.key, ob.size)) {
+                free(ob.key); /* listed twice, or inside an .fca given: read once */
             } else {
                 L.keys.v[k++] = ob;
             }

@@ -83,6 +83,20 @@ static cJSON *period(const cost_result *r)
     return o;
 }
 
+/* cli.md `coverage`: how many clock hours of the period have records. */
+static cJSON *coverage(const cost_result *r)
+{
+    const cost_coverage *c = &r->coverage;
+    cJSON *o = cJSON_CreateObject();
+    add(o, "hours", num_u64(c->hours));
+    add(o, "hours_with_records", num_u64(c->hours_with_records));
+    add(o, "hours_covered", num_u64(c->hours_covered));
+    add(o, "first_record", time_or_null(c->first_record));
+    add(o, "last_record", time_or_null(c->last_record));
+    add(o, "extrapolated_hours", num_f4(r->extrapolated_hours));
+    return o;
+}
+
 static cJSON *records(const cost_result *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -383,6 +397,7 @@ static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool 
     add(root, "fixed", fixed(r));
     add(root, "findings", findings(r));
     add(root, "savings_total_monthly_usd", num_usd(r->savings_total_monthly_usd));
+    add(root, "coverage", coverage(r));
     add(root, "rejected_sources", rejected_sources(r));
     add(root, "data_quality", data_quality(r));
     char *p = cJSON_Print(root);

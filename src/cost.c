@@ -1439,6 +1439,94 @@ static void period_of(cost_ctx *c, cost_result *r, const agg_group *gs, size_t n
     r->period_hours = c->period_secs / 3600.0;
 }
 
+typedef struct hour_span {
+    int64_t lo, hi; /* hours [lo, hi] */
+} hour_span;
+
+static int cmp_span(const void *x, const void *y)
+{
+    const hour_span *a = x, *b = y;
+    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
+    return (a->hi > b->hi) - (a->hi < b->hi);
+}
+
+/* Floor division by 3600 that is right for times before 1970 too. */
+static int64_t hour_of(int64_t t)
+{
+    return t >= 0 ? t / 3600 : -((-t + 3599) / 3600);
+}
+
+void cost_coverage_of(const agg *a, int64_t start, int64_t end, cost_coverage *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t ng;
+    const agg_group *gs = agg_groups(a, &ng);
+    /* a group's records all start in its hour; the one that ends last
+     * covers every hour from there to its end, so the group covers exactly
+     * [hour, hour of max_end) */
+    hour_span *hs = xmalloc((ng ? ng : 1) * sizeof *hs);
+    size_t nh = 0;
+    for (size_t i = 0; i < ng; i++) {
+        if (!gs[i].records) continue;
+        if (gs[i].min_start > 0 && (!out->first_record || gs[i].min_start < out->first_record))
+            out->first_record = gs[i].min_start;
+        if (gs[i].max_end > out->last_record) out->last_record = gs[i].max_end;
+        if (gs[i].hour == AGG_NO_HOUR) continue;
+        int64_t e = gs[i].max_end > (int64_t)gs[i].hour * 3600 ? hour_of(gs[i].max_end - 1) : gs[i].hour;
+        hs[nh++] = (hour_span){gs[i].hour, e > gs[i].hour ? e : gs[i].hour};
+    }
+    if (!start && !end) {
+        start = out->first_record;
+        end = out->last_record;
+    }
+    if (nh || end > start) {
+        int64_t h0 = hour_of(start), h1 = end > start ? hour_of(end - 1) : h0;
+        out->hours = (uint64_t)(h1 - h0 + 1);
+        if (nh) qsort(hs, nh, sizeof *hs, cmp_span);
+        int64_t last_start = INT64_MIN, covered_to = INT64_MIN; /* hours counted so far: <= covered_to */
+        for (size_t i = 0; i < nh; i++) {
+            if (hs[i].lo != last_start && hs[i].lo >= h0 && hs[i].lo <= h1) out->hours_with_records++;
+            last_start = hs[i].lo;
+            int64_t lo = hs[i].lo > h0 ? hs[i].lo : h0, hi = hs[i].hi < h1 ? hs[i].hi : h1;
+            if (lo <= covered_to) lo = covered_to + 1;
+            if (lo <= hi) {
+                out->hours_covered += (uint64_t)(hi - lo + 1);
+                covered_to = hi;
+            }
+        }
+    }
+    free(hs);
+}
+
+/* Coverage, what the monthly figures extrapolate from, and the notices that
+ * say so: a gappy period (under 90% of its hours with records) is
+ * extrapolated from the hours that have data, not from its length, or a
+ * week-long window over one day of logs would show a seventh of the real
+ * run-rate; a capture under an hour is too short to extrapolate at all. */
+static void coverage_notices(cost_ctx *c, cost_result *r)
+{
+    const cost_coverage *cv = &r->coverage;
+    c->extrap_secs = c->period_secs;
+    double with = (double)cv->hours_covered * 3600.0;
+    if (cv->hours_covered && with < c->extrap_secs) c->extrap_secs = with;
+    r->extrapolated_hours = c->extrap_secs / 3600.0;
+    if (!cv->hours_covered) return; /* no record with a time: nothing to extrapolate from */
+    if (cv->hours && (double)cv->hours_covered < COST_COVERAGE_MIN * (double)cv->hours) {
+        char from[32], to[32];
+        fc_format_time(cv->first_record, from, sizeof from);
+        fc_format_time(cv->last_record, to, sizeof to);
+        cost_notice(r, "only %llu of the %llu hours of the period have records (records from %s to %s): "
+                       "the monthly run-rate and the findings' monthly savings are extrapolated from the "
+                       "%llu hours that have data",
+                    (unsigned long long)cv->hours_covered, (unsigned long long)cv->hours, from, to,
+                    (unsigned long long)cv->hours_covered);
+    }
+    if (c->period_secs < 3600.0)
+        cost_notice(r, "the period is only %.0f minute%s long: too short to extrapolate a monthly run-rate "
+                       "or monthly savings reliably",
+                    c->period_secs / 60.0, c->period_secs < 90.0 ? "" : "s");
+}
+
 cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rate_table *rates,
                       const cost_options *opt, char *err, size_t errlen)
 {
@@ -1469,6 +1557,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     R.r = r;
     R.gs = agg_groups(a, &R.ng);
     period_of(&c, r, R.gs, R.ng);
+    cost_coverage_of(a, r->period_start, r->period_end, &r->coverage);
     size_t nstr = agg_str_count(a);
     R.eni_of_str = xcalloc(nstr + 1, sizeof *R.eni_of_str);
     R.eni_observed = xcalloc(inv_eni_count(inv) + 1, sizeof *R.eni_observed);
@@ -1532,7 +1621,8 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     for (size_t i = 0; i < r->n_eps; i++) r->n_unknown_private += unk[i];
     free(unk);
     cost_quality_build(r, inv, &R.guesses);
-    r->monthly_run_rate_usd = c.period_secs > 0 ? r->total_usd * COST_MONTH_SECS / c.period_secs : 0;
+    coverage_notices(&c, r);
+    r->monthly_run_rate_usd = c.extrap_secs > 0 ? r->total_usd * COST_MONTH_SECS / c.extrap_secs : 0;
 
     cost_findings_build(&c);
 

@@ -205,6 +205,28 @@ typedef struct cost_options {
 
 void cost_options_default(cost_options *o);
 
+/* Which clock hours of a period have records (cli.md `coverage`): a gap
+ * makes a monthly extrapolation from the period's length too low, so the
+ * run-rate and the findings extrapolate from the hours that have data. */
+typedef struct cost_coverage {
+    uint64_t hours;               /* clock hours [start, end) touches; 1 for a zero-length period with records */
+    uint64_t hours_with_records;  /* of those, the hours in which at least one record starts */
+    /* of those, the hours some record's [start, end) overlaps: what the
+     * gappy notice and the extrapolation use, so that a record lasting a day
+     * (re-aggregated or synthetic data) is not taken for one hour of data;
+     * AWS's 1- or 10-minute records add at most the next hour */
+    uint64_t hours_covered;
+    int64_t first_record;         /* earliest start of any record; 0 when none */
+    int64_t last_record;          /* latest end of any record; 0 when none */
+} cost_coverage;
+
+/* Coverage of a's records over the period [start, end) (cost_result's
+ * period_start/period_end, or the records' own span when both are 0). */
+void cost_coverage_of(const agg *a, int64_t start, int64_t end, cost_coverage *out);
+
+/* Share of hours with records below which the figures are called gappy. */
+#define COST_COVERAGE_MIN 0.9
+
 typedef struct cost_result {
     agg_stats records;            /* copied from the agg */
     int64_t period_start, period_end;
@@ -225,7 +247,11 @@ typedef struct cost_result {
     uint64_t cat_bytes[CAT_COUNT];
     double cat_usd[CAT_COUNT];
     double savings_total_monthly_usd;
-    double monthly_run_rate_usd;   /* total × 30 days / period */
+    double monthly_run_rate_usd;   /* total × 30 days / the hours extrapolated from */
+    cost_coverage coverage;
+    /* What monthly figures extrapolate from: the period's length, or the
+     * hours with records when fewer (docs/cost-model.md "Gaps"). */
+    double extrapolated_hours;
 
     /* Data quality (report §11). */
     uint64_t unknown_private_bytes;

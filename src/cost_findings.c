@@ -593,7 +593,7 @@ static double savings_union(cost_ctx *c, const cands *cs, double factor, const c
 void cost_findings_build(cost_ctx *c)
 {
     cost_result *r = c->r;
-    double factor = c->period_secs > 0 ? COST_MONTH_SECS / c->period_secs : 0;
+    double factor = c->extrap_secs > 0 ? COST_MONTH_SECS / c->extrap_secs : 0;
     cands cs = {0};
     cost_kmap_init(&cs.map, sizeof(cand_key));
     cost_kmap_init(&cs.rows, 3 * sizeof(uint32_t));

@@ -39,6 +39,7 @@ typedef struct cost_ctx {
     cost_options opt;
     const char *default_region;  /* interned in inv */
     double period_secs;
+    double extrap_secs;          /* min(period, hours with records): monthly figures divide by it */
     cost_result *r;
 } cost_ctx;
 

@@ -4,6 +4,9 @@
  * little-endian field by field (not a struct dump), versioned, and
  * checksummed, and the reader is bounds-checked: a corrupt or foreign file
  * is an error, never a crash. Payload:
+ *   (version 2) u32 nids, then per input identity: u32 len, bytes (sorted,
+ *       distinct): what the aggregate was built from, so that merging it
+ *       with one of those inputs again can skip it (docs/ingest.md)
  *   u32 nstr, then per string: u32 len, bytes            (ids 1..nstr)
  *   u64 ngroups, then per group: src, dst, pkt_src, pkt_dst (16 bytes each),
  *       u32 eni, src_svc, dst_svc, i32 hour, u16 dstport, u8 protocol,
@@ -15,6 +18,7 @@
 #include "fca.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HDR_LEN (FCA_MAGIC_LEN + 4 + 8)
@@ -51,10 +55,36 @@ static void put(dbuf *b, uint64_t v, int bytes)
     dbuf_append(b, t, (size_t)bytes);
 }
 
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
 int fca_write(const agg *a, dbuf *out, char *err, size_t errlen)
+{
+    return fca_write_ids(a, NULL, 0, out, err, errlen);
+}
+
+int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out, char *err, size_t errlen)
 {
     dbuf p;
     dbuf_init(&p, 0);
+    /* sorted and distinct: the file does not depend on the input order */
+    const char **sorted = xcalloc(n_ids + 1, sizeof *sorted);
+    size_t k = 0;
+    for (size_t i = 0; i < n_ids; i++)
+        if (ids[i] && *ids[i]) sorted[k++] = ids[i];
+    if (k) qsort(sorted, k, sizeof *sorted, cmp_str);
+    size_t nd = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!nd || strcmp(sorted[i], sorted[nd - 1]) != 0) sorted[nd++] = sorted[i];
+    put(&p, nd, 4);
+    for (size_t i = 0; i < nd; i++) {
+        size_t l = strlen(sorted[i]);
+        put(&p, l, 4);
+        dbuf_append(&p, sorted[i], l);
+    }
+    free(sorted);
     size_t nstr = agg_str_count(a);
     put(&p, nstr, 4);
     for (uint32_t id = 1; id <= nstr; id++) {
@@ -152,24 +182,87 @@ static void get_ip(cur *c, ip128 *ip)
     c->i += 16;
 }
 
-int fca_read_seq(agg *a, const void *data, size_t len, uint64_t seq, char *err, size_t errlen)
+/* Header and checksum checks; *c is then the payload, *ver its version. */
+static int open_payload(const void *data, size_t len, cur *c, uint32_t *ver, char *err, size_t errlen)
 {
     const unsigned char *d = data;
     if (!fca_is(data, len)) return fc_err(err, errlen, "not an aggregate file (bad magic)");
     if (len < HDR_LEN + 8) return fc_err(err, errlen, "aggregate file truncated");
     cur h = {d, len, FCA_MAGIC_LEN, false};
-    uint32_t ver = (uint32_t)get(&h, 4);
+    *ver = (uint32_t)get(&h, 4);
     uint64_t plen = get(&h, 8);
-    if (ver != FCA_VERSION)
-        return fc_err(err, errlen, "unsupported aggregate file version %u (this flowcost reads %d)", ver,
+    if (*ver < 1 || *ver > FCA_VERSION)
+        return fc_err(err, errlen, "unsupported aggregate file version %u (this flowcost reads 1 to %d)", *ver,
                       FCA_VERSION);
     if (plen > len - HDR_LEN - 8) return fc_err(err, errlen, "aggregate file truncated");
     if (plen < len - HDR_LEN - 8) return fc_err(err, errlen, "aggregate file has trailing data");
     cur t = {d, len, HDR_LEN + (size_t)plen, false};
     if (get(&t, 8) != checksum(d + HDR_LEN, (size_t)plen))
         return fc_err(err, errlen, "aggregate file checksum mismatch (corrupt file)");
+    *c = (cur){d + HDR_LEN, (size_t)plen, 0, false};
+    return 0;
+}
 
-    cur c = {d + HDR_LEN, (size_t)plen, 0, false};
+/* The version 2 identity list at the payload's start: each string is
+ * visited (stored when ids is not NULL) and the cursor left after it. */
+static void get_ids(cur *c, uint32_t ver, char **ids, size_t *n)
+{
+    if (n) *n = 0;
+    if (ver < 2) return;
+    uint64_t k = get(c, 4);
+    if (!c->bad && k > (c->n - c->i) / 4) c->bad = true;
+    for (uint64_t i = 0; i < k && !c->bad; i++) {
+        uint64_t l = get(c, 4);
+        if (c->bad || l == 0 || l > c->n - c->i || memchr(c->p + c->i, 0, (size_t)l)) {
+            c->bad = true;
+            break;
+        }
+        if (ids) {
+            ids[i] = xmalloc((size_t)l + 1);
+            memcpy(ids[i], c->p + c->i, (size_t)l);
+            ids[i][l] = '\0';
+            (*n)++;
+        }
+        c->i += (size_t)l;
+    }
+}
+
+int fca_inputs(const void *data, size_t len, char ***ids, size_t *n_ids, char *err, size_t errlen)
+{
+    cur c;
+    uint32_t ver;
+    *ids = NULL;
+    *n_ids = 0;
+    if (open_payload(data, len, &c, &ver, err, errlen) < 0) return -1;
+    if (ver < 2) return 0;
+    cur peek = c;
+    uint64_t k = get(&peek, 4);
+    if (peek.bad || k > (peek.n - peek.i) / 4)
+        return fc_err(err, errlen, "aggregate file is corrupt (bad input list)");
+    char **v = xcalloc((size_t)k + 1, sizeof *v);
+    size_t n = 0;
+    get_ids(&c, ver, v, &n);
+    if (c.bad) {
+        fca_inputs_free(v, n);
+        return fc_err(err, errlen, "aggregate file is corrupt (bad input list)");
+    }
+    *ids = v;
+    *n_ids = n;
+    return 0;
+}
+
+void fca_inputs_free(char **ids, size_t n_ids)
+{
+    for (size_t i = 0; i < n_ids; i++) free(ids[i]);
+    free(ids);
+}
+
+int fca_read_seq(agg *a, const void *data, size_t len, uint64_t seq, char *err, size_t errlen)
+{
+    cur c;
+    uint32_t ver;
+    if (open_payload(data, len, &c, &ver, err, errlen) < 0) return -1;
+    get_ids(&c, ver, NULL, NULL);
     agg *tmp = agg_new();
     int rc = -1;
     uint64_t nstr = get(&c, 4);
@@ -245,7 +338,7 @@ int fca_read_seq(agg *a, const void *data, size_t len, uint64_t seq, char *err, 
     st->start = (int64_t)get(&c, 8);
     st->end = (int64_t)get(&c, 8);
     if (c.bad) {
-        fc_err(err, errlen, "aggregate file is corrupt (bad record near byte %zu)", HDR_LEN + c.i);
+        fc_err(err, errlen, "aggregate file is corrupt (bad record near byte %zu)", (size_t)HDR_LEN + c.i);
     } else if (c.i != c.n) {
         fc_err(err, errlen, "aggregate file has %zu unexpected bytes", c.n - c.i);
     } else {

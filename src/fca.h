@@ -3,9 +3,11 @@
  * stats, and a checksum. Reading one back into an agg is the same as reading
  * its inputs again.
  *
- * Layout (all integers little-endian): "FCA\x01", u32 format version (1),
- * u64 payload length, payload, u64 checksum of the payload. The payload is
- * the string table, the groups, the ENI metadata and the stats (see fca.c). */
+ * Layout (all integers little-endian): "FCA\x01", u32 format version (2;
+ * version 1 files are still read), u64 payload length, payload, u64
+ * checksum of the payload. The payload is (version 2) the identities of the
+ * inputs it was built from, then the string table, the groups, the ENI
+ * metadata and the stats (see fca.c). */
 #ifndef FC_FCA_H
 #define FC_FCA_H
 
@@ -18,10 +20,20 @@
 
 #define FCA_MAGIC "FCA\x01"
 #define FCA_MAGIC_LEN 4
-#define FCA_VERSION 1
+#define FCA_VERSION 2
 
 bool fca_is(const void *data, size_t len); /* starts with the magic */
 int fca_write(const agg *a, dbuf *out, char *err, size_t errlen);
+/* fca_write recording the identities of the inputs the aggregate holds
+ * (src/inputs.h: content fingerprints, s3:// objects), so that merging it
+ * with one of them later reads that input once. ids need not be sorted. */
+int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out, char *err,
+                  size_t errlen);
+/* The input identities an aggregate file records: a malloc'd array of
+ * malloc'd strings (none for a version 1 file). -1 with err when the file
+ * is not a valid aggregate. */
+int fca_inputs(const void *data, size_t len, char ***ids, size_t *n_ids, char *err, size_t errlen);
+void fca_inputs_free(char **ids, size_t n_ids);
 /* Merge a serialized aggregate into a. On error a is unchanged. */
 int fca_read(agg *a, const void *data, size_t len, char *err, size_t errlen);
 /* fca_read with the order key its ENI metadata gets (see agg_note_eni_ids);

@@ -951,6 +951,10 @@ static int plan_path(plan *p, const char *path, const ingest_opts *o, const flow
             st->files_skipped++;
             return 0;
         }
+        if (o->seen) {
+            int take = inputs_claim_file(o->seen, path, err, errlen);
+            if (take <= 0) return take;
+        }
     }
     return plan_file(p, path, o, deffmt, nthreads, st, err, errlen);
 }
@@ -961,11 +965,12 @@ static int ncores(void)
     return n > 0 ? (int)n : 1;
 }
 
-/* loud: data that is not read is never hidden, not even by -q */
-static void emit(const ingest_opts *o, const char *msg, bool loud)
+static void emit_warn(const ingest_opts *o, const char *msg)
 {
+    /* every warning here is about records lost or not read: -q does not
+     * hide them (a cron job's log must show data loss) */
     if (o->warn) o->warn(o->warn_ctx, msg);
-    else if (!o->quiet || loud) {
+    else {
         /* one line even when a file name holds a newline or a terminal
          * escape; under the stream's lock, since S3 readers warn from
          * several threads at once */
@@ -978,11 +983,6 @@ static void emit(const ingest_opts *o, const char *msg, bool loud)
         fputc('\n', stderr);
         funlockfile(stderr);
     }
-}
-
-static void emit_warn(const ingest_opts *o, const char *msg)
-{
-    emit(o, msg, false);
 }
 
 /* An input that is no text flow log: one line naming it and what it looks
@@ -1000,7 +1000,7 @@ static int unread_input(const ingest_opts *o, agg_stats *st, const char *name, e
     else st->files_binary++;
     char msg[FC_ERRLEN + 160];
     snprintf(msg, sizeof msg, "skipped '%s': %s", name, flowlog_content_desc(c));
-    emit(o, msg, true);
+    emit_warn(o, msg);
     return 0;
 }
 
@@ -1167,7 +1167,10 @@ int ingest_paths(agg *a, const char *const *paths, size_t n, const ingest_opts *
     agg_stats pst;
     memset(&pst, 0, sizeof pst);
     for (size_t i = 0; i < n; i++) {
-        if (plan_path(&p, paths[i], o, &deffmt, nt, &pst, 0, err, errlen) < 0) {
+        if (o->seen) inputs_begin(o->seen, paths[i]);
+        int rc = plan_path(&p, paths[i], o, &deffmt, nt, &pst, 0, err, errlen);
+        if (o->seen) inputs_end(o->seen);
+        if (rc < 0) {
             plan_free(&p);
             return -1;
         }

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "agg.h"
+#include "inputs.h"
 
 /* Return codes besides 0 / -1 (runtime error): malformed input with strict. */
 #define INGEST_MALFORMED (-3)
@@ -21,7 +22,7 @@ typedef struct ingest_opts {
     int64_t since, until;    /* 0 = unbounded; keep records with since <= start < until */
     int threads;             /* 0 = number of cores */
     bool strict;             /* malformed record → INGEST_MALFORMED */
-    bool quiet;
+    bool quiet;              /* no progress; warnings about lost data still print */
     int verbose;
     /* Called with one line per skipped-records summary or warning (no
      * newline); NULL prints "flowcost: warning: MSG" to stderr. */
@@ -39,6 +40,9 @@ typedef struct ingest_opts {
      * end (and start, without since/until) are then checked but not
      * converted, no ENI metadata is kept, and the stats period stays 0. */
     bool csv_keys_only;
+    /* Each input read once (src/inputs.h): files already read, or inside
+     * an .fca given, are skipped with a warning. NULL: read everything. */
+    inputs *seen;
 } ingest_opts;
 
 void ingest_opts_default(ingest_opts *o);

@@ -41,7 +41,7 @@ eni-33333333333333333,10.20.33.164,10.40.2.236,ACCEPT,OK,0,0,1
 eni-33333333333333333,10.40.2.236,10.20.33.164,ACCEPT,OK,0,0,1
 EOF
 
-"$BIN" aggregate "$FIX" --strict --threads 1 -o "$TMP/ex.fca" --csv "$TMP/t1.csv" 2>"$TMP/err"
+"$BIN" aggregate -q "$FIX" --strict --threads 1 -o "$TMP/ex.fca" --csv "$TMP/t1.csv" 2>"$TMP/err"
 check "$?" 0 "aggregate exit code"
 check "$(cat "$TMP/err")" "" "no warnings on the AWS examples"
 diff -u "$TMP/expected.csv" "$TMP/t1.csv" || { echo "FAIL: CSV differs from the hand-computed groups"; fail=1; }
@@ -68,9 +68,10 @@ check "$?" 0 "same windowed sample CSV with and without -o"
 # the .fca read back as an INPUT gives the same groups
 "$BIN" aggregate "$TMP/ex.fca" --csv "$TMP/fca.csv" && cmp -s "$TMP/t1.csv" "$TMP/fca.csv"
 check "$?" 0 "same CSV from the .fca"
-# two copies of the .fca merge: every count doubles
-"$BIN" aggregate "$TMP/ex.fca" "$TMP/ex.fca" --csv "$TMP/fca2.csv"
-check "$(sed -n 2p "$TMP/fca2.csv")" "eni-1235b8ca123456789,52.213.180.42,10.0.0.62,ACCEPT,OK,31738,46794234,8" "two .fca merged"
+# the same .fca given twice is read once (cli.md INPUT), with a warning; it used to double every count
+"$BIN" aggregate -q "$TMP/ex.fca" "$TMP/ex.fca" --csv "$TMP/fca2.csv" 2>"$TMP/err"
+check "$(sed -n 2p "$TMP/fca2.csv")" "eni-1235b8ca123456789,52.213.180.42,10.0.0.62,ACCEPT,OK,15869,23397117,4" "the same .fca twice is read once"
+check "$(cat "$TMP/err")" "flowcost: warning: skipped '$TMP/ex.fca' (the same file as '$TMP/ex.fca'): each input is read once" "the same .fca twice: one warning"
 
 # gzip copies, one of them two members; and stdin
 mkdir -p "$TMP/gz"
@@ -86,7 +87,7 @@ check "$?" 0 "gzip on stdin"
 
 # malformed lines: one summary line, exit 0; --strict: file:line, exit 3
 { cat "$FIX/01-default-v2.log"; echo "2 123 eni-x 10.0.0.1"; echo "junk"; } > "$TMP/bad.log"
-"$BIN" aggregate "$TMP/bad.log" --csv "$TMP/bad.csv" 2>"$TMP/err"
+"$BIN" aggregate -q "$TMP/bad.log" --csv "$TMP/bad.csv" 2>"$TMP/err"
 check "$?" 0 "malformed lines are skipped"
 check "$(cat "$TMP/err")" "flowcost: warning: skipped 2 of 9 records in $TMP/bad.log; first at line 8: expected 14 fields, got 4" "summary line"
 "$BIN" aggregate "$TMP/bad.log" --strict --csv "$TMP/bad.csv" 2>"$TMP/err"
