@@ -103,6 +103,11 @@ bool pipeline_nothing(const agg *a, const inputs *seen, const char *what, char *
                     "--since/--until, %s NODATA/SKIPDATA), 0 used",
                 files, st->files == 1 ? "" : "s", lines, st->read == 1 ? "" : "s", recs, parsed == 1 ? "" : "s", bad,
                 out, nod);
+    if (st->files_unread)
+        dbuf_printf(&b, "; %llu file%s not a text flow log (%llu Parquet, %llu JSON-wrapped, %llu binary)",
+                    (unsigned long long)st->files_unread, st->files_unread == 1 ? "" : "s",
+                    (unsigned long long)st->files_parquet, (unsigned long long)st->files_json,
+                    (unsigned long long)st->files_binary);
     if (st->files_skipped)
         dbuf_printf(&b, "; %llu file%s not opened (named for a time outside the window)",
                     (unsigned long long)st->files_skipped, st->files_skipped == 1 ? "" : "s");

@@ -19,14 +19,14 @@ HDR="version account-id interface-id srcaddr dstaddr srcport dstport protocol pa
 T0=1793577600   # 2026-11-02T00:00:00Z
 mkdir -p emptydir notlogs
 printf 'hello\nworld\n' > notlogs/readme.txt            # 2 lines, neither a record: 2 malformed
-printf '{"a": 1}\n' > notlogs/config.json              # 1 line: 1 malformed
+printf '{"a": 1}\n' > notlogs/config.json              # JSON: one verdict line, not read (issue 12 item 10)
 printf '%s\n' "$HDR" "2 123456789012 eni-0a1 10.0.0.1 198.51.100.9 443 49152 6 10 1000 $T0 $((T0 + 60)) ACCEPT OK" > one.log
 
 # Each row: name | INPUT and options | substrings the one error line must hold (tab-separated)
 # what was read, counted by hand: files opened, data lines, records parsed, malformed, outside the window
 cases=(
 "empty directory|emptydir|0 files read	0 data lines	0 flow-log records	0 used"
-"not flow logs|notlogs|2 files read	3 data lines	0 flow-log records	3 malformed	0 used"
+"not flow logs|notlogs|2 files read	2 data lines	0 flow-log records	2 malformed	0 used	1 file not a text flow log (0 Parquet, 1 JSON-wrapped, 0 binary)"
 "window with no data|one.log --since 2026-11-05T00:00:00Z --until 2026-11-06T00:00:00Z|1 file read	1 data line	1 flow-log record	1 outside --since/--until	0 used"
 )
 for row in "${cases[@]}"; do
