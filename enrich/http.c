@@ -784,3 +784,12 @@ const char *http_lib_version(void)
     }
     return buf;
 }
+
+void http_lib_info(fc_lib_info *out)
+{
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    out->name = "libcurl";
+    snprintf(out->version, sizeof out->version, "%s", v && v->version ? v->version : "");
+    out->built_with = LIBCURL_VERSION;
+    out->symbol = (const void *)curl_version_info;
+}

@@ -186,5 +186,7 @@ int http_mail_send(const http_mail *m, long *reply, bool *login_denied, char *er
 
 /* "libcurl/7.88.1" from the runtime library, for --version. */
 const char *http_lib_version(void);
+/* libcurl for --version --json. */
+void http_lib_info(fc_lib_info *out);
 
 #endif

@@ -353,3 +353,17 @@ const char *sigv4_lib_version(void)
     }
     return buf;
 }
+
+void sigv4_lib_info(fc_lib_info *out)
+{
+    /* "OpenSSL 3.0.19 27 Jan 2026" -> "3.0.19" */
+    const char *v = OpenSSL_version(OPENSSL_VERSION);
+    const char *sp = strchr(v, ' ');
+    const char *num = sp ? sp + 1 : v;
+    out->name = "openssl";
+    snprintf(out->version, sizeof out->version, "%.*s", (int)strcspn(num, " "), num);
+#define FC_STR2(x) #x
+#define FC_STR(x) FC_STR2(x)
+    out->built_with = FC_STR(OPENSSL_VERSION_MAJOR) "." FC_STR(OPENSSL_VERSION_MINOR) "." FC_STR(OPENSSL_VERSION_PATCH);
+    out->symbol = (const void *)OpenSSL_version;
+}

@@ -77,5 +77,7 @@ int sigv4_authorization(const sigv4_request *r, const sigv4_key *k, int64_t now,
 
 /* "OpenSSL/3.0.x" from the runtime library, for --version. */
 const char *sigv4_lib_version(void);
+/* OpenSSL for --version --json. */
+void sigv4_lib_info(fc_lib_info *out);
 
 #endif

@@ -543,3 +543,13 @@ const char *snapshot_lib_version(void)
     if (!buf[0]) snprintf(buf, sizeof buf, "cJSON/%s", cJSON_Version());
     return buf;
 }
+
+void snapshot_lib_info(fc_lib_info *out)
+{
+    out->name = "cjson";
+    snprintf(out->version, sizeof out->version, "%s", cJSON_Version());
+#define FC_STR2(x) #x
+#define FC_STR(x) FC_STR2(x)
+    out->built_with = FC_STR(CJSON_VERSION_MAJOR) "." FC_STR(CJSON_VERSION_MINOR) "." FC_STR(CJSON_VERSION_PATCH);
+    out->symbol = (const void *)cJSON_Version;
+}

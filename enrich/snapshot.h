@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "inventory.h"
+#include "util.h"
 
 int snapshot_load(inventory *inv, const char *path, char *err, size_t errlen);
 /* Serialize (caller frees). fetched_at is the snapshot time. */
@@ -25,5 +26,7 @@ int snapshot_json_strings(const char *json, size_t len, const char *const *keys,
                           size_t n, char *err, size_t errlen);
 /* "cJSON/1.7.15" for --version. */
 const char *snapshot_lib_version(void);
+/* cJSON for --version --json. */
+void snapshot_lib_info(fc_lib_info *out);
 
 #endif

@@ -151,3 +151,12 @@ const char *xml_lib_version(void)
     }
     return buf;
 }
+
+void xml_lib_info(fc_lib_info *out)
+{
+    long v = strtol(xmlParserVersion, NULL, 10); /* "20914" for 2.9.14 */
+    out->name = "libxml2";
+    snprintf(out->version, sizeof out->version, "%ld.%ld.%ld", v / 10000, v / 100 % 100, v % 100);
+    out->built_with = LIBXML_DOTTED_VERSION;
+    out->symbol = (const void *)xmlCheckVersion;
+}

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util.h"
+
 typedef struct xml_doc xml_doc;
 typedef struct xml_node xml_node;   /* an element */
 
@@ -39,5 +41,7 @@ bool xml_aws_error(const xml_node *root, char *code, size_t code_n, char *msg, s
 
 /* "libxml2/2.9.14" from the runtime library, for --version. */
 const char *xml_lib_version(void);
+/* libxml2 for --version --json. */
+void xml_lib_info(fc_lib_info *out);
 
 #endif

@@ -44,6 +44,21 @@ const char *render_lib_versions(void)
     return "graphviz/" PACKAGE_VERSION;
 }
 
+void graph_lib_info(fc_lib_info *out)
+{
+    /* Graphviz reports its version through a context; one without plugins is enough. */
+    out->name = "graphviz";
+    out->version[0] = '\0';
+    GVC_t *g = gvNEWcontext(NULL, 1);
+    if (g) {
+        const char *v = gvcVersion(g);
+        snprintf(out->version, sizeof out->version, "%s", v ? v : "");
+        gvFreeContext(g);
+    }
+    out->built_with = PACKAGE_VERSION;
+    out->symbol = (const void *)gvcVersion;
+}
+
 /* ---- levels and formats (tables, not if-chains) ---- */
 
 enum level { LV_VPC = 0, LV_AZ, LV_SUBNET, LV_ENI, LV_COUNT };

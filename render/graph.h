@@ -64,5 +64,7 @@ const char *graph_format_of(const char *path);
 
 /* "graphviz/2.43.0" for --version. */
 const char *render_lib_versions(void);
+/* Graphviz for --version --json. */
+void graph_lib_info(fc_lib_info *out);
 
 #endif

@@ -464,3 +464,31 @@ char *json_result_rows_with(const cost_result *r, const cost_rank *rows, size_t 
 {
     return render(r, rows, n, by == BY_IP, top_n, key, raw);
 }
+
+char *json_version(const char *version, const char *commit, const char *compiler, const fc_lib_info *libs,
+                   const char *const *files, size_t n)
+{
+    cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+    add(root, "name", cJSON_CreateString("flowcost"));
+    add(root, "version", cJSON_CreateString(version));
+    add(root, "commit", cJSON_CreateString(commit));
+    if (compiler) add(root, "compiler", cJSON_CreateString(compiler));
+    add(root, "libraries", arr);
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        add(o, "name", cJSON_CreateString(libs[i].name));
+        add(o, "version", libs[i].version[0] ? cJSON_CreateString(libs[i].version) : cJSON_CreateNull());
+        add(o, "built_with", cJSON_CreateString(libs[i].built_with));
+        add(o, "file", files[i] ? cJSON_CreateString(files[i]) : cJSON_CreateNull());
+        cJSON_AddItemToArray(arr, o);
+    }
+    char *p = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!p) {
+        fputs("flowcost: out of memory\n", stderr);
+        abort();
+    }
+    char *out = xstrdup(p);
+    cJSON_free(p);
+    return out;
+}

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "cost.h"
+#include "util.h"
 
 /* top_n rows in top_ips (0 = all; also caps each NAT gateway's sources
  * and destinations). Money has 6 decimals, counts are exact integers, the
@@ -25,5 +26,11 @@ char *json_result_rows_with(const cost_result *r, const cost_rank *rows, size_t 
 /* `json` (an object's text, from anywhere) parsed and printed again with
  * `key`: raw added last; NULL when json is not a JSON object. */
 char *json_add_raw(const char *json, const char *key, const char *raw);
+
+/* `flowcost --version --json`: name, version, commit, compiler and one
+ * object per library (name, version or null, built_with, file or null).
+ * Returns a malloc'd string (caller frees with free()). */
+char *json_version(const char *version, const char *commit, const char *compiler, const fc_lib_info *libs,
+                   const char *const *files, size_t n);
 
 #endif

@@ -47,6 +47,21 @@ const char *gz_lib_versions(void)
     return buf;
 }
 
+void gz_lib_info(fc_lib_info out[2])
+{
+#define FC_STR2(x) #x
+#define FC_STR(x) FC_STR2(x)
+    /* ISA-L has no version call: the file it was loaded from tells it. */
+    out[0].name = "isa-l";
+    out[0].version[0] = '\0';
+    out[0].built_with = FC_STR(ISAL_MAJOR_VERSION) "." FC_STR(ISAL_MINOR_VERSION) "." FC_STR(ISAL_PATCH_VERSION);
+    out[0].symbol = (const void *)isal_inflate;
+    out[1].name = "zlib";
+    snprintf(out[1].version, sizeof out[1].version, "%s", zlibVersion());
+    out[1].built_with = ZLIB_VERSION;
+    out[1].symbol = (const void *)zlibVersion;
+}
+
 gz_reader *gz_open(gz_pull_fn pull, void *ctx, enum gz_backend backend)
 {
     gz_reader *z = xcalloc(1, sizeof *z);

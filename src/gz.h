@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "util.h"
+
 /* The underlying source: bytes read, 0 at end, -1 on error (errno set). */
 typedef ssize_t (*gz_pull_fn)(void *ctx, void *buf, size_t n);
 
@@ -33,5 +35,7 @@ void gz_close(gz_reader *z);
 bool gz_is(const void *data, size_t len); /* gzip magic 1f 8b */
 /* "isa-l/2.30.0 zlib/1.2.13" */
 const char *gz_lib_versions(void);
+/* ISA-L and zlib for --version --json. */
+void gz_lib_info(fc_lib_info out[2]);
 
 #endif

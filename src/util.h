@@ -66,6 +66,16 @@ int fc_write_files_atomic(size_t n, const fc_output *out, char *err, size_t errl
 /* Read a whole file (or "-" for stdin) into memory; caller frees *out. */
 int fc_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen);
 
+/* One linked library, for `flowcost --version --json`. The module that
+ * includes the library's header fills it (one header, one file), so the
+ * CLI asks modules rather than including every library itself. */
+typedef struct fc_lib_info {
+    const char *name;        /* "libcurl" */
+    char version[64];        /* the running library's version; "" when it has no call for it */
+    const char *built_with;  /* the headers' version */
+    const void *symbol;      /* one of its functions: dladdr names the file it was loaded from */
+} fc_lib_info;
+
 /* Time helpers. Parse RFC 3339 ("2026-11-20T00:00:00Z", offsets allowed,
  * seconds optional, no offset = UTC) or a unix time in seconds; -1 on error. */
 int fc_parse_time(const char *s, int64_t *out);
