@@ -6,6 +6,7 @@
 // ctest never needs npm; re-run only to change the fixtures.
 // usage: cd bench && npm install && node ../tests/parquet/make_fixtures.mjs
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -77,3 +78,22 @@ for (const [name, opts] of variants) {
   await con.run(`COPY flows TO ${q(join(dir, `flows_${name}.parquet`))}
     (FORMAT parquet, ROW_GROUP_SIZE 128, ${opts})`);
 }
+
+// Several row groups need more rows than DuckDB's 2048-row granularity: a
+// second, low-entropy file in the default v2 format (gzip text), 4,500
+// records in row groups of 2,048, for the split across threads.
+const v2 = fields.slice(0, 14);
+const big = [v2.join(' ')];
+for (let i = 0; i < 4500; i++) {
+  const t0 = 1700000000 + 60 * (i % 50);
+  big.push(['2', '123456789012', enis[i % 3], `10.0.0.${1 + (i % 7)}`, pick(['10.0.1.5', '8.8.8.8']),
+    String(40000 + (i % 5)), '443', '6', String(1 + (i % 9)), String(100 * (1 + (i % 13))), String(t0),
+    String(t0 + 60), i % 17 ? 'ACCEPT' : 'REJECT', 'OK'].join(' '));
+}
+writeFileSync(join(dir, 'flows_rg.log.gz'), gzipSync(big.join('\n') + '\n', { level: 9 }));
+await con.run(`CREATE TABLE big AS SELECT ${v2.map((f) => {
+  const u = f.replaceAll('-', '_');
+  return `"${f}"::${types[u] ?? 'VARCHAR'} AS "${u}"`;
+}).join(', ')} FROM read_csv(${q(join(dir, 'flows_rg.log.gz'))}, delim=' ', header=true, nullstr='-', all_varchar=true)`);
+await con.run(`COPY big TO ${q(join(dir, 'flows_rg_zstd.parquet'))}
+  (FORMAT parquet, ROW_GROUP_SIZE 2048, COMPRESSION zstd, PARQUET_VERSION v1)`);
