@@ -97,3 +97,18 @@ await con.run(`CREATE TABLE big AS SELECT ${v2.map((f) => {
 }).join(', ')} FROM read_csv(${q(join(dir, 'flows_rg.log.gz'))}, delim=' ', header=true, nullstr='-', all_varchar=true)`);
 await con.run(`COPY big TO ${q(join(dir, 'flows_rg_zstd.parquet'))}
   (FORMAT parquet, ROW_GROUP_SIZE 2048, COMPRESSION zstd, PARQUET_VERSION v1)`);
+
+// Seeds for tests/fuzz/fuzz_parquet: the first 12 records, one file per
+// codec / page version / encoding family, as small as DuckDB writes them.
+const seeds = join(dir, '..', 'fuzz', 'corpus', 'fuzz_parquet');
+const seedVariants = [
+  ['none_v1', 'COMPRESSION uncompressed, PARQUET_VERSION v1'],
+  ['none_v2_nodict', 'COMPRESSION uncompressed, PARQUET_VERSION v2, DICTIONARY_SIZE_LIMIT 1'],
+  ['snappy_v1', 'COMPRESSION snappy, PARQUET_VERSION v1'],
+  ['gzip_v2', 'COMPRESSION gzip, PARQUET_VERSION v2'],
+  ['zstd_v2', 'COMPRESSION zstd, PARQUET_VERSION v2'],
+];
+for (const [name, opts] of seedVariants) {
+  await con.run(`COPY (SELECT * FROM flows LIMIT 12) TO ${q(join(seeds, `${name}.parquet`))}
+    (FORMAT parquet, ${opts})`);
+}
