@@ -26,7 +26,7 @@
 #define MAX_ROW_GROUPS (1u << 20)
 #define PAGE_MAX (256u << 20)        /* one decompressed page */
 #define CHUNK_MAX (1u << 30)         /* one column chunk */
-#define RG_VALUES_MAX (1u << 26)     /* projected columns x rows of one row group */
+#define RG_VALUES_MAX (1u << 25)     /* projected columns x rows of one row group (~40 bytes each) */
 #define THRIFT_DEPTH 24
 #define MAX_LEAVES 4096
 
@@ -168,8 +168,8 @@ static int tr_field(tr *t, int16_t *last, int *type, int16_t *id)
 static int tr_skip_struct(tr *t)
 {
     if (++t->depth > THRIFT_DEPTH) return tr_fail(t, "structures nested too deep");
-    int16_t last = 0, id;
-    int type, r;
+    int16_t last = 0, id = 0;
+    int type = 0, r;
     while ((r = tr_field(t, &last, &type, &id)) > 0)
         if (tr_skip(t, type, false) < 0) return -1;
     t->depth--;
@@ -261,8 +261,8 @@ typedef int (*field_fn)(tr *t, void *ctx, int16_t id, int type);
 static int tr_struct(tr *t, void *ctx, field_fn fn)
 {
     if (++t->depth > THRIFT_DEPTH) return tr_fail(t, "structures nested too deep");
-    int16_t last = 0, id;
-    int type, r;
+    int16_t last = 0, id = 0;
+    int type = 0, r;
     while ((r = tr_field(t, &last, &type, &id)) > 0)
         if (fn(t, ctx, id, type) < 0) return -1;
     t->depth--;
@@ -801,14 +801,13 @@ typedef struct sview {
     uint32_t n;
 } sview;
 
+/* Every value is text by then (integers too: see ints_to_text); a null
+ * is a view of "-". */
 typedef struct colvals {
-    bool is_str;
-    int64_t *iv;
     sview *sv;
-    uint8_t *present;
     size_t cap;
     /* dictionary */
-    int64_t *div;
+    int64_t *div; /* an integer dictionary before it is text */
     sview *dsv;
     size_t ndict;
     bool has_dict;
@@ -819,6 +818,7 @@ struct parquet_rows {
     size_t rg, rg_end;
     bool loaded;
     int64_t row, nrows;
+    size_t maxrow;      /* bytes of the longest row of the loaded row group */
     colvals *cols;      /* nproj */
     uint8_t **bufs;     /* owned buffers that views point into */
     size_t nbufs, capbufs;
@@ -834,20 +834,25 @@ static uint8_t *keep(parquet_rows *r, uint8_t *b)
     return b;
 }
 
-static void release_rg(parquet_rows *r)
+/* The value arrays stay for the next row group (of the same columns):
+ * allocating them afresh cost page faults for every row group. */
+static void release_rg(parquet_rows *r, bool all)
 {
     for (size_t i = 0; i < r->nbufs; i++) free(r->bufs[i]);
     r->nbufs = 0;
-    if (r->cols)
-        for (int c = 0; c < r->f->nproj; c++) {
-            colvals *cv = &r->cols[c];
-            free(cv->iv);
+    for (int c = 0; c < r->f->nproj; c++) {
+        colvals *cv = &r->cols[c];
+        free(cv->div);
+        free(cv->dsv);
+        cv->div = NULL;
+        cv->dsv = NULL;
+        cv->ndict = 0;
+        cv->has_dict = false;
+        if (all) {
             free(cv->sv);
-            free(cv->present);
-            free(cv->div);
-            free(cv->dsv);
             memset(cv, 0, sizeof *cv);
         }
+    }
     r->loaded = false;
 }
 
@@ -935,10 +940,62 @@ static void grow(colvals *cv, size_t need)
     if (need <= cv->cap) return;
     size_t nc = cv->cap ? cv->cap : 1024;
     while (nc < need) nc *= 2;
-    if (cv->is_str) cv->sv = xrealloc(cv->sv, nc * sizeof *cv->sv);
-    else cv->iv = xrealloc(cv->iv, nc * sizeof *cv->iv);
-    cv->present = xrealloc(cv->present, nc);
+    cv->sv = xrealloc(cv->sv, nc * sizeof *cv->sv);
     cv->cap = nc;
+}
+
+/* Decimal digits two at a time: the row writer is a large part of the time
+ * a Parquet record costs. */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                     "8081828384858687888990919293949596979899";
+
+static const uint64_t pow10_u64[20] = {
+    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+    1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+    100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+    1000000000000000000ull, 10000000000000000000ull};
+
+/* Written backwards from its last digit, in place: the digit count comes
+ * from the bit length (log10(2) ~ 1233/4096) and one comparison. */
+static inline char *put_i64(char *o, int64_t v)
+{
+    uint64_t u = (uint64_t)v;
+    if (v < 0) {
+        *o++ = '-';
+        u = (uint64_t)0 - u;
+    }
+    int bits = 64 - __builtin_clzll(u | 1);
+    int nd = (bits * 1233) >> 12;
+    nd += u >= pow10_u64[nd] || nd == 0; /* 0 has one digit */
+    char *e = o + nd, *q = e;
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100) * 2;
+        u /= 100;
+        q -= 2;
+        memcpy(q, digit_pairs + d, 2);
+    }
+    if (u >= 10) memcpy(q - 2, digit_pairs + u * 2, 2);
+    else q[-1] = (char)('0' + u);
+    return e;
+}
+
+/* Integers become text when decoded (a dictionary's once per entry), so
+ * that the row writer only copies bytes: most integer columns of a flow
+ * log (start, end, packets, protocol) are dictionary-encoded. */
+static void ints_to_text(parquet_rows *r, const int64_t *iv, size_t n, sview *out)
+{
+    char *t = (char *)keep(r, xmalloc(n * 21 + 1)), *o = t;
+    for (size_t i = 0; i < n; i++) {
+        char *e = put_i64(o, iv[i]);
+        out[i] = (sview){(const uint8_t *)o, (uint32_t)(e - o)};
+        o = e;
+    }
+}
+
+static bool int_type(int type)
+{
+    return type == T_INT32 || type == T_INT64 || type == T_BOOLEAN;
 }
 
 /* PLAIN values: n of them from p[0..len) into iv or sv. */
@@ -986,10 +1043,24 @@ static int plain_decode(const pq_leaf *l, const uint8_t *p, size_t len, size_t n
 }
 
 /* The non-null values of a data page, in order, into vals (nnz of them). */
+static int decode_values_raw(const pq_leaf *l, colvals *cv, int enc, const uint8_t *p, size_t len, size_t nnz,
+                             int64_t *ivals, sview *svals, char *err, size_t errlen);
+
 static int decode_values(parquet_rows *r, const pq_leaf *l, colvals *cv, int enc, const uint8_t *p, size_t len,
-                         size_t nnz, int64_t *ivals, sview *svals, char *err, size_t errlen)
+                         size_t nnz, sview *svals, char *err, size_t errlen)
 {
-    (void)r;
+    if (!int_type(l->type) || enc == E_PLAIN_DICT || enc == E_RLE_DICT) /* dictionaries are text already */
+        return decode_values_raw(l, cv, enc, p, len, nnz, NULL, svals, err, errlen);
+    int64_t *iv = xmalloc((nnz ? nnz : 1) * sizeof *iv);
+    int rc = decode_values_raw(l, cv, enc, p, len, nnz, iv, NULL, err, errlen);
+    if (rc == 0) ints_to_text(r, iv, nnz, svals);
+    free(iv);
+    return rc;
+}
+
+static int decode_values_raw(const pq_leaf *l, colvals *cv, int enc, const uint8_t *p, size_t len, size_t nnz,
+                             int64_t *ivals, sview *svals, char *err, size_t errlen)
+{
     switch (enc) {
     case E_PLAIN:
         return plain_decode(l, p, len, nnz, ivals, svals, err, errlen);
@@ -1005,8 +1076,7 @@ static int decode_values(parquet_rows *r, const pq_leaf *l, colvals *cv, int enc
                 rc = fc_err(err, errlen, "dictionary index %u of a %zu-entry dictionary", idx[i], cv->ndict);
                 break;
             }
-            if (cv->is_str) svals[i] = cv->dsv[idx[i]];
-            else ivals[i] = cv->div[idx[i]];
+            svals[i] = cv->dsv[idx[i]];
         }
         free(idx);
         return rc;
@@ -1052,15 +1122,18 @@ static int read_dict(parquet_rows *r, const pq_leaf *l, colvals *cv, const page_
     if (cv->has_dict) return fc_err(err, errlen, "a second dictionary page");
     if (h->dict_enc != E_PLAIN && h->dict_enc != E_PLAIN_DICT)
         return fc_err(err, errlen, "dictionary page encoding %lld", (long long)h->dict_enc);
-    if (h->dict_nv < 0 || (uint64_t)h->dict_nv > len * 8 + 1)
+    /* the least bytes an entry takes, so that no count beyond the page's bytes is allocated */
+    size_t least = l->type == T_INT64 ? 8 : l->type == T_FLBA ? (size_t)l->type_length : l->type == T_BOOLEAN ? 0 : 4;
+    if (h->dict_nv < 0 || (least ? (uint64_t)h->dict_nv > len / least : (uint64_t)h->dict_nv > len * 8))
         return fc_err(err, errlen, "dictionary of %lld entries in %zu bytes", (long long)h->dict_nv, len);
-    (void)r;
     size_t n = (size_t)h->dict_nv;
-    if (cv->is_str) cv->dsv = xmalloc((n ? n : 1) * sizeof *cv->dsv);
-    else cv->div = xmalloc((n ? n : 1) * sizeof *cv->div);
+    cv->dsv = xmalloc((n ? n : 1) * sizeof *cv->dsv);
+    if (int_type(l->type)) cv->div = xmalloc((n ? n : 1) * sizeof *cv->div);
     cv->ndict = n;
     cv->has_dict = true;
-    return plain_decode(l, data, len, n, cv->div, cv->dsv, err, errlen);
+    if (plain_decode(l, data, len, n, cv->div, cv->dsv, err, errlen) < 0) return -1;
+    if (cv->div) ints_to_text(r, cv->div, n, cv->dsv);
+    return 0;
 }
 
 /* All pages of one column chunk into cv (rows [0, nrows)). */
@@ -1071,7 +1144,6 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
     const pq_leaf *l = &f->leaves[li];
     const pq_chunk *ch = &f->rgs[r->rg].chunks[li];
     colvals *cv = &r->cols[c];
-    cv->is_str = l->type == T_BYTE_ARRAY || l->type == T_FLBA;
     if (ch->encrypted) return fc_err(err, errlen, "encrypted columns are not supported");
     if (ch->external) return fc_err(err, errlen, "column data in another file is not supported");
     if (!ch->has_meta) return fc_err(err, errlen, "no column metadata");
@@ -1096,7 +1168,6 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
     size_t pos = 0;
     int64_t done = 0, nrows = r->nrows;
     uint32_t *defs = NULL;
-    int64_t *itmp = NULL;
     sview *stmp = NULL;
     size_t tmpcap = 0;
     int rc = 0;
@@ -1206,8 +1277,7 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
         if (n > tmpcap) {
             tmpcap = n;
             defs = xrealloc(defs, tmpcap * sizeof *defs);
-            if (cv->is_str) stmp = xrealloc(stmp, tmpcap * sizeof *stmp);
-            else itmp = xrealloc(itmp, tmpcap * sizeof *itmp);
+            stmp = xrealloc(stmp, tmpcap * sizeof *stmp);
         }
         size_t nnz = n;
         if (dl) {
@@ -1218,23 +1288,24 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
             nnz = 0;
             for (size_t i = 0; i < n; i++) nnz += defs[i];
         }
-        if (decode_values(r, l, cv, enc, vals, valn, nnz, itmp, stmp, err, errlen) < 0) {
+        /* without nulls the values go straight to their rows */
+        bool dense = nnz == n;
+        sview *sdst = dense ? cv->sv + done : stmp;
+        if (decode_values(r, l, cv, enc, vals, valn, nnz, sdst, err, errlen) < 0) {
             rc = -1;
             break;
         }
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++) {
-            size_t row = (size_t)done + i;
-            bool has = !dl || defs[i];
-            cv->present[row] = has;
-            if (cv->is_str) cv->sv[row] = has ? stmp[k] : (sview){NULL, 0};
-            else cv->iv[row] = has ? itmp[k] : 0;
-            k += has;
+        if (!dense) {
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++) {
+                bool has = defs[i];
+                cv->sv[(size_t)done + i] = has ? stmp[k] : (sview){(const uint8_t *)"-", 1};
+                k += has;
+            }
         }
         done += nv;
     }
     free(defs);
-    free(itmp);
     free(stmp);
     return rc;
 }
@@ -1250,10 +1321,19 @@ static int load_rg(parquet_rows *r, char *err, size_t errlen)
         return fc_err(err, errlen, "row group %zu: %lld rows x %d columns is over the limit of %u values", r->rg,
                       (long long)rg->num_rows, f->nproj, RG_VALUES_MAX);
     if (rg->num_rows == 0) return 0;
+    r->maxrow = 1;
     for (int c = 0; c < f->nproj; c++) {
         char why[FC_ERRLEN];
         if (read_chunk(r, c, why, sizeof why) < 0)
             return fc_err(err, errlen, "column %s, row group %zu: %s", f->leaves[f->proj[c]].name, r->rg, why);
+        const colvals *cv = &r->cols[c];
+        uint32_t longest = 1;
+        for (int64_t i = 0; i < r->nrows; i++)
+            if (cv->sv[i].n > longest) longest = cv->sv[i].n;
+        if (longest > PARQUET_MAX_VALUE)
+            return fc_err(err, errlen, "column %s, row group %zu: a value of %u bytes", f->leaves[f->proj[c]].name,
+                          r->rg, longest);
+        r->maxrow += 1 + longest;
     }
     return 0;
 }
@@ -1271,22 +1351,33 @@ parquet_rows *parquet_rows_open(parquet_file *f, size_t rg0, size_t rg1)
 void parquet_rows_close(parquet_rows *r)
 {
     if (!r) return;
-    release_rg(r);
+    release_rg(r, true);
     free(r->cols);
     free(r->bufs);
     free(r);
 }
 
-static char *put_i64(char *o, int64_t v)
+/* IDs and addresses are short: fixed-size copies the compiler inlines
+ * instead of a memcpy call each (which was a tenth of the time). */
+static inline void copy_small(char *o, const uint8_t *s, uint32_t k)
 {
-    char tmp[24];
-    int n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do tmp[n++] = (char)('0' + u % 10);
-    while ((u /= 10));
-    if (v < 0) *o++ = '-';
-    while (n) *o++ = tmp[--n];
-    return o;
+    while (k >= 8) {
+        memcpy(o, s, 8);
+        o += 8;
+        s += 8;
+        k -= 8;
+    }
+    if (k & 4) {
+        memcpy(o, s, 4);
+        o += 4;
+        s += 4;
+    }
+    if (k & 2) {
+        memcpy(o, s, 2);
+        o += 2;
+        s += 2;
+    }
+    if (k & 1) *o = (char)*s;
 }
 
 ssize_t parquet_rows_read(parquet_rows *r, char *buf, size_t n, char *err, size_t errlen)
@@ -1295,38 +1386,28 @@ ssize_t parquet_rows_read(parquet_rows *r, char *buf, size_t n, char *err, size_
     size_t w = 0;
     for (;;) {
         if (r->loaded && r->row >= r->nrows) {
-            release_rg(r);
+            release_rg(r, false);
             r->rg++;
         }
         if (r->rg >= r->rg_end) return (ssize_t)w;
         if (!r->loaded && load_rg(r, err, errlen) < 0) return -1;
+        if (r->row < r->nrows && r->maxrow > n) return fc_err(err, errlen, "a row of %zu bytes is longer than the buffer", r->maxrow);
+        char *o = buf + w;
         for (; r->row < r->nrows; r->row++) {
-            size_t row = (size_t)r->row, need = 1;
+            if (r->maxrow > n - (size_t)(o - buf)) return (ssize_t)(o - buf);
+            size_t row = (size_t)r->row;
             for (int c = 0; c < f->nproj; c++) {
-                const colvals *cv = &r->cols[c];
-                if (cv->is_str && cv->present[row] && cv->sv[row].n > PARQUET_MAX_VALUE)
-                    return fc_err(err, errlen, "column %s, row group %zu: a value of %u bytes",
-                                  f->leaves[f->proj[c]].name, r->rg, cv->sv[row].n);
-                need += 1 + (cv->is_str && cv->present[row] ? cv->sv[row].n : 20);
-            }
-            if (need > n - w) {
-                if (w) return (ssize_t)w;
-                return fc_err(err, errlen, "a row of %zu bytes is longer than the buffer", need);
-            }
-            char *o = buf + w;
-            for (int c = 0; c < f->nproj; c++) {
-                const colvals *cv = &r->cols[c];
-                if (c) *o++ = ' ';
-                if (!cv->present[row]) *o++ = '-';
-                else if (!cv->is_str) o = put_i64(o, cv->iv[row]);
-                else if (cv->sv[row].n == 0) *o++ = '-'; /* an empty string is no value */
-                else {
-                    memcpy(o, cv->sv[row].p, cv->sv[row].n);
-                    o += cv->sv[row].n;
+                sview v = r->cols[c].sv[row]; /* a null is a view of "-" */
+                if (v.n == 0) {
+                    *o++ = '-'; /* an empty string is no value */
+                } else {
+                    copy_small(o, v.p, v.n);
+                    o += v.n;
                 }
+                *o++ = ' ';
             }
-            *o++ = '\n';
-            w = (size_t)(o - buf);
+            o[-1] = '\n';
         }
+        w = (size_t)(o - buf);
     }
 }
