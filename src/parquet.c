@@ -402,12 +402,14 @@ void parquet_close(parquet_file *f)
     free(f);
 }
 
-/* Which fields a run reads (the others — version, tcp-flags, type,
- * sublocations, ECS, reject-reason — only cost time). */
+/* Which fields a run reads (the others — tcp-flags, type, sublocations,
+ * ECS, reject-reason — only cost time). version is not used either, but
+ * kept: with it the default layout's columns start the line and the text
+ * parser takes its faster path for them (the cheapest column to decode). */
 static bool field_used(int fl)
 {
     switch (fl) {
-    case FLF_VERSION: case FLF_TCP_FLAGS: case FLF_TYPE: case FLF_SUBLOCATION_TYPE:
+    case FLF_TCP_FLAGS: case FLF_TYPE: case FLF_SUBLOCATION_TYPE:
     case FLF_SUBLOCATION_ID: case FLF_OPAQUE: case FLF_REJECT_REASON:
         return false;
     default:
@@ -641,8 +643,17 @@ static int uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
     return -1;
 }
 
-int parquet_rle_decode(const uint8_t *p, size_t n, int bw, uint32_t *out, size_t count, char *err,
-                       size_t errlen)
+typedef struct sview {
+    const uint8_t *p;
+    uint32_t n;
+} sview;
+
+/* The hybrid's runs into out[], or, with a dictionary, straight into the
+ * dictionary's values (an index checked once per RLE run); inlined twice
+ * with constant arguments. */
+static inline __attribute__((always_inline)) int rle_core(const uint8_t *p, size_t n, int bw, uint32_t *out,
+                                                          const sview *dict, size_t ndict, sview *vout,
+                                                          size_t count, char *err, size_t errlen)
 {
     if (bw < 0 || bw > 32) return fc_err(err, errlen, "bit width %d", bw);
     const uint8_t *end = p + n;
@@ -660,8 +671,15 @@ int parquet_rle_decode(const uint8_t *p, size_t n, int bw, uint32_t *out, size_t
             uint64_t need = (take * (uint64_t)bw + 7) / 8;
             size_t avail = (size_t)(end - p);
             if (need > avail) return fc_err(err, errlen, "bit-packed run past the end of its data");
-            for (uint64_t k = 0; k < take; k++)
-                out[i + k] = bw ? (uint32_t)get_bits(p, avail, k * (uint64_t)bw, bw) : 0;
+            for (uint64_t k = 0; k < take; k++) {
+                uint32_t v = bw ? (uint32_t)get_bits(p, avail, k * (uint64_t)bw, bw) : 0;
+                if (dict) {
+                    if (v >= ndict) return fc_err(err, errlen, "dictionary index %u of a %zu-entry dictionary", v, ndict);
+                    vout[i + k] = dict[v];
+                } else {
+                    out[i + k] = v;
+                }
+            }
             i += take;
             uint64_t runbytes = groups * (uint64_t)bw; /* groups of 8 values take bw bytes */
             p += runbytes < avail ? runbytes : avail;
@@ -674,11 +692,28 @@ int parquet_rle_decode(const uint8_t *p, size_t n, int bw, uint32_t *out, size_t
             if (bw < 32 && v >> bw) return fc_err(err, errlen, "RLE value wider than %d bits", bw);
             if (run == 0) return fc_err(err, errlen, "empty RLE run");
             uint64_t take = run < count - i ? run : count - i;
-            for (uint64_t k = 0; k < take; k++) out[i + k] = v;
+            if (dict) {
+                if (v >= ndict) return fc_err(err, errlen, "dictionary index %u of a %zu-entry dictionary", v, ndict);
+                for (uint64_t k = 0; k < take; k++) vout[i + k] = dict[v];
+            } else {
+                for (uint64_t k = 0; k < take; k++) out[i + k] = v;
+            }
             i += take;
         }
     }
     return 0;
+}
+
+int parquet_rle_decode(const uint8_t *p, size_t n, int bw, uint32_t *out, size_t count, char *err,
+                       size_t errlen)
+{
+    return rle_core(p, n, bw, out, NULL, 0, NULL, count, err, errlen);
+}
+
+static int rle_dict_decode(const uint8_t *p, size_t n, int bw, const sview *dict, size_t ndict, sview *out,
+                           size_t count, char *err, size_t errlen)
+{
+    return rle_core(p, n, bw, NULL, dict, ndict, out, count, err, errlen);
 }
 
 ssize_t parquet_dbp_decode(const uint8_t *p, size_t n, int64_t *out, size_t cap, size_t *used, char *err,
@@ -795,14 +830,8 @@ static int on_page_hdr(tr *t, void *ctx, int16_t id, int type)
     return tr_skip(t, type, false);
 }
 
-/* Column values of one row group. */
-typedef struct sview {
-    const uint8_t *p;
-    uint32_t n;
-} sview;
-
-/* Every value is text by then (integers too: see ints_to_text); a null
- * is a view of "-". */
+/* Column values of one row group. Every value is text by then (integers
+ * too: see ints_to_text); a null is a view of "-". */
 typedef struct colvals {
     sview *sv;
     size_t cap;
@@ -1069,17 +1098,7 @@ static int decode_values_raw(const pq_leaf *l, colvals *cv, int enc, const uint8
         if (!cv->has_dict) return fc_err(err, errlen, "dictionary-encoded page without a dictionary");
         if (nnz == 0) return 0;
         if (len < 1) return fc_err(err, errlen, "dictionary indexes missing");
-        uint32_t *idx = xmalloc(nnz * sizeof *idx);
-        int rc = parquet_rle_decode(p + 1, len - 1, p[0], idx, nnz, err, errlen);
-        for (size_t i = 0; i < nnz && rc == 0; i++) {
-            if (idx[i] >= cv->ndict) {
-                rc = fc_err(err, errlen, "dictionary index %u of a %zu-entry dictionary", idx[i], cv->ndict);
-                break;
-            }
-            svals[i] = cv->dsv[idx[i]];
-        }
-        free(idx);
-        return rc;
+        return rle_dict_decode(p + 1, len - 1, p[0], cv->dsv, cv->ndict, svals, nnz, err, errlen);
     }
     case E_DBP: {
         if (l->type != T_INT32 && l->type != T_INT64)
