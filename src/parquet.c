@@ -35,7 +35,8 @@ enum { C_UNCOMPRESSED, C_SNAPPY, C_GZIP, C_LZO, C_BROTLI, C_LZ4, C_ZSTD, C_LZ4_R
 enum { E_PLAIN = 0, E_PLAIN_DICT = 2, E_RLE = 3, E_BIT_PACKED = 4, E_DBP = 5, E_DLBA = 6, E_DBA = 7, E_RLE_DICT = 8 };
 enum { PT_DATA = 0, PT_INDEX = 1, PT_DICT = 2, PT_DATA_V2 = 3 };
 /* compact protocol element types */
-enum { CT_STOP, CT_TRUE, CT_FALSE, CT_BYTE, CT_I16, CT_I32, CT_I64, CT_DOUBLE, CT_BINARY, CT_LIST, CT_SET, CT_MAP, CT_STRUCT };
+enum { CT_STOP, CT_TRUE, CT_FALSE, CT_BYTE, CT_I16, CT_I32, CT_I64, CT_DOUBLE, CT_BINARY, CT_LIST, CT_SET, CT_MAP, CT_STRUCT,
+       CT_UUID };
 
 static const char *const codec_names[] = {"UNCOMPRESSED", "SNAPPY", "GZIP", "LZO", "BROTLI", "LZ4", "ZSTD", "LZ4_RAW"};
 static const char *const type_names[] = {"BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY",
@@ -137,7 +138,7 @@ static int tr_list(tr *t, int *etype, size_t *n)
     uint64_t size = b >> 4;
     if (size == 15 && tr_uvarint(t, &size) < 0) return -1;
     *etype = b & 15;
-    if (*etype == CT_STOP || *etype > CT_STRUCT) return tr_fail(t, "bad list element type");
+    if (*etype == CT_STOP || *etype > CT_UUID) return tr_fail(t, "bad list element type");
     /* every element takes at least one byte: a count beyond the bytes left is a lie */
     if (size > (uint64_t)(t->end - t->p)) return tr_fail(t, "list longer than its data");
     *n = (size_t)size;
@@ -151,7 +152,7 @@ static int tr_field(tr *t, int16_t *last, int *type, int16_t *id)
     uint8_t b = *t->p++;
     if (b == 0) return 0;
     *type = b & 15;
-    if (*type > CT_STRUCT) return tr_fail(t, "bad field type");
+    if (*type > CT_UUID) return tr_fail(t, "bad field type");
     int delta = b >> 4;
     if (delta) {
         *id = (int16_t)(*last + delta);
@@ -196,6 +197,10 @@ static int tr_skip(tr *t, int type, bool in_list)
         if (t->end - t->p < 8) return tr_fail(t, "truncated value");
         t->p += 8;
         return 0;
+    case CT_UUID:
+        if (t->end - t->p < 16) return tr_fail(t, "truncated value");
+        t->p += 16;
+        return 0;
     case CT_BINARY: {
         const uint8_t *p;
         size_t n;
@@ -218,7 +223,7 @@ static int tr_skip(tr *t, int type, bool in_list)
         if (t->p >= t->end) return tr_fail(t, "truncated map header");
         uint8_t kv = *t->p++;
         int kt = kv >> 4, vt = kv & 15;
-        if (kt == CT_STOP || kt > CT_STRUCT || vt == CT_STOP || vt > CT_STRUCT) return tr_fail(t, "bad map types");
+        if (kt == CT_STOP || kt > CT_UUID || vt == CT_STOP || vt > CT_UUID) return tr_fail(t, "bad map types");
         if (u > (uint64_t)(t->end - t->p) / 2) return tr_fail(t, "map longer than its data");
         if (++t->depth > THRIFT_DEPTH) return tr_fail(t, "structures nested too deep");
         for (uint64_t i = 0; i < u; i++)

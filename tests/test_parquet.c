@@ -51,8 +51,11 @@ static const thrift_case thrift_cases[] = {
      "varint overflow"},
     {"string past the end", {0x18, 0x05, 'a', 0x00}, 4, -1, "string runs past"},
     {"list longer than its data", {0x19, 0xf5, 0xff, 0x01, 0x00}, 5, -1, "list longer"},
-    {"bad field type 13", {0x1d, 0x00}, 2, -1, "bad field type"},
-    {"bad list element type", {0x19, 0x1e, 0x00, 0x00}, 4, -1, "bad list element"},
+    /* a UUID (type 13): 16 bytes */
+    {"uuid", {0x1d, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0x00}, 18, 18, NULL},
+    {"uuid cut", {0x1d, 1, 2, 3}, 4, -1, "truncated value"},
+    {"bad field type 14", {0x1e, 0x00}, 2, -1, "bad field type"},
+    {"bad list element type", {0x19, 0x1f, 0x00, 0x00}, 4, -1, "bad list element"},
     {"map longer than its data", {0x1b, 0x7f, 0x55, 0x00}, 4, -1, "map longer"},
     {"double cut", {0x17, 1, 2, 3}, 4, -1, "truncated value"},
 };
