@@ -5,7 +5,8 @@
 # names and types) give byte-identical `aggregate --csv` and identical
 # `report --json`; a file of three row groups gives the same groups for one
 # and two threads and from stdin (the stream path that S3 objects take); a
-# damaged file is one error line naming the file and what is wrong.
+# damaged file is one error line naming the file and what is wrong; values
+# out of a field's range are malformed records named by row.
 set -u
 BIN=$1 SRC=$2 TMP=$3
 rm -rf "$TMP" && mkdir -p "$TMP"
@@ -46,6 +47,17 @@ mkdir -p "$TMP/dir" && cp "$FIX/flows.log" "$FIX/flows_snappy_v1.parquet" "$TMP/
 want=$(awk -F, 'NR > 1 { p += $6; b += $7; r += $8 } END { print 2 * p, 2 * b, 2 * r }' "$TMP/text.csv")
 got=$(awk -F, 'NR > 1 { p += $6; b += $7; r += $8 } END { print p, b, r }' "$TMP/dir.csv")
 [ "$want" = "$got" ] || say "directory of text + Parquet: sums $got, expected $want"
+
+# values no flow-log line could hold (row 2: srcport 70000, row 3: protocol -1) are
+# malformed records, counted and named by row like text lines; --strict stops at row 2
+"$BIN" aggregate "$FIX/bad_values.parquet" -o "$TMP/bv.fca" --csv "$TMP/bv.csv" 2>"$TMP/bv.err" || say "bad values: exit $?"
+grep -qF "skipped 2 of 3 records in $FIX/bad_values.parquet; first at line 2: bad port '70000'" "$TMP/bv.err" \
+    || say "bad values warning: $(cat "$TMP/bv.err")"
+[ "$(tail -n +2 "$TMP/bv.csv")" = "eni-0a1b2c3d,10.0.0.1,10.0.0.2,ACCEPT,OK,10,840,1" ] || say "bad values CSV: $(cat "$TMP/bv.csv")"
+"$BIN" aggregate --strict "$FIX/bad_values.parquet" -o "$TMP/bv.fca" 2>"$TMP/bv.err"
+rc=$?
+[ $rc -eq 3 ] || say "bad values --strict: exit $rc, expected 3"
+grep -qF "flowcost: error: $FIX/bad_values.parquet:2: bad port '70000'" "$TMP/bv.err" || say "strict: $(cat "$TMP/bv.err")"
 
 # damaged files: exit 1, one line, the file named, the reason
 head -c 3000 "$FIX/flows_zstd_v1.parquet" > "$TMP/cut.parquet"

@@ -112,3 +112,12 @@ for (const [name, opts] of seedVariants) {
   await con.run(`COPY (SELECT * FROM flows LIMIT 12) TO ${q(join(seeds, `${name}.parquet`))}
     (FORMAT parquet, ${opts})`);
 }
+
+// Values a flow-log line could not hold: row 2's srcport 70000 and row 3's
+// protocol -1 are malformed records, reported by row number.
+await con.run(`COPY (SELECT * FROM (VALUES
+    (2, '123456789012', 'eni-0a1b2c3d', '10.0.0.1', '10.0.0.2', 443, 5000, 6::BIGINT, 10::BIGINT, 840::BIGINT, 1700000000::BIGINT, 1700000060::BIGINT, 'ACCEPT', 'OK'),
+    (2, '123456789012', 'eni-0a1b2c3d', '10.0.0.1', '10.0.0.2', 70000, 5000, 6::BIGINT, 10::BIGINT, 840::BIGINT, 1700000000::BIGINT, 1700000060::BIGINT, 'ACCEPT', 'OK'),
+    (2, '123456789012', 'eni-0a1b2c3d', '10.0.0.1', '10.0.0.2', 443, 5000, -1::BIGINT, 10::BIGINT, 840::BIGINT, 1700000000::BIGINT, 1700000060::BIGINT, 'ACCEPT', 'OK'))
+  t(version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, "end", action, log_status))
+  TO ${q(join(dir, 'bad_values.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
