@@ -80,6 +80,29 @@ bool parquet_is(const void *data, size_t len)
     return len >= 4 && memcmp(data, "PAR1", 4) == 0;
 }
 
+/* The one varint reader (Thrift's and the encodings' ULEB128): 0, -1 when
+ * the bytes end first, -2 past 64 bits. */
+static int uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*p >= end) return -1;
+        uint8_t b = *(*p)++;
+        if (shift == 63 && b > 1) return -2;
+        x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return 0;
+        }
+    }
+    return -2;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* ------------------------------------------------------------ thrift */
 
 typedef struct tr {
@@ -96,18 +119,8 @@ static int tr_fail(tr *t, const char *what)
 
 static int tr_uvarint(tr *t, uint64_t *v)
 {
-    uint64_t x = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (t->p >= t->end) return tr_fail(t, "truncated varint");
-        uint8_t b = *t->p++;
-        if (shift == 63 && b > 1) return tr_fail(t, "varint overflow");
-        x |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *v = x;
-            return 0;
-        }
-    }
-    return tr_fail(t, "varint overflow");
+    int rc = uleb(&t->p, t->end, v);
+    return rc == 0 ? 0 : tr_fail(t, rc == -1 ? "truncated varint" : "varint overflow");
 }
 
 static int tr_zigzag(tr *t, int64_t *v)
@@ -515,7 +528,7 @@ static int check_tail(const uint8_t tail[8], uint64_t size, uint32_t *flen, char
 {
     if (memcmp(tail + 4, "PARE", 4) == 0) return fc_err(err, errlen, "encrypted Parquet files are not supported");
     if (memcmp(tail + 4, "PAR1", 4) != 0) return fc_err(err, errlen, "bad footer: no PAR1 magic at the end (truncated file?)");
-    uint32_t len = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24;
+    uint32_t len = le32(tail);
     if (len == 0 || len > size - 12 || len > FOOTER_MAX)
         return fc_err(err, errlen, "bad footer: length %u does not fit a file of %llu bytes", len,
                       (unsigned long long)size);
@@ -630,22 +643,6 @@ static inline uint64_t get_bits(const uint8_t *p, size_t n, uint64_t bit, int w)
     lo >>= s;
     if (s + (unsigned)w > 64) lo |= (uint64_t)q[8] << (64 - s);
     return w == 64 ? lo : lo & ((UINT64_C(1) << w) - 1);
-}
-
-static int uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-    uint64_t x = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (*p >= end) return -1;
-        uint8_t b = *(*p)++;
-        if (shift == 63 && b > 1) return -1;
-        x |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *v = x;
-            return 0;
-        }
-    }
-    return -1;
 }
 
 typedef struct sview {
@@ -1063,8 +1060,7 @@ static int plain_decode(const pq_leaf *l, const uint8_t *p, size_t len, size_t n
     case T_BYTE_ARRAY:
         for (size_t i = 0; i < n; i++) {
             if (len - pos < 4) return fc_err(err, errlen, "string %zu of %zu past the end of the page", i + 1, n);
-            uint32_t k = (uint32_t)p[pos] | (uint32_t)p[pos + 1] << 8 | (uint32_t)p[pos + 2] << 16 |
-                         (uint32_t)p[pos + 3] << 24;
+            uint32_t k = le32(p + pos);
             pos += 4;
             if (k > len - pos) return fc_err(err, errlen, "string %zu of %zu past the end of the page", i + 1, n);
             sv[i] = (sview){p + pos, k};
@@ -1256,7 +1252,7 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
                     rc = fc_err(err, errlen, "definition levels truncated");
                     break;
                 }
-                uint32_t k = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
+                uint32_t k = le32(d);
                 if (k > valn - 4) {
                     rc = fc_err(err, errlen, "definition levels of %u bytes in a page of %zu", k, valn);
                     break;
