@@ -85,6 +85,7 @@ bool parquet_is(const void *data, size_t len)
 static int uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
     uint64_t x = 0;
+    *v = 0; /* set on every path: callers' locals never look uninitialised */
     for (int shift = 0; shift < 64; shift += 7) {
         if (*p >= end) return -1;
         uint8_t b = *(*p)++;
