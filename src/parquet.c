@@ -1294,6 +1294,7 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
             break;
         }
         size_t n = (size_t)nv;
+        if (n == 0) continue; /* nothing to decode (and cv->sv may not exist yet) */
         grow(cv, (size_t)done + n);
         if (n > tmpcap) {
             tmpcap = n;
