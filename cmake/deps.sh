@@ -5,6 +5,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev
       libxml2-dev libxml2-utils libgraphviz-dev graphviz libisal-dev isal zlib1g-dev
+      libsnappy-dev libzstd-dev
       python3 python3-aiosmtpd chromium clang time openssl nodejs npm
       file lintian zsh man-db)  # install_test: cpack's dpkg-shlibdeps step, lintian, completions, man
 missing=()

@@ -22,6 +22,7 @@
 #include "fca.h"
 #include "flowlog.h"
 #include "gz.h"
+#include "parquet.h"
 #include "util.h"
 
 #define READ_BUF (4u << 20)           /* per worker */
@@ -157,12 +158,13 @@ bool ingest_name_outside(const char *name, int64_t since, int64_t until)
 
 /* ---------------------------------------------------------------- items */
 
-enum item_kind { IT_RANGE, IT_GZIP, IT_STREAM, IT_FCA };
+enum item_kind { IT_RANGE, IT_GZIP, IT_STREAM, IT_FCA, IT_PARQUET };
 
 typedef struct item {
     enum item_kind kind;
     int file;              /* index into files[] */
-    off_t off, end;        /* IT_RANGE: [off, end) of the file, whole lines */
+    off_t off, end;        /* IT_RANGE: [off, end) of the file, whole lines;
+                              IT_PARQUET: row groups [off, end) */
     bool at_start;         /* the range starts at offset 0 (header check) */
 } item;
 
@@ -640,7 +642,65 @@ static ssize_t read_full(fd_src *s, char *buf, size_t n)
     return (ssize_t)got;
 }
 
-/* A stream: sniff gzip / .fca / plain, then decode and scan. */
+/* Parquet: rows come out as text lines of the projected columns, in the
+ * file's own field order, and go through the text path (see parquet.h);
+ * row N of the file is "line" N in messages, and the stats' bytes_in
+ * ("after decompression") counts those lines. A stream (an S3 object) is
+ * buffered whole, up to PARQUET_STREAM_MAX, since the footer is at the end. */
+#define PARQUET_STREAM_MAX ((size_t)1 << 30)
+
+static ssize_t pull_parquet(void *ctx, void *buf, size_t n, char *err, size_t errlen)
+{
+    return parquet_rows_read(ctx, buf, n, err, errlen);
+}
+
+static int run_parquet(worker *w, int fd, const void *mem, size_t len, size_t rg0, size_t rg1)
+{
+    item_res *r = w->r;
+    parquet_file *pf = mem ? parquet_open_mem(mem, len, r->m->err, sizeof r->m->err)
+                           : parquet_open_fd(fd, r->m->err, sizeof r->m->err);
+    if (!pf) {
+        r->rc = -1;
+        return -1;
+    }
+    set_format(w, parquet_format(pf));
+    w->first_line = false;
+    parquet_rows *rows = parquet_rows_open(pf, rg0, rg1);
+    int rc = scan_lines(w, pull_parquet, rows, NULL, 0);
+    parquet_rows_close(rows);
+    parquet_close(pf);
+    return rc;
+}
+
+static int run_parquet_stream(worker *w, fd_src *src, const char *sniff, size_t k)
+{
+    item_res *r = w->r;
+    dbuf d;
+    dbuf_init(&d, PARQUET_STREAM_MAX);
+    dbuf_append(&d, sniff, k);
+    char *tmp = xmalloc(1 << 20);
+    int rc = 0;
+    for (;;) {
+        ssize_t g = raw_fd(src, tmp, 1 << 20);
+        if (g < 0) {
+            rc = fc_err(r->m->err, sizeof r->m->err, "read error: %s", strerror(errno));
+            break;
+        }
+        if (g == 0) break;
+        if (dbuf_append(&d, tmp, (size_t)g) < 0) {
+            rc = fc_err(r->m->err, sizeof r->m->err, "a Parquet object over %zu MiB is not read from a stream",
+                        PARQUET_STREAM_MAX >> 20);
+            break;
+        }
+    }
+    free(tmp);
+    if (rc < 0) r->rc = -1;
+    else rc = run_parquet(w, -1, d.data, d.len, 0, SIZE_MAX);
+    dbuf_free(&d);
+    return rc;
+}
+
+/* A stream: sniff gzip / .fca / Parquet / plain, then decode and scan. */
 static int run_stream(worker *w, fd_src *src, bool gz_known)
 {
     item_res *r = w->r;
@@ -667,6 +727,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
         if (rc < 0 && r->rc == -1 && w->j->o->strict && strstr(r->m->err, "gzip")) r->rc = INGEST_MALFORMED;
         return rc;
     }
+    if (parquet_is(sniff, (size_t)k)) return run_parquet_stream(w, src, sniff, (size_t)k);
     if (fca_is(sniff, (size_t)k)) {
         dbuf d;
         dbuf_init(&d, 0);
@@ -717,6 +778,8 @@ static void run_item_body(worker *w, size_t idx)
         range_src rs = {fd, it->off, it->end};
         scan_lines(w, pull_range, &rs, NULL, 0, false); /* plan_file judged its first bytes */
         r->layout_moved = w->fmt.ncols != f->fmt.ncols || memcmp(w->fmt.col, f->fmt.col, (size_t)f->fmt.ncols) != 0;
+    } else if (it->kind == IT_PARQUET) {
+        run_parquet(w, fd, NULL, 0, (size_t)it->off, (size_t)it->end);
     } else {
         fd_src src = {fd, NULL, NULL};
         run_stream(w, &src, it->kind == IT_GZIP);
@@ -851,6 +914,26 @@ static int plan_file(plan *p, const char *path, const ingest_opts *o, const flow
         new_item(p, fi, IT_GZIP);
     } else if (fca_is(head, (size_t)k)) {
         new_item(p, fi, IT_FCA);
+    } else if (parquet_is(head, (size_t)k)) {
+        /* row groups split across the threads; each item reads the footer again */
+        parquet_file *pf = parquet_open_fd(fd, err, errlen);
+        if (!pf) {
+            char why[FC_ERRLEN];
+            snprintf(why, sizeof why, "%s", err);
+            free(head);
+            close(fd);
+            return fc_err(err, errlen, "%s: %s", path, why);
+        }
+        size_t nrg = parquet_row_groups(pf), per = (nrg + (size_t)nthreads * 2 - 1) / ((size_t)nthreads * 2);
+        parquet_close(pf);
+        if (per == 0) per = 1;
+        size_t g = 0;
+        do {
+            item *it = new_item(p, fi, IT_PARQUET);
+            it->off = (off_t)g;
+            it->end = (off_t)(g + per < nrg ? g + per : nrg);
+            g += per;
+        } while (g < nrg);
     } else if (flowlog_sniff(head, (size_t)k) != FLC_TEXT) {
         f->unread = (uint8_t)flowlog_sniff(head, (size_t)k); /* named after the run, in input order */
     } else {

@@ -1,8 +1,9 @@
-/* ingest: read → parse → aggregate. Opens every kind of INPUT (plain or
- * gzip file by magic bytes, directory tree, "-" for stdin, .fca aggregate),
- * parses each file's header line (or --fields / the v2 default), filters by
- * --since/--until, and adds the records to an agg. Parallel across files and
- * within large plain files; the result is identical for any thread count. */
+/* ingest: read → parse → aggregate. Opens every kind of INPUT (plain,
+ * gzip or Parquet file by magic bytes, directory tree, "-" for stdin, .fca
+ * aggregate), parses each file's header line (or --fields / the v2
+ * default), filters by --since/--until, and adds the records to an agg.
+ * Parallel across files, within large plain files and across a Parquet
+ * file's row groups; the result is identical for any thread count. */
 #ifndef FC_INGEST_H
 #define FC_INGEST_H
 
@@ -54,7 +55,8 @@ int ingest_paths(agg *a, const char *const *paths, size_t n, const ingest_opts *
 
 /* A pull stream (an S3 object body, a pipe): returns bytes read, 0 at end,
  * -1 on error (with a message in the reader's own context). Content is
- * plain text, gzip or .fca, detected by magic bytes. `name` is used in
+ * plain text, gzip, Parquet (buffered whole, up to 1 GiB) or .fca, detected
+ * by magic bytes. `name` is used in
  * messages ("s3://b/k:12: ..."). */
 typedef ssize_t (*ingest_read_fn)(void *ctx, void *buf, size_t n);
 int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx,

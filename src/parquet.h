@@ -1,0 +1,74 @@
+/* parquet: a reader for flat Apache Parquet files such as AWS's flow logs in
+ * Parquet (S3 delivery with FileFormat=parquet). The footer's FileMetaData
+ * is read with a bounds-checked Thrift compact-protocol reader; row groups
+ * are decoded one at a time, and only the columns that name a flow-log
+ * field the aggregate uses (by name, `_` or `-`: interface_id ->
+ * interface-id) are read at all.
+ *
+ * Supported: data pages v1 and v2, dictionary pages; PLAIN (INT32, INT64,
+ * BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY, BOOLEAN), PLAIN_DICTIONARY /
+ * RLE_DICTIONARY, RLE / bit-packed levels, DELTA_BINARY_PACKED and
+ * DELTA_LENGTH_BYTE_ARRAY; codecs UNCOMPRESSED, SNAPPY, GZIP, ZSTD; required
+ * and optional leaves (a null is the flow-log `-`). Nested schemas,
+ * repeated fields, encryption and external column chunks are refused.
+ *
+ * Why rows come out as text lines: the rows are handed to the same
+ * flow-log parser as text input (flowlog_parse_line), so every check, the
+ * millisecond normalisation and the record layout are the text path's by
+ * construction, and the same records give the same aggregate.
+ *
+ * The file is untrusted: every length, count and offset is checked, and a
+ * bad file gives -1 with a one-line reason ("bad footer: ...", "column
+ * srcaddr, row group 2: ..."); the caller adds the file name. */
+#ifndef FC_PARQUET_H
+#define FC_PARQUET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "flowlog.h"
+
+typedef struct parquet_file parquet_file;
+
+bool parquet_is(const void *data, size_t len); /* "PAR1" magic */
+
+/* From memory (the caller keeps data alive until parquet_close), or from
+ * a file descriptor (only the footer is read here; column chunks later by
+ * pread; the caller keeps fd open). NULL with a reason on error. */
+parquet_file *parquet_open_mem(const void *data, size_t len, char *err, size_t errlen);
+parquet_file *parquet_open_fd(int fd, char *err, size_t errlen);
+void parquet_close(parquet_file *f);
+
+size_t parquet_row_groups(const parquet_file *f);
+int64_t parquet_num_rows(const parquet_file *f);
+/* The columns rows come out with: a flow-log format of the projected
+ * fields, in schema order. */
+const flowlog_format *parquet_format(const parquet_file *f);
+
+/* Rows of row groups [rg0, rg1) as text lines ("v1 v2 ...\n", `-` for a
+ * null). Peak memory is one row group's projected columns. */
+typedef struct parquet_rows parquet_rows;
+parquet_rows *parquet_rows_open(parquet_file *f, size_t rg0, size_t rg1);
+/* Whole lines into buf: bytes written, 0 at the end, -1 with a reason.
+ * n must exceed the longest row (the caller's 4 MiB buffer does: values
+ * longer than PARQUET_MAX_VALUE are an error). */
+ssize_t parquet_rows_read(parquet_rows *r, char *buf, size_t n, char *err, size_t errlen);
+void parquet_rows_close(parquet_rows *r);
+
+#define PARQUET_MAX_VALUE 65536
+
+/* Exposed for the unit tests. */
+/* Skip one compact-protocol struct at p[0..n); bytes used, or -1. */
+int parquet_thrift_skip_struct(const uint8_t *p, size_t n, size_t *used, char *err, size_t errlen);
+/* RLE / bit-packed hybrid (no length prefix) of `count` values of
+ * bit width bw (0..32). 0 or -1. */
+int parquet_rle_decode(const uint8_t *p, size_t n, int bw, uint32_t *out, size_t count, char *err,
+                       size_t errlen);
+/* DELTA_BINARY_PACKED: all the values the header announces (at most cap);
+ * returns their number and the bytes used, or -1. */
+ssize_t parquet_dbp_decode(const uint8_t *p, size_t n, int64_t *out, size_t cap, size_t *used, char *err,
+                           size_t errlen);
+
+#endif
