@@ -666,7 +666,7 @@ static int run_parquet(worker *w, int fd, const void *mem, size_t len, size_t rg
     set_format(w, parquet_format(pf));
     w->first_line = false;
     parquet_rows *rows = parquet_rows_open(pf, rg0, rg1);
-    int rc = scan_lines(w, pull_parquet, rows, NULL, 0);
+    int rc = scan_lines(w, pull_parquet, rows, NULL, 0, false); /* the reader decided it is Parquet */
     parquet_rows_close(rows);
     parquet_close(pf);
     return rc;

@@ -68,24 +68,25 @@ printf '%s\n' "resource-id $hy" "arn:aws:ec2:x $R1" "arn:aws:ec2:y $R2" > resid.
 counts resid.log; check "$CNT" "2 2 0" "header starting with an unknown field"
 
 # ---------------------------------------------------------------- files that are no text flow log
-printf 'PAR1\025\004\025\200\001\025\200\001L\025\002' > x.log.parquet
+# (Parquet is read since src/parquet.c, see parquet_test.sh: binary data is the third kind here)
+printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000\076\000' > x.bin
 printf '{"message": "%s"}\n{"message": "%s"}\n' "$R1" "$R2" | gzip -c > fh.log.gz
 printf '{"messageType":"DATA_MESSAGE","owner":"123456789010","logGroup":"vpc","logEvents":[{"id":"1","message":"%s"}]}' "$R1" | gzip -c > cwl.gz
 printf '%s\n' "$hy" "$R1" > good.log
 # -q: the three warnings still come, one line each, in input order; the good file is read
-counts -q cwl.gz fh.log.gz good.log x.log.parquet
+counts -q cwl.gz fh.log.gz good.log x.bin
 check "$RC" 0 "non-text files: exit code"
 check "$CNT" "1 1 0" "non-text files: counts (good.log only)"
 check "$(cat err)" "flowcost: warning: skipped 'cwl.gz': CloudWatch Logs subscription payload (JSON, not supported yet)
 flowcost: warning: skipped 'fh.log.gz': JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)
-flowcost: warning: skipped 'x.log.parquet': Parquet file (not supported yet)" "non-text files: warnings with -q"
+flowcost: warning: skipped 'x.bin': binary data, not a text flow log" "non-text files: warnings with -q"
 # standard input
 printf '{"message": "%s"}\n' "$R1" | "$BIN" top -q - --allow-empty --output json >/dev/null 2>err
 check "$(cat err)" "flowcost: warning: skipped '<stdin>': JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)" "JSON on stdin"
 # --strict: exit 3 naming the file
-run aggregate --strict good.log x.log.parquet -o s.fca
+run aggregate --strict good.log x.bin -o s.fca
 check "$RC" 3 "non-text file with --strict: exit code"
-check "$(cat err)" "flowcost: error: 'x.log.parquet' is not a text flow log: Parquet file (not supported yet)" "non-text file with --strict: message"
+check "$(cat err)" "flowcost: error: 'x.bin' is not a text flow log: binary data, not a text flow log" "non-text file with --strict: message"
 [ -e s.fca ] && bad "--strict failure wrote s.fca"
 
 echo "$pass passed, $fail failed"

@@ -63,9 +63,9 @@ for root, _, files in os.walk(logs):
     for f in files:
         p = os.path.join(root, f)
         s3.upload_file(p, "weekly", "flows/" + os.path.relpath(p, logs))
-# objects that are no text flow log (item 10): Parquet, gzip'd JSON lines
+# objects that are no text flow log (item 10): binary data, gzip'd JSON lines (Parquet is read now)
 import gzip
-s3.put_object(Bucket="weekly", Key="other/a.log.parquet", Body=b"PAR1\x15\x04\x15\x80\x01\x15\x80\x01L")
+s3.put_object(Bucket="weekly", Key="other/a.bin", Body=b"\x7fELF\x02\x01\x01" + b"\x00" * 13)
 s3.put_object(Bucket="weekly", Key="other/b.log.gz",
               Body=gzip.compress(b'{"message": "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 10 3600 3660 ACCEPT OK"}\n', mtime=0))
 PY
@@ -97,7 +97,7 @@ recs=$(awk -F, 'NR>1 {r+=$8} END {print r}' "$tmp/s3.csv")
 
 # s3:// objects that are no text flow log: one warning each, even with -q
 "$bin" top -q --threads 4 s3://weekly/other/ --output json >/dev/null 2>"$tmp/err"
-want="flowcost: warning: skipped 's3://weekly/other/a.log.parquet': Parquet file (not supported yet)
+want="flowcost: warning: skipped 's3://weekly/other/a.bin': binary data, not a text flow log
 flowcost: warning: skipped 's3://weekly/other/b.log.gz': JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)"
 [ "$(grep warning "$tmp/err" | sort)" = "$want" ] && ok || bad "s3:// non-text objects: $(cat "$tmp/err")"
 
