@@ -33,32 +33,32 @@ int report_template(const char *dir, const char *name, char **data, size_t *len,
     return tpl_file(dir, name, data, len, err, errlen);
 }
 
-int report_fill(const char *tpl_name, const char *tpl, size_t len, const char *const *names,
+int report_fill(const char *tpl_name, const char *text, size_t len, const char *const *names,
                 const char *const *values, size_t n, dbuf *out, char *err, size_t errlen)
 {
     size_t i = 0, line = 1, start = 0;
     while (i < len) {
-        if (tpl[i] == '\n') line++;
-        if (!(tpl[i] == '{' && i + 1 < len && tpl[i + 1] == '{')) {
+        if (text[i] == '\n') line++;
+        if (!(text[i] == '{' && i + 1 < len && text[i + 1] == '{')) {
             i++;
             continue;
         }
         size_t j = i + 2;
-        while (j < len && ((tpl[j] >= 'a' && tpl[j] <= 'z') || tpl[j] == '_' || (tpl[j] >= '0' && tpl[j] <= '9'))) j++;
-        if (j + 1 >= len || tpl[j] != '}' || tpl[j + 1] != '}' || j == i + 2) {
+        while (j < len && ((text[j] >= 'a' && text[j] <= 'z') || text[j] == '_' || (text[j] >= '0' && text[j] <= '9'))) j++;
+        if (j + 1 >= len || text[j] != '}' || text[j + 1] != '}' || j == i + 2) {
             i++; /* not a slot: literal braces (CSS, script) pass through */
             continue;
         }
         size_t k;
         for (k = 0; k < n; k++)
-            if (strlen(names[k]) == j - i - 2 && memcmp(names[k], tpl + i + 2, j - i - 2) == 0) break;
+            if (strlen(names[k]) == j - i - 2 && memcmp(names[k], text + i + 2, j - i - 2) == 0) break;
         if (k == n)
-            return fc_err(err, errlen, "%s:%zu: unknown slot {{%.*s}}", tpl_name, line, (int)(j - i - 2), tpl + i + 2);
-        if (dbuf_append(out, tpl + start, i - start) < 0 || dbuf_puts(out, values[k] ? values[k] : "") < 0)
+            return fc_err(err, errlen, "%s:%zu: unknown slot {{%.*s}}", tpl_name, line, (int)(j - i - 2), text + i + 2);
+        if (dbuf_append(out, text + start, i - start) < 0 || dbuf_puts(out, values[k] ? values[k] : "") < 0)
             return fc_err(err, errlen, "report larger than the output limit");
         i = start = j + 2;
     }
-    if (dbuf_append(out, tpl + start, len - start) < 0) return fc_err(err, errlen, "report larger than the output limit");
+    if (dbuf_append(out, text + start, len - start) < 0) return fc_err(err, errlen, "report larger than the output limit");
     return 0;
 }
 
@@ -1210,18 +1210,18 @@ tpl_model *report_model(const cost_result *r, const inventory *inv, const report
 int report_html(const cost_result *r, const inventory *inv, const report_opts *o, dbuf *out, char *err, size_t errlen)
 {
     if (!r || !o) return fc_err(err, errlen, "nothing to report");
-    char *tpl = NULL, *css = NULL, *js = NULL;
+    char *shell = NULL, *css = NULL, *js = NULL;
     size_t tl, cl, jl;
-    if (report_template(o->template_dir, "report.html", &tpl, &tl, err, errlen) < 0) return -1;
+    if (report_template(o->template_dir, "report.html", &shell, &tl, err, errlen) < 0) return -1;
     if (report_template(o->template_dir, "report.css", &css, &cl, err, errlen) < 0 ||
         report_template(o->template_dir, "report.js", &js, &jl, err, errlen) < 0) {
-        free(tpl);
+        free(shell);
         free(css);
         return -1;
     }
     if (tpl_raw_text_check("report.css", css, 0, err, errlen) < 0 ||
         tpl_raw_text_check("report.js", js, 1, err, errlen) < 0) {
-        free(tpl);
+        free(shell);
         free(css);
         free(js);
         return -1;
@@ -1277,10 +1277,10 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
     if (rc == 0 && c.rc < 0) rc = fc_err(err, errlen, "report larger than the output limit");
     const char *values[S_N];
     for (size_t i = 0; i < S_N; i++) values[i] = vals[i].data ? vals[i].data : "";
-    if (rc == 0) rc = report_fill("report.html", tpl, tl, names, values, S_N, out, err, errlen);
+    if (rc == 0) rc = report_fill("report.html", shell, tl, names, values, S_N, out, err, errlen);
     for (size_t i = 0; i < S_N; i++) dbuf_free(&vals[i]);
     free(c.grp);
-    free(tpl);
+    free(shell);
     free(css);
     free(js);
     return rc;

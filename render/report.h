@@ -52,7 +52,7 @@ int report_template(const char *dir, const char *name, char **data, size_t *len,
 
 /* Fill `{{slot}}`s of tpl from names[i] → values[i]. An unknown slot is an
  * error naming tpl_name:line. Values are inserted verbatim (already escaped). */
-int report_fill(const char *tpl_name, const char *tpl, size_t len, const char *const *names,
+int report_fill(const char *tpl_name, const char *text, size_t len, const char *const *names,
                 const char *const *values, size_t n, dbuf *out, char *err, size_t errlen);
 
 #endif

@@ -43,8 +43,8 @@ struct sankey {
 
 static uint64_t hkey(int col, const char *k)
 {
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t)col;
-    for (; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+    uint64_t h = UINT64_C(1469598103934665603) ^ (uint64_t)(unsigned)col;
+    for (; *k; k++) h = (h ^ (unsigned char)*k) * UINT64_C(1099511628211);
     return h;
 }
 

@@ -96,27 +96,27 @@ int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out,
     size_t n;
     const agg_group *g = agg_groups(a, &n);
     put(&p, n, 8);
-    for (size_t k = 0; k < n; k++) {
-        dbuf_append(&p, g[k].src.b, 16);
-        dbuf_append(&p, g[k].dst.b, 16);
-        dbuf_append(&p, g[k].pkt_src.b, 16);
-        dbuf_append(&p, g[k].pkt_dst.b, 16);
-        put(&p, g[k].eni, 4);
-        put(&p, g[k].src_svc, 4);
-        put(&p, g[k].dst_svc, 4);
-        put(&p, (uint32_t)g[k].hour, 4);
-        put(&p, g[k].dstport, 2);
-        put(&p, g[k].protocol, 1);
-        put(&p, g[k].action, 1);
-        put(&p, g[k].status, 1);
-        put(&p, g[k].direction, 1);
-        put(&p, g[k].traffic_path, 1);
-        put(&p, g[k].flags, 1);
-        put(&p, g[k].packets, 8);
-        put(&p, g[k].bytes, 8);
-        put(&p, g[k].records, 8);
-        put(&p, (uint64_t)g[k].min_start, 8);
-        put(&p, (uint64_t)g[k].max_end, 8);
+    for (size_t gi = 0; gi < n; gi++) {
+        dbuf_append(&p, g[gi].src.b, 16);
+        dbuf_append(&p, g[gi].dst.b, 16);
+        dbuf_append(&p, g[gi].pkt_src.b, 16);
+        dbuf_append(&p, g[gi].pkt_dst.b, 16);
+        put(&p, g[gi].eni, 4);
+        put(&p, g[gi].src_svc, 4);
+        put(&p, g[gi].dst_svc, 4);
+        put(&p, (uint32_t)g[gi].hour, 4);
+        put(&p, g[gi].dstport, 2);
+        put(&p, g[gi].protocol, 1);
+        put(&p, g[gi].action, 1);
+        put(&p, g[gi].status, 1);
+        put(&p, g[gi].direction, 1);
+        put(&p, g[gi].traffic_path, 1);
+        put(&p, g[gi].flags, 1);
+        put(&p, g[gi].packets, 8);
+        put(&p, g[gi].bytes, 8);
+        put(&p, g[gi].records, 8);
+        put(&p, (uint64_t)g[gi].min_start, 8);
+        put(&p, (uint64_t)g[gi].max_end, 8);
     }
     uint32_t nmeta = 0;
     for (uint32_t id = 1; id <= nstr; id++)

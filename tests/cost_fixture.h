@@ -17,7 +17,7 @@
 #include "lpm.h"
 #include "rates.h"
 
-#define GiB 1073741824ull
+#define GiB UINT64_C(1073741824)
 #define T0 1795651200 /* 2026-11-26T00:00:00Z */
 #define DAY 86400
 

@@ -83,7 +83,7 @@ static void backoff(void)
          * half), and the mean is near half the ceiling. */
         CHECK(lo <= ceil[k] / 10);
         CHECK(hi >= ceil[k] - ceil[k] / 10);
-        CHECK_NEAR(sum / 2000, ceil[k] / 2.0, ceil[k] * 0.05);
+        CHECK_NEAR(sum / 2000, (double)ceil[k] / 2.0, (double)ceil[k] * 0.05);
     }
     /* Huge attempt numbers stay capped (no shift overflow). */
     CHECK(http_backoff_ms(&o, 1000, 0, &rng) <= 10000);

@@ -15,7 +15,7 @@
 #include "rates.h"
 #include "report.h"
 
-#define GIB 1073741824ULL
+#define GIB UINT64_C(1073741824)
 #define NEXTRA 60
 #define XSS_NAME "web-1 <script>alert(1)</script>"
 #define XSS_TITLE "Weekly </script><!-- \"><img src=x onerror=alert(1)>"
@@ -413,12 +413,12 @@ int main(void)
     const char *names[] = {"a", "b_2"}, *vals[] = {"<x>", "y"};
     dbuf tb;
     dbuf_init(&tb, 0);
-    const char *tpl = "p {{a}} q {{b_2}} {not} {{ a }} {{}} }}";
-    CHECK(report_fill("t", tpl, strlen(tpl), names, vals, 2, &tb, err, sizeof err) == 0);
+    const char *text = "p {{a}} q {{b_2}} {not} {{ a }} {{}} }}";
+    CHECK(report_fill("t", text, strlen(text), names, vals, 2, &tb, err, sizeof err) == 0);
     CHECK_STR(tb.data, "p <x> q y {not} {{ a }} {{}} }}");
     dbuf_reset(&tb);
-    tpl = "line1\nline2 {{nope}}";
-    CHECK(report_fill("t.html", tpl, strlen(tpl), names, vals, 2, &tb, err, sizeof err) == -1);
+    text = "line1\nline2 {{nope}}";
+    CHECK(report_fill("t.html", text, strlen(text), names, vals, 2, &tb, err, sizeof err) == -1);
     CHECK_STR(err, "t.html:2: unknown slot {{nope}}");
     dbuf_free(&tb);
     /* --template-dir with an edited page; missing files fall back to the embedded ones. */

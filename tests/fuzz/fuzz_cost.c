@@ -20,6 +20,7 @@
 #include "lpm.h"
 #include "rates.h"
 #include "util.h"
+#include "fuzz.h"
 
 typedef struct src {
     const uint8_t *p;

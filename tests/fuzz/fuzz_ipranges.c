@@ -9,6 +9,7 @@
 #include "ipranges.h"
 #include "lpm.h"
 #include "util.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

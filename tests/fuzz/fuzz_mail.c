@@ -8,6 +8,7 @@
 
 #include "mail.h"
 #include "util.h"
+#include "fuzz.h"
 
 static int hexval(char c)
 {

@@ -10,6 +10,7 @@
 #include "flowlog.h"
 #include "parquet.h"
 #include "util.h"
+#include "fuzz.h"
 
 #define BUF (256u << 10)
 

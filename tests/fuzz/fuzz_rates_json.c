@@ -8,6 +8,7 @@
 #include "rates.h"
 #include "rates_json.h"
 #include "util.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -12,6 +12,7 @@
 #include "fca.h"
 #include "ingest.h"
 #include "util.h"
+#include "fuzz.h"
 
 typedef struct src {
     const uint8_t *p;

@@ -9,6 +9,7 @@
 
 #include "sigv4.h"
 #include "util.h"
+#include "fuzz.h"
 
 static int clean(const char *s, size_t n)
 {

@@ -10,6 +10,7 @@
 #include "ip.h"
 #include "snapshot.h"
 #include "util.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
