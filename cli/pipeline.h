@@ -39,5 +39,11 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen);
  * H h, N of M hours with records". */
 void pipeline_done(const fc_opts *o, const char *what, const cost_result *r);
 void pipeline_free(pipeline *p);
+/* The live inventory of every region (--region, comma lists, repeatable;
+ * --all-regions) of every account (--profile P1,P2; --role-arn) into inv,
+ * each ENI stamped with run_time: what `enrich` writes and `--enrich-live`
+ * prices with, one code path. `where` gets "us-east-1, eu-west-1". */
+int pipeline_fetch_inventory(const fc_opts *o, inventory *inv, int64_t run_time, char *where, size_t wn,
+                             char *err, size_t errlen);
 
 #endif

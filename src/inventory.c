@@ -226,6 +226,7 @@ void inv_free(inventory *inv)
     free(inv->strings.slots);
     for (size_t i = 0; i < inv->n_enis; i++) {
         free(inv->enis[i]->ips);
+        free(inv->enis[i]->tags);
         free(inv->enis[i]);
     }
     free(inv->enis);
@@ -273,6 +274,40 @@ const char *inv_intern(inventory *inv, const char *s)
 inv_eni *inv_eni_get(inventory *inv, const char *id)
 {
     GET_OR_ADD(inv, enis, n_enis, cap_enis, eni_ids, inv_eni, id, id);
+}
+
+inv_eni *inv_eni_lookup(inventory *inv, const char *id)
+{
+    size_t v;
+    return idmap_find(&inv->eni_ids, id, &v) ? inv->enis[v] : NULL;
+}
+
+void inv_eni_set_tag(inventory *inv, inv_eni *e, const char *key, const char *value, bool replace)
+{
+    const char *k = inv_intern(inv, key);
+    if (!k) return;
+    /* "" is a real tag value (a key set on purpose with nothing in it). */
+    const char *v = value && *value ? inv_intern(inv, value) : "";
+    for (size_t i = 0; i < e->n_tags; i++)
+        if (e->tags[i].key == k) {
+            if (replace) e->tags[i].value = v;
+            return;
+        }
+    e->tags = xrealloc(e->tags, (e->n_tags + 1) * sizeof *e->tags);
+    e->tags[e->n_tags++] = (inv_tag){k, v};
+    inv->finalized = false;
+}
+
+void inv_eni_clear_tags(inv_eni *e)
+{
+    e->n_tags = 0;
+}
+
+const char *inv_eni_tag(const inv_eni *e, const char *key)
+{
+    for (size_t i = 0; e && key && i < e->n_tags; i++)
+        if (strcmp(e->tags[i].key, key) == 0) return e->tags[i].value;
+    return NULL;
 }
 
 inv_subnet *inv_subnet_get(inventory *inv, const char *id)
@@ -333,6 +368,11 @@ static int cmp_eni(const void *a, const void *b)
     return strcmp((*(inv_eni *const *)a)->id, (*(inv_eni *const *)b)->id);
 }
 
+static int cmp_tag(const void *a, const void *b)
+{
+    return strcmp(((const inv_tag *)a)->key, ((const inv_tag *)b)->key);
+}
+
 static int cmp_subnet(const void *a, const void *b)
 {
     return strcmp((*(inv_subnet *const *)a)->id, (*(inv_subnet *const *)b)->id);
@@ -372,6 +412,7 @@ void inv_finalize(inventory *inv)
         }
         if (!e->az_id && e->az_name) e->az_id = inv_az_id_of(inv, e->az_name);
         if (!e->name) e->name = e->instance_id ? e->instance_id : e->description ? e->description : e->id;
+        if (e->n_tags > 1) qsort(e->tags, e->n_tags, sizeof *e->tags, cmp_tag);
         nips += e->n_ips;
     }
     free(inv->ips.keys);
