@@ -285,6 +285,19 @@ names = {r["ip"]: r.get("name") for r in live["top_ips"]}
 print(f"ok: --enrich-live = enrich snapshot: {len(live['top_ips'])} rows, total ${live['totals']['cost_usd']}, "
       f"NAT processing ${nat['cost_usd']} on 1 GB")
 EOF
+# --by tag:team over the tags DescribeInstances brought: rows sum to the total.
+env -u AWS_ACCESS_KEY_ID "$BIN" top "$T/moto_flows.log" --eni-snapshot "$T/fresh.json" --region us-east-1 --by tag:team \
+    --format csv -q >"$T/team.csv" || fail "top --by tag:team exited $?"
+python3 - "$T/team.csv" "$T/snap_top.json" <<'EOF'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+total = json.load(open(sys.argv[2]))["totals"]["cost_usd"]
+teams = {r["tag"] for r in rows}
+assert {"payments", "data"} <= teams, teams
+s = sum(float(r["cost_usd"]) for r in rows)
+assert abs(s - total) < 1e-5, (s, total)
+print(f"ok: --by tag:team: {sorted(teams)} sum to the total ${total}")
+EOF
 # 8. --role-arn: sts:AssumeRole (signed with the user's key) first, then
 # every call with the role's session credentials; --region as a comma
 # list; --profile P1,P2 for two accounts (here both the same moto one).
