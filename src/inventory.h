@@ -108,7 +108,14 @@ const char *inv_az_id_of(const inventory *inv, const char *az_name);
  * from tags/instance/description, and build the IP index. Idempotent. */
 void inv_finalize(inventory *inv);
 
+/* The ENI holding ip: of several over the snapshot's history (a reused
+ * address), the one seen last (ties: the smaller id). */
 const inv_eni *inv_by_ip(const inventory *inv, const ip128 *ip);
+/* The ENI that held ip at unix time t: the one whose first_seen..last_seen
+ * contains t (the latest to start, if several), else the one last seen
+ * before t, else inv_by_ip's. For the cost model's per-record lookup
+ * (docs/snapshot.md, "Reused addresses": not yet called by src/cost.c). */
+const inv_eni *inv_by_ip_at(const inventory *inv, const ip128 *ip, int64_t t);
 const inv_eni *inv_by_id(const inventory *inv, const char *id);
 const inv_subnet *inv_subnet_by_id(const inventory *inv, const char *id);
 const inv_subnet *inv_subnet_containing(const inventory *inv, const ip128 *ip);
