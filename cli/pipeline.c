@@ -167,7 +167,11 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     co.until = o->has_until ? o->until : 0;
     co.min_savings = o->min_savings;
     co.scan_threshold = o->scan_threshold;
-    if (o->n_regions) co.default_region = o->regions[0];
+    if (o->n_regions) {
+        /* --region us-east-1,eu-west-1: the first of the list. */
+        snprintf(p->region0, sizeof p->region0, "%.*s", (int)strcspn(o->regions[0], ","), o->regions[0]);
+        co.default_region = p->region0;
+    }
     p->res = cost_run(p->agg, p->inv, p->ranges, p->rates, &co, err, errlen);
     if (!p->res) return EXIT_RUNTIME;
     /* Caveats about the figures are data-loss warnings: -q never hides them. */

@@ -334,8 +334,10 @@ static void name_by_resource(inventory *inv, const char *res, const char *name, 
 {
     if (!res) return;
     for (size_t i = 0; i < inv_eni_count(inv); i++) {
+        /* Interned: a pointer compare before the (writable) lookup. */
+        if (inv_eni_at(inv, i)->resource_id != res) continue;
         inv_eni *e = inv_eni_lookup(inv, inv_eni_at(inv, i)->id);
-        if (!e || e->resource_id != res) continue;
+        if (!e) continue;
         if (!e->name) e->name = name;
         if (kind != ENI_KIND_COUNT) e->kind = kind;
         if (tagged) set_tags(inv, e, tagged, false);
