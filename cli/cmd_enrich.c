@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "ec2.h"
 #include "inventory.h"
+#include "pipeline.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -49,19 +50,9 @@ int cmd_enrich(const fc_opts *o)
     /* One fetch time for the whole run, whatever the number of regions:
      * "last_seen < fetched_at" must mean "gone", not "fetched a second earlier". */
     const int64_t run_time = (int64_t)time(NULL);
-    size_t n_regions = o->n_regions ? o->n_regions : 1;
-    char regions[512] = "";
-    for (size_t r = 0; r < n_regions; r++) {
-        aws_config c;
-        if (aws_config_load(&c, o->n_regions ? o->regions[r] : NULL, o->profile, o->endpoint_url, o->verbose,
-                            err, sizeof err) < 0)
-            return fail(inv, err, EXIT_RUNTIME);
-        int rc = ec2_fetch_inventory_at(inv, &c, run_time, err, sizeof err);
-        aws_config_clear(&c);
-        if (rc < 0) return fail(inv, err, EXIT_RUNTIME);
-        size_t l = strlen(regions);
-        snprintf(regions + l, sizeof regions - l, "%s%s", l ? ", " : "", c.region);
-    }
+    char regions[512];
+    if (pipeline_fetch_inventory(o, inv, run_time, regions, sizeof regions, err, sizeof err) < 0)
+        return fail(inv, err, EXIT_RUNTIME);
     inv_finalize(inv);
 
     int64_t fetched = inv_fetched_at(inv);

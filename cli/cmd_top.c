@@ -154,11 +154,12 @@ static void csv_field(dbuf *b, const char *s)
     dbuf_puts(b, "\"");
 }
 
-static void csv(dbuf *out, const tpl_obj *m, cost_by by)
+/* key_name: the key column's name when not by's (tag:KEY: "tag"). */
+static void csv(dbuf *out, const tpl_obj *m, cost_by by, const char *key_name)
 {
     static const char *const key_names[] = {[BY_IP] = "ip", [BY_PEER] = "peer", [BY_ENI] = "eni",
                                             [BY_SUBNET] = "subnet", [BY_NAT] = "nat_gateway"};
-    dbuf_printf(out, "rank,%s,name,eni,kind,subnet,vpc,az,cost_usd,bytes,bytes_out,bytes_in", key_names[by]);
+    dbuf_printf(out, "rank,%s,name,eni,kind,subnet,vpc,az,cost_usd,bytes,bytes_out,bytes_in", key_name ? key_name : key_names[by]);
     for (int c = 0; c < CAT_COUNT; c++) dbuf_printf(out, ",%s_usd", cost_cat_name((cost_cat)c));
     dbuf_puts(out, "\r\n");
     static const char *const text[] = {"key", "name", "eni", "kind", "subnet", "vpc", "az"};
@@ -185,8 +186,12 @@ int cmd_top(const fc_opts *o)
 {
     char err[FC_ERRLEN];
     cost_by by;
-    if (cost_by_parse(o->by, &by) < 0 || (unsigned)by >= sizeof by_words / sizeof *by_words) {
-        snprintf(err, sizeof err, "--by must be ip, peer, eni, subnet or nat, got '%s'", o->by ? o->by : "");
+    /* tag:KEY groups like subnet does (a group, no per-address columns). */
+    const char *tag = cost_by_tag_key(o->by);
+    if (tag) {
+        by = BY_SUBNET;
+    } else if (cost_by_parse(o->by, &by) < 0 || (unsigned)by >= sizeof by_words / sizeof *by_words) {
+        snprintf(err, sizeof err, "--by must be ip, peer, eni, subnet, nat or tag:KEY, got '%s'", o->by ? o->by : "");
         cli_error(err);
         return EXIT_USAGE;
     }
@@ -207,17 +212,24 @@ int cmd_top(const fc_opts *o)
     }
     const cost_result *r = p.res;
     size_t total_rows = 0;
-    cost_rank *rows = cost_rank_by(r, by, 0, &total_rows);
+    cost_rank *rows = tag ? cost_rank_by_tag(r, tag, 0, &total_rows) : cost_rank_by(r, by, 0, &total_rows);
     size_t n = o->limit == 0 || (size_t)o->limit > total_rows ? total_rows : (size_t)o->limit;
 
     /* One model of formatted cells for the table, CSV, HTML and the mail. */
     tpl_model *mm = top_model_new(r, rows, n, total_rows, by, o->by);
+    if (tag) {
+        char title[80];
+        snprintf(title, sizeof title, "TAG %.60s", tag);
+        tpl_set(tpl_root(mm), "key_title", title);
+        snprintf(title, sizeof title, "%.60s tag", tag);
+        tpl_set(tpl_root(mm), "key_label", title);
+    }
     const tpl_obj *m = tpl_root(mm);
     dbuf out;
     dbuf_init(&out, 0);
     const char *fmt = o->format ? o->format : "table";
     if (strcmp(fmt, "csv") == 0) {
-        csv(&out, m, by);
+        csv(&out, m, by, tag ? "tag" : NULL);
     } else if (strcmp(fmt, "json") == 0) {
         char *bl = baseline_json_of(p.base, r, (size_t)o->limit); /* "weekly": --baseline key */
         char *j = json_result_rows_with(r, rows, n, by, (size_t)o->limit, "baseline", bl);
@@ -246,7 +258,7 @@ int cmd_top(const fc_opts *o)
     if (!code && o->n_mail_to > 0) {
         dbuf c;
         dbuf_init(&c, 0);
-        csv(&c, m, by);
+        csv(&c, m, by, tag ? "tag" : NULL);
         if (top_mail(o, r, rows, n, c.data ? c.data : "", c.len, err, sizeof err) < 0) {
             cli_error(err);
             code = EXIT_RUNTIME;

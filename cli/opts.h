@@ -37,6 +37,8 @@ typedef struct fc_opts {
     const char *regions[FC_MAX_LIST]; /* --region (repeatable for enrich) */
     size_t n_regions;
     const char *profile, *endpoint_url;
+    bool all_regions;         /* enrich / --enrich-live: every region (DescribeRegions) */
+    const char *role_arn;     /* enrich / --enrich-live: sts:AssumeRole first */
     const char *rates, *ip_ranges, *fields;
     int64_t since, until;     /* 0 = unset */
     bool has_since, has_until;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "aws.h"
@@ -70,19 +71,6 @@ int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, 
     }
     free(local);
     return code;
-}
-
-/* ENI ids the records mention, for --enrich-live. */
-static const char **mentioned_enis(const agg *a, size_t *n)
-{
-    size_t cnt = agg_str_count(a), k = 0;
-    const char **ids = xcalloc(cnt + 1, sizeof *ids);
-    for (uint32_t id = 1; id <= cnt; id++) {
-        const char *s = agg_str(a, id);
-        if (s && strncmp(s, "eni-", 4) == 0) ids[k++] = s;
-    }
-    *n = k;
-    return ids;
 }
 
 bool pipeline_nothing(const agg *a, const inputs *seen, const char *what, char *err, size_t errlen)
@@ -153,18 +141,16 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
         dbuf_printf(&src, "%ssnapshot %s", src.len ? ", " : "", o->snapshots[i]);
     }
     if (o->enrich_live) {
-        aws_config c;
-        size_t n;
-        const char **ids = mentioned_enis(p->agg, &n);
-        int rc = aws_config_load(&c, o->n_regions ? o->regions[0] : NULL, o->profile, o->endpoint_url,
-                                 o->verbose, err, errlen);
-        if (rc == 0) rc = ec2_fetch_enis(p->inv, &c, ids, n, err, errlen);
-        free(ids);
-        if (rc < 0) {
+        /* The whole inventory, as `enrich` fetches it: the ENIs alone
+         * would miss what names and classifies them (the NAT gateway,
+         * endpoint, instance, load balancer and TGW calls). */
+        char where[256];
+        if (pipeline_fetch_inventory(o, p->inv, (int64_t)time(NULL), where, sizeof where, err, errlen) < 0) {
             dbuf_free(&src);
             return EXIT_RUNTIME;
         }
-        dbuf_printf(&src, "%slive EC2 (%s)", src.len ? ", " : "", c.region);
+        inv_finalize(p->inv);
+        dbuf_printf(&src, "%slive EC2 (%s)", src.len ? ", " : "", where);
     }
     if (!src.len) dbuf_puts(&src, "learned from records");
     snprintf(p->enrichment, sizeof p->enrichment, "%s", src.data);
@@ -181,7 +167,11 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     co.until = o->has_until ? o->until : 0;
     co.min_savings = o->min_savings;
     co.scan_threshold = o->scan_threshold;
-    if (o->n_regions) co.default_region = o->regions[0];
+    if (o->n_regions) {
+        /* --region us-east-1,eu-west-1: the first of the list. */
+        snprintf(p->region0, sizeof p->region0, "%.*s", (int)strcspn(o->regions[0], ","), o->regions[0]);
+        co.default_region = p->region0;
+    }
     p->res = cost_run(p->agg, p->inv, p->ranges, p->rates, &co, err, errlen);
     if (!p->res) return EXIT_RUNTIME;
     /* Caveats about the figures are data-loss warnings: -q never hides them. */
@@ -214,4 +204,79 @@ void pipeline_free(pipeline *p)
     lpm_free(p->ranges);
     rates_free(p->rates);
     inputs_free(p->seen);
+}
+
+/* "a,b" and repeated options, in order, duplicates dropped: into list
+ * (strings point into buf). */
+static size_t split_list(const char *const *vals, size_t n, char *buf, size_t bn, const char **list, size_t max)
+{
+    size_t k = 0, used = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *v = vals[i];
+        while (v && *v) {
+            size_t l = strcspn(v, ",");
+            if (l && used + l + 1 <= bn && k < max) {
+                char *s = buf + used;
+                memcpy(s, v, l);
+                s[l] = '\0';
+                used += l + 1;
+                bool dup = false;
+                for (size_t j = 0; j < k; j++) dup = dup || strcmp(list[j], s) == 0;
+                if (!dup) list[k++] = s;
+            }
+            v += l + (v[l] == ',');
+        }
+    }
+    return k;
+}
+
+int pipeline_fetch_inventory(const fc_opts *o, inventory *inv, int64_t run_time, char *where, size_t wn,
+                             char *err, size_t errlen)
+{
+    char pbuf[1024], rbuf[2048];
+    const char *profiles[FC_MAX_LIST], *regions[256];
+    size_t np = split_list(&o->profile, o->profile ? 1 : 0, pbuf, sizeof pbuf, profiles, FC_MAX_LIST);
+    size_t nr = split_list(o->regions, o->n_regions, rbuf, sizeof rbuf, regions, 256);
+    if (!np) profiles[np++] = NULL;
+    where[0] = '\0';
+    int rc = 0;
+    for (size_t p = 0; p < np && rc == 0; p++) {
+        dbuf all;
+        dbuf_init(&all, 0);
+        const char *const *rl = regions;
+        size_t nrl = nr;
+        const char *one[1] = {NULL};
+        const char *listed[256];
+        if (o->all_regions) {
+            /* DescribeRegions in the given (else the profile's) region. */
+            aws_config c;
+            rc = aws_config_load(&c, nr ? regions[0] : NULL, profiles[p], o->endpoint_url, o->verbose, err, errlen);
+            if (rc == 0 && o->role_arn) rc = ec2_assume_role(&c, o->role_arn, err, errlen);
+            if (rc == 0) rc = ec2_list_regions(&c, &all, err, errlen);
+            aws_config_clear(&c);
+            nrl = 0;
+            for (char *s = all.data, *nl; rc == 0 && s && *s && nrl < 256; s = nl + 1) {
+                if (!(nl = strchr(s, '\n'))) break;
+                *nl = '\0';
+                listed[nrl++] = s;
+            }
+            rl = listed;
+        } else if (!nrl) {
+            rl = one;
+            nrl = 1;
+        }
+        for (size_t r = 0; r < nrl && rc == 0; r++) {
+            aws_config c;
+            rc = aws_config_load(&c, rl[r], profiles[p], o->endpoint_url, o->verbose, err, errlen);
+            if (rc == 0 && o->role_arn) rc = ec2_assume_role(&c, o->role_arn, err, errlen);
+            if (rc == 0) rc = ec2_fetch_inventory_at(inv, &c, run_time, err, errlen);
+            if (rc == 0 && !strstr(where, c.region)) {
+                size_t l = strlen(where);
+                snprintf(where + l, wn - l, "%s%s", l ? ", " : "", c.region);
+            }
+            aws_config_clear(&c);
+        }
+        dbuf_free(&all);
+    }
+    return rc < 0 ? -1 : 0;
 }

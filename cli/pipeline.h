@@ -23,6 +23,7 @@ typedef struct pipeline {
     cost_result *base;
     char enrichment[512];  /* for the report summary */
     inputs *seen;          /* what was read (each input once) */
+    char region0[64];      /* the first --region (of a comma list): the default region */
 } pipeline;
 
 void pipeline_ingest_opts(const fc_opts *o, ingest_opts *io);
@@ -39,5 +40,11 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen);
  * H h, N of M hours with records". */
 void pipeline_done(const fc_opts *o, const char *what, const cost_result *r);
 void pipeline_free(pipeline *p);
+/* The live inventory of every region (--region, comma lists, repeatable;
+ * --all-regions) of every account (--profile P1,P2; --role-arn) into inv,
+ * each ENI stamped with run_time: what `enrich` writes and `--enrich-live`
+ * prices with, one code path. `where` gets "us-east-1, eu-west-1". */
+int pipeline_fetch_inventory(const fc_opts *o, inventory *inv, int64_t run_time, char *where, size_t wn,
+                             char *err, size_t errlen);
 
 #endif

@@ -150,15 +150,18 @@ static void free_vals(char **vals)
 static int creds_from_json(aws_config *c, const char *json, size_t len, const char *what,
                            char *err, size_t errlen)
 {
-    static const char *const keys[] = {"AccessKeyId", "SecretAccessKey", "Token"};
-    char *v[3] = {0};
+    static const char *const keys[] = {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"};
+    char *v[4] = {0};
     char e[FC_ERRLEN];
-    int rc = snapshot_json_strings(json, len, keys, v, 3, e, sizeof e);
+    int rc = snapshot_json_strings(json, len, keys, v, 4, e, sizeof e);
     if (rc == 0 && (!v[0] || !v[1])) rc = fc_err(e, sizeof e, "no AccessKeyId/SecretAccessKey in the response");
     if (rc == 0) rc = copy_field(c->access_key, sizeof c->access_key, v[0], "access key id", e, sizeof e);
     if (rc == 0) rc = copy_field(c->secret_key, sizeof c->secret_key, v[1], "secret access key", e, sizeof e);
     if (rc == 0 && v[2]) rc = copy_field(c->session_token, sizeof c->session_token, v[2], "session token", e, sizeof e);
-    for (int i = 0; i < 3; i++) {
+    /* Honoured by every call made with them (ec2.c): expired credentials
+     * give one clear line instead of ExpiredToken after retries. */
+    if (rc == 0 && v[3] && fc_parse_time(v[3], &c->expires_at) < 0) c->expires_at = 0;
+    for (int i = 0; i < 4; i++) {
         if (v[i]) wipe(v[i], strlen(v[i]));
         free(v[i]);
     }
@@ -458,6 +461,8 @@ static const struct {
     {"ec2", "UnauthorizedOperation", "; grant ec2:Describe* to this identity"},
     {"ec2", "OptInRequired", "; this account is not opted in to the region"},
     {"ec2", "InvalidAction", "; the endpoint is not an EC2 API"},
+    {"elasticloadbalancing", "AccessDenied", "; grant elasticloadbalancing:DescribeLoadBalancers to this identity"},
+    {"ec2", "AccessDenied", "; grant ec2:Describe* to this identity"},
     {"s3", "NoSuchBucket", "; check the bucket name"},
     {"s3", "AccessDenied", "; the credentials need s3:ListBucket and s3:GetObject"},
     {"s3", "InvalidAccessKeyId", "; check the AWS credentials"},

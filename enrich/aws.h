@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http.h"
 
@@ -42,6 +43,7 @@ typedef struct aws_config {
     int max_attempts;          /* AWS_MAX_ATTEMPTS, default 5 */
     long connect_timeout_ms, timeout_ms;
     char ca_bundle[1024];      /* AWS_CA_BUNDLE: extra trust, never less verification */
+    int64_t expires_at;        /* session credentials' expiry (unix time), 0 = none known */
 } aws_config;
 
 /* Resolve credentials and region. region/profile/endpoint may be NULL.

@@ -20,7 +20,6 @@
 
 #define EC2_API_VERSION "2016-11-15"
 #define EC2_PAGE_SIZE 1000  /* the API's maximum for every call used here */
-#define EC2_FILTER_BATCH 200 /* values per filter in one request */
 #define EC2_MAX_PAGES 10000
 
 /* ---- XML helpers ---- */
@@ -55,6 +54,19 @@ static const char *tag_name(inventory *inv, const xml_node *n)
     return NULL;
 }
 
+/* Every tag of the item onto the ENI; `replace`: these win over the
+ * ENI's own (an ENI's tags do, an instance's only fill gaps). */
+static void set_tags(inventory *inv, inv_eni *e, const xml_node *n, bool replace)
+{
+    FOR_ITEMS(t, n, "tagSet")
+    {
+        char *k = xml_content(child(t, "key")), *v = xml_content(child(t, "value"));
+        inv_eni_set_tag(inv, e, k, v, replace);
+        free(k);
+        free(v);
+    }
+}
+
 void ec2_eni_add_ip(inventory *inv, inv_eni *e, const char *s, int is_private)
 {
     ip128 ip;
@@ -79,6 +91,7 @@ const char *ec2_resource_from_description(inventory *inv, const char *d)
 static void mark_seen(inv_eni *e, const ec2_eni_desc *d)
 {
     if (d->seen > e->last_seen) e->last_seen = d->seen;
+    if (d->seen > 0 && (!e->first_seen || d->seen < e->first_seen)) e->first_seen = d->seen;
     e->source |= d->source;
 }
 
@@ -103,8 +116,10 @@ inv_eni *ec2_eni_describe(inventory *inv, const ec2_eni_desc *d)
     if (!(eni_kind_is_managed(e->kind) && e->resource_id && k == ENI_WORKLOAD)) e->kind = k;
     const char *res = ec2_resource_from_description(inv, e->description);
     if (res) e->resource_id = res;
-    /* The item is the truth about the ENI's addresses now. */
+    /* The item is the truth about the ENI's addresses and tags now (the
+     * caller adds the item's; DescribeInstances adds the instance's). */
     e->n_ips = e->n_private = 0;
+    inv_eni_clear_tags(e);
     mark_seen(e, d);
     return e;
 }
@@ -164,6 +179,7 @@ typedef struct pctx {
     size_t items;
     const char *request_id; /* from the HTTP header, when the body has none */
     char code[128];         /* an error document's Code */
+    dbuf *regions;          /* DescribeRegions: names, one a line */
 } pctx;
 
 static void parse_enis(pctx *p, const xml_node *root)
@@ -186,6 +202,7 @@ static void parse_enis(pctx *p, const xml_node *root)
         d.instance_id = istr(inv, child(it, "attachment"), "instanceId");
         d.name = tag_name(inv, it);
         inv_eni *e = ec2_eni_describe(inv, &d);
+        set_tags(inv, e, it, true);
         bool any = false;
         FOR_ITEMS(a, it, "privateIpAddressesSet")
         {
@@ -283,15 +300,121 @@ static void parse_vpc_endpoints(pctx *p, const xml_node *root)
     }
 }
 
+/* DescribeInstances: the instance's Name and other tags onto its ENIs
+ * (DescribeNetworkInterfaces carries only the ENI's own tags). Only ENIs
+ * already known are touched: the ENI call, made first, is the truth about
+ * which exist. */
+static void parse_instances(pctx *p, const xml_node *root)
+{
+    inventory *inv = p->inv;
+    FOR_ITEMS(r, root, "reservationSet")
+    {
+        FOR_ITEMS(it, r, "instancesSet")
+        {
+            const char *id = istr(inv, it, "instanceId");
+            if (!id) continue;
+            p->items++;
+            const char *name = tag_name(inv, it);
+            FOR_ITEMS(ni, it, "networkInterfaceSet")
+            {
+                inv_eni *e = inv_eni_lookup(inv, istr(inv, ni, "networkInterfaceId"));
+                if (!e) continue;
+                if (!e->instance_id) e->instance_id = id;
+                set_tags(inv, e, it, false);
+                if (!e->name) e->name = name;
+            }
+        }
+    }
+}
+
+/* The ENIs whose resource_id (from the description or a NAT / endpoint
+ * call) is `res` get `name` when they have none of their own. */
+static void name_by_resource(inventory *inv, const char *res, const char *name, eni_kind kind,
+                             const xml_node *tagged)
+{
+    if (!res) return;
+    for (size_t i = 0; i < inv_eni_count(inv); i++) {
+        /* Interned: a pointer compare before the (writable) lookup. */
+        if (inv_eni_at(inv, i)->resource_id != res) continue;
+        inv_eni *e = inv_eni_lookup(inv, inv_eni_at(inv, i)->id);
+        if (!e) continue;
+        if (!e->name) e->name = name;
+        if (kind != ENI_KIND_COUNT) e->kind = kind;
+        if (tagged) set_tags(inv, e, tagged, false);
+    }
+}
+
+/* DescribeTransitGatewayAttachments: the attachment's Name and tags onto
+ * the ENIs AWS made for it ("Network Interface for Transit Gateway
+ * Attachment tgw-attach-…"). */
+static void parse_tgw_attachments(pctx *p, const xml_node *root)
+{
+    inventory *inv = p->inv;
+    FOR_ITEMS(it, root, "transitGatewayAttachments")
+    {
+        const char *id = istr(inv, it, "transitGatewayAttachmentId");
+        if (!id) continue;
+        p->items++;
+        const char *name = tag_name(inv, it);
+        name_by_resource(inv, id, name ? name : id, ENI_TRANSIT_GATEWAY, it);
+    }
+}
+
+/* ELBv2 DescribeLoadBalancers: "arn:…:loadbalancer/app/web/50dc6c495c0c9188"
+ * is the "app/web/50dc…" that the ENIs' description ("ELB app/web/…") names. */
+static void parse_load_balancers(pctx *p, const xml_node *root)
+{
+    inventory *inv = p->inv;
+    static const struct {
+        const char *type;
+        eni_kind kind;
+    } lb_kinds[] = {{"application", ENI_ALB}, {"network", ENI_NLB}, {"gateway", ENI_GWLB}};
+    const xml_node *lbs = child(child(root, "DescribeLoadBalancersResult"), "LoadBalancers");
+    for (const xml_node *it = child(lbs, "member"); it; it = xml_next(it, "member")) {
+        char arn[2048];
+        if (!xml_text(it, "LoadBalancerArn", arn, sizeof arn) || xml_text(it, "LoadBalancerArn", arn, sizeof arn) >= sizeof arn)
+            continue;
+        p->items++;
+        const char *slash = strstr(arn, ":loadbalancer/");
+        if (!slash) continue;
+        const char *type = istr(inv, it, "Type");
+        eni_kind k = ENI_KIND_COUNT;
+        for (size_t i = 0; type && i < sizeof lb_kinds / sizeof *lb_kinds; i++)
+            if (strcmp(type, lb_kinds[i].type) == 0) k = lb_kinds[i].kind;
+        name_by_resource(inv, inv_intern(inv, slash + strlen(":loadbalancer/")), istr(inv, it, "LoadBalancerName"), k,
+                         NULL);
+    }
+}
+
+static void parse_regions(pctx *p, const xml_node *root)
+{
+    FOR_ITEMS(it, root, "regionInfo")
+    {
+        char name[64];
+        size_t l = xml_text(it, "regionName", name, sizeof name);
+        if (!l || l >= sizeof name) continue;
+        p->items++;
+        if (p->regions) dbuf_printf(p->regions, "%s\n", name);
+    }
+}
+
+/* Every response this module reads: its root, its parser, and where the
+ * next page's token is (EC2: <nextToken>; ELBv2: <NextMarker> inside the
+ * Result element). */
 static const struct {
     const char *root;
     void (*parse)(pctx *, const xml_node *);
+    const char *token_in, *token;
 } doc_table[] = {
-    {"DescribeNetworkInterfacesResponse", parse_enis},
-    {"DescribeSubnetsResponse", parse_subnets},
-    {"DescribeVpcsResponse", parse_vpcs},
-    {"DescribeNatGatewaysResponse", parse_nat_gateways},
-    {"DescribeVpcEndpointsResponse", parse_vpc_endpoints},
+    {"DescribeNetworkInterfacesResponse", parse_enis, NULL, "nextToken"},
+    {"DescribeSubnetsResponse", parse_subnets, NULL, "nextToken"},
+    {"DescribeVpcsResponse", parse_vpcs, NULL, "nextToken"},
+    {"DescribeNatGatewaysResponse", parse_nat_gateways, NULL, "nextToken"},
+    {"DescribeVpcEndpointsResponse", parse_vpc_endpoints, NULL, "nextToken"},
+    {"DescribeInstancesResponse", parse_instances, NULL, "nextToken"},
+    {"DescribeTransitGatewayAttachmentsResponse", parse_tgw_attachments, NULL, "nextToken"},
+    {"DescribeLoadBalancersResponse", parse_load_balancers, "DescribeLoadBalancersResult", "NextMarker"},
+    {"DescribeRegionsResponse", parse_regions, NULL, "nextToken"},
 };
 
 /* EC2's error document: <Response><Errors><Error><Code/><Message/></Error>
@@ -327,11 +450,13 @@ static int parse_doc(pctx *p, const char *xml, size_t len, char *next, size_t ne
         if (i == sizeof doc_table / sizeof *doc_table) {
             rc = fc_err(err, errlen,
                         "XML root <%s> is not a DescribeNetworkInterfaces, DescribeSubnets, DescribeVpcs, "
-                        "DescribeNatGateways or DescribeVpcEndpoints response", xml_name(root));
+                        "DescribeNatGateways, DescribeVpcEndpoints, DescribeInstances, "
+                        "DescribeTransitGatewayAttachments or ELBv2 DescribeLoadBalancers response", xml_name(root));
         } else {
             doc_table[i].parse(p, root);
+            const xml_node *tn = doc_table[i].token_in ? child(root, doc_table[i].token_in) : root;
             /* A cut token would page wrongly or loop: refuse it instead. */
-            if (next && nextlen && xml_text(root, "nextToken", next, nextlen) >= nextlen)
+            if (next && nextlen && tn && xml_text(tn, doc_table[i].token, next, nextlen) >= nextlen)
                 rc = fc_err(err, errlen, "NextToken longer than %zu bytes", nextlen - 1);
         }
     }
@@ -343,7 +468,7 @@ int ec2_parse_xml_at(inventory *inv, const char *xml, size_t len, const char *re
                      int64_t seen, unsigned source, char *next_token, size_t next_len,
                      size_t *n_items, char *err, size_t errlen)
 {
-    pctx p = {inv, region, seen, source, 0, NULL, ""};
+    pctx p = {inv, region, seen, source, 0, NULL, "", NULL};
     int rc = parse_doc(&p, xml, len, next_token, next_len, err, errlen);
     if (n_items) *n_items = p.items;
     return rc < 0 ? -1 : 0;
@@ -363,8 +488,23 @@ const char *ec2_lib_version(void)
 
 /* ---- the Query API over http.c ---- */
 
+/* The two Query APIs called: same protocol, different service name (it
+ * is signed), version, and paging parameters. */
+typedef struct api {
+    const char *label, *service, *version;
+    const char *page_param;  /* NULL: the action does not page */
+    int page_size;
+    const char *token_param; /* the request's */
+} api;
+
+static const api api_ec2 = {"EC2", "ec2", EC2_API_VERSION, "MaxResults", EC2_PAGE_SIZE, "NextToken"};
+static const api api_ec2_unpaged = {"EC2", "ec2", EC2_API_VERSION, NULL, 0, "NextToken"};
+/* ELBv2 (elasticloadbalancing 2015-12-01): PageSize at most 400, Marker. */
+static const api api_elbv2 = {"ELBv2", "elasticloadbalancing", "2015-12-01", "PageSize", 400, "Marker"};
+
 typedef struct call {
     const aws_config *c;
+    const api *a;
     const char *url, *body;
     char host[256], path[256];
 } call;
@@ -386,7 +526,7 @@ static int sign_call(void *ctx, const http_attempt *a, dbuf *out, char *err, siz
     size_t nh = k->c->session_token[0] ? 4 : 3;
     sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh,
                        .body = k->body, .body_len = strlen(k->body)};
-    sigv4_key key = {k->c->access_key, k->c->secret_key, k->c->region, "ec2"};
+    sigv4_key key = {k->c->access_key, k->c->secret_key, k->c->region, k->a->service};
     dbuf auth;
     dbuf_init(&auth, 0);
     if (sigv4_authorization(&r, &key, now, &auth, err, errlen) < 0) {
@@ -418,31 +558,37 @@ static int split_url(const char *url, char *host, size_t hn, char *path, size_t 
 
 /* One Action (all its pages) into the inventory. `params` is encoded
  * "&Name=value..." (may be ""). */
-static int ec2_action(inventory *inv, const aws_config *c, const char *action, const char *params,
-                      int64_t seen, size_t *total, char *err, size_t errlen)
+static int api_action(inventory *inv, const aws_config *c, const api *ap, const char *action, const char *params,
+                      int64_t seen, size_t *total, dbuf *regions, bool *denied, char *err, size_t errlen)
 {
     char url[600];
-    if (aws_endpoint(c, "ec2", url, sizeof url - 1, err, errlen) < 0) return -1;
-    call k = {.c = c};
+    if (aws_endpoint(c, ap->service, url, sizeof url - 1, err, errlen) < 0) return -1;
+    call k = {.c = c, .a = ap};
     if (split_url(url, k.host, sizeof k.host, k.path, sizeof k.path, err, errlen) < 0) return -1;
     /* "https://host" is sent as "POST /": make the URL say so too. */
     if (!strchr(strstr(url, "://") + 3, '/')) strcat(url, "/");
     k.url = url;
     http_opts o;
     aws_http_opts(c, url, action, &o);
-    pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0, NULL, ""};
+    pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0, NULL, "", regions};
+    /* Session credentials past their expiry: one clear line rather than
+     * the service's ExpiredToken after retries. */
+    if (c->expires_at && (int64_t)time(NULL) >= c->expires_at)
+        return fc_err(err, errlen, "%s %s: the session credentials (%s) expired; run again to get new ones",
+                      ap->label, action, c->cred_source ? c->cred_source : "session");
     char token[16384] = "", prev[16384] = "";
     int rc = 0;
     for (int page = 1;; page++) {
         if (page > EC2_MAX_PAGES) {
-            rc = fc_err(err, errlen, "%s: more than %d pages, giving up", action, EC2_MAX_PAGES);
+            rc = fc_err(err, errlen, "%s %s: more than %d pages, giving up", ap->label, action, EC2_MAX_PAGES);
             break;
         }
         dbuf body;
         dbuf_init(&body, 0);
-        dbuf_printf(&body, "Action=%s&Version=%s%s&MaxResults=%d", action, EC2_API_VERSION, params, EC2_PAGE_SIZE);
+        dbuf_printf(&body, "Action=%s&Version=%s%s", action, ap->version, params);
+        if (ap->page_param) dbuf_printf(&body, "&%s=%d", ap->page_param, ap->page_size);
         if (token[0]) {
-            dbuf_puts(&body, "&NextToken=");
+            dbuf_printf(&body, "&%s=", ap->token_param);
             sigv4_uri_encode(&body, token, strlen(token), false);
         }
         k.body = body.data;
@@ -455,7 +601,7 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
         rc = http_do(&rq, &o, &r, e, sizeof e);
         dbuf_free(&body);
         if (rc < 0) {
-            fc_err(err, errlen, "EC2 %s", e);
+            fc_err(err, errlen, "%s %s", ap->label, e);
             http_response_free(&r);
             break;
         }
@@ -466,13 +612,13 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
         if (rc == -2) {
             char after[48] = "";
             if (r.attempts > 1) snprintf(after, sizeof after, " (after %d attempts)", r.attempts);
-            fc_err(err, errlen, "EC2 %s: %s%s%s", action, e, after, aws_error_hint("ec2", p.code));
+            fc_err(err, errlen, "%s %s: %s%s%s", ap->label, action, e, after, aws_error_hint(ap->service, p.code));
         } else if (r.status != 200) {
-            fc_err(err, errlen, "EC2 %s: HTTP %ld from %s%s%s (after %d attempt%s)", action, r.status, url,
+            fc_err(err, errlen, "%s %s: HTTP %ld from %s%s%s (after %d attempt%s)", ap->label, action, r.status, url,
                    r.request_id[0] ? ", request id " : "", r.request_id, r.attempts, r.attempts == 1 ? "" : "s");
             rc = -1;
         } else if (rc < 0) {
-            fc_err(err, errlen, "EC2 %s: %s in the response from %s", action, e, url);
+            fc_err(err, errlen, "%s %s: %s in the response from %s", ap->label, action, e, url);
         }
         http_response_free(&r);
         if (rc < 0) {
@@ -484,11 +630,12 @@ static int ec2_action(inventory *inv, const aws_config *c, const char *action, c
                     token[0] ? " (more)" : "");
         if (!token[0]) break;
         if (strcmp(token, prev) == 0) {
-            rc = fc_err(err, errlen, "EC2 %s returned the same NextToken twice", action);
+            rc = fc_err(err, errlen, "%s %s returned the same %s twice", ap->label, action, ap->token_param);
             break;
         }
     }
     if (total) *total += p.items;
+    if (denied) *denied = rc < 0 && (strcmp(p.code, "AccessDenied") == 0 || strcmp(p.code, "UnauthorizedOperation") == 0);
     return rc;
 }
 
@@ -499,75 +646,112 @@ int ec2_fetch_inventory(inventory *inv, const aws_config *c, char *err, size_t e
 
 int ec2_fetch_inventory_at(inventory *inv, const aws_config *c, int64_t seen, char *err, size_t errlen)
 {
-    static const char *const actions[] = {"DescribeVpcs", "DescribeSubnets", "DescribeNetworkInterfaces",
-                                          "DescribeNatGateways", "DescribeVpcEndpoints"};
-    for (size_t i = 0; i < sizeof actions / sizeof *actions; i++) {
+    /* The ENI call first: it is the truth about which ENIs exist and their
+     * own tags; the calls after it name them, claim them for a NAT gateway,
+     * endpoint, TGW attachment or load balancer, and add instance tags. */
+    /* optional: a policy written for ec2:Describe* alone (as flowcost
+     * needed before) lacks the ELBv2 permission; its names are a nicety,
+     * so a denial there is a warning, not a failed run. */
+    static const struct {
+        const api *a;
+        const char *action;
+        bool optional;
+    } calls[] = {
+        {&api_ec2, "DescribeVpcs", false},
+        {&api_ec2, "DescribeSubnets", false},
+        {&api_ec2, "DescribeNetworkInterfaces", false},
+        {&api_ec2, "DescribeInstances", false},
+        {&api_ec2, "DescribeNatGateways", false},
+        {&api_ec2, "DescribeVpcEndpoints", false},
+        {&api_ec2, "DescribeTransitGatewayAttachments", false},
+        {&api_elbv2, "DescribeLoadBalancers", true},
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
         size_t n = 0;
-        if (ec2_action(inv, c, actions[i], "", seen, &n, err, errlen) < 0) return -1;
+        bool denied = false;
+        if (api_action(inv, c, calls[i].a, calls[i].action, "", seen, &n, NULL, &denied, err, errlen) < 0) {
+            if (!(calls[i].optional && denied)) return -1;
+            fprintf(stderr, "flowcost: warning: %s; load balancers are named from their ENIs' descriptions\n", err);
+        }
     }
     inv_add_source(inv, INV_FROM_LIVE, seen);
     return 0;
 }
 
-/* "&Filter.1.Name=name&Filter.1.Value.1=..&Filter.1.Value.2=.." for ids[from..to). */
-static void filter_params(dbuf *b, const char *name, const char *const *ids, size_t from, size_t to)
+int ec2_list_regions(const aws_config *c, dbuf *out, char *err, size_t errlen)
 {
-    dbuf_printf(b, "&Filter.1.Name=%s", name);
-    for (size_t i = from; i < to; i++) {
-        dbuf_printf(b, "&Filter.1.Value.%zu=", i - from + 1);
-        sigv4_uri_encode(b, ids[i], strlen(ids[i]), false);
-    }
-}
-
-static int fetch_by_filter(inventory *inv, const aws_config *c, const char *action, const char *filter,
-                           const char *const *ids, size_t n, int64_t seen, char *err, size_t errlen)
-{
-    for (size_t i = 0; i < n; i += EC2_FILTER_BATCH) {
-        size_t to = i + EC2_FILTER_BATCH < n ? i + EC2_FILTER_BATCH : n;
-        dbuf params;
-        dbuf_init(&params, 0);
-        filter_params(&params, filter, ids, i, to);
-        int rc = ec2_action(inv, c, action, params.data, seen, NULL, err, errlen);
-        dbuf_free(&params);
-        if (rc < 0) return -1;
-    }
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-int ec2_fetch_enis(inventory *inv, const aws_config *c, const char *const *eni_ids,
-                   size_t n, char *err, size_t errlen)
-{
-    int64_t seen = (int64_t)time(NULL);
-    if (!n) return 0;
-    /* A filter, not NetworkInterfaceId.N: ENIs deleted since the logs were
-     * written (Lambda, ECS) must not fail the whole call with NotFound. */
-    if (fetch_by_filter(inv, c, "DescribeNetworkInterfaces", "network-interface-id", eni_ids, n, seen, err, errlen) < 0)
-        return -1;
-    const char **subnets = xcalloc(inv_eni_count(inv) + 1, sizeof *subnets);
-    const char **vpcs = xcalloc(inv_eni_count(inv) + 1, sizeof *vpcs);
-    size_t ns = 0, nv = 0;
-    for (size_t i = 0; i < inv_eni_count(inv); i++) {
-        const inv_eni *e = inv_eni_at(inv, i);
-        if (!(e->source & INV_FROM_LIVE)) continue;
-        if (e->subnet_id) subnets[ns++] = e->subnet_id;
-        if (e->vpc_id) vpcs[nv++] = e->vpc_id;
-    }
-    qsort(subnets, ns, sizeof *subnets, cmp_str);
-    qsort(vpcs, nv, sizeof *vpcs, cmp_str);
-    size_t us = 0, uv = 0;
-    for (size_t i = 0; i < ns; i++)
-        if (!us || strcmp(subnets[us - 1], subnets[i]) != 0) subnets[us++] = subnets[i];
-    for (size_t i = 0; i < nv; i++)
-        if (!uv || strcmp(vpcs[uv - 1], vpcs[i]) != 0) vpcs[uv++] = vpcs[i];
-    int rc = fetch_by_filter(inv, c, "DescribeSubnets", "subnet-id", subnets, us, seen, err, errlen);
-    if (rc == 0) rc = fetch_by_filter(inv, c, "DescribeVpcs", "vpc-id", vpcs, uv, seen, err, errlen);
-    free(subnets);
-    free(vpcs);
-    if (rc == 0) inv_add_source(inv, INV_FROM_LIVE, seen);
+    /* Only the regions this account can use (opted in or not needing it):
+     * the default of DescribeRegions without AllRegions. It does not page. */
+    inventory *scratch = inv_new();
+    int rc = api_action(scratch, c, &api_ec2_unpaged, "DescribeRegions", "", 0, NULL, out, NULL, err, errlen);
+    inv_free(scratch);
     return rc;
+}
+
+/* sts:AssumeRole over the Query API (2011-06-15), signed with c's
+ * credentials; on success c holds the role's session credentials. */
+int ec2_assume_role(aws_config *c, const char *role_arn, char *err, size_t errlen)
+{
+    char url[600];
+    static const api sts = {"STS", "sts", "2011-06-15", NULL, 0, NULL};
+    if (aws_endpoint(c, "sts", url, sizeof url - 1, err, errlen) < 0) return -1;
+    call k = {.c = c, .a = &sts};
+    if (split_url(url, k.host, sizeof k.host, k.path, sizeof k.path, err, errlen) < 0) return -1;
+    if (!strchr(strstr(url, "://") + 3, '/')) strcat(url, "/");
+    k.url = url;
+    http_opts o;
+    aws_http_opts(c, url, "AssumeRole", &o);
+    dbuf body;
+    dbuf_init(&body, 0);
+    dbuf_printf(&body, "Action=AssumeRole&Version=2011-06-15&DurationSeconds=3600&RoleSessionName=flowcost-enrich&RoleArn=");
+    sigv4_uri_encode(&body, role_arn, strlen(role_arn), false);
+    k.body = body.data;
+    const char *hdrs[] = {"Accept: text/xml", NULL};
+    /* AssumeRole creates nothing that matters: a repeat is harmless. */
+    http_request rq = {.method = "POST", .url = url, .headers = hdrs, .body = body.data, .body_len = body.len,
+                       .prepare = sign_call, .prepare_ctx = &k, .retry_safe = true};
+    http_response r;
+    char e[FC_ERRLEN];
+    int rc = http_do(&rq, &o, &r, e, sizeof e);
+    dbuf_free(&body);
+    if (rc < 0) {
+        http_response_free(&r);
+        return fc_err(err, errlen, "STS AssumeRole %s", e);
+    }
+    xml_doc *doc = NULL;
+    rc = xml_parse(r.body.data ? r.body.data : "", r.body.len, "an STS response", &doc, e, sizeof e);
+    if (rc == 0) {
+        const xml_node *root = xml_root(doc);
+        char code[128], msg[320], rid[128];
+        const xml_node *cr = child(child(root, "AssumeRoleResult"), "Credentials");
+        char exp[64] = "";
+        if (xml_aws_error(root, code, sizeof code, msg, sizeof msg, rid, sizeof rid)) {
+            rc = fc_err(err, errlen, "STS AssumeRole %s: %s: %s%s", role_arn, code, msg, aws_error_hint("sts", code));
+        } else if (!cr || r.status != 200) {
+            rc = fc_err(err, errlen, "STS AssumeRole %s: HTTP %ld without credentials", role_arn, r.status);
+        } else {
+            aws_config n = *c;
+            size_t a = xml_text(cr, "AccessKeyId", n.access_key, sizeof n.access_key);
+            size_t b = xml_text(cr, "SecretAccessKey", n.secret_key, sizeof n.secret_key);
+            size_t t = xml_text(cr, "SessionToken", n.session_token, sizeof n.session_token);
+            xml_text(cr, "Expiration", exp, sizeof exp);
+            n.expires_at = 0;
+            if (!a || !b || !t || a >= sizeof n.access_key || b >= sizeof n.secret_key || t >= sizeof n.session_token ||
+                (exp[0] && fc_parse_time(exp, &n.expires_at) < 0)) {
+                rc = fc_err(err, errlen, "STS AssumeRole %s: malformed credentials in the response", role_arn);
+            } else {
+                n.cred_source = "sts:AssumeRole";
+                *c = n;
+                if (c->verbose)
+                    fprintf(stderr, "flowcost: assumed %s (session credentials until %s)\n", role_arn,
+                            exp[0] ? exp : "?");
+            }
+            aws_config_clear(&n);
+        }
+    } else {
+        rc = fc_err(err, errlen, "STS AssumeRole: %s", e);
+    }
+    xml_free(doc);
+    http_response_free(&r);
+    return rc < 0 ? -1 : 0;
 }

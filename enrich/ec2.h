@@ -1,6 +1,7 @@
 /* ec2: the EC2 Query API (DescribeNetworkInterfaces, DescribeSubnets,
- * DescribeNatGateways, DescribeVpcs, DescribeVpcEndpoints) into an
- * inventory: paging, retries with backoff and jitter, AWS errors as one line
+ * DescribeNatGateways, DescribeVpcs, DescribeVpcEndpoints, DescribeInstances,
+ * DescribeTransitGatewayAttachments, DescribeRegions) and ELBv2's
+ * DescribeLoadBalancers into an inventory: paging, retries with backoff and jitter, AWS errors as one line
  * with code, message and request id. */
 #ifndef FC_EC2_H
 #define FC_EC2_H
@@ -9,12 +10,11 @@
 
 #include "aws.h"
 #include "inventory.h"
+#include "util.h"
 
-/* Fetch the whole inventory of the config's region. */
+/* Fetch the whole inventory of the config's region: `flowcost enrich` and
+ * `--enrich-live` both, so that both see the same inventory. */
 int ec2_fetch_inventory(inventory *inv, const aws_config *c, char *err, size_t errlen);
-/* Fetch only these ENIs (and their subnets): `--enrich-live`. */
-int ec2_fetch_enis(inventory *inv, const aws_config *c, const char *const *eni_ids,
-                   size_t n, char *err, size_t errlen);
 /* Parse a saved Describe* XML response into the inventory. */
 int ec2_parse_xml(inventory *inv, const char *xml, size_t len, const char *region,
                   char *err, size_t errlen);
@@ -33,6 +33,12 @@ int ec2_parse_xml_at(inventory *inv, const char *xml, size_t len, const char *re
 /* ec2_fetch_inventory with the time to record as last_seen / fetched_at
  * given, so that one run over several regions has one fetch time. */
 int ec2_fetch_inventory_at(inventory *inv, const aws_config *c, int64_t seen, char *err, size_t errlen);
+/* DescribeRegions in the config's region: the names of the regions the
+ * account can use, one a line, appended to out. */
+int ec2_list_regions(const aws_config *c, dbuf *out, char *err, size_t errlen);
+/* sts:AssumeRole (Query API, SigV4 with c's credentials): on success c's
+ * credentials are the role's session ones, with c->expires_at set. */
+int ec2_assume_role(aws_config *c, const char *role_arn, char *err, size_t errlen);
 /* "libxml2/2.9.14" from the runtime library, for --version. */
 const char *ec2_lib_version(void);
 /* The resource an AWS-managed ENI belongs to, from the description AWS

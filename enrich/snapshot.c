@@ -95,7 +95,13 @@ char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
         cJSON_AddItemToObject(o, "private_ips", ip_array(e->ips, e->n_private));
         cJSON_AddItemToObject(o, "public_ips",
                               ip_array(e->ips ? e->ips + e->n_private : NULL, e->n_ips - e->n_private));
+        put_time(o, "first_seen", e->first_seen);
         put_time(o, "last_seen", e->last_seen);
+        if (e->n_tags) {
+            /* An object: keys are unique per ENI, as in EC2. */
+            cJSON *t = cJSON_AddObjectToObject(o, "tags");
+            for (size_t k = 0; k < e->n_tags; k++) cJSON_AddStringToObject(t, e->tags[k].key, e->tags[k].value);
+        }
         cJSON_AddItemToArray(enis, o);
     }
     free(es);
@@ -189,6 +195,14 @@ static int load_eni(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_
             return fc_err(err, errlen, "%s (%s): \"%s\" must be a string", where, id, eni_string_keys[i]);
     if (bad_type(o, "private_ips", is_array) || bad_type(o, "public_ips", is_array))
         return fc_err(err, errlen, "%s (%s): private_ips and public_ips must be arrays", where, id);
+    const cJSON *tags = cJSON_GetObjectItemCaseSensitive(o, "tags"), *t;
+    if (tags && !cJSON_IsObject(tags)) return fc_err(err, errlen, "%s (%s): \"tags\" must be an object", where, id);
+    cJSON_ArrayForEach(t, tags) if (!cJSON_IsString(t))
+        return fc_err(err, errlen, "%s (%s): tag '%s' must be a string", where, id, t->string);
+    int64_t first = 0;
+    const char *fs = jstr(o, "first_seen");
+    if (fs && fc_parse_time(fs, &first) < 0)
+        return fc_err(err, errlen, "%s (%s): first_seen '%s' is not an RFC 3339 time", where, id, fs);
     eni_kind kind = ENI_WORKLOAD;
     const char *ks = jstr(o, "kind");
     if (ks && eni_kind_parse(ks, &kind) < 0) return fc_err(err, errlen, "%s (%s): unknown kind '%s'", where, id, ks);
@@ -222,6 +236,11 @@ static int load_eni(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_
         load_ips(inv, e, cJSON_GetObjectItemCaseSensitive(o, "public_ips"), false, where, err, errlen) < 0)
         return -1;
     if (seen > e->last_seen) e->last_seen = seen;
+    /* Snapshots older than first_seen: the time of the snapshot that held
+     * it is the best known bound. */
+    if (!first) first = seen;
+    if (first > 0 && (!e->first_seen || first < e->first_seen)) e->first_seen = first;
+    cJSON_ArrayForEach(t, tags) inv_eni_set_tag(inv, e, t->string, t->valuestring, true);
     e->source |= INV_FROM_SNAPSHOT;
     return 0;
 }
@@ -292,6 +311,41 @@ static const char *cli_tag_name(const cJSON *o)
     return NULL;
 }
 
+static const char *icli(inventory *inv, const cJSON *o, const char *k);
+
+static void cli_tags(inventory *inv, inv_eni *e, const cJSON *o, bool replace)
+{
+    const cJSON *t;
+    const cJSON *tags = jget(o, "TagSet");
+    if (!cJSON_IsArray(tags)) tags = jget(o, "Tags");
+    cJSON_ArrayForEach(t, tags) inv_eni_set_tag(inv, e, jstr(t, "Key"), jstr(t, "Value"), replace);
+}
+
+/* `aws ec2 describe-instances`: the instance's tags and Name onto its ENIs
+ * that the ENI call listed (as ec2.c's parse_instances). */
+static void cli_instances(inventory *inv, const cJSON *arr, size_t *n)
+{
+    const cJSON *r, *it, *ni;
+    cJSON_ArrayForEach(r, arr)
+    {
+        cJSON_ArrayForEach(it, jget(r, "Instances"))
+        {
+            const char *id = icli(inv, it, "InstanceId");
+            if (!id) continue;
+            (*n)++;
+            const char *name = inv_intern(inv, cli_tag_name(it));
+            cJSON_ArrayForEach(ni, jget(it, "NetworkInterfaces"))
+            {
+                inv_eni *e = inv_eni_lookup(inv, jstr(ni, "NetworkInterfaceId"));
+                if (!e) continue;
+                if (!e->instance_id) e->instance_id = id;
+                cli_tags(inv, e, it, false);
+                if (!e->name) e->name = name;
+            }
+        }
+    }
+}
+
 static const char *icli(inventory *inv, const cJSON *o, const char *k)
 {
     return inv_intern(inv, jstr(o, k));
@@ -316,6 +370,7 @@ static void cli_enis(inventory *inv, const cJSON *arr, int64_t seen, size_t *n)
         d.instance_id = icli(inv, jget(it, "Attachment"), "InstanceId");
         d.name = inv_intern(inv, cli_tag_name(it));
         inv_eni *e = ec2_eni_describe(inv, &d);
+        cli_tags(inv, e, it, true);
         bool any = false;
         cJSON_ArrayForEach(a, jget(it, "PrivateIpAddresses"))
         {
@@ -413,7 +468,8 @@ static void cli_vpc_endpoints(inventory *inv, const cJSON *arr, int64_t seen, si
 /* 1 = it was AWS CLI output (loaded), 0 = it is not. */
 static int load_cli(inventory *inv, const cJSON *root)
 {
-    static const char *const keys[] = {"NetworkInterfaces", "Subnets", "Vpcs", "NatGateways", "VpcEndpoints"};
+    static const char *const keys[] = {"NetworkInterfaces", "Subnets", "Vpcs", "NatGateways", "VpcEndpoints",
+                                       "Reservations"};
     bool any = false;
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) any = any || cJSON_IsArray(jget(root, keys[i]));
     if (!any) return 0;
@@ -424,6 +480,7 @@ static int load_cli(inventory *inv, const cJSON *root)
     cli_vpcs(inv, jget(root, "Vpcs"), &n);
     cli_subnets(inv, jget(root, "Subnets"), &n);
     cli_enis(inv, jget(root, "NetworkInterfaces"), seen, &n);
+    cli_instances(inv, jget(root, "Reservations"), &n);
     cli_nat_gateways(inv, jget(root, "NatGateways"), seen, &n);
     cli_vpc_endpoints(inv, jget(root, "VpcEndpoints"), seen, &n);
     return 1;

@@ -299,5 +299,11 @@ typedef struct cost_rank {
 
 /* Returns a malloc'd array of *n rows (caller frees with free()). */
 cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *n);
+/* `top --by tag:KEY`: KEY ("team" of "tag:team"), or NULL when `by` is not
+ * of that form. */
+const char *cost_by_tag_key(const char *by);
+/* Rows keyed by the payer ENI's value of tag `tag` ("(untagged)" without
+ * one, "(empty)" for ""); they add up to totals.cost_usd. As cost_rank_by. */
+cost_rank *cost_rank_by_tag(const cost_result *r, const char *tag, size_t limit, size_t *n);
 
 #endif

@@ -215,3 +215,79 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
     *n = w;
     return rows;
 }
+
+/* ---- top --by tag:KEY (added by enrich; kept apart from the keys above) ----
+ * Rows keyed by the payer ENI's value of one tag, "(untagged)" when it has
+ * none (or is no ENI of ours). Every charge has one payer, so the rows add
+ * up to totals.cost_usd like BY_ENI's. Folded as cost_rank_by folds: a
+ * row's bytes take each flow once. */
+
+const char *cost_by_tag_key(const char *by)
+{
+    return by && strncmp(by, "tag:", 4) == 0 && by[4] ? by + 4 : NULL;
+}
+
+static void tag_key(const cost_endpoint *p, const char *tag, char *key, size_t n)
+{
+    const char *v = p->cls == EP_ENI && p->eni ? inv_eni_tag(p->eni, tag) : NULL;
+    snprintf(key, n, "%s", !v ? "(untagged)" : *v ? v : "(empty)");
+}
+
+cost_rank *cost_rank_by_tag(const cost_result *r, const char *tag, size_t limit, size_t *n)
+{
+    *n = 0;
+    if (!r || !r->n_charges || !tag) return NULL;
+    rank_tmp *t = xcalloc(r->n_charges, sizeof *t);
+    for (size_t i = 0; i < r->n_charges; i++) {
+        const cost_charge *ch = &r->charges[i];
+        cost_rank *row = &t[i].row;
+        tag_key(&r->eps[ch->payer], tag, row->key, sizeof row->key);
+        row->ep = COST_NONE;
+        row->usd = row->cat_usd[ch->cat] = ch->usd;
+        row->bytes = ch->bytes_counted ? ch->bytes_counted : ch->bytes;
+        t[i].flow = ch->flow;
+        t[i].cat = ch->cat;
+    }
+    size_t m = r->n_charges;
+    qsort(t, m, sizeof *t, cmp_tmp);
+    cost_rank *rows = xcalloc(m, sizeof *rows);
+    size_t w = 0;
+    uint32_t last_flow = UINT32_MAX;
+    uint64_t last_bytes = 0;
+    for (size_t i = 0; i < m; i++) {
+        const cost_rank *x = &t[i].row;
+        if (!w || strcmp(rows[w - 1].key, x->key) != 0) {
+            rows[w++] = *x;
+            last_flow = t[i].flow;
+            last_bytes = x->bytes;
+            continue;
+        }
+        cost_rank *d = &rows[w - 1];
+        d->usd += x->usd;
+        for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += x->cat_usd[c];
+        if (t[i].flow != last_flow) {
+            d->bytes += x->bytes;
+            last_flow = t[i].flow;
+            last_bytes = x->bytes;
+        } else if (x->bytes > last_bytes) {
+            d->bytes += x->bytes - last_bytes;
+            last_bytes = x->bytes;
+        }
+    }
+    free(t);
+    /* Out/in bytes: the group's ENI addresses' own traffic, once each. */
+    for (size_t i = 0; i < r->n_eps; i++) {
+        const cost_endpoint *e = &r->eps[i];
+        if (e->cls != EP_ENI || !e->eni) continue;
+        cost_rank probe;
+        tag_key(e, tag, probe.key, sizeof probe.key);
+        cost_rank *hit = bsearch(&probe, rows, w, sizeof *rows, cmp_key);
+        if (!hit) continue;
+        hit->bytes_out += e->bytes_out;
+        hit->bytes_in += e->bytes_in;
+    }
+    qsort(rows, w, sizeof *rows, cmp_rank);
+    if (limit && w > limit) w = limit;
+    *n = w;
+    return rows;
+}

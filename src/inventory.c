@@ -187,14 +187,28 @@ typedef struct ipmap {
     size_t cap;
 } ipmap;
 
-static void ipmap_put(ipmap *m, const ip128 *ip, size_t val)
+/* An address held by more than one ENI over the snapshot's history (a
+ * reused private IP, an Elastic IP moved): kept for inv_by_ip_at. */
+typedef struct ipdup {
+    ip128 ip;
+    size_t eni; /* index */
+} ipdup;
+
+/* Returns the index already holding ip, or SIZE_MAX when val took a free
+ * slot. `better`: val replaces the holder (the caller decides). */
+static size_t ipmap_put(ipmap *m, const ip128 *ip, size_t val, bool (*better)(size_t, size_t, const void *),
+                        const void *ctx)
 {
     size_t j = ip_hash(ip) & (m->cap - 1);
     while (m->vals[j] && !ip_eq(&m->keys[j], ip)) j = (j + 1) & (m->cap - 1);
-    if (!m->vals[j]) { /* first ENI to claim an address keeps it (ids are sorted) */
+    if (!m->vals[j]) {
         m->keys[j] = *ip;
         m->vals[j] = val + 1;
+        return SIZE_MAX;
     }
+    size_t old = m->vals[j] - 1;
+    if (better(val, old, ctx)) m->vals[j] = val + 1;
+    return old;
 }
 
 struct inventory {
@@ -207,6 +221,8 @@ struct inventory {
     size_t n_vpcs, cap_vpcs;
     idmap eni_ids, subnet_ids, vpc_ids, az_ids;
     ipmap ips;
+    ipdup *dups;       /* sorted by address, then ENI index */
+    size_t n_dups;
     unsigned sources;
     int64_t fetched_at;
     bool finalized;
@@ -226,6 +242,7 @@ void inv_free(inventory *inv)
     free(inv->strings.slots);
     for (size_t i = 0; i < inv->n_enis; i++) {
         free(inv->enis[i]->ips);
+        free(inv->enis[i]->tags);
         free(inv->enis[i]);
     }
     free(inv->enis);
@@ -244,6 +261,7 @@ void inv_free(inventory *inv)
     }
     free(inv->ips.keys);
     free(inv->ips.vals);
+    free(inv->dups);
     free(inv);
 }
 
@@ -273,6 +291,40 @@ const char *inv_intern(inventory *inv, const char *s)
 inv_eni *inv_eni_get(inventory *inv, const char *id)
 {
     GET_OR_ADD(inv, enis, n_enis, cap_enis, eni_ids, inv_eni, id, id);
+}
+
+inv_eni *inv_eni_lookup(inventory *inv, const char *id)
+{
+    size_t v;
+    return idmap_find(&inv->eni_ids, id, &v) ? inv->enis[v] : NULL;
+}
+
+void inv_eni_set_tag(inventory *inv, inv_eni *e, const char *key, const char *value, bool replace)
+{
+    const char *k = inv_intern(inv, key);
+    if (!k) return;
+    /* "" is a real tag value (a key set on purpose with nothing in it). */
+    const char *v = value && *value ? inv_intern(inv, value) : "";
+    for (size_t i = 0; i < e->n_tags; i++)
+        if (e->tags[i].key == k) {
+            if (replace) e->tags[i].value = v;
+            return;
+        }
+    e->tags = xrealloc(e->tags, (e->n_tags + 1) * sizeof *e->tags);
+    e->tags[e->n_tags++] = (inv_tag){k, v};
+    inv->finalized = false;
+}
+
+void inv_eni_clear_tags(inv_eni *e)
+{
+    e->n_tags = 0;
+}
+
+const char *inv_eni_tag(const inv_eni *e, const char *key)
+{
+    for (size_t i = 0; e && key && i < e->n_tags; i++)
+        if (strcmp(e->tags[i].key, key) == 0) return e->tags[i].value;
+    return NULL;
 }
 
 inv_subnet *inv_subnet_get(inventory *inv, const char *id)
@@ -333,6 +385,39 @@ static int cmp_eni(const void *a, const void *b)
     return strcmp((*(inv_eni *const *)a)->id, (*(inv_eni *const *)b)->id);
 }
 
+/* Which ENI an address without a time resolves to: the one seen last
+ * (the current holder of a reused address), ties to the smaller id
+ * (enis are sorted, so the smaller index). */
+static bool seen_later(size_t a, size_t b, const void *ctx)
+{
+    const inventory *inv = ctx;
+    int64_t la = inv->enis[a]->last_seen, lb = inv->enis[b]->last_seen;
+    return la != lb ? la > lb : a < b;
+}
+
+static int cmp_dup(const void *x, const void *y)
+{
+    const ipdup *a = x, *b = y;
+    int c = ip_cmp(&a->ip, &b->ip);
+    return c ? c : (a->eni > b->eni) - (a->eni < b->eni);
+}
+
+static void add_dup(inventory *inv, const ip128 *ip, size_t eni, size_t *cap)
+{
+    for (size_t i = 0; i < inv->n_dups; i++)
+        if (inv->dups[i].eni == eni && ip_eq(&inv->dups[i].ip, ip)) return;
+    if (inv->n_dups == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        inv->dups = xrealloc(inv->dups, *cap * sizeof *inv->dups);
+    }
+    inv->dups[inv->n_dups++] = (ipdup){*ip, eni};
+}
+
+static int cmp_tag(const void *a, const void *b)
+{
+    return strcmp(((const inv_tag *)a)->key, ((const inv_tag *)b)->key);
+}
+
 static int cmp_subnet(const void *a, const void *b)
 {
     return strcmp((*(inv_subnet *const *)a)->id, (*(inv_subnet *const *)b)->id);
@@ -372,6 +457,7 @@ void inv_finalize(inventory *inv)
         }
         if (!e->az_id && e->az_name) e->az_id = inv_az_id_of(inv, e->az_name);
         if (!e->name) e->name = e->instance_id ? e->instance_id : e->description ? e->description : e->id;
+        if (e->n_tags > 1) qsort(e->tags, e->n_tags, sizeof *e->tags, cmp_tag);
         nips += e->n_ips;
     }
     free(inv->ips.keys);
@@ -380,8 +466,19 @@ void inv_finalize(inventory *inv)
     while (inv->ips.cap < nips * 2 + 2) inv->ips.cap *= 2;
     inv->ips.keys = xcalloc(inv->ips.cap, sizeof *inv->ips.keys);
     inv->ips.vals = xcalloc(inv->ips.cap, sizeof *inv->ips.vals);
+    free(inv->dups);
+    inv->dups = NULL;
+    inv->n_dups = 0;
+    size_t dcap = 0;
     for (size_t i = 0; i < inv->n_enis; i++)
-        for (size_t k = 0; k < inv->enis[i]->n_ips; k++) ipmap_put(&inv->ips, &inv->enis[i]->ips[k], i);
+        for (size_t k = 0; k < inv->enis[i]->n_ips; k++) {
+            size_t old = ipmap_put(&inv->ips, &inv->enis[i]->ips[k], i, seen_later, inv);
+            if (old != SIZE_MAX && old != i) {
+                add_dup(inv, &inv->enis[i]->ips[k], old, &dcap);
+                add_dup(inv, &inv->enis[i]->ips[k], i, &dcap);
+            }
+        }
+    if (inv->n_dups > 1) qsort(inv->dups, inv->n_dups, sizeof *inv->dups, cmp_dup);
     inv->public_space = false;
     inv->space_known = true;
     for (size_t i = 0; i < inv->n_subnets; i++)
@@ -400,6 +497,32 @@ const inv_eni *inv_by_ip(const inventory *inv, const ip128 *ip)
         j = (j + 1) & (inv->ips.cap - 1);
     }
     return NULL;
+}
+
+const inv_eni *inv_by_ip_at(const inventory *inv, const ip128 *ip, int64_t t)
+{
+    const inv_eni *now = inv_by_ip(inv, ip);
+    if (!now || !inv->n_dups || t <= 0) return now;
+    /* Lower bound of ip in the sorted list of shared addresses. */
+    size_t lo = 0, hi = inv->n_dups;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ip_cmp(&inv->dups[mid].ip, ip) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    /* The holder whose [first_seen, last_seen] holds t; else the one seen
+     * most recently before t (it still held it, as far as we know); else
+     * the current one. Unknown first_seen (0) counts as "always". */
+    const inv_eni *in = NULL, *before = NULL;
+    for (size_t i = lo; i < inv->n_dups && ip_eq(&inv->dups[i].ip, ip); i++) {
+        const inv_eni *e = inv->enis[inv->dups[i].eni];
+        if (e->first_seen <= t && t <= e->last_seen) {
+            if (!in || e->first_seen > in->first_seen) in = e;
+        } else if (e->last_seen < t && (!before || e->last_seen > before->last_seen)) {
+            before = e;
+        }
+    }
+    return in ? in : before ? before : now;
 }
 
 const inv_eni *inv_by_id(const inventory *inv, const char *id)

@@ -36,6 +36,11 @@ eni_kind inv_classify(const char *interface_type, const char *description,
 
 enum inv_source { INV_FROM_SNAPSHOT = 1, INV_FROM_LIVE = 2, INV_FROM_RECORDS = 4 };
 
+/* A tag as EC2 writes it (both interned). */
+typedef struct inv_tag {
+    const char *key, *value;
+} inv_tag;
+
 typedef struct inv_eni {
     const char *id;              /* eni-... */
     eni_kind kind;
@@ -51,6 +56,12 @@ typedef struct inv_eni {
     size_t n_ips, n_private;
     int64_t last_seen;           /* unix time of the snapshot that last saw it */
     unsigned source;             /* enum inv_source bits */
+    /* Added by enrich: the ENI's own tags, then its instance's for keys the
+     * ENI lacks (sorted by key after inv_finalize), and the first time a
+     * fetch saw it (0: unknown, e.g. a snapshot older than the field). */
+    inv_tag *tags;
+    size_t n_tags;
+    int64_t first_seen;
 } inv_eni;
 
 typedef struct inv_subnet {
@@ -77,6 +88,14 @@ const char *inv_intern(inventory *inv, const char *s);
 /* Create or fetch by id. Fields are set directly on the returned struct,
  * with strings passed through inv_intern(). */
 inv_eni *inv_eni_get(inventory *inv, const char *id);
+/* The ENI with this id, or NULL (unlike inv_eni_get, never creates one). */
+inv_eni *inv_eni_lookup(inventory *inv, const char *id);
+/* Set tag `key` (interned here); an existing value is kept unless
+ * `replace`. Empty keys are ignored; an empty value is a value. */
+void inv_eni_set_tag(inventory *inv, inv_eni *e, const char *key, const char *value, bool replace);
+void inv_eni_clear_tags(inv_eni *e);
+/* The value of tag `key`, or NULL when the ENI has no such tag. */
+const char *inv_eni_tag(const inv_eni *e, const char *key);
 void inv_eni_add_ip(inventory *inv, inv_eni *e, const ip128 *ip, bool is_private);
 inv_subnet *inv_subnet_get(inventory *inv, const char *id);
 inv_vpc *inv_vpc_get(inventory *inv, const char *id);
@@ -89,7 +108,14 @@ const char *inv_az_id_of(const inventory *inv, const char *az_name);
  * from tags/instance/description, and build the IP index. Idempotent. */
 void inv_finalize(inventory *inv);
 
+/* The ENI holding ip: of several over the snapshot's history (a reused
+ * address), the one seen last (ties: the smaller id). */
 const inv_eni *inv_by_ip(const inventory *inv, const ip128 *ip);
+/* The ENI that held ip at unix time t: the one whose first_seen..last_seen
+ * contains t (the latest to start, if several), else the one last seen
+ * before t, else inv_by_ip's. For the cost model's per-record lookup
+ * (docs/snapshot.md, "Reused addresses": not yet called by src/cost.c). */
+const inv_eni *inv_by_ip_at(const inventory *inv, const ip128 *ip, int64_t t);
 const inv_eni *inv_by_id(const inventory *inv, const char *id);
 const inv_subnet *inv_subnet_by_id(const inventory *inv, const char *id);
 const inv_subnet *inv_subnet_containing(const inventory *inv, const ip128 *ip);

@@ -85,6 +85,25 @@ assert [r["next_token"] for r in dni] == [None, "tok-page-2", "tok-page-3"], dni
 assert all(r["max_results"] == "1000" and r["sigv4"] and r["key_id"] == "AKIAFAKEFAULTKEY0001"
            and r["security_token"] is None for r in dni), dni
 print("ok: 2,500 ENIs over 3 pages (NextToken tok-page-2, tok-page-3), AZ IDs from DescribeSubnets")
+# DescribeInstances pages too (inst-page-2) and names ENIs 0 and 1 with its
+# Name tag, keeping all its tags; ENI 2 has no instance, so no tags.
+by_id = {e["id"]: e for e in enis}
+e0, e1, e2 = (by_id[f"eni-{i:017x}"] for i in range(3))
+assert (e0.get("name"), e0.get("tags"), e0.get("instance_id")) == ("web-0", {"Name": "web-0", "team": "a"}, f"i-{0:017x}"), e0
+assert (e1.get("name"), e1.get("tags")) == ("web-1", {"Name": "web-1", "team": "b"}), e1
+assert "tags" not in e2 and e2["name"] == "AWS Lambda VPC ENI-fn-2", e2
+di = [r for r in reqs if r.get("scenario") == "paging" and r["action"] == "DescribeInstances"]
+assert [r["next_token"] for r in di] == [None, "inst-page-2"] and all(r["max_results"] == "1000" for r in di), di
+# ELBv2: its own API version, service name in the signature, PageSize and
+# Marker (not MaxResults / NextToken).
+lb = [r for r in reqs if r.get("scenario") == "paging" and r["action"] == "DescribeLoadBalancers"]
+assert [r["marker"] for r in lb] == [None, "lb-page-2"], lb
+assert all(r["page_size"] == "400" and r["max_results"] is None and r["service"] == "elasticloadbalancing"
+           and r["sigv4"] for r in lb), lb
+tg = [r for r in reqs if r.get("scenario") == "paging" and r["action"] == "DescribeTransitGatewayAttachments"]
+assert len(tg) == 1 and tg[0]["service"] == "ec2", tg
+print("ok: DescribeInstances over 2 pages names ENIs 0 and 1 (web-0, web-1) with all tags; "
+      "ELBv2 DescribeLoadBalancers over 2 pages by Marker; DescribeTransitGatewayAttachments")
 EOF
 grep -q "DescribeNetworkInterfaces page 3: 500 items" "$T/paging.err" || fail "-v did not report page 3"
 
@@ -93,11 +112,15 @@ grep -q "DescribeNetworkInterfaces page 3: 500 items" "$T/paging.err" || fail "-
 run throttle "${KEYS[@]}" -- enrich --endpoint-url "$EP/throttle/" -v -o "$T/throttle.json"
 [ "$RC" -eq 0 ] || { cat "$T/throttle.err"; fail "throttle: exit $RC"; }
 python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["enis"]) == 2500' "$T/throttle.json"
-for a in DescribeVpcs DescribeSubnets DescribeNatGateways DescribeVpcEndpoints; do
+for a in DescribeVpcs DescribeSubnets DescribeNatGateways DescribeVpcEndpoints DescribeTransitGatewayAttachments; do
     [ "$(requests throttle $a)" -eq 3 ] || fail "throttle: $a took $(requests throttle $a) requests, want 3"
 done
 [ "$(requests throttle DescribeNetworkInterfaces)" -eq 5 ] || fail "throttle: DescribeNetworkInterfaces: want 2 throttled + 3 pages"
-[ "$(grep -c 'retrying in' "$T/throttle.err")" -eq 10 ] || fail "throttle: want 10 retries logged"
+for a in DescribeInstances DescribeLoadBalancers; do # 2 throttled + 2 pages
+    [ "$(requests throttle $a)" -eq 4 ] || fail "throttle: $a took $(requests throttle $a) requests, want 4"
+done
+# 8 actions, each throttled twice.
+[ "$(grep -c 'retrying in' "$T/throttle.err")" -eq 16 ] || fail "throttle: want 16 retries logged"
 grep -q -- '-> 503' "$T/throttle.err" && grep -q -- '-> 429' "$T/throttle.err" || fail "throttle: statuses not logged"
 echo "ok: 503 RequestLimitExceeded and 429 Throttling retried, then all 2,500 ENIs (${MS} ms)"
 
@@ -144,8 +167,9 @@ reqs = [json.loads(l) for l in open(sys.argv[1])]
 creds = [r for r in reqs if r.get("path") == "/ecs/creds"]
 assert creds and all(r["authorization_ok"] for r in creds), creds
 signed = [r for r in reqs if r.get("key_id") == "ASIAECSFAKEKEY000001"]
-assert len(signed) == 7 and all(r["security_token"] == "ecs-session-token-do-not-print" and r["sigv4"] for r in signed), signed
-print("ok: ECS container credentials: 7 calls signed with the task key and its session token")
+# VPCs, subnets, 3 ENI pages, 2 instance pages, NAT, endpoints, TGW, 2 ELBv2 pages = 12
+assert len(signed) == 12 and all(r["security_token"] == "ecs-session-token-do-not-print" and r["sigv4"] for r in signed), signed
+print("ok: ECS container credentials: 12 calls signed with the task key and its session token")
 EOF
 run ecs_bad AWS_CONTAINER_CREDENTIALS_FULL_URI="$EP/ecs/creds" AWS_CONTAINER_AUTHORIZATION_TOKEN=wrong -- \
     enrich --endpoint-url "$EP/paging/" -o "$T/ecs_bad.json"
@@ -167,19 +191,20 @@ assert [r["path"] for r in imds[1:]] == ["/imds/latest/meta-data/iam/security-cr
                                          "/imds/latest/meta-data/iam/security-credentials/flowcost-role"], imds
 assert all(r["imds_token_ok"] for r in imds[1:]), imds
 signed = [r for r in reqs if r.get("key_id") == "ASIAIMDSFAKEKEY00001"]
-assert len(signed) == 7 and all(r["security_token"] == "imds-session-token-do-not-print" for r in signed)
-print("ok: IMDSv2: PUT token, role, credentials; 7 calls signed with the role's key")
+assert len(signed) == 12 and all(r["security_token"] == "imds-session-token-do-not-print" for r in signed)
+print("ok: IMDSv2: PUT token, role, credentials; 12 calls signed with the role's key")
 EOF
 # With AWS_EC2_METADATA_DISABLED=true no metadata request is made at all.
 before=$(grep -c '"/imds/' "$T/requests.log")
 run noimds AWS_EC2_METADATA_SERVICE_ENDPOINT="$EP/imds" -- enrich --endpoint-url "$EP/paging/" -o "$T/x.json"
 [ "$RC" -eq 1 ] && grep -q "no AWS credentials found" "$T/noimds.err" || { cat "$T/noimds.err"; fail "noimds"; }
 [ "$(grep -c '"/imds/' "$T/requests.log")" -eq "$before" ] || fail "metadata service called although disabled"
-# 8. --enrich-live: only the ENIs the records name, by filter, in batches
-# of 200; then their subnets and VPC. 450 ENIs (i = 0..449, ENI i in subnet
-# i % 3 with address 10.1.<third + (i//3)//250>.<(i//3)%250 + 1>, as
-# fake_ec2.py generates) each send 1,000 bytes to 8.8.8.8, plus one ENI that
-# no longer exists.
+# 8. --enrich-live fetches what `enrich` fetches (every call, every page:
+# the ENIs alone would miss what names and classifies them), so a report
+# priced live equals one priced with an `enrich` snapshot taken of the same
+# account. 450 ENIs (i = 0..449, ENI i in subnet i % 3 with address
+# 10.1.<third + (i//3)//250>.<(i//3)%250 + 1>, as fake_ec2.py generates)
+# each send 1,000 bytes to 8.8.8.8, plus one ENI that no longer exists.
 python3 - "$T/live.log" <<'EOF'
 import sys
 with open(sys.argv[1], "w") as f:
@@ -192,9 +217,12 @@ with open(sys.argv[1], "w") as f:
 EOF
 run live "${KEYS[@]}" -- top "$T/live.log" --enrich-live --endpoint-url "$EP/live/" --limit 0 --output json -v
 [ "$RC" -eq 0 ] || { cat "$T/live.err"; fail "--enrich-live: exit $RC"; }
-python3 - "$T/live.out" "$T/requests.log" <<'EOF'
+run livesnap -- top "$T/live.log" --eni-snapshot "$T/paging.json" --limit 0 --output json
+[ "$RC" -eq 0 ] || { cat "$T/livesnap.err"; fail "--eni-snapshot paging.json: exit $RC"; }
+python3 - "$T/live.out" "$T/livesnap.out" "$T/requests.log" <<'EOF'
 import json, sys
 res = json.load(open(sys.argv[1]))
+snap = json.load(open(sys.argv[2]))
 rows = {r["ip"]: r for r in res["top_ips"]}
 want_az = ["use1-az4", "use1-az6", "use1-az1"]
 want_subnet = ["subnet-0f00000000000000a", "subnet-0f00000000000000b", "subnet-0f00000000000000c"]
@@ -205,20 +233,52 @@ for i in range(450):
     assert (r["eni"], r["az"], r["subnet"], r["vpc"], r["kind"]) == (
         f"eni-{i:017x}", want_az[i % 3], want_subnet[i % 3], "vpc-0f000000000000001", "workload"), r
 assert not [r for r in res["top_ips"] if r["eni"] == "eni-0deadbeefdeadbeef" and (r["az"] or r["subnet"])]
-reqs = [json.loads(l) for l in open(sys.argv[2])]
+# Same rows, same figures as with the snapshot of the same account.
+assert res["top_ips"] == snap["top_ips"], "live and snapshot rows differ"
+assert res["totals"] == snap["totals"], (res["totals"], snap["totals"])
+reqs = [json.loads(l) for l in open(sys.argv[3])]
 reqs = [r for r in reqs if r.get("scenario") == "live"]
+acts = sorted({r["action"] for r in reqs})
+assert acts == sorted(["DescribeVpcs", "DescribeSubnets", "DescribeNetworkInterfaces", "DescribeInstances",
+                       "DescribeNatGateways", "DescribeVpcEndpoints", "DescribeTransitGatewayAttachments",
+                       "DescribeLoadBalancers"]), acts
 dni = [r for r in reqs if r["action"] == "DescribeNetworkInterfaces"]
-sizes = [len(r["filters"].get("network-interface-id", [])) for r in dni]
-assert sizes == [200, 200, 51], sizes
-asked = [v for r in dni for v in r["filters"]["network-interface-id"]]
-assert sorted(asked) == sorted([f"eni-{i:017x}" for i in range(450)] + ["eni-0deadbeefdeadbeef"]), asked
-sub = [r for r in reqs if r["action"] == "DescribeSubnets"]
-assert len(sub) == 1 and sorted(sub[0]["filters"]["subnet-id"]) == want_subnet, sub
-vpc = [r for r in reqs if r["action"] == "DescribeVpcs"]
-assert len(vpc) == 1 and vpc[0]["filters"] == {"vpc-id": ["vpc-0f000000000000001"]}, vpc
-assert not [r for r in reqs if r["action"] in ("DescribeNatGateways", "DescribeVpcEndpoints")]
-print("ok: --enrich-live: 451 ENIs asked for in 3 filtered batches (200/200/51), 3 subnets, 1 VPC; 450 rows enriched")
+assert [r["next_token"] for r in dni] == [None, "tok-page-2", "tok-page-3"], dni
+print(f"ok: --enrich-live makes enrich's 8 calls (ENIs over 3 pages); 450 rows enriched; "
+      f"rows and totals (${res['totals']['cost_usd']}) equal to --eni-snapshot's")
 EOF
+# 8b. Expired session credentials: the service's ExpiredToken is one line
+# with what to do; container credentials already past their Expiration are
+# refused before any request is made.
+run expired "${KEYS[@]}" AWS_SESSION_TOKEN=some-session-token -- enrich --endpoint-url "$EP/expired/" -o "$T/expired.json"
+[ "$RC" -eq 1 ] || fail "expired: exit $RC, want 1"
+grep -q "^flowcost: error: EC2 DescribeVpcs: ExpiredToken: The security token included in the request is expired .*; the session token has expired: refresh the credentials$" \
+    "$T/expired.err" || { cat "$T/expired.err"; fail "expired: message"; }
+[ "$(requests expired DescribeVpcs)" -eq 1 ] || fail "expired: ExpiredToken was retried"
+before=$(grep -c '"scenario": "paging"' "$T/requests.log")
+run ecs_expired AWS_CONTAINER_CREDENTIALS_FULL_URI="$EP/ecs/expired" AWS_CONTAINER_AUTHORIZATION_TOKEN=ecs-token-1234 -- \
+    enrich --endpoint-url "$EP/paging/" -o "$T/ecs_expired.json"
+[ "$RC" -eq 1 ] || fail "ecs_expired: exit $RC, want 1"
+grep -q "^flowcost: error: EC2 DescribeVpcs: the session credentials (container credentials) expired; run again to get new ones$" \
+    "$T/ecs_expired.err" || { cat "$T/ecs_expired.err"; fail "ecs_expired: message"; }
+[ "$(grep -c '"scenario": "paging"' "$T/requests.log")" -eq "$before" ] || fail "ecs_expired: a request was made with expired credentials"
+echo "ok: expired session: $(cut -c1-80 "$T/expired.err")...; expired container credentials refused before any call"
+# 8d. A policy without elasticloadbalancing:DescribeLoadBalancers: a
+# warning naming the permission, and the snapshot still written.
+run noelb "${KEYS[@]}" -- enrich --endpoint-url "$EP/noelb/" -o "$T/noelb.json"
+[ "$RC" -eq 0 ] || { cat "$T/noelb.err"; fail "noelb: exit $RC, want 0"; }
+grep -q "^flowcost: warning: ELBv2 DescribeLoadBalancers: AccessDenied: .*; grant elasticloadbalancing:DescribeLoadBalancers to this identity; load balancers are named from their ENIs' descriptions$" \
+    "$T/noelb.err" || { cat "$T/noelb.err"; fail "noelb: warning"; }
+[ "$(requests noelb DescribeLoadBalancers)" -eq 1 ] || fail "noelb: AccessDenied was retried"
+python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["enis"]) == 2500' "$T/noelb.json"
+echo "ok: ELBv2 AccessDenied -> a warning, the snapshot still written"
+# 8c. --all-regions: DescribeRegions, then every region it lists (the
+# fake serves the same account for both).
+run allreg "${KEYS[@]}" -- enrich --all-regions --endpoint-url "$EP/paging/" -o "$T/allreg.json"
+[ "$RC" -eq 0 ] || { cat "$T/allreg.err"; fail "--all-regions: exit $RC"; }
+grep -q "from us-east-1, eu-west-1 written to" "$T/allreg.err" || { cat "$T/allreg.err"; fail "--all-regions: summary"; }
+[ "$(requests paging DescribeRegions)" -eq 1 ] || fail "--all-regions: DescribeRegions not called once"
+echo "ok: --all-regions: DescribeRegions -> us-east-1, eu-west-1"
 # 9. TLS verification is always on: a self-signed endpoint fails (without
 # retries), trusting it through AWS_CA_BUNDLE works, and the host name must
 # still match the certificate.

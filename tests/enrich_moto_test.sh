@@ -80,7 +80,7 @@ for eid, want in exp["enis"].items():
         continue
     checks = {"subnet_id": want["subnet_id"], "az_id": az_ids[want["az_name"]], "az_name": want["az_name"],
               "kind": want["kind"], "vpc_id": exp["vpc"], "region": "us-east-1"}
-    for k in ("instance_id", "nat_gateway_id", "resource_id", "name"):
+    for k in ("instance_id", "nat_gateway_id", "resource_id", "name", "tags"):
         if k in want:
             checks[k] = want[k]
     for k, v in checks.items():
@@ -240,4 +240,107 @@ sub = {s["id"]: s for s in snap["subnets"]}[eu["subnet_id"]]
 assert (sub["region"], sub["cidr"], sub["az_id"]) == ("eu-west-1", eu["cidr"], eu["az_id"]), sub
 print(f"ok: two regions in one snapshot; {eu['eni']} in eu-west-1b = {eu['az_id']}")
 EOF
+# 7. `enrich` and `--enrich-live` see the same inventory: the same rows
+# (ENI, name, kind, subnet, AZ) and the same figures, NAT gateway included.
+# Flows (one minute each), all hand-priced at the embedded us-east-1 rates:
+#   orders-api-1 -> 8.8.8.8, 1 GB, logged on its ENI and on the NAT
+#     gateway's: NAT processing 10^9 B = 0.931 GB x $0.045 = $0.0419 (what the
+#     live path lost when it did not call DescribeNatGateways);
+#   postgres-primary (b) -> orders-api-1 (a), 0.5 GB, logged on both;
+#   web-alb's ENI -> orders-api-1, 0.1 GB.
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1 -o "$T/fresh.json" >"$T/out8" 2>"$T/err8" \
+    || { cat "$T/err8"; fail "enrich (fresh) exited $?"; }
+python3 - "$T/fresh.json" "$T/moto_flows.log" <<'EOF'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+by_name = {e.get("name"): e for e in snap["enis"]}
+nat = next(e for e in snap["enis"] if e["kind"] == "nat_gateway")
+api, db, alb = by_name["orders-api-1"], by_name["postgres-primary"], by_name["web-alb"]
+ip = lambda e: e["private_ips"][0]
+rows = [(api["id"], ip(api), "8.8.8.8", 10**9), (nat["id"], ip(api), "8.8.8.8", 10**9),
+        (db["id"], ip(db), ip(api), 5 * 10**8), (api["id"], ip(db), ip(api), 5 * 10**8),
+        (alb["id"], ip(alb), ip(api), 10**8), (api["id"], ip(alb), ip(api), 10**8)]
+with open(sys.argv[2], "w") as f:
+    f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+    for eni, s, d, b in rows:
+        f.write(f"2 123456789012 {eni} {s} {d} 40000 443 6 1000 {b} 1795132800 1795132860 ACCEPT OK\n")
+EOF
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" top "$T/moto_flows.log" --enrich-live --endpoint-url "$EP" --region us-east-1 --limit 0 --output json \
+    >"$T/live_top.json" 2>"$T/err9" || { cat "$T/err9"; fail "top --enrich-live exited $?"; }
+env -u AWS_ACCESS_KEY_ID "$BIN" top "$T/moto_flows.log" --eni-snapshot "$T/fresh.json" --region us-east-1 --limit 0 \
+    --output json >"$T/snap_top.json" 2>"$T/err10" || { cat "$T/err10"; fail "top --eni-snapshot exited $?"; }
+no_secret "$T/live_top.json" "$T/err9"
+python3 - "$T/live_top.json" "$T/snap_top.json" <<'EOF'
+import json, sys
+live, snap = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert live["top_ips"] == snap["top_ips"], "rows differ"
+assert live["totals"] == snap["totals"], (live["totals"], snap["totals"])
+assert live["nat_gateways"] == snap["nat_gateways"] and len(live["nat_gateways"]) == 1, live["nat_gateways"]
+nat = live["totals"]["by_category"]["nat_processing"]
+# AWS's GB is 2^30 bytes: 10^9 / 2^30 x $0.045 = $0.0419095 (JSON rounds to 5 places).
+assert nat["bytes"] == 10**9 and abs(nat["cost_usd"] - 0.045 * 10**9 / 2**30) < 5e-6, nat
+names = {r["ip"]: r.get("name") for r in live["top_ips"]}
+print(f"ok: --enrich-live = enrich snapshot: {len(live['top_ips'])} rows, total ${live['totals']['cost_usd']}, "
+      f"NAT processing ${nat['cost_usd']} on 1 GB")
+EOF
+# --by tag:team over the tags DescribeInstances brought: rows sum to the total.
+env -u AWS_ACCESS_KEY_ID "$BIN" top "$T/moto_flows.log" --eni-snapshot "$T/fresh.json" --region us-east-1 --by tag:team \
+    --format csv -q >"$T/team.csv" || fail "top --by tag:team exited $?"
+python3 - "$T/team.csv" "$T/snap_top.json" <<'EOF'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+total = json.load(open(sys.argv[2]))["totals"]["cost_usd"]
+teams = {r["tag"] for r in rows}
+assert {"payments", "data"} <= teams, teams
+s = sum(float(r["cost_usd"]) for r in rows)
+assert abs(s - total) < 1e-5, (s, total)
+print(f"ok: --by tag:team: {sorted(teams)} sum to the total ${total}")
+EOF
+# 8. --role-arn: sts:AssumeRole (signed with the user's key) first, then
+# every call with the role's session credentials; --region as a comma
+# list; --profile P1,P2 for two accounts (here both the same moto one).
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1,eu-west-1 --role-arn arn:aws:iam::123456789012:role/flowcost-reader \
+    -v -o "$T/role.json" >"$T/out11" 2>"$T/err11" || { cat "$T/err11"; fail "enrich --role-arn exited $?"; }
+no_secret "$T/out11" "$T/err11" "$T/role.json"
+grep -q "assumed arn:aws:iam::123456789012:role/flowcost-reader (session credentials until " "$T/err11" \
+    || { cat "$T/err11"; fail "--role-arn: not reported"; }
+grep -q "from us-east-1, eu-west-1 written to" "$T/err11" || { cat "$T/err11"; fail "--role-arn: regions"; }
+python3 - "$T/two.json" "$T/role.json" <<'EOF'
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ida, idb = sorted(e["id"] for e in a["enis"]), sorted(e["id"] for e in b["enis"])
+# two.json came before the task-c ENI was deleted... no: after; same set.
+assert ida == idb, (ida, idb)
+print(f"ok: --role-arn with --region us-east-1,eu-west-1: the same {len(idb)} ENIs as --region x2 with the user key")
+EOF
+set +e
+# (moto assumes any role name; a wrong secret is what STS refuses here.)
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY="${SECRET}x" \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1 --role-arn arn:aws:iam::123456789012:role/flowcost-reader -o "$T/norole.json" \
+    >"$T/out12" 2>"$T/err12"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] && grep -q "^flowcost: error: STS AssumeRole arn:aws:iam::123456789012:role/flowcost-reader: [A-Za-z]*: " "$T/err12" \
+    || { cat "$T/err12"; fail "--role-arn refused by STS: exit $rc"; }
+[ ! -e "$T/norole.json" ] || fail "--role-arn refused: a snapshot was written"
+no_secret "$T/out12" "$T/err12"
+echo "ok: AssumeRole refused -> $(cut -c1-110 "$T/err12")"
+cat >"$T/credentials2" <<EOF2
+[acct1]
+aws_access_key_id = $KEY
+aws_secret_access_key = $SECRET
+[acct2]
+aws_access_key_id = $TMP_KEY
+aws_secret_access_key = $TMP_SECRET
+aws_session_token = $TMP_TOKEN
+EOF2
+AWS_SHARED_CREDENTIALS_FILE="$T/credentials2" \
+    "$BIN" enrich --profile acct1,acct2 --endpoint-url "$EP" --region us-east-1 -v -o "$T/profiles.json" \
+    >"$T/out13" 2>"$T/err13" || { cat "$T/err13"; fail "enrich --profile acct1,acct2 exited $?"; }
+no_secret "$T/out13" "$T/err13" "$T/profiles.json"
+grep -q "profile acct1" "$T/err13" && grep -q "profile acct2" "$T/err13" || { cat "$T/err13"; fail "--profile P1,P2: both not used"; }
+echo "ok: --profile acct1,acct2: both accounts fetched into one snapshot"
 echo "enrich_moto_test: all passed"

@@ -334,7 +334,7 @@ static void errors(void)
     expect_error("truncated", trunc, "malformed XML at line");
     expect_error("garbage", "<<<>>>", "malformed XML");
     expect_error("empty", "", "malformed XML");
-    expect_error("unknown root", "<DescribeInstancesResponse/>", "XML root <DescribeInstancesResponse> is not");
+    expect_error("unknown root", "<DescribeAddressesResponse/>", "XML root <DescribeAddressesResponse> is not");
     expect_error("error without Error", "<Response><Errors/></Response>", "without an <Error>");
 
     /* XXE: an external entity naming a file must be neither read nor
@@ -480,8 +480,133 @@ static void cli_json(void)
     inv_free(inv);
 }
 
+/* Names and tags from the calls after DescribeNetworkInterfaces: an
+ * instance's Name names its untagged ENIs and its tags fill keys the ENI
+ * lacks (the ENI's own win); an ELBv2 load balancer's name and a TGW
+ * attachment's Name tag name the ENIs AWS made for them. */
+static const char ENIS2[] =
+    "<DescribeNetworkInterfacesResponse><networkInterfaceSet>\n"
+    " <item><networkInterfaceId>eni-0db0000000000001</networkInterfaceId><subnetId>subnet-0aaa</subnetId>\n"
+    "  <attachment><instanceId>i-0222</instanceId></attachment>\n"
+    "  <privateIpAddress>10.0.1.50</privateIpAddress><interfaceType>interface</interfaceType></item>\n"
+    " <item><networkInterfaceId>eni-0tgw000000000001</networkInterfaceId><subnetId>subnet-0aaa</subnetId>\n"
+    "  <description>Network Interface for Transit Gateway Attachment tgw-attach-0abc</description>\n"
+    "  <privateIpAddress>10.0.1.60</privateIpAddress><interfaceType>interface</interfaceType></item>\n"
+    "</networkInterfaceSet></DescribeNetworkInterfacesResponse>\n";
+
+static const char INSTANCES[] =
+    "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><reservationSet>\n"
+    " <item><instancesSet>\n"
+    "  <item><instanceId>i-0123456789abcdef0</instanceId>\n"
+    "   <tagSet><item><key>Name</key><value>orders-api-1</value></item><item><key>env</key><value>staging</value></item>\n"
+    "    <item><key>team</key><value>payments</value></item></tagSet>\n"
+    "   <networkInterfaceSet><item><networkInterfaceId>eni-0f7db5f7e0c7a1b01</networkInterfaceId></item></networkInterfaceSet></item>\n"
+    "  <item><instanceId>i-0222</instanceId>\n"
+    "   <tagSet><item><key>Name</key><value>postgres-primary</value></item><item><key>team</key><value>data</value></item>\n"
+    "    <item><key>empty</key><value></value></item></tagSet>\n"
+    "   <networkInterfaceSet><item><networkInterfaceId>eni-0db0000000000001</networkInterfaceId></item>\n"
+    "    <item><networkInterfaceId>eni-0notlisted00001</networkInterfaceId></item></networkInterfaceSet></item>\n"
+    " </instancesSet></item>\n"
+    "</reservationSet><nextToken>inst-2</nextToken></DescribeInstancesResponse>\n";
+
+static const char LBS[] =
+    "<DescribeLoadBalancersResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">\n"
+    " <DescribeLoadBalancersResult><LoadBalancers><member>\n"
+    "  <LoadBalancerArn>arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/my-alb/50dc6c495c0c9188</LoadBalancerArn>\n"
+    "  <LoadBalancerName>my-alb</LoadBalancerName><Type>application</Type></member></LoadBalancers>\n"
+    "  <NextMarker>lb-page-2</NextMarker></DescribeLoadBalancersResult>\n"
+    " <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></DescribeLoadBalancersResponse>\n";
+
+static const char TGWS[] =
+    "<DescribeTransitGatewayAttachmentsResponse><transitGatewayAttachments>\n"
+    " <item><transitGatewayAttachmentId>tgw-attach-0abc</transitGatewayAttachmentId><resourceType>vpc</resourceType>\n"
+    "  <tagSet><item><key>Name</key><value>core-tgw</value></item><item><key>team</key><value>network</value></item></tagSet></item>\n"
+    "</transitGatewayAttachments></DescribeTransitGatewayAttachmentsResponse>\n";
+
+static void names_and_tags(void)
+{
+    inventory *inv = inv_new();
+    char err[FC_ERRLEN], next[64];
+    const int64_t t = 1795132800;
+    CHECK(ec2_parse_xml_at(inv, ENIS, strlen(ENIS), "us-east-1", t, INV_FROM_LIVE, NULL, 0, NULL, err, sizeof err) == 0);
+    CHECK(ec2_parse_xml_at(inv, ENIS2, strlen(ENIS2), "us-east-1", t, INV_FROM_LIVE, NULL, 0, NULL, err, sizeof err) == 0);
+    size_t n = 0;
+    CHECK(ec2_parse_xml_at(inv, INSTANCES, strlen(INSTANCES), "us-east-1", t, INV_FROM_LIVE, next, sizeof next, &n,
+                           err, sizeof err) == 0);
+    CHECK(n == 2);
+    CHECK_STR(next, "inst-2");
+    CHECK(ec2_parse_xml_at(inv, LBS, strlen(LBS), "us-east-1", t, INV_FROM_LIVE, next, sizeof next, &n, err,
+                           sizeof err) == 0);
+    CHECK_STR(next, "lb-page-2"); /* ELBv2 pages with NextMarker inside the Result */
+    CHECK(parse(inv, TGWS, err) == 0);
+    inv_finalize(inv);
+    CHECK(inv_eni_count(inv) == 7); /* 5 + 2; the instance's unlisted ENI is not invented */
+    CHECK(inv_by_id(inv, "eni-0notlisted00001") == NULL);
+    const inv_eni *w = eni(inv, "eni-0f7db5f7e0c7a1b01");
+    if (w) {
+        CHECK_STR(w->name, "web-1");                    /* the ENI's own Name wins */
+        CHECK_STR(inv_eni_tag(w, "env"), "prod");       /* and its own env */
+        CHECK_STR(inv_eni_tag(w, "team"), "payments");  /* the instance's fills the gap */
+        CHECK_STR(inv_eni_tag(w, "Name"), "web-1");
+        CHECK(w->n_tags == 3);
+        CHECK(w->first_seen == t && w->last_seen == t);
+    }
+    const inv_eni *db = eni(inv, "eni-0db0000000000001");
+    if (db) {
+        CHECK_STR(db->name, "postgres-primary");        /* named by its instance */
+        CHECK_STR(inv_eni_tag(db, "team"), "data");
+        CHECK_STR(inv_eni_tag(db, "empty"), "");        /* an empty value is a value */
+        CHECK(inv_eni_tag(db, "env") == NULL);
+    }
+    const inv_eni *alb = eni(inv, "eni-0alb000000000001");
+    if (alb) {
+        CHECK_STR(alb->name, "my-alb");
+        CHECK(alb->kind == ENI_ALB);
+    }
+    const inv_eni *tgw = eni(inv, "eni-0tgw000000000001");
+    if (tgw) {
+        CHECK_STR(tgw->name, "core-tgw");
+        CHECK(tgw->kind == ENI_TRANSIT_GATEWAY);
+        CHECK_STR(inv_eni_tag(tgw, "team"), "network");
+    }
+    /* Tags and first_seen survive the snapshot; the file is deterministic. */
+    char *json = snapshot_to_json(inv, t);
+    CHECK(strstr(json, "\"first_seen\":\t\"2026-11-20T00:00:00Z\"") != NULL);
+    inventory *back = inv_new();
+    CHECK(snapshot_load_mem(back, json, strlen(json), "snap.json", err, sizeof err) == 0);
+    inv_finalize(back);
+    const inv_eni *b = inv_by_id(back, "eni-0f7db5f7e0c7a1b01");
+    CHECK(b && b->n_tags == 3 && b->first_seen == t);
+    CHECK_STR(inv_eni_tag(b, "team"), "payments");
+    CHECK_STR(inv_eni_tag(inv_by_id(back, "eni-0db0000000000001"), "empty"), "");
+    char *again = snapshot_to_json(back, t);
+    CHECK(strcmp(json, again) == 0);
+    free(again);
+    free(json);
+    inv_free(back);
+    inv_free(inv);
+
+    /* A snapshot written before tags and first_seen existed still loads:
+     * no tags, first_seen = the file's fetched_at. A "tags" that is not an
+     * object of strings is refused. */
+    static const char old[] = "{\"flowcost_snapshot\": 1, \"fetched_at\": \"2026-11-01T00:00:00Z\", \"enis\": [\n"
+                              " {\"id\": \"eni-0old\", \"private_ips\": [\"10.0.1.9\"]}]}\n";
+    inv = inv_new();
+    CHECK(snapshot_load_mem(inv, old, strlen(old), "old.json", err, sizeof err) == 0);
+    inv_finalize(inv);
+    const inv_eni *o = inv_by_id(inv, "eni-0old");
+    CHECK(o && o->n_tags == 0 && o->first_seen == 1793491200 && o->last_seen == 1793491200);
+    inv_free(inv);
+    static const char bad[] = "{\"enis\": [{\"id\": \"eni-0x\", \"tags\": {\"team\": 3}}]}";
+    inv = inv_new();
+    CHECK(snapshot_load_mem(inv, bad, strlen(bad), "bad.json", err, sizeof err) == -1);
+    CHECK(strstr(err, "tag 'team' must be a string") != NULL);
+    inv_free(inv);
+}
+
 int main(void)
 {
+    names_and_tags();
     cli_json();
     full_inventory();
     merge();

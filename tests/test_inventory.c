@@ -61,5 +61,52 @@ int main(void)
     CHECK(inv_by_ip(inv, &other) == NULL);
     CHECK(inv_by_id(inv, "eni-zzz") == NULL);
     inv_free(inv);
+
+    /* A reused address: eni-old held 10.0.0.5 from Nov 1 to Nov 5 (then
+     * was deleted; a merged snapshot keeps it), eni-new from Nov 10 to
+     * Nov 20. Without a time the current holder wins (eni-new, although
+     * eni-old sorts first); with a record's time, whoever held it then. */
+    const int64_t day = 86400, nov1 = 1793491200; /* 2026-11-01T00:00:00Z */
+    inv = inv_new();
+    ip128 a5, a6;
+    ip_parse("10.0.0.5", 8, &a5);
+    ip_parse("10.0.0.6", 8, &a6);
+    inv_eni *old = inv_eni_get(inv, "eni-0old");
+    old->first_seen = nov1;
+    old->last_seen = nov1 + 4 * day;
+    inv_eni_add_ip(inv, old, &a5, true);
+    inv_eni_add_ip(inv, old, &a6, true);
+    inv_eni *nw = inv_eni_get(inv, "eni-1new");
+    nw->first_seen = nov1 + 9 * day;
+    nw->last_seen = nov1 + 19 * day;
+    inv_eni_add_ip(inv, nw, &a5, true);
+    inv_finalize(inv);
+    static const struct {
+        int64_t t;
+        const char *want;
+    } at[] = {
+        {0, "eni-1new"},                 /* no time: the current holder */
+        {1793491200 + 2 * 86400, "eni-0old"},  /* Nov 3: inside eni-0old's span */
+        {1793491200 + 6 * 86400, "eni-0old"},  /* Nov 7, between: the last seen before */
+        {1793491200 + 12 * 86400, "eni-1new"}, /* Nov 13: inside eni-1new's span */
+        {1793491200 + 30 * 86400, "eni-1new"}, /* Dec 1, after both: the last seen before */
+        {1793491200 - 30 * 86400, "eni-1new"}, /* before both: nothing known, the current */
+    };
+    CHECK_STR(inv_by_ip(inv, &a5)->id, "eni-1new");
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) CHECK_STR(inv_by_ip_at(inv, &a5, at[i].t)->id, at[i].want);
+    CHECK_STR(inv_by_ip_at(inv, &a6, nov1 + 12 * day)->id, "eni-0old"); /* never shared */
+    /* Tags: set, kept or replaced, looked up; sorted by key after finalize. */
+    inv_eni_set_tag(inv, nw, "team", "data", false);
+    inv_eni_set_tag(inv, nw, "team", "payments", false); /* kept */
+    inv_eni_set_tag(inv, nw, "Name", "db", true);
+    inv_eni_set_tag(inv, nw, "", "x", true);               /* no key: ignored */
+    CHECK_STR(inv_eni_tag(nw, "team"), "data");
+    inv_eni_set_tag(inv, nw, "team", "payments", true);    /* replaced */
+    CHECK_STR(inv_eni_tag(nw, "team"), "payments");
+    CHECK(nw->n_tags == 2 && inv_eni_tag(nw, "env") == NULL && inv_eni_tag(NULL, "team") == NULL);
+    inv_finalize(inv);
+    CHECK_STR(nw->tags[0].key, "Name");
+    CHECK(inv_eni_lookup(inv, "eni-0old") == old && inv_eni_lookup(inv, "eni-2") == NULL);
+    inv_free(inv);
     return check_done();
 }

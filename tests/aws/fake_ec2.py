@@ -11,7 +11,15 @@ endpoint URL the client was given (flowcost signs and POSTs to that path):
 
   /paging/    DescribeNetworkInterfaces: 2,500 ENIs over three NextToken
               pages (1000, 1000, 500) in the EC2 response format; the other
-              Describe* calls: three subnets, one VPC, empty NAT/endpoint sets
+              Describe* calls: three subnets, one VPC, empty NAT/endpoint/TGW
+              sets; DescribeInstances: two pages (token inst-page-2), one
+              instance each, naming ENIs 0 and 1 (Name web-0 / web-1, team
+              a / b); ELBv2 DescribeLoadBalancers: three load balancers over
+              two pages (NextMarker lb-page-2; the Marker must come back);
+              DescribeRegions: us-east-1, eu-west-1
+  /expired/   HTTP 400 ExpiredToken, always
+  /noelb/     like /paging/, but ELBv2 DescribeLoadBalancers is HTTP 403
+              AccessDenied (a policy with ec2:Describe* only)
   /throttle/  like /paging/, but each action's 1st call gets HTTP 503
               RequestLimitExceeded and its 2nd HTTP 429 Throttling
   /storm/     HTTP 500 InternalError, always
@@ -21,6 +29,7 @@ endpoint URL the client was given (flowcost signs and POSTs to that path):
   /live/      like /paging/, but honours the filters --enrich-live sends
               (network-interface-id, subnet-id, vpc-id; unknown ids ignored)
   /ecs/creds  container credentials (needs Authorization: ecs-token-1234)
+  /ecs/expired  the same, with an Expiration in the past
   /imds/...   IMDSv2: PUT latest/api/token, then GET with the token
 """
 import json
@@ -73,6 +82,8 @@ def filter_values(params):
 
 def describe_filtered(action, params):
     f = filter_values(params)
+    if not f:
+        return describe(action, params)
     rid = f"<requestId>req-{action}</requestId>"
     if action == "DescribeNetworkInterfaces":
         want = f.get("network-interface-id", [])
@@ -111,6 +122,37 @@ def describe(action, params):
                      f"<cidrBlock>10.1.0.0/16</cidrBlock></item></vpcSet></DescribeVpcsResponse>")
     if action == "DescribeNatGateways":
         return 200, f'<DescribeNatGatewaysResponse xmlns="{NS}">{rid}<natGatewaySet/></DescribeNatGatewaysResponse>'
+    if action == "DescribeInstances":
+        page = {"": 0, "inst-page-2": 1}.get(params.get("NextToken", ""))
+        if page is None:
+            return 400, error("InvalidParameterValue", "bad NextToken")
+        tags = "".join(f"<item><key>{k}</key><value>{v}</value></item>"
+                       for k, v in (("Name", f"web-{page}"), ("team", "ab"[page])))
+        nxt = "<nextToken>inst-page-2</nextToken>" if page == 0 else ""
+        return 200, (f'<DescribeInstancesResponse xmlns="{NS}">{rid}<reservationSet><item><instancesSet><item>'
+                     f"<instanceId>i-{page:017x}</instanceId><tagSet>{tags}</tagSet><networkInterfaceSet><item>"
+                     f"<networkInterfaceId>eni-{page:017x}</networkInterfaceId></item></networkInterfaceSet>"
+                     f"</item></instancesSet></item></reservationSet>{nxt}</DescribeInstancesResponse>")
+    if action == "DescribeTransitGatewayAttachments":
+        return 200, (f'<DescribeTransitGatewayAttachmentsResponse xmlns="{NS}">{rid}<transitGatewayAttachments/>'
+                     f"</DescribeTransitGatewayAttachmentsResponse>")
+    if action == "DescribeRegions":
+        items = "".join(f"<item><regionName>{r}</regionName><optInStatus>opt-in-not-required</optInStatus></item>"
+                        for r in ("us-east-1", "eu-west-1"))
+        return 200, f'<DescribeRegionsResponse xmlns="{NS}">{rid}<regionInfo>{items}</regionInfo></DescribeRegionsResponse>'
+    if action == "DescribeLoadBalancers" and params.get("Version") == "2015-12-01":
+        page = {"": 0, "lb-page-2": 1}.get(params.get("Marker", ""))
+        if page is None:
+            return 400, error("ValidationError", "bad Marker")
+        lbs = [("app", "web-lb"), ("net", "tcp-lb")] if page == 0 else [("app", "admin-lb")]
+        members = "".join(f"<member><LoadBalancerArn>arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/"
+                          f"{t}/{n}/0123456789abcdef</LoadBalancerArn><LoadBalancerName>{n}</LoadBalancerName>"
+                          f"<Type>{'application' if t == 'app' else 'network'}</Type></member>" for t, n in lbs)
+        nxt = "<NextMarker>lb-page-2</NextMarker>" if page == 0 else ""
+        return 200, ('<DescribeLoadBalancersResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">'
+                     f"<DescribeLoadBalancersResult><LoadBalancers>{members}</LoadBalancers>{nxt}"
+                     "</DescribeLoadBalancersResult><ResponseMetadata><RequestId>req-lb</RequestId>"
+                     "</ResponseMetadata></DescribeLoadBalancersResponse>")
     if action == "DescribeVpcEndpoints":
         return 200, f'<DescribeVpcEndpointsResponse xmlns="{NS}">{rid}<vpcEndpointSet/></DescribeVpcEndpointsResponse>'
     return 400, error("InvalidAction", f"The action {action} is not valid for this web service.")
@@ -155,10 +197,11 @@ class Handler(BaseHTTPRequestHandler):
         self.record({"method": "GET", "path": self.path,
                      "authorization_ok": self.headers.get("Authorization") == "ecs-token-1234",
                      "imds_token_ok": self.headers.get("X-aws-ec2-metadata-token") == IMDS_TOKEN})
-        if self.path == "/ecs/creds":
+        if self.path in ("/ecs/creds", "/ecs/expired"):
             if self.headers.get("Authorization") != "ecs-token-1234":
                 return self.send(401, '{"message":"bad token"}', "application/json")
-            return self.send(200, json.dumps(ECS), "application/json")
+            creds = dict(ECS, Expiration="2020-01-01T00:00:00Z") if self.path == "/ecs/expired" else ECS
+            return self.send(200, json.dumps(creds), "application/json")
         if self.path.startswith("/imds/"):
             if self.headers.get("X-aws-ec2-metadata-token") != IMDS_TOKEN:
                 return self.send(401, "", "text/plain")  # IMDSv1 refused, as with HttpTokens=required
@@ -180,14 +223,24 @@ class Handler(BaseHTTPRequestHandler):
             nth = counts[(scenario, action)]
         self.record({"method": "POST", "scenario": scenario, "action": action, "nth": nth,
                      "next_token": params.get("NextToken"), "max_results": params.get("MaxResults"),
+                     "marker": params.get("Marker"), "page_size": params.get("PageSize"),
+                     "service": auth.split("Credential=")[1].split("/")[3] if auth.count("/") >= 4 else None,
                      "filters": filter_values(params),
-                     "sigv4": auth.startswith("AWS4-HMAC-SHA256 Credential=") and "/us-east-1/ec2/aws4_request" in auth
+                     "sigv4": auth.startswith("AWS4-HMAC-SHA256 Credential=")
+                              and ("/us-east-1/ec2/aws4_request" in auth
+                                   or "/us-east-1/elasticloadbalancing/aws4_request" in auth)
                               and "SignedHeaders=content-type;host;x-amz-date" in auth,
                      "key_id": auth.split("Credential=")[1].split("/")[0] if "Credential=" in auth else None,
                      "security_token": self.headers.get("X-Amz-Security-Token")})
         if scenario == "stall":
             time.sleep(30)
             return
+        if scenario == "noelb" and action == "DescribeLoadBalancers":
+            return self.send(403, '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>'
+                                  'not authorized to perform: elasticloadbalancing:DescribeLoadBalancers</Message>'
+                                  '</Error><RequestId>req-AccessDenied</RequestId></ErrorResponse>')
+        if scenario == "expired":
+            return self.send(400, error("ExpiredToken", "The security token included in the request is expired"))
         if scenario == "storm":
             return self.send(500, error("InternalError", "An internal error has occurred"))
         if scenario == "truncated":

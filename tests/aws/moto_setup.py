@@ -28,10 +28,10 @@ iam = boto3.client("iam", **boot)
 iam.create_user(UserName="flowcost-enrich")
 iam.put_user_policy(UserName="flowcost-enrich", PolicyName="ec2-read",
                     PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
-                        {"Effect": "Allow", "Action": ["ec2:*", "sts:AssumeRole"], "Resource": "*"}]}))
+                        {"Effect": "Allow", "Action": ["ec2:*", "elasticloadbalancing:*", "sts:AssumeRole"], "Resource": "*"}]}))
 key = iam.create_access_key(UserName="flowcost-enrich")["AccessKey"]
 policy = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}]})
+    {"Effect": "Allow", "Action": ["ec2:Describe*", "elasticloadbalancing:Describe*"], "Resource": "*"}]})
 iam.create_role(RoleName="flowcost-reader", AssumeRolePolicyDocument=json.dumps({
     "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
 iam.put_role_policy(RoleName="flowcost-reader", PolicyName="ec2-describe", PolicyDocument=policy)
@@ -65,13 +65,18 @@ def eni_entry(eni_id, subnet, kind, **extra):
     expected["enis"][eni_id] = e
 
 
-# Two instances (their primary ENIs carry the instance id) in a and b.
-for az in ["us-east-1a", "us-east-1b"]:
+# Two instances (their primary ENIs carry the instance id) in a and b,
+# named and tagged on the instance only: DescribeInstances must name their
+# ENIs and carry the tags over.
+for az, name, team in [("us-east-1a", "orders-api-1", "payments"), ("us-east-1b", "postgres-primary", "data")]:
     inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
-                             SubnetId=subnets[az]["SubnetId"])["Instances"][0]
+                             SubnetId=subnets[az]["SubnetId"], TagSpecifications=[{
+                                 "ResourceType": "instance",
+                                 "Tags": [{"Key": "Name", "Value": name}, {"Key": "team", "Value": team}]}]
+                             )["Instances"][0]
     ni = inst["NetworkInterfaces"][0]
     eni_entry(ni["NetworkInterfaceId"], subnets[az], "workload", instance_id=inst["InstanceId"],
-              private_ip=ni["PrivateIpAddress"])
+              private_ip=ni["PrivateIpAddress"], name=name, tags={"Name": name, "team": team})
 
 # Stand-alone ENIs with a Name tag, one per AZ (think Lambda / ECS tasks).
 for az in ["us-east-1a", "us-east-1b", "us-east-1c"]:
@@ -95,6 +100,19 @@ vpce = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s
 for eni_id in vpce["NetworkInterfaceIds"]:
     eni_entry(eni_id, subnets["us-east-1c"], "vpc_endpoint", resource_id=vpce["VpcEndpointId"])
 
+# An application load balancer. moto makes no ENI for it, so make the one
+# AWS would ("ELB app/<name>/<id>", requester-managed): ELBv2
+# DescribeLoadBalancers must name it "web-alb".
+elb = boto3.client("elbv2", endpoint_url=endpoint, region_name=region,
+                   aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+lb = elb.create_load_balancer(Name="web-alb", Subnets=[subnets["us-east-1a"]["SubnetId"],
+                                                       subnets["us-east-1b"]["SubnetId"]], Type="application")
+arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
+res = arn.split(":loadbalancer/")[1]
+ni = ec2.create_network_interface(SubnetId=subnets["us-east-1a"]["SubnetId"], Description=f"ELB {res}")["NetworkInterface"]
+eni_entry(ni["NetworkInterfaceId"], subnets["us-east-1a"], "alb", resource_id=res, name="web-alb",
+          private_ip=ni["PrivateIpAddress"])
+
 # A second region, for `--region us-east-1 --region eu-west-1`.
 eu = boto3.client("ec2", endpoint_url=endpoint, region_name="eu-west-1",
                   aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
@@ -109,7 +127,7 @@ expected["eu"] = {"eni": eu_eni["NetworkInterfaceId"], "subnet_id": eu_sub["Subn
 # the five outputs merged into one object: --eni-snapshot reads this too.
 cli = {}
 for call in ("describe_network_interfaces", "describe_subnets", "describe_vpcs", "describe_nat_gateways",
-             "describe_vpc_endpoints"):
+             "describe_vpc_endpoints", "describe_instances"):
     r = getattr(ec2, call)()
     r.pop("ResponseMetadata", None)
     cli.update(r)
