@@ -5,9 +5,17 @@
 # uncompressed text, for every tool), peak RSS, CPU time, the ratios the ingestion issue
 # asks for, and a check that flowcost's CSV equals DuckDB's result.
 #
-# usage: bench/run.sh [--records N] [--formats "v2 v5"] [--kinds "plain gz"]
+# usage: bench/run.sh [--records N] [--formats "v2 v5"] [--kinds "plain gz stdin"]
 #                     [--threads T] [--flowcost BIN] [--data DIR] [--no-memory]
 #                     [--repeat R]   (best wall time of R runs, default 3)
+#                     [--files F] [--pairs P] [--zipf S]  (genflows' shape: F files,
+#                        0 = one per 500k records; P distinct pairs of popularity
+#                        rank^-S, S = 0 uniform: many groups)
+#                     [--fca]     (flowcost also writes -o x.fca: every key the report needs)
+#                     [--report]  (also the whole `flowcost report`, ingest -> price -> HTML)
+#        bench/run.sh --matrix [options]   issue 17's sets: 20 files and one file,
+#                     plain, gzip and stdin (the gzip files as one stream on a pipe),
+#                     ~60k, ~300k and ~3M groups, with --fca and --report
 # Data (bench/genflows, deterministic) is generated once under bench/data/.
 # DuckDB: `npm install` inside bench/ (package.json pins @duckdb/node-api).
 set -euo pipefail
@@ -21,6 +29,13 @@ BIN=""
 DATA="$HERE/data"
 MEMORY=1
 REPEAT=3
+FILES=0
+PAIRS=50000
+ZIPF=1.05
+FCA=0
+REPORT=0
+MATRIX=0
+ARGS=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) N=$2; shift 2 ;;
@@ -31,10 +46,29 @@ while [ $# -gt 0 ]; do
     --data) DATA=$2; shift 2 ;;
     --no-memory) MEMORY=0; shift ;;
     --repeat) REPEAT=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --files) FILES=$2; shift 2 ;;
+    --pairs) PAIRS=$2; shift 2 ;;
+    --zipf) ZIPF=$2; shift 2 ;;
+    --fca) FCA=1; shift ;;
+    --report) REPORT=1; shift ;;
+    --matrix) MATRIX=1; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [ "$MATRIX" = 1 ]; then
+  # the groups of each shape at 10M records: defaults ~66k; uniform over
+  # 200k pairs ~300k; uniform over 2.6M pairs ~3M (the check line counts them)
+  rest=(); for a in "${ARGS[@]}"; do [ "$a" = --matrix ] || rest+=("$a"); done
+  fail=0
+  for shape in "50000 1.05" "200000 0" "2600000 0"; do
+    read -r p z <<<"$shape"
+    for f in 20 1; do
+      "$0" --formats v2 --kinds "plain gz stdin" --files "$f" --pairs "$p" --zipf "$z" --fca --report --no-memory "${rest[@]}" || fail=1
+    done
+  done
+  exit $fail
+fi
 if [ -z "$BIN" ]; then
   # the README's Release build; never a sanitizer build-* that happens to exist
   BIN=$ROOT/build/flowcost
@@ -50,6 +84,8 @@ if [ ! -d "$HERE/node_modules/@duckdb/node-api" ]; then
   (cd "$HERE" && npm install --no-audit --no-fund >/dev/null) || { echo "bench: npm install failed" >&2; exit 2; }
 fi
 OUT=$(mktemp -d /tmp/flowcost-bench.XXXXXX)
+export T OUT
+[ "$FCA" = 1 ] && export FCAOPT="$OUT/fc.fca"
 trap 'rm -rf "$OUT"' EXIT
 
 echo "flowcost bench: $N records, threads $T, best of $REPEAT runs, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -82,15 +118,18 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 fail=0
 for fmt in $FORMATS; do
   for kind in $KINDS; do
-    dir="$DATA/$fmt-$N-$kind"
+    gzk=$([ "$kind" = plain ] && echo plain || echo gz) # stdin reads the gzip files
+    dir="$DATA/$fmt-$N-$gzk"
+    [ "$FILES$PAIRS$ZIPF" = "0500001.05" ] || dir="$DATA/$fmt-$N-f$FILES-p$PAIRS-z$ZIPF-$gzk"
     if [ ! -f "$dir/.complete" ]; then
       rm -rf "$dir"
       echo "generating $dir ..."
-      python3 "$HERE/genflows" --records "$N" --format "$fmt" --out "$dir" $([ "$kind" = gz ] && echo --gzip) >/dev/null
+      python3 "$HERE/genflows" --records "$N" --format "$fmt" --out "$dir" --files "$FILES" --pairs "$PAIRS" \
+        --zipf "$ZIPF" $([ "$gzk" = gz ] && echo --gzip) >/dev/null
       touch "$dir/.complete"
     fi
     mapfile -t files < <(find "$dir" -type f ! -name .complete | sort)
-    if [ "$kind" = gz ]; then
+    if [ "$gzk" = gz ]; then
       BYTES=$(igzip -dc "${files[@]}" | wc -c)
       RECS=$(( $(igzip -dc "${files[@]}" | wc -l) - ${#files[@]} ))
       ZBYTES=$(cat "${files[@]}" | wc -c)
@@ -100,20 +139,38 @@ for fmt in $FORMATS; do
       ZBYTES=$BYTES
     fi
     echo
-    echo "== $fmt $kind: $(printf "%'d" "$RECS") records in ${#files[@]} files, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB text$([ "$kind" = gz ] && awk -v z="$ZBYTES" 'BEGIN{printf ", %.1f MB gzip", z/1e6}')"
+    echo "== $fmt $kind: $(printf "%'d" "$RECS") records in ${#files[@]} files$([ "$kind" = stdin ] && echo ' as one stream on a pipe'), $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB text$([ "$gzk" = gz ] && awk -v z="$ZBYTES" 'BEGIN{printf ", %.1f MB gzip", z/1e6}'); genflows --pairs $PAIRS --zipf $ZIPF"
     if [ "$kind" = plain ]; then
       run wc wc -l "${files[@]}"; row "wc -l" "$W" "$M"
-    else
+    elif [ "$kind" = gz ]; then
       run igzip igzip -dc "${files[@]}"; row "igzip -dc >/dev/null" "$W" "$M"; WI=$W; CI=$C
+    else
+      run igzip bash -c 'cat "$@" | igzip -dc' - "${files[@]}"; row "cat | igzip -dc" "$W" "$M"; WI=$W; CI=$C
     fi
     run duckdb node "$HERE/duckdb_groupby.mjs" "$T" "$OUT/duck.csv" "${files[@]}"; row "duckdb ($T threads)" "$W" "$M"; WD=$W; MD=$M; CD=$C
-    run flowcost "$BIN" aggregate --threads "$T" --csv "$OUT/fc.csv" "${files[@]}"; row "flowcost ($T threads)" "$W" "$M"; WF=$W; MF=$M; CF=$C
+    fcaopt=(); [ "$FCA" = 1 ] && fcaopt=(-o "$OUT/fc.fca")
+    label="flowcost --csv$([ "$FCA" = 1 ] && echo ' -o fca')"
+    if [ "$kind" = stdin ]; then
+      run flowcost bash -c 'b=$1; shift; cat "$@" | "$b" aggregate --threads "$T" --csv "$OUT/fc.csv" ${FCAOPT:+-o "$FCAOPT"} -' - "$BIN" "${files[@]}"
+    else
+      run flowcost "$BIN" aggregate --threads "$T" --csv "$OUT/fc.csv" "${fcaopt[@]}" "${files[@]}"
+    fi
+    row "$label" "$W" "$M"; WF=$W; MF=$M; CF=$C
     sp=$(ratio "$WD" "$WF")
-    ok=$(awk -v s="$sp" 'BEGIN { print (s >= 4) ? "ok" : "BELOW TARGET" }')
-    echo "  speed-up vs DuckDB: ${sp}x (target >= 4: $ok); CPU time DuckDB / flowcost: $(ratio "$CD" "$CF")x"
-    if [ "$kind" = gz ]; then
+    ok=$(awk -v s="$sp" 'BEGIN { print (s >= 5) ? "ok" : "BELOW TARGET" }')
+    echo "  speed-up vs DuckDB: ${sp}x (target >= 5: $ok); CPU time DuckDB / flowcost: $(ratio "$CD" "$CF")x"
+    if [ "$REPORT" = 1 ]; then
+      if [ "$kind" = stdin ]; then
+        run report bash -c 'b=$1; shift; cat "$@" | "$b" report -q --threads "$T" --now 2026-12-01T00:00:00Z -o "$OUT/r.html" -' - "$BIN" "${files[@]}"
+      else
+        run report "$BIN" report -q --threads "$T" --now 2026-12-01T00:00:00Z -o "$OUT/r.html" "${files[@]}"
+      fi
+      row "flowcost report" "$W" "$M"; WR=$W; MR=$M; CR=$C
+      echo "  report vs DuckDB's group-by: $(ratio "$WD" "$WR")x wall, $(ratio "$CD" "$CR")x CPU; peak RSS report / DuckDB: $(ratio "$MR" "$MD")"
+    fi
+    if [ "$gzk" = gz ]; then
       gr=$(ratio "$WF" "$WI")
-      echo "  flowcost / igzip -dc: ${gr}x (target <= 1.5: $(awk -v s="$gr" 'BEGIN { print (s <= 1.5) ? "ok" : "ABOVE TARGET" }')); CPU time flowcost / igzip: $(ratio "$CF" "$CI")x"
+      echo "  flowcost / igzip -dc: ${gr}x (target <= 1.3: $(awk -v s="$gr" 'BEGIN { print (s <= 1.3) ? "ok" : "ABOVE TARGET" }')); CPU time flowcost / igzip: $(ratio "$CF" "$CI")x"
     fi
     echo "  peak RSS flowcost / DuckDB: $(ratio "$MF" "$MD") (target < 1: $(awk -v a="$MF" -v b="$MD" 'BEGIN { print (a < b) ? "ok" : "ABOVE TARGET" }'))"
     # same groups, same sums: compare the row sets (both files are sorted by bytes, ties may differ)

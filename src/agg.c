@@ -600,6 +600,98 @@ static int cmp_group(const void *x, const void *y)
     return 0;
 }
 
+/* The canonical sort of many groups (millions for an Internet-facing
+ * service) was a qsort of 128-byte groups through cmp_group: indirect
+ * compares that each touch two groups far apart, and element moves. Here
+ * each group gets a 40-byte key that is the start of cmp_group's order (ENI
+ * rank, then srcaddr and dstaddr as memcmp reads them, then action, status
+ * and flags), the keys are merge-sorted with inline compares, cmp_group
+ * decides only between equal keys, and the groups are then permuted in
+ * place along the cycles (4 bytes a group of extra memory). */
+typedef struct gkey {
+    uint64_t w[5];
+    uint32_t idx;
+} gkey;
+
+static inline uint64_t be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
+    return v;
+}
+
+static inline uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline bool gkey_less(const gkey *x, const gkey *y, const agg_group *g)
+{
+    for (int i = 0; i < 5; i++)
+        if (x->w[i] != y->w[i]) return x->w[i] < y->w[i];
+    return cmp_group(&g[x->idx], &g[y->idx]) < 0;
+}
+
+static void sort_groups(agg_group *g, size_t n)
+{
+    if (n < 2) return;
+    gkey *k = xmalloc(n * sizeof *k), *t = xmalloc(n * sizeof *t);
+    for (size_t i = 0; i < n; i++) {
+        const agg_group *x = &g[i];
+        k[i].w[0] = (uint64_t)x->eni << 32 | be32(x->src.b);
+        k[i].w[1] = be64(x->src.b + 4);
+        k[i].w[2] = (uint64_t)be32(x->src.b + 12) << 32 | be32(x->dst.b);
+        k[i].w[3] = be64(x->dst.b + 4);
+        k[i].w[4] = (uint64_t)be32(x->dst.b + 12) << 32 | (uint64_t)x->action << 16 | (uint64_t)x->status << 8 |
+                    x->flags;
+        k[i].idx = (uint32_t)i;
+    }
+    /* bottom-up merge sort: runs of 16 by insertion first */
+    for (size_t lo = 0; lo < n; lo += 16) {
+        size_t hi = lo + 16 < n ? lo + 16 : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            gkey v = k[i];
+            size_t j = i;
+            while (j > lo && gkey_less(&v, &k[j - 1], g)) {
+                k[j] = k[j - 1];
+                j--;
+            }
+            k[j] = v;
+        }
+    }
+    for (size_t w = 16; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi) t[o++] = gkey_less(&k[j], &k[i], g) ? k[j++] : k[i++];
+            while (i < mid) t[o++] = k[i++];
+            while (j < hi) t[o++] = k[j++];
+        }
+        gkey *sw = k;
+        k = t;
+        t = sw;
+    }
+    free(t);
+    /* position k of the result takes group k[k].idx: follow the cycles */
+    uint32_t *src = xmalloc(n * sizeof *src);
+    for (size_t i = 0; i < n; i++) src[i] = k[i].idx;
+    free(k);
+    for (size_t i = 0; i < n; i++) {
+        if (src[i] == i) continue;
+        agg_group tmp = g[i];
+        size_t j = i;
+        while (src[j] != i) {
+            size_t from = src[j];
+            g[j] = g[from];
+            src[j] = (uint32_t)j;
+            j = from;
+        }
+        g[j] = tmp;
+        src[j] = (uint32_t)j;
+    }
+    free(src);
+}
+
 void agg_canonicalize(agg *a)
 {
     /* Only referenced strings survive: a worker may intern a metadata value
@@ -663,7 +755,7 @@ void agg_canonicalize(agg *a)
         a->g[k].src_svc = map[a->g[k].src_svc];
         a->g[k].dst_svc = map[a->g[k].dst_svc];
     }
-    qsort(a->g, a->n, sizeof *a->g, cmp_group);
+    sort_groups(a->g, a->n);
     grp_rehash(a, a->mask + 1);
     free(order);
     free(map);

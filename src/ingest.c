@@ -12,12 +12,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <emmintrin.h>
 
 #include "fca.h"
 #include "flowlog.h"
@@ -205,7 +205,18 @@ typedef struct job {
     item *items;
     item_res *res;
     size_t nitems;
-    atomic_size_t next;
+    size_t next;           /* the next item to take (under mu) */
+    /* One stream (a gzip file, stdin) is read by one worker, the producer,
+     * into blocks of whole lines that idle workers parse (pipe_lines);
+     * everything below is under mu. */
+    bool pipe;             /* more than one worker: streams may be pipelined */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct pblock *qhead, *qtail, *freel;
+    size_t qlen, nbufs, maxbufs;
+    size_t block;          /* bytes a block is filled to */
+    int drained;           /* workers that found no item left */
+    int producers;         /* streams being read into blocks */
 } job;
 
 /* Per-worker state. */
@@ -221,7 +232,9 @@ typedef struct worker {
     agg *a;
     char *buf;
     size_t idx;            /* current item */
+    uint64_t seq;          /* ENI-metadata order key of the item (or block), line 0 */
     item_res *r;
+    bool drained;
     flowlog_format fmt;
     bool first_line;
     unsigned meta_mask;
@@ -277,6 +290,15 @@ static void flush_batch(worker *w)
 {
     agg_add_batch(w->a, w->batch, w->nbatch);
     w->nbatch = 0;
+}
+
+/* The order key of what the worker reads next. `known` holds only while
+ * the keys grow: a worker that goes back to an earlier item's blocks
+ * forgets it. */
+static void set_seq(worker *w, uint64_t seq)
+{
+    if (seq < w->seq && w->nknown) memset(w->known, 0, w->nknown);
+    w->seq = seq;
 }
 
 static void set_format(worker *w, const flowlog_format *f)
@@ -363,9 +385,10 @@ static void add_record(worker *w, agg_stats *st, const fl_rec *r)
                 agg_intern(w->a, r->instance.p, r->instance.n), agg_intern(w->a, r->az_id.p, r->az_id.n),
                 agg_intern(w->a, r->account.p, r->account.n), agg_intern(w->a, r->region.p, r->region.n),
             };
-            agg_note_eni_ids(w->a, eni, &m, (uint64_t)w->idx << SEQ_SHIFT | w->r->lines);
-            /* within one worker items come in input order, so a field once
-             * recorded is never displaced by this worker's later records */
+            agg_note_eni_ids(w->a, eni, &m, w->seq | w->r->lines);
+            /* within one worker records come in input order (set_seq
+             * forgets this when they do not), so a field once recorded
+             * is never displaced by this worker's later records */
             if (eni >= w->nknown) {
                 size_t nn = w->nknown ? w->nknown : 256;
                 while (nn <= eni) nn *= 2;
@@ -465,6 +488,40 @@ static inline void fast_record(worker *w, const fl_rec *rec)
 
 typedef ssize_t (*pull_fn)(void *ctx, void *buf, size_t n, char *err, size_t errlen);
 
+/* The complete lines of buf[0, len) (all of it at eof); *pos = where the
+ * unfinished last line starts. buf must have FLOWLOG_PAD bytes after len. */
+static int scan_buf(worker *w, char *buf, size_t len, bool eof, bool *skipping, size_t *ppos)
+{
+    size_t pos = 0;
+    buf[len] = '\n'; /* stops the fast parser; the buffer has FLOWLOG_PAD bytes after it */
+    for (;;) {
+        /* The common line: parsed in the same pass that finds its end.
+         * Ending at buf[len] means the line may go on in the next read. */
+        if (!*skipping && !w->first_line) {
+            fl_rec rec;
+            size_t ll = flowlog_parse_fast(&w->fmt, buf + pos, &rec);
+            if (ll && (pos + ll < len || eof)) {
+                fast_record(w, &rec);
+                pos += ll + 1;
+                if (pos > len) pos = len; /* a last line without its newline */
+                continue;
+            }
+        }
+        char *nl = memchr(buf + pos, '\n', len - pos);
+        if (!nl) break;
+        size_t ll = (size_t)(nl - (buf + pos));
+        if (*skipping) {
+            *skipping = false; /* the over-long line was counted when detected */
+        } else if (handle_line(w, buf + pos, ll) < 0) {
+            *ppos = pos;
+            return -1;
+        }
+        pos += ll + 1;
+    }
+    *ppos = pos;
+    return 0;
+}
+
 /* Split a pulled byte stream into lines. Lines over FLOWLOG_MAX_LINE are
  * malformed and skipped up to their newline, with bounded memory. */
 static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool sniff)
@@ -510,31 +567,8 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
                 return 0;
             }
         }
-        size_t pos = 0;
-        buf[len] = '\n'; /* stops the fast parser; w->buf has FLOWLOG_PAD bytes after it */
-        for (;;) {
-            /* The common line: parsed in the same pass that finds its end.
-             * Ending at buf[len] means the line may go on in the next read. */
-            if (!skipping && !w->first_line) {
-                fl_rec rec;
-                size_t ll = flowlog_parse_fast(&w->fmt, buf + pos, &rec);
-                if (ll && (pos + ll < len || eof)) {
-                    fast_record(w, &rec);
-                    pos += ll + 1;
-                    if (pos > len) pos = len; /* a last line without its newline */
-                    continue;
-                }
-            }
-            char *nl = memchr(buf + pos, '\n', len - pos);
-            if (!nl) break;
-            size_t ll = (size_t)(nl - (buf + pos));
-            if (skipping) {
-                skipping = false; /* the over-long line was counted when detected */
-            } else if (handle_line(w, buf + pos, ll) < 0) {
-                return -1;
-            }
-            pos += ll + 1;
-        }
+        size_t pos;
+        if (scan_buf(w, buf, len, eof, &skipping, &pos) < 0) return -1;
         size_t rest = len - pos;
         if (eof) {
             if (failed) {
@@ -700,6 +734,342 @@ static int run_parquet_stream(worker *w, fd_src *src, const char *sniff, size_t 
     return rc;
 }
 
+
+/* ---------------------------------------------------------------- pipeline
+ *
+ * One gzip stream inflates at about the speed one thread parses it, so a
+ * single big stream (one gzip file, `zcat ... | flowcost -`) would keep one
+ * core busy and leave the others idle. Its reader, the producer, cuts the
+ * decoded bytes into blocks of whole lines; while other workers have no
+ * item left, it hands blocks to them, else it parses them itself, so with
+ * many files nothing changes. Each block is parsed with the layout in force
+ * at its first line, which the producer tracks: only lines that could be a
+ * header (first byte a lower-case letter or a blank) are looked at, with
+ * the same test as handle_line. Per-block results (line counts, the first
+ * malformed line, errors) are put together in block order at the end, and
+ * ENI metadata carries item << 40 | block << 20 | line as its order key, so
+ * the result is the serial one for any thread count. */
+
+#define BLOCK_BYTES (1u << 20)
+#define BLOCK_SHIFT 20            /* lines in a block < 2^20: a block holds <= 1 MiB */
+#define BLOCK_MAXNO ((1u << (SEQ_SHIFT - BLOCK_SHIFT)) - 1)
+/* a buffer holds a whole line of FLOWLOG_MAX_LINE bytes beside a block */
+#define BLOCK_CAP (BLOCK_BYTES > 2 * (FLOWLOG_MAX_LINE + 1) ? BLOCK_BYTES : 2 * (FLOWLOG_MAX_LINE + 1))
+
+typedef struct pipe_item {
+    item_res *res;         /* by block number */
+    size_t cap;
+    uint32_t outstanding;  /* handed out, not yet parsed */
+} pipe_item;
+
+typedef struct pblock {
+    struct pblock *next;
+    pipe_item *pi;
+    size_t item;
+    uint32_t no;
+    bool overlong;         /* no data: a line over FLOWLOG_MAX_LINE, skipped */
+    bool first;            /* the block starts with the stream's first line */
+    size_t len;
+    flowlog_format fmt;    /* the layout at the block's first line */
+    char data[];           /* BLOCK_CAP + 1 + FLOWLOG_PAD */
+} pblock;
+
+/* under mu */
+static pblock *block_get(job *j)
+{
+    pblock *b = j->freel;
+    if (b) {
+        j->freel = b->next;
+        return b;
+    }
+    j->nbufs++;
+    return xmalloc(sizeof *b + BLOCK_CAP + 1 + FLOWLOG_PAD);
+}
+
+/* under mu */
+static void block_put(job *j, pblock *b)
+{
+    b->next = j->freel;
+    j->freel = b;
+}
+
+/* Parse one block; called and returns with mu held. */
+static void consume_block(worker *w, pblock *b)
+{
+    job *j = w->j;
+    pthread_mutex_unlock(&j->mu);
+    item_res br;
+    memset(&br, 0, sizeof br);
+    w->msgs.bad_reason[0] = w->msgs.err[0] = w->msgs.warn[0] = '\0';
+    br.m = &w->msgs;
+    w->r = &br;
+    w->idx = b->item;
+    set_seq(w, (uint64_t)b->item << SEQ_SHIFT | (uint64_t)(b->no < BLOCK_MAXNO ? b->no : BLOCK_MAXNO) << BLOCK_SHIFT);
+    set_format(w, &b->fmt);
+    w->first_line = b->first;
+    if (b->overlong) {
+        br.lines++;
+        agg_stats_of(w->a)->read++;
+        char reason[64];
+        snprintf(reason, sizeof reason, "line longer than %d bytes", FLOWLOG_MAX_LINE);
+        malformed(w, reason);
+    } else {
+        bool skipping = false;
+        size_t pos;
+        scan_buf(w, b->data, b->len, true, &skipping, &pos);
+        if (pos < b->len && !br.rc) handle_line(w, b->data + pos, b->len - pos); /* the stream's last line, no newline */
+    }
+    flush_batch(w);
+    if (br.rc || br.bad_line) {
+        br.m = xmalloc(sizeof *br.m);
+        memcpy(br.m, &w->msgs, sizeof *br.m);
+    } else {
+        br.m = NULL;
+    }
+    pthread_mutex_lock(&j->mu);
+    b->pi->res[b->no] = br;
+    b->pi->outstanding--;
+    block_put(j, b);
+    pthread_cond_broadcast(&j->cv);
+}
+
+static bool is_blank_or_lower(char c)
+{
+    return (c >= 'a' && c <= 'z') || c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The layout after the lines of p[0, n) (whole lines), as handle_line
+ * would leave it: a header-shaped line that does not parse as data. */
+static void track_headers(const char *p, size_t n, flowlog_format *cur, bool *first)
+{
+    size_t pos = 0;
+    while (pos < n) {
+        if (*first || is_blank_or_lower(p[pos])) {
+            const char *nl = memchr(p + pos, '\n', n - pos);
+            size_t ll = nl ? (size_t)(nl - (p + pos)) : n - pos;
+            bool was_first = *first;
+            *first = false;
+            flowlog_format f;
+            char why[192];
+            if (ll && !(ll < 4 && blank(p + pos, ll)) && ll <= FLOWLOG_MAX_LINE &&
+                flowlog_header(p + pos, ll, &f, why, sizeof why) && f.ncols) {
+                fl_rec rec;
+                if (was_first || flowlog_parse_line(cur, p + pos, ll, &rec, why, sizeof why) < 0) *cur = f;
+            }
+            pos += ll + 1;
+            continue;
+        }
+        /* the next line start that could begin a header: 16 bytes a step */
+        size_t i = pos;
+        const __m128i nlv = _mm_set1_epi8('\n'), a = _mm_set1_epi8('a'), z25 = _mm_set1_epi8(25);
+        const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
+        size_t found = n;
+        for (; i < n; i += 16) {
+            __m128i v0 = _mm_loadu_si128((const __m128i *)(p + i));
+            __m128i v1 = _mm_loadu_si128((const __m128i *)(p + i + 1));
+            __m128i d = _mm_sub_epi8(v1, a);
+            __m128i lower = _mm_cmpeq_epi8(_mm_min_epu8(d, z25), d);
+            __m128i c = _mm_or_si128(_mm_or_si128(lower, _mm_cmpeq_epi8(v1, sp)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v1, tab), _mm_cmpeq_epi8(v1, cr)));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v0, nlv), c));
+            if (m) {
+                found = i + (size_t)__builtin_ctz(m) + 1;
+                break;
+            }
+        }
+        if (found >= n) return;
+        pos = found;
+    }
+}
+
+/* Push b to the idle workers, or parse it here; then b is spare. Called
+ * without mu. */
+static void dispatch(worker *w, pipe_item *pi, pblock **bp)
+{
+    job *j = w->j;
+    pblock *b = *bp;
+    pthread_mutex_lock(&j->mu);
+    if (pi->cap <= b->no) {
+        pi->cap = pi->cap ? pi->cap * 2 : 64;
+        pi->res = xrealloc(pi->res, pi->cap * sizeof *pi->res);
+    }
+    pi->outstanding++;
+    if (j->drained > 0 && j->qlen < 2 * (size_t)j->drained && (j->freel || j->nbufs < j->maxbufs)) {
+        b->next = NULL;
+        if (j->qtail) j->qtail->next = b;
+        else j->qhead = b;
+        j->qtail = b;
+        j->qlen++;
+        pthread_cond_broadcast(&j->cv);
+    } else {
+        consume_block(w, b); /* puts b on the free list */
+    }
+    *bp = block_get(j);
+    pthread_mutex_unlock(&j->mu);
+}
+
+/* under mu: the next queued block, or NULL */
+static pblock *queue_pop(job *j)
+{
+    pblock *b = j->qhead;
+    if (b) {
+        j->qhead = b->next;
+        if (!j->qhead) j->qtail = NULL;
+        j->qlen--;
+    }
+    return b;
+}
+
+/* The pipelined scan_lines of a stream (see above). */
+static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len)
+{
+    job *j = w->j;
+    item_res *r = w->r;
+    size_t idx = w->idx;
+    pipe_item pi;
+    memset(&pi, 0, sizeof pi);
+    char perr[FC_ERRLEN];
+    perr[0] = '\0';
+    pthread_mutex_lock(&j->mu);
+    j->producers++;
+    pblock *b = block_get(j), *spare = block_get(j);
+    pthread_mutex_unlock(&j->mu);
+
+    size_t target = j->block < SNIFF_MIN ? SNIFF_MIN : j->block, len = 0;
+    if (pre_len) {
+        memcpy(b->data, pre, pre_len);
+        len = pre_len;
+        r->bytes_in += pre_len;
+    }
+    flowlog_format cur = j->fields_fmt;
+    bool first = true, sniff = true, eof = false, failed = false, skipping = false;
+    uint32_t no = 0;
+    for (;;) {
+        size_t want = target;
+        for (;;) {
+            while (!eof && len < want) {
+                ssize_t got = pull(ctx, b->data + len, BLOCK_CAP - len, perr, sizeof perr);
+                if (got < 0) {
+                    /* what came before the error counts: the complete lines */
+                    while (len && b->data[len - 1] != '\n') len--;
+                    failed = true;
+                    eof = true;
+                    break;
+                }
+                if (got == 0) eof = true;
+                len += (size_t)got;
+                r->bytes_in += (size_t)got;
+            }
+            if (sniff) {
+                /* judged once, by the first SNIFF_MIN bytes, as scan_lines does */
+                sniff = false;
+                enum flowlog_content c = flowlog_sniff(b->data, len);
+                if (c != FLC_TEXT) {
+                    r->unread = (uint8_t)c;
+                    failed = false;
+                    len = 0;
+                    goto done;
+                }
+            }
+            if (skipping) {
+                char *nl = memchr(b->data, '\n', len);
+                if (!nl) {
+                    len = 0;
+                    if (eof) break;
+                    continue;
+                }
+                size_t k = (size_t)(nl - b->data) + 1;
+                memmove(b->data, b->data + k, len - k);
+                len -= k;
+                skipping = false;
+            }
+            if (eof || memchr(b->data, '\n', len)) break;
+            if (len > FLOWLOG_MAX_LINE) {
+                /* an over-long line: counted as one malformed line */
+                b->overlong = true;
+                b->first = first;
+                b->no = no++;
+                b->item = idx;
+                b->pi = &pi;
+                b->len = 0;
+                b->fmt = cur;
+                dispatch(w, &pi, &b);
+                skipping = true;
+                len = 0;
+                continue;
+            }
+            want = len + 1; /* a line not complete yet */
+        }
+        if (len == 0 && eof) break;
+        size_t cut = len;
+        if (!eof) {
+            const char *nl = b->data + len;
+            while (nl[-1] != '\n') nl--;
+            cut = (size_t)(nl - b->data);
+        }
+        b->overlong = false;
+        b->first = first;
+        b->no = no++;
+        b->item = idx;
+        b->pi = &pi;
+        b->len = cut;
+        b->fmt = cur;
+        track_headers(b->data, cut, &cur, &first);
+        memcpy(spare->data, b->data + cut, len - cut);
+        len -= cut;
+        pblock *t = b;
+        b = spare;
+        spare = t;
+        dispatch(w, &pi, &spare);
+        if (eof && len == 0) break;
+    }
+done:
+    pthread_mutex_lock(&j->mu);
+    block_put(j, b);
+    block_put(j, spare);
+    while (pi.outstanding) {
+        pblock *q = queue_pop(j);
+        if (q) consume_block(w, q);
+        else pthread_cond_wait(&j->cv, &j->mu);
+    }
+    j->producers--;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+
+    /* the blocks' results in order, as one item's */
+    w->r = r;
+    w->idx = idx;
+    w->msgs.bad_reason[0] = w->msgs.err[0] = w->msgs.warn[0] = '\0';
+    r->m = &w->msgs;
+    uint64_t base = 0;
+    for (uint32_t k = 0; k < no; k++) {
+        item_res *br = &pi.res[k];
+        if (!r->rc && br->rc) {
+            r->rc = br->rc;
+            r->rel_err = br->rel_err;
+            r->rc_line = base + br->rc_line;
+            snprintf(r->m->err, sizeof r->m->err, "%s", br->m->err);
+        }
+        if (!r->bad_line && br->bad_line) {
+            r->bad_line = base + br->bad_line;
+            snprintf(r->m->bad_reason, sizeof r->m->bad_reason, "%s", br->m->bad_reason);
+        }
+        r->lines += br->lines;
+        r->read += br->read;
+        r->malformed += br->malformed;
+        base += br->lines;
+        free(br->m);
+    }
+    free(pi.res);
+    if (r->rc) return -1;
+    if (failed) {
+        r->rc = -1;
+        snprintf(r->m->err, sizeof r->m->err, "%s", perr);
+        return -1;
+    }
+    return 0;
+}
+
 /* A stream: sniff gzip / .fca / Parquet / plain, then decode and scan. */
 static int run_stream(worker *w, fd_src *src, bool gz_known)
 {
@@ -714,7 +1084,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
     pre_src ps = {sniff, (size_t)k, 0, src};
     if (gz_known || gz_is(sniff, (size_t)k)) {
         gz_reader *z = gz_open(pull_pre_raw, &ps, GZ_AUTO);
-        int rc = scan_lines(w, pull_gz, z, NULL, 0, true);
+        int rc = w->j->pipe ? pipe_lines(w, pull_gz, z, NULL, 0) : scan_lines(w, pull_gz, z, NULL, 0, true);
         gz_close(z);
         if (rc < 0 && r->rc == -1 && !w->j->o->strict && !r->rel_err &&
             (strstr(r->m->err, "gzip") != NULL)) {
@@ -749,6 +1119,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
         if (rc < 0) r->rc = -1;
         return rc;
     }
+    if (w->j->pipe) return pipe_lines(w, pull_plain, src, sniff, (size_t)k);
     return scan_lines(w, pull_plain, src, sniff, (size_t)k, true);
 }
 
@@ -760,6 +1131,7 @@ static void run_item_body(worker *w, size_t idx)
     item_res *r = &j->res[idx];
     w->idx = idx;
     w->r = r;
+    set_seq(w, (uint64_t)idx << SEQ_SHIFT);
     w->first_line = true;
     set_format(w, it->kind == IT_RANGE ? &f->fmt : &j->fields_fmt);
     w->first_line = it->kind != IT_RANGE || it->at_start;
@@ -814,11 +1186,30 @@ static void *worker_main(void *p)
     w->j = ta->j;
     w->a = ta->a;
     w->buf = xcalloc(1, READ_BUF + 1 + FLOWLOG_PAD); /* a sentinel, then the fast parser's padding */
+    job *j = ta->j;
+    pthread_mutex_lock(&j->mu);
     for (;;) {
-        size_t idx = atomic_fetch_add(&ta->j->next, 1);
-        if (idx >= ta->j->nitems) break;
-        run_item(w, idx);
+        /* blocks of a pipelined stream first: their producer waits for them */
+        pblock *b = queue_pop(j);
+        if (b) {
+            consume_block(w, b);
+            continue;
+        }
+        if (j->next < j->nitems) {
+            size_t idx = j->next++;
+            pthread_mutex_unlock(&j->mu);
+            run_item(w, idx);
+            pthread_mutex_lock(&j->mu);
+            continue;
+        }
+        if (!w->drained) {
+            w->drained = true;
+            j->drained++;
+        }
+        if (!j->producers) break;
+        pthread_cond_wait(&j->cv, &j->mu);
     }
+    pthread_mutex_unlock(&j->mu);
     free(w->buf);
     free(w->known);
     free(w);
@@ -1140,11 +1531,17 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
         j.items = p->items;
         j.nitems = p->nitems;
         j.res = xcalloc(p->nitems + 1, sizeof *j.res);
-        atomic_init(&j.next, 0);
-
         nt = o->threads > 0 ? o->threads : ncores();
-        if ((size_t)nt > p->nitems) nt = (int)p->nitems;
+        /* a stream is worth more threads than items: they parse its blocks */
+        bool streams = false;
+        for (size_t i = 0; i < p->nitems; i++) streams |= p->items[i].kind == IT_GZIP || p->items[i].kind == IT_STREAM;
+        if ((size_t)nt > p->nitems && !streams) nt = (int)p->nitems;
         if (nt < 1) nt = 1;
+        j.pipe = nt > 1;
+        j.block = o->chunk_bytes && o->chunk_bytes < BLOCK_BYTES ? o->chunk_bytes : BLOCK_BYTES;
+        j.maxbufs = 3 * (size_t)nt + 2;
+        pthread_mutex_init(&j.mu, NULL);
+        pthread_cond_init(&j.cv, NULL);
         aggs = xcalloc((size_t)nt, sizeof *aggs);
         thread_arg *ta = xcalloc((size_t)nt, sizeof *ta);
         pthread_t *th = xcalloc((size_t)nt, sizeof *th);
@@ -1162,6 +1559,13 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
         for (int t = 1; t <= started; t++) pthread_join(th[t], NULL);
         free(ta);
         free(th);
+        while (j.freel) {
+            pblock *b = j.freel;
+            j.freel = b->next;
+            free(b);
+        }
+        pthread_mutex_destroy(&j.mu);
+        pthread_cond_destroy(&j.cv);
         if (pass > 0 || !collapse_moved(p, j.res)) break;
         for (int t = 0; t < nt; t++) agg_free(aggs[t]);
         for (size_t i = 0; i < j.nitems; i++) free(j.res[i].m);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -741,6 +742,168 @@ static void test_unread(void)
     agg_free(a);
 }
 
+/* Run with standard input fed from data by a child process ("-"). */
+static int run_stdin(agg *a, const char *data, size_t n, const ingest_opts *o, char *err)
+{
+    int pfd[2];
+    if (pipe(pfd) < 0) return -9;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pfd[0]);
+        size_t off = 0;
+        while (off < n) {
+            ssize_t k = write(pfd[1], data + off, n - off);
+            if (k <= 0) _exit(1);
+            off += (size_t)k;
+        }
+        _exit(0);
+    }
+    close(pfd[1]);
+    int saved = dup(0);
+    dup2(pfd[0], 0);
+    close(pfd[0]);
+    const char *ps[1] = {"-"};
+    int rc = ingest_paths(a, ps, 1, o, err, FC_ERRLEN);
+    dup2(saved, 0);
+    close(saved);
+    int st;
+    waitpid(pid, &st, 0);
+    return rc;
+}
+
+/* Issue 17: one stream (a gzip file, standard input, plain or gzip) is read
+ * by one thread into blocks that the others parse. The result must be the
+ * serial one for any thread count: layouts switched by headers further down
+ * (A, B, A), ENI metadata where the first value in input order wins, a line
+ * over 64 KiB, CRLF, blank lines, malformed lines with their absolute line
+ * number, --strict, a last line without a newline, and a truncated gzip
+ * member. Blocks of 4 KiB (chunk_bytes) make ~100 of them. */
+static void test_one_stream(void)
+{
+    char err[FC_ERRLEN];
+    ingest_opts o;
+    dbuf d;
+    dbuf_init(&d, 0);
+    uint64_t want = 0;
+    const char *ha = "version interface-id vpc-id subnet-id srcaddr dstaddr bytes packets start end action log-status\n";
+    const char *hb = "interface-id dstaddr srcaddr bytes packets start end action log-status version\n";
+    int lineno = 0, bad_at = 0;
+    for (int part = 0; part < 3; part++) {
+        dbuf_puts(&d, part == 1 ? hb : ha);
+        lineno++;
+        for (int k = 0; k < 2000; k++) {
+            int i = part * 2000 + k, b = i % 997;
+            lineno++;
+            if (i == 2500) { /* inside part B: malformed, the first one */
+                dbuf_puts(&d, "eni-1 not a record\n");
+                bad_at = lineno;
+                continue;
+            }
+            if (i == 4100) { /* 70,000 bytes: malformed, one line */
+                for (int x = 0; x < 70000; x++) dbuf_puts(&d, "z");
+                dbuf_puts(&d, "\n");
+                continue;
+            }
+            if (i % 500 == 7) {
+                dbuf_puts(&d, "\r\n"); /* a blank line */
+                continue;
+            }
+            if (part == 1)
+                dbuf_printf(&d, "eni-%d 10.1.0.%d 10.0.0.%d %d 1 %d %d ACCEPT OK 2\n", i % 5, i % 7, i % 11, b,
+                            3600 * (i % 3), 3600 * (i % 3) + 60);
+            else /* vpc-id changes along the file: the first value per ENI must win */
+                dbuf_printf(&d, "5 eni-%d vpc-%d subnet-%d 10.0.0.%d 10.1.0.%d %d 1 %d %d ACCEPT OK%s\n", i % 5,
+                            i / 700, i / 900, i % 11, i % 7, b, 3600 * (i % 3), 3600 * (i % 3) + 60,
+                            i % 3 ? "" : "\r");
+            want += (uint64_t)b;
+        }
+    }
+    dbuf_puts(&d, "5 eni-9 vpc-9 subnet-9 10.0.0.1 10.1.0.1 5 1 3600 3660 ACCEPT OK"); /* no newline */
+    want += 5;
+    write_file("one.log", d.data, d.len);
+    gz_append("one.log.gz", d.data);
+    gzFile g = gzopen(path("two.log.gz"), "wb");
+    gzwrite(g, d.data, (unsigned)d.len);
+    gzclose(g);
+    size_t gzlen;
+    char *gzdata = NULL;
+    CHECK(fc_read_file(path("one.log.gz"), &gzdata, &gzlen, err, sizeof err) == 0);
+
+    /* 6,000 lines of records and 3 headers, 12 blank ones (i % 500 == 7),
+     * 2 malformed, plus the last line: 6,001 - 12 = 5,989 records read */
+    agg *ref = agg_new();
+    opts(&o, 1);
+    CHECK(run(ref, path("one.log.gz"), NULL, &o, err) == 0);
+    CHECK(agg_stats_get(ref)->read == 5989 && agg_stats_get(ref)->malformed == 2 && total_bytes(ref) == want);
+    char wmsg[512];
+    snprintf(wmsg, sizeof wmsg, "skipped 2 of 5,989 records in %s; first at line %d: expected 10 fields, got 4",
+             path("one.log.gz"), bad_at);
+    CHECK_STR(warns[0], wmsg);
+    const int nts[] = {1, 2, 3, 8};
+    for (int k = 0; k < 4; k++) {
+        for (int kind = 0; kind < 3; kind++) { /* gzip file, plain stdin, gzip stdin */
+            agg *a = agg_new();
+            opts(&o, nts[k]);
+            o.chunk_bytes = 4096;
+            int rc = kind == 0   ? run(a, path("one.log.gz"), NULL, &o, err)
+                     : kind == 1 ? run_stdin(a, d.data, d.len, &o, err)
+                                 : run_stdin(a, gzdata, gzlen, &o, err);
+            CHECK(rc == 0);
+            CHECK(same_agg(a, ref));
+            CHECK(nwarn == 1);
+            const char *nm = kind == 0 ? path("one.log.gz") : "<stdin>";
+            snprintf(wmsg, sizeof wmsg, "skipped 2 of 5,989 records in %s; first at line %d: expected 10 fields, got 4",
+                     nm, bad_at);
+            CHECK_STR(warns[0], wmsg);
+            agg_free(a);
+            /* strict: the first malformed line, numbered from the stream's start */
+            a = agg_new();
+            opts(&o, nts[k]);
+            o.chunk_bytes = 4096;
+            o.strict = true;
+            rc = kind == 0   ? run(a, path("one.log.gz"), NULL, &o, err)
+                 : kind == 1 ? run_stdin(a, d.data, d.len, &o, err)
+                             : run_stdin(a, gzdata, gzlen, &o, err);
+            CHECK(rc == INGEST_MALFORMED);
+            char se[512];
+            snprintf(se, sizeof se, "%s:%d: expected 10 fields, got 4", nm, bad_at);
+            CHECK_STR(err, se);
+            agg_free(a);
+        }
+    }
+    /* the same data as one gzip member written in one go */
+    agg *a = agg_new();
+    opts(&o, 3);
+    o.chunk_bytes = 4096;
+    CHECK(run(a, path("two.log.gz"), NULL, &o, err) == 0);
+    CHECK(same_agg(a, ref));
+    agg_free(a);
+
+    /* cut in the middle: the records before the cut count, as with one thread */
+    write_file("cut.log.gz", gzdata, gzlen / 2);
+    agg *cref = agg_new();
+    opts(&o, 1);
+    CHECK(run(cref, path("cut.log.gz"), NULL, &o, err) == 0);
+    char cw[1024];
+    snprintf(cw, sizeof cw, "%s", warns[0]); /* the gzip warning comes first, then the malformed lines */
+    CHECK(strstr(cw, "gzip data truncated at offset") != NULL && nwarn == 2);
+    CHECK(agg_stats_get(cref)->read > 1000 && agg_stats_get(cref)->read < 5989);
+    for (int k = 1; k < 4; k++) {
+        a = agg_new();
+        opts(&o, nts[k]);
+        o.chunk_bytes = 4096;
+        CHECK(run(a, path("cut.log.gz"), NULL, &o, err) == 0);
+        CHECK(same_agg(a, cref));
+        CHECK(nwarn == 2);
+        CHECK_STR(warns[0], cw);
+        agg_free(a);
+    }
+    agg_free(cref);
+    free(gzdata);
+    dbuf_free(&d);
+    agg_free(ref);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/fc_ingest_XXXXXX");
@@ -754,6 +917,7 @@ int main(void)
     test_stream();
     test_headers();
     test_unread();
+    test_one_stream();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "cleanup failed\n");
