@@ -16,6 +16,7 @@ enum fc_cmd {
     CMD_AGGREGATE = 1 << 3,
     CMD_ENRICH = 1 << 4,
     CMD_RATES = 1 << 5,
+    CMD_IPRANGES = 1 << 6,
 };
 
 /* Exit codes (cli.md). Only cli/ decides them. */
@@ -72,6 +73,10 @@ typedef struct fc_opts {
 
     /* aggregate */
     const char *csv;
+
+    /* ipranges update, rates --fetch */
+    const char *url, *ca_bundle;
+    bool fetch, all_regions;
 
     /* The config file whose `key = value` lines gave defaults, and its text
      * (config values point into it). */

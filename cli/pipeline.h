@@ -22,6 +22,7 @@ typedef struct pipeline {
     agg *base_agg;
     cost_result *base;
     char enrichment[512];  /* for the report summary */
+    char ipranges_source[1100]; /* "bundled", "cache PATH" or "file PATH" */
     inputs *seen;          /* what was read (each input once) */
 } pipeline;
 
@@ -39,5 +40,8 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen);
  * H h, N of M hours with records". */
 void pipeline_done(const fc_opts *o, const char *what, const cost_result *r);
 void pipeline_free(pipeline *p);
+/* --rates FILE, else the cache `rates --fetch` wrote, over the embedded
+ * table. 0, or -1 with err. */
+int pipeline_load_rates(const fc_opts *o, rate_table *t, char *err, size_t errlen);
 
 #endif
