@@ -180,7 +180,7 @@ int ipranges_validate(const char *text, size_t len, const char *name, char *err,
 
 #define IPR_DEFAULT_URL "https://ip-ranges.amazonaws.com/ip-ranges.json"
 
-static int mkdir_p(const char *file, char *err, size_t errlen)
+int ipranges_mkdir_parent(const char *file, char *err, size_t errlen)
 {
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", file);
@@ -277,7 +277,7 @@ int ipranges_update(const ipranges_update_opts *o, ipranges_update_result *res, 
         if (tag && etag_ok(tag, strlen(tag))) dbuf_printf(&tb, "%s\n", tag);
         out[1].data = tb.data ? tb.data : "";
         out[1].len = tb.len;
-        rc = mkdir_p(res->path, err, errlen);
+        rc = ipranges_mkdir_parent(res->path, err, errlen);
         if (rc == 0) rc = fc_write_files_atomic(2, out, err, errlen);
         dbuf_free(&tb);
     }

@@ -19,6 +19,9 @@ lpm *ipranges_parse(const char *text, size_t len, const char *name, char *err, s
  * when neither variable is set (no cache). */
 bool ipranges_cache_file(const char *file, char *out, size_t n);
 
+/* Create the directories above `file` (mode 0700), as a cache needs. */
+int ipranges_mkdir_parent(const char *file, char *err, size_t errlen);
+
 /* Which copy a command uses: --ip-ranges FILE, else the cache written by
  * `flowcost ipranges update`, else the bundled copy. */
 typedef struct ipranges_source {
