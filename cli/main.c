@@ -23,7 +23,8 @@ static const struct {
     {"topology", CMD_TOPOLOGY, cmd_topology, "topology graph: .svg, .dot or .png chosen by -o's extension"},
     {"aggregate", CMD_AGGREGATE, cmd_aggregate, "a compact, mergeable aggregate file (.fca) of the inputs"},
     {"enrich", CMD_ENRICH, cmd_enrich, "fetch ENI / subnet / NAT gateway metadata from EC2 into a snapshot (JSON)"},
-    {"rates", CMD_RATES, cmd_rates, "print the effective price table as JSON"},
+    {"rates", CMD_RATES, cmd_rates, "print the effective price table as JSON (--fetch: from AWS's Price List)"},
+    {"ipranges", CMD_IPRANGES, cmd_ipranges, "'ipranges update': fetch AWS ip-ranges.json into the cache"},
 };
 
 void cli_error(const char *msg)

@@ -35,7 +35,7 @@ typedef struct optdef {
 #define F(field) offsetof(fc_opts, field)
 
 static const optdef table[] = {
-    {"output", 'o', K_STR, (ALL_INPUT | CMD_ENRICH) & ~CMD_TOP, F(output), 0, 0, "FILE", "where to write (atomically)"},
+    {"output", 'o', K_STR, ((ALL_INPUT | CMD_ENRICH) & ~CMD_TOP) | CMD_IPRANGES | CMD_RATES, F(output), 0, 0, "FILE", "where to write (atomically)"},
     {"output", 'o', K_STR, CMD_TOP, F(output), 0, 0, "FILE",
      "write to FILE (atomically), format from its extension (.txt .csv .json .html); default stdout"},
     {"format", 0, K_STR, CMD_TOP, F(format), 0, 0, "FMT", "table|csv|json|html (default table, or -o's extension)"},
@@ -43,13 +43,20 @@ static const optdef table[] = {
     {"eni-snapshot", 0, K_LIST, PRICED | CMD_ENRICH, F(snapshots), F(n_snapshots), 0, "FILE",
      "ENI snapshot: flowcost JSON, EC2 Describe* XML or AWS CLI describe-* JSON (repeatable)"},
     {"enrich-live", 0, K_FLAG, PRICED, F(enrich_live), 0, 0, NULL, "call EC2 for the ENIs the inputs mention"},
-    {"region", 0, K_LIST, AWS | CMD_RATES, F(regions), F(n_regions), 0, "R", "AWS region (enrich, --enrich-live: R1,R2 and repeatable)"},
-    {"profile", 0, K_STR, AWS, F(profile), 0, 0, "P", "AWS profile (enrich, --enrich-live: P1,P2 for several accounts)"},
-    {"all-regions", 0, K_FLAG, AWS, F(all_regions), 0, 0, NULL, "enrich, --enrich-live: every region (DescribeRegions)"},
+    {"region", 0, K_LIST, AWS | CMD_RATES, F(regions), F(n_regions), 0, "R", "AWS region (enrich, --enrich-live, rates --fetch: R1,R2 and repeatable)"},
+    {"profile", 0, K_STR, AWS | CMD_RATES, F(profile), 0, 0, "P", "AWS profile (enrich, --enrich-live: P1,P2 for several accounts)"},
+    {"all-regions", 0, K_FLAG, AWS | CMD_RATES, F(all_regions), 0, 0, NULL,
+     "every region (enrich, --enrich-live: DescribeRegions; rates --fetch: every region AWS prices)"},
     {"role-arn", 0, K_STR, AWS, F(role_arn), 0, 0, "ARN", "enrich, --enrich-live: assume this role (STS) first"},
-    {"endpoint-url", 0, K_STR, AWS, F(endpoint_url), 0, 0, "URL", "AWS endpoint (tests, private endpoints)"},
+    {"endpoint-url", 0, K_STR, AWS | CMD_RATES, F(endpoint_url), 0, 0, "URL", "AWS endpoint (tests, private endpoints)"},
+    {"fetch", 0, K_FLAG, CMD_RATES, F(fetch), 0, 0, NULL,
+     "read the AWS Price List API (GetProducts) and write a rates file (default: the cache)"},
+    {"url", 0, K_STR, CMD_IPRANGES, F(url), 0, 0, "URL",
+     "where to fetch ip-ranges.json (default $FLOWCOST_IPRANGES_URL, else AWS's)"},
+    {"ca-bundle", 0, K_STR, CMD_IPRANGES, F(ca_bundle), 0, 0, "FILE", "PEM file of CAs to trust (default $AWS_CA_BUNDLE)"},
     {"rates", 0, K_STR, PRICED | CMD_RATES, F(rates), 0, 0, "FILE", "JSON price overrides"},
-    {"ip-ranges", 0, K_STR, PRICED, F(ip_ranges), 0, 0, "FILE", "AWS ip-ranges.json (default: bundled copy)"},
+    {"ip-ranges", 0, K_STR, PRICED, F(ip_ranges), 0, 0, "FILE",
+     "AWS ip-ranges.json (default: the cache of 'ipranges update', else the bundled copy)"},
     {"fields", 0, K_STR, ALL_INPUT, F(fields), 0, 0, "LIST", "field order of headerless input"},
     {"since", 0, K_TIME, ALL_INPUT, F(since), 0, F(has_since), "T",
      "keep records whose start >= T (RFC 3339, unix time, or 90m/36h/7d/2w ago)"},
@@ -81,9 +88,9 @@ static const optdef table[] = {
     {"csv", 0, K_STR, CMD_AGGREGATE, F(csv), 0, 0, "FILE", "also write the groups as CSV"},
     {"allow-empty", 0, K_FLAG, ALL_INPUT, F(allow_empty), 0, 0, NULL,
      "no record to use is not an error: write an empty result"},
-    {"quiet", 'q', K_FLAG, ALL_INPUT | CMD_ENRICH, F(quiet), 0, 0, NULL,
+    {"quiet", 'q', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_IPRANGES | CMD_RATES, F(quiet), 0, 0, NULL,
      "no progress or success line (warnings about lost data still print)"},
-    {"verbose", 'v', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_RATES, F(verbose), 0, 0, NULL, "more detail"},
+    {"verbose", 'v', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_RATES | CMD_IPRANGES, F(verbose), 0, 0, NULL, "more detail"},
 };
 
 static const struct {
@@ -95,7 +102,10 @@ static const struct {
     {CMD_TOPOLOGY, "flowcost topology [OPTIONS] INPUT...", "topology graph: .svg, .dot or .png chosen by -o's extension"},
     {CMD_AGGREGATE, "flowcost aggregate [OPTIONS] INPUT...", "a compact, mergeable aggregate file (.fca) of the inputs"},
     {CMD_ENRICH, "flowcost enrich [OPTIONS]", "fetch ENI / subnet / NAT gateway metadata from EC2 into a snapshot (JSON)"},
-    {CMD_RATES, "flowcost rates [--region R] [--rates FILE]", "print the effective price table as JSON"},
+    {CMD_RATES, "flowcost rates [--region R] [--rates FILE]\n       flowcost rates --fetch [--region R[,R...] | --all-regions] [--endpoint-url URL] [-o FILE]",
+     "print the effective price table as JSON, or fetch one from the AWS Price List API"},
+    {CMD_IPRANGES, "flowcost ipranges update [--url URL] [--ca-bundle FILE] [-o FILE]",
+     "fetch AWS ip-ranges.json into the cache"},
 };
 
 void opts_help(unsigned cmd)
@@ -442,7 +452,8 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
         return fc_err(err, errlen, "-o - and --json - would both write to standard output; send one of them to a file");
     if ((cmd & ALL_INPUT) && o->n_inputs == 0)
         return fc_err(err, errlen, "no INPUT given; see 'flowcost %s --help'", argv[0]);
-    if (!(cmd & ALL_INPUT) && o->n_inputs)
+    /* `ipranges` takes its subcommand as the one positional argument. */
+    if (!(cmd & ALL_INPUT) && o->n_inputs > (cmd == CMD_IPRANGES ? 1u : 0u))
         return fc_err(err, errlen, "unexpected argument '%s'; see 'flowcost %s --help'", o->inputs[0], argv[0]);
     if (o->has_since && o->has_until && o->until <= o->since)
         return fc_err(err, errlen, "--until must be later than --since");

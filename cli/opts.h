@@ -16,6 +16,7 @@ enum fc_cmd {
     CMD_AGGREGATE = 1 << 3,
     CMD_ENRICH = 1 << 4,
     CMD_RATES = 1 << 5,
+    CMD_IPRANGES = 1 << 6,
 };
 
 /* Exit codes (cli.md). Only cli/ decides them. */
@@ -37,7 +38,7 @@ typedef struct fc_opts {
     const char *regions[FC_MAX_LIST]; /* --region (repeatable for enrich) */
     size_t n_regions;
     const char *profile, *endpoint_url;
-    bool all_regions;         /* enrich / --enrich-live: every region (DescribeRegions) */
+    bool all_regions;         /* every region: enrich / --enrich-live (DescribeRegions), rates --fetch */
     const char *role_arn;     /* enrich / --enrich-live: sts:AssumeRole first */
     const char *rates, *ip_ranges, *fields;
     int64_t since, until;     /* 0 = unset */
@@ -74,6 +75,10 @@ typedef struct fc_opts {
 
     /* aggregate */
     const char *csv;
+
+    /* ipranges update, rates --fetch */
+    const char *url, *ca_bundle;
+    bool fetch;
 
     /* The config file whose `key = value` lines gave defaults, and its text
      * (config values point into it). */

@@ -107,6 +107,20 @@ bool pipeline_nothing(const agg *a, const inputs *seen, const char *what, char *
     return true;
 }
 
+#define IPRANGES_STALE_DAYS 30
+
+int pipeline_load_rates(const fc_opts *o, rate_table *t, char *err, size_t errlen)
+{
+    if (o->rates) return rates_load_json(t, o->rates, err, errlen);
+    /* `flowcost rates --fetch` leaves its table in the cache; it then
+     * prices every run (the embedded table stays the offline default). */
+    char cache[1024];
+    if (!ipranges_cache_file("rates.json", cache, sizeof cache) || access(cache, F_OK) != 0) return 0;
+    if (rates_load_json(t, cache, err, errlen) < 0) return -1;
+    if (o->verbose) fprintf(stderr, "flowcost: rates: cache %s\n", cache);
+    return 0;
+}
+
 void pipeline_done(const fc_opts *o, const char *what, const cost_result *r)
 {
     if (o->quiet) return;
@@ -156,10 +170,15 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     snprintf(p->enrichment, sizeof p->enrichment, "%s", src.data);
     dbuf_free(&src);
 
-    p->ranges = ipranges_load(o->ip_ranges, err, errlen);
+    ipranges_source isrc;
+    p->ranges = ipranges_load_default(o->ip_ranges, &isrc, err, errlen);
     if (!p->ranges) return EXIT_RUNTIME;
+    snprintf(p->ipranges_source, sizeof p->ipranges_source, "%s%s%s", isrc.what, isrc.path[0] ? " " : "", isrc.path);
+    if (o->verbose)
+        fprintf(stderr, "flowcost: ip-ranges: %s (syncToken %s, createDate %s)\n", p->ipranges_source,
+                lpm_version(p->ranges), lpm_create_date(p->ranges));
     p->rates = rates_new_default();
-    if (o->rates && rates_load_json(p->rates, o->rates, err, errlen) < 0) return EXIT_RUNTIME;
+    if (pipeline_load_rates(o, p->rates, err, errlen) < 0) return EXIT_RUNTIME;
 
     cost_options co;
     cost_options_default(&co);
@@ -174,6 +193,21 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     }
     p->res = cost_run(p->agg, p->inv, p->ranges, p->rates, &co, err, errlen);
     if (!p->res) return EXIT_RUNTIME;
+    p->res->ipranges_source = p->ipranges_source;
+    /* A stale file prices the addresses AWS added since as Internet. "Now"
+     * is --now (or SOURCE_DATE_EPOCH), else the end of the priced period,
+     * so the same inputs always give the same report. The bundled copy is
+     * not judged: it cannot be refreshed offline, and docs/ip-ranges.md
+     * says how old it is. */
+    if (strcmp(isrc.what, "bundled") != 0) {
+        int64_t made = ipranges_created_time(lpm_create_date(p->ranges));
+        int64_t now = o->has_now ? o->now : p->res->period_end;
+        if (made > 0 && now - made > IPRANGES_STALE_DAYS * 86400LL)
+            cost_notice(p->res,
+                        "ip-ranges.json (%s) was created %s, %lld days before now: addresses AWS added since are "
+                        "priced as Internet; run 'flowcost ipranges update'",
+                        p->ipranges_source, lpm_create_date(p->ranges), (long long)((now - made) / 86400));
+    }
     /* Caveats about the figures are data-loss warnings: -q never hides them. */
     for (size_t i = 0; i < p->res->n_notices; i++) fprintf(stderr, "flowcost: warning: %s\n", p->res->notices[i]);
 

@@ -22,6 +22,7 @@ typedef struct pipeline {
     agg *base_agg;
     cost_result *base;
     char enrichment[512];  /* for the report summary */
+    char ipranges_source[1100]; /* "bundled", "cache PATH" or "file PATH" */
     inputs *seen;          /* what was read (each input once) */
     char region0[64];      /* the first --region (of a comma list): the default region */
 } pipeline;
@@ -46,5 +47,8 @@ void pipeline_free(pipeline *p);
  * prices with, one code path. `where` gets "us-east-1, eu-west-1". */
 int pipeline_fetch_inventory(const fc_opts *o, inventory *inv, int64_t run_time, char *where, size_t wn,
                              char *err, size_t errlen);
+/* --rates FILE, else the cache `rates --fetch` wrote, over the embedded
+ * table. 0, or -1 with err. */
+int pipeline_load_rates(const fc_opts *o, rate_table *t, char *err, size_t errlen);
 
 #endif

@@ -43,6 +43,29 @@ static int field_index(const char *key)
     return -1;
 }
 
+/* Per destination: regions.FROM.inter_region_per_gb_to.TO, which a reader
+ * that predates pairs never sees in a file of its own (backward
+ * compatible: every older file still loads unchanged). */
+#define PAIRS_KEY "inter_region_per_gb_to"
+
+static int load_pairs(rate_table *t, const char *from, const cJSON *obj, const char *path, char *err, size_t errlen)
+{
+    if (!cJSON_IsObject(obj))
+        return fc_err(err, errlen, "%s: regions.%s.%s must be an object of destination region to USD/GB", path, from,
+                      PAIRS_KEY);
+    const cJSON *v;
+    cJSON_ArrayForEach(v, obj)
+    {
+        if (!region_name_ok(v->string))
+            return fc_err(err, errlen, "%s: invalid region name in regions.%s.%s", path, from, PAIRS_KEY);
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0)
+            return fc_err(err, errlen, "%s: regions.%s.%s.%s must be a number >= 0 (USD)", path, from, PAIRS_KEY,
+                          v->string);
+        rates_set_pair(t, from, v->string, v->valuedouble);
+    }
+    return 0;
+}
+
 static int load_region(rate_table *t, const cJSON *obj, const char *path, char *err, size_t errlen)
 {
     const char *name = obj->string;
@@ -58,6 +81,10 @@ static int load_region(rate_table *t, const cJSON *obj, const char *path, char *
     const cJSON *v;
     cJSON_ArrayForEach(v, obj)
     {
+        if (strcmp(v->string, PAIRS_KEY) == 0) {
+            if (load_pairs(t, name, v, path, err, errlen) < 0) return -1;
+            continue;
+        }
         int f = field_index(v->string);
         if (f < 0) {
             dbuf keys;
@@ -142,6 +169,8 @@ int rates_parse_json(rate_table *t, const char *text, size_t len, const char *pa
     }
     rate_table *scratch = rates_new_default();
     for (size_t i = 0; i < rates_count(t); i++) rates_set(scratch, rates_at(t, i));
+    for (size_t i = 0; i < rates_pair_count(t); i++)
+        rates_set_pair(scratch, rates_pair_at(t, i)->from, rates_pair_at(t, i)->to, rates_pair_at(t, i)->usd_per_gb);
     cJSON_ArrayForEach(it, regions)
     {
         if (load_region(scratch, it, path, err, errlen) < 0) {
@@ -149,8 +178,12 @@ int rates_parse_json(rate_table *t, const char *text, size_t len, const char *pa
             break;
         }
     }
-    if (rc == 0)
+    if (rc == 0) {
         for (size_t i = 0; i < rates_count(scratch); i++) rates_set(t, rates_at(scratch, i));
+        for (size_t i = 0; i < rates_pair_count(scratch); i++)
+            rates_set_pair(t, rates_pair_at(scratch, i)->from, rates_pair_at(scratch, i)->to,
+                           rates_pair_at(scratch, i)->usd_per_gb);
+    }
     rates_free(scratch);
     if (rc == 0) rates_set_source(t, path);
 out:
@@ -168,12 +201,26 @@ static void put_string(dbuf *b, const char *s)
     cJSON_Delete(str);
 }
 
-static void put_region(dbuf *b, const char *key, const region_rates *r, bool last)
+static void put_region(dbuf *b, const rate_table *t, const char *key, const region_rates *r, bool last)
 {
     dbuf_printf(b, "    \"%s\": {\n", key);
+    /* This region's pairs (the table is sorted by source, then destination). */
+    size_t first = rates_pair_count(t), n = 0;
+    for (size_t i = 0; i < rates_pair_count(t); i++)
+        if (strcmp(rates_pair_at(t, i)->from, r->region) == 0) {
+            if (!n) first = i;
+            n++;
+        }
     for (size_t f = 0; f < rates_n_fields; f++)
         dbuf_printf(b, "      \"%s\": %.10g%s\n", rates_fields[f].key, rates_get(r, f),
-                    f + 1 < rates_n_fields ? "," : "");
+                    f + 1 < rates_n_fields || n ? "," : "");
+    if (n) {
+        dbuf_printf(b, "      \"%s\": {\n", PAIRS_KEY);
+        for (size_t i = first; i < first + n; i++)
+            dbuf_printf(b, "        \"%s\": %.10g%s\n", rates_pair_at(t, i)->to, rates_pair_at(t, i)->usd_per_gb,
+                        i + 1 < first + n ? "," : "");
+        dbuf_puts(b, "      }\n");
+    }
     dbuf_printf(b, "    }%s\n", last ? "" : ",");
 }
 
@@ -194,16 +241,18 @@ char *rates_to_json(const rate_table *t, const char *region)
         if (fb) dbuf_printf(&b, "  \"fallback_region\": \"%s\",\n", r->region);
     }
     dbuf_puts(&b, "  \"units\": {\n");
+    bool pairs = rates_pair_count(t) > 0;
     for (size_t f = 0; f < rates_n_fields; f++)
         dbuf_printf(&b, "    \"%s\": \"%s\"%s\n", rates_fields[f].key, rates_fields[f].unit,
-                    f + 1 < rates_n_fields ? "," : "");
+                    f + 1 < rates_n_fields || pairs ? "," : "");
+    if (pairs) dbuf_printf(&b, "    \"%s\": \"USD/GB by destination region\"\n", PAIRS_KEY);
     dbuf_puts(&b, "  },\n  \"regions\": {\n");
     if (region) {
         const region_rates *r = rates_for(t, region, NULL);
-        put_region(&b, region_name_ok(region) ? region : r->region, r, true);
+        put_region(&b, t, region_name_ok(region) ? region : r->region, r, true);
     } else {
         for (size_t i = 0; i < rates_count(t); i++)
-            put_region(&b, rates_at(t, i)->region, rates_at(t, i), i + 1 == rates_count(t));
+            put_region(&b, t, rates_at(t, i)->region, rates_at(t, i), i + 1 == rates_count(t));
     }
     dbuf_puts(&b, "  }\n}\n");
     return dbuf_take(&b, NULL);

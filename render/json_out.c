@@ -378,6 +378,8 @@ static cJSON *data_quality(const cost_result *r)
     add(o, "estimates", est);
     add(o, "rates_source", str_or_null(r->rates_source));
     add(o, "ip_ranges_version", str_or_null(r->ipranges_version));
+    add(o, "ip_ranges_created", str_or_null(r->ipranges_created));
+    add(o, "ip_ranges_source", str_or_null(r->ipranges_source));
     cJSON *notes = cJSON_CreateArray();
     for (size_t i = 0; i < r->n_notices; i++) cJSON_AddItemToArray(notes, cJSON_CreateString(r->notices[i]));
     add(o, "notices", notes);

@@ -1112,6 +1112,8 @@ static void sec_method(ctx *c, tpl_obj *m)
     }
 
     tpl_set(m, "sync_token", r->ipranges_version ? r->ipranges_version : "not loaded");
+    tpl_set(m, "ipr_created", r->ipranges_created && *r->ipranges_created ? r->ipranges_created : "unknown");
+    tpl_set(m, "ipr_source", r->ipranges_source ? r->ipranges_source : "bundled");
     unsigned src = c->inv ? inv_sources(c->inv) : 0;
     static const struct { unsigned bit; const char *what; } srcs[] = {
         {INV_FROM_SNAPSHOT, "ENI snapshot"}, {INV_FROM_LIVE, "live EC2"}, {INV_FROM_RECORDS, "learned from records"}};

@@ -961,6 +961,12 @@ static bool is_global(const cost_endpoint *e)
     return e->cls == EP_AWS && e->region && strcmp(e->region, "GLOBAL") == 0;
 }
 
+/* Inter-region is priced per pair when the rates file says so (§3). */
+static double inter_region_rate(const pricing *P, const region_rates *rr, const char *from, const char *to)
+{
+    return rates_inter_region(P->R->c->rates, from ? from : rr->region, to, rr->inter_region_per_gb);
+}
+
 /* What a byte costs beyond our edge, by the remote end (§3):
  * out = our workload sends it. */
 static void charge_remote(pricing *P, uint32_t payer, uint32_t remote, bool out, const region_rates *rr,
@@ -977,12 +983,13 @@ static void charge_remote(pricing *P, uint32_t payer, uint32_t remote, bool out,
         if (same_str(d->region, our_region))
             emit_to(P, payer, remote, CAT_REGIONAL_PUBLIC, b, b, gb(b) * rr->regional_public_per_gb);
         else if (out)
-            emit_to(P, payer, remote, CAT_INTER_REGION, b, b, gb(b) * rr->inter_region_per_gb);
+            emit_to(P, payer, remote, CAT_INTER_REGION, b, b, gb(b) * inter_region_rate(P, rr, our_region, d->region));
         return;
     }
     if (d->cls != EP_AWS || is_global(d)) return;
     if (!same_str(d->region, our_region)) {
-        if (out) emit_to(P, payer, remote, CAT_INTER_REGION, b, b, gb(b) * rr->inter_region_per_gb);
+        if (out)
+            emit_to(P, payer, remote, CAT_INTER_REGION, b, b, gb(b) * inter_region_rate(P, rr, our_region, d->region));
         return;
     }
     if (is_ec2(d)) emit_to(P, payer, remote, CAT_REGIONAL_PUBLIC, b, b, gb(b) * rr->regional_public_per_gb);
@@ -1043,7 +1050,7 @@ static void price_direct(pricing *P)
         if (S->kind == ENI_ALB || D->kind == ENI_ALB) return; /* ALB ↔ targets: free */
         if (!same_str(S->region, D->region)) {
             /* Inter-region peering: the sender's region bills the transfer. */
-            emit(P, s_pay, u->dst, CAT_INTER_REGION, b, b, gb(b) * rr->inter_region_per_gb);
+            emit(P, s_pay, u->dst, CAT_INTER_REGION, b, b, gb(b) * inter_region_rate(P, rr, S->region, D->region));
             return;
         }
         if (sw && dw && (!ip_is_private(&S->ip) || !ip_is_private(&D->ip))) {
@@ -1549,6 +1556,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     r->kinds_learned_only = !(inv_sources(inv) & (INV_FROM_SNAPSHOT | INV_FROM_LIVE));
     r->rates_source = rates_source(rates);
     r->ipranges_version = ranges ? lpm_version(ranges) : NULL;
+    r->ipranges_created = ranges ? lpm_create_date(ranges) : NULL;
 
     cost_learn(inv, a, c.default_region);
 

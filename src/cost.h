@@ -262,6 +262,8 @@ typedef struct cost_result {
     cost_bound *bounds; size_t n_bounds; /* by reason, then category; empty when nothing is guessed */
     const char *rates_source;      /* "embedded" or the --rates file */
     const char *ipranges_version;  /* syncToken */
+    const char *ipranges_created;  /* createDate */
+    const char *ipranges_source;   /* "bundled", "cache PATH" or "file PATH" (set by the caller; NULL = not said) */
 
     /* Warnings about the figures themselves (coverage gaps, extrapolation,
      * estimates, lower bounds): one plain-text sentence each, no trailing

@@ -6,6 +6,7 @@
 #include "rates.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ struct rate_table {
     region_rates *r; /* sorted by region, unique */
     size_t n, cap;
     char *source;
+    rates_pair *p;   /* sorted by (from, to), unique; none embedded */
+    size_t np, pcap;
 };
 
 static int cmp_region(const void *a, const void *b)
@@ -51,17 +54,25 @@ rate_table *rates_new_default(void)
     return t;
 }
 
+rate_table *rates_new_empty(void)
+{
+    rate_table *t = xcalloc(1, sizeof *t);
+    t->source = xstrdup("embedded");
+    return t;
+}
+
 void rates_free(rate_table *t)
 {
     if (!t) return;
     free(t->r);
+    free(t->p);
     free(t->source);
     free(t);
 }
 
 static region_rates *find(const rate_table *t, const char *region)
 {
-    if (!region || !*region) return NULL;
+    if (!region || !*region || !t->n) return NULL;
     region_rates key;
     memset(&key, 0, sizeof key);
     size_t n = strlen(region);
@@ -98,6 +109,54 @@ void rates_set(rate_table *t, const region_rates *r)
     t->r[t->n - 1].region[sizeof r->region - 1] = '\0';
     qsort(t->r, t->n, sizeof *t->r, cmp_region);
 }
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const rates_pair *x = a, *y = b;
+    int c = strcmp(x->from, y->from);
+    return c ? c : strcmp(x->to, y->to);
+}
+
+static rates_pair *find_pair(const rate_table *t, const char *from, const char *to)
+{
+    if (!t->np || !from || !to) return NULL;
+    rates_pair key;
+    memset(&key, 0, sizeof key);
+    size_t nf = strlen(from), nt = strlen(to);
+    if (nf >= sizeof key.from || nt >= sizeof key.to) return NULL;
+    memcpy(key.from, from, nf);
+    memcpy(key.to, to, nt);
+    return bsearch(&key, t->p, t->np, sizeof *t->p, cmp_pair);
+}
+
+double rates_inter_region(const rate_table *t, const char *from, const char *to, double dflt)
+{
+    const rates_pair *p = find_pair(t, from, to);
+    return p ? p->usd_per_gb : dflt;
+}
+
+void rates_set_pair(rate_table *t, const char *from, const char *to, double usd_per_gb)
+{
+    rates_pair *old = find_pair(t, from, to);
+    if (old) {
+        old->usd_per_gb = usd_per_gb;
+        return;
+    }
+    if (t->np == t->pcap) {
+        t->pcap = t->pcap ? t->pcap * 2 : 16;
+        t->p = xrealloc(t->p, t->pcap * sizeof *t->p);
+    }
+    rates_pair *p = &t->p[t->np++];
+    memset(p, 0, sizeof *p);
+    snprintf(p->from, sizeof p->from, "%s", from);
+    snprintf(p->to, sizeof p->to, "%s", to);
+    p->usd_per_gb = usd_per_gb;
+    qsort(t->p, t->np, sizeof *t->p, cmp_pair);
+}
+
+size_t rates_pair_count(const rate_table *t) { return t->np; }
+
+const rates_pair *rates_pair_at(const rate_table *t, size_t i) { return i < t->np ? &t->p[i] : NULL; }
 
 size_t rates_count(const rate_table *t) { return t->n; }
 

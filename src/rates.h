@@ -24,6 +24,9 @@ typedef struct rate_table rate_table;
 
 /* The embedded table. */
 rate_table *rates_new_default(void);
+/* No region at all (rates_for still falls back to the embedded us-east-1):
+ * for a fetched table that should hold only what was fetched. */
+rate_table *rates_new_empty(void);
 void rates_free(rate_table *t);
 /* Rates of a region; unknown regions fall back to us-east-1's and set
  * *fallback (may be NULL). Never returns NULL. */
@@ -34,6 +37,21 @@ size_t rates_count(const rate_table *t);
 const region_rates *rates_at(const rate_table *t, size_t i); /* sorted by region */
 void rates_set_source(rate_table *t, const char *source);
 const char *rates_source(const rate_table *t); /* "embedded" or a file path */
+
+/* Inter-region transfer is priced per region PAIR (us-east-1 -> us-east-2
+ * is $0.01/GB where us-east-1 -> eu-west-1 is $0.02): a pair's own rate
+ * when the table has one (from a rates file), else `dflt` (the source
+ * region's inter_region_per_gb). */
+double rates_inter_region(const rate_table *t, const char *from, const char *to, double dflt);
+/* Insert or replace the rate of one pair. */
+void rates_set_pair(rate_table *t, const char *from, const char *to, double usd_per_gb);
+size_t rates_pair_count(const rate_table *t);
+/* Pairs sorted by (from, to); NULL past the end. */
+typedef struct rates_pair {
+    char from[32], to[32];
+    double usd_per_gb;
+} rates_pair;
+const rates_pair *rates_pair_at(const rate_table *t, size_t i);
 
 /* The rate columns as a table: JSON key (as `flowcost rates` prints it and
  * --rates reads it), offset of the double in region_rates, unit. In struct

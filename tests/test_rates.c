@@ -179,6 +179,59 @@ static void test_round_trip(void)
     rates_free(b);
 }
 
+/* Inter-region pairs: a pair's own rate, else the source region's flat
+ * rate; an old file (no pairs) still loads; pairs survive the JSON round
+ * trip and a partial file adds pairs without dropping the others. Rows of
+ * (from, to, expected USD/GB). */
+static void test_pairs(void)
+{
+    rate_table *t = rates_new_default();
+    CHECK(rates_pair_count(t) == 0);
+    char err[512];
+    const char *f1 = write_tmp("test_rates_pairs1.json",
+                               "{\"regions\": {\"us-east-1\": {\"inter_region_per_gb_to\": "
+                               "{\"us-east-2\": 0.01, \"eu-west-1\": 0.02}}}}");
+    CHECK(rates_load_json(t, f1, err, sizeof err) == 0);
+    const char *f2 = write_tmp("test_rates_pairs2.json",
+                               "{\"regions\": {\"us-east-2\": {\"nat_per_gb\": 0.045, "
+                               "\"inter_region_per_gb_to\": {\"us-east-1\": 0.01}}}}");
+    CHECK(rates_load_json(t, f2, err, sizeof err) == 0);
+    static const struct { const char *from, *to; double want; } rows[] = {
+        {"us-east-1", "us-east-2", 0.01},  /* the pair */
+        {"us-east-1", "eu-west-1", 0.02},  /* the pair */
+        {"us-east-2", "us-east-1", 0.01},  /* the second file's pair */
+        {"us-east-1", "ap-south-1", 0.02}, /* no pair: us-east-1's flat 0.02 */
+        {"sa-east-1", "us-east-1", 0.138}, /* no pair: sa-east-1's flat 0.138 */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        double flat = rates_for(t, rows[i].from, NULL)->inter_region_per_gb;
+        CHECK(rates_inter_region(t, rows[i].from, rows[i].to, flat) == rows[i].want);
+    }
+    CHECK(rates_pair_count(t) == 3);
+    /* round trip */
+    char *json = rates_to_json(t, NULL);
+    CHECK(strstr(json, "\"inter_region_per_gb_to\": {\n        \"eu-west-1\": 0.02,\n        \"us-east-2\": 0.01\n      }") != NULL);
+    rate_table *u = rates_new_default();
+    CHECK(rates_parse_json(u, json, strlen(json), "round-trip", err, sizeof err) == 0);
+    CHECK(rates_pair_count(u) == 3);
+    CHECK(rates_inter_region(u, "us-east-1", "us-east-2", 9) == 0.01);
+    free(json);
+    rates_free(u);
+    /* a bad pair changes nothing */
+    const char *bad = write_tmp("test_rates_pairs3.json",
+                                "{\"regions\": {\"us-east-1\": {\"nat_per_gb\": 1, \"inter_region_per_gb_to\": {\"us-east-2\": \"x\"}}}}");
+    CHECK(rates_load_json(t, bad, err, sizeof err) < 0);
+    CHECK(strstr(err, "inter_region_per_gb_to.us-east-2 must be a number") != NULL);
+    CHECK(rates_for(t, "us-east-1", NULL)->nat_per_gb == 0.045);
+    /* the embedded table prints no pair key (`flowcost rates` unchanged) */
+    rate_table *d = rates_new_default();
+    json = rates_to_json(d, NULL);
+    CHECK(strstr(json, "inter_region_per_gb_to") == NULL);
+    free(json);
+    rates_free(d);
+    rates_free(t);
+}
+
 int main(void)
 {
     test_us_east_1_is_spec();
@@ -186,5 +239,6 @@ int main(void)
     test_override();
     test_errors();
     test_round_trip();
+    test_pairs();
     return check_done();
 }
