@@ -300,4 +300,15 @@ typedef struct cost_rank {
 /* Returns a malloc'd array of *n rows (caller frees with free()). */
 cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *n);
 
+/* The display name of a workload, everywhere one is shown (tables, Sankey
+ * labels, findings, mail): the ENI's Name tag, else its instance or
+ * resource (nat-…, vpce-…), else its description, else its id (see
+ * inv_finalize); NULL when the endpoint is not one of our ENIs. */
+const char *cost_ep_name(const cost_result *r, uint32_t i);
+/* "orders-api-1 (10.0.16.21)", "S3 us-east-1", "10.9.9.9 (unknown
+ * private)" or an Internet address; "?" for COST_NONE. */
+void cost_ep_label(const cost_result *r, uint32_t i, char *buf, size_t n);
+/* A NAT gateway as shown: "name (nat-…)" when it has a Name tag, else its id. */
+void cost_nat_label(const cost_nat *nt, char *buf, size_t n);
+
 #endif

@@ -174,7 +174,8 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
             if (k >= 0) {
                 row->bytes_out = r->nats[k].bytes_out;
                 row->bytes_in = r->nats[k].bytes_in;
-                row->name = r->nats[k].name;
+                /* untagged: its name is its id, already the key */
+                row->name = r->nats[k].name && strcmp(r->nats[k].name, r->nats[k].id) ? r->nats[k].name : NULL;
             }
         }
         if (by == BY_NAT) row->ep = COST_NONE;
@@ -214,4 +215,39 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
     if (limit && w > limit) w = limit;
     *n = w;
     return rows;
+}
+
+const char *cost_ep_name(const cost_result *r, uint32_t i)
+{
+    if (i == COST_NONE || i >= r->n_eps) return NULL;
+    const cost_endpoint *e = &r->eps[i];
+    if (e->cls != EP_ENI || !e->eni) return NULL;
+    return e->eni->name ? e->eni->name : e->eni->id;
+}
+
+void cost_ep_label(const cost_result *r, uint32_t i, char *buf, size_t n)
+{
+    if (i == COST_NONE || i >= r->n_eps) {
+        snprintf(buf, n, "?");
+        return;
+    }
+    const cost_endpoint *e = &r->eps[i];
+    char ip[IP_STRLEN];
+    ip_format(&e->ip, ip, sizeof ip);
+    const char *nm = cost_ep_name(r, i);
+    switch (e->cls) {
+    case EP_ENI:
+        if (nm) snprintf(buf, n, "%s (%s)", nm, ip);
+        else snprintf(buf, n, "%s", ip);
+        break;
+    case EP_AWS: snprintf(buf, n, "%s %s", e->service ? e->service : "AWS", e->region ? e->region : ""); break;
+    case EP_UNKNOWN_PRIVATE: snprintf(buf, n, "%s (unknown private)", ip); break;
+    default: snprintf(buf, n, "%s", ip);
+    }
+}
+
+void cost_nat_label(const cost_nat *nt, char *buf, size_t n)
+{
+    if (nt->name && strcmp(nt->name, nt->id)) snprintf(buf, n, "%s (%s)", nt->name, nt->id);
+    else snprintf(buf, n, "%s", nt->id);
 }

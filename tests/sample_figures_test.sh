@@ -220,6 +220,9 @@ chatty = {  # workload pairs whose inter-AZ cost is >= $10/month
     frozenset(["10.0.16.21", "10.0.32.50"]): tot(P11) * XAZ * MONTH,   # 60.00
     frozenset(["10.0.48.50", "10.0.32.50"]): tot(P13) * XAZ * MONTH,   # 18.60
 }
+# The workloads' Name tags in the snapshot (docs/sample.md): findings name them.
+chatty_names = {"10.0.16.21": ("orders-api-1", "use1-az4"), "10.0.32.50": ("postgres-primary", "use1-az6"),
+                "10.0.48.50": ("postgres-replica", "use1-az1")}
 assert tot(P14c) * XAZ * MONTH < 10  # web-3 <-> orders-api-2: 3.00, not a finding
 # All changes together, each saved dollar once, minus every added resource once:
 saved_day = ((tot(P1) + tot(P2) + tot(P3) + tot(P4)) * NAT      # gateway endpoints: 201 GiB
@@ -305,6 +308,8 @@ def check(name, snapshot=True):
         if g:
             near(p + nid + ".bytes", g.get("bytes"), gib_ * GiB, 0)
             near(p + nid + ".cost_usd", money(g.get("cost_usd")), gib_ * NAT)   # 2.7675 / 9.9225
+            if snapshot:  # untagged: its nat- id, not "Interface for NAT Gateway nat-..."
+                truth(p + nid + ".name", g.get("name") == nid, repr(g.get("name")))
     if not snapshot:
         return
     # payers
@@ -369,6 +374,10 @@ def check(name, snapshot=True):
                 seen.add(ips)
                 near(p + "chatty %s monthly" % sorted(ips), money(f.get("monthly_savings_usd")), want)
                 near(p + "chatty %s net" % sorted(ips), money(f.get("net_monthly_savings_usd")), want)
+                for ip in ips:  # "Cross-AZ traffic between orders-api-1 (10.0.16.21, use1-az4) and ..."
+                    nm, z = chatty_names[ip]
+                    truth(p + "chatty title names " + nm, "%s (%s, %s)" % (nm, ip, z) in f.get("title", ""),
+                          repr(f.get("title")))
             continue
         elif kind in ("port_scan", "rejected_sources"):
             seen.add(kind)

@@ -123,6 +123,84 @@ static void chatty_pairs(void)
     inv_free(inv);
 }
 
+/* The display-name rule (Name tag, else instance/resource, else id, with
+ * the address beside it) in finding titles, changes and evidence; a NAT
+ * gateway is its Name tag or its nat- id, never its ENI's description.
+ * orders-api-1 (10.0.10.5, az1, Name tag) and i-0abc (10.0.20.5, az2, no
+ * tag) exchange 40 GiB each way: 2 × 40 × 0.02 = $1.60 a day, $48.00 a
+ * month. i-0abc also sends 10 GiB to S3 (52.216.1.1) through nat-1 (az1,
+ * untagged): 10 × 0.045 + 10 × 0.02 cross-AZ to the NAT = $0.65 a day,
+ * $19.50 a month; nat-2 (az2) is
+ * tagged prod-nat-b and moves 10 GiB of 10.0.20.5's DynamoDB traffic. */
+static void display_names(void)
+{
+    inventory *inv = inv_new();
+    inv_eni *n1 = fx_eni(inv, "eni-nat", "10.0.0.10", ENI_NAT_GATEWAY, "use1-az1", "vpc-1", "subnet-pub1", "nat-1");
+    n1->description = inv_intern(inv, "Interface for NAT Gateway nat-1");
+    inv_eni *n2 = fx_eni(inv, "eni-nat2", "10.0.0.20", ENI_NAT_GATEWAY, "use1-az2", "vpc-1", "subnet-pub2", "nat-2");
+    n2->description = inv_intern(inv, "Interface for NAT Gateway nat-2");
+    n2->name = inv_intern(inv, "prod-nat-b");
+    fx_eni(inv, "eni-c1", "10.0.10.5", ENI_WORKLOAD, "use1-az1", "vpc-1", "subnet-1", NULL)->name =
+        inv_intern(inv, "orders-api-1");
+    fx_eni(inv, "eni-c2", "10.0.20.5", ENI_WORKLOAD, "use1-az2", "vpc-1", "subnet-2", NULL)->instance_id =
+        inv_intern(inv, "i-0abc");
+    inv_add_source(inv, INV_FROM_SNAPSHOT, T0);
+    inv_finalize(inv);
+    agg *a = agg_new();
+    uint64_t b = 40 * GiB;
+    fx_rec(a, "eni-c1", "10.0.10.5", "10.0.20.5", NULL, NULL, 0, b, FL_ACCEPT, 0);
+    fx_rec(a, "eni-c2", "10.0.20.5", "10.0.10.5", NULL, NULL, 0, b, FL_ACCEPT, 0);
+    fx_rec(a, "eni-nat", "10.0.20.5", "10.0.0.10", "10.0.20.5", "52.216.1.1", FL_INGRESS, 10 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-nat2", "10.0.20.5", "10.0.0.20", "10.0.20.5", "52.94.0.5", FL_INGRESS, 10 * GiB, FL_ACCEPT, 0);
+    cost_result *r = run(a, inv, NULL);
+    if (!r) return;
+    fx_invariants(r, "names");
+    CHECK(r->n_nats == 2);
+    if (r->n_nats == 2) {
+        CHECK_STR(r->nats[0].name, "nat-1");
+        CHECK_STR(r->nats[1].name, "prod-nat-b");
+    }
+    const cost_finding *f = fx_finding(r, "cross_az_chatty_pair");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_NEAR(f->monthly_savings_usd, 48.00, 0.005);
+        CHECK_STR(f->title, "Cross-AZ traffic between orders-api-1 (10.0.10.5, use1-az1) and i-0abc (10.0.20.5, use1-az2)");
+        CHECK_STR(f->change, "Place orders-api-1 (10.0.10.5) and i-0abc (10.0.20.5) in the same AZ, or prefer "
+                             "same-AZ endpoints between them");
+        /* resources stay machine identifiers */
+        CHECK(f->n_resources == 2 && !strcmp(f->resources[0], "10.0.10.5"));
+        bool ab = false, ba = false;
+        for (size_t i = 0; i < f->n_evidence; i++) {
+            ab |= !strcmp(f->evidence[i].label, "orders-api-1 (10.0.10.5) → i-0abc (10.0.20.5)");
+            ba |= !strcmp(f->evidence[i].label, "i-0abc (10.0.20.5) → orders-api-1 (10.0.10.5)");
+        }
+        CHECK(ab && ba);
+    }
+    bool s3 = false, ddb = false;
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const cost_finding *g = &r->findings[i];
+        if (strcmp(g->kind, "s3_dynamodb_via_nat") || g->n_evidence != 1) continue;
+        if (!strcmp(g->service, "S3")) {
+            s3 = true;
+            CHECK_NEAR(g->monthly_savings_usd, 19.50, 0.005);
+            CHECK_STR(g->title, "S3 traffic through NAT gateway nat-1");
+            CHECK_STR(g->evidence[0].label, "i-0abc (10.0.20.5, use1-az2) → nat-1 (use1-az1) → S3 us-east-1");
+        } else {
+            ddb = true;
+            CHECK_STR(g->title, "DynamoDB traffic through NAT gateway prod-nat-b (nat-2)");
+            CHECK_STR(g->evidence[0].label,
+                      "i-0abc (10.0.20.5, use1-az2) → prod-nat-b (nat-2) (use1-az2) → DYNAMODB us-east-1");
+        }
+    }
+    CHECK(s3 && ddb);
+    char lab[128];
+    cost_ep_label(r, COST_NONE, lab, sizeof lab);
+    CHECK_STR(lab, "?");
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
 static void reject(agg *a, const char *eni, const char *src, const char *dst, uint16_t port, int hour)
 {
     agg_group g;
@@ -345,6 +423,7 @@ int main(void)
     g_rates = fx_rates();
     aws_service_and_dynamodb();
     chatty_pairs();
+    display_names();
     port_scan_hosts();
     learned();
     public_ip_client_via_nat();
