@@ -17,9 +17,6 @@
 #include "top_model.h"
 #include "util.h"
 
-/* The --by values this command accepts (cost_rank_by knows them all). */
-static const char *const by_words[] = {[BY_IP] = "ip", [BY_PEER] = "peer", [BY_ENI] = "eni",
-                                       [BY_SUBNET] = "subnet", [BY_NAT] = "nat"};
 
 /* ---- table ---- */
 
@@ -156,9 +153,10 @@ static void csv_field(dbuf *b, const char *s)
 
 static void csv(dbuf *out, const tpl_obj *m, cost_by by)
 {
-    static const char *const key_names[] = {[BY_IP] = "ip", [BY_PEER] = "peer", [BY_ENI] = "eni",
-                                            [BY_SUBNET] = "subnet", [BY_NAT] = "nat_gateway"};
-    dbuf_printf(out, "rank,%s,name,eni,kind,subnet,vpc,az,cost_usd,bytes,bytes_out,bytes_in", key_names[by]);
+    /* The key's column is its --by word but where that names another column. */
+    static const char *const renamed[] = {[BY_NAT] = "nat_gateway", [BY_AZ] = "az_id"};
+    const char *kc = (unsigned)by < sizeof renamed / sizeof *renamed && renamed[by] ? renamed[by] : cost_by_name(by);
+    dbuf_printf(out, "rank,%s,name,eni,kind,subnet,vpc,az,cost_usd,bytes,bytes_out,bytes_in", kc);
     for (int c = 0; c < CAT_COUNT; c++) dbuf_printf(out, ",%s_usd", cost_cat_name((cost_cat)c));
     dbuf_puts(out, "\r\n");
     static const char *const text[] = {"key", "name", "eni", "kind", "subnet", "vpc", "az"};
@@ -185,8 +183,9 @@ int cmd_top(const fc_opts *o)
 {
     char err[FC_ERRLEN];
     cost_by by;
-    if (cost_by_parse(o->by, &by) < 0 || (unsigned)by >= sizeof by_words / sizeof *by_words) {
-        snprintf(err, sizeof err, "--by must be ip, peer, eni, subnet or nat, got '%s'", o->by ? o->by : "");
+    if (cost_by_parse(o->by, &by) < 0) {
+        snprintf(err, sizeof err, "--by must be ip, peer, eni, subnet, nat, az, vpc, account or service, got '%s'",
+                 o->by ? o->by : "");
         cli_error(err);
         return EXIT_USAGE;
     }

@@ -64,7 +64,7 @@ static const optdef table[] = {
     {"now", 0, K_TIME, PRICED | CMD_AGGREGATE, F(now), 0, F(has_now), "T",
      "the report's now (also SOURCE_DATE_EPOCH)"},
     {"template-dir", 0, K_STR, CMD_REPORT, F(template_dir), 0, 0, "DIR", "use edited templates"},
-    {"by", 0, K_STR, CMD_TOP, F(by), 0, 0, "KEY", "ip|peer|eni|subnet|nat (default ip)"},
+    {"by", 0, K_STR, CMD_TOP, F(by), 0, 0, "KEY", "ip|peer|eni|subnet|nat|az|vpc|account|service (default ip)"},
     {"limit", 0, K_LONG, CMD_TOP, F(limit), 0, 0, "N", "rows (default 50, 0 = all)"},
     {"fail-above", 0, K_DOUBLE, CMD_TOP, F(fail_above), 0, F(has_fail_above), "USD",
      "exit 4 when the total cost exceeds USD"},

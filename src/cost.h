@@ -282,12 +282,14 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges,
 void cost_result_free(cost_result *r);
 
 /* Ranking for `top` and the report: group charges by payer IP, peer, ENI,
- * subnet or NAT gateway. Rows sorted by usd desc, then key. limit 0 = all. */
-typedef enum cost_by { BY_IP = 0, BY_PEER, BY_ENI, BY_SUBNET, BY_NAT } cost_by;
+ * subnet, NAT gateway, the payer's AZ ID, VPC or account, or the far end's
+ * service. Rows sorted by usd desc, then key. limit 0 = all. */
+typedef enum cost_by { BY_IP = 0, BY_PEER, BY_ENI, BY_SUBNET, BY_NAT, BY_AZ, BY_VPC, BY_ACCOUNT, BY_SERVICE } cost_by;
 int cost_by_parse(const char *s, cost_by *out);
+const char *cost_by_name(cost_by by); /* "ip", "peer", ... */
 
 typedef struct cost_rank {
-    char key[64];              /* IP text, ENI id, subnet id, NAT id, or "S3 us-east-1" */
+    char key[64];              /* IP text, ENI/subnet/NAT/VPC id, AZ ID, account, "S3 us-east-1", "Internet" */
     uint32_t ep;               /* representative endpoint (BY_IP/BY_PEER), else COST_NONE */
     const char *name, *eni, *kind, *subnet, *vpc, *az;
     double usd;

@@ -1,8 +1,9 @@
-/* cost_rank: `top --by ip|peer|eni|subnet|nat` and the report's top tables
- * group the same charges by a different key. Every grouping adds the very
- * charges cost_run() produced, so with limit 0 the rows of BY_IP, BY_PEER,
- * BY_ENI and BY_SUBNET each add up to totals.cost_usd (BY_NAT covers only
+/* cost_rank: `top --by ip|peer|eni|subnet|nat|az|vpc|account|service` and
+ * the report's top tables group the same charges by a different key. Every
+ * grouping adds the very charges cost_run() produced, so with limit 0 the
+ * rows of every key but nat add up to totals.cost_usd (BY_NAT covers only
  * the charges of flows through a NAT gateway). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,68 +11,156 @@
 #include "cost_int.h"
 #include "util.h"
 
-static const char *const by_names[] = {"ip", "peer", "eni", "subnet", "nat"};
+/* ---- the keys: one row each ----
+ *
+ * A key either groups a charge by its payer (payer_key: the payer
+ * endpoint's IP, ENI, subnet, AZ, VPC or account) or by something of the
+ * charge itself (charge_key: the far end, the NAT gateway, the far end's
+ * service). Payer keys also give a group row its out/in bytes: the traffic
+ * of its payers, once each. `keep` says which of the representative
+ * endpoint's fields a row still describes (a subnet row has no one name).
+ *
+ * tag:KEY (branch enrich) belongs here as a payer key reading the payer
+ * ENI's tag KEY; it takes a parameter, so it is parsed apart from this
+ * table (see cost_by_parse). */
+
+enum { K_NAME = 1, K_ENI = 2, K_KIND = 4, K_SUBNET = 8, K_VPC = 16, K_AZ = 32, K_EP = 64,
+       K_ALL = K_NAME | K_ENI | K_KIND | K_SUBNET | K_VPC | K_AZ };
+/* Where a row's bytes_out/bytes_in come from. */
+enum { IO_NONE, IO_EP, IO_PAYERS, IO_NAT, IO_PEER };
+
+typedef bool (*payer_key_fn)(const cost_endpoint *p, char *key, size_t n);
+typedef bool (*charge_key_fn)(const cost_result *r, const cost_charge *ch, char *key, size_t n, uint32_t *ep);
+
+static const char *or_dash(const char *s) { return s ? s : "-"; }
+static const char *eni_field(const cost_endpoint *p, size_t off)
+{
+    return p->eni ? or_dash(*(const char *const *)((const char *)p->eni + off)) : "-";
+}
+
+static bool pk_ip(const cost_endpoint *p, char *key, size_t n)
+{
+    ip_format(&p->ip, key, n);
+    return true;
+}
+#define PAYER_FIELD(fn, field)                                                   \
+    static bool fn(const cost_endpoint *p, char *key, size_t n)                 \
+    {                                                                            \
+        snprintf(key, n, "%s", eni_field(p, offsetof(inv_eni, field)));         \
+        return true;                                                             \
+    }
+PAYER_FIELD(pk_eni, id)
+PAYER_FIELD(pk_subnet, subnet_id)
+PAYER_FIELD(pk_az, az_id)
+PAYER_FIELD(pk_vpc, vpc_id)
+PAYER_FIELD(pk_account, account)
+#undef PAYER_FIELD
+
+static void aws_key(const cost_endpoint *q, char *key, size_t n)
+{
+    snprintf(key, n, "%s %s", q->service ? q->service : "AWS", q->region ? q->region : "");
+}
+
+static bool ck_peer(const cost_result *r, const cost_charge *ch, char *key, size_t n, uint32_t *ep)
+{
+    if (ch->peer == COST_NONE) return false;
+    const cost_endpoint *q = &r->eps[ch->peer];
+    *ep = ch->peer;
+    if (q->cls == EP_AWS) aws_key(q, key, n);
+    else ip_format(&q->ip, key, n);
+    return true;
+}
+
+static bool ck_nat(const cost_result *r, const cost_charge *ch, char *key, size_t n, uint32_t *ep)
+{
+    const cost_flow *f = &r->flows[ch->flow];
+    if (!cost_flow_is_nat(f)) return false;
+    long i = cost_nat_of_ep(r, f->via);
+    if (i >= 0) snprintf(key, n, "%s", r->nats[i].id);
+    else ip_format(&r->eps[f->via].ip, key, n);
+    *ep = f->via;
+    return true;
+}
+
+/* What the far end is: an AWS service and region ("S3 us-east-1"), or
+ * "Internet", "same VPC", "other VPC", "unknown private" (docs/cli.md). A
+ * charge without a far end is "-", so the rows still add up to the total. */
+static bool ck_service(const cost_result *r, const cost_charge *ch, char *key, size_t n, uint32_t *ep)
+{
+    *ep = COST_NONE;
+    if (ch->peer == COST_NONE) {
+        snprintf(key, n, "-");
+        return true;
+    }
+    const cost_endpoint *q = &r->eps[ch->peer], *p = &r->eps[ch->payer];
+    switch (q->cls) {
+    case EP_AWS: aws_key(q, key, n); break;
+    case EP_INTERNET: snprintf(key, n, "Internet"); break;
+    case EP_UNKNOWN_PRIVATE: snprintf(key, n, "unknown private"); break;
+    case EP_ENI: {
+        const char *v1 = p->eni ? p->eni->vpc_id : NULL, *v2 = q->eni ? q->eni->vpc_id : NULL;
+        snprintf(key, n, "%s", v1 && v2 && strcmp(v1, v2) ? "other VPC" : "same VPC");
+        break;
+    }
+    default: snprintf(key, n, "-");
+    }
+    return true;
+}
+
+static const struct by_key {
+    const char *name;
+    payer_key_fn payer_key; /* or NULL: charge_key */
+    charge_key_fn charge_key;
+    unsigned keep;          /* K_*: fields of the representative kept on the row */
+    int io;                 /* IO_*: where bytes_out/bytes_in come from */
+} by_keys[] = {
+    [BY_IP] = {"ip", pk_ip, NULL, K_ALL | K_EP, IO_EP},
+    [BY_PEER] = {"peer", NULL, ck_peer, K_ALL | K_EP, IO_PEER},
+    [BY_ENI] = {"eni", pk_eni, NULL, K_ALL, IO_PAYERS},
+    [BY_SUBNET] = {"subnet", pk_subnet, NULL, K_SUBNET | K_VPC | K_AZ, IO_PAYERS},
+    [BY_NAT] = {"nat", NULL, ck_nat, K_ALL, IO_NAT},
+    [BY_AZ] = {"az", pk_az, NULL, 0, IO_PAYERS}, /* the key is the AZ ID */
+    [BY_VPC] = {"vpc", pk_vpc, NULL, K_VPC, IO_PAYERS},
+    [BY_ACCOUNT] = {"account", pk_account, NULL, 0, IO_PAYERS},
+    [BY_SERVICE] = {"service", NULL, ck_service, 0, IO_NONE},
+};
+#define N_BY (sizeof by_keys / sizeof *by_keys)
 
 int cost_by_parse(const char *s, cost_by *out)
 {
-    for (size_t i = 0; i < sizeof by_names / sizeof *by_names; i++)
-        if (s && !strcmp(s, by_names[i])) {
+    for (size_t i = 0; i < N_BY; i++)
+        if (s && !strcmp(s, by_keys[i].name)) {
             *out = (cost_by)i;
             return 0;
         }
     return -1;
 }
 
-static void fill_meta(cost_rank *row, const cost_endpoint *e)
+const char *cost_by_name(cost_by by)
+{
+    return (unsigned)by < N_BY ? by_keys[by].name : "?";
+}
+
+static void fill_meta(cost_rank *row, const cost_endpoint *e, unsigned keep)
 {
     const inv_eni *n = cost_ep_eni(e);
     if (!n) return;
-    row->name = n->name;
-    row->eni = n->id;
-    row->kind = eni_kind_name(n->kind);
-    row->subnet = n->subnet_id;
-    row->vpc = n->vpc_id;
-    row->az = n->az_id;
+    if (keep & K_NAME) row->name = n->name;
+    if (keep & K_ENI) row->eni = n->id;
+    if (keep & K_KIND) row->kind = eni_kind_name(n->kind);
+    if (keep & K_SUBNET) row->subnet = n->subnet_id;
+    if (keep & K_VPC) row->vpc = n->vpc_id;
+    if (keep & K_AZ) row->az = n->az_id;
 }
 
 /* The key of a charge under `by`, or false when it has none. */
-static bool key_of(const cost_result *r, const cost_charge *ch, cost_by by, char *key, size_t n,
+static bool key_of(const cost_result *r, const cost_charge *ch, const struct by_key *k, char *key, size_t n,
                    uint32_t *ep)
 {
-    const cost_endpoint *p = &r->eps[ch->payer];
     *ep = COST_NONE;
-    switch (by) {
-    case BY_IP:
-        ip_format(&p->ip, key, n);
-        *ep = ch->payer;
-        return true;
-    case BY_PEER: {
-        if (ch->peer == COST_NONE) return false;
-        const cost_endpoint *q = &r->eps[ch->peer];
-        *ep = ch->peer;
-        if (q->cls == EP_AWS) snprintf(key, n, "%s %s", q->service ? q->service : "AWS", q->region ? q->region : "");
-        else ip_format(&q->ip, key, n);
-        return true;
-    }
-    case BY_ENI:
-        snprintf(key, n, "%s", p->eni ? p->eni->id : "-");
-        *ep = ch->payer;
-        return true;
-    case BY_SUBNET:
-        snprintf(key, n, "%s", p->eni && p->eni->subnet_id ? p->eni->subnet_id : "-");
-        *ep = ch->payer;
-        return true;
-    case BY_NAT: {
-        const cost_flow *f = &r->flows[ch->flow];
-        if (!cost_flow_is_nat(f)) return false;
-        long i = cost_nat_of_ep(r, f->via);
-        if (i >= 0) snprintf(key, n, "%s", r->nats[i].id);
-        else ip_format(&r->eps[f->via].ip, key, n);
-        *ep = f->via;
-        return true;
-    }
-    }
-    return false;
+    if (k->charge_key) return k->charge_key(r, ch, key, n, ep);
+    *ep = ch->payer;
+    return k->payer_key(&r->eps[ch->payer], key, n);
 }
 
 static int cmp_rank(const void *x, const void *y)
@@ -105,7 +194,8 @@ static int cmp_key(const void *x, const void *y)
 cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *n)
 {
     *n = 0;
-    if (!r || !r->n_charges) return NULL;
+    if (!r || !r->n_charges || (unsigned)by >= N_BY) return NULL;
+    const struct by_key *k = &by_keys[by];
     /* One row per charge, sorted by key (then flow), then folded. A
      * payer's charges on one flow all price the same bytes (inter_az
      * halves, NAT processing, egress...), so a row's bytes take each flow
@@ -116,7 +206,7 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
         const cost_charge *ch = &r->charges[i];
         cost_rank *row = &t[m].row;
         uint32_t ep;
-        if (!key_of(r, ch, by, row->key, sizeof row->key, &ep)) continue;
+        if (!key_of(r, ch, k, row->key, sizeof row->key, &ep)) continue;
         row->ep = ep;
         row->usd = ch->usd;
         row->cat_usd[ch->cat] = ch->usd;
@@ -158,38 +248,32 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
         cost_rank *row = &rows[i];
         if (row->ep == COST_NONE) continue;
         const cost_endpoint *e = &r->eps[row->ep];
-        fill_meta(row, e);
-        if (by == BY_IP || by == BY_PEER || by == BY_NAT) {
+        fill_meta(row, e, k->keep);
+        if (k->io == IO_EP || k->io == IO_PEER) {
             row->bytes_out = e->bytes_out;
             row->bytes_in = e->bytes_in;
         }
-        if (by == BY_SUBNET || by == BY_ENI) {
-            /* A group, not one address: the representative's name is the
-             * ENI's (BY_ENI) or none (BY_SUBNET). */
-            if (by == BY_SUBNET) row->name = row->eni = row->kind = NULL;
-            row->ep = COST_NONE;
-        }
-        if (by == BY_NAT) {
-            long k = cost_nat_of_ep(r, (uint32_t)(e - r->eps));
-            if (k >= 0) {
-                row->bytes_out = r->nats[k].bytes_out;
-                row->bytes_in = r->nats[k].bytes_in;
+        if (k->io == IO_NAT) {
+            long x = cost_nat_of_ep(r, (uint32_t)(e - r->eps));
+            if (x >= 0) {
+                row->bytes_out = r->nats[x].bytes_out;
+                row->bytes_in = r->nats[x].bytes_in;
                 /* untagged: its name is its id, already the key */
-                row->name = r->nats[k].name && strcmp(r->nats[k].name, r->nats[k].id) ? r->nats[k].name : NULL;
+                row->name = r->nats[x].name && strcmp(r->nats[x].name, r->nats[x].id) ? r->nats[x].name : NULL;
             }
         }
-        if (by == BY_NAT) row->ep = COST_NONE;
+        if (!(k->keep & K_EP)) row->ep = COST_NONE;
     }
     /* Out/in bytes of a peer row that stands for a whole AWS service and
      * region: every address of it, once each. */
-    if (by == BY_PEER) {
+    if (k->io == IO_PEER) {
         for (size_t i = 0; i < w; i++)
             if (rows[i].ep != COST_NONE && r->eps[rows[i].ep].cls == EP_AWS) rows[i].bytes_out = rows[i].bytes_in = 0;
         for (size_t i = 0; i < r->n_eps; i++) {
             const cost_endpoint *e = &r->eps[i];
             if (e->cls != EP_AWS) continue;
             cost_rank probe;
-            snprintf(probe.key, sizeof probe.key, "%s %s", e->service ? e->service : "AWS", e->region ? e->region : "");
+            aws_key(e, probe.key, sizeof probe.key);
             cost_rank *hit = bsearch(&probe, rows, w, sizeof *rows, cmp_key);
             if (!hit) continue;
             hit->bytes_out += e->bytes_out;
@@ -197,14 +281,12 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
         }
     }
     /* Out/in bytes for groups: sum their payers' own traffic once each. */
-    if (by == BY_ENI || by == BY_SUBNET) {
+    if (k->io == IO_PAYERS) {
         for (size_t i = 0; i < r->n_eps; i++) {
             const cost_endpoint *e = &r->eps[i];
             if (e->cls != EP_ENI || !e->eni) continue;
-            char key[64];
-            snprintf(key, sizeof key, "%s", by == BY_ENI ? e->eni->id : e->eni->subnet_id ? e->eni->subnet_id : "-");
             cost_rank probe;
-            memcpy(probe.key, key, sizeof key);
+            if (!k->payer_key(e, probe.key, sizeof probe.key)) continue;
             cost_rank *hit = bsearch(&probe, rows, w, sizeof *rows, cmp_key);
             if (!hit) continue;
             hit->bytes_out += e->bytes_out;

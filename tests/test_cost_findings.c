@@ -432,7 +432,13 @@ int main(void)
     CHECK(cost_by_parse("subnet", &(cost_by){0}) == 0);
     cost_by b;
     CHECK(cost_by_parse("nat", &b) == 0 && b == BY_NAT);
-    CHECK(cost_by_parse("vpc", &b) < 0);
+    /* one table row per key, names round-trip */
+    static const char *const words[] = {"ip", "peer", "eni", "subnet", "nat", "az", "vpc", "account", "service"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        CHECK(cost_by_parse(words[i], &b) == 0 && b == (cost_by)i);
+        CHECK_STR(cost_by_name(b), words[i]);
+    }
+    CHECK(cost_by_parse("region", &b) < 0 && cost_by_parse(NULL, &b) < 0);
     CHECK_STR(cost_cat_name(CAT_REGIONAL_PUBLIC), "regional_public");
     lpm_free(g_ranges);
     rates_free(g_rates);
