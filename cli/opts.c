@@ -75,7 +75,7 @@ static const optdef table[] = {
     {"mail-dry-run", 0, K_STR, CMD_TOP, F(mail_dry_run), 0, 0, "FILE", "write the .eml instead of sending"},
     {"level", 0, K_STR, CMD_TOPOLOGY, F(level), 0, 0, "L", "vpc|az|subnet|eni (default subnet)"},
     {"min-bytes", 0, K_BYTES, CMD_TOPOLOGY, F(min_bytes), 0, 0, "N", "hide edges under N bytes"},
-    {"focus", 0, K_STR, CMD_TOPOLOGY, F(focus), 0, 0, "IP|ENI|SUBNET", "draw one neighbourhood"},
+    {"focus", 0, K_STR, CMD_TOPOLOGY, F(focus), 0, 0, "IP|ENI|SUBNET|NAME", "draw one neighbourhood (NAME: a workload's Name tag)"},
     {"csv", 0, K_STR, CMD_AGGREGATE, F(csv), 0, 0, "FILE", "also write the groups as CSV"},
     {"allow-empty", 0, K_FLAG, ALL_INPUT, F(allow_empty), 0, 0, NULL,
      "no record to use is not an error: write an empty result"},
