@@ -1549,6 +1549,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     r->kinds_learned_only = !(inv_sources(inv) & (INV_FROM_SNAPSHOT | INV_FROM_LIVE));
     r->rates_source = rates_source(rates);
     r->ipranges_version = ranges ? lpm_version(ranges) : NULL;
+    r->inv = inv;
 
     cost_learn(inv, a, c.default_region);
 

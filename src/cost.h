@@ -262,6 +262,7 @@ typedef struct cost_result {
     cost_bound *bounds; size_t n_bounds; /* by reason, then category; empty when nothing is guessed */
     const char *rates_source;      /* "embedded" or the --rates file */
     const char *ipranges_version;  /* syncToken */
+    const inventory *inv;          /* the one cost_run priced with: subnet and VPC names */
 
     /* Warnings about the figures themselves (coverage gaps, extrapolation,
      * estimates, lower bounds): one plain-text sentence each, no trailing

@@ -30,6 +30,7 @@ enum { K_NAME = 1, K_ENI = 2, K_KIND = 4, K_SUBNET = 8, K_VPC = 16, K_AZ = 32, K
 enum { IO_NONE, IO_EP, IO_PAYERS, IO_NAT, IO_PEER };
 
 typedef bool (*payer_key_fn)(const cost_endpoint *p, char *key, size_t n);
+typedef const char *(*group_name_fn)(const cost_result *r, const char *key);
 typedef bool (*charge_key_fn)(const cost_result *r, const cost_charge *ch, char *key, size_t n, uint32_t *ep);
 
 static const char *or_dash(const char *s) { return s ? s : "-"; }
@@ -55,6 +56,18 @@ PAYER_FIELD(pk_az, az_id)
 PAYER_FIELD(pk_vpc, vpc_id)
 PAYER_FIELD(pk_account, account)
 #undef PAYER_FIELD
+
+/* A subnet's or VPC's Name tag, from the inventory cost_run priced with. */
+static const char *subnet_name(const cost_result *r, const char *key)
+{
+    const inv_subnet *s = r->inv ? inv_subnet_by_id(r->inv, key) : NULL;
+    return s ? s->name : NULL;
+}
+static const char *vpc_name(const cost_result *r, const char *key)
+{
+    const inv_vpc *v = r->inv ? inv_vpc_by_id(r->inv, key) : NULL;
+    return v ? v->name : NULL;
+}
 
 static void aws_key(const cost_endpoint *q, char *key, size_t n)
 {
@@ -113,16 +126,17 @@ static const struct by_key {
     charge_key_fn charge_key;
     unsigned keep;          /* K_*: fields of the representative kept on the row */
     int io;                 /* IO_*: where bytes_out/bytes_in come from */
+    group_name_fn group_name; /* the group's own name (its Name tag), or NULL */
 } by_keys[] = {
-    [BY_IP] = {"ip", pk_ip, NULL, K_ALL | K_EP, IO_EP},
-    [BY_PEER] = {"peer", NULL, ck_peer, K_ALL | K_EP, IO_PEER},
-    [BY_ENI] = {"eni", pk_eni, NULL, K_ALL, IO_PAYERS},
-    [BY_SUBNET] = {"subnet", pk_subnet, NULL, K_SUBNET | K_VPC | K_AZ, IO_PAYERS},
-    [BY_NAT] = {"nat", NULL, ck_nat, K_ALL, IO_NAT},
-    [BY_AZ] = {"az", pk_az, NULL, 0, IO_PAYERS}, /* the key is the AZ ID */
-    [BY_VPC] = {"vpc", pk_vpc, NULL, K_VPC, IO_PAYERS},
-    [BY_ACCOUNT] = {"account", pk_account, NULL, 0, IO_PAYERS},
-    [BY_SERVICE] = {"service", NULL, ck_service, 0, IO_NONE},
+    [BY_IP] = {"ip", pk_ip, NULL, K_ALL | K_EP, IO_EP, NULL},
+    [BY_PEER] = {"peer", NULL, ck_peer, K_ALL | K_EP, IO_PEER, NULL},
+    [BY_ENI] = {"eni", pk_eni, NULL, K_ALL, IO_PAYERS, NULL},
+    [BY_SUBNET] = {"subnet", pk_subnet, NULL, K_SUBNET | K_VPC | K_AZ, IO_PAYERS, subnet_name},
+    [BY_NAT] = {"nat", NULL, ck_nat, K_ALL, IO_NAT, NULL},
+    [BY_AZ] = {"az", pk_az, NULL, 0, IO_PAYERS, NULL}, /* the key is the AZ ID */
+    [BY_VPC] = {"vpc", pk_vpc, NULL, K_VPC, IO_PAYERS, vpc_name},
+    [BY_ACCOUNT] = {"account", pk_account, NULL, 0, IO_PAYERS, NULL},
+    [BY_SERVICE] = {"service", NULL, ck_service, 0, IO_NONE, NULL},
 };
 #define N_BY (sizeof by_keys / sizeof *by_keys)
 
@@ -264,6 +278,8 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
         }
         if (!(k->keep & K_EP)) row->ep = COST_NONE;
     }
+    if (k->group_name)
+        for (size_t i = 0; i < w; i++) rows[i].name = k->group_name(r, rows[i].key);
     /* Out/in bytes of a peer row that stands for a whole AWS service and
      * region: every address of it, once each. */
     if (k->io == IO_PEER) {

@@ -439,6 +439,11 @@ for z, usd in per_az.items():   # use1-az1 18.55, use1-az4 7.86, use1-az6 4.88
 for by, want in (("vpc", "vpc-0b873741c03378b7d"), ("account", "123456789012")):  # one VPC, one account
     head, rows = top_rows(by)
     truth("top --by %s: one row %s" % (by, want), [r[1] for r in rows] == [want], repr([r[1] for r in rows]))
+# subnet rows carry the subnet's Name tag; its AZ per the plan of docs/sample.md
+head, rows = top_rows("subnet")
+SUBNET_AZ = {"prod-public-a": "use1-az4", "prod-public-b": "use1-az6", "prod-public-c": "use1-az1",
+             "prod-private-a": "use1-az4", "prod-private-b": "use1-az6", "prod-private-c": "use1-az1"}
+truth("top --by subnet names", {r[2]: r[7] for r in rows} == SUBNET_AZ, repr([(r[2], r[7]) for r in rows]))
 head, rows = top_rows("service")
 svc = {r[1]: float(r[8]) for r in rows}
 truth("top --by service keys", {"Internet", "S3 us-east-1", "S3 us-west-2", "same VPC"} <= set(svc), repr(sorted(svc)))
