@@ -462,7 +462,8 @@ static void nat_sankey(ctx *c, tpl_obj *o, const char *key, const cost_nat *n, i
     const cost_result *r = c->r;
     sankey *s = sankey_new(3);
     char ka[128], la[256], kb[128], lb[256];
-    const char *natname = n->id;
+    char natname[320];
+    cost_nat_label(n, natname, sizeof natname);
     uint32_t mid = sankey_node(s, 1, n->id, natname);
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
@@ -477,7 +478,7 @@ static void nat_sankey(ctx *c, tpl_obj *o, const char *key, const cost_nat *n, i
     }
     static const char *const out_cols[] = {"source workloads", "NAT gateway", "destinations"};
     static const char *const in_cols[] = {"sources", "NAT gateway", "destination workloads"};
-    char title[300];
+    char title[360];
     snprintf(title, sizeof title, "%s through %s by %s", inbound ? "Inbound" : "Outbound", natname,
              by_cost ? "cost" : "bytes");
     sankey_set(c, o, key, s, by_cost, title, inbound ? in_cols : out_cols);
