@@ -1,6 +1,8 @@
 /* test_cost_findings: the findings of cost-model.md §5 not covered by the
  * worked example, the inventory learned from records (§1), and edge cases.
  * Traffic is one day long (monthly = day × 30); figures by hand. */
+#include <math.h>
+
 #include "check.h"
 #include "cost_fixture.h"
 
@@ -196,6 +198,60 @@ static void display_names(void)
     char lab[128];
     cost_ep_label(r, COST_NONE, lab, sizeof lab);
     CHECK_STR(lab, "?");
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
+/* top --by az|vpc|account|service on a small hand-priced day. eni-c1
+ * (az1, vpc-1, account 111111111111 from the snapshot) sends 10 GiB to the
+ * Internet (0.09 → $0.90); eni-c2 (az2, vpc-1, no account in the snapshot,
+ * 222222222222 in its records' account-id) sends 10 GiB to eni-c1 across
+ * AZs (0.01 each side: $0.10 + $0.10) and 10 GiB to S3 through nat-1 in az1
+ * (NAT processing 0.045 + both inter-AZ halves to the NAT 0.02, all c2's:
+ * 10 × 0.065 = $0.65).
+ * Rows of each key add up to the total $1.75. */
+static void rank_keys(void)
+{
+    inventory *inv = nat_vpc();
+    inv_eni_get(inv, "eni-c1")->account = inv_intern(inv, "111111111111");
+    agg *a = agg_new();
+    fx_eni_public(inv, "eni-c1", "54.1.1.1");
+    fx_rec(a, "eni-c1", "10.0.10.5", "198.51.100.9", NULL, NULL, FL_EGRESS, 10 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-c2", "10.0.20.5", "10.0.10.5", NULL, NULL, FL_EGRESS, 10 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-nat", "10.0.20.5", "10.0.0.10", "10.0.20.5", "52.216.1.1", FL_INGRESS, 10 * GiB, FL_ACCEPT, 0);
+    agg_note_eni(a, "eni-c2", NULL, NULL, NULL, NULL, "222222222222", NULL);
+    cost_result *r = run(a, inv, NULL);
+    if (!r) return;
+    fx_invariants(r, "rank_keys");
+    CHECK_NEAR(r->total_usd, 0.90 + 0.20 + 0.65, 1e-9);
+    static const struct {
+        cost_by by;
+        const char *key;
+        double usd;
+    } want[] = {
+        {BY_AZ, "use1-az1", 0.90 + 0.10},          /* c1: egress, its in-half */
+        {BY_AZ, "use1-az2", 0.10 + 0.65},          /* c2: its out-half, the NAT leg */
+        {BY_VPC, "vpc-1", 1.75},
+        {BY_ACCOUNT, "111111111111", 1.00},
+        {BY_ACCOUNT, "222222222222", 0.75},        /* from the records */
+        {BY_SERVICE, "Internet", 0.90},
+        {BY_SERVICE, "same VPC", 0.20},
+        {BY_SERVICE, "S3 us-east-1", 0.65},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        size_t n;
+        cost_rank *rows = cost_rank_by(r, want[i].by, 0, &n);
+        double sum = 0, got = -1;
+        for (size_t k = 0; k < n; k++) {
+            sum += rows[k].usd;
+            if (!strcmp(rows[k].key, want[i].key)) got = rows[k].usd;
+        }
+        if (fabs(got - want[i].usd) > 1e-9) fprintf(stderr, "--by %s %s\n", cost_by_name(want[i].by), want[i].key);
+        CHECK_NEAR(got, want[i].usd, 1e-9);
+        CHECK_NEAR(sum, r->total_usd, 1e-9);
+        free(rows);
+    }
     cost_result_free(r);
     agg_free(a);
     inv_free(inv);
@@ -424,6 +480,7 @@ int main(void)
     aws_service_and_dynamodb();
     chatty_pairs();
     display_names();
+    rank_keys();
     port_scan_hosts();
     learned();
     public_ip_client_via_nat();
