@@ -17,9 +17,6 @@
 #include "top_model.h"
 #include "util.h"
 
-/* The --by values this command accepts (cost_rank_by knows them all). */
-static const char *const by_words[] = {[BY_IP] = "ip", [BY_PEER] = "peer", [BY_ENI] = "eni",
-                                       [BY_SUBNET] = "subnet", [BY_NAT] = "nat"};
 
 /* ---- table ---- */
 
@@ -157,9 +154,12 @@ static void csv_field(dbuf *b, const char *s)
 /* key_name: the key column's name when not by's (tag:KEY: "tag"). */
 static void csv(dbuf *out, const tpl_obj *m, cost_by by, const char *key_name)
 {
-    static const char *const key_names[] = {[BY_IP] = "ip", [BY_PEER] = "peer", [BY_ENI] = "eni",
-                                            [BY_SUBNET] = "subnet", [BY_NAT] = "nat_gateway"};
-    dbuf_printf(out, "rank,%s,name,eni,kind,subnet,vpc,az,cost_usd,bytes,bytes_out,bytes_in", key_name ? key_name : key_names[by]);
+    /* The key's column is its --by word but where that names another column. */
+    static const char *const renamed[] = {[BY_NAT] = "nat_gateway", [BY_AZ] = "az_id"};
+    const char *kc = key_name                                                         ? key_name
+                     : (unsigned)by < sizeof renamed / sizeof *renamed && renamed[by] ? renamed[by]
+                                                                                      : cost_by_name(by);
+    dbuf_printf(out, "rank,%s,name,eni,kind,subnet,vpc,az,cost_usd,bytes,bytes_out,bytes_in", kc);
     for (int c = 0; c < CAT_COUNT; c++) dbuf_printf(out, ",%s_usd", cost_cat_name((cost_cat)c));
     dbuf_puts(out, "\r\n");
     static const char *const text[] = {"key", "name", "eni", "kind", "subnet", "vpc", "az"};
@@ -190,8 +190,9 @@ int cmd_top(const fc_opts *o)
     const char *tag = cost_by_tag_key(o->by);
     if (tag) {
         by = BY_SUBNET;
-    } else if (cost_by_parse(o->by, &by) < 0 || (unsigned)by >= sizeof by_words / sizeof *by_words) {
-        snprintf(err, sizeof err, "--by must be ip, peer, eni, subnet, nat or tag:KEY, got '%s'", o->by ? o->by : "");
+    } else if (cost_by_parse(o->by, &by) < 0) {
+        snprintf(err, sizeof err, "--by must be ip, peer, eni, subnet, nat, az, vpc, account, service or tag:KEY, got '%s'",
+                 o->by ? o->by : "");
         cli_error(err);
         return EXIT_USAGE;
     }

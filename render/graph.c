@@ -591,6 +591,50 @@ static uint32_t edge_get(ctx *c, uint32_t t, uint32_t h)
 }
 
 /* ---- focus ---- */
+/* Whose ENI it is: two ENIs of one instance (or one load balancer) are one
+ * workload, so its name is not ambiguous. */
+static const char *eni_owner(const inv_eni *n)
+{
+    return n->instance_id ? n->instance_id : n->resource_id ? n->resource_id : n->id;
+}
+
+/* --focus NAME: the endpoints whose display name (Name tag, else instance
+ * or resource id) is NAME, when it matched no address or id. A name shared
+ * by several workloads is an error that lists them. */
+static int focus_by_name(ctx *c, const char *focus, size_t *hits, char *err, size_t errlen)
+{
+    const cost_result *r = c->r;
+    const inv_eni *first = NULL;
+    bool ambiguous = false;
+    for (size_t i = 0; i < r->n_eps; i++) {
+        const cost_endpoint *e = &r->eps[i];
+        bool m = e->cls == EP_ENI && e->eni && e->eni->name && strcmp(e->eni->name, focus) == 0;
+        c->ep_focus[i] = m;
+        *hits += m;
+        if (!m) continue;
+        if (!first) first = e->eni;
+        else ambiguous |= strcmp(eni_owner(first), eni_owner(e->eni)) != 0;
+    }
+    if (!ambiguous) return 0;
+    dbuf b;
+    dbuf_init(&b, 0);
+    size_t shown = 0;
+    for (size_t i = 0; i < r->n_eps; i++) {
+        if (!c->ep_focus[i]) continue;
+        if (shown++ == 8) {
+            dbuf_puts(&b, ", ...");
+            break;
+        }
+        char ip[IP_STRLEN];
+        ip_format(&r->eps[i].ip, ip, sizeof ip);
+        dbuf_printf(&b, "%s%s (%s)", shown > 1 ? ", " : "", r->eps[i].eni->id, ip);
+    }
+    fc_err(err, errlen, "--focus '%s' is ambiguous: it names %s; give an address or an ENI id", focus,
+           b.data ? b.data : "");
+    dbuf_free(&b);
+    return -1;
+}
+
 static int focus_mark(ctx *c, const char *focus, char *err, size_t errlen)
 {
     const cost_result *r = c->r;
@@ -610,6 +654,7 @@ static int focus_mark(ctx *c, const char *focus, char *err, size_t errlen)
         c->ep_focus[i] = m;
         hits += m;
     }
+    if (!hits && !is_ip && focus_by_name(c, focus, &hits, err, errlen) < 0) return -1;
     size_t flows = 0;
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
@@ -618,7 +663,7 @@ static int focus_mark(ctx *c, const char *focus, char *err, size_t errlen)
         flows += c->keep[i];
     }
     if (!hits || !flows)
-        return fc_err(err, errlen, "--focus '%s' matches no address, ENI or subnet in the traffic", focus);
+        return fc_err(err, errlen, "--focus '%s' matches no address, id or workload name in the traffic", focus);
     return 0;
 }
 

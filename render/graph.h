@@ -30,7 +30,7 @@ typedef struct graph_opts {
     size_t top;          /* keep the N heaviest collapsible nodes (workload groups,
                             AWS services); the rest go into "Other" nodes; 0 = all */
     uint64_t min_bytes;  /* collapsible nodes and edges under this are folded/hidden */
-    const char *focus;   /* IP, ENI id, subnet id (or NAT/endpoint id); NULL = all */
+    const char *focus;   /* IP, ENI id, subnet id, NAT/endpoint id or a workload name; NULL = all */
     const char *format;  /* "svg", "dot", "png"; NULL = svg */
     int inline_svg;      /* strip XML prolog/DOCTYPE/comments for inlining in HTML */
     const char *id_prefix; /* prefix of every SVG id (graph, clusters, nodes, edges), so

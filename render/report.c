@@ -172,34 +172,8 @@ static void set_bar(tpl_obj *o, const char *key, double share)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
-/* Display name of an endpoint: "name (ip)", "S3 us-east-1", an Internet IP. */
-static void ep_label(const cost_result *r, uint32_t i, char *buf, size_t n)
-{
-    if (i == COST_NONE || i >= r->n_eps) {
-        snprintf(buf, n, "?");
-        return;
-    }
-    const cost_endpoint *e = &r->eps[i];
-    char ip[IP_STRLEN];
-    ip_format(&e->ip, ip, sizeof ip);
-    switch (e->cls) {
-    case EP_ENI: {
-        /* Managed ENIs are known by their resource (nat-…, vpce-…), not by
-         * their "Interface for NAT Gateway …" description. */
-        const char *nm = !e->eni ? NULL
-                         : eni_kind_is_managed(e->kind) && e->eni->resource_id ? e->eni->resource_id
-                         : e->eni->name ? e->eni->name : e->eni->id;
-        if (nm) snprintf(buf, n, "%s (%s)", nm, ip);
-        else snprintf(buf, n, "%s", ip);
-        break;
-    }
-    case EP_AWS:
-        snprintf(buf, n, "%s %s", e->service ? e->service : "AWS", e->region ? e->region : "");
-        break;
-    case EP_UNKNOWN_PRIVATE: snprintf(buf, n, "%s (unknown private)", ip); break;
-    default: snprintf(buf, n, "%s", ip);
-    }
-}
+/* Display name of an endpoint: the one rule of cost_ep_label(). */
+static void ep_label(const cost_result *r, uint32_t i, char *buf, size_t n) { cost_ep_label(r, i, buf, n); }
 
 /* Key that groups endpoints for diagrams: AWS ranges group by service +
  * region, everything else by address. */
@@ -488,7 +462,8 @@ static void nat_sankey(ctx *c, tpl_obj *o, const char *key, const cost_nat *n, i
     const cost_result *r = c->r;
     sankey *s = sankey_new(3);
     char ka[128], la[256], kb[128], lb[256];
-    const char *natname = n->id;
+    char natname[320];
+    cost_nat_label(n, natname, sizeof natname);
     uint32_t mid = sankey_node(s, 1, n->id, natname);
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
@@ -503,7 +478,7 @@ static void nat_sankey(ctx *c, tpl_obj *o, const char *key, const cost_nat *n, i
     }
     static const char *const out_cols[] = {"source workloads", "NAT gateway", "destinations"};
     static const char *const in_cols[] = {"sources", "NAT gateway", "destination workloads"};
-    char title[300];
+    char title[360];
     snprintf(title, sizeof title, "%s through %s by %s", inbound ? "Inbound" : "Outbound", natname,
              by_cost ? "cost" : "bytes");
     sankey_set(c, o, key, s, by_cost, title, inbound ? in_cols : out_cols);
@@ -598,7 +573,7 @@ static void sec_nat(ctx *c, tpl_obj *m)
         const cost_nat *n = ns[i];
         tpl_obj *row = tpl_add(m, "nats");
         nat_figures(row, n);
-        tpl_set(row, "name", n->name);
+        tpl_set(row, "name", n->name && strcmp(n->name, n->id) ? n->name : "");
         tpl_set(row, "az", n->az_id);
         tpl_set(row, "vpc", n->vpc_id);
         tpl_set(row, "note", n->estimated ? "estimated from client records" : "");

@@ -12,17 +12,15 @@ static const struct {
 } keys[] = {
     [BY_IP] = {"IP", "IP"}, [BY_PEER] = {"PEER", "peer"}, [BY_ENI] = {"ENI", "ENI"},
     [BY_SUBNET] = {"SUBNET", "subnet"}, [BY_NAT] = {"NAT GATEWAY", "NAT gateway"},
+    [BY_AZ] = {"AZ ID", "AZ"}, [BY_VPC] = {"VPC", "VPC"}, [BY_ACCOUNT] = {"ACCOUNT", "account"},
+    [BY_SERVICE] = {"SERVICE", "service"},
 };
-
-static const struct {
-    const char *by;
-    cost_by key;
-} words[] = {{"ip", BY_IP}, {"peer", BY_PEER}, {"eni", BY_ENI}, {"subnet", BY_SUBNET}, {"nat", BY_NAT}};
 
 const char *top_model_label(const char *by_word)
 {
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (by_word && !strcmp(by_word, words[i].by)) return keys[words[i].key].label;
+    cost_by by;
+    if (cost_by_parse(by_word, &by) == 0 && (unsigned)by < sizeof keys / sizeof *keys && keys[by].label)
+        return keys[by].label;
     return "IP";
 }
 

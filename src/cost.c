@@ -1557,6 +1557,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     r->rates_source = rates_source(rates);
     r->ipranges_version = ranges ? lpm_version(ranges) : NULL;
     r->ipranges_created = ranges ? lpm_create_date(ranges) : NULL;
+    r->inv = inv;
 
     cost_learn(inv, a, c.default_region);
 

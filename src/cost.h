@@ -264,6 +264,7 @@ typedef struct cost_result {
     const char *ipranges_version;  /* syncToken */
     const char *ipranges_created;  /* createDate */
     const char *ipranges_source;   /* "bundled", "cache PATH" or "file PATH" (set by the caller; NULL = not said) */
+    const inventory *inv;          /* the one cost_run priced with: subnet and VPC names */
 
     /* Warnings about the figures themselves (coverage gaps, extrapolation,
      * estimates, lower bounds): one plain-text sentence each, no trailing
@@ -284,12 +285,14 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges,
 void cost_result_free(cost_result *r);
 
 /* Ranking for `top` and the report: group charges by payer IP, peer, ENI,
- * subnet or NAT gateway. Rows sorted by usd desc, then key. limit 0 = all. */
-typedef enum cost_by { BY_IP = 0, BY_PEER, BY_ENI, BY_SUBNET, BY_NAT } cost_by;
+ * subnet, NAT gateway, the payer's AZ ID, VPC or account, or the far end's
+ * service. Rows sorted by usd desc, then key. limit 0 = all. */
+typedef enum cost_by { BY_IP = 0, BY_PEER, BY_ENI, BY_SUBNET, BY_NAT, BY_AZ, BY_VPC, BY_ACCOUNT, BY_SERVICE } cost_by;
 int cost_by_parse(const char *s, cost_by *out);
+const char *cost_by_name(cost_by by); /* "ip", "peer", ... */
 
 typedef struct cost_rank {
-    char key[64];              /* IP text, ENI id, subnet id, NAT id, or "S3 us-east-1" */
+    char key[64];              /* IP text, ENI/subnet/NAT/VPC id, AZ ID, account, "S3 us-east-1", "Internet" */
     uint32_t ep;               /* representative endpoint (BY_IP/BY_PEER), else COST_NONE */
     const char *name, *eni, *kind, *subnet, *vpc, *az;
     double usd;
@@ -307,5 +310,16 @@ const char *cost_by_tag_key(const char *by);
 /* Rows keyed by the payer ENI's value of tag `tag` ("(untagged)" without
  * one, "(empty)" for ""); they add up to totals.cost_usd. As cost_rank_by. */
 cost_rank *cost_rank_by_tag(const cost_result *r, const char *tag, size_t limit, size_t *n);
+
+/* The display name of a workload, everywhere one is shown (tables, Sankey
+ * labels, findings, mail): the ENI's Name tag, else its instance or
+ * resource (nat-…, vpce-…), else its description, else its id (see
+ * inv_finalize); NULL when the endpoint is not one of our ENIs. */
+const char *cost_ep_name(const cost_result *r, uint32_t i);
+/* "orders-api-1 (10.0.16.21)", "S3 us-east-1", "10.9.9.9 (unknown
+ * private)" or an Internet address; "?" for COST_NONE. */
+void cost_ep_label(const cost_result *r, uint32_t i, char *buf, size_t n);
+/* A NAT gateway as shown: "name (nat-…)" when it has a Name tag, else its id. */
+void cost_nat_label(const cost_nat *nt, char *buf, size_t n);
 
 #endif

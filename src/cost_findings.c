@@ -184,15 +184,44 @@ static const char *nat_id(const cost_result *r, uint32_t ep)
     return i >= 0 ? r->nats[i].id : NULL;
 }
 
+/* A NAT gateway as findings name it (cost_nat_label), or NULL. */
+static const char *nat_label(const cost_result *r, uint32_t ep, char *buf, size_t n)
+{
+    long i = cost_nat_of_ep(r, ep);
+    if (i < 0) return NULL;
+    cost_nat_label(&r->nats[i], buf, n);
+    return buf;
+}
+
+/* A workload with its address and AZ: "orders-api-1 (10.0.16.21, use1-az4)". */
+static void label_az(const cost_result *r, uint32_t ep, char *buf, size_t n)
+{
+    char ip[IP_STRLEN];
+    ip_format(&r->eps[ep].ip, ip, sizeof ip);
+    const char *nm = cost_ep_name(r, ep), *az = ep_az(&r->eps[ep]);
+    if (nm) snprintf(buf, n, "%s (%s, %s)", nm, ip, az ? az : "?");
+    else snprintf(buf, n, "%s (%s)", ip, az ? az : "?");
+}
+
+/* An address as findings show it: named when the inventory knows it. */
+static void label_ip(const cost_ctx *c, const ip128 *ip, char *buf, size_t n)
+{
+    char t[IP_STRLEN];
+    ip_format(ip, t, sizeof t);
+    const inv_eni *e = c->inv ? inv_by_ip(c->inv, ip) : NULL;
+    if (e && e->name) snprintf(buf, n, "%s (%s)", e->name, t);
+    else snprintf(buf, n, "%s", t);
+}
+
 static char *label_nat(const cost_result *r, uint32_t client, uint32_t nat, const char *what)
 {
-    char a[IP_STRLEN + 8];
-    const char *id = nat_id(r, nat);
-    ip_format(&r->eps[client].ip, a, sizeof a);
-    const char *az1 = ep_az(&r->eps[client]), *az2 = ep_az(&r->eps[nat]);
+    char a[320], nl[320];
+    const char *id = nat_label(r, nat, nl, sizeof nl);
+    label_az(r, client, a, sizeof a);
+    const char *az2 = ep_az(&r->eps[nat]);
     dbuf b;
     dbuf_init(&b, 0);
-    dbuf_printf(&b, "%s (%s) → %s (%s)", a, az1 ? az1 : "?", id ? id : "NAT", az2 ? az2 : "?");
+    dbuf_printf(&b, "%s → %s (%s)", a, id ? id : "NAT", az2 ? az2 : "?");
     if (what) dbuf_printf(&b, " → %s", what);
     return dbuf_take(&b, NULL);
 }
@@ -328,17 +357,19 @@ static void emit_finding(cost_ctx *c, cand *k, size_t *cap)
     f->service = k->service;
     f->region = k->region;
     const char *nid = k->nat != COST_NONE ? nat_id(r, k->nat) : NULL;
+    char nl[320];
+    const char *nlabel = k->nat != COST_NONE ? nat_label(r, k->nat, nl, sizeof nl) : NULL;
     const char *vpc = k->nat != COST_NONE ? ep_vpc(&r->eps[k->nat]) : NULL;
     char a[IP_STRLEN], b[IP_STRLEN];
     if (!strcmp(k->kind, "s3_dynamodb_via_nat")) {
         const char *svc = strcasecmp(k->service, "DYNAMODB") ? k->service : "DynamoDB";
-        f->title = fmt("%s traffic through NAT gateway %s", svc, nid ? nid : "?");
+        f->title = fmt("%s traffic through NAT gateway %s", svc, nlabel ? nlabel : "?");
         f->change = fmt("Add a gateway endpoint for %s (free) to %s and its private route tables, so this "
-                        "traffic stops going through %s", svc, vpc ? vpc : "the VPC", nid ? nid : "the NAT gateway");
+                        "traffic stops going through %s", svc, vpc ? vpc : "the VPC", nlabel ? nlabel : "the NAT gateway");
         add_resource(f, nid);
         add_resource(f, vpc);
     } else if (!strcmp(k->kind, "cross_az_nat")) {
-        f->title = fmt("Clients use NAT gateway %s from another AZ", nid ? nid : "?");
+        f->title = fmt("Clients use NAT gateway %s from another AZ", nlabel ? nlabel : "?");
         f->change = k->n_adds
             ? fmt("Create a NAT gateway in each client AZ without one (%zu) and route each private subnet "
                   "to the NAT gateway of its own AZ", k->n_adds)
@@ -358,11 +389,15 @@ static void emit_finding(cost_ctx *c, cand *k, size_t *cap)
         for (size_t i = 0; i < k->n_rows; i++) add_resource(f, nat_id(r, k->rows[i].b));
         for (size_t i = 0; i < k->n_prefixes; i++) add_resource(f, k->prefixes[i]);
     } else {
+        char la[320], lb[320];
+        label_az(r, k->pa, la, sizeof la);
+        label_az(r, k->pb, lb, sizeof lb);
+        f->title = fmt("Cross-AZ traffic between %s and %s", la, lb);
+        cost_ep_label(r, k->pa, la, sizeof la);
+        cost_ep_label(r, k->pb, lb, sizeof lb);
+        f->change = fmt("Place %s and %s in the same AZ, or prefer same-AZ endpoints between them", la, lb);
         ip_format(&r->eps[k->pa].ip, a, sizeof a);
         ip_format(&r->eps[k->pb].ip, b, sizeof b);
-        const char *z1 = ep_az(&r->eps[k->pa]), *z2 = ep_az(&r->eps[k->pb]);
-        f->title = fmt("Cross-AZ traffic between %s (%s) and %s (%s)", a, z1 ? z1 : "?", b, z2 ? z2 : "?");
-        f->change = fmt("Place %s and %s in the same AZ, or prefer same-AZ endpoints between them", a, b);
         add_resource(f, a);
         add_resource(f, b);
     }
@@ -371,9 +406,10 @@ static void emit_finding(cost_ctx *c, cand *k, size_t *cap)
         const ev_row *row = &k->rows[i];
         char *label;
         if (!strcmp(k->kind, "cross_az_chatty_pair")) {
-            ip_format(&r->eps[row->a].ip, a, sizeof a);
-            ip_format(&r->eps[row->b].ip, b, sizeof b);
-            label = fmt("%s → %s", a, b);
+            char la[320], lb[320];
+            cost_ep_label(r, row->a, la, sizeof la);
+            cost_ep_label(r, row->b, lb, sizeof lb);
+            label = fmt("%s → %s", la, lb);
         } else {
             char what[96] = "";
             if (k->service) snprintf(what, sizeof what, "%s %s", k->service, k->region ? k->region : "");
@@ -501,14 +537,15 @@ static void security(cost_ctx *c, size_t *cap)
         f->change = fmt("Block %s at the network ACL or upstream firewall and check the targeted hosts", ip);
         add_resource(f, ip);
         for (size_t k = i; k < j; k++) {
-            char when[32], t[IP_STRLEN];
+            char when[32], t[IP_STRLEN], tl[320];
             fc_format_time((int64_t)hits[k].hour * 3600, when, sizeof when);
             if (hits[k].hosts) {
                 add_evidence(f, fmt("%s: port %u on %zu hosts", when, hits[k].port, hits[k].count), 0, 0);
             } else {
                 ip_format(&hits[k].target, t, sizeof t);
                 add_resource(f, t);
-                add_evidence(f, fmt("%s: %zu ports on %s", when, hits[k].count, t), 0, 0);
+                label_ip(c, &hits[k].target, tl, sizeof tl);
+                add_evidence(f, fmt("%s: %zu ports on %s", when, hits[k].count, tl), 0, 0);
             }
         }
         i = j;

@@ -284,6 +284,9 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
         const agg_eni_meta *m = ev[id].seen && !ev[id].learn ? agg_eni(a, id) : NULL;
         if (m && m->az_id && !inv_by_id(inv, eid)->az_id)
             inv_eni_get(inv, eid)->az_id = inv_intern(inv, agg_str(a, m->az_id));
+        /* Likewise the account-id field for `top --by account`. */
+        if (m && m->account && !inv_by_id(inv, eid)->account)
+            inv_eni_get(inv, eid)->account = inv_intern(inv, agg_str(a, m->account));
     }
 
     /* Phase 1: addresses the records prove (cost-model.md §4). With

@@ -1,8 +1,9 @@
-/* cost_rank: `top --by ip|peer|eni|subnet|nat` and the report's top tables
- * group the same charges by a different key. Every grouping adds the very
- * charges cost_run() produced, so with limit 0 the rows of BY_IP, BY_PEER,
- * BY_ENI and BY_SUBNET each add up to totals.cost_usd (BY_NAT covers only
+/* cost_rank: `top --by ip|peer|eni|subnet|nat|az|vpc|account|service` and
+ * the report's top tables group the same charges by a different key. Every
+ * grouping adds the very charges cost_run() produced, so with limit 0 the
+ * rows of every key but nat add up to totals.cost_usd (BY_NAT covers only
  * the charges of flows through a NAT gateway). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,68 +11,180 @@
 #include "cost_int.h"
 #include "util.h"
 
-static const char *const by_names[] = {"ip", "peer", "eni", "subnet", "nat"};
+/* ---- the keys: one row each ----
+ *
+ * A key either groups a charge by its payer (payer_key: the payer
+ * endpoint's IP, ENI, subnet, AZ, VPC or account) or by something of the
+ * charge itself (charge_key: the far end, the NAT gateway, the far end's
+ * service). Payer keys also give a group row its out/in bytes: the traffic
+ * of its payers, once each. `keep` says which of the representative
+ * endpoint's fields a row still describes (a subnet row has no one name).
+ *
+ * tag:KEY is a payer key too (pk_tag), with the tag's name as parameter,
+ * so it is parsed apart from this table (cost_by_tag_key) and ranked by
+ * cost_rank_by_tag through the same rank(). */
+
+enum { K_NAME = 1, K_ENI = 2, K_KIND = 4, K_SUBNET = 8, K_VPC = 16, K_AZ = 32, K_EP = 64,
+       K_ALL = K_NAME | K_ENI | K_KIND | K_SUBNET | K_VPC | K_AZ };
+/* Where a row's bytes_out/bytes_in come from. */
+enum { IO_NONE, IO_EP, IO_PAYERS, IO_NAT, IO_PEER };
+
+/* param: the key's parameter (tag:KEY's KEY), NULL for the others */
+typedef bool (*payer_key_fn)(const cost_endpoint *p, const char *param, char *key, size_t n);
+typedef const char *(*group_name_fn)(const cost_result *r, const char *key);
+typedef bool (*charge_key_fn)(const cost_result *r, const cost_charge *ch, char *key, size_t n, uint32_t *ep);
+
+static const char *or_dash(const char *s) { return s ? s : "-"; }
+static const char *eni_field(const cost_endpoint *p, size_t off)
+{
+    return p->eni ? or_dash(*(const char *const *)((const char *)p->eni + off)) : "-";
+}
+
+static bool pk_ip(const cost_endpoint *p, const char *param, char *key, size_t n)
+{
+    (void)param;
+    ip_format(&p->ip, key, n);
+    return true;
+}
+#define PAYER_FIELD(fn, field)                                                   \
+    static bool fn(const cost_endpoint *p, const char *param, char *key, size_t n) \
+    {                                                                            \
+        (void)param;                                                             \
+        snprintf(key, n, "%s", eni_field(p, offsetof(inv_eni, field)));         \
+        return true;                                                             \
+    }
+PAYER_FIELD(pk_eni, id)
+PAYER_FIELD(pk_subnet, subnet_id)
+PAYER_FIELD(pk_az, az_id)
+PAYER_FIELD(pk_vpc, vpc_id)
+PAYER_FIELD(pk_account, account)
+#undef PAYER_FIELD
+
+static bool pk_tag(const cost_endpoint *p, const char *tag, char *key, size_t n)
+{
+    const char *v = p->cls == EP_ENI && p->eni ? inv_eni_tag(p->eni, tag) : NULL;
+    snprintf(key, n, "%s", !v ? "(untagged)" : *v ? v : "(empty)");
+    return true;
+}
+
+/* A subnet's or VPC's Name tag, from the inventory cost_run priced with. */
+static const char *subnet_name(const cost_result *r, const char *key)
+{
+    const inv_subnet *s = r->inv ? inv_subnet_by_id(r->inv, key) : NULL;
+    return s ? s->name : NULL;
+}
+static const char *vpc_name(const cost_result *r, const char *key)
+{
+    const inv_vpc *v = r->inv ? inv_vpc_by_id(r->inv, key) : NULL;
+    return v ? v->name : NULL;
+}
+
+static void aws_key(const cost_endpoint *q, char *key, size_t n)
+{
+    snprintf(key, n, "%s %s", q->service ? q->service : "AWS", q->region ? q->region : "");
+}
+
+static bool ck_peer(const cost_result *r, const cost_charge *ch, char *key, size_t n, uint32_t *ep)
+{
+    if (ch->peer == COST_NONE) return false;
+    const cost_endpoint *q = &r->eps[ch->peer];
+    *ep = ch->peer;
+    if (q->cls == EP_AWS) aws_key(q, key, n);
+    else ip_format(&q->ip, key, n);
+    return true;
+}
+
+static bool ck_nat(const cost_result *r, const cost_charge *ch, char *key, size_t n, uint32_t *ep)
+{
+    const cost_flow *f = &r->flows[ch->flow];
+    if (!cost_flow_is_nat(f)) return false;
+    long i = cost_nat_of_ep(r, f->via);
+    if (i >= 0) snprintf(key, n, "%s", r->nats[i].id);
+    else ip_format(&r->eps[f->via].ip, key, n);
+    *ep = f->via;
+    return true;
+}
+
+/* What the far end is: an AWS service and region ("S3 us-east-1"), or
+ * "Internet", "same VPC", "other VPC", "unknown private" (docs/cli.md). A
+ * charge without a far end is "-", so the rows still add up to the total. */
+static bool ck_service(const cost_result *r, const cost_charge *ch, char *key, size_t n, uint32_t *ep)
+{
+    *ep = COST_NONE;
+    if (ch->peer == COST_NONE) {
+        snprintf(key, n, "-");
+        return true;
+    }
+    const cost_endpoint *q = &r->eps[ch->peer], *p = &r->eps[ch->payer];
+    switch (q->cls) {
+    case EP_AWS: aws_key(q, key, n); break;
+    case EP_INTERNET: snprintf(key, n, "Internet"); break;
+    case EP_UNKNOWN_PRIVATE: snprintf(key, n, "unknown private"); break;
+    case EP_ENI: {
+        const char *v1 = p->eni ? p->eni->vpc_id : NULL, *v2 = q->eni ? q->eni->vpc_id : NULL;
+        snprintf(key, n, "%s", v1 && v2 && strcmp(v1, v2) ? "other VPC" : "same VPC");
+        break;
+    }
+    default: snprintf(key, n, "-");
+    }
+    return true;
+}
+
+static const struct by_key {
+    const char *name;
+    payer_key_fn payer_key; /* or NULL: charge_key */
+    charge_key_fn charge_key;
+    unsigned keep;          /* K_*: fields of the representative kept on the row */
+    int io;                 /* IO_*: where bytes_out/bytes_in come from */
+    group_name_fn group_name; /* the group's own name (its Name tag), or NULL */
+} by_keys[] = {
+    [BY_IP] = {"ip", pk_ip, NULL, K_ALL | K_EP, IO_EP, NULL},
+    [BY_PEER] = {"peer", NULL, ck_peer, K_ALL | K_EP, IO_PEER, NULL},
+    [BY_ENI] = {"eni", pk_eni, NULL, K_ALL, IO_PAYERS, NULL},
+    [BY_SUBNET] = {"subnet", pk_subnet, NULL, K_SUBNET | K_VPC | K_AZ, IO_PAYERS, subnet_name},
+    [BY_NAT] = {"nat", NULL, ck_nat, K_ALL, IO_NAT, NULL},
+    [BY_AZ] = {"az", pk_az, NULL, 0, IO_PAYERS, NULL}, /* the key is the AZ ID */
+    [BY_VPC] = {"vpc", pk_vpc, NULL, K_VPC, IO_PAYERS, vpc_name},
+    [BY_ACCOUNT] = {"account", pk_account, NULL, 0, IO_PAYERS, NULL},
+    [BY_SERVICE] = {"service", NULL, ck_service, 0, IO_NONE, NULL},
+};
+#define N_BY (sizeof by_keys / sizeof *by_keys)
 
 int cost_by_parse(const char *s, cost_by *out)
 {
-    for (size_t i = 0; i < sizeof by_names / sizeof *by_names; i++)
-        if (s && !strcmp(s, by_names[i])) {
+    for (size_t i = 0; i < N_BY; i++)
+        if (s && !strcmp(s, by_keys[i].name)) {
             *out = (cost_by)i;
             return 0;
         }
     return -1;
 }
 
-static void fill_meta(cost_rank *row, const cost_endpoint *e)
+const char *cost_by_name(cost_by by)
+{
+    return (unsigned)by < N_BY ? by_keys[by].name : "?";
+}
+
+static void fill_meta(cost_rank *row, const cost_endpoint *e, unsigned keep)
 {
     const inv_eni *n = cost_ep_eni(e);
     if (!n) return;
-    row->name = n->name;
-    row->eni = n->id;
-    row->kind = eni_kind_name(n->kind);
-    row->subnet = n->subnet_id;
-    row->vpc = n->vpc_id;
-    row->az = n->az_id;
+    if (keep & K_NAME) row->name = n->name;
+    if (keep & K_ENI) row->eni = n->id;
+    if (keep & K_KIND) row->kind = eni_kind_name(n->kind);
+    if (keep & K_SUBNET) row->subnet = n->subnet_id;
+    if (keep & K_VPC) row->vpc = n->vpc_id;
+    if (keep & K_AZ) row->az = n->az_id;
 }
 
 /* The key of a charge under `by`, or false when it has none. */
-static bool key_of(const cost_result *r, const cost_charge *ch, cost_by by, char *key, size_t n,
-                   uint32_t *ep)
+static bool key_of(const cost_result *r, const cost_charge *ch, const struct by_key *k, const char *param,
+                   char *key, size_t n, uint32_t *ep)
 {
-    const cost_endpoint *p = &r->eps[ch->payer];
     *ep = COST_NONE;
-    switch (by) {
-    case BY_IP:
-        ip_format(&p->ip, key, n);
-        *ep = ch->payer;
-        return true;
-    case BY_PEER: {
-        if (ch->peer == COST_NONE) return false;
-        const cost_endpoint *q = &r->eps[ch->peer];
-        *ep = ch->peer;
-        if (q->cls == EP_AWS) snprintf(key, n, "%s %s", q->service ? q->service : "AWS", q->region ? q->region : "");
-        else ip_format(&q->ip, key, n);
-        return true;
-    }
-    case BY_ENI:
-        snprintf(key, n, "%s", p->eni ? p->eni->id : "-");
-        *ep = ch->payer;
-        return true;
-    case BY_SUBNET:
-        snprintf(key, n, "%s", p->eni && p->eni->subnet_id ? p->eni->subnet_id : "-");
-        *ep = ch->payer;
-        return true;
-    case BY_NAT: {
-        const cost_flow *f = &r->flows[ch->flow];
-        if (!cost_flow_is_nat(f)) return false;
-        long i = cost_nat_of_ep(r, f->via);
-        if (i >= 0) snprintf(key, n, "%s", r->nats[i].id);
-        else ip_format(&r->eps[f->via].ip, key, n);
-        *ep = f->via;
-        return true;
-    }
-    }
-    return false;
+    if (k->charge_key) return k->charge_key(r, ch, key, n, ep);
+    *ep = ch->payer;
+    return k->payer_key(&r->eps[ch->payer], param, key, n);
 }
 
 static int cmp_rank(const void *x, const void *y)
@@ -102,7 +215,15 @@ static int cmp_key(const void *x, const void *y)
     return strcmp(((const cost_rank *)x)->key, ((const cost_rank *)y)->key);
 }
 
+static cost_rank *rank(const cost_result *r, const struct by_key *k, const char *param, size_t limit, size_t *n);
+
 cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *n)
+{
+    *n = 0;
+    return (unsigned)by < N_BY ? rank(r, &by_keys[by], NULL, limit, n) : NULL;
+}
+
+static cost_rank *rank(const cost_result *r, const struct by_key *k, const char *param, size_t limit, size_t *n)
 {
     *n = 0;
     if (!r || !r->n_charges) return NULL;
@@ -116,7 +237,7 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
         const cost_charge *ch = &r->charges[i];
         cost_rank *row = &t[m].row;
         uint32_t ep;
-        if (!key_of(r, ch, by, row->key, sizeof row->key, &ep)) continue;
+        if (!key_of(r, ch, k, param, row->key, sizeof row->key, &ep)) continue;
         row->ep = ep;
         row->usd = ch->usd;
         row->cat_usd[ch->cat] = ch->usd;
@@ -158,37 +279,34 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
         cost_rank *row = &rows[i];
         if (row->ep == COST_NONE) continue;
         const cost_endpoint *e = &r->eps[row->ep];
-        fill_meta(row, e);
-        if (by == BY_IP || by == BY_PEER || by == BY_NAT) {
+        fill_meta(row, e, k->keep);
+        if (k->io == IO_EP || k->io == IO_PEER) {
             row->bytes_out = e->bytes_out;
             row->bytes_in = e->bytes_in;
         }
-        if (by == BY_SUBNET || by == BY_ENI) {
-            /* A group, not one address: the representative's name is the
-             * ENI's (BY_ENI) or none (BY_SUBNET). */
-            if (by == BY_SUBNET) row->name = row->eni = row->kind = NULL;
-            row->ep = COST_NONE;
-        }
-        if (by == BY_NAT) {
-            long k = cost_nat_of_ep(r, (uint32_t)(e - r->eps));
-            if (k >= 0) {
-                row->bytes_out = r->nats[k].bytes_out;
-                row->bytes_in = r->nats[k].bytes_in;
-                row->name = r->nats[k].name;
+        if (k->io == IO_NAT) {
+            long x = cost_nat_of_ep(r, (uint32_t)(e - r->eps));
+            if (x >= 0) {
+                row->bytes_out = r->nats[x].bytes_out;
+                row->bytes_in = r->nats[x].bytes_in;
+                /* untagged: its name is its id, already the key */
+                row->name = r->nats[x].name && strcmp(r->nats[x].name, r->nats[x].id) ? r->nats[x].name : NULL;
             }
         }
-        if (by == BY_NAT) row->ep = COST_NONE;
+        if (!(k->keep & K_EP)) row->ep = COST_NONE;
     }
+    if (k->group_name)
+        for (size_t i = 0; i < w; i++) rows[i].name = k->group_name(r, rows[i].key);
     /* Out/in bytes of a peer row that stands for a whole AWS service and
      * region: every address of it, once each. */
-    if (by == BY_PEER) {
+    if (k->io == IO_PEER) {
         for (size_t i = 0; i < w; i++)
             if (rows[i].ep != COST_NONE && r->eps[rows[i].ep].cls == EP_AWS) rows[i].bytes_out = rows[i].bytes_in = 0;
         for (size_t i = 0; i < r->n_eps; i++) {
             const cost_endpoint *e = &r->eps[i];
             if (e->cls != EP_AWS) continue;
             cost_rank probe;
-            snprintf(probe.key, sizeof probe.key, "%s %s", e->service ? e->service : "AWS", e->region ? e->region : "");
+            aws_key(e, probe.key, sizeof probe.key);
             cost_rank *hit = bsearch(&probe, rows, w, sizeof *rows, cmp_key);
             if (!hit) continue;
             hit->bytes_out += e->bytes_out;
@@ -196,14 +314,12 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
         }
     }
     /* Out/in bytes for groups: sum their payers' own traffic once each. */
-    if (by == BY_ENI || by == BY_SUBNET) {
+    if (k->io == IO_PAYERS) {
         for (size_t i = 0; i < r->n_eps; i++) {
             const cost_endpoint *e = &r->eps[i];
             if (e->cls != EP_ENI || !e->eni) continue;
-            char key[64];
-            snprintf(key, sizeof key, "%s", by == BY_ENI ? e->eni->id : e->eni->subnet_id ? e->eni->subnet_id : "-");
             cost_rank probe;
-            memcpy(probe.key, key, sizeof key);
+            if (!k->payer_key(e, param, probe.key, sizeof probe.key)) continue;
             cost_rank *hit = bsearch(&probe, rows, w, sizeof *rows, cmp_key);
             if (!hit) continue;
             hit->bytes_out += e->bytes_out;
@@ -216,78 +332,54 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
     return rows;
 }
 
-/* ---- top --by tag:KEY (added by enrich; kept apart from the keys above) ----
- * Rows keyed by the payer ENI's value of one tag, "(untagged)" when it has
- * none (or is no ENI of ours). Every charge has one payer, so the rows add
- * up to totals.cost_usd like BY_ENI's. Folded as cost_rank_by folds: a
- * row's bytes take each flow once. */
-
+/* ---- top --by tag:KEY ----
+ * A payer key with a parameter: the payer ENI's value of tag KEY,
+ * "(untagged)" when it has none (or is no ENI of ours), "(empty)" for an
+ * empty value. Every charge has one payer, so the rows add up to
+ * totals.cost_usd like BY_ENI's. */
 const char *cost_by_tag_key(const char *by)
 {
     return by && strncmp(by, "tag:", 4) == 0 && by[4] ? by + 4 : NULL;
 }
 
-static void tag_key(const cost_endpoint *p, const char *tag, char *key, size_t n)
-{
-    const char *v = p->cls == EP_ENI && p->eni ? inv_eni_tag(p->eni, tag) : NULL;
-    snprintf(key, n, "%s", !v ? "(untagged)" : *v ? v : "(empty)");
-}
-
 cost_rank *cost_rank_by_tag(const cost_result *r, const char *tag, size_t limit, size_t *n)
 {
+    static const struct by_key tag_key = {"tag", pk_tag, NULL, 0, IO_PAYERS, NULL};
     *n = 0;
-    if (!r || !r->n_charges || !tag) return NULL;
-    rank_tmp *t = xcalloc(r->n_charges, sizeof *t);
-    for (size_t i = 0; i < r->n_charges; i++) {
-        const cost_charge *ch = &r->charges[i];
-        cost_rank *row = &t[i].row;
-        tag_key(&r->eps[ch->payer], tag, row->key, sizeof row->key);
-        row->ep = COST_NONE;
-        row->usd = row->cat_usd[ch->cat] = ch->usd;
-        row->bytes = ch->bytes_counted ? ch->bytes_counted : ch->bytes;
-        t[i].flow = ch->flow;
-        t[i].cat = ch->cat;
+    return tag ? rank(r, &tag_key, tag, limit, n) : NULL;
+}
+
+const char *cost_ep_name(const cost_result *r, uint32_t i)
+{
+    if (i == COST_NONE || i >= r->n_eps) return NULL;
+    const cost_endpoint *e = &r->eps[i];
+    if (e->cls != EP_ENI || !e->eni) return NULL;
+    return e->eni->name ? e->eni->name : e->eni->id;
+}
+
+void cost_ep_label(const cost_result *r, uint32_t i, char *buf, size_t n)
+{
+    if (i == COST_NONE || i >= r->n_eps) {
+        snprintf(buf, n, "?");
+        return;
     }
-    size_t m = r->n_charges;
-    qsort(t, m, sizeof *t, cmp_tmp);
-    cost_rank *rows = xcalloc(m, sizeof *rows);
-    size_t w = 0;
-    uint32_t last_flow = UINT32_MAX;
-    uint64_t last_bytes = 0;
-    for (size_t i = 0; i < m; i++) {
-        const cost_rank *x = &t[i].row;
-        if (!w || strcmp(rows[w - 1].key, x->key) != 0) {
-            rows[w++] = *x;
-            last_flow = t[i].flow;
-            last_bytes = x->bytes;
-            continue;
-        }
-        cost_rank *d = &rows[w - 1];
-        d->usd += x->usd;
-        for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += x->cat_usd[c];
-        if (t[i].flow != last_flow) {
-            d->bytes += x->bytes;
-            last_flow = t[i].flow;
-            last_bytes = x->bytes;
-        } else if (x->bytes > last_bytes) {
-            d->bytes += x->bytes - last_bytes;
-            last_bytes = x->bytes;
-        }
+    const cost_endpoint *e = &r->eps[i];
+    char ip[IP_STRLEN];
+    ip_format(&e->ip, ip, sizeof ip);
+    const char *nm = cost_ep_name(r, i);
+    switch (e->cls) {
+    case EP_ENI:
+        if (nm) snprintf(buf, n, "%s (%s)", nm, ip);
+        else snprintf(buf, n, "%s", ip);
+        break;
+    case EP_AWS: snprintf(buf, n, "%s %s", e->service ? e->service : "AWS", e->region ? e->region : ""); break;
+    case EP_UNKNOWN_PRIVATE: snprintf(buf, n, "%s (unknown private)", ip); break;
+    default: snprintf(buf, n, "%s", ip);
     }
-    free(t);
-    /* Out/in bytes: the group's ENI addresses' own traffic, once each. */
-    for (size_t i = 0; i < r->n_eps; i++) {
-        const cost_endpoint *e = &r->eps[i];
-        if (e->cls != EP_ENI || !e->eni) continue;
-        cost_rank probe;
-        tag_key(e, tag, probe.key, sizeof probe.key);
-        cost_rank *hit = bsearch(&probe, rows, w, sizeof *rows, cmp_key);
-        if (!hit) continue;
-        hit->bytes_out += e->bytes_out;
-        hit->bytes_in += e->bytes_in;
-    }
-    qsort(rows, w, sizeof *rows, cmp_rank);
-    if (limit && w > limit) w = limit;
-    *n = w;
-    return rows;
+}
+
+void cost_nat_label(const cost_nat *nt, char *buf, size_t n)
+{
+    if (nt->name && strcmp(nt->name, nt->id)) snprintf(buf, n, "%s (%s)", nt->name, nt->id);
+    else snprintf(buf, n, "%s", nt->id);
 }

@@ -456,7 +456,15 @@ void inv_finalize(inventory *inv)
             if (!e->region) e->region = s->region;
         }
         if (!e->az_id && e->az_name) e->az_id = inv_az_id_of(inv, e->az_name);
-        if (!e->name) e->name = e->instance_id ? e->instance_id : e->description ? e->description : e->id;
+        /* The display rule: Name tag, else the instance or resource (nat-…,
+         * vpce-…) it belongs to, else its description (Lambda's, EKS's),
+         * else the id. A NAT gateway's "Interface for NAT Gateway nat-…"
+         * description is no name. */
+        if (!e->name)
+            e->name = e->instance_id   ? e->instance_id
+                      : e->resource_id ? e->resource_id
+                      : e->description ? e->description
+                                       : e->id;
         if (e->n_tags > 1) qsort(e->tags, e->n_tags, sizeof *e->tags, cmp_tag);
         nips += e->n_ips;
     }

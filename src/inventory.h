@@ -46,7 +46,7 @@ typedef struct inv_eni {
     eni_kind kind;
     const char *interface_type;  /* as EC2 says it: "interface", "nat_gateway", "lambda", ... */
     const char *description;
-    const char *name;            /* tag Name, else instance id, else description */
+    const char *name;            /* tag Name, else instance id, else resource id, else description, else id */
     const char *instance_id;
     const char *resource_id;     /* nat-..., vpce-..., app/x/y, tgw-attach-... when known */
     const char *subnet_id, *vpc_id;
@@ -105,7 +105,7 @@ void inv_set_az_id(inventory *inv, const char *az_name, const char *az_id);
 const char *inv_az_id_of(const inventory *inv, const char *az_name);
 
 /* After loading: fill ENIs' az_id / vpc / region from their subnet, names
- * from tags/instance/description, and build the IP index. Idempotent. */
+ * from tags/instance/resource/description, and build the IP index. Idempotent. */
 void inv_finalize(inventory *inv);
 
 /* The ENI holding ip: of several over the snapshot's history (a reused

@@ -81,9 +81,9 @@ while read -r c; do
   diff "$tmp/want.$c" "$tmp/got.$c" >/dev/null && ok ||
     bad "bash: 'flowcost $c -<TAB>' differs from '$c --help': $(diff "$tmp/want.$c" "$tmp/got.$c" | tr '\n' ' ')"
 done <"$tmp/commands"
-# value lists come from the help text: --by ip|peer|eni|subnet|nat, --level vpc|az|subnet|eni
-[ "$(complete_bash flowcost top --by '' | tr '\n' ' ')" = "eni ip nat peer subnet " ] && ok || bad "bash: top --by values"
-[ "$(complete_bash flowcost top --by = s | tr '\n' ' ')" = "subnet " ] && ok || bad "bash: top --by=s (bash splits at =)"
+# value lists come from the help text: --by ip|peer|eni|subnet|nat|az|vpc|account|service, --level vpc|az|subnet|eni
+[ "$(complete_bash flowcost top --by '' | tr '\n' ' ')" = "account az eni ip nat peer service subnet vpc " ] && ok || bad "bash: top --by values"
+[ "$(complete_bash flowcost top --by = s | tr '\n' ' ')" = "service subnet " ] && ok || bad "bash: top --by=s (bash splits at =)"
 [ "$(complete_bash flowcost top --format '' | tr '\n' ' ')" = "csv html json table " ] && ok || bad "bash: top --format values"
 [ "$(complete_bash flowcost topology --level '' | tr '\n' ' ')" = "az eni subnet vpc " ] && ok || bad "bash: topology --level values"
 # file arguments: INPUT and FILE options complete file names

@@ -58,6 +58,13 @@ SNAP=(--eni-snapshot "$S/describe-network-interfaces.xml" --eni-snapshot "$S/des
 run v2 "$S/v2" "${SNAP[@]}" --ip-ranges "$S/ip-ranges.json"
 run v5 "$S/v5" "${SNAP[@]}" --ip-ranges "$S/ip-ranges.json"
 run v5nosnap "$S/v5" --ip-ranges "$S/ip-ranges.json"
+# top --by each grouping key, every row (--limit 0), as CSV
+for by in ip peer eni subnet az vpc account service; do
+    if ! "$BIN" top "$S/v5" "${SNAP[@]}" --ip-ranges "$S/ip-ranges.json" --by $by --limit 0 --format csv \
+        >"$TMP/top-$by.csv" 2>"$TMP/top-$by.err"; then
+        echo "FAIL: flowcost top --by $by:"; head -5 "$TMP/top-$by.err"; status=1
+    fi
+done
 [ $status -eq 0 ] || exit 1
 
 python3 - "$S" "$TMP" <<'PY'
@@ -220,6 +227,9 @@ chatty = {  # workload pairs whose inter-AZ cost is >= $10/month
     frozenset(["10.0.16.21", "10.0.32.50"]): tot(P11) * XAZ * MONTH,   # 60.00
     frozenset(["10.0.48.50", "10.0.32.50"]): tot(P13) * XAZ * MONTH,   # 18.60
 }
+# The workloads' Name tags in the snapshot (docs/sample.md): findings name them.
+chatty_names = {"10.0.16.21": ("orders-api-1", "use1-az4"), "10.0.32.50": ("postgres-primary", "use1-az6"),
+                "10.0.48.50": ("postgres-replica", "use1-az1")}
 assert tot(P14c) * XAZ * MONTH < 10  # web-3 <-> orders-api-2: 3.00, not a finding
 # All changes together, each saved dollar once, minus every added resource once:
 saved_day = ((tot(P1) + tot(P2) + tot(P3) + tot(P4)) * NAT      # gateway endpoints: 201 GiB
@@ -305,6 +315,8 @@ def check(name, snapshot=True):
         if g:
             near(p + nid + ".bytes", g.get("bytes"), gib_ * GiB, 0)
             near(p + nid + ".cost_usd", money(g.get("cost_usd")), gib_ * NAT)   # 2.7675 / 9.9225
+            if snapshot:  # untagged: its nat- id, not "Interface for NAT Gateway nat-..."
+                truth(p + nid + ".name", g.get("name") == nid, repr(g.get("name")))
     if not snapshot:
         return
     # payers
@@ -369,6 +381,10 @@ def check(name, snapshot=True):
                 seen.add(ips)
                 near(p + "chatty %s monthly" % sorted(ips), money(f.get("monthly_savings_usd")), want)
                 near(p + "chatty %s net" % sorted(ips), money(f.get("net_monthly_savings_usd")), want)
+                for ip in ips:  # "Cross-AZ traffic between orders-api-1 (10.0.16.21, use1-az4) and ..."
+                    nm, z = chatty_names[ip]
+                    truth(p + "chatty title names " + nm, "%s (%s, %s)" % (nm, ip, z) in f.get("title", ""),
+                          repr(f.get("title")))
             continue
         elif kind in ("port_scan", "rejected_sources"):
             seen.add(kind)
@@ -394,6 +410,43 @@ def check(name, snapshot=True):
 check("v2")
 check("v5")
 check("v5nosnap", snapshot=False)
+
+# ---- top --by KEY --limit 0: each key's rows add up to the total -----------------
+# The payers' AZ IDs from the subnet plan (docs/sample.md): public-a 10.0.0.0/24 and
+# private-a 10.0.16.0/20 are use1-az4, -b (10.0.1.0/24, 10.0.32.0/20) use1-az6,
+# -c (10.0.2.0/24, 10.0.48.0/20) use1-az1.
+import csv, ipaddress
+AZ_OF = [("10.0.0.0/24", "use1-az4"), ("10.0.16.0/20", "use1-az4"), ("10.0.1.0/24", "use1-az6"),
+         ("10.0.32.0/20", "use1-az6"), ("10.0.2.0/24", "use1-az1"), ("10.0.48.0/20", "use1-az1")]
+def az_of(ip):
+    return next(z for net, z in AZ_OF if ipaddress.ip_address(ip) in ipaddress.ip_network(net))
+per_az = {}
+for ip, usd in payers.items():
+    per_az[az_of(ip)] = per_az.get(az_of(ip), 0) + usd
+def top_rows(by):
+    with open(os.path.join(TMP, "top-%s.csv" % by), newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+for by in ("ip", "peer", "eni", "subnet", "az", "vpc", "account", "service"):
+    head, rows = top_rows(by)
+    near("top --by %s: sum of %d rows" % (by, len(rows)), sum(float(r[8]) for r in rows), total_usd)
+head, rows = top_rows("az")
+truth("top --by az key column", head[1] == "az_id", repr(head[:3]))
+got = {r[1]: float(r[8]) for r in rows}
+truth("top --by az keys", sorted(got) == sorted(per_az), repr(sorted(got)))
+for z, usd in per_az.items():   # use1-az1 18.55, use1-az4 7.86, use1-az6 4.88
+    near("top --by az " + z, got.get(z), usd)
+for by, want in (("vpc", "vpc-0b873741c03378b7d"), ("account", "123456789012")):  # one VPC, one account
+    head, rows = top_rows(by)
+    truth("top --by %s: one row %s" % (by, want), [r[1] for r in rows] == [want], repr([r[1] for r in rows]))
+# subnet rows carry the subnet's Name tag; its AZ per the plan of docs/sample.md
+head, rows = top_rows("subnet")
+SUBNET_AZ = {"prod-public-a": "use1-az4", "prod-public-b": "use1-az6", "prod-public-c": "use1-az1",
+             "prod-private-a": "use1-az4", "prod-private-b": "use1-az6", "prod-private-c": "use1-az1"}
+truth("top --by subnet names", {r[2]: r[7] for r in rows} == SUBNET_AZ, repr([(r[2], r[7]) for r in rows]))
+head, rows = top_rows("service")
+svc = {r[1]: float(r[8]) for r in rows}
+truth("top --by service keys", {"Internet", "S3 us-east-1", "S3 us-west-2", "same VPC"} <= set(svc), repr(sorted(svc)))
 if fails:
     print("%d of %d checks failed:" % (len(fails), checks))
     for f in fails:

@@ -1,6 +1,8 @@
 /* test_cost_findings: the findings of cost-model.md §5 not covered by the
  * worked example, the inventory learned from records (§1), and edge cases.
  * Traffic is one day long (monthly = day × 30); figures by hand. */
+#include <math.h>
+
 #include "check.h"
 #include "cost_fixture.h"
 
@@ -118,6 +120,138 @@ static void chatty_pairs(void)
     /* Each side pays its own halves: pair 0 is 20 GiB × 0.01 each way. */
     CHECK_NEAR(fx_ip_usd(r, "10.0.1.10"), 0.20, 1e-9);
     CHECK_NEAR(fx_ip_usd(r, "10.0.2.10"), 0.20, 1e-9);
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
+/* The display-name rule (Name tag, else instance/resource, else id, with
+ * the address beside it) in finding titles, changes and evidence; a NAT
+ * gateway is its Name tag or its nat- id, never its ENI's description.
+ * orders-api-1 (10.0.10.5, az1, Name tag) and i-0abc (10.0.20.5, az2, no
+ * tag) exchange 40 GiB each way: 2 × 40 × 0.02 = $1.60 a day, $48.00 a
+ * month. i-0abc also sends 10 GiB to S3 (52.216.1.1) through nat-1 (az1,
+ * untagged): 10 × 0.045 + 10 × 0.02 cross-AZ to the NAT = $0.65 a day,
+ * $19.50 a month; nat-2 (az2) is
+ * tagged prod-nat-b and moves 10 GiB of 10.0.20.5's DynamoDB traffic. */
+static void display_names(void)
+{
+    inventory *inv = inv_new();
+    inv_eni *n1 = fx_eni(inv, "eni-nat", "10.0.0.10", ENI_NAT_GATEWAY, "use1-az1", "vpc-1", "subnet-pub1", "nat-1");
+    n1->description = inv_intern(inv, "Interface for NAT Gateway nat-1");
+    inv_eni *n2 = fx_eni(inv, "eni-nat2", "10.0.0.20", ENI_NAT_GATEWAY, "use1-az2", "vpc-1", "subnet-pub2", "nat-2");
+    n2->description = inv_intern(inv, "Interface for NAT Gateway nat-2");
+    n2->name = inv_intern(inv, "prod-nat-b");
+    fx_eni(inv, "eni-c1", "10.0.10.5", ENI_WORKLOAD, "use1-az1", "vpc-1", "subnet-1", NULL)->name =
+        inv_intern(inv, "orders-api-1");
+    fx_eni(inv, "eni-c2", "10.0.20.5", ENI_WORKLOAD, "use1-az2", "vpc-1", "subnet-2", NULL)->instance_id =
+        inv_intern(inv, "i-0abc");
+    inv_add_source(inv, INV_FROM_SNAPSHOT, T0);
+    inv_finalize(inv);
+    agg *a = agg_new();
+    uint64_t b = 40 * GiB;
+    fx_rec(a, "eni-c1", "10.0.10.5", "10.0.20.5", NULL, NULL, 0, b, FL_ACCEPT, 0);
+    fx_rec(a, "eni-c2", "10.0.20.5", "10.0.10.5", NULL, NULL, 0, b, FL_ACCEPT, 0);
+    fx_rec(a, "eni-nat", "10.0.20.5", "10.0.0.10", "10.0.20.5", "52.216.1.1", FL_INGRESS, 10 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-nat2", "10.0.20.5", "10.0.0.20", "10.0.20.5", "52.94.0.5", FL_INGRESS, 10 * GiB, FL_ACCEPT, 0);
+    cost_result *r = run(a, inv, NULL);
+    if (!r) return;
+    fx_invariants(r, "names");
+    CHECK(r->n_nats == 2);
+    if (r->n_nats == 2) {
+        CHECK_STR(r->nats[0].name, "nat-1");
+        CHECK_STR(r->nats[1].name, "prod-nat-b");
+    }
+    const cost_finding *f = fx_finding(r, "cross_az_chatty_pair");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_NEAR(f->monthly_savings_usd, 48.00, 0.005);
+        CHECK_STR(f->title, "Cross-AZ traffic between orders-api-1 (10.0.10.5, use1-az1) and i-0abc (10.0.20.5, use1-az2)");
+        CHECK_STR(f->change, "Place orders-api-1 (10.0.10.5) and i-0abc (10.0.20.5) in the same AZ, or prefer "
+                             "same-AZ endpoints between them");
+        /* resources stay machine identifiers */
+        CHECK(f->n_resources == 2 && !strcmp(f->resources[0], "10.0.10.5"));
+        bool ab = false, ba = false;
+        for (size_t i = 0; i < f->n_evidence; i++) {
+            ab |= !strcmp(f->evidence[i].label, "orders-api-1 (10.0.10.5) → i-0abc (10.0.20.5)");
+            ba |= !strcmp(f->evidence[i].label, "i-0abc (10.0.20.5) → orders-api-1 (10.0.10.5)");
+        }
+        CHECK(ab && ba);
+    }
+    bool s3 = false, ddb = false;
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const cost_finding *g = &r->findings[i];
+        if (strcmp(g->kind, "s3_dynamodb_via_nat") || g->n_evidence != 1) continue;
+        if (!strcmp(g->service, "S3")) {
+            s3 = true;
+            CHECK_NEAR(g->monthly_savings_usd, 19.50, 0.005);
+            CHECK_STR(g->title, "S3 traffic through NAT gateway nat-1");
+            CHECK_STR(g->evidence[0].label, "i-0abc (10.0.20.5, use1-az2) → nat-1 (use1-az1) → S3 us-east-1");
+        } else {
+            ddb = true;
+            CHECK_STR(g->title, "DynamoDB traffic through NAT gateway prod-nat-b (nat-2)");
+            CHECK_STR(g->evidence[0].label,
+                      "i-0abc (10.0.20.5, use1-az2) → prod-nat-b (nat-2) (use1-az2) → DYNAMODB us-east-1");
+        }
+    }
+    CHECK(s3 && ddb);
+    char lab[128];
+    cost_ep_label(r, COST_NONE, lab, sizeof lab);
+    CHECK_STR(lab, "?");
+    cost_result_free(r);
+    agg_free(a);
+    inv_free(inv);
+}
+
+/* top --by az|vpc|account|service on a small hand-priced day. eni-c1
+ * (az1, vpc-1, account 111111111111 from the snapshot) sends 10 GiB to the
+ * Internet (0.09 → $0.90); eni-c2 (az2, vpc-1, no account in the snapshot,
+ * 222222222222 in its records' account-id) sends 10 GiB to eni-c1 across
+ * AZs (0.01 each side: $0.10 + $0.10) and 10 GiB to S3 through nat-1 in az1
+ * (NAT processing 0.045 + both inter-AZ halves to the NAT 0.02, all c2's:
+ * 10 × 0.065 = $0.65).
+ * Rows of each key add up to the total $1.75. */
+static void rank_keys(void)
+{
+    inventory *inv = nat_vpc();
+    inv_eni_get(inv, "eni-c1")->account = inv_intern(inv, "111111111111");
+    agg *a = agg_new();
+    fx_eni_public(inv, "eni-c1", "54.1.1.1");
+    fx_rec(a, "eni-c1", "10.0.10.5", "198.51.100.9", NULL, NULL, FL_EGRESS, 10 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-c2", "10.0.20.5", "10.0.10.5", NULL, NULL, FL_EGRESS, 10 * GiB, FL_ACCEPT, 0);
+    fx_rec(a, "eni-nat", "10.0.20.5", "10.0.0.10", "10.0.20.5", "52.216.1.1", FL_INGRESS, 10 * GiB, FL_ACCEPT, 0);
+    agg_note_eni(a, "eni-c2", NULL, NULL, NULL, NULL, "222222222222", NULL);
+    cost_result *r = run(a, inv, NULL);
+    if (!r) return;
+    fx_invariants(r, "rank_keys");
+    CHECK_NEAR(r->total_usd, 0.90 + 0.20 + 0.65, 1e-9);
+    static const struct {
+        cost_by by;
+        const char *key;
+        double usd;
+    } want[] = {
+        {BY_AZ, "use1-az1", 0.90 + 0.10},          /* c1: egress, its in-half */
+        {BY_AZ, "use1-az2", 0.10 + 0.65},          /* c2: its out-half, the NAT leg */
+        {BY_VPC, "vpc-1", 1.75},
+        {BY_ACCOUNT, "111111111111", 1.00},
+        {BY_ACCOUNT, "222222222222", 0.75},        /* from the records */
+        {BY_SERVICE, "Internet", 0.90},
+        {BY_SERVICE, "same VPC", 0.20},
+        {BY_SERVICE, "S3 us-east-1", 0.65},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        size_t n;
+        cost_rank *rows = cost_rank_by(r, want[i].by, 0, &n);
+        double sum = 0, got = -1;
+        for (size_t k = 0; k < n; k++) {
+            sum += rows[k].usd;
+            if (!strcmp(rows[k].key, want[i].key)) got = rows[k].usd;
+        }
+        if (fabs(got - want[i].usd) > 1e-9) fprintf(stderr, "--by %s %s\n", cost_by_name(want[i].by), want[i].key);
+        CHECK_NEAR(got, want[i].usd, 1e-9);
+        CHECK_NEAR(sum, r->total_usd, 1e-9);
+        free(rows);
+    }
     cost_result_free(r);
     agg_free(a);
     inv_free(inv);
@@ -345,6 +479,8 @@ int main(void)
     g_rates = fx_rates();
     aws_service_and_dynamodb();
     chatty_pairs();
+    display_names();
+    rank_keys();
     port_scan_hosts();
     learned();
     public_ip_client_via_nat();
@@ -353,7 +489,13 @@ int main(void)
     CHECK(cost_by_parse("subnet", &(cost_by){0}) == 0);
     cost_by b;
     CHECK(cost_by_parse("nat", &b) == 0 && b == BY_NAT);
-    CHECK(cost_by_parse("vpc", &b) < 0);
+    /* one table row per key, names round-trip */
+    static const char *const words[] = {"ip", "peer", "eni", "subnet", "nat", "az", "vpc", "account", "service"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        CHECK(cost_by_parse(words[i], &b) == 0 && b == (cost_by)i);
+        CHECK_STR(cost_by_name(b), words[i]);
+    }
+    CHECK(cost_by_parse("region", &b) < 0 && cost_by_parse(NULL, &b) < 0);
     CHECK_STR(cost_cat_name(CAT_REGIONAL_PUBLIC), "regional_public");
     lpm_free(g_ranges);
     rates_free(g_rates);

@@ -260,7 +260,8 @@ static void rejected_scans(void)
     const cost_finding *f = fx_finding(s.r, "port_scan");
     if (f) {
         CHECK(f->n_resources >= 1 && !strcmp(f->resources[0], "203.0.113.77"));
-        CHECK(f->n_evidence == 1 && strstr(f->evidence[0].label, "25 ports on 10.0.0.20"));
+        /* the target is named by its Name tag (the display rule) */
+        CHECK(f->n_evidence == 1 && strstr(f->evidence[0].label, "25 ports on web-1 (10.0.0.20)"));
         CHECK_NEAR(f->monthly_savings_usd, 0, 1e-12);
     }
     CHECK(s.r->n_reject_sources == 2);

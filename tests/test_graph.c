@@ -535,7 +535,30 @@ static void test_top_min_focus(void)
     dbuf_init(&out, 0);
     char err[FC_ERRLEN] = "";
     CHECK(graph_render(&f.r, f.inv, &o, &out, err, sizeof err) == -1);
-    CHECK_STR(err, "--focus 'eni-nothing' matches no address, ENI or subnet in the traffic");
+    CHECK_STR(err, "--focus 'eni-nothing' matches no address, id or workload name in the traffic");
+    dbuf_free(&out);
+    /* --focus a workload's name: db-1 is 10.0.3.10, the same picture (f2, f6: $0.06) */
+    dot = render(&f, "eni", 0, 0, "db-1", "dot", 0, &len);
+    CHECK(dot != NULL);
+    if (dot) {
+        CHECK(dot_edge(dot, "\"web-1 (eni-web1)\"", "\"db-1 (eni-db1)\"") != NULL);
+        CHECK(!strstr(dot, "NAT gateway"));
+        CHECK_NEAR(dot_edge_usd(dot), 0.06, 0.001);
+        free(dot);
+    }
+    /* web-2 renamed web-1: two workloads share the name, an error listing both */
+    inv_eni_get(f.inv, "eni-web2")->name = inv_intern(f.inv, "web-1");
+    graph_opts amb = {"eni", 0, 0, "web-1", "svg", 0, NULL};
+    dbuf_init(&out, 0);
+    CHECK(graph_render(&f.r, f.inv, &amb, &out, err, sizeof err) == -1);
+    CHECK_STR(err, "--focus 'web-1' is ambiguous: it names eni-web1 (10.0.1.10), eni-web2 (10.0.2.10); "
+                   "give an address or an ENI id");
+    dbuf_free(&out);
+    /* ... but two ENIs of one instance are one workload */
+    inv_eni_get(f.inv, "eni-web1")->instance_id = inv_intern(f.inv, "i-web");
+    inv_eni_get(f.inv, "eni-web2")->instance_id = inv_intern(f.inv, "i-web");
+    dbuf_init(&out, 0);
+    CHECK(graph_render(&f.r, f.inv, &amb, &out, err, sizeof err) == 0);
     dbuf_free(&out);
     fixture_free(&f);
 }

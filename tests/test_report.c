@@ -484,6 +484,18 @@ int main(void)
     dbuf_free(&again);
     unbuild(big);
 
+    /* A NAT gateway with a Name tag is "edge-nat (nat-A)" in its Sankeys; untagged (name =
+     * id, as above) it is plain "nat-A" and its table's name cell is empty. */
+    CHECK(strstr(h, "Outbound through nat-A by bytes") != NULL);
+    CHECK(strstr(h, "<td>nat-A</td><td></td>") != NULL);
+    b.r->nats[0].name = "edge-nat";
+    dbuf named;
+    dbuf_init(&named, 0);
+    CHECK(report_html(b.r, b.inv, &o, &named, err, sizeof err) == 0);
+    CHECK(named.data && strstr(named.data, "Outbound through edge-nat (nat-A) by bytes") != NULL);
+    CHECK(named.data && strstr(named.data, "<td>nat-A</td><td>edge-nat</td>") != NULL);
+    dbuf_free(&named);
+
     dbuf_free(&out);
     rates_free(rt);
     unbuild(b);

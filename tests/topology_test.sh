@@ -90,12 +90,18 @@ nat1=$(echo "$nats" | head -1)
 run 0 "--focus NAT" "${common[@]}" --focus "$nat1" -o "$tmp/focus.svg"
 grep -q "<title>NAT gateway $(esc "$nat1") " "$tmp/focus.svg" && ok || bad "--focus $nat1 lost its NAT"
 [ "$(grep -c 'class="edge"' "$tmp/focus.svg")" -lt "$n_edges" ] && ok || bad "--focus did not narrow the graph"
+# a workload's Name tag resolves like its address: etl-1 is 10.0.48.7 (docs/sample.md)
+run 0 "--focus etl-1" "${common[@]}" --level eni --focus etl-1 -o "$tmp/focus-name.svg"
+run 0 "--focus 10.0.48.7" "${common[@]}" --level eni --focus 10.0.48.7 -o "$tmp/focus-ip.svg"
+sed 's/ · focus [^<]*//' "$tmp/focus-name.svg" >"$tmp/fn.svg"; sed 's/ · focus [^<]*//' "$tmp/focus-ip.svg" >"$tmp/fi.svg"
+cmp -s "$tmp/fn.svg" "$tmp/fi.svg" && ok || bad "--focus etl-1 differs from --focus 10.0.48.7 beyond the title"
+[ "$(grep -c 'class="edge"' "$tmp/focus-name.svg")" -lt "$n_edges" ] && ok || bad "--focus etl-1 did not narrow the graph"
 run 0 "--min-bytes" "${common[@]}" --min-bytes 10G -o "$tmp/min.svg"
 grep -q 'smaller edges\? hidden' "$tmp/min.svg" && ok || bad "--min-bytes 10G hid nothing"
 
 # --- errors ---
 run 1 "--focus nothing" "${common[@]}" --focus eni-does-not-exist -o "$tmp/x.svg"
-grep -q "^flowcost: error: --focus 'eni-does-not-exist' matches no address, ENI or subnet in the traffic$" "$tmp/err" \
+grep -q "^flowcost: error: --focus 'eni-does-not-exist' matches no address, id or workload name in the traffic$" "$tmp/err" \
   && ok || bad "focus message: $(cat "$tmp/err")"
 [ ! -e "$tmp/x.svg" ] && ok || bad "a failed run left an output file"
 run 2 "--level rack" "${common[@]}" --level rack -o "$tmp/x.svg"
