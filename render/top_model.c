@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* What the key column is called in the table header and in prose. */
@@ -81,6 +82,18 @@ tpl_model *top_model_new(const cost_result *r, const cost_rank *rows, size_t n, 
     set_day(m, "day_from", r->period_start);
     /* The period end is exclusive: a week ending at midnight ends the day before. */
     set_day(m, "day_to", r->period_end > r->period_start ? r->period_end - 1 : r->period_end);
+    tpl_setf(m, "coverage", "%llu of %llu hours with records", (unsigned long long)r->coverage.hours_covered,
+             (unsigned long long)r->coverage.hours);
+    tpl_setf(m, "headline", "$%s total", s);
+    /* Absent until top_model_budget / top_model_baseline fill them: the
+     * plain-text views read every key back, so each exists from the start. */
+    tpl_flag(m, "has_budget", false);
+    tpl_flag(m, "over", false);
+    tpl_flag(m, "has_baseline", false);
+    tpl_flag(m, "same_period", false);
+    static const char *const later[] = {"budget", "verdict", "base_total", "base_day_from", "base_day_to",
+                                        "delta_total", "delta_total_pct", "summary", "summary_rest"};
+    for (size_t i = 0; i < sizeof later / sizeof *later; i++) tpl_set(m, later[i], "");
     tpl_flag(m, "has_notices", r->n_notices > 0);
     for (size_t i = 0; i < r->n_notices; i++) tpl_set(tpl_add(m, "notices"), "text", r->notices[i]);
     tpl_list(m, "rows");
@@ -104,11 +117,97 @@ tpl_model *top_model_new(const cost_result *r, const cost_rank *rows, size_t n, 
         tpl_set(row, "mostly", k->usd > 0 ? cost_cat_name(c >= 0 ? (cost_cat)c : CAT_FREE) : "");
         tpl_set(row, "main", c >= 0 ? cost_cat_name((cost_cat)c) : "-");
         for (int cat = 0; cat < CAT_COUNT; cat++) set_usd6(tpl_add(row, "cats"), "usd6", k->cat_usd[cat]);
+        static const char *const later_row[] = {"delta", "delta_pct", "delta6", "base_cost6"};
+        for (size_t j = 0; j < sizeof later_row / sizeof *later_row; j++) tpl_set(row, later_row[j], "");
         shown += k->usd;
     }
     fc_format_usd(shown, s, sizeof s);
     tpl_set(m, "shown", s);
     return mm;
+}
+
+void top_model_delta(double delta, char *buf, size_t n)
+{
+    char s[48];
+    /* Under half a cent prints as $0.00 and must not carry a sign. */
+    if (fabs(delta) < 0.005) {
+        snprintf(buf, n, "$0.00");
+        return;
+    }
+    fc_format_usd(fabs(delta), s, sizeof s);
+    snprintf(buf, n, "%s$%s", delta < 0 ? "-" : "+", s);
+}
+
+void top_model_pct(double before, double after, char *buf, size_t n)
+{
+    if (!(before > 0)) {
+        snprintf(buf, n, "%s", after > 0 ? "new" : "");
+        return;
+    }
+    double p = 100.0 * (after - before) / before;
+    if (fabs(p) < 0.05) snprintf(buf, n, "0.0%%");
+    else snprintf(buf, n, "%+.1f%%", p);
+}
+
+void top_model_budget(tpl_model *mm, double total, double budget)
+{
+    tpl_obj *m = tpl_root(mm);
+    char b[48], d[48], t[48];
+    fc_format_usd(budget, b, sizeof b);
+    fc_format_usd(fabs(total - budget), d, sizeof d);
+    fc_format_usd(total, t, sizeof t);
+    bool over = total > budget;
+    tpl_flag(m, "has_budget", true);
+    tpl_flag(m, "over", over);
+    tpl_set(m, "budget", b);
+    if (over) tpl_setf(m, "verdict", "over the $%s budget by $%s", b, d);
+    else tpl_setf(m, "verdict", "within the $%s budget, $%s under", b, d);
+    tpl_setf(m, "headline", "$%s \xe2\x80\x94 %s", t, tpl_get(m, "verdict"));
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp((*(const cost_rank *const *)a)->key, (*(const cost_rank *const *)b)->key);
+}
+
+void top_model_baseline(tpl_model *mm, const cost_result *r, const cost_rank *rows, size_t n,
+                        const cost_result *base, cost_by by)
+{
+    tpl_obj *m = tpl_root(mm);
+    char s[48], p[48];
+    tpl_flag(m, "has_baseline", true);
+    fc_format_usd(base->total_usd, s, sizeof s);
+    tpl_set(m, "base_total", s);
+    set_day(m, "base_day_from", base->period_start);
+    set_day(m, "base_day_to", base->period_end > base->period_start ? base->period_end - 1 : base->period_end);
+    top_model_delta(r->total_usd - base->total_usd, s, sizeof s);
+    tpl_set(m, "delta_total", s);
+    top_model_pct(base->total_usd, r->total_usd, p, sizeof p);
+    tpl_set(m, "delta_total_pct", p);
+    /* Overlapping periods compare a week with itself: the deltas say
+     * nothing about change, so every view warns. */
+    tpl_flag(m, "same_period", base->period_start < r->period_end && r->period_start < base->period_end);
+
+    size_t nb = 0;
+    cost_rank *b = cost_rank_by(base, by, 0, &nb);
+    const cost_rank **idx = xcalloc(nb ? nb : 1, sizeof *idx);
+    for (size_t i = 0; i < nb; i++) idx[i] = &b[i];
+    qsort(idx, nb, sizeof *idx, by_key);
+    size_t i = 0;
+    for (const tpl_obj *c = tpl_first(m, "rows"); c && i < n; c = tpl_next(c), i++) {
+        tpl_obj *row = (tpl_obj *)c; /* the model is ours to extend */
+        const cost_rank *key = &rows[i];
+        const cost_rank **hit = bsearch(&key, idx, nb, sizeof *idx, by_key);
+        double before = hit ? (*hit)->usd : 0;
+        top_model_delta(rows[i].usd - before, s, sizeof s);
+        tpl_set(row, "delta", s);
+        top_model_pct(before, rows[i].usd, p, sizeof p);
+        tpl_set(row, "delta_pct", p);
+        set_usd6(row, "delta6", rows[i].usd - before);
+        set_usd6(row, "base_cost6", before);
+    }
+    free(idx);
+    free(b);
 }
 
 int top_model_render(tpl_model *m, const char *name, dbuf *out, char *err, size_t errlen)
