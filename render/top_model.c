@@ -170,6 +170,50 @@ static int by_key(const void *a, const void *b)
     return strcmp((*(const cost_rank *const *)a)->key, (*(const cost_rank *const *)b)->key);
 }
 
+struct top_base {
+    cost_rank *rows;
+    const cost_rank **idx; /* rows sorted by key, for bsearch */
+    size_t n;
+};
+
+top_base *top_base_new(const cost_result *base, cost_by by)
+{
+    top_base *b = xcalloc(1, sizeof *b);
+    b->rows = cost_rank_by(base, by, 0, &b->n);
+    b->idx = xcalloc(b->n ? b->n : 1, sizeof *b->idx);
+    for (size_t i = 0; i < b->n; i++) b->idx[i] = &b->rows[i];
+    qsort(b->idx, b->n, sizeof *b->idx, by_key);
+    return b;
+}
+
+double top_base_usd(const top_base *b, const char *key)
+{
+    cost_rank k;
+    snprintf(k.key, sizeof k.key, "%s", key);
+    const cost_rank *kp = &k;
+    const cost_rank **hit = bsearch(&kp, b->idx, b->n, sizeof *b->idx, by_key);
+    return hit ? (*hit)->usd : 0;
+}
+
+void top_base_free(top_base *b)
+{
+    if (!b) return;
+    free(b->idx);
+    free(b->rows);
+    free(b);
+}
+
+void top_model_row_delta(tpl_obj *row, double before, double after)
+{
+    char s[48];
+    top_model_delta(after - before, s, sizeof s);
+    tpl_set(row, "delta", s);
+    top_model_pct(before, after, s, sizeof s);
+    tpl_set(row, "delta_pct", s);
+    set_usd6(row, "delta6", after - before);
+    set_usd6(row, "base_cost6", before);
+}
+
 void top_model_baseline(tpl_model *mm, const cost_result *r, const cost_rank *rows, size_t n,
                         const cost_result *base, cost_by by)
 {
@@ -186,28 +230,18 @@ void top_model_baseline(tpl_model *mm, const cost_result *r, const cost_rank *ro
     tpl_set(m, "delta_total_pct", p);
     /* Overlapping periods compare a week with itself: the deltas say
      * nothing about change, so every view warns. */
-    tpl_flag(m, "same_period", base->period_start < r->period_end && r->period_start < base->period_end);
+    tpl_flag(m, "same_period", top_model_same_period(base, r));
 
-    size_t nb = 0;
-    cost_rank *b = cost_rank_by(base, by, 0, &nb);
-    const cost_rank **idx = xcalloc(nb ? nb : 1, sizeof *idx);
-    for (size_t i = 0; i < nb; i++) idx[i] = &b[i];
-    qsort(idx, nb, sizeof *idx, by_key);
+    top_base *b = top_base_new(base, by);
     size_t i = 0;
-    for (const tpl_obj *c = tpl_first(m, "rows"); c && i < n; c = tpl_next(c), i++) {
-        tpl_obj *row = (tpl_obj *)c; /* the model is ours to extend */
-        const cost_rank *key = &rows[i];
-        const cost_rank **hit = bsearch(&key, idx, nb, sizeof *idx, by_key);
-        double before = hit ? (*hit)->usd : 0;
-        top_model_delta(rows[i].usd - before, s, sizeof s);
-        tpl_set(row, "delta", s);
-        top_model_pct(before, rows[i].usd, p, sizeof p);
-        tpl_set(row, "delta_pct", p);
-        set_usd6(row, "delta6", rows[i].usd - before);
-        set_usd6(row, "base_cost6", before);
-    }
-    free(idx);
-    free(b);
+    for (const tpl_obj *c = tpl_first(m, "rows"); c && i < n; c = tpl_next(c), i++)
+        top_model_row_delta((tpl_obj *)c, top_base_usd(b, rows[i].key), rows[i].usd); /* the model is ours to extend */
+    top_base_free(b);
+}
+
+bool top_model_same_period(const cost_result *base, const cost_result *r)
+{
+    return base->period_start < r->period_end && r->period_start < base->period_end;
 }
 
 int top_model_render(tpl_model *m, const char *name, dbuf *out, char *err, size_t errlen)

@@ -47,6 +47,19 @@ void top_model_budget(tpl_model *m, double total, double budget);
 void top_model_baseline(tpl_model *m, const cost_result *r, const cost_rank *rows, size_t n,
                         const cost_result *base, cost_by by);
 
+/* The baseline's ranking by `by`, looked up by key (0 when absent): the
+ * report's tables use it for their change columns. */
+typedef struct top_base top_base;
+top_base *top_base_new(const cost_result *base, cost_by by);
+double top_base_usd(const top_base *b, const char *key);
+void top_base_free(top_base *b);
+
+/* A row's delta, delta_pct, delta6 and base_cost6 cells. */
+void top_model_row_delta(tpl_obj *row, double before, double after);
+
+/* Whether the two periods overlap (a baseline that shows no change). */
+bool top_model_same_period(const cost_result *base, const cost_result *r);
+
 /* A signed dollar delta, "+$1,234.56", "-$0.50" or "$0.00" (never "-$0.00"),
  * and a percentage of `before`, "+12.3%", "0.0%" (never "-0.0%"), or "new"
  * when before is 0 and after is not ("" when both are 0). */

@@ -92,5 +92,30 @@ grep -q '^warning: the baseline covers the same period as this run' "$tmp/same.t
 "$bin" top -q --format html --baseline "$tmp/last-week.fca" "$tmp/w1" | grep -q 'the baseline covers the same period' && ok \
   || bad "html: no same-period warning"
 
+# The report: the change columns of the top tables, the baseline section's
+# period, no empty name column for categories, no "-0.0%", and the
+# same-period warning only when the periods overlap.
+sec() { python3 -c 'import sys,re; h=open(sys.argv[1]).read(); i=h.index("<section id=\""+sys.argv[2]+"\""); print(h[i:h.index("</section>", i)])' "$@"; }
+sec "$tmp/r.html" top-ips >"$tmp/topips.html"
+grep -q '<td>10.0.1.5</td>.*<td class="num" data-v="2.700000">\$2.70</td><td class="num" data-v="1.800000">+\$1.80</td><td class="num">+200.0%</td>' "$tmp/topips.html" \
+  && ok || bad "report: no change cells for 10.0.1.5 in the top IPs"
+grep -q '<td>10.0.1.7</td>.*>+\$0.45</td><td class="num">new</td>' "$tmp/topips.html" && ok || bad "report: 10.0.1.7 is not new"
+sec "$tmp/r.html" baseline >"$tmp/base.html"
+grep -q 'Total \$2.70 → \$3.15 (+16.7%), against the baseline of 2026-10-26 to 2026-10-26 (UTC)' "$tmp/base.html" && ok \
+  || bad "report: baseline lead: $(grep lead "$tmp/base.html")"
+grep -q '<th scope="col">category</th><th scope="col" class="num">before</th>' "$tmp/base.html" && ok || bad "report: the category table has a name column"
+grep -q 'same period' "$tmp/base.html" && bad "report: same-period warning for different weeks" || ok
+"$bin" report -q --baseline "$tmp/last-week.fca" "$tmp/w1" -o "$tmp/same.html" 2>"$tmp/err"
+grep -q 'The baseline covers the same period as this report' "$tmp/same.html" && ok || bad "report: no same-period warning"
+grep -q -- '-0\.0%' "$tmp/r.html" "$tmp/same.html" && bad "a report shows -0.0%" || ok
+# Daily bars over more than 3 days: both weeks in one run span 2026-10-26 to
+# 2026-11-02, so day buckets, bars on the two days with records ($2.70, $3.15).
+"$bin" report -q "$tmp/w1" "$tmp/w2" -o "$tmp/both.html" 2>"$tmp/err"
+sec "$tmp/both.html" over-time >"$tmp/ot.html"
+grep -q '<h3>Cost per day by category</h3>' "$tmp/ot.html" && ok || bad "no daily chart over 8 days"
+[ "$(grep -o '<g><title>[^<]*</title>' "$tmp/ot.html" | tr '\n' ' ')" = '<g><title>2026-10-26: $2.70</title> <g><title>2026-11-02: $3.15</title> ' ] && ok \
+  || bad "daily bars: $(grep -o '<g><title>[^<]*</title>' "$tmp/ot.html" | head -5)"
+grep -q '<h3>Cost per hour by category</h3>' "$tmp/r.html" && ok || bad "a one-week-of-one-minute report is not hourly"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
