@@ -7,7 +7,9 @@
 # inside the window and its scroll box, no horizontal scroll of the page or
 # of any table, every table's "Download CSV" (the Blob the button makes, and
 # the page's flowcostTableCSV) equal to the table's cells read here; at
-# 1400 px: the cross-AZ graph's smallest text >= 10 px on screen. The full-page screenshot is kept in the scratch
+# 1400 px: the cross-AZ graph's smallest text >= 10 px on screen. With a
+# dark colour scheme the page is dark and its text light; in print the
+# buttons, filters and navigation are hidden and the page is white. The full-page screenshot is kept in the scratch
 # directory under the build dir (CI artifact): report-sample.png.
 # usage: bash report_browser_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
 set -euo pipefail
@@ -200,4 +202,28 @@ print("cross-AZ graph at %d px: %d labels, smallest %.1f px" % (x["width"], x["n
 if not (x["width"] == 1400 and x["n"] > 0 and x["min"] >= 10):
     print("FAIL: cross-AZ text below 10 px at 1400 px: %r" % x)
     sys.exit(1)
+PY
+
+# Dark mode and print: the styles apply (computed colours, hidden controls).
+read -r -d '' MEDIA <<'JS' || true
+(() => {
+  const lum = (c) => { const m = c.match(/\d+(\.\d+)?/g).map(Number); return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255; };
+  const shown = (sel) => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length;
+  return { bg: lum(getComputedStyle(document.body).backgroundColor), ink: lum(getComputedStyle(document.body).color),
+           section: lum(getComputedStyle(document.querySelector('main > section')).backgroundColor),
+           buttons: shown('.csvbox'), nav: shown('nav'), filters: shown('.filterbox') };
+})()
+JS
+FC_COLOR_SCHEME=dark node --experimental-websocket "$SRC/tests/browser/check_page.mjs" "$TMP/sample.html" "" "$MEDIA" > "$TMP/dark.json"
+FC_MEDIA=print node --experimental-websocket "$SRC/tests/browser/check_page.mjs" "$TMP/sample.html" "" "$MEDIA" > "$TMP/print.json"
+python3 - "$TMP/dark.json" "$TMP/print.json" <<'PY'
+import json, sys
+d, p = (json.load(open(f))["extra"] for f in sys.argv[1:3])
+print("dark: body luminance %.2f, text %.2f, sections %.2f; print: body %.2f, %d buttons, %d nav, %d filters shown"
+      % (d["bg"], d["ink"], d["section"], p["bg"], p["buttons"], p["nav"], p["filters"]))
+fails = []
+if not (d["bg"] < 0.2 and d["section"] < 0.2 and d["ink"] > 0.7): fails.append("dark mode: %r" % d)
+if not (p["bg"] > 0.95 and p["buttons"] == 0 and p["nav"] == 0 and p["filters"] == 0): fails.append("print: %r" % p)
+for f in fails: print("FAIL:", f)
+sys.exit(1 if fails else 0)
 PY

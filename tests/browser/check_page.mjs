@@ -6,6 +6,7 @@
 //
 // usage: node --experimental-websocket check_page.mjs PAGE.html SHOT.png [EXTRA_JS] [WIDTH]
 // WIDTH: the window's width in CSS px (default 1280), for the page and the screenshot.
+// FC_MEDIA=print and FC_COLOR_SCHEME=dark emulate print media and a dark-mode reader.
 // Prints one JSON object on stdout; exit 0 unless the browser could not be driven.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,6 +73,11 @@ await S('Log.enable');
 await S('Network.enable');
 await S('Emulation.setDeviceMetricsOverride', { width, height: 900, deviceScaleFactor: 1, mobile: false });
 
+if (process.env.FC_MEDIA || process.env.FC_COLOR_SCHEME)
+  await S('Emulation.setEmulatedMedia', {
+    media: process.env.FC_MEDIA || '',
+    features: process.env.FC_COLOR_SCHEME ? [{ name: 'prefers-color-scheme', value: process.env.FC_COLOR_SCHEME }] : [],
+  });
 const loaded = waitFor('Page.loadEventFired');
 const t0 = Date.now();
 await S('Page.navigate', { url });
