@@ -48,6 +48,44 @@ static char *graph_svg(const pipeline *p, const char *level, const char *id_pref
     return dbuf_take(&b, NULL);
 }
 
+int report_page(const fc_opts *o, const pipeline *p, dbuf *page, char *err, size_t errlen)
+{
+    struct timespec t0, t1, t2;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char topo_why[FC_ERRLEN] = "", az_why[FC_ERRLEN] = "";
+    char *topo = graph_svg(p, "subnet", "topo", topo_why, sizeof topo_why);
+    char *azg = graph_svg(p, NULL, "azgraph", az_why, sizeof az_why);
+
+    report_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.title = o->title;
+    ro.now = o->has_now ? o->now : (int64_t)time(NULL);
+    ro.top = o->top < 0 ? 0 : (size_t)o->top;
+    ro.template_dir = o->template_dir;
+    ro.inputs = o->inputs;
+    ro.n_inputs = o->n_inputs;
+    ro.enrichment = p->enrichment;
+    ro.topology_svg = topo;
+    ro.topology_error = topo ? NULL : topo_why;
+    ro.az_graph_svg = azg;
+    ro.az_graph_error = azg ? NULL : az_why;
+    ro.baseline = p->base;
+    ro.rates = p->rates;
+    ro.version = "flowcost " FLOWCOST_VERSION;
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int rc = report_html(p->res, p->inv, &ro, page, err, errlen);
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    /* -v: what the page costs, so "rendering is a small part of the run" stays checked. */
+    if (o->verbose && rc == 0)
+        fprintf(stderr, "flowcost: report: %zu bytes; graphs %.3f s, page %.3f s\n", page->len,
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
+    free(topo);
+    free(azg);
+    return rc;
+}
+
 int cmd_report(const fc_opts *o)
 {
     char err[FC_ERRLEN] = "";
@@ -63,49 +101,19 @@ int cmd_report(const fc_opts *o)
         return code;
     }
 
-    struct timespec t0, t1, t2;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    char topo_why[FC_ERRLEN] = "", az_why[FC_ERRLEN] = "";
-    char *topo = graph_svg(&p, "subnet", "topo", topo_why, sizeof topo_why);
-    char *azg = graph_svg(&p, NULL, "azgraph", az_why, sizeof az_why);
-
-    report_opts ro;
-    memset(&ro, 0, sizeof ro);
-    ro.title = o->title;
-    ro.now = o->has_now ? o->now : (int64_t)time(NULL);
-    ro.top = o->top < 0 ? 0 : (size_t)o->top;
-    ro.template_dir = o->template_dir;
-    ro.inputs = o->inputs;
-    ro.n_inputs = o->n_inputs;
-    ro.enrichment = p.enrichment;
-    ro.topology_svg = topo;
-    ro.topology_error = topo ? NULL : topo_why;
-    ro.az_graph_svg = azg;
-    ro.az_graph_error = azg ? NULL : az_why;
-    ro.baseline = p.base;
-    ro.rates = p.rates;
-    ro.version = "flowcost " FLOWCOST_VERSION;
-
     /* 64 MiB is far above the 5 MB a busy week produces: a bug guard, not a limit users meet. */
     dbuf page;
     dbuf_init(&page, 64u << 20);
     const char *path = o->output ? o->output : "report.html";
     code = EXIT_OK;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (report_html(p.res, p.inv, &ro, &page, err, sizeof err) < 0) {
+    if (report_page(o, &p, &page, err, sizeof err) < 0) {
         cli_error(err);
         code = EXIT_RUNTIME;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t2);
-    /* -v: what the page costs, so "rendering is a small part of the run" stays checked. */
-    if (o->verbose && code == EXIT_OK)
-        fprintf(stderr, "flowcost: report: %zu bytes; graphs %.3f s, page %.3f s\n", page.len,
-                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-                (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
     char *j = NULL;
     if (code == EXIT_OK && o->json) {
-        char *bl = baseline_json_of(p.base, p.res, ro.top); /* "weekly": --baseline key */
-        j = json_result_with(p.res, ro.top, "baseline", bl);
+        char *bl = baseline_json_of(p.base, p.res, o->top < 0 ? 0 : (size_t)o->top); /* "weekly": --baseline key */
+        j = json_result_with(p.res, o->top < 0 ? 0 : (size_t)o->top, "baseline", bl);
         free(bl);
         if (!j) {
             cli_error("cannot build the JSON result");
@@ -127,8 +135,6 @@ int cmd_report(const fc_opts *o)
     }
     free(j);
     dbuf_free(&page);
-    free(topo);
-    free(azg);
     pipeline_free(&p);
     return code;
 }

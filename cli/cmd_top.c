@@ -20,18 +20,21 @@
 
 /* ---- table ---- */
 
-enum { COL_RANK, COL_KEY, COL_NAME, COL_ENI, COL_SUBNET, COL_AZ, COL_KIND, COL_COST, COL_SHARE, COL_BYTES, COL_CAT, NCOL };
+enum { COL_RANK, COL_KEY, COL_NAME, COL_ENI, COL_SUBNET, COL_AZ, COL_KIND, COL_COST, COL_SHARE, COL_DELTA, COL_DPCT,
+       COL_BYTES, COL_CAT, NCOL };
 
 static const struct {
     const char *title;
     bool right;     /* numbers are right-aligned */
     bool ip_only;   /* shown only with --by ip (the other keys are those things) */
+    bool base_only; /* shown only with --baseline */
 } cols[NCOL] = {
     [COL_RANK] = {"#", true, false},       [COL_KEY] = {NULL, false, false},
     [COL_NAME] = {"NAME", false, false},   [COL_ENI] = {"ENI", false, true},
     [COL_SUBNET] = {"SUBNET", false, true}, [COL_AZ] = {"AZ", false, false},
     [COL_KIND] = {"KIND", false, true},    [COL_COST] = {"COST", true, false},
-    [COL_SHARE] = {"SHARE", true, false},  [COL_BYTES] = {"BYTES", true, false},
+    [COL_SHARE] = {"SHARE", true, false},  [COL_DELTA] = {"CHANGE", true, false, true},
+    [COL_DPCT] = {"", true, false, true},  [COL_BYTES] = {"BYTES", true, false},
     [COL_CAT] = {"MOSTLY", false, false},
 };
 
@@ -70,13 +73,13 @@ static char *cell(const char *s, size_t max)
 /* The model's cells, aligned: widths come from the cells themselves. */
 static void table(dbuf *out, const tpl_obj *m)
 {
-    bool ip = *tpl_get(m, "ip_cols");
+    bool ip = *tpl_get(m, "ip_cols"), base = *tpl_get(m, "has_baseline");
     size_t n = 0;
     for (const tpl_obj *row = tpl_first(m, "rows"); row; row = tpl_next(row)) n++;
     char ***txt = xcalloc(n + 1, sizeof *txt);
     size_t w[NCOL] = {0};
     bool show[NCOL];
-    for (int c = 0; c < NCOL; c++) show[c] = !cols[c].ip_only || ip;
+    for (int c = 0; c < NCOL; c++) show[c] = (!cols[c].ip_only || ip) && (!cols[c].base_only || base);
     txt[0] = xcalloc(NCOL, sizeof **txt);
     for (int c = 0; c < NCOL; c++) txt[0][c] = xstrdup(c == COL_KEY ? tpl_get(m, "key_title") : cols[c].title);
     size_t i = 1;
@@ -93,6 +96,8 @@ static void table(dbuf *out, const tpl_obj *m)
         snprintf(b, sizeof b, "$%s", tpl_get(row, "cost"));
         t[COL_COST] = xstrdup(b);
         t[COL_SHARE] = xstrdup(tpl_get(row, "share"));
+        t[COL_DELTA] = xstrdup(tpl_get(row, "delta"));
+        t[COL_DPCT] = xstrdup(tpl_get(row, "delta_pct"));
         t[COL_BYTES] = xstrdup(tpl_get(row, "bytes"));
         t[COL_CAT] = xstrdup(tpl_get(row, "mostly"));
     }
@@ -102,8 +107,18 @@ static void table(dbuf *out, const tpl_obj *m)
 
     const char *tot = tpl_get(m, "total");
     size_t total_rows = strtoull(tpl_get(m, "total_rows"), NULL, 10);
-    dbuf_printf(out, "Top %zu of %zu by %s, %s to %s: total $%s\n\n", n, total_rows, tpl_get(m, "by"),
+    dbuf_printf(out, "Top %zu of %zu by %s, %s to %s: total $%s\n", n, total_rows, tpl_get(m, "by"),
                 tpl_get(m, "from"), tpl_get(m, "to"), tot);
+    if (*tpl_get(m, "has_budget")) dbuf_printf(out, "%s\n", tpl_get(m, "headline"));
+    if (base) {
+        dbuf_printf(out, "change against the baseline (%s to %s, $%s): %s", tpl_get(m, "base_day_from"),
+                    tpl_get(m, "base_day_to"), tpl_get(m, "base_total"), tpl_get(m, "delta_total"));
+        if (*tpl_get(m, "delta_total_pct")) dbuf_printf(out, " (%s)", tpl_get(m, "delta_total_pct"));
+        dbuf_puts(out, "\n");
+        if (*tpl_get(m, "same_period"))
+            dbuf_puts(out, "warning: the baseline covers the same period as this run, so its deltas show no change\n");
+    }
+    dbuf_puts(out, "\n");
     for (i = 0; i <= n; i++) {
         bool first = true;
         for (int c = 0; c < NCOL; c++) {
@@ -161,6 +176,9 @@ static void csv(dbuf *out, const tpl_obj *m, cost_by by, const char *key_name)
                                                                                       : cost_by_name(by);
     dbuf_printf(out, "rank,%s,name,eni,kind,subnet,vpc,az,cost_usd,bytes,bytes_out,bytes_in", kc);
     for (int c = 0; c < CAT_COUNT; c++) dbuf_printf(out, ",%s_usd", cost_cat_name((cost_cat)c));
+    /* Added at the end, so that scripts reading columns by position keep working. */
+    bool base = *tpl_get(m, "has_baseline");
+    if (base) dbuf_puts(out, ",baseline_cost_usd,delta_usd");
     dbuf_puts(out, "\r\n");
     static const char *const text[] = {"key", "name", "eni", "kind", "subnet", "vpc", "az"};
     static const char *const nums[] = {"cost6", "bytes_n", "bytes_out_n", "bytes_in_n"};
@@ -172,6 +190,7 @@ static void csv(dbuf *out, const tpl_obj *m, cost_by by, const char *key_name)
         }
         for (size_t t = 0; t < sizeof nums / sizeof *nums; t++) dbuf_printf(out, "%s%s", t ? "," : "", tpl_get(row, nums[t]));
         for (const tpl_obj *c = tpl_first(row, "cats"); c; c = tpl_next(c)) dbuf_printf(out, ",%s", tpl_get(c, "usd6"));
+        if (base) dbuf_printf(out, ",%s,%s", tpl_get(row, "base_cost6"), tpl_get(row, "delta6"));
         dbuf_puts(out, "\r\n");
     }
 }
@@ -225,6 +244,8 @@ int cmd_top(const fc_opts *o)
         snprintf(title, sizeof title, "%.60s tag", tag);
         tpl_set(tpl_root(mm), "key_label", title);
     }
+    if (o->has_fail_above) top_model_budget(mm, r->total_usd, o->fail_above);
+    if (p.base) top_model_baseline(mm, r, rows, n, p.base, by);
     const tpl_obj *m = tpl_root(mm);
     dbuf out;
     dbuf_init(&out, 0);
@@ -260,10 +281,22 @@ int cmd_top(const fc_opts *o)
         dbuf c;
         dbuf_init(&c, 0);
         csv(&c, m, by, tag ? "tag" : NULL);
-        if (top_mail(o, r, rows, n, c.data ? c.data : "", c.len, err, sizeof err) < 0) {
+        dbuf page;
+        dbuf_init(&page, 64u << 20);
+        mail_part report = {"flowcost-report.html", "text/html; charset=utf-8", NULL, 0};
+        int rc = 0;
+        if (o->mail_attach_report && (rc = report_page(o, &p, &page, err, sizeof err)) == 0) {
+            report.data = page.data ? page.data : "";
+            report.len = page.len;
+        }
+        if (rc == 0)
+            rc = top_mail(o, mm, r, c.data ? c.data : "", c.len, o->mail_attach_report ? &report : NULL, err,
+                          sizeof err);
+        if (rc < 0) {
             cli_error(err);
             code = EXIT_RUNTIME;
         }
+        dbuf_free(&page);
         dbuf_free(&c);
     }
     if (!code) {

@@ -82,6 +82,8 @@ static const optdef table[] = {
     {"smtp-url", 0, K_STR, CMD_TOP, F(smtp_url), 0, 0, "URL", "smtp://host:port or smtps://host:port"},
     {"subject", 0, K_STR, CMD_TOP, F(subject), 0, 0, "TEXT", "mail subject"},
     {"mail-dry-run", 0, K_STR, CMD_TOP, F(mail_dry_run), 0, 0, "FILE", "write the .eml instead of sending"},
+    {"mail-attach-report", 0, K_FLAG, CMD_TOP, F(mail_attach_report), 0, 0, NULL,
+     "also attach the HTML report to the mail"},
     {"level", 0, K_STR, CMD_TOPOLOGY, F(level), 0, 0, "L", "vpc|az|subnet|eni (default subnet)"},
     {"min-bytes", 0, K_BYTES, CMD_TOPOLOGY, F(min_bytes), 0, 0, "N", "hide edges under N bytes"},
     {"focus", 0, K_STR, CMD_TOPOLOGY, F(focus), 0, 0, "IP|ENI|SUBNET|NAME", "draw one neighbourhood (NAME: a workload's Name tag)"},
@@ -361,7 +363,7 @@ static int top_mail_opts(fc_opts *o, char *err, size_t errlen)
             }
         }
     }
-    bool any = o->mail_from || o->smtp_url || o->subject || o->mail_dry_run;
+    bool any = o->mail_from || o->smtp_url || o->subject || o->mail_dry_run || o->mail_attach_report;
     if (!o->n_mail_to && any) return fc_err(err, errlen, "mail options need at least one --mail-to address");
     if (!o->n_mail_to) return 0;
     if (!o->smtp_url && !o->mail_dry_run)

@@ -67,6 +67,7 @@ typedef struct fc_opts {
     const char *mail_to[FC_MAX_LIST];
     size_t n_mail_to;
     const char *mail_from, *smtp_url, *subject, *mail_dry_run;
+    bool mail_attach_report;  /* --mail-attach-report: the report page as a second attachment */
 
     /* topology */
     const char *level;        /* vpc|az|subnet|eni, default subnet */

@@ -15,33 +15,37 @@
 #include "top_model.h"
 #include "util.h"
 
-int top_mail(const fc_opts *o, const cost_result *r, const cost_rank *rows, size_t n,
-             const char *csv, size_t csv_len, char *err, size_t errlen)
+int top_mail(const fc_opts *o, tpl_model *mm, const cost_result *r, const char *csv, size_t csv_len,
+             const mail_part *extra, char *err, size_t errlen)
 {
     if (!o->n_mail_to) return fc_err(err, errlen, "no --mail-to address");
     if (!o->mail_from) return fc_err(err, errlen, "--mail-to needs --mail-from ADDR (the sender)");
     if (!o->mail_dry_run && !o->smtp_url)
         return fc_err(err, errlen, "--mail-to needs --smtp-url smtp://host:port (or --mail-dry-run FILE)");
 
-    const char *label = top_model_label(o->by);
-    char *subject = o->subject ? NULL : mail_default_subject(r, n, label);
+    tpl_obj *m = tpl_root(mm);
+    const char *label = tpl_get(m, "key_label");
+    const char *n = tpl_get(m, "n");
     char title[256];
     if (o->title) snprintf(title, sizeof title, "%s", o->title);
-    else snprintf(title, sizeof title, "flowcost: top %zu %ss by cost", n, label);
+    else snprintf(title, sizeof title, "flowcost: top %s %ss by cost", n, label);
+    tpl_set(m, "title", title);
+    mail_summarize(mm);
+    char *subject = o->subject ? NULL : mail_subject(m);
 
     dbuf text, html, msg;
     dbuf_init(&text, 0);
     dbuf_init(&html, 0);
     dbuf_init(&msg, 0);
-    mail_top_text(&text, r, rows, n, label);
-    int rc = mail_top_html(&html, r, rows, n, label, title);
+    mail_text(&text, m);
+    int rc = mail_html(&html, mm);
     if (rc < 0) fc_err(err, errlen, "cannot render the mail's HTML part (template mail_top.html)");
 
     char day[32], attach_name[64];
     fc_format_time(r->period_start, day, sizeof day);
     snprintf(attach_name, sizeof attach_name, "flowcost-top-%.10s.csv", day);
 
-    mail_message m = {
+    mail_message msgd = {
         .from = o->mail_from,
         .to = o->mail_to,
         .n_to = o->n_mail_to,
@@ -53,8 +57,9 @@ int top_mail(const fc_opts *o, const cost_result *r, const cost_rank *rows, size
         .attach_type = "text/csv; charset=utf-8",
         .attach = csv ? csv : "",
         .attach_len = csv ? csv_len : 0,
+        .extra = extra,
     };
-    if (rc == 0) rc = mail_build(&m, &msg, err, errlen);
+    if (rc == 0) rc = mail_build(&msgd, &msg, err, errlen);
     if (rc == 0 && o->mail_dry_run) {
         rc = fc_write_file_atomic(o->mail_dry_run, msg.data, msg.len, err, errlen);
     } else if (rc == 0) {
@@ -69,8 +74,7 @@ int top_mail(const fc_opts *o, const cost_result *r, const cost_rank *rows, size
         if (rc == 0 && !o->quiet && o->verbose) {
             char safe[512];
             smtp_safe_url(o->smtp_url, safe, sizeof safe);
-            fprintf(stderr, "flowcost: mailed the top %zu to %zu recipient(s) via %s\n", n,
-                    o->n_mail_to, safe);
+            fprintf(stderr, "flowcost: mailed the top %s to %zu recipient(s) via %s\n", n, o->n_mail_to, safe);
         }
     }
     free(subject);

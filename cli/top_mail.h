@@ -6,11 +6,15 @@
 #include <stddef.h>
 
 #include "cost.h"
+#include "mail.h"
 #include "opts.h"
+#include "tpl.h"
 
-/* rows/n: the ranked rows already limited to --limit. csv: the same rows as
- * CSV (the attachment). Returns 0 or -1 with err filled. */
-int top_mail(const fc_opts *o, const cost_result *r, const cost_rank *rows, size_t n,
-             const char *csv, size_t csv_len, char *err, size_t errlen);
+/* m: the top model (render/top_model.h) of the rows limited to --limit,
+ * with the budget and baseline when given; the mail sets its title and
+ * summary. csv: the same rows as CSV (the attachment). extra: a second
+ * attachment (--mail-attach-report) or NULL. Returns 0 or -1 with err. */
+int top_mail(const fc_opts *o, tpl_model *m, const cost_result *r, const char *csv, size_t csv_len,
+             const mail_part *extra, char *err, size_t errlen);
 
 #endif

@@ -68,13 +68,20 @@ typedef struct bucket {
     uint64_t rejected;
 } bucket;
 
-/* Dense buckets from the first to the last hour, `*per` hours each. */
-static bucket *make_buckets(const cost_result *r, size_t *nb, int64_t *per)
+bool charts_daily(const cost_result *r)
+{
+    return r->n_hours && r->hours[r->n_hours - 1].hour - r->hours[0].hour + 1 > 72;
+}
+
+/* Dense buckets from the first to the last hour, `*per` hours each; daily:
+ * whole UTC days (a week reads as 7 bars, not 168). */
+static bucket *make_buckets(const cost_result *r, bool daily, size_t *nb, int64_t *per)
 {
     *nb = 0;
-    *per = 1;
+    *per = daily ? 24 : 1;
     if (!r->n_hours) return NULL;
     int64_t h0 = r->hours[0].hour, h1 = r->hours[r->n_hours - 1].hour;
+    if (daily) h0 -= h0 % 24;
     int64_t span = h1 - h0 + 1;
     while (span / *per > MAX_BARS) (*per)++;
     size_t n = (size_t)((span + *per - 1) / *per);
@@ -128,7 +135,8 @@ int charts_hourly(const cost_result *r, const char *id, dbuf *out)
 {
     size_t nb;
     int64_t per;
-    bucket *b = make_buckets(r, &nb, &per);
+    bool daily = charts_daily(r);
+    bucket *b = make_buckets(r, daily, &nb, &per);
     if (!nb) {
         free(b);
         return dbuf_puts(out, "<p class=\"empty\">No hourly data.</p>\n");
@@ -138,7 +146,7 @@ int charts_hourly(const cost_result *r, const char *id, dbuf *out)
     double top = nice_max(max), ph = 220, y0 = 20 + ph, bw = PLOT_W / (double)nb;
     int rc = dbuf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %.0f %.0f\" "
                               "width=\"%.0f\" height=\"%.0f\" role=\"img\"><title>Cost per %s by category (USD)</title>\n",
-                         W, y0 + 30, W, y0 + 30, per == 1 ? "hour" : "bucket of hours");
+                         W, y0 + 30, W, y0 + 30, per == 1 ? "hour" : per == 24 && daily ? "day" : "bucket of hours");
     rc |= defs(out, id);
     for (int t = 0; t <= 4; t++) {
         double v = top * t / 4, y = y0 - ph * t / 4;
@@ -154,7 +162,7 @@ int charts_hourly(const cost_result *r, const char *id, dbuf *out)
         char t[32], s[48];
         fc_format_time(b[i].hour * 3600, t, sizeof t);
         fc_format_usd(b[i].total, s, sizeof s);
-        rc |= dbuf_printf(out, "<g><title>%s: $%s</title>", t, s);
+        rc |= dbuf_printf(out, "<g><title>%.*s: $%s</title>", daily ? 10 : (int)strlen(t), t, s);
         for (int c = 0; c < CHARTS_NCAT; c++) {
             if (!(b[i].usd[c] > 0)) continue;
             double h = b[i].usd[c] / top * ph;
@@ -177,7 +185,7 @@ int charts_rejected(const cost_result *r, const char *id, dbuf *out)
     (void)id;
     size_t nb;
     int64_t per;
-    bucket *b = make_buckets(r, &nb, &per);
+    bucket *b = make_buckets(r, false, &nb, &per);
     uint64_t max = 0;
     for (size_t i = 0; i < nb; i++) if (b[i].rejected > max) max = b[i].rejected;
     if (!max) {

@@ -21,7 +21,10 @@ const char *charts_cat_color(int c);
 /* An HTML legend (swatches as tiny inline SVGs) for the stacked charts. */
 int charts_legend(dbuf *out, const char *id);
 
-/* Stacked bars: cost per category per hour (bucketed to at most 1,000 bars). */
+/* Whether the stacked chart draws days: the records span more than 3 days. */
+bool charts_daily(const cost_result *r);
+/* Stacked bars: cost per category per hour, or per UTC day when
+ * charts_daily (bucketed to at most 1,000 bars). */
 int charts_hourly(const cost_result *r, const char *id, dbuf *out);
 /* Heat map of hour-of-day (columns) × UTC day (rows); by_cost ? USD : bytes. */
 int charts_heatmap(const cost_result *r, int by_cost, const char *id, dbuf *out);

@@ -179,6 +179,9 @@ int mail_build(const mail_message *m, dbuf *out, char *err, size_t errlen)
     if (!m->from || has_crlf(m->from) || mail_addr_spec(m->from, from_spec, sizeof from_spec) < 0)
         return fc_err(err, errlen, "invalid sender address '%s'",
                       m->from && !has_crlf(m->from) ? m->from : "");
+    if (m->extra && (!m->attach_name || !m->extra->name || has_crlf(m->extra->name) || strchr(m->extra->name, '"') ||
+                     has_crlf(m->extra->type)))
+        return fc_err(err, errlen, "invalid attachment name");
     if (m->attach_name && (has_crlf(m->attach_name) || strchr(m->attach_name, '"') ||
                            has_crlf(m->attach_type)))
         return fc_err(err, errlen, "invalid attachment name");
@@ -191,6 +194,7 @@ int mail_build(const mail_message *m, dbuf *out, char *err, size_t errlen)
     h = fnv1a_str(h, m->text);
     h = fnv1a_str(h, m->html);
     if (m->attach) h = fnv1a(h, m->attach, m->attach_len);
+    if (m->extra && m->extra->data) h = fnv1a(h, m->extra->data, m->extra->len);
 
     dbuf b;
     dbuf_init(&b, 0);
@@ -244,6 +248,14 @@ int mail_build(const mail_message *m, dbuf *out, char *err, size_t errlen)
         dbuf_printf(&b, "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n", m->attach_name);
         dbuf_puts(&b, "Content-Transfer-Encoding: base64\r\n\r\n");
         mail_base64(&b, m->attach ? m->attach : "", m->attach ? m->attach_len : 0);
+        if (m->extra) {
+            dbuf_printf(&b, "\r\n--%s\r\n", mixed);
+            dbuf_printf(&b, "Content-Type: %s;\r\n name=\"%s\"\r\n",
+                        m->extra->type ? m->extra->type : "application/octet-stream", m->extra->name);
+            dbuf_printf(&b, "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n", m->extra->name);
+            dbuf_puts(&b, "Content-Transfer-Encoding: base64\r\n\r\n");
+            mail_base64(&b, m->extra->data ? m->extra->data : "", m->extra->data ? m->extra->len : 0);
+        }
         dbuf_printf(&b, "\r\n--%s--\r\n", outer);
     }
     dbuf_append(out, b.data, b.len);
@@ -260,16 +272,40 @@ static tpl_model *model(const cost_result *r, const cost_rank *rows, size_t n, c
     return m;
 }
 
+/* What the run says in one line: the verdict first (a CI reader decides
+ * from it), then the change, the period and how much of it has records. */
+void mail_summarize(tpl_model *mm)
+{
+    tpl_obj *m = tpl_root(mm);
+    dbuf s;
+    dbuf_init(&s, 0);
+    if (*tpl_get(m, "has_baseline")) {
+        dbuf_printf(&s, ", %s", tpl_get(m, "delta_total"));
+        if (*tpl_get(m, "delta_total_pct")) dbuf_printf(&s, " (%s)", tpl_get(m, "delta_total_pct"));
+        dbuf_puts(&s, " against the baseline");
+    }
+    dbuf_printf(&s, ", %s to %s (UTC), %s", tpl_get(m, "day_from"), tpl_get(m, "day_to"), tpl_get(m, "coverage"));
+    tpl_set(m, "summary_rest", s.data);
+    tpl_setf(m, "summary", "%s%s", tpl_get(m, "headline"), s.data);
+    dbuf_free(&s);
+}
+
+char *mail_subject(const tpl_obj *m)
+{
+    dbuf s;
+    dbuf_init(&s, 0);
+    dbuf_printf(&s, "flowcost top %s %ss: %s", tpl_get(m, "n"), tpl_get(m, "key_label"), tpl_get(m, "summary"));
+    return dbuf_take(&s, NULL);
+}
+
 char *mail_default_subject(const cost_result *r, size_t n, const char *key_label)
 {
     tpl_model *mm = model(r, NULL, 0, key_label);
-    const tpl_obj *m = tpl_root(mm);
-    dbuf s;
-    dbuf_init(&s, 0);
-    dbuf_printf(&s, "flowcost: top %zu %ss, %s to %s, total $%s", n, key_label, tpl_get(m, "day_from"),
-                tpl_get(m, "day_to"), tpl_get(m, "total"));
+    tpl_setf(tpl_root(mm), "n", "%zu", n);
+    mail_summarize(mm);
+    char *s = mail_subject(tpl_root(mm));
     tpl_model_free(mm);
-    return dbuf_take(&s, NULL);
+    return s;
 }
 
 static const char *or_dash(const char *s)
@@ -277,22 +313,49 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
+void mail_text(dbuf *b, const tpl_obj *m)
+{
+    bool base = *tpl_get(m, "has_baseline");
+    dbuf_printf(b, "%s.\n\n", tpl_get(m, "summary"));
+    if (base)
+        dbuf_printf(b, "Baseline: $%s, %s to %s (UTC).\n", tpl_get(m, "base_total"), tpl_get(m, "base_day_from"),
+                    tpl_get(m, "base_day_to"));
+    if (*tpl_get(m, "same_period"))
+        dbuf_puts(b, "Warning: the baseline covers the same period as this run, so its deltas show no change.\n");
+    for (const tpl_obj *x = tpl_first(m, "notices"); x; x = tpl_next(x)) dbuf_printf(b, "Note: %s.\n", tpl_get(x, "text"));
+    dbuf_printf(b, "%sTop %s %ss by cost. Total cost of the period: $%s.\n\n", base || tpl_first(m, "notices") ? "\n" : "",
+                tpl_get(m, "n"), tpl_get(m, "key_label"), tpl_get(m, "total"));
+    /* The key column as wide as its longest key (an IPv6 address is 39). */
+    int kw = (int)strlen(tpl_get(m, "key_label"));
+    for (const tpl_obj *row = tpl_first(m, "rows"); row; row = tpl_next(row))
+        if ((int)strlen(tpl_get(row, "key")) > kw) kw = (int)strlen(tpl_get(row, "key"));
+    dbuf_printf(b, "%4s  %-*s %13s %6s", "#", kw, tpl_get(m, "key_label"), "cost", "share");
+    if (base) dbuf_printf(b, " %13s %7s", "change", "");
+    dbuf_printf(b, " %10s  %-20s %s\n", "bytes", "main category", "name / ENI / subnet / AZ");
+    for (const tpl_obj *row = tpl_first(m, "rows"); row; row = tpl_next(row)) {
+        char cost[64];
+        snprintf(cost, sizeof cost, "$%s", tpl_get(row, "cost"));
+        dbuf_printf(b, "%4s  %-*s %13s %6s", tpl_get(row, "rank"), kw, tpl_get(row, "key"), cost, tpl_get(row, "share"));
+        if (base) dbuf_printf(b, " %13s %7s", tpl_get(row, "delta"), tpl_get(row, "delta_pct"));
+        dbuf_printf(b, " %10s  %-20s %s / %s / %s / %s\n", tpl_get(row, "bytes"), tpl_get(row, "main"),
+                    or_dash(tpl_get(row, "name")), or_dash(tpl_get(row, "eni")), or_dash(tpl_get(row, "subnet")),
+                    or_dash(tpl_get(row, "az")));
+    }
+    dbuf_puts(b, "\nThe same rows are attached as CSV.\n");
+}
+
+int mail_html(dbuf *b, tpl_model *m)
+{
+    char err[256];
+    return top_model_render(m, "mail_top.html", b, err, sizeof err);
+}
+
 void mail_top_text(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
                    const char *key_label)
 {
     tpl_model *mm = model(r, rows, n, key_label);
-    const tpl_obj *m = tpl_root(mm);
-    for (const tpl_obj *x = tpl_first(m, "notices"); x; x = tpl_next(x)) dbuf_printf(b, "Note: %s.\n", tpl_get(x, "text"));
-    if (tpl_first(m, "notices")) dbuf_puts(b, "\n");
-    dbuf_printf(b, "Top %zu %ss by cost, %s to %s (UTC). Total cost of the period: $%s.\n\n", n,
-                key_label, tpl_get(m, "day_from"), tpl_get(m, "day_to"), tpl_get(m, "total"));
-    dbuf_printf(b, "%4s  %-39s %14s %12s  %-20s %s\n", "#", key_label, "cost USD", "bytes",
-                "main category", "name / ENI / subnet / AZ");
-    for (const tpl_obj *row = tpl_first(m, "rows"); row; row = tpl_next(row))
-        dbuf_printf(b, "%4s  %-39s %14s %12s  %-20s %s / %s / %s / %s\n", tpl_get(row, "rank"), tpl_get(row, "key"),
-                    tpl_get(row, "cost"), tpl_get(row, "bytes"), tpl_get(row, "main"), or_dash(tpl_get(row, "name")),
-                    or_dash(tpl_get(row, "eni")), or_dash(tpl_get(row, "subnet")), or_dash(tpl_get(row, "az")));
-    dbuf_puts(b, "\nThe same rows are attached as CSV.\n");
+    mail_summarize(mm);
+    mail_text(b, tpl_root(mm));
     tpl_model_free(mm);
 }
 
@@ -301,8 +364,8 @@ int mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n
 {
     tpl_model *mm = model(r, rows, n, key_label);
     tpl_set(tpl_root(mm), "title", title);
-    char err[256];
-    int rc = top_model_render(mm, "mail_top.html", b, err, sizeof err);
+    mail_summarize(mm);
+    int rc = mail_html(b, mm);
     tpl_model_free(mm);
     return rc;
 }

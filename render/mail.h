@@ -16,7 +16,15 @@
 #include <stdint.h>
 
 #include "cost.h"
+#include "tpl.h"
 #include "util.h"
+
+/* An extra attachment (the HTML report of --mail-attach-report). */
+typedef struct mail_part {
+    const char *name, *type;
+    const char *data;
+    size_t len;
+} mail_part;
 
 typedef struct mail_message {
     const char *from;              /* "a@b" or "Name <a@b>" */
@@ -29,6 +37,7 @@ typedef struct mail_message {
     const char *attach_type;       /* e.g. "text/csv; charset=utf-8" */
     const char *attach;
     size_t attach_len;
+    const mail_part *extra;        /* NULL = none; needs attach_name */
 } mail_message;
 
 /* Append the whole message to out. Fails (-1, err) when a header value holds
@@ -52,9 +61,20 @@ void mail_top_text(dbuf *b, const cost_result *r, const cost_rank *rows, size_t 
 int mail_top_html(dbuf *b, const cost_result *r, const cost_rank *rows, size_t n,
                   const char *key_label, const char *title);
 
-/* Default subject: "flowcost: top 50 IPs 2026-11-16 – 2026-11-23, total $1,234.56".
- * Caller frees. */
+/* Default subject: "flowcost top 50 IPs: $1,234.56 total, 2026-11-16 to
+ * 2026-11-22 (UTC), 168 of 168 hours with records". Caller frees. */
 char *mail_default_subject(const cost_result *r, size_t n, const char *key_label);
+
+/* The same from a top model (render/top_model.h) that may carry a budget
+ * and a baseline: mail_summarize sets its summary ("$2,731.40 — over the
+ * $2,500.00 budget by $231.40, +$120.00 (+4.6%) against the baseline,
+ * 2026-11-16 to 2026-11-22 (UTC), 168 of 168 hours with records") and
+ * summary_rest (the summary after the headline); the subject, the text's
+ * first line and the HTML's first paragraph all carry it. */
+void mail_summarize(tpl_model *m);
+char *mail_subject(const tpl_obj *m);
+void mail_text(dbuf *b, const tpl_obj *m);
+int mail_html(dbuf *b, tpl_model *m);
 
 /* Encoders, exposed for the unit test. */
 void mail_base64(dbuf *b, const void *data, size_t len);   /* 76-char lines, CRLF */

@@ -784,7 +784,16 @@ static cost_rank rank_sum(const cost_rank *rk, size_t from, size_t to)
  * in — shared by the rows and their "Other" row so the columns cannot drift. */
 static void payer_model(tpl_obj *o, const cost_rank *x)
 {
-    for (int k = 0; k < CHARTS_NCAT; k++) set_usd(tpl_add(o, "cat_usd"), "usd", x->cat_usd[k]);
+    int big = -1;
+    for (int k = 0; k < CHARTS_NCAT; k++) {
+        tpl_obj *cat = tpl_add(o, "cat_usd");
+        set_usd(cat, "usd", x->cat_usd[k]);
+        tpl_set(cat, "name", cost_cat_name((cost_cat)k));
+        /* the collapsed breakdown lists what was paid, not seven zeros */
+        tpl_flag(cat, "nz", fabs(x->cat_usd[k]) >= 0.005);
+        if (x->cat_usd[k] > 0 && (big < 0 || x->cat_usd[k] > x->cat_usd[big])) big = k;
+    }
+    tpl_set(o, "mostly", big >= 0 ? cost_cat_name((cost_cat)big) : "free");
     set_usd(o, "cost", x->usd);
     set_bytes(o, "bytes_out", x->bytes_out);
     set_bytes(o, "bytes_in", x->bytes_in);
@@ -804,29 +813,41 @@ static void sec_top_ips(ctx *c, tpl_obj *m)
         set_usd(cat, "usd", r->cat_usd[k]);
     }
     set_usd(m, "total", r->total_usd);
+    /* --baseline: each row's change against the same ranking of the baseline. */
+    const cost_result *base = c->o->baseline;
+    tpl_flag(m, "has_baseline", base != NULL);
+    top_base *tb = base ? top_base_new(base, BY_IP) : NULL;
     for (size_t i = 0; i < n; i++) {
         const cost_rank *x = &rk[i];
         tpl_obj *row = tpl_add(m, "payers");
         top_model_rank_cells(row, x, i + 1);
         payer_model(row, x);
+        if (tb) top_model_row_delta(row, top_base_usd(tb, x->key), x->usd);
     }
     if (n_rk > n) {
         cost_rank o = rank_sum(rk, n, n_rk);
         tpl_obj *row = tpl_add(m, "payers_other");
         tpl_setf(row, "count", "%zu", n_rk - n);
         payer_model(row, &o);
+        double before = 0; /* what the same addresses paid in the baseline */
+        for (size_t i = n; tb && i < n_rk; i++) before += top_base_usd(tb, rk[i].key);
+        if (tb) top_model_row_delta(row, before, o.usd);
     }
+    top_base_free(tb);
     free(rk);
 
     rk = cost_rank_by(r, BY_PEER, 0, &n_rk);
     n = top_of(c, n_rk);
+    tb = base ? top_base_new(base, BY_PEER) : NULL;
     for (size_t i = 0; i < n; i++) {
         const cost_rank *x = &rk[i];
         tpl_obj *row = tpl_add(m, "peers");
         top_model_rank_cells(row, x, i + 1);
         set_bytes(row, "bytes", x->bytes);
         set_usd(row, "cost", x->usd);
+        if (tb) top_model_row_delta(row, top_base_usd(tb, x->key), x->usd);
     }
+    top_base_free(tb);
     if (n_rk > n) {
         cost_rank o = rank_sum(rk, n, n_rk);
         tpl_obj *row = tpl_add(m, "peers_other");
@@ -850,6 +871,7 @@ static void sec_over_time(ctx *c, tpl_obj *m)
     dbuf_init(&svg, 0);
     chart_set(c, m, "legend", &svg, charts_legend(&svg, "leg-hourly"));
     chart_set(c, m, "hourly", &svg, charts_hourly(c->r, "hourly", &svg));
+    tpl_set(m, "per", charts_daily(c->r) ? "day" : "hour");
     chart_set(c, m, "heat_bytes", &svg, charts_heatmap(c->r, 0, "heat-b", &svg));
     chart_set(c, m, "heat_cost", &svg, charts_heatmap(c->r, 1, "heat-c", &svg));
     dbuf_free(&svg);
@@ -961,7 +983,9 @@ static void delta_model(tpl_obj *o, const baseline_row *x)
         tpl_set(o, "pct", "\xE2\x80\x94");
     } else {
         set_v(o, "pct", "_v", "%.4f", x->pct);
-        set_v(o, "pct", "", "%+.1f%%", x->pct);
+        char p[32];
+        top_model_pct(x->before_usd, x->after_usd, p, sizeof p); /* never "-0.0%" */
+        tpl_set(o, "pct", p);
     }
 }
 
@@ -974,6 +998,10 @@ static void base_table(ctx *c, tpl_obj *m, const char *id, const char *caption, 
     tpl_set(t, "keyname", keyname);
     tpl_list(t, "rows");
     size_t shown = top_of(c, n);
+    /* A name column only where some row has a name (categories have none). */
+    bool names = false;
+    for (size_t i = 0; i < shown; i++) names |= rows[i].name && *rows[i].name;
+    tpl_flag(t, "names", names);
     for (size_t i = 0; i < shown; i++) {
         tpl_obj *row = tpl_add(t, "rows");
         tpl_set(row, "key", rows[i].key);
@@ -991,8 +1019,17 @@ static void sec_baseline(ctx *c, tpl_obj *m)
     if (!d) return;
     set_usd(m, "before_total", d->before_total);
     set_usd(m, "after_total", d->after_total);
-    if (d->before_total > 0)
-        tpl_setf(m, "total_pct", "%s%.1f", d->delta_total >= 0 ? "+" : "", d->delta_total / d->before_total * 100);
+    if (d->before_total > 0) {
+        char p[32];
+        top_model_pct(d->before_total, d->after_total, p, sizeof p); /* never "-0.0%" */
+        tpl_set(m, "total_pct", p);
+    }
+    char t[32];
+    fc_format_time(d->before_start, t, sizeof t);
+    tpl_setf(m, "base_from", "%.10s", t);
+    fc_format_time(d->before_end > d->before_start ? d->before_end - 1 : d->before_end, t, sizeof t);
+    tpl_setf(m, "base_to", "%.10s", t);
+    tpl_flag(m, "same_period", top_model_same_period(c->o->baseline, c->r));
     base_table(c, m, "baseline-cats", "Change per category", "category", d->cats, d->n_cats);
     base_table(c, m, "baseline-nats", "Change per NAT gateway", "NAT gateway", d->nats, d->n_nats);
     base_table(c, m, "baseline-ips", "IPs whose cost moved most", "IP", d->ips, d->n_ips);

@@ -42,6 +42,47 @@
       });
     });
   });
+  // CSV of a table as shown: every row (head, body, foot), one field per
+  // cell (a spanning cell is followed by empty fields, so columns line up),
+  // the cell's text with runs of white space as one space; RFC 4180 quoting.
+  function cellText(td) { return td.textContent.replace(/\s+/g, ' ').trim(); }
+  function csvField(s) { return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; }
+  function tableCSV(table) {
+    var lines = [];
+    Array.prototype.forEach.call(table.rows, function (r) {
+      var f = [];
+      Array.prototype.forEach.call(r.cells, function (c) {
+        f.push(csvField(cellText(c)));
+        for (var k = 1; k < (c.colSpan || 1); k++) f.push('');
+      });
+      lines.push(f.join(','));
+    });
+    return lines.join('\r\n') + '\r\n';
+  }
+  window.flowcostTableCSV = tableCSV;
+  // A download that needs no server: the CSV as a Blob URL on a link.
+  Array.prototype.forEach.call(document.querySelectorAll('main table'), function (table, i) {
+    var box = document.createElement('p');
+    box.className = 'csvbox';
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = 'Download CSV';
+    var name = (table.id || 'table-' + (i + 1)) + '.csv';
+    b.setAttribute('aria-label', 'Download ' + name);
+    b.addEventListener('click', function () {
+      var url = URL.createObjectURL(new Blob([tableCSV(table)], { type: 'text/csv;charset=utf-8' }));
+      var a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    });
+    box.appendChild(b);
+    var after = table.parentNode.classList.contains('scroll') ? table.parentNode : table;
+    after.parentNode.insertBefore(box, after.nextSibling);
+  });
   var filters = document.querySelectorAll('input.filter');
   Array.prototype.forEach.call(filters, function (input) {
     var box = input.closest('.filterbox');

@@ -8,6 +8,14 @@
 # --fail-above exceeded after the mail went out. Also: --mail-dry-run writes
 # the same message as a file, SMTP AUTH from SMTP_USER/SMTP_PASSWORD (the
 # password never printed), and an unreachable server is a one-line exit 1.
+# With --baseline (last week: the same except 10.0.1.60 sent 30 GiB, so
+# 0.09 x (1830 - 60 + 30) = $162.00) and --mail-attach-report: the subject
+# and the first line carry "$164.70 — over the $150.00 budget by $14.70",
+# "+$2.70 (+1.7%)" (2.70 / 162), the period and the coverage (all records in
+# one clock hour: 1 of 1); row 1 moves +$2.70 (+100.0%: 5.40 against 2.70),
+# row 2 (10.0.1.59, $5.31 both weeks) "$0.00" and "0.0%"; four parts; the
+# 350 figures of the HTML table (50 rows x rank, cost, share, change, %,
+# bytes, and the IP) never wrap.
 set -u
 bin=$1 src=$2 tmp=$3
 rm -rf "$tmp"; mkdir -p "$tmp/logs" "$tmp/box" "$tmp/authbox"
@@ -25,6 +33,17 @@ with open(sys.argv[1], "w") as f:
         f.write("2 123456789012 eni-0%016x 10.0.1.%d 203.0.113.7 40000 443 6 1000 %d 1793620000 1793620060 ACCEPT OK\n"
                 % (i, i, i * 1073741824))
 GEN
+mkdir -p "$tmp/lastweek"
+$PY - "$tmp/lastweek/week.log" <<'GEN'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+    for i in range(1, 61):
+        gib = 30 if i == 60 else i
+        f.write("2 123456789012 eni-0%016x 10.0.1.%d 203.0.113.7 40000 443 6 1000 %d 1793015200 1793015260 ACCEPT OK\n"
+                % (i, i, gib * 1073741824))
+GEN
+"$bin" aggregate -q "$tmp/lastweek" -o "$tmp/lastweek.fca" || bad "aggregate of last week failed"
 
 $PY "$src/tests/smtp_sink.py" "$tmp/box" "$tmp/port" 2>"$tmp/sink.log" &
 sink=$!
@@ -87,15 +106,15 @@ CHK
 }
 check_message "$tmp/box/1.eml" >"$tmp/seen" 2>"$tmp/pyerr" || bad "python could not read the message: $(cat "$tmp/pyerr")"
 cat >"$tmp/want" <<'EOF2'
-subject=flowcost: top 50 IPs, 2026-11-02 to 2026-11-02, total $164.70
+subject=flowcost top 50 IPs: $164.70 — over the $150.00 budget by $14.70, 2026-11-02 to 2026-11-02 (UTC), 1 of 1 hours with records
 from=flowcost CI <ci@example.com>
 to=ops@example.com,finops@example.com
 date=2026-11-04T00:00:00+00:00
 msgid=True
 type=multipart/mixed
 html_rows=50
-html_first=1|10.0.1.60|5.40
-html_last=50|10.0.1.11|0.99
+html_first=1|10.0.1.60|$5.40
+html_last=50|10.0.1.11|$0.99
 text_has_top=True
 attachments=1
 att_type=text/csv
@@ -171,7 +190,7 @@ if command -v openssl >/dev/null 2>&1; then
   CURL_CA_BUNDLE=$tmp/cert.pem mail --smtp-url "smtps://127.0.0.1:$smtpsport" >"$tmp/out" 2>"$tmp/err"
   rc=$?
   [ $rc -eq 0 ] && grep -qx 'tls=True' "$tmp/smtpsbox/1.env" 2>/dev/null && ok || bad "smtps://: exit $rc: $(cat "$tmp/err")"
-  cmp -s "$tmp/smtpsbox/1.eml" "$tmp/box/1.eml" && ok || bad "the message over TLS differs from the plain one"
+  cmp -s "$tmp/smtpsbox/1.eml" "$tmp/authbox/1.eml" && ok || bad "the message over TLS differs from the plain one"
   SMTP_USER=ci-bot SMTP_PASSWORD=s3cr3t-pa55 mail --smtp-url "smtp://127.0.0.1:$tlsport" >"$tmp/out" 2>"$tmp/err"
   rc=$?
   [ $rc -eq 1 ] && [ "$(errlines)" -eq 1 ] && ok || bad "untrusted certificate: exit $rc, stderr: $(cat "$tmp/err")"
@@ -179,6 +198,62 @@ if command -v openssl >/dev/null 2>&1; then
 else
   echo "openssl not installed: TLS cases not run"
 fi
+
+# 7. The CI mail with a baseline and the report attached (dry run).
+mail --mail-dry-run "$tmp/ci.eml" --fail-above 150 --baseline "$tmp/lastweek.fca" --mail-attach-report >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 4 ] && ok || bad "baseline mail: exit $rc, expected 4: $(cat "$tmp/err")"
+$PY - "$tmp/ci.eml" >"$tmp/seen7" 2>"$tmp/pyerr7" <<'CHK' || bad "python could not read the CI message: $(cat "$tmp/pyerr7")"
+import sys, csv, io, email, email.policy, re, html as H
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+print("subject=" + str(m["Subject"]))
+print("parts=" + ",".join(p.get_content_type() for p in m.walk() if not p.is_multipart()))
+text = m.get_body(preferencelist=("plain",)).get_content()
+print("text_first=" + text.splitlines()[0])
+row = lambda ip: re.search(r"^ +\d+  " + re.escape(ip) + r" .*$", text, re.M).group(0).split()
+print("text_row1=" + " ".join(row("10.0.1.60")[2:6]))
+print("text_row2=" + " ".join(row("10.0.1.59")[2:6]))
+h = m.get_body(preferencelist=("html",)).get_content()
+first = re.search(r"<p[^>]*>(.*?)</p>", h, re.S).group(1)
+print("html_first=" + H.unescape(re.sub(r"<[^>]+>", "", first)))
+rows = re.findall(r"<tr>(.*?)</tr>", h.split("<tbody>")[1].split("</tbody>")[0])
+cells = lambda r: [H.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+print("html_row1=" + "|".join(cells(rows[0])[:6]))
+print("html_row2=" + "|".join(cells(rows[1])[:6]))
+# every cell holding a figure must not wrap
+tds = re.findall(r"<td([^>]*)>([^<]*)</td>", h)
+fig = re.compile(r"[-+]?\$?[\d,.]+(%| [KMGTP]?i?B)?")
+print("figures=%d wrapping=%d" % (sum(1 for a, c in tds if fig.fullmatch(H.unescape(c))),
+                                  sum(1 for a, c in tds if fig.fullmatch(H.unescape(c)) and "nowrap" not in a)))
+att = list(m.iter_attachments())
+print("attachments=" + ",".join("%s:%s" % (a.get_content_type(), a.get_filename()) for a in att))
+d = list(csv.DictReader(io.StringIO(att[0].get_content())))
+print("csv_row1=%s %s %s %s" % (d[0]["ip"], d[0]["cost_usd"], d[0]["baseline_cost_usd"], d[0]["delta_usd"]))
+rep = att[1].get_content()
+print("report=%s %s" % (rep.startswith("<!DOCTYPE html>"), "Compared with baseline" in rep))
+print("defects=%d" % sum(len(p.defects) for p in m.walk()))
+CHK
+cat >"$tmp/want7" <<'EOF2'
+subject=flowcost top 50 IPs: $164.70 — over the $150.00 budget by $14.70, +$2.70 (+1.7%) against the baseline, 2026-11-02 to 2026-11-02 (UTC), 1 of 1 hours with records
+parts=text/plain,text/html,text/csv,text/html
+text_first=$164.70 — over the $150.00 budget by $14.70, +$2.70 (+1.7%) against the baseline, 2026-11-02 to 2026-11-02 (UTC), 1 of 1 hours with records.
+text_row1=$5.40 3.3% +$2.70 +100.0%
+text_row2=$5.31 3.2% $0.00 0.0%
+html_first=$164.70 — over the $150.00 budget by $14.70, +$2.70 (+1.7%) against the baseline, 2026-11-02 to 2026-11-02 (UTC), 1 of 1 hours with records.
+html_row1=1|10.0.1.60|$5.40|3.3%|+$2.70|+100.0%
+html_row2=2|10.0.1.59|$5.31|3.2%|$0.00|0.0%
+figures=350 wrapping=0
+attachments=text/csv:flowcost-top-2026-11-02.csv,text/html:flowcost-report.html
+csv_row1=10.0.1.60 5.400000 2.700000 2.700000
+report=True True
+defects=0
+EOF2
+diff "$tmp/want7" "$tmp/seen7" >"$tmp/diff7" && ok || bad "the CI message differs from the expectation:
+$(cat "$tmp/diff7")"
+# The baseline of the same week: the mail says its deltas mean nothing.
+"$bin" top --limit 50 "$tmp/lastweek" --mail-to ops@example.com --mail-from ci@example.com \
+  --mail-dry-run "$tmp/same.eml" --baseline "$tmp/lastweek.fca" >"$tmp/out" 2>"$tmp/err"
+grep -q 'Warning: the baseline covers the same period' "$tmp/same.eml" && ok || bad "no same-period warning in the mail"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -3,7 +3,13 @@
 # Chromium (driven over the DevTools protocol by tests/browser/check_page.mjs):
 # no console errors, no network requests, every section present with the
 # expected number of rows, the script's sorting/filtering/unit toggle work,
-# and it loads in under 2 s. The full-page screenshot is kept in the scratch
+# and it loads in under 2 s. Measured at 1280 px: the top-IPs total column
+# inside the window and its scroll box, no horizontal scroll of the page or
+# of any table, every table's "Download CSV" (the Blob the button makes, and
+# the page's flowcostTableCSV) equal to the table's cells read here; at
+# 1400 px: the cross-AZ graph's smallest text >= 10 px on screen. With a
+# dark colour scheme the page is dark and its text light; in print the
+# buttons, filters and navigation are hidden and the page is white. The full-page screenshot is kept in the scratch
 # directory under the build dir (CI artifact): report-sample.png.
 # usage: bash report_browser_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
 set -euo pipefail
@@ -51,6 +57,43 @@ read -r -d '' EXTRA <<'JS' || true
   out.costShownAfter = fig('figure.by-cost');
   out.scanText = document.getElementById('port-scans').innerText;
   out.handlers = document.querySelectorAll('[onload],[onerror],[onclick]').length;
+  // The total column: inside the window and not scrolled out of its box.
+  const totalTh = heads[col].getBoundingClientRect();
+  const box = t.closest('.scroll') ? t.closest('.scroll').getBoundingClientRect() : totalTh;
+  out.totalRight = totalTh.right;
+  out.totalInBox = totalTh.left >= box.left && totalTh.right <= box.right;
+  out.winWidth = window.innerWidth;
+  out.scrolledBoxes = Array.from(document.querySelectorAll('main *')).filter(e => {
+    const ox = getComputedStyle(e).overflowX;
+    return (ox === 'auto' || ox === 'scroll') && e.scrollWidth > e.clientWidth + 1;
+  }).map(e => e.id || e.className || e.tagName);
+  // Every table: the CSV the button downloads (Blob captured, no real
+  // download) against the cells read here, one field per spanned column.
+  const blobs = [];
+  const origURL = URL.createObjectURL;
+  URL.createObjectURL = (b) => { blobs.push(b); return 'blob:captured'; };
+  const origClick = HTMLAnchorElement.prototype.click;
+  const names = [];
+  HTMLAnchorElement.prototype.click = function () { names.push(this.download); };
+  out.tables = [];
+  for (const tb of document.querySelectorAll('main table')) {
+    const want = [];
+    for (const tr of tb.querySelectorAll('tr')) {
+      const row = [];
+      for (const c of tr.children) {
+        row.push(c.textContent.split(/\s+/).filter(Boolean).join(' '));
+        for (let k = 1; k < c.colSpan; k++) row.push('');
+      }
+      want.push(row);
+    }
+    const boxEl = (tb.parentElement.classList.contains('scroll') ? tb.parentElement : tb).nextElementSibling;
+    const btn = boxEl && boxEl.classList.contains('csvbox') ? boxEl.querySelector('button') : null;
+    let got = null;
+    if (btn) { btn.click(); got = await blobs[blobs.length - 1].text(); }
+    out.tables.push({ id: tb.id, want, got, fn: window.flowcostTableCSV(tb), name: names[names.length - 1] || null });
+  }
+  URL.createObjectURL = origURL;
+  HTMLAnchorElement.prototype.click = origClick;
   return out;
 })()
 JS
@@ -120,9 +163,67 @@ check(x["bytesShownAfter"] == 0 and x["costShownAfter"] == 6, "cost view after t
 check(x["hiddenCells"] == 0, "%d table cells hidden by the unit toggle" % x["hiddenCells"])
 check(x["handlers"] == 0, "inline event handlers in the page")
 check(x["overflow"] <= 0, "page is %d px wider than a 1280 px window" % x["overflow"])
+check(x["winWidth"] == 1280 and x["totalRight"] <= 1280 and x["totalInBox"],
+      "top-IPs total column ends at %.0f px (window %d, inside its box: %r)" % (x["totalRight"], x["winWidth"], x["totalInBox"]))
+check(x["scrolledBoxes"] == [], "horizontal scroll inside the page at 1280 px: %r" % x["scrolledBoxes"])
+import csv, io
+check(len(x["tables"]) >= 12, "only %d tables" % len(x["tables"]))
+for t in x["tables"]:
+    name = t["id"] or "(no id)"
+    if t["got"] is None:
+        fails.append("table %s has no Download CSV button" % name); continue
+    got = list(csv.reader(io.StringIO(t["got"], newline="")))
+    check(got == t["want"], "CSV of %s differs from its cells: %r vs %r" % (name, got[:3], t["want"][:3]))
+    check(t["got"] == t["fn"], "the button's CSV of %s is not flowcostTableCSV's" % name)
+    check(t["got"].endswith("\r\n") and "\n" not in t["got"].replace("\r\n", ""), "CSV of %s: CRLF lines" % name)
+    check(t["name"] == (t["id"] or t["name"]) + ".csv" if t["id"] else t["name"], "download name %r for %s" % (t["name"], name))
 for m in fails:
     print("FAIL:", m)
+print("%d tables' CSV checked; top-IPs total column ends at %.0f px" % (len(x["tables"]), x["totalRight"]))
 print("load %d ms, %d sections, %d top-IP rows, %d sankeys; screenshot %s" % (
     res["loadMs"], len(f["sections"]), rows.get("top-ips-table", -1), f["sankeys"], "report-sample.png"))
+sys.exit(1 if fails else 0)
+PY
+# The cross-AZ graph at 1400 px: the smallest text as drawn on screen (font
+# size x the SVG's scale), over every <text> of the section's graph.
+read -r -d '' AZ <<'JS' || true
+(() => {
+  const texts = Array.from(document.querySelectorAll('#cross-az svg text'))
+    .filter(t => !t.closest('svg.sankey') && t.textContent.trim() !== '');
+  const px = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  return { width: window.innerWidth, n: texts.length, min: Math.min(...px) };
+})()
+JS
+node --experimental-websocket "$SRC/tests/browser/check_page.mjs" "$TMP/sample.html" "" "$AZ" 1400 > "$TMP/az.json"
+python3 - "$TMP/az.json" <<'PY'
+import json, sys
+x = json.load(open(sys.argv[1]))["extra"]
+print("cross-AZ graph at %d px: %d labels, smallest %.1f px" % (x["width"], x["n"], x["min"]))
+if not (x["width"] == 1400 and x["n"] > 0 and x["min"] >= 10):
+    print("FAIL: cross-AZ text below 10 px at 1400 px: %r" % x)
+    sys.exit(1)
+PY
+
+# Dark mode and print: the styles apply (computed colours, hidden controls).
+read -r -d '' MEDIA <<'JS' || true
+(() => {
+  const lum = (c) => { const m = c.match(/\d+(\.\d+)?/g).map(Number); return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255; };
+  const shown = (sel) => Array.from(document.querySelectorAll(sel)).filter(e => getComputedStyle(e).display !== 'none').length;
+  return { bg: lum(getComputedStyle(document.body).backgroundColor), ink: lum(getComputedStyle(document.body).color),
+           section: lum(getComputedStyle(document.querySelector('main > section')).backgroundColor),
+           buttons: shown('.csvbox'), nav: shown('nav'), filters: shown('.filterbox') };
+})()
+JS
+FC_COLOR_SCHEME=dark node --experimental-websocket "$SRC/tests/browser/check_page.mjs" "$TMP/sample.html" "" "$MEDIA" > "$TMP/dark.json"
+FC_MEDIA=print node --experimental-websocket "$SRC/tests/browser/check_page.mjs" "$TMP/sample.html" "" "$MEDIA" > "$TMP/print.json"
+python3 - "$TMP/dark.json" "$TMP/print.json" <<'PY'
+import json, sys
+d, p = (json.load(open(f))["extra"] for f in sys.argv[1:3])
+print("dark: body luminance %.2f, text %.2f, sections %.2f; print: body %.2f, %d buttons, %d nav, %d filters shown"
+      % (d["bg"], d["ink"], d["section"], p["bg"], p["buttons"], p["nav"], p["filters"]))
+fails = []
+if not (d["bg"] < 0.2 and d["section"] < 0.2 and d["ink"] > 0.7): fails.append("dark mode: %r" % d)
+if not (p["bg"] > 0.95 and p["buttons"] == 0 and p["nav"] == 0 and p["filters"] == 0): fails.append("print: %r" % p)
+for f in fails: print("FAIL:", f)
 sys.exit(1 if fails else 0)
 PY

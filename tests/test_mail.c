@@ -10,6 +10,7 @@
 #include "check.h"
 #include "cost.h"
 #include "mail.h"
+#include "top_model.h"
 #include "util.h"
 
 static void check_b64(const char *in, size_t n, const char *want)
@@ -55,8 +56,59 @@ static const char *py =
     "print('csv_last=' + ','.join(rows[-1]))\n"
     "print('defects=%d' % sum(len(p.defects) for p in m.walk()))\n";
 
+/* The verdict and delta wordings of the CI mail (worked by hand). */
+static void check_verdicts(void)
+{
+    static const struct {
+        double d;
+        const char *want;
+    } deltas[] = {
+        {231.40, "+$231.40"},   {-1234.5, "-$1,234.50"}, {-0.004, "$0.00"}, /* under half a cent: no sign */
+        {0.004999, "$0.00"},    {0.005, "+$0.01"},       {0, "$0.00"},
+    };
+    char b[64];
+    for (size_t i = 0; i < sizeof deltas / sizeof *deltas; i++) {
+        top_model_delta(deltas[i].d, b, sizeof b);
+        CHECK_STR(b, deltas[i].want);
+    }
+    static const struct {
+        double before, after;
+        const char *want;
+    } pcts[] = {
+        {100, 112.34, "+12.3%"},  /* 12.34 / 100 */
+        {100, 99.96, "0.0%"},     /* -0.04%: never "-0.0%" */
+        {200, 100, "-50.0%"},     /* -100 / 200 */
+        {0, 5, "new"},
+        {0, 0, ""},
+        {2500, 2731.40, "+9.3%"}, /* 231.40 / 2500 = 9.256% */
+    };
+    for (size_t i = 0; i < sizeof pcts / sizeof *pcts; i++) {
+        top_model_pct(pcts[i].before, pcts[i].after, b, sizeof b);
+        CHECK_STR(b, pcts[i].want);
+    }
+    static const struct {
+        double total, budget;
+        const char *headline;
+    } budgets[] = {
+        {2731.40, 2500, "$2,731.40 \xe2\x80\x94 over the $2,500.00 budget by $231.40"},
+        {2400, 2500, "$2,400.00 \xe2\x80\x94 within the $2,500.00 budget, $100.00 under"},
+        {2500, 2500, "$2,500.00 \xe2\x80\x94 within the $2,500.00 budget, $0.00 under"}, /* equal is not over */
+    };
+    for (size_t i = 0; i < sizeof budgets / sizeof *budgets; i++) {
+        cost_result r;
+        memset(&r, 0, sizeof r);
+        r.total_usd = budgets[i].total;
+        tpl_model *m = top_model_new(&r, NULL, 0, 0, BY_IP, "ip");
+        top_model_budget(m, budgets[i].total, budgets[i].budget);
+        CHECK_STR(tpl_get(tpl_root(m), "headline"), budgets[i].headline);
+        CHECK_STR(tpl_get(tpl_root(m), "over"), budgets[i].total > budgets[i].budget ? "1" : "");
+        tpl_model_free(m);
+    }
+}
+
 int main(void)
 {
+    check_verdicts();
     /* RFC 4648 §10 vectors; 57 bytes fill exactly one 76-character line. */
     check_b64("", 0, "");
     check_b64("f", 1, "Zg==\r\n");
@@ -144,7 +196,9 @@ int main(void)
                     (unsigned long long)rows[i].bytes);
     }
     char *subj = mail_default_subject(&r, 50, "IP");
-    CHECK_STR(subj, "flowcost: top 50 IPs, 2025-11-24 to 2025-11-30, total $1,234.50");
+    /* No budget, no baseline: the total, the period's first and last days
+     * (the end is exclusive), and the coverage (r has none: 0 of 0). */
+    CHECK_STR(subj, "flowcost top 50 IPs: $1,234.50 total, 2025-11-24 to 2025-11-30 (UTC), 0 of 0 hours with records");
     free(subj);
 
     dbuf text, html;

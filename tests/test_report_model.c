@@ -99,9 +99,11 @@ int main(void)
     dbuf_init(&text, 0);
     dbuf_init(&html, 0);
     mail_top_text(&text, &r, NULL, 0, "IP");
-    CHECK(text.data && strncmp(text.data, "Note: a <b> & c.\nNote: second.\n\nTop 0 IPs by cost, 2026-11-26 to 2026-11-26 (UTC).", 82) == 0);
+    /* The summary line first (mail_summarize), then the notices. */
+    CHECK(text.data && strncmp(text.data, "$1,234.57 total, 2026-11-26 to 2026-11-26 (UTC), ", 49) == 0);
+    CHECK(text.data && strstr(text.data, ".\n\nNote: a <b> & c.\nNote: second.\n\nTop 0 IPs by cost.") != NULL);
     CHECK(mail_top_html(&html, &r, NULL, 0, "IP", "T") == 0);
-    CHECK(html.data && strstr(html.data, "Total cost of the period: <b>$1,234.57</b>.</p>\n<ul style=\"color:#8a4b00\">\n"
+    CHECK(html.data && strstr(html.data, "Total cost of the period: <b style=\"white-space:nowrap\">$1,234.57</b>.</p>\n<ul style=\"color:#8a4b00\">\n"
                                          "<li>a &lt;b&gt; &amp; c.</li>\n<li>second.</li>\n</ul>\n<table") != NULL);
     dbuf_free(&text);
     dbuf_free(&html);

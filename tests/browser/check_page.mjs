@@ -4,7 +4,9 @@
 // requests other than the page itself, dialogs (an executed XSS payload),
 // load time, a full-page screenshot, and DOM facts (sections, table rows).
 //
-// usage: node --experimental-websocket check_page.mjs PAGE.html SHOT.png [EXTRA_JS]
+// usage: node --experimental-websocket check_page.mjs PAGE.html SHOT.png [EXTRA_JS] [WIDTH]
+// WIDTH: the window's width in CSS px (default 1280), for the page and the screenshot.
+// FC_MEDIA=print and FC_COLOR_SCHEME=dark emulate print media and a dark-mode reader.
 // Prints one JSON object on stdout; exit 0 unless the browser could not be driven.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [page, shot, extra] = process.argv.slice(2);
+const [page, shot, extra, widthArg] = process.argv.slice(2);
+const width = parseInt(widthArg || '1280', 10);
 const url = pathToFileURL(resolve(page)).href;
 const profile = mkdtempSync(join(tmpdir(), 'fc-chromium-'));
 const chrome = spawn(process.env.CHROMIUM || 'chromium', [
@@ -68,8 +71,13 @@ await S('Page.enable');
 await S('Runtime.enable');
 await S('Log.enable');
 await S('Network.enable');
-await S('Emulation.setDeviceMetricsOverride', { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false });
+await S('Emulation.setDeviceMetricsOverride', { width, height: 900, deviceScaleFactor: 1, mobile: false });
 
+if (process.env.FC_MEDIA || process.env.FC_COLOR_SCHEME)
+  await S('Emulation.setEmulatedMedia', {
+    media: process.env.FC_MEDIA || '',
+    features: process.env.FC_COLOR_SCHEME ? [{ name: 'prefers-color-scheme', value: process.env.FC_COLOR_SCHEME }] : [],
+  });
 const loaded = waitFor('Page.loadEventFired');
 const t0 = Date.now();
 await S('Page.navigate', { url });
@@ -118,8 +126,10 @@ await new Promise((r) => setTimeout(r, 100));
 if (shot) {
   const m = await S('Page.getLayoutMetrics');
   const h = Math.ceil(m.cssContentSize ? m.cssContentSize.height : m.contentSize.height);
-  await S('Emulation.setDeviceMetricsOverride', { width: 1280, height: Math.min(h, 16000), deviceScaleFactor: 1, mobile: false });
-  const png = await S('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true });
+  await S('Emulation.setDeviceMetricsOverride', { width, height: Math.min(h, 16000), deviceScaleFactor: 1, mobile: false });
+  // The window is already the page's height: capturing beyond it hangs some
+  // Chromium builds on some layouts (seen at 1400 px with the report).
+  const png = await S('Page.captureScreenshot', { format: 'png' });
   writeFileSync(shot, Buffer.from(png.data, 'base64'));
   // One picture per section too, for reading the page piece by piece.
   if (process.env.FC_SECTION_SHOTS) {
@@ -127,7 +137,7 @@ if (shot) {
       `Array.from(document.querySelectorAll('main > section')).map(s => { const b = s.getBoundingClientRect();
         return { id: s.id, x: b.left + scrollX, y: b.top + scrollY, w: b.width, h: b.height }; })` });
     for (const b of r.result.value) {
-      const part = await S('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true,
+      const part = await S('Page.captureScreenshot', { format: 'png',
         clip: { x: b.x, y: b.y, width: b.w, height: Math.min(b.h, 3000), scale: 1 } });
       writeFileSync(shot.replace(/\.png$/, '') + '-' + b.id + '.png', Buffer.from(part.data, 'base64'));
     }
