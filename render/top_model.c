@@ -133,7 +133,7 @@ void top_model_delta(double delta, char *buf, size_t n)
         return;
     }
     fc_format_usd(fabs(delta), s, sizeof s);
-    snprintf(buf, n, "%s$%s", delta < 0 ? "-" : "+", s);
+    snprintf(buf, n, "%s$%.45s", delta < 0 ? "-" : "+", s); /* 45: fc_format_usd's longest */
 }
 
 void top_model_pct(double before, double after, char *buf, size_t n)
