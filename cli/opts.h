@@ -16,6 +16,7 @@ enum fc_cmd {
     CMD_AGGREGATE = 1 << 3,
     CMD_ENRICH = 1 << 4,
     CMD_RATES = 1 << 5,
+    CMD_ATHENA = 1 << 6,
 };
 
 /* Exit codes (cli.md). Only cli/ decides them. */
@@ -72,6 +73,13 @@ typedef struct fc_opts {
 
     /* aggregate */
     const char *csv;
+
+    /* --athena on the input commands */
+    const char *athena, *athena_workgroup, *athena_output;
+    bool print_sql;
+    /* athena ddl */
+    const char *flow_log_id, *log_format, *location, *table, *file_format, *account;
+    bool hive, per_hour;
 
     /* The config file whose `key = value` lines gave defaults, and its text
      * (config values point into it). */
