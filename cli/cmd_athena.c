@@ -1,10 +1,13 @@
 /* cmd_athena: `flowcost athena ddl` — the CREATE EXTERNAL TABLE for a flow
  * log's S3 delivery, from --log-format/--location or from the flow log
  * itself (--flow-log-id: EC2 DescribeFlowLogs). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg.h"
+#include "athena.h"
 #include "athena_sql.h"
 #include "aws.h"
 #include "cmd.h"
@@ -121,5 +124,133 @@ int cmd_athena(const fc_opts *o)
     }
     fwrite(b.data, 1, b.len, stdout);
     dbuf_free(&b);
+    return EXIT_OK;
+}
+
+/* ---- --athena on report/top/topology/aggregate ---- */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* The query for o->athena: the table's flow-log columns from --fields
+ * (then the table is taken to be one `athena ddl` wrote, with its
+ * 'yyyy/MM/dd' date partition) or from GetTableMetadata. */
+static int build_query(const fc_opts *o, const aws_config *c, dbuf *sql, char *err, size_t errlen)
+{
+    athena_query q = {.table = o->athena};
+    q.since = o->has_since ? o->since : 0;
+    q.until = o->has_until ? o->until : 0;
+    char why[256];
+    if (o->fields) {
+        if (flowlog_fields_parse(&q.fmt, o->fields, strlen(o->fields), why, sizeof why) < 0)
+            return fc_err(err, errlen, "--fields: %s", why);
+        q.has_date_part = true;
+    } else {
+        const char *dot = strchr(o->athena, '.');
+        if (!dot) return fc_err(err, errlen, "--athena wants DATABASE.TABLE, got '%s'", o->athena);
+        char db[256];
+        snprintf(db, sizeof db, "%.*s", (int)(dot - o->athena), o->athena);
+        dbuf cols, parts;
+        dbuf_init(&cols, 0);
+        dbuf_init(&parts, 0);
+        char datefmt[128];
+        int rc = athena_table_columns(c, db, dot + 1, &cols, &parts, datefmt, sizeof datefmt, err, errlen);
+        if (rc == 0) {
+            /* only the flow-log fields: a column of another name is not ours */
+            dbuf known;
+            dbuf_init(&known, 0);
+            for (char *s = cols.data, *tok; (tok = strtok_r(s, " ", &s));)
+                if (flowlog_field_lookup(tok, strlen(tok)) != FLF_OPAQUE) dbuf_printf(&known, "%s ", tok);
+            rc = known.len ? flowlog_fields_parse(&q.fmt, known.data, known.len, why, sizeof why) : -1;
+            if (rc < 0) fc_err(err, errlen, "table %s has no flow-log columns", o->athena);
+            dbuf_free(&known);
+            for (char *s = parts.data, *tok; parts.len && (tok = strtok_r(s, " ", &s));)
+                if (!strcmp(tok, "date")) q.has_date_part = true;
+            q.hive = !strncmp(datefmt, "'year='", 7);
+        }
+        dbuf_free(&cols);
+        dbuf_free(&parts);
+        if (rc < 0) return -1;
+    }
+    return athena_query_sql(&q, sql, err, errlen);
+}
+
+int athena_print_sql(const fc_opts *o)
+{
+    char err[FC_ERRLEN];
+    aws_config c;
+    memset(&c, 0, sizeof c);
+    if (!o->fields && aws_config_load(&c, o->n_regions ? o->regions[0] : NULL, o->profile, o->endpoint_url,
+                                      o->verbose, err, sizeof err) < 0) {
+        cli_error(err);
+        return EXIT_RUNTIME;
+    }
+    dbuf sql;
+    dbuf_init(&sql, 0);
+    int rc = build_query(o, &c, &sql, err, sizeof err);
+    aws_config_clear(&c);
+    if (rc < 0) {
+        dbuf_free(&sql);
+        cli_error(err);
+        return EXIT_RUNTIME;
+    }
+    fwrite(sql.data, 1, sql.len, stdout);
+    dbuf_free(&sql);
+    return EXIT_OK;
+}
+
+static int add_row(void *ctx, const char *const *cells, size_t n, char *err, size_t errlen)
+{
+    if (n != ATHENA_COLS) return fc_err(err, errlen, "a result row of %zu columns, not %d", n, ATHENA_COLS);
+    return athena_row_add(ctx, cells, err, errlen);
+}
+
+int athena_ingest(const fc_opts *o, agg *a, char *summary, size_t summary_len, char *err, size_t errlen)
+{
+    aws_config c;
+    if (aws_config_load(&c, o->n_regions ? o->regions[0] : NULL, o->profile, o->endpoint_url, o->verbose, err,
+                        errlen) < 0)
+        return EXIT_RUNTIME;
+    dbuf sql;
+    dbuf_init(&sql, 0);
+    if (build_query(o, &c, &sql, err, errlen) < 0) {
+        aws_config_clear(&c);
+        dbuf_free(&sql);
+        return EXIT_RUNTIME;
+    }
+    const char *header[ATHENA_COLS];
+    for (int i = 0; i < ATHENA_COLS; i++) header[i] = athena_col_name((enum athena_col)i);
+    char db[256];
+    const char *dot = strchr(o->athena, '.');
+    snprintf(db, sizeof db, "%.*s", dot ? (int)(dot - o->athena) : 0, o->athena);
+    const char *poll = getenv("FLOWCOST_ATHENA_POLL_MS"); /* tests: poll a fake server quickly */
+    athena_run_opts r = {.sql = sql.data, .database = db[0] ? db : NULL, .workgroup = o->athena_workgroup,
+                         .output = o->athena_output, .header = header, .n_header = ATHENA_COLS,
+                         .poll_ms = poll ? atol(poll) : 0, .stop = &interrupted};
+    /* Ctrl-C stops the query in Athena (it is billed while it runs) */
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    athena_exec ex;
+    int rc = athena_run(&c, &r, add_row, a, &ex, err, errlen);
+    sigaction(SIGINT, &old, NULL);
+    aws_config_clear(&c);
+    dbuf_free(&sql);
+    if (rc < 0) return EXIT_RUNTIME;
+    agg_canonicalize(a);
+    char scanned[32], line[512];
+    fc_format_count(ex.bytes_scanned, scanned, sizeof scanned);
+    snprintf(line, sizeof line, "Athena %s, query %s: %s bytes scanned, $%.6f ($5 per TB, 10 MB minimum)", o->athena,
+             ex.id, scanned, athena_cost_usd(ex.bytes_scanned));
+    if (summary) snprintf(summary, summary_len, "%s", line);
+    if (!o->quiet) fprintf(stderr, "flowcost: engine %s; %llu groups\n", line, (unsigned long long)ex.rows);
     return EXIT_OK;
 }

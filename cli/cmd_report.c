@@ -51,7 +51,7 @@ static char *graph_svg(const pipeline *p, const char *level, const char *id_pref
 int cmd_report(const fc_opts *o)
 {
     char err[FC_ERRLEN] = "";
-    if (!o->n_inputs) {
+    if (!o->n_inputs && !o->athena) {
         cli_error("'report' needs at least one INPUT (file, directory, s3:// URL or .fca); see 'flowcost report --help'");
         return EXIT_USAGE;
     }
@@ -77,6 +77,12 @@ int cmd_report(const fc_opts *o)
     ro.template_dir = o->template_dir;
     ro.inputs = o->inputs;
     ro.n_inputs = o->n_inputs;
+    /* --athena: the summary names the engine and the query instead */
+    const char *engine[1] = {p.engine};
+    if (o->athena) {
+        ro.inputs = engine;
+        ro.n_inputs = 1;
+    }
     ro.enrichment = p.enrichment;
     ro.topology_svg = topo;
     ro.topology_error = topo ? NULL : topo_why;

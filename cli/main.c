@@ -86,7 +86,7 @@ static int run(int argc, char **argv)
             cli_error(err);
             return EXIT_USAGE;
         }
-        int code = commands[i].run(&o);
+        int code = o.athena && o.print_sql ? athena_print_sql(&o) : commands[i].run(&o);
         opts_free(&o);
         return code;
     }

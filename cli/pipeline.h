@@ -23,6 +23,7 @@ typedef struct pipeline {
     cost_result *base;
     char enrichment[512];  /* for the report summary */
     inputs *seen;          /* what was read (each input once) */
+    char engine[512];      /* --athena: "Athena DB.T, query ID: N bytes scanned, $X"; else "" */
 } pipeline;
 
 void pipeline_ingest_opts(const fc_opts *o, ingest_opts *io);

@@ -1,7 +1,9 @@
 /* athena_sql: DDL and the group-by query for Athena (see athena_sql.h). */
 #include "athena_sql.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -251,6 +253,105 @@ int athena_query_sql(const athena_query *q, dbuf *out, char *err, size_t errlen)
     }
     dbuf_puts(out, "GROUP BY ");
     for (int i = 1; i <= AQ_TRAFFIC_PATH + 1; i++) dbuf_printf(out, "%d%s", i, i <= AQ_TRAFFIC_PATH ? ", " : "\n");
+    return 0;
+}
+
+static bool absent(const char *s)
+{
+    return !s || !*s || !strcmp(s, "-");
+}
+
+static int num(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+    if (absent(s)) {
+        *out = 0;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+/* value -> enum, as flowlog.c reads the text fields */
+static const struct {
+    enum athena_col c;
+    const char *text;
+    uint8_t v;
+} words[] = {
+    {AQ_ACTION, "ACCEPT", FL_ACCEPT},    {AQ_ACTION, "REJECT", FL_REJECT},     {AQ_STATUS, "OK", FL_OK},
+    {AQ_STATUS, "NODATA", FL_NODATA},    {AQ_STATUS, "SKIPDATA", FL_SKIPDATA}, {AQ_DIRECTION, "ingress", FL_INGRESS},
+    {AQ_DIRECTION, "egress", FL_EGRESS},
+};
+
+int athena_row_add(agg *a, const char *const *cells, char *err, size_t errlen)
+{
+    agg_group g;
+    memset(&g, 0, sizeof g);
+    static const struct {
+        enum athena_col c;
+        uint8_t flag;
+    } addrs[] = {{AQ_SRC, AGG_HAS_SRC}, {AQ_DST, AGG_HAS_DST}, {AQ_PKT_SRC, AGG_HAS_PKT_SRC}, {AQ_PKT_DST, AGG_HAS_PKT_DST}};
+    ip128 *ips[] = {&g.src, &g.dst, &g.pkt_src, &g.pkt_dst};
+    for (size_t i = 0; i < 4; i++) {
+        const char *s = cells[addrs[i].c];
+        if (absent(s)) continue;
+        if (ip_parse(s, strlen(s), ips[i]) < 0)
+            return fc_err(err, errlen, "bad %s '%s' in the result", col_names[addrs[i].c], s);
+        g.flags |= addrs[i].flag;
+    }
+    uint8_t *enums[ATHENA_COLS] = {0};
+    enums[AQ_ACTION] = &g.action;
+    enums[AQ_STATUS] = &g.status;
+    enums[AQ_DIRECTION] = &g.direction;
+    for (enum athena_col c = AQ_ACTION; c <= AQ_DIRECTION; c++) {
+        if (!enums[c] || absent(cells[c])) continue;
+        bool ok = false;
+        for (size_t i = 0; i < sizeof words / sizeof *words && !ok; i++)
+            if (words[i].c == c && !strcmp(words[i].text, cells[c])) {
+                *enums[c] = words[i].v;
+                ok = true;
+            }
+        if (!ok) return fc_err(err, errlen, "bad %s '%s' in the result", col_names[c], cells[c]);
+    }
+    int64_t hour, port, proto, tp, packets, bytes, records, lo, hi;
+    if (num(cells[AQ_HOUR], INT32_MIN + 1, INT32_MAX, &hour) < 0 || num(cells[AQ_DSTPORT], 0, 65535, &port) < 0 ||
+        num(cells[AQ_PROTOCOL], 0, 255, &proto) < 0 || num(cells[AQ_TRAFFIC_PATH], 0, 8, &tp) < 0 ||
+        num(cells[AQ_PACKETS], 0, INT64_MAX, &packets) < 0 || num(cells[AQ_BYTES], 0, INT64_MAX, &bytes) < 0 ||
+        num(cells[AQ_RECORDS], 1, INT64_MAX, &records) < 0 || num(cells[AQ_MIN_START], 0, INT64_MAX, &lo) < 0 ||
+        num(cells[AQ_MAX_END], 0, INT64_MAX, &hi) < 0)
+        return fc_err(err, errlen, "a number out of range in the result row for %s",
+                      absent(cells[AQ_ENI]) ? "(no interface)" : cells[AQ_ENI]);
+    g.hour = absent(cells[AQ_HOUR]) ? AGG_NO_HOUR : (int32_t)hour;
+    /* the REJECT-only key, whatever the query returned */
+    g.dstport = g.action == FL_REJECT ? (uint16_t)port : 0;
+    g.protocol = g.action == FL_REJECT ? (uint8_t)proto : 0;
+    g.traffic_path = (uint8_t)tp;
+    g.packets = (uint64_t)packets;
+    g.bytes = (uint64_t)bytes;
+    g.records = (uint64_t)records;
+    g.min_start = lo;
+    g.max_end = hi;
+    const char *eni = absent(cells[AQ_ENI]) ? NULL : cells[AQ_ENI];
+    agg_add(a, &g, eni, absent(cells[AQ_SRC_SVC]) ? NULL : cells[AQ_SRC_SVC],
+            absent(cells[AQ_DST_SVC]) ? NULL : cells[AQ_DST_SVC]);
+    if (eni) {
+        const char *m[6];
+        for (int i = 0; i < 6; i++) m[i] = absent(cells[AQ_VPC + i]) ? NULL : cells[AQ_VPC + i];
+        agg_note_eni(a, eni, m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
+    /* the counts ingest.c keeps per record, for the group's records */
+    agg_stats *st = agg_stats_of(a);
+    st->read += g.records;
+    if (g.status == FL_NODATA) st->nodata += g.records;
+    else if (g.status == FL_SKIPDATA) st->skipdata += g.records;
+    else {
+        st->used += g.records;
+        if (g.action == FL_REJECT) st->rejected += g.records;
+    }
+    agg_stats_period(st, lo, hi);
     return 0;
 }
 

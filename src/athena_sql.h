@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agg.h"
 #include "flowlog.h"
 #include "util.h"
 
@@ -59,6 +60,13 @@ enum athena_col {
 const char *athena_col_name(enum athena_col c);
 
 int athena_query_sql(const athena_query *q, dbuf *out, char *err, size_t errlen);
+
+/* One result row (ATHENA_COLS cells, NULL = SQL NULL) into a: the group
+ * (agg_add), the ENI's metadata (agg_note_eni) and the record counts of
+ * its stats, as ingest.c would have counted the group's records. "-" is
+ * absent as in the text format. -1 with a reason on a value the local
+ * reader would not take. */
+int athena_row_add(agg *a, const char *const *cells, char *err, size_t errlen);
 
 /* The date partition values ('yyyy/MM/dd' or Hive form) that can hold a
  * record started at unix time t: the day of the delivery, which is at
