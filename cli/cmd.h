@@ -11,6 +11,7 @@ int cmd_aggregate(const fc_opts *o);
 int cmd_enrich(const fc_opts *o);
 int cmd_rates(const fc_opts *o);
 int cmd_athena(const fc_opts *o);
+int cmd_flowlogs(const fc_opts *o);
 /* --athena: --print-sql (exit code), and the query's groups into a (exit
  * code; err filled when non-zero). */
 int athena_print_sql(const fc_opts *o);

@@ -17,7 +17,7 @@
 
 #define ALL_INPUT (CMD_REPORT | CMD_TOP | CMD_TOPOLOGY | CMD_AGGREGATE)
 #define PRICED (CMD_REPORT | CMD_TOP | CMD_TOPOLOGY)
-#define AWS (ALL_INPUT | CMD_ENRICH | CMD_ATHENA)
+#define AWS (ALL_INPUT | CMD_ENRICH | CMD_ATHENA | CMD_FLOWLOGS)
 
 enum kind { K_FLAG, K_STR, K_LIST, K_LONG, K_DOUBLE, K_TIME, K_BYTES };
 
@@ -88,14 +88,18 @@ static const optdef table[] = {
     {"location", 0, K_STR, CMD_ATHENA, F(location), 0, 0, "s3://BUCKET[/PREFIX]", "the flow log's S3 destination"},
     {"account", 0, K_STR, CMD_ATHENA, F(account), 0, 0, "ID", "the account id in the delivery path (AWSLogs/ID/...; required)"},
     {"table", 0, K_STR, CMD_ATHENA, F(table), 0, 0, "DB.T", "table name (default vpc_flow_logs)"},
-    {"file-format", 0, K_STR, CMD_ATHENA, F(file_format), 0, 0, "text|parquet", "the delivery's file format (default text)"},
-    {"hive", 0, K_FLAG, CMD_ATHENA, F(hive), 0, 0, NULL, "Hive-compatible S3 prefixes"},
-    {"per-hour", 0, K_FLAG, CMD_ATHENA, F(per_hour), 0, 0, NULL, "hourly partitions"},
+    {"resource-ids", 0, K_LIST, CMD_FLOWLOGS, F(resource_ids), F(n_resource_ids), 0, "ID[,ID...]",
+     "create: the VPCs, subnets or ENIs to log (one kind)"},
+    {"destination", 0, K_STR, CMD_FLOWLOGS, F(destination), 0, 0, "s3://BUCKET[/PREFIX]", "create: where to deliver"},
+    {"dry-run", 0, K_FLAG, CMD_FLOWLOGS, F(dry_run), 0, 0, NULL, "create: print the request and ask EC2 with DryRun"},
+    {"file-format", 0, K_STR, CMD_ATHENA | CMD_FLOWLOGS, F(file_format), 0, 0, "text|parquet", "the delivery's file format (default text)"},
+    {"hive", 0, K_FLAG, CMD_ATHENA | CMD_FLOWLOGS, F(hive), 0, 0, NULL, "Hive-compatible S3 prefixes"},
+    {"per-hour", 0, K_FLAG, CMD_ATHENA | CMD_FLOWLOGS, F(per_hour), 0, 0, NULL, "hourly partitions"},
     {"allow-empty", 0, K_FLAG, ALL_INPUT, F(allow_empty), 0, 0, NULL,
      "no record to use is not an error: write an empty result"},
     {"quiet", 'q', K_FLAG, ALL_INPUT | CMD_ENRICH, F(quiet), 0, 0, NULL,
      "no progress or success line (warnings about lost data still print)"},
-    {"verbose", 'v', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_RATES | CMD_ATHENA, F(verbose), 0, 0, NULL, "more detail"},
+    {"verbose", 'v', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_RATES | CMD_ATHENA | CMD_FLOWLOGS, F(verbose), 0, 0, NULL, "more detail"},
 };
 
 static const struct {
@@ -112,6 +116,11 @@ static const struct {
      "flowcost athena ddl (--flow-log-id fl-... | --log-format FMT --location s3://... --account ID) [--table DB.T] "
      "[--file-format text|parquet] [--hive] [--per-hour] [--region R]",
      "print the CREATE EXTERNAL TABLE for a flow log's S3 delivery (partition projection on region and date)"},
+    {CMD_FLOWLOGS,
+     "flowcost flowlogs list|check [--region R[,R...]]\n"
+     "       flowcost flowlogs create --resource-ids ID[,ID...] --destination s3://BUCKET[/PREFIX] "
+     "[--file-format text|parquet] [--hive] [--per-hour] [--dry-run]",
+     "the account's VPC flow logs: list them, check what they miss, create one with the recommended format"},
 };
 
 void opts_help(unsigned cmd)
@@ -465,7 +474,10 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
         return fc_err(err, errlen, "no INPUT given; see 'flowcost %s --help'", argv[0]);
     if (cmd == CMD_ATHENA && (o->n_inputs != 1 || strcmp(o->inputs[0], "ddl") != 0))
         return fc_err(err, errlen, "expected 'flowcost athena ddl ...'; see 'flowcost athena --help'");
-    if (!(cmd & (ALL_INPUT | CMD_ATHENA)) && o->n_inputs)
+    if (cmd == CMD_FLOWLOGS && (o->n_inputs != 1 || (strcmp(o->inputs[0], "list") && strcmp(o->inputs[0], "check") &&
+                                                     strcmp(o->inputs[0], "create"))))
+        return fc_err(err, errlen, "expected 'flowcost flowlogs list|check|create'; see 'flowcost flowlogs --help'");
+    if (!(cmd & (ALL_INPUT | CMD_ATHENA | CMD_FLOWLOGS)) && o->n_inputs)
         return fc_err(err, errlen, "unexpected argument '%s'; see 'flowcost %s --help'", o->inputs[0], argv[0]);
     if (o->has_since && o->has_until && o->until <= o->since)
         return fc_err(err, errlen, "--until must be later than --since");

@@ -31,4 +31,26 @@ int flowlogs_describe(const aws_config *c, const char *id, fl_desc **out, size_t
 int flowlogs_parse_xml(const char *xml, size_t len, fl_desc **out, size_t *n, char *next, size_t nextlen,
                        char *err, size_t errlen);
 
+/* The format `flowlogs create` asks for: v5, every field the cost model
+ * reads (ENI placement, NAT'd addresses, direction, path, AWS services). */
+#define FL_RECOMMENDED_FORMAT                                                                          \
+    "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} " \
+    "${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${subnet-id} ${instance-id} " \
+    "${az-id} ${pkt-srcaddr} ${pkt-dstaddr} ${region} ${flow-direction} ${traffic-path} "                \
+    "${pkt-src-aws-service} ${pkt-dst-aws-service}"
+
+typedef struct fl_create {
+    const char *const *resources; /* vpc-, subnet- or eni- ids, one kind */
+    size_t n_resources;
+    const char *destination;      /* s3://bucket[/prefix] */
+    bool parquet, hive, per_hour, dry_run;
+    const char *client_token;     /* idempotency; NULL = none */
+} fl_create;
+
+/* The CreateFlowLogs request body (form-encoded), for --dry-run's print. */
+int flowlogs_create_body(const fl_create *q, dbuf *body, char *err, size_t errlen);
+/* CreateFlowLogs: the new ids, space-separated, into ids (none for a dry
+ * run EC2 accepted). -1 with one line, also when a resource failed. */
+int flowlogs_create(const aws_config *c, const fl_create *q, dbuf *ids, char *err, size_t errlen);
+
 #endif

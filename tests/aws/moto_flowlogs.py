@@ -48,3 +48,20 @@ cwl = ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[vpc], TrafficType="A
                            DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/fl")["FlowLogIds"][0]
 with open(f"{out}/ids", "w") as f:
     f.write(f"v5 {v5}\ncwl {cwl}\n")
+
+# For `flowlogs check`: a subnet with two ENIs, one of them logged alone
+# in a v3-like format without pkt-srcaddr; the VPC-wide logs above cover
+# nothing here since this VPC is another one.
+vpc2 = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+sub2 = ec2.create_subnet(VpcId=vpc2, CidrBlock="10.1.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+eni_a = ec2.create_network_interface(SubnetId=sub2, PrivateIpAddress="10.1.1.10")["NetworkInterface"]["NetworkInterfaceId"]
+eni_b = ec2.create_network_interface(SubnetId=sub2, PrivateIpAddress="10.1.1.11")["NetworkInterface"]["NetworkInterfaceId"]
+v3 = ec2.create_flow_logs(ResourceType="NetworkInterface", ResourceIds=[eni_a], TrafficType="ALL",
+                          LogDestinationType="s3", LogDestination="arn:aws:s3:::flowcost-logs",
+                          LogFormat="${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} "
+                                    "${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} "
+                                    "${log-status} ${vpc-id} ${subnet-id} ${az-id} ${pkt-dstaddr} "
+                                    "${flow-direction} ${traffic-path} ${pkt-src-aws-service} "
+                                    "${pkt-dst-aws-service}")["FlowLogIds"][0]
+with open(f"{out}/ids", "a") as f:
+    f.write(f"v3 {v3}\nvpc {vpc}\nvpc2 {vpc2}\nsub2 {sub2}\neni_a {eni_a}\neni_b {eni_b}\n")
