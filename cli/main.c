@@ -25,7 +25,7 @@ static const struct {
     {"enrich", CMD_ENRICH, cmd_enrich, "fetch ENI / subnet / NAT gateway metadata from EC2 into a snapshot (JSON)"},
     {"rates", CMD_RATES, cmd_rates, "print the effective price table as JSON"},
     {"flowlogs", CMD_FLOWLOGS, cmd_flowlogs, "list, check or create the account's VPC flow logs"},
-    {"athena", CMD_ATHENA, cmd_athena, "'athena ddl': the CREATE EXTERNAL TABLE for a flow log's S3 delivery"},
+    {"athena", CMD_ATHENA, cmd_athena, "print the CREATE EXTERNAL TABLE of a flow log's S3 delivery (athena ddl)"},
 };
 
 void cli_error(const char *msg)
