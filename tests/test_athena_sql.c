@@ -172,6 +172,71 @@ static void test_query(void)
     dbuf_free(&b);
 }
 
+/* Result rows into an agg: the key as ingest.c would build it from the
+ * group's records, and the stats of those records. */
+static void test_row_add(void)
+{
+    agg *a = agg_new();
+    char err[256];
+    /* REJECT from 203.0.113.9 to port 22/tcp, 3 records, hour 472222 */
+    const char *rej[ATHENA_COLS] = {"eni-0b", "203.0.113.9", "10.0.1.5", "-", NULL, NULL, NULL, "472222", "22", "6",
+                                    "REJECT", "OK", "ingress", "1", "3", "120", "3", "1700000000", "1700000300",
+                                    "vpc-1", "subnet-1", NULL, "use1-az1", "123456789012", "us-east-1"};
+    CHECK(athena_row_add(a, rej, err, sizeof err) == 0);
+    /* ACCEPT with a port in the row (a query that kept it): the key drops
+     * it, as ingest.c keeps ports for REJECT only; no start: no hour */
+    const char *acc[ATHENA_COLS] = {"eni-0b", "10.0.1.5", "52.94.0.10", NULL, NULL, NULL, "S3", NULL, "443", "6",
+                                    "ACCEPT", "OK", "egress", NULL, "10", "5000", "2", NULL, NULL,
+                                    NULL, NULL, NULL, NULL, NULL, NULL};
+    CHECK(athena_row_add(a, acc, err, sizeof err) == 0);
+    /* NODATA: counted as such, not used */
+    const char *nod[ATHENA_COLS] = {"eni-0c", NULL, NULL, NULL, NULL, NULL, NULL, "472222", NULL, NULL, NULL, "NODATA",
+                                    NULL, NULL, "0", "0", "1", "1700000000", "1700000600", NULL, NULL, NULL, NULL,
+                                    NULL, NULL};
+    CHECK(athena_row_add(a, nod, err, sizeof err) == 0);
+    CHECK(agg_count(a) == 3);
+    size_t n;
+    const agg_group *g = agg_groups(a, &n);
+    int seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (g[i].action == FL_REJECT) {
+            seen |= 1;
+            CHECK(g[i].dstport == 22 && g[i].protocol == 6 && g[i].hour == 472222);
+            CHECK(g[i].flags == (AGG_HAS_SRC | AGG_HAS_DST)); /* '-' and NULL pkt addresses: absent */
+            CHECK(g[i].direction == FL_INGRESS && g[i].traffic_path == 1);
+            CHECK(g[i].packets == 3 && g[i].bytes == 120 && g[i].records == 3);
+            CHECK(g[i].min_start == 1700000000 && g[i].max_end == 1700000300);
+        } else if (g[i].action == FL_ACCEPT) {
+            seen |= 2;
+            CHECK(g[i].dstport == 0 && g[i].protocol == 0 && g[i].hour == AGG_NO_HOUR);
+            CHECK_STR(agg_str(a, g[i].dst_svc), "S3");
+            CHECK(g[i].src_svc == 0);
+        } else {
+            seen |= 4;
+            CHECK(g[i].status == FL_NODATA && g[i].flags == 0);
+        }
+    }
+    CHECK(seen == 7);
+    const agg_eni_meta *m = agg_eni(a, agg_str_id(a, "eni-0b"));
+    CHECK(m && m->instance == 0);
+    CHECK(m && !strcmp(agg_str(a, m->az_id), "use1-az1") && !strcmp(agg_str(a, m->region), "us-east-1"));
+    /* records 3 + 2 used (3 rejected), 1 NODATA; period over the starts and ends given */
+    const agg_stats *st = agg_stats_get(a);
+    CHECK(st->read == 6 && st->used == 5 && st->rejected == 3 && st->nodata == 1);
+    CHECK(st->start == 1700000000 && st->end == 1700000600);
+    /* what the text reader would reject */
+    const char *bad[ATHENA_COLS] = {"eni-0b", "10.0.1.5", "10.0.1.6", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                    "ALLOW", "OK", NULL, NULL, "1", "1", "1", NULL, NULL,
+                                    NULL, NULL, NULL, NULL, NULL, NULL};
+    CHECK(athena_row_add(a, bad, err, sizeof err) == -1);
+    CHECK_STR(err, "bad action 'ALLOW' in the result");
+    bad[AQ_ACTION] = "ACCEPT";
+    bad[AQ_SRC] = "10.0.1";
+    CHECK(athena_row_add(a, bad, err, sizeof err) == -1);
+    CHECK_STR(err, "bad srcaddr '10.0.1' in the result");
+    agg_free(a);
+}
+
 static void test_cost(void)
 {
     /* $5 per 10^12 bytes, 10 MB minimum: 1 kB bills 10^7 B = 5e-5 USD;
@@ -187,6 +252,7 @@ int main(void)
     test_ddl_parquet_hive();
     test_ddl_errors();
     test_query();
+    test_row_add();
     test_cost();
     return check_done();
 }
