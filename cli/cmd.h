@@ -17,6 +17,14 @@ int cmd_ipranges(const fc_opts *o);
  * writes it; `top --mail-attach-report` attaches it. 0, or -1 with err. */
 struct pipeline;
 int report_page(const fc_opts *o, const struct pipeline *p, dbuf *page, char *err, size_t errlen);
+int cmd_athena(const fc_opts *o);
+int cmd_flowlogs(const fc_opts *o);
+/* --athena: --print-sql (exit code), and the query's groups into a (exit
+ * code; err filled when non-zero). */
+int athena_print_sql(const fc_opts *o);
+struct agg;
+/* summary (may be NULL): the engine, query id, bytes scanned and cost */
+int athena_ingest(const fc_opts *o, struct agg *a, char *summary, size_t summary_len, char *err, size_t errlen);
 
 /* "flowcost: error: MSG" on stderr (house style: one line, lower case). */
 void cli_error(const char *msg);

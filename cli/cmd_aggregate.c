@@ -175,7 +175,7 @@ static void write_csv(const agg *a, dbuf *out)
 int cmd_aggregate(const fc_opts *o)
 {
     char err[FC_ERRLEN];
-    if (!o->n_inputs) {
+    if (!o->n_inputs && !o->athena) {
         cli_error("aggregate needs at least one INPUT; see 'flowcost aggregate --help'");
         return EXIT_USAGE;
     }

@@ -64,6 +64,12 @@ int report_page(const fc_opts *o, const pipeline *p, dbuf *page, char *err, size
     ro.template_dir = o->template_dir;
     ro.inputs = o->inputs;
     ro.n_inputs = o->n_inputs;
+    /* --athena: the summary names the engine and the query instead */
+    const char *engine[1] = {p->engine};
+    if (o->athena) {
+        ro.inputs = engine;
+        ro.n_inputs = 1;
+    }
     ro.enrichment = p->enrichment;
     ro.topology_svg = topo;
     ro.topology_error = topo ? NULL : topo_why;
@@ -89,7 +95,7 @@ int report_page(const fc_opts *o, const pipeline *p, dbuf *page, char *err, size
 int cmd_report(const fc_opts *o)
 {
     char err[FC_ERRLEN] = "";
-    if (!o->n_inputs) {
+    if (!o->n_inputs && !o->athena) {
         cli_error("'report' needs at least one INPUT (file, directory, s3:// URL or .fca); see 'flowcost report --help'");
         return EXIT_USAGE;
     }

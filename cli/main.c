@@ -25,6 +25,8 @@ static const struct {
     {"enrich", CMD_ENRICH, cmd_enrich, "fetch ENI / subnet / NAT gateway metadata from EC2 into a snapshot (JSON)"},
     {"rates", CMD_RATES, cmd_rates, "print the effective price table as JSON (--fetch: from AWS's Price List)"},
     {"ipranges", CMD_IPRANGES, cmd_ipranges, "'ipranges update': fetch AWS ip-ranges.json into the cache"},
+    {"flowlogs", CMD_FLOWLOGS, cmd_flowlogs, "list, check or create the account's VPC flow logs"},
+    {"athena", CMD_ATHENA, cmd_athena, "print the CREATE EXTERNAL TABLE of a flow log's S3 delivery (athena ddl)"},
 };
 
 void cli_error(const char *msg)
@@ -86,7 +88,7 @@ static int run(int argc, char **argv)
             cli_error(err);
             return EXIT_USAGE;
         }
-        int code = commands[i].run(&o);
+        int code = o.athena && o.print_sql ? athena_print_sql(&o) : commands[i].run(&o);
         opts_free(&o);
         return code;
     }

@@ -17,7 +17,7 @@
 
 #define ALL_INPUT (CMD_REPORT | CMD_TOP | CMD_TOPOLOGY | CMD_AGGREGATE)
 #define PRICED (CMD_REPORT | CMD_TOP | CMD_TOPOLOGY)
-#define AWS (ALL_INPUT | CMD_ENRICH)
+#define AWS (ALL_INPUT | CMD_ENRICH | CMD_ATHENA | CMD_FLOWLOGS)
 
 enum kind { K_FLAG, K_STR, K_LIST, K_LONG, K_DOUBLE, K_TIME, K_BYTES };
 
@@ -88,11 +88,29 @@ static const optdef table[] = {
     {"min-bytes", 0, K_BYTES, CMD_TOPOLOGY, F(min_bytes), 0, 0, "N", "hide edges under N bytes"},
     {"focus", 0, K_STR, CMD_TOPOLOGY, F(focus), 0, 0, "IP|ENI|SUBNET|NAME", "draw one neighbourhood (NAME: a workload's Name tag)"},
     {"csv", 0, K_STR, CMD_AGGREGATE, F(csv), 0, 0, "FILE", "also write the groups as CSV"},
+    {"athena", 0, K_STR, ALL_INPUT, F(athena), 0, 0, "DB.TABLE",
+     "run the group-by in Amazon Athena over this flow-log table instead of reading INPUTs"},
+    {"athena-workgroup", 0, K_STR, ALL_INPUT, F(athena_workgroup), 0, 0, "WG", "Athena workgroup (default: primary)"},
+    {"athena-output", 0, K_STR, ALL_INPUT, F(athena_output), 0, 0, "s3://...", "where Athena writes the result"},
+    {"print-sql", 0, K_FLAG, ALL_INPUT, F(print_sql), 0, 0, NULL,
+     "with --athena: print the query and exit (the table's columns from --fields, else its metadata)"},
+    {"flow-log-id", 0, K_STR, CMD_ATHENA, F(flow_log_id), 0, 0, "fl-...", "read the format and destination of this flow log (DescribeFlowLogs)"},
+    {"log-format", 0, K_STR, CMD_ATHENA, F(log_format), 0, 0, "FMT", "the flow log's format (${version} ${account-id} ...)"},
+    {"location", 0, K_STR, CMD_ATHENA, F(location), 0, 0, "s3://BUCKET[/PREFIX]", "the flow log's S3 destination"},
+    {"account", 0, K_STR, CMD_ATHENA, F(account), 0, 0, "ID", "the account id in the delivery path (AWSLogs/ID/...; required)"},
+    {"table", 0, K_STR, CMD_ATHENA, F(table), 0, 0, "DB.T", "table name (default vpc_flow_logs)"},
+    {"resource-ids", 0, K_LIST, CMD_FLOWLOGS, F(resource_ids), F(n_resource_ids), 0, "ID[,ID...]",
+     "create: the VPCs, subnets or ENIs to log (one kind)"},
+    {"destination", 0, K_STR, CMD_FLOWLOGS, F(destination), 0, 0, "s3://BUCKET[/PREFIX]", "create: where to deliver"},
+    {"dry-run", 0, K_FLAG, CMD_FLOWLOGS, F(dry_run), 0, 0, NULL, "create: print the request and ask EC2 with DryRun"},
+    {"file-format", 0, K_STR, CMD_ATHENA | CMD_FLOWLOGS, F(file_format), 0, 0, "text|parquet", "the delivery's file format (default text)"},
+    {"hive", 0, K_FLAG, CMD_ATHENA | CMD_FLOWLOGS, F(hive), 0, 0, NULL, "Hive-compatible S3 prefixes"},
+    {"per-hour", 0, K_FLAG, CMD_ATHENA | CMD_FLOWLOGS, F(per_hour), 0, 0, NULL, "hourly partitions"},
     {"allow-empty", 0, K_FLAG, ALL_INPUT, F(allow_empty), 0, 0, NULL,
      "no record to use is not an error: write an empty result"},
     {"quiet", 'q', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_IPRANGES | CMD_RATES, F(quiet), 0, 0, NULL,
      "no progress or success line (warnings about lost data still print)"},
-    {"verbose", 'v', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_RATES | CMD_IPRANGES, F(verbose), 0, 0, NULL, "more detail"},
+    {"verbose", 'v', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_RATES | CMD_IPRANGES | CMD_ATHENA | CMD_FLOWLOGS, F(verbose), 0, 0, NULL, "more detail"},
 };
 
 static const struct {
@@ -108,6 +126,15 @@ static const struct {
      "print the effective price table as JSON, or fetch one from the AWS Price List API"},
     {CMD_IPRANGES, "flowcost ipranges update [--url URL] [--ca-bundle FILE] [-o FILE]",
      "fetch AWS ip-ranges.json into the cache"},
+    {CMD_ATHENA,
+     "flowcost athena ddl (--flow-log-id fl-... | --log-format FMT --location s3://... --account ID) [--table DB.T] "
+     "[--file-format text|parquet] [--hive] [--per-hour] [--region R]",
+     "print the CREATE EXTERNAL TABLE for a flow log's S3 delivery (partition projection on region and date)"},
+    {CMD_FLOWLOGS,
+     "flowcost flowlogs list|check [--region R[,R...]]\n"
+     "       flowcost flowlogs create --resource-ids ID[,ID...] --destination s3://BUCKET[/PREFIX] "
+     "[--file-format text|parquet] [--hive] [--per-hour] [--dry-run]",
+     "the account's VPC flow logs: list them, check what they miss, create one with the recommended format"},
 };
 
 void opts_help(unsigned cmd)
@@ -452,10 +479,20 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
     }
     if (o->output && o->json && !strcmp(o->output, "-") && !strcmp(o->json, "-"))
         return fc_err(err, errlen, "-o - and --json - would both write to standard output; send one of them to a file");
-    if ((cmd & ALL_INPUT) && o->n_inputs == 0)
+    if ((cmd & ALL_INPUT) && o->athena && o->n_inputs)
+        return fc_err(err, errlen, "--athena replaces the INPUTs; drop '%s' or --athena", o->inputs[0]);
+    if (!o->athena && (o->print_sql || o->athena_workgroup || o->athena_output))
+        return fc_err(err, errlen, "--%s needs --athena DB.TABLE",
+                      o->print_sql ? "print-sql" : o->athena_workgroup ? "athena-workgroup" : "athena-output");
+    if ((cmd & ALL_INPUT) && o->n_inputs == 0 && !o->athena)
         return fc_err(err, errlen, "no INPUT given; see 'flowcost %s --help'", argv[0]);
+    if (cmd == CMD_ATHENA && (o->n_inputs != 1 || strcmp(o->inputs[0], "ddl") != 0))
+        return fc_err(err, errlen, "expected 'flowcost athena ddl ...'; see 'flowcost athena --help'");
+    if (cmd == CMD_FLOWLOGS && (o->n_inputs != 1 || (strcmp(o->inputs[0], "list") && strcmp(o->inputs[0], "check") &&
+                                                     strcmp(o->inputs[0], "create"))))
+        return fc_err(err, errlen, "expected 'flowcost flowlogs list|check|create'; see 'flowcost flowlogs --help'");
     /* `ipranges` takes its subcommand as the one positional argument. */
-    if (!(cmd & ALL_INPUT) && o->n_inputs > (cmd == CMD_IPRANGES ? 1u : 0u))
+    if (!(cmd & (ALL_INPUT | CMD_ATHENA | CMD_FLOWLOGS)) && o->n_inputs > (cmd == CMD_IPRANGES ? 1u : 0u))
         return fc_err(err, errlen, "unexpected argument '%s'; see 'flowcost %s --help'", o->inputs[0], argv[0]);
     if (o->has_since && o->has_until && o->until <= o->since)
         return fc_err(err, errlen, "--until must be later than --since");

@@ -17,6 +17,8 @@ enum fc_cmd {
     CMD_ENRICH = 1 << 4,
     CMD_RATES = 1 << 5,
     CMD_IPRANGES = 1 << 6,
+    CMD_ATHENA = 1 << 7,
+    CMD_FLOWLOGS = 1 << 8,
 };
 
 /* Exit codes (cli.md). Only cli/ decides them. */
@@ -80,6 +82,17 @@ typedef struct fc_opts {
     /* ipranges update, rates --fetch */
     const char *url, *ca_bundle;
     bool fetch;
+    /* --athena on the input commands */
+    const char *athena, *athena_workgroup, *athena_output;
+    bool print_sql;
+    /* athena ddl */
+    const char *flow_log_id, *log_format, *location, *table, *file_format, *account;
+    bool hive, per_hour;
+    /* flowlogs create */
+    const char *resource_ids[FC_MAX_LIST];
+    size_t n_resource_ids;
+    const char *destination;
+    bool dry_run;
 
     /* The config file whose `key = value` lines gave defaults, and its text
      * (config values point into it). */

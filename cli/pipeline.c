@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "aws.h"
+#include "cmd.h"
 #include "ec2.h"
 #include "fca.h"
 #include "ipranges.h"
@@ -36,6 +37,8 @@ static int ingest_code(int rc)
 
 int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, char *err, size_t errlen)
 {
+    /* --athena replaces the INPUTs: the groups come out of Athena */
+    if (o->athena) return athena_ingest(o, a, NULL, 0, err, errlen);
     ingest_opts io;
     pipeline_ingest_opts(o, &io);
     io.csv_keys_only = csv_keys_only;
@@ -137,7 +140,8 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     p->agg = agg_new();
     p->inv = inv_new();
     p->seen = inputs_new();
-    int code = pipeline_ingest(o, p->agg, p->seen, false, err, errlen);
+    int code = o->athena ? athena_ingest(o, p->agg, p->engine, sizeof p->engine, err, errlen)
+                         : pipeline_ingest(o, p->agg, p->seen, false, err, errlen);
     if (code) return code;
     /* Before anything is priced, written or mailed: a CI gate over no data
      * must fail, not pass with $0.00. */

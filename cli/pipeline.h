@@ -25,6 +25,7 @@ typedef struct pipeline {
     char ipranges_source[1100]; /* "bundled", "cache PATH" or "file PATH" */
     inputs *seen;          /* what was read (each input once) */
     char region0[64];      /* the first --region (of a comma list): the default region */
+    char engine[512];      /* --athena: "Athena DB.T, query ID: N bytes scanned, $X"; else "" */
 } pipeline;
 
 void pipeline_ingest_opts(const fc_opts *o, ingest_opts *io);

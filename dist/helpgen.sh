@@ -112,6 +112,9 @@ END {
       t = t "\\fB\\-\\-" roff(olong[c, k]) "\\fR"
       if (oarg[c, k] != "") t = t " \\fI" roff(oarg[c, k]) "\\fR"
       print t > man
+      # a tag narrower than the indent would share its line with the text
+      vis = 2 + length(olong[c, k]) + (oarg[c, k] != "" ? 1 + length(oarg[c, k]) : 0) + (oshort[c, k] != "" ? 4 : 0)
+      if (vis < 7) print ".br" > man
       print roff(ohelp[c, k]) > man
     }
     for (k = 1; k <= nnote[c]; k++) { print ".PP" > man; print roff(note[c, k]) > man }

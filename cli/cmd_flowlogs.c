@@ -1,0 +1,252 @@
+/* cmd_flowlogs: `flowcost flowlogs list|check|create` — the flow logs
+ * flowcost depends on: what exists (DescribeFlowLogs), what the account's
+ * network has no flow log for or logs without the fields the cost model
+ * needs (with the inventory of ec2.c), and a new one in the recommended
+ * format (CreateFlowLogs). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws.h"
+#include "cmd.h"
+#include "ec2.h"
+#include "flowlog.h"
+#include "flowlogs.h"
+#include "inventory.h"
+#include "sigv4.h"
+#include "util.h"
+
+/* The fields the cost model reads beyond v2, and what is lost without
+ * each (cost-model.md: how ENIs are placed, NAT'd traffic traced, the
+ * direction and path decided). */
+static const struct {
+    enum flowlog_field f;
+    const char *loss;
+} needed[] = {
+    {FLF_VPC_ID, "the ENI's VPC comes only from an ENI snapshot (--eni-snapshot or --enrich-live)"},
+    {FLF_SUBNET_ID, "the ENI's subnet comes only from an ENI snapshot"},
+    {FLF_AZ_ID, "cross-AZ transfer is found only where an ENI snapshot gives the AZ of both ends"},
+    {FLF_PKT_SRCADDR, "traffic through a NAT gateway is not traced to the address behind it"},
+    {FLF_PKT_DSTADDR, "traffic through a NAT gateway is not traced to the address it reaches"},
+    {FLF_FLOW_DIRECTION, "ingress and egress are told apart from the addresses only"},
+    {FLF_TRAFFIC_PATH, "the egress path (internet gateway, transit gateway, peering, endpoint) is inferred"},
+    {FLF_PKT_SRC_AWS_SERVICE, "AWS-service sources are recognised from ip-ranges.json only"},
+    {FLF_PKT_DST_AWS_SERVICE, "AWS-service destinations are recognised from ip-ranges.json only"},
+};
+
+/* "a,b" arguments and repeated options as one list (pointers into buf). */
+static size_t split_list(const char *const *in, size_t n, char *buf, size_t buflen, const char **out, size_t max)
+{
+    size_t k = 0, used = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(in[i]);
+        if (used + l + 1 > buflen) break;
+        char *s = memcpy(buf + used, in[i], l + 1);
+        used += l + 1;
+        for (char *tok, *save = NULL; (tok = strtok_r(s, ",", &save)); s = NULL)
+            if (*tok && k < max) out[k++] = tok;
+    }
+    return k;
+}
+
+static int load_config(const fc_opts *o, const char *region, aws_config *c)
+{
+    char err[FC_ERRLEN];
+    if (aws_config_load(c, region, o->profile, o->endpoint_url, o->verbose, err, sizeof err) < 0) {
+        cli_error(err);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int list(const fc_opts *o, const char *const *regions, size_t nr)
+{
+    printf("%-22s %-26s %-5s %-40s %-8s %-8s %-4s %-10s %s\n", "FLOW LOG", "RESOURCE", "TO", "DESTINATION", "STATUS",
+           "DELIVERY", "SECS", "FILE", "FORMAT");
+    for (size_t r = 0; r < (nr ? nr : 1); r++) {
+        aws_config c;
+        if (load_config(o, nr ? regions[r] : NULL, &c) < 0) return EXIT_RUNTIME;
+        fl_desc *fl;
+        size_t n;
+        char err[FC_ERRLEN];
+        int rc = flowlogs_describe(&c, NULL, &fl, &n, err, sizeof err);
+        aws_config_clear(&c);
+        if (rc < 0) {
+            cli_error(err);
+            return EXIT_RUNTIME;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const fl_desc *d = &fl[i];
+            char file[64];
+            snprintf(file, sizeof file, "%s%s%s", d->file_format[0] ? d->file_format : "-", d->hive ? ",hive" : "",
+                     d->per_hour ? ",hourly" : "");
+            printf("%-22s %-26s %-5s %-40s %-8s %-8s %-4ld %-10s ", d->id, d->resource,
+                   !strcmp(d->dest_type, "cloud-watch-logs") ? "cwl" : d->dest_type[0] ? d->dest_type : "cwl",
+                   d->destination[0] ? d->destination : "-", d->status[0] ? d->status : "-",
+                   d->deliver_status[0] ? d->deliver_status : "-", d->max_aggregation, file);
+            flowlog_format f;
+            char why[256];
+            if (flowlog_format_parse(&f, d->format, strlen(d->format), why, sizeof why) == 0)
+                printf("%d fields: %s", f.ncols, d->format);
+            else
+                printf("unreadable: %s", why);
+            if (d->deliver_error[0]) printf(" (delivery error: %s)", d->deliver_error);
+            putchar('\n');
+        }
+        free(fl);
+    }
+    return EXIT_OK;
+}
+
+/* A flow log on the ENI, its subnet or its VPC logs the ENI. */
+static bool covered(const fl_desc *fl, size_t n, const char *eni, const char *subnet, const char *vpc)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *r = fl[i].resource;
+        if ((eni && !strcmp(r, eni)) || (subnet && !strcmp(r, subnet)) || (vpc && !strcmp(r, vpc))) return true;
+    }
+    return false;
+}
+
+static int check(const fc_opts *o, const char *const *regions, size_t nr)
+{
+    size_t problems = 0;
+    for (size_t r = 0; r < (nr ? nr : 1); r++) {
+        aws_config c;
+        if (load_config(o, nr ? regions[r] : NULL, &c) < 0) return EXIT_RUNTIME;
+        fl_desc *fl;
+        size_t n;
+        char err[FC_ERRLEN];
+        inventory *inv = inv_new();
+        int rc = flowlogs_describe(&c, NULL, &fl, &n, err, sizeof err);
+        if (rc == 0) rc = ec2_fetch_inventory(inv, &c, err, sizeof err);
+        char region[64];
+        snprintf(region, sizeof region, "%s", c.region);
+        aws_config_clear(&c);
+        if (rc < 0) {
+            free(fl);
+            inv_free(inv);
+            cli_error(err);
+            return EXIT_RUNTIME;
+        }
+        printf("%s: %zu flow log%s, %zu VPC%s, %zu subnet%s, %zu ENI%s\n", region, n, n == 1 ? "" : "s",
+               inv_vpc_count(inv), inv_vpc_count(inv) == 1 ? "" : "s", inv_subnet_count(inv),
+               inv_subnet_count(inv) == 1 ? "" : "s", inv_eni_count(inv), inv_eni_count(inv) == 1 ? "" : "s");
+        /* NAT gateway and transit gateway ENIs first: their traffic is the
+         * one that costs per GB processed */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < inv_eni_count(inv); i++) {
+                const inv_eni *e = inv_eni_at(inv, i);
+                bool first = e->kind == ENI_NAT_GATEWAY || (e->interface_type && !strcmp(e->interface_type, "transit_gateway"));
+                if (first != (pass == 0) || covered(fl, n, e->id, e->subnet_id, e->vpc_id)) continue;
+                printf("  no flow log: %s (%s%s%s, subnet %s, vpc %s)\n", e->id, eni_kind_name(e->kind),
+                       e->name ? " " : "", e->name ? e->name : "", e->subnet_id ? e->subnet_id : "-",
+                       e->vpc_id ? e->vpc_id : "-");
+                problems++;
+            }
+        for (size_t i = 0; i < inv_subnet_count(inv); i++) {
+            const inv_subnet *s = inv_subnet_at(inv, i);
+            if (covered(fl, n, NULL, s->id, s->vpc_id)) continue;
+            printf("  no flow log: subnet %s (vpc %s)\n", s->id, s->vpc_id ? s->vpc_id : "-");
+            problems++;
+        }
+        for (size_t i = 0; i < inv_vpc_count(inv); i++) {
+            const inv_vpc *v = inv_vpc_at(inv, i);
+            if (covered(fl, n, NULL, NULL, v->id)) continue;
+            printf("  no VPC-wide flow log: %s\n", v->id);
+            problems++;
+        }
+        for (size_t i = 0; i < n; i++) {
+            flowlog_format f;
+            char why[256];
+            if (flowlog_format_parse(&f, fl[i].format, strlen(fl[i].format), why, sizeof why) < 0) {
+                printf("  %s (%s): unreadable format: %s\n", fl[i].id, fl[i].resource, why);
+                problems++;
+                continue;
+            }
+            for (size_t k = 0; k < sizeof needed / sizeof *needed; k++) {
+                if (f.col_of[needed[k].f] >= 0) continue;
+                printf("  %s (%s) lacks %s: %s\n", fl[i].id, fl[i].resource, flowlog_field_name(needed[k].f),
+                       needed[k].loss);
+                problems++;
+            }
+            if (strcmp(fl[i].dest_type, "s3") != 0) {
+                printf("  %s (%s) delivers to %s: flowcost and Athena read S3\n", fl[i].id, fl[i].resource,
+                       fl[i].dest_type[0] ? fl[i].dest_type : "cloud-watch-logs");
+                problems++;
+            }
+        }
+        free(fl);
+        inv_free(inv);
+    }
+    printf("%zu finding%s\n", problems, problems == 1 ? "" : "s");
+    return EXIT_OK;
+}
+
+static int create(const fc_opts *o)
+{
+    char buf[8192];
+    const char *ids[FC_MAX_LIST * 4];
+    size_t n = split_list(o->resource_ids, o->n_resource_ids, buf, sizeof buf, ids, sizeof ids / sizeof *ids);
+    if (!n || !o->destination) {
+        cli_error("create needs --resource-ids ID[,ID...] and --destination s3://BUCKET[/PREFIX]");
+        return EXIT_USAGE;
+    }
+    bool parquet = o->file_format && !strcmp(o->file_format, "parquet");
+    if (o->file_format && !parquet && strcmp(o->file_format, "text") != 0) {
+        cli_error("--file-format must be text or parquet");
+        return EXIT_USAGE;
+    }
+    /* the token makes a retried create one flow log per resource */
+    char token[65], seed[64];
+    snprintf(seed, sizeof seed, "%lld.%ld", (long long)time(NULL), (long)clock());
+    sigv4_sha256_hex(seed, strlen(seed), token);
+    token[40] = '\0';
+    fl_create q = {.resources = ids, .n_resources = n, .destination = o->destination, .parquet = parquet,
+                   .hive = o->hive, .per_hour = o->per_hour, .dry_run = o->dry_run, .client_token = token};
+    char err[FC_ERRLEN];
+    dbuf body;
+    dbuf_init(&body, 0);
+    if (flowlogs_create_body(&q, &body, err, sizeof err) < 0) {
+        dbuf_free(&body);
+        cli_error(err);
+        return EXIT_USAGE;
+    }
+    if (o->dry_run) {
+        /* the request, one parameter a line (the ClientToken changes per run) */
+        for (char *s = body.data, *tok, *save = NULL; (tok = strtok_r(s, "&", &save)); s = NULL)
+            if (strncmp(tok, "ClientToken=", 12) != 0) printf("%s\n", tok);
+    }
+    dbuf_free(&body);
+    aws_config c;
+    if (load_config(o, o->n_regions ? o->regions[0] : NULL, &c) < 0) return EXIT_RUNTIME;
+    dbuf out;
+    dbuf_init(&out, 0);
+    int rc = flowlogs_create(&c, &q, &out, err, sizeof err);
+    aws_config_clear(&c);
+    if (rc < 0) {
+        dbuf_free(&out);
+        cli_error(err);
+        return EXIT_RUNTIME;
+    }
+    if (o->dry_run) printf("dry run: EC2 says the request would succeed\n");
+    else printf("created %s\n", out.len ? out.data : "(no id returned)");
+    dbuf_free(&out);
+    return EXIT_OK;
+}
+
+int cmd_flowlogs(const fc_opts *o)
+{
+    char buf[4096];
+    const char *regions[FC_MAX_LIST];
+    size_t nr = split_list(o->regions, o->n_regions, buf, sizeof buf, regions, FC_MAX_LIST);
+    const char *sub = o->inputs[0];
+    if (!strcmp(sub, "create")) return create(o);
+    if (o->n_resource_ids || o->destination || o->dry_run || o->file_format || o->hive || o->per_hour) {
+        cli_error("--resource-ids, --destination, --file-format, --hive, --per-hour and --dry-run are for 'flowlogs create'");
+        return EXIT_USAGE;
+    }
+    return !strcmp(sub, "list") ? list(o, regions, nr) : check(o, regions, nr);
+}

@@ -1,0 +1,288 @@
+/* athena: the Athena JSON 1.1 API (see athena.h). */
+#include "athena.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "http.h"
+#include "sigv4.h"
+
+#define RESULT_PAGE 1000 /* the API's maximum */
+#define POLL_MAX_MS 5000
+
+typedef struct call {
+    const aws_config *c;
+    const char *body, *target;
+    char host[256], path[256];
+} call;
+
+static int sign_call(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen)
+{
+    (void)a;
+    call *k = ctx;
+    int64_t now = (int64_t)time(NULL);
+    char date[17];
+    sigv4_amz_date(now, date);
+    sigv4_header h[5] = {
+        {"Content-Type", "application/x-amz-json-1.1"},
+        {"Host", k->host},
+        {"X-Amz-Date", date},
+        {"X-Amz-Target", k->target},
+        {"X-Amz-Security-Token", k->c->session_token},
+    };
+    size_t nh = k->c->session_token[0] ? 5 : 4;
+    sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh, .body = k->body,
+                       .body_len = strlen(k->body)};
+    sigv4_key key = {k->c->access_key, k->c->secret_key, k->c->region, "athena"};
+    dbuf auth;
+    dbuf_init(&auth, 0);
+    if (sigv4_authorization(&r, &key, now, &auth, err, errlen) < 0) {
+        dbuf_free(&auth);
+        return -1;
+    }
+    for (size_t i = 0; i < nh; i++) dbuf_printf(out, "%s: %s\n", h[i].name, h[i].value);
+    dbuf_printf(out, "Authorization: %s\n", auth.data);
+    dbuf_free(&auth);
+    return 0;
+}
+
+/* One action: the request object in, the parsed response out (caller
+ * deletes). Every call here may be repeated: reads, a start with its
+ * ClientRequestToken, a stop. */
+static cJSON *api(const aws_config *c, const char *action, const cJSON *req, char *err, size_t errlen)
+{
+    char url[600];
+    if (aws_endpoint(c, "athena", url, sizeof url - 1, err, errlen) < 0) return NULL;
+    call k = {.c = c};
+    const char *a = strstr(url, "://") + 3;
+    size_t al = strcspn(a, "/?#");
+    if (!al || al >= sizeof k.host) {
+        fc_err(err, errlen, "bad endpoint URL '%s'", url);
+        return NULL;
+    }
+    snprintf(k.host, sizeof k.host, "%.*s", (int)al, a);
+    snprintf(k.path, sizeof k.path, "%s", a[al] == '/' ? a + al : "/");
+    if (!a[al]) strcat(url, "/");
+    char target[96];
+    snprintf(target, sizeof target, "AmazonAthena.%s", action);
+    k.target = target;
+    char *body = cJSON_PrintUnformatted(req);
+    k.body = body;
+    http_opts o;
+    aws_http_opts(c, url, action, &o);
+    http_request rq = {.method = "POST", .url = url, .body = body, .body_len = strlen(body), .prepare = sign_call,
+                       .prepare_ctx = &k, .retry_safe = true};
+    http_response r;
+    char e[FC_ERRLEN];
+    int rc = http_do(&rq, &o, &r, e, sizeof e);
+    free(body);
+    cJSON *j = NULL;
+    if (rc < 0) {
+        fc_err(err, errlen, "Athena %s", e);
+    } else {
+        j = cJSON_ParseWithLength(r.body.data ? r.body.data : "", r.body.len);
+        if (r.status != 200) {
+            const cJSON *t = j ? cJSON_GetObjectItemCaseSensitive(j, "__type") : NULL;
+            const cJSON *m = j ? cJSON_GetObjectItemCaseSensitive(j, "message") : NULL;
+            if (!cJSON_IsString(m) && j) m = cJSON_GetObjectItemCaseSensitive(j, "Message");
+            const char *code = cJSON_IsString(t) ? t->valuestring : "";
+            const char *hash = strrchr(code, '#');
+            fc_err(err, errlen, "Athena %s: %s%s%s (HTTP %ld%s%s, %d attempt%s)", action, hash ? hash + 1 : code,
+                   cJSON_IsString(m) ? ": " : "", cJSON_IsString(m) ? m->valuestring : "", r.status,
+                   r.request_id[0] ? ", request id " : "", r.request_id, r.attempts, r.attempts == 1 ? "" : "s");
+            cJSON_Delete(j);
+            j = NULL;
+        } else if (!j) {
+            fc_err(err, errlen, "Athena %s: the response is not JSON", action);
+        }
+    }
+    http_response_free(&r);
+    return j;
+}
+
+static const cJSON *path(const cJSON *j, const char *a, const char *b, const char *c)
+{
+    const char *names[3] = {a, b, c};
+    for (int i = 0; i < 3 && names[i] && j; i++) j = cJSON_GetObjectItemCaseSensitive(j, names[i]);
+    return j;
+}
+
+static void stop_query(const aws_config *c, const char *id)
+{
+    cJSON *req = cJSON_CreateObject();
+    cJSON_AddStringToObject(req, "QueryExecutionId", id);
+    char e[FC_ERRLEN];
+    cJSON *r = api(c, "StopQueryExecution", req, e, sizeof e);
+    if (!r) fprintf(stderr, "flowcost: warning: could not stop query %s: %s\n", id, e);
+    cJSON_Delete(r);
+    cJSON_Delete(req);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL); /* a signal cuts it short: the caller looks at *stop */
+}
+
+int athena_run(const aws_config *c, const athena_run_opts *r, athena_row_fn fn, void *ctx, athena_exec *ex,
+               char *err, size_t errlen)
+{
+    memset(ex, 0, sizeof *ex);
+    /* the token makes a start that is retried (a lost response) one query */
+    char token[65], seed[128];
+    snprintf(seed, sizeof seed, "%lld.%ld.%d", (long long)time(NULL), (long)clock(), (int)getpid());
+    dbuf sd;
+    dbuf_init(&sd, 0);
+    dbuf_printf(&sd, "%s\n%s", seed, r->sql);
+    sigv4_sha256_hex(sd.data, sd.len, token);
+    dbuf_free(&sd);
+
+    cJSON *req = cJSON_CreateObject();
+    cJSON_AddStringToObject(req, "QueryString", r->sql);
+    cJSON_AddStringToObject(req, "ClientRequestToken", token);
+    if (r->database) cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "QueryExecutionContext"), "Database", r->database);
+    if (r->output) cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "ResultConfiguration"), "OutputLocation", r->output);
+    if (r->workgroup) cJSON_AddStringToObject(req, "WorkGroup", r->workgroup);
+    cJSON *resp = api(c, "StartQueryExecution", req, err, errlen);
+    cJSON_Delete(req);
+    if (!resp) return -1;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(resp, "QueryExecutionId");
+    if (!cJSON_IsString(id) || strlen(id->valuestring) >= sizeof ex->id) {
+        cJSON_Delete(resp);
+        return fc_err(err, errlen, "Athena StartQueryExecution: no QueryExecutionId in the response");
+    }
+    snprintf(ex->id, sizeof ex->id, "%s", id->valuestring);
+    cJSON_Delete(resp);
+    if (c->verbose) fprintf(stderr, "flowcost: athena query %s started\n", ex->id);
+
+    long delay = r->poll_ms > 0 ? r->poll_ms : 250;
+    time_t t0 = time(NULL), limit = r->timeout_s > 0 ? r->timeout_s : 3600;
+    for (;;) {
+        if (r->stop && *r->stop) {
+            stop_query(c, ex->id);
+            return fc_err(err, errlen, "interrupted: query %s stopped", ex->id);
+        }
+        if (time(NULL) - t0 > limit) {
+            stop_query(c, ex->id);
+            return fc_err(err, errlen, "query %s still running after %ld s: stopped", ex->id, (long)limit);
+        }
+        req = cJSON_CreateObject();
+        cJSON_AddStringToObject(req, "QueryExecutionId", ex->id);
+        resp = api(c, "GetQueryExecution", req, err, errlen);
+        cJSON_Delete(req);
+        if (!resp) return -1;
+        const cJSON *qe = cJSON_GetObjectItemCaseSensitive(resp, "QueryExecution");
+        const cJSON *st = path(qe, "Status", "State", NULL);
+        const cJSON *bs = path(qe, "Statistics", "DataScannedInBytes", NULL);
+        const cJSON *ms = path(qe, "Statistics", "EngineExecutionTimeInMillis", NULL);
+        if (cJSON_IsNumber(bs) && bs->valuedouble > 0) ex->bytes_scanned = (uint64_t)bs->valuedouble;
+        if (cJSON_IsNumber(ms)) ex->engine_ms = (long)ms->valuedouble;
+        snprintf(ex->state, sizeof ex->state, "%s", cJSON_IsString(st) ? st->valuestring : "");
+        if (!strcmp(ex->state, "FAILED") || !strcmp(ex->state, "CANCELLED")) {
+            const cJSON *why = path(qe, "Status", "StateChangeReason", NULL);
+            fc_err(err, errlen, "query %s %s: %s", ex->id, ex->state,
+                   cJSON_IsString(why) ? why->valuestring : "(no reason given)");
+            cJSON_Delete(resp);
+            return -1;
+        }
+        cJSON_Delete(resp);
+        if (!strcmp(ex->state, "SUCCEEDED")) break;
+        if (c->verbose > 1) fprintf(stderr, "flowcost: athena query %s %s\n", ex->id, ex->state);
+        sleep_ms(delay);
+        delay = delay * 2 > POLL_MAX_MS ? POLL_MAX_MS : delay * 2;
+    }
+
+    char next[4096] = "";
+    bool first = true;
+    for (int page = 1;; page++) {
+        if (r->stop && *r->stop) return fc_err(err, errlen, "interrupted while reading the result of %s", ex->id);
+        req = cJSON_CreateObject();
+        cJSON_AddStringToObject(req, "QueryExecutionId", ex->id);
+        cJSON_AddNumberToObject(req, "MaxResults", RESULT_PAGE);
+        if (next[0]) cJSON_AddStringToObject(req, "NextToken", next);
+        resp = api(c, "GetQueryResults", req, err, errlen);
+        cJSON_Delete(req);
+        if (!resp) return -1;
+        const cJSON *rows = path(resp, "ResultSet", "Rows", NULL);
+        const cJSON *row;
+        int rc = 0;
+        const char **cells = NULL;
+        size_t cap = 0;
+        cJSON_ArrayForEach(row, rows)
+        {
+            const cJSON *data = cJSON_GetObjectItemCaseSensitive(row, "Data");
+            size_t n = (size_t)cJSON_GetArraySize(data);
+            if (n > cap) {
+                cap = n;
+                cells = xrealloc(cells, cap * sizeof *cells);
+            }
+            size_t i = 0;
+            const cJSON *d;
+            cJSON_ArrayForEach(d, data)
+            {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(d, "VarCharValue");
+                cells[i++] = cJSON_IsString(v) ? v->valuestring : NULL;
+            }
+            if (first) {
+                /* a SELECT's first row names the columns */
+                first = false;
+                if (r->header) {
+                    bool ok = n == r->n_header;
+                    for (size_t k = 0; ok && k < n; k++) ok = cells[k] && !strcmp(cells[k], r->header[k]);
+                    if (!ok) {
+                        rc = fc_err(err, errlen, "query %s: the result's columns are not the query's (%zu columns, first '%s')",
+                                    ex->id, n, n && cells[0] ? cells[0] : "");
+                        break;
+                    }
+                }
+                continue;
+            }
+            ex->rows++;
+            if ((rc = fn(ctx, cells, n, err, errlen)) != 0) break;
+        }
+        free(cells);
+        const cJSON *nt = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
+        char prev[4096];
+        snprintf(prev, sizeof prev, "%s", next);
+        snprintf(next, sizeof next, "%s", cJSON_IsString(nt) ? nt->valuestring : "");
+        cJSON_Delete(resp);
+        if (rc) return -1;
+        if (c->verbose) fprintf(stderr, "flowcost: athena result page %d (%llu rows so far)\n", page, (unsigned long long)ex->rows);
+        if (!next[0]) break;
+        if (!strcmp(next, prev)) return fc_err(err, errlen, "Athena GetQueryResults returned the same NextToken twice");
+    }
+    return 0;
+}
+
+int athena_table_columns(const aws_config *c, const char *database, const char *table, dbuf *cols, dbuf *parts,
+                         char *date_format, size_t dflen, char *err, size_t errlen)
+{
+    cJSON *req = cJSON_CreateObject();
+    cJSON_AddStringToObject(req, "CatalogName", "AwsDataCatalog");
+    cJSON_AddStringToObject(req, "DatabaseName", database);
+    cJSON_AddStringToObject(req, "TableName", table);
+    cJSON *resp = api(c, "GetTableMetadata", req, err, errlen);
+    cJSON_Delete(req);
+    if (!resp) return -1;
+    const cJSON *tm = cJSON_GetObjectItemCaseSensitive(resp, "TableMetadata");
+    static const char *const lists[] = {"Columns", "PartitionKeys"};
+    for (int l = 0; l < 2; l++) {
+        const cJSON *col;
+        cJSON_ArrayForEach(col, cJSON_GetObjectItemCaseSensitive(tm, lists[l]))
+        {
+            const cJSON *n = cJSON_GetObjectItemCaseSensitive(col, "Name");
+            dbuf *b = l ? parts : cols;
+            if (cJSON_IsString(n)) dbuf_printf(b, "%s%s", b->len ? " " : "", n->valuestring);
+        }
+    }
+    const cJSON *df = path(tm, "Parameters", "projection.date.format", NULL);
+    snprintf(date_format, dflen, "%s", cJSON_IsString(df) ? df->valuestring : "");
+    cJSON_Delete(resp);
+    if (!cols->len) return fc_err(err, errlen, "Athena GetTableMetadata: %s.%s has no columns", database, table);
+    return 0;
+}
