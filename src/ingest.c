@@ -464,7 +464,8 @@ static inline void fast_record(worker *w, const fl_rec *rec)
 
 typedef ssize_t (*pull_fn)(void *ctx, void *buf, size_t n, char *err, size_t errlen);
 
-static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool eof, bool failed);
+static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool eof, bool failed,
+                     enum flowlog_content c);
 
 /* Split a pulled byte stream into lines. Lines over FLOWLOG_MAX_LINE are
  * malformed and skipped up to their newline, with bounded memory. */
@@ -506,7 +507,7 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
             if (!eof && len < SNIFF_MIN) continue;
             sniff = false;
             enum flowlog_content c = flowlog_sniff(buf, len);
-            if (c == FLC_JSON || c == FLC_JSON_CWL) return scan_json(w, pull, ctx, buf, len, eof, failed);
+            if (c == FLC_JSON || c == FLC_JSON_CWL) return scan_json(w, pull, ctx, buf, len, eof, failed, c);
             if (c != FLC_TEXT) {
                 r->unread = (uint8_t)c;
                 return 0;
@@ -579,6 +580,7 @@ typedef struct json_src {
     size_t out_pos;
     uint64_t consumed;     /* bytes of the decoded stream before in[in_pos] */
     uint64_t raw;          /* bytes pulled from below */
+    uint64_t with_lines;   /* top-level values that gave at least one line */
     bool eof, bad;
 } json_src;
 
@@ -598,7 +600,10 @@ static ssize_t pull_json(void *ctx, void *buf, size_t n, char *err, size_t errle
         }
         s->in_pos += used;
         s->consumed += used;
-        if (rc == 1) continue;
+        if (rc == 1) {
+            if (s->out.len) s->with_lines++;
+            continue;
+        }
         if (s->eof) return 0;
         /* more of the object: pull at least as much as is held, so that
          * rescanning a large object from its start stays linear overall */
@@ -625,10 +630,11 @@ static ssize_t pull_json(void *ctx, void *buf, size_t n, char *err, size_t errle
     return (ssize_t)k;
 }
 
-/* The stream turned out to be JSON after pre[0..pre_len) of it was read
- * (eof: that was all; failed: the read after it failed, its reason in the
- * item's err). */
-static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool eof, bool failed)
+/* The stream turned out to be JSON (c, the sniff's verdict) after
+ * pre[0..pre_len) of it was read (eof: that was all; failed: the read after
+ * it failed, its reason in the item's err). */
+static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool eof, bool failed,
+                     enum flowlog_content c)
 {
     item_res *r = w->r;
     json_src js = {.pull = pull, .ctx = ctx, .eof = eof || failed};
@@ -644,6 +650,10 @@ static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t
         r->rc = -1;
         rc = -1;
     }
+    /* JSON that holds no flow-log message at all (a config file, only
+     * CloudWatch health checks) gets the one verdict line of a file that
+     * is no flow log, rather than passing silently as an empty log */
+    if (rc == 0 && js.with_lines == 0 && !js.bad) r->unread = (uint8_t)c;
     if (rc < 0 && js.bad && r->rc == -1 && !r->rel_err) {
         if (w->j->o->strict) {
             r->rc = INGEST_MALFORMED;

@@ -83,5 +83,16 @@ check "$(python3 -c 'import json; r=json.load(open("bad.out"))["records"]; print
 check "$(grep -c "bad JSON-wrapped input at byte $off: bad escape in string; records before it are counted" bad.err)" 1 "damaged JSON: one warning naming byte $off"
 "$BIN" aggregate --strict bad.json -o strict.fca >/dev/null 2>strict.err; check "$?" 3 "damaged JSON with --strict: exit code"
 
+# JSON with no flow-log message (a config file; only CloudWatch health
+# checks): one verdict line each, as for a file that is no flow log, and
+# the good file beside them is read (1 record)
+printf '{"a": 1}\n' >config.json
+printf '{"messageType":"CONTROL_MESSAGE","logEvents":[{"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}' | gzip -c >control.gz
+"$BIN" top config.json control.gz one.log --output json >nm.out 2>nm.err; check "$?" 0 "no messages: exit code"
+check "$(grep 'warning: skipped' nm.err)" "flowcost: warning: skipped 'config.json': JSON without flow-log records (no \"message\" of a Firehose or CloudWatch Logs delivery)
+flowcost: warning: skipped 'control.gz': CloudWatch Logs subscription payload without flow-log records" "no messages: one warning each"
+check "$(python3 -c 'import json; r=json.load(open("nm.out"))["records"]; print(r["read"], r["used"])')" "1 1" "no messages: the text file still read"
+"$BIN" aggregate --strict config.json -o s2.fca >/dev/null 2>s2.err; check "$?" 3 "no messages with --strict: exit code"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
