@@ -151,7 +151,7 @@ void opts_help(unsigned cmd)
     }
     printf("  %-32s %s\n", "-h, --help", "show this help");
     if (cmd & ALL_INPUT)
-        printf("\nINPUT is a file (plain or gzip), a directory, s3://bucket/prefix, an .fca file, or - for stdin.\n");
+        printf("\nINPUT is a file (plain or gzip; text or JSON-wrapped), a directory, s3://bucket/prefix, cwl://log-group[/eni-prefix], an .fca file, or - for stdin.\n");
     printf("\nexit codes: 0 success, 1 runtime error, 2 usage error, 3 malformed input (--strict), 4 --fail-above exceeded\n");
 }
 

@@ -13,6 +13,7 @@
 #include "ec2.h"
 #include "fca.h"
 #include "ipranges.h"
+#include "logs.h"
 #include "rates_json.h"
 #include "s3.h"
 #include "snapshot.h"
@@ -47,13 +48,13 @@ int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, 
     size_t n_local = 0;
     int code = 0;
     for (size_t i = 0; i < o->n_inputs; i++)
-        if (!s3_is_url(o->inputs[i])) local[n_local++] = o->inputs[i];
+        if (!s3_is_url(o->inputs[i]) && !logs_is_url(o->inputs[i])) local[n_local++] = o->inputs[i];
     /* the .fca inputs' contents are known before anything is read, so that
      * a file given before the aggregate that holds it is skipped as well */
     if (seen && inputs_preload(seen, local, n_local, err, errlen) < 0) code = EXIT_RUNTIME;
     n_local = 0;
     for (size_t i = 0; i < o->n_inputs && !code; i++) {
-        if (!s3_is_url(o->inputs[i])) {
+        if (!s3_is_url(o->inputs[i]) && !logs_is_url(o->inputs[i])) {
             local[n_local++] = o->inputs[i];
             continue;
         }
@@ -64,7 +65,8 @@ int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, 
             break;
         }
         if (seen) inputs_begin(seen, o->inputs[i]);
-        int rc = s3_ingest(a, o->inputs[i], &c, &io, err, errlen);
+        int rc = logs_is_url(o->inputs[i]) ? logs_ingest(a, o->inputs[i], &c, &io, err, errlen)
+                                           : s3_ingest(a, o->inputs[i], &c, &io, err, errlen);
         if (seen) inputs_end(seen);
         if (rc < 0) code = ingest_code(rc);
     }

@@ -44,6 +44,10 @@ const char *http_retryable_code(const char *body)
         if (strstr(body, pat)) return retry_codes[i];
         snprintf(pat, sizeof pat, "\"%s\"", retry_codes[i]);
         if (strstr(body, pat) && strstr(body, "\"__type\"")) return retry_codes[i];
+        /* JSON 1.1 APIs (CloudWatch Logs) may qualify the type:
+         * "com.amazonaws.logs#ThrottlingException" */
+        snprintf(pat, sizeof pat, "#%s\"", retry_codes[i]);
+        if (strstr(body, pat) && strstr(body, "\"__type\"")) return retry_codes[i];
     }
     return NULL;
 }

@@ -99,4 +99,34 @@ bool cost_rejected_ingress(const cost_ctx *c, const agg_group *g);
 /* Index of a NAT endpoint in r->nats, or -1. */
 long cost_nat_of_ep(const cost_result *r, uint32_t ep);
 
+/* ---- Transit Gateway flow logs (issue 13; cost_tgw.c) ----
+ * The transit_gateway data-processing charge from TGW flow-log records, per
+ * attachment -> attachment (docs/cost-model.md, "Transit Gateway flow logs"):
+ * a byte is charged once, when an attachment sends it INTO the TGW. A record
+ * with flow-direction ingress at attachment A and tgw-pair-attachment-id B is
+ * A -> B, paid by the sending VPC's account (tgw-src-vpc-account-id); the
+ * egress record of the same bytes at B (direction egress, pair A) is the same
+ * bytes leaving and is not charged again. A directed pair seen only through
+ * egress records (a flow log on the receiving attachment alone) is charged
+ * from those. Only OK records count; records without an attachment, a pair or
+ * a direction are not priced (returned in *unpriced_bytes). */
+typedef struct cost_tgw_rec {
+    const char *attachment, *pair;          /* tgw-attachment-id, tgw-pair-attachment-id; NULL = '-' */
+    const char *src_account, *dst_account;  /* tgw-src-vpc-account-id, tgw-dst-vpc-account-id */
+    uint8_t direction;                      /* enum fl_dir */
+    uint8_t status;                         /* enum fl_status */
+    uint64_t bytes;
+} cost_tgw_rec;
+
+typedef struct cost_tgw_row {
+    const char *from, *to;  /* the attachment the bytes went in by, and out by (views into the records) */
+    const char *payer;      /* the sending VPC's account, NULL when not logged */
+    uint64_t bytes;
+    double usd;
+} cost_tgw_row;
+
+/* Rows sorted by from, then to; *rows is malloc'd (free it). */
+void cost_tgw_chargeback(const cost_tgw_rec *recs, size_t n, double usd_per_gb, cost_tgw_row **rows,
+                         size_t *nrows, uint64_t *unpriced_bytes);
+
 #endif

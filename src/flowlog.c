@@ -291,8 +291,8 @@ bool flowlog_header(const char *line, size_t n, flowlog_format *f, char *err, si
 static const char *const content_desc[FLC__COUNT] = {
     [FLC_TEXT] = "text",
     [FLC_PARQUET] = "Parquet file (not supported yet)",
-    [FLC_JSON_CWL] = "CloudWatch Logs subscription payload (JSON, not supported yet)",
-    [FLC_JSON] = "JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)",
+    [FLC_JSON_CWL] = "CloudWatch Logs subscription payload without flow-log records",
+    [FLC_JSON] = "JSON without flow-log records (no \"message\" of a Firehose or CloudWatch Logs delivery)",
     [FLC_BINARY] = "binary data, not a text flow log",
 };
 

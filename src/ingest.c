@@ -23,6 +23,7 @@
 #include "flowlog.h"
 #include "gz.h"
 #include "parquet.h"
+#include "jsonwrap.h"
 #include "util.h"
 
 #define READ_BUF (4u << 20)           /* per worker */
@@ -522,6 +523,9 @@ static int scan_buf(worker *w, char *buf, size_t len, bool eof, bool *skipping, 
     return 0;
 }
 
+static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool eof, bool failed,
+                     enum flowlog_content c);
+
 /* Split a pulled byte stream into lines. Lines over FLOWLOG_MAX_LINE are
  * malformed and skipped up to their newline, with bounded memory. */
 static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool sniff)
@@ -562,6 +566,7 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
             if (!eof && len < SNIFF_MIN) continue;
             sniff = false;
             enum flowlog_content c = flowlog_sniff(buf, len);
+            if (c == FLC_JSON || c == FLC_JSON_CWL) return scan_json(w, pull, ctx, buf, len, eof, failed, c);
             if (c != FLC_TEXT) {
                 r->unread = (uint8_t)c;
                 return 0;
@@ -594,6 +599,111 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
         memmove(buf, buf + pos, rest);
         len = rest;
     }
+}
+
+/* JSON-wrapped deliveries: the messages, one line each, pulled through
+ * jsonwrap from the decoded stream, so that headers, the fast parser and
+ * every count work as for text. Held in memory: one top-level object at a
+ * time (bounded by JSONWRAP_MAX_VALUE) and its messages. */
+#define JSON_PULL_MIN (64u << 10)
+
+typedef struct json_src {
+    pull_fn pull;
+    void *ctx;
+    char *in;              /* decoded bytes not yet consumed: in[in_pos..in_len) */
+    size_t in_pos, in_len, in_cap;
+    dbuf out;              /* the messages of the last object, as lines */
+    size_t out_pos;
+    uint64_t consumed;     /* bytes of the decoded stream before in[in_pos] */
+    uint64_t raw;          /* bytes pulled from below */
+    uint64_t with_lines;   /* top-level values that gave at least one line */
+    bool eof, bad;
+} json_src;
+
+static ssize_t pull_json(void *ctx, void *buf, size_t n, char *err, size_t errlen)
+{
+    json_src *s = ctx;
+    while (s->out_pos == s->out.len) {
+        dbuf_reset(&s->out);
+        s->out_pos = 0;
+        size_t used = 0, avail = s->in_len - s->in_pos;
+        char why[160] = "";
+        int rc = jsonwrap_next(avail ? s->in + s->in_pos : NULL, avail, s->eof, &s->out, &used, why, sizeof why);
+        if (rc < 0) {
+            s->bad = true;
+            return fc_err(err, errlen, "bad JSON-wrapped input at byte %llu: %s",
+                          (unsigned long long)(s->consumed + used), why);
+        }
+        s->in_pos += used;
+        s->consumed += used;
+        if (rc == 1) {
+            if (s->out.len) s->with_lines++;
+            continue;
+        }
+        if (s->eof) return 0;
+        /* more of the object: pull at least as much as is held, so that
+         * rescanning a large object from its start stays linear overall */
+        if (s->in_pos) {
+            memmove(s->in, s->in + s->in_pos, s->in_len - s->in_pos);
+            s->in_len -= s->in_pos;
+            s->in_pos = 0;
+        }
+        size_t want = s->in_len > JSON_PULL_MIN ? s->in_len : JSON_PULL_MIN;
+        if (s->in_cap - s->in_len < want) {
+            s->in_cap = s->in_len + want;
+            s->in = xrealloc(s->in, s->in_cap);
+        }
+        ssize_t got = s->pull(s->ctx, s->in + s->in_len, want, err, errlen);
+        if (got < 0) return -1;
+        if (got == 0) s->eof = true;
+        s->in_len += (size_t)got;
+        s->raw += (uint64_t)got;
+    }
+    size_t k = s->out.len - s->out_pos;
+    if (k > n) k = n;
+    memcpy(buf, s->out.data + s->out_pos, k);
+    s->out_pos += k;
+    return (ssize_t)k;
+}
+
+/* The stream turned out to be JSON (c, the sniff's verdict) after
+ * pre[0..pre_len) of it was read (eof: that was all; failed: the read after
+ * it failed, its reason in the item's err). */
+static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool eof, bool failed,
+                     enum flowlog_content c)
+{
+    item_res *r = w->r;
+    json_src js = {.pull = pull, .ctx = ctx, .eof = eof || failed};
+    js.in_cap = pre_len > JSON_PULL_MIN ? pre_len : JSON_PULL_MIN;
+    js.in = xmalloc(js.in_cap);
+    memcpy(js.in, pre, pre_len);
+    js.in_len = pre_len;
+    dbuf_init(&js.out, 0);
+    uint64_t counted = r->bytes_in; /* pre is in it already */
+    int rc = scan_lines(w, pull_json, &js, NULL, 0, false);
+    r->bytes_in = counted + js.raw;
+    if (rc == 0 && failed) {
+        r->rc = -1;
+        rc = -1;
+    }
+    /* JSON that holds no flow-log message at all (a config file, only
+     * CloudWatch health checks) gets the one verdict line of a file that
+     * is no flow log, rather than passing silently as an empty log */
+    if (rc == 0 && js.with_lines == 0 && !js.bad) r->unread = (uint8_t)c;
+    if (rc < 0 && js.bad && r->rc == -1 && !r->rel_err) {
+        if (w->j->o->strict) {
+            r->rc = INGEST_MALFORMED;
+        } else {
+            /* as for damaged gzip: the records before the damage count */
+            snprintf(r->m->warn, sizeof r->m->warn, "%s; records before it are counted", r->m->err);
+            r->rc = 0;
+            r->m->err[0] = '\0';
+            rc = 0;
+        }
+    }
+    free(js.in);
+    dbuf_free(&js.out);
+    return rc;
 }
 
 typedef struct range_src {
@@ -1325,6 +1435,8 @@ static int plan_file(plan *p, const char *path, const ingest_opts *o, const flow
             it->end = (off_t)(g + per < nrg ? g + per : nrg);
             g += per;
         } while (g < nrg);
+    } else if (flowlog_sniff(head, (size_t)k) == FLC_JSON || flowlog_sniff(head, (size_t)k) == FLC_JSON_CWL) {
+        new_item(p, fi, IT_STREAM); /* one pass: its lines are no byte ranges of the file */
     } else if (flowlog_sniff(head, (size_t)k) != FLC_TEXT) {
         f->unread = (uint8_t)flowlog_sniff(head, (size_t)k); /* named after the run, in input order */
     } else {

@@ -4,10 +4,10 @@
 #    Transit Gateway header starting with resource-type is read as one);
 #  - --fields takes hyphenated, ${field} and underscore (Athena) names, and
 #    an unknown name is a usage error (exit 2) naming the closest known one;
-#  - a file that is no text flow log (Parquet, JSON-wrapped lines, a
-#    CloudWatch Logs subscription payload, gzip'd or not, binary; a file,
-#    standard input) gets one warning naming it, even with -q, and is an
-#    error (exit 3) with --strict.
+#  - a file that is no text flow log (Parquet, binary; a file, standard
+#    input) gets one warning naming it, even with -q, and is an error
+#    (exit 3) with --strict; JSON-wrapped lines and CloudWatch Logs
+#    subscription payloads (issue 13) are read.
 set -u
 BIN=$1 SRC=$2 T=$3
 rm -rf "$T"; mkdir -p "$T"; cd "$T" || exit 1
@@ -73,16 +73,16 @@ printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000\076\000'
 printf '{"message": "%s"}\n{"message": "%s"}\n' "$R1" "$R2" | gzip -c > fh.log.gz
 printf '{"messageType":"DATA_MESSAGE","owner":"123456789010","logGroup":"vpc","logEvents":[{"id":"1","message":"%s"}]}' "$R1" | gzip -c > cwl.gz
 printf '%s\n' "$hy" "$R1" > good.log
-# -q: the three warnings still come, one line each, in input order; the good file is read
+# -q: JSON-wrapped files are read (R1 in cwl.gz; R1, R2 in fh.log.gz; R1 in
+# good.log = 4 records); the binary file still gets its one warning (Parquet is read too, see parquet_test)
 counts -q cwl.gz fh.log.gz good.log x.bin
 check "$RC" 0 "non-text files: exit code"
-check "$CNT" "1 1 0" "non-text files: counts (good.log only)"
-check "$(cat err)" "flowcost: warning: skipped 'cwl.gz': CloudWatch Logs subscription payload (JSON, not supported yet)
-flowcost: warning: skipped 'fh.log.gz': JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)
-flowcost: warning: skipped 'x.bin': binary data, not a text flow log" "non-text files: warnings with -q"
-# standard input
-printf '{"message": "%s"}\n' "$R1" | "$BIN" top -q - --allow-empty --output json >/dev/null 2>err
-check "$(cat err)" "flowcost: warning: skipped '<stdin>': JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)" "JSON on stdin"
+check "$CNT" "4 4 0" "non-text files: counts (JSON read, binary skipped)"
+check "$(cat err)" "flowcost: warning: skipped 'x.bin': binary data, not a text flow log" "non-text files: warnings with -q"
+# standard input: JSON-wrapped lines are read too (1 record, no warning)
+printf '{"message": "%s"}\n' "$R1" | "$BIN" top -q - --allow-empty --output json >c.json 2>err
+check "$(grep 'warning: skipped' err)" "" "JSON on stdin: no warning"
+check "$(python3 -c 'import json; r=json.load(open("c.json"))["records"]; print(r["read"], r["used"])')" "1 1" "JSON on stdin: read"
 # --strict: exit 3 naming the file
 run aggregate --strict good.log x.bin -o s.fca
 check "$RC" 3 "non-text file with --strict: exit code"

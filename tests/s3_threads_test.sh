@@ -96,10 +96,11 @@ recs=$(awk -F, 'NR>1 {r+=$8} END {print r}' "$tmp/s3.csv")
   cmp -s "$tmp/s3fca.json" "$tmp/localfca.json" && ok || bad "reports from the s3:// and local .fca differ"
 
 # s3:// objects that are no text flow log: one warning each, even with -q
-"$bin" top -q --threads 4 s3://weekly/other/ --output json >/dev/null 2>"$tmp/err"
-want="flowcost: warning: skipped 's3://weekly/other/a.bin': binary data, not a text flow log
-flowcost: warning: skipped 's3://weekly/other/b.log.gz': JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)"
-[ "$(grep warning "$tmp/err" | sort)" = "$want" ] && ok || bad "s3:// non-text objects: $(cat "$tmp/err")"
+# (the gzip'd JSON lines of b.log.gz are read since issue 13: 1 record)
+"$bin" top -q --threads 4 s3://weekly/other/ --output json >"$tmp/other.json" 2>"$tmp/err"
+want="flowcost: warning: skipped 's3://weekly/other/a.bin': binary data, not a text flow log"
+[ "$(grep 'warning: skipped' "$tmp/err" | sort)" = "$want" ] && ok || bad "s3:// non-text objects: $(cat "$tmp/err")"
+grep -q '"read":[[:space:]]*1,' "$tmp/other.json" && ok || bad "s3:// JSON-wrapped object not read: $(grep -m1 '"read"' "$tmp/other.json")"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -198,6 +198,10 @@ static void retryable(void)
     CHECK(http_is_retryable_body("<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"));
     CHECK(http_is_retryable_body("<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>"));
     CHECK(!http_is_retryable_body("<Response><Errors><Error><Code>AuthFailure</Code></Error></Errors></Response>"));
+    /* CloudWatch Logs (JSON 1.1), bare and namespace-qualified (issue 13) */
+    CHECK(http_is_retryable_body("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"));
+    CHECK(http_is_retryable_body("{\"__type\":\"com.amazonaws.logs#ThrottlingException\",\"message\":\"Rate exceeded\"}"));
+    CHECK(!http_is_retryable_body("{\"__type\":\"com.amazonaws.logs#ResourceNotFoundException\",\"message\":\"x\"}"));
     CHECK(!http_is_retryable_body("<Response><Errors><Error><Code>UnauthorizedOperation</Code></Error></Errors></Response>"));
     CHECK(!http_is_retryable_body(NULL));
     CHECK(strncmp(http_lib_version(), "libcurl/", 8) == 0);

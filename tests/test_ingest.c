@@ -702,20 +702,17 @@ static void test_unread(void)
     o.quiet = true; /* the callback still gets them: data loss is never hidden */
     const char *ps[4] = {path("cwl.gz"), path("fh.log.gz"), path("ok.log"), path("x.bin")};
     CHECK(ingest_paths(a, ps, 4, &o, err, sizeof err) == 0);
-    CHECK(nwarn == 3);
-    char w[3][512];
-    snprintf(w[0], sizeof w[0], "skipped '%s': CloudWatch Logs subscription payload (JSON, not supported yet)",
-             path("cwl.gz"));
-    snprintf(w[1], sizeof w[1],
-             "skipped '%s': JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)",
-             path("fh.log.gz"));
-    snprintf(w[2], sizeof w[2], "skipped '%s': binary data, not a text flow log", path("x.bin"));
-    for (int i = 0; i < 3; i++) CHECK_STR(warns[i], w[i]);
+    /* issue 13: the two JSON deliveries are read now; binary data is not */
+    CHECK(nwarn == 1);
+    char w[512];
+    snprintf(w, sizeof w, "skipped '%s': binary data, not a text flow log", path("x.bin"));
+    CHECK_STR(warns[0], w);
     const agg_stats *st = agg_stats_get(a);
-    /* 4 files opened, 3 not read (2 JSON, 1 binary), 1 record of ok.log */
-    CHECK(st->files == 4 && st->files_unread == 3 && st->files_parquet == 0 && st->files_json == 2 &&
+    /* 4 files opened, 1 not read (binary); 1 record each of cwl.gz (10
+     * bytes), fh.log.gz (4249) and ok.log (30): 10 + 4249 + 30 = 4289 */
+    CHECK(st->files == 4 && st->files_unread == 1 && st->files_parquet == 0 && st->files_json == 0 &&
           st->files_binary == 1);
-    CHECK(st->read == 1 && st->malformed == 0 && total_bytes(a) == 30);
+    CHECK(st->read == 3 && st->malformed == 0 && total_bytes(a) == 4289);
     agg_free(a);
 
     /* --strict: an error naming the first such file, in input order */
@@ -724,21 +721,19 @@ static void test_unread(void)
     o.strict = true;
     CHECK(ingest_paths(a, ps + 1, 3, &o, err, sizeof err) == INGEST_MALFORMED);
     char want[512];
-    snprintf(want, sizeof want,
-             "'%s' is not a text flow log: JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)",
-             path("fh.log.gz"));
+    snprintf(want, sizeof want, "'%s' is not a text flow log: binary data, not a text flow log", path("x.bin"));
     CHECK_STR(err, want);
     agg_free(a);
 
     /* a stream (s3:// object, stdin): the same verdict */
-    const char *js = "{\"message\": \"2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 30 3600 3660 ACCEPT OK\"}\n";
-    mem_src m = {js, strlen(js), 0};
+    static const char bin[20] = "\x7f" "ELF\x02\x01\x01";
+    mem_src m = {bin, sizeof bin, 0};
     a = agg_new();
     opts(&o, 1);
-    CHECK(ingest_stream(a, "s3://b/x.json", mem_read, &m, &o, err, sizeof err) == 0);
+    CHECK(ingest_stream(a, "s3://b/x.bin", mem_read, &m, &o, err, sizeof err) == 0);
     CHECK(nwarn == 1);
-    CHECK_STR(warns[0], "skipped 's3://b/x.json': JSON-wrapped records (CloudWatch Logs or Firehose export, not supported yet)");
-    CHECK(agg_stats_get(a)->files_json == 1 && agg_stats_get(a)->read == 0);
+    CHECK_STR(warns[0], "skipped 's3://b/x.bin': binary data, not a text flow log");
+    CHECK(agg_stats_get(a)->files_binary == 1 && agg_stats_get(a)->read == 0);
     agg_free(a);
 }
 

@@ -17,6 +17,7 @@ import argparse
 import datetime
 import gzip
 import ipaddress
+import json
 import re
 import sys
 
@@ -82,6 +83,32 @@ def valid(name, v):
     return True
 
 
+def unwrap_json(data):
+    """JSON-wrapped lines (issue 13): Firehose / CloudWatch export objects
+    {"message": LINE} and CloudWatch Logs subscription payloads
+    {"messageType": "DATA_MESSAGE", "logEvents": [{"message": LINE}, ...]},
+    one after another with or without whitespace; CONTROL_MESSAGE payloads
+    hold no record. Returns the messages as text lines."""
+    dec = json.JSONDecoder()
+    text = data.decode("utf-8")
+    out, i = [], 0
+    while True:
+        while i < len(text) and text[i] in " \t\r\n":
+            i += 1
+        if i == len(text):
+            break
+        v, i = dec.raw_decode(text, i)
+        for o in (v if isinstance(v, list) else [v]):
+            if not isinstance(o, dict) or o.get("messageType") == "CONTROL_MESSAGE":
+                continue
+            if isinstance(o.get("message"), str):
+                out.append(o["message"])
+            for e in o.get("logEvents") or []:
+                if isinstance(e, dict) and isinstance(e.get("message"), str):
+                    out.append(e["message"])
+    return "\n".join(m.rstrip("\r\n") for m in out).encode("utf-8")
+
+
 def read(path, fields):
     fmt = field_list(fields) if fields else list(V2)
     st = dict(read=0, used=0, malformed=0, nodata=0, skipdata=0, rejected=0)
@@ -91,10 +118,11 @@ def read(path, fields):
         data = fh.read()
     if data[:2] == b"\x1f\x8b":  # gzip, as S3 delivery writes it
         data = gzip.decompress(data)
-    if data[:4] == b"PAR1" or data.lstrip()[:1] == b"{":
-        # Parquet, or JSON-wrapped lines (CloudWatch subscription, Firehose):
-        # not a text flow log; cli.md wants one verdict line, not malformed lines
+    if data[:4] == b"PAR1":
+        # Parquet: not a text flow log; cli.md wants one verdict line
         return st, groups, first, last
+    if data.lstrip()[:1] in (b"{", b"["):
+        data = unwrap_json(data)
     for raw in data.split(b"\n"):
         line = raw.rstrip(b"\r").decode("latin-1")
         tokens = line.split()

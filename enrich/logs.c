@@ -1,0 +1,286 @@
+/* logs: see logs.h. */
+#include "logs.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http.h"
+#include "s3.h"
+#include "sigv4.h"
+
+#define LOGS_TARGET "Logs_20140328.FilterLogEvents"
+#define LOGS_MAX_PAGES 1000000 /* a loop guard; FilterLogEvents pages hold up to 10,000 events */
+
+bool logs_is_url(const char *s)
+{
+    return strncmp(s, "cwl://", 6) == 0;
+}
+
+/* Stream names AWS gives flow logs: the last URL segment starting so is a prefix. */
+static const char *const stream_starts[] = {"eni-", "tgw-attach-"};
+
+int logs_parse_url(const char *url, char **group, char **prefix, char *err, size_t errlen)
+{
+    *group = *prefix = NULL;
+    if (!logs_is_url(url)) return fc_err(err, errlen, "'%s' is not a cwl:// URL", url);
+    const char *g = url + 6, *slash = strrchr(g, '/');
+    size_t gl = strlen(g);
+    if (slash && slash > g) {
+        for (size_t i = 0; i < sizeof stream_starts / sizeof *stream_starts; i++)
+            if (strncmp(slash + 1, stream_starts[i], strlen(stream_starts[i])) == 0) {
+                gl = (size_t)(slash - g);
+                *prefix = xstrdup(slash + 1);
+                break;
+            }
+    }
+    if (gl == 0 || gl > 512) {
+        free(*prefix);
+        *prefix = NULL;
+        return fc_err(err, errlen, "'%s': a log group name of 1 to 512 characters is needed after cwl://", url);
+    }
+    *group = xmalloc(gl + 1);
+    memcpy(*group, g, gl);
+    (*group)[gl] = '\0';
+    if (!*prefix) *prefix = xstrdup("");
+    return 0;
+}
+
+char *logs_request_body(const char *group, const char *prefix, int64_t since, int64_t until, const char *token)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "logGroupName", group);
+    if (prefix && *prefix) cJSON_AddStringToObject(o, "logStreamNamePrefix", prefix);
+    /* milliseconds; endTime is inclusive, --until is not */
+    if (since) cJSON_AddNumberToObject(o, "startTime", (double)since * 1000.0);
+    if (until) cJSON_AddNumberToObject(o, "endTime", (double)until * 1000.0 - 1.0);
+    if (token) cJSON_AddStringToObject(o, "nextToken", token);
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    char *r = xstrdup(s);
+    cJSON_free(s);
+    return r;
+}
+
+int logs_parse_page(const char *json, size_t len, dbuf *lines, char **next, size_t *n_events, char *err,
+                    size_t errlen)
+{
+    *next = NULL;
+    if (n_events) *n_events = 0;
+    cJSON *o = cJSON_ParseWithLength(json, len);
+    if (!o || !cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        return fc_err(err, errlen, "malformed JSON");
+    }
+    const cJSON *ev = cJSON_GetObjectItemCaseSensitive(o, "events");
+    if (ev && !cJSON_IsArray(ev)) {
+        cJSON_Delete(o);
+        return fc_err(err, errlen, "'events' is not an array");
+    }
+    const cJSON *e;
+    cJSON_ArrayForEach(e, ev)
+    {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
+        if (!cJSON_IsString(m)) continue;
+        size_t ml = strlen(m->valuestring);
+        while (ml && (m->valuestring[ml - 1] == '\n' || m->valuestring[ml - 1] == '\r')) ml--;
+        dbuf_append(lines, m->valuestring, ml);
+        dbuf_append(lines, "\n", 1);
+        if (n_events) (*n_events)++;
+    }
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "nextToken");
+    if (cJSON_IsString(t) && t->valuestring[0]) *next = xstrdup(t->valuestring);
+    cJSON_Delete(o);
+    return 0;
+}
+
+/* ---- the calls ---- */
+
+typedef struct logs_call {
+    const aws_config *c;
+    const char *url, *body;
+    char host[256], path[256];
+} logs_call;
+
+static int sign_call(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen)
+{
+    (void)a;
+    logs_call *k = ctx;
+    int64_t now = (int64_t)time(NULL);
+    char date[17];
+    sigv4_amz_date(now, date);
+    sigv4_header h[5] = {
+        {"Content-Type", "application/x-amz-json-1.1"},
+        {"Host", k->host},
+        {"X-Amz-Date", date},
+        {"X-Amz-Target", LOGS_TARGET},
+        {"X-Amz-Security-Token", k->c->session_token},
+    };
+    size_t nh = k->c->session_token[0] ? 5 : 4;
+    sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh, .body = k->body,
+                       .body_len = strlen(k->body)};
+    sigv4_key key = {k->c->access_key, k->c->secret_key, k->c->region, "logs"};
+    dbuf auth;
+    dbuf_init(&auth, 0);
+    if (sigv4_authorization(&r, &key, now, &auth, err, errlen) < 0) {
+        dbuf_free(&auth);
+        return -1;
+    }
+    for (size_t i = 0; i < nh; i++) dbuf_printf(out, "%s: %s\n", h[i].name, h[i].value);
+    dbuf_printf(out, "Authorization: %s\n", auth.data);
+    dbuf_free(&auth);
+    return 0;
+}
+
+/* The reader ingest_stream pulls: one page of messages at a time. */
+typedef struct logs_reader {
+    const char *url;           /* the cwl:// input, for messages */
+    char *group, *prefix;
+    int64_t since, until;
+    logs_call k;
+    http_opts ho;
+    char endpoint[600];
+    dbuf lines;
+    size_t pos;
+    char *token;
+    bool done;
+    int pages;
+    size_t events;
+    char err[FC_ERRLEN];
+} logs_reader;
+
+/* The "__type" of a JSON 1.1 error ("com.amazonaws.logs#ResourceNotFoundException" → the part after '#'). */
+static void json_error(const char *body, size_t len, char *code, size_t cn, char *msg, size_t mn)
+{
+    code[0] = msg[0] = '\0';
+    cJSON *o = body ? cJSON_ParseWithLength(body, len) : NULL;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "__type");
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "message");
+    if (!m) m = cJSON_GetObjectItemCaseSensitive(o, "Message");
+    if (cJSON_IsString(t)) {
+        const char *h = strrchr(t->valuestring, '#');
+        snprintf(code, cn, "%s", h ? h + 1 : t->valuestring);
+    }
+    if (cJSON_IsString(m)) snprintf(msg, mn, "%s", m->valuestring);
+    cJSON_Delete(o);
+    if (!code[0] && body) { /* an XML error (a front end's, or moto's signature check) */
+        char reqid[8];
+        s3_parse_error(body, len, code, cn, msg, mn, reqid, sizeof reqid);
+    }
+}
+
+static int fetch_page(logs_reader *r)
+{
+    if (++r->pages > LOGS_MAX_PAGES) {
+        fc_err(r->err, sizeof r->err, "FilterLogEvents: more than %d pages, giving up", LOGS_MAX_PAGES);
+        return -1;
+    }
+    char *body = logs_request_body(r->group, r->prefix, r->since, r->until, r->token);
+    r->k.body = body;
+    const char *hdrs[] = {"Accept: application/json", NULL};
+    http_request rq = {.method = "POST", .url = r->endpoint, .headers = hdrs, .body = body, .body_len = strlen(body),
+                       .prepare = sign_call, .prepare_ctx = &r->k, .retry_safe = true};
+    http_response resp;
+    char e[FC_ERRLEN];
+    int rc = http_do(&rq, &r->ho, &resp, e, sizeof e);
+    free(body);
+    if (rc < 0) {
+        fc_err(r->err, sizeof r->err, "FilterLogEvents: %s", e);
+        http_response_free(&resp);
+        return -1;
+    }
+    if (resp.status != 200) {
+        char code[128], msg[512];
+        json_error(resp.body.data, resp.body.len, code, sizeof code, msg, sizeof msg);
+        char after[48] = "";
+        if (resp.attempts > 1) snprintf(after, sizeof after, " (after %d attempts)", resp.attempts);
+        if (code[0])
+            fc_err(r->err, sizeof r->err, "FilterLogEvents: %s: %s%s%s", code, msg, after, aws_error_hint("logs", code));
+        else
+            fc_err(r->err, sizeof r->err, "FilterLogEvents: HTTP %ld from %s%s", resp.status, r->endpoint, after);
+        http_response_free(&resp);
+        return -1;
+    }
+    char *next = NULL;
+    size_t n = 0;
+    dbuf_reset(&r->lines);
+    r->pos = 0;
+    rc = logs_parse_page(resp.body.data ? resp.body.data : "", resp.body.len, &r->lines, &next, &n, e, sizeof e);
+    http_response_free(&resp);
+    if (rc < 0) {
+        fc_err(r->err, sizeof r->err, "FilterLogEvents: %s in the response from %s", e, r->endpoint);
+        return -1;
+    }
+    r->events += n;
+    if (r->k.c->verbose)
+        fprintf(stderr, "flowcost: %s: FilterLogEvents page %d: %zu events%s\n", r->url, r->pages, n,
+                next ? " (more)" : "");
+    if (next && r->token && strcmp(next, r->token) == 0 && n == 0) {
+        /* the API may hand back a token with an empty page while it
+         * searches; the same token twice with nothing is the end */
+        free(next);
+        next = NULL;
+    }
+    free(r->token);
+    r->token = next;
+    if (!next) r->done = true;
+    return 0;
+}
+
+static ssize_t logs_read(void *ctx, void *buf, size_t n)
+{
+    logs_reader *r = ctx;
+    while (r->pos == r->lines.len) {
+        if (r->done) return 0;
+        if (fetch_page(r) < 0) return -1;
+    }
+    size_t k = r->lines.len - r->pos;
+    if (k > n) k = n;
+    memcpy(buf, r->lines.data + r->pos, k);
+    r->pos += k;
+    return (ssize_t)k;
+}
+
+/* Host header and path as curl sends them (both are signed). */
+static int split_url(const char *url, char *host, size_t hn, char *path, size_t pn, char *err, size_t errlen)
+{
+    const char *a = strstr(url, "://");
+    if (!a) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
+    a += 3;
+    size_t al = strcspn(a, "/?#");
+    if (!al || al >= hn) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
+    if (memchr(a, '@', al)) return fc_err(err, errlen, "endpoint URL must not carry user information");
+    snprintf(host, hn, "%.*s", (int)al, a);
+    const char *p = a + al;
+    size_t pl = strcspn(p, "?#");
+    snprintf(path, pn, "%.*s", (int)(pl ? pl : 1), pl ? p : "/");
+    return 0;
+}
+
+int logs_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o, char *err, size_t errlen)
+{
+    logs_reader r;
+    memset(&r, 0, sizeof r);
+    r.url = url;
+    if (logs_parse_url(url, &r.group, &r.prefix, err, errlen) < 0) return -1;
+    r.since = o->since;
+    r.until = o->until;
+    r.k.c = c;
+    int rc = -1;
+    if (aws_endpoint(c, "logs", r.endpoint, sizeof r.endpoint - 1, err, errlen) < 0) goto out;
+    if (split_url(r.endpoint, r.k.host, sizeof r.k.host, r.k.path, sizeof r.k.path, err, errlen) < 0) goto out;
+    if (!strchr(strstr(r.endpoint, "://") + 3, '/')) strcat(r.endpoint, "/");
+    r.k.url = r.endpoint;
+    aws_http_opts(c, r.endpoint, "FilterLogEvents", &r.ho);
+    dbuf_init(&r.lines, 0);
+    rc = ingest_stream(a, url, logs_read, &r, o, err, errlen);
+    if (rc < 0 && r.err[0]) fc_err(err, errlen, "%s: %s", url, r.err);
+    dbuf_free(&r.lines);
+out:
+    free(r.group);
+    free(r.prefix);
+    free(r.token);
+    return rc;
+}
