@@ -1052,7 +1052,8 @@ static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
         r->bytes_in += pre_len;
     }
     flowlog_format cur = j->fields_fmt;
-    bool first = true, sniff = true, eof = false, failed = false, skipping = false;
+    bool first = true, sniff = true, eof = false, failed = false, skipping = false, json = false;
+    int json_rc = 0;
     uint32_t no = 0;
     for (;;) {
         size_t want = target;
@@ -1074,6 +1075,15 @@ static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
                 /* judged once, by the first SNIFF_MIN bytes, as scan_lines does */
                 sniff = false;
                 enum flowlog_content c = flowlog_sniff(b->data, len);
+                if (c == FLC_JSON || c == FLC_JSON_CWL) {
+                    /* JSON-wrapped lines are unwrapped on this thread, as
+                     * scan_lines does (scan_json copies what was read) */
+                    json = true;
+                    json_rc = scan_json(w, pull, ctx, b->data, len, eof, failed, c);
+                    failed = false;
+                    len = 0;
+                    goto done;
+                }
                 if (c != FLC_TEXT) {
                     r->unread = (uint8_t)c;
                     failed = false;
@@ -1145,6 +1155,7 @@ done:
     j->producers--;
     pthread_cond_broadcast(&j->cv);
     pthread_mutex_unlock(&j->mu);
+    if (json) return json_rc; /* no blocks: scan_json filled the item's result itself */
 
     /* the blocks' results in order, as one item's */
     w->r = r;
