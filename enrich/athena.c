@@ -15,42 +15,6 @@
 #define RESULT_PAGE 1000 /* the API's maximum */
 #define POLL_MAX_MS 5000
 
-typedef struct call {
-    const aws_config *c;
-    const char *body, *target;
-    char host[256], path[256];
-} call;
-
-static int sign_call(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen)
-{
-    (void)a;
-    call *k = ctx;
-    int64_t now = (int64_t)time(NULL);
-    char date[17];
-    sigv4_amz_date(now, date);
-    sigv4_header h[5] = {
-        {"Content-Type", "application/x-amz-json-1.1"},
-        {"Host", k->host},
-        {"X-Amz-Date", date},
-        {"X-Amz-Target", k->target},
-        {"X-Amz-Security-Token", k->c->session_token},
-    };
-    size_t nh = k->c->session_token[0] ? 5 : 4;
-    sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh, .body = k->body,
-                       .body_len = strlen(k->body)};
-    sigv4_key key = {k->c->access_key, k->c->secret_key, k->c->region, "athena"};
-    dbuf auth;
-    dbuf_init(&auth, 0);
-    if (sigv4_authorization(&r, &key, now, &auth, err, errlen) < 0) {
-        dbuf_free(&auth);
-        return -1;
-    }
-    for (size_t i = 0; i < nh; i++) dbuf_printf(out, "%s: %s\n", h[i].name, h[i].value);
-    dbuf_printf(out, "Authorization: %s\n", auth.data);
-    dbuf_free(&auth);
-    return 0;
-}
-
 /* One action: the request object in, the parsed response out (caller
  * deletes). Every call here may be repeated: reads, a start with its
  * ClientRequestToken, a stop. */
@@ -58,24 +22,16 @@ static cJSON *api(const aws_config *c, const char *action, const cJSON *req, cha
 {
     char url[600];
     if (aws_endpoint(c, "athena", url, sizeof url - 1, err, errlen) < 0) return NULL;
-    call k = {.c = c};
-    const char *a = strstr(url, "://") + 3;
-    size_t al = strcspn(a, "/?#");
-    if (!al || al >= sizeof k.host) {
-        fc_err(err, errlen, "bad endpoint URL '%s'", url);
-        return NULL;
-    }
-    snprintf(k.host, sizeof k.host, "%.*s", (int)al, a);
-    snprintf(k.path, sizeof k.path, "%s", a[al] == '/' ? a + al : "/");
-    if (!a[al]) strcat(url, "/");
     char target[96];
     snprintf(target, sizeof target, "AmazonAthena.%s", action);
-    k.target = target;
+    aws_post k;
+    if (aws_post_init(&k, c, url, "athena", target, err, errlen) < 0) return NULL;
+    if (!strstr(url, "://") || !strpbrk(strstr(url, "://") + 3, "/?#")) strcat(url, "/");
     char *body = cJSON_PrintUnformatted(req);
     k.body = body;
     http_opts o;
     aws_http_opts(c, url, action, &o);
-    http_request rq = {.method = "POST", .url = url, .body = body, .body_len = strlen(body), .prepare = sign_call,
+    http_request rq = {.method = "POST", .url = url, .body = body, .body_len = strlen(body), .prepare = aws_post_sign,
                        .prepare_ctx = &k, .retry_safe = true};
     http_response r;
     char e[FC_ERRLEN];

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "ec2.h"
 #include "http.h"
@@ -489,4 +490,55 @@ const char *enrich_lib_versions(void)
         snprintf(buf, sizeof buf, "%s %s %s %s", http_lib_version(), sigv4_lib_version(),
                  snapshot_lib_version(), ec2_lib_version());
     return buf;
+}
+
+int aws_post_init(aws_post *k, const aws_config *c, const char *url, const char *service, const char *target,
+                  char *err, size_t errlen)
+{
+    memset(k, 0, sizeof *k);
+    k->c = c;
+    k->service = service;
+    k->target = target;
+    k->url = url;
+    const char *a = strstr(url, "://");
+    if (!a) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
+    a += 3;
+    size_t al = strcspn(a, "/?#");
+    if (!al || al >= sizeof k->host) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
+    if (memchr(a, '@', al)) return fc_err(err, errlen, "endpoint URL must not carry user information");
+    snprintf(k->host, sizeof k->host, "%.*s", (int)al, a);
+    const char *p = a + al;
+    size_t pl = strcspn(p, "?#");
+    snprintf(k->path, sizeof k->path, "%.*s", (int)(pl ? pl : 1), pl ? p : "/");
+    return 0;
+}
+
+int aws_post_sign(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen)
+{
+    (void)a;
+    const aws_post *k = ctx;
+    int64_t now = (int64_t)time(NULL);
+    char date[17];
+    sigv4_amz_date(now, date);
+    sigv4_header h[5];
+    size_t nh = 0;
+    h[nh++] = (sigv4_header){"Content-Type", k->target ? "application/x-amz-json-1.1"
+                                                       : "application/x-www-form-urlencoded; charset=utf-8"};
+    h[nh++] = (sigv4_header){"Host", k->host};
+    h[nh++] = (sigv4_header){"X-Amz-Date", date};
+    if (k->target) h[nh++] = (sigv4_header){"X-Amz-Target", k->target};
+    if (k->c->session_token[0]) h[nh++] = (sigv4_header){"X-Amz-Security-Token", k->c->session_token};
+    const char *body = k->body ? k->body : "";
+    sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh, .body = body,
+                       .body_len = strlen(body)};
+    sigv4_key key = {k->c->access_key, k->c->secret_key, k->region ? k->region : k->c->region, k->service};
+    dbuf auth;
+    dbuf_init(&auth, 0);
+    int rc = sigv4_authorization(&r, &key, now, &auth, err, errlen);
+    if (rc == 0) {
+        for (size_t i = 0; i < nh; i++) dbuf_printf(out, "%s: %s\n", h[i].name, h[i].value);
+        dbuf_printf(out, "Authorization: %s\n", auth.data);
+    }
+    dbuf_free(&auth);
+    return rc;
 }

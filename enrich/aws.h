@@ -68,6 +68,26 @@ void aws_http_opts(const aws_config *c, const char *url, const char *label, http
  * then rows that hold for any service. */
 const char *aws_error_hint(const char *service, const char *code);
 
+/* One signed POST in AWS's Query (form) or JSON 1.1 protocol, as the
+ * per-attempt `prepare` hook of http.c: each attempt gets a fresh
+ * x-amz-date and the SigV4 signature over it (one signer for EC2, ELBv2,
+ * STS, Athena, CloudWatch Logs and the Price List API). */
+typedef struct aws_post {
+    const aws_config *c;
+    const char *service;  /* SigV4 service ("ec2", "logs", ...) */
+    const char *region;   /* NULL: c->region */
+    const char *target;   /* X-Amz-Target of JSON 1.1; NULL: the Query protocol */
+    const char *url, *body;
+    char host[256], path[512];
+} aws_post;
+
+/* Fill k for a POST to url (host and path taken from it). -1 with err
+ * filled on a URL without a host, or with user information. */
+int aws_post_init(aws_post *k, const aws_config *c, const char *url, const char *service, const char *target,
+                  char *err, size_t errlen);
+/* The http_request.prepare hook; ctx is an aws_post. */
+int aws_post_sign(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen);
+
 /* "AKIA****************WXYZ"-style: the last four characters only. */
 void aws_mask_key(const char *key, char *buf, size_t n);
 

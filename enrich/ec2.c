@@ -502,60 +502,6 @@ static const api api_ec2_unpaged = {"EC2", "ec2", EC2_API_VERSION, NULL, 0, "Nex
 /* ELBv2 (elasticloadbalancing 2015-12-01): PageSize at most 400, Marker. */
 static const api api_elbv2 = {"ELBv2", "elasticloadbalancing", "2015-12-01", "PageSize", 400, "Marker"};
 
-typedef struct call {
-    const aws_config *c;
-    const api *a;
-    const char *url, *body;
-    char host[256], path[256];
-} call;
-
-/* Per attempt: a fresh x-amz-date and the signature over it. */
-static int sign_call(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen)
-{
-    (void)a;
-    call *k = ctx;
-    int64_t now = (int64_t)time(NULL);
-    char date[17];
-    sigv4_amz_date(now, date);
-    sigv4_header h[4] = {
-        {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
-        {"Host", k->host},
-        {"X-Amz-Date", date},
-        {"X-Amz-Security-Token", k->c->session_token},
-    };
-    size_t nh = k->c->session_token[0] ? 4 : 3;
-    sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh,
-                       .body = k->body, .body_len = strlen(k->body)};
-    sigv4_key key = {k->c->access_key, k->c->secret_key, k->c->region, k->a->service};
-    dbuf auth;
-    dbuf_init(&auth, 0);
-    if (sigv4_authorization(&r, &key, now, &auth, err, errlen) < 0) {
-        dbuf_free(&auth);
-        return -1;
-    }
-    for (size_t i = 0; i < nh; i++) dbuf_printf(out, "%s: %s\n", h[i].name, h[i].value);
-    dbuf_printf(out, "Authorization: %s\n", auth.data);
-    dbuf_free(&auth);
-    return 0;
-}
-
-/* Host header and path exactly as curl will send them, since both are signed. */
-static int split_url(const char *url, char *host, size_t hn, char *path, size_t pn, char *err, size_t errlen)
-{
-    const char *a = strstr(url, "://");
-    if (!a) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
-    a += 3;
-    size_t al = strcspn(a, "/?#");
-    if (!al || al >= hn) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
-    const char *at = memchr(a, '@', al);
-    if (at) return fc_err(err, errlen, "endpoint URL must not carry user information");
-    snprintf(host, hn, "%.*s", (int)al, a);
-    const char *p = a + al;
-    size_t pl = strcspn(p, "?#");
-    snprintf(path, pn, "%.*s", (int)(pl ? pl : 1), pl ? p : "/");
-    return 0;
-}
-
 /* One Action (all its pages) into the inventory. `params` is encoded
  * "&Name=value..." (may be ""). */
 static int api_action(inventory *inv, const aws_config *c, const api *ap, const char *action, const char *params,
@@ -563,11 +509,10 @@ static int api_action(inventory *inv, const aws_config *c, const api *ap, const 
 {
     char url[600];
     if (aws_endpoint(c, ap->service, url, sizeof url - 1, err, errlen) < 0) return -1;
-    call k = {.c = c, .a = ap};
-    if (split_url(url, k.host, sizeof k.host, k.path, sizeof k.path, err, errlen) < 0) return -1;
+    aws_post k;
+    if (aws_post_init(&k, c, url, ap->service, NULL, err, errlen) < 0) return -1;
     /* "https://host" is sent as "POST /": make the URL say so too. */
     if (!strchr(strstr(url, "://") + 3, '/')) strcat(url, "/");
-    k.url = url;
     http_opts o;
     aws_http_opts(c, url, action, &o);
     pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0, NULL, "", regions};
@@ -595,7 +540,7 @@ static int api_action(inventory *inv, const aws_config *c, const api *ap, const 
         const char *hdrs[] = {"Accept: text/xml", NULL};
         /* Describe* calls are read-only: repeating one is safe. */
         http_request rq = {.method = "POST", .url = url, .headers = hdrs, .body = body.data,
-                           .body_len = body.len, .prepare = sign_call, .prepare_ctx = &k, .retry_safe = true};
+                           .body_len = body.len, .prepare = aws_post_sign, .prepare_ctx = &k, .retry_safe = true};
         http_response r;
         char e[FC_ERRLEN];
         rc = http_do(&rq, &o, &r, e, sizeof e);
@@ -695,10 +640,9 @@ int ec2_assume_role(aws_config *c, const char *role_arn, char *err, size_t errle
     char url[600];
     static const api sts = {"STS", "sts", "2011-06-15", NULL, 0, NULL};
     if (aws_endpoint(c, "sts", url, sizeof url - 1, err, errlen) < 0) return -1;
-    call k = {.c = c, .a = &sts};
-    if (split_url(url, k.host, sizeof k.host, k.path, sizeof k.path, err, errlen) < 0) return -1;
+    aws_post k;
+    if (aws_post_init(&k, c, url, sts.service, NULL, err, errlen) < 0) return -1;
     if (!strchr(strstr(url, "://") + 3, '/')) strcat(url, "/");
-    k.url = url;
     http_opts o;
     aws_http_opts(c, url, "AssumeRole", &o);
     dbuf body;
@@ -709,7 +653,7 @@ int ec2_assume_role(aws_config *c, const char *role_arn, char *err, size_t errle
     const char *hdrs[] = {"Accept: text/xml", NULL};
     /* AssumeRole creates nothing that matters: a repeat is harmless. */
     http_request rq = {.method = "POST", .url = url, .headers = hdrs, .body = body.data, .body_len = body.len,
-                       .prepare = sign_call, .prepare_ctx = &k, .retry_safe = true};
+                       .prepare = aws_post_sign, .prepare_ctx = &k, .retry_safe = true};
     http_response r;
     char e[FC_ERRLEN];
     int rc = http_do(&rq, &o, &r, e, sizeof e);

@@ -69,60 +69,22 @@ int flowlogs_parse_xml(const char *xml, size_t len, fl_desc **out, size_t *n, ch
     return 0;
 }
 
-typedef struct call {
-    const aws_config *c;
-    const char *body;
-    char host[256], path[256];
-} call;
-
-static int sign_call(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen)
-{
-    (void)a;
-    call *k = ctx;
-    int64_t now = (int64_t)time(NULL);
-    char date[17];
-    sigv4_amz_date(now, date);
-    sigv4_header h[4] = {
-        {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
-        {"Host", k->host},
-        {"X-Amz-Date", date},
-        {"X-Amz-Security-Token", k->c->session_token},
-    };
-    size_t nh = k->c->session_token[0] ? 4 : 3;
-    sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh, .body = k->body,
-                       .body_len = strlen(k->body)};
-    sigv4_key key = {k->c->access_key, k->c->secret_key, k->c->region, "ec2"};
-    dbuf auth;
-    dbuf_init(&auth, 0);
-    if (sigv4_authorization(&r, &key, now, &auth, err, errlen) < 0) {
-        dbuf_free(&auth);
-        return -1;
-    }
-    for (size_t i = 0; i < nh; i++) dbuf_printf(out, "%s: %s\n", h[i].name, h[i].value);
-    dbuf_printf(out, "Authorization: %s\n", auth.data);
-    dbuf_free(&auth);
-    return 0;
-}
-
 /* One signed Query API POST; the response (any status) in *r. */
 static int ec2_post(const aws_config *c, const char *label, const char *body, http_response *r, char *err,
                     size_t errlen)
 {
     char url[600];
     if (aws_endpoint(c, "ec2", url, sizeof url - 1, err, errlen) < 0) return -1;
-    call k = {.c = c, .body = body};
-    const char *a = strstr(url, "://") + 3;
-    size_t al = strcspn(a, "/?#");
-    if (!al || al >= sizeof k.host) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
-    snprintf(k.host, sizeof k.host, "%.*s", (int)al, a);
-    snprintf(k.path, sizeof k.path, "%s", a[al] == '/' ? a + al : "/");
-    if (!a[al]) strcat(url, "/");
+    aws_post k;
+    if (aws_post_init(&k, c, url, "ec2", NULL, err, errlen) < 0) return -1;
+    k.body = body;
+    if (!strpbrk(strstr(url, "://") + 3, "/?#")) strcat(url, "/");
     http_opts o;
     aws_http_opts(c, url, label, &o);
     const char *hdrs[] = {"Accept: text/xml", NULL};
     /* Describe is a read; CreateFlowLogs carries a ClientToken */
     http_request rq = {.method = "POST", .url = url, .headers = hdrs, .body = body, .body_len = strlen(body),
-                       .prepare = sign_call, .prepare_ctx = &k, .retry_safe = true};
+                       .prepare = aws_post_sign, .prepare_ctx = &k, .retry_safe = true};
     return http_do(&rq, &o, r, err, errlen);
 }
 

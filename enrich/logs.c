@@ -98,48 +98,12 @@ int logs_parse_page(const char *json, size_t len, dbuf *lines, char **next, size
 
 /* ---- the calls ---- */
 
-typedef struct logs_call {
-    const aws_config *c;
-    const char *url, *body;
-    char host[256], path[256];
-} logs_call;
-
-static int sign_call(void *ctx, const http_attempt *a, dbuf *out, char *err, size_t errlen)
-{
-    (void)a;
-    logs_call *k = ctx;
-    int64_t now = (int64_t)time(NULL);
-    char date[17];
-    sigv4_amz_date(now, date);
-    sigv4_header h[5] = {
-        {"Content-Type", "application/x-amz-json-1.1"},
-        {"Host", k->host},
-        {"X-Amz-Date", date},
-        {"X-Amz-Target", LOGS_TARGET},
-        {"X-Amz-Security-Token", k->c->session_token},
-    };
-    size_t nh = k->c->session_token[0] ? 5 : 4;
-    sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh, .body = k->body,
-                       .body_len = strlen(k->body)};
-    sigv4_key key = {k->c->access_key, k->c->secret_key, k->c->region, "logs"};
-    dbuf auth;
-    dbuf_init(&auth, 0);
-    if (sigv4_authorization(&r, &key, now, &auth, err, errlen) < 0) {
-        dbuf_free(&auth);
-        return -1;
-    }
-    for (size_t i = 0; i < nh; i++) dbuf_printf(out, "%s: %s\n", h[i].name, h[i].value);
-    dbuf_printf(out, "Authorization: %s\n", auth.data);
-    dbuf_free(&auth);
-    return 0;
-}
-
 /* The reader ingest_stream pulls: one page of messages at a time. */
 typedef struct logs_reader {
     const char *url;           /* the cwl:// input, for messages */
     char *group, *prefix;
     int64_t since, until;
-    logs_call k;
+    aws_post k;
     http_opts ho;
     char endpoint[600];
     dbuf lines;
@@ -181,7 +145,7 @@ static int fetch_page(logs_reader *r)
     r->k.body = body;
     const char *hdrs[] = {"Accept: application/json", NULL};
     http_request rq = {.method = "POST", .url = r->endpoint, .headers = hdrs, .body = body, .body_len = strlen(body),
-                       .prepare = sign_call, .prepare_ctx = &r->k, .retry_safe = true};
+                       .prepare = aws_post_sign, .prepare_ctx = &r->k, .retry_safe = true};
     http_response resp;
     char e[FC_ERRLEN];
     int rc = http_do(&rq, &r->ho, &resp, e, sizeof e);
@@ -244,21 +208,6 @@ static ssize_t logs_read(void *ctx, void *buf, size_t n)
 }
 
 /* Host header and path as curl sends them (both are signed). */
-static int split_url(const char *url, char *host, size_t hn, char *path, size_t pn, char *err, size_t errlen)
-{
-    const char *a = strstr(url, "://");
-    if (!a) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
-    a += 3;
-    size_t al = strcspn(a, "/?#");
-    if (!al || al >= hn) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
-    if (memchr(a, '@', al)) return fc_err(err, errlen, "endpoint URL must not carry user information");
-    snprintf(host, hn, "%.*s", (int)al, a);
-    const char *p = a + al;
-    size_t pl = strcspn(p, "?#");
-    snprintf(path, pn, "%.*s", (int)(pl ? pl : 1), pl ? p : "/");
-    return 0;
-}
-
 int logs_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o, char *err, size_t errlen)
 {
     logs_reader r;
@@ -267,12 +216,10 @@ int logs_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts 
     if (logs_parse_url(url, &r.group, &r.prefix, err, errlen) < 0) return -1;
     r.since = o->since;
     r.until = o->until;
-    r.k.c = c;
     int rc = -1;
     if (aws_endpoint(c, "logs", r.endpoint, sizeof r.endpoint - 1, err, errlen) < 0) goto out;
-    if (split_url(r.endpoint, r.k.host, sizeof r.k.host, r.k.path, sizeof r.k.path, err, errlen) < 0) goto out;
+    if (aws_post_init(&r.k, c, r.endpoint, "logs", LOGS_TARGET, err, errlen) < 0) goto out;
     if (!strchr(strstr(r.endpoint, "://") + 3, '/')) strcat(r.endpoint, "/");
-    r.k.url = r.endpoint;
     aws_http_opts(c, r.endpoint, "FilterLogEvents", &r.ho);
     dbuf_init(&r.lines, 0);
     rc = ingest_stream(a, url, logs_read, &r, o, err, errlen);

@@ -251,57 +251,6 @@ rate_table *pricing_acc_table(const pricing_acc *a, dbuf *missing)
 
 /* ---- the HTTP side ---- */
 
-typedef struct call {
-    const aws_config *c;
-    char host[256], path[512];
-    const char *body;
-} call;
-
-static int sign_call(void *ctx, const http_attempt *at, dbuf *out, char *err, size_t errlen)
-{
-    (void)at;
-    call *k = ctx;
-    int64_t now = (int64_t)time(NULL);
-    char date[17];
-    sigv4_amz_date(now, date);
-    sigv4_header h[5] = {
-        {"Content-Type", "application/x-amz-json-1.1"},
-        {"Host", k->host},
-        {"X-Amz-Date", date},
-        {"X-Amz-Target", "AWSPriceListService.GetProducts"},
-        {"X-Amz-Security-Token", k->c->session_token},
-    };
-    size_t nh = k->c->session_token[0] ? 5 : 4;
-    sigv4_request r = {.method = "POST", .path = k->path, .headers = h, .n_headers = nh,
-                       .body = k->body, .body_len = strlen(k->body)};
-    sigv4_key key = {k->c->access_key, k->c->secret_key, PRICING_REGION, "pricing"};
-    dbuf auth;
-    dbuf_init(&auth, 0);
-    if (sigv4_authorization(&r, &key, now, &auth, err, errlen) < 0) {
-        dbuf_free(&auth);
-        return -1;
-    }
-    for (size_t i = 0; i < nh; i++) dbuf_printf(out, "%s: %s\n", h[i].name, h[i].value);
-    dbuf_printf(out, "Authorization: %s\n", auth.data);
-    dbuf_free(&auth);
-    return 0;
-}
-
-static int split_url(const char *url, call *k, char *err, size_t errlen)
-{
-    const char *a = strstr(url, "://");
-    if (!a) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
-    a += 3;
-    size_t al = strcspn(a, "/?#");
-    if (!al || al >= sizeof k->host) return fc_err(err, errlen, "bad endpoint URL '%s'", url);
-    if (memchr(a, '@', al)) return fc_err(err, errlen, "endpoint URL must not carry user information");
-    snprintf(k->host, sizeof k->host, "%.*s", (int)al, a);
-    const char *p = a + al;
-    size_t pl = strcspn(p, "?#");
-    snprintf(k->path, sizeof k->path, "%.*s", (int)(pl ? pl : 1), pl ? p : "/");
-    return 0;
-}
-
 static char *request_body(const char *service, const char *family, const char *region_field, const char *region,
                           const char *token)
 {
@@ -329,7 +278,7 @@ static char *request_body(const char *service, const char *family, const char *r
 }
 
 /* One query, every page. */
-static int get_products(pricing_acc *a, const aws_config *c, const char *url, call *k, size_t q, const char *region,
+static int get_products(pricing_acc *a, const aws_config *c, const char *url, aws_post *k, size_t q, const char *region,
                         size_t *products, char *err, size_t errlen)
 {
     http_opts o;
@@ -344,7 +293,7 @@ static int get_products(pricing_acc *a, const aws_config *c, const char *url, ca
         const char *hdrs[] = {"Accept: application/json", NULL};
         /* GetProducts only reads: repeating it is safe. */
         http_request rq = {.method = "POST", .url = url, .headers = hdrs, .body = body, .body_len = strlen(body),
-                           .prepare = sign_call, .prepare_ctx = k, .retry_safe = true};
+                           .prepare = aws_post_sign, .prepare_ctx = k, .retry_safe = true};
         http_response r;
         char e[FC_ERRLEN];
         int rc = http_do(&rq, &o, &r, e, sizeof e);
@@ -410,8 +359,9 @@ int pricing_fetch(pricing_acc *a, const aws_config *c, char *err, size_t errlen)
     } else {
         snprintf(url, sizeof url, "%s", PRICING_DEFAULT_URL);
     }
-    call k = {.c = c};
-    if (split_url(url, &k, err, errlen) < 0) return -1;
+    aws_post k;
+    if (aws_post_init(&k, c, url, "pricing", "AWSPriceListService.GetProducts", err, errlen) < 0) return -1;
+    k.region = PRICING_REGION;
     if (!strchr(strstr(url, "://") + 3, '/')) strcat(url, "/");
     size_t products = 0;
     for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
