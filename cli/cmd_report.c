@@ -100,12 +100,8 @@ int cmd_report(const fc_opts *o)
         return EXIT_USAGE;
     }
     pipeline p;
-    int code = pipeline_run(o, &p, err, sizeof err);
-    if (code) {
-        cli_error(err);
-        pipeline_free(&p);
-        return code;
-    }
+    int code = pipeline_start(o, &p);
+    if (code) return code;
 
     /* 64 MiB is far above the 5 MB a busy week produces: a bug guard, not a limit users meet. */
     dbuf page;

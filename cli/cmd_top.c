@@ -224,12 +224,8 @@ int cmd_top(const fc_opts *o)
         return EXIT_USAGE;
     }
     pipeline p;
-    int code = pipeline_run(o, &p, err, sizeof err);
-    if (code) {
-        cli_error(err);
-        pipeline_free(&p);
-        return code;
-    }
+    int code = pipeline_start(o, &p);
+    if (code) return code;
     const cost_result *r = p.res;
     size_t total_rows = 0;
     cost_rank *rows = tag ? cost_rank_by_tag(r, tag, 0, &total_rows) : cost_rank_by(r, by, 0, &total_rows);

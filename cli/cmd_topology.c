@@ -27,12 +27,8 @@ int cmd_topology(const fc_opts *o)
     }
 
     pipeline p;
-    int code = pipeline_run(o, &p, err, sizeof err);
-    if (code) {
-        cli_error(err);
-        pipeline_free(&p);
-        return code;
-    }
+    int code = pipeline_start(o, &p);
+    if (code) return code;
     graph_opts go = {
         .level = o->level,
         .top = o->top < 0 ? 0 : (size_t)o->top,

@@ -320,3 +320,14 @@ int pipeline_fetch_inventory(const fc_opts *o, inventory *inv, int64_t run_time,
     }
     return rc < 0 ? -1 : 0;
 }
+
+int pipeline_start(const fc_opts *o, pipeline *p)
+{
+    char err[FC_ERRLEN] = "";
+    int code = pipeline_run(o, p, err, sizeof err);
+    if (code) {
+        cli_error(err);
+        pipeline_free(p);
+    }
+    return code;
+}

@@ -38,6 +38,9 @@ bool pipeline_nothing(const agg *a, const inputs *seen, const char *what, char *
 /* Everything up to a priced result. Exit code; err filled when non-zero.
  * No record used is an error (exit 1) unless --allow-empty. */
 int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen);
+/* pipeline_run for a command: on failure the one error line is printed and
+ * p freed; returns the exit code (0: p holds the result). */
+int pipeline_start(const fc_opts *o, pipeline *p);
 /* The success line of cli.md (unless -q): "flowcost: wrote WHAT: $T over
  * H h, N of M hours with records". */
 void pipeline_done(const fc_opts *o, const char *what, const cost_result *r);

@@ -32,20 +32,9 @@ void smtp_safe_url(const char *url, char *buf, size_t n)
  * name the header carries. */
 static int envelope(const char *addr, char *buf, size_t n)
 {
-    const char *s = addr, *e = addr + strlen(addr);
-    const char *lt = strrchr(addr, '<');
-    if (lt) {
-        const char *gt = strchr(lt, '>');
-        if (!gt) return -1;
-        s = lt + 1;
-        e = gt;
-    }
-    while (s < e && (*s == ' ' || *s == '\t')) s++;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
-    if (e == s || !memchr(s, '@', (size_t)(e - s)) || (size_t)(e - s) + 3 > n) return -1;
-    for (const char *p = s; p < e; p++)
-        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>') return -1;
-    snprintf(buf, n, "<%.*s>", (int)(e - s), s);
+    char spec[512];
+    if (fc_addr_spec(addr, spec, sizeof spec) < 0 || strlen(spec) + 3 > n) return -1;
+    snprintf(buf, n, "<%s>", spec);
     return 0;
 }
 

@@ -40,27 +40,7 @@ void mail_format_date(int64_t t, char *buf, size_t n)
 
 int mail_addr_spec(const char *addr, char *buf, size_t n)
 {
-    if (!addr) return -1;
-    const char *s = addr, *e = addr + strlen(addr);
-    const char *lt = strrchr(addr, '<');
-    if (lt) {
-        const char *gt = strchr(lt, '>');
-        if (!gt) return -1;
-        s = lt + 1;
-        e = gt;
-    }
-    while (s < e && (*s == ' ' || *s == '\t')) s++;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) e--;
-    if (e == s || (size_t)(e - s) >= n) return -1;
-    const char *at = NULL;
-    for (const char *p = s; p < e; p++) {
-        if (*p == '@') at = p;
-        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == ',') return -1;
-    }
-    if (!at || at == s || at + 1 == e) return -1;
-    memcpy(buf, s, (size_t)(e - s));
-    buf[e - s] = '\0';
-    return 0;
+    return fc_addr_spec(addr, buf, n);
 }
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -57,14 +57,6 @@ void cost_options_default(cost_options *o)
     o->default_region = "us-east-1";
 }
 
-#define GROW(arr, n, cap)                                        \
-    do {                                                         \
-        if ((n) == (cap)) {                                      \
-            (cap) = (cap) ? (cap) * 2 : 64;                      \
-            (arr) = xrealloc((arr), (cap) * sizeof *(arr));      \
-        }                                                        \
-    } while (0)
-
 /* ---- endpoints ---- */
 
 typedef struct addr_hint {

@@ -12,14 +12,6 @@
 #include "cost_int.h"
 #include "util.h"
 
-#define GROW(arr, n, cap)                                        \
-    do {                                                         \
-        if ((n) == (cap)) {                                      \
-            (cap) = (cap) ? (cap) * 2 : 16;                      \
-            (arr) = xrealloc((arr), (cap) * sizeof *(arr));      \
-        }                                                        \
-    } while (0)
-
 typedef struct ev_row {
     uint32_t a, b;   /* client (or pair) endpoints */
     uint64_t bytes;

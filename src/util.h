@@ -76,6 +76,11 @@ typedef struct fc_lib_info {
     const void *symbol;      /* one of its functions: dladdr names the file it was loaded from */
 } fc_lib_info;
 
+/* The addr-spec of "Name <a@b>" or "a@b" into buf (n bytes); -1 when
+ * there is none, or it holds spaces, controls, angle brackets or commas.
+ * One parser for the mail headers, the SMTP envelope and the CLI checks. */
+int fc_addr_spec(const char *addr, char *buf, size_t n);
+
 /* Time helpers. Parse RFC 3339 ("2026-11-20T00:00:00Z", offsets allowed,
  * seconds optional, no offset = UTC) or a unix time in seconds; -1 on error. */
 int fc_parse_time(const char *s, int64_t *out);
