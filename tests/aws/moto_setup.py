@@ -59,6 +59,13 @@ for az, s in subnets.items():
                                           "moto_az_id": s.get("AvailabilityZoneId")}
 
 
+def host(az, n):
+    """The n-th address of az's subnet: moto draws free addresses at random
+    and two ENIs of one subnet could get the same one (a flaky test)."""
+    import ipaddress
+    return str(ipaddress.ip_network(subnets[az]["CidrBlock"]).network_address + n)
+
+
 def eni_entry(eni_id, subnet, kind, **extra):
     e = {"subnet_id": subnet["SubnetId"], "az_name": subnet["AvailabilityZone"], "kind": kind}
     e.update(extra)
@@ -70,7 +77,7 @@ def eni_entry(eni_id, subnet, kind, **extra):
 # ENIs and carry the tags over.
 for az, name, team in [("us-east-1a", "orders-api-1", "payments"), ("us-east-1b", "postgres-primary", "data")]:
     inst = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
-                             SubnetId=subnets[az]["SubnetId"], TagSpecifications=[{
+                             SubnetId=subnets[az]["SubnetId"], PrivateIpAddress=host(az, 10), TagSpecifications=[{
                                  "ResourceType": "instance",
                                  "Tags": [{"Key": "Name", "Value": name}, {"Key": "team", "Value": team}]}]
                              )["Instances"][0]
@@ -81,6 +88,7 @@ for az, name, team in [("us-east-1a", "orders-api-1", "payments"), ("us-east-1b"
 # Stand-alone ENIs with a Name tag, one per AZ (think Lambda / ECS tasks).
 for az in ["us-east-1a", "us-east-1b", "us-east-1c"]:
     ni = ec2.create_network_interface(SubnetId=subnets[az]["SubnetId"], Description=f"task in {az}",
+                                      PrivateIpAddress=host(az, 20),
                                       TagSpecifications=[{"ResourceType": "network-interface",
                                                           "Tags": [{"Key": "Name", "Value": f"task-{az[-1]}"}]}]
                                       )["NetworkInterface"]
@@ -109,7 +117,8 @@ lb = elb.create_load_balancer(Name="web-alb", Subnets=[subnets["us-east-1a"]["Su
                                                        subnets["us-east-1b"]["SubnetId"]], Type="application")
 arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
 res = arn.split(":loadbalancer/")[1]
-ni = ec2.create_network_interface(SubnetId=subnets["us-east-1a"]["SubnetId"], Description=f"ELB {res}")["NetworkInterface"]
+ni = ec2.create_network_interface(SubnetId=subnets["us-east-1a"]["SubnetId"], Description=f"ELB {res}",
+                                  PrivateIpAddress=host("us-east-1a", 30))["NetworkInterface"]
 eni_entry(ni["NetworkInterfaceId"], subnets["us-east-1a"], "alb", resource_id=res, name="web-alb",
           private_ip=ni["PrivateIpAddress"])
 
