@@ -92,6 +92,29 @@ cleanup() {
 trap cleanup EXIT
 trap "exit 1" INT TERM HUP  # so that EXIT runs on a ctest timeout too
 
+# ---- first in a scratch root (dpkg --root): install, use, remove, with nothing of the
+# machine's touched; the libraries are the machine's (--force-depends; ldd checks them below) ----
+R=$tmp/root; rm -rf "$R"
+mkdir -p "$R/var/lib/dpkg/info" "$R/var/lib/dpkg/updates" "$R/var/lib/dpkg/triggers" "$tmp/scratch-run"
+: >"$R/var/lib/dpkg/status"
+sdpkg() { dpkg --root="$R" --log="$tmp/scratch.log" --force-not-root "$@" >"$tmp/scratch.out" 2>&1; }
+sdpkg --force-depends -i "$deb" && ok || bad "dpkg --root -i failed: $(tail -3 "$tmp/scratch.out")"
+sx=$R/usr/share/doc/flowcost/examples/sample
+(cd "$tmp/scratch-run" && env -i PATH=/usr/bin:/bin HOME="$tmp/scratch-run" "$R/usr/bin/flowcost" report -q "$sx/v5" \
+   --eni-snapshot "$sx/describe-network-interfaces.xml" --eni-snapshot "$sx/describe-subnets.xml" \
+   --ip-ranges "$sx/ip-ranges.json" -o report.html) 2>"$tmp/err" && grep -q '</html>' "$tmp/scratch-run/report.html" && ok ||
+  bad "scratch root: flowcost report failed: $(cat "$tmp/err")"
+MANWIDTH=80 man -l "$R/usr/share/man/man1/flowcost.1.gz" 2>/dev/null | head -1 | grep -q '^FLOWCOST(1) ' && ok ||
+  bad "scratch root: the man page does not render"
+got=$(bash --norc --noprofile -c 'source "$1"; COMP_WORDS=(flowcost to); COMP_CWORD=1
+      COMP_LINE="flowcost to"; COMP_POINT=11; _flowcost flowcost to flowcost; echo "${COMPREPLY[*]}"' _ \
+      "$R/usr/share/bash-completion/completions/flowcost")
+[ "$got" = "top topology" ] && ok || bad "scratch root: 'flowcost to<TAB>' gives '$got'"
+sdpkg -r flowcost && ok || bad "dpkg --root -r failed: $(tail -3 "$tmp/scratch.out")"
+left=$(cd "$R" && find . -path ./var/lib/dpkg -prune -o \( -type f -o -type l \) -print)
+[ -z "$left" ] && ok || bad "scratch root: left after dpkg -r: $left"
+
+# ---- then for real on this machine (CI's is a fresh Debian 12): /usr/bin/flowcost ----
 # Docker's Debian images exclude /usr/share/man from dpkg: bring ours back.
 installed=1
 dpkg_do --path-include='/usr/share/man/man1/flowcost.1.gz' -i "$deb" && ok || bad "dpkg -i failed"
