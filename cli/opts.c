@@ -37,7 +37,8 @@ typedef struct optdef {
 static const optdef table[] = {
     {"output", 'o', K_STR, ((ALL_INPUT | CMD_ENRICH) & ~CMD_TOP) | CMD_IPRANGES | CMD_RATES, F(output), 0, 0, "FILE", "where to write (atomically)"},
     {"output", 'o', K_STR, CMD_TOP, F(output), 0, 0, "FILE",
-     "write to FILE (atomically), format from its extension (.txt .csv .json .html); default stdout"},
+     "write to FILE (atomically), format from its extension (.txt .csv .json .html); default stdout; "
+     "the older -o table|csv|json|html still works (deprecated: use --format)"},
     {"format", 0, K_STR, CMD_TOP, F(format), 0, 0, "FMT", "table|csv|json|html (default table, or -o's extension)"},
     {"json", 0, K_STR, PRICED, F(json), 0, 0, "FILE", "also write the JSON result (- for stdout)"},
     {"eni-snapshot", 0, K_LIST, PRICED | CMD_ENRICH, F(snapshots), F(n_snapshots), 0, "FILE",

@@ -2,6 +2,8 @@
  * ip-ranges, rates files) for the commands that price traffic. */
 #include "pipeline.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,58 @@ static int ingest_code(int rc)
     return rc == INGEST_MALFORMED ? EXIT_MALFORMED : EXIT_RUNTIME;
 }
 
+/* Progress on a terminal (cli.md: only when stderr is one, never with -q):
+ * a thread redraws one line twice a second from the workers' byte counter,
+ * and erases it when reading ends, so logs and pipes never see it. */
+typedef struct progress {
+    _Atomic uint64_t bytes;
+    atomic_bool stop;
+    pthread_t th;
+    bool on;
+} progress;
+
+static void *progress_loop(void *arg)
+{
+    progress *pg = arg;
+    struct timespec t0, now, tick = {0, 100 * 1000 * 1000};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (unsigned n = 1; !atomic_load(&pg->stop); n++) {
+        nanosleep(&tick, NULL);
+        if (n % 5) continue;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double secs = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+        uint64_t b = atomic_load_explicit(&pg->bytes, memory_order_relaxed);
+        char done[48];
+        fc_format_bytes(b, done, sizeof done);
+        fprintf(stderr, "\rflowcost: reading: %s, %.0f MB/s, %.0f s   ", done, secs > 0 ? (double)b / secs / 1e6 : 0.0,
+                secs);
+        fflush(stderr);
+    }
+    fputs("\r\033[K", stderr); /* erase the line */
+    fflush(stderr);
+    return NULL;
+}
+
+static void progress_start(progress *pg, const fc_opts *o, ingest_opts *io)
+{
+    memset(pg, 0, sizeof *pg);
+    const char *force = getenv("FLOWCOST_PROGRESS"); /* 1: on even without a terminal (tests), 0: off */
+    bool want = force && *force ? strcmp(force, "0") != 0 : isatty(2);
+    if (o->quiet || !want) return;
+    atomic_init(&pg->bytes, 0);
+    atomic_init(&pg->stop, false);
+    io->progress_bytes = &pg->bytes;
+    pg->on = pthread_create(&pg->th, NULL, progress_loop, pg) == 0;
+    if (!pg->on) io->progress_bytes = NULL;
+}
+
+static void progress_stop(progress *pg)
+{
+    if (!pg->on) return;
+    atomic_store(&pg->stop, true);
+    pthread_join(pg->th, NULL);
+}
+
 int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, char *err, size_t errlen)
 {
     /* --athena replaces the INPUTs: the groups come out of Athena */
@@ -44,6 +98,8 @@ int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, 
     pipeline_ingest_opts(o, &io);
     io.csv_keys_only = csv_keys_only;
     io.seen = seen;
+    progress pg;
+    progress_start(&pg, o, &io);
     const char **local = xcalloc(o->n_inputs + 1, sizeof *local);
     size_t n_local = 0;
     int code = 0;
@@ -74,6 +130,7 @@ int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, 
         int rc = ingest_paths(a, local, n_local, &io, err, errlen);
         if (rc < 0) code = ingest_code(rc);
     }
+    progress_stop(&pg);
     free(local);
     return code;
 }

@@ -558,6 +558,7 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
             if (got == 0) eof = true;
             len += (size_t)got;
             r->bytes_in += (size_t)got;
+            if (w->j->o->progress_bytes) atomic_fetch_add_explicit(w->j->o->progress_bytes, (uint64_t)got, memory_order_relaxed);
         }
         if (sniff) {
             /* a stream's content (after gzip) is judged once, by its first
@@ -1070,6 +1071,7 @@ static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
                 if (got == 0) eof = true;
                 len += (size_t)got;
                 r->bytes_in += (size_t)got;
+                if (j->o->progress_bytes) atomic_fetch_add_explicit(j->o->progress_bytes, (uint64_t)got, memory_order_relaxed);
             }
             if (sniff) {
                 /* judged once, by the first SNIFF_MIN bytes, as scan_lines does */

@@ -7,6 +7,7 @@
 #ifndef FC_INGEST_H
 #define FC_INGEST_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,9 @@ typedef struct ingest_opts {
     /* Each input read once (src/inputs.h): files already read, or inside
      * an .fca given, are skipped with a warning. NULL: read everything. */
     inputs *seen;
+    /* Progress for a terminal: bytes read so far (after decompression),
+     * added by the workers per read (relaxed atomics); NULL = not counted. */
+    _Atomic uint64_t *progress_bytes;
 } ingest_opts;
 
 void ingest_opts_default(ingest_opts *o);
