@@ -132,10 +132,7 @@ char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
     }
     char *txt = cJSON_Print(root);
     cJSON_Delete(root);
-    if (!txt) {
-        fprintf(stderr, "flowcost: out of memory\n");
-        abort();
-    }
+    if (!txt) fc_oom(0); /* cJSON fails only when out of memory */
     /* cJSON's allocator is malloc (we never replace its hooks), so the
      * caller's free() is right; add the final newline. */
     size_t l = strlen(txt);

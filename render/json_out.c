@@ -404,11 +404,7 @@ static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool 
     add(root, "data_quality", data_quality(r));
     char *p = cJSON_Print(root);
     cJSON_Delete(root);
-    if (!p) {
-        /* cJSON fails only when out of memory: abort like xmalloc does. */
-        fputs("flowcost: out of memory\n", stderr);
-        abort();
-    }
+    if (!p) fc_oom(0); /* cJSON fails only when out of memory */
     /* Hand back memory the caller frees with free(), with a final newline.
      * An extra key written by another module (the baseline's hand-laid-out
      * object) goes last: cJSON_Print ends an object with "\n}", so it is
@@ -436,10 +432,7 @@ char *json_add_raw(const char *json, const char *key, const char *raw)
     }
     char *p = cJSON_Print(root);
     cJSON_Delete(root);
-    if (!p) {
-        fputs("flowcost: out of memory\n", stderr);
-        abort();
-    }
+    if (!p) fc_oom(0); /* cJSON fails only when out of memory */
     char *out = xstrdup(p);
     cJSON_free(p);
     return out;
@@ -486,10 +479,7 @@ char *json_version(const char *version, const char *commit, const char *compiler
     }
     char *p = cJSON_Print(root);
     cJSON_Delete(root);
-    if (!p) {
-        fputs("flowcost: out of memory\n", stderr);
-        abort();
-    }
+    if (!p) fc_oom(0); /* cJSON fails only when out of memory */
     char *out = xstrdup(p);
     cJSON_free(p);
     return out;

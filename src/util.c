@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void oom(size_t n)
+void fc_oom(size_t n)
 {
     fprintf(stderr, "flowcost: fatal: out of memory (%zu bytes)\n", n);
     abort();
@@ -21,21 +21,21 @@ static void oom(size_t n)
 void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p) oom(n);
+    if (!p) fc_oom(n);
     return p;
 }
 
 void *xcalloc(size_t count, size_t size)
 {
     void *p = calloc(count ? count : 1, size ? size : 1);
-    if (!p) oom(count * size);
+    if (!p) fc_oom(count * size);
     return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
-    if (!q) oom(n);
+    if (!q) fc_oom(n);
     return q;
 }
 

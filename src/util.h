@@ -17,6 +17,9 @@
 #define FC_ERRLEN 512
 
 /* Never return NULL: on out-of-memory they print one line and abort. */
+/* Out of memory: one message and abort(), wherever memory runs out (the
+ * x* allocators, and libraries that allocate for us, such as cJSON). */
+__attribute__((noreturn)) void fc_oom(size_t n);
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
