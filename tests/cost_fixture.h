@@ -213,4 +213,35 @@ static inline void fx_invariants(const cost_result *r, const char *what)
     fx_check_sums(r, what, true);
 }
 
+/* One priced run over a hand-built inventory and agg, with the invariants
+ * checked; fx_done frees all of it. */
+typedef struct fx_run {
+    inventory *inv;
+    agg *a;
+    lpm *ranges;
+    rate_table *rates;
+    cost_result *r;
+} fx_run;
+
+static inline void fx_price(fx_run *x, const char *what)
+{
+    x->ranges = fx_ranges();
+    x->rates = fx_rates();
+    cost_options o;
+    cost_options_default(&o);
+    char err[256] = "";
+    x->r = cost_run(x->a, x->inv, x->ranges, x->rates, &o, err, sizeof err);
+    CHECK(x->r != NULL);
+    if (x->r) fx_invariants(x->r, what);
+}
+
+static inline void fx_done(fx_run *x)
+{
+    cost_result_free(x->r);
+    lpm_free(x->ranges);
+    rates_free(x->rates);
+    agg_free(x->a);
+    inv_free(x->inv);
+}
+
 #endif

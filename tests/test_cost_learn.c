@@ -9,35 +9,6 @@
 
 #define MB 1000000ull
 
-typedef struct run {
-    inventory *inv;
-    agg *a;
-    lpm *ranges;
-    rate_table *rates;
-    cost_result *r;
-} run;
-
-static void price(run *x, const char *what)
-{
-    x->ranges = fx_ranges();
-    x->rates = fx_rates();
-    cost_options o;
-    cost_options_default(&o);
-    char err[256] = "";
-    x->r = cost_run(x->a, x->inv, x->ranges, x->rates, &o, err, sizeof err);
-    CHECK(x->r != NULL);
-    if (x->r) fx_invariants(x->r, what);
-}
-
-static void done(run *x)
-{
-    cost_result_free(x->r);
-    lpm_free(x->ranges);
-    rates_free(x->rates);
-    agg_free(x->a);
-    inv_free(x->inv);
-}
-
 static const cost_endpoint *ep(const cost_result *r, const char *ip)
 {
     ip128 a = fx_ip(ip);
@@ -62,11 +33,11 @@ static uint64_t cat_sum(const cost_result *r)
 static void two_private_senders(bool two_peers)
 {
     const char *what = two_peers ? "two public peers" : "one public peer";
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     fx_rec(x.a, "eni-0aaa", "10.0.1.10", "140.82.112.3", NULL, NULL, 0, 100 * MB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-0aaa", "10.0.1.11", two_peers ? "140.82.112.4" : "140.82.112.3", NULL, NULL, 0, 200 * MB,
            FL_ACCEPT, 0);
-    price(&x, what);
+    fx_price(&x, what);
     const cost_result *r = x.r;
     if (r) {
         const double usd100 = 1e8 / 1073741824.0 * 0.09, usd200 = 2e8 / 1073741824.0 * 0.09;
@@ -85,7 +56,7 @@ static void two_private_senders(bool two_peers)
         CHECK(b && b->cls == EP_ENI && !strcmp(b->eni->id, "eni-0aaa"));
         CHECK(r->unknown_private_bytes == 0);
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* The AWS VPC User Guide's v2 examples ("Flow log record examples",
@@ -104,7 +75,7 @@ static void two_private_senders(bool two_peers)
  * Categories: free 336 + unknown_private 4249 + 8855 = 13,104 → 13,440. */
 static void aws_doc_v2(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     char p[1200];
     const char *src = getenv("FC_SRC");
     snprintf(p, sizeof p, "%s/tests/cost_learn/aws_doc_v2.log", src ? src : "..");
@@ -117,7 +88,7 @@ static void aws_doc_v2(void)
     int rc = ingest_paths(x.a, paths, 1, &io, err, sizeof err);
     CHECK(rc == 0);
     if (rc < 0) fprintf(stderr, "%s\n", err);
-    price(&x, "aws doc v2");
+    fx_price(&x, "aws doc v2");
     const cost_result *r = x.r;
     if (r) {
         CHECK(r->records.read == 7);
@@ -136,7 +107,7 @@ static void aws_doc_v2(void)
         const cost_endpoint *pub = ep(r, "203.0.113.12");
         CHECK(pub && pub->cls == EP_INTERNET);
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* IPv6 addresses are global: learned from flow-direction, or from an
@@ -147,28 +118,28 @@ static void ipv6(void)
     const double inet = 0.09;
     /* v5 flow-direction: egress proves srcaddr. 1 GiB out → $0.09. */
     {
-        run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+        fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
         fx_rec(x.a, "eni-v6", "2600:1f18::10", "2606:4700::1111", NULL, NULL, FL_EGRESS, GiB, FL_ACCEPT, 0);
         fx_rec(x.a, "eni-v6", "2606:4700::1111", "2600:1f18::10", NULL, NULL, FL_INGRESS, 3 * GiB, FL_ACCEPT, 0);
-        price(&x, "ipv6 flow-direction");
+        fx_price(&x, "ipv6 flow-direction");
         if (x.r) {
             CHECK_NEAR(fx_ip_usd(x.r, "2600:1f18::10"), 1 * inet, 1e-12);
             CHECK(x.r->cat_bytes[CAT_INTERNET_EGRESS] == GiB);
             CHECK(x.r->cat_bytes[CAT_FREE] == 3 * GiB);
             CHECK(ep(x.r, "2606:4700::1111")->cls == EP_INTERNET);
         }
-        done(&x);
+        fx_done(&x);
     }
     /* v2, two conversations: 2600:1f18::10 is in all four records as source
      * and destination, each peer in two. Out 1 + 1 GiB → $0.18; in 2 + 1
      * GiB free. */
     {
-        run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+        fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
         fx_rec(x.a, "eni-v6", "2600:1f18::10", "2606:4700::1111", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
         fx_rec(x.a, "eni-v6", "2606:4700::1111", "2600:1f18::10", NULL, NULL, 0, 2 * GiB, FL_ACCEPT, 0);
         fx_rec(x.a, "eni-v6", "2600:1f18::10", "2a00:1450::1", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
         fx_rec(x.a, "eni-v6", "2a00:1450::1", "2600:1f18::10", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
-        price(&x, "ipv6 v2 two peers");
+        fx_price(&x, "ipv6 v2 two peers");
         if (x.r) {
             CHECK_NEAR(fx_ip_usd(x.r, "2600:1f18::10"), 2 * inet, 1e-12);
             CHECK(x.r->cat_bytes[CAT_INTERNET_EGRESS] == 2 * GiB);
@@ -177,16 +148,16 @@ static void ipv6(void)
             CHECK(ep(x.r, "2606:4700::1111")->cls == EP_INTERNET);
             CHECK(ep(x.r, "2a00:1450::1")->cls == EP_INTERNET);
         }
-        done(&x);
+        fx_done(&x);
     }
     /* v2, one conversation: both addresses are in both records as source
      * and destination, once each: nothing decides. 1 + 2 GiB are
      * unknown_private at $0 — counted, never dropped. */
     {
-        run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+        fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
         fx_rec(x.a, "eni-v6", "2600:1f18::10", "2606:4700::1111", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
         fx_rec(x.a, "eni-v6", "2606:4700::1111", "2600:1f18::10", NULL, NULL, 0, 2 * GiB, FL_ACCEPT, 0);
-        price(&x, "ipv6 v2 one conversation");
+        fx_price(&x, "ipv6 v2 one conversation");
         if (x.r) {
             CHECK(x.r->total_bytes == 3 * GiB);
             CHECK(x.r->cat_bytes[CAT_UNKNOWN_PRIVATE] == 3 * GiB);
@@ -195,19 +166,19 @@ static void ipv6(void)
             CHECK(ep(x.r, "2606:4700::1111")->cls != EP_ENI);
             CHECK(x.r->unknown_private_bytes == 3 * GiB);
         }
-        done(&x);
+        fx_done(&x);
     }
     /* A ULA address is private: v2, its only private end proves it. */
     {
-        run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+        fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
         fx_rec(x.a, "eni-v6", "fd00:10::5", "2606:4700::1111", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
-        price(&x, "ipv6 ula");
+        fx_price(&x, "ipv6 ula");
         if (x.r) {
             const cost_endpoint *e = ep(x.r, "fd00:10::5");
             CHECK(e && e->cls == EP_ENI);
             CHECK_NEAR(fx_ip_usd(x.r, "fd00:10::5"), inet, 1e-12);
         }
-        done(&x);
+        fx_done(&x);
     }
 }
 
@@ -216,32 +187,32 @@ static void ipv6(void)
  * unknown_private (no ENI of ours on either end), not dropped. */
 static void public_v4_never_own(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     fx_rec(x.a, "eni-pub", "54.1.2.3", "140.82.112.3", NULL, NULL, FL_EGRESS, GiB, FL_ACCEPT, 0);
-    price(&x, "public egress srcaddr");
+    fx_price(&x, "public egress srcaddr");
     if (x.r) {
         CHECK(ep(x.r, "54.1.2.3")->cls != EP_ENI);
         CHECK(x.r->total_bytes == GiB);
         CHECK(x.r->cat_bytes[CAT_UNKNOWN_PRIVATE] == GiB);
         CHECK(x.r->total_usd == 0);
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* Secondary addresses (pods) on one ENI, v5: each pays its own bytes.
  * 10.0.1.10 sends 1 GiB ($0.09), pod 10.0.1.77 sends 3 GiB ($0.27). */
 static void secondary_addresses(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     fx_rec(x.a, "eni-node", "10.0.1.10", "140.82.112.3", NULL, NULL, FL_EGRESS, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-node", "10.0.1.77", "140.82.112.3", NULL, NULL, FL_EGRESS, 3 * GiB, FL_ACCEPT, 0);
-    price(&x, "secondary addresses");
+    fx_price(&x, "secondary addresses");
     if (x.r) {
         CHECK_NEAR(fx_ip_usd(x.r, "10.0.1.10"), 0.09, 1e-12);
         CHECK_NEAR(fx_ip_usd(x.r, "10.0.1.77"), 0.27, 1e-12);
         CHECK_NEAR(x.r->total_usd, 0.36, 1e-12);
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* A VPC may use public space privately: an address inside a subnet the
@@ -252,7 +223,7 @@ static void secondary_addresses(void)
 static void vpc_public_space(void)
 {
     for (int with_subnet = 0; with_subnet < 2; with_subnet++) {
-        run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+        fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
         if (with_subnet) {
             inv_subnet *s = inv_subnet_get(x.inv, "subnet-pub");
             ip128 net;
@@ -267,7 +238,7 @@ static void vpc_public_space(void)
             inv_finalize(x.inv);
         }
         fx_rec(x.a, "eni-x", "11.0.1.5", "140.82.112.3", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
-        price(&x, with_subnet ? "vpc public space" : "public space, no subnet");
+        fx_price(&x, with_subnet ? "vpc public space" : "public space, no subnet");
         if (x.r) {
             if (with_subnet) {
                 CHECK(ep(x.r, "11.0.1.5")->cls == EP_ENI);
@@ -278,7 +249,7 @@ static void vpc_public_space(void)
                 CHECK(x.r->total_usd == 0);
             }
         }
-        done(&x);
+        fx_done(&x);
     }
 }
 
@@ -288,13 +259,13 @@ static void vpc_public_space(void)
  * unknown → free; eni-a's 1 GiB to the Internet costs $0.09. */
 static void proofs_before_guesses(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     fx_rec(x.a, "eni-b", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-b", "10.0.2.20", "10.0.1.10", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-a", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-a", "10.0.2.20", "10.0.1.10", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-a", "10.0.1.10", "140.82.112.3", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
-    price(&x, "proofs before guesses");
+    fx_price(&x, "proofs before guesses");
     if (x.r) {
         const cost_endpoint *a = ep(x.r, "10.0.1.10"), *b = ep(x.r, "10.0.2.20");
         CHECK(a && a->cls == EP_ENI && !strcmp(a->eni->id, "eni-a"));
@@ -303,7 +274,7 @@ static void proofs_before_guesses(void)
         /* Each private GiB once (the sender's record), plus the Internet GiB. */
         CHECK(x.r->total_bytes == 3 * GiB);
     }
-    done(&x);
+    fx_done(&x);
 }
 
 int main(void)

@@ -10,35 +10,6 @@
 #include "cost_fixture.h"
 #include "json_out.h"
 
-typedef struct run {
-    inventory *inv;
-    agg *a;
-    lpm *ranges;
-    rate_table *rates;
-    cost_result *r;
-} run;
-
-static void price(run *x, const char *what)
-{
-    x->ranges = fx_ranges();
-    x->rates = fx_rates();
-    cost_options o;
-    cost_options_default(&o);
-    char err[256] = "";
-    x->r = cost_run(x->a, x->inv, x->ranges, x->rates, &o, err, sizeof err);
-    CHECK(x->r != NULL);
-    if (x->r) fx_invariants(x->r, what);
-}
-
-static void done(run *x)
-{
-    cost_result_free(x->r);
-    lpm_free(x->ranges);
-    rates_free(x->rates);
-    agg_free(x->a);
-    inv_free(x->inv);
-}
-
 /* The bytes of the bound (category, reason, lower?), or 0 when absent. */
 static uint64_t bound(const cost_result *r, cost_cat cat, cost_guess why, bool lower)
 {
@@ -72,11 +43,11 @@ static bool notice_has(const cost_result *r, const char *const *words)
  *  - no pkt-* fields → internet_egress (2 GiB charged) may be overstated. */
 static void v2_no_snapshot(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     fx_rec(x.a, "eni-a", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-b", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-a", "10.0.1.10", "140.82.112.3", NULL, NULL, 0, 2 * GiB, FL_ACCEPT, 0);
-    price(&x, "v2 no snapshot");
+    fx_price(&x, "v2 no snapshot");
     const cost_result *r = x.r;
     if (r) {
         CHECK_STR(r->inventory, "learned");
@@ -108,7 +79,7 @@ static void v2_no_snapshot(void)
         cJSON_Delete(root);
         free(js);
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* v5 without a snapshot: az-id and traffic-path are in the records, so
@@ -119,14 +90,14 @@ static void v2_no_snapshot(void)
  * with traffic-path 8 (Internet gateway): no NAT guess. */
 static void v5_no_snapshot(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     agg_note_eni(x.a, "eni-a", "vpc-1", "subnet-1", NULL, "use1-az1", NULL, "us-east-1");
     agg_note_eni(x.a, "eni-b", "vpc-1", "subnet-2", NULL, "use1-az2", NULL, "us-east-1");
     fx_rec(x.a, "eni-a", "10.0.1.10", "10.0.2.20", "10.0.1.10", "10.0.2.20", FL_EGRESS, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-b", "10.0.1.10", "10.0.2.20", "10.0.1.10", "10.0.2.20", FL_INGRESS, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-a", "10.0.1.10", "140.82.112.3", "10.0.1.10", "140.82.112.3", FL_EGRESS, 2 * GiB,
            FL_ACCEPT, 8);
-    price(&x, "v5 no snapshot");
+    fx_price(&x, "v5 no snapshot");
     const cost_result *r = x.r;
     if (r) {
         CHECK_STR(r->inventory, "learned");
@@ -142,14 +113,14 @@ static void v5_no_snapshot(void)
         CHECK_NEAR(r->cat_usd[CAT_INTER_AZ], 0.02, 1e-12);
         CHECK_NEAR(r->cat_usd[CAT_INTERNET_EGRESS], 0.18, 1e-12);
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* The same v5 traffic with both ENIs in a snapshot: nothing is guessed,
  * so no bound and no notice (the sample report must stay as it is). */
 static void full_snapshot(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     fx_eni(x.inv, "eni-a", "10.0.1.10", ENI_WORKLOAD, "use1-az1", "vpc-1", "subnet-1", NULL);
     fx_eni(x.inv, "eni-b", "10.0.2.20", ENI_WORKLOAD, "use1-az2", "vpc-1", "subnet-2", NULL);
     inv_add_source(x.inv, INV_FROM_SNAPSHOT, T0);
@@ -157,14 +128,14 @@ static void full_snapshot(void)
     fx_rec(x.a, "eni-a", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-b", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-a", "10.0.1.10", "140.82.112.3", NULL, NULL, 0, 2 * GiB, FL_ACCEPT, 0);
-    price(&x, "full snapshot");
+    fx_price(&x, "full snapshot");
     if (x.r) {
         CHECK_STR(x.r->inventory, "snapshot");
         CHECK(x.r->n_bounds == 0);
         CHECK(x.r->n_notices == 0);
         CHECK_NEAR(x.r->total_usd, 0.02 + 0.18, 1e-12);
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* A snapshot that misses eni-b: the inventory is "mixed"; eni-b's kind and
@@ -172,13 +143,13 @@ static void full_snapshot(void)
  * kind_unknown one; the notice says which ENIs are the cause. */
 static void mixed_inventory(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     fx_eni(x.inv, "eni-a", "10.0.1.10", ENI_WORKLOAD, "use1-az1", "vpc-1", "subnet-1", NULL);
     inv_add_source(x.inv, INV_FROM_SNAPSHOT, T0);
     inv_finalize(x.inv);
     fx_rec(x.a, "eni-b", "10.0.1.10", "10.0.2.20", NULL, NULL, FL_INGRESS, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-a", "10.0.1.10", "10.0.2.20", NULL, NULL, FL_EGRESS, GiB, FL_ACCEPT, 0);
-    price(&x, "mixed");
+    fx_price(&x, "mixed");
     if (x.r) {
         CHECK_STR(x.r->inventory, "mixed");
         CHECK(bound(x.r, CAT_INTER_AZ, GUESS_AZ_UNKNOWN, true) == GiB);
@@ -186,7 +157,7 @@ static void mixed_inventory(void)
         CHECK(HAS(x.r, "ENIs without an AZ ID", "inter_az is a lower bound"));
         CHECK(HAS(x.r, "ENIs missing from the snapshot", "interface_endpoint, transit_gateway are lower bounds"));
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* NAT traffic estimated (§2): the snapshot knows nat-1 (use1-az1) and the
@@ -195,13 +166,13 @@ static void mixed_inventory(void)
  * client↔NAT inter_az of those 3 GiB are estimates. */
 static void nat_estimated(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     fx_eni(x.inv, "eni-nat-1", "10.0.0.10", ENI_NAT_GATEWAY, "use1-az1", "vpc-1", "subnet-1", "nat-1");
     fx_eni(x.inv, "eni-c", "10.0.2.30", ENI_WORKLOAD, "use1-az2", "vpc-1", "subnet-2", NULL);
     inv_add_source(x.inv, INV_FROM_SNAPSHOT, T0);
     inv_finalize(x.inv);
     fx_rec(x.a, "eni-c", "10.0.2.30", "140.82.112.3", NULL, NULL, 0, 3 * GiB, FL_ACCEPT, 0);
-    price(&x, "nat estimated");
+    fx_price(&x, "nat estimated");
     if (x.r) {
         CHECK(x.r->estimated_bytes == 3 * GiB);
         CHECK(bound(x.r, CAT_NAT_PROCESSING, GUESS_NAT_ESTIMATED, false) == 3 * GiB);
@@ -210,7 +181,7 @@ static void nat_estimated(void)
         CHECK(HAS(x.r, "nat_processing, inter_az are estimated", "3.00 GiB"));
         CHECK_STR(x.r->inventory, "snapshot");
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* IPv6, v2, one conversation: no rule gives either address to eni-v6, so
@@ -218,15 +189,15 @@ static void nat_estimated(void)
  * may be low by that much. */
 static void owner_unknown(void)
 {
-    run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
     fx_rec(x.a, "eni-v6", "2600:1f18::10", "2606:4700::1111", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
     fx_rec(x.a, "eni-v6", "2606:4700::1111", "2600:1f18::10", NULL, NULL, 0, 2 * GiB, FL_ACCEPT, 0);
-    price(&x, "owner unknown");
+    fx_price(&x, "owner unknown");
     if (x.r) {
         CHECK(bound(x.r, CAT_UNKNOWN_PRIVATE, GUESS_OWNER_UNKNOWN, false) == 3 * GiB);
         CHECK(HAS(x.r, "3.00 GiB could not be given to an ENI of ours", "unknown_private"));
     }
-    done(&x);
+    fx_done(&x);
 }
 
 /* A snapshot without DescribeSubnets: eni-a and eni-b have no AZ ID.
@@ -237,7 +208,7 @@ static void owner_unknown(void)
 static void snapshot_without_subnets(void)
 {
     for (int v4 = 0; v4 < 2; v4++) {
-        run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+        fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
         fx_eni(x.inv, "eni-a", "10.0.1.10", ENI_WORKLOAD, NULL, "vpc-1", NULL, NULL);
         fx_eni(x.inv, "eni-b", "10.0.2.20", ENI_WORKLOAD, NULL, "vpc-1", NULL, NULL);
         inv_add_source(x.inv, INV_FROM_SNAPSHOT, T0);
@@ -248,7 +219,7 @@ static void snapshot_without_subnets(void)
         }
         fx_rec(x.a, "eni-a", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
         fx_rec(x.a, "eni-b", "10.0.1.10", "10.0.2.20", NULL, NULL, 0, GiB, FL_ACCEPT, 0);
-        price(&x, v4 ? "snapshot without subnets, v4" : "snapshot without subnets, v2");
+        fx_price(&x, v4 ? "snapshot without subnets, v4" : "snapshot without subnets, v2");
         if (x.r) {
             CHECK_STR(x.r->inventory, "snapshot");
             if (v4) {
@@ -262,7 +233,7 @@ static void snapshot_without_subnets(void)
                 CHECK(HAS(x.r, "ENIs without an AZ ID: inter_az is a lower bound", "1.00 GiB"));
             }
         }
-        done(&x);
+        fx_done(&x);
     }
 }
 
