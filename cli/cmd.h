@@ -19,6 +19,7 @@ struct pipeline;
 int report_page(const fc_opts *o, const struct pipeline *p, dbuf *page, char *err, size_t errlen);
 int cmd_athena(const fc_opts *o);
 int cmd_flowlogs(const fc_opts *o);
+int cmd_why(const fc_opts *o);
 /* --athena: --print-sql (exit code), and the query's groups into a (exit
  * code; err filled when non-zero). */
 int athena_print_sql(const fc_opts *o);

@@ -27,6 +27,7 @@ static const struct {
     {"ipranges", CMD_IPRANGES, cmd_ipranges, "'ipranges update': fetch AWS ip-ranges.json into the cache"},
     {"flowlogs", CMD_FLOWLOGS, cmd_flowlogs, "list, check or create the account's VPC flow logs"},
     {"athena", CMD_ATHENA, cmd_athena, "print the CREATE EXTERNAL TABLE of a flow log's S3 delivery (athena ddl)"},
+    {"why", CMD_WHY, cmd_why, "why A cannot reach B (IP, ENI id, name or CIDR each): REJECTs, side, rule"},
 };
 
 void cli_error(const char *msg)

@@ -17,7 +17,8 @@
 
 #define ALL_INPUT (CMD_REPORT | CMD_TOP | CMD_TOPOLOGY | CMD_AGGREGATE)
 #define PRICED (CMD_REPORT | CMD_TOP | CMD_TOPOLOGY)
-#define AWS (ALL_INPUT | CMD_ENRICH | CMD_ATHENA | CMD_FLOWLOGS)
+#define AWS (ALL_INPUT | CMD_ENRICH | CMD_ATHENA | CMD_FLOWLOGS | CMD_WHY)
+#define READS (ALL_INPUT | CMD_WHY) /* reads flow-log INPUTs */
 
 enum kind { K_FLAG, K_STR, K_LIST, K_LONG, K_DOUBLE, K_TIME, K_BYTES };
 
@@ -41,9 +42,11 @@ static const optdef table[] = {
      "the older -o table|csv|json|html still works (deprecated: use --format)"},
     {"format", 0, K_STR, CMD_TOP, F(format), 0, 0, "FMT", "table|csv|json|html (default table, or -o's extension)"},
     {"json", 0, K_STR, PRICED, F(json), 0, 0, "FILE", "also write the JSON result (- for stdout)"},
-    {"eni-snapshot", 0, K_LIST, PRICED | CMD_ENRICH, F(snapshots), F(n_snapshots), 0, "FILE",
+    {"json", 0, K_FLAG, CMD_WHY, F(why_json), 0, 0, NULL, "print the verdict and its evidence as JSON"},
+    {"eni-snapshot", 0, K_LIST, PRICED | CMD_ENRICH | CMD_WHY, F(snapshots), F(n_snapshots), 0, "FILE",
      "ENI snapshot: flowcost JSON, EC2 Describe* XML or AWS CLI describe-* JSON (repeatable)"},
-    {"enrich-live", 0, K_FLAG, PRICED, F(enrich_live), 0, 0, NULL, "call EC2 for the ENIs the inputs mention"},
+    {"enrich-live", 0, K_FLAG, PRICED | CMD_WHY, F(enrich_live), 0, 0, NULL,
+     "call EC2 for the ENIs the inputs mention (why: also their security groups and network ACLs)"},
     {"region", 0, K_LIST, AWS | CMD_RATES, F(regions), F(n_regions), 0, "R", "AWS region (enrich, --enrich-live, rates --fetch: R1,R2 and repeatable)"},
     {"profile", 0, K_STR, AWS | CMD_RATES, F(profile), 0, 0, "P", "AWS profile (enrich, --enrich-live: P1,P2 for several accounts)"},
     {"all-regions", 0, K_FLAG, AWS | CMD_RATES, F(all_regions), 0, 0, NULL,
@@ -58,14 +61,14 @@ static const optdef table[] = {
     {"rates", 0, K_STR, PRICED | CMD_RATES, F(rates), 0, 0, "FILE", "JSON price overrides"},
     {"ip-ranges", 0, K_STR, PRICED, F(ip_ranges), 0, 0, "FILE",
      "AWS ip-ranges.json (default: the cache of 'ipranges update', else the bundled copy)"},
-    {"fields", 0, K_STR, ALL_INPUT, F(fields), 0, 0, "LIST", "field order of headerless input"},
-    {"since", 0, K_TIME, ALL_INPUT, F(since), 0, F(has_since), "T",
+    {"fields", 0, K_STR, READS, F(fields), 0, 0, "LIST", "field order of headerless input"},
+    {"since", 0, K_TIME, READS, F(since), 0, F(has_since), "T",
      "keep records whose start >= T (RFC 3339, unix time, or 90m/36h/7d/2w ago)"},
-    {"until", 0, K_TIME, ALL_INPUT, F(until), 0, F(has_until), "T", "keep records whose start < T (same forms)"},
+    {"until", 0, K_TIME, READS, F(until), 0, F(has_until), "T", "keep records whose start < T (same forms)"},
     {"top", 0, K_LONG, PRICED, F(top), 0, 0, "N",
      "rows in top tables; for topology, the N heaviest nodes kept (default 50, 0 = all)"},
-    {"threads", 0, K_LONG, ALL_INPUT, F(threads), 0, 0, "N", "worker threads (default: cores)"},
-    {"strict", 0, K_FLAG, ALL_INPUT, F(strict), 0, 0, NULL, "a malformed record is an error (exit 3)"},
+    {"threads", 0, K_LONG, READS, F(threads), 0, 0, "N", "worker threads (default: cores)"},
+    {"strict", 0, K_FLAG, READS, F(strict), 0, 0, NULL, "a malformed record is an error (exit 3)"},
     {"baseline", 0, K_STR, CMD_REPORT | CMD_TOP, F(baseline), 0, 0, "FILE.fca", "compare with an earlier period"},
     {"min-savings", 0, K_DOUBLE, PRICED, F(min_savings), 0, 0, "USD", "smallest net monthly saving (default 10)"},
     {"scan-threshold", 0, K_LONG, PRICED, F(scan_threshold), 0, 0, "N",
@@ -107,11 +110,11 @@ static const optdef table[] = {
     {"file-format", 0, K_STR, CMD_ATHENA | CMD_FLOWLOGS, F(file_format), 0, 0, "text|parquet", "the delivery's file format (default text)"},
     {"hive", 0, K_FLAG, CMD_ATHENA | CMD_FLOWLOGS, F(hive), 0, 0, NULL, "Hive-compatible S3 prefixes"},
     {"per-hour", 0, K_FLAG, CMD_ATHENA | CMD_FLOWLOGS, F(per_hour), 0, 0, NULL, "hourly partitions"},
-    {"allow-empty", 0, K_FLAG, ALL_INPUT, F(allow_empty), 0, 0, NULL,
+    {"allow-empty", 0, K_FLAG, READS, F(allow_empty), 0, 0, NULL,
      "no record to use is not an error: write an empty result"},
-    {"quiet", 'q', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_IPRANGES | CMD_RATES, F(quiet), 0, 0, NULL,
+    {"quiet", 'q', K_FLAG, READS | CMD_ENRICH | CMD_IPRANGES | CMD_RATES, F(quiet), 0, 0, NULL,
      "no progress or success line (warnings about lost data still print)"},
-    {"verbose", 'v', K_FLAG, ALL_INPUT | CMD_ENRICH | CMD_RATES | CMD_IPRANGES | CMD_ATHENA | CMD_FLOWLOGS, F(verbose), 0, 0, NULL, "more detail"},
+    {"verbose", 'v', K_FLAG, READS | CMD_ENRICH | CMD_RATES | CMD_IPRANGES | CMD_ATHENA | CMD_FLOWLOGS, F(verbose), 0, 0, NULL, "more detail"},
 };
 
 static const struct {
@@ -136,6 +139,9 @@ static const struct {
      "       flowcost flowlogs create --resource-ids ID[,ID...] --destination s3://BUCKET[/PREFIX] "
      "[--file-format text|parquet] [--hive] [--per-hour] [--dry-run]",
      "the account's VPC flow logs: list them, check what they miss, create one with the recommended format"},
+    {CMD_WHY, "flowcost why A B [OPTIONS] INPUT...",
+     "why A cannot reach B: the REJECT records between them, which side refused, and with --enrich-live the\n"
+     "security-group rule or network-ACL entry that decides (A and B: an IP, a CIDR, an ENI id or a name)"},
 };
 
 void opts_help(unsigned cmd)
@@ -151,7 +157,7 @@ void opts_help(unsigned cmd)
         printf("  %-32s %s\n", d->shrt ? left : left + 2, d->help);
     }
     printf("  %-32s %s\n", "-h, --help", "show this help");
-    if (cmd & ALL_INPUT)
+    if (cmd & READS)
         printf("\nINPUT is a file (plain or gzip; text or JSON-wrapped), a directory, s3://bucket/prefix, cwl://log-group[/eni-prefix], an .fca file, or - for stdin.\n");
     printf("\nexit codes: 0 success, 1 runtime error, 2 usage error, 3 malformed input (--strict), 4 --fail-above exceeded\n");
 }
@@ -493,7 +499,9 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
                                                      strcmp(o->inputs[0], "create"))))
         return fc_err(err, errlen, "expected 'flowcost flowlogs list|check|create'; see 'flowcost flowlogs --help'");
     /* `ipranges` takes its subcommand as the one positional argument. */
-    if (!(cmd & (ALL_INPUT | CMD_ATHENA | CMD_FLOWLOGS)) && o->n_inputs > (cmd == CMD_IPRANGES ? 1u : 0u))
+    if (cmd == CMD_WHY && o->n_inputs < 3)
+        return fc_err(err, errlen, "expected 'flowcost why A B INPUT...'; see 'flowcost why --help'");
+    if (!(cmd & (READS | CMD_ATHENA | CMD_FLOWLOGS)) && o->n_inputs > (cmd == CMD_IPRANGES ? 1u : 0u))
         return fc_err(err, errlen, "unexpected argument '%s'; see 'flowcost %s --help'", o->inputs[0], argv[0]);
     if (o->has_since && o->has_until && o->until <= o->since)
         return fc_err(err, errlen, "--until must be later than --since");

@@ -19,10 +19,11 @@ enum fc_cmd {
     CMD_IPRANGES = 1 << 6,
     CMD_ATHENA = 1 << 7,
     CMD_FLOWLOGS = 1 << 8,
+    CMD_WHY = 1 << 9,
 };
 
 /* Exit codes (cli.md). Only cli/ decides them. */
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_MALFORMED = 3, EXIT_BUDGET = 4 };
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_MALFORMED = 3, EXIT_BUDGET = 4, EXIT_ANOMALY = 5 };
 
 #define FC_MAX_LIST 64
 
@@ -93,6 +94,9 @@ typedef struct fc_opts {
     size_t n_resource_ids;
     const char *destination;
     bool dry_run;
+
+    /* why */
+    bool why_json;            /* --json: the verdict as JSON on stdout */
 
     /* The config file whose `key = value` lines gave defaults, and its text
      * (config values point into it). */

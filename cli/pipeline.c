@@ -271,8 +271,9 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
                         "priced as Internet; run 'flowcost ipranges update'",
                         p->ipranges_source, lpm_create_date(p->ranges), (long long)((now - made) / 86400));
     }
-    /* Caveats about the figures are data-loss warnings: -q never hides them. */
-    for (size_t i = 0; i < p->res->n_notices; i++) fprintf(stderr, "flowcost: warning: %s\n", p->res->notices[i]);
+    /* Caveats about the figures are data-loss warnings: -q never hides them.
+     * `why` prices nothing, so it shows no caveat about prices. */
+    for (size_t i = 0; o->cmd != CMD_WHY && i < p->res->n_notices; i++) fprintf(stderr, "flowcost: warning: %s\n", p->res->notices[i]);
 
     if (o->baseline) {
         char *data;

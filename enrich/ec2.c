@@ -180,7 +180,110 @@ typedef struct pctx {
     const char *request_id; /* from the HTTP header, when the body has none */
     char code[128];         /* an error document's Code */
     dbuf *regions;          /* DescribeRegions: names, one a line */
+    why_rules *rules;       /* `why`: groups, security groups, network ACLs */
 } pctx;
+
+/* Text of child `name` into a fixed buffer ("" when absent or too long). */
+static void ftext(const xml_node *n, const char *name, char *buf, size_t len)
+{
+    if (xml_text(n, name, buf, len) >= len) buf[0] = '\0';
+}
+
+static int port_of(const xml_node *n, const char *name)
+{
+    char b[16];
+    ftext(n, name, b, sizeof b);
+    return b[0] ? atoi(b) : -1;
+}
+
+static void parse_cidr_into(const xml_node *n, const char *name, ip128 *net, unsigned *bits, bool *has)
+{
+    char b[64];
+    ftext(n, name, b, sizeof b);
+    if (b[0] && ip_parse_cidr(b, net, bits) == 0) {
+        *net = ip_mask(net, *bits);
+        *has = true;
+    }
+}
+
+/* DescribeSecurityGroups: one why_sg_rule per (permission, CIDR or group). */
+static void parse_security_groups(pctx *p, const xml_node *root)
+{
+    FOR_ITEMS(it, root, "securityGroupInfo")
+    {
+        p->items++;
+        char gid[32];
+        ftext(it, "groupId", gid, sizeof gid);
+        if (!p->rules || !gid[0]) continue;
+        static const char *const sets[] = {"ipPermissions", "ipPermissionsEgress"};
+        for (int eg = 0; eg < 2; eg++)
+            FOR_ITEMS(perm, it, sets[eg])
+            {
+                char proto[16];
+                ftext(perm, "ipProtocol", proto, sizeof proto);
+                why_sg_rule base = {.egress = eg == 1, .protocol = why_protocol(proto),
+                                    .from = port_of(perm, "fromPort"), .to = port_of(perm, "toPort")};
+                snprintf(base.group, sizeof base.group, "%s", gid);
+                if (base.protocol == -1) base.from = base.to = -1;
+                FOR_ITEMS(r, perm, "ipRanges")
+                {
+                    why_sg_rule *w = why_rules_add_sg(p->rules);
+                    *w = base;
+                    parse_cidr_into(r, "cidrIp", &w->net, &w->bits, &w->has_net);
+                }
+                FOR_ITEMS(r, perm, "ipv6Ranges")
+                {
+                    why_sg_rule *w = why_rules_add_sg(p->rules);
+                    *w = base;
+                    parse_cidr_into(r, "cidrIpv6", &w->net, &w->bits, &w->has_net);
+                }
+                FOR_ITEMS(r, perm, "groups")
+                {
+                    why_sg_rule *w = why_rules_add_sg(p->rules);
+                    *w = base;
+                    ftext(r, "groupId", w->ref_group, sizeof w->ref_group);
+                }
+            }
+    }
+}
+
+/* DescribeNetworkAcls: entries and subnet associations. */
+static void parse_network_acls(pctx *p, const xml_node *root)
+{
+    FOR_ITEMS(it, root, "networkAclSet")
+    {
+        p->items++;
+        char id[32];
+        ftext(it, "networkAclId", id, sizeof id);
+        if (!p->rules || !id[0]) continue;
+        FOR_ITEMS(e, it, "entrySet")
+        {
+            char b[32];
+            why_acl_entry *w = why_rules_add_acl(p->rules);
+            snprintf(w->acl, sizeof w->acl, "%s", id);
+            ftext(e, "ruleNumber", b, sizeof b);
+            w->number = atoi(b);
+            ftext(e, "ruleAction", b, sizeof b);
+            w->allow = !strcmp(b, "allow");
+            ftext(e, "egress", b, sizeof b);
+            w->egress = !strcmp(b, "true");
+            ftext(e, "protocol", b, sizeof b);
+            w->protocol = why_protocol(b);
+            const xml_node *pr = child(e, "portRange");
+            w->from = pr ? port_of(pr, "from") : -1;
+            w->to = pr ? port_of(pr, "to") : -1;
+            bool has = false;
+            parse_cidr_into(e, "cidrBlock", &w->net, &w->bits, &has);
+            if (!has) parse_cidr_into(e, "ipv6CidrBlock", &w->net, &w->bits, &has);
+        }
+        FOR_ITEMS(a, it, "associationSet")
+        {
+            why_acl_assoc *w = why_rules_add_assoc(p->rules);
+            snprintf(w->acl, sizeof w->acl, "%s", id);
+            ftext(a, "subnetId", w->subnet, sizeof w->subnet);
+        }
+    }
+}
 
 static void parse_enis(pctx *p, const xml_node *root)
 {
@@ -213,6 +316,13 @@ static void parse_enis(pctx *p, const xml_node *root)
         if (!any) ec2_eni_add_ip(inv, e, istr(inv, it, "privateIpAddress"), 1);
         ec2_eni_add_ip(inv, e, istr(inv, child(it, "association"), "publicIp"), 0);
         FOR_ITEMS(a, it, "ipv6AddressesSet") ec2_eni_add_ip(inv, e, istr(inv, a, "ipv6Address"), -1);
+        why_eni_rules *w = p->rules ? why_rules_add_eni(p->rules) : NULL;
+        if (w) {
+            snprintf(w->eni, sizeof w->eni, "%s", d.id);
+            snprintf(w->subnet, sizeof w->subnet, "%s", d.subnet_id ? d.subnet_id : "");
+            FOR_ITEMS(g, it, "groupSet")
+            if (w->n_groups < sizeof w->groups / sizeof *w->groups) ftext(g, "groupId", w->groups[w->n_groups++], sizeof w->groups[0]);
+        }
     }
 }
 
@@ -415,6 +525,8 @@ static const struct {
     {"DescribeTransitGatewayAttachmentsResponse", parse_tgw_attachments, NULL, "nextToken"},
     {"DescribeLoadBalancersResponse", parse_load_balancers, "DescribeLoadBalancersResult", "NextMarker"},
     {"DescribeRegionsResponse", parse_regions, NULL, "nextToken"},
+    {"DescribeSecurityGroupsResponse", parse_security_groups, NULL, "nextToken"},
+    {"DescribeNetworkAclsResponse", parse_network_acls, NULL, "nextToken"},
 };
 
 /* EC2's error document: <Response><Errors><Error><Code/><Message/></Error>
@@ -468,7 +580,7 @@ int ec2_parse_xml_at(inventory *inv, const char *xml, size_t len, const char *re
                      int64_t seen, unsigned source, char *next_token, size_t next_len,
                      size_t *n_items, char *err, size_t errlen)
 {
-    pctx p = {inv, region, seen, source, 0, NULL, "", NULL};
+    pctx p = {inv, region, seen, source, 0, NULL, "", NULL, NULL};
     int rc = parse_doc(&p, xml, len, next_token, next_len, err, errlen);
     if (n_items) *n_items = p.items;
     return rc < 0 ? -1 : 0;
@@ -505,7 +617,8 @@ static const api api_elbv2 = {"ELBv2", "elasticloadbalancing", "2015-12-01", "Pa
 /* One Action (all its pages) into the inventory. `params` is encoded
  * "&Name=value..." (may be ""). */
 static int api_action(inventory *inv, const aws_config *c, const api *ap, const char *action, const char *params,
-                      int64_t seen, size_t *total, dbuf *regions, bool *denied, char *err, size_t errlen)
+                      int64_t seen, size_t *total, dbuf *regions, bool *denied, why_rules *rules, char *err,
+                      size_t errlen)
 {
     char url[600];
     if (aws_endpoint(c, ap->service, url, sizeof url - 1, err, errlen) < 0) return -1;
@@ -515,7 +628,7 @@ static int api_action(inventory *inv, const aws_config *c, const api *ap, const 
     if (!strchr(strstr(url, "://") + 3, '/')) strcat(url, "/");
     http_opts o;
     aws_http_opts(c, url, action, &o);
-    pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0, NULL, "", regions};
+    pctx p = {inv, c->region, seen, INV_FROM_LIVE, 0, NULL, "", regions, rules};
     /* Session credentials past their expiry: one clear line rather than
      * the service's ExpiredToken after retries. */
     if (c->expires_at && (int64_t)time(NULL) >= c->expires_at)
@@ -614,7 +727,7 @@ int ec2_fetch_inventory_at(inventory *inv, const aws_config *c, int64_t seen, ch
     for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
         size_t n = 0;
         bool denied = false;
-        if (api_action(inv, c, calls[i].a, calls[i].action, "", seen, &n, NULL, &denied, err, errlen) < 0) {
+        if (api_action(inv, c, calls[i].a, calls[i].action, "", seen, &n, NULL, &denied, NULL, err, errlen) < 0) {
             if (!(calls[i].optional && denied)) return -1;
             fprintf(stderr, "flowcost: warning: %s; load balancers are named from their ENIs' descriptions\n", err);
         }
@@ -628,8 +741,32 @@ int ec2_list_regions(const aws_config *c, dbuf *out, char *err, size_t errlen)
     /* Only the regions this account can use (opted in or not needing it):
      * the default of DescribeRegions without AllRegions. It does not page. */
     inventory *scratch = inv_new();
-    int rc = api_action(scratch, c, &api_ec2_unpaged, "DescribeRegions", "", 0, NULL, out, NULL, err, errlen);
+    int rc = api_action(scratch, c, &api_ec2_unpaged, "DescribeRegions", "", 0, NULL, out, NULL, NULL, err, errlen);
     inv_free(scratch);
+    return rc;
+}
+
+int ec2_fetch_rules(const aws_config *c, const char *const *enis, size_t n_enis, why_rules *w, char *err,
+                    size_t errlen)
+{
+    /* The ENIs' groups and subnets, then every group and network ACL of the
+     * region: filtering by id would need the ids of groups that rules
+     * refer to as well, and a region has few of either. */
+    dbuf q;
+    dbuf_init(&q, 0);
+    for (size_t i = 0; i < n_enis; i++) {
+        dbuf_printf(&q, "&NetworkInterfaceId.%zu=", i + 1);
+        sigv4_uri_encode(&q, enis[i], strlen(enis[i]), false);
+    }
+    inventory *scratch = inv_new();
+    int rc = api_action(scratch, c, &api_ec2_unpaged, "DescribeNetworkInterfaces", q.data ? q.data : "", 0, NULL, NULL,
+                        NULL, w, err, errlen);
+    if (rc == 0)
+        rc = api_action(scratch, c, &api_ec2, "DescribeSecurityGroups", "", 0, NULL, NULL, NULL, w, err, errlen);
+    if (rc == 0)
+        rc = api_action(scratch, c, &api_ec2_unpaged, "DescribeNetworkAcls", "", 0, NULL, NULL, NULL, w, err, errlen);
+    inv_free(scratch);
+    dbuf_free(&q);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "aws.h"
 #include "inventory.h"
 #include "util.h"
+#include "why.h"
 
 /* Fetch the whole inventory of the config's region: `flowcost enrich` and
  * `--enrich-live` both, so that both see the same inventory. */
@@ -39,6 +40,11 @@ int ec2_list_regions(const aws_config *c, dbuf *out, char *err, size_t errlen);
 /* sts:AssumeRole (Query API, SigV4 with c's credentials): on success c's
  * credentials are the role's session ones, with c->expires_at set. */
 int ec2_assume_role(aws_config *c, const char *role_arn, char *err, size_t errlen);
+/* `why`: the security groups and subnet of each ENI
+ * (DescribeNetworkInterfaces), and the region's security groups and network
+ * ACLs (DescribeSecurityGroups, DescribeNetworkAcls) into w. */
+int ec2_fetch_rules(const aws_config *c, const char *const *enis, size_t n_enis, why_rules *w, char *err,
+                    size_t errlen);
 /* "libxml2/2.9.14" from the runtime library, for --version. */
 const char *ec2_lib_version(void);
 /* The resource an AWS-managed ENI belongs to, from the description AWS
