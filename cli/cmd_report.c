@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "anomalies.h"
 #include "cmd.h"
 #include "graph.h"
 #include "baseline_json.h"
@@ -76,6 +77,7 @@ int report_page(const fc_opts *o, const pipeline *p, dbuf *page, char *err, size
     ro.az_graph_svg = azg;
     ro.az_graph_error = azg ? NULL : az_why;
     ro.baseline = p->base;
+    ro.anomalies = p->anomalies;
     ro.rates = p->rates;
     ro.version = "flowcost " FLOWCOST_VERSION;
 
@@ -102,6 +104,11 @@ int cmd_report(const fc_opts *o)
     pipeline p;
     int code = pipeline_start(o, &p);
     if (code) return code;
+    if (o->backtest) { /* the replay is the output */
+        code = anomalies_exit(o, &p, EXIT_OK);
+        pipeline_free(&p);
+        return code;
+    }
 
     /* 64 MiB is far above the 5 MB a busy week produces: a bug guard, not a limit users meet. */
     dbuf page;
@@ -117,6 +124,7 @@ int cmd_report(const fc_opts *o)
         char *bl = baseline_json_of(p.base, p.res, o->top < 0 ? 0 : (size_t)o->top); /* "weekly": --baseline key */
         j = json_result_with(p.res, o->top < 0 ? 0 : (size_t)o->top, "baseline", bl);
         free(bl);
+        j = anomalies_json(&p, j);
         if (!j) {
             cli_error("cannot build the JSON result");
             code = EXIT_RUNTIME;
@@ -135,6 +143,7 @@ int cmd_report(const fc_opts *o)
                  o->json ? " and " : "", o->json ? (strcmp(o->json, "-") ? o->json : "the JSON to standard output") : "");
         pipeline_done(o, what, p.res);
     }
+    code = anomalies_exit(o, &p, code);
     free(j);
     dbuf_free(&page);
     pipeline_free(&p);

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "cost.h"
+#include "anomalies.h"
 #include "baseline_json.h"
 #include "json_out.h"
 #include "pipeline.h"
@@ -226,6 +227,11 @@ int cmd_top(const fc_opts *o)
     pipeline p;
     int code = pipeline_start(o, &p);
     if (code) return code;
+    if (o->backtest) { /* the replay is the output */
+        code = anomalies_exit(o, &p, EXIT_OK);
+        pipeline_free(&p);
+        return code;
+    }
     const cost_result *r = p.res;
     size_t total_rows = 0;
     cost_rank *rows = tag ? cost_rank_by_tag(r, tag, 0, &total_rows) : cost_rank_by(r, by, 0, &total_rows);
@@ -242,6 +248,7 @@ int cmd_top(const fc_opts *o)
     }
     if (o->has_fail_above) top_model_budget(mm, r->total_usd, o->fail_above);
     if (p.base) top_model_baseline(mm, r, rows, n, p.base, by);
+    anomalies_notices(&p, mm);
     const tpl_obj *m = tpl_root(mm);
     dbuf out;
     dbuf_init(&out, 0);
@@ -250,7 +257,7 @@ int cmd_top(const fc_opts *o)
         csv(&out, m, by, tag ? "tag" : NULL);
     } else if (strcmp(fmt, "json") == 0) {
         char *bl = baseline_json_of(p.base, r, (size_t)o->limit); /* "weekly": --baseline key */
-        char *j = json_result_rows_with(r, rows, n, by, (size_t)o->limit, "baseline", bl);
+        char *j = anomalies_json(&p, json_result_rows_with(r, rows, n, by, (size_t)o->limit, "baseline", bl));
         free(bl);
         dbuf_puts(&out, j);
         free(j);
@@ -302,6 +309,7 @@ int cmd_top(const fc_opts *o)
                  o->n_mail_to ? (o->mail_dry_run ? " and the mail to a file" : " and mailed it") : "");
         pipeline_done(o, what, r);
     }
+    code = anomalies_exit(o, &p, code);
     /* Over budget is exit 4 whatever else failed (cli.md): a CI gate must
      * not turn green because the mail server was down. */
     if (o->has_fail_above && r->total_usd > o->fail_above) {

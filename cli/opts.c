@@ -69,7 +69,15 @@ static const optdef table[] = {
      "rows in top tables; for topology, the N heaviest nodes kept (default 50, 0 = all)"},
     {"threads", 0, K_LONG, READS, F(threads), 0, 0, "N", "worker threads (default: cores)"},
     {"strict", 0, K_FLAG, READS, F(strict), 0, 0, NULL, "a malformed record is an error (exit 3)"},
-    {"baseline", 0, K_STR, CMD_REPORT | CMD_TOP, F(baseline), 0, 0, "FILE.fca", "compare with an earlier period"},
+    {"baseline", 0, K_LIST, CMD_REPORT | CMD_TOP, F(baselines), F(n_baselines), 0, "FILE.fca",
+     "compare with an earlier period (repeat it, 4 or more times, for anomalies)"},
+    {"baseline-dir", 0, K_STR, CMD_REPORT | CMD_TOP, F(baseline_dir), 0, 0, "DIR",
+     "every .fca in DIR is an earlier period (4 or more): flag cost anomalies"},
+    {"anomaly-min-usd", 0, K_DOUBLE, CMD_REPORT | CMD_TOP, F(anomaly_min_usd), 0, 0, "USD",
+     "smallest change a day an anomaly must reach (default 5)"},
+    {"fail-on-anomaly", 0, K_FLAG, CMD_REPORT | CMD_TOP, F(fail_on_anomaly), 0, 0, NULL, "exit 5 when an anomaly is found"},
+    {"backtest", 0, K_FLAG, CMD_REPORT | CMD_TOP, F(backtest), 0, 0, NULL,
+     "judge each baseline against the others, print what would have fired, and stop"},
     {"min-savings", 0, K_DOUBLE, PRICED, F(min_savings), 0, 0, "USD", "smallest net monthly saving (default 10)"},
     {"scan-threshold", 0, K_LONG, PRICED, F(scan_threshold), 0, 0, "N",
      "ports or hosts per source-hour that make a scan (default 20)"},
@@ -159,7 +167,8 @@ void opts_help(unsigned cmd)
     printf("  %-32s %s\n", "-h, --help", "show this help");
     if (cmd & READS)
         printf("\nINPUT is a file (plain or gzip; text or JSON-wrapped), a directory, s3://bucket/prefix, cwl://log-group[/eni-prefix], an .fca file, or - for stdin.\n");
-    printf("\nexit codes: 0 success, 1 runtime error, 2 usage error, 3 malformed input (--strict), 4 --fail-above exceeded\n");
+    printf("\nexit codes: 0 success, 1 runtime error, 2 usage error, 3 malformed input (--strict), 4 --fail-above exceeded%s\n",
+           cmd & (CMD_REPORT | CMD_TOP) ? ", 5 --fail-on-anomaly fired" : "");
 }
 
 static int parse_num(const optdef *d, const char *v, fc_opts *o, char *err, size_t errlen)
@@ -244,6 +253,7 @@ static void defaults(fc_opts *o, unsigned cmd)
     o->top = 50;
     o->limit = 50;
     o->min_savings = 10.0;
+    o->anomaly_min_usd = 5.0;
     o->scan_threshold = 20;
     o->by = "ip";
     o->level = "subnet";
@@ -503,6 +513,10 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
         return fc_err(err, errlen, "expected 'flowcost why A B INPUT...'; see 'flowcost why --help'");
     if (!(cmd & (READS | CMD_ATHENA | CMD_FLOWLOGS)) && o->n_inputs > (cmd == CMD_IPRANGES ? 1u : 0u))
         return fc_err(err, errlen, "unexpected argument '%s'; see 'flowcost %s --help'", o->inputs[0], argv[0]);
+    if (o->n_baselines) o->baseline = o->baselines[o->n_baselines - 1];
+    if ((o->fail_on_anomaly || o->backtest) && o->n_baselines < 2 && !o->baseline_dir)
+        return fc_err(err, errlen, "--%s needs earlier periods: --baseline-dir DIR or --baseline given 4 or more times",
+                      o->backtest ? "backtest" : "fail-on-anomaly");
     if (o->has_since && o->has_until && o->until <= o->since)
         return fc_err(err, errlen, "--until must be later than --since");
     if (o->fields) {

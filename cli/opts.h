@@ -50,7 +50,12 @@ typedef struct fc_opts {
     long top;                 /* --top N, default 50, 0 = all */
     int threads;              /* 0 = number of cores */
     bool strict;
-    const char *baseline;
+    const char *baseline;     /* the last --baseline: what the deltas compare with */
+    const char *baselines[FC_MAX_LIST]; /* every --baseline, in order */
+    size_t n_baselines;
+    const char *baseline_dir; /* --baseline-dir: every .fca in it is an earlier period */
+    double anomaly_min_usd;   /* --anomaly-min-usd, default 5 (per day) */
+    bool fail_on_anomaly, backtest;
     double min_savings;       /* default 10 */
     unsigned scan_threshold;  /* default 20 */
     const char *title;

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anomalies.h"
+#include "anomaly.h"
 #include "aws.h"
 #include "cmd.h"
 #include "ec2.h"
@@ -289,6 +291,7 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
         p->base = cost_run(p->base_agg, p->inv, p->ranges, p->rates, &bo, err, errlen);
         if (!p->base) return EXIT_RUNTIME;
     }
+    if (anomalies_wanted(o)) return anomalies_run(o, p, err, errlen);
     return EXIT_OK;
 }
 
@@ -302,6 +305,7 @@ void pipeline_free(pipeline *p)
     lpm_free(p->ranges);
     rates_free(p->rates);
     inputs_free(p->seen);
+    anomaly_list_free(p->anomalies);
 }
 
 /* "a,b" and repeated options, in order, duplicates dropped: into list

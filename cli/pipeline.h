@@ -26,6 +26,8 @@ typedef struct pipeline {
     inputs *seen;          /* what was read (each input once) */
     char region0[64];      /* the first --region (of a comma list): the default region */
     char engine[512];      /* --athena: "Athena DB.T, query ID: N bytes scanned, $X"; else "" */
+    struct anomaly_list *anomalies; /* --baseline-dir / repeated --baseline; NULL otherwise */
+    size_t backtest_fired;          /* --backtest: anomalies over the replayed periods */
 } pipeline;
 
 void pipeline_ingest_opts(const fc_opts *o, ingest_opts *io);

@@ -1142,6 +1142,34 @@ static void sec_method(ctx *c, tpl_obj *m)
     set_bytes(m, "bytes_in", st->bytes_in);
 }
 
+/* Anomalies against the earlier periods (issue 19): one row per run of
+ * flagged hours, in time order. */
+static void sec_anomalies(ctx *c, tpl_obj *m)
+{
+    const anomaly_list *l = c->o->anomalies;
+    set_num_s(m, "n", l->n);
+    set_num_s(m, "periods", l->n_baselines);
+    tpl_set(m, "word", l->n == 1 ? "anomaly" : "anomalies");
+    for (size_t i = 0; i < l->n; i++) {
+        const anomaly *a = &l->v[i];
+        tpl_obj *row = tpl_add(m, "rows");
+        tpl_set(row, "kind", anomaly_kind_name(a->kind));
+        tpl_set(row, "key", a->key);
+        tpl_set(row, "name", a->name);
+        set_time(row, "hour", (int64_t)a->hour * 3600);
+        set_v(row, "hour", "_v", "%d", a->hour);
+        set_num_s(row, "hours", a->hours);
+        tpl_flag(row, "new", a->kind == ANOMALY_NEW_TALKER);
+        set_usd(row, "expected", a->expected_usd);
+        set_usd(row, "lo", a->band_lo);
+        set_usd(row, "hi", a->band_hi);
+        set_usd(row, "actual", a->actual_usd);
+        set_v(row, "score", "", "%.1f", a->score);
+        set_v(row, "score", "_v", "%.3f", a->score);
+        tpl_set(row, "trend", a->score < 0 ? "down" : "up");
+    }
+}
+
 /* ---------- the page ---------- */
 
 
@@ -1176,13 +1204,16 @@ static const struct {
     {"over_time", "over-time", "Over time", sec_over_time, "sec_over_time.html"},
     {"security", "security", "Security", sec_security, "sec_security.html"},
     {"baseline", "baseline", "Baseline", sec_baseline, "sec_baseline.html"},
+    {"anomalies", "anomalies", "Anomalies", sec_anomalies, "sec_anomalies.html"},
     {"method", "method", "Method", sec_method, "sec_method.html"},
 };
 #define NSEC (sizeof sections / sizeof *sections)
 
-/* Section 10 exists only with a baseline; every other one always. */
+/* Section 10 exists only with a baseline, the anomalies only with earlier
+ * periods; every other one always. */
 static bool section_shown(const report_opts *o, size_t i)
 {
+    if (!strcmp(sections[i].id, "anomalies")) return o->anomalies != NULL;
     return o->baseline || strcmp(sections[i].id, "baseline");
 }
 

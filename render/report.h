@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "anomaly.h"
 #include "cost.h"
 #include "inventory.h"
 #include "rates.h"
@@ -33,6 +34,7 @@ typedef struct report_opts {
     const char *az_graph_error;
     const rate_table *rates;     /* the rate table used (section 11) */
     const char *version;         /* "flowcost 0.1.0" for the footer */
+    const anomaly_list *anomalies; /* NULL = no anomalies section (no --baseline-dir / repeated --baseline) */
 } report_opts;
 
 /* Append the page to out. Returns 0, or -1 with err filled (unreadable or
