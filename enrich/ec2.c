@@ -225,24 +225,19 @@ static void parse_security_groups(pctx *p, const xml_node *root)
                                     .from = port_of(perm, "fromPort"), .to = port_of(perm, "toPort")};
                 snprintf(base.group, sizeof base.group, "%s", gid);
                 if (base.protocol == -1) base.from = base.to = -1;
-                FOR_ITEMS(r, perm, "ipRanges")
-                {
-                    why_sg_rule *w = why_rules_add_sg(p->rules);
-                    *w = base;
-                    parse_cidr_into(r, "cidrIp", &w->net, &w->bits, &w->has_net);
-                }
-                FOR_ITEMS(r, perm, "ipv6Ranges")
-                {
-                    why_sg_rule *w = why_rules_add_sg(p->rules);
-                    *w = base;
-                    parse_cidr_into(r, "cidrIpv6", &w->net, &w->bits, &w->has_net);
-                }
-                FOR_ITEMS(r, perm, "groups")
-                {
-                    why_sg_rule *w = why_rules_add_sg(p->rules);
-                    *w = base;
-                    ftext(r, "groupId", w->ref_group, sizeof w->ref_group);
-                }
+                /* a rule per CIDR (IPv4, IPv6) or referenced group */
+                static const struct {
+                    const char *set, *field;
+                    bool group;
+                } peers[] = {{"ipRanges", "cidrIp", false}, {"ipv6Ranges", "cidrIpv6", false}, {"groups", "groupId", true}};
+                for (size_t k = 0; k < sizeof peers / sizeof *peers; k++)
+                    FOR_ITEMS(r, perm, peers[k].set)
+                    {
+                        why_sg_rule *w = why_rules_add_sg(p->rules);
+                        *w = base;
+                        if (peers[k].group) ftext(r, peers[k].field, w->ref_group, sizeof w->ref_group);
+                        else parse_cidr_into(r, peers[k].field, &w->net, &w->bits, &w->has_net);
+                    }
             }
     }
 }
