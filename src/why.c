@@ -105,20 +105,8 @@ typedef struct rows {
     size_t n, cap;
 } rows;
 
-static void fold(rows *r, const why_row *x)
+static void push_row(rows *r, const why_row *x)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        why_row *y = &r->v[i];
-        if (y->dir == x->dir && y->at == x->at && y->protocol == x->protocol && y->port == x->port &&
-            y->hour == x->hour && !strcmp(y->eni, x->eni) && !strcmp(y->src, x->src) && !strcmp(y->dst, x->dst)) {
-            y->packets += x->packets;
-            y->bytes += x->bytes;
-            y->records += x->records;
-            if (x->first && (!y->first || x->first < y->first)) y->first = x->first;
-            if (x->last > y->last) y->last = x->last;
-            return;
-        }
-    }
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 16;
         r->v = xrealloc(r->v, r->cap * sizeof *r->v);
@@ -139,14 +127,41 @@ static int cmp_row(const void *p, const void *q)
     return c ? c : strcmp(a->dst, b->dst);
 }
 
-/* An ACCEPT the other way within an hour either side: the window of one
- * aggregation interval (at most 10 minutes) wherever it falls. */
-static bool accepted_other_way(const rows *acc, const why_row *rej)
+/* Sort, then fold rows of one key (direction, ENI — hence side —,
+ * protocol, port, hour, addresses) into one: n log n, whatever the sides. */
+static void fold(rows *r)
 {
-    for (size_t i = 0; i < acc->n; i++)
-        if (acc->v[i].dir != rej->dir && acc->v[i].hour >= rej->hour - 1 && acc->v[i].hour <= rej->hour + 1)
-            return true;
-    return false;
+    if (!r->n) return;
+    qsort(r->v, r->n, sizeof *r->v, cmp_row);
+    size_t w = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        why_row *y = w ? &r->v[w - 1] : NULL, *x = &r->v[i];
+        if (y && cmp_row(y, x) == 0) {
+            y->packets += x->packets;
+            y->bytes += x->bytes;
+            y->records += x->records;
+            if (x->first && (!y->first || x->first < y->first)) y->first = x->first;
+            if (x->last > y->last) y->last = x->last;
+        } else {
+            r->v[w++] = *x;
+        }
+    }
+    r->n = w;
+}
+
+/* An ACCEPT the other way within an hour either side: the window of one
+ * aggregation interval (at most 10 minutes) wherever it falls. hours[d]:
+ * the hours with ACCEPTs in direction d, ascending (acc is sorted by hour). */
+static bool accepted_other_way(int32_t *const hours[2], const size_t n[2], const why_row *rej)
+{
+    int other = rej->dir == WHY_FWD ? WHY_REV : WHY_FWD;
+    size_t lo = 0, hi = n[other];
+    while (lo < hi) { /* first hour >= rej->hour - 1 */
+        size_t mid = (lo + hi) / 2;
+        if (hours[other][mid] < rej->hour - 1) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n[other] && hours[other][lo] <= rej->hour + 1;
 }
 
 static const char *proto_name(int p, char *buf, size_t n)
@@ -248,12 +263,17 @@ why_result *why_analyze(const agg *a, const inventory *inv, const why_side *A, c
         x.packets = g->packets;
         x.bytes = g->bytes;
         x.records = g->records;
-        fold(g->action == FL_REJECT ? &rej : &acc, &x);
+        push_row(g->action == FL_REJECT ? &rej : &acc, &x);
     }
-    if (rej.n) qsort(rej.v, rej.n, sizeof *rej.v, cmp_row);
-    if (acc.n) qsort(acc.v, acc.n, sizeof *acc.v, cmp_row);
+    fold(&rej);
+    fold(&acc);
     bool fwd_dest = false, fwd_src = false, asym = false, fwd_acc = false;
-    for (size_t i = 0; i < acc.n; i++) fwd_acc |= acc.v[i].dir == WHY_FWD;
+    int32_t *hours[2] = {xmalloc((acc.n + 1) * sizeof(int32_t)), xmalloc((acc.n + 1) * sizeof(int32_t))};
+    size_t nh[2] = {0, 0};
+    for (size_t i = 0; i < acc.n; i++) {
+        fwd_acc |= acc.v[i].dir == WHY_FWD;
+        hours[acc.v[i].dir][nh[acc.v[i].dir]++] = acc.v[i].hour;
+    }
     for (size_t i = 0; i < rej.n; i++) {
         why_row *x = &rej.v[i];
         /* A refused reply: ACCEPTs the other way in the window, and the
@@ -263,11 +283,13 @@ why_result *why_analyze(const agg *a, const inventory *inv, const why_side *A, c
          * ports: an echo and its reply both count. Replies to ports below
          * 32768 (some NAT devices) are therefore taken as first packets. */
         bool reply_port = x->protocol == 1 || x->protocol == 58 || x->port >= 32768;
-        x->asymmetric = reply_port && accepted_other_way(&acc, x);
+        x->asymmetric = reply_port && accepted_other_way(hours, nh, x);
         if (x->asymmetric) asym = true;
         else if (x->dir == WHY_FWD && x->at == WHY_AT_A) fwd_src = true;
         else if (x->dir == WHY_FWD) fwd_dest = true;
     }
+    free(hours[0]);
+    free(hours[1]);
     r->verdict = fwd_dest ? WHY_REJECTED_AT_DESTINATION
                  : fwd_src ? WHY_REJECTED_AT_SOURCE
                  : asym    ? WHY_ASYMMETRIC_RETURN
