@@ -50,6 +50,8 @@ typedef struct fc_opts {
     int threads;              /* 0 = number of cores */
     bool strict;
     const char *baseline;
+    const char *cur;          /* --cur: the Cost and Usage Report to reconcile with */
+    bool true_up;             /* --true-up: scale attributions to the billed totals */
     double min_savings;       /* default 10 */
     unsigned scan_threshold;  /* default 20 */
     const char *title;

@@ -22,6 +22,7 @@
 #include "baseline.h"
 #include "charts.h"
 #include "escape.h"
+#include "recon_view.h"
 #include "sankey.h"
 #include "top_model.h"
 #include "tpl.h"
@@ -1036,6 +1037,10 @@ static void sec_baseline(ctx *c, tpl_obj *m)
     baseline_free(d);
 }
 
+/* ---------- with --cur: the bill (render/recon_view.c) ---------- */
+
+static void sec_reconcile(ctx *c, tpl_obj *m) { recon_view_model(c->o->recon, c->o->top, m); }
+
 /* ---------- 11. method ---------- */
 
 static int ep_bytes_cmp(const void *x, const void *y)
@@ -1176,13 +1181,16 @@ static const struct {
     {"over_time", "over-time", "Over time", sec_over_time, "sec_over_time.html"},
     {"security", "security", "Security", sec_security, "sec_security.html"},
     {"baseline", "baseline", "Baseline", sec_baseline, "sec_baseline.html"},
+    {"reconcile", "reconciliation", "Bill", sec_reconcile, "sec_reconcile.html"},
     {"method", "method", "Method", sec_method, "sec_method.html"},
 };
 #define NSEC (sizeof sections / sizeof *sections)
 
-/* Section 10 exists only with a baseline; every other one always. */
+/* Section 10 exists only with a baseline, the bill's only with --cur;
+ * every other one always. */
 static bool section_shown(const report_opts *o, size_t i)
 {
+    if (!strcmp(sections[i].id, "reconciliation")) return o->recon != NULL;
     return o->baseline || strcmp(sections[i].id, "baseline");
 }
 

@@ -14,6 +14,7 @@
 #include "cost.h"
 #include "inventory.h"
 #include "rates.h"
+#include "reconcile.h"
 #include "tpl.h"
 #include "util.h"
 
@@ -33,6 +34,7 @@ typedef struct report_opts {
     const char *az_graph_error;
     const rate_table *rates;     /* the rate table used (section 11) */
     const char *version;         /* "flowcost 0.1.0" for the footer */
+    const reconcile *recon;      /* --cur: the "Reconciled with the bill" section; NULL = none */
 } report_opts;
 
 /* Append the page to out. Returns 0, or -1 with err filled (unreadable or
