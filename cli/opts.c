@@ -67,7 +67,7 @@ static const optdef table[] = {
     {"threads", 0, K_LONG, ALL_INPUT, F(threads), 0, 0, "N", "worker threads (default: cores)"},
     {"strict", 0, K_FLAG, ALL_INPUT, F(strict), 0, 0, NULL, "a malformed record is an error (exit 3)"},
     {"baseline", 0, K_STR, CMD_REPORT | CMD_TOP, F(baseline), 0, 0, "FILE.fca", "compare with an earlier period"},
-    {"cur", 0, K_STR, CMD_REPORT | CMD_TOP, F(cur), 0, 0, "FILE|DIR",
+    {"cur", 0, K_STR, CMD_REPORT | CMD_TOP, F(cur), 0, 0, "FILE|DIR|s3://...",
      "reconcile with the Cost and Usage Report (CUR 2.0 or legacy, CSV or gzip)"},
     {"true-up", 0, K_FLAG, CMD_REPORT | CMD_TOP, F(true_up), 0, 0, NULL,
      "with --cur: scale attributions to the billed totals per category"},

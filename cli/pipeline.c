@@ -195,6 +195,12 @@ void pipeline_done(const fc_opts *o, const char *what, const cost_result *r)
             (unsigned long long)r->coverage.hours);
 }
 
+/* s3_fetch_each's hand-over of one object of a --cur export. */
+static int cur_object(void *ctx, const char *name, const void *data, size_t len, char *err, size_t errlen)
+{
+    return cur_is_report_name(name) ? cur_read_mem(ctx, name, data, len, err, errlen) : 0;
+}
+
 int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
@@ -277,11 +283,14 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
         /* The bill is compared with the figures as priced, then --true-up scales them. */
         p->cur = cur_new();
         if (s3_is_url(o->cur)) {
-            fc_err(err, errlen, "--cur %.400s: an s3:// report is not read yet; copy the export first "
-                   "(aws s3 cp --recursive) and give the directory", o->cur);
+            aws_config c;
+            if (aws_config_load(&c, o->n_regions ? o->regions[0] : NULL, o->profile, o->endpoint_url, o->verbose,
+                                err, errlen) < 0 ||
+                s3_fetch_each(o->cur, &c, cur_object, p->cur, err, errlen) < 0)
+                return EXIT_RUNTIME;
+        } else if (cur_read_path(p->cur, o->cur, err, errlen) < 0) {
             return EXIT_RUNTIME;
         }
-        if (cur_read_path(p->cur, o->cur, err, errlen) < 0) return EXIT_RUNTIME;
         p->recon = reconcile_run(p->cur, p->agg, p->inv, p->ranges, p->rates, &co, p->res, err, errlen);
         if (!p->recon) return EXIT_RUNTIME;
         reconcile_notice(p->res, p->recon);

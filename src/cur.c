@@ -292,12 +292,13 @@ int cur_read_mem(cur *c, const char *name, const void *data, size_t len, char *e
 static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Files that travel with a report and are not one. */
-static bool not_a_report(const char *name)
+bool cur_is_report_name(const char *name)
 {
     static const char *const skip[] = {".json", ".yml", ".yaml", ".sql", ".md", ".txt"};
     for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
-        if (ends_with(name, skip[i])) return true;
-    return name[0] == '.';
+        if (ends_with(name, skip[i])) return false;
+    const char *base = strrchr(name, '/');
+    return (base ? base + 1 : name)[0] != '.';
 }
 
 int cur_read_path(cur *c, const char *path, char *err, size_t errlen)
@@ -319,7 +320,7 @@ int cur_read_path(cur *c, const char *path, char *err, size_t errlen)
     char **names = NULL;
     size_t n = 0, cap = 0;
     for (struct dirent *e; (e = readdir(d));) {
-        if (not_a_report(e->d_name)) continue;
+        if (!cur_is_report_name(e->d_name)) continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             names = xrealloc(names, cap * sizeof *names);

@@ -15,6 +15,7 @@
 #ifndef FC_CUR_H
 #define FC_CUR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,11 @@ int cur_read_mem(cur *c, const char *name, const void *data, size_t len, char *e
 /* A file, or every file below a directory in name order (manifests and
  * other .json/.yml/.sql files skipped). 0, or -1 with err. */
 int cur_read_path(cur *c, const char *path, char *err, size_t errlen);
+
+/* Whether a file of an export is a report (not a manifest, .json, .yml,
+ * .sql, .md, .txt or dot file): what cur_read_path reads of a directory,
+ * and what an s3:// reader should fetch. */
+bool cur_is_report_name(const char *name);
 
 size_t cur_count(const cur *c);
 const cur_line *cur_at(const cur *c, size_t i);
