@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +176,7 @@ static int num(const char *s, double *out)
     char *e;
     errno = 0;
     *out = *s ? strtod(s, &e) : 0;
-    return *s && (errno || *e || *out != *out) ? -1 : 0;
+    return *s && (errno || *e || !isfinite(*out)) ? -1 : 0;
 }
 
 static int read_csv(cur *c, const char *name, const char *data, size_t len, char *err, size_t errlen)
@@ -184,9 +185,9 @@ static int read_csv(cur *c, const char *name, const char *data, size_t len, char
     char *field = xmalloc(CUR_FIELD_MAX);
     char *vals[C_N];
     for (int k = 0; k < C_N; k++) vals[k] = xmalloc(CUR_FIELD_MAX);
-    int map[256]; /* column index → enum col, -1 = ignored; columns past 256 are ignored */
+    int *map = NULL; /* column index → enum col, -1 = ignored (legacy CUR has hundreds of tag columns) */
     int rc = 0;
-    size_t line = 1, ncols = 0;
+    size_t line = 1, ncols = 0, cap = 0;
     bool have[C_N] = {false};
 
     /* The header: every column name, either schema. */
@@ -195,7 +196,11 @@ static int read_csv(cur *c, const char *name, const char *data, size_t len, char
         int m = -1;
         for (int k = 0; k < C_N && m < 0; k++)
             if (!strcmp(field, col_names[k][0]) || !strcmp(field, col_names[k][1])) m = k;
-        if (ncols < 256) map[ncols++] = m;
+        if (ncols == cap) {
+            cap = cap ? cap * 2 : 64;
+            map = xrealloc(map, cap * sizeof *map);
+        }
+        map[ncols++] = m;
         if (m >= 0) have[m] = true;
     }
     static const enum col required[] = {C_TYPE, C_AMOUNT, C_COST, C_START};
@@ -248,6 +253,7 @@ static int read_csv(cur *c, const char *name, const char *data, size_t len, char
         c->lines[c->n++] = l;
     }
 out:
+    free(map);
     free(field);
     for (int k = 0; k < C_N; k++) free(vals[k]);
     return rc;
