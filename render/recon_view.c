@@ -110,31 +110,34 @@ static void num(dbuf *b, double v, int decimals)
     else dbuf_printf(b, "%.*f", decimals, fabs(v) < 0.5 * pow(10, -decimals) ? 0.0 : v);
 }
 
+/* `, "key": v` (money 6 decimals, percentages 4, as json_out.c). */
+static void field(dbuf *b, const char *key, double v, int decimals)
+{
+    dbuf_printf(b, ", \"%s\": ", key);
+    num(b, v, decimals);
+}
+
 char *recon_view_json(const reconcile *rc)
 {
     dbuf b;
     dbuf_init(&b, 0);
     dbuf_puts(&b, "{\"explained_pct\": ");
     num(&b, rc->explained_pct, 4);
-    dbuf_puts(&b, ", \"billed_usd\": ");
-    num(&b, rc->billed_usd, 6);
-    dbuf_puts(&b, ", \"explained_usd\": ");
-    num(&b, rc->explained_usd, 6);
+    field(&b, "billed_usd", rc->billed_usd, 6);
+    field(&b, "explained_usd", rc->explained_usd, 6);
     dbuf_printf(&b, ", \"files\": %zu, \"line_items\": %zu, \"true_up\": %s, \"categories\": {", rc->files, rc->lines,
                 rc->trued_up ? "true" : "false");
     bool first = true;
     for (int k = 0; k < CAT_COUNT; k++) {
         const recon_cat *x = &rc->cats[k];
         if (!x->present) continue;
-        dbuf_printf(&b, "%s\"%s\": {\"billed_bytes\": %" PRIu64 ", \"billed_usd\": ", first ? "" : ", ",
-                    cost_cat_name((cost_cat)k), x->billed_bytes);
-        num(&b, x->billed_usd, 6);
-        dbuf_printf(&b, ", \"flow_bytes\": %" PRIu64 ", \"flow_usd\": ", x->flow_bytes);
-        num(&b, x->flow_usd, 6);
-        dbuf_puts(&b, ", \"explained_pct\": ");
-        num(&b, x->explained_pct, 4);
-        dbuf_puts(&b, ", \"true_up_factor\": ");
-        num(&b, x->factor, 6);
+        dbuf_printf(&b, "%s\"%s\": {\"billed_bytes\": %" PRIu64, first ? "" : ", ", cost_cat_name((cost_cat)k),
+                    x->billed_bytes);
+        field(&b, "billed_usd", x->billed_usd, 6);
+        dbuf_printf(&b, ", \"flow_bytes\": %" PRIu64, x->flow_bytes);
+        field(&b, "flow_usd", x->flow_usd, 6);
+        field(&b, "explained_pct", x->explained_pct, 4);
+        field(&b, "true_up_factor", x->factor, 6);
         dbuf_puts(&b, "}");
         first = false;
     }
@@ -149,13 +152,11 @@ char *recon_view_json(const reconcile *rc)
         esc_json(&b, x->usage_type);
         dbuf_puts(&b, ", \"operation\": ");
         esc_json(&b, x->operation);
-        dbuf_printf(&b, ", \"day\": \"%.10s\", \"billed_bytes\": %" PRIu64 ", \"flow_bytes\": %" PRIu64
-                        ", \"billed_usd\": ", t, x->billed_bytes, x->flow_bytes);
-        num(&b, x->billed_usd, 6);
-        dbuf_puts(&b, ", \"flow_usd\": ");
-        num(&b, x->flow_usd, 6);
-        dbuf_puts(&b, ", \"explained_pct\": ");
-        num(&b, x->explained_pct, 4);
+        dbuf_printf(&b, ", \"day\": \"%.10s\", \"billed_bytes\": %" PRIu64 ", \"flow_bytes\": %" PRIu64, t,
+                    x->billed_bytes, x->flow_bytes);
+        field(&b, "billed_usd", x->billed_usd, 6);
+        field(&b, "flow_usd", x->flow_usd, 6);
+        field(&b, "explained_pct", x->explained_pct, 4);
         dbuf_puts(&b, ", \"gap_reason\": ");
         if (x->gap) esc_json(&b, recon_gap_name(x->gap));
         else dbuf_puts(&b, "null");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cost_int.h"
 #include "util.h"
 
 #define GIB 1073741824.0
@@ -63,10 +64,7 @@ typedef struct entries {
 
 static entry *entry_add(entries *e, int64_t day, cur_class cls, const char *res)
 {
-    if (e->n == e->cap) {
-        e->cap = e->cap ? e->cap * 2 : 64;
-        e->v = xrealloc(e->v, e->cap * sizeof *e->v);
-    }
+    GROW(e->v, e->n, e->cap);
     entry *x = &e->v[e->n++];
     memset(x, 0, sizeof *x);
     x->day = day;
@@ -300,10 +298,7 @@ reconcile *reconcile_run(const cur *c, const agg *a, inventory *inv, const lpm *
         x->operation = l->operation;
         x->billed_gb = l->gb;
         x->billed_usd = l->usd;
-        if (n_days == cap_days) {
-            cap_days = cap_days ? cap_days * 2 : 16;
-            days = xrealloc(days, cap_days * sizeof *days);
-        }
+        GROW(days, n_days, cap_days);
         days[n_days++] = x->day;
     }
     /* flowcost's side of the categories: its charges, both inter-AZ halves */
