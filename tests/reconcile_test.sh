@@ -142,7 +142,9 @@ for e in errors: print("FAIL:", e)
 sys.exit(1 if errors else 0)
 PY
 
-# usage and input errors: one line each, the right exit code
+# usage and input errors: one line each, the right exit code (over a one-record log: quick)
+printf 'version interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n5 eni-app1 10.0.10.5 10.0.20.5 1 2 6 1 1000 1793577600 1793577660 ACCEPT OK\n' >"$TMP/one.log"
+IN=("$TMP/one.log" --eni-snapshot "$S/snapshot.json" --ip-ranges "$SRC/fixtures/sample/ip-ranges.json" -q)
 "$BIN" report "${IN[@]}" --true-up -o "$TMP/x.html" 2>"$TMP/e1"; rc=$?
 [ $rc -eq 2 ] && grep -q "true-up needs --cur" "$TMP/e1" || bad "--true-up without --cur: exit $rc, $(cat "$TMP/e1")"
 "$BIN" report "${IN[@]}" --cur "$TMP/nope" -o "$TMP/x.html" 2>"$TMP/e2"; rc=$?
