@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "gz.h"
 #include "parquet.h"
@@ -179,49 +181,72 @@ static int num(const char *s, double *out)
     return *s && (errno || *e || !isfinite(*out)) ? -1 : 0;
 }
 
-static int read_csv(cur *c, const char *name, const char *data, size_t len, char *err, size_t errlen)
-{
-    const char *p = data, *end = data + len;
-    char *field = xmalloc(CUR_FIELD_MAX);
-    char *vals[C_N];
-    for (int k = 0; k < C_N; k++) vals[k] = xmalloc(CUR_FIELD_MAX);
-    int *map = NULL; /* column index → enum col, -1 = ignored (legacy CUR has hundreds of tag columns) */
-    int rc = 0;
-    size_t line = 1, ncols = 0, cap = 0;
-    bool have[C_N] = {false};
+/* The reader's state across the chunks of one file: the header's column
+ * map, the line number, and scratch fields. */
+typedef struct csv_state {
+    int *map;          /* column index → enum col, -1 = ignored (legacy CUR has hundreds of tag columns) */
+    size_t ncols, cap;
+    bool header;       /* read */
+    size_t line;
+    char *field, *vals[C_N];
+} csv_state;
 
-    /* The header: every column name, either schema. */
-    for (bool eol = false; !eol && p < end;) {
-        csv_field(&p, end, field, &eol);
+static void state_init(csv_state *st)
+{
+    memset(st, 0, sizeof *st);
+    st->field = xmalloc(CUR_FIELD_MAX);
+    for (int k = 0; k < C_N; k++) st->vals[k] = xmalloc(CUR_FIELD_MAX);
+}
+
+static void state_free(csv_state *st)
+{
+    free(st->map);
+    free(st->field);
+    for (int k = 0; k < C_N; k++) free(st->vals[k]);
+}
+
+static int read_header(csv_state *st, const char *name, const char **pp, const char *end, char *err, size_t errlen)
+{
+    bool have[C_N] = {false};
+    st->line = 1;
+    for (bool eol = false; !eol && *pp < end;) {
+        csv_field(pp, end, st->field, &eol);
         int m = -1;
         for (int k = 0; k < C_N && m < 0; k++)
-            if (!strcmp(field, col_names[k][0]) || !strcmp(field, col_names[k][1])) m = k;
-        if (ncols == cap) {
-            cap = cap ? cap * 2 : 64;
-            map = xrealloc(map, cap * sizeof *map);
+            if (!strcmp(st->field, col_names[k][0]) || !strcmp(st->field, col_names[k][1])) m = k;
+        if (st->ncols == st->cap) {
+            st->cap = st->cap ? st->cap * 2 : 64;
+            st->map = xrealloc(st->map, st->cap * sizeof *st->map);
         }
-        map[ncols++] = m;
+        st->map[st->ncols++] = m;
         if (m >= 0) have[m] = true;
     }
+    st->header = true;
     static const enum col required[] = {C_TYPE, C_AMOUNT, C_COST, C_START};
     for (size_t k = 0; k < sizeof required / sizeof *required; k++)
-        if (!have[required[k]]) {
-            rc = fc_err(err, errlen, "%s: not a Cost and Usage Report CSV: no column %s or %s", name,
-                        col_names[required[k]][0], col_names[required[k]][1]);
-            goto out;
-        }
+        if (!have[required[k]])
+            return fc_err(err, errlen, "%s: not a Cost and Usage Report CSV: no column %s or %s", name,
+                          col_names[required[k]][0], col_names[required[k]][1]);
+    return 0;
+}
 
+/* Whole records in [p, end) (the caller cuts chunks at record ends). */
+static int read_records(cur *c, csv_state *st, const char *name, const char *p, const char *end, char *err,
+                        size_t errlen)
+{
+    if (!st->header && p < end && read_header(st, name, &p, end, err, errlen) < 0) return -1;
+    char **vals = st->vals;
     while (p < end) {
-        line++;
+        st->line++;
         for (int k = 0; k < C_N; k++) vals[k][0] = 0;
         size_t col = 0;
         const char *rec = p;
         for (bool eol = false; !eol && p < end; col++) {
             const char *f0 = p;
-            csv_field(&p, end, field, &eol);
+            csv_field(&p, end, st->field, &eol);
             /* a quoted newline moved us further than one line */
-            for (const char *q = f0; q < p - 1; q++) line += *q == '\n';
-            if (col < ncols && map[col] >= 0) memcpy(vals[map[col]], field, strlen(field) + 1);
+            for (const char *q = f0; q < p - 1; q++) st->line += *q == '\n';
+            if (col < st->ncols && st->map[col] >= 0) memcpy(vals[st->map[col]], st->field, strlen(st->field) + 1);
         }
         if (p - rec <= 1) continue; /* blank line */
         c->items++;
@@ -231,17 +256,12 @@ static int read_csv(cur *c, const char *name, const char *data, size_t len, char
         cur_line l;
         memset(&l, 0, sizeof l);
         l.cls = cls;
-        if (num(vals[C_AMOUNT], &l.gb) < 0 || num(vals[C_COST], &l.usd) < 0) {
-            rc = fc_err(err, errlen, "%s:%zu: usage amount '%.40s' or cost '%.40s' is not a number", name, line,
-                        vals[C_AMOUNT], vals[C_COST]);
-            goto out;
-        }
-        if (fc_parse_time(vals[C_START], &l.start) < 0 ||
-            (*vals[C_END] && fc_parse_time(vals[C_END], &l.end) < 0)) {
-            rc = fc_err(err, errlen, "%s:%zu: usage start or end date '%.40s' is not a time", name, line,
-                        vals[C_START]);
-            goto out;
-        }
+        if (num(vals[C_AMOUNT], &l.gb) < 0 || num(vals[C_COST], &l.usd) < 0)
+            return fc_err(err, errlen, "%s:%zu: usage amount '%.40s' or cost '%.40s' is not a number", name, st->line,
+                          vals[C_AMOUNT], vals[C_COST]);
+        if (fc_parse_time(vals[C_START], &l.start) < 0 || (*vals[C_END] && fc_parse_time(vals[C_END], &l.end) < 0))
+            return fc_err(err, errlen, "%s:%zu: usage start or end date '%.40s' is not a time", name, st->line,
+                          vals[C_START]);
         if (!l.end) l.end = l.start + 3600;
         l.usage_type = keep(c, vals[C_TYPE], true);
         l.operation = keep(c, vals[C_OP], true);
@@ -252,10 +272,86 @@ static int read_csv(cur *c, const char *name, const char *data, size_t len, char
         }
         c->lines[c->n++] = l;
     }
-out:
-    free(map);
-    free(field);
-    for (int k = 0; k < C_N; k++) free(vals[k]);
+    return 0;
+}
+
+/* A pull source with its first bytes already read (to sniff the format). */
+typedef struct src {
+    gz_pull_fn pull;
+    void *ctx;
+    const unsigned char *head;
+    size_t head_n, head_off;
+} src;
+
+static ssize_t src_pull(void *v, void *buf, size_t n)
+{
+    src *s = v;
+    if (s->head_off < s->head_n) {
+        size_t k = s->head_n - s->head_off < n ? s->head_n - s->head_off : n;
+        memcpy(buf, s->head + s->head_off, k);
+        s->head_off += k;
+        return (ssize_t)k;
+    }
+    return s->pull(s->ctx, buf, n);
+}
+
+#define CUR_CHUNK (1u << 20)
+
+/* One report file from a byte source, plain or gzip, a chunk at a time:
+ * a month of CUR is gigabytes, and only its network lines are kept. */
+static int read_source(cur *c, const char *name, gz_pull_fn pull, void *ctx, char *err, size_t errlen)
+{
+    c->files++;
+    unsigned char head[8];
+    size_t hn = 0;
+    while (hn < sizeof head) {
+        ssize_t k = pull(ctx, head + hn, sizeof head - hn);
+        if (k < 0) return fc_err(err, errlen, "%s: read error", name);
+        if (k == 0) break;
+        hn += (size_t)k;
+    }
+    if (parquet_is(head, hn))
+        return fc_err(err, errlen, "%s: Parquet Cost and Usage Reports are not read yet: export the report as CSV "
+                      "(gzip) for --cur", name);
+    if (hn >= 4 && !memcmp(head, "PK\3\4", 4))
+        return fc_err(err, errlen, "%s: a ZIP Cost and Usage Report: unzip it, or export it as CSV (gzip)", name);
+    src s = {pull, ctx, head, hn, 0};
+    gz_reader *z = gz_is(head, hn) ? gz_open(src_pull, &s, GZ_AUTO) : NULL;
+    csv_state st;
+    state_init(&st);
+    char *buf = NULL, why[256];
+    size_t len = 0, cap = 0, scanned = 0, cut = 0;
+    bool quoted = false; /* at buf[scanned]: inside a quoted field (its newlines end no record) */
+    int rc = 0;
+    for (bool end = false; rc == 0 && !end;) {
+        if (cap - len < CUR_CHUNK) {
+            cap = len + CUR_CHUNK;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t k = z ? gz_read(z, buf + len, CUR_CHUNK, why, sizeof why) : src_pull(&s, buf + len, CUR_CHUNK);
+        if (k < 0) {
+            rc = z ? fc_err(err, errlen, "%s: %s", name, why) : fc_err(err, errlen, "%s: read error", name);
+            break;
+        }
+        len += (size_t)k;
+        end = k == 0;
+        /* whole records only (the last one may lack its newline at the end) */
+        for (; scanned < len; scanned++) {
+            if (buf[scanned] == '"') quoted = !quoted;
+            else if (buf[scanned] == '\n' && !quoted) cut = scanned + 1;
+        }
+        if (end) cut = len;
+        if (!cut) continue;
+        rc = read_records(c, &st, name, buf, buf + cut, err, errlen);
+        memmove(buf, buf + cut, len - cut);
+        len -= cut;
+        scanned -= cut;
+        cut = 0;
+    }
+    if (rc == 0 && !st.header) rc = fc_err(err, errlen, "%s: empty: not a Cost and Usage Report CSV", name);
+    free(buf);
+    state_free(&st);
+    if (z) gz_close(z);
     return rc;
 }
 
@@ -275,24 +371,16 @@ static ssize_t mem_pull(void *ctx, void *buf, size_t n)
 
 int cur_read_mem(cur *c, const char *name, const void *data, size_t len, char *err, size_t errlen)
 {
-    c->files++;
-    if (parquet_is(data, len))
-        return fc_err(err, errlen, "%s: Parquet Cost and Usage Reports are not read yet: export the report as CSV "
-                      "(gzip) for --cur", name);
-    if (len >= 4 && !memcmp(data, "PK\3\4", 4))
-        return fc_err(err, errlen, "%s: a ZIP Cost and Usage Report: unzip it, or export it as CSV (gzip)", name);
-    if (!gz_is(data, len)) return read_csv(c, name, data, len, err, errlen);
     mem_src m = {data, len, 0};
-    gz_reader *z = gz_open(mem_pull, &m, GZ_AUTO);
-    dbuf b;
-    dbuf_init(&b, 0);
-    char buf[65536], why[256];
-    ssize_t k;
-    while ((k = gz_read(z, buf, sizeof buf, why, sizeof why)) > 0) dbuf_append(&b, buf, (size_t)k);
-    gz_close(z);
-    int rc = k < 0 ? fc_err(err, errlen, "%s: %s", name, why) : read_csv(c, name, b.data ? b.data : "", b.len, err, errlen);
-    dbuf_free(&b);
-    return rc;
+    return read_source(c, name, mem_pull, &m, err, errlen);
+}
+
+static ssize_t fd_pull(void *ctx, void *buf, size_t n)
+{
+    for (;;) {
+        ssize_t k = read(*(int *)ctx, buf, n);
+        if (k >= 0 || errno != EINTR) return k;
+    }
 }
 
 static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -314,11 +402,10 @@ int cur_read_path(cur *c, const char *path, char *err, size_t errlen)
     if (stat(path, &st) < 0)
         return fc_err(err, errlen, "cannot open '%s': %s", path, fc_strerror(errno, ebuf, sizeof ebuf));
     if (!S_ISDIR(st.st_mode)) {
-        char *data;
-        size_t len;
-        if (fc_read_file(path, &data, &len, err, errlen) < 0) return -1;
-        int rc = cur_read_mem(c, path, data, len, err, errlen);
-        free(data);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return fc_err(err, errlen, "cannot open '%s': %s", path, fc_strerror(errno, ebuf, sizeof ebuf));
+        int rc = read_source(c, path, fd_pull, &fd, err, errlen);
+        close(fd);
         return rc;
     }
     DIR *d = opendir(path);

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "cur.h"
+#include "util.h"
 
 static const struct {
     const char *usage_type, *operation;
@@ -94,5 +95,25 @@ int main(void)
     CHECK(cur_read_mem(c, "x.csv", nohdr, sizeof nohdr - 1, err, sizeof err) == -1);
     CHECK_STR(err, "x.csv: not a Cost and Usage Report CSV: no column line_item_usage_type or lineItem/UsageType");
     cur_free(c);
+
+    /* Read a chunk (1 MiB) at a time: 30,000 records of two lines each (a
+     * quoted newline), about 3 MB, cut anywhere, are all read, and a bad
+     * record at the end is named by its line: 1 + 2 x 30,000 + 1. */
+    dbuf big;
+    dbuf_init(&big, 0);
+    dbuf_puts(&big, "line_item_usage_type,line_item_line_item_description,line_item_usage_amount,"
+                    "line_item_unblended_cost,line_item_usage_start_date\n");
+    for (int i = 0; i < 30000; i++)
+        dbuf_printf(&big, "NatGateway-Bytes,\"record %d, \"\"quoted\"\"\nsecond line\",1,0.045,2026-11-02T00:00:00Z\n", i);
+    dbuf_puts(&big, "NatGateway-Bytes,x,one,0.045,2026-11-02T00:00:00Z\n");
+    c = cur_new();
+    CHECK(cur_read_mem(c, "big.csv", big.data, big.len, err, sizeof err) == -1);
+    CHECK_STR(err, "big.csv:60002: usage amount 'one' or cost '0.045' is not a number");
+    CHECK(cur_count(c) == 30000);
+    double gb = 0;
+    for (size_t i = 0; i < cur_count(c); i++) gb += cur_at(c, i)->gb;
+    CHECK_NEAR(gb, 30000, 1e-6);
+    cur_free(c);
+    dbuf_free(&big);
     return check_done();
 }
