@@ -1039,7 +1039,10 @@ static void sec_baseline(ctx *c, tpl_obj *m)
 
 /* ---------- with --cur: the bill (render/recon_view.c) ---------- */
 
-static void sec_reconcile(ctx *c, tpl_obj *m) { recon_view_model(c->o->recon, c->o->top, m); }
+static void sec_reconcile(ctx *c, tpl_obj *m)
+{
+    if (c->o->recon) recon_view_model(c->o->recon, c->o->top, m); /* report_model() asks for any slot */
+}
 
 /* ---------- 11. method ---------- */
 
