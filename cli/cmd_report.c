@@ -80,6 +80,7 @@ int report_page(const fc_opts *o, const pipeline *p, dbuf *page, char *err, size
     ro.anomalies = p->anomalies;
     ro.rates = p->rates;
     ro.version = "flowcost " FLOWCOST_VERSION;
+    ro.recon = p->recon;
 
     clock_gettime(CLOCK_MONOTONIC, &t1);
     int rc = report_html(p->res, p->inv, &ro, page, err, errlen);
@@ -122,7 +123,7 @@ int cmd_report(const fc_opts *o)
     char *j = NULL;
     if (code == EXIT_OK && o->json) {
         char *bl = baseline_json_of(p.base, p.res, o->top < 0 ? 0 : (size_t)o->top); /* "weekly": --baseline key */
-        j = json_result_with(p.res, o->top < 0 ? 0 : (size_t)o->top, "baseline", bl);
+        j = pipeline_json_recon(&p, json_result_with(p.res, o->top < 0 ? 0 : (size_t)o->top, "baseline", bl));
         free(bl);
         j = anomalies_json(&p, j);
         if (!j) {

@@ -257,7 +257,7 @@ int cmd_top(const fc_opts *o)
         csv(&out, m, by, tag ? "tag" : NULL);
     } else if (strcmp(fmt, "json") == 0) {
         char *bl = baseline_json_of(p.base, r, (size_t)o->limit); /* "weekly": --baseline key */
-        char *j = anomalies_json(&p, json_result_rows_with(r, rows, n, by, (size_t)o->limit, "baseline", bl));
+        char *j = anomalies_json(&p, pipeline_json_recon(&p, json_result_rows_with(r, rows, n, by, (size_t)o->limit, "baseline", bl)));
         free(bl);
         dbuf_puts(&out, j);
         free(j);

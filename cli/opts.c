@@ -78,6 +78,10 @@ static const optdef table[] = {
     {"fail-on-anomaly", 0, K_FLAG, CMD_REPORT | CMD_TOP, F(fail_on_anomaly), 0, 0, NULL, "exit 5 when an anomaly is found"},
     {"backtest", 0, K_FLAG, CMD_REPORT | CMD_TOP, F(backtest), 0, 0, NULL,
      "judge each baseline against the others, print what would have fired, and stop"},
+    {"cur", 0, K_STR, CMD_REPORT | CMD_TOP, F(cur), 0, 0, "FILE|DIR|s3://...",
+     "reconcile with the Cost and Usage Report (CUR 2.0 or legacy, CSV or gzip)"},
+    {"true-up", 0, K_FLAG, CMD_REPORT | CMD_TOP, F(true_up), 0, 0, NULL,
+     "with --cur: scale attributions to the billed totals per category"},
     {"min-savings", 0, K_DOUBLE, PRICED, F(min_savings), 0, 0, "USD", "smallest net monthly saving (default 10)"},
     {"scan-threshold", 0, K_LONG, PRICED, F(scan_threshold), 0, 0, "N",
      "ports or hosts per source-hour that make a scan (default 20)"},
@@ -498,6 +502,7 @@ int opts_parse(int argc, char **argv, unsigned cmd, fc_opts *o, char *err, size_
         return fc_err(err, errlen, "-o - and --json - would both write to standard output; send one of them to a file");
     if ((cmd & ALL_INPUT) && o->athena && o->n_inputs)
         return fc_err(err, errlen, "--athena replaces the INPUTs; drop '%s' or --athena", o->inputs[0]);
+    if (o->true_up && !o->cur) return fc_err(err, errlen, "--true-up needs --cur FILE|DIR (the bill to scale to)");
     if (!o->athena && (o->print_sql || o->athena_workgroup || o->athena_output))
         return fc_err(err, errlen, "--%s needs --athena DB.TABLE",
                       o->print_sql ? "print-sql" : o->athena_workgroup ? "athena-workgroup" : "athena-output");

@@ -56,6 +56,8 @@ typedef struct fc_opts {
     const char *baseline_dir; /* --baseline-dir: every .fca in it is an earlier period */
     double anomaly_min_usd;   /* --anomaly-min-usd, default 5 (per day) */
     bool fail_on_anomaly, backtest;
+    const char *cur;          /* --cur: the Cost and Usage Report to reconcile with */
+    bool true_up;             /* --true-up: scale attributions to the billed totals */
     double min_savings;       /* default 10 */
     unsigned scan_threshold;  /* default 20 */
     const char *title;

@@ -17,8 +17,10 @@
 #include "ec2.h"
 #include "fca.h"
 #include "ipranges.h"
+#include "json_out.h"
 #include "logs.h"
 #include "rates_json.h"
+#include "recon_view.h"
 #include "s3.h"
 #include "snapshot.h"
 #include "util.h"
@@ -195,6 +197,12 @@ void pipeline_done(const fc_opts *o, const char *what, const cost_result *r)
             (unsigned long long)r->coverage.hours);
 }
 
+/* s3_fetch_each's hand-over of one object of a --cur export. */
+static int cur_object(void *ctx, const char *name, const void *data, size_t len, char *err, size_t errlen)
+{
+    return cur_is_report_name(name) ? cur_read_mem(ctx, name, data, len, err, errlen) : 0;
+}
+
 int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
@@ -273,6 +281,23 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
                         "priced as Internet; run 'flowcost ipranges update'",
                         p->ipranges_source, lpm_create_date(p->ranges), (long long)((now - made) / 86400));
     }
+    if (o->cur) {
+        /* The bill is compared with the figures as priced, then --true-up scales them. */
+        p->cur = cur_new();
+        if (s3_is_url(o->cur)) {
+            aws_config c;
+            if (aws_config_load(&c, o->n_regions ? o->regions[0] : NULL, o->profile, o->endpoint_url, o->verbose,
+                                err, errlen) < 0 ||
+                s3_fetch_each(o->cur, &c, cur_object, p->cur, err, errlen) < 0)
+                return EXIT_RUNTIME;
+        } else if (cur_read_path(p->cur, o->cur, err, errlen) < 0) {
+            return EXIT_RUNTIME;
+        }
+        p->recon = reconcile_run(p->cur, p->agg, p->inv, p->ranges, p->rates, &co, p->res, err, errlen);
+        if (!p->recon) return EXIT_RUNTIME;
+        reconcile_notice(p->res, p->recon);
+        if (o->true_up) reconcile_true_up(p->res, p->recon);
+    }
     /* Caveats about the figures are data-loss warnings: -q never hides them.
      * `why` prices nothing, so it shows no caveat about prices. */
     for (size_t i = 0; o->cmd != CMD_WHY && i < p->res->n_notices; i++) fprintf(stderr, "flowcost: warning: %s\n", p->res->notices[i]);
@@ -295,10 +320,23 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     return EXIT_OK;
 }
 
+char *pipeline_json_recon(const pipeline *p, char *json)
+{
+    if (!p->recon || !json) return json;
+    char *raw = recon_view_json(p->recon);
+    char *out = json_add_raw(json, "reconciliation", raw);
+    free(raw);
+    if (!out) return json;
+    free(json);
+    return out;
+}
+
 void pipeline_free(pipeline *p)
 {
     cost_result_free(p->res);
     cost_result_free(p->base);
+    reconcile_free(p->recon);
+    cur_free(p->cur);
     agg_free(p->agg);
     agg_free(p->base_agg);
     inv_free(p->inv);

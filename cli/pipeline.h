@@ -6,11 +6,13 @@
 
 #include "agg.h"
 #include "cost.h"
+#include "cur.h"
 #include "ingest.h"
 #include "inventory.h"
 #include "lpm.h"
 #include "opts.h"
 #include "rates.h"
+#include "reconcile.h"
 
 typedef struct pipeline {
     agg *agg;
@@ -28,6 +30,8 @@ typedef struct pipeline {
     char engine[512];      /* --athena: "Athena DB.T, query ID: N bytes scanned, $X"; else "" */
     struct anomaly_list *anomalies; /* --baseline-dir / repeated --baseline; NULL otherwise */
     size_t backtest_fired;          /* --backtest: anomalies over the replayed periods */
+    cur *cur;              /* --cur: the report's network line items */
+    reconcile *recon;      /* --cur: the bill beside the figures (before --true-up) */
 } pipeline;
 
 void pipeline_ingest_opts(const fc_opts *o, ingest_opts *io);
@@ -47,6 +51,9 @@ int pipeline_start(const fc_opts *o, pipeline *p);
  * H h, N of M hours with records". */
 void pipeline_done(const fc_opts *o, const char *what, const cost_result *r);
 void pipeline_free(pipeline *p);
+/* json (malloc'd, taken) with the --cur `reconciliation` key added last;
+ * json itself when there is no reconciliation (or json is NULL). */
+char *pipeline_json_recon(const pipeline *p, char *json);
 /* The live inventory of every region (--region, comma lists, repeatable;
  * --all-regions) of every account (--profile P1,P2; --role-arn) into inv,
  * each ENI stamped with run_time: what `enrich` writes and `--enrich-live`

@@ -711,3 +711,46 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
     free(prefix);
     return rc;
 }
+
+int s3_fetch_each(const char *url, const aws_config *c, s3_each_fn fn, void *ctx, char *err, size_t errlen)
+{
+    char *bucket, *prefix;
+    if (s3_parse_url(url, &bucket, &prefix, err, errlen) < 0) return -1;
+    s3_client cl;
+    lister L = {.cl = &cl, .err = err, .errlen = errlen};
+    int rc = !c->access_key[0] || !c->secret_key[0]
+                 ? fc_err(err, errlen, "%s: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --profile)", url)
+                 : client_init(&cl, c, bucket, url, c->verbose, err, errlen);
+    if (rc == 0 && !(L.pool = http_pool_new())) rc = fc_err(err, errlen, "cannot initialise libcurl");
+    if (rc == 0) rc = list_prefix(&L, prefix, false, NULL, NULL);
+    if (rc == 0 && L.keys.n) qsort(L.keys.v, L.keys.n, sizeof *L.keys.v, key_cmp);
+    for (size_t i = 0; rc == 0 && i < L.keys.n; i++) {
+        if (skip_key(&L.keys.v[i])) continue;
+        const char *key = L.keys.v[i].key;
+        char *path = enc(key, true);
+        dbuf p;
+        dbuf_init(&p, 0);
+        dbuf_printf(&p, "/%s", path);
+        free(path);
+        s3_get g;
+        get_init(&g, &cl, dbuf_take(&p, NULL), xstrdup(""), key);
+        http_response r;
+        char e[FC_ERRLEN], name[1200];
+        snprintf(name, sizeof name, "s3://%s/%s", bucket, key);
+        if (http_pool_do(L.pool, &g.rq, &g.o, &r, e, sizeof e) < 0 || r.status != 200) {
+            char line[FC_ERRLEN];
+            get_error(&g, &r, e, line, sizeof line);
+            rc = fc_err(err, errlen, "%s: %s", url, line);
+        } else {
+            rc = fn(ctx, name, r.body.data ? r.body.data : "", r.body.len, err, errlen);
+        }
+        http_response_free(&r);
+        get_free(&g);
+    }
+    for (size_t i = 0; i < L.keys.n; i++) free(L.keys.v[i].key);
+    free(L.keys.v);
+    if (L.pool) http_pool_free(L.pool);
+    free(bucket);
+    free(prefix);
+    return rc;
+}

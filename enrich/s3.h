@@ -40,6 +40,14 @@ bool s3_is_url(const char *s);
 int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o,
               char *err, size_t errlen);
 
+/* Every object under the URL, in key order, fetched whole and handed to
+ * fn(ctx, "s3://bucket/key", data, len, err, errlen) — for small inputs
+ * such as a Cost and Usage Report export (flow logs stream through
+ * s3_ingest). fn returns 0, or -1 with err filled, which stops the walk.
+ * 0, or -1 with err. */
+typedef int (*s3_each_fn)(void *ctx, const char *name, const void *data, size_t len, char *err, size_t errlen);
+int s3_fetch_each(const char *url, const aws_config *c, s3_each_fn fn, void *ctx, char *err, size_t errlen);
+
 /* --- exposed for the unit test (tests/test_s3.c) --- */
 
 /* "s3://bucket/some/prefix" → bucket and prefix (prefix may be ""). Caller

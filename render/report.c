@@ -22,6 +22,7 @@
 #include "baseline.h"
 #include "charts.h"
 #include "escape.h"
+#include "recon_view.h"
 #include "sankey.h"
 #include "top_model.h"
 #include "tpl.h"
@@ -1036,6 +1037,13 @@ static void sec_baseline(ctx *c, tpl_obj *m)
     baseline_free(d);
 }
 
+/* ---------- with --cur: the bill (render/recon_view.c) ---------- */
+
+static void sec_reconcile(ctx *c, tpl_obj *m)
+{
+    if (c->o->recon) recon_view_model(c->o->recon, c->o->top, m); /* report_model() asks for any slot */
+}
+
 /* ---------- 11. method ---------- */
 
 static int ep_bytes_cmp(const void *x, const void *y)
@@ -1205,15 +1213,17 @@ static const struct {
     {"security", "security", "Security", sec_security, "sec_security.html"},
     {"baseline", "baseline", "Baseline", sec_baseline, "sec_baseline.html"},
     {"anomalies", "anomalies", "Anomalies", sec_anomalies, "sec_anomalies.html"},
+    {"reconcile", "reconciliation", "Bill", sec_reconcile, "sec_reconcile.html"},
     {"method", "method", "Method", sec_method, "sec_method.html"},
 };
 #define NSEC (sizeof sections / sizeof *sections)
 
 /* Section 10 exists only with a baseline, the anomalies only with earlier
- * periods; every other one always. */
+ * periods, the bill's only with --cur; every other one always. */
 static bool section_shown(const report_opts *o, size_t i)
 {
     if (!strcmp(sections[i].id, "anomalies")) return o->anomalies != NULL;
+    if (!strcmp(sections[i].id, "reconciliation")) return o->recon != NULL;
     return o->baseline || strcmp(sections[i].id, "baseline");
 }
 

@@ -15,6 +15,7 @@
 #include "cost.h"
 #include "inventory.h"
 #include "rates.h"
+#include "reconcile.h"
 #include "tpl.h"
 #include "util.h"
 
@@ -35,6 +36,7 @@ typedef struct report_opts {
     const rate_table *rates;     /* the rate table used (section 11) */
     const char *version;         /* "flowcost 0.1.0" for the footer */
     const anomaly_list *anomalies; /* NULL = no anomalies section (no --baseline-dir / repeated --baseline) */
+    const reconcile *recon;      /* --cur: the "Reconciled with the bill" section; NULL = none */
 } report_opts;
 
 /* Append the page to out. Returns 0, or -1 with err filled (unreadable or
