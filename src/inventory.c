@@ -507,17 +507,30 @@ const inv_eni *inv_by_ip(const inventory *inv, const ip128 *ip)
     return NULL;
 }
 
-const inv_eni *inv_by_ip_at(const inventory *inv, const ip128 *ip, int64_t t)
+/* Lower bound of ip in the sorted list of shared addresses. */
+static size_t dup_lower(const inventory *inv, const ip128 *ip)
 {
-    const inv_eni *now = inv_by_ip(inv, ip);
-    if (!now || !inv->n_dups || t <= 0) return now;
-    /* Lower bound of ip in the sorted list of shared addresses. */
     size_t lo = 0, hi = inv->n_dups;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (ip_cmp(&inv->dups[mid].ip, ip) < 0) lo = mid + 1;
         else hi = mid;
     }
+    return lo;
+}
+
+bool inv_ip_shared(const inventory *inv, const ip128 *ip)
+{
+    if (!inv->n_dups) return false;
+    size_t i = dup_lower(inv, ip);
+    return i < inv->n_dups && ip_eq(&inv->dups[i].ip, ip);
+}
+
+const inv_eni *inv_by_ip_at(const inventory *inv, const ip128 *ip, int64_t t)
+{
+    const inv_eni *now = inv_by_ip(inv, ip);
+    if (!now || !inv->n_dups || t <= 0) return now;
+    size_t lo = dup_lower(inv, ip);
     /* The holder whose [first_seen, last_seen] holds t; else the one seen
      * most recently before t (it still held it, as far as we know); else
      * the current one. Unknown first_seen (0) counts as "always". */
