@@ -46,7 +46,7 @@ typedef struct inv_eni {
     eni_kind kind;
     const char *interface_type;  /* as EC2 says it: "interface", "nat_gateway", "lambda", ... */
     const char *description;
-    const char *name;            /* tag Name, else instance id, else resource id, else description, else id */
+    const char *name;            /* tag Name, else a managed service name, else instance id, resource id, description, id */
     const char *instance_id;
     const char *resource_id;     /* nat-..., vpce-..., app/x/y, tgw-attach-... when known */
     const char *subnet_id, *vpc_id;
