@@ -343,4 +343,54 @@ AWS_SHARED_CREDENTIALS_FILE="$T/credentials2" \
 no_secret "$T/out13" "$T/err13" "$T/profiles.json"
 grep -q "profile acct1" "$T/err13" && grep -q "profile acct2" "$T/err13" || { cat "$T/err13"; fail "--profile P1,P2: both not used"; }
 echo "ok: --profile acct1,acct2: both accounts fetched into one snapshot"
+# 9. Names from EC2 everywhere a reader looks, with --enrich-live: the
+# findings (titles, table) and the NAT gateway's Sankey and its flows table
+# name the instances by their Name tags, not by 10.20.x.y. Flows in one hour:
+#   orders-api-1 (us-east-1a) -> 8.8.8.8 through the NAT gateway (us-east-1b),
+#     20 GB, logged on its ENI and the NAT's: a NAT in another AZ;
+#   postgres-primary (us-east-1b) -> orders-api-1 (us-east-1a), 5 GB, logged
+#     on both: a chatty cross-AZ pair.
+python3 - "$T/fresh.json" "$T/names_flows.log" <<'EOF'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+by_name = {e.get("name"): e for e in snap["enis"]}
+nat = next(e for e in snap["enis"] if e["kind"] == "nat_gateway")
+api, db = by_name["orders-api-1"], by_name["postgres-primary"]
+ip = lambda e: e["private_ips"][0]
+rows = [(api["id"], ip(api), "8.8.8.8", 20 * 10**9), (nat["id"], ip(api), "8.8.8.8", 20 * 10**9),
+        (db["id"], ip(db), ip(api), 5 * 10**9), (api["id"], ip(db), ip(api), 5 * 10**9)]
+with open(sys.argv[2], "w") as f:
+    f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+    for eni, s, d, b in rows:
+        f.write(f"2 123456789012 {eni} {s} {d} 40000 443 6 1000 {b} 1795132800 1795132860 ACCEPT OK\n")
+EOF
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" report "$T/names_flows.log" --enrich-live --endpoint-url "$EP" --region us-east-1 -q \
+    -o "$T/names.html" --json "$T/names.json" 2>"$T/err14" || { cat "$T/err14"; fail "report --enrich-live exited $?"; }
+no_secret "$T/names.html" "$T/names.json" "$T/err14"
+python3 - "$T/names.html" "$T/names.json" "$T/fresh.json" <<'EOF'
+import html, json, re, sys
+page = open(sys.argv[1]).read()
+res = json.load(open(sys.argv[2]))
+snap = json.load(open(sys.argv[3]))
+ips = {e.get("name"): e["private_ips"][0] for e in snap["enis"] if e.get("private_ips")}
+api, db = "orders-api-1", "postgres-primary"
+# Findings: the pair is named, and no finding shows a bare address of theirs.
+titles = [f["title"] for f in res["findings"]]
+kinds = sorted(f["kind"] for f in res["findings"])
+pair = [t for t in titles if api in t and db in t]
+assert pair, titles
+for n in (api, db):
+    assert all(ips[n] not in t or n in t for t in titles), titles
+# The report's findings table says the same.
+table = re.search(r'<table class="sortable" id="findings-table">.*?</table>', page, re.S).group(0)
+assert api in html.unescape(table) and db in html.unescape(table), table[:400]
+# The NAT gateway's Sankey and its flows table name the client.
+flows = re.search(r'<table class="sortable flows" id="nat-1-flows">.*?</table>', page, re.S)
+assert flows and api in html.unescape(flows.group(0)), (flows.group(0)[:600] if flows else "no nat-1-flows table")
+sankey = re.search(r'<svg[^>]*class="sankey".*?</svg>', page, re.S)
+assert sankey and api in html.unescape(sankey.group(0)), "no name in the Sankey"
+print(f"ok: --enrich-live report names the workloads: findings {kinds}, e.g. {pair[0][:80]!r}; "
+      f"NAT Sankey and its table name {api}")
+EOF
 echo "enrich_moto_test: all passed"
