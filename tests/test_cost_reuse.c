@@ -85,6 +85,18 @@ static void reused_address(void)
         CHECK(e->bytes_out == want[i].out);
         CHECK(e->bytes_in == want[i].in);
     }
+    /* `top` (by ip): one row per holder of 10.0.1.5, eni-b's paying its $0.03. */
+    size_t n;
+    cost_rank *rows = cost_rank_by(r, BY_IP, 0, &n);
+    size_t n_reused = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(rows[i].key, "10.0.1.5")) continue;
+        n_reused++;
+        CHECK(rows[i].eni && (!strcmp(rows[i].eni, "eni-a") || !strcmp(rows[i].eni, "eni-b")));
+        if (rows[i].eni && !strcmp(rows[i].eni, "eni-b")) CHECK_NEAR(rows[i].usd, 0.03, 1e-9);
+    }
+    CHECK(n_reused == 2);
+    free(rows);
     /* One AZ pair: az2 → az1, the 3 GiB of r2 at 0.02/GB. */
     CHECK(r->n_az_pairs == 1);
     if (r->n_az_pairs == 1) {
