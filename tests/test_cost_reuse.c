@@ -125,9 +125,55 @@ static void no_reuse(void)
     fx_done(&x);
 }
 
+/* A port scan's target is named as whoever held the address in that hour:
+ * 20 rejected ports (the default threshold) on 10.0.1.5 at T0-7d, seen at
+ * eni-a, are "20 ports on etl-old (10.0.1.5)", not on today's api-new. */
+static void scan_target_named_then(void)
+{
+    fx_run x = {inv_new(), agg_new(), NULL, NULL, NULL};
+    inv_eni *a = fx_eni(x.inv, "eni-a", "10.0.1.5", ENI_WORKLOAD, "use1-az1", "vpc-1", "subnet-old", NULL);
+    inv_eni *b = fx_eni(x.inv, "eni-b", "10.0.1.5", ENI_WORKLOAD, "use1-az2", "vpc-1", "subnet-new", NULL);
+    a->name = inv_intern(x.inv, "etl-old");
+    b->name = inv_intern(x.inv, "api-new");
+    a->first_seen = T0 - 10 * DAY;
+    a->last_seen = T0 - 5 * DAY;
+    b->first_seen = T0 - 1 * DAY;
+    b->last_seen = T0 + 10 * DAY;
+    inv_finalize(x.inv);
+    for (int port = 1000; port < 1020; port++) {
+        agg_group g;
+        memset(&g, 0, sizeof g);
+        g.src = fx_ip("198.51.100.7");
+        g.dst = fx_ip("10.0.1.5");
+        g.flags = AGG_HAS_SRC | AGG_HAS_DST;
+        g.hour = (int32_t)((T0 - 7 * DAY) / 3600);
+        g.action = FL_REJECT;
+        g.status = FL_OK;
+        g.direction = FL_INGRESS;
+        g.dstport = (uint16_t)port;
+        g.protocol = 6;
+        g.packets = g.records = 1;
+        g.bytes = 60;
+        g.min_start = T0 - 7 * DAY;
+        g.max_end = T0 - 7 * DAY + 60;
+        agg_add(x.a, &g, "eni-a", NULL, NULL);
+    }
+    fx_price(&x, "scan of a reused address");
+    const cost_finding *f = fx_finding(x.r, "port_scan");
+    CHECK(f != NULL);
+    bool named = false;
+    for (size_t i = 0; f && i < f->n_evidence; i++)
+        named |= strstr(f->evidence[i].label, "20 ports on etl-old (10.0.1.5)") != NULL;
+    CHECK(named);
+    if (f && !named)
+        for (size_t i = 0; i < f->n_evidence; i++) fprintf(stderr, "evidence: %s\n", f->evidence[i].label);
+    fx_done(&x);
+}
+
 int main(void)
 {
     reused_address();
+    scan_target_named_then();
     no_reuse();
     return check_done();
 }
