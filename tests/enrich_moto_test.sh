@@ -390,7 +390,13 @@ flows = re.search(r'<table class="sortable flows" id="nat-1-flows">.*?</table>',
 assert flows and api in html.unescape(flows.group(0)), (flows.group(0)[:600] if flows else "no nat-1-flows table")
 sankey = re.search(r'<svg[^>]*class="sankey".*?</svg>', page, re.S)
 assert sankey and api in html.unescape(sankey.group(0)), "no name in the Sankey"
+# `top`'s rows (JSON and the report's payers table) carry the names and the instances' tags.
+rows = {r["name"]: r for r in res["top_ips"]}
+assert rows[api]["ip"] == ips[api] and rows[api]["tags"] == {"Name": api, "team": "payments"}, rows.get(api)
+assert rows[db]["tags"] == {"Name": db, "team": "data"}, rows.get(db)
+payers = html.unescape(re.search(r'<table class="sortable wide" id="top-ips-table">.*?</table>', page, re.S).group(0))
+assert api in payers and db in payers, payers[:400]
 print(f"ok: --enrich-live report names the workloads: findings {kinds}, e.g. {pair[0][:80]!r}; "
-      f"NAT Sankey and its table name {api}")
+      f"NAT Sankey and its table, top_ips (with tags) and the payers table name {api}")
 EOF
 echo "enrich_moto_test: all passed"
