@@ -399,4 +399,33 @@ assert api in payers and db in payers, payers[:400]
 print(f"ok: --enrich-live report names the workloads: findings {kinds}, e.g. {pair[0][:80]!r}; "
       f"NAT Sankey and its table, top_ips (with tags) and the payers table name {api}")
 EOF
+# 10. Two regions: `enrich --region us-east-1,eu-west-1` and `--enrich-live`
+# with the same regions price the same rows and totals; eu-task's 1 GB to
+# the Internet is priced in eu-west-1 and named from its tag.
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1,eu-west-1 -q -o "$T/fresh2.json" 2>"$T/err15" \
+    || { cat "$T/err15"; fail "enrich (two regions) exited $?"; }
+python3 - "$T/fresh2.json" "$T/moto_flows.log" "$T/flows2.log" <<'EOF'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+eu = next(e for e in snap["enis"] if e.get("name") == "eu-task")
+lines = open(sys.argv[2]).read()
+with open(sys.argv[3], "w") as f:
+    f.write(lines + f"2 123456789012 {eu['id']} {eu['private_ips'][0]} 8.8.8.8 40000 443 6 1000 {10**9} 1795132800 1795132860 ACCEPT OK\n")
+EOF
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" top "$T/flows2.log" --enrich-live --endpoint-url "$EP" --region us-east-1,eu-west-1 --limit 0 --output json \
+    >"$T/live2.json" 2>"$T/err16" || { cat "$T/err16"; fail "top --enrich-live (two regions) exited $?"; }
+env -u AWS_ACCESS_KEY_ID "$BIN" top "$T/flows2.log" --eni-snapshot "$T/fresh2.json" --limit 0 --output json \
+    >"$T/snap2.json" 2>"$T/err17" || { cat "$T/err17"; fail "top --eni-snapshot (two regions) exited $?"; }
+no_secret "$T/live2.json" "$T/err16" "$T/fresh2.json"
+python3 - "$T/live2.json" "$T/snap2.json" <<'EOF'
+import json, sys
+live, snap = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert live["top_ips"] == snap["top_ips"] and live["totals"] == snap["totals"], (live["totals"], snap["totals"])
+eu = next(r for r in live["top_ips"] if r["name"] == "eu-task")
+assert eu["tags"] == {"Name": "eu-task"} and eu["by_category"]["internet_egress"]["cost_usd"] > 0, eu
+print(f"ok: two regions, --enrich-live = enrich snapshot: {len(live['top_ips'])} rows, total ${live['totals']['cost_usd']}; "
+      f"eu-task pays ${eu['cost_usd']} internet egress")
+EOF
 echo "enrich_moto_test: all passed"
