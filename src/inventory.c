@@ -519,7 +519,9 @@ void inv_finalize(inventory *inv)
          * or resource (nat-…, vpce-…) it belongs to, else its description,
          * else the id. A NAT gateway's "Interface for NAT Gateway nat-…"
          * description is no name. */
-        if (!e->name) e->name = managed_name(inv, e);
+        /* A snapshot written before name_rules stored the description as
+         * the name: the rule's name replaces it. */
+        if (!e->name || (e->name == e->description && managed_name(inv, e))) e->name = managed_name(inv, e);
         if (!e->name)
             e->name = e->instance_id   ? e->instance_id
                       : e->resource_id ? e->resource_id

@@ -43,6 +43,8 @@ static const struct {
     {"vpc_endpoint", "VPC Endpoint Interface vpce-082e39be8e0e403a9", NULL, NULL, NULL, "vpce-082e39be8e0e403a9"},
     {"interface", "my own description", NULL, NULL, NULL, "my own description"},
     {"interface", NULL, NULL, NULL, NULL, "eni-x"},
+    /* A snapshot from before these rules stored the description as the name. */
+    {"interface", "AWS Lambda VPC ENI-fn-2", "(name)", "AWS Lambda VPC ENI-fn-2", NULL, "lambda:fn-2"},
 };
 
 /* The resource a managed description names, as enrich/ec2.c derives it
@@ -65,10 +67,11 @@ int main(void)
         e->description = inv_intern(inv, rows[i].desc);
         e->instance_id = inv_intern(inv, rows[i].instance);
         e->resource_id = inv_intern(inv, resource_of(rows[i].desc));
-        if (rows[i].tag_key) {
+        /* "(name)": a name as a snapshot file gives it, without a tag. */
+        if (rows[i].tag_key && strcmp(rows[i].tag_key, "(name)"))
             inv_eni_set_tag(inv, e, rows[i].tag_key, rows[i].tag_val, true);
-            if (!strcmp(rows[i].tag_key, "Name")) e->name = inv_intern(inv, rows[i].tag_val);
-        }
+        if (rows[i].tag_key && (!strcmp(rows[i].tag_key, "Name") || !strcmp(rows[i].tag_key, "(name)")))
+            e->name = inv_intern(inv, rows[i].tag_val);
         inv_finalize(inv);
         CHECK_STR(e->name, rows[i].want);
         inv_free(inv);
