@@ -369,7 +369,7 @@ static void build_endpoints(run *R)
         const inv_eni *e = inv_eni_at(c->inv, i);
         if ((e->kind == ENI_NAT_GATEWAY || e->kind == ENI_TRANSIT_GATEWAY) && e->n_ips) {
             PUSH(e->ips[0], NULL, NULL, 0);
-            if (hs[nh - 1].owner) hs[nh - 1].owner = e;
+            if (hs[nh - 1].owner) hs[nh - 1].owner = e; /* a reused address: this gateway's endpoint */
         }
     }
     ip128 zero = ip_from_v4(0);
