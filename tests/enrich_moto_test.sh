@@ -251,20 +251,25 @@ EOF
 AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
     "$BIN" enrich --endpoint-url "$EP" --region us-east-1 -o "$T/fresh.json" >"$T/out8" 2>"$T/err8" \
     || { cat "$T/err8"; fail "enrich (fresh) exited $?"; }
-python3 - "$T/fresh.json" "$T/moto_flows.log" <<'EOF'
+# (names_flows.log is step 9's: the same flows, 20 GB and 5 GB, without the ALB.)
+python3 - "$T/fresh.json" "$T/moto_flows.log" "$T/names_flows.log" <<'EOF'
 import json, sys
 snap = json.load(open(sys.argv[1]))
 by_name = {e.get("name"): e for e in snap["enis"]}
 nat = next(e for e in snap["enis"] if e["kind"] == "nat_gateway")
 api, db, alb = by_name["orders-api-1"], by_name["postgres-primary"], by_name["web-alb"]
 ip = lambda e: e["private_ips"][0]
-rows = [(api["id"], ip(api), "8.8.8.8", 10**9), (nat["id"], ip(api), "8.8.8.8", 10**9),
-        (db["id"], ip(db), ip(api), 5 * 10**8), (api["id"], ip(db), ip(api), 5 * 10**8),
-        (alb["id"], ip(alb), ip(api), 10**8), (api["id"], ip(alb), ip(api), 10**8)]
-with open(sys.argv[2], "w") as f:
-    f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
-    for eni, s, d, b in rows:
-        f.write(f"2 123456789012 {eni} {s} {d} 40000 443 6 1000 {b} 1795132800 1795132860 ACCEPT OK\n")
+def flows(b_nat, b_db):
+    return [(api["id"], ip(api), "8.8.8.8", b_nat), (nat["id"], ip(api), "8.8.8.8", b_nat),
+            (db["id"], ip(db), ip(api), b_db), (api["id"], ip(db), ip(api), b_db)]
+sets = {sys.argv[2]: flows(10**9, 5 * 10**8) +
+                     [(alb["id"], ip(alb), ip(api), 10**8), (api["id"], ip(alb), ip(api), 10**8)],
+        sys.argv[3]: flows(20 * 10**9, 5 * 10**9)}
+for path, rows in sets.items():
+    with open(path, "w") as f:
+        f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+        for eni, s, d, b in rows:
+            f.write(f"2 123456789012 {eni} {s} {d} 40000 443 6 1000 {b} 1795132800 1795132860 ACCEPT OK\n")
 EOF
 AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
     "$BIN" top "$T/moto_flows.log" --enrich-live --endpoint-url "$EP" --region us-east-1 --limit 0 --output json \
@@ -349,21 +354,7 @@ echo "ok: --profile acct1,acct2: both accounts fetched into one snapshot"
 #   orders-api-1 (us-east-1a) -> 8.8.8.8 through the NAT gateway (us-east-1b),
 #     20 GB, logged on its ENI and the NAT's: a NAT in another AZ;
 #   postgres-primary (us-east-1b) -> orders-api-1 (us-east-1a), 5 GB, logged
-#     on both: a chatty cross-AZ pair.
-python3 - "$T/fresh.json" "$T/names_flows.log" <<'EOF'
-import json, sys
-snap = json.load(open(sys.argv[1]))
-by_name = {e.get("name"): e for e in snap["enis"]}
-nat = next(e for e in snap["enis"] if e["kind"] == "nat_gateway")
-api, db = by_name["orders-api-1"], by_name["postgres-primary"]
-ip = lambda e: e["private_ips"][0]
-rows = [(api["id"], ip(api), "8.8.8.8", 20 * 10**9), (nat["id"], ip(api), "8.8.8.8", 20 * 10**9),
-        (db["id"], ip(db), ip(api), 5 * 10**9), (api["id"], ip(db), ip(api), 5 * 10**9)]
-with open(sys.argv[2], "w") as f:
-    f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
-    for eni, s, d, b in rows:
-        f.write(f"2 123456789012 {eni} {s} {d} 40000 443 6 1000 {b} 1795132800 1795132860 ACCEPT OK\n")
-EOF
+#     on both: a chatty cross-AZ pair. (names_flows.log, written in step 7.)
 AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
     "$BIN" report "$T/names_flows.log" --enrich-live --endpoint-url "$EP" --region us-east-1 -q \
     -o "$T/names.html" --json "$T/names.json" 2>"$T/err14" || { cat "$T/err14"; fail "report --enrich-live exited $?"; }
