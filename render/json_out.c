@@ -143,6 +143,17 @@ static uint64_t *row_cat_bytes(const cost_result *r, const cost_rank *rows, size
     return b;
 }
 
+/* Every tag of the row's ENI ({} when it has none); null when the row is
+ * not one address of ours (a group, the Internet, an AWS service). */
+static cJSON *row_tags(const cost_result *r, uint32_t ep)
+{
+    const inv_eni *e = ep < r->n_eps && r->eps[ep].cls == EP_ENI ? r->eps[ep].eni : NULL;
+    if (!e) return cJSON_CreateNull();
+    cJSON *t = cJSON_CreateObject();
+    for (size_t i = 0; i < e->n_tags; i++) add(t, e->tags[i].key, cJSON_CreateString(e->tags[i].value));
+    return t;
+}
+
 static cJSON *top_ips(const cost_result *r, const cost_rank *rows, size_t n, bool per_payer)
 {
     cJSON *a = cJSON_CreateArray();
@@ -156,6 +167,7 @@ static cJSON *top_ips(const cost_result *r, const cost_rank *rows, size_t n, boo
         add(o, "by_category", by_category(k->cat_usd, pb ? pb + i * CAT_COUNT : NULL));
         add(o, "eni", str_or_null(k->eni));
         add(o, "name", str_or_null(k->name));
+        add(o, "tags", row_tags(r, k->ep));
         add(o, "subnet", str_or_null(k->subnet));
         add(o, "vpc", str_or_null(k->vpc));
         add(o, "az", str_or_null(k->az));

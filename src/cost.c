@@ -61,6 +61,7 @@ void cost_options_default(cost_options *o)
 
 typedef struct addr_hint {
     ip128 ip;
+    const inv_eni *owner; /* a reused address's holder at the record's time, else NULL */
     const char *svc;     /* pkt-*-aws-service, or NULL */
     const char *region;  /* region of the observing ENI */
 } addr_hint;
@@ -70,6 +71,7 @@ static int cmp_hint(const void *x, const void *y)
     const addr_hint *a = x, *b = y;
     int c = ip_cmp(&a->ip, &b->ip);
     if (c) return c;
+    if (a->owner != b->owner) return !a->owner ? -1 : !b->owner ? 1 : strcmp(a->owner->id, b->owner->id);
     /* Named service first, then the smallest name: one deterministic pick. */
     if (!a->svc != !b->svc) return a->svc ? -1 : 1;
     if (a->svc && (c = strcmp(a->svc, b->svc))) return c;
@@ -79,20 +81,43 @@ static int cmp_hint(const void *x, const void *y)
 
 uint32_t cost_ep_find(const cost_result *r, const ip128 *ip)
 {
+    /* The first of the address's endpoints (a reused address has one per
+     * holder, ordered by the holder's id). */
     size_t lo = 0, hi = r->n_eps;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = ip_cmp(&r->eps[mid].ip, ip);
-        if (!c) return (uint32_t)mid;
-        if (c < 0) lo = mid + 1;
+        if (ip_cmp(&r->eps[mid].ip, ip) < 0) lo = mid + 1;
         else hi = mid;
     }
-    return COST_NONE;
+    return lo < r->n_eps && ip_eq(&r->eps[lo].ip, ip) ? (uint32_t)lo : COST_NONE;
+}
+
+/* The endpoint of ip held by `owner`, else the address's first. */
+static uint32_t ep_held(const cost_result *r, const ip128 *ip, const inv_eni *owner)
+{
+    uint32_t i = cost_ep_find(r, ip);
+    if (i == COST_NONE || !owner) return i;
+    for (size_t j = i; j < r->n_eps && ip_eq(&r->eps[j].ip, ip); j++)
+        if (r->eps[j].eni == owner) return (uint32_t)j;
+    return i;
+}
+
+/* The time an address of a group is resolved at (docs/snapshot.md, "Reused
+ * addresses"): its records' start, else its hour; 0 = none. */
+static int64_t group_time(const agg_group *g)
+{
+    if (g->min_start > 0) return g->min_start;
+    return g->hour != AGG_NO_HOUR ? (int64_t)g->hour * 3600 : 0;
+}
+
+static const inv_eni *owner_at(const inventory *inv, const ip128 *ip, int64_t t)
+{
+    return inv_ip_shared(inv, ip) ? inv_by_ip_at(inv, ip, t) : NULL;
 }
 
 static void classify(cost_ctx *c, cost_endpoint *e, const addr_hint *h)
 {
-    const inv_eni *eni = inv_by_ip(c->inv, &e->ip);
+    const inv_eni *eni = h && h->owner ? h->owner : inv_by_ip(c->inv, &e->ip);
     if (eni) {
         e->cls = EP_ENI;
         e->eni = eni;
@@ -312,10 +337,11 @@ static void build_endpoints(run *R)
     addr_hint *hs = NULL;
     size_t nh = 0, caph = 0;
     bool need_unknown = false;
-#define PUSH(IP, SVC, REG)                                   \
+#define PUSH(IP, SVC, REG, T)                                \
     do {                                                     \
         GROW(hs, nh, caph);                                  \
         hs[nh].ip = (IP);                                    \
+        hs[nh].owner = owner_at(c->inv, &hs[nh].ip, (T));    \
         hs[nh].svc = (SVC);                                  \
         hs[nh].region = (REG);                               \
         nh++;                                                \
@@ -326,11 +352,12 @@ static void build_endpoints(run *R)
         const inv_eni *x = R->eni_of_str[g->eni];
         const char *reg = x && x->region ? x->region : c->default_region;
         const char *ss = agg_str(c->a, g->src_svc), *ds = agg_str(c->a, g->dst_svc);
+        int64_t t = group_time(g);
         /* pkt-*-aws-service names the packet-level address. */
-        if (g->flags & AGG_HAS_SRC) PUSH(g->src, (g->flags & AGG_HAS_PKT_SRC) ? NULL : ss, reg);
-        if (g->flags & AGG_HAS_DST) PUSH(g->dst, (g->flags & AGG_HAS_PKT_DST) ? NULL : ds, reg);
-        if (g->flags & AGG_HAS_PKT_SRC) PUSH(g->pkt_src, ss, reg);
-        if (g->flags & AGG_HAS_PKT_DST) PUSH(g->pkt_dst, ds, reg);
+        if (g->flags & AGG_HAS_SRC) PUSH(g->src, (g->flags & AGG_HAS_PKT_SRC) ? NULL : ss, reg, t);
+        if (g->flags & AGG_HAS_DST) PUSH(g->dst, (g->flags & AGG_HAS_PKT_DST) ? NULL : ds, reg, t);
+        if (g->flags & AGG_HAS_PKT_SRC) PUSH(g->pkt_src, ss, reg, t);
+        if (g->flags & AGG_HAS_PKT_DST) PUSH(g->pkt_dst, ds, reg, t);
         /* A private leg may not name its remote end (v2, or pkt-* equal to
          * the plain fields): it then needs the stand-in below. */
         if (x && x->kind == ENI_NAT_GATEWAY && g->action == FL_ACCEPT) need_unknown = true;
@@ -340,16 +367,19 @@ static void build_endpoints(run *R)
      * attachments, whose own address is in none of their records. */
     for (size_t i = 0; i < inv_eni_count(c->inv); i++) {
         const inv_eni *e = inv_eni_at(c->inv, i);
-        if ((e->kind == ENI_NAT_GATEWAY || e->kind == ENI_TRANSIT_GATEWAY) && e->n_ips) PUSH(e->ips[0], NULL, NULL);
+        if ((e->kind == ENI_NAT_GATEWAY || e->kind == ENI_TRANSIT_GATEWAY) && e->n_ips) {
+            PUSH(e->ips[0], NULL, NULL, 0);
+            if (hs[nh - 1].owner) hs[nh - 1].owner = e; /* a reused address: this gateway's endpoint */
+        }
     }
     ip128 zero = ip_from_v4(0);
-    if (need_unknown) PUSH(zero, NULL, NULL);
+    if (need_unknown) PUSH(zero, NULL, NULL, 0);
 #undef PUSH
     if (nh) qsort(hs, nh, sizeof *hs, cmp_hint);
     r->eps = xcalloc(nh ? nh : 1, sizeof *r->eps);
     size_t n = 0;
     for (size_t i = 0; i < nh; i++) {
-        if (n && ip_eq(&r->eps[n - 1].ip, &hs[i].ip)) continue;
+        if (i && n && ip_eq(&hs[i - 1].ip, &hs[i].ip) && hs[i - 1].owner == hs[i].owner) continue;
         cost_endpoint *e = &r->eps[n++];
         e->ip = hs[i].ip;
         classify(c, e, &hs[i]);
@@ -364,9 +394,14 @@ static void build_endpoints(run *R)
     }
 }
 
-static uint32_t ep_of(const run *R, const ip128 *ip)
+/* The endpoint of an address of group g: one lookup, and a second (the
+ * holder at the group's time) only for an address with several holders. */
+static uint32_t ep_of(const run *R, const ip128 *ip, const agg_group *g)
 {
-    return cost_ep_find(R->r, ip);
+    const cost_result *r = R->r;
+    uint32_t i = cost_ep_find(r, ip);
+    if (i == COST_NONE || i + 1 >= r->n_eps || !ip_eq(&r->eps[i + 1].ip, ip)) return i;
+    return ep_held(r, ip, inv_by_ip_at(R->c->inv, ip, group_time(g)));
 }
 
 /* ---- pass 2: units ---- */
@@ -386,9 +421,9 @@ static void nat_groups(run *R)
         if (!x || x->kind != ENI_NAT_GATEWAY || g->status != FL_OK || g->action != FL_ACCEPT) continue;
         if (!(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST)) continue;
         int dir = group_dir(g, x);
-        uint32_t nat = ep_of(R, dir == FL_EGRESS ? &g->src : &g->dst);
+        uint32_t nat = ep_of(R, dir == FL_EGRESS ? &g->src : &g->dst, g);
         const ip128 *other_ip = dir == FL_EGRESS ? &g->dst : &g->src;
-        uint32_t other = ep_of(R, other_ip);
+        uint32_t other = ep_of(R, other_ip, g);
         if (nat == COST_NONE || other == COST_NONE) continue;
         /* No workload to pay (records that contradict the inventory). */
         if (ip_is_private(other_ip) && r_eps_cls(R, other) != EP_ENI) continue;
@@ -403,7 +438,7 @@ static void nat_groups(run *R)
         const ip128 *rip = NULL;
         if (out && (g->flags & AGG_HAS_PKT_DST) && !ip_eq(&g->pkt_dst, &g->dst)) rip = &g->pkt_dst;
         if (!out && (g->flags & AGG_HAS_PKT_SRC) && !ip_eq(&g->pkt_src, &g->src)) rip = &g->pkt_src;
-        uint32_t remote = rip ? ep_of(R, rip) : COST_NONE;
+        uint32_t remote = rip ? ep_of(R, rip, g) : COST_NONE;
         if (remote != COST_NONE) R->nat_remote[remote] = true;
         if (remote == COST_NONE) {
             GROW(R->pend, R->n_pend, R->cap_pend);
@@ -437,7 +472,7 @@ static uint32_t choose_nat(const run *R, const inv_eni *client)
         if (!same_az && client->az_id && e->az_id && !strcmp(client->az_id, e->az_id)) same_az = e;
     }
     const inv_eni *pick = same_az ? same_az : first;
-    return pick ? cost_ep_find(R->r, &pick->ips[0]) : COST_NONE;
+    return pick ? ep_held(R->r, &pick->ips[0], pick) : COST_NONE;
 }
 
 static bool any_nat_in_vpc(const run *R, const inv_eni *client)
@@ -472,7 +507,7 @@ static void tp_pass(run *R)
         if (g->status != FL_OK || !g->traffic_path) continue;
         const inv_eni *x = R->eni_of_str[g->eni];
         if (!x || group_dir(g, x) != FL_EGRESS) continue;
-        uint32_t our = ep_of(R, &g->src), peer = ep_of(R, &g->dst);
+        uint32_t our = ep_of(R, &g->src, g), peer = ep_of(R, &g->dst, g);
         if (our == COST_NONE || peer == COST_NONE) continue;
         R->has_tp[our] = true;
         if (g->traffic_path == 1) {
@@ -495,7 +530,7 @@ static void tgw_groups(run *R)
         const inv_eni *x = R->eni_of_str[g->eni];
         if (!x || x->kind != ENI_TRANSIT_GATEWAY || g->status != FL_OK || g->action != FL_ACCEPT) continue;
         if (!(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST)) continue;
-        uint32_t s = ep_of(R, &g->src), d = ep_of(R, &g->dst);
+        uint32_t s = ep_of(R, &g->src, g), d = ep_of(R, &g->dst, g);
         if (s == COST_NONE || d == COST_NONE) continue;
         const cost_endpoint *se = &r->eps[s];
         bool into = g->direction == FL_INGRESS ||
@@ -507,7 +542,7 @@ static void tgw_groups(run *R)
         unit u = {0};
         u.src = s;
         u.dst = d;
-        u.via = ep_of(R, &x->ips[0]);
+        u.via = x->n_ips ? ep_held(r, &x->ips[0], x) : COST_NONE;
         if (!x->n_ips || u.via == COST_NONE) continue;
         u.hour = g->hour;
         u.path = PATH_TGW;
@@ -548,7 +583,7 @@ static void other_groups(run *R)
         const inv_eni *x = R->eni_of_str[g->eni];
         if (x && (x->kind == ENI_NAT_GATEWAY || x->kind == ENI_TRANSIT_GATEWAY)) continue;
         if (!(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST)) continue;
-        uint32_t s = ep_of(R, &g->src), d = ep_of(R, &g->dst);
+        uint32_t s = ep_of(R, &g->src, g), d = ep_of(R, &g->dst, g);
         if (s == COST_NONE || d == COST_NONE) continue;
         uint32_t pair[2] = {s, d};
         if (R->tgw_pairs.n && cost_kmap_has(&R->tgw_pairs, pair)) continue; /* priced at the attachment */
@@ -1219,7 +1254,7 @@ static void build_nats(run *R)
         nt->vpc_id = e->vpc_id;
         nt->subnet_id = e->subnet_id;
         nt->name = e->name;
-        nt->ep = e->n_ips ? cost_ep_find(r, &e->ips[0]) : COST_NONE;
+        nt->ep = e->n_ips ? ep_held(r, &e->ips[0], e) : COST_NONE;
     }
     if (r->n_nats) qsort(r->nats, r->n_nats, sizeof *r->nats, cmp_nat);
     R->nat_by_ep = xcalloc(r->n_eps + 1, sizeof *R->nat_by_ep);

@@ -195,12 +195,13 @@ static void label_az(const cost_result *r, uint32_t ep, char *buf, size_t n)
     else snprintf(buf, n, "%s (%s)", ip, az ? az : "?");
 }
 
-/* An address as findings show it: named when the inventory knows it. */
-static void label_ip(const cost_ctx *c, const ip128 *ip, char *buf, size_t n)
+/* An address as findings show it at time `at`: named when the inventory knows
+ * who held it then. */
+static void label_ip(const cost_ctx *c, const ip128 *ip, int64_t at, char *buf, size_t n)
 {
     char t[IP_STRLEN];
     ip_format(ip, t, sizeof t);
-    const inv_eni *e = c->inv ? inv_by_ip(c->inv, ip) : NULL;
+    const inv_eni *e = c->inv ? inv_by_ip_at(c->inv, ip, at) : NULL;
     if (e && e->name) snprintf(buf, n, "%s (%s)", e->name, t);
     else snprintf(buf, n, "%s", t);
 }
@@ -536,7 +537,7 @@ static void security(cost_ctx *c, size_t *cap)
             } else {
                 ip_format(&hits[k].target, t, sizeof t);
                 add_resource(f, t);
-                label_ip(c, &hits[k].target, tl, sizeof tl);
+                label_ip(c, &hits[k].target, (int64_t)hits[k].hour * 3600, tl, sizeof tl);
                 add_evidence(f, fmt("%s: %zu ports on %s", when, hits[k].count, tl), 0, 0);
             }
         }

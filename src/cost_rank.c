@@ -191,11 +191,13 @@ static int cmp_rank(const void *x, const void *y)
 {
     const cost_rank *a = x, *b = y;
     if (a->usd != b->usd) return a->usd > b->usd ? -1 : 1;
-    return strcmp(a->key, b->key);
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->ep > b->ep) - (a->ep < b->ep); /* one address, two holders */
 }
 
 typedef struct rank_tmp {
     cost_rank row;
+    uint32_t holder; /* a reused address's endpoint (one row per holder), else COST_NONE */
     uint32_t flow;
     uint8_t cat;
 } rank_tmp;
@@ -205,6 +207,7 @@ static int cmp_tmp(const void *x, const void *y)
     const rank_tmp *a = x, *b = y;
     int c = strcmp(a->row.key, b->row.key);
     if (c) return c;
+    if (a->holder != b->holder) return a->holder < b->holder ? -1 : 1;
     if (a->flow != b->flow) return a->flow < b->flow ? -1 : 1;
     if (a->cat != b->cat) return a->cat < b->cat ? -1 : 1;
     return a->row.ep < b->row.ep ? -1 : a->row.ep > b->row.ep;
@@ -223,6 +226,15 @@ cost_rank *cost_rank_by(const cost_result *r, cost_by by, size_t limit, size_t *
     return (unsigned)by < N_BY ? rank(r, &by_keys[by], NULL, limit, n) : NULL;
 }
 
+/* An endpoint whose address another endpoint also has: an address reused
+ * by two ENIs over the inventory's history (cost.c makes one per holder). */
+static bool ep_reused(const cost_result *r, uint32_t ep)
+{
+    if (ep >= r->n_eps) return false;
+    return (ep > 0 && ip_eq(&r->eps[ep - 1].ip, &r->eps[ep].ip)) ||
+           (ep + 1 < r->n_eps && ip_eq(&r->eps[ep + 1].ip, &r->eps[ep].ip));
+}
+
 static cost_rank *rank(const cost_result *r, const struct by_key *k, const char *param, size_t limit, size_t *n)
 {
     *n = 0;
@@ -239,6 +251,7 @@ static cost_rank *rank(const cost_result *r, const struct by_key *k, const char 
         uint32_t ep;
         if (!key_of(r, ch, k, param, row->key, sizeof row->key, &ep)) continue;
         row->ep = ep;
+        t[m].holder = (k->keep & K_EP) && ep_reused(r, ep) ? ep : COST_NONE; /* rows keyed by address */
         row->usd = ch->usd;
         row->cat_usd[ch->cat] = ch->usd;
         /* An in-half alone counts nothing but still moved its bytes; both
@@ -255,7 +268,7 @@ static cost_rank *rank(const cost_result *r, const struct by_key *k, const char 
     uint64_t last_bytes = 0;
     for (size_t i = 0; i < m; i++) {
         const cost_rank *x = &t[i].row;
-        if (w && !strcmp(rows[w - 1].key, x->key)) {
+        if (w && !strcmp(rows[w - 1].key, x->key) && t[i].holder == t[i - 1].holder) {
             cost_rank *d = &rows[w - 1];
             d->usd += x->usd;
             for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += x->cat_usd[c];

@@ -4,6 +4,7 @@
  * probing; everything is freed with the inventory. */
 #include "inventory.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -428,6 +429,63 @@ static int cmp_vpc(const void *a, const void *b)
     return strcmp((*(inv_vpc *const *)a)->id, (*(inv_vpc *const *)b)->id);
 }
 
+/* Names for the ENIs AWS services create in a VPC for themselves, from the
+ * description (or interfaceType) the service writes on them: "service:part",
+ * the part being a tag's value when the ENI has it, else cut from the
+ * description, else the ENI's id. docs/enrichment.md cites each format.
+ * First match wins; load balancers, NAT gateways, endpoints and TGW
+ * attachments are named by their resource instead (resource_id). */
+enum { PART_REST = 'r', PART_AFTER_SLASH = '/', PART_ID = 'i' };
+static const struct name_rule {
+    const char *prefix;  /* the description starts with it (NULL: any) */
+    const char *type;    /* interfaceType equals it (NULL: any) */
+    const char *service;
+    const char *tag;     /* its value is the part, when the ENI has the tag */
+    char part;           /* else: the description's rest up to a space, after its last '/', or the id */
+} name_rules[] = {
+    {"AWS Lambda VPC ENI-", NULL, "lambda", NULL, PART_REST},  /* "AWS Lambda VPC ENI-<function>" */
+    {"AWS Lambda VPC ENI", NULL, "lambda", NULL, PART_ID},     /* older "AWS Lambda VPC ENI: <uuid>" */
+    {NULL, "lambda", "lambda", NULL, PART_ID},
+    {"Amazon EKS ", NULL, "eks", NULL, PART_REST},             /* control plane: "Amazon EKS <cluster>" */
+    {"aws-k8s-branch-eni", NULL, "eks-pod", "cluster.k8s.amazonaws.com/name", PART_ID},
+    {"aws-k8s-trunk-eni", NULL, "eks-trunk", "cluster.k8s.amazonaws.com/name", PART_ID},
+    {"aws-K8S-", NULL, "eks-node", "cluster.k8s.amazonaws.com/name", PART_REST}, /* "aws-K8S-<instance>" */
+    {"arn:aws:ecs:", NULL, "ecs", "aws:ecs:serviceName", PART_AFTER_SLASH}, /* "arn:aws:ecs:…:attachment/<id>" */
+    {"RDSNetworkInterface", NULL, "rds", NULL, PART_ID},
+    {"RedshiftNetworkInterface", NULL, "redshift", NULL, PART_ID},
+    {"ElastiCache ", NULL, "elasticache", NULL, PART_REST},   /* "ElastiCache <cluster>" */
+    {"EFS mount target for ", NULL, "efs", NULL, PART_REST},  /* "… fs-<id> (fsmt-<id>)" */
+    {"AWS created network interface for directory ", NULL, "directory", NULL, PART_REST},
+};
+
+static const char *managed_name(inventory *inv, const inv_eni *e)
+{
+    const char *d = e->description;
+    for (size_t i = 0; i < sizeof name_rules / sizeof *name_rules; i++) {
+        const struct name_rule *r = &name_rules[i];
+        if (r->prefix && !(d && starts(d, r->prefix))) continue;
+        if (r->type && !(e->interface_type && !strcmp(e->interface_type, r->type))) continue;
+        const char *part = r->tag ? inv_eni_tag(e, r->tag) : NULL;
+        size_t n = part ? strlen(part) : 0;
+        if (!n && r->part == PART_REST) {
+            part = d + strlen(r->prefix);
+            n = strcspn(part, " ");
+        } else if (!n && r->part == PART_AFTER_SLASH) {
+            const char *sl = strrchr(d, '/');
+            part = sl ? sl + 1 : d + strlen(r->prefix);
+            n = strcspn(part, " ");
+        }
+        if (!n) {
+            part = e->id;
+            n = strlen(part);
+        }
+        char buf[320];
+        snprintf(buf, sizeof buf, "%s:%.*s", r->service, (int)(n < 256 ? n : 256), part);
+        return inv_intern(inv, buf);
+    }
+    return NULL;
+}
+
 void inv_finalize(inventory *inv)
 {
     if (inv->finalized) return;
@@ -456,10 +514,14 @@ void inv_finalize(inventory *inv)
             if (!e->region) e->region = s->region;
         }
         if (!e->az_id && e->az_name) e->az_id = inv_az_id_of(inv, e->az_name);
-        /* The display rule: Name tag, else the instance or resource (nat-…,
-         * vpce-…) it belongs to, else its description (Lambda's, EKS's),
+        /* The display rule: Name tag, else a managed service's name
+         * (name_rules: "lambda:orders", "eks-pod:prod"), else the instance
+         * or resource (nat-…, vpce-…) it belongs to, else its description,
          * else the id. A NAT gateway's "Interface for NAT Gateway nat-…"
          * description is no name. */
+        /* A snapshot written before name_rules stored the description as
+         * the name: the rule's name replaces it. */
+        if (!e->name || (e->name == e->description && managed_name(inv, e))) e->name = managed_name(inv, e);
         if (!e->name)
             e->name = e->instance_id   ? e->instance_id
                       : e->resource_id ? e->resource_id
@@ -507,17 +569,30 @@ const inv_eni *inv_by_ip(const inventory *inv, const ip128 *ip)
     return NULL;
 }
 
-const inv_eni *inv_by_ip_at(const inventory *inv, const ip128 *ip, int64_t t)
+/* Lower bound of ip in the sorted list of shared addresses. */
+static size_t dup_lower(const inventory *inv, const ip128 *ip)
 {
-    const inv_eni *now = inv_by_ip(inv, ip);
-    if (!now || !inv->n_dups || t <= 0) return now;
-    /* Lower bound of ip in the sorted list of shared addresses. */
     size_t lo = 0, hi = inv->n_dups;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (ip_cmp(&inv->dups[mid].ip, ip) < 0) lo = mid + 1;
         else hi = mid;
     }
+    return lo;
+}
+
+bool inv_ip_shared(const inventory *inv, const ip128 *ip)
+{
+    if (!inv->n_dups) return false;
+    size_t i = dup_lower(inv, ip);
+    return i < inv->n_dups && ip_eq(&inv->dups[i].ip, ip);
+}
+
+const inv_eni *inv_by_ip_at(const inventory *inv, const ip128 *ip, int64_t t)
+{
+    const inv_eni *now = inv_by_ip(inv, ip);
+    if (!now || !inv->n_dups || t <= 0) return now;
+    size_t lo = dup_lower(inv, ip);
     /* The holder whose [first_seen, last_seen] holds t; else the one seen
      * most recently before t (it still held it, as far as we know); else
      * the current one. Unknown first_seen (0) counts as "always". */

@@ -46,7 +46,7 @@ typedef struct inv_eni {
     eni_kind kind;
     const char *interface_type;  /* as EC2 says it: "interface", "nat_gateway", "lambda", ... */
     const char *description;
-    const char *name;            /* tag Name, else instance id, else resource id, else description, else id */
+    const char *name;            /* tag Name, else a managed service name, else instance id, resource id, description, id */
     const char *instance_id;
     const char *resource_id;     /* nat-..., vpce-..., app/x/y, tgw-attach-... when known */
     const char *subnet_id, *vpc_id;
@@ -113,9 +113,12 @@ void inv_finalize(inventory *inv);
 const inv_eni *inv_by_ip(const inventory *inv, const ip128 *ip);
 /* The ENI that held ip at unix time t: the one whose first_seen..last_seen
  * contains t (the latest to start, if several), else the one last seen
- * before t, else inv_by_ip's. For the cost model's per-record lookup
- * (docs/snapshot.md, "Reused addresses": not yet called by src/cost.c). */
+ * before t, else inv_by_ip's. The cost model's per-record lookup for the
+ * addresses inv_ip_shared() names (docs/snapshot.md, "Reused addresses"). */
 const inv_eni *inv_by_ip_at(const inventory *inv, const ip128 *ip, int64_t t);
+/* ip was held by more than one ENI over the inventory's history (false at
+ * once when no address was: the common case costs one test). */
+bool inv_ip_shared(const inventory *inv, const ip128 *ip);
 const inv_eni *inv_by_id(const inventory *inv, const char *id);
 const inv_subnet *inv_subnet_by_id(const inventory *inv, const char *id);
 const inv_subnet *inv_subnet_containing(const inventory *inv, const ip128 *ip);

@@ -91,7 +91,7 @@ by_id = {e["id"]: e for e in enis}
 e0, e1, e2 = (by_id[f"eni-{i:017x}"] for i in range(3))
 assert (e0.get("name"), e0.get("tags"), e0.get("instance_id")) == ("web-0", {"Name": "web-0", "team": "a"}, f"i-{0:017x}"), e0
 assert (e1.get("name"), e1.get("tags")) == ("web-1", {"Name": "web-1", "team": "b"}), e1
-assert "tags" not in e2 and e2["name"] == "AWS Lambda VPC ENI-fn-2", e2
+assert "tags" not in e2 and e2["name"] == "lambda:fn-2", e2  # docs/enrichment.md
 di = [r for r in reqs if r.get("scenario") == "paging" and r["action"] == "DescribeInstances"]
 assert [r["next_token"] for r in di] == [None, "inst-page-2"] and all(r["max_results"] == "1000" for r in di), di
 # ELBv2: its own API version, service name in the signature, PageSize and

@@ -251,20 +251,25 @@ EOF
 AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
     "$BIN" enrich --endpoint-url "$EP" --region us-east-1 -o "$T/fresh.json" >"$T/out8" 2>"$T/err8" \
     || { cat "$T/err8"; fail "enrich (fresh) exited $?"; }
-python3 - "$T/fresh.json" "$T/moto_flows.log" <<'EOF'
+# (names_flows.log is step 9's: the same flows, 20 GB and 5 GB, without the ALB.)
+python3 - "$T/fresh.json" "$T/moto_flows.log" "$T/names_flows.log" <<'EOF'
 import json, sys
 snap = json.load(open(sys.argv[1]))
 by_name = {e.get("name"): e for e in snap["enis"]}
 nat = next(e for e in snap["enis"] if e["kind"] == "nat_gateway")
 api, db, alb = by_name["orders-api-1"], by_name["postgres-primary"], by_name["web-alb"]
 ip = lambda e: e["private_ips"][0]
-rows = [(api["id"], ip(api), "8.8.8.8", 10**9), (nat["id"], ip(api), "8.8.8.8", 10**9),
-        (db["id"], ip(db), ip(api), 5 * 10**8), (api["id"], ip(db), ip(api), 5 * 10**8),
-        (alb["id"], ip(alb), ip(api), 10**8), (api["id"], ip(alb), ip(api), 10**8)]
-with open(sys.argv[2], "w") as f:
-    f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
-    for eni, s, d, b in rows:
-        f.write(f"2 123456789012 {eni} {s} {d} 40000 443 6 1000 {b} 1795132800 1795132860 ACCEPT OK\n")
+def flows(b_nat, b_db):
+    return [(api["id"], ip(api), "8.8.8.8", b_nat), (nat["id"], ip(api), "8.8.8.8", b_nat),
+            (db["id"], ip(db), ip(api), b_db), (api["id"], ip(db), ip(api), b_db)]
+sets = {sys.argv[2]: flows(10**9, 5 * 10**8) +
+                     [(alb["id"], ip(alb), ip(api), 10**8), (api["id"], ip(alb), ip(api), 10**8)],
+        sys.argv[3]: flows(20 * 10**9, 5 * 10**9)}
+for path, rows in sets.items():
+    with open(path, "w") as f:
+        f.write("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n")
+        for eni, s, d, b in rows:
+            f.write(f"2 123456789012 {eni} {s} {d} 40000 443 6 1000 {b} 1795132800 1795132860 ACCEPT OK\n")
 EOF
 AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
     "$BIN" top "$T/moto_flows.log" --enrich-live --endpoint-url "$EP" --region us-east-1 --limit 0 --output json \
@@ -343,4 +348,75 @@ AWS_SHARED_CREDENTIALS_FILE="$T/credentials2" \
 no_secret "$T/out13" "$T/err13" "$T/profiles.json"
 grep -q "profile acct1" "$T/err13" && grep -q "profile acct2" "$T/err13" || { cat "$T/err13"; fail "--profile P1,P2: both not used"; }
 echo "ok: --profile acct1,acct2: both accounts fetched into one snapshot"
+# 9. Names from EC2 everywhere a reader looks, with --enrich-live: the
+# findings (titles, table) and the NAT gateway's Sankey and its flows table
+# name the instances by their Name tags, not by 10.20.x.y. Flows in one hour:
+#   orders-api-1 (us-east-1a) -> 8.8.8.8 through the NAT gateway (us-east-1b),
+#     20 GB, logged on its ENI and the NAT's: a NAT in another AZ;
+#   postgres-primary (us-east-1b) -> orders-api-1 (us-east-1a), 5 GB, logged
+#     on both: a chatty cross-AZ pair. (names_flows.log, written in step 7.)
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" report "$T/names_flows.log" --enrich-live --endpoint-url "$EP" --region us-east-1 -q \
+    -o "$T/names.html" --json "$T/names.json" 2>"$T/err14" || { cat "$T/err14"; fail "report --enrich-live exited $?"; }
+no_secret "$T/names.html" "$T/names.json" "$T/err14"
+python3 - "$T/names.html" "$T/names.json" "$T/fresh.json" <<'EOF'
+import html, json, re, sys
+page = open(sys.argv[1]).read()
+res = json.load(open(sys.argv[2]))
+snap = json.load(open(sys.argv[3]))
+ips = {e.get("name"): e["private_ips"][0] for e in snap["enis"] if e.get("private_ips")}
+api, db = "orders-api-1", "postgres-primary"
+# Findings: the pair is named, and no finding shows a bare address of theirs.
+titles = [f["title"] for f in res["findings"]]
+kinds = sorted(f["kind"] for f in res["findings"])
+pair = [t for t in titles if api in t and db in t]
+assert pair, titles
+for n in (api, db):
+    assert all(ips[n] not in t or n in t for t in titles), titles
+# The report's findings table says the same.
+table = re.search(r'<table class="sortable" id="findings-table">.*?</table>', page, re.S).group(0)
+assert api in html.unescape(table) and db in html.unescape(table), table[:400]
+# The NAT gateway's Sankey and its flows table name the client.
+flows = re.search(r'<table class="sortable flows" id="nat-1-flows">.*?</table>', page, re.S)
+assert flows and api in html.unescape(flows.group(0)), (flows.group(0)[:600] if flows else "no nat-1-flows table")
+sankey = re.search(r'<svg[^>]*class="sankey".*?</svg>', page, re.S)
+assert sankey and api in html.unescape(sankey.group(0)), "no name in the Sankey"
+# `top`'s rows (JSON and the report's payers table) carry the names and the instances' tags.
+rows = {r["name"]: r for r in res["top_ips"]}
+assert rows[api]["ip"] == ips[api] and rows[api]["tags"] == {"Name": api, "team": "payments"}, rows.get(api)
+assert rows[db]["tags"] == {"Name": db, "team": "data"}, rows.get(db)
+payers = html.unescape(re.search(r'<table class="sortable wide" id="top-ips-table">.*?</table>', page, re.S).group(0))
+assert api in payers and db in payers, payers[:400]
+print(f"ok: --enrich-live report names the workloads: findings {kinds}, e.g. {pair[0][:80]!r}; "
+      f"NAT Sankey and its table, top_ips (with tags) and the payers table name {api}")
+EOF
+# 10. Two regions: `enrich --region us-east-1,eu-west-1` and `--enrich-live`
+# with the same regions price the same rows and totals; eu-task's 1 GB to
+# the Internet is priced in eu-west-1 and named from its tag.
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" enrich --endpoint-url "$EP" --region us-east-1,eu-west-1 -q -o "$T/fresh2.json" 2>"$T/err15" \
+    || { cat "$T/err15"; fail "enrich (two regions) exited $?"; }
+python3 - "$T/fresh2.json" "$T/moto_flows.log" "$T/flows2.log" <<'EOF'
+import json, sys
+snap = json.load(open(sys.argv[1]))
+eu = next(e for e in snap["enis"] if e.get("name") == "eu-task")
+lines = open(sys.argv[2]).read()
+with open(sys.argv[3], "w") as f:
+    f.write(lines + f"2 123456789012 {eu['id']} {eu['private_ips'][0]} 8.8.8.8 40000 443 6 1000 {10**9} 1795132800 1795132860 ACCEPT OK\n")
+EOF
+AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+    "$BIN" top "$T/flows2.log" --enrich-live --endpoint-url "$EP" --region us-east-1,eu-west-1 --limit 0 --output json \
+    >"$T/live2.json" 2>"$T/err16" || { cat "$T/err16"; fail "top --enrich-live (two regions) exited $?"; }
+env -u AWS_ACCESS_KEY_ID "$BIN" top "$T/flows2.log" --eni-snapshot "$T/fresh2.json" --limit 0 --output json \
+    >"$T/snap2.json" 2>"$T/err17" || { cat "$T/err17"; fail "top --eni-snapshot (two regions) exited $?"; }
+no_secret "$T/live2.json" "$T/err16" "$T/fresh2.json"
+python3 - "$T/live2.json" "$T/snap2.json" <<'EOF'
+import json, sys
+live, snap = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert live["top_ips"] == snap["top_ips"] and live["totals"] == snap["totals"], (live["totals"], snap["totals"])
+eu = next(r for r in live["top_ips"] if r["name"] == "eu-task")
+assert eu["tags"] == {"Name": "eu-task"} and eu["by_category"]["internet_egress"]["cost_usd"] > 0, eu
+print(f"ok: two regions, --enrich-live = enrich snapshot: {len(live['top_ips'])} rows, total ${live['totals']['cost_usd']}; "
+      f"eu-task pays ${eu['cost_usd']} internet egress")
+EOF
 echo "enrich_moto_test: all passed"
