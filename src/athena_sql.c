@@ -40,7 +40,7 @@ static void underscore(const char *name, char *out, size_t n)
 /* Hive DDL reserves these; AWS's own statements quote `end`. */
 static bool ddl_reserved(const char *c)
 {
-    static const char *const words[] = {"end", "date", "hour", "year", "month", "day", "timestamp"};
+    static const char *const words[] = {"end", "start", "date", "hour", "year", "month", "day", "timestamp"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (!strcmp(c, words[i])) return true;
     return false;
