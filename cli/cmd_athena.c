@@ -229,9 +229,23 @@ int athena_ingest(const fc_opts *o, agg *a, char *summary, size_t summary_len, c
     const char *dot = strchr(o->athena, '.');
     snprintf(db, sizeof db, "%.*s", dot ? (int)(dot - o->athena) : 0, o->athena);
     const char *poll = getenv("FLOWCOST_ATHENA_POLL_MS"); /* tests: poll a fake server quickly */
+    /* how long a query may run before it is stopped (docs/athena.md) */
+    const char *limit = getenv("FLOWCOST_ATHENA_TIMEOUT");
+    double limit_s = 0;
+    if (limit && *limit) {
+        char *end;
+        limit_s = strtod(limit, &end);
+        if (*end || !(limit_s > 0 && limit_s < 1e7)) {
+            aws_config_clear(&c);
+            dbuf_free(&sql);
+            fc_err(err, errlen, "FLOWCOST_ATHENA_TIMEOUT='%s' is not a number of seconds above 0", limit);
+            return EXIT_USAGE;
+        }
+    }
     athena_run_opts r = {.sql = sql.data, .database = db[0] ? db : NULL, .workgroup = o->athena_workgroup,
                          .output = o->athena_output, .header = header, .n_header = ATHENA_COLS,
-                         .poll_ms = poll ? atol(poll) : 0, .stop = &interrupted};
+                         .poll_ms = poll ? atol(poll) : 0, .timeout_ms = (long)(limit_s * 1000),
+                         .stop = &interrupted};
     /* Ctrl-C stops the query in Athena (it is billed while it runs) */
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);

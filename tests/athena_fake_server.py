@@ -6,9 +6,9 @@ usage: athena_fake_server.py PORTFILE LOG MODE [ROWS.json]
 MODE: ok (two GetQueryExecution polls, then SUCCEEDED; results in pages of
 two rows), failed (FAILED with a StateChangeReason), cancelled, throttle
 (the first two StartQueryExecution calls answer TooManyRequestsException),
-hang (RUNNING for ever). ATHENA_FAKE_PAGE sets the page size (2). Each request
-is logged as "Target ClientRequestToken
-NextToken" to LOG. GetTableMetadata answers a Hive-style v5 table.
+hang (RUNNING for ever). ATHENA_FAKE_PAGE sets the page size (2),
+ATHENA_FAKE_OUTPUT the query's OutputLocation (none). Each request is logged
+as "Target ClientRequestToken NextToken" to LOG. GetTableMetadata answers a Hive-style v5 table.
 """
 import json
 import os
@@ -53,9 +53,11 @@ class H(BaseHTTPRequestHandler):
                 st = {"State": {"failed": "FAILED", "cancelled": "CANCELLED"}.get(mode, "SUCCEEDED")}
                 if mode == "failed":
                     st["StateChangeReason"] = "COLUMN_NOT_FOUND: line 3:3: Column 'pkt_srcaddr' cannot be resolved"
-            return self.reply(200, {"QueryExecution": {"QueryExecutionId": "q-fake-1", "Status": st,
-                                                       "Statistics": {"DataScannedInBytes": 123456789,
-                                                                      "EngineExecutionTimeInMillis": 1500}}})
+            qe = {"QueryExecutionId": "q-fake-1", "Status": st,
+                  "Statistics": {"DataScannedInBytes": 123456789, "EngineExecutionTimeInMillis": 1500}}
+            if os.environ.get("ATHENA_FAKE_OUTPUT"):
+                qe["ResultConfiguration"] = {"OutputLocation": os.environ["ATHENA_FAKE_OUTPUT"]}
+            return self.reply(200, {"QueryExecution": qe})
         if action == "GetQueryResults":
             # read per request, so that one server can serve several results
             rows = json.load(open(sys.argv[4])) if len(sys.argv) > 4 else []
