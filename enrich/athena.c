@@ -210,7 +210,6 @@ static int read_result_csv(const aws_config *c, const athena_run_opts *r, athena
     if (rc == 0 && !cr.header_done) rc = fc_err(err, errlen, "%s: empty, not even the header row", ex->output);
     dbuf_free(&cr.row);
     free(cr.start);
-    ex->from_csv = true;
     return rc < 0 ? -1 : rc;
 }
 

@@ -25,7 +25,6 @@ typedef struct athena_exec {
     long engine_ms;          /* Statistics.EngineExecutionTimeInMillis */
     uint64_t rows;           /* data rows handed to the callback */
     char output[1024];       /* ResultConfiguration.OutputLocation: the result CSV */
-    bool from_csv;           /* the rows came from that CSV */
 } athena_exec;
 
 /* A result row: n cells, NULL for SQL NULL. Non-zero stops the paging. */

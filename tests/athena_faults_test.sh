@@ -152,8 +152,10 @@ if command -v moto_server >/dev/null; then
         '"eni-0a","10.0.1.5","52.94.0.10",,,,,"472222",,,"ACCEPT","OK",,,"10","5000","2","1700000000","1700000060",,,,,"123456789012",' \
         '"eni-0a","10.0.1.5","10.0.2.7",,,,,"472222",,,"ACCEPT","OK",,,"3","3000","1","1700000100","1700000160",,,,,,' \
         '"eni-0b","203.0.113.9","10.0.1.5",,,,,"472222","22","6","REJECT","OK",,,"1","40","1","1700000200","1700000260",,,,,,' \
-        '"eni-0c","10.0.3.9","10.0.1.5",,,,,"472222",,,"ACCEPT","OK",,,"7","700","3","1700000300","1700000360",,,,,,' \
         >"$T/result.csv"
+    # the last row without its newline; a doubled quote inside a value
+    printf '%s' '"eni-0c","10.0.3.9","10.0.1.5",,,,"say ""hi""","472222",,,"ACCEPT","OK",,,"7","700","3","1700000300","1700000360",,,,,,' \
+        >>"$T/result.csv"
     curl -sf -X PUT "$S3/athena-results" >/dev/null && curl -sf -T "$T/result.csv" "$S3/athena-results/q/q-fake-1.csv" >/dev/null \
         || fail "moto S3 set-up"
     export ATHENA_FAKE_OUTPUT=s3://athena-results/q/q-fake-1.csv
