@@ -144,7 +144,7 @@ static void test_query(void)
         "CASE WHEN \"action\" = 'REJECT' THEN \"protocol\" END AS \"protocol\"",
         "CAST(NULL AS varchar) AS \"flow_direction\",\n  CAST(NULL AS integer) AS \"traffic_path\",\n",
         "sum(coalesce(\"packets\", 0)) AS \"packets\",\n  sum(coalesce(\"bytes\", 0)) AS \"bytes\",\n  count(*) AS \"records\"",
-        "min(\"account_id\") AS \"account_id\"",
+        "min(NULLIF(\"account_id\", '-')) AS \"account_id\"",
         "FROM flowlogs.vpc\nWHERE (\"start\" IS NULL OR (",
         ">= 1700000000 AND ",
         "< 1700086400))\n  AND \"date\" >= '2023/11/14' AND \"date\" <= '2023/11/16'\n",

@@ -61,6 +61,7 @@ for d in dirs:
                     a["max_end"] = e
                 for m in META:
                     v = g(m)
+                    v = None if v == "-" else v  # NULLIF(x, '-')
                     if v is not None and (a[m] is None or v < a[m]):
                         a[m] = v
 
