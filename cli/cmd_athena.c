@@ -11,6 +11,7 @@
 #include "athena_sql.h"
 #include "aws.h"
 #include "cmd.h"
+#include "ec2.h"
 #include "flowlog.h"
 #include "flowlogs.h"
 #include "util.h"
@@ -27,7 +28,7 @@ static void s3_url_of(const char *dest, char *out, size_t n)
 int cmd_athena(const fc_opts *o)
 {
     char err[FC_ERRLEN];
-    athena_table t = {.name = o->table ? o->table : "vpc_flow_logs", .account = o->account};
+    athena_table t = {.name = o->table ? o->table : "vpc_flow_logs"};
     const char *format = o->log_format;
     char location[1100] = "", regions[1024] = "", from[16] = "";
     if (o->location) snprintf(location, sizeof location, "%s", o->location);
@@ -48,41 +49,45 @@ int cmd_athena(const fc_opts *o)
                                 : "--location needs --log-format FMT (the flow log's format)");
         return EXIT_USAGE;
     }
-    if (!o->account) {
-        cli_error("--account ID is needed: the delivery path holds the account id (AWSLogs/ID/...)");
-        return EXIT_USAGE;
-    }
     for (size_t i = 0; i < o->n_regions; i++)
         snprintf(regions + strlen(regions), sizeof regions - strlen(regions), "%s%s", i ? "," : "", o->regions[i]);
     fl_desc *fl = NULL;
     size_t nfl = 0;
-    if (o->flow_log_id) {
+    /* the delivery path holds the account id (AWSLogs/ID/...): --account,
+     * else the caller's own (a flow log DescribeFlowLogs shows is the
+     * caller's account's) */
+    char account[32] = "";
+    if (o->account) snprintf(account, sizeof account, "%s", o->account);
+    if (o->flow_log_id || !account[0]) {
         aws_config c;
-        if (aws_config_load(&c, o->n_regions ? o->regions[0] : NULL, o->profile, o->endpoint_url, o->verbose, err,
-                            sizeof err) < 0) {
-            cli_error(err);
-            return EXIT_RUNTIME;
+        int rc = aws_config_load(&c, o->n_regions ? o->regions[0] : NULL, o->profile, o->endpoint_url, o->verbose,
+                                 err, sizeof err);
+        if (rc == 0 && o->flow_log_id) {
+            rc = flowlogs_describe(&c, o->flow_log_id, &fl, &nfl, err, sizeof err);
+            if (!regions[0]) snprintf(regions, sizeof regions, "%s", c.region);
+            if (rc == 0 && (nfl != 1 || strcmp(fl[0].id, o->flow_log_id) != 0))
+                rc = fc_err(err, sizeof err, "no flow log %s in %s", o->flow_log_id, regions);
+            else if (rc == 0 && strcmp(fl[0].dest_type, "s3") != 0)
+                rc = fc_err(err, sizeof err, "flow log %s delivers to %s, not to S3: Athena cannot read it", fl[0].id,
+                            fl[0].dest_type[0] ? fl[0].dest_type : "cloud-watch-logs");
         }
-        int rc = flowlogs_describe(&c, o->flow_log_id, &fl, &nfl, err, sizeof err);
-        if (!regions[0]) snprintf(regions, sizeof regions, "%s", c.region);
+        bool asked = rc == 0 && !account[0];
+        if (asked) rc = ec2_caller_account(&c, account, sizeof account, err, sizeof err);
+        if (rc == 0 && asked && o->verbose) fprintf(stderr, "flowcost: account %s (STS GetCallerIdentity)\n", account);
+        if (rc < 0 && !account[0] && (asked || !o->flow_log_id)) {
+            char e[FC_ERRLEN];
+            snprintf(e, sizeof e, "%s", err);
+            fc_err(err, sizeof err, "the delivery path holds the account id: give --account ID, or credentials "
+                   "STS GetCallerIdentity answers (%s)", e);
+        }
         aws_config_clear(&c);
         if (rc < 0) {
-            cli_error(err);
-            return EXIT_RUNTIME;
-        }
-        if (nfl != 1 || strcmp(fl[0].id, o->flow_log_id) != 0) {
-            snprintf(err, sizeof err, "no flow log %s in %s", o->flow_log_id, regions);
             free(fl);
             cli_error(err);
             return EXIT_RUNTIME;
         }
-        if (strcmp(fl[0].dest_type, "s3") != 0) {
-            snprintf(err, sizeof err, "flow log %s delivers to %s, not to S3: Athena cannot read it", fl[0].id,
-                     fl[0].dest_type[0] ? fl[0].dest_type : "cloud-watch-logs");
-            free(fl);
-            cli_error(err);
-            return EXIT_RUNTIME;
-        }
+    }
+    if (o->flow_log_id) {
         format = fl[0].format;
         s3_url_of(fl[0].destination, location, sizeof location);
         /* the flow log says how it delivers, unless the options say otherwise */
@@ -104,6 +109,7 @@ int cmd_athena(const fc_opts *o)
         return EXIT_USAGE;
     }
     t.regions = regions;
+    t.account = account;
     t.location = location;
     t.date_from = from[0] ? from : NULL;
     char why[256];
@@ -229,9 +235,23 @@ int athena_ingest(const fc_opts *o, agg *a, char *summary, size_t summary_len, c
     const char *dot = strchr(o->athena, '.');
     snprintf(db, sizeof db, "%.*s", dot ? (int)(dot - o->athena) : 0, o->athena);
     const char *poll = getenv("FLOWCOST_ATHENA_POLL_MS"); /* tests: poll a fake server quickly */
+    /* how long a query may run before it is stopped (docs/athena.md) */
+    const char *limit = getenv("FLOWCOST_ATHENA_TIMEOUT");
+    double limit_s = 0;
+    if (limit && *limit) {
+        char *end;
+        limit_s = strtod(limit, &end);
+        if (*end || !(limit_s > 0 && limit_s < 1e7)) {
+            aws_config_clear(&c);
+            dbuf_free(&sql);
+            fc_err(err, errlen, "FLOWCOST_ATHENA_TIMEOUT='%s' is not a number of seconds above 0", limit);
+            return EXIT_USAGE;
+        }
+    }
     athena_run_opts r = {.sql = sql.data, .database = db[0] ? db : NULL, .workgroup = o->athena_workgroup,
                          .output = o->athena_output, .header = header, .n_header = ATHENA_COLS,
-                         .poll_ms = poll ? atol(poll) : 0, .stop = &interrupted};
+                         .poll_ms = poll ? atol(poll) : 0, .timeout_ms = (long)(limit_s * 1000),
+                         .stop = &interrupted};
     /* Ctrl-C stops the query in Athena (it is billed while it runs) */
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);

@@ -113,7 +113,7 @@ static const optdef table[] = {
     {"flow-log-id", 0, K_STR, CMD_ATHENA, F(flow_log_id), 0, 0, "fl-...", "read the format and destination of this flow log (DescribeFlowLogs)"},
     {"log-format", 0, K_STR, CMD_ATHENA, F(log_format), 0, 0, "FMT", "the flow log's format (${version} ${account-id} ...)"},
     {"location", 0, K_STR, CMD_ATHENA, F(location), 0, 0, "s3://BUCKET[/PREFIX]", "the flow log's S3 destination"},
-    {"account", 0, K_STR, CMD_ATHENA, F(account), 0, 0, "ID", "the account id in the delivery path (AWSLogs/ID/...; required)"},
+    {"account", 0, K_STR, CMD_ATHENA, F(account), 0, 0, "ID", "the account id in the delivery path (AWSLogs/ID/...; default: the caller's, STS GetCallerIdentity)"},
     {"table", 0, K_STR, CMD_ATHENA, F(table), 0, 0, "DB.T", "table name (default vpc_flow_logs)"},
     {"resource-ids", 0, K_LIST, CMD_FLOWLOGS, F(resource_ids), F(n_resource_ids), 0, "ID[,ID...]",
      "create: the VPCs, subnets or ENIs to log (one kind)"},
@@ -143,7 +143,7 @@ static const struct {
     {CMD_IPRANGES, "flowcost ipranges update [--url URL] [--ca-bundle FILE] [-o FILE]",
      "fetch AWS ip-ranges.json into the cache"},
     {CMD_ATHENA,
-     "flowcost athena ddl (--flow-log-id fl-... | --log-format FMT --location s3://... --account ID) [--table DB.T] "
+     "flowcost athena ddl (--flow-log-id fl-... | --log-format FMT --location s3://...) [--account ID] [--table DB.T] "
      "[--file-format text|parquet] [--hive] [--per-hour] [--region R]",
      "print the CREATE EXTERNAL TABLE for a flow log's S3 delivery (partition projection on region and date)"},
     {CMD_FLOWLOGS,

@@ -29,3 +29,14 @@ fi
 if ! python3 -c 'import moto, boto3' 2>/dev/null; then
   echo "note: python3 has no moto/boto3; the AWS integration tests will be skipped" >&2
 fi
+# DuckDB and the Trino/Hive SQL grammar for the Athena SQL tests: the versions
+# tests/node/package-lock.json pins, into tests/node/node_modules (git-ignored).
+# Without the npm registry those tests skip (they fail under CI=...).
+node_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/node"
+if command -v npm >/dev/null &&
+   { [ ! -e "$node_dir/node_modules/.package-lock.json" ] ||
+     [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; }; then
+  echo "npm ci in tests/node (DuckDB, dt-sql-parser)" >&2
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >&2) ||
+    echo "note: npm ci failed in tests/node; the Athena SQL tests will be skipped" >&2
+fi

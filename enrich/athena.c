@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "http.h"
+#include "s3.h"
 #include "sigv4.h"
 
 #define RESULT_PAGE 1000 /* the API's maximum */
@@ -85,6 +86,133 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL); /* a signal cuts it short: the caller looks at *stop */
 }
 
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the result CSV Athena writes to the output location: RFC 4180,
+ * every value quoted, a NULL an empty unquoted field, a header row ---- */
+
+typedef struct csv_reader {
+    const athena_run_opts *r;
+    athena_row_fn fn;
+    void *ctx;
+    athena_exec *ex;
+    dbuf row;                /* the row's fields, each followed by a NUL */
+    size_t field;            /* where the current field began in row */
+    size_t *start;           /* each field's offset in row; SIZE_MAX = NULL */
+    size_t n, cap;
+    enum { F_START, F_PLAIN, F_QUOTED, F_QUOTE } st;
+    bool header_done;
+    uint64_t line;
+} csv_reader;
+
+static int check_header(const athena_run_opts *r, const char *id, const char *const *cells, size_t n, char *err,
+                        size_t errlen)
+{
+    if (!r->header) return 0;
+    bool ok = n == r->n_header;
+    for (size_t k = 0; ok && k < n; k++) ok = cells[k] && !strcmp(cells[k], r->header[k]);
+    if (ok) return 0;
+    return fc_err(err, errlen, "query %s: the result's columns are not the query's (%zu columns, first '%s')", id, n,
+                  n && cells[0] ? cells[0] : "");
+}
+
+static void csv_end_field(csv_reader *cr, bool null)
+{
+    if (cr->n == cr->cap) {
+        cr->cap = cr->cap ? cr->cap * 2 : 32;
+        cr->start = xrealloc(cr->start, cr->cap * sizeof *cr->start);
+    }
+    cr->start[cr->n++] = null ? SIZE_MAX : cr->field;
+    dbuf_append(&cr->row, "", 1);
+    cr->field = cr->row.len;
+}
+
+static int csv_end_row(csv_reader *cr, char *err, size_t errlen)
+{
+    cr->line++;
+    const char **cells = xmalloc((cr->n ? cr->n : 1) * sizeof *cells);
+    for (size_t i = 0; i < cr->n; i++) cells[i] = cr->start[i] == SIZE_MAX ? NULL : cr->row.data + cr->start[i];
+    int rc = 0;
+    if (!cr->header_done) {
+        cr->header_done = true;
+        rc = check_header(cr->r, cr->ex->id, cells, cr->n, err, errlen);
+    } else {
+        cr->ex->rows++;
+        rc = cr->fn(cr->ctx, cells, cr->n, err, errlen);
+    }
+    free(cells);
+    cr->row.len = cr->field = 0;
+    cr->n = 0;
+    return rc;
+}
+
+static int csv_chunk(void *ctx, const char *data, size_t len, char *err, size_t errlen)
+{
+    csv_reader *cr = ctx;
+    for (size_t i = 0; i < len; i++) {
+        char ch = data[i];
+        switch (cr->st) {
+        case F_START:
+        case F_PLAIN:
+            if (ch == '"' && cr->st == F_START) {
+                cr->st = F_QUOTED;
+            } else if (ch == ',' || ch == '\n') {
+                csv_end_field(cr, cr->st == F_START);
+                cr->st = F_START;
+                if (ch == '\n' && csv_end_row(cr, err, errlen) != 0) return -1;
+            } else if (ch != '\r') {
+                dbuf_append(&cr->row, &ch, 1);
+                cr->st = F_PLAIN;
+            }
+            break;
+        case F_QUOTED:
+            if (ch == '"') cr->st = F_QUOTE;
+            else dbuf_append(&cr->row, &ch, 1);
+            break;
+        case F_QUOTE: /* a quote inside quotes: doubled, or the field's end */
+            if (ch == '"') {
+                dbuf_append(&cr->row, &ch, 1);
+                cr->st = F_QUOTED;
+            } else if (ch == ',' || ch == '\n') {
+                csv_end_field(cr, false);
+                cr->st = F_START;
+                if (ch == '\n' && csv_end_row(cr, err, errlen) != 0) return -1;
+            } else if (ch != '\r') {
+                return fc_err(err, errlen, "%s: line %llu: text after a closing quote", cr->ex->output,
+                              (unsigned long long)cr->line + 1);
+            }
+            break;
+        }
+    }
+    return 0;
+}
+
+static int read_result_csv(const aws_config *c, const athena_run_opts *r, athena_row_fn fn, void *ctx,
+                           athena_exec *ex, char *err, size_t errlen)
+{
+    csv_reader cr = {.r = r, .fn = fn, .ctx = ctx, .ex = ex};
+    dbuf_init(&cr.row, 0);
+    if (c->verbose) fprintf(stderr, "flowcost: athena result of %s read from %s\n", ex->id, ex->output);
+    int rc = s3_read_object(c, ex->output, csv_chunk, &cr, err, errlen);
+    /* a last row without its newline */
+    if (rc == 0 && (cr.n || cr.row.len || cr.st != F_START)) {
+        if (cr.st == F_QUOTED) rc = fc_err(err, errlen, "%s: the last field's quote is not closed", ex->output);
+        else {
+            csv_end_field(&cr, cr.st == F_START);
+            rc = csv_end_row(&cr, err, errlen);
+        }
+    }
+    if (rc == 0 && !cr.header_done) rc = fc_err(err, errlen, "%s: empty, not even the header row", ex->output);
+    dbuf_free(&cr.row);
+    free(cr.start);
+    return rc < 0 ? -1 : rc;
+}
+
 int athena_run(const aws_config *c, const athena_run_opts *r, athena_row_fn fn, void *ctx, athena_exec *ex,
                char *err, size_t errlen)
 {
@@ -117,15 +245,20 @@ int athena_run(const aws_config *c, const athena_run_opts *r, athena_row_fn fn, 
     if (c->verbose) fprintf(stderr, "flowcost: athena query %s started\n", ex->id);
 
     long delay = r->poll_ms > 0 ? r->poll_ms : 250;
-    time_t t0 = time(NULL), limit = r->timeout_s > 0 ? r->timeout_s : 3600;
+    long t0 = now_ms(), limit = r->timeout_ms > 0 ? r->timeout_ms : 3600L * 1000;
     for (;;) {
         if (r->stop && *r->stop) {
             stop_query(c, ex->id);
             return fc_err(err, errlen, "interrupted: query %s stopped", ex->id);
         }
-        if (time(NULL) - t0 > limit) {
+        long left = limit - (now_ms() - t0);
+        if (left <= 0 && ex->state[0]) {
+            /* billed while it runs: stop it rather than leave it behind */
             stop_query(c, ex->id);
-            return fc_err(err, errlen, "query %s still running after %ld s: stopped", ex->id, (long)limit);
+            return fc_err(err, errlen,
+                          "query %s still %s after %.1f s, the deadline: stopped (FLOWCOST_ATHENA_TIMEOUT=SECONDS "
+                          "waits longer)",
+                          ex->id, ex->state, (double)limit / 1000);
         }
         req = cJSON_CreateObject();
         cJSON_AddStringToObject(req, "QueryExecutionId", ex->id);
@@ -136,6 +269,8 @@ int athena_run(const aws_config *c, const athena_run_opts *r, athena_row_fn fn, 
         const cJSON *st = path(qe, "Status", "State", NULL);
         const cJSON *bs = path(qe, "Statistics", "DataScannedInBytes", NULL);
         const cJSON *ms = path(qe, "Statistics", "EngineExecutionTimeInMillis", NULL);
+        const cJSON *out = path(qe, "ResultConfiguration", "OutputLocation", NULL);
+        if (cJSON_IsString(out)) snprintf(ex->output, sizeof ex->output, "%s", out->valuestring);
         if (cJSON_IsNumber(bs) && bs->valuedouble > 0) ex->bytes_scanned = (uint64_t)bs->valuedouble;
         if (cJSON_IsNumber(ms)) ex->engine_ms = (long)ms->valuedouble;
         snprintf(ex->state, sizeof ex->state, "%s", cJSON_IsString(st) ? st->valuestring : "");
@@ -149,7 +284,8 @@ int athena_run(const aws_config *c, const athena_run_opts *r, athena_row_fn fn, 
         cJSON_Delete(resp);
         if (!strcmp(ex->state, "SUCCEEDED")) break;
         if (c->verbose > 1) fprintf(stderr, "flowcost: athena query %s %s\n", ex->id, ex->state);
-        sleep_ms(delay);
+        left = limit - (now_ms() - t0);
+        sleep_ms(left <= 0 ? 0 : delay < left ? delay : left);
         delay = delay * 2 > POLL_MAX_MS ? POLL_MAX_MS : delay * 2;
     }
 
@@ -164,6 +300,12 @@ int athena_run(const aws_config *c, const athena_run_opts *r, athena_row_fn fn, 
         resp = api(c, "GetQueryResults", req, err, errlen);
         cJSON_Delete(req);
         if (!resp) return -1;
+        const cJSON *nt = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
+        if (page == 1 && cJSON_IsString(nt) && !strncmp(ex->output, "s3://", 5)) {
+            /* more than a page: one GetObject of the CSV, not a request per page */
+            cJSON_Delete(resp);
+            return read_result_csv(c, r, fn, ctx, ex, err, errlen);
+        }
         const cJSON *rows = path(resp, "ResultSet", "Rows", NULL);
         const cJSON *row;
         int rc = 0;
@@ -187,22 +329,13 @@ int athena_run(const aws_config *c, const athena_run_opts *r, athena_row_fn fn, 
             if (first) {
                 /* a SELECT's first row names the columns */
                 first = false;
-                if (r->header) {
-                    bool ok = n == r->n_header;
-                    for (size_t k = 0; ok && k < n; k++) ok = cells[k] && !strcmp(cells[k], r->header[k]);
-                    if (!ok) {
-                        rc = fc_err(err, errlen, "query %s: the result's columns are not the query's (%zu columns, first '%s')",
-                                    ex->id, n, n && cells[0] ? cells[0] : "");
-                        break;
-                    }
-                }
+                if ((rc = check_header(r, ex->id, cells, n, err, errlen)) != 0) break;
                 continue;
             }
             ex->rows++;
             if ((rc = fn(ctx, cells, n, err, errlen)) != 0) break;
         }
         free(cells);
-        const cJSON *nt = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
         char prev[4096];
         snprintf(prev, sizeof prev, "%s", next);
         snprintf(next, sizeof next, "%s", cJSON_IsString(nt) ? nt->valuestring : "");

@@ -2,8 +2,11 @@
  * for `--athena`: the table's columns (GetTableMetadata), and a query run
  * to its end (StartQueryExecution with a ClientRequestToken, so a retried
  * start is one query; GetQueryExecution polled with capped exponential
- * backoff; GetQueryResults paged with NextToken; StopQueryExecution when
- * *stop becomes non-zero, e.g. on Ctrl-C). */
+ * backoff up to a deadline; StopQueryExecution when *stop becomes non-zero,
+ * e.g. on Ctrl-C, or at the deadline). The result: GetQueryResults paged
+ * with NextToken when it fits one page (1,000 rows); a larger one is read as
+ * the CSV Athena wrote to its output location, one S3 GetObject instead of
+ * a request per 1,000 rows. */
 #ifndef FC_ATHENA_H
 #define FC_ATHENA_H
 
@@ -21,6 +24,7 @@ typedef struct athena_exec {
     uint64_t bytes_scanned;  /* Statistics.DataScannedInBytes */
     long engine_ms;          /* Statistics.EngineExecutionTimeInMillis */
     uint64_t rows;           /* data rows handed to the callback */
+    char output[1024];       /* ResultConfiguration.OutputLocation: the result CSV */
 } athena_exec;
 
 /* A result row: n cells, NULL for SQL NULL. Non-zero stops the paging. */
@@ -34,7 +38,7 @@ typedef struct athena_run_opts {
     const char *const *header; /* the column names the first row must hold; NULL = not checked */
     size_t n_header;
     long poll_ms;            /* first poll delay; 0 = 250 (doubles up to 5 s) */
-    long timeout_s;          /* give up (and stop the query) after this; 0 = 3600 */
+    long timeout_ms;         /* give up (and stop the query) after this; 0 = one hour */
     volatile sig_atomic_t *stop;
 } athena_run_opts;
 

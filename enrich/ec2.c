@@ -179,7 +179,7 @@ typedef struct pctx {
     size_t items;
     const char *request_id; /* from the HTTP header, when the body has none */
     char code[128];         /* an error document's Code */
-    dbuf *regions;          /* DescribeRegions: names, one a line */
+    dbuf *regions;          /* DescribeRegions: names; GetCallerIdentity: the account; one a line */
     why_rules *rules;       /* `why`: groups, security groups, network ACLs */
 } pctx;
 
@@ -503,6 +503,15 @@ static void parse_regions(pctx *p, const xml_node *root)
     }
 }
 
+static void parse_caller(pctx *p, const xml_node *root)
+{
+    char account[32];
+    size_t l = xml_text(child(root, "GetCallerIdentityResult"), "Account", account, sizeof account);
+    if (!l || l >= sizeof account) return;
+    p->items++;
+    if (p->regions) dbuf_printf(p->regions, "%s\n", account);
+}
+
 /* Every response this module reads: its root, its parser, and where the
  * next page's token is (EC2: <nextToken>; ELBv2: <NextMarker> inside the
  * Result element). */
@@ -522,6 +531,7 @@ static const struct {
     {"DescribeRegionsResponse", parse_regions, NULL, "nextToken"},
     {"DescribeSecurityGroupsResponse", parse_security_groups, NULL, "nextToken"},
     {"DescribeNetworkAclsResponse", parse_network_acls, NULL, "nextToken"},
+    {"GetCallerIdentityResponse", parse_caller, "GetCallerIdentityResult", "NextToken"},
 };
 
 /* EC2's error document: <Response><Errors><Error><Code/><Message/></Error>
@@ -762,6 +772,21 @@ int ec2_fetch_rules(const aws_config *c, const char *const *enis, size_t n_enis,
         rc = api_action(scratch, c, &api_ec2_unpaged, "DescribeNetworkAcls", "", 0, NULL, NULL, NULL, w, err, errlen);
     inv_free(scratch);
     dbuf_free(&q);
+    return rc;
+}
+
+int ec2_caller_account(const aws_config *c, char *account, size_t n, char *err, size_t errlen)
+{
+    static const api sts = {"STS", "sts", "2011-06-15", NULL, 0, "NextToken"};
+    inventory *scratch = inv_new();
+    dbuf out;
+    dbuf_init(&out, 0);
+    int rc = api_action(scratch, c, &sts, "GetCallerIdentity", "", 0, NULL, &out, NULL, NULL, err, errlen);
+    inv_free(scratch);
+    if (rc == 0 && (out.len < 2 || out.len > n))
+        rc = fc_err(err, errlen, "STS GetCallerIdentity: no Account in the response");
+    if (rc == 0) snprintf(account, n, "%.*s", (int)out.len - 1, out.data);
+    dbuf_free(&out);
     return rc;
 }
 

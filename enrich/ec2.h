@@ -37,6 +37,9 @@ int ec2_fetch_inventory_at(inventory *inv, const aws_config *c, int64_t seen, ch
 /* DescribeRegions in the config's region: the names of the regions the
  * account can use, one a line, appended to out. */
 int ec2_list_regions(const aws_config *c, dbuf *out, char *err, size_t errlen);
+/* The account id of c's credentials (STS GetCallerIdentity, which needs no
+ * permission) into account (n >= 13 for the 12 digits). */
+int ec2_caller_account(const aws_config *c, char *account, size_t n, char *err, size_t errlen);
 /* sts:AssumeRole (Query API, SigV4 with c's credentials): on success c's
  * credentials are the role's session ones, with c->expires_at set. */
 int ec2_assume_role(aws_config *c, const char *role_arn, char *err, size_t errlen);

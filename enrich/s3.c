@@ -621,6 +621,61 @@ static void *worker(void *arg)
     return NULL;
 }
 
+int s3_read_object(const aws_config *c, const char *url, s3_chunk_fn fn, void *ctx, char *err, size_t errlen)
+{
+    char *bucket, *key;
+    if (s3_parse_url(url, &bucket, &key, err, errlen) < 0) return -1;
+    int rc = -1;
+    http_pool *pool = NULL;
+    /* the service's own endpoint variable, as aws_endpoint() gives the others */
+    aws_config sc = *c;
+    const char *ep = getenv("AWS_ENDPOINT_URL_S3");
+    if (!c->endpoint_from_flag && ep && *ep) snprintf(sc.endpoint_url, sizeof sc.endpoint_url, "%s", ep);
+    s3_client cl;
+    if (!key[0]) {
+        fc_err(err, errlen, "%s: no object key", url);
+    } else if (!c->access_key[0] || !c->secret_key[0]) {
+        fc_err(err, errlen, "%s: no AWS credentials", url);
+    } else if (client_init(&cl, &sc, bucket, url, c->verbose, err, errlen) == 0) {
+        if (!(pool = http_pool_new())) {
+            fc_err(err, errlen, "cannot initialise libcurl");
+        } else {
+            char *path = enc(key, true);
+            dbuf p;
+            dbuf_init(&p, 0);
+            dbuf_printf(&p, "/%s", path);
+            free(path);
+            s3_get g;
+            get_init(&g, &cl, dbuf_take(&p, NULL), xstrdup(""), key);
+            char e[FC_ERRLEN] = "";
+            http_stream *s = http_stream_open(pool, &g.rq, &g.o, e, sizeof e);
+            if (!s) {
+                fc_err(err, errlen, "%s: %s", url, e);
+            } else {
+                char buf[1 << 16];
+                ssize_t k;
+                rc = 0;
+                while (rc == 0 && (k = http_stream_read(s, buf, sizeof buf)) != 0) {
+                    if (k < 0) {
+                        char line[FC_ERRLEN];
+                        get_error(&g, http_stream_response(s), http_stream_error(s), line, sizeof line);
+                        rc = fc_err(err, errlen, "s3://%.100s/%.400s", bucket, line);
+                    } else if (fn(ctx, buf, (size_t)k, err, errlen) != 0) {
+                        rc = -1;
+                    }
+                }
+                http_stream_close(s);
+            }
+            get_free(&g);
+        }
+    }
+    if (pool) http_pool_free(pool);
+    aws_config_clear(&sc);
+    free(bucket);
+    free(key);
+    return rc;
+}
+
 static bool skip_key(const s3_object *ob)
 {
     size_t kl = strlen(ob->key);

@@ -48,6 +48,13 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
 typedef int (*s3_each_fn)(void *ctx, const char *name, const void *data, size_t len, char *err, size_t errlen);
 int s3_fetch_each(const char *url, const aws_config *c, s3_each_fn fn, void *ctx, char *err, size_t errlen);
 
+/* One object, s3://bucket/key, handed to fn in chunks as it arrives (an
+ * Athena query's result CSV). fn's non-zero return stops the read; its err
+ * stands. The endpoint: --endpoint-url, else AWS_ENDPOINT_URL_S3, else as
+ * s3_ingest. 0, or -1 with one line. */
+typedef int (*s3_chunk_fn)(void *ctx, const char *data, size_t n, char *err, size_t errlen);
+int s3_read_object(const aws_config *c, const char *url, s3_chunk_fn fn, void *ctx, char *err, size_t errlen);
+
 /* --- exposed for the unit test (tests/test_s3.c) --- */
 
 /* "s3://bucket/some/prefix" → bucket and prefix (prefix may be ""). Caller

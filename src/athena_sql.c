@@ -40,7 +40,7 @@ static void underscore(const char *name, char *out, size_t n)
 /* Hive DDL reserves these; AWS's own statements quote `end`. */
 static bool ddl_reserved(const char *c)
 {
-    static const char *const words[] = {"end", "date", "hour", "year", "month", "day", "timestamp"};
+    static const char *const words[] = {"end", "start", "date", "hour", "year", "month", "day", "timestamp"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (!strcmp(c, words[i])) return true;
     return false;
@@ -221,9 +221,12 @@ int athena_query_sql(const athena_query *q, dbuf *out, char *err, size_t errlen)
     dbuf_printf(out, "  min(%s) AS \"min_start\",\n  max(%s) AS \"max_end\"", s, e);
     /* the ENI's own fields ride along with each group; the loader keeps the
      * first value per ENI (the local reader keeps the first seen in input
-     * order, which only differs for an ENI whose records disagree) */
+     * order, which only differs for an ENI whose records disagree). A text
+     * table holds an absent value as the string '-', which min() would take
+     * over any value: the local reader skips it */
     for (size_t i = 0; i < sizeof meta / sizeof *meta; i++) {
-        if (has(q, meta[i].f)) dbuf_printf(out, ",\n  min(\"%s\") AS \"%s\"", col_names[meta[i].c], col_names[meta[i].c]);
+        if (has(q, meta[i].f))
+            dbuf_printf(out, ",\n  min(NULLIF(\"%s\", '-')) AS \"%s\"", col_names[meta[i].c], col_names[meta[i].c]);
         else dbuf_printf(out, ",\n  CAST(NULL AS varchar) AS \"%s\"", col_names[meta[i].c]);
     }
     dbuf_printf(out, "\nFROM %s\n", q->table);

@@ -2,7 +2,8 @@
 # athena_ddl_test: `flowcost athena ddl` from options (no network) and from
 # a flow log described by moto_server (EC2 DescribeFlowLogs, signatures
 # verified). The statement's layout is checked line by line in
-# tests/test_athena_sql.c; here: which format, location and partitions the
+# tests/test_athena_sql.c; here: the account from STS GetCallerIdentity when
+# --account is not given; which format, location and partitions the
 # command feeds it, and its usage errors.
 # usage: athena_ddl_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
 set -u
@@ -45,10 +46,16 @@ check_usage() {
 check_usage "expected 'flowcost athena ddl" frobnicate
 check_usage "give either --flow-log-id" ddl --account 123456789012
 check_usage "--location needs --log-format" ddl --location s3://b --account 123456789012
-check_usage "--account ID is needed" ddl --log-format "$V2" --location s3://b
 check_usage "no region" ddl --log-format "$V2" --location s3://b --account 123456789012
 check_usage "must be text or parquet" ddl --log-format "$V2" --location s3://b --account 123456789012 --file-format orc
 check_usage "the location must be s3://" ddl --log-format "$V2" --location https://b --account 123456789012 --region us-east-1
+
+# without --account and without credentials to ask STS: one line, exit 1 (cli.md: an AWS error)
+"$BIN" athena ddl --log-format "$V2" --location s3://b --region us-east-1 >"$T/out" 2>"$T/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "^flowcost: error: the delivery path holds the account id: give --account ID, or credentials STS GetCallerIdentity answers (no AWS credentials" "$T/err" \
+    || fail "no account: exit $rc: $(cat "$T/err")"
+[ -s "$T/out" ] && fail "no account: DDL printed"
 
 # 3. From moto: DescribeFlowLogs, signed.
 command -v moto_server >/dev/null || { echo "skip: moto_server not installed"; exit 77; }
@@ -76,6 +83,16 @@ grep -qx "LOCATION 's3://flowcost-logs/AWSLogs/123456789012/vpcflowlogs/'" "$T/v
 grep -qx '  "projection.aws_region.values" = "us-east-1",' "$T/v5.sql" || fail "v5 region values"
 # the range starts on the day the flow log was created (today, UTC, in moto)
 grep -q "\"projection.date.range\" = \"$(date -u +%Y/%m/%d),NOW\"" "$T/v5.sql" || fail "v5 range: $(grep range "$T/v5.sql")"
+
+# without --account: the caller's account from STS GetCallerIdentity (moto's
+# accounts are 123456789012), for a flow log and for a format and location
+"$BIN" athena ddl --flow-log-id "$V5" --endpoint-url "$EP" --table db.v5 -v >"$T/v5b.sql" 2>"$T/err" \
+    || fail "ddl without --account: $(cat "$T/err")"
+cmp "$T/v5.sql" "$T/v5b.sql" || fail "ddl without --account differs: $(diff "$T/v5.sql" "$T/v5b.sql")"
+grep -qx 'flowcost: account 123456789012 (STS GetCallerIdentity)' "$T/err" || fail "-v account line: $(cat "$T/err")"
+"$BIN" athena ddl --log-format "$V2" --location s3://b --endpoint-url "$EP" >"$T/v2b.sql" 2>"$T/err" \
+    || fail "ddl --log-format without --account: $(cat "$T/err")"
+grep -qx "LOCATION 's3://b/AWSLogs/123456789012/vpcflowlogs/'" "$T/v2b.sql" || fail "v2 location: $(grep LOCATION "$T/v2b.sql")"
 
 # a flow log to CloudWatch Logs cannot be read by Athena; an unknown id is an error
 "$BIN" athena ddl --flow-log-id "$CWL" --account 123456789012 --endpoint-url "$EP" >/dev/null 2>"$T/err"

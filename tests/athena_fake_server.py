@@ -6,17 +6,18 @@ usage: athena_fake_server.py PORTFILE LOG MODE [ROWS.json]
 MODE: ok (two GetQueryExecution polls, then SUCCEEDED; results in pages of
 two rows), failed (FAILED with a StateChangeReason), cancelled, throttle
 (the first two StartQueryExecution calls answer TooManyRequestsException),
-hang (RUNNING for ever). Each request is logged as "Target ClientRequestToken
-NextToken" to LOG. GetTableMetadata answers a Hive-style v5 table.
+hang (RUNNING for ever). ATHENA_FAKE_PAGE sets the page size (2),
+ATHENA_FAKE_OUTPUT the query's OutputLocation (none). Each request is logged
+as "Target ClientRequestToken NextToken" to LOG. GetTableMetadata answers a Hive-style v5 table.
 """
 import json
+import os
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 portfile, logfile, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-rows = json.load(open(sys.argv[4])) if len(sys.argv) > 4 else []
 state = {"start": 0, "polls": 0}
-PAGE = 2
+PAGE = int(os.environ.get("ATHENA_FAKE_PAGE", "2"))  # the real API gives up to 1000
 
 
 class H(BaseHTTPRequestHandler):
@@ -52,10 +53,14 @@ class H(BaseHTTPRequestHandler):
                 st = {"State": {"failed": "FAILED", "cancelled": "CANCELLED"}.get(mode, "SUCCEEDED")}
                 if mode == "failed":
                     st["StateChangeReason"] = "COLUMN_NOT_FOUND: line 3:3: Column 'pkt_srcaddr' cannot be resolved"
-            return self.reply(200, {"QueryExecution": {"QueryExecutionId": "q-fake-1", "Status": st,
-                                                       "Statistics": {"DataScannedInBytes": 123456789,
-                                                                      "EngineExecutionTimeInMillis": 1500}}})
+            qe = {"QueryExecutionId": "q-fake-1", "Status": st,
+                  "Statistics": {"DataScannedInBytes": 123456789, "EngineExecutionTimeInMillis": 1500}}
+            if os.environ.get("ATHENA_FAKE_OUTPUT"):
+                qe["ResultConfiguration"] = {"OutputLocation": os.environ["ATHENA_FAKE_OUTPUT"]}
+            return self.reply(200, {"QueryExecution": qe})
         if action == "GetQueryResults":
+            # read per request, so that one server can serve several results
+            rows = json.load(open(sys.argv[4])) if len(sys.argv) > 4 else []
             start = int(body.get("NextToken", "0") or 0)
             page = {"ResultSet": {"Rows": rows[start:start + PAGE]}}
             if start + PAGE < len(rows):
@@ -77,6 +82,5 @@ class H(BaseHTTPRequestHandler):
 srv = HTTPServer(("127.0.0.1", 0), H)
 with open(portfile + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
-import os
 os.rename(portfile + ".tmp", portfile)
 srv.serve_forever()

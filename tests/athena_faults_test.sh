@@ -4,7 +4,9 @@
 # GetQueryResults pages, the engine line (query id, bytes scanned, cost), a
 # FAILED and a CANCELLED query (one line with the reason), throttling
 # (retried with the same ClientRequestToken), a query that never ends
-# (stopped), and the table's columns from GetTableMetadata for --print-sql.
+# (stopped on Ctrl-C, and at the FLOWCOST_ATHENA_TIMEOUT deadline), a large
+# result read as the CSV at the output location (moto S3), and the table's
+# columns from GetTableMetadata for --print-sql.
 # usage: athena_faults_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
 set -u
 BIN=$1 SRC=$2 T=$3
@@ -113,7 +115,75 @@ stop_server
 grep -q StopQueryExecution "$T/log" || fail "no StopQueryExecution"
 grep -qx 'flowcost: error: interrupted: query q-fake-1 stopped' "$T/err" || fail "interrupt line: $(cat "$T/err")"
 
-# 5. --print-sql without --fields: the columns come from GetTableMetadata,
+# 5. a query past its deadline (FLOWCOST_ATHENA_TIMEOUT, seconds): stopped
+# with StopQueryExecution, exit 1 (a runtime error, cli.md), one line; the
+# state and the deadline in it
+start_server hang
+FLOWCOST_ATHENA_TIMEOUT=0.3 "$BIN" aggregate --athena db.t --fields "$FIELDS" --endpoint-url "$EP" -o "$T/h.fca" \
+    >"$T/out" 2>"$T/err"
+rc=$?
+stop_server
+[ $rc -eq 1 ] || fail "timeout: exit $rc: $(cat "$T/err")"
+grep -qx 'flowcost: error: query q-fake-1 still RUNNING after 0.3 s, the deadline: stopped (FLOWCOST_ATHENA_TIMEOUT=SECONDS waits longer)' \
+    "$T/err" || fail "timeout line: $(cat "$T/err")"
+[ "$(grep -c StopQueryExecution "$T/log")" -eq 1 ] || fail "timeout: no StopQueryExecution: $(cat "$T/log")"
+grep -q GetQueryResults "$T/log" && fail "timeout: results asked"
+[ -e "$T/h.fca" ] && fail "an output was written for a stopped query"
+FLOWCOST_ATHENA_TIMEOUT=soon "$BIN" aggregate --athena db.t --fields "$FIELDS" --endpoint-url "http://127.0.0.1:1" \
+    -o "$T/h.fca" 2>"$T/err"
+rc=$?
+[ $rc -eq 2 ] && grep -qx "flowcost: error: FLOWCOST_ATHENA_TIMEOUT='soon' is not a number of seconds above 0" "$T/err" \
+    || fail "bad timeout: exit $rc: $(cat "$T/err")"
+
+# 6. a result over one page is read as the CSV Athena left at its output
+# location (moto's S3), not page by page: one GetQueryResults (to learn
+# that there is more than a page), then one GetObject. The CSV holds a
+# fourth group the pages do not, so the output shows which was read.
+if command -v moto_server >/dev/null; then
+    S3PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    moto_server -H 127.0.0.1 -p "$S3PORT" >"$T/moto.log" 2>&1 &
+    MOTO=$!
+    trap 'stop_server; kill $MOTO 2>/dev/null; wait $MOTO 2>/dev/null' EXIT
+    S3="http://127.0.0.1:$S3PORT"
+    for _ in $(seq 1 100); do curl -s -o /dev/null "$S3/moto-api/" && break; sleep 0.1; done
+    # Athena's CSV: a header, every value quoted, NULL an empty field
+    H='"interface_id","srcaddr","dstaddr","pkt_srcaddr","pkt_dstaddr","pkt_src_aws_service","pkt_dst_aws_service","hour_bucket","dstport","protocol","action","log_status","flow_direction","traffic_path","packets","bytes","records","min_start","max_end","vpc_id","subnet_id","instance_id","az_id","account_id","region"'
+    printf '%s\n' "$H" \
+        '"eni-0a","10.0.1.5","52.94.0.10",,,,,"472222",,,"ACCEPT","OK",,,"10","5000","2","1700000000","1700000060",,,,,"123456789012",' \
+        '"eni-0a","10.0.1.5","10.0.2.7",,,,,"472222",,,"ACCEPT","OK",,,"3","3000","1","1700000100","1700000160",,,,,,' \
+        '"eni-0b","203.0.113.9","10.0.1.5",,,,,"472222","22","6","REJECT","OK",,,"1","40","1","1700000200","1700000260",,,,,,' \
+        >"$T/result.csv"
+    # the last row without its newline; a doubled quote inside a value
+    printf '%s' '"eni-0c","10.0.3.9","10.0.1.5",,,,"say ""hi""","472222",,,"ACCEPT","OK",,,"7","700","3","1700000300","1700000360",,,,,,' \
+        >>"$T/result.csv"
+    curl -sf -X PUT "$S3/athena-results" >/dev/null && curl -sf -T "$T/result.csv" "$S3/athena-results/q/q-fake-1.csv" >/dev/null \
+        || fail "moto S3 set-up"
+    export ATHENA_FAKE_OUTPUT=s3://athena-results/q/q-fake-1.csv
+    start_server ok
+    unset ATHENA_FAKE_OUTPUT
+    AWS_ENDPOINT_URL_ATHENA=$EP AWS_ENDPOINT_URL_S3=$S3 "$BIN" aggregate --athena db.t --fields "$FIELDS" \
+        -o "$T/c.fca" --csv "$T/c.csv" -v >"$T/out" 2>"$T/err" || fail "csv result: $(cat "$T/err")"
+    stop_server
+    { cat "$T/want.csv"; echo 'eni-0c,10.0.3.9,10.0.1.5,ACCEPT,OK,7,700,3'; } | sort >"$T/want4.csv"
+    diff "$T/want4.csv" <(sort "$T/c.csv") || fail "csv result: groups differ"
+    [ "$(grep -c GetQueryResults "$T/log")" -eq 1 ] || fail "csv result: $(grep GetQueryResults "$T/log")"
+    grep -q '^flowcost: athena result of q-fake-1 read from s3://athena-results/q/q-fake-1.csv$' "$T/err" \
+        || fail "csv result: -v line: $(cat "$T/err")"
+    # the output location without its object: one line with S3's error code
+    export ATHENA_FAKE_OUTPUT=s3://athena-results/q/missing.csv
+    start_server ok
+    unset ATHENA_FAKE_OUTPUT
+    AWS_ENDPOINT_URL_ATHENA=$EP AWS_ENDPOINT_URL_S3=$S3 "$BIN" aggregate --athena db.t --fields "$FIELDS" \
+        -o "$T/m.fca" >"$T/out" 2>"$T/err"
+    rc=$?
+    stop_server
+    [ $rc -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q '^flowcost: error: s3://athena-results/q/missing.csv: NoSuchKey' "$T/err" \
+        || fail "missing csv: exit $rc: $(cat "$T/err")"
+else
+    echo "note: moto_server not installed: the S3 result case skipped"
+fi
+
+# 7. --print-sql without --fields: the columns come from GetTableMetadata,
 # the Hive-form date partition prunes the window (2023-11-14T22:13:20Z,
 # 15 min earlier is still the 14th; the until 2023-11-15T22:13:20Z + 6 h
 # is the 16th); the region partition is not taken for the region field

@@ -1,9 +1,10 @@
 #!/bin/bash
 # athena_moto_test: `--athena` against moto_server's Athena, signatures
 # verified (INITIAL_NO_AUTH_ACTION_COUNT: only the IAM set-up goes
-# unsigned). moto runs no SQL: tests/aws/athena_seed.py computes the
-# query's result from the bundled sample's v5 files (its own model of the
-# SQL) and queues it; then the groups flowcost loads must be the ones it
+# unsigned). moto runs no SQL: the query's result over the bundled
+# sample's v5 files comes from DuckDB running it (tests/node, see
+# athena_duckdb_test; else tests/aws/athena_seed.py's own model of the SQL)
+# and is queued in moto; then the groups flowcost loads must be the ones it
 # builds reading the same files: `aggregate --csv` byte-identical, and
 # `report --json` identical.
 # usage: athena_moto_test.sh FLOWCOST_BIN SRC_DIR SCRATCH_DIR
@@ -39,7 +40,25 @@ export AWS_ACCESS_KEY_ID=$(sed -n 1p "$T/key") AWS_SECRET_ACCESS_KEY=$(sed -n 2p
 
 S="$SRC/fixtures/sample"
 FIELDS=$(gzip -dc "$(find "$S/v5" -name '*.log.gz' | head -1)" | head -1)
-seed() { python3 "$SRC/tests/aws/athena_seed.py" "$EP" "$S/v5" >"$T/groups" || fail "seeding"; }
+# The result moto serves: DuckDB's run of the very query over the same
+# files (tests/node/athena_duckdb.mjs, as in athena_duckdb_test) where
+# tests/node is installed (cmake/deps.sh; always under CI), else
+# athena_seed.py's own model of the SQL.
+SEED=("$S/v5")
+if command -v node >/dev/null && [ -d "$SRC/tests/node/node_modules/@duckdb/node-api" ]; then
+    "$BIN" athena ddl --log-format "$FIELDS" --location s3://flowlogs-test --account 123456789012 --region us-east-1 \
+        --table flowlogs.vpc >"$T/ddl.sql" 2>"$T/err" || fail "ddl: $(cat "$T/err")"
+    "$BIN" aggregate --athena flowlogs.vpc --fields "$FIELDS" --print-sql >"$T/query.sql" 2>"$T/err" \
+        || fail "print-sql: $(cat "$T/err")"
+    (cd "$SRC/tests/node" && node athena_duckdb.mjs "$T/ddl.sql" "$T/query.sql" "$S/v5" "$T/duck") >"$T/duck.out" 2>&1 \
+        || fail "duckdb: $(cat "$T/duck.out")"
+    SEED=(--rows "$T/duck.json")
+elif [ -n "${CI:-}" ]; then
+    fail "node or tests/node/node_modules missing (bash cmake/deps.sh installs them)"
+else
+    echo "note: tests/node not installed: moto seeded from athena_seed.py's model, not from DuckDB"
+fi
+seed() { python3 "$SRC/tests/aws/athena_seed.py" "$EP" "${SEED[@]}" >"$T/groups" || fail "seeding"; }
 
 # 1. aggregate: the same groups as the files give
 seed

@@ -4,6 +4,8 @@ over text flow logs, computed here from the files (an independent model of
 the SQL in src/athena_sql.c, for tests/athena_moto_test.sh).
 
 usage: athena_seed.py ENDPOINT DIR...   (every *.log.gz below each DIR)
+       athena_seed.py ENDPOINT --rows ROWS.json   (a result in GetQueryResults
+       rows, e.g. tests/node/athena_duckdb.mjs's from DuckDB, seeded as it is)
 
 As Athena reads the text table: a '-' stays the string '-' in a string
 column and is NULL in a numeric one; the first row names the columns.
@@ -15,6 +17,9 @@ import sys
 import urllib.request
 
 endpoint, dirs = sys.argv[1], sys.argv[2:]
+given = json.load(open(dirs[1])) if dirs[:1] == ["--rows"] else None
+if given:
+    dirs = []
 NUMERIC = {"version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "tcp_flags",
            "traffic_path"}
 COLS = ["interface_id", "srcaddr", "dstaddr", "pkt_srcaddr", "pkt_dstaddr", "pkt_src_aws_service",
@@ -56,6 +61,7 @@ for d in dirs:
                     a["max_end"] = e
                 for m in META:
                     v = g(m)
+                    v = None if v == "-" else v  # NULLIF(x, '-')
                     if v is not None and (a[m] is None or v < a[m]):
                         a[m] = v
 
@@ -64,8 +70,8 @@ def cell(v):
     return {} if v is None else {"VarCharValue": str(v)}
 
 
-rows = [{"Data": [{"VarCharValue": c} for c in COLS]}]
-for key, a in groups.items():
+rows = given or [{"Data": [{"VarCharValue": c} for c in COLS]}]
+for key, a in ({} if given else groups).items():
     vals = list(key) + [a["packets"], a["bytes"], a["records"], a["min_start"], a["max_end"]] + [a[m] for m in META]
     rows.append({"Data": [cell(v) for v in vals]})
 body = {"results": [{"rows": rows, "column_info": [{"Name": c, "Type": "varchar"} for c in COLS]}]}
