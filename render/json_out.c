@@ -287,6 +287,47 @@ static cJSON *inter_az(const cost_result *r)
     return a;
 }
 
+/* Transit Gateway flow logs (docs/json-result.md): only with TGW records,
+ * so that a run over VPC flow logs keeps its JSON. */
+static cJSON *transit_gateway(const cost_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    add(o, "bytes", num_u64(r->tgw_bytes));
+    add(o, "cost_usd", num_usd(r->tgw_usd));
+    add(o, "unpriced_bytes", num_u64(r->tgw_unpriced_bytes));
+    cJSON *at = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_tgw_attachments; i++)
+        cJSON_AddItemToArray(at, cJSON_CreateString(r->tgw_attachments[i]));
+    add(o, "attachments", at);
+    cJSON *fl = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_tgw; i++) {
+        const cost_tgw_row *w = &r->tgw[i];
+        cJSON *f = cJSON_CreateObject();
+        add(f, "from_attachment", str_or_null(w->from));
+        add(f, "to_attachment", str_or_null(w->to));
+        add(f, "tgw_id", str_or_null(w->tgw));
+        add(f, "from_vpc", str_or_null(w->from_vpc));
+        add(f, "to_vpc", str_or_null(w->to_vpc));
+        add(f, "payer_account", str_or_null(w->payer));
+        add(f, "to_account", str_or_null(w->to_account));
+        add(f, "region", str_or_null(w->region));
+        add(f, "bytes", num_u64(w->bytes));
+        add(f, "cost_usd", num_usd(w->usd));
+        cJSON_AddItemToArray(fl, f);
+    }
+    add(o, "flows", fl);
+    cJSON *ac = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_tgw_accounts; i++) {
+        cJSON *f = cJSON_CreateObject();
+        add(f, "account", str_or_null(r->tgw_accounts[i].account));
+        add(f, "bytes", num_u64(r->tgw_accounts[i].bytes));
+        add(f, "cost_usd", num_usd(r->tgw_accounts[i].usd));
+        cJSON_AddItemToArray(ac, f);
+    }
+    add(o, "by_account", ac);
+    return o;
+}
+
 static cJSON *fixed(const cost_result *r)
 {
     cJSON *a = cJSON_CreateArray();
@@ -396,6 +437,7 @@ static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool 
     add(root, "top_ips", top_ips(r, rows, n, per_payer));
     add(root, "nat_gateways", nat_gateways(r, top_n));
     add(root, "inter_az", inter_az(r));
+    if (r->n_tgw) add(root, "transit_gateway", transit_gateway(r));
     add(root, "fixed", fixed(r));
     add(root, "findings", findings(r));
     add(root, "savings_total_monthly_usd", num_usd(r->savings_total_monthly_usd));
