@@ -1784,8 +1784,9 @@ static int make_fields_format(const ingest_opts *o, flowlog_format *f, char *err
         return 0;
     }
     char why[192];
-    if (flowlog_fields_parse(f, o->fields, strlen(o->fields), why, sizeof why) < 0)
-        return fc_err(err, errlen, "--fields: %s", why);
+    if (o->fields_from_aws ? flowlog_format_parse(f, o->fields, strlen(o->fields), why, sizeof why)
+                           : flowlog_fields_parse(f, o->fields, strlen(o->fields), why, sizeof why))
+        return fc_err(err, errlen, "%s: %s", o->fields_from_aws ? "LogFormat" : "--fields", why);
     return 0;
 }
 
