@@ -287,6 +287,16 @@ static cJSON *inter_az(const cost_result *r)
     return a;
 }
 
+/* {key: name, bytes, cost_usd}: an evidence row, a TGW account */
+static cJSON *named_figures(const char *key, const char *name, uint64_t bytes, double usd)
+{
+    cJSON *o = cJSON_CreateObject();
+    add(o, key, str_or_null(name));
+    add(o, "bytes", num_u64(bytes));
+    add(o, "cost_usd", num_usd(usd));
+    return o;
+}
+
 /* Transit Gateway flow logs (docs/json-result.md): only with TGW records,
  * so that a run over VPC flow logs keeps its JSON. */
 static cJSON *transit_gateway(const cost_result *r)
@@ -303,27 +313,19 @@ static cJSON *transit_gateway(const cost_result *r)
     for (size_t i = 0; i < r->n_tgw; i++) {
         const cost_tgw_row *w = &r->tgw[i];
         cJSON *f = cJSON_CreateObject();
-        add(f, "from_attachment", str_or_null(w->from));
-        add(f, "to_attachment", str_or_null(w->to));
-        add(f, "tgw_id", str_or_null(w->tgw));
-        add(f, "from_vpc", str_or_null(w->from_vpc));
-        add(f, "to_vpc", str_or_null(w->to_vpc));
-        add(f, "payer_account", str_or_null(w->payer));
-        add(f, "to_account", str_or_null(w->to_account));
-        add(f, "region", str_or_null(w->region));
+        const char *const keys[] = {"from_attachment", "to_attachment", "tgw_id", "from_vpc",
+                                    "to_vpc", "payer_account", "to_account", "region"};
+        const char *const vals[] = {w->from, w->to, w->tgw, w->from_vpc, w->to_vpc, w->payer, w->to_account, w->region};
+        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) add(f, keys[k], str_or_null(vals[k]));
         add(f, "bytes", num_u64(w->bytes));
         add(f, "cost_usd", num_usd(w->usd));
         cJSON_AddItemToArray(fl, f);
     }
     add(o, "flows", fl);
     cJSON *ac = cJSON_CreateArray();
-    for (size_t i = 0; i < r->n_tgw_accounts; i++) {
-        cJSON *f = cJSON_CreateObject();
-        add(f, "account", str_or_null(r->tgw_accounts[i].account));
-        add(f, "bytes", num_u64(r->tgw_accounts[i].bytes));
-        add(f, "cost_usd", num_usd(r->tgw_accounts[i].usd));
-        cJSON_AddItemToArray(ac, f);
-    }
+    for (size_t i = 0; i < r->n_tgw_accounts; i++)
+        cJSON_AddItemToArray(ac, named_figures("account", r->tgw_accounts[i].account, r->tgw_accounts[i].bytes,
+                                               r->tgw_accounts[i].usd));
     add(o, "by_account", ac);
     return o;
 }
@@ -363,13 +365,9 @@ static cJSON *findings(const cost_result *r)
         cJSON *ev = cJSON_CreateObject();
         add(ev, "period_cost_usd", num_usd(f->period_usd));
         cJSON *rows = cJSON_CreateArray();
-        for (size_t k = 0; k < f->n_evidence; k++) {
-            cJSON *row = cJSON_CreateObject();
-            add(row, "label", str_or_null(f->evidence[k].label));
-            add(row, "bytes", num_u64(f->evidence[k].bytes));
-            add(row, "cost_usd", num_usd(f->evidence[k].usd));
-            cJSON_AddItemToArray(rows, row);
-        }
+        for (size_t k = 0; k < f->n_evidence; k++)
+            cJSON_AddItemToArray(rows, named_figures("label", f->evidence[k].label, f->evidence[k].bytes,
+                                                     f->evidence[k].usd));
         add(ev, "rows", rows);
         add(o, "evidence", ev);
         cJSON_AddItemToArray(a, o);

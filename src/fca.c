@@ -151,12 +151,12 @@ int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out,
         put(&p, nt, 4);
         for (size_t i = 0; i < nt; i++) {
             for (int f = 0; f < FL_TGW__COUNT; f++) put(&p, t[i].id[f], 4);
-            put(&p, t[i].region, 4);
-            put(&p, t[i].direction, 1);
-            put(&p, t[i].status, 1);
-            put(&p, t[i].packets, 8);
-            put(&p, t[i].bytes, 8);
-            put(&p, t[i].records, 8);
+            const struct {
+                uint64_t v;
+                int w;
+            } rest[] = {{t[i].region, 4}, {t[i].direction, 1}, {t[i].status, 1},
+                        {t[i].packets, 8}, {t[i].bytes, 8},    {t[i].records, 8}};
+            for (size_t f = 0; f < sizeof rest / sizeof *rest; f++) put(&p, rest[f].v, rest[f].w);
         }
     }
 
@@ -368,12 +368,15 @@ int fca_read_seq(agg *a, const void *data, size_t len, uint64_t seq, char *err, 
             t.id[f] = (uint32_t)get(&c, 4);
             ok &= t.id[f] <= nstr;
         }
-        t.region = (uint32_t)get(&c, 4);
-        t.direction = (uint8_t)get(&c, 1);
-        t.status = (uint8_t)get(&c, 1);
-        t.packets = get(&c, 8);
-        t.bytes = get(&c, 8);
-        t.records = get(&c, 8);
+        static const int width[6] = {4, 1, 1, 8, 8, 8}; /* region, direction, status, counters */
+        uint64_t v[6];
+        for (int f = 0; f < 6; f++) v[f] = get(&c, width[f]);
+        t.region = (uint32_t)v[0];
+        t.direction = (uint8_t)v[1];
+        t.status = (uint8_t)v[2];
+        t.packets = v[3];
+        t.bytes = v[4];
+        t.records = v[5];
         if (!ok || t.region > nstr || t.direction > FL_EGRESS || t.status > FL_SKIPDATA) {
             c.bad = true;
             break;
