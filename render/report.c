@@ -696,13 +696,12 @@ static void tgw_sankey(ctx *c, tpl_obj *m, const char *key, int by_cost)
 {
     const cost_result *r = c->r;
     sankey *s = sankey_new(2);
-    char la[256], lb[256];
     for (size_t i = 0; i < r->n_tgw; i++) {
         const cost_tgw_row *w = &r->tgw[i];
-        tgw_label(w->from, w->from_vpc, la, sizeof la);
-        tgw_label(w->to, w->to_vpc, lb, sizeof lb);
-        sankey_link(s, sankey_node(s, 0, w->from, la), sankey_node(s, 1, w->to, lb),
-                    by_cost ? w->usd : (double)w->bytes);
+        /* the VPC names an attachment best in the little room a Sankey
+         * label has (the table below gives both ids) */
+        sankey_link(s, sankey_node(s, 0, w->from, w->from_vpc ? w->from_vpc : w->from),
+                    sankey_node(s, 1, w->to, w->to_vpc ? w->to_vpc : w->to), by_cost ? w->usd : (double)w->bytes);
     }
     static const char *const cols[] = {"sent in by", "left by"};
     sankey_set(c, m, key, s, by_cost, by_cost ? "Transit Gateway attachments by cost" : "Transit Gateway attachments by bytes",
