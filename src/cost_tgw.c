@@ -189,6 +189,15 @@ void cost_tgw_build(cost_result *r, const agg *a, const rate_table *rates, const
             r->tgw_attachments[d++] = r->tgw_attachments[i];
     r->n_tgw_attachments = d;
     by_account(r);
+    if (r->tgw_usd > 0) {
+        /* per-IP tables (top, the report's top IPs, the mail) cannot show
+         * these dollars: say where they are */
+        char usd[64];
+        fc_format_usd(r->tgw_usd, usd, sizeof usd);
+        cost_notice(r, "$%s of transit_gateway comes from Transit Gateway flow logs and is paid by accounts, not "
+                       "by an IP address (per-IP tables leave it out): see the Transit Gateway section of the "
+                       "report or transit_gateway in the JSON", usd);
+    }
     r->total_usd += r->tgw_usd;
     fc_add_sat(&r->total_bytes, r->tgw_bytes);
     r->cat_usd[CAT_TRANSIT_GATEWAY] += r->tgw_usd;

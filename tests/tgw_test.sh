@@ -97,12 +97,18 @@ done
 check "$(grep -c '>TGW attachment<' "$TMP/t.svg")" "3" "attachment nodes in the topology"
 grep -qF 'cost shown $0.07' "$TMP/t.svg" || { echo "FAIL: topology cost shown"; fail=1; }
 
+# per-IP tables cannot hold account-paid dollars: top's footer says where they are
+"$BIN" top "$F/tgw.log" -q --now 2026-11-03T00:00:00Z > "$TMP/top.txt" 2>/dev/null
+grep -qF 'note: $0.07 of transit_gateway comes from Transit Gateway flow logs and is paid by accounts' "$TMP/top.txt" \
+    || { echo "FAIL: top's note on the TGW dollars"; fail=1; }
+
 # VPC flow logs of the A -> B traffic alone: the attachment ENI prices 2 GiB
 # at $0.04 (cost-model.md), no TGW section
 "$BIN" report "$F/vpc.log" "${SNAP[@]}" -q --now 2026-11-03T00:00:00Z --json "$TMP/v.json" -o "$TMP/v.html" 2>/dev/null
 check "$(summary "$TMP/v.json")" "no transit_gateway
 category 2147483648 0.04 total 0.04" "VPC flow logs alone"
 if grep -q '<section id="tgw">' "$TMP/v.html"; then echo "FAIL: a TGW section without TGW records"; fail=1; fi
+if grep -q 'Transit Gateway flow logs and is paid by accounts' "$TMP/v.json"; then echo "FAIL: a TGW note without TGW records"; fail=1; fi
 # both: every TGW figure as from the TGW records alone, nothing charged twice
 "$BIN" top "$F/vpc.log" "$F/tgw.log" "${SNAP[@]}" -q --now 2026-11-03T00:00:00Z -o "$TMP/b.json" 2>/dev/null
 check "$(summary "$TMP/b.json")" "$(cat "$TMP/want")" "VPC and TGW flow logs together"
