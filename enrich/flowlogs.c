@@ -88,7 +88,10 @@ static int ec2_post(const aws_config *c, const char *label, const char *body, ht
     return http_do(&rq, &o, r, err, errlen);
 }
 
-int flowlogs_describe(const aws_config *c, const char *id, fl_desc **out, size_t *n, char *err, size_t errlen)
+/* DescribeFlowLogs with one selector: `key` (a form key up to its '=')
+ * set to value, or none when value is NULL. */
+static int describe(const aws_config *c, const char *key, const char *value, fl_desc **out, size_t *n, char *err,
+                    size_t errlen)
 {
     *out = NULL;
     *n = 0;
@@ -97,9 +100,9 @@ int flowlogs_describe(const aws_config *c, const char *id, fl_desc **out, size_t
         dbuf body;
         dbuf_init(&body, 0);
         dbuf_printf(&body, "Action=DescribeFlowLogs&Version=%s", EC2_API_VERSION);
-        if (id) {
-            dbuf_puts(&body, "&FlowLogId.1=");
-            sigv4_uri_encode(&body, id, strlen(id), false);
+        if (value) {
+            dbuf_printf(&body, "&%s", key);
+            sigv4_uri_encode(&body, value, strlen(value), false);
         }
         if (token[0]) {
             dbuf_puts(&body, "&NextToken=");
@@ -128,6 +131,17 @@ int flowlogs_describe(const aws_config *c, const char *id, fl_desc **out, size_t
         if (!token[0]) return 0;
     }
     return fc_err(err, errlen, "EC2 DescribeFlowLogs: more than %d pages, giving up", FL_MAX_PAGES);
+}
+
+int flowlogs_describe(const aws_config *c, const char *id, fl_desc **out, size_t *n, char *err, size_t errlen)
+{
+    return describe(c, "FlowLogId.1=", id, out, n, err, errlen);
+}
+
+int flowlogs_describe_group(const aws_config *c, const char *group, fl_desc **out, size_t *n, char *err,
+                            size_t errlen)
+{
+    return describe(c, "Filter.1.Name=log-group-name&Filter.1.Value.1=", group, out, n, err, errlen);
 }
 
 static const struct {

@@ -1,6 +1,7 @@
 /* flowlogs: the account's VPC flow logs as EC2 describes them
  * (DescribeFlowLogs, a signed Query API POST through http.c, paged with
- * NextToken), for `athena ddl --flow-log-id`. */
+ * NextToken), for `athena ddl --flow-log-id` and the field order of
+ * cwl:// inputs. */
 #ifndef FC_FLOWLOGS_H
 #define FC_FLOWLOGS_H
 
@@ -25,6 +26,11 @@ typedef struct fl_desc {
 /* DescribeFlowLogs for one id (NULL: all of the region): *out (malloc'd)
  * holds *n descriptions. -1 with a one-line message. */
 int flowlogs_describe(const aws_config *c, const char *id, fl_desc **out, size_t *n, char *err, size_t errlen);
+
+/* The flow logs that deliver to CloudWatch Logs group `group`
+ * (DescribeFlowLogs filtered by log-group-name), as flowlogs_describe. */
+int flowlogs_describe_group(const aws_config *c, const char *group, fl_desc **out, size_t *n, char *err,
+                            size_t errlen);
 
 /* One response page appended to *out (count *n); next = its NextToken or "".
  * -1 on an AWS error document or unreadable XML. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "flowlogs.h"
 #include "http.h"
 #include "s3.h"
 #include "sigv4.h"
@@ -208,6 +209,49 @@ static ssize_t logs_read(void *ctx, void *buf, size_t n)
 }
 
 /* Host header and path as curl sends them (both are signed). */
+static void warn(const ingest_opts *o, const char *msg)
+{
+    if (o->warn) o->warn(o->warn_ctx, msg);
+    else fprintf(stderr, "flowcost: warning: %s\n", msg);
+}
+
+/* The field order of the group's events: the LogFormat of the flow logs
+ * that deliver to it (*fmt malloc'd; NULL when none says, and the default
+ * format applies). A denied or failed DescribeFlowLogs is a warning (the
+ * events are still read, in the default order); flow logs of different
+ * formats in one group are an error, since no one order reads them all. */
+static int group_format(const aws_config *c, const char *url, const char *group, const ingest_opts *o, char **fmt,
+                        char *err, size_t errlen)
+{
+    *fmt = NULL;
+    fl_desc *d;
+    size_t n;
+    char e[FC_ERRLEN], msg[FC_ERRLEN + 256];
+    if (flowlogs_describe_group(c, group, &d, &n, e, sizeof e) < 0) {
+        snprintf(msg, sizeof msg, "%s: cannot read the flow log's LogFormat (%s); reading the events in the default "
+                 "format (give --fields)", url, e);
+        warn(o, msg);
+        return 0;
+    }
+    const fl_desc *first = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!d[i].format[0]) continue;
+        if (first && strcmp(first->format, d[i].format) != 0) {
+            fc_err(err, errlen, "%s: flow logs %s and %s write different formats into this log group; give --fields",
+                   url, first->id, d[i].id);
+            free(d);
+            return -1;
+        }
+        if (!first) first = &d[i];
+    }
+    if (first) {
+        *fmt = xstrdup(first->format);
+        if (c->verbose) fprintf(stderr, "flowcost: %s: fields from the LogFormat of flow log %s\n", url, first->id);
+    }
+    free(d);
+    return 0;
+}
+
 int logs_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o, char *err, size_t errlen)
 {
     logs_reader r;
@@ -221,8 +265,18 @@ int logs_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts 
     if (aws_post_init(&r.k, c, r.endpoint, "logs", LOGS_TARGET, err, errlen) < 0) goto out;
     if (!strchr(strstr(r.endpoint, "://") + 3, '/')) strcat(r.endpoint, "/");
     aws_http_opts(c, r.endpoint, "FilterLogEvents", &r.ho);
+    /* no header line in the events: --fields, else the flow log's own
+     * LogFormat, else the default */
+    ingest_opts oo = *o;
+    char *fmt = NULL;
+    if (!o->fields) {
+        if (group_format(c, url, r.group, o, &fmt, err, errlen) < 0) goto out;
+        oo.fields = fmt;
+        oo.fields_from_aws = fmt != NULL;
+    }
     dbuf_init(&r.lines, 0);
-    rc = ingest_stream(a, url, logs_read, &r, o, err, errlen);
+    rc = ingest_stream(a, url, logs_read, &r, &oo, err, errlen);
+    free(fmt);
     if (rc < 0 && r.err[0]) fc_err(err, errlen, "%s: %s", url, r.err);
     dbuf_free(&r.lines);
 out:

@@ -14,9 +14,10 @@
  *   inclusive in the API, so until - 1 ms). Events are filtered by their
  *   timestamp, which CloudWatch sets from the record's start; ingest
  *   filters the records by start again, as for files.
- * - Field order: the events hold no header line, so --fields, else the v2
- *   default (ingest's own rule). (Reading the flow log's LogFormat from
- *   ec2:DescribeFlowLogs is not done.)
+ * - Field order: the events hold no header line, so --fields, else the
+ *   LogFormat of the flow logs that deliver to the group
+ *   (ec2:DescribeFlowLogs filtered by log-group-name; a denied call is a
+ *   warning, two different formats an error), else the v2 default.
  * - Failures: http.c's retry policy (ThrottlingException and 5xx retried
  *   with backoff; FilterLogEvents is read-only, so retry_safe); other errors
  *   become one line "cwl://...: FilterLogEvents: <Code>: <message>". */

@@ -275,6 +275,7 @@ typedef struct gnode {
     uint32_t fold;                 /* the Other node it is folded into */
     uint32_t rank;
     bool focus, drawn;
+    bool tgw_hub;                  /* NK_TGW: the transit gateway itself, not an attachment */
     Agnode_t *ag;
 } gnode;
 
@@ -784,6 +785,53 @@ static void add_flows(ctx *c, int pass)
     }
 }
 
+/* Transit Gateway flow logs (cost_result.tgw): attachment → TGW → attachment,
+ * each attachment in its VPC's cluster, the transit_gateway dollars on the
+ * hop into the TGW (where AWS bills them), the hop out free. Nothing without
+ * TGW records, so VPC-only pictures do not change. */
+static uint32_t tgw_node(ctx *c, const char *tag, const char *id, const char *vpc, bool hub)
+{
+    dbuf k;
+    dbuf_init(&k, 0);
+    key_of(&k, tag, id, NULL, NULL);
+    bool created;
+    uint32_t i = node_get(c, k.data, NK_TGW, &created);
+    dbuf_free(&k);
+    if (created) {
+        c->n[i].res_id = id;
+        c->n[i].vpc = vpc;
+        c->n[i].tgw_hub = hub;
+    }
+    return i;
+}
+
+static void add_tgw(ctx *c)
+{
+    const cost_result *r = c->r;
+    for (size_t i = 0; i < r->n_tgw; i++) {
+        const cost_tgw_row *w = &r->tgw[i];
+        if (!w->from || !w->to || !w->bytes) continue;
+        uint32_t a = tgw_node(c, "ta", w->from, w->from_vpc, false);
+        uint32_t t = tgw_node(c, "tg", w->tgw ? w->tgw : "transit gateway", NULL, true);
+        uint32_t b = tgw_node(c, "ta", w->to, w->to_vpc, false);
+        const uint32_t hop[2][2] = {{a, t}, {t, b}};
+        for (int h = 0; h < 2; h++) {
+            uint32_t ei = edge_get(c, hop[h][0], hop[h][1]); /* may move c->e */
+            gedge *e = &c->e[ei];
+            e->bytes += w->bytes;
+            if (h == 0) {
+                e->usd += w->usd;
+                e->cat_usd[CAT_TRANSIT_GATEWAY] += w->usd;
+            }
+            c->n[hop[h][0]].bout += w->bytes;
+            c->n[hop[h][1]].bin += w->bytes;
+        }
+        c->n[t].through += w->bytes;
+        c->n[t].through_usd += w->usd;
+        c->n[a].through_usd += w->usd;
+    }
+}
+
 static int edge_dominant(const gedge *e)
 {
     int best = -1;
@@ -888,8 +936,8 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
     }
     case NK_NAT: case NK_VPCE: case NK_LB: case NK_TGW: case NK_MANAGED: {
         const char *what = n->kind == NK_NAT ? "NAT gateway" : n->kind == NK_VPCE ? "interface endpoint"
-                         : n->kind == NK_LB ? lb_kind_name(e) : n->kind == NK_TGW ? "TGW attachment"
-                         : "managed ENI";
+                         : n->kind == NK_LB ? lb_kind_name(e) : n->tgw_hub ? "Transit Gateway"
+                         : n->kind == NK_TGW ? "TGW attachment" : "managed ENI";
         dbuf_printf(label, "%s\\n", what);
         clean(label, n->res_id, NAME_MAX_CP);
         if (name && (!n->res_id || strcmp(name, n->res_id) != 0))
@@ -1606,6 +1654,7 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
         if (c.ep_focus[i] && c.epn[i] != NONE) c.n[c.epn[i]].focus = true;
     fold_tail(&c, o->top, o->min_bytes);
     add_flows(&c, 1);
+    add_tgw(&c);
 
     /* Total order of nodes (ranks), then choose the edges to draw. */
     uint32_t *order = xmalloc((c.nn + 1) * sizeof *order);

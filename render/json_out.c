@@ -299,6 +299,49 @@ static cJSON *inter_az(const cost_result *r)
     return a;
 }
 
+/* {key: name, bytes, cost_usd}: an evidence row, a TGW account */
+static cJSON *named_figures(const char *key, const char *name, uint64_t bytes, double usd)
+{
+    cJSON *o = cJSON_CreateObject();
+    add(o, key, str_or_null(name));
+    add(o, "bytes", num_u64(bytes));
+    add(o, "cost_usd", num_usd(usd));
+    return o;
+}
+
+/* Transit Gateway flow logs (docs/json-result.md): only with TGW records,
+ * so that a run over VPC flow logs keeps its JSON. */
+static cJSON *transit_gateway(const cost_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    add(o, "bytes", num_u64(r->tgw_bytes));
+    add(o, "cost_usd", num_usd(r->tgw_usd));
+    add(o, "unpriced_bytes", num_u64(r->tgw_unpriced_bytes));
+    cJSON *at = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_tgw_attachments; i++)
+        cJSON_AddItemToArray(at, cJSON_CreateString(r->tgw_attachments[i]));
+    add(o, "attachments", at);
+    cJSON *fl = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_tgw; i++) {
+        const cost_tgw_row *w = &r->tgw[i];
+        cJSON *f = cJSON_CreateObject();
+        const char *const keys[] = {"from_attachment", "to_attachment", "tgw_id", "from_vpc",
+                                    "to_vpc", "payer_account", "to_account", "region"};
+        const char *const vals[] = {w->from, w->to, w->tgw, w->from_vpc, w->to_vpc, w->payer, w->to_account, w->region};
+        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) add(f, keys[k], str_or_null(vals[k]));
+        add(f, "bytes", num_u64(w->bytes));
+        add(f, "cost_usd", num_usd(w->usd));
+        cJSON_AddItemToArray(fl, f);
+    }
+    add(o, "flows", fl);
+    cJSON *ac = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n_tgw_accounts; i++)
+        cJSON_AddItemToArray(ac, named_figures("account", r->tgw_accounts[i].account, r->tgw_accounts[i].bytes,
+                                               r->tgw_accounts[i].usd));
+    add(o, "by_account", ac);
+    return o;
+}
+
 static cJSON *fixed(const cost_result *r)
 {
     cJSON *a = cJSON_CreateArray();
@@ -334,13 +377,9 @@ static cJSON *findings(const cost_result *r)
         cJSON *ev = cJSON_CreateObject();
         add(ev, "period_cost_usd", num_usd(f->period_usd));
         cJSON *rows = cJSON_CreateArray();
-        for (size_t k = 0; k < f->n_evidence; k++) {
-            cJSON *row = cJSON_CreateObject();
-            add(row, "label", str_or_null(f->evidence[k].label));
-            add(row, "bytes", num_u64(f->evidence[k].bytes));
-            add(row, "cost_usd", num_usd(f->evidence[k].usd));
-            cJSON_AddItemToArray(rows, row);
-        }
+        for (size_t k = 0; k < f->n_evidence; k++)
+            cJSON_AddItemToArray(rows, named_figures("label", f->evidence[k].label, f->evidence[k].bytes,
+                                                     f->evidence[k].usd));
         add(ev, "rows", rows);
         add(o, "evidence", ev);
         cJSON_AddItemToArray(a, o);
@@ -408,6 +447,7 @@ static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool 
     add(root, "top_ips", top_ips(r, rows, n, per_payer));
     add(root, "nat_gateways", nat_gateways(r, top_n));
     add(root, "inter_az", inter_az(r));
+    if (r->n_tgw) add(root, "transit_gateway", transit_gateway(r));
     add(root, "fixed", fixed(r));
     add(root, "findings", findings(r));
     add(root, "savings_total_monthly_usd", num_usd(r->savings_total_monthly_usd));

@@ -684,6 +684,60 @@ static void sec_cross_az(ctx *c, tpl_obj *m)
     free(p);
 }
 
+/* ---------- Transit Gateway (TGW flow logs; only with their records) ---------- */
+
+/* "tgw-attach-… (vpc-…)" when the records name the attachment's VPC. */
+static void tgw_label(const char *att, const char *vpc, char *buf, size_t n)
+{
+    if (vpc) snprintf(buf, n, "%s (%s)", att ? att : "?", vpc);
+    else snprintf(buf, n, "%s", att ? att : "?");
+}
+
+static void tgw_sankey(ctx *c, tpl_obj *m, const char *key, int by_cost)
+{
+    const cost_result *r = c->r;
+    sankey *s = sankey_new(2);
+    for (size_t i = 0; i < r->n_tgw; i++) {
+        const cost_tgw_row *w = &r->tgw[i];
+        /* the VPC names an attachment best in the little room a Sankey
+         * label has (the table below gives both ids) */
+        sankey_link(s, sankey_node(s, 0, w->from, w->from_vpc ? w->from_vpc : w->from),
+                    sankey_node(s, 1, w->to, w->to_vpc ? w->to_vpc : w->to), by_cost ? w->usd : (double)w->bytes);
+    }
+    static const char *const cols[] = {"sent in by", "left by"};
+    sankey_set(c, m, key, s, by_cost, by_cost ? "Transit Gateway attachments by cost" : "Transit Gateway attachments by bytes",
+               cols);
+}
+
+static void sec_tgw(ctx *c, tpl_obj *m)
+{
+    const cost_result *r = c->r;
+    set_bytes(m, "bytes", r->tgw_bytes);
+    set_usd(m, "usd", r->tgw_usd);
+    tpl_setf(m, "n_attachments", "%zu", r->n_tgw_attachments);
+    tgw_sankey(c, m, "bytes_svg", 0);
+    tgw_sankey(c, m, "cost_svg", 1);
+    for (size_t i = 0; i < r->n_tgw; i++) {
+        const cost_tgw_row *w = &r->tgw[i];
+        char la[256], lb[256];
+        tgw_label(w->from, w->from_vpc, la, sizeof la);
+        tgw_label(w->to, w->to_vpc, lb, sizeof lb);
+        tpl_obj *row = tpl_add(m, "rows");
+        tpl_set(row, "from", la);
+        tpl_set(row, "to", lb);
+        tpl_set(row, "payer", w->payer ? w->payer : "not logged");
+        tpl_set(row, "to_account", w->to_account ? w->to_account : "");
+        set_share(row, w->bytes, w->usd, r->tgw_bytes, r->tgw_usd);
+    }
+    tpl_flag(m, "several_accounts", r->n_tgw_accounts > 1);
+    for (size_t i = 0; i < r->n_tgw_accounts; i++) {
+        tpl_obj *row = tpl_add(m, "accounts");
+        tpl_set(row, "account", r->tgw_accounts[i].account ? r->tgw_accounts[i].account : "not logged");
+        set_share(row, r->tgw_accounts[i].bytes, r->tgw_accounts[i].usd, r->tgw_bytes, r->tgw_usd);
+    }
+    if (r->tgw_unpriced_bytes) set_bytes(m, "unpriced", r->tgw_unpriced_bytes);
+}
+
 /* ---------- 5. outbound ---------- */
 
 static const char *dest_label(int d)
@@ -1206,6 +1260,7 @@ static const struct {
     {"findings", "findings", "Findings", sec_findings, "sec_findings.html"},
     {"nat", "nat", "NAT gateways", sec_nat, "sec_nat.html"},
     {"cross_az", "cross-az", "Cross-AZ", sec_cross_az, "sec_cross_az.html"},
+    {"tgw", "tgw", "Transit Gateway", sec_tgw, "sec_tgw.html"},
     {"outbound", "outbound", "Outbound", sec_outbound, "sec_outbound.html"},
     {"top_ips", "top-ips", "Top IPs", sec_top_ips, "sec_top_ips.html"},
     {"topology", "topology", "Topology", sec_topology, "sec_topology.html"},
@@ -1219,11 +1274,13 @@ static const struct {
 #define NSEC (sizeof sections / sizeof *sections)
 
 /* Section 10 exists only with a baseline, the anomalies only with earlier
- * periods, the bill's only with --cur; every other one always. */
-static bool section_shown(const report_opts *o, size_t i)
+ * periods, the bill's only with --cur, the Transit Gateway one only with
+ * TGW flow-log records; every other one always. */
+static bool section_shown(const cost_result *r, const report_opts *o, size_t i)
 {
     if (!strcmp(sections[i].id, "anomalies")) return o->anomalies != NULL;
     if (!strcmp(sections[i].id, "reconciliation")) return o->recon != NULL;
+    if (!strcmp(sections[i].id, "tgw")) return r->n_tgw > 0;
     return o->baseline || strcmp(sections[i].id, "baseline");
 }
 
@@ -1236,7 +1293,7 @@ static void page_subtitle(ctx *c, tpl_obj *m)
 static void page_nav(ctx *c, tpl_obj *m)
 {
     for (size_t i = 0; i < NSEC; i++) {
-        if (!section_shown(c->o, i)) continue;
+        if (!section_shown(c->r, c->o, i)) continue;
         tpl_obj *x = tpl_add(m, "sections");
         tpl_set(x, "id", sections[i].id);
         tpl_set(x, "nav", sections[i].nav);
@@ -1291,7 +1348,7 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
     for (size_t i = 0; i < NSEC && rc == 0; i++) {
         names[i] = sections[i].slot;
         c.b = &vals[i];
-        if (!section_shown(o, i)) continue;
+        if (!section_shown(r, o, i)) continue;
         rc = render_section(&c, sections[i].model, sections[i].tpl, &vals[i], err, errlen);
     }
     const char *title = o->title && *o->title ? o->title : "flowcost report";
@@ -1323,7 +1380,7 @@ int report_html(const cost_result *r, const inventory *inv, const report_opts *o
          r->total_usd);
     int firstsec = 1;
     for (size_t i = 0; i < NSEC; i++) {
-        if (!section_shown(o, i)) continue;
+        if (!section_shown(r, o, i)) continue;
         putf(&c, "%s\"%s\"", firstsec ? "" : ",", sections[i].id);
         firstsec = 0;
     }

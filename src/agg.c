@@ -56,6 +56,11 @@ struct agg {
     eni_meta_ex *meta; /* by string id; meta_cap entries */
     size_t meta_cap;
 
+    agg_tgw *tgw;      /* TGW records by key (rare: only TGW flow logs add any) */
+    size_t ntgw, tgwcap;
+    uint32_t *tslots;  /* index + 1; 0 = empty */
+    size_t tmask;
+
     agg_stats st;
 };
 
@@ -164,6 +169,8 @@ void agg_free(agg *a)
     free(a->slots);
     free(a->g_base);
     free(a->meta);
+    free(a->tgw);
+    free(a->tslots);
     free(a);
 }
 
@@ -438,6 +445,69 @@ const agg_eni_meta *agg_eni(const agg *a, uint32_t eni_id)
     return m;
 }
 
+/* ---- Transit Gateway records ---- */
+
+#define TGW_KEYLEN offsetof(agg_tgw, packets)
+_Static_assert(TGW_KEYLEN == 40 && sizeof(agg_tgw) == 64, "agg_tgw has no padding: its key is hashed as words");
+
+static uint32_t tgw_hash(const agg_tgw *t)
+{
+    uint64_t w[TGW_KEYLEN / 8], h = 0x9e3779b97f4a7c15ULL;
+    memcpy(w, t, TGW_KEYLEN);
+    for (size_t i = 0; i < TGW_KEYLEN / 8; i++) h = mum(h ^ w[i], 0xa0761d6478bd642fULL);
+    return (uint32_t)mix(h);
+}
+
+static void tgw_rehash(agg *a, size_t nslots)
+{
+    free(a->tslots);
+    a->tslots = xcalloc(nslots, sizeof *a->tslots);
+    a->tmask = nslots - 1;
+    for (size_t k = 0; k < a->ntgw; k++) {
+        size_t i = tgw_hash(&a->tgw[k]) & a->tmask;
+        while (a->tslots[i]) i = (i + 1) & a->tmask;
+        a->tslots[i] = (uint32_t)(k + 1);
+    }
+}
+
+void agg_add_tgw(agg *a, const agg_tgw *t)
+{
+    if (!a->tslots) tgw_rehash(a, 64);
+    size_t i = tgw_hash(t) & a->tmask;
+    for (; a->tslots[i]; i = (i + 1) & a->tmask) {
+        agg_tgw *d = &a->tgw[a->tslots[i] - 1];
+        if (memcmp(d, t, TGW_KEYLEN) == 0) {
+            fc_add_sat(&d->packets, t->packets);
+            fc_add_sat(&d->bytes, t->bytes);
+            fc_add_sat(&d->records, t->records);
+            return;
+        }
+    }
+    if (a->ntgw == a->tgwcap) {
+        a->tgwcap = a->tgwcap ? 2 * a->tgwcap : 16;
+        a->tgw = xrealloc(a->tgw, a->tgwcap * sizeof *a->tgw);
+    }
+    a->tgw[a->ntgw++] = *t;
+    a->tslots[i] = (uint32_t)a->ntgw;
+    if (a->ntgw * 2 > a->tmask + 1) tgw_rehash(a, (a->tmask + 1) * 2);
+}
+
+const agg_tgw *agg_tgws(const agg *a, size_t *n)
+{
+    *n = a->ntgw;
+    return a->tgw;
+}
+
+static int cmp_tgw(const void *x, const void *y)
+{
+    const agg_tgw *a = x, *b = y;
+    for (int i = 0; i < FL_TGW__COUNT; i++)
+        if (a->id[i] != b->id[i]) return a->id[i] < b->id[i] ? -1 : 1;
+    if (a->region != b->region) return a->region < b->region ? -1 : 1;
+    if (a->direction != b->direction) return a->direction < b->direction ? -1 : 1;
+    return (a->status > b->status) - (a->status < b->status);
+}
+
 /* ---- stats ---- */
 
 agg_stats *agg_stats_of(agg *a)
@@ -507,6 +577,12 @@ void agg_merge(agg *dst, const agg *src)
             *meta_field(&one, i) = map[v];
             agg_note_eni_ids(dst, map[id], &one, x->seq[i]);
         }
+    }
+    for (size_t k = 0; k < src->ntgw; k++) {
+        agg_tgw t = src->tgw[k];
+        for (int i = 0; i < FL_TGW__COUNT; i++) t.id[i] = map[t.id[i]];
+        t.region = map[t.region];
+        agg_add_tgw(dst, &t);
     }
     stats_merge(&dst->st, &src->st);
     free(map);
@@ -701,6 +777,10 @@ void agg_canonicalize(agg *a)
     for (size_t k = 0; k < a->n; k++) {
         used[a->g[k].eni] = used[a->g[k].src_svc] = used[a->g[k].dst_svc] = 1;
     }
+    for (size_t k = 0; k < a->ntgw; k++) {
+        for (int i = 0; i < FL_TGW__COUNT; i++) used[a->tgw[k].id[i]] = 1;
+        used[a->tgw[k].region] = 1;
+    }
     for (uint32_t id = 1; id < a->meta_cap && id <= a->nstr; id++) {
         if (!agg_eni(a, id)) continue;
         used[id] = 1;
@@ -757,6 +837,14 @@ void agg_canonicalize(agg *a)
     }
     sort_groups(a->g, a->n);
     grp_rehash(a, a->mask + 1);
+    if (a->ntgw) {
+        for (size_t k = 0; k < a->ntgw; k++) {
+            for (int i = 0; i < FL_TGW__COUNT; i++) a->tgw[k].id[i] = map[a->tgw[k].id[i]];
+            a->tgw[k].region = map[a->tgw[k].region];
+        }
+        qsort(a->tgw, a->ntgw, sizeof *a->tgw, cmp_tgw); /* keys are distinct: the order is total */
+        tgw_rehash(a, a->tmask + 1);
+    }
     free(order);
     free(map);
 }

@@ -53,6 +53,30 @@ typedef struct agg_eni_meta {
     uint32_t vpc, subnet, instance, az_id, account, region;
 } agg_eni_meta;
 
+/* Transit Gateway flow-log records (issue 13): besides their group, each
+ * lands in a small table keyed by the TGW ids below, which the
+ * transit_gateway chargeback reads (cost_tgw.c). VPC records never do.
+ * The ids a record keeps, in fl_rec.tgw and agg_tgw.id: */
+enum fl_tgw_id {
+    FL_TGW_ID = 0,      /* tgw-id */
+    FL_TGW_ATTACH,      /* tgw-attachment-id */
+    FL_TGW_PAIR,        /* tgw-pair-attachment-id */
+    FL_TGW_SRC_ACCOUNT, /* tgw-src-vpc-account-id */
+    FL_TGW_DST_ACCOUNT, /* tgw-dst-vpc-account-id */
+    FL_TGW_SRC_VPC,     /* tgw-src-vpc-id */
+    FL_TGW_DST_VPC,     /* tgw-dst-vpc-id */
+    FL_TGW__COUNT
+};
+
+typedef struct agg_tgw {
+    uint32_t id[FL_TGW__COUNT]; /* interned; 0 = absent */
+    uint32_t region;            /* region, interned; 0 = absent */
+    uint8_t direction, status;  /* enum fl_dir, enum fl_status */
+    uint8_t pad[6];             /* zero */
+    /* counters, not part of the key */
+    uint64_t packets, bytes, records;
+} agg_tgw;
+
 typedef struct agg_stats {
     uint64_t read;      /* every data line */
     uint64_t used;      /* OK records (ACCEPT or REJECT) that passed the filters */
@@ -126,6 +150,11 @@ void agg_canonicalize(agg *a);
  * move (no copy), which keeps the peak memory of a threaded ingest at one
  * table per thread. */
 void agg_absorb(agg *dst, agg *src);
+/* Add a TGW record (ids interned in a, pad zero); counters are added. */
+void agg_add_tgw(agg *a, const agg_tgw *t);
+/* The TGW table, one entry per key, in key order (string ids) after
+ * agg_canonicalize; *n = 0 when there is none. */
+const agg_tgw *agg_tgws(const agg *a, size_t *n);
 /* Fold one record's time span into the period (0 = absent). */
 void agg_stats_period(agg_stats *st, int64_t start, int64_t end);
 

@@ -1191,7 +1191,11 @@ static void price_units(run *R)
         memcpy(before, r->cat_bytes, sizeof before);
         if (u->via != COST_NONE && r->eps[u->via].kind == ENI_TRANSIT_GATEWAY) {
             const region_rates *rr = rates_of(R, &r->eps[u->via]);
-            emit(&P, u->src, u->dst, CAT_TRANSIT_GATEWAY, u->bytes, u->bytes, gb(u->bytes) * rr->transit_gateway_per_gb);
+            /* TGW flow logs of this attachment priced these bytes already
+             * (cost_tgw_build): the flow keeps its payer IP at $0 */
+            bool covered = cost_tgw_covers(r, r->eps[u->via].eni->resource_id);
+            emit(&P, u->src, u->dst, CAT_TRANSIT_GATEWAY, u->bytes, covered ? 0 : u->bytes,
+                 covered ? 0 : gb(u->bytes) * rr->transit_gateway_per_gb);
         } else if (u->via != COST_NONE) price_nat(&P);
         else price_direct(&P);
         if (!P.charged) {
@@ -1640,6 +1644,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     other_groups(&R);
     resolve_pending(&R);
     lb_shares(&R);
+    cost_tgw_build(r, a, rates, c.default_region);
     price_units(&R);
     count_hours_quality(&R);
     build_fixed(&R);
@@ -1704,6 +1709,9 @@ void cost_result_free(cost_result *r)
     free(r->az_pairs);
     free(r->fixed);
     free(r->reject_sources);
+    free(r->tgw);
+    free(r->tgw_attachments);
+    free(r->tgw_accounts);
     free(r->bounds);
     for (size_t i = 0; i < r->n_notices; i++) free(r->notices[i]);
     free(r->notices);

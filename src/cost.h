@@ -167,6 +167,24 @@ typedef struct cost_finding {
     size_t n_evidence;
 } cost_finding;
 
+/* The transit_gateway charge from Transit Gateway flow-log records
+ * (cost_tgw.c, docs/cost-model.md "Transit Gateway flow logs"): the bytes
+ * an attachment sent into the TGW towards another, charged once. */
+typedef struct cost_tgw_row {
+    const char *from, *to;  /* the attachment the bytes went in by, and out by */
+    const char *payer;      /* the sending VPC's account (tgw-src-vpc-account-id), NULL when not logged */
+    uint64_t bytes;
+    double usd;
+    /* first value the records give, NULL when none does */
+    const char *tgw, *from_vpc, *to_vpc, *to_account, *region;
+} cost_tgw_row;
+
+typedef struct cost_tgw_account {
+    const char *account;    /* a payer of cost_tgw_row; NULL = not logged */
+    uint64_t bytes;
+    double usd;
+} cost_tgw_account;
+
 typedef struct cost_reject_source {
     ip128 src;
     uint64_t records;
@@ -241,6 +259,16 @@ typedef struct cost_result {
     cost_fixed *fixed;   size_t n_fixed;
     cost_finding *findings; size_t n_findings; /* by net savings desc, then kind/title */
     cost_reject_source *reject_sources; size_t n_reject_sources;
+    /* Transit Gateway flow logs, by from then to; empty without TGW
+     * records. Their usd and bytes are in total_usd, total_bytes and the
+     * transit_gateway category (not in any payer IP's row: the payer is an
+     * account); tgw_unpriced_bytes are OK records without an attachment,
+     * a pair or a direction. */
+    cost_tgw_row *tgw; size_t n_tgw;
+    const char **tgw_attachments; size_t n_tgw_attachments; /* every from/to, sorted, distinct */
+    cost_tgw_account *tgw_accounts; size_t n_tgw_accounts;   /* by usd desc, then account */
+    uint64_t tgw_bytes, tgw_unpriced_bytes;
+    double tgw_usd;
 
     uint64_t total_bytes;          /* bytes of all used hops (free included) */
     double total_usd;

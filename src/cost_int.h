@@ -116,18 +116,21 @@ typedef struct cost_tgw_rec {
     uint8_t direction;                      /* enum fl_dir */
     uint8_t status;                         /* enum fl_status */
     uint64_t bytes;
+    const char *tgw, *src_vpc, *dst_vpc, *region; /* tgw-id, tgw-src-vpc-id, tgw-dst-vpc-id, region */
 } cost_tgw_rec;
-
-typedef struct cost_tgw_row {
-    const char *from, *to;  /* the attachment the bytes went in by, and out by (views into the records) */
-    const char *payer;      /* the sending VPC's account, NULL when not logged */
-    uint64_t bytes;
-    double usd;
-} cost_tgw_row;
 
 /* Rows sorted by from, then to; *rows is malloc'd (free it). */
 void cost_tgw_chargeback(const cost_tgw_rec *recs, size_t n, double usd_per_gb, cost_tgw_row **rows,
                          size_t *nrows, uint64_t *unpriced_bytes);
+
+/* Fill r->tgw, r->tgw_attachments and the tgw_* figures from a's TGW
+ * table, each region's records at its rates (default_region for records
+ * without one), and add them to the totals and the transit_gateway
+ * category. Nothing happens without TGW records. */
+void cost_tgw_build(cost_result *r, const agg *a, const rate_table *rates, const char *default_region);
+/* True when the TGW records cover this attachment (tgw-attach-...): its
+ * transit_gateway charge comes from them, not from VPC records. */
+bool cost_tgw_covers(const cost_result *r, const char *attachment);
 
 /* Grow a dynamic array before appending: doubles, starting at 64. */
 #define GROW(arr, n, cap)                                        \

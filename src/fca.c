@@ -14,7 +14,12 @@
  *       u64 packets, bytes, records, i64 min_start, max_end
  *   u32 nmeta, then per ENI: u32 eni, vpc, subnet, instance, az_id, account, region
  *   stats: u64 read, used, malformed, nodata, skipdata, rejected, filtered,
- *       files, files_skipped, bytes_in, i64 start, end */
+ *       files, files_skipped, bytes_in, i64 start, end
+ *   (version 3) u32 ntgw, then per Transit Gateway entry (agg_tgw): u32 tgw,
+ *       attachment, pair, src_account, dst_account, src_vpc, dst_vpc, region,
+ *       u8 direction, status, u64 packets, bytes, records.
+ * Version 3 is written only when the aggregate holds TGW records, so an
+ * aggregate of VPC flow logs alone is the version 2 file it always was. */
 #include "fca.h"
 
 #include <stdio.h>
@@ -23,6 +28,8 @@
 
 #define HDR_LEN (FCA_MAGIC_LEN + 4 + 8)
 #define GROUP_LEN (64 + 4 * 4 + 2 + 6 + 5 * 8)
+#define TGW_LEN ((FL_TGW__COUNT + 1) * 4 + 2 + 3 * 8)
+#define FCA_VERSION_NO_TGW 2
 
 bool fca_is(const void *data, size_t len)
 {
@@ -138,9 +145,23 @@ int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out,
                            st->filtered, st->files, st->files_skipped, st->bytes_in,
                            (uint64_t)st->start, (uint64_t)st->end};
     for (size_t i = 0; i < sizeof sv / sizeof *sv; i++) put(&p, sv[i], 8);
+    size_t nt;
+    const agg_tgw *t = agg_tgws(a, &nt);
+    if (nt) {
+        put(&p, nt, 4);
+        for (size_t i = 0; i < nt; i++) {
+            for (int f = 0; f < FL_TGW__COUNT; f++) put(&p, t[i].id[f], 4);
+            const struct {
+                uint64_t v;
+                int w;
+            } rest[] = {{t[i].region, 4}, {t[i].direction, 1}, {t[i].status, 1},
+                        {t[i].packets, 8}, {t[i].bytes, 8},    {t[i].records, 8}};
+            for (size_t f = 0; f < sizeof rest / sizeof *rest; f++) put(&p, rest[f].v, rest[f].w);
+        }
+    }
 
     dbuf_append(out, FCA_MAGIC, FCA_MAGIC_LEN);
-    put(out, FCA_VERSION, 4);
+    put(out, nt ? FCA_VERSION : FCA_VERSION_NO_TGW, 4);
     put(out, p.len, 8);
     if (dbuf_append(out, p.data, p.len) < 0) {
         dbuf_free(&p);
@@ -337,6 +358,31 @@ int fca_read_seq(agg *a, const void *data, size_t len, uint64_t seq, char *err, 
     st->bytes_in = get(&c, 8);
     st->start = (int64_t)get(&c, 8);
     st->end = (int64_t)get(&c, 8);
+    uint64_t nt = ver >= 3 ? get(&c, 4) : 0;
+    if (!c.bad && nt > (c.n - c.i) / TGW_LEN) c.bad = true;
+    for (uint64_t k = 0; k < nt && !c.bad; k++) {
+        agg_tgw t;
+        memset(&t, 0, sizeof t);
+        bool ok = true;
+        for (int f = 0; f < FL_TGW__COUNT; f++) {
+            t.id[f] = (uint32_t)get(&c, 4);
+            ok &= t.id[f] <= nstr;
+        }
+        static const int width[6] = {4, 1, 1, 8, 8, 8}; /* region, direction, status, counters */
+        uint64_t v[6];
+        for (int f = 0; f < 6; f++) v[f] = get(&c, width[f]);
+        t.region = (uint32_t)v[0];
+        t.direction = (uint8_t)v[1];
+        t.status = (uint8_t)v[2];
+        t.packets = v[3];
+        t.bytes = v[4];
+        t.records = v[5];
+        if (!ok || t.region > nstr || t.direction > FL_EGRESS || t.status > FL_SKIPDATA) {
+            c.bad = true;
+            break;
+        }
+        agg_add_tgw(tmp, &t);
+    }
     if (c.bad) {
         fc_err(err, errlen, "aggregate file is corrupt (bad record near byte %zu)", (size_t)HDR_LEN + c.i);
     } else if (c.i != c.n) {

@@ -3,8 +3,9 @@
  * stats, and a checksum. Reading one back into an agg is the same as reading
  * its inputs again.
  *
- * Layout (all integers little-endian): "FCA\x01", u32 format version (2;
- * version 1 files are still read), u64 payload length, payload, u64
+ * Layout (all integers little-endian): "FCA\x01", u32 format version (3
+ * when it holds Transit Gateway records, else 2; versions 1 and 2 are still
+ * read), u64 payload length, payload, u64
  * checksum of the payload. The payload is (version 2) the identities of the
  * inputs it was built from, then the string table, the groups, the ENI
  * metadata and the stats (see fca.c). */
@@ -20,7 +21,7 @@
 
 #define FCA_MAGIC "FCA\x01"
 #define FCA_MAGIC_LEN 4
-#define FCA_VERSION 2
+#define FCA_VERSION 3 /* the newest this build reads and writes */
 
 bool fca_is(const void *data, size_t len); /* starts with the magic */
 int fca_write(const agg *a, dbuf *out, char *err, size_t errlen);

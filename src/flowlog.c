@@ -543,7 +543,14 @@ static inline __attribute__((always_inline)) int parse_field(fl_rec *r, enum flo
     case FLF_AZ_ID: view = &r->az_id; goto str;
     case FLF_REGION: view = &r->region; goto str;
     case FLF_PKT_SRC_AWS_SERVICE: view = &r->src_svc; goto str;
-    case FLF_PKT_DST_AWS_SERVICE: view = &r->dst_svc;
+    case FLF_PKT_DST_AWS_SERVICE: view = &r->dst_svc; goto str;
+    case FLF_TGW_ID: view = &r->tgw[FL_TGW_ID]; goto str;
+    case FLF_TGW_ATTACHMENT_ID: view = &r->tgw[FL_TGW_ATTACH]; goto str;
+    case FLF_TGW_PAIR_ATTACHMENT_ID: view = &r->tgw[FL_TGW_PAIR]; goto str;
+    case FLF_TGW_SRC_VPC_ACCOUNT_ID: view = &r->tgw[FL_TGW_SRC_ACCOUNT]; goto str;
+    case FLF_TGW_DST_VPC_ACCOUNT_ID: view = &r->tgw[FL_TGW_DST_ACCOUNT]; goto str;
+    case FLF_TGW_SRC_VPC_ID: view = &r->tgw[FL_TGW_SRC_VPC]; goto str;
+    case FLF_TGW_DST_VPC_ID: view = &r->tgw[FL_TGW_DST_VPC];
     str:
         if (dash) break;
         if (!printable(p, len)) return bad(err, errlen, fields[id].name, p, len);
@@ -620,6 +627,9 @@ static void rec_clear(fl_rec *r)
     r->az_id.p = r->region.p = r->src_svc.p = r->dst_svc.p = NULL;
     r->src_text.n = r->dst_text.n = 0;
     r->src_text.p = r->dst_text.p = NULL;
+    /* absent is n = 0 (nothing reads p then): a VPC record pays for the
+     * stores only */
+    for (int i = 0; i < FL_TGW__COUNT; i++) r->tgw[i].n = 0;
 }
 
 static void rec_finish(fl_rec *r)
@@ -996,6 +1006,13 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
     case FLF_REGION: if (!fstr(&p, &r->region)) goto dash; break;
     case FLF_PKT_SRC_AWS_SERVICE: if (!fstr(&p, &r->src_svc)) goto dash; break;
     case FLF_PKT_DST_AWS_SERVICE: if (!fstr(&p, &r->dst_svc)) goto dash; break;
+    case FLF_TGW_ID: if (!fstr(&p, &r->tgw[FL_TGW_ID])) goto dash; break;
+    case FLF_TGW_ATTACHMENT_ID: if (!fstr(&p, &r->tgw[FL_TGW_ATTACH])) goto dash; break;
+    case FLF_TGW_PAIR_ATTACHMENT_ID: if (!fstr(&p, &r->tgw[FL_TGW_PAIR])) goto dash; break;
+    case FLF_TGW_SRC_VPC_ACCOUNT_ID: if (!fstr(&p, &r->tgw[FL_TGW_SRC_ACCOUNT])) goto dash; break;
+    case FLF_TGW_DST_VPC_ACCOUNT_ID: if (!fstr(&p, &r->tgw[FL_TGW_DST_ACCOUNT])) goto dash; break;
+    case FLF_TGW_SRC_VPC_ID: if (!fstr(&p, &r->tgw[FL_TGW_SRC_VPC])) goto dash; break;
+    case FLF_TGW_DST_VPC_ID: if (!fstr(&p, &r->tgw[FL_TGW_DST_VPC])) goto dash; break;
     default:
         if (!fskip(&p)) goto dash;
         break;

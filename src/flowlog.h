@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agg.h"
 #include "ip.h"
 
 /* Every documented field; FLF_OPAQUE is a newer/unknown field kept as text. */
@@ -34,8 +35,9 @@ enum flowlog_field {
     FLF_ECS_SERVICE_NAME, FLF_ECS_TASK_DEFINITION_ARN, FLF_ECS_TASK_ARN, FLF_ECS_TASK_ID,
     /* v8 */
     FLF_REJECT_REASON,
-    /* Transit Gateway flow logs (version 6); none is used by the cost model,
-     * they are known so that a TGW header is read as one and --fields
+    /* Transit Gateway flow logs (version 6): the ids fl_rec keeps (tgw) go
+     * to the aggregate's TGW table and the transit_gateway chargeback; the
+     * others are known so that a TGW header is read as one and --fields
      * accepts them */
     FLF_RESOURCE_TYPE, FLF_TGW_ID, FLF_TGW_ATTACHMENT_ID, FLF_TGW_SRC_VPC_ACCOUNT_ID,
     FLF_TGW_DST_VPC_ACCOUNT_ID, FLF_TGW_SRC_VPC_ID, FLF_TGW_DST_VPC_ID, FLF_TGW_SRC_SUBNET_ID,
@@ -133,6 +135,8 @@ typedef struct fl_rec {
     uint16_t srcport, dstport;
     uint8_t protocol, action, status, direction, traffic_path; /* agg.h enums */
     fl_view eni, account, vpc, subnet, instance, az_id, region, src_svc, dst_svc;
+    /* Transit Gateway flow-log ids (FL_TGW_*); all absent in VPC records */
+    fl_view tgw[FL_TGW__COUNT];
     /* srcaddr and dstaddr as written, set by the fast path only: an equal
      * pkt-srcaddr / pkt-dstaddr (all but NAT'd traffic) is not parsed again */
     fl_view src_text, dst_text;

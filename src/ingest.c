@@ -239,6 +239,7 @@ typedef struct worker {
     flowlog_format fmt;
     bool first_line;
     unsigned meta_mask;
+    bool tgw;              /* the format has Transit Gateway id columns */
     item_msgs msgs;        /* the running item's messages */
     agg_group batch[AGG_BATCH]; /* records waiting for agg_add_batch */
     size_t nbatch;
@@ -309,6 +310,11 @@ static void set_format(worker *w, const flowlog_format *f)
     static const enum flowlog_field mf[6] = {FLF_VPC_ID, FLF_SUBNET_ID, FLF_INSTANCE_ID,
                                               FLF_AZ_ID, FLF_ACCOUNT_ID, FLF_REGION};
     w->meta_mask = 0;
+    static const enum flowlog_field tf[FL_TGW__COUNT] = {
+        FLF_TGW_ID, FLF_TGW_ATTACHMENT_ID, FLF_TGW_PAIR_ATTACHMENT_ID, FLF_TGW_SRC_VPC_ACCOUNT_ID,
+        FLF_TGW_DST_VPC_ACCOUNT_ID, FLF_TGW_SRC_VPC_ID, FLF_TGW_DST_VPC_ID};
+    w->tgw = false;
+    for (int i = 0; i < FL_TGW__COUNT && !o->csv_keys_only; i++) w->tgw |= f->col_of[tf[i]] >= 0;
     if (o->csv_keys_only) {
         /* add_record reads neither these values nor the ENI metadata then;
          * start stays when it decides --since/--until */
@@ -318,6 +324,26 @@ static void set_format(worker *w, const flowlog_format *f)
     }
     for (int i = 0; i < 6; i++)
         if (f->col_of[mf[i]] >= 0) w->meta_mask |= 1u << i;
+}
+
+/* A Transit Gateway record also goes to the TGW table (agg.h). */
+static void add_tgw(worker *w, const fl_rec *r)
+{
+    agg_tgw t;
+    memset(&t, 0, sizeof t);
+    bool any = false;
+    for (int i = 0; i < FL_TGW__COUNT; i++) {
+        t.id[i] = agg_intern(w->a, r->tgw[i].p, r->tgw[i].n);
+        any |= t.id[i] != 0;
+    }
+    if (!any) return;
+    t.region = agg_intern(w->a, r->region.p, r->region.n);
+    t.direction = r->direction;
+    t.status = r->status;
+    t.packets = r->packets;
+    t.bytes = r->bytes;
+    t.records = 1;
+    agg_add_tgw(w->a, &t);
 }
 
 static void add_record(worker *w, agg_stats *st, const fl_rec *r)
@@ -376,6 +402,7 @@ static void add_record(worker *w, agg_stats *st, const fl_rec *r)
     }
     uint32_t eni = gp->eni;
     if (++w->nbatch == AGG_BATCH) flush_batch(w);
+    if (w->tgw) add_tgw(w, r);
 
     if (w->meta_mask && eni) {
         unsigned mask = (r->vpc.n ? 1u : 0) | (r->subnet.n ? 2u : 0) | (r->instance.n ? 4u : 0) |
@@ -1757,8 +1784,9 @@ static int make_fields_format(const ingest_opts *o, flowlog_format *f, char *err
         return 0;
     }
     char why[192];
-    if (flowlog_fields_parse(f, o->fields, strlen(o->fields), why, sizeof why) < 0)
-        return fc_err(err, errlen, "--fields: %s", why);
+    if (o->fields_from_aws ? flowlog_format_parse(f, o->fields, strlen(o->fields), why, sizeof why)
+                           : flowlog_fields_parse(f, o->fields, strlen(o->fields), why, sizeof why))
+        return fc_err(err, errlen, "%s: %s", o->fields_from_aws ? "LogFormat" : "--fields", why);
     return 0;
 }
 

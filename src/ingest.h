@@ -21,6 +21,8 @@
 
 typedef struct ingest_opts {
     const char *fields;      /* --fields for headerless input; NULL = v2 default */
+    bool fields_from_aws;    /* fields is a flow log's LogFormat: names this build does not
+                                know are newer fields (opaque columns), not typos */
     int64_t since, until;    /* 0 = unbounded; keep records with since <= start < until */
     int threads;             /* 0 = number of cores */
     bool strict;             /* malformed record → INGEST_MALFORMED */

@@ -7,7 +7,9 @@
 # pages hold at most 10,000 events, so nextToken paging is exercised) give
 # the same `aggregate --csv` as the same records in a text file, with and
 # without --since/--until (startTime/endTime); a wrong secret fails naming
-# the error; no secret appears in any output.
+# the error; no secret appears in any output. The field order of headerless
+# events comes from the flow log's LogFormat (moto's EC2 DescribeFlowLogs
+# filtered by log-group-name) unless --fields is given.
 set -uo pipefail
 BIN=$1 SRC=$2 T=$3
 
@@ -47,7 +49,7 @@ boot = dict(endpoint_url=ep, region_name="us-east-1", aws_access_key_id="x", aws
 iam = boto3.client("iam", **boot)
 iam.create_user(UserName="flowcost-logs")
 iam.put_user_policy(UserName="flowcost-logs", PolicyName="logs-read", PolicyDocument=json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]}))
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["logs:*", "ec2:*"], "Resource": "*"}]}))
 k = iam.create_access_key(UserName="flowcost-logs")["AccessKey"]
 open("key", "w").write(k["AccessKeyId"] + "\n" + k["SecretAccessKey"] + "\n")
 logs = boto3.client("logs", endpoint_url=ep, region_name="us-east-1",
@@ -69,6 +71,33 @@ for s, (eni, n) in enumerate((("eni-0a1", 7000), ("eni-0b2", 5500))):
         r = logs.put_log_events(logGroupName="/aws/vpc/flowlogs", logStreamName=stream, logEvents=evs[j:j + 5000])
         assert not r.get("rejectedLogEventsInfo"), r
 open("same.log", "w").write("\n".join(lines) + "\n")
+
+# A flow log with a custom LogFormat (14 fields like the default, in
+# another order, so the default order cannot read them) delivering to
+# /aws/vpc/custom, and a group two flow logs of different formats write to.
+ec2 = boto3.client("ec2", endpoint_url=ep, region_name="us-east-1",
+                   aws_access_key_id=k["AccessKeyId"], aws_secret_access_key=k["SecretAccessKey"])
+custom = ("${version} ${interface-id} ${start} ${end} ${srcaddr} ${dstaddr} ${bytes} ${packets} ${action} "
+          "${log-status} ${flow-direction} ${srcport} ${dstport} ${protocol}")
+vpcs = [ec2.create_vpc(CidrBlock=f"10.{50 + i}.0.0/16")["Vpc"]["VpcId"] for i in range(3)]
+def flow_log(vpc, group, fmt):
+    r = ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                             LogDestinationType="cloud-watch-logs", LogGroupName=group, LogFormat=fmt,
+                             DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs")
+    assert r["FlowLogIds"] and not r.get("Unsuccessful"), r
+for group in ("/aws/vpc/custom", "/aws/vpc/mixed"):
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="eni-0c3-all")
+flow_log(vpcs[0], "/aws/vpc/custom", custom)
+flow_log(vpcs[1], "/aws/vpc/mixed", custom)
+flow_log(vpcs[2], "/aws/vpc/mixed", custom.replace("${protocol}", "${protocol} ${vpc-id}"))
+t = base
+ev = [f"5 eni-0c3 {t} {t + 60} 10.0.2.1 10.1.0.9 1000 10 ACCEPT OK egress 40000 443 6",
+      f"5 eni-0c3 {t + 60} {t + 120} 10.0.2.1 10.1.0.9 2500 20 ACCEPT OK egress 40001 443 6",
+      f"5 eni-0c3 {t + 120} {t + 180} 10.1.0.9 10.0.2.1 700 7 REJECT OK ingress 443 40002 6"]
+for group in ("/aws/vpc/custom", "/aws/vpc/mixed"):
+    logs.put_log_events(logGroupName=group, logStreamName="eni-0c3-all",
+                        logEvents=[{"timestamp": (t + 60 * i) * 1000, "message": m} for i, m in enumerate(ev)])
 PY
 [ -s key ] || { echo "FAIL: setup"; cat moto.log | tail -20; exit 1; }
 KEY=$(sed -n 1p key) SECRET=$(sed -n 2p key)
@@ -99,7 +128,28 @@ rc=$?
 [ $rc -eq 1 ] && ok || bad "wrong secret: exit $rc"
 grep -q "cwl:///aws/vpc/flowlogs: FilterLogEvents: SignatureDoesNotMatch: " werr && ok || bad "wrong secret: message $(cat werr)"
 
-for f in out err err2 werr; do grep -qF -- "$SECRET" "$f" && bad "the secret appears in $f"; done
+# the field order of /aws/vpc/custom's events comes from its flow log's
+# LogFormat (ec2:DescribeFlowLogs filtered by log-group-name); by hand:
+# 10.0.2.1 -> 10.1.0.9 ACCEPT: 1000 + 2500 = 3500 bytes, 10 + 20 = 30 packets,
+# 2 records; 10.1.0.9 -> 10.0.2.1 REJECT: 700 bytes, 7 packets, 1 record
+"$BIN" aggregate -v --endpoint-url "$EP" --region us-east-1 cwl:///aws/vpc/custom -o cu.fca --csv cu.csv >/dev/null 2>cerr \
+    || bad "cwl:// with a custom LogFormat failed: $(head -c 400 cerr)"
+printf '%s\n' interface_id,srcaddr,dstaddr,action,log_status,packets,bytes,records \
+    eni-0c3,10.0.2.1,10.1.0.9,ACCEPT,OK,30,3500,2 eni-0c3,10.1.0.9,10.0.2.1,REJECT,OK,7,700,1 > cu.want
+cmp -s cu.want cu.csv && ok || bad "cwl:// custom LogFormat: $(cat cu.csv | tr '\n' ' ') $(grep -i 'warn\|error' cerr | head -2)"
+grep -q "fields from the LogFormat of flow log fl-" cerr && ok || bad "no -v line naming the flow log: $(head -c 300 cerr)"
+# two flow logs of different formats into one group: one error line, exit 1
+"$BIN" aggregate --endpoint-url "$EP" --region us-east-1 cwl:///aws/vpc/mixed -o mx.fca >/dev/null 2>merr
+rc=$?
+[ $rc -eq 1 ] && ok || bad "mixed formats: exit $rc"
+grep -q "^flowcost: error: cwl:///aws/vpc/mixed: flow logs fl-.* and fl-.* write different formats into this log group; give --fields$" merr \
+    && ok || bad "mixed formats: message $(cat merr)"
+# --fields still wins over the LogFormat (here the default order: every line malformed)
+"$BIN" aggregate --endpoint-url "$EP" --region us-east-1 --fields 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status' \
+    cwl:///aws/vpc/custom -o fd.fca --csv fd.csv >/dev/null 2>ferr
+grep -q "3 malformed\|skipped 3" ferr && ok || bad "--fields did not override the LogFormat: $(head -c 300 ferr)"
+
+for f in out err err2 werr cerr merr ferr; do grep -qF -- "$SECRET" "$f" && bad "the secret appears in $f"; done
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

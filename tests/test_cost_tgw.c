@@ -16,6 +16,8 @@
 #define C "tgw-attach-0c" /* vpc-c, account 222222222222 */
 #define ACC1 "111111111111"
 #define ACC2 "222222222222"
+/* a record without the ids only the report shows (tgw, VPCs, region) */
+#define TR(...) {__VA_ARGS__, NULL, NULL, NULL, NULL}
 
 int main(void)
 {
@@ -23,17 +25,17 @@ int main(void)
      * TGW-level flow log records each flow twice: ingress at the attachment
      * it came in by, egress at the one it left by. */
     const cost_tgw_rec recs[] = {
-        {A, B, ACC1, ACC1, FL_INGRESS, FL_OK, 3 * GIB},       /* A -> B: 3 GiB in ... */
-        {B, A, ACC1, ACC1, FL_EGRESS, FL_OK, 3 * GIB},        /* ... and the same 3 GiB out at B */
-        {A, C, ACC1, ACC2, FL_INGRESS, FL_OK, GIB},           /* A -> C in two records: 1 GiB */
-        {A, C, ACC1, ACC2, FL_INGRESS, FL_OK, GIB},           /*   + 1 GiB = 2 GiB */
-        {C, A, ACC1, ACC2, FL_EGRESS, FL_OK, 2 * GIB},        /* the same 2 GiB out at C */
-        {C, A, ACC2, ACC1, FL_INGRESS, FL_OK, GIB / 2},       /* C -> A (replies): 0.5 GiB */
-        {A, C, ACC2, ACC1, FL_EGRESS, FL_OK, GIB / 2},        /* out at A */
-        {B, C, ACC2, ACC1, FL_EGRESS, FL_OK, GIB},            /* C -> B seen only leaving at B: 1 GiB */
-        {A, B, ACC1, ACC1, FL_INGRESS, FL_NODATA, 5 * GIB},   /* not OK: ignored */
-        {A, NULL, ACC1, NULL, FL_INGRESS, FL_OK, 100},        /* no pair attachment: not priced */
-        {A, B, ACC1, ACC1, FL_DIR_NONE, FL_OK, 7},            /* no direction: not priced */
+        TR(A, B, ACC1, ACC1, FL_INGRESS, FL_OK, 3 * GIB),       /* A -> B: 3 GiB in ... */
+        TR(B, A, ACC1, ACC1, FL_EGRESS, FL_OK, 3 * GIB),        /* ... and the same 3 GiB out at B */
+        TR(A, C, ACC1, ACC2, FL_INGRESS, FL_OK, GIB),           /* A -> C in two records: 1 GiB */
+        TR(A, C, ACC1, ACC2, FL_INGRESS, FL_OK, GIB),           /*   + 1 GiB = 2 GiB */
+        TR(C, A, ACC1, ACC2, FL_EGRESS, FL_OK, 2 * GIB),        /* the same 2 GiB out at C */
+        TR(C, A, ACC2, ACC1, FL_INGRESS, FL_OK, GIB / 2),       /* C -> A (replies): 0.5 GiB */
+        TR(A, C, ACC2, ACC1, FL_EGRESS, FL_OK, GIB / 2),       /* out at A */
+        TR(B, C, ACC2, ACC1, FL_EGRESS, FL_OK, GIB),            /* C -> B seen only leaving at B: 1 GiB */
+        TR(A, B, ACC1, ACC1, FL_INGRESS, FL_NODATA, 5 * GIB),   /* not OK: ignored */
+        TR(A, NULL, ACC1, NULL, FL_INGRESS, FL_OK, 100),        /* no pair attachment: not priced */
+        TR(A, B, ACC1, ACC1, FL_DIR_NONE, FL_OK, 7),            /* no direction: not priced */
     };
     cost_tgw_row *rows;
     size_t n;
@@ -69,8 +71,8 @@ int main(void)
     /* Only the egress half of the log (a flow log on the receiving
      * attachments alone) gives the same figures: each byte once. */
     const cost_tgw_rec eg[] = {
-        {B, A, ACC1, ACC1, FL_EGRESS, FL_OK, 3 * GIB},
-        {C, A, ACC1, ACC2, FL_EGRESS, FL_OK, 2 * GIB},
+        TR(B, A, ACC1, ACC1, FL_EGRESS, FL_OK, 3 * GIB),
+        TR(C, A, ACC1, ACC2, FL_EGRESS, FL_OK, 2 * GIB),
     };
     cost_tgw_chargeback(eg, 2, 0.02, &rows, &n, &unpriced);
     CHECK(n == 2 && unpriced == 0);

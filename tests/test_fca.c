@@ -101,10 +101,10 @@ static void test_ids(void)
     agg_free(b);
 
     /* a future version is refused with the versions this one reads */
-    put_le(v1 + 4, 3, 4);
+    put_le(v1 + 4, 4, 4);
     b = agg_new();
     CHECK(fca_read(b, v1, 16 + plen1 + 8, err, sizeof err) == -1);
-    CHECK(strstr(err, "unsupported aggregate file version 3") != NULL);
+    CHECK(strstr(err, "unsupported aggregate file version 4 (this flowcost reads 1 to 3)") != NULL);
     agg_free(b);
     free(v1);
     dbuf_free(&z);
@@ -157,9 +157,67 @@ static void test_fingerprints(void)
     free(buf);
 }
 
+/* Version 3 (issue 13): the Transit Gateway table round-trips, merged
+ * entries of equal keys add up, and an entry naming a string past the
+ * table is refused as corrupt. */
+static void test_tgw(void)
+{
+    char err[FC_ERRLEN];
+    agg *a = one_group();
+    agg_tgw t;
+    memset(&t, 0, sizeof t);
+    t.id[FL_TGW_ATTACH] = agg_intern(a, "tgw-attach-a", 12);
+    t.id[FL_TGW_PAIR] = agg_intern(a, "tgw-attach-b", 12);
+    t.id[FL_TGW_SRC_ACCOUNT] = agg_intern(a, "111111111111", 12);
+    t.direction = FL_INGRESS;
+    t.status = FL_OK;
+    t.packets = 3;
+    t.bytes = 1000;
+    t.records = 1;
+    agg_add_tgw(a, &t);
+    agg_add_tgw(a, &t); /* the same key: one entry of 2000 bytes, 2 records */
+    t.direction = FL_EGRESS;
+    agg_add_tgw(a, &t); /* another key */
+    dbuf f;
+    dbuf_init(&f, 0);
+    CHECK(fca_write(a, &f, err, sizeof err) == 0);
+    CHECK(f.data[4] == 3); /* version 3: it holds TGW records */
+    agg *b = agg_new();
+    CHECK(fca_read(b, f.data, f.len, err, sizeof err) == 0);
+    agg_canonicalize(b);
+    size_t n;
+    const agg_tgw *r = agg_tgws(b, &n);
+    CHECK(n == 2);
+    uint64_t bytes = 0, records = 0;
+    for (size_t i = 0; i < n; i++) {
+        CHECK_STR(agg_str(b, r[i].id[FL_TGW_ATTACH]), "tgw-attach-a");
+        CHECK_STR(agg_str(b, r[i].id[FL_TGW_PAIR]), "tgw-attach-b");
+        CHECK(r[i].id[FL_TGW_DST_ACCOUNT] == 0);
+        bytes += r[i].bytes;
+        records += r[i].records;
+        if (r[i].direction == FL_INGRESS) CHECK(r[i].bytes == 2000 && r[i].records == 2 && r[i].packets == 6);
+    }
+    CHECK(bytes == 3000 && records == 3);
+    agg_free(b);
+    /* the last entry's region id (4 bytes before its direction, status and
+     * three counters: 4 + 2 + 24 from the payload's end) set past the
+     * string table: corrupt, with a fresh checksum so only the id is wrong */
+    size_t plen = f.len - 16 - 8;
+    unsigned char *p = (unsigned char *)f.data + 16;
+    put_le(p + plen - 30, 9999, 4);
+    put_le(p + plen, checksum(p, plen), 8);
+    b = agg_new();
+    CHECK(fca_read(b, f.data, f.len, err, sizeof err) == -1);
+    CHECK(strstr(err, "corrupt") != NULL);
+    agg_free(b);
+    dbuf_free(&f);
+    agg_free(a);
+}
+
 int main(void)
 {
     test_ids();
+    test_tgw();
     test_fingerprints();
     return check_done();
 }

@@ -208,6 +208,44 @@ static void test_sniff(void)
     CHECK_STR(flowlog_content_desc(FLC_PARQUET), "Parquet file (not supported yet)");
 }
 
+/* Transit Gateway records (issue 13): the TGW ids land in fl_rec.tgw, the
+ * same through the line parser and the fast one; '-' is absent; a VPC
+ * record leaves them absent. */
+static void test_tgw_fields(void)
+{
+    static const char hdr[] = "version resource-type account-id tgw-id tgw-attachment-id tgw-src-vpc-account-id "
+                              "tgw-dst-vpc-account-id tgw-src-vpc-id tgw-dst-vpc-id tgw-pair-attachment-id srcaddr "
+                              "dstaddr packets bytes start end log-status region flow-direction";
+    static const char line[] = "6 TransitGateway 999999999999 tgw-0a tgw-attach-0a 111111111111 - vpc-0a vpc-0b "
+                               "tgw-attach-0b 10.1.0.10 10.2.0.20 3 300 1793620800 1793620860 OK us-east-1 ingress";
+    static const struct {
+        int id;
+        const char *want; /* NULL = absent */
+    } want[] = {
+        {FL_TGW_ID, "tgw-0a"},          {FL_TGW_ATTACH, "tgw-attach-0a"},   {FL_TGW_PAIR, "tgw-attach-0b"},
+        {FL_TGW_SRC_ACCOUNT, "111111111111"}, {FL_TGW_DST_ACCOUNT, NULL}, {FL_TGW_SRC_VPC, "vpc-0a"},
+        {FL_TGW_DST_VPC, "vpc-0b"},
+    };
+    char err[256];
+    flowlog_format f;
+    CHECK(flowlog_header(hdr, strlen(hdr), &f, err, sizeof err) && f.ncols == 19);
+    fl_rec r[2];
+    CHECK(parse(&f, line, &r[0], err) == 0);
+    CHECK(flowlog_parse_fast(&f, padded(line, strlen(line)), &r[1]) == strlen(line));
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+            const fl_view *v = &r[k].tgw[want[i].id];
+            if (!want[i].want) CHECK(v->n == 0);
+            else CHECK(v->n == strlen(want[i].want) && !memcmp(v->p, want[i].want, v->n));
+        }
+        CHECK(r[k].bytes == 300 && r[k].direction == FL_INGRESS && r[k].status == FL_OK);
+    }
+    flowlog_format_default(&f);
+    static const char vpc[] = "2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 10 1418530010 1418530070 ACCEPT OK";
+    CHECK(flowlog_parse_fast(&f, padded(vpc, strlen(vpc)), &r[0]) == strlen(vpc));
+    for (int i = 0; i < FL_TGW__COUNT; i++) CHECK(r[0].tgw[i].n == 0);
+}
+
 int main(void)
 {
     char err[256];
@@ -229,6 +267,7 @@ int main(void)
     test_field_names();
     test_header_rule();
     test_sniff();
+    test_tgw_fields();
 
     /* the default v2 format, AWS documentation example (accepted SSH) */
     flowlog_format_default(&f);
