@@ -90,10 +90,7 @@ uint32_t sankey_node(sankey *s, int col, const char *key, const char *label)
     size_t h = hkey(col, key) & (s->nh - 1);
     for (uint32_t i = s->heads[h]; i != NIL; i = s->nodes[i].hnext)
         if (s->nodes[i].col == col && strcmp(s->nodes[i].key, key) == 0) return i;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 32;
-        s->nodes = xrealloc(s->nodes, s->cap * sizeof *s->nodes);
-    }
+    GROW(s->nodes, s->n, s->cap);
     snode *nd = &s->nodes[s->n];
     memset(nd, 0, sizeof *nd);
     nd->key = xstrdup(key);
@@ -109,10 +106,7 @@ uint32_t sankey_node(sankey *s, int col, const char *key, const char *label)
 void sankey_link(sankey *s, uint32_t a, uint32_t b, double v)
 {
     if (!(v > 0) || a >= s->n || b >= s->n || a == b) return;
-    if (s->nl == s->capl) {
-        s->capl = s->capl ? s->capl * 2 : 64;
-        s->links = xrealloc(s->links, s->capl * sizeof *s->links);
-    }
+    GROW(s->links, s->nl, s->capl);
     s->links[s->nl++] = (slink){a, b, v};
     s->merged = 0;
 }

@@ -129,13 +129,4 @@ typedef struct cost_tgw_row {
 void cost_tgw_chargeback(const cost_tgw_rec *recs, size_t n, double usd_per_gb, cost_tgw_row **rows,
                          size_t *nrows, uint64_t *unpriced_bytes);
 
-/* Grow a dynamic array before appending: doubles, starting at 64. */
-#define GROW(arr, n, cap)                                        \
-    do {                                                         \
-        if ((n) == (cap)) {                                      \
-            (cap) = (cap) ? (cap) * 2 : 64;                      \
-            (arr) = xrealloc((arr), (cap) * sizeof *(arr));      \
-        }                                                        \
-    } while (0)
-
 #endif

@@ -1350,10 +1350,7 @@ typedef struct plan {
 
 static item *new_item(plan *p, int file, enum item_kind kind)
 {
-    if (p->nitems == p->capitems) {
-        p->capitems = p->capitems ? p->capitems * 2 : 16;
-        p->items = xrealloc(p->items, p->capitems * sizeof *p->items);
-    }
+    GROW(p->items, p->nitems, p->capitems);
     item *it = &p->items[p->nitems++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
@@ -1363,10 +1360,7 @@ static item *new_item(plan *p, int file, enum item_kind kind)
 
 static int new_file(plan *p, const char *path)
 {
-    if (p->nfiles == p->capfiles) {
-        p->capfiles = p->capfiles ? p->capfiles * 2 : 16;
-        p->files = xrealloc(p->files, p->capfiles * sizeof *p->files);
-    }
+    GROW(p->files, p->nfiles, p->capfiles);
     file_info *f = &p->files[p->nfiles];
     memset(f, 0, sizeof *f);
     f->path = xstrdup(path);

@@ -25,6 +25,14 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Grow a dynamic array before appending: doubles, starting at 64. */
+#define GROW(arr, n, cap)                                        \
+    do {                                                         \
+        if ((n) == (cap)) {                                      \
+            (cap) = (cap) ? (cap) * 2 : 64;                      \
+            (arr) = xrealloc((arr), (cap) * sizeof *(arr));      \
+        }                                                        \
+    } while (0)
 
 /* printf into err (if err != NULL && errlen > 0); always returns -1 so that
  * `return fc_err(err, errlen, "...")` reads naturally. */
