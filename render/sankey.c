@@ -217,21 +217,22 @@ size_t sankey_link_count(sankey *s)
 
 /* Links leave a node ordered by the target's height (and enter ordered by
  * the source's) so bands do not cross inside a node. */
+static int by_far_end(uint32_t at_p, uint32_t at_q, uint32_t far_p, uint32_t far_q)
+{
+    if (at_p != at_q) return at_p < at_q ? -1 : 1;
+    double yp = g_sort->nodes[far_p].y, yq = g_sort->nodes[far_q].y;
+    if (yp != yq) return yp < yq ? -1 : 1;
+    return far_p < far_q ? -1 : (far_p > far_q);
+}
 static int out_cmp(const void *x, const void *y)
 {
     const slink *p = *(slink *const *)x, *q = *(slink *const *)y;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    double yp = g_sort->nodes[p->b].y, yq = g_sort->nodes[q->b].y;
-    if (yp != yq) return yp < yq ? -1 : 1;
-    return p->b < q->b ? -1 : (p->b > q->b);
+    return by_far_end(p->a, q->a, p->b, q->b);
 }
 static int in_cmp(const void *x, const void *y)
 {
     const slink *p = *(slink *const *)x, *q = *(slink *const *)y;
-    if (p->b != q->b) return p->b < q->b ? -1 : 1;
-    double yp = g_sort->nodes[p->a].y, yq = g_sort->nodes[q->a].y;
-    if (yp != yq) return yp < yq ? -1 : 1;
-    return p->a < q->a ? -1 : (p->a > q->a);
+    return by_far_end(p->b, q->b, p->a, q->a);
 }
 
 #define NODE_W 12.0
