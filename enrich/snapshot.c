@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "ec2.h"
+#include "jsondoc.h"
 #include "util.h"
 
 #define SNAPSHOT_FORMAT 1
@@ -483,21 +484,10 @@ static int load_cli(inventory *inv, const cJSON *root)
     return 1;
 }
 
-static int line_of(const char *data, const char *at)
-{
-    int line = 1;
-    for (const char *p = data; p < at; p++) line += *p == '\n';
-    return line;
-}
-
 static int load_json(inventory *inv, const char *data, size_t len, const char *name, char *err, size_t errlen)
 {
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-    if (!root) {
-        const char *at = end && end >= data && end <= data + len ? end : data + len;
-        return fc_err(err, errlen, "%s:%d: not valid JSON", name, line_of(data, at));
-    }
+    cJSON *root = jsondoc_parse(data, len, name, "not valid JSON", err, errlen);
+    if (!root) return -1;
     char e[FC_ERRLEN] = "";
     int rc = 0;
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "flowcost_snapshot");
