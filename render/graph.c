@@ -22,6 +22,7 @@
 #include <gvc.h>
 #include <graphviz_version.h>
 
+#include "escape.h"
 #include "ip.h"
 
 #define NONE UINT32_MAX
@@ -157,71 +158,6 @@ static nkind kind_of_eni(eni_kind k)
     case ENI_TRANSIT_GATEWAY: return NK_TGW;
     case ENI_OTHER_MANAGED: return NK_MANAGED;
     default: return NK_WORK;
-    }
-}
-
-/* ---- escaping ----
- * Every string from input goes through clean() before Graphviz sees it:
- *  - invalid UTF-8, surrogates, U+FFFE/U+FFFF → U+FFFD: the SVG must be
- *    well-formed XML;
- *  - C0/C1 controls (newline included) → space: XML 1.0 forbids most of
- *    them, and a tag value is one line;
- *  - '&' → "&amp;": Graphviz decodes entities in labels and passes "&...;"
- *    through to SVG untouched, so a tag "&#1;" or "&foo;" would otherwise
- *    reach the file as an invalid character or undefined entity;
- *  - '\' → U+29F5 (⧵): Graphviz interprets backslash escapes in labels and
- *    tooltips (\N, \G, \n, ...), and cgraph's DOT writer does not escape a
- *    backslash before the closing quote, so a trailing '\' yields an
- *    unparsable .dot. A look-alike keeps the text readable.
- * '<', '>', '"' need nothing here: the SVG renderer escapes them and the
- * DOT writer quotes. */
-static void clean(dbuf *b, const char *s, size_t max_cp)
-{
-    static const char fffd[] = "\xEF\xBF\xBD";
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t cp = 0;
-    while (*p) {
-        if (max_cp && cp == max_cp) {
-            dbuf_puts(b, "\xE2\x80\xA6"); /* … */
-            return;
-        }
-        cp++;
-        unsigned c = *p;
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f) dbuf_puts(b, " ");
-            else if (c == '\\') dbuf_puts(b, "\xE2\xA7\xB5");
-            else if (c == '&') dbuf_puts(b, "&amp;");
-            else dbuf_append(b, p, 1);
-            p++;
-            continue;
-        }
-        size_t n = 0;
-        unsigned lo = 0x80, hi = 0xBF, v = 0;
-        if (c >= 0xC2 && c <= 0xDF) n = 1, v = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2, v = c & 0x0F;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F; /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3, v = c & 0x07;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        }
-        bool ok = n > 0;
-        for (size_t i = 1; ok && i <= n; i++) {
-            unsigned cc = p[i];
-            if (i == 1 ? (cc < lo || cc > hi) : (cc < 0x80 || cc > 0xBF)) ok = false;
-            else v = (v << 6) | (cc & 0x3F);
-        }
-        if (!ok) {
-            dbuf_puts(b, fffd);
-            p++;
-            continue;
-        }
-        if (v <= 0x9F) dbuf_puts(b, " ");
-        else if (v == 0xFFFE || v == 0xFFFF) dbuf_puts(b, fffd);
-        else dbuf_append(b, p, n + 1);
-        p += n + 1;
     }
 }
 
@@ -375,7 +311,7 @@ static uint32_t node_get(ctx *c, const char *key, nkind kind, bool *created)
     return i;
 }
 
-/* Key parts are joined with \x1f, which clean() would never let through to
+/* Key parts are joined with \x1f, which esc_graph_label() would never let through to
  * a label: keys are internal only. */
 static void key_of(dbuf *k, const char *tag, const char *a, const char *b, const char *c3)
 {
@@ -863,16 +799,16 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
     switch (n->kind) {
     case NK_WORK:
         if (c->lv == LV_ENI && e) {
-            if (name) clean(label, name, NAME_MAX_CP), dbuf_puts(label, "\\n");
-            clean(label, e->id, NAME_MAX_CP);
-            if (name) clean(title, name, NAME_MAX_CP), dbuf_puts(title, " (");
-            clean(title, e->id, 0);
+            if (name) esc_graph_label(label, name, NAME_MAX_CP), dbuf_puts(label, "\\n");
+            esc_graph_label(label, e->id, NAME_MAX_CP);
+            if (name) esc_graph_label(title, name, NAME_MAX_CP), dbuf_puts(title, " (");
+            esc_graph_label(title, e->id, 0);
             if (name) dbuf_puts(title, ")");
         } else {
             dbuf_printf(label, "workloads (%zu ENI%s)", n->enis, n->enis == 1 ? "" : "s");
             dbuf_puts(title, "workloads in ");
-            clean(title, n->subnet ? n->subnet : n->az ? n->az : n->vpc ? n->vpc : "unknown VPC", 0);
-            if (!n->subnet && n->az) dbuf_puts(title, " of "), clean(title, n->vpc ? n->vpc : "unknown VPC", 0);
+            esc_graph_label(title, n->subnet ? n->subnet : n->az ? n->az : n->vpc ? n->vpc : "unknown VPC", 0);
+            if (!n->subnet && n->az) dbuf_puts(title, " of "), esc_graph_label(title, n->vpc ? n->vpc : "unknown VPC", 0);
         }
         dbuf_printf(label, "\\n%s · %s", gib, usd);
         break;
@@ -882,8 +818,8 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
         if (lv != LV_ENI) dbuf_printf(label, ", %zu ENI%s", n->enis, n->enis == 1 ? "" : "s");
         dbuf_printf(label, "\\n%s · %s", gib, usd);
         dbuf_puts(title, "Other in ");
-        clean(title, n->subnet ? n->subnet : n->az ? n->az : n->vpc ? n->vpc : "all VPCs", 0);
-        if (!n->subnet && n->az) dbuf_puts(title, " of "), clean(title, n->vpc ? n->vpc : "unknown VPC", 0);
+        esc_graph_label(title, n->subnet ? n->subnet : n->az ? n->az : n->vpc ? n->vpc : "all VPCs", 0);
+        if (!n->subnet && n->az) dbuf_puts(title, " of "), esc_graph_label(title, n->vpc ? n->vpc : "unknown VPC", 0);
         break;
     }
     case NK_NAT: case NK_VPCE: case NK_LB: case NK_TGW: case NK_MANAGED: {
@@ -891,32 +827,32 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
                          : n->kind == NK_LB ? lb_kind_name(e) : n->kind == NK_TGW ? "TGW attachment"
                          : "managed ENI";
         dbuf_printf(label, "%s\\n", what);
-        clean(label, n->res_id, NAME_MAX_CP);
+        esc_graph_label(label, n->res_id, NAME_MAX_CP);
         if (name && (!n->res_id || strcmp(name, n->res_id) != 0))
-            dbuf_puts(label, "\\n"), clean(label, name, NAME_MAX_CP);
+            dbuf_puts(label, "\\n"), esc_graph_label(label, name, NAME_MAX_CP);
         fmt_gib(n->through ? n->through : n->bin + n->bout, t1, sizeof t1);
         fmt_usd(n->through_usd, t2, sizeof t2);
         dbuf_printf(label, "\\n%s%s · %s", n->through ? "processed " : "", t1, t2);
         dbuf_printf(title, "%s ", what);
-        clean(title, n->res_id, 0);
-        if (e && n->res_id && e->id && strcmp(n->res_id, e->id) != 0) dbuf_puts(title, " ("), clean(title, e->id, 0), dbuf_puts(title, ")");
+        esc_graph_label(title, n->res_id, 0);
+        if (e && n->res_id && e->id && strcmp(n->res_id, e->id) != 0) dbuf_puts(title, " ("), esc_graph_label(title, e->id, 0), dbuf_puts(title, ")");
         break;
     }
     case NK_IGW:
         dbuf_puts(label, "Internet gateway\\n");
-        clean(label, n->vpc ? n->vpc : "unknown VPC", NAME_MAX_CP);
+        esc_graph_label(label, n->vpc ? n->vpc : "unknown VPC", NAME_MAX_CP);
         dbuf_printf(label, "\\n%s", gib);
         dbuf_puts(title, "Internet gateway of ");
-        clean(title, n->vpc ? n->vpc : "unknown VPC", 0);
+        esc_graph_label(title, n->vpc ? n->vpc : "unknown VPC", 0);
         break;
     case NK_AWS:
-        clean(label, n->service, NAME_MAX_CP);
+        esc_graph_label(label, n->service, NAME_MAX_CP);
         dbuf_puts(label, "\\n");
-        clean(label, n->region ? n->region : "", NAME_MAX_CP);
+        esc_graph_label(label, n->region ? n->region : "", NAME_MAX_CP);
         dbuf_printf(label, "\\n%s", gib);
-        clean(title, n->service, 0);
+        esc_graph_label(title, n->service, 0);
         dbuf_puts(title, " ");
-        clean(title, n->region ? n->region : "", 0);
+        esc_graph_label(title, n->region ? n->region : "", 0);
         break;
     case NK_OTHER_AWS:
         dbuf_printf(label, "Other AWS services (%zu)\\n%s", n->folded, gib);
@@ -1003,19 +939,19 @@ static void cluster_label(const ctx *c, const gnode *n, int depth, dbuf *l)
     if (depth == 1) {
         const inv_vpc *v = n->vpc ? inv_vpc_by_id(c->inv, n->vpc) : NULL;
         dbuf_puts(l, "VPC ");
-        if (v && v->name) clean(l, v->name, NAME_MAX_CP), dbuf_puts(l, "\\n");
-        clean(l, n->vpc ? n->vpc : "unknown", NAME_MAX_CP);
+        if (v && v->name) esc_graph_label(l, v->name, NAME_MAX_CP), dbuf_puts(l, "\\n");
+        esc_graph_label(l, n->vpc ? n->vpc : "unknown", NAME_MAX_CP);
         const char *region = v && v->region ? v->region : n->region;
-        if (region) dbuf_puts(l, " · "), clean(l, region, NAME_MAX_CP);
+        if (region) dbuf_puts(l, " · "), esc_graph_label(l, region, NAME_MAX_CP);
     } else if (depth == 2) {
         dbuf_puts(l, "AZ ");
-        clean(l, n->az ? n->az : "unknown", NAME_MAX_CP);
+        esc_graph_label(l, n->az ? n->az : "unknown", NAME_MAX_CP);
         if (n->az_name && n->az && strcmp(n->az_name, n->az) != 0)
-            dbuf_puts(l, " ("), clean(l, n->az_name, NAME_MAX_CP), dbuf_puts(l, ")");
+            dbuf_puts(l, " ("), esc_graph_label(l, n->az_name, NAME_MAX_CP), dbuf_puts(l, ")");
     } else {
         const inv_subnet *s = n->subnet ? inv_subnet_by_id(c->inv, n->subnet) : NULL;
-        if (s && s->name) clean(l, s->name, NAME_MAX_CP), dbuf_puts(l, "\\n");
-        clean(l, n->subnet ? n->subnet : "unknown subnet", NAME_MAX_CP);
+        if (s && s->name) esc_graph_label(l, s->name, NAME_MAX_CP), dbuf_puts(l, "\\n");
+        esc_graph_label(l, n->subnet ? n->subnet : "unknown subnet", NAME_MAX_CP);
         if (s && s->bits) {
             char ip[IP_STRLEN];
             ip_format(&s->net, ip, sizeof ip);
@@ -1660,7 +1596,7 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
     dbuf_printf(&title, "flowcost topology · level %s", level_names[c.lv]);
     if (r->period_end > r->period_start) dbuf_printf(&title, " · %s – %s", t1, t2);
     dbuf_printf(&title, " · cost shown %s", money);
-    if (o->focus && *o->focus) dbuf_puts(&title, " · focus "), clean(&title, o->focus, NAME_MAX_CP);
+    if (o->focus && *o->focus) dbuf_puts(&title, " · focus "), esc_graph_label(&title, o->focus, NAME_MAX_CP);
     if (hidden) {
         fmt_gib(hidden_bytes, gib, sizeof gib);
         fmt_usd(hidden_usd, money, sizeof money);
@@ -1826,7 +1762,7 @@ int graph_render_cross_az(const cost_result *r, const inventory *inv, const grap
             agsafeset(reg, "id", id, "");
             dbuf_reset(&cl);
             dbuf_puts(&cl, "region ");
-            clean(&cl, az[i].region, NAME_MAX_CP);
+            esc_graph_label(&cl, az[i].region, NAME_MAX_CP);
             gset(reg, b.g_label, cl.data);
             gset(reg, b.g_style, "rounded,dashed");
             gset(reg, b.g_fontsize, "14");
@@ -1835,10 +1771,10 @@ int graph_render_cross_az(const cost_result *r, const inventory *inv, const grap
             reg = NULL;
         }
         dbuf_reset(&l), dbuf_reset(&t);
-        clean(&t, az[i].id, NAME_MAX_CP);
+        esc_graph_label(&t, az[i].id, NAME_MAX_CP);
         an[i] = agnode(reg ? reg : g, t.data, 1);
-        clean(&l, az[i].id, NAME_MAX_CP);
-        if (az[i].name && strcmp(az[i].name, az[i].id)) dbuf_puts(&l, " ("), clean(&l, az[i].name, NAME_MAX_CP), dbuf_puts(&l, ")");
+        esc_graph_label(&l, az[i].id, NAME_MAX_CP);
+        if (az[i].name && strcmp(az[i].name, az[i].id)) dbuf_puts(&l, " ("), esc_graph_label(&l, az[i].name, NAME_MAX_CP), dbuf_puts(&l, ")");
         fmt_gib(az[i].out, gib, sizeof gib);
         fmt_gib(az[i].in, gib2, sizeof gib2);
         fmt_usd(az[i].usd, usd, sizeof usd);
@@ -1865,9 +1801,9 @@ int graph_render_cross_az(const cost_result *r, const inventory *inv, const grap
         snprintf(num, sizeof num, "%.2f", 1.5 + 6.5 * log_t(p->bytes, lmin, lmax));
         gset(e, b.e_pen, num);
         dbuf_reset(&t);
-        clean(&t, p->src_az, NAME_MAX_CP);
+        esc_graph_label(&t, p->src_az, NAME_MAX_CP);
         dbuf_puts(&t, " to ");
-        clean(&t, p->dst_az, NAME_MAX_CP);
+        esc_graph_label(&t, p->dst_az, NAME_MAX_CP);
         dbuf_printf(&t, ": %s, %s (%.1f%% of the cross-AZ cost)", gib, usd, total > 0 ? 100.0 * p->usd / total : 0.0);
         gset(e, b.e_tip, t.data);
     }
