@@ -11,7 +11,6 @@
  * → cgraph → gvc layout and render. */
 #include "graph.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -102,13 +101,14 @@ const char *graph_format_of(const char *path)
  * Three lightness bands (dark / mid / light, by relative luminance) times
  * three line styles, so every category stays distinguishable when printed
  * in greyscale. */
+#define CROSSAZ_EDGE_COLOR "#e08214" /* inter-AZ's, also the cross-AZ graph's edges */
 static const struct {
     const char *color, *style, *legend;
 } cat_look[CAT_COUNT] = {
     [CAT_NAT_PROCESSING] = {"#b2182b", "solid", "NAT processing"},
     [CAT_INTERNET_EGRESS] = {"#2166ac", "dashed", "Internet egress"},
     [CAT_INTER_REGION] = {"#542788", "dotted", "inter-region"},
-    [CAT_INTER_AZ] = {"#e08214", "solid", "inter-AZ"},
+    [CAT_INTER_AZ] = {CROSSAZ_EDGE_COLOR, "solid", "inter-AZ"},
     [CAT_INTERFACE_ENDPOINT] = {"#1b9e77", "dashed", "interface endpoint"},
     [CAT_TRANSIT_GATEWAY] = {"#de77ae", "dotted", "transit gateway"},
     [CAT_REGIONAL_PUBLIC] = {"#92c5de", "solid", "regional public IP"},
@@ -892,7 +892,7 @@ typedef struct gvb {
     Agraph_t *g;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_tip, *n_w, *n_h, *n_pen, *n_color;
     Agsym_t *e_label, *e_color, *e_style, *e_pen, *e_tip, *e_fontcolor, *e_dir;
-    Agsym_t *g_label, *g_style, *g_color, *g_fill, *g_fontsize, *g_pen;
+    Agsym_t *g_label, *g_style, *g_color, *g_fill, *g_fontsize, *g_pen, *g_id;
     size_t n_clusters;
     char idp[64]; /* SVG id prefix */
 } gvb;
@@ -920,7 +920,7 @@ static Agraph_t *cluster(gvb *b, Agraph_t *parent, const char *label, int depth)
      * cluster its own SVG id (ids must be unique in the report). */
     char id[sizeof b->idp + 40];
     snprintf(id, sizeof id, "%s_cluster_%zu", b->idp, n);
-    agsafeset(sg, "id", id, "");
+    gset(sg, b->g_id, id);
     static const char *const style[] = {"", "rounded,filled,bold", "rounded,filled", "rounded,filled,dashed"};
     static const char *const fill[] = {"", "#f4f4f4", "#fbfbfb", "#ffffff"};
     static const char *const color[] = {"", "#333333", "#777777", "#999999"};
@@ -1005,7 +1005,7 @@ static bool edge_inbound(nkind t, nkind h)
  * into a near-square grid of columns. */
 static void grid_workloads(ctx *c, gvb *b, const uint32_t *order, size_t n_order)
 {
-    Agsym_t *style = agattr(b->g, AGEDGE, "style", NULL), *dir = agattr(b->g, AGEDGE, "dir", NULL);
+    Agsym_t *weight = NULL; /* declared with the first grid edge only: a .dot without a grid stays as it was */
     for (size_t i = 0; i < n_order;) {
         const gnode *first = &c->n[order[i]];
         size_t j = i, m = 0;
@@ -1021,9 +1021,10 @@ static void grid_workloads(ctx *c, gvb *b, const uint32_t *order, size_t n_order
         while (rows * rows < m) rows++;
         for (size_t k = 0; k + rows < m; k++) {
             Agedge_t *ae = agedge(b->g, c->n[w[k]].ag, c->n[w[k + rows]].ag, NULL, 1);
-            agxset(ae, style, "invis");
-            agxset(ae, dir, "none");
-            agsafeset(ae, "weight", "0", "1");
+            if (!weight) weight = agattr(b->g, AGEDGE, "weight", "1");
+            gset(ae, b->e_style, "invis");
+            gset(ae, b->e_dir, "none");
+            gset(ae, weight, "0");
         }
     }
 }
@@ -1035,43 +1036,6 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
     double shown_usd = 0;
     for (size_t i = 0; i < n_edges; i++) shown_bytes += c->e[eorder[i]].bytes, shown_usd += c->e[eorder[i]].usd;
     Agraph_t *g = b->g;
-    /* Attribute defaults: declared once on the root, so every object shares them. */
-    static const char *const gdef[][2] = {
-        {"rankdir", "LR"}, {"fontname", "Helvetica"}, {"labelloc", "t"}, {"labeljust", "l"},
-        {"nodesep", "0.25"}, {"ranksep", "0.9"}, {"newrank", "true"}, {"outputorder", "edgesfirst"},
-        {"pad", "0.3"}, {"bgcolor", "white"}, {"charset", "UTF-8"},
-        {"remincross", "false"}, {"mclimit", "0.5"}, {"nslimit", "4"}, {"nslimit1", "4"}};
-    for (size_t i = 0; i < sizeof gdef / sizeof *gdef; i++) agattr(g, AGRAPH, (char *)gdef[i][0], (char *)gdef[i][1]);
-    /* id and label default to empty: clusters must not inherit the root's. */
-    agattr(g, AGRAPH, "id", "");
-    agset(g, "id", b->idp); /* Graphviz prefixes node and edge ids with it */
-    b->g_label = agattr(g, AGRAPH, "label", "");
-    b->g_style = agattr(g, AGRAPH, "style", "");
-    b->g_color = agattr(g, AGRAPH, "color", "black");
-    b->g_fill = agattr(g, AGRAPH, "fillcolor", "white");
-    b->g_fontsize = agattr(g, AGRAPH, "fontsize", "16");
-    agattr(g, AGNODE, "fontname", "Helvetica");
-    agattr(g, AGNODE, "fontsize", "10");
-    agattr(g, AGNODE, "margin", "0.10,0.05");
-    b->n_label = agattr(g, AGNODE, "label", "");
-    b->n_shape = agattr(g, AGNODE, "shape", "box");
-    b->n_style = agattr(g, AGNODE, "style", "filled");
-    b->n_fill = agattr(g, AGNODE, "fillcolor", "white");
-    b->n_color = agattr(g, AGNODE, "color", "#444444");
-    b->n_tip = agattr(g, AGNODE, "tooltip", "");
-    b->n_w = agattr(g, AGNODE, "width", "0.75");
-    b->n_h = agattr(g, AGNODE, "height", "0.5");
-    b->n_pen = agattr(g, AGNODE, "penwidth", "1");
-    agattr(g, AGEDGE, "fontname", "Helvetica");
-    agattr(g, AGEDGE, "fontsize", "8");
-    agattr(g, AGEDGE, "arrowsize", "0.6");
-    b->e_fontcolor = agattr(g, AGEDGE, "fontcolor", "#333333");
-    b->e_label = agattr(g, AGEDGE, "label", "");
-    b->e_color = agattr(g, AGEDGE, "color", "black");
-    b->e_style = agattr(g, AGEDGE, "style", "solid");
-    b->e_pen = agattr(g, AGEDGE, "penwidth", "1");
-    b->e_tip = agattr(g, AGEDGE, "tooltip", "");
-    b->e_dir = agattr(g, AGEDGE, "dir", "none");
     gset(g, b->g_label, title);
 
     /* Node sizes and pen widths on a log scale between the lightest and
@@ -1205,7 +1169,7 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
         unique_name(g, &title_b);
         Agnode_t *ln = agnode(g, title_b.data, 1);
         char *html = agstrdup_html(g, label.data);
-        agxset(ln, b->n_label, html);
+        gset(ln, b->n_label, html);
         agstrfree(g, html);
         gset(ln, b->n_shape, "box");
         gset(ln, b->n_style, "rounded");
@@ -1310,6 +1274,81 @@ static void id_register(void *st, int objtype, void *obj)
 }
 
 static Agiddisc_t seq_id_disc = {id_open, id_map, id_alloc, id_free, id_print, id_close, id_register};
+
+/* An attribute default declared on the root graph (so every object shares
+ * it); sym, when not 0, is where gvb keeps its handle for gset. */
+typedef struct attr_def {
+    int kind; /* AGRAPH, AGNODE, AGEDGE */
+    const char *name, *def;
+    size_t sym; /* SYM(field) or 0 */
+} attr_def;
+#define SYM(f) (offsetof(gvb, f) + 1)
+
+/* Opens b->g named by b->idp (its SVG root group's id, so two graphs
+ * inlined in one page never share an id) with the defaults in d. id and
+ * label default to empty: clusters must not inherit the root's. */
+static void open_graph(gvb *b, Agdesc_t kind, const attr_def *d, size_t n)
+{
+    Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
+    b->g = agopen(b->idp, kind, &disc);
+    for (size_t i = 0; i < n; i++) {
+        Agsym_t *s = agattr(b->g, d[i].kind, (char *)d[i].name, (char *)d[i].def);
+        if (d[i].sym) *(Agsym_t **)(void *)((char *)b + d[i].sym - 1) = s;
+    }
+    gset(b->g, b->g_id, b->idp); /* Graphviz prefixes node and edge ids with it */
+}
+
+/* The SVG id prefix: the caller's, or dflt, with anything but [A-Za-z0-9_-]
+ * made '_'. */
+static void set_idp(gvb *b, const char *idp, const char *dflt)
+{
+    if (!idp || !*idp) idp = dflt;
+    size_t k = 0;
+    for (; idp[k] && k + 1 < sizeof b->idp; k++)
+        b->idp[k] = (char)((idp[k] >= 'a' && idp[k] <= 'z') || (idp[k] >= 'A' && idp[k] <= 'Z') ||
+                                   (idp[k] >= '0' && idp[k] <= '9') || idp[k] == '-' || idp[k] == '_'
+                               ? idp[k] : '_');
+    b->idp[k] = '\0';
+}
+
+/* The topology's defaults, in the order they were always declared. */
+static const attr_def topo_attrs[] = {
+    {AGRAPH, "rankdir", "LR", 0}, {AGRAPH, "fontname", "Helvetica", 0}, {AGRAPH, "labelloc", "t", 0},
+    {AGRAPH, "labeljust", "l", 0}, {AGRAPH, "nodesep", "0.25", 0}, {AGRAPH, "ranksep", "0.9", 0},
+    {AGRAPH, "newrank", "true", 0}, {AGRAPH, "outputorder", "edgesfirst", 0}, {AGRAPH, "pad", "0.3", 0},
+    {AGRAPH, "bgcolor", "white", 0}, {AGRAPH, "charset", "UTF-8", 0}, {AGRAPH, "remincross", "false", 0},
+    {AGRAPH, "mclimit", "0.5", 0}, {AGRAPH, "nslimit", "4", 0}, {AGRAPH, "nslimit1", "4", 0},
+    {AGRAPH, "id", "", SYM(g_id)}, {AGRAPH, "label", "", SYM(g_label)}, {AGRAPH, "style", "", SYM(g_style)},
+    {AGRAPH, "color", "black", SYM(g_color)}, {AGRAPH, "fillcolor", "white", SYM(g_fill)},
+    {AGRAPH, "fontsize", "16", SYM(g_fontsize)},
+    {AGNODE, "fontname", "Helvetica", 0}, {AGNODE, "fontsize", "10", 0}, {AGNODE, "margin", "0.10,0.05", 0},
+    {AGNODE, "label", "", SYM(n_label)}, {AGNODE, "shape", "box", SYM(n_shape)},
+    {AGNODE, "style", "filled", SYM(n_style)}, {AGNODE, "fillcolor", "white", SYM(n_fill)},
+    {AGNODE, "color", "#444444", SYM(n_color)}, {AGNODE, "tooltip", "", SYM(n_tip)},
+    {AGNODE, "width", "0.75", SYM(n_w)}, {AGNODE, "height", "0.5", SYM(n_h)},
+    {AGNODE, "penwidth", "1", SYM(n_pen)},
+    {AGEDGE, "fontname", "Helvetica", 0}, {AGEDGE, "fontsize", "8", 0}, {AGEDGE, "arrowsize", "0.6", 0},
+    {AGEDGE, "fontcolor", "#333333", SYM(e_fontcolor)}, {AGEDGE, "label", "", SYM(e_label)},
+    {AGEDGE, "color", "black", SYM(e_color)}, {AGEDGE, "style", "solid", SYM(e_style)},
+    {AGEDGE, "penwidth", "1", SYM(e_pen)}, {AGEDGE, "tooltip", "", SYM(e_tip)}, {AGEDGE, "dir", "none", SYM(e_dir)},
+};
+
+/* The cross-AZ graph's. */
+static const attr_def crossaz_attrs[] = {
+    {AGRAPH, "rankdir", "LR", 0}, {AGRAPH, "fontname", "Helvetica", 0}, {AGRAPH, "nodesep", "0.6", 0},
+    {AGRAPH, "ranksep", "1.6", 0}, {AGRAPH, "pad", "0.2", 0}, {AGRAPH, "bgcolor", "white", 0},
+    {AGRAPH, "charset", "UTF-8", 0}, {AGRAPH, "labelloc", "t", 0}, {AGRAPH, "labeljust", "l", 0},
+    {AGRAPH, "id", "", SYM(g_id)}, {AGRAPH, "label", "", SYM(g_label)}, {AGRAPH, "style", "", SYM(g_style)},
+    {AGRAPH, "color", "#777777", SYM(g_color)}, {AGRAPH, "fillcolor", "white", SYM(g_fill)},
+    {AGRAPH, "fontsize", "16", SYM(g_fontsize)},
+    {AGNODE, "fontname", "Helvetica", 0}, {AGNODE, "fontsize", "14", 0}, {AGNODE, "label", "", SYM(n_label)},
+    {AGNODE, "tooltip", "", SYM(n_tip)}, {AGNODE, "shape", "box", 0}, {AGNODE, "style", "rounded,filled", 0},
+    {AGNODE, "fillcolor", "#fbfbfb", 0}, {AGNODE, "margin", "0.2,0.1", 0},
+    {AGEDGE, "fontname", "Helvetica", 0}, {AGEDGE, "fontsize", "13", 0},
+    {AGEDGE, "color", CROSSAZ_EDGE_COLOR, 0}, {AGEDGE, "fontcolor", "#333333", 0},
+    {AGEDGE, "arrowsize", "0.8", 0}, {AGEDGE, "label", "", SYM(e_label)}, {AGEDGE, "penwidth", "1", SYM(e_pen)},
+    {AGEDGE, "tooltip", "", SYM(e_tip)},
+};
 
 /* ---- rendering ---- */
 static char gv_msg[256];
@@ -1609,21 +1648,12 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
     gv_msg[0] = '\0';
     gvb b;
     memset(&b, 0, sizeof b);
-    const char *idp = o->id_prefix && *o->id_prefix ? o->id_prefix : "topology";
-    size_t k = 0;
-    for (; idp[k] && k + 1 < sizeof b.idp; k++)
-        b.idp[k] = (char)((idp[k] >= 'a' && idp[k] <= 'z') || (idp[k] >= 'A' && idp[k] <= 'Z') ||
-                                  (idp[k] >= '0' && idp[k] <= '9') || idp[k] == '-' || idp[k] == '_'
-                              ? idp[k] : '_');
-    b.idp[k] = '\0';
-    Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
+    set_idp(&b, o->id_prefix, "topology");
     /* Undirected, with an explicit dir on every edge: an edge's SVG <title>
      * is then "A--B" (which pair), never a "->" that contradicts the arrow of
      * an inbound edge laid out from the inside (see edge_inbound()). dot
      * still ranks tail before head. */
-    /* The graph's name becomes the SVG root group's id: prefixed like every
-     * other id, so two graphs inlined in one page never share an id. */
-    b.g = agopen(b.idp, Agundirected, &disc);
+    open_graph(&b, Agundirected, topo_attrs, sizeof topo_attrs / sizeof *topo_attrs);
     bool legend[CAT_COUNT] = {false};
     build_graph(&c, &b, order, n_keep, eorder, n_draw, title.data, legend);
     int rc = emit(b.g, fmt, o->inline_svg, out, err, errlen);
@@ -1701,44 +1731,12 @@ int graph_render_cross_az(const cost_result *r, const inventory *inv, const grap
 
     gvb b;
     memset(&b, 0, sizeof b);
-    const char *idp = o && o->id_prefix && *o->id_prefix ? o->id_prefix : "crossaz";
-    size_t k = 0;
-    for (; idp[k] && k + 1 < sizeof b.idp; k++)
-        b.idp[k] = (char)(isalnum((unsigned char)idp[k]) || idp[k] == '-' || idp[k] == '_' ? idp[k] : '_');
-    b.idp[k] = '\0';
+    set_idp(&b, o ? o->id_prefix : NULL, "crossaz");
     int prev_level = agseterr(AGERR);
     agusererrf prev_f = agseterrf(gv_errf);
     gv_msg[0] = '\0';
-    Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
-    b.g = agopen(b.idp, Agdirected, &disc);
+    open_graph(&b, Agdirected, crossaz_attrs, sizeof crossaz_attrs / sizeof *crossaz_attrs);
     Agraph_t *g = b.g;
-    static const char *const gdef[][2] = {{"rankdir", "LR"}, {"fontname", "Helvetica"}, {"nodesep", "0.6"},
-                                          {"ranksep", "1.6"}, {"pad", "0.2"}, {"bgcolor", "white"},
-                                          {"charset", "UTF-8"}, {"labelloc", "t"}, {"labeljust", "l"}};
-    for (size_t i = 0; i < sizeof gdef / sizeof *gdef; i++) agattr(g, AGRAPH, (char *)gdef[i][0], (char *)gdef[i][1]);
-    agattr(g, AGRAPH, "id", "");
-    agset(g, "id", b.idp);
-    b.g_label = agattr(g, AGRAPH, "label", "");
-    b.g_style = agattr(g, AGRAPH, "style", "");
-    b.g_color = agattr(g, AGRAPH, "color", "#777777");
-    b.g_fill = agattr(g, AGRAPH, "fillcolor", "white");
-    b.g_fontsize = agattr(g, AGRAPH, "fontsize", "16");
-    agattr(g, AGNODE, "fontname", "Helvetica");
-    agattr(g, AGNODE, "fontsize", "14");
-    b.n_label = agattr(g, AGNODE, "label", "");
-    b.n_tip = agattr(g, AGNODE, "tooltip", "");
-    agattr(g, AGNODE, "shape", "box");
-    agattr(g, AGNODE, "style", "rounded,filled");
-    agattr(g, AGNODE, "fillcolor", "#fbfbfb");
-    agattr(g, AGNODE, "margin", "0.2,0.1");
-    agattr(g, AGEDGE, "fontname", "Helvetica");
-    agattr(g, AGEDGE, "fontsize", "13");
-    agattr(g, AGEDGE, "color", (char *)cat_look[CAT_INTER_AZ].color);
-    agattr(g, AGEDGE, "fontcolor", "#333333");
-    agattr(g, AGEDGE, "arrowsize", "0.8");
-    b.e_label = agattr(g, AGEDGE, "label", "");
-    b.e_pen = agattr(g, AGEDGE, "penwidth", "1");
-    b.e_tip = agattr(g, AGEDGE, "tooltip", "");
 
     dbuf l, t, cl;
     dbuf_init(&l, 0), dbuf_init(&t, 0), dbuf_init(&cl, 0);
@@ -1759,7 +1757,7 @@ int graph_render_cross_az(const cost_result *r, const inventory *inv, const grap
             reg = agsubg(g, cl.data, 1);
             char id[sizeof b.idp + 40];
             snprintf(id, sizeof id, "%s_cluster_%zu", b.idp, nclusters++);
-            agsafeset(reg, "id", id, "");
+            gset(reg, b.g_id, id);
             dbuf_reset(&cl);
             dbuf_puts(&cl, "region ");
             esc_graph_label(&cl, az[i].region, NAME_MAX_CP);
