@@ -334,19 +334,16 @@ int sankey_svg(sankey *s, const char *title, const char *const *col_titles, sank
     for (size_t i = 0; i < s->nl; i++) lp[i] = &s->links[i];
     double *y0 = xmalloc((s->nl + 1) * sizeof *y0), *y1 = xmalloc((s->nl + 1) * sizeof *y1);
     g_sort = s;
-    qsort(lp, s->nl, sizeof *lp, out_cmp);
-    for (size_t i = 0; i < s->nl; i++) {
-        snode *a = &s->nodes[lp[i]->a];
-        double w = lp[i]->v * k;
-        y0[lp[i] - s->links] = a->y + a->off_out + w / 2;
-        a->off_out += w;
-    }
-    qsort(lp, s->nl, sizeof *lp, in_cmp);
-    for (size_t i = 0; i < s->nl; i++) {
-        snode *b = &s->nodes[lp[i]->b];
-        double w = lp[i]->v * k;
-        y1[lp[i] - s->links] = b->y + b->off_in + w / 2;
-        b->off_in += w;
+    /* Each link's band where it leaves its source (y0), then where it
+     * enters its target (y1), stacked down each node in that order. */
+    for (int in = 0; in < 2; in++) {
+        qsort(lp, s->nl, sizeof *lp, in ? in_cmp : out_cmp);
+        for (size_t i = 0; i < s->nl; i++) {
+            snode *nd = &s->nodes[in ? lp[i]->b : lp[i]->a];
+            double w = lp[i]->v * k, *off = in ? &nd->off_in : &nd->off_out;
+            (in ? y1 : y0)[lp[i] - s->links] = nd->y + *off + w / 2;
+            *off += w;
+        }
     }
     rc |= dbuf_puts(out, "<g class=\"sk-links\" fill=\"none\">\n");
     for (size_t i = 0; i < s->nl; i++) {
