@@ -1563,19 +1563,7 @@ static void emit_warn(const ingest_opts *o, const char *msg)
     /* every warning here is about records lost or not read: -q does not
      * hide them (a cron job's log must show data loss) */
     if (o->warn) o->warn(o->warn_ctx, msg);
-    else {
-        /* one line even when a file name holds a newline or a terminal
-         * escape; under the stream's lock, since S3 readers warn from
-         * several threads at once */
-        flockfile(stderr);
-        fputs("flowcost: warning: ", stderr);
-        for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
-            if ((*c < 0x20 && *c != '\t') || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
-            else fputc(*c, stderr);
-        }
-        fputc('\n', stderr);
-        funlockfile(stderr);
-    }
+    else fc_print_line("flowcost: warning: ", msg); /* S3 readers warn from several threads */
 }
 
 /* An input that is no text flow log: one line naming it and what it looks

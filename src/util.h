@@ -42,6 +42,11 @@ int fc_err(char *err, size_t errlen, const char *fmt, ...)
  * written into buf (strerror may share one buffer for the process);
  * returns buf. */
 const char *fc_strerror(int e, char *buf, size_t n);
+/* One diagnostic line on stderr: prefix ("flowcost: warning: "), then msg
+ * with its control bytes (but tab) written as \xNN, so that a newline in a
+ * file name or a terminal escape cannot forge or hide a line; under the
+ * stream's lock, as worker threads warn too. */
+void fc_print_line(const char *prefix, const char *msg);
 
 /* A growable buffer. `cap_limit` (0 = none) bounds growth: an append past it
  * fails with -1 instead of growing without bound. data is always
