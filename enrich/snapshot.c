@@ -243,17 +243,35 @@ static int load_eni(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_
     return 0;
 }
 
+/* The string members a snapshot object may set: its key and where it goes. */
+typedef struct str_member {
+    const char *key;
+    size_t off;
+} str_member;
+
+static const str_member subnet_strs[] = {
+    {"vpc_id", offsetof(inv_subnet, vpc_id)}, {"az_id", offsetof(inv_subnet, az_id)},
+    {"az_name", offsetof(inv_subnet, az_name)}, {"region", offsetof(inv_subnet, region)},
+    {"name", offsetof(inv_subnet, name)},
+};
+static const str_member vpc_strs[] = {{"region", offsetof(inv_vpc, region)}, {"name", offsetof(inv_vpc, name)}};
+
+/* Sets obj's members that o gives, interned; an absent key leaves one as it was. */
+static void intern_members(inventory *inv, const cJSON *o, void *obj, const str_member *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *v = jstr(o, m[i].key);
+        if (v) *(const char **)(void *)((char *)obj + m[i].off) = inv_intern(inv, v);
+    }
+}
+
 static int load_subnet(inventory *inv, const cJSON *o, size_t idx, char *err, size_t errlen)
 {
     const char *id = cJSON_IsObject(o) ? jstr(o, "id") : NULL;
     if (!id) return fc_err(err, errlen, "subnets[%zu] has no \"id\"", idx);
     inv_subnet *s = inv_subnet_get(inv, id);
+    intern_members(inv, o, s, subnet_strs, sizeof subnet_strs / sizeof *subnet_strs);
     const char *v;
-    if ((v = jstr(o, "vpc_id"))) s->vpc_id = inv_intern(inv, v);
-    if ((v = jstr(o, "az_id"))) s->az_id = inv_intern(inv, v);
-    if ((v = jstr(o, "az_name"))) s->az_name = inv_intern(inv, v);
-    if ((v = jstr(o, "region"))) s->region = inv_intern(inv, v);
-    if ((v = jstr(o, "name"))) s->name = inv_intern(inv, v);
     if ((v = jstr(o, "cidr"))) {
         ip128 net;
         unsigned bits;
@@ -271,9 +289,7 @@ static int load_vpc(inventory *inv, const cJSON *o, size_t idx, char *err, size_
     const char *id = cJSON_IsObject(o) ? jstr(o, "id") : NULL;
     if (!id) return fc_err(err, errlen, "vpcs[%zu] has no \"id\"", idx);
     inv_vpc *v = inv_vpc_get(inv, id);
-    const char *s;
-    if ((s = jstr(o, "region"))) v->region = inv_intern(inv, s);
-    if ((s = jstr(o, "name"))) v->name = inv_intern(inv, s);
+    intern_members(inv, o, v, vpc_strs, sizeof vpc_strs / sizeof *vpc_strs);
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "cidrs"))
     {
