@@ -265,14 +265,23 @@ static void intern_members(inventory *inv, const cJSON *o, void *obj, const str_
     }
 }
 
-static int load_subnet(inventory *inv, const cJSON *o, size_t idx, char *err, size_t errlen)
+/* The "id" of list[idx], or NULL with err filled. */
+static const char *need_id(const cJSON *o, const char *list, size_t idx, char *err, size_t errlen)
 {
     const char *id = cJSON_IsObject(o) ? jstr(o, "id") : NULL;
-    if (!id) return fc_err(err, errlen, "subnets[%zu] has no \"id\"", idx);
+    if (!id) fc_err(err, errlen, "%s[%zu] has no \"id\"", list, idx);
+    return id;
+}
+
+static int load_subnet(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_at, char *err, size_t errlen)
+{
+    (void)fetched_at;
+    const char *id = need_id(o, "subnets", idx, err, errlen);
+    if (!id) return -1;
     inv_subnet *s = inv_subnet_get(inv, id);
     intern_members(inv, o, s, subnet_strs, sizeof subnet_strs / sizeof *subnet_strs);
-    const char *v;
-    if ((v = jstr(o, "cidr"))) {
+    const char *v = jstr(o, "cidr");
+    if (v) {
         ip128 net;
         unsigned bits;
         if (ip_parse_cidr(v, &net, &bits) < 0)
@@ -284,10 +293,11 @@ static int load_subnet(inventory *inv, const cJSON *o, size_t idx, char *err, si
     return 0;
 }
 
-static int load_vpc(inventory *inv, const cJSON *o, size_t idx, char *err, size_t errlen)
+static int load_vpc(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_at, char *err, size_t errlen)
 {
-    const char *id = cJSON_IsObject(o) ? jstr(o, "id") : NULL;
-    if (!id) return fc_err(err, errlen, "vpcs[%zu] has no \"id\"", idx);
+    (void)fetched_at;
+    const char *id = need_id(o, "vpcs", idx, err, errlen);
+    if (!id) return -1;
     inv_vpc *v = inv_vpc_get(inv, id);
     intern_members(inv, o, v, vpc_strs, sizeof vpc_strs / sizeof *vpc_strs);
     const cJSON *c;
@@ -524,22 +534,18 @@ static int load_json(inventory *inv, const char *data, size_t len, const char *n
     } else if (fa && fc_parse_time(fa, &fetched) < 0) {
         rc = fc_err(e, sizeof e, "fetched_at '%s' is not an RFC 3339 time", fa);
     }
-    size_t i = 0;
-    const cJSON *x;
-    if (!rc) cJSON_ArrayForEach(x, enis)
+    static const struct {
+        const char *key;
+        int (*load)(inventory *, const cJSON *, size_t, int64_t, char *, size_t);
+    } lists[] = {{"enis", load_eni}, {"subnets", load_subnet}, {"vpcs", load_vpc}};
+    for (size_t l = 0; !rc && l < sizeof lists / sizeof *lists; l++) {
+        size_t i = 0;
+        const cJSON *x;
+        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, lists[l].key))
         {
-            if ((rc = load_eni(inv, x, i++, fetched, e, sizeof e)) < 0) break;
+            if ((rc = lists[l].load(inv, x, i++, fetched, e, sizeof e)) < 0) break;
         }
-    i = 0;
-    if (!rc) cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, "subnets"))
-        {
-            if ((rc = load_subnet(inv, x, i++, e, sizeof e)) < 0) break;
-        }
-    i = 0;
-    if (!rc) cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, "vpcs"))
-        {
-            if ((rc = load_vpc(inv, x, i++, e, sizeof e)) < 0) break;
-        }
+    }
     cJSON_Delete(root);
     if (rc < 0) return fc_err(err, errlen, "%s: %s", name, e);
     inv_add_source(inv, INV_FROM_SNAPSHOT, fetched);
