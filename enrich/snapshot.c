@@ -265,19 +265,9 @@ static void intern_members(inventory *inv, const cJSON *o, void *obj, const str_
     }
 }
 
-/* The "id" of list[idx], or NULL with err filled. */
-static const char *need_id(const cJSON *o, const char *list, size_t idx, char *err, size_t errlen)
+/* subnets[idx] (o, its "id" id). */
+static int load_subnet(inventory *inv, const cJSON *o, const char *id, size_t idx, char *err, size_t errlen)
 {
-    const char *id = cJSON_IsObject(o) ? jstr(o, "id") : NULL;
-    if (!id) fc_err(err, errlen, "%s[%zu] has no \"id\"", list, idx);
-    return id;
-}
-
-static int load_subnet(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_at, char *err, size_t errlen)
-{
-    (void)fetched_at;
-    const char *id = need_id(o, "subnets", idx, err, errlen);
-    if (!id) return -1;
     inv_subnet *s = inv_subnet_get(inv, id);
     intern_members(inv, o, s, subnet_strs, sizeof subnet_strs / sizeof *subnet_strs);
     const char *v = jstr(o, "cidr");
@@ -293,11 +283,8 @@ static int load_subnet(inventory *inv, const cJSON *o, size_t idx, int64_t fetch
     return 0;
 }
 
-static int load_vpc(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_at, char *err, size_t errlen)
+static int load_vpc(inventory *inv, const cJSON *o, const char *id, size_t idx, char *err, size_t errlen)
 {
-    (void)fetched_at;
-    const char *id = need_id(o, "vpcs", idx, err, errlen);
-    if (!id) return -1;
     inv_vpc *v = inv_vpc_get(inv, id);
     intern_members(inv, o, v, vpc_strs, sizeof vpc_strs / sizeof *vpc_strs);
     const cJSON *c;
@@ -534,16 +521,26 @@ static int load_json(inventory *inv, const char *data, size_t len, const char *n
     } else if (fa && fc_parse_time(fa, &fetched) < 0) {
         rc = fc_err(e, sizeof e, "fetched_at '%s' is not an RFC 3339 time", fa);
     }
+    size_t i = 0;
+    const cJSON *x;
+    if (!rc) cJSON_ArrayForEach(x, enis)
+        {
+            if ((rc = load_eni(inv, x, i++, fetched, e, sizeof e)) < 0) break;
+        }
+    /* subnets and vpcs: objects with an "id" */
     static const struct {
         const char *key;
-        int (*load)(inventory *, const cJSON *, size_t, int64_t, char *, size_t);
-    } lists[] = {{"enis", load_eni}, {"subnets", load_subnet}, {"vpcs", load_vpc}};
+        int (*load)(inventory *, const cJSON *, const char *, size_t, char *, size_t);
+    } lists[] = {{"subnets", load_subnet}, {"vpcs", load_vpc}};
     for (size_t l = 0; !rc && l < sizeof lists / sizeof *lists; l++) {
-        size_t i = 0;
-        const cJSON *x;
+        i = 0;
         cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, lists[l].key))
         {
-            if ((rc = lists[l].load(inv, x, i++, fetched, e, sizeof e)) < 0) break;
+            const char *id = cJSON_IsObject(x) ? jstr(x, "id") : NULL;
+            if (!id) rc = fc_err(e, sizeof e, "%s[%zu] has no \"id\"", lists[l].key, i);
+            else rc = lists[l].load(inv, x, id, i, e, sizeof e);
+            if (rc < 0) break;
+            i++;
         }
     }
     cJSON_Delete(root);
