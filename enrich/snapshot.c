@@ -63,6 +63,29 @@ static int cmp_eni_ptr(const void *a, const void *b)
     return strcmp((*(const inv_eni *const *)a)->id, (*(const inv_eni *const *)b)->id);
 }
 
+/* A subnet's and a VPC's string members in a snapshot: key and member,
+ * in the order they are written (a subnet's cidr goes after its vpc_id). */
+typedef struct str_member {
+    const char *key;
+    size_t off;
+} str_member;
+
+static const str_member subnet_strs[] = {
+    {"vpc_id", offsetof(inv_subnet, vpc_id)}, {"az_id", offsetof(inv_subnet, az_id)},
+    {"az_name", offsetof(inv_subnet, az_name)}, {"region", offsetof(inv_subnet, region)},
+    {"name", offsetof(inv_subnet, name)},
+};
+static const str_member vpc_strs[] = {{"region", offsetof(inv_vpc, region)}, {"name", offsetof(inv_vpc, name)}};
+
+static void put_members(cJSON *o, const void *obj, const str_member *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *v;
+        memcpy(&v, (const char *)obj + m[i].off, sizeof v);
+        put_str(o, m[i].key, v);
+    }
+}
+
 char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
 {
     cJSON *root = cJSON_CreateObject();
@@ -112,12 +135,9 @@ char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
         const inv_subnet *s = inv_subnet_at(inv, i);
         cJSON *o = cJSON_CreateObject();
         put_str(o, "id", s->id);
-        put_str(o, "vpc_id", s->vpc_id);
+        put_members(o, s, subnet_strs, 1);
         if (s->bits) put_cidr(o, "cidr", &s->net, s->bits);
-        put_str(o, "az_id", s->az_id);
-        put_str(o, "az_name", s->az_name);
-        put_str(o, "region", s->region);
-        put_str(o, "name", s->name);
+        put_members(o, s, subnet_strs + 1, sizeof subnet_strs / sizeof *subnet_strs - 1);
         cJSON_AddItemToArray(subnets, o);
     }
     cJSON *vpcs = cJSON_AddArrayToObject(root, "vpcs");
@@ -125,8 +145,7 @@ char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
         const inv_vpc *v = inv_vpc_at(inv, i);
         cJSON *o = cJSON_CreateObject();
         put_str(o, "id", v->id);
-        put_str(o, "region", v->region);
-        put_str(o, "name", v->name);
+        put_members(o, v, vpc_strs, sizeof vpc_strs / sizeof *vpc_strs);
         cJSON *c = cJSON_AddArrayToObject(o, "cidrs");
         for (size_t k = 0; k < v->n_nets; k++) put_cidr(c, NULL, &v->nets[k], v->bits[k]);
         cJSON_AddItemToArray(vpcs, o);
@@ -243,18 +262,6 @@ static int load_eni(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_
     return 0;
 }
 
-/* The string members a snapshot object may set: its key and where it goes. */
-typedef struct str_member {
-    const char *key;
-    size_t off;
-} str_member;
-
-static const str_member subnet_strs[] = {
-    {"vpc_id", offsetof(inv_subnet, vpc_id)}, {"az_id", offsetof(inv_subnet, az_id)},
-    {"az_name", offsetof(inv_subnet, az_name)}, {"region", offsetof(inv_subnet, region)},
-    {"name", offsetof(inv_subnet, name)},
-};
-static const str_member vpc_strs[] = {{"region", offsetof(inv_vpc, region)}, {"name", offsetof(inv_vpc, name)}};
 
 /* Sets obj's members that o gives, interned; an absent key leaves one as it was. */
 static void intern_members(inventory *inv, const cJSON *o, void *obj, const str_member *m, size_t n)
