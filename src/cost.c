@@ -798,14 +798,8 @@ static size_t flow_for(run *R, const unit *u)
     cost_result *r = R->r;
     if (created) {
         GROW(r->flows, r->n_flows, R->cap_flows);
-        cost_flow *f = &r->flows[r->n_flows++];
-        memset(f, 0, sizeof *f);
-        f->src = u->src;
-        f->dst = u->dst;
-        f->via = u->via;
-        f->flags = u->flags;
-        f->path = u->path;
-        f->dest = u->dest;
+        r->flows[r->n_flows++] =
+            (cost_flow){.src = u->src, .dst = u->dst, .via = u->via, .flags = u->flags, .path = u->path, .dest = u->dest};
     }
     return i;
 }
