@@ -1284,6 +1284,18 @@ typedef struct attr_def {
 } attr_def;
 #define SYM(f) (offsetof(gvb, f) + 1)
 
+/* The defaults both graphs declare (first), then each one's own. */
+static const attr_def common_attrs[] = {
+    {AGRAPH, "rankdir", "LR", 0}, {AGRAPH, "fontname", "Helvetica", 0}, {AGRAPH, "labelloc", "t", 0},
+    {AGRAPH, "labeljust", "l", 0}, {AGRAPH, "bgcolor", "white", 0}, {AGRAPH, "charset", "UTF-8", 0},
+    {AGRAPH, "id", "", SYM(g_id)}, {AGRAPH, "label", "", SYM(g_label)}, {AGRAPH, "style", "", SYM(g_style)},
+    {AGRAPH, "fillcolor", "white", SYM(g_fill)}, {AGRAPH, "fontsize", "16", SYM(g_fontsize)},
+    {AGNODE, "fontname", "Helvetica", 0}, {AGNODE, "label", "", SYM(n_label)}, {AGNODE, "tooltip", "", SYM(n_tip)},
+    {AGEDGE, "fontname", "Helvetica", 0}, {AGEDGE, "fontcolor", "#333333", SYM(e_fontcolor)},
+    {AGEDGE, "label", "", SYM(e_label)}, {AGEDGE, "penwidth", "1", SYM(e_pen)}, {AGEDGE, "tooltip", "", SYM(e_tip)},
+};
+#define NCOMMON (sizeof common_attrs / sizeof *common_attrs)
+
 /* Opens b->g named by b->idp (its SVG root group's id, so two graphs
  * inlined in one page never share an id) with the defaults in d. id and
  * label default to empty: clusters must not inherit the root's. */
@@ -1291,9 +1303,10 @@ static void open_graph(gvb *b, Agdesc_t kind, const attr_def *d, size_t n)
 {
     Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
     b->g = agopen(b->idp, kind, &disc);
-    for (size_t i = 0; i < n; i++) {
-        Agsym_t *s = agattr(b->g, d[i].kind, (char *)d[i].name, (char *)d[i].def);
-        if (d[i].sym) *(Agsym_t **)(void *)((char *)b + d[i].sym - 1) = s;
+    for (size_t i = 0; i < NCOMMON + n; i++) {
+        const attr_def *a = i < NCOMMON ? &common_attrs[i] : &d[i - NCOMMON];
+        Agsym_t *s = agattr(b->g, a->kind, (char *)a->name, (char *)a->def);
+        if (a->sym) *(Agsym_t **)(void *)((char *)b + a->sym - 1) = s;
     }
     gset(b->g, b->g_id, b->idp); /* Graphviz prefixes node and edge ids with it */
 }
@@ -1311,43 +1324,25 @@ static void set_idp(gvb *b, const char *idp, const char *dflt)
     b->idp[k] = '\0';
 }
 
-/* The topology's defaults, in the order they were always declared. */
 static const attr_def topo_attrs[] = {
-    {AGRAPH, "rankdir", "LR", 0}, {AGRAPH, "fontname", "Helvetica", 0}, {AGRAPH, "labelloc", "t", 0},
-    {AGRAPH, "labeljust", "l", 0}, {AGRAPH, "nodesep", "0.25", 0}, {AGRAPH, "ranksep", "0.9", 0},
-    {AGRAPH, "newrank", "true", 0}, {AGRAPH, "outputorder", "edgesfirst", 0}, {AGRAPH, "pad", "0.3", 0},
-    {AGRAPH, "bgcolor", "white", 0}, {AGRAPH, "charset", "UTF-8", 0}, {AGRAPH, "remincross", "false", 0},
+    {AGRAPH, "nodesep", "0.25", 0}, {AGRAPH, "ranksep", "0.9", 0}, {AGRAPH, "newrank", "true", 0},
+    {AGRAPH, "outputorder", "edgesfirst", 0}, {AGRAPH, "pad", "0.3", 0}, {AGRAPH, "remincross", "false", 0},
     {AGRAPH, "mclimit", "0.5", 0}, {AGRAPH, "nslimit", "4", 0}, {AGRAPH, "nslimit1", "4", 0},
-    {AGRAPH, "id", "", SYM(g_id)}, {AGRAPH, "label", "", SYM(g_label)}, {AGRAPH, "style", "", SYM(g_style)},
-    {AGRAPH, "color", "black", SYM(g_color)}, {AGRAPH, "fillcolor", "white", SYM(g_fill)},
-    {AGRAPH, "fontsize", "16", SYM(g_fontsize)},
-    {AGNODE, "fontname", "Helvetica", 0}, {AGNODE, "fontsize", "10", 0}, {AGNODE, "margin", "0.10,0.05", 0},
-    {AGNODE, "label", "", SYM(n_label)}, {AGNODE, "shape", "box", SYM(n_shape)},
+    {AGRAPH, "color", "black", SYM(g_color)},
+    {AGNODE, "fontsize", "10", 0}, {AGNODE, "margin", "0.10,0.05", 0}, {AGNODE, "shape", "box", SYM(n_shape)},
     {AGNODE, "style", "filled", SYM(n_style)}, {AGNODE, "fillcolor", "white", SYM(n_fill)},
-    {AGNODE, "color", "#444444", SYM(n_color)}, {AGNODE, "tooltip", "", SYM(n_tip)},
-    {AGNODE, "width", "0.75", SYM(n_w)}, {AGNODE, "height", "0.5", SYM(n_h)},
-    {AGNODE, "penwidth", "1", SYM(n_pen)},
-    {AGEDGE, "fontname", "Helvetica", 0}, {AGEDGE, "fontsize", "8", 0}, {AGEDGE, "arrowsize", "0.6", 0},
-    {AGEDGE, "fontcolor", "#333333", SYM(e_fontcolor)}, {AGEDGE, "label", "", SYM(e_label)},
-    {AGEDGE, "color", "black", SYM(e_color)}, {AGEDGE, "style", "solid", SYM(e_style)},
-    {AGEDGE, "penwidth", "1", SYM(e_pen)}, {AGEDGE, "tooltip", "", SYM(e_tip)}, {AGEDGE, "dir", "none", SYM(e_dir)},
+    {AGNODE, "color", "#444444", SYM(n_color)}, {AGNODE, "width", "0.75", SYM(n_w)},
+    {AGNODE, "height", "0.5", SYM(n_h)}, {AGNODE, "penwidth", "1", SYM(n_pen)},
+    {AGEDGE, "fontsize", "8", 0}, {AGEDGE, "arrowsize", "0.6", 0}, {AGEDGE, "color", "black", SYM(e_color)},
+    {AGEDGE, "style", "solid", SYM(e_style)}, {AGEDGE, "dir", "none", SYM(e_dir)},
 };
 
-/* The cross-AZ graph's. */
 static const attr_def crossaz_attrs[] = {
-    {AGRAPH, "rankdir", "LR", 0}, {AGRAPH, "fontname", "Helvetica", 0}, {AGRAPH, "nodesep", "0.6", 0},
-    {AGRAPH, "ranksep", "1.6", 0}, {AGRAPH, "pad", "0.2", 0}, {AGRAPH, "bgcolor", "white", 0},
-    {AGRAPH, "charset", "UTF-8", 0}, {AGRAPH, "labelloc", "t", 0}, {AGRAPH, "labeljust", "l", 0},
-    {AGRAPH, "id", "", SYM(g_id)}, {AGRAPH, "label", "", SYM(g_label)}, {AGRAPH, "style", "", SYM(g_style)},
-    {AGRAPH, "color", "#777777", SYM(g_color)}, {AGRAPH, "fillcolor", "white", SYM(g_fill)},
-    {AGRAPH, "fontsize", "16", SYM(g_fontsize)},
-    {AGNODE, "fontname", "Helvetica", 0}, {AGNODE, "fontsize", "14", 0}, {AGNODE, "label", "", SYM(n_label)},
-    {AGNODE, "tooltip", "", SYM(n_tip)}, {AGNODE, "shape", "box", 0}, {AGNODE, "style", "rounded,filled", 0},
+    {AGRAPH, "nodesep", "0.6", 0}, {AGRAPH, "ranksep", "1.6", 0}, {AGRAPH, "pad", "0.2", 0},
+    {AGRAPH, "color", "#777777", SYM(g_color)},
+    {AGNODE, "fontsize", "14", 0}, {AGNODE, "shape", "box", 0}, {AGNODE, "style", "rounded,filled", 0},
     {AGNODE, "fillcolor", "#fbfbfb", 0}, {AGNODE, "margin", "0.2,0.1", 0},
-    {AGEDGE, "fontname", "Helvetica", 0}, {AGEDGE, "fontsize", "13", 0},
-    {AGEDGE, "color", CROSSAZ_EDGE_COLOR, 0}, {AGEDGE, "fontcolor", "#333333", 0},
-    {AGEDGE, "arrowsize", "0.8", 0}, {AGEDGE, "label", "", SYM(e_label)}, {AGEDGE, "penwidth", "1", SYM(e_pen)},
-    {AGEDGE, "tooltip", "", SYM(e_tip)},
+    {AGEDGE, "fontsize", "13", 0}, {AGEDGE, "color", CROSSAZ_EDGE_COLOR, 0}, {AGEDGE, "arrowsize", "0.8", 0},
 };
 
 /* ---- rendering ---- */
