@@ -25,6 +25,15 @@ static void s3_url_of(const char *dest, char *out, size_t n)
     else snprintf(out, n, "%s", dest);
 }
 
+/* The text a command built goes to stdout; rc < 0: err instead, exit fail. */
+static int print_text(dbuf *b, int rc, const char *err, int fail)
+{
+    if (rc < 0) cli_error(err);
+    else fwrite(b->data, 1, b->len, stdout);
+    dbuf_free(b);
+    return rc < 0 ? fail : EXIT_OK;
+}
+
 int cmd_athena(const fc_opts *o)
 {
     char err[FC_ERRLEN];
@@ -123,14 +132,7 @@ int cmd_athena(const fc_opts *o)
     dbuf_init(&b, 0);
     int rc = athena_ddl(&t, &b, err, sizeof err);
     free(fl);
-    if (rc < 0) {
-        dbuf_free(&b);
-        cli_error(err);
-        return EXIT_USAGE;
-    }
-    fwrite(b.data, 1, b.len, stdout);
-    dbuf_free(&b);
-    return EXIT_OK;
+    return print_text(&b, rc, err, EXIT_USAGE);
 }
 
 /* ---- --athena on report/top/topology/aggregate ---- */
@@ -200,14 +202,7 @@ int athena_print_sql(const fc_opts *o)
     dbuf_init(&sql, 0);
     int rc = build_query(o, &c, &sql, err, sizeof err);
     aws_config_clear(&c);
-    if (rc < 0) {
-        dbuf_free(&sql);
-        cli_error(err);
-        return EXIT_RUNTIME;
-    }
-    fwrite(sql.data, 1, sql.len, stdout);
-    dbuf_free(&sql);
-    return EXIT_OK;
+    return print_text(&sql, rc, err, EXIT_RUNTIME);
 }
 
 static int add_row(void *ctx, const char *const *cells, size_t n, char *err, size_t errlen)

@@ -60,23 +60,36 @@ static int load_config(const fc_opts *o, const char *region, aws_config *c)
     return 0;
 }
 
+/* The flow logs of one region (NULL: the configured one) and, given inv,
+ * its EC2 inventory; name gets the region's name. -1 after printing the
+ * error (nothing to free then). */
+static int describe_region(const fc_opts *o, const char *region, fl_desc **fl, size_t *n, inventory *inv,
+                           char *name, size_t namelen)
+{
+    aws_config c;
+    if (load_config(o, region, &c) < 0) return -1;
+    char err[FC_ERRLEN];
+    int rc = flowlogs_describe(&c, NULL, fl, n, err, sizeof err);
+    if (rc == 0 && inv) rc = ec2_fetch_inventory(inv, &c, err, sizeof err);
+    snprintf(name, namelen, "%s", c.region);
+    aws_config_clear(&c);
+    if (rc < 0) {
+        free(*fl);
+        *fl = NULL;
+        cli_error(err);
+    }
+    return rc;
+}
 
 static int list(const fc_opts *o, const char *const *regions, size_t nr)
 {
     printf("%-22s %-26s %-5s %-40s %-8s %-8s %-4s %-10s %s\n", "FLOW LOG", "RESOURCE", "TO", "DESTINATION", "STATUS",
            "DELIVERY", "SECS", "FILE", "FORMAT");
     for (size_t r = 0; r < (nr ? nr : 1); r++) {
-        aws_config c;
-        if (load_config(o, nr ? regions[r] : NULL, &c) < 0) return EXIT_RUNTIME;
-        fl_desc *fl;
+        fl_desc *fl = NULL;
         size_t n;
-        char err[FC_ERRLEN];
-        int rc = flowlogs_describe(&c, NULL, &fl, &n, err, sizeof err);
-        aws_config_clear(&c);
-        if (rc < 0) {
-            cli_error(err);
-            return EXIT_RUNTIME;
-        }
+        char region[64];
+        if (describe_region(o, nr ? regions[r] : NULL, &fl, &n, NULL, region, sizeof region) < 0) return EXIT_RUNTIME;
         for (size_t i = 0; i < n; i++) {
             const fl_desc *d = &fl[i];
             char file[64];
@@ -114,21 +127,12 @@ static int check(const fc_opts *o, const char *const *regions, size_t nr)
 {
     size_t problems = 0;
     for (size_t r = 0; r < (nr ? nr : 1); r++) {
-        aws_config c;
-        if (load_config(o, nr ? regions[r] : NULL, &c) < 0) return EXIT_RUNTIME;
-        fl_desc *fl;
+        fl_desc *fl = NULL;
         size_t n;
-        char err[FC_ERRLEN];
-        inventory *inv = inv_new();
-        int rc = flowlogs_describe(&c, NULL, &fl, &n, err, sizeof err);
-        if (rc == 0) rc = ec2_fetch_inventory(inv, &c, err, sizeof err);
         char region[64];
-        snprintf(region, sizeof region, "%s", c.region);
-        aws_config_clear(&c);
-        if (rc < 0) {
-            free(fl);
+        inventory *inv = inv_new();
+        if (describe_region(o, nr ? regions[r] : NULL, &fl, &n, inv, region, sizeof region) < 0) {
             inv_free(inv);
-            cli_error(err);
             return EXIT_RUNTIME;
         }
         printf("%s: %zu flow log%s, %zu VPC%s, %zu subnet%s, %zu ENI%s\n", region, n, n == 1 ? "" : "s",

@@ -32,14 +32,7 @@ static const struct {
 
 void cli_error(const char *msg)
 {
-    /* one line whatever the message quotes: a control byte (a newline in a
-     * file name, a terminal escape) is written as \xNN */
-    fputs("flowcost: error: ", stderr);
-    for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
-        if ((*c < 0x20 && *c != '\t') || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
-        else fputc(*c, stderr);
-    }
-    fputc('\n', stderr);
+    fc_print_line("flowcost: error: ", msg);
 }
 
 static void usage(FILE *f)

@@ -280,128 +280,152 @@ static void parse_network_acls(pctx *p, const xml_node *root)
     }
 }
 
-static void parse_enis(pctx *p, const xml_node *root)
+/* Each item of a Describe* set that has an id (id_tag), counted and handed
+ * to fn with its id, interned; an item without one is skipped. */
+static void each_item(pctx *p, const xml_node *parent, const char *set, const char *id_tag,
+                      void (*fn)(pctx *, const xml_node *, const char *))
+{
+    FOR_ITEMS(it, parent, set)
+    {
+        const char *id = istr(p->inv, it, id_tag);
+        if (!id) continue;
+        p->items++;
+        fn(p, it, id);
+    }
+}
+
+static void eni_item(pctx *p, const xml_node *it, const char *id)
 {
     inventory *inv = p->inv;
-    FOR_ITEMS(it, root, "networkInterfaceSet")
+    ec2_eni_desc d = {.id = id, .region = p->region, .seen = p->seen, .source = p->source};
+    d.interface_type = istr(inv, it, "interfaceType");
+    d.description = istr(inv, it, "description");
+    d.requester_id = istr(inv, it, "requesterId");
+    d.subnet_id = istr(inv, it, "subnetId");
+    d.vpc_id = istr(inv, it, "vpcId");
+    d.az_name = istr(inv, it, "availabilityZone");
+    d.az_id = istr(inv, it, "availabilityZoneId");
+    d.account = istr(inv, it, "ownerId");
+    d.instance_id = istr(inv, child(it, "attachment"), "instanceId");
+    d.name = tag_name(inv, it);
+    inv_eni *e = ec2_eni_describe(inv, &d);
+    set_tags(inv, e, it, true);
+    bool any = false;
+    FOR_ITEMS(a, it, "privateIpAddressesSet")
     {
-        ec2_eni_desc d = {.id = istr(inv, it, "networkInterfaceId"), .region = p->region,
-                          .seen = p->seen, .source = p->source};
-        if (!d.id) continue;
-        p->items++;
-        d.interface_type = istr(inv, it, "interfaceType");
-        d.description = istr(inv, it, "description");
-        d.requester_id = istr(inv, it, "requesterId");
-        d.subnet_id = istr(inv, it, "subnetId");
-        d.vpc_id = istr(inv, it, "vpcId");
-        d.az_name = istr(inv, it, "availabilityZone");
-        d.az_id = istr(inv, it, "availabilityZoneId");
-        d.account = istr(inv, it, "ownerId");
-        d.instance_id = istr(inv, child(it, "attachment"), "instanceId");
-        d.name = tag_name(inv, it);
-        inv_eni *e = ec2_eni_describe(inv, &d);
-        set_tags(inv, e, it, true);
-        bool any = false;
-        FOR_ITEMS(a, it, "privateIpAddressesSet")
-        {
-            ec2_eni_add_ip(inv, e, istr(inv, a, "privateIpAddress"), 1);
-            ec2_eni_add_ip(inv, e, istr(inv, child(a, "association"), "publicIp"), 0);
-            any = true;
-        }
-        if (!any) ec2_eni_add_ip(inv, e, istr(inv, it, "privateIpAddress"), 1);
-        ec2_eni_add_ip(inv, e, istr(inv, child(it, "association"), "publicIp"), 0);
-        FOR_ITEMS(a, it, "ipv6AddressesSet") ec2_eni_add_ip(inv, e, istr(inv, a, "ipv6Address"), -1);
-        why_eni_rules *w = p->rules ? why_rules_add_eni(p->rules) : NULL;
-        if (w) {
-            snprintf(w->eni, sizeof w->eni, "%s", d.id);
-            snprintf(w->subnet, sizeof w->subnet, "%s", d.subnet_id ? d.subnet_id : "");
-            FOR_ITEMS(g, it, "groupSet")
-            if (w->n_groups < sizeof w->groups / sizeof *w->groups) ftext(g, "groupId", w->groups[w->n_groups++], sizeof w->groups[0]);
-        }
+        ec2_eni_add_ip(inv, e, istr(inv, a, "privateIpAddress"), 1);
+        ec2_eni_add_ip(inv, e, istr(inv, child(a, "association"), "publicIp"), 0);
+        any = true;
     }
+    if (!any) ec2_eni_add_ip(inv, e, istr(inv, it, "privateIpAddress"), 1);
+    ec2_eni_add_ip(inv, e, istr(inv, child(it, "association"), "publicIp"), 0);
+    FOR_ITEMS(a, it, "ipv6AddressesSet") ec2_eni_add_ip(inv, e, istr(inv, a, "ipv6Address"), -1);
+    why_eni_rules *w = p->rules ? why_rules_add_eni(p->rules) : NULL;
+    if (w) {
+        snprintf(w->eni, sizeof w->eni, "%s", d.id);
+        snprintf(w->subnet, sizeof w->subnet, "%s", d.subnet_id ? d.subnet_id : "");
+        FOR_ITEMS(g, it, "groupSet")
+        if (w->n_groups < sizeof w->groups / sizeof *w->groups) ftext(g, "groupId", w->groups[w->n_groups++], sizeof w->groups[0]);
+    }
+}
+
+static void parse_enis(pctx *p, const xml_node *root)
+{
+    each_item(p, root, "networkInterfaceSet", "networkInterfaceId", eni_item);
+}
+
+static void subnet_item(pctx *p, const xml_node *it, const char *id)
+{
+    inventory *inv = p->inv;
+    ec2_subnet_desc d = {.id = id, .region = p->region};
+    d.vpc_id = istr(inv, it, "vpcId");
+    d.az_name = istr(inv, it, "availabilityZone");
+    d.az_id = istr(inv, it, "availabilityZoneId");
+    d.name = tag_name(inv, it);
+    d.cidr = istr(inv, it, "cidrBlock");
+    if (!d.cidr) FOR_ITEMS(a, it, "ipv6CidrBlockAssociationSet")
+        {
+            d.cidr = istr(inv, a, "ipv6CidrBlock");
+            if (d.cidr) break;
+        }
+    ec2_subnet_describe(inv, &d);
 }
 
 static void parse_subnets(pctx *p, const xml_node *root)
 {
+    each_item(p, root, "subnetSet", "subnetId", subnet_item);
+}
+
+static void vpc_item(pctx *p, const xml_node *it, const char *id)
+{
     inventory *inv = p->inv;
-    FOR_ITEMS(it, root, "subnetSet")
-    {
-        ec2_subnet_desc d = {.id = istr(inv, it, "subnetId"), .region = p->region};
-        if (!d.id) continue;
-        p->items++;
-        d.vpc_id = istr(inv, it, "vpcId");
-        d.az_name = istr(inv, it, "availabilityZone");
-        d.az_id = istr(inv, it, "availabilityZoneId");
-        d.name = tag_name(inv, it);
-        d.cidr = istr(inv, it, "cidrBlock");
-        if (!d.cidr) FOR_ITEMS(a, it, "ipv6CidrBlockAssociationSet")
-            {
-                d.cidr = istr(inv, a, "ipv6CidrBlock");
-                if (d.cidr) break;
-            }
-        ec2_subnet_describe(inv, &d);
-    }
+    const char *cidrs[64];
+    size_t nc = 0;
+    cidrs[nc++] = istr(inv, it, "cidrBlock");
+    FOR_ITEMS(a, it, "cidrBlockAssociationSet") if (nc < 64) cidrs[nc++] = istr(inv, a, "cidrBlock");
+    FOR_ITEMS(a, it, "ipv6CidrBlockAssociationSet") if (nc < 64) cidrs[nc++] = istr(inv, a, "ipv6CidrBlock");
+    ec2_vpc_describe(inv, id, p->region, tag_name(inv, it), cidrs, nc);
 }
 
 static void parse_vpcs(pctx *p, const xml_node *root)
 {
+    each_item(p, root, "vpcSet", "vpcId", vpc_item);
+}
+
+static void nat_item(pctx *p, const xml_node *it, const char *id)
+{
     inventory *inv = p->inv;
-    FOR_ITEMS(it, root, "vpcSet")
+    const char *state = istr(inv, it, "state");
+    /* A deleted gateway's ENI is gone and its addresses may be reused. */
+    if (state && (strcmp(state, "deleted") == 0 || strcmp(state, "failed") == 0)) return;
+    const char *name = tag_name(inv, it);
+    ec2_eni_desc d = {.interface_type = inv_intern(inv, "nat_gateway"), .subnet_id = istr(inv, it, "subnetId"),
+                      .vpc_id = istr(inv, it, "vpcId"), .region = p->region, .name = name ? name : id,
+                      .resource_id = id, .seen = p->seen, .source = p->source};
+    FOR_ITEMS(a, it, "natGatewayAddressSet")
     {
-        const char *id = istr(inv, it, "vpcId");
-        if (!id) continue;
-        p->items++;
-        const char *cidrs[64];
-        size_t nc = 0;
-        cidrs[nc++] = istr(inv, it, "cidrBlock");
-        FOR_ITEMS(a, it, "cidrBlockAssociationSet") if (nc < 64) cidrs[nc++] = istr(inv, a, "cidrBlock");
-        FOR_ITEMS(a, it, "ipv6CidrBlockAssociationSet") if (nc < 64) cidrs[nc++] = istr(inv, a, "ipv6CidrBlock");
-        ec2_vpc_describe(inv, id, p->region, tag_name(inv, it), cidrs, nc);
+        if (!(d.id = istr(inv, a, "networkInterfaceId"))) continue;
+        inv_eni *e = ec2_eni_claim(inv, ENI_NAT_GATEWAY, &d);
+        ec2_eni_add_ip(inv, e, istr(inv, a, "privateIp"), 1);
+        ec2_eni_add_ip(inv, e, istr(inv, a, "publicIp"), 0);
     }
 }
 
 static void parse_nat_gateways(pctx *p, const xml_node *root)
 {
+    each_item(p, root, "natGatewaySet", "natGatewayId", nat_item);
+}
+
+static void endpoint_item(pctx *p, const xml_node *it, const char *id)
+{
     inventory *inv = p->inv;
-    FOR_ITEMS(it, root, "natGatewaySet")
+    const char *type = istr(inv, it, "vpcEndpointType");
+    eni_kind k = type && strcmp(type, "GatewayLoadBalancer") == 0 ? ENI_GWLB : ENI_VPC_ENDPOINT;
+    const char *name = tag_name(inv, it);
+    ec2_eni_desc d = {.vpc_id = istr(inv, it, "vpcId"), .region = p->region, .name = name ? name : id,
+                      .resource_id = id, .seen = p->seen, .source = p->source};
+    FOR_ITEMS(a, it, "networkInterfaceIdSet")
     {
-        const char *id = istr(inv, it, "natGatewayId");
-        const char *state = istr(inv, it, "state");
-        if (!id) continue;
-        p->items++;
-        /* A deleted gateway's ENI is gone and its addresses may be reused. */
-        if (state && (strcmp(state, "deleted") == 0 || strcmp(state, "failed") == 0)) continue;
-        const char *name = tag_name(inv, it);
-        ec2_eni_desc d = {.interface_type = inv_intern(inv, "nat_gateway"), .subnet_id = istr(inv, it, "subnetId"),
-                          .vpc_id = istr(inv, it, "vpcId"), .region = p->region, .name = name ? name : id,
-                          .resource_id = id, .seen = p->seen, .source = p->source};
-        FOR_ITEMS(a, it, "natGatewayAddressSet")
-        {
-            if (!(d.id = istr(inv, a, "networkInterfaceId"))) continue;
-            inv_eni *e = ec2_eni_claim(inv, ENI_NAT_GATEWAY, &d);
-            ec2_eni_add_ip(inv, e, istr(inv, a, "privateIp"), 1);
-            ec2_eni_add_ip(inv, e, istr(inv, a, "publicIp"), 0);
-        }
+        if ((d.id = istr(inv, a, NULL))) ec2_eni_claim(inv, k, &d);
     }
 }
 
 static void parse_vpc_endpoints(pctx *p, const xml_node *root)
 {
+    each_item(p, root, "vpcEndpointSet", "vpcEndpointId", endpoint_item);
+}
+
+static void instance_item(pctx *p, const xml_node *it, const char *id)
+{
     inventory *inv = p->inv;
-    FOR_ITEMS(it, root, "vpcEndpointSet")
+    const char *name = tag_name(inv, it);
+    FOR_ITEMS(ni, it, "networkInterfaceSet")
     {
-        const char *id = istr(inv, it, "vpcEndpointId");
-        if (!id) continue;
-        p->items++;
-        const char *type = istr(inv, it, "vpcEndpointType");
-        eni_kind k = type && strcmp(type, "GatewayLoadBalancer") == 0 ? ENI_GWLB : ENI_VPC_ENDPOINT;
-        const char *name = tag_name(inv, it);
-        ec2_eni_desc d = {.vpc_id = istr(inv, it, "vpcId"), .region = p->region, .name = name ? name : id,
-                          .resource_id = id, .seen = p->seen, .source = p->source};
-        FOR_ITEMS(a, it, "networkInterfaceIdSet")
-        {
-            if ((d.id = istr(inv, a, NULL))) ec2_eni_claim(inv, k, &d);
-        }
+        inv_eni *e = inv_eni_lookup(inv, istr(inv, ni, "networkInterfaceId"));
+        if (!e) continue;
+        if (!e->instance_id) e->instance_id = id;
+        set_tags(inv, e, it, false);
+        if (!e->name) e->name = name;
     }
 }
 
@@ -411,25 +435,7 @@ static void parse_vpc_endpoints(pctx *p, const xml_node *root)
  * which exist. */
 static void parse_instances(pctx *p, const xml_node *root)
 {
-    inventory *inv = p->inv;
-    FOR_ITEMS(r, root, "reservationSet")
-    {
-        FOR_ITEMS(it, r, "instancesSet")
-        {
-            const char *id = istr(inv, it, "instanceId");
-            if (!id) continue;
-            p->items++;
-            const char *name = tag_name(inv, it);
-            FOR_ITEMS(ni, it, "networkInterfaceSet")
-            {
-                inv_eni *e = inv_eni_lookup(inv, istr(inv, ni, "networkInterfaceId"));
-                if (!e) continue;
-                if (!e->instance_id) e->instance_id = id;
-                set_tags(inv, e, it, false);
-                if (!e->name) e->name = name;
-            }
-        }
-    }
+    FOR_ITEMS(r, root, "reservationSet") each_item(p, r, "instancesSet", "instanceId", instance_item);
 }
 
 /* The ENIs whose resource_id (from the description or a NAT / endpoint
@@ -452,17 +458,16 @@ static void name_by_resource(inventory *inv, const char *res, const char *name, 
 /* DescribeTransitGatewayAttachments: the attachment's Name and tags onto
  * the ENIs AWS made for it ("Network Interface for Transit Gateway
  * Attachment tgw-attach-…"). */
-static void parse_tgw_attachments(pctx *p, const xml_node *root)
+static void tgw_item(pctx *p, const xml_node *it, const char *id)
 {
     inventory *inv = p->inv;
-    FOR_ITEMS(it, root, "transitGatewayAttachments")
-    {
-        const char *id = istr(inv, it, "transitGatewayAttachmentId");
-        if (!id) continue;
-        p->items++;
-        const char *name = tag_name(inv, it);
-        name_by_resource(inv, id, name ? name : id, ENI_TRANSIT_GATEWAY, it);
-    }
+    const char *name = tag_name(inv, it);
+    name_by_resource(inv, id, name ? name : id, ENI_TRANSIT_GATEWAY, it);
+}
+
+static void parse_tgw_attachments(pctx *p, const xml_node *root)
+{
+    each_item(p, root, "transitGatewayAttachments", "transitGatewayAttachmentId", tgw_item);
 }
 
 /* ELBv2 DescribeLoadBalancers: "arn:…:loadbalancer/app/web/50dc6c495c0c9188"

@@ -16,18 +16,12 @@
 
 #include "http.h"
 #include "ip.h"
+#include "jsondoc.h"
 #include "ipranges_bundled.h"
 #include "util.h"
 
 #define BUNDLED_NAME "bundled ip-ranges.json"
-
-static long line_of(const char *text, size_t len, const char *at)
-{
-    long line = 1;
-    for (const char *p = text; p < at && p < text + len; p++)
-        if (*p == '\n') line++;
-    return line;
-}
+#define IPR_BAD_JSON "invalid JSON (expected AWS ip-ranges.json)"
 
 static const char *str_field(const cJSON *o, const char *key)
 {
@@ -60,13 +54,8 @@ static int load_array(lpm *t, const cJSON *arr, const char *arr_name, const char
 
 lpm *ipranges_parse(const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    if (!root) {
-        const char *at = cJSON_GetErrorPtr();
-        if (!at || at < text || at > text + len) at = text;
-        fc_err(err, errlen, "%s:%ld: invalid JSON (expected AWS ip-ranges.json)", name, line_of(text, len, at));
-        return NULL;
-    }
+    cJSON *root = jsondoc_parse(text, len, name, IPR_BAD_JSON, err, errlen);
+    if (!root) return NULL;
     lpm *t = NULL;
     const cJSON *v4 = cJSON_GetObjectItemCaseSensitive(root, "prefixes");
     const cJSON *v6 = cJSON_GetObjectItemCaseSensitive(root, "ipv6_prefixes");
@@ -156,12 +145,8 @@ int ipranges_validate(const char *text, size_t len, const char *name, char *err,
 {
     if (len < IPR_MIN_BYTES || len > IPR_MAX_BYTES)
         return fc_err(err, errlen, "%s: implausible size for ip-ranges.json (%zu bytes)", name, len);
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    if (!root) {
-        const char *at = cJSON_GetErrorPtr();
-        if (!at || at < text || at > text + len) at = text;
-        return fc_err(err, errlen, "%s:%ld: invalid JSON (expected AWS ip-ranges.json)", name, line_of(text, len, at));
-    }
+    cJSON *root = jsondoc_parse(text, len, name, IPR_BAD_JSON, err, errlen);
+    if (!root) return -1;
     int rc = 0;
     const cJSON *pf = cJSON_GetObjectItemCaseSensitive(root, "prefixes");
     if (!cJSON_IsObject(root) || !str_field(root, "syncToken") || !str_field(root, "createDate"))

@@ -120,10 +120,7 @@ static acc_region *region_of(pricing_acc *a, const char *name)
 {
     for (size_t i = 0; i < a->n; i++)
         if (strcmp(a->r[i].name, name) == 0) return &a->r[i];
-    if (a->n == a->cap) {
-        a->cap = a->cap ? a->cap * 2 : 16;
-        a->r = xrealloc(a->r, a->cap * sizeof *a->r);
-    }
+    GROW(a->r, a->n, a->cap);
     acc_region *r = &a->r[a->n++];
     memset(r, 0, sizeof *r);
     snprintf(r->name, sizeof r->name, "%s", name);

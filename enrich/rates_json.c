@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsondoc.h"
 #include "util.h"
 
 #define FALLBACK_REGION "us-east-1"
@@ -26,14 +27,6 @@ static bool region_name_ok(const char *s)
     for (size_t i = 0; i < n; i++)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-')) return false;
     return true;
-}
-
-static long line_of(const char *text, size_t len, const char *at)
-{
-    long line = 1;
-    for (const char *p = text; p < at && p < text + len; p++)
-        if (*p == '\n') line++;
-    return line;
 }
 
 static int field_index(const char *key)
@@ -119,12 +112,8 @@ int rates_load_json(rate_table *t, const char *path, char *err, size_t errlen)
 
 int rates_parse_json(rate_table *t, const char *text, size_t len, const char *path, char *err, size_t errlen)
 {
-    cJSON *root = cJSON_ParseWithLength(text, len);
-    if (!root) {
-        const char *at = cJSON_GetErrorPtr();
-        if (!at || at < text || at > text + len) at = text;
-        return fc_err(err, errlen, "%s:%ld: invalid JSON in rates file", path, line_of(text, len, at));
-    }
+    cJSON *root = jsondoc_parse(text, len, path, "invalid JSON in rates file", err, errlen);
+    if (!root) return -1;
     int rc = 0;
     if (!cJSON_IsObject(root)) {
         rc = fc_err(err, errlen, "%s: a rates file is a JSON object with \"regions\" (see 'flowcost rates')", path);

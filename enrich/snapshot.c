@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "ec2.h"
+#include "jsondoc.h"
 #include "util.h"
 
 #define SNAPSHOT_FORMAT 1
@@ -60,6 +61,29 @@ static void put_cidr(cJSON *o, const char *k, const ip128 *net, unsigned bits)
 static int cmp_eni_ptr(const void *a, const void *b)
 {
     return strcmp((*(const inv_eni *const *)a)->id, (*(const inv_eni *const *)b)->id);
+}
+
+/* A subnet's and a VPC's string members in a snapshot: key and member,
+ * in the order they are written (a subnet's cidr goes after its vpc_id). */
+typedef struct str_member {
+    const char *key;
+    size_t off;
+} str_member;
+
+static const str_member subnet_strs[] = {
+    {"vpc_id", offsetof(inv_subnet, vpc_id)}, {"az_id", offsetof(inv_subnet, az_id)},
+    {"az_name", offsetof(inv_subnet, az_name)}, {"region", offsetof(inv_subnet, region)},
+    {"name", offsetof(inv_subnet, name)},
+};
+static const str_member vpc_strs[] = {{"region", offsetof(inv_vpc, region)}, {"name", offsetof(inv_vpc, name)}};
+
+static void put_members(cJSON *o, const void *obj, const str_member *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *v;
+        memcpy(&v, (const char *)obj + m[i].off, sizeof v);
+        put_str(o, m[i].key, v);
+    }
 }
 
 char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
@@ -111,12 +135,9 @@ char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
         const inv_subnet *s = inv_subnet_at(inv, i);
         cJSON *o = cJSON_CreateObject();
         put_str(o, "id", s->id);
-        put_str(o, "vpc_id", s->vpc_id);
+        put_members(o, s, subnet_strs, 1);
         if (s->bits) put_cidr(o, "cidr", &s->net, s->bits);
-        put_str(o, "az_id", s->az_id);
-        put_str(o, "az_name", s->az_name);
-        put_str(o, "region", s->region);
-        put_str(o, "name", s->name);
+        put_members(o, s, subnet_strs + 1, sizeof subnet_strs / sizeof *subnet_strs - 1);
         cJSON_AddItemToArray(subnets, o);
     }
     cJSON *vpcs = cJSON_AddArrayToObject(root, "vpcs");
@@ -124,8 +145,7 @@ char *snapshot_to_json(const inventory *inv, int64_t fetched_at)
         const inv_vpc *v = inv_vpc_at(inv, i);
         cJSON *o = cJSON_CreateObject();
         put_str(o, "id", v->id);
-        put_str(o, "region", v->region);
-        put_str(o, "name", v->name);
+        put_members(o, v, vpc_strs, sizeof vpc_strs / sizeof *vpc_strs);
         cJSON *c = cJSON_AddArrayToObject(o, "cidrs");
         for (size_t k = 0; k < v->n_nets; k++) put_cidr(c, NULL, &v->nets[k], v->bits[k]);
         cJSON_AddItemToArray(vpcs, o);
@@ -242,18 +262,23 @@ static int load_eni(inventory *inv, const cJSON *o, size_t idx, int64_t fetched_
     return 0;
 }
 
-static int load_subnet(inventory *inv, const cJSON *o, size_t idx, char *err, size_t errlen)
+
+/* Sets obj's members that o gives, interned; an absent key leaves one as it was. */
+static void intern_members(inventory *inv, const cJSON *o, void *obj, const str_member *m, size_t n)
 {
-    const char *id = cJSON_IsObject(o) ? jstr(o, "id") : NULL;
-    if (!id) return fc_err(err, errlen, "subnets[%zu] has no \"id\"", idx);
+    for (size_t i = 0; i < n; i++) {
+        const char *v = jstr(o, m[i].key);
+        if (v) *(const char **)(void *)((char *)obj + m[i].off) = inv_intern(inv, v);
+    }
+}
+
+/* subnets[idx] (o, its "id" id). */
+static int load_subnet(inventory *inv, const cJSON *o, const char *id, size_t idx, char *err, size_t errlen)
+{
     inv_subnet *s = inv_subnet_get(inv, id);
-    const char *v;
-    if ((v = jstr(o, "vpc_id"))) s->vpc_id = inv_intern(inv, v);
-    if ((v = jstr(o, "az_id"))) s->az_id = inv_intern(inv, v);
-    if ((v = jstr(o, "az_name"))) s->az_name = inv_intern(inv, v);
-    if ((v = jstr(o, "region"))) s->region = inv_intern(inv, v);
-    if ((v = jstr(o, "name"))) s->name = inv_intern(inv, v);
-    if ((v = jstr(o, "cidr"))) {
+    intern_members(inv, o, s, subnet_strs, sizeof subnet_strs / sizeof *subnet_strs);
+    const char *v = jstr(o, "cidr");
+    if (v) {
         ip128 net;
         unsigned bits;
         if (ip_parse_cidr(v, &net, &bits) < 0)
@@ -265,14 +290,10 @@ static int load_subnet(inventory *inv, const cJSON *o, size_t idx, char *err, si
     return 0;
 }
 
-static int load_vpc(inventory *inv, const cJSON *o, size_t idx, char *err, size_t errlen)
+static int load_vpc(inventory *inv, const cJSON *o, const char *id, size_t idx, char *err, size_t errlen)
 {
-    const char *id = cJSON_IsObject(o) ? jstr(o, "id") : NULL;
-    if (!id) return fc_err(err, errlen, "vpcs[%zu] has no \"id\"", idx);
     inv_vpc *v = inv_vpc_get(inv, id);
-    const char *s;
-    if ((s = jstr(o, "region"))) v->region = inv_intern(inv, s);
-    if ((s = jstr(o, "name"))) v->name = inv_intern(inv, s);
+    intern_members(inv, o, v, vpc_strs, sizeof vpc_strs / sizeof *vpc_strs);
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "cidrs"))
     {
@@ -483,21 +504,10 @@ static int load_cli(inventory *inv, const cJSON *root)
     return 1;
 }
 
-static int line_of(const char *data, const char *at)
-{
-    int line = 1;
-    for (const char *p = data; p < at; p++) line += *p == '\n';
-    return line;
-}
-
 static int load_json(inventory *inv, const char *data, size_t len, const char *name, char *err, size_t errlen)
 {
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-    if (!root) {
-        const char *at = end && end >= data && end <= data + len ? end : data + len;
-        return fc_err(err, errlen, "%s:%d: not valid JSON", name, line_of(data, at));
-    }
+    cJSON *root = jsondoc_parse(data, len, name, "not valid JSON", err, errlen);
+    if (!root) return -1;
     char e[FC_ERRLEN] = "";
     int rc = 0;
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "flowcost_snapshot");
@@ -524,16 +534,22 @@ static int load_json(inventory *inv, const char *data, size_t len, const char *n
         {
             if ((rc = load_eni(inv, x, i++, fetched, e, sizeof e)) < 0) break;
         }
-    i = 0;
-    if (!rc) cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, "subnets"))
+    /* subnets and vpcs: objects with an "id" */
+    static const struct {
+        const char *key;
+        int (*load)(inventory *, const cJSON *, const char *, size_t, char *, size_t);
+    } lists[] = {{"subnets", load_subnet}, {"vpcs", load_vpc}};
+    for (size_t l = 0; !rc && l < sizeof lists / sizeof *lists; l++) {
+        i = 0;
+        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, lists[l].key))
         {
-            if ((rc = load_subnet(inv, x, i++, e, sizeof e)) < 0) break;
+            const char *id = cJSON_IsObject(x) ? jstr(x, "id") : NULL;
+            if (!id) rc = fc_err(e, sizeof e, "%s[%zu] has no \"id\"", lists[l].key, i);
+            else rc = lists[l].load(inv, x, id, i, e, sizeof e);
+            if (rc < 0) break;
+            i++;
         }
-    i = 0;
-    if (!rc) cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, "vpcs"))
-        {
-            if ((rc = load_vpc(inv, x, i++, e, sizeof e)) < 0) break;
-        }
+    }
     cJSON_Delete(root);
     if (rc < 0) return fc_err(err, errlen, "%s: %s", name, e);
     inv_add_source(inv, INV_FROM_SNAPSHOT, fetched);

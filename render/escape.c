@@ -166,6 +166,23 @@ int esc_dot(dbuf *b, const char *s)
     return 0;
 }
 
+int esc_graph_label(dbuf *b, const char *s, size_t max_cp)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    for (size_t n = 0; *p; n++) {
+        if (max_cp && n == max_cp) return dbuf_puts(b, "\xE2\x80\xA6"); /* … */
+        uint32_t cp;
+        p += utf8_next(p, &cp);
+        int rc;
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) rc = dbuf_puts(b, " ");
+        else if (cp == '\\') rc = dbuf_puts(b, "\xE2\xA7\xB5");
+        else if (cp == '&') rc = dbuf_puts(b, "&amp;");
+        else rc = put_utf8(b, bad_char(cp) ? 0xFFFD : cp);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
 char *esc_truncate(const char *s, size_t max_chars)
 {
     dbuf b;

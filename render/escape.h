@@ -34,6 +34,23 @@ int esc_json(dbuf *b, const char *s);
  * are escaped (so \N, \G, \l cannot be injected), newlines become \n. */
 int esc_dot(dbuf *b, const char *s);
 
+/* A label, tooltip or id that graph.c hands to cgraph (in process; cgraph
+ * writes the SVG or .dot): at most max_cp code points (0: all), then "…".
+ *  - invalid UTF-8, surrogates, U+FFFE/U+FFFF → U+FFFD: the SVG must be
+ *    well-formed XML;
+ *  - C0/C1 controls (newline included) → space: XML 1.0 forbids most of
+ *    them, and a tag value is one line;
+ *  - '&' → "&amp;": Graphviz decodes entities in labels and passes "&...;"
+ *    through to SVG untouched, so a tag "&#1;" or "&foo;" would otherwise
+ *    reach the file as an invalid character or undefined entity;
+ *  - '\' → U+29F5 (⧵): Graphviz interprets backslash escapes in labels and
+ *    tooltips (\N, \G, \n, ...), and cgraph's DOT writer does not escape a
+ *    backslash before the closing quote, so a trailing '\' yields an
+ *    unparsable .dot. A look-alike keeps the text readable.
+ * '<', '>', '"' need nothing here: the SVG renderer escapes them and the
+ * DOT writer quotes. */
+int esc_graph_label(dbuf *b, const char *s, size_t max_cp);
+
 /* At most max_chars code points of s, with "…" appended when cut. Returns a
  * malloc'd valid UTF-8 string (invalid bytes replaced). */
 char *esc_truncate(const char *s, size_t max_chars);

@@ -11,7 +11,6 @@
  * → cgraph → gvc layout and render. */
 #include "graph.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include <gvc.h>
 #include <graphviz_version.h>
 
+#include "escape.h"
 #include "ip.h"
 
 #define NONE UINT32_MAX
@@ -101,13 +101,14 @@ const char *graph_format_of(const char *path)
  * Three lightness bands (dark / mid / light, by relative luminance) times
  * three line styles, so every category stays distinguishable when printed
  * in greyscale. */
+#define CROSSAZ_EDGE_COLOR "#e08214" /* inter-AZ's, also the cross-AZ graph's edges */
 static const struct {
     const char *color, *style, *legend;
 } cat_look[CAT_COUNT] = {
     [CAT_NAT_PROCESSING] = {"#b2182b", "solid", "NAT processing"},
     [CAT_INTERNET_EGRESS] = {"#2166ac", "dashed", "Internet egress"},
     [CAT_INTER_REGION] = {"#542788", "dotted", "inter-region"},
-    [CAT_INTER_AZ] = {"#e08214", "solid", "inter-AZ"},
+    [CAT_INTER_AZ] = {CROSSAZ_EDGE_COLOR, "solid", "inter-AZ"},
     [CAT_INTERFACE_ENDPOINT] = {"#1b9e77", "dashed", "interface endpoint"},
     [CAT_TRANSIT_GATEWAY] = {"#de77ae", "dotted", "transit gateway"},
     [CAT_REGIONAL_PUBLIC] = {"#92c5de", "solid", "regional public IP"},
@@ -157,71 +158,6 @@ static nkind kind_of_eni(eni_kind k)
     case ENI_TRANSIT_GATEWAY: return NK_TGW;
     case ENI_OTHER_MANAGED: return NK_MANAGED;
     default: return NK_WORK;
-    }
-}
-
-/* ---- escaping ----
- * Every string from input goes through clean() before Graphviz sees it:
- *  - invalid UTF-8, surrogates, U+FFFE/U+FFFF → U+FFFD: the SVG must be
- *    well-formed XML;
- *  - C0/C1 controls (newline included) → space: XML 1.0 forbids most of
- *    them, and a tag value is one line;
- *  - '&' → "&amp;": Graphviz decodes entities in labels and passes "&...;"
- *    through to SVG untouched, so a tag "&#1;" or "&foo;" would otherwise
- *    reach the file as an invalid character or undefined entity;
- *  - '\' → U+29F5 (⧵): Graphviz interprets backslash escapes in labels and
- *    tooltips (\N, \G, \n, ...), and cgraph's DOT writer does not escape a
- *    backslash before the closing quote, so a trailing '\' yields an
- *    unparsable .dot. A look-alike keeps the text readable.
- * '<', '>', '"' need nothing here: the SVG renderer escapes them and the
- * DOT writer quotes. */
-static void clean(dbuf *b, const char *s, size_t max_cp)
-{
-    static const char fffd[] = "\xEF\xBF\xBD";
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t cp = 0;
-    while (*p) {
-        if (max_cp && cp == max_cp) {
-            dbuf_puts(b, "\xE2\x80\xA6"); /* … */
-            return;
-        }
-        cp++;
-        unsigned c = *p;
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f) dbuf_puts(b, " ");
-            else if (c == '\\') dbuf_puts(b, "\xE2\xA7\xB5");
-            else if (c == '&') dbuf_puts(b, "&amp;");
-            else dbuf_append(b, p, 1);
-            p++;
-            continue;
-        }
-        size_t n = 0;
-        unsigned lo = 0x80, hi = 0xBF, v = 0;
-        if (c >= 0xC2 && c <= 0xDF) n = 1, v = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2, v = c & 0x0F;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F; /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3, v = c & 0x07;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        }
-        bool ok = n > 0;
-        for (size_t i = 1; ok && i <= n; i++) {
-            unsigned cc = p[i];
-            if (i == 1 ? (cc < lo || cc > hi) : (cc < 0x80 || cc > 0xBF)) ok = false;
-            else v = (v << 6) | (cc & 0x3F);
-        }
-        if (!ok) {
-            dbuf_puts(b, fffd);
-            p++;
-            continue;
-        }
-        if (v <= 0x9F) dbuf_puts(b, " ");
-        else if (v == 0xFFFE || v == 0xFFFF) dbuf_puts(b, fffd);
-        else dbuf_append(b, p, n + 1);
-        p += n + 1;
     }
 }
 
@@ -376,7 +312,7 @@ static uint32_t node_get(ctx *c, const char *key, nkind kind, bool *created)
     return i;
 }
 
-/* Key parts are joined with \x1f, which clean() would never let through to
+/* Key parts are joined with \x1f, which esc_graph_label() would never let through to
  * a label: keys are internal only. */
 static void key_of(dbuf *k, const char *tag, const char *a, const char *b, const char *c3)
 {
@@ -911,16 +847,16 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
     switch (n->kind) {
     case NK_WORK:
         if (c->lv == LV_ENI && e) {
-            if (name) clean(label, name, NAME_MAX_CP), dbuf_puts(label, "\\n");
-            clean(label, e->id, NAME_MAX_CP);
-            if (name) clean(title, name, NAME_MAX_CP), dbuf_puts(title, " (");
-            clean(title, e->id, 0);
+            if (name) esc_graph_label(label, name, NAME_MAX_CP), dbuf_puts(label, "\\n");
+            esc_graph_label(label, e->id, NAME_MAX_CP);
+            if (name) esc_graph_label(title, name, NAME_MAX_CP), dbuf_puts(title, " (");
+            esc_graph_label(title, e->id, 0);
             if (name) dbuf_puts(title, ")");
         } else {
             dbuf_printf(label, "workloads (%zu ENI%s)", n->enis, n->enis == 1 ? "" : "s");
             dbuf_puts(title, "workloads in ");
-            clean(title, n->subnet ? n->subnet : n->az ? n->az : n->vpc ? n->vpc : "unknown VPC", 0);
-            if (!n->subnet && n->az) dbuf_puts(title, " of "), clean(title, n->vpc ? n->vpc : "unknown VPC", 0);
+            esc_graph_label(title, n->subnet ? n->subnet : n->az ? n->az : n->vpc ? n->vpc : "unknown VPC", 0);
+            if (!n->subnet && n->az) dbuf_puts(title, " of "), esc_graph_label(title, n->vpc ? n->vpc : "unknown VPC", 0);
         }
         dbuf_printf(label, "\\n%s · %s", gib, usd);
         break;
@@ -930,8 +866,8 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
         if (lv != LV_ENI) dbuf_printf(label, ", %zu ENI%s", n->enis, n->enis == 1 ? "" : "s");
         dbuf_printf(label, "\\n%s · %s", gib, usd);
         dbuf_puts(title, "Other in ");
-        clean(title, n->subnet ? n->subnet : n->az ? n->az : n->vpc ? n->vpc : "all VPCs", 0);
-        if (!n->subnet && n->az) dbuf_puts(title, " of "), clean(title, n->vpc ? n->vpc : "unknown VPC", 0);
+        esc_graph_label(title, n->subnet ? n->subnet : n->az ? n->az : n->vpc ? n->vpc : "all VPCs", 0);
+        if (!n->subnet && n->az) dbuf_puts(title, " of "), esc_graph_label(title, n->vpc ? n->vpc : "unknown VPC", 0);
         break;
     }
     case NK_NAT: case NK_VPCE: case NK_LB: case NK_TGW: case NK_MANAGED: {
@@ -939,32 +875,32 @@ static void node_texts(const ctx *c, const gnode *n, dbuf *label, dbuf *title, d
                          : n->kind == NK_LB ? lb_kind_name(e) : n->tgw_hub ? "Transit Gateway"
                          : n->kind == NK_TGW ? "TGW attachment" : "managed ENI";
         dbuf_printf(label, "%s\\n", what);
-        clean(label, n->res_id, NAME_MAX_CP);
+        esc_graph_label(label, n->res_id, NAME_MAX_CP);
         if (name && (!n->res_id || strcmp(name, n->res_id) != 0))
-            dbuf_puts(label, "\\n"), clean(label, name, NAME_MAX_CP);
+            dbuf_puts(label, "\\n"), esc_graph_label(label, name, NAME_MAX_CP);
         fmt_gib(n->through ? n->through : n->bin + n->bout, t1, sizeof t1);
         fmt_usd(n->through_usd, t2, sizeof t2);
         dbuf_printf(label, "\\n%s%s · %s", n->through ? "processed " : "", t1, t2);
         dbuf_printf(title, "%s ", what);
-        clean(title, n->res_id, 0);
-        if (e && n->res_id && e->id && strcmp(n->res_id, e->id) != 0) dbuf_puts(title, " ("), clean(title, e->id, 0), dbuf_puts(title, ")");
+        esc_graph_label(title, n->res_id, 0);
+        if (e && n->res_id && e->id && strcmp(n->res_id, e->id) != 0) dbuf_puts(title, " ("), esc_graph_label(title, e->id, 0), dbuf_puts(title, ")");
         break;
     }
     case NK_IGW:
         dbuf_puts(label, "Internet gateway\\n");
-        clean(label, n->vpc ? n->vpc : "unknown VPC", NAME_MAX_CP);
+        esc_graph_label(label, n->vpc ? n->vpc : "unknown VPC", NAME_MAX_CP);
         dbuf_printf(label, "\\n%s", gib);
         dbuf_puts(title, "Internet gateway of ");
-        clean(title, n->vpc ? n->vpc : "unknown VPC", 0);
+        esc_graph_label(title, n->vpc ? n->vpc : "unknown VPC", 0);
         break;
     case NK_AWS:
-        clean(label, n->service, NAME_MAX_CP);
+        esc_graph_label(label, n->service, NAME_MAX_CP);
         dbuf_puts(label, "\\n");
-        clean(label, n->region ? n->region : "", NAME_MAX_CP);
+        esc_graph_label(label, n->region ? n->region : "", NAME_MAX_CP);
         dbuf_printf(label, "\\n%s", gib);
-        clean(title, n->service, 0);
+        esc_graph_label(title, n->service, 0);
         dbuf_puts(title, " ");
-        clean(title, n->region ? n->region : "", 0);
+        esc_graph_label(title, n->region ? n->region : "", 0);
         break;
     case NK_OTHER_AWS:
         dbuf_printf(label, "Other AWS services (%zu)\\n%s", n->folded, gib);
@@ -1004,7 +940,7 @@ typedef struct gvb {
     Agraph_t *g;
     Agsym_t *n_label, *n_shape, *n_style, *n_fill, *n_tip, *n_w, *n_h, *n_pen, *n_color;
     Agsym_t *e_label, *e_color, *e_style, *e_pen, *e_tip, *e_fontcolor, *e_dir;
-    Agsym_t *g_label, *g_style, *g_color, *g_fill, *g_fontsize, *g_pen;
+    Agsym_t *g_label, *g_style, *g_color, *g_fill, *g_fontsize, *g_pen, *g_id;
     size_t n_clusters;
     char idp[64]; /* SVG id prefix */
 } gvb;
@@ -1032,7 +968,7 @@ static Agraph_t *cluster(gvb *b, Agraph_t *parent, const char *label, int depth)
      * cluster its own SVG id (ids must be unique in the report). */
     char id[sizeof b->idp + 40];
     snprintf(id, sizeof id, "%s_cluster_%zu", b->idp, n);
-    agsafeset(sg, "id", id, "");
+    gset(sg, b->g_id, id);
     static const char *const style[] = {"", "rounded,filled,bold", "rounded,filled", "rounded,filled,dashed"};
     static const char *const fill[] = {"", "#f4f4f4", "#fbfbfb", "#ffffff"};
     static const char *const color[] = {"", "#333333", "#777777", "#999999"};
@@ -1051,19 +987,19 @@ static void cluster_label(const ctx *c, const gnode *n, int depth, dbuf *l)
     if (depth == 1) {
         const inv_vpc *v = n->vpc ? inv_vpc_by_id(c->inv, n->vpc) : NULL;
         dbuf_puts(l, "VPC ");
-        if (v && v->name) clean(l, v->name, NAME_MAX_CP), dbuf_puts(l, "\\n");
-        clean(l, n->vpc ? n->vpc : "unknown", NAME_MAX_CP);
+        if (v && v->name) esc_graph_label(l, v->name, NAME_MAX_CP), dbuf_puts(l, "\\n");
+        esc_graph_label(l, n->vpc ? n->vpc : "unknown", NAME_MAX_CP);
         const char *region = v && v->region ? v->region : n->region;
-        if (region) dbuf_puts(l, " · "), clean(l, region, NAME_MAX_CP);
+        if (region) dbuf_puts(l, " · "), esc_graph_label(l, region, NAME_MAX_CP);
     } else if (depth == 2) {
         dbuf_puts(l, "AZ ");
-        clean(l, n->az ? n->az : "unknown", NAME_MAX_CP);
+        esc_graph_label(l, n->az ? n->az : "unknown", NAME_MAX_CP);
         if (n->az_name && n->az && strcmp(n->az_name, n->az) != 0)
-            dbuf_puts(l, " ("), clean(l, n->az_name, NAME_MAX_CP), dbuf_puts(l, ")");
+            dbuf_puts(l, " ("), esc_graph_label(l, n->az_name, NAME_MAX_CP), dbuf_puts(l, ")");
     } else {
         const inv_subnet *s = n->subnet ? inv_subnet_by_id(c->inv, n->subnet) : NULL;
-        if (s && s->name) clean(l, s->name, NAME_MAX_CP), dbuf_puts(l, "\\n");
-        clean(l, n->subnet ? n->subnet : "unknown subnet", NAME_MAX_CP);
+        if (s && s->name) esc_graph_label(l, s->name, NAME_MAX_CP), dbuf_puts(l, "\\n");
+        esc_graph_label(l, n->subnet ? n->subnet : "unknown subnet", NAME_MAX_CP);
         if (s && s->bits) {
             char ip[IP_STRLEN];
             ip_format(&s->net, ip, sizeof ip);
@@ -1117,7 +1053,7 @@ static bool edge_inbound(nkind t, nkind h)
  * into a near-square grid of columns. */
 static void grid_workloads(ctx *c, gvb *b, const uint32_t *order, size_t n_order)
 {
-    Agsym_t *style = agattr(b->g, AGEDGE, "style", NULL), *dir = agattr(b->g, AGEDGE, "dir", NULL);
+    Agsym_t *weight = NULL; /* declared with the first grid edge only: a .dot without a grid stays as it was */
     for (size_t i = 0; i < n_order;) {
         const gnode *first = &c->n[order[i]];
         size_t j = i, m = 0;
@@ -1133,9 +1069,10 @@ static void grid_workloads(ctx *c, gvb *b, const uint32_t *order, size_t n_order
         while (rows * rows < m) rows++;
         for (size_t k = 0; k + rows < m; k++) {
             Agedge_t *ae = agedge(b->g, c->n[w[k]].ag, c->n[w[k + rows]].ag, NULL, 1);
-            agxset(ae, style, "invis");
-            agxset(ae, dir, "none");
-            agsafeset(ae, "weight", "0", "1");
+            if (!weight) weight = agattr(b->g, AGEDGE, "weight", "1");
+            gset(ae, b->e_style, "invis");
+            gset(ae, b->e_dir, "none");
+            gset(ae, weight, "0");
         }
     }
 }
@@ -1147,43 +1084,6 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
     double shown_usd = 0;
     for (size_t i = 0; i < n_edges; i++) shown_bytes += c->e[eorder[i]].bytes, shown_usd += c->e[eorder[i]].usd;
     Agraph_t *g = b->g;
-    /* Attribute defaults: declared once on the root, so every object shares them. */
-    static const char *const gdef[][2] = {
-        {"rankdir", "LR"}, {"fontname", "Helvetica"}, {"labelloc", "t"}, {"labeljust", "l"},
-        {"nodesep", "0.25"}, {"ranksep", "0.9"}, {"newrank", "true"}, {"outputorder", "edgesfirst"},
-        {"pad", "0.3"}, {"bgcolor", "white"}, {"charset", "UTF-8"},
-        {"remincross", "false"}, {"mclimit", "0.5"}, {"nslimit", "4"}, {"nslimit1", "4"}};
-    for (size_t i = 0; i < sizeof gdef / sizeof *gdef; i++) agattr(g, AGRAPH, (char *)gdef[i][0], (char *)gdef[i][1]);
-    /* id and label default to empty: clusters must not inherit the root's. */
-    agattr(g, AGRAPH, "id", "");
-    agset(g, "id", b->idp); /* Graphviz prefixes node and edge ids with it */
-    b->g_label = agattr(g, AGRAPH, "label", "");
-    b->g_style = agattr(g, AGRAPH, "style", "");
-    b->g_color = agattr(g, AGRAPH, "color", "black");
-    b->g_fill = agattr(g, AGRAPH, "fillcolor", "white");
-    b->g_fontsize = agattr(g, AGRAPH, "fontsize", "16");
-    agattr(g, AGNODE, "fontname", "Helvetica");
-    agattr(g, AGNODE, "fontsize", "10");
-    agattr(g, AGNODE, "margin", "0.10,0.05");
-    b->n_label = agattr(g, AGNODE, "label", "");
-    b->n_shape = agattr(g, AGNODE, "shape", "box");
-    b->n_style = agattr(g, AGNODE, "style", "filled");
-    b->n_fill = agattr(g, AGNODE, "fillcolor", "white");
-    b->n_color = agattr(g, AGNODE, "color", "#444444");
-    b->n_tip = agattr(g, AGNODE, "tooltip", "");
-    b->n_w = agattr(g, AGNODE, "width", "0.75");
-    b->n_h = agattr(g, AGNODE, "height", "0.5");
-    b->n_pen = agattr(g, AGNODE, "penwidth", "1");
-    agattr(g, AGEDGE, "fontname", "Helvetica");
-    agattr(g, AGEDGE, "fontsize", "8");
-    agattr(g, AGEDGE, "arrowsize", "0.6");
-    b->e_fontcolor = agattr(g, AGEDGE, "fontcolor", "#333333");
-    b->e_label = agattr(g, AGEDGE, "label", "");
-    b->e_color = agattr(g, AGEDGE, "color", "black");
-    b->e_style = agattr(g, AGEDGE, "style", "solid");
-    b->e_pen = agattr(g, AGEDGE, "penwidth", "1");
-    b->e_tip = agattr(g, AGEDGE, "tooltip", "");
-    b->e_dir = agattr(g, AGEDGE, "dir", "none");
     gset(g, b->g_label, title);
 
     /* Node sizes and pen widths on a log scale between the lightest and
@@ -1317,7 +1217,7 @@ static void build_graph(ctx *c, gvb *b, const uint32_t *order, size_t n_order, c
         unique_name(g, &title_b);
         Agnode_t *ln = agnode(g, title_b.data, 1);
         char *html = agstrdup_html(g, label.data);
-        agxset(ln, b->n_label, html);
+        gset(ln, b->n_label, html);
         agstrfree(g, html);
         gset(ln, b->n_shape, "box");
         gset(ln, b->n_style, "rounded");
@@ -1422,6 +1322,76 @@ static void id_register(void *st, int objtype, void *obj)
 }
 
 static Agiddisc_t seq_id_disc = {id_open, id_map, id_alloc, id_free, id_print, id_close, id_register};
+
+/* An attribute default declared on the root graph (so every object shares
+ * it); sym, when not 0, is where gvb keeps its handle for gset. */
+typedef struct attr_def {
+    int kind; /* AGRAPH, AGNODE, AGEDGE */
+    const char *name, *def;
+    size_t sym; /* SYM(field) or 0 */
+} attr_def;
+#define SYM(f) (offsetof(gvb, f) + 1)
+
+/* The defaults both graphs declare (first), then each one's own. */
+static const attr_def common_attrs[] = {
+    {AGRAPH, "rankdir", "LR", 0}, {AGRAPH, "fontname", "Helvetica", 0}, {AGRAPH, "labelloc", "t", 0},
+    {AGRAPH, "labeljust", "l", 0}, {AGRAPH, "bgcolor", "white", 0}, {AGRAPH, "charset", "UTF-8", 0},
+    {AGRAPH, "id", "", SYM(g_id)}, {AGRAPH, "label", "", SYM(g_label)}, {AGRAPH, "style", "", SYM(g_style)},
+    {AGRAPH, "fillcolor", "white", SYM(g_fill)}, {AGRAPH, "fontsize", "16", SYM(g_fontsize)},
+    {AGNODE, "fontname", "Helvetica", 0}, {AGNODE, "label", "", SYM(n_label)}, {AGNODE, "tooltip", "", SYM(n_tip)},
+    {AGEDGE, "fontname", "Helvetica", 0}, {AGEDGE, "fontcolor", "#333333", SYM(e_fontcolor)},
+    {AGEDGE, "label", "", SYM(e_label)}, {AGEDGE, "penwidth", "1", SYM(e_pen)}, {AGEDGE, "tooltip", "", SYM(e_tip)},
+};
+#define NCOMMON (sizeof common_attrs / sizeof *common_attrs)
+
+/* Opens b->g named by b->idp (its SVG root group's id, so two graphs
+ * inlined in one page never share an id) with the defaults in d. id and
+ * label default to empty: clusters must not inherit the root's. */
+static void open_graph(gvb *b, Agdesc_t kind, const attr_def *d, size_t n)
+{
+    Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
+    b->g = agopen(b->idp, kind, &disc);
+    for (size_t i = 0; i < NCOMMON + n; i++) {
+        const attr_def *a = i < NCOMMON ? &common_attrs[i] : &d[i - NCOMMON];
+        Agsym_t *s = agattr(b->g, a->kind, (char *)a->name, (char *)a->def);
+        if (a->sym) *(Agsym_t **)(void *)((char *)b + a->sym - 1) = s;
+    }
+    gset(b->g, b->g_id, b->idp); /* Graphviz prefixes node and edge ids with it */
+}
+
+/* The SVG id prefix: the caller's, or dflt, with anything but [A-Za-z0-9_-]
+ * made '_'. */
+static void set_idp(gvb *b, const char *idp, const char *dflt)
+{
+    if (!idp || !*idp) idp = dflt;
+    size_t k = 0;
+    for (; idp[k] && k + 1 < sizeof b->idp; k++)
+        b->idp[k] = (char)((idp[k] >= 'a' && idp[k] <= 'z') || (idp[k] >= 'A' && idp[k] <= 'Z') ||
+                                   (idp[k] >= '0' && idp[k] <= '9') || idp[k] == '-' || idp[k] == '_'
+                               ? idp[k] : '_');
+    b->idp[k] = '\0';
+}
+
+static const attr_def topo_attrs[] = {
+    {AGRAPH, "nodesep", "0.25", 0}, {AGRAPH, "ranksep", "0.9", 0}, {AGRAPH, "newrank", "true", 0},
+    {AGRAPH, "outputorder", "edgesfirst", 0}, {AGRAPH, "pad", "0.3", 0}, {AGRAPH, "remincross", "false", 0},
+    {AGRAPH, "mclimit", "0.5", 0}, {AGRAPH, "nslimit", "4", 0}, {AGRAPH, "nslimit1", "4", 0},
+    {AGRAPH, "color", "black", SYM(g_color)},
+    {AGNODE, "fontsize", "10", 0}, {AGNODE, "margin", "0.10,0.05", 0}, {AGNODE, "shape", "box", SYM(n_shape)},
+    {AGNODE, "style", "filled", SYM(n_style)}, {AGNODE, "fillcolor", "white", SYM(n_fill)},
+    {AGNODE, "color", "#444444", SYM(n_color)}, {AGNODE, "width", "0.75", SYM(n_w)},
+    {AGNODE, "height", "0.5", SYM(n_h)}, {AGNODE, "penwidth", "1", SYM(n_pen)},
+    {AGEDGE, "fontsize", "8", 0}, {AGEDGE, "arrowsize", "0.6", 0}, {AGEDGE, "color", "black", SYM(e_color)},
+    {AGEDGE, "style", "solid", SYM(e_style)}, {AGEDGE, "dir", "none", SYM(e_dir)},
+};
+
+static const attr_def crossaz_attrs[] = {
+    {AGRAPH, "nodesep", "0.6", 0}, {AGRAPH, "ranksep", "1.6", 0}, {AGRAPH, "pad", "0.2", 0},
+    {AGRAPH, "color", "#777777", SYM(g_color)},
+    {AGNODE, "fontsize", "14", 0}, {AGNODE, "shape", "box", 0}, {AGNODE, "style", "rounded,filled", 0},
+    {AGNODE, "fillcolor", "#fbfbfb", 0}, {AGNODE, "margin", "0.2,0.1", 0},
+    {AGEDGE, "fontsize", "13", 0}, {AGEDGE, "color", CROSSAZ_EDGE_COLOR, 0}, {AGEDGE, "arrowsize", "0.8", 0},
+};
 
 /* ---- rendering ---- */
 static char gv_msg[256];
@@ -1709,7 +1679,7 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
     dbuf_printf(&title, "flowcost topology · level %s", level_names[c.lv]);
     if (r->period_end > r->period_start) dbuf_printf(&title, " · %s – %s", t1, t2);
     dbuf_printf(&title, " · cost shown %s", money);
-    if (o->focus && *o->focus) dbuf_puts(&title, " · focus "), clean(&title, o->focus, NAME_MAX_CP);
+    if (o->focus && *o->focus) dbuf_puts(&title, " · focus "), esc_graph_label(&title, o->focus, NAME_MAX_CP);
     if (hidden) {
         fmt_gib(hidden_bytes, gib, sizeof gib);
         fmt_usd(hidden_usd, money, sizeof money);
@@ -1722,21 +1692,12 @@ int graph_render(const cost_result *r, const inventory *inv, const graph_opts *o
     gv_msg[0] = '\0';
     gvb b;
     memset(&b, 0, sizeof b);
-    const char *idp = o->id_prefix && *o->id_prefix ? o->id_prefix : "topology";
-    size_t k = 0;
-    for (; idp[k] && k + 1 < sizeof b.idp; k++)
-        b.idp[k] = (char)((idp[k] >= 'a' && idp[k] <= 'z') || (idp[k] >= 'A' && idp[k] <= 'Z') ||
-                                  (idp[k] >= '0' && idp[k] <= '9') || idp[k] == '-' || idp[k] == '_'
-                              ? idp[k] : '_');
-    b.idp[k] = '\0';
-    Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
+    set_idp(&b, o->id_prefix, "topology");
     /* Undirected, with an explicit dir on every edge: an edge's SVG <title>
      * is then "A--B" (which pair), never a "->" that contradicts the arrow of
      * an inbound edge laid out from the inside (see edge_inbound()). dot
      * still ranks tail before head. */
-    /* The graph's name becomes the SVG root group's id: prefixed like every
-     * other id, so two graphs inlined in one page never share an id. */
-    b.g = agopen(b.idp, Agundirected, &disc);
+    open_graph(&b, Agundirected, topo_attrs, sizeof topo_attrs / sizeof *topo_attrs);
     bool legend[CAT_COUNT] = {false};
     build_graph(&c, &b, order, n_keep, eorder, n_draw, title.data, legend);
     int rc = emit(b.g, fmt, o->inline_svg, out, err, errlen);
@@ -1814,44 +1775,12 @@ int graph_render_cross_az(const cost_result *r, const inventory *inv, const grap
 
     gvb b;
     memset(&b, 0, sizeof b);
-    const char *idp = o && o->id_prefix && *o->id_prefix ? o->id_prefix : "crossaz";
-    size_t k = 0;
-    for (; idp[k] && k + 1 < sizeof b.idp; k++)
-        b.idp[k] = (char)(isalnum((unsigned char)idp[k]) || idp[k] == '-' || idp[k] == '_' ? idp[k] : '_');
-    b.idp[k] = '\0';
+    set_idp(&b, o ? o->id_prefix : NULL, "crossaz");
     int prev_level = agseterr(AGERR);
     agusererrf prev_f = agseterrf(gv_errf);
     gv_msg[0] = '\0';
-    Agdisc_t disc = {&AgMemDisc, &seq_id_disc, &AgIoDisc};
-    b.g = agopen(b.idp, Agdirected, &disc);
+    open_graph(&b, Agdirected, crossaz_attrs, sizeof crossaz_attrs / sizeof *crossaz_attrs);
     Agraph_t *g = b.g;
-    static const char *const gdef[][2] = {{"rankdir", "LR"}, {"fontname", "Helvetica"}, {"nodesep", "0.6"},
-                                          {"ranksep", "1.6"}, {"pad", "0.2"}, {"bgcolor", "white"},
-                                          {"charset", "UTF-8"}, {"labelloc", "t"}, {"labeljust", "l"}};
-    for (size_t i = 0; i < sizeof gdef / sizeof *gdef; i++) agattr(g, AGRAPH, (char *)gdef[i][0], (char *)gdef[i][1]);
-    agattr(g, AGRAPH, "id", "");
-    agset(g, "id", b.idp);
-    b.g_label = agattr(g, AGRAPH, "label", "");
-    b.g_style = agattr(g, AGRAPH, "style", "");
-    b.g_color = agattr(g, AGRAPH, "color", "#777777");
-    b.g_fill = agattr(g, AGRAPH, "fillcolor", "white");
-    b.g_fontsize = agattr(g, AGRAPH, "fontsize", "16");
-    agattr(g, AGNODE, "fontname", "Helvetica");
-    agattr(g, AGNODE, "fontsize", "14");
-    b.n_label = agattr(g, AGNODE, "label", "");
-    b.n_tip = agattr(g, AGNODE, "tooltip", "");
-    agattr(g, AGNODE, "shape", "box");
-    agattr(g, AGNODE, "style", "rounded,filled");
-    agattr(g, AGNODE, "fillcolor", "#fbfbfb");
-    agattr(g, AGNODE, "margin", "0.2,0.1");
-    agattr(g, AGEDGE, "fontname", "Helvetica");
-    agattr(g, AGEDGE, "fontsize", "13");
-    agattr(g, AGEDGE, "color", (char *)cat_look[CAT_INTER_AZ].color);
-    agattr(g, AGEDGE, "fontcolor", "#333333");
-    agattr(g, AGEDGE, "arrowsize", "0.8");
-    b.e_label = agattr(g, AGEDGE, "label", "");
-    b.e_pen = agattr(g, AGEDGE, "penwidth", "1");
-    b.e_tip = agattr(g, AGEDGE, "tooltip", "");
 
     dbuf l, t, cl;
     dbuf_init(&l, 0), dbuf_init(&t, 0), dbuf_init(&cl, 0);
@@ -1872,10 +1801,10 @@ int graph_render_cross_az(const cost_result *r, const inventory *inv, const grap
             reg = agsubg(g, cl.data, 1);
             char id[sizeof b.idp + 40];
             snprintf(id, sizeof id, "%s_cluster_%zu", b.idp, nclusters++);
-            agsafeset(reg, "id", id, "");
+            gset(reg, b.g_id, id);
             dbuf_reset(&cl);
             dbuf_puts(&cl, "region ");
-            clean(&cl, az[i].region, NAME_MAX_CP);
+            esc_graph_label(&cl, az[i].region, NAME_MAX_CP);
             gset(reg, b.g_label, cl.data);
             gset(reg, b.g_style, "rounded,dashed");
             gset(reg, b.g_fontsize, "14");
@@ -1884,10 +1813,10 @@ int graph_render_cross_az(const cost_result *r, const inventory *inv, const grap
             reg = NULL;
         }
         dbuf_reset(&l), dbuf_reset(&t);
-        clean(&t, az[i].id, NAME_MAX_CP);
+        esc_graph_label(&t, az[i].id, NAME_MAX_CP);
         an[i] = agnode(reg ? reg : g, t.data, 1);
-        clean(&l, az[i].id, NAME_MAX_CP);
-        if (az[i].name && strcmp(az[i].name, az[i].id)) dbuf_puts(&l, " ("), clean(&l, az[i].name, NAME_MAX_CP), dbuf_puts(&l, ")");
+        esc_graph_label(&l, az[i].id, NAME_MAX_CP);
+        if (az[i].name && strcmp(az[i].name, az[i].id)) dbuf_puts(&l, " ("), esc_graph_label(&l, az[i].name, NAME_MAX_CP), dbuf_puts(&l, ")");
         fmt_gib(az[i].out, gib, sizeof gib);
         fmt_gib(az[i].in, gib2, sizeof gib2);
         fmt_usd(az[i].usd, usd, sizeof usd);
@@ -1914,9 +1843,9 @@ int graph_render_cross_az(const cost_result *r, const inventory *inv, const grap
         snprintf(num, sizeof num, "%.2f", 1.5 + 6.5 * log_t(p->bytes, lmin, lmax));
         gset(e, b.e_pen, num);
         dbuf_reset(&t);
-        clean(&t, p->src_az, NAME_MAX_CP);
+        esc_graph_label(&t, p->src_az, NAME_MAX_CP);
         dbuf_puts(&t, " to ");
-        clean(&t, p->dst_az, NAME_MAX_CP);
+        esc_graph_label(&t, p->dst_az, NAME_MAX_CP);
         dbuf_printf(&t, ": %s, %s (%.1f%% of the cross-AZ cost)", gib, usd, total > 0 ? 100.0 * p->usd / total : 0.0);
         gset(e, b.e_tip, t.data);
     }

@@ -24,25 +24,19 @@ static cJSON *num_u64(uint64_t v)
     return cJSON_CreateRaw(b);
 }
 
-/* Money: 6 decimals; -0.000000 and non-finite values never reach the file. */
-static cJSON *num_usd(double v)
+/* dec decimals; -0.000… and non-finite values never reach the file (what
+ * rounds to zero is written as zero). */
+static cJSON *num_dec(double v, int dec)
 {
     if (!isfinite(v)) return cJSON_CreateNull();
-    if (fabs(v) < 0.0000005) v = 0;
+    if (fabs(v) < 0.5 / pow(10, dec)) v = 0;
     char b[48];
-    snprintf(b, sizeof b, "%.6f", v);
+    snprintf(b, sizeof b, "%.*f", dec, v);
     return cJSON_CreateRaw(b);
 }
 
-/* Hours: 4 decimals. */
-static cJSON *num_f4(double v)
-{
-    if (!isfinite(v)) return cJSON_CreateNull();
-    if (fabs(v) < 0.00005) v = 0;
-    char b[48];
-    snprintf(b, sizeof b, "%.4f", v);
-    return cJSON_CreateRaw(b);
-}
+static cJSON *num_usd(double v) { return num_dec(v, 6); } /* money */
+static cJSON *num_f4(double v) { return num_dec(v, 4); }  /* hours */
 
 static cJSON *str_or_null(const char *s) { return s ? cJSON_CreateString(s) : cJSON_CreateNull(); }
 
@@ -55,6 +49,49 @@ static cJSON *time_or_null(int64_t t)
     fc_format_time(t, b, sizeof b);
     return cJSON_CreateString(b);
 }
+
+/* A struct member written as a key: which of the writers above, and where
+ * the member is. Tables of these lay out the plain objects, in key order. */
+typedef struct jfield {
+    const char *key;
+    enum { J_U64, J_USD, J_F4, J_STR, J_TIME, J_BOOL } kind; /* uint64_t, double, double, const char *, int64_t, bool */
+    size_t off;
+} jfield;
+#define JF(type, key, kind, member) {key, kind, offsetof(type, member)}
+
+static void add_fields(cJSON *o, const void *base, const jfield *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *p = (const char *)base + f[i].off;
+        uint64_t u;
+        double d;
+        const char *s;
+        int64_t t;
+        bool b;
+        switch (f[i].kind) {
+        case J_U64: memcpy(&u, p, sizeof u); add(o, f[i].key, num_u64(u)); break;
+        case J_USD: memcpy(&d, p, sizeof d); add(o, f[i].key, num_usd(d)); break;
+        case J_F4: memcpy(&d, p, sizeof d); add(o, f[i].key, num_f4(d)); break;
+        case J_STR: memcpy(&s, p, sizeof s); add(o, f[i].key, str_or_null(s)); break;
+        case J_TIME: memcpy(&t, p, sizeof t); add(o, f[i].key, time_or_null(t)); break;
+        case J_BOOL: memcpy(&b, p, sizeof b); add(o, f[i].key, cJSON_CreateBool(b)); break;
+        }
+    }
+}
+#define ADD_FIELDS(o, base, table) add_fields(o, base, table, sizeof table / sizeof *table)
+
+/* An array of objects, one per row of a struct array, laid out by a table. */
+static cJSON *rows_json(const void *rows, size_t n, size_t size, const jfield *f, size_t nf)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        add_fields(o, (const char *)rows + i * size, f, nf);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+#define ROWS_JSON(rows, n, table) rows_json(rows, n, sizeof *(rows), table, sizeof table / sizeof *table)
 
 static const char *ep_class_name(ep_class c)
 {
@@ -74,39 +111,41 @@ static cJSON *by_category(const double *usd, const uint64_t *bytes)
     return o;
 }
 
+static const jfield period_fields[] = {
+    JF(cost_result, "start", J_TIME, period_start), JF(cost_result, "end", J_TIME, period_end),
+    JF(cost_result, "hours", J_F4, period_hours)};
+
 static cJSON *period(const cost_result *r)
 {
     cJSON *o = cJSON_CreateObject();
-    add(o, "start", time_or_null(r->period_start));
-    add(o, "end", time_or_null(r->period_end));
-    add(o, "hours", num_f4(r->period_hours));
+    ADD_FIELDS(o, r, period_fields);
     return o;
 }
 
 /* cli.md `coverage`: how many clock hours of the period have records. */
+static const jfield coverage_fields[] = {
+    JF(cost_coverage, "hours", J_U64, hours), JF(cost_coverage, "hours_with_records", J_U64, hours_with_records),
+    JF(cost_coverage, "hours_covered", J_U64, hours_covered),
+    JF(cost_coverage, "first_record", J_TIME, first_record), JF(cost_coverage, "last_record", J_TIME, last_record)};
+
 static cJSON *coverage(const cost_result *r)
 {
-    const cost_coverage *c = &r->coverage;
     cJSON *o = cJSON_CreateObject();
-    add(o, "hours", num_u64(c->hours));
-    add(o, "hours_with_records", num_u64(c->hours_with_records));
-    add(o, "hours_covered", num_u64(c->hours_covered));
-    add(o, "first_record", time_or_null(c->first_record));
-    add(o, "last_record", time_or_null(c->last_record));
+    ADD_FIELDS(o, &r->coverage, coverage_fields);
     add(o, "extrapolated_hours", num_f4(r->extrapolated_hours));
     return o;
 }
 
+static const jfield record_fields[] = {
+    JF(agg_stats, "read", J_U64, read),         JF(agg_stats, "used", J_U64, used),
+    JF(agg_stats, "malformed", J_U64, malformed), JF(agg_stats, "nodata", J_U64, nodata),
+    JF(agg_stats, "skipdata", J_U64, skipdata), JF(agg_stats, "rejected", J_U64, rejected),
+    JF(agg_stats, "filtered", J_U64, filtered)};
+
 static cJSON *records(const cost_result *r)
 {
     cJSON *o = cJSON_CreateObject();
-    add(o, "read", num_u64(r->records.read));
-    add(o, "used", num_u64(r->records.used));
-    add(o, "malformed", num_u64(r->records.malformed));
-    add(o, "nodata", num_u64(r->records.nodata));
-    add(o, "skipdata", num_u64(r->records.skipdata));
-    add(o, "rejected", num_u64(r->records.rejected));
-    add(o, "filtered", num_u64(r->records.filtered));
+    ADD_FIELDS(o, &r->records, record_fields);
     return o;
 }
 
@@ -154,6 +193,14 @@ static cJSON *row_tags(const cost_result *r, uint32_t ep)
     return t;
 }
 
+/* A top_ips row: ip, these, by_category, the names, tags, then the rest. */
+static const jfield rank_head[] = {JF(cost_rank, "cost_usd", J_USD, usd), JF(cost_rank, "bytes", J_U64, bytes)};
+static const jfield rank_names[] = {JF(cost_rank, "eni", J_STR, eni), JF(cost_rank, "name", J_STR, name)};
+static const jfield rank_tail[] = {
+    JF(cost_rank, "subnet", J_STR, subnet), JF(cost_rank, "vpc", J_STR, vpc),
+    JF(cost_rank, "az", J_STR, az),         JF(cost_rank, "kind", J_STR, kind),
+    JF(cost_rank, "bytes_out", J_U64, bytes_out), JF(cost_rank, "bytes_in", J_U64, bytes_in)};
+
 static cJSON *top_ips(const cost_result *r, const cost_rank *rows, size_t n, bool per_payer)
 {
     cJSON *a = cJSON_CreateArray();
@@ -162,18 +209,11 @@ static cJSON *top_ips(const cost_result *r, const cost_rank *rows, size_t n, boo
         const cost_rank *k = &rows[i];
         cJSON *o = cJSON_CreateObject();
         add(o, "ip", cJSON_CreateString(k->key));
-        add(o, "cost_usd", num_usd(k->usd));
-        add(o, "bytes", num_u64(k->bytes));
+        ADD_FIELDS(o, k, rank_head);
         add(o, "by_category", by_category(k->cat_usd, pb ? pb + i * CAT_COUNT : NULL));
-        add(o, "eni", str_or_null(k->eni));
-        add(o, "name", str_or_null(k->name));
+        ADD_FIELDS(o, k, rank_names);
         add(o, "tags", row_tags(r, k->ep));
-        add(o, "subnet", str_or_null(k->subnet));
-        add(o, "vpc", str_or_null(k->vpc));
-        add(o, "az", str_or_null(k->az));
-        add(o, "kind", str_or_null(k->kind));
-        add(o, "bytes_out", num_u64(k->bytes_out));
-        add(o, "bytes_in", num_u64(k->bytes_in));
+        ADD_FIELDS(o, k, rank_tail);
         cJSON_AddItemToArray(a, o);
     }
     free(pb);
@@ -206,10 +246,7 @@ static void peer_add(nat_peer **v, size_t *n, size_t *cap, int32_t *pos, uint32_
         (*v)[pos[ep]].usd += usd;
         return;
     }
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        *v = xrealloc(*v, *cap * sizeof **v);
-    }
+    GROW(*v, *n, *cap);
     pos[ep] = (int32_t)*n;
     (*v)[(*n)++] = (nat_peer){ep, bytes, usd};
 }
@@ -237,23 +274,21 @@ static cJSON *peers_json(const cost_result *r, nat_peer *v, size_t n, size_t lim
     return a;
 }
 
+static const jfield nat_fields[] = {
+    JF(cost_nat, "id", J_STR, id),         JF(cost_nat, "eni", J_STR, eni_id),
+    JF(cost_nat, "az", J_STR, az_id),      JF(cost_nat, "vpc", J_STR, vpc_id),
+    JF(cost_nat, "subnet", J_STR, subnet_id), JF(cost_nat, "name", J_STR, name),
+    JF(cost_nat, "bytes", J_U64, bytes),   JF(cost_nat, "bytes_out", J_U64, bytes_out),
+    JF(cost_nat, "bytes_in", J_U64, bytes_in), JF(cost_nat, "cost_usd", J_USD, usd),
+    JF(cost_nat, "estimated", J_BOOL, estimated)};
+
 static cJSON *nat_gateways(const cost_result *r, size_t top_n)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t g = 0; g < r->n_nats; g++) {
         const cost_nat *nat = &r->nats[g];
         cJSON *o = cJSON_CreateObject();
-        add(o, "id", str_or_null(nat->id));
-        add(o, "eni", str_or_null(nat->eni_id));
-        add(o, "az", str_or_null(nat->az_id));
-        add(o, "vpc", str_or_null(nat->vpc_id));
-        add(o, "subnet", str_or_null(nat->subnet_id));
-        add(o, "name", str_or_null(nat->name));
-        add(o, "bytes", num_u64(nat->bytes));
-        add(o, "bytes_out", num_u64(nat->bytes_out));
-        add(o, "bytes_in", num_u64(nat->bytes_in));
-        add(o, "cost_usd", num_usd(nat->usd));
-        add(o, "estimated", cJSON_CreateBool(nat->estimated));
+        ADD_FIELDS(o, nat, nat_fields);
         /* Flows through this gateway: the client is our end, the far end
          * is the destination whichever way the bytes went. */
         nat_peer *src = NULL, *dst = NULL;
@@ -284,20 +319,12 @@ static cJSON *nat_gateways(const cost_result *r, size_t top_n)
     return a;
 }
 
-static cJSON *inter_az(const cost_result *r)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < r->n_az_pairs; i++) {
-        const cost_az_pair *p = &r->az_pairs[i];
-        cJSON *o = cJSON_CreateObject();
-        add(o, "src_az", str_or_null(p->src_az));
-        add(o, "dst_az", str_or_null(p->dst_az));
-        add(o, "bytes", num_u64(p->bytes));
-        add(o, "cost_usd", num_usd(p->usd));
-        cJSON_AddItemToArray(a, o);
-    }
-    return a;
-}
+static const jfield az_pair_fields[] = {
+    JF(cost_az_pair, "src_az", J_STR, src_az), JF(cost_az_pair, "dst_az", J_STR, dst_az),
+    JF(cost_az_pair, "bytes", J_U64, bytes), JF(cost_az_pair, "cost_usd", J_USD, usd)};
+static const jfield fixed_fields[] = {
+    JF(cost_fixed, "kind", J_STR, kind), JF(cost_fixed, "id", J_STR, id), JF(cost_fixed, "hours", J_F4, hours),
+    JF(cost_fixed, "cost_usd", J_USD, usd)};
 
 /* {key: name, bytes, cost_usd}: an evidence row, a TGW account */
 static cJSON *named_figures(const char *key, const char *name, uint64_t bytes, double usd)
@@ -342,20 +369,18 @@ static cJSON *transit_gateway(const cost_result *r)
     return o;
 }
 
-static cJSON *fixed(const cost_result *r)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < r->n_fixed; i++) {
-        const cost_fixed *f = &r->fixed[i];
-        cJSON *o = cJSON_CreateObject();
-        add(o, "kind", str_or_null(f->kind));
-        add(o, "id", str_or_null(f->id));
-        add(o, "hours", num_f4(f->hours));
-        add(o, "cost_usd", num_usd(f->usd));
-        cJSON_AddItemToArray(a, o);
-    }
-    return a;
-}
+/* A finding: these, resources, the savings, then its evidence. */
+static const jfield finding_head[] = {
+    JF(cost_finding, "kind", J_STR, kind), JF(cost_finding, "title", J_STR, title),
+    JF(cost_finding, "change", J_STR, change)};
+static const jfield finding_tail[] = {
+    JF(cost_finding, "service", J_STR, service), JF(cost_finding, "region", J_STR, region),
+    JF(cost_finding, "monthly_savings_usd", J_USD, monthly_savings_usd),
+    JF(cost_finding, "extra_fixed_monthly_usd", J_USD, extra_fixed_monthly_usd),
+    JF(cost_finding, "net_monthly_savings_usd", J_USD, net_monthly_savings_usd)};
+static const jfield evidence_fields[] = {
+    JF(cost_evidence, "label", J_STR, label), JF(cost_evidence, "bytes", J_U64, bytes),
+    JF(cost_evidence, "cost_usd", J_USD, usd)};
 
 static cJSON *findings(const cost_result *r)
 {
@@ -363,24 +388,14 @@ static cJSON *findings(const cost_result *r)
     for (size_t i = 0; i < r->n_findings; i++) {
         const cost_finding *f = &r->findings[i];
         cJSON *o = cJSON_CreateObject();
-        add(o, "kind", str_or_null(f->kind));
-        add(o, "title", str_or_null(f->title));
-        add(o, "change", str_or_null(f->change));
+        ADD_FIELDS(o, f, finding_head);
         cJSON *res = cJSON_CreateArray();
         for (size_t k = 0; k < f->n_resources; k++) cJSON_AddItemToArray(res, str_or_null(f->resources[k]));
         add(o, "resources", res);
-        add(o, "service", str_or_null(f->service));
-        add(o, "region", str_or_null(f->region));
-        add(o, "monthly_savings_usd", num_usd(f->monthly_savings_usd));
-        add(o, "extra_fixed_monthly_usd", num_usd(f->extra_fixed_monthly_usd));
-        add(o, "net_monthly_savings_usd", num_usd(f->net_monthly_savings_usd));
+        ADD_FIELDS(o, f, finding_tail);
         cJSON *ev = cJSON_CreateObject();
         add(ev, "period_cost_usd", num_usd(f->period_usd));
-        cJSON *rows = cJSON_CreateArray();
-        for (size_t k = 0; k < f->n_evidence; k++)
-            cJSON_AddItemToArray(rows, named_figures("label", f->evidence[k].label, f->evidence[k].bytes,
-                                                     f->evidence[k].usd));
-        add(ev, "rows", rows);
+        add(ev, "rows", ROWS_JSON(f->evidence, f->n_evidence, evidence_fields));
         add(o, "evidence", ev);
         cJSON_AddItemToArray(a, o);
     }
@@ -406,6 +421,12 @@ static cJSON *rejected_sources(const cost_result *r)
     return a;
 }
 
+/* Where the prices and the ip-ranges came from. */
+static const jfield source_fields[] = {
+    JF(cost_result, "rates_source", J_STR, rates_source), JF(cost_result, "ip_ranges_version", J_STR, ipranges_version),
+    JF(cost_result, "ip_ranges_created", J_STR, ipranges_created),
+    JF(cost_result, "ip_ranges_source", J_STR, ipranges_source)};
+
 static cJSON *data_quality(const cost_result *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -427,10 +448,7 @@ static cJSON *data_quality(const cost_result *r)
     }
     add(o, "lower_bounds", lower);
     add(o, "estimates", est);
-    add(o, "rates_source", str_or_null(r->rates_source));
-    add(o, "ip_ranges_version", str_or_null(r->ipranges_version));
-    add(o, "ip_ranges_created", str_or_null(r->ipranges_created));
-    add(o, "ip_ranges_source", str_or_null(r->ipranges_source));
+    ADD_FIELDS(o, r, source_fields);
     cJSON *notes = cJSON_CreateArray();
     for (size_t i = 0; i < r->n_notices; i++) cJSON_AddItemToArray(notes, cJSON_CreateString(r->notices[i]));
     add(o, "notices", notes);
@@ -446,9 +464,9 @@ static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool 
     add(root, "totals", totals(r));
     add(root, "top_ips", top_ips(r, rows, n, per_payer));
     add(root, "nat_gateways", nat_gateways(r, top_n));
-    add(root, "inter_az", inter_az(r));
+    add(root, "inter_az", ROWS_JSON(r->az_pairs, r->n_az_pairs, az_pair_fields));
     if (r->n_tgw) add(root, "transit_gateway", transit_gateway(r));
-    add(root, "fixed", fixed(r));
+    add(root, "fixed", ROWS_JSON(r->fixed, r->n_fixed, fixed_fields));
     add(root, "findings", findings(r));
     add(root, "savings_total_monthly_usd", num_usd(r->savings_total_monthly_usd));
     add(root, "coverage", coverage(r));
@@ -475,6 +493,17 @@ static char *render(const cost_result *r, const cost_rank *rows, size_t n, bool 
     return dbuf_take(&b, NULL);
 }
 
+/* The tree as text the caller frees with free(); the tree is deleted. */
+static char *print_tree(cJSON *root)
+{
+    char *p = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!p) fc_oom(0); /* cJSON fails only when out of memory */
+    char *out = xstrdup(p);
+    cJSON_free(p);
+    return out;
+}
+
 char *json_add_raw(const char *json, const char *key, const char *raw)
 {
     cJSON *root = cJSON_Parse(json);
@@ -482,12 +511,7 @@ char *json_add_raw(const char *json, const char *key, const char *raw)
         cJSON_Delete(root);
         return NULL;
     }
-    char *p = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!p) fc_oom(0); /* cJSON fails only when out of memory */
-    char *out = xstrdup(p);
-    cJSON_free(p);
-    return out;
+    return print_tree(root);
 }
 
 char *json_result(const cost_result *r, size_t top_n) { return json_result_with(r, top_n, NULL, NULL); }
@@ -529,10 +553,5 @@ char *json_version(const char *version, const char *commit, const char *compiler
         add(o, "file", files[i] ? cJSON_CreateString(files[i]) : cJSON_CreateNull());
         cJSON_AddItemToArray(arr, o);
     }
-    char *p = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!p) fc_oom(0); /* cJSON fails only when out of memory */
-    char *out = xstrdup(p);
-    cJSON_free(p);
-    return out;
+    return print_tree(root);
 }

@@ -90,10 +90,7 @@ uint32_t sankey_node(sankey *s, int col, const char *key, const char *label)
     size_t h = hkey(col, key) & (s->nh - 1);
     for (uint32_t i = s->heads[h]; i != NIL; i = s->nodes[i].hnext)
         if (s->nodes[i].col == col && strcmp(s->nodes[i].key, key) == 0) return i;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 32;
-        s->nodes = xrealloc(s->nodes, s->cap * sizeof *s->nodes);
-    }
+    GROW(s->nodes, s->n, s->cap);
     snode *nd = &s->nodes[s->n];
     memset(nd, 0, sizeof *nd);
     nd->key = xstrdup(key);
@@ -109,10 +106,7 @@ uint32_t sankey_node(sankey *s, int col, const char *key, const char *label)
 void sankey_link(sankey *s, uint32_t a, uint32_t b, double v)
 {
     if (!(v > 0) || a >= s->n || b >= s->n || a == b) return;
-    if (s->nl == s->capl) {
-        s->capl = s->capl ? s->capl * 2 : 64;
-        s->links = xrealloc(s->links, s->capl * sizeof *s->links);
-    }
+    GROW(s->links, s->nl, s->capl);
     s->links[s->nl++] = (slink){a, b, v};
     s->merged = 0;
 }
@@ -223,21 +217,22 @@ size_t sankey_link_count(sankey *s)
 
 /* Links leave a node ordered by the target's height (and enter ordered by
  * the source's) so bands do not cross inside a node. */
+static int by_far_end(uint32_t at_p, uint32_t at_q, uint32_t far_p, uint32_t far_q)
+{
+    if (at_p != at_q) return at_p < at_q ? -1 : 1;
+    double yp = g_sort->nodes[far_p].y, yq = g_sort->nodes[far_q].y;
+    if (yp != yq) return yp < yq ? -1 : 1;
+    return far_p < far_q ? -1 : (far_p > far_q);
+}
 static int out_cmp(const void *x, const void *y)
 {
     const slink *p = *(slink *const *)x, *q = *(slink *const *)y;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    double yp = g_sort->nodes[p->b].y, yq = g_sort->nodes[q->b].y;
-    if (yp != yq) return yp < yq ? -1 : 1;
-    return p->b < q->b ? -1 : (p->b > q->b);
+    return by_far_end(p->a, q->a, p->b, q->b);
 }
 static int in_cmp(const void *x, const void *y)
 {
     const slink *p = *(slink *const *)x, *q = *(slink *const *)y;
-    if (p->b != q->b) return p->b < q->b ? -1 : 1;
-    double yp = g_sort->nodes[p->a].y, yq = g_sort->nodes[q->a].y;
-    if (yp != yq) return yp < yq ? -1 : 1;
-    return p->a < q->a ? -1 : (p->a > q->a);
+    return by_far_end(p->b, q->b, p->a, q->a);
 }
 
 #define NODE_W 12.0
@@ -339,19 +334,16 @@ int sankey_svg(sankey *s, const char *title, const char *const *col_titles, sank
     for (size_t i = 0; i < s->nl; i++) lp[i] = &s->links[i];
     double *y0 = xmalloc((s->nl + 1) * sizeof *y0), *y1 = xmalloc((s->nl + 1) * sizeof *y1);
     g_sort = s;
-    qsort(lp, s->nl, sizeof *lp, out_cmp);
-    for (size_t i = 0; i < s->nl; i++) {
-        snode *a = &s->nodes[lp[i]->a];
-        double w = lp[i]->v * k;
-        y0[lp[i] - s->links] = a->y + a->off_out + w / 2;
-        a->off_out += w;
-    }
-    qsort(lp, s->nl, sizeof *lp, in_cmp);
-    for (size_t i = 0; i < s->nl; i++) {
-        snode *b = &s->nodes[lp[i]->b];
-        double w = lp[i]->v * k;
-        y1[lp[i] - s->links] = b->y + b->off_in + w / 2;
-        b->off_in += w;
+    /* Each link's band where it leaves its source (y0), then where it
+     * enters its target (y1), stacked down each node in that order. */
+    for (int in = 0; in < 2; in++) {
+        qsort(lp, s->nl, sizeof *lp, in ? in_cmp : out_cmp);
+        for (size_t i = 0; i < s->nl; i++) {
+            snode *nd = &s->nodes[in ? lp[i]->b : lp[i]->a];
+            double w = lp[i]->v * k, *off = in ? &nd->off_in : &nd->off_out;
+            (in ? y1 : y0)[lp[i] - s->links] = nd->y + *off + w / 2;
+            *off += w;
+        }
     }
     rc |= dbuf_puts(out, "<g class=\"sk-links\" fill=\"none\">\n");
     for (size_t i = 0; i < s->nl; i++) {

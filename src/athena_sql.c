@@ -138,19 +138,20 @@ const char *athena_col_name(enum athena_col c)
     return c < ATHENA_COLS ? col_names[c] : NULL;
 }
 
-/* The group key columns and the fields they read, in result order. */
-static const struct {
+/* A result column and the flow-log field it reads. */
+typedef struct col_field {
     enum athena_col c;
     enum flowlog_field f;
-} keys[] = {
+} col_field;
+
+/* The group key columns, in result order. */
+static const col_field keys[] = {
     {AQ_ENI, FLF_INTERFACE_ID}, {AQ_SRC, FLF_SRCADDR},          {AQ_DST, FLF_DSTADDR},
     {AQ_PKT_SRC, FLF_PKT_SRCADDR}, {AQ_PKT_DST, FLF_PKT_DSTADDR}, {AQ_SRC_SVC, FLF_PKT_SRC_AWS_SERVICE},
     {AQ_DST_SVC, FLF_PKT_DST_AWS_SERVICE},
 };
-static const struct {
-    enum athena_col c;
-    enum flowlog_field f;
-} meta[] = {
+/* The ENI metadata columns. */
+static const col_field meta[] = {
     {AQ_VPC, FLF_VPC_ID}, {AQ_SUBNET, FLF_SUBNET_ID}, {AQ_INSTANCE, FLF_INSTANCE_ID},
     {AQ_AZ_ID, FLF_AZ_ID}, {AQ_ACCOUNT, FLF_ACCOUNT_ID}, {AQ_REGION, FLF_REGION},
 };

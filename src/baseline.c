@@ -32,6 +32,29 @@ static int row_cmp(const void *pa, const void *pb)
     return strcmp(a->key, b->key);
 }
 
+/* One merge of two key-sorted lists into rows: a key in both is
+ * "changed", in before only "vanished", in after only "new". fill sets a
+ * row's key, name and figures from its before and after items (either
+ * NULL). Returns the row count; rows are sorted by movement. */
+typedef void row_fill(baseline_row *r, const void *before, const void *after);
+
+static size_t join(baseline_row *rows, const void *const *vb, size_t nb, const void *const *va, size_t na,
+                   int (*cmp)(const void *, const void *), row_fill *fill)
+{
+    size_t n = 0, i = 0, j = 0;
+    while (i < nb || j < na) {
+        int c = i == nb ? 1 : j == na ? -1 : cmp(&vb[i], &va[j]);
+        baseline_row *r = &rows[n++];
+        fill(r, c <= 0 ? vb[i] : NULL, c >= 0 ? va[j] : NULL);
+        i += c <= 0;
+        j += c >= 0;
+        r->status = c < 0 ? -1 : c > 0 ? 1 : 0;
+        row_finish(r);
+    }
+    qsort(rows, n, sizeof *rows, row_cmp);
+    return n;
+}
+
 static int nat_cmp(const void *pa, const void *pb)
 {
     const cost_nat *a = *(const cost_nat *const *)pa, *b = *(const cost_nat *const *)pb;
@@ -46,35 +69,22 @@ static const cost_nat **sorted_nats(const cost_result *r)
     return v;
 }
 
+static void nat_fill(baseline_row *r, const void *before, const void *after)
+{
+    const cost_nat *nb = before, *na = after, *k = nb ? nb : na;
+    snprintf(r->key, sizeof r->key, "%s", k->id ? k->id : "");
+    r->name = na && na->name ? na->name : k->name;
+    if (nb) r->before_usd = nb->usd, r->before_bytes = nb->bytes;
+    if (na) r->after_usd = na->usd, r->after_bytes = na->bytes;
+}
+
 static void diff_nats(baseline_diff *d, const cost_result *b, const cost_result *a)
 {
     const cost_nat **vb = sorted_nats(b), **va = sorted_nats(a);
     d->nats = xcalloc(b->n_nats + a->n_nats + 1, sizeof *d->nats);
-    size_t i = 0, j = 0;
-    while (i < b->n_nats || j < a->n_nats) {
-        const cost_nat *nb = i < b->n_nats ? vb[i] : NULL;
-        const cost_nat *na = j < a->n_nats ? va[j] : NULL;
-        int c = !nb ? 1 : !na ? -1 : strcmp(nb->id ? nb->id : "", na->id ? na->id : "");
-        baseline_row *r = &d->nats[d->n_nats++];
-        const cost_nat *k = c <= 0 ? nb : na;
-        snprintf(r->key, sizeof r->key, "%s", k->id ? k->id : "");
-        r->name = (na && c >= 0 && na->name) ? na->name : k->name;
-        if (c <= 0) {
-            r->before_usd = nb->usd;
-            r->before_bytes = nb->bytes;
-            i++;
-        }
-        if (c >= 0) {
-            r->after_usd = na->usd;
-            r->after_bytes = na->bytes;
-            j++;
-        }
-        r->status = c < 0 ? -1 : c > 0 ? 1 : 0;
-        row_finish(r);
-    }
+    d->n_nats = join(d->nats, (const void *const *)vb, b->n_nats, (const void *const *)va, a->n_nats, nat_cmp, nat_fill);
     free(vb);
     free(va);
-    qsort(d->nats, d->n_nats, sizeof *d->nats, row_cmp);
 }
 
 static int ep_cmp(const void *pa, const void *pb)
@@ -96,38 +106,24 @@ static const cost_endpoint **sorted_payers(const cost_result *r, size_t *n)
     return v;
 }
 
+static void ip_fill(baseline_row *r, const void *before, const void *after)
+{
+    const cost_endpoint *eb = before, *ea = after, *named = ea ? ea : eb;
+    ip_format(&(eb ? eb : ea)->ip, r->key, sizeof r->key);
+    r->name = named->eni ? named->eni->name : NULL;
+    if (!r->name && eb && eb->eni) r->name = eb->eni->name;
+    if (eb) r->before_usd = eb->usd, r->before_bytes = eb->bytes_out + eb->bytes_in;
+    if (ea) r->after_usd = ea->usd, r->after_bytes = ea->bytes_out + ea->bytes_in;
+}
+
 static void diff_ips(baseline_diff *d, const cost_result *b, const cost_result *a)
 {
     size_t nb, na;
     const cost_endpoint **vb = sorted_payers(b, &nb), **va = sorted_payers(a, &na);
     d->ips = xcalloc(nb + na + 1, sizeof *d->ips);
-    size_t i = 0, j = 0;
-    while (i < nb || j < na) {
-        const cost_endpoint *eb = i < nb ? vb[i] : NULL;
-        const cost_endpoint *ea = j < na ? va[j] : NULL;
-        int c = !eb ? 1 : !ea ? -1 : ip_cmp(&eb->ip, &ea->ip);
-        baseline_row *r = &d->ips[d->n_ips++];
-        const cost_endpoint *k = c <= 0 ? eb : ea;
-        ip_format(&k->ip, r->key, sizeof r->key);
-        const cost_endpoint *named = (ea && c >= 0) ? ea : eb;
-        r->name = named->eni ? named->eni->name : NULL;
-        if (!r->name && eb && c <= 0 && eb->eni) r->name = eb->eni->name;
-        if (c <= 0) {
-            r->before_usd = eb->usd;
-            r->before_bytes = eb->bytes_out + eb->bytes_in;
-            i++;
-        }
-        if (c >= 0) {
-            r->after_usd = ea->usd;
-            r->after_bytes = ea->bytes_out + ea->bytes_in;
-            j++;
-        }
-        r->status = c < 0 ? -1 : c > 0 ? 1 : 0;
-        row_finish(r);
-    }
+    d->n_ips = join(d->ips, (const void *const *)vb, nb, (const void *const *)va, na, ep_cmp, ip_fill);
     free(vb);
     free(va);
-    qsort(d->ips, d->n_ips, sizeof *d->ips, row_cmp);
 }
 
 baseline_diff *baseline_compare(const cost_result *before, const cost_result *after)

@@ -833,14 +833,8 @@ static size_t flow_for(run *R, const unit *u)
     cost_result *r = R->r;
     if (created) {
         GROW(r->flows, r->n_flows, R->cap_flows);
-        cost_flow *f = &r->flows[r->n_flows++];
-        memset(f, 0, sizeof *f);
-        f->src = u->src;
-        f->dst = u->dst;
-        f->via = u->via;
-        f->flags = u->flags;
-        f->path = u->path;
-        f->dest = u->dest;
+        r->flows[r->n_flows++] =
+            (cost_flow){.src = u->src, .dst = u->dst, .via = u->via, .flags = u->flags, .path = u->path, .dest = u->dest};
     }
     return i;
 }
@@ -1049,58 +1043,109 @@ static void price_nat(pricing *P)
     charge_remote(P, cl, rem, out, rr, n->region);
 }
 
+/* A direct unit (no NAT or TGW hop between its ends) as the pricing rules
+ * see it. rr: the sender's rates when it is an ENI, else the receiver's. */
+typedef struct direct {
+    pricing *P;
+    const unit *u;
+    const cost_endpoint *S, *D;
+    const region_rates *rr;
+    uint64_t b;
+    bool enis;          /* both ends are ENIs */
+    bool sw, dw;        /* which ends are workloads */
+    uint32_t s_pay, d_pay; /* who pays each end's share: a workload before a managed ENI */
+} direct;
+
+static bool d_to_tgw(const direct *d) { return d->enis && d->D->kind == ENI_TRANSIT_GATEWAY; }
+static bool d_from_tgw(const direct *d) { return d->enis && d->S->kind == ENI_TRANSIT_GATEWAY; }
+static bool d_endpoint(const direct *d)
+{
+    return d->enis && (d->S->kind == ENI_VPC_ENDPOINT || d->D->kind == ENI_VPC_ENDPOINT);
+}
+static bool d_alb(const direct *d) { return d->enis && (d->S->kind == ENI_ALB || d->D->kind == ENI_ALB); }
+static bool d_other_region(const direct *d) { return d->enis && !same_str(d->S->region, d->D->region); }
+static bool d_public_pair(const direct *d)
+{
+    return d->enis && d->sw && d->dw && (!ip_is_private(&d->S->ip) || !ip_is_private(&d->D->ip));
+}
+static bool d_enis(const direct *d) { return d->enis; }
+static bool d_to_unknown_private(const direct *d) { return d->S->cls == EP_ENI && d->D->cls == EP_UNKNOWN_PRIVATE; }
+static bool d_from_eni(const direct *d) { return d->S->cls == EP_ENI; }
+static bool d_ec2_to_eni(const direct *d)
+{
+    return d->D->cls == EP_ENI && is_ec2(d->S) && same_str(d->S->region, d->D->region);
+}
+
+static void c_tgw(const direct *d)
+{
+    if (d->sw)
+        emit(d->P, d->u->src, d->u->dst, CAT_TRANSIT_GATEWAY, d->b, d->b, gb(d->b) * d->rr->transit_gateway_per_gb);
+}
+static void c_endpoint(const direct *d)
+{
+    const unit *u = d->u;
+    bool from_ep = d->S->kind == ENI_VPC_ENDPOINT;
+    uint32_t w = from_ep ? u->dst : u->src, ep = from_ep ? u->src : u->dst;
+    const region_rates *er = rates_of(d->P->R, &d->P->R->r->eps[ep]);
+    emit(d->P, w, ep, CAT_INTERFACE_ENDPOINT, d->b, d->b, gb(d->b) * er->interface_endpoint_per_gb);
+    if (cross_az(d->S, d->D)) charge_inter_az(d->P, u->src, u->dst, w, w, ep, ep, er);
+}
+static void c_inter_region(const direct *d)
+{
+    double rate = inter_region_rate(d->P, d->rr, d->S->region, d->D->region);
+    emit(d->P, d->s_pay, d->u->dst, CAT_INTER_REGION, d->b, d->b, gb(d->b) * rate);
+}
+static void c_public_pair(const direct *d)
+{
+    double half = gb(d->b) * d->rr->regional_public_per_gb;
+    emit(d->P, d->u->src, d->u->dst, CAT_REGIONAL_PUBLIC, d->b, d->b, half);
+    emit(d->P, d->u->dst, d->u->src, CAT_REGIONAL_PUBLIC, d->b, 0, half);
+}
+static void c_same_region(const direct *d)
+{
+    if (cross_az(d->S, d->D))
+        charge_inter_az(d->P, d->u->src, d->u->dst, d->s_pay, d->d_pay, d->u->dst, d->u->src, d->rr);
+}
+static void c_outbound(const direct *d) { charge_remote(d->P, d->u->src, d->u->dst, true, d->rr, d->S->region); }
+static void c_inbound_public(const direct *d)
+{
+    emit_to(d->P, d->u->dst, d->u->src, CAT_REGIONAL_PUBLIC, d->b, d->b, gb(d->b) * d->rr->regional_public_per_gb);
+}
+
+/* cost-model.md's rules for a direct unit, the first that matches decides
+ * (charge NULL: free). */
+static const struct {
+    bool (*when)(const direct *);
+    void (*charge)(const direct *);
+} direct_rules[] = {
+    {d_to_tgw, c_tgw},                 /* into a TGW attachment: the sending workload pays processing */
+    {d_from_tgw, NULL},                /* out of one: billed where it entered */
+    {d_endpoint, c_endpoint},          /* interface endpoint: the workload pays, plus its AZ crossing */
+    {d_alb, NULL},                     /* ALB to and from its targets */
+    {d_other_region, c_inter_region},  /* peering across regions: the sender's region bills */
+    {d_public_pair, c_public_pair},    /* two of ours over public IPs: each end pays its half */
+    {d_enis, c_same_region},           /* private, same region: only an AZ crossing costs */
+    {d_to_unknown_private, NULL},      /* to a private address we cannot place */
+    {d_from_eni, c_outbound},          /* out of the VPC: internet, AWS services, other regions */
+    {d_ec2_to_eni, c_inbound_public},  /* EC2 public IPs of the region into ours */
+};
+
 static void price_direct(pricing *P)
 {
-    run *R = P->R;
-    const cost_result *r = R->r;
+    const cost_result *r = P->R->r;
     const unit *u = P->u;
-    const cost_endpoint *S = &r->eps[u->src], *D = &r->eps[u->dst];
-    uint64_t b = u->bytes;
-    if (S->cls == EP_ENI && D->cls == EP_ENI) {
-        const region_rates *rr = rates_of(R, S);
-        bool sw = cost_ep_is_workload(S), dw = cost_ep_is_workload(D);
-        uint32_t s_pay = sw ? u->src : dw ? u->dst : u->src;
-        uint32_t d_pay = dw ? u->dst : sw ? u->src : u->dst;
-        if (D->kind == ENI_TRANSIT_GATEWAY) {
-            if (sw) emit(P, u->src, u->dst, CAT_TRANSIT_GATEWAY, b, b, gb(b) * rr->transit_gateway_per_gb);
+    direct d = {.P = P, .u = u, .S = &r->eps[u->src], .D = &r->eps[u->dst], .b = u->bytes};
+    d.enis = d.S->cls == EP_ENI && d.D->cls == EP_ENI;
+    d.sw = cost_ep_is_workload(d.S);
+    d.dw = cost_ep_is_workload(d.D);
+    d.s_pay = d.sw ? u->src : d.dw ? u->dst : u->src;
+    d.d_pay = d.dw ? u->dst : d.sw ? u->src : u->dst;
+    d.rr = rates_of(P->R, d.S->cls == EP_ENI ? d.S : d.D);
+    for (size_t i = 0; i < sizeof direct_rules / sizeof *direct_rules; i++)
+        if (direct_rules[i].when(&d)) {
+            if (direct_rules[i].charge) direct_rules[i].charge(&d);
             return;
         }
-        if (S->kind == ENI_TRANSIT_GATEWAY) return;
-        if (S->kind == ENI_VPC_ENDPOINT || D->kind == ENI_VPC_ENDPOINT) {
-            uint32_t w = S->kind == ENI_VPC_ENDPOINT ? u->dst : u->src;
-            uint32_t ep = S->kind == ENI_VPC_ENDPOINT ? u->src : u->dst;
-            const region_rates *er = rates_of(R, &r->eps[ep]);
-            emit(P, w, ep, CAT_INTERFACE_ENDPOINT, b, b, gb(b) * er->interface_endpoint_per_gb);
-            if (cross_az(S, D)) charge_inter_az(P, u->src, u->dst, w, w, ep, ep, er);
-            return;
-        }
-        if (S->kind == ENI_ALB || D->kind == ENI_ALB) return; /* ALB ↔ targets: free */
-        if (!same_str(S->region, D->region)) {
-            /* Inter-region peering: the sender's region bills the transfer. */
-            emit(P, s_pay, u->dst, CAT_INTER_REGION, b, b, gb(b) * inter_region_rate(P, rr, S->region, D->region));
-            return;
-        }
-        if (sw && dw && (!ip_is_private(&S->ip) || !ip_is_private(&D->ip))) {
-            /* Two of ours talking over public IPs: each end pays its half. */
-            double half = gb(b) * rr->regional_public_per_gb;
-            emit(P, u->src, u->dst, CAT_REGIONAL_PUBLIC, b, b, half);
-            emit(P, u->dst, u->src, CAT_REGIONAL_PUBLIC, b, 0, half);
-            return;
-        }
-        if (cross_az(S, D)) charge_inter_az(P, u->src, u->dst, s_pay, d_pay, u->dst, u->src, rr);
-        return;
-    }
-    if (S->cls == EP_ENI) {
-        const region_rates *rr = rates_of(R, S);
-        if (D->cls == EP_UNKNOWN_PRIVATE) return;
-        charge_remote(P, u->src, u->dst, true, rr, S->region);
-        return;
-    }
-    if (D->cls == EP_ENI) {
-        const region_rates *rr = rates_of(R, D);
-        if (is_ec2(S) && same_str(S->region, D->region))
-            emit_to(P, u->dst, u->src, CAT_REGIONAL_PUBLIC, b, b, gb(b) * rr->regional_public_per_gb);
-    }
 }
 
 static uint8_t unit_path(const run *R, const unit *u)

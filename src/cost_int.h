@@ -132,13 +132,4 @@ void cost_tgw_build(cost_result *r, const agg *a, const rate_table *rates, const
  * transit_gateway charge comes from them, not from VPC records. */
 bool cost_tgw_covers(const cost_result *r, const char *attachment);
 
-/* Grow a dynamic array before appending: doubles, starting at 64. */
-#define GROW(arr, n, cap)                                        \
-    do {                                                         \
-        if ((n) == (cap)) {                                      \
-            (cap) = (cap) ? (cap) * 2 : 64;                      \
-            (arr) = xrealloc((arr), (cap) * sizeof *(arr));      \
-        }                                                        \
-    } while (0)
-
 #endif

@@ -55,6 +55,19 @@ static uint64_t checksum(const unsigned char *p, size_t n)
 
 /* ---- writing ---- */
 
+/* An ENI's metadata on disk: these string ids, 4 bytes each, in this order. */
+static const size_t meta_off[] = {offsetof(agg_eni_meta, vpc),     offsetof(agg_eni_meta, subnet),
+                                  offsetof(agg_eni_meta, instance), offsetof(agg_eni_meta, az_id),
+                                  offsetof(agg_eni_meta, account),  offsetof(agg_eni_meta, region)};
+#define N_META (sizeof meta_off / sizeof *meta_off)
+
+static uint32_t meta_get(const agg_eni_meta *m, size_t f)
+{
+    uint32_t v;
+    memcpy(&v, (const char *)m + meta_off[f], sizeof v);
+    return v;
+}
+
 static void put(dbuf *b, uint64_t v, int bytes)
 {
     unsigned char t[8];
@@ -133,12 +146,7 @@ int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out,
         const agg_eni_meta *m = agg_eni(a, id);
         if (!m) continue;
         put(&p, id, 4);
-        put(&p, m->vpc, 4);
-        put(&p, m->subnet, 4);
-        put(&p, m->instance, 4);
-        put(&p, m->az_id, 4);
-        put(&p, m->account, 4);
-        put(&p, m->region, 4);
+        for (size_t f = 0; f < N_META; f++) put(&p, meta_get(m, f), 4);
     }
     const agg_stats *st = agg_stats_get(a);
     const uint64_t sv[] = {st->read, st->used, st->malformed, st->nodata, st->skipdata, st->rejected,
@@ -332,14 +340,13 @@ int fca_read_seq(agg *a, const void *data, size_t len, uint64_t seq, char *err, 
     for (uint64_t k = 0; k < nm && !c.bad; k++) {
         uint32_t eni = (uint32_t)get(&c, 4);
         agg_eni_meta m;
-        m.vpc = (uint32_t)get(&c, 4);
-        m.subnet = (uint32_t)get(&c, 4);
-        m.instance = (uint32_t)get(&c, 4);
-        m.az_id = (uint32_t)get(&c, 4);
-        m.account = (uint32_t)get(&c, 4);
-        m.region = (uint32_t)get(&c, 4);
-        if (!eni || eni > nstr || m.vpc > nstr || m.subnet > nstr || m.instance > nstr ||
-            m.az_id > nstr || m.account > nstr || m.region > nstr) {
+        bool bad = !eni || eni > nstr;
+        for (size_t f = 0; f < N_META; f++) {
+            uint32_t v = (uint32_t)get(&c, 4);
+            memcpy((char *)&m + meta_off[f], &v, sizeof v);
+            bad |= v > nstr;
+        }
+        if (bad) {
             c.bad = true;
             break;
         }

@@ -1377,10 +1377,7 @@ typedef struct plan {
 
 static item *new_item(plan *p, int file, enum item_kind kind)
 {
-    if (p->nitems == p->capitems) {
-        p->capitems = p->capitems ? p->capitems * 2 : 16;
-        p->items = xrealloc(p->items, p->capitems * sizeof *p->items);
-    }
+    GROW(p->items, p->nitems, p->capitems);
     item *it = &p->items[p->nitems++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
@@ -1390,10 +1387,7 @@ static item *new_item(plan *p, int file, enum item_kind kind)
 
 static int new_file(plan *p, const char *path)
 {
-    if (p->nfiles == p->capfiles) {
-        p->capfiles = p->capfiles ? p->capfiles * 2 : 16;
-        p->files = xrealloc(p->files, p->capfiles * sizeof *p->files);
-    }
+    GROW(p->files, p->nfiles, p->capfiles);
     file_info *f = &p->files[p->nfiles];
     memset(f, 0, sizeof *f);
     f->path = xstrdup(path);
@@ -1596,19 +1590,7 @@ static void emit_warn(const ingest_opts *o, const char *msg)
     /* every warning here is about records lost or not read: -q does not
      * hide them (a cron job's log must show data loss) */
     if (o->warn) o->warn(o->warn_ctx, msg);
-    else {
-        /* one line even when a file name holds a newline or a terminal
-         * escape; under the stream's lock, since S3 readers warn from
-         * several threads at once */
-        flockfile(stderr);
-        fputs("flowcost: warning: ", stderr);
-        for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
-            if ((*c < 0x20 && *c != '\t') || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
-            else fputc(*c, stderr);
-        }
-        fputc('\n', stderr);
-        funlockfile(stderr);
-    }
+    else fc_print_line("flowcost: warning: ", msg); /* S3 readers warn from several threads */
 }
 
 /* An input that is no text flow log: one line naming it and what it looks

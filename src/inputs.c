@@ -194,16 +194,7 @@ int inputs_file_id(int fd, uint64_t size, char *out, size_t outlen)
 
 /* ---- skips and their warning ---- */
 
-static void warn_line(const char *msg)
-{
-    /* one line even when a name holds a newline or a terminal escape */
-    fputs("flowcost: warning: ", stderr);
-    for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
-        if ((*c < 0x20 && *c != '\t') || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
-        else fputc(*c, stderr);
-    }
-    fputc('\n', stderr);
-}
+static void warn_line(const char *msg) { fc_print_line("flowcost: warning: ", msg); }
 
 static void skip(inputs *s, const char *name, const char *why, const char *other)
 {

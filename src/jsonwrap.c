@@ -175,14 +175,22 @@ static bool key_is(const char *k, size_t kn, const char *want)
     return kn == strlen(want) && memcmp(k, want, kn) == 0;
 }
 
+/* Steps over an array's or object's opening bracket; true (with the
+ * closing one consumed too) when the container is empty. */
+static bool open_empty(jp *s, char close)
+{
+    s->i++;
+    ws(s);
+    if (s->i < s->n && s->p[s->i] == close) {
+        s->i++;
+        return true;
+    }
+    return false;
+}
+
 static int array(jp *s, int depth, enum obj_kind elem)
 {
-    s->i++; /* [ */
-    ws(s);
-    if (s->i < s->n && s->p[s->i] == ']') {
-        s->i++;
-        return 0;
-    }
+    if (open_empty(s, ']')) return 0;
     for (;;) {
         ws(s);
         if (value(s, depth + 1, elem) < 0) return -1;
@@ -201,12 +209,7 @@ static int object(jp *s, int depth, enum obj_kind kind)
 {
     size_t mark = s->out->len;
     bool control = false;
-    s->i++; /* { */
-    ws(s);
-    if (s->i < s->n && s->p[s->i] == '}') {
-        s->i++;
-        return 0;
-    }
+    if (open_empty(s, '}')) return 0;
     for (;;) {
         ws(s);
         const char *k;

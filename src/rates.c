@@ -101,10 +101,7 @@ void rates_set(rate_table *t, const region_rates *r)
         *old = *r;
         return;
     }
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 16;
-        t->r = xrealloc(t->r, t->cap * sizeof *t->r);
-    }
+    GROW(t->r, t->n, t->cap);
     t->r[t->n++] = *r;
     t->r[t->n - 1].region[sizeof r->region - 1] = '\0';
     qsort(t->r, t->n, sizeof *t->r, cmp_region);
@@ -142,10 +139,7 @@ void rates_set_pair(rate_table *t, const char *from, const char *to, double usd_
         old->usd_per_gb = usd_per_gb;
         return;
     }
-    if (t->np == t->pcap) {
-        t->pcap = t->pcap ? t->pcap * 2 : 16;
-        t->p = xrealloc(t->p, t->pcap * sizeof *t->p);
-    }
+    GROW(t->p, t->np, t->pcap);
     rates_pair *p = &t->p[t->np++];
     memset(p, 0, sizeof *p);
     snprintf(p->from, sizeof p->from, "%s", from);

@@ -373,6 +373,18 @@ void fc_format_bytes(uint64_t bytes, char *buf, size_t n)
     else snprintf(buf, n, "%.2f %s", v, units[u]);
 }
 
+void fc_print_line(const char *prefix, const char *msg)
+{
+    flockfile(stderr);
+    fputs(prefix, stderr);
+    for (const unsigned char *c = (const unsigned char *)msg; *c; c++) {
+        if ((*c < 0x20 && *c != '\t') || *c == 0x7f) fprintf(stderr, "\\x%02x", *c);
+        else fputc(*c, stderr);
+    }
+    fputc('\n', stderr);
+    funlockfile(stderr);
+}
+
 const char *fc_strerror(int e, char *buf, size_t n)
 {
     if (strerror_r(e, buf, n) != 0) snprintf(buf, n, "error %d", e);

@@ -25,6 +25,14 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Grow a dynamic array before appending: doubles, starting at 64. */
+#define GROW(arr, n, cap)                                        \
+    do {                                                         \
+        if ((n) == (cap)) {                                      \
+            (cap) = (cap) ? (cap) * 2 : 64;                      \
+            (arr) = xrealloc((arr), (cap) * sizeof *(arr));      \
+        }                                                        \
+    } while (0)
 
 /* printf into err (if err != NULL && errlen > 0); always returns -1 so that
  * `return fc_err(err, errlen, "...")` reads naturally. */
@@ -34,6 +42,11 @@ int fc_err(char *err, size_t errlen, const char *fmt, ...)
  * written into buf (strerror may share one buffer for the process);
  * returns buf. */
 const char *fc_strerror(int e, char *buf, size_t n);
+/* One diagnostic line on stderr: prefix ("flowcost: warning: "), then msg
+ * with its control bytes (but tab) written as \xNN, so that a newline in a
+ * file name or a terminal escape cannot forge or hide a line; under the
+ * stream's lock, as worker threads warn too. */
+void fc_print_line(const char *prefix, const char *msg);
 
 /* A growable buffer. `cap_limit` (0 = none) bounds growth: an append past it
  * fails with -1 instead of growing without bound. data is always

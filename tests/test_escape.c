@@ -32,6 +32,10 @@ static void check_trunc(const char *in, size_t n, const char *want)
     free(got);
 }
 
+/* esc_graph_label whole, and cut after 3 code points */
+static int graph_all(dbuf *b, const char *s) { return esc_graph_label(b, s, 0); }
+static int graph_3(dbuf *b, const char *s) { return esc_graph_label(b, s, 3); }
+
 int main(void)
 {
     /* HTML text / attribute / SVG: the five markup characters. */
@@ -69,6 +73,19 @@ int main(void)
     check("dot backslash", esc_dot, "\\N\\G\\l", "\\\\N\\\\G\\\\l");
     check("dot newline", esc_dot, "a\nb", "a\\nb");
     check("dot html-ish", esc_dot, "<b>x</b>", "<b>x</b>");
+    /* Graphviz labels handed to cgraph: controls (tab, LF, DEL, C1 U+0085)
+     * become spaces, '\\' the look-alike U+29F5 (E2 A7 B5), '&' "&amp;", the
+     * markup characters stay; a surrogate ED A0 80 is three bad bytes. */
+    check("graph controls", graph_all, "a\tb\nc\x7f" "d\xC2\x85" "e", "a b c d e");
+    check("graph backslash amp", graph_all, "x\\N&#1;", "x\xE2\xA7\xB5N&amp;#1;");
+    check("graph markup kept", graph_all, "<\"'>", "<\"'>");
+    check("graph bad utf8", graph_all, "\xEF\xBF\xBE|\xED\xA0\x80|\xC3\xA9",
+          "\xEF\xBF\xBD|\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD|\xC3\xA9");
+    check("graph null", graph_all, NULL, "");
+    /* the cut: three code points (a bad byte is one), then the ellipsis */
+    check("graph cut", graph_3, "ab\xC3\xA9" "d", "ab\xC3\xA9\xE2\x80\xA6");
+    check("graph cut bad", graph_3, "\xFF\xFF" "ab", "\xEF\xBF\xBD\xEF\xBF\xBD" "a\xE2\x80\xA6");
+    check("graph no cut", graph_3, "abc", "abc");
     /* Truncation counts code points and never splits one. */
     check_trunc("abcdef", 4, "abc\xE2\x80\xA6");
     check_trunc("abcd", 4, "abcd");

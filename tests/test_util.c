@@ -7,8 +7,33 @@
 #include "check.h"
 #include "util.h"
 
+/* fc_print_line's bytes on stderr, caught in a temporary file. */
+static void check_print_line(const char *prefix, const char *msg, const char *want)
+{
+    char path[] = "/tmp/fc_print_lineXXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    fflush(stderr);
+    dup2(fd, 2);
+    fc_print_line(prefix, msg);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char got[256] = "";
+    ssize_t n = pread(fd, got, sizeof got - 1, 0);
+    got[n > 0 ? n : 0] = '\0';
+    close(fd);
+    unlink(path);
+    CHECK_STR(got, want);
+}
+
 int main(void)
 {
+    /* Control bytes but tab become \xNN (newline 0a, ESC 1b, DEL 7f, CR 0d);
+     * UTF-8 and tab pass; one newline ends the line. */
+    check_print_line("flowcost: error: ", "a\nb", "flowcost: error: a\\x0ab\n");
+    check_print_line("flowcost: warning: ", "\x1b[31mred\t\x7f\r", "flowcost: warning: \\x1b[31mred\t\\x7f\\x0d\n");
+    check_print_line("p: ", "caf\xC3\xA9", "p: caf\xC3\xA9\n");
+
     char buf[64];
     fc_format_usd(1234567.891, buf, sizeof buf);
     CHECK_STR(buf, "1,234,567.89");
