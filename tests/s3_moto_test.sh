@@ -39,7 +39,8 @@ FC_S3_SEED="flow-logs/vpc/=$sample;bulk-logs/many/=$tmp/bulk" INITIAL_NO_AUTH_AC
 moto_pid=$!
 trap 'kill $moto_pid 2>/dev/null; wait $moto_pid 2>/dev/null' EXIT
 ep=http://127.0.0.1:$port
-for _ in $(seq 50); do python3 -c "import urllib.request,sys; urllib.request.urlopen('$ep/moto-api/')" 2>/dev/null && break; sleep 0.2; done
+# ready once it accepts connections: a bash probe, not a Python start per try
+for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
 
 python3 - "$ep" "$tmp/creds" <<'PY' || { echo "FAIL: moto setup" >&2; exit 1; }
 import sys, json, boto3
