@@ -94,9 +94,18 @@ static uint64_t rng_seed(const void *self)
            (uint64_t)(uintptr_t)self;
 }
 
+/* FLOWCOST_HTTP_BACKOFF_MS (1..250) lowers the first delay when the caller
+ * set none: the test scripts' fault servers are then retried quickly. */
+static long default_backoff_base_ms(void)
+{
+    const char *v = getenv("FLOWCOST_HTTP_BACKOFF_MS");
+    long b = v ? strtol(v, NULL, 10) : 0;
+    return b > 0 && b < 250 ? b : 250;
+}
+
 long http_backoff_ms(const http_opts *o, int attempt, long retry_after_ms, uint64_t *rng)
 {
-    long base = o->backoff_base_ms > 0 ? o->backoff_base_ms : 250;
+    long base = o->backoff_base_ms > 0 ? o->backoff_base_ms : default_backoff_base_ms();
     long cap = o->backoff_max_ms > 0 ? o->backoff_max_ms : 10000;
     int k = attempt - 1 < 0 ? 0 : attempt - 1 > 30 ? 30 : attempt - 1;
     long ceil = base > cap >> k ? cap : base << k;

@@ -34,8 +34,9 @@ printf '%s\n' "$HDR" "$(rec $T0 $((T0 + 2400)))" > short.log
 # 24, so no notice and 0.09 x 30 = 2.70 (not 0.09 x 720 / 1 = 64.80)
 printf '%s\n' "$HDR" "$(rec $T0 $((T0 + 86400)))" > long.log
 
-# json FILE EXPR: evaluate a Python expression over the JSON document d
-json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+# json FILE EXPR...: each Python expression over the JSON document d, one line each
+# (one Python start for them all)
+json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print(eval(e)) for e in sys.argv[2:]]' "$@"; }
 
 # rows: input | options | coverage | run-rate | gappy notice (yes/no) | short notice (yes/no)
 cases=(
@@ -50,14 +51,19 @@ for row in "${cases[@]}"; do
     IFS='|' read -r in opts cov rate gappy short <<<"$row"
     # shellcheck disable=SC2086
     "$bin" top "$in" $opts --ip-ranges "$S/ip-ranges.json" --output json -q >r.json 2>err || bad "$in $opts: exit $?"
-    got=$(json r.json '{k: d["coverage"][k] for k in ("hours", "hours_with_records", "first_record", "last_record")}')
+    gappy_pat="hours of the period have records" short_pat="too short to extrapolate"
+    v=()
+    mapfile -t v < <(json r.json '{k: d["coverage"][k] for k in ("hours", "hours_with_records", "first_record", "last_record")}' \
+        'round(d["totals"]["monthly_run_rate_usd"], 4)' \
+        "sum('$gappy_pat' in n for n in d['data_quality']['notices'])" \
+        "sum('$short_pat' in n for n in d['data_quality']['notices'])")
+    got=${v[0]-}
     [ "$got" == "$cov" ] || bad "$in $opts: coverage $got, expected $cov"
-    got=$(json r.json 'round(d["totals"]["monthly_run_rate_usd"], 4)')
+    got=${v[1]-}
     [ "$got" == "$rate" ] || bad "$in $opts: run-rate $got, expected $rate"
     for kind in gappy short; do
-        case $kind in gappy) pat="hours of the period have records" want=$gappy ;; short) pat="too short to extrapolate" want=$short ;; esac
+        case $kind in gappy) pat=$gappy_pat want=$gappy n_json=${v[2]-} ;; short) pat=$short_pat want=$short n_json=${v[3]-} ;; esac
         n_err=$(grep -c "^flowcost: warning: .*$pat" err)
-        n_json=$(json r.json "sum('$pat' in n for n in d['data_quality']['notices'])")
         if [ "$want" == yes ]; then
             [ "$n_err" == 1 ] && [ "$n_json" == 1 ] || bad "$in $opts: $kind notice: stderr $n_err, JSON $n_json (under -q)"
         else

@@ -99,7 +99,8 @@ if command -v moto_server >/dev/null 2>&1 && python3 -c 'import boto3' 2>/dev/nu
     moto=$!
     trap 'kill $moto 2>/dev/null; wait $moto 2>/dev/null' EXIT
     ep=http://127.0.0.1:$port
-    for _ in $(seq 50); do python3 -c "import urllib.request; urllib.request.urlopen('$ep/moto-api/')" 2>/dev/null && break; sleep 0.2; done
+    # ready once it accepts connections: a bash probe, not a Python start per try
+    for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
     python3 - "$ep" <<'PY' || bad "moto setup"
 import sys, boto3
 s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")

@@ -162,7 +162,11 @@ s["enis"].append({"id": "eni-0old0lambda000001", "kind": "workload", "interface_
                   "private_ips": ["10.20.0.250"], "last_seen": "2026-01-05T10:00:00Z"})
 json.dump(s, open(sys.argv[2], "w"))
 EOF
-sleep 1 # so the second fetch is at a later second than the first
+# so the second fetch is at a later second than the first (fetched_at counts
+# seconds): wait only while the first one's second lasts
+first_at=$(grep -o '"fetched_at":[[:space:]]*"[^"]*"' "$T/snap.json" | head -1 | sed 's/.*"\([^"]*\)"$/\1/')
+[ -n "$first_at" ] || sleep 1  # (no fetched_at found: wait the whole second)
+for _ in $(seq 30); do [[ "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$first_at" ]] && break; sleep 0.1; done
 AWS_ACCESS_KEY_ID=AKIAWRONGWRONGWRONG1 AWS_SECRET_ACCESS_KEY=wrong \
 AWS_SHARED_CREDENTIALS_FILE="$T/credentials" AWS_CONFIG_FILE="$T/config" \
     "$BIN" enrich --profile moto --endpoint-url "$EP" -o "$T/merged.json" -v >"$T/out3" 2>"$T/err3" \

@@ -2,7 +2,7 @@
 # Memory grows with distinct groups, not with input size: 200,000 records
 # once and ten times (2,000,000 records, the very same 5,000 groups) must peak
 # within 10% of each other, and the ten-times run must report exactly ten
-# times the counts. The ten inputs are ten files whose records differ only in
+# times the counts. The ten inputs are ten files whose first records differ in
 # srcport (not part of a group's key): the same file given ten times is now
 # read once (cli.md INPUT: each input is read once). Also checks that --threads 1 and
 # --threads 2 give byte-identical CSV and .fca output on a split plain file.
@@ -23,18 +23,13 @@ with open(sys.argv[1], "w") as f:
         f.write(f"2 123456789012 eni-{g % 50:017x} 10.0.{g // 250}.{g % 250} 52.1.{g % 7}.9 {1024 + i % 999} 443 6 {1 + i % 3} {100 + i % 1000} 1700000000 1700000060 ACCEPT OK\n")
 EOF
 
-# copy k: the same records with srcport shifted by k (other bytes, the same groups)
-python3 - "$TMP/in.log" "$TMP" <<'EOF'
-import sys
-lines = open(sys.argv[1]).read().splitlines(True)
-for k in range(10):
-    with open(f"{sys.argv[2]}/in{k}.log", "w") as f:
-        f.write(lines[0])
-        for l in lines[1:]:
-            v = l.split(" ")
-            v[5] = str(int(v[5]) + k)
-            f.write(" ".join(v))
-EOF
+# copy k: the same records, the first one's srcport raised by k (1024 + k):
+# other bytes within the first 64 KiB that an input's fingerprint hashes (each
+# input is read once), the same groups. Written by head/awk/tail: rewriting
+# all 2,000,000 lines in Python took half of this test's CPU time.
+for k in 0 1 2 3 4 5 6 7 8 9; do
+  { head -1 "$TMP/in.log"; sed -n 2p "$TMP/in.log" | awk -v k=$k '{ $6 += k; print }'; tail -n +3 "$TMP/in.log"; } >"$TMP/in$k.log"
+done
 ten=(); for i in 0 1 2 3 4 5 6 7 8 9; do ten+=("$TMP/in$i.log"); done
 /usr/bin/time -f "%M" -o "$TMP/m1" "$BIN" aggregate --threads 1 --csv "$TMP/one.csv" "$TMP/in0.log" || fail=1
 /usr/bin/time -f "%M" -o "$TMP/m10" "$BIN" aggregate --threads 1 --csv "$TMP/ten.csv" "${ten[@]}" || fail=1

@@ -59,12 +59,21 @@ warnings() {
 # counts INPUT... [OPTIONS]: sets $RC and $CNT = "read used malformed nodata skipdata filtered"
 # (from top --output json); not for $(...), which would lose $RC
 # (--allow-empty: inputs with no usable record are counted too; tests/empty_input_test.sh checks the error)
+# One Python, started once, reads each c.json (a path in, its counts out): a
+# Python start per call cost more than most of the flowcost runs it checks.
+coproc RECORDS { python3 -u -c '
+import json, sys
+for path in sys.stdin:
+    try:
+        r = json.load(open(path.rstrip("\n")))["records"]
+        print(r["read"], r["used"], r["malformed"], r["nodata"], r["skipdata"], r["filtered"])
+    except Exception:
+        print("no-json")
+'; }
 counts() {
     "$BIN" top "$@" --allow-empty --output json >c.json 2>err; RC=$?; unnoted err
-    CNT=$(python3 -c 'import json,sys
-try: r=json.load(open("c.json"))["records"]
-except Exception: print("no-json"); sys.exit()
-print(r["read"],r["used"],r["malformed"],r["nodata"],r["skipdata"],r["filtered"])')
+    echo "$PWD/c.json" >&"${RECORDS[1]}"
+    read -r CNT <&"${RECORDS[0]}" || CNT=no-reader
 }
 
 # ---------------------------------------------------------------- crafted v2 data

@@ -18,13 +18,6 @@ fail=0 pass=0
 ok() { pass=$((pass+1)); }
 bad() { echo "FAIL: $*" >&2; fail=$((fail+1)); }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-INITIAL_NO_AUTH_ACTION_COUNT=5 python3 "$src/tests/s3_moto_server.py" -H 127.0.0.1 -p "$port" >"$tmp/moto.log" 2>&1 &
-moto_pid=$!
-trap 'kill $moto_pid 2>/dev/null; wait $moto_pid 2>/dev/null' EXIT
-ep=http://127.0.0.1:$port
-for _ in $(seq 50); do python3 -c "import urllib.request,sys; urllib.request.urlopen('$ep/moto-api/')" 2>/dev/null && break; sleep 0.2; done
-
 sample=$src/fixtures/sample/v5
 # 1,005 one-record v2 files, record i carries i bytes: the sum is known.
 mkdir -p "$tmp/bulk"
@@ -37,9 +30,21 @@ for i in range(1, 1006):
         f.write("2 123456789012 eni-0bulk 10.9.%d.%d 10.8.0.1 40000 443 6 1 %d 1793620000 1793620060 ACCEPT OK\n" % (i // 250, i % 250 + 1, i))
 PY
 
-python3 - "$ep" "$sample" "$tmp/bulk" "$tmp/creds" <<'PY' || { echo "FAIL: moto setup" >&2; exit 1; }
-import sys, os, json, boto3
-ep, sample, bulk, out = sys.argv[1:5]
+# The objects (the sample under vpc/, the 1,005 files under many/) are put
+# into moto's store as it starts (FC_S3_SEED, tests/s3_moto_server.py), not
+# uploaded through 1,300 signed requests.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+FC_S3_SEED="flow-logs/vpc/=$sample;bulk-logs/many/=$tmp/bulk" INITIAL_NO_AUTH_ACTION_COUNT=5 \
+  python3 "$src/tests/s3_moto_server.py" -H 127.0.0.1 -p "$port" >"$tmp/moto.log" 2>&1 &
+moto_pid=$!
+trap 'kill $moto_pid 2>/dev/null; wait $moto_pid 2>/dev/null' EXIT
+ep=http://127.0.0.1:$port
+# ready once it accepts connections: a bash probe, not a Python start per try
+for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+
+python3 - "$ep" "$tmp/creds" <<'PY' || { echo "FAIL: moto setup" >&2; exit 1; }
+import sys, json, boto3
+ep, out = sys.argv[1:3]
 boot = dict(endpoint_url=ep, region_name="us-east-1", aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
 iam = boto3.client("iam", **boot)
 # The five unauthenticated actions: two users, a policy, two keys.
@@ -49,16 +54,6 @@ iam.put_user_policy(UserName="reader", PolicyName="s3", PolicyDocument=json.dump
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
 k = iam.create_access_key(UserName="reader")["AccessKey"]
 n = iam.create_access_key(UserName="nobody")["AccessKey"]
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1",
-                  aws_access_key_id=k["AccessKeyId"], aws_secret_access_key=k["SecretAccessKey"])
-s3.create_bucket(Bucket="flow-logs")
-for root, _, files in os.walk(sample):
-    for f in files:
-        p = os.path.join(root, f)
-        s3.upload_file(p, "flow-logs", "vpc/" + os.path.relpath(p, sample))
-s3.create_bucket(Bucket="bulk-logs")
-for f in sorted(os.listdir(bulk)):
-    s3.put_object(Bucket="bulk-logs", Key="many/" + f, Body=open(os.path.join(bulk, f), "rb").read())
 with open(out, "w") as o:
     o.write("%s %s %s %s\n" % (k["AccessKeyId"], k["SecretAccessKey"], n["AccessKeyId"], n["SecretAccessKey"]))
 PY

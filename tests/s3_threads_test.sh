@@ -46,7 +46,8 @@ python3 "$src/tests/s3_moto_server.py" -H 127.0.0.1 -p "$port" >"$tmp/moto.log" 
 moto_pid=$!
 trap 'kill $moto_pid 2>/dev/null; wait $moto_pid 2>/dev/null' EXIT
 ep=http://127.0.0.1:$port
-for _ in $(seq 50); do python3 -c "import urllib.request,sys; urllib.request.urlopen('$ep/moto-api/')" 2>/dev/null && break; sleep 0.2; done
+# ready once it accepts connections: a bash probe, not a Python start per try
+for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
 
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_ENDPOINT_URL=$ep
 unset AWS_PROFILE AWS_SESSION_TOKEN

@@ -17,14 +17,25 @@ want_ver=$(sed -n 's/^project(flowcost VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLi
 "$bin" --version --json >"$tmp/v.json" 2>"$tmp/err"; rc=$?
 [ $rc -eq 0 ] && ok || bad "--version --json: exit $rc: $(cat "$tmp/err")"
 [ ! -s "$tmp/err" ] && ok || bad "--version --json wrote to stderr: $(cat "$tmp/err")"
-field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$tmp/v.json" "$1"; }
-[ "$(field 'd["name"]')" = flowcost ] && ok || bad "name"
-[ "$(field 'd["version"]')" = "$want_ver" ] && ok || bad "version $(field 'd["version"]'), CMakeLists.txt says $want_ver"
+# The JSON read once (one Python start, not one per value): FIELD<TAB>VALUE
+# lines, library values as LIB.NAME.KEY; absent or null reads as None.
+python3 - "$tmp/v.json" >"$tmp/v.tsv" <<'PY' || bad "--version --json is not JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("name", "version", "commit"):
+    print("%s\t%s" % (k, d.get(k)))
+for l in d.get("libraries", []):
+    for k in ("version", "built_with", "file"):
+        print("lib.%s.%s\t%s" % (l.get("name"), k, l.get(k)))
+PY
+field() { awk -F'\t' -v k="$1" '$1 == k { print $2; f = 1; exit } END { exit !f }' "$tmp/v.tsv"; }
+[ "$(field name)" = flowcost ] && ok || bad "name"
+[ "$(field version)" = "$want_ver" ] && ok || bad "version $(field version), CMakeLists.txt says $want_ver"
 # plain --version says the same version and commit
 "$bin" --version | head -1 >"$tmp/plain"
-[ "$(cat "$tmp/plain")" = "flowcost $want_ver (commit $(field 'd["commit"]'))" ] && ok || bad "plain --version: $(cat "$tmp/plain")"
+[ "$(cat "$tmp/plain")" = "flowcost $want_ver (commit $(field commit))" ] && ok || bad "plain --version: $(cat "$tmp/plain")"
 
-commit=$(field 'd["commit"]')
+commit=$(field commit)
 if head=$(git -C "$src" rev-parse HEAD 2>/dev/null); then
   # the build's commit: HEAD, or an ancestor when commits were made since the build
   c=${commit%-dirty}
@@ -38,10 +49,10 @@ fi
 # Every library of CMakeLists.txt's pkg_check_modules, plus the C library:
 # name in the JSON, Debian runtime package.
 while read -r name pkg; do
-  v=$(field "[l['version'] for l in d['libraries'] if l['name'] == '$name'][0]" 2>/dev/null) ||
+  v=$(field "lib.$name.version") ||
     { bad "library $name missing from --version --json"; continue; }
-  built=$(field "[l['built_with'] for l in d['libraries'] if l['name'] == '$name'][0]")
-  file=$(field "[l['file'] for l in d['libraries'] if l['name'] == '$name'][0]")
+  built=$(field "lib.$name.built_with")
+  file=$(field "lib.$name.file")
   [ -n "$built" ] && ok || bad "$name: no built_with"
   [ -e "$file" ] && ok || bad "$name: file '$file' does not exist"
   if [ "$name" = isa-l ]; then

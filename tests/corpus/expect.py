@@ -9,6 +9,7 @@ order of the file's header line, else of --fields, else the version-2 default;
 (docs/ingest.md, ../shared/spec/cli.md).
 
     expect.py FILE [--fields 'a b c'] [--csv OUT] [--summary]
+    expect.py --rows ROWS BASE OUT      (every row of a cases.txt-like file)
 
 --summary prints one line: read used malformed nodata skipdata rejected
 period-start period-end (RFC 3339, `null` when no record has a time).
@@ -18,7 +19,9 @@ import datetime
 import gzip
 import ipaddress
 import json
+import os
 import re
+import shlex
 import sys
 
 V2 = ("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
@@ -193,20 +196,42 @@ def rfc3339(t):
     return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def summary(st, first, last):
+    return " ".join([str(st[k]) for k in ("read", "used", "malformed", "nodata", "skipdata", "rejected")]
+                    + [rfc3339(first), rfc3339(last)])
+
+
+def rows(rows_file, base, out):
+    """Every row of a cases.txt-like file at once (one Python start instead
+    of one per row): the groups of row N to OUT/N.reader.csv, its summary
+    line to stdout."""
+    with open(rows_file) as f:
+        for n, row in enumerate((r.rstrip("\n") for r in f), 1):
+            file, opts = row.split(" | ")[:2]
+            args = shlex.split(opts)
+            fields = args[args.index("--fields") + 1] if "--fields" in args else None
+            st, groups, first, last = read(os.path.join(base, file), fields)
+            with open(os.path.join(out, "%d.reader.csv" % n), "w") as o:
+                o.write(csv_rows(groups))
+            print(summary(st, first, last))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("file")
+    ap.add_argument("file", nargs="?")
     ap.add_argument("--fields")
     ap.add_argument("--csv")
     ap.add_argument("--summary", action="store_true")
+    ap.add_argument("--rows", nargs=3, metavar=("ROWS", "BASE", "OUT"))
     a = ap.parse_args()
+    if a.rows:
+        return rows(*a.rows)
     st, groups, first, last = read(a.file, a.fields)
     if a.csv:
         with open(a.csv, "w") as f:
             f.write(csv_rows(groups))
     if a.summary:
-        print(" ".join(str(st[k]) for k in ("read", "used", "malformed", "nodata", "skipdata",
-                                            "rejected")), rfc3339(first), rfc3339(last))
+        print(summary(st, first, last))
 
 
 if __name__ == "__main__":
