@@ -669,6 +669,236 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
     return 0;
 }
 
+/* ---- values already split into fields (Parquet columns) ---- */
+
+void flowlog_rec_clear(fl_rec *r)
+{
+    rec_clear(r);
+}
+
+void flowlog_rec_finish(fl_rec *r)
+{
+    rec_finish(r);
+}
+
+/* A value the line parser would see as exactly one token: no separator,
+ * no NUL, no newline or CR (a CR ending a line is dropped there). Fields
+ * that parse_field checks reject such bytes anyway; the others (unused
+ * fields, kept as columns) are taken as they are, so this is their test. */
+static bool one_token(const char *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] <= ' ') return false;
+    return true;
+}
+
+#define COLUMN_CASE(ID)                                                                   \
+    case ID:                                                                              \
+        for (size_t i = 0; i < n; i++) {                                                  \
+            fl_view v = vals[i].n ? vals[i] : dash;                                       \
+            if (parse_field(&recs[i], ID, v.p, v.n, err, sizeof err) < 0) bad[i] = 1;     \
+        }                                                                                 \
+        break;
+
+/* IPv6 goes to inet_pton, which stops at a NUL: the line parser rejects
+ * the whole line then */
+#define ADDR_CASE(ID)                                                                     \
+    case ID:                                                                              \
+        for (size_t i = 0; i < n; i++) {                                                  \
+            fl_view v = vals[i].n ? vals[i] : dash;                                       \
+            if (parse_field(&recs[i], ID, v.p, v.n, err, sizeof err) < 0 ||               \
+                !one_token(v.p, v.n))                                                     \
+                bad[i] = 1;                                                               \
+        }                                                                                 \
+        break;
+
+void flowlog_parse_values(enum flowlog_field id, const fl_view *vals, size_t n, fl_rec *recs, uint8_t *bad)
+{
+    static const fl_view dash = {"-", 1}; /* an empty value is written as '-' in text */
+    char err[192];
+    switch (id) {
+    COLUMN_CASE(FLF_VERSION)
+    COLUMN_CASE(FLF_ACCOUNT_ID)
+    COLUMN_CASE(FLF_INTERFACE_ID)
+    ADDR_CASE(FLF_SRCADDR)
+    ADDR_CASE(FLF_DSTADDR)
+    COLUMN_CASE(FLF_SRCPORT)
+    COLUMN_CASE(FLF_DSTPORT)
+    COLUMN_CASE(FLF_PROTOCOL)
+    COLUMN_CASE(FLF_PACKETS)
+    COLUMN_CASE(FLF_BYTES)
+    COLUMN_CASE(FLF_START)
+    COLUMN_CASE(FLF_END)
+    COLUMN_CASE(FLF_ACTION)
+    COLUMN_CASE(FLF_LOG_STATUS)
+    ADDR_CASE(FLF_PKT_SRCADDR)
+    ADDR_CASE(FLF_PKT_DSTADDR)
+    COLUMN_CASE(FLF_PKT_SRC_AWS_SERVICE)
+    COLUMN_CASE(FLF_PKT_DST_AWS_SERVICE)
+    COLUMN_CASE(FLF_FLOW_DIRECTION)
+    COLUMN_CASE(FLF_TRAFFIC_PATH)
+    COLUMN_CASE(FLF_VPC_ID)
+    COLUMN_CASE(FLF_SUBNET_ID)
+    COLUMN_CASE(FLF_INSTANCE_ID)
+    COLUMN_CASE(FLF_AZ_ID)
+    COLUMN_CASE(FLF_REGION)
+    default:
+        for (size_t i = 0; i < n; i++) {
+            fl_view v = vals[i].n ? vals[i] : dash;
+            if (!one_token(v.p, v.n) || parse_field(&recs[i], id, v.p, v.n, err, sizeof err) < 0) bad[i] = 1;
+        }
+        break;
+    }
+}
+#undef COLUMN_CASE
+#undef ADDR_CASE
+
+bool flowlog_field_numeric(enum flowlog_field id)
+{
+    switch (id) {
+    case FLF_VERSION: case FLF_SRCPORT: case FLF_DSTPORT: case FLF_PROTOCOL: case FLF_PACKETS:
+    case FLF_BYTES: case FLF_START: case FLF_END: case FLF_TCP_FLAGS: case FLF_TRAFFIC_PATH:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The largest value parse_field takes for a numeric field (its decimal
+ * text has no sign and no leading zero, so that is the only test). */
+static uint64_t number_max(enum flowlog_field id)
+{
+    switch (id) {
+    case FLF_SRCPORT: case FLF_DSTPORT: return 65535;
+    case FLF_PROTOCOL: return 255;
+    case FLF_START: case FLF_END: return INT64_MAX;
+    case FLF_VERSION: case FLF_TCP_FLAGS: return UINT32_MAX;
+    case FLF_TRAFFIC_PATH: return 8; /* and at least 1 */
+    default: return UINT64_MAX;
+    }
+}
+
+#define NUMBER_LOOP(SET)                                                                  \
+    for (size_t i = 0; i < n; i++) {                                                      \
+        if (nul[i]) continue;                                                             \
+        int64_t x = v[i];                                                                 \
+        if (x < 0 || (uint64_t)x > max) {                                                 \
+            bad[i] = 1;                                                                   \
+            continue;                                                                     \
+        }                                                                                 \
+        fl_rec *r = &recs[i];                                                             \
+        SET;                                                                              \
+    }                                                                                     \
+    break;
+
+void flowlog_put_numbers(enum flowlog_field id, const int64_t *v, const uint8_t *nul, size_t n, fl_rec *recs,
+                         uint8_t *bad)
+{
+    uint64_t max = number_max(id);
+    switch (id) {
+    case FLF_PACKETS: NUMBER_LOOP((r->packets = (uint64_t)x, r->has |= FLR_PACKETS))
+    case FLF_BYTES: NUMBER_LOOP((r->bytes = (uint64_t)x, r->has |= FLR_BYTES))
+    case FLF_START: NUMBER_LOOP((r->start = norm_time((uint64_t)x), r->has |= FLR_START))
+    case FLF_END: NUMBER_LOOP((r->end = norm_time((uint64_t)x), r->has |= FLR_END))
+    case FLF_SRCPORT: NUMBER_LOOP((r->srcport = (uint16_t)x, r->has |= FLR_SRCPORT))
+    case FLF_DSTPORT: NUMBER_LOOP((r->dstport = (uint16_t)x, r->has |= FLR_DSTPORT))
+    case FLF_PROTOCOL: NUMBER_LOOP((r->protocol = (uint8_t)x, r->has |= FLR_PROTOCOL))
+    case FLF_TRAFFIC_PATH: NUMBER_LOOP((x == 0 ? (void)(bad[i] = 1) : (void)(r->traffic_path = (uint8_t)x)))
+    default: NUMBER_LOOP((void)r) /* checked, not kept (version, tcp-flags) */
+    }
+}
+#undef NUMBER_LOOP
+
+/* A field's part of a record, for values parsed once and given to many
+ * records (a dictionary's entries). */
+static void cell_get(enum flowlog_field id, const fl_rec *r, fl_cell *c)
+{
+    switch (id) {
+    case FLF_SRCADDR: c->ip = r->src; break;
+    case FLF_DSTADDR: c->ip = r->dst; break;
+    case FLF_PKT_SRCADDR: c->ip = r->pkt_src; break;
+    case FLF_PKT_DSTADDR: c->ip = r->pkt_dst; break;
+    case FLF_PACKETS: c->u = r->packets; break;
+    case FLF_BYTES: c->u = r->bytes; break;
+    case FLF_START: c->u = (uint64_t)r->start; break;
+    case FLF_END: c->u = (uint64_t)r->end; break;
+    case FLF_SRCPORT: c->u = r->srcport; break;
+    case FLF_DSTPORT: c->u = r->dstport; break;
+    case FLF_PROTOCOL: c->u = r->protocol; break;
+    case FLF_ACTION: c->u = r->action; break;
+    case FLF_LOG_STATUS: c->u = r->status; break;
+    case FLF_FLOW_DIRECTION: c->u = r->direction; break;
+    case FLF_TRAFFIC_PATH: c->u = r->traffic_path; break;
+    case FLF_INTERFACE_ID: c->v = r->eni; break;
+    case FLF_ACCOUNT_ID: c->v = r->account; break;
+    case FLF_VPC_ID: c->v = r->vpc; break;
+    case FLF_SUBNET_ID: c->v = r->subnet; break;
+    case FLF_INSTANCE_ID: c->v = r->instance; break;
+    case FLF_AZ_ID: c->v = r->az_id; break;
+    case FLF_REGION: c->v = r->region; break;
+    case FLF_PKT_SRC_AWS_SERVICE: c->v = r->src_svc; break;
+    case FLF_PKT_DST_AWS_SERVICE: c->v = r->dst_svc; break;
+    default: break;
+    }
+    c->has = r->has;
+}
+
+void flowlog_cells_text(enum flowlog_field id, const fl_view *vals, size_t n, fl_cell *cells)
+{
+    for (size_t i = 0; i < n; i++) {
+        fl_rec r;
+        uint8_t bad = 0;
+        rec_clear(&r);
+        memset(&cells[i], 0, sizeof cells[i]);
+        flowlog_parse_values(id, &vals[i], 1, &r, &bad);
+        if (!bad) cell_get(id, &r, &cells[i]);
+        cells[i].bad = bad;
+    }
+}
+
+#define CELL_LOOP(SET)                                                                    \
+    for (size_t i = 0; i < n; i++) {                                                      \
+        const fl_cell *c = &cells[idx[i]];                                                \
+        fl_rec *r = &recs[i];                                                             \
+        bad[i] |= c->bad;                                                                 \
+        r->has |= c->has;                                                                 \
+        SET;                                                                              \
+    }                                                                                     \
+    break;
+
+void flowlog_cells_put(enum flowlog_field id, const fl_cell *cells, const uint32_t *idx, size_t n, fl_rec *recs,
+                       uint8_t *bad)
+{
+    switch (id) {
+    case FLF_SRCADDR: CELL_LOOP(r->src = c->ip)
+    case FLF_DSTADDR: CELL_LOOP(r->dst = c->ip)
+    case FLF_PKT_SRCADDR: CELL_LOOP(r->pkt_src = c->ip)
+    case FLF_PKT_DSTADDR: CELL_LOOP(r->pkt_dst = c->ip)
+    case FLF_PACKETS: CELL_LOOP(r->packets = c->u)
+    case FLF_BYTES: CELL_LOOP(r->bytes = c->u)
+    case FLF_START: CELL_LOOP(r->start = (int64_t)c->u)
+    case FLF_END: CELL_LOOP(r->end = (int64_t)c->u)
+    case FLF_SRCPORT: CELL_LOOP(r->srcport = (uint16_t)c->u)
+    case FLF_DSTPORT: CELL_LOOP(r->dstport = (uint16_t)c->u)
+    case FLF_PROTOCOL: CELL_LOOP(r->protocol = (uint8_t)c->u)
+    case FLF_ACTION: CELL_LOOP(r->action = (uint8_t)c->u)
+    case FLF_LOG_STATUS: CELL_LOOP(r->status = (uint8_t)c->u)
+    case FLF_FLOW_DIRECTION: CELL_LOOP(r->direction = (uint8_t)c->u)
+    case FLF_TRAFFIC_PATH: CELL_LOOP(r->traffic_path = (uint8_t)c->u)
+    case FLF_INTERFACE_ID: CELL_LOOP(r->eni = c->v)
+    case FLF_ACCOUNT_ID: CELL_LOOP(r->account = c->v)
+    case FLF_VPC_ID: CELL_LOOP(r->vpc = c->v)
+    case FLF_SUBNET_ID: CELL_LOOP(r->subnet = c->v)
+    case FLF_INSTANCE_ID: CELL_LOOP(r->instance = c->v)
+    case FLF_AZ_ID: CELL_LOOP(r->az_id = c->v)
+    case FLF_REGION: CELL_LOOP(r->region = c->v)
+    case FLF_PKT_SRC_AWS_SERVICE: CELL_LOOP(r->src_svc = c->v)
+    case FLF_PKT_DST_AWS_SERVICE: CELL_LOOP(r->dst_svc = c->v)
+    default: CELL_LOOP((void)r)
+    }
+}
+#undef CELL_LOOP
+
 /* ---- fast path: one pass, field parsing is tokenizing ---- */
 
 /* A keyword of len (<= 8) bytes at p: one 8-byte load (within the line's
