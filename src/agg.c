@@ -274,24 +274,6 @@ size_t agg_str_count(const agg *a)
 
 /* ---- groups ---- */
 
-/* Twice the slots, from the old slots in order (their hashes are kept):
- * each lands at h & mask, near its old place, so the writes go forward
- * through the new table instead of to random places, and no group is read. */
-static void grp_grow(agg *a)
-{
-    slot *old = a->slots;
-    size_t n = a->mask + 1;
-    a->mask = 2 * n - 1;
-    a->slots = xcalloc(2 * n, sizeof *a->slots);
-    for (size_t k = 0; k < n; k++) {
-        if (!old[k].idx) continue;
-        size_t i = old[k].hash & a->mask;
-        while (a->slots[i].idx) i = (i + 1) & a->mask;
-        a->slots[i] = old[k];
-    }
-    free(old);
-}
-
 static void grp_rehash(agg *a, size_t nslots)
 {
     a->stale = false;
@@ -339,7 +321,7 @@ static void add_hashed(agg *a, const agg_group *g, uint32_t h)
     a->n++;
     a->slots[i].hash = h;
     a->slots[i].idx = (uint32_t)a->n;
-    if (a->n * 2 > a->mask + 1) grp_grow(a);
+    if (a->n * 2 > a->mask + 1) grp_rehash(a, (a->mask + 1) * 2);
 }
 
 void agg_add_group(agg *a, const agg_group *g)
