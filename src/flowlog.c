@@ -810,36 +810,29 @@ void flowlog_put_numbers(enum flowlog_field id, const int64_t *v, const uint8_t 
 #undef NUMBER_LOOP
 
 /* A field's part of a record, for values parsed once and given to many
- * records (a dictionary's entries). */
+ * records (a dictionary's entries): which member of fl_rec, and which of
+ * fl_cell holds it (ip, u: a number, v: a view). One list for both ways. */
+#define CELL_FIELDS(IP, U, V)                                                             \
+    IP(FLF_SRCADDR, src) IP(FLF_DSTADDR, dst) IP(FLF_PKT_SRCADDR, pkt_src) IP(FLF_PKT_DSTADDR, pkt_dst) \
+    U(FLF_PACKETS, packets) U(FLF_BYTES, bytes) U(FLF_START, start) U(FLF_END, end)                    \
+    U(FLF_SRCPORT, srcport) U(FLF_DSTPORT, dstport) U(FLF_PROTOCOL, protocol) U(FLF_ACTION, action)     \
+    U(FLF_LOG_STATUS, status) U(FLF_FLOW_DIRECTION, direction) U(FLF_TRAFFIC_PATH, traffic_path)       \
+    V(FLF_INTERFACE_ID, eni) V(FLF_ACCOUNT_ID, account) V(FLF_VPC_ID, vpc) V(FLF_SUBNET_ID, subnet)     \
+    V(FLF_INSTANCE_ID, instance) V(FLF_AZ_ID, az_id) V(FLF_REGION, region)                             \
+    V(FLF_PKT_SRC_AWS_SERVICE, src_svc) V(FLF_PKT_DST_AWS_SERVICE, dst_svc)
+
 static void cell_get(enum flowlog_field id, const fl_rec *r, fl_cell *c)
 {
+#define GET_IP(ID, M) case ID: c->ip = r->M; break;
+#define GET_U(ID, M) case ID: c->u = (uint64_t)r->M; break;
+#define GET_V(ID, M) case ID: c->v = r->M; break;
     switch (id) {
-    case FLF_SRCADDR: c->ip = r->src; break;
-    case FLF_DSTADDR: c->ip = r->dst; break;
-    case FLF_PKT_SRCADDR: c->ip = r->pkt_src; break;
-    case FLF_PKT_DSTADDR: c->ip = r->pkt_dst; break;
-    case FLF_PACKETS: c->u = r->packets; break;
-    case FLF_BYTES: c->u = r->bytes; break;
-    case FLF_START: c->u = (uint64_t)r->start; break;
-    case FLF_END: c->u = (uint64_t)r->end; break;
-    case FLF_SRCPORT: c->u = r->srcport; break;
-    case FLF_DSTPORT: c->u = r->dstport; break;
-    case FLF_PROTOCOL: c->u = r->protocol; break;
-    case FLF_ACTION: c->u = r->action; break;
-    case FLF_LOG_STATUS: c->u = r->status; break;
-    case FLF_FLOW_DIRECTION: c->u = r->direction; break;
-    case FLF_TRAFFIC_PATH: c->u = r->traffic_path; break;
-    case FLF_INTERFACE_ID: c->v = r->eni; break;
-    case FLF_ACCOUNT_ID: c->v = r->account; break;
-    case FLF_VPC_ID: c->v = r->vpc; break;
-    case FLF_SUBNET_ID: c->v = r->subnet; break;
-    case FLF_INSTANCE_ID: c->v = r->instance; break;
-    case FLF_AZ_ID: c->v = r->az_id; break;
-    case FLF_REGION: c->v = r->region; break;
-    case FLF_PKT_SRC_AWS_SERVICE: c->v = r->src_svc; break;
-    case FLF_PKT_DST_AWS_SERVICE: c->v = r->dst_svc; break;
+    CELL_FIELDS(GET_IP, GET_U, GET_V)
     default: break;
     }
+#undef GET_IP
+#undef GET_U
+#undef GET_V
     c->has = r->has;
 }
 
@@ -869,35 +862,19 @@ void flowlog_cells_text(enum flowlog_field id, const fl_view *vals, size_t n, fl
 void flowlog_cells_put(enum flowlog_field id, const fl_cell *cells, const uint32_t *idx, size_t n, fl_rec *recs,
                        uint8_t *bad)
 {
+#define PUT_IP(ID, M) case ID: CELL_LOOP(r->M = c->ip)
+#define PUT_U(ID, M) case ID: CELL_LOOP(r->M = (__typeof__(r->M))c->u)
+#define PUT_V(ID, M) case ID: CELL_LOOP(r->M = c->v)
     switch (id) {
-    case FLF_SRCADDR: CELL_LOOP(r->src = c->ip)
-    case FLF_DSTADDR: CELL_LOOP(r->dst = c->ip)
-    case FLF_PKT_SRCADDR: CELL_LOOP(r->pkt_src = c->ip)
-    case FLF_PKT_DSTADDR: CELL_LOOP(r->pkt_dst = c->ip)
-    case FLF_PACKETS: CELL_LOOP(r->packets = c->u)
-    case FLF_BYTES: CELL_LOOP(r->bytes = c->u)
-    case FLF_START: CELL_LOOP(r->start = (int64_t)c->u)
-    case FLF_END: CELL_LOOP(r->end = (int64_t)c->u)
-    case FLF_SRCPORT: CELL_LOOP(r->srcport = (uint16_t)c->u)
-    case FLF_DSTPORT: CELL_LOOP(r->dstport = (uint16_t)c->u)
-    case FLF_PROTOCOL: CELL_LOOP(r->protocol = (uint8_t)c->u)
-    case FLF_ACTION: CELL_LOOP(r->action = (uint8_t)c->u)
-    case FLF_LOG_STATUS: CELL_LOOP(r->status = (uint8_t)c->u)
-    case FLF_FLOW_DIRECTION: CELL_LOOP(r->direction = (uint8_t)c->u)
-    case FLF_TRAFFIC_PATH: CELL_LOOP(r->traffic_path = (uint8_t)c->u)
-    case FLF_INTERFACE_ID: CELL_LOOP(r->eni = c->v)
-    case FLF_ACCOUNT_ID: CELL_LOOP(r->account = c->v)
-    case FLF_VPC_ID: CELL_LOOP(r->vpc = c->v)
-    case FLF_SUBNET_ID: CELL_LOOP(r->subnet = c->v)
-    case FLF_INSTANCE_ID: CELL_LOOP(r->instance = c->v)
-    case FLF_AZ_ID: CELL_LOOP(r->az_id = c->v)
-    case FLF_REGION: CELL_LOOP(r->region = c->v)
-    case FLF_PKT_SRC_AWS_SERVICE: CELL_LOOP(r->src_svc = c->v)
-    case FLF_PKT_DST_AWS_SERVICE: CELL_LOOP(r->dst_svc = c->v)
+    CELL_FIELDS(PUT_IP, PUT_U, PUT_V)
     default: CELL_LOOP((void)r)
     }
+#undef PUT_IP
+#undef PUT_U
+#undef PUT_V
 }
 #undef CELL_LOOP
+#undef CELL_FIELDS
 
 /* ---- fast path: one pass, field parsing is tokenizing ---- */
 
