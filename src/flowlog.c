@@ -679,6 +679,213 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
     return 0;
 }
 
+/* ---- values already split into fields (Parquet columns) ---- */
+
+void flowlog_rec_clear(fl_rec *r)
+{
+    rec_clear(r);
+}
+
+void flowlog_rec_finish(fl_rec *r)
+{
+    rec_finish(r);
+}
+
+/* A value the line parser would see as exactly one token: no separator,
+ * no NUL, no newline or CR (a CR ending a line is dropped there). Fields
+ * that parse_field checks reject such bytes anyway; the others (unused
+ * fields, kept as columns) are taken as they are, so this is their test. */
+static bool one_token(const char *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] <= ' ') return false;
+    return true;
+}
+
+#define COLUMN_CASE(ID)                                                                   \
+    case ID:                                                                              \
+        for (size_t i = 0; i < n; i++) {                                                  \
+            fl_view v = vals[i].n ? vals[i] : dash;                                       \
+            if (parse_field(&recs[i], ID, v.p, v.n, err, sizeof err) < 0) bad[i] = 1;     \
+        }                                                                                 \
+        break;
+
+/* IPv6 goes to inet_pton, which stops at a NUL: the line parser rejects
+ * the whole line then */
+#define ADDR_CASE(ID)                                                                     \
+    case ID:                                                                              \
+        for (size_t i = 0; i < n; i++) {                                                  \
+            fl_view v = vals[i].n ? vals[i] : dash;                                       \
+            if (parse_field(&recs[i], ID, v.p, v.n, err, sizeof err) < 0 ||               \
+                !one_token(v.p, v.n))                                                     \
+                bad[i] = 1;                                                               \
+        }                                                                                 \
+        break;
+
+void flowlog_parse_values(enum flowlog_field id, const fl_view *vals, size_t n, fl_rec *recs, uint8_t *bad)
+{
+    static const fl_view dash = {"-", 1}; /* an empty value is written as '-' in text */
+    char err[192];
+    switch (id) {
+    COLUMN_CASE(FLF_VERSION)
+    COLUMN_CASE(FLF_ACCOUNT_ID)
+    COLUMN_CASE(FLF_INTERFACE_ID)
+    ADDR_CASE(FLF_SRCADDR)
+    ADDR_CASE(FLF_DSTADDR)
+    COLUMN_CASE(FLF_SRCPORT)
+    COLUMN_CASE(FLF_DSTPORT)
+    COLUMN_CASE(FLF_PROTOCOL)
+    COLUMN_CASE(FLF_PACKETS)
+    COLUMN_CASE(FLF_BYTES)
+    COLUMN_CASE(FLF_START)
+    COLUMN_CASE(FLF_END)
+    COLUMN_CASE(FLF_ACTION)
+    COLUMN_CASE(FLF_LOG_STATUS)
+    ADDR_CASE(FLF_PKT_SRCADDR)
+    ADDR_CASE(FLF_PKT_DSTADDR)
+    COLUMN_CASE(FLF_PKT_SRC_AWS_SERVICE)
+    COLUMN_CASE(FLF_PKT_DST_AWS_SERVICE)
+    COLUMN_CASE(FLF_FLOW_DIRECTION)
+    COLUMN_CASE(FLF_TRAFFIC_PATH)
+    COLUMN_CASE(FLF_VPC_ID)
+    COLUMN_CASE(FLF_SUBNET_ID)
+    COLUMN_CASE(FLF_INSTANCE_ID)
+    COLUMN_CASE(FLF_AZ_ID)
+    COLUMN_CASE(FLF_REGION)
+    default:
+        for (size_t i = 0; i < n; i++) {
+            fl_view v = vals[i].n ? vals[i] : dash;
+            if (!one_token(v.p, v.n) || parse_field(&recs[i], id, v.p, v.n, err, sizeof err) < 0) bad[i] = 1;
+        }
+        break;
+    }
+}
+#undef COLUMN_CASE
+#undef ADDR_CASE
+
+bool flowlog_field_numeric(enum flowlog_field id)
+{
+    switch (id) {
+    case FLF_VERSION: case FLF_SRCPORT: case FLF_DSTPORT: case FLF_PROTOCOL: case FLF_PACKETS:
+    case FLF_BYTES: case FLF_START: case FLF_END: case FLF_TCP_FLAGS: case FLF_TRAFFIC_PATH:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The largest value parse_field takes for a numeric field (its decimal
+ * text has no sign and no leading zero, so that is the only test). */
+static uint64_t number_max(enum flowlog_field id)
+{
+    switch (id) {
+    case FLF_SRCPORT: case FLF_DSTPORT: return 65535;
+    case FLF_PROTOCOL: return 255;
+    case FLF_START: case FLF_END: return INT64_MAX;
+    case FLF_VERSION: case FLF_TCP_FLAGS: return UINT32_MAX;
+    case FLF_TRAFFIC_PATH: return 8; /* and at least 1 */
+    default: return UINT64_MAX;
+    }
+}
+
+#define NUMBER_LOOP(SET)                                                                  \
+    for (size_t i = 0; i < n; i++) {                                                      \
+        if (nul[i]) continue;                                                             \
+        int64_t x = v[i];                                                                 \
+        if (x < 0 || (uint64_t)x > max) {                                                 \
+            bad[i] = 1;                                                                   \
+            continue;                                                                     \
+        }                                                                                 \
+        fl_rec *r = &recs[i];                                                             \
+        SET;                                                                              \
+    }                                                                                     \
+    break;
+
+void flowlog_put_numbers(enum flowlog_field id, const int64_t *v, const uint8_t *nul, size_t n, fl_rec *recs,
+                         uint8_t *bad)
+{
+    uint64_t max = number_max(id);
+    switch (id) {
+    case FLF_PACKETS: NUMBER_LOOP((r->packets = (uint64_t)x, r->has |= FLR_PACKETS))
+    case FLF_BYTES: NUMBER_LOOP((r->bytes = (uint64_t)x, r->has |= FLR_BYTES))
+    case FLF_START: NUMBER_LOOP((r->start = norm_time((uint64_t)x), r->has |= FLR_START))
+    case FLF_END: NUMBER_LOOP((r->end = norm_time((uint64_t)x), r->has |= FLR_END))
+    case FLF_SRCPORT: NUMBER_LOOP((r->srcport = (uint16_t)x, r->has |= FLR_SRCPORT))
+    case FLF_DSTPORT: NUMBER_LOOP((r->dstport = (uint16_t)x, r->has |= FLR_DSTPORT))
+    case FLF_PROTOCOL: NUMBER_LOOP((r->protocol = (uint8_t)x, r->has |= FLR_PROTOCOL))
+    case FLF_TRAFFIC_PATH: NUMBER_LOOP((x == 0 ? (void)(bad[i] = 1) : (void)(r->traffic_path = (uint8_t)x)))
+    default: NUMBER_LOOP((void)r) /* checked, not kept (version, tcp-flags) */
+    }
+}
+#undef NUMBER_LOOP
+
+/* A field's part of a record, for values parsed once and given to many
+ * records (a dictionary's entries): which member of fl_rec, and which of
+ * fl_cell holds it (ip, u: a number, v: a view). One list for both ways. */
+#define CELL_FIELDS(IP, U, V)                                                             \
+    IP(FLF_SRCADDR, src) IP(FLF_DSTADDR, dst) IP(FLF_PKT_SRCADDR, pkt_src) IP(FLF_PKT_DSTADDR, pkt_dst) \
+    U(FLF_PACKETS, packets) U(FLF_BYTES, bytes) U(FLF_START, start) U(FLF_END, end)                    \
+    U(FLF_SRCPORT, srcport) U(FLF_DSTPORT, dstport) U(FLF_PROTOCOL, protocol) U(FLF_ACTION, action)     \
+    U(FLF_LOG_STATUS, status) U(FLF_FLOW_DIRECTION, direction) U(FLF_TRAFFIC_PATH, traffic_path)       \
+    V(FLF_INTERFACE_ID, eni) V(FLF_ACCOUNT_ID, account) V(FLF_VPC_ID, vpc) V(FLF_SUBNET_ID, subnet)     \
+    V(FLF_INSTANCE_ID, instance) V(FLF_AZ_ID, az_id) V(FLF_REGION, region)                             \
+    V(FLF_PKT_SRC_AWS_SERVICE, src_svc) V(FLF_PKT_DST_AWS_SERVICE, dst_svc)
+
+static void cell_get(enum flowlog_field id, const fl_rec *r, fl_cell *c)
+{
+#define GET_IP(ID, M) case ID: c->ip = r->M; break;
+#define GET_U(ID, M) case ID: c->u = (uint64_t)r->M; break;
+#define GET_V(ID, M) case ID: c->v = r->M; break;
+    switch (id) {
+    CELL_FIELDS(GET_IP, GET_U, GET_V)
+    default: break;
+    }
+#undef GET_IP
+#undef GET_U
+#undef GET_V
+    c->has = r->has;
+}
+
+void flowlog_cells_text(enum flowlog_field id, const fl_view *vals, size_t n, fl_cell *cells)
+{
+    for (size_t i = 0; i < n; i++) {
+        fl_rec r;
+        uint8_t bad = 0;
+        rec_clear(&r);
+        memset(&cells[i], 0, sizeof cells[i]);
+        flowlog_parse_values(id, &vals[i], 1, &r, &bad);
+        if (!bad) cell_get(id, &r, &cells[i]);
+        cells[i].bad = bad;
+    }
+}
+
+#define CELL_LOOP(SET)                                                                    \
+    for (size_t i = 0; i < n; i++) {                                                      \
+        const fl_cell *c = &cells[idx[i]];                                                \
+        fl_rec *r = &recs[i];                                                             \
+        bad[i] |= c->bad;                                                                 \
+        r->has |= c->has;                                                                 \
+        SET;                                                                              \
+    }                                                                                     \
+    break;
+
+void flowlog_cells_put(enum flowlog_field id, const fl_cell *cells, const uint32_t *idx, size_t n, fl_rec *recs,
+                       uint8_t *bad)
+{
+#define PUT_IP(ID, M) case ID: CELL_LOOP(r->M = c->ip)
+#define PUT_U(ID, M) case ID: CELL_LOOP(r->M = (__typeof__(r->M))c->u)
+#define PUT_V(ID, M) case ID: CELL_LOOP(r->M = c->v)
+    switch (id) {
+    CELL_FIELDS(PUT_IP, PUT_U, PUT_V)
+    default: CELL_LOOP((void)r)
+    }
+#undef PUT_IP
+#undef PUT_U
+#undef PUT_V
+}
+#undef CELL_LOOP
+#undef CELL_FIELDS
+
 /* ---- fast path: one pass, field parsing is tokenizing ---- */
 
 /* A keyword of len (<= 8) bytes at p: one 8-byte load (within the line's

@@ -164,6 +164,43 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
  * readable bytes from it. */
 size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r);
 
+/* Records built from values already split into fields (Parquet columns),
+ * with the line parser's rules: clear each record, give it every column
+ * with flowlog_parse_values, then finish it. Value i of field id goes into
+ * recs[i] as the token vals[i] would in a line (empty = absent, like "-");
+ * bad[i] is set where the text path might not take that token the same
+ * way (a value it rejects, or one that is not exactly one token): that row
+ * must go through flowlog_parse_line as text. recs keep views into vals. */
+void flowlog_rec_clear(fl_rec *r);
+void flowlog_rec_finish(fl_rec *r);
+void flowlog_parse_values(enum flowlog_field id, const fl_view *vals, size_t n, fl_rec *recs, uint8_t *bad);
+
+/* Fields whose text is a number (version, ports, protocol, packets,
+ * bytes, start, end, tcp-flags, traffic-path): a reader with integer
+ * columns gives them as numbers. */
+bool flowlog_field_numeric(enum flowlog_field id);
+/* Integer values of numeric field id into recs[0..n) (nul[i]: absent),
+ * as their decimal text would be parsed; bad[i] set where that text would
+ * be rejected (negative, over the field's range). */
+void flowlog_put_numbers(enum flowlog_field id, const int64_t *v, const uint8_t *nul, size_t n, fl_rec *recs,
+                         uint8_t *bad);
+/* A value parsed once for many records (a dictionary entry): the field's
+ * part of a record, the has bits it sets, and whether the row must go the
+ * text way (flowlog_parse_values' bad). */
+typedef struct fl_cell {
+    union {
+        ip128 ip;
+        uint64_t u;
+        fl_view v;
+    };
+    unsigned has;
+    uint8_t bad;
+} fl_cell;
+void flowlog_cells_text(enum flowlog_field id, const fl_view *vals, size_t n, fl_cell *cells);
+/* cells[idx[i]] into recs[i], bad[i] |= its bad. */
+void flowlog_cells_put(enum flowlog_field id, const fl_cell *cells, const uint32_t *idx, size_t n, fl_rec *recs,
+                       uint8_t *bad);
+
 /* Overflow-checked unsigned decimal: 0, or -1 on empty/non-digit/overflow
  * of `max`. */
 int flowlog_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);

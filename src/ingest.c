@@ -237,6 +237,7 @@ typedef struct worker {
     item_res *r;
     bool drained;
     flowlog_format fmt;
+    unsigned fmt_gen;      /* set_format calls: a layout change */
     bool first_line;
     unsigned meta_mask;
     bool tgw;              /* the format has Transit Gateway id columns */
@@ -307,6 +308,7 @@ static void set_format(worker *w, const flowlog_format *f)
 {
     const ingest_opts *o = w->j->o;
     w->fmt = *f;
+    w->fmt_gen++;
     static const enum flowlog_field mf[6] = {FLF_VPC_ID, FLF_SUBNET_ID, FLF_INSTANCE_ID,
                                               FLF_AZ_ID, FLF_ACCOUNT_ID, FLF_REGION};
     w->meta_mask = 0;
@@ -826,6 +828,56 @@ static ssize_t pull_parquet(void *ctx, void *buf, size_t n, char *err, size_t er
     return parquet_rows_read(ctx, buf, n, err, errlen);
 }
 
+/* Rows as records straight from the columns (parquet_recs_read); a row
+ * the reader flags goes through handle_line as the text it would have
+ * been, line by line. Should such a row change the layout (a header-like
+ * row), the rest is read as text, as before. */
+#define PQ_BATCH 128
+
+static int parquet_records(worker *w, parquet_rows *rows)
+{
+    item_res *r = w->r;
+    fl_rec *recs = xmalloc(PQ_BATCH * sizeof *recs);
+    uint8_t bad[PQ_BATCH];
+    uint32_t len[PQ_BATCH];
+    int rc = 0;
+    bool as_text = false;
+    while (!rc && !as_text) {
+        ssize_t k = parquet_recs_read(rows, recs, bad, len, PQ_BATCH, READ_BUF, r->m->err, sizeof r->m->err);
+        if (k <= 0) {
+            if (k < 0) rc = r->rc = -1;
+            break;
+        }
+        uint64_t bytes = 0;
+        for (size_t i = 0; i < (size_t)k; i++) {
+            bytes += len[i];
+            if (!bad[i]) {
+                fast_record(w, &recs[i]);
+                continue;
+            }
+            unsigned gen = w->fmt_gen;
+            size_t n = parquet_row_text(rows, i, w->buf);
+            for (size_t pos = 0; pos < n && !rc;) {
+                const char *nl = memchr(w->buf + pos, '\n', n - pos); /* the row ends with one */
+                size_t ll = (size_t)(nl - (w->buf + pos));
+                if (handle_line(w, w->buf + pos, ll) < 0) rc = -1;
+                pos += ll + 1;
+            }
+            if (rc) break;
+            if (w->fmt_gen != gen) {
+                parquet_recs_unread(rows, i + 1);
+                as_text = true;
+                break;
+            }
+        }
+        r->bytes_in += bytes;
+        if (w->j->o->progress_bytes) atomic_fetch_add_explicit(w->j->o->progress_bytes, bytes, memory_order_relaxed);
+    }
+    free(recs);
+    if (as_text) rc = scan_lines(w, pull_parquet, rows, NULL, 0, false); /* the reader decided it is Parquet */
+    return rc;
+}
+
 static int run_parquet(worker *w, int fd, const void *mem, size_t len, size_t rg0, size_t rg1)
 {
     item_res *r = w->r;
@@ -838,7 +890,7 @@ static int run_parquet(worker *w, int fd, const void *mem, size_t len, size_t rg
     set_format(w, parquet_format(pf));
     w->first_line = false;
     parquet_rows *rows = parquet_rows_open(pf, rg0, rg1);
-    int rc = scan_lines(w, pull_parquet, rows, NULL, 0, false); /* the reader decided it is Parquet */
+    int rc = parquet_records(w, rows);
     parquet_rows_close(rows);
     parquet_close(pf);
     return rc;

@@ -646,10 +646,14 @@ static inline uint64_t get_bits(const uint8_t *p, size_t n, uint64_t bit, int w)
     return w == 64 ? lo : lo & ((UINT64_C(1) << w) - 1);
 }
 
-typedef struct sview {
-    const uint8_t *p;
-    uint32_t n;
-} sview;
+/* A value as the line parser would see its token (flowlog's view, so that
+ * flowlog_parse_values reads the columns in place). */
+typedef fl_view sview;
+
+static inline sview sv_of(const uint8_t *p, uint32_t n)
+{
+    return (sview){(const char *)p, n};
+}
 
 /* The hybrid's runs into out[], or, with a dictionary, straight into the
  * dictionary's values (an index checked once per RLE run); inlined twice
@@ -678,10 +682,9 @@ static inline __attribute__((always_inline)) int rle_core(const uint8_t *p, size
                 uint32_t v = bw ? (uint32_t)get_bits(p, avail, k * (uint64_t)bw, bw) : 0;
                 if (dict) {
                     if (v >= ndict) return fc_err(err, errlen, "dictionary index %u of a %zu-entry dictionary", v, ndict);
-                    vout[i + k] = dict[v];
-                } else {
-                    out[i + k] = v;
+                    if (vout) vout[i + k] = dict[v];
                 }
+                if (out) out[i + k] = v;
             }
             i += take;
             uint64_t runbytes = groups * (uint64_t)bw; /* groups of 8 values take bw bytes */
@@ -697,10 +700,11 @@ static inline __attribute__((always_inline)) int rle_core(const uint8_t *p, size
             uint64_t take = run < count - i ? run : count - i;
             if (dict) {
                 if (v >= ndict) return fc_err(err, errlen, "dictionary index %u of a %zu-entry dictionary", v, ndict);
-                for (uint64_t k = 0; k < take; k++) vout[i + k] = dict[v];
-            } else {
-                for (uint64_t k = 0; k < take; k++) out[i + k] = v;
+                if (vout)
+                    for (uint64_t k = 0; k < take; k++) vout[i + k] = dict[v];
             }
+            if (out)
+                for (uint64_t k = 0; k < take; k++) out[i + k] = v;
             i += take;
         }
     }
@@ -713,10 +717,14 @@ int parquet_rle_decode(const uint8_t *p, size_t n, int bw, uint32_t *out, size_t
     return rle_core(p, n, bw, out, NULL, 0, NULL, count, err, errlen);
 }
 
+/* Dictionary indexes into views (out) and, when ix is given, the indexes
+ * too (out NULL: the indexes alone, checked against ndict). */
 static int rle_dict_decode(const uint8_t *p, size_t n, int bw, const sview *dict, size_t ndict, sview *out,
-                           size_t count, char *err, size_t errlen)
+                           uint32_t *ix, size_t count, char *err, size_t errlen)
 {
-    return rle_core(p, n, bw, NULL, dict, ndict, out, count, err, errlen);
+    if (!ix) return rle_core(p, n, bw, NULL, dict, ndict, out, count, err, errlen);
+    if (!out) return rle_core(p, n, bw, ix, dict, ndict, NULL, count, err, errlen);
+    return rle_core(p, n, bw, ix, dict, ndict, out, count, err, errlen);
 }
 
 ssize_t parquet_dbp_decode(const uint8_t *p, size_t n, int64_t *out, size_t cap, size_t *used, char *err,
@@ -838,6 +846,18 @@ static int on_page_hdr(tr *t, void *ctx, int16_t id, int type)
 typedef struct colvals {
     sview *sv;
     size_t cap;
+    /* A numeric field in an integer column (flowlog_field_numeric) keeps
+     * its values as integers instead (iv, nul[i] = 1 for a null): records
+     * take them as they are, and only a row read as text formats them. */
+    bool ints;
+    int64_t *iv;
+    uint8_t *nul;
+    /* A string column whose pages all used the dictionary so far in this
+     * row group also keeps the indexes (ix; ndict for a null), and its
+     * entries parsed once (cells, ndict + 1 of them: the last is a null). */
+    bool indexed;
+    uint32_t *ix;
+    fl_cell *cells;
     /* dictionary */
     int64_t *div; /* an integer dictionary before it is text */
     sview *dsv;
@@ -851,6 +871,7 @@ struct parquet_rows {
     bool loaded;
     int64_t row, nrows;
     size_t maxrow;      /* bytes of the longest row of the loaded row group */
+    size_t last0, lastn; /* the rows of the last parquet_recs_read */
     colvals *cols;      /* nproj */
     uint8_t **bufs;     /* owned buffers that views point into */
     size_t nbufs, capbufs;
@@ -876,12 +897,18 @@ static void release_rg(parquet_rows *r, bool all)
         colvals *cv = &r->cols[c];
         free(cv->div);
         free(cv->dsv);
+        free(cv->cells);
         cv->div = NULL;
         cv->dsv = NULL;
+        cv->cells = NULL;
+        cv->indexed = true;
         cv->ndict = 0;
         cv->has_dict = false;
         if (all) {
             free(cv->sv);
+            free(cv->iv);
+            free(cv->nul);
+            free(cv->ix);
             memset(cv, 0, sizeof *cv);
         }
     }
@@ -972,7 +999,13 @@ static void grow(colvals *cv, size_t need)
     if (need <= cv->cap) return;
     size_t nc = cv->cap ? cv->cap : 1024;
     while (nc < need) nc *= 2;
-    cv->sv = xrealloc(cv->sv, nc * sizeof *cv->sv);
+    if (cv->ints) {
+        cv->iv = xrealloc(cv->iv, nc * sizeof *cv->iv);
+        cv->nul = xrealloc(cv->nul, nc);
+    } else {
+        cv->sv = xrealloc(cv->sv, nc * sizeof *cv->sv);
+        cv->ix = xrealloc(cv->ix, nc * sizeof *cv->ix);
+    }
     cv->cap = nc;
 }
 
@@ -1012,6 +1045,16 @@ static inline char *put_i64(char *o, int64_t v)
     return e;
 }
 
+/* The length of put_i64's text of v. */
+static inline uint32_t dec_len(int64_t v)
+{
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int bits = 64 - __builtin_clzll(u | 1);
+    int nd = (bits * 1233) >> 12;
+    nd += u >= pow10_u64[nd] || nd == 0;
+    return (uint32_t)nd + (v < 0);
+}
+
 /* Integers become text when decoded (a dictionary's once per entry), so
  * that the row writer only copies bytes: most integer columns of a flow
  * log (start, end, packets, protocol) are dictionary-encoded. */
@@ -1020,7 +1063,7 @@ static void ints_to_text(parquet_rows *r, const int64_t *iv, size_t n, sview *ou
     char *t = (char *)keep(r, xmalloc(n * 21 + 1)), *o = t;
     for (size_t i = 0; i < n; i++) {
         char *e = put_i64(o, iv[i]);
-        out[i] = (sview){(const uint8_t *)o, (uint32_t)(e - o)};
+        out[i] = (sview){o, (uint32_t)(e - o)};
         o = e;
     }
 }
@@ -1055,7 +1098,7 @@ static int plain_decode(const pq_leaf *l, const uint8_t *p, size_t len, size_t n
     case T_FLBA: {
         size_t w = (size_t)l->type_length;
         if (len / w < n) return fc_err(err, errlen, "fixed-length values past the end of the page");
-        for (size_t i = 0; i < n; i++) sv[i] = (sview){p + i * w, (uint32_t)w};
+        for (size_t i = 0; i < n; i++) sv[i] = sv_of(p + i * w, (uint32_t)w);
         return 0;
     }
     case T_BYTE_ARRAY:
@@ -1064,7 +1107,7 @@ static int plain_decode(const pq_leaf *l, const uint8_t *p, size_t len, size_t n
             uint32_t k = le32(p + pos);
             pos += 4;
             if (k > len - pos) return fc_err(err, errlen, "string %zu of %zu past the end of the page", i + 1, n);
-            sv[i] = (sview){p + pos, k};
+            sv[i] = sv_of(p + pos, k);
             pos += k;
         }
         return 0;
@@ -1073,24 +1116,26 @@ static int plain_decode(const pq_leaf *l, const uint8_t *p, size_t len, size_t n
     }
 }
 
-/* The non-null values of a data page, in order, into vals (nnz of them). */
+/* The non-null values of a data page, in order (nnz of them): into ivals
+ * for a column of integers (cv->ints), else into svals, and a dictionary
+ * page's indexes also into ix when given (for cv->ints, ix is scratch). */
 static int decode_values_raw(const pq_leaf *l, colvals *cv, int enc, const uint8_t *p, size_t len, size_t nnz,
-                             int64_t *ivals, sview *svals, char *err, size_t errlen);
+                             int64_t *ivals, sview *svals, uint32_t *ix, char *err, size_t errlen);
 
 static int decode_values(parquet_rows *r, const pq_leaf *l, colvals *cv, int enc, const uint8_t *p, size_t len,
-                         size_t nnz, sview *svals, char *err, size_t errlen)
+                         size_t nnz, sview *svals, int64_t *ivals, uint32_t *ix, char *err, size_t errlen)
 {
-    if (!int_type(l->type) || enc == E_PLAIN_DICT || enc == E_RLE_DICT) /* dictionaries are text already */
-        return decode_values_raw(l, cv, enc, p, len, nnz, NULL, svals, err, errlen);
+    if (cv->ints || !int_type(l->type) || enc == E_PLAIN_DICT || enc == E_RLE_DICT) /* dictionaries are text already */
+        return decode_values_raw(l, cv, enc, p, len, nnz, ivals, svals, ix, err, errlen);
     int64_t *iv = xmalloc((nnz ? nnz : 1) * sizeof *iv);
-    int rc = decode_values_raw(l, cv, enc, p, len, nnz, iv, NULL, err, errlen);
+    int rc = decode_values_raw(l, cv, enc, p, len, nnz, iv, NULL, NULL, err, errlen);
     if (rc == 0) ints_to_text(r, iv, nnz, svals);
     free(iv);
     return rc;
 }
 
 static int decode_values_raw(const pq_leaf *l, colvals *cv, int enc, const uint8_t *p, size_t len, size_t nnz,
-                             int64_t *ivals, sview *svals, char *err, size_t errlen)
+                             int64_t *ivals, sview *svals, uint32_t *ix, char *err, size_t errlen)
 {
     switch (enc) {
     case E_PLAIN:
@@ -1100,7 +1145,10 @@ static int decode_values_raw(const pq_leaf *l, colvals *cv, int enc, const uint8
         if (!cv->has_dict) return fc_err(err, errlen, "dictionary-encoded page without a dictionary");
         if (nnz == 0) return 0;
         if (len < 1) return fc_err(err, errlen, "dictionary indexes missing");
-        return rle_dict_decode(p + 1, len - 1, p[0], cv->dsv, cv->ndict, svals, nnz, err, errlen);
+        if (!cv->ints) return rle_dict_decode(p + 1, len - 1, p[0], cv->dsv, cv->ndict, svals, ix, nnz, err, errlen);
+        if (rle_dict_decode(p + 1, len - 1, p[0], cv->dsv, cv->ndict, NULL, ix, nnz, err, errlen) < 0) return -1;
+        for (size_t i = 0; i < nnz; i++) ivals[i] = cv->div[ix[i]];
+        return 0;
     }
     case E_DBP: {
         if (l->type != T_INT32 && l->type != T_INT64)
@@ -1126,7 +1174,7 @@ static int decode_values_raw(const pq_leaf *l, colvals *cv, int enc, const uint8
                 rc = fc_err(err, errlen, "string %zu of %zu past the end of the page", i + 1, nnz);
                 break;
             }
-            svals[i] = (sview){p + pos, (uint32_t)lens[i]};
+            svals[i] = sv_of(p + pos, (uint32_t)lens[i]);
             pos += (size_t)lens[i];
         }
         free(lens);
@@ -1188,8 +1236,9 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
     }
     size_t pos = 0;
     int64_t done = 0, nrows = r->nrows;
-    uint32_t *defs = NULL;
+    uint32_t *defs = NULL, *xtmp = NULL;
     sview *stmp = NULL;
+    int64_t *itmp = NULL;
     size_t tmpcap = 0;
     int rc = 0;
     while (done < nrows && !rc) {
@@ -1300,6 +1349,8 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
             tmpcap = n;
             defs = xrealloc(defs, tmpcap * sizeof *defs);
             stmp = xrealloc(stmp, tmpcap * sizeof *stmp);
+            xtmp = xrealloc(xtmp, tmpcap * sizeof *xtmp);
+            itmp = xrealloc(itmp, tmpcap * sizeof *itmp);
         }
         size_t nnz = n;
         if (dl) {
@@ -1311,24 +1362,47 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
             for (size_t i = 0; i < n; i++) nnz += defs[i];
         }
         /* without nulls the values go straight to their rows */
-        bool dense = nnz == n;
-        sview *sdst = dense ? cv->sv + done : stmp;
-        if (decode_values(r, l, cv, enc, vals, valn, nnz, sdst, err, errlen) < 0) {
-            rc = -1;
-            break;
-        }
-        if (!dense) {
-            size_t k = 0;
-            for (size_t i = 0; i < n; i++) {
-                bool has = defs[i];
-                cv->sv[(size_t)done + i] = has ? stmp[k] : (sview){(const uint8_t *)"-", 1};
-                k += has;
+        bool dense = nnz == n, dict = enc == E_PLAIN_DICT || enc == E_RLE_DICT;
+        if (!dict) cv->indexed = false;
+        size_t at = (size_t)done;
+        if (cv->ints) {
+            if (decode_values(r, l, cv, enc, vals, valn, nnz, NULL, dense ? cv->iv + at : itmp, xtmp, err, errlen) < 0) {
+                rc = -1;
+                break;
+            }
+            if (dense) {
+                memset(cv->nul + at, 0, n);
+            } else {
+                size_t k = 0;
+                for (size_t i = 0; i < n; i++) {
+                    bool has = defs[i];
+                    cv->iv[at + i] = has ? itmp[k] : 0;
+                    cv->nul[at + i] = !has;
+                    k += has;
+                }
+            }
+        } else {
+            uint32_t *xdst = cv->indexed ? (dense ? cv->ix + at : xtmp) : NULL;
+            if (decode_values(r, l, cv, enc, vals, valn, nnz, dense ? cv->sv + at : stmp, NULL, xdst, err, errlen) < 0) {
+                rc = -1;
+                break;
+            }
+            if (!dense) {
+                size_t k = 0;
+                for (size_t i = 0; i < n; i++) {
+                    bool has = defs[i];
+                    cv->sv[at + i] = has ? stmp[k] : (sview){"-", 1};
+                    if (xdst) cv->ix[at + i] = has ? xtmp[k] : (uint32_t)cv->ndict; /* the null cell */
+                    k += has;
+                }
             }
         }
         done += nv;
     }
     free(defs);
     free(stmp);
+    free(xtmp);
+    free(itmp);
     return rc;
 }
 
@@ -1349,9 +1423,15 @@ static int load_rg(parquet_rows *r, char *err, size_t errlen)
         if (read_chunk(r, c, why, sizeof why) < 0)
             return fc_err(err, errlen, "column %s, row group %zu: %s", f->leaves[f->proj[c]].name, r->rg, why);
         const colvals *cv = &r->cols[c];
-        uint32_t longest = 1;
-        for (int64_t i = 0; i < r->nrows; i++)
-            if (cv->sv[i].n > longest) longest = cv->sv[i].n;
+        uint32_t longest = cv->ints ? 20 : 1; /* an int64's digits and sign, at most */
+        if (cv->ints) {
+        } else if (cv->indexed && cv->has_dict) { /* every value is an entry or a null */
+            for (size_t i = 0; i < cv->ndict; i++)
+                if (cv->dsv[i].n > longest) longest = cv->dsv[i].n;
+        } else {
+            for (int64_t i = 0; i < r->nrows; i++)
+                if (cv->sv[i].n > longest) longest = cv->sv[i].n;
+        }
         if (longest > PARQUET_MAX_VALUE)
             return fc_err(err, errlen, "column %s, row group %zu: a value of %u bytes", f->leaves[f->proj[c]].name,
                           r->rg, longest);
@@ -1367,6 +1447,10 @@ parquet_rows *parquet_rows_open(parquet_file *f, size_t rg0, size_t rg1)
     r->rg = rg0;
     r->rg_end = rg1 < f->nrgs ? rg1 : f->nrgs;
     r->cols = xcalloc((size_t)f->nproj, sizeof *r->cols);
+    for (int c = 0; c < f->nproj; c++) {
+        r->cols[c].ints = int_type(f->leaves[f->proj[c]].type) && flowlog_field_numeric((enum flowlog_field)f->fmt.col[c]);
+        r->cols[c].indexed = true;
+    }
     return r;
 }
 
@@ -1381,7 +1465,7 @@ void parquet_rows_close(parquet_rows *r)
 
 /* IDs and addresses are short: fixed-size copies the compiler inlines
  * instead of a memcpy call each (which was a tenth of the time). */
-static inline void copy_small(char *o, const uint8_t *s, uint32_t k)
+static inline void copy_small(char *o, const char *s, uint32_t k)
 {
     while (k >= 8) {
         memcpy(o, s, 8);
@@ -1399,37 +1483,119 @@ static inline void copy_small(char *o, const uint8_t *s, uint32_t k)
         o += 2;
         s += 2;
     }
-    if (k & 1) *o = (char)*s;
+    if (k & 1) *o = *s;
 }
 
-ssize_t parquet_rows_read(parquet_rows *r, char *buf, size_t n, char *err, size_t errlen)
+/* Row `row` of the loaded row group as a text line, at o; returns its end. */
+static char *write_row(const parquet_rows *r, size_t row, char *o)
 {
-    parquet_file *f = r->f;
-    size_t w = 0;
+    for (int c = 0; c < r->f->nproj; c++) {
+        const colvals *cv = &r->cols[c];
+        if (cv->ints) {
+            if (cv->nul[row]) *o++ = '-';
+            else o = put_i64(o, cv->iv[row]);
+            *o++ = ' ';
+            continue;
+        }
+        sview v = cv->sv[row]; /* a null is a view of "-" */
+        if (v.n == 0) {
+            *o++ = '-'; /* an empty string is no value */
+        } else {
+            copy_small(o, v.p, v.n);
+            o += v.n;
+        }
+        *o++ = ' ';
+    }
+    o[-1] = '\n';
+    return o;
+}
+
+/* The next row group with rows left loaded (r->row < r->nrows), or 0 at
+ * the end; -1 with a reason. */
+static int next_rows(parquet_rows *r, char *err, size_t errlen)
+{
     for (;;) {
         if (r->loaded && r->row >= r->nrows) {
             release_rg(r, false);
             r->rg++;
         }
-        if (r->rg >= r->rg_end) return (ssize_t)w;
+        if (r->rg >= r->rg_end) return 0;
         if (!r->loaded && load_rg(r, err, errlen) < 0) return -1;
-        if (r->row < r->nrows && r->maxrow > n) return fc_err(err, errlen, "a row of %zu bytes is longer than the buffer", r->maxrow);
+        if (r->row < r->nrows) return 1;
+    }
+}
+
+ssize_t parquet_rows_read(parquet_rows *r, char *buf, size_t n, char *err, size_t errlen)
+{
+    size_t w = 0;
+    for (;;) {
+        int more = next_rows(r, err, errlen);
+        if (more <= 0) return more < 0 ? -1 : (ssize_t)w;
+        if (r->maxrow > n) return fc_err(err, errlen, "a row of %zu bytes is longer than the buffer", r->maxrow);
         char *o = buf + w;
         for (; r->row < r->nrows; r->row++) {
             if (r->maxrow > n - (size_t)(o - buf)) return (ssize_t)(o - buf);
-            size_t row = (size_t)r->row;
-            for (int c = 0; c < f->nproj; c++) {
-                sview v = r->cols[c].sv[row]; /* a null is a view of "-" */
-                if (v.n == 0) {
-                    *o++ = '-'; /* an empty string is no value */
-                } else {
-                    copy_small(o, v.p, v.n);
-                    o += v.n;
-                }
-                *o++ = ' ';
-            }
-            o[-1] = '\n';
+            o = write_row(r, (size_t)r->row, o);
         }
         w = (size_t)(o - buf);
     }
+}
+
+ssize_t parquet_recs_read(parquet_rows *r, fl_rec *recs, uint8_t *bad, uint32_t *len, size_t n, size_t linemax,
+                          char *err, size_t errlen)
+{
+    int more = next_rows(r, err, errlen);
+    if (more <= 0) return more;
+    /* the text reader's limit, so that both fail alike */
+    if (r->maxrow > linemax) return fc_err(err, errlen, "a row of %zu bytes is longer than the buffer", r->maxrow);
+    size_t k = (size_t)(r->nrows - r->row);
+    if (k > n) k = n;
+    size_t row0 = (size_t)r->row;
+    uint32_t ncols = (uint32_t)r->f->nproj;
+    for (size_t i = 0; i < k; i++) {
+        flowlog_rec_clear(&recs[i]);
+        bad[i] = 0;
+        len[i] = ncols; /* the separators and the newline */
+    }
+    for (int c = 0; c < r->f->nproj; c++) {
+        colvals *cv = &r->cols[c];
+        enum flowlog_field id = (enum flowlog_field)r->f->fmt.col[c];
+        if (cv->ints) {
+            const int64_t *v = cv->iv + row0;
+            const uint8_t *nul = cv->nul + row0;
+            flowlog_put_numbers(id, v, nul, k, recs, bad);
+            for (size_t i = 0; i < k; i++) len[i] += nul[i] ? 1 : dec_len(v[i]);
+            continue;
+        }
+        const sview *v = cv->sv + row0;
+        if (cv->indexed && cv->has_dict) {
+            if (!cv->cells) { /* the entries parsed once, and a null */
+                cv->cells = xmalloc((cv->ndict + 1) * sizeof *cv->cells);
+                flowlog_cells_text(id, cv->dsv, cv->ndict, cv->cells);
+                flowlog_cells_text(id, &(sview){"-", 1}, 1, cv->cells + cv->ndict);
+            }
+            flowlog_cells_put(id, cv->cells, cv->ix + row0, k, recs, bad);
+        } else {
+            flowlog_parse_values(id, v, k, recs, bad);
+        }
+        for (size_t i = 0; i < k; i++) len[i] += v[i].n ? v[i].n : 1;
+    }
+    for (size_t i = 0; i < k; i++) {
+        flowlog_rec_finish(&recs[i]);
+        if (len[i] - 1 > FLOWLOG_MAX_LINE) bad[i] = 1; /* too long a line for the text path */
+    }
+    r->row += (int64_t)k;
+    r->last0 = row0;
+    r->lastn = k;
+    return (ssize_t)k;
+}
+
+size_t parquet_row_text(const parquet_rows *r, size_t i, char *buf)
+{
+    return (size_t)(write_row(r, r->last0 + i, buf) - buf);
+}
+
+void parquet_recs_unread(parquet_rows *r, size_t i)
+{
+    r->row = (int64_t)(r->last0 + i);
 }

@@ -12,10 +12,12 @@
  * and optional leaves (a null is the flow-log `-`). Nested schemas,
  * repeated fields, encryption and external column chunks are refused.
  *
- * Why rows come out as text lines: the rows are handed to the same
- * flow-log parser as text input (flowlog_parse_line), so every check, the
- * millisecond normalisation and the record layout are the text path's by
- * construction, and the same records give the same aggregate.
+ * Rows come out as text lines (parquet_rows_read), or as records built
+ * from the column values with the line parser's field rules
+ * (parquet_recs_read, flowlog_parse_values: no line is written or
+ * tokenized again), with any row whose text the parser might take
+ * otherwise flagged for the text path, so the same records give the same
+ * aggregate either way.
  *
  * The file is untrusted: every length, count and offset is checked, and a
  * bad file gives -1 with a one-line reason ("bad footer: ...", "column
@@ -56,6 +58,22 @@ parquet_rows *parquet_rows_open(parquet_file *f, size_t rg0, size_t rg1);
  * longer than PARQUET_MAX_VALUE are an error). */
 ssize_t parquet_rows_read(parquet_rows *r, char *buf, size_t n, char *err, size_t errlen);
 void parquet_rows_close(parquet_rows *r);
+
+/* The same rows as records, without the text: up to n of the next rows
+ * into recs (flowlog_parse_values on each column), len[i] = the length
+ * of row i's text line (newline included), bad[i] set for a row the text
+ * path must read (parquet_row_text, then flowlog_parse_line): a value it
+ * would reject or take otherwise, or a line over FLOWLOG_MAX_LINE. The
+ * records' views point into the reader's row group: use them before the
+ * next call. 0 at the end, -1 with a reason (as parquet_rows_read with a
+ * buffer of linemax bytes). */
+ssize_t parquet_recs_read(parquet_rows *r, fl_rec *recs, uint8_t *bad, uint32_t *len, size_t n, size_t linemax,
+                          char *err, size_t errlen);
+/* Row i of the last parquet_recs_read as its text line (len[i] bytes
+ * into buf, which holds linemax). */
+size_t parquet_row_text(const parquet_rows *r, size_t i, char *buf);
+/* Rows i.. of the last parquet_recs_read come again (from either reader). */
+void parquet_recs_unread(parquet_rows *r, size_t i);
 
 #define PARQUET_MAX_VALUE 65536
 

@@ -3,7 +3,8 @@
  * by hand from Encodings.md), every fixture in tests/parquet/ read from
  * memory and from a file against the text file of the same records, and
  * damaged files (cut, bad footer lengths, every byte flipped) giving a
- * clean error rather than a crash. */
+ * clean error rather than a crash; rows read as records against the same
+ * rows read as text lines and parsed. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,7 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agg.h"
 #include "check.h"
+#include "flowlog.h"
 #include "parquet.h"
 #include "util.h"
 
@@ -365,6 +368,139 @@ static void test_damage(const char *src)
     free(data);
 }
 
+/* ------------------------------------------------ records against text */
+
+static bool view_eq(fl_view a, fl_view b)
+{
+    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+/* What ingest reads of a record (not src_text/dst_text, the fast
+ * parser's private shortcut). */
+static bool rec_eq(const fl_rec *a, const fl_rec *b)
+{
+    return a->has == b->has && memcmp(&a->src, &b->src, sizeof a->src) == 0 &&
+           memcmp(&a->dst, &b->dst, sizeof a->dst) == 0 && memcmp(&a->pkt_src, &b->pkt_src, sizeof a->pkt_src) == 0 &&
+           memcmp(&a->pkt_dst, &b->pkt_dst, sizeof a->pkt_dst) == 0 && a->packets == b->packets &&
+           a->bytes == b->bytes && a->start == b->start && a->end == b->end && a->srcport == b->srcport &&
+           a->dstport == b->dstport && a->protocol == b->protocol && a->action == b->action &&
+           a->status == b->status && a->direction == b->direction && a->traffic_path == b->traffic_path &&
+           view_eq(a->eni, b->eni) && view_eq(a->account, b->account) && view_eq(a->vpc, b->vpc) &&
+           view_eq(a->subnet, b->subnet) && view_eq(a->instance, b->instance) && view_eq(a->az_id, b->az_id) &&
+           view_eq(a->region, b->region) && view_eq(a->src_svc, b->src_svc) && view_eq(a->dst_svc, b->dst_svc);
+}
+
+typedef struct recs_case {
+    const char *file;
+    int rows;
+    const char *bad;       /* the rows flagged for the text path, "r,r," */
+} recs_case;
+
+/* bad_values: srcport 70000 (row 1), protocol -1 (row 2). edge_values
+ * (make_fixtures.mjs): "OK\r" last (0), "1234 56789012" (1), an id with a
+ * newline (2), "10.0.0.1 " (5); not row 3 (empty account, '-' srcaddr:
+ * absent) nor 4 (IPv6, start in ms) nor 6 (NODATA). */
+static const recs_case recs_cases[] = {
+    {"flows_gzip_v1", 300, ""},        {"flows_gzip_v2", 300, ""},  {"flows_none_v1", 300, ""},
+    {"flows_none_v1_nodict", 300, ""}, {"flows_snappy_v1", 300, ""}, {"flows_snappy_v2_nodict", 300, ""},
+    {"flows_zstd_v1", 300, ""},        {"flows_zstd_v2", 300, ""},  {"flows_rg_zstd", -1, ""},
+    {"bad_values", 3, "1,2,"},         {"edge_values", 7, "0,1,2,5,"},
+};
+
+/* Every row as a record (batches of 5, so that batches and row groups
+ * do not line up) and as its text line: a record the reader did not
+ * flag is exactly what flowlog_parse_line makes of that line. */
+static void test_records(const char *src)
+{
+    char *line = xmalloc(1 << 20);
+    for (size_t c = 0; c < sizeof recs_cases / sizeof *recs_cases; c++) {
+        const recs_case *t = &recs_cases[c];
+        char path[4096];
+        snprintf(path, sizeof path, "%s/tests/parquet/%s.parquet", src, t->file);
+        size_t len;
+        char *data = slurp(path, &len);
+        CHECK(data != NULL);
+        if (!data) continue;
+        parquet_file *pf = parquet_open_mem(data, len, err, sizeof err);
+        CHECK(pf != NULL);
+        if (!pf) {
+            free(data);
+            continue;
+        }
+        parquet_rows *r = parquet_rows_open(pf, 0, parquet_row_groups(pf));
+        fl_rec recs[5];
+        uint8_t bad[5];
+        uint32_t ll[5];
+        ssize_t k;
+        int row = 0, mismatches = 0;
+        char flagged[256] = "";
+        while ((k = parquet_recs_read(r, recs, bad, ll, 5, 1 << 20, err, sizeof err)) > 0) {
+            for (ssize_t i = 0; i < k; i++, row++) {
+                size_t n = parquet_row_text(r, (size_t)i, line);
+                CHECK(n == ll[i] && line[n - 1] == '\n');
+                if (bad[i]) {
+                    size_t fl = strlen(flagged);
+                    snprintf(flagged + fl, sizeof flagged - fl, "%d,", row);
+                    continue;
+                }
+                fl_rec want;
+                char why[192];
+                int rc = flowlog_parse_line(parquet_format(pf), line, n - 1, &want, why, sizeof why);
+                if (rc != 0 || !rec_eq(&recs[i], &want)) {
+                    if (!mismatches++) fprintf(stderr, "%s: row %d differs from its text: %.*s", t->file, row, (int)n, line);
+                }
+            }
+        }
+        CHECK(k == 0);
+        CHECK(mismatches == 0);
+        if (t->rows >= 0) CHECK(row == t->rows);
+        if (strcmp(flagged, t->bad)) fprintf(stderr, "%s: rows %s flagged, expected %s\n", t->file, flagged, t->bad);
+        CHECK(strcmp(flagged, t->bad) == 0);
+        parquet_rows_close(r);
+        parquet_close(pf);
+        free(data);
+    }
+    /* edge_values row by row, worked out from the values themselves */
+    snprintf(line, 4096, "%s/tests/parquet/edge_values.parquet", src);
+    size_t len;
+    char *data = slurp(line, &len);
+    parquet_file *pf = data ? parquet_open_mem(data, len, err, sizeof err) : NULL;
+    CHECK(pf != NULL);
+    if (pf) {
+        parquet_rows *r = parquet_rows_open(pf, 0, 1);
+        fl_rec recs[8];
+        uint8_t bad[8];
+        uint32_t ll[8];
+        CHECK(parquet_recs_read(r, recs, bad, ll, 8, 1 << 20, err, sizeof err) == 7);
+        /* row 3: account '' and srcaddr '-' absent; REJECT keeps the port */
+        CHECK(recs[3].account.n == 0 && !(recs[3].has & FLR_SRC) && (recs[3].has & FLR_DST));
+        CHECK(recs[3].action == FL_REJECT && recs[3].dstport == 5000 && recs[3].bytes == 840);
+        /* its line: "2 - eni-0a1b2c3d - 10.0.0.2 443 5000 6 10 840
+         * 1700000000 1700000060 REJECT OK\n" = 1+1+12+1+8+3+4+1+2+3+10+10+6+2 = 64 bytes
+         * of values and 14 separators */
+        CHECK(ll[3] == 64 + 14);
+        /* row 4: IPv6 2001:db8::1 (bytes 20 01 0d b8 .. 01), start 1700000000123 ms -> 1700000000 s */
+        CHECK(recs[4].src.b[0] == 0x20 && recs[4].src.b[1] == 0x01 && recs[4].src.b[2] == 0x0d &&
+              recs[4].src.b[3] == 0xb8 && recs[4].src.b[15] == 1);
+        CHECK(recs[4].start == 1700000000 && recs[4].end == 1700000060);
+        /* row 6: NODATA, protocol 17 */
+        CHECK(recs[6].status == FL_NODATA && recs[6].protocol == 17 && !bad[6]);
+        parquet_recs_unread(r, 2); /* rows 2.. again, as text */
+        char *buf = xmalloc(1 << 20);
+        ssize_t k = parquet_rows_read(r, buf, 1 << 20, err, sizeof err);
+        /* row 2 is "... eni-0a1b\neni-2c3d ..." : two lines, then four more */
+        int lines = 0;
+        for (ssize_t i = 0; i < k; i++) lines += buf[i] == '\n';
+        CHECK(lines == 6);
+        CHECK(k > 0 && strncmp(buf, "2 123456789012 eni-0a1b\neni-2c3d 10.0.0.1", 41) == 0);
+        free(buf);
+        parquet_rows_close(r);
+        parquet_close(pf);
+    }
+    free(data);
+    free(line);
+}
+
 int main(void)
 {
     const char *src = getenv("FC_SRC");
@@ -374,5 +510,6 @@ int main(void)
     test_dbp();
     test_fixtures(src);
     test_damage(src);
+    test_records(src);
     return check_done();
 }

@@ -2,7 +2,9 @@
  * compact protocol), schema, column chunk bounds, page headers, levels,
  * dictionaries, delta encodings and the snappy/gzip/zstd pages — from
  * memory, all row groups and then the second half alone; every row that
- * comes out goes through the flow-log parser as ingest does. */
+ * comes out goes through the flow-log parser as ingest does; then the same
+ * rows as records (parquet_recs_read), each one not flagged for the text
+ * path equal to what the parser makes of its text line. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,33 @@ static void read_rows(parquet_file *pf, size_t rg0, size_t rg1, char *buf)
     parquet_rows_close(r);
 }
 
+static void read_recs(parquet_file *pf, size_t rg0, size_t rg1, char *buf)
+{
+    char err[FC_ERRLEN] = "";
+    parquet_rows *r = parquet_rows_open(pf, rg0, rg1);
+    fl_rec recs[7];
+    uint8_t bad[7];
+    uint32_t len[7];
+    ssize_t k;
+    while ((k = parquet_recs_read(r, recs, bad, len, 7, BUF, err, sizeof err)) > 0) {
+        for (ssize_t i = 0; i < k; i++) {
+            size_t n = parquet_row_text(r, (size_t)i, buf);
+            if (n != len[i] || buf[n - 1] != '\n') abort();
+            if (bad[i]) continue;
+            fl_rec t;
+            char why[192];
+            const fl_rec *d = &recs[i];
+            if (flowlog_parse_line(parquet_format(pf), buf, n - 1, &t, why, sizeof why) != 0) abort();
+            if (t.has != d->has || t.packets != d->packets || t.bytes != d->bytes || t.start != d->start ||
+                t.end != d->end || t.action != d->action || t.status != d->status || t.dstport != d->dstport ||
+                t.eni.n != d->eni.n || memcmp(&t.src, &d->src, sizeof t.src) || memcmp(&t.dst, &d->dst, sizeof t.dst))
+                abort();
+        }
+    }
+    if (k < 0 && !err[0]) abort();
+    parquet_rows_close(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[FC_ERRLEN];
@@ -46,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *buf = xmalloc(BUF);
     size_t n = parquet_row_groups(pf);
     read_rows(pf, 0, n, buf);
+    read_recs(pf, 0, n, buf);
     if (n > 1) read_rows(pf, n / 2, n, buf);
     free(buf);
     parquet_close(pf);
