@@ -2,7 +2,9 @@
  * snapshot.json` — fetch the EC2 inventory of each region into the JSON
  * snapshot, merging with what the output file (and any --eni-snapshot)
  * already holds, so ENIs that have since disappeared keep their last_seen
- * and last week's flow logs still resolve. */
+ * and last week's flow logs still resolve. It also refreshes the cached
+ * ip-ranges.json (as `ipranges update` does), since enrich is the command a
+ * user runs with network access; a refresh that fails never fails enrich. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "cmd.h"
 #include "ec2.h"
 #include "inventory.h"
+#include "ipranges.h"
 #include "pipeline.h"
 #include "snapshot.h"
 #include "util.h"
@@ -23,6 +26,31 @@ static int fail(inventory *inv, const char *msg, int code)
     cli_error(msg);
     inv_free(inv);
     return code;
+}
+
+/* The inventory is what enrich is for: a refresh that fails (no network, a
+ * proxy's page, a bad certificate) is one warning and the copy the pricing
+ * commands already use stays. FLOWCOST_IPRANGES_URL=off skips it (offline
+ * machines, the test suite; docs/ip-ranges.md). */
+static void refresh_ipranges(const fc_opts *o)
+{
+    const char *url = getenv("FLOWCOST_IPRANGES_URL");
+    if (url && strcmp(url, "off") == 0) return;
+    ipranges_update_opts uo = {.verbose = o->verbose};
+    ipranges_update_result res;
+    char err[FC_ERRLEN], msg[FC_ERRLEN + 1200];
+    if (ipranges_update(&uo, &res, err, sizeof err) < 0) {
+        char cache[1024];
+        struct stat st;
+        if (ipranges_cache_file("ip-ranges.json", cache, sizeof cache) && stat(cache, &st) == 0)
+            snprintf(msg, sizeof msg, "ip-ranges.json not refreshed: %s; still using the cache %s", err, cache);
+        else
+            snprintf(msg, sizeof msg, "ip-ranges.json not refreshed: %s; still using the bundled copy", err);
+        fc_print_line("flowcost: warning: ", msg);
+    } else if (o->verbose) {
+        fprintf(stderr, "flowcost: ip-ranges: %s %s (syncToken %s, createDate %s)\n",
+                res.not_modified ? "not modified (304), kept" : "wrote", res.path, res.sync_token, res.create_date);
+    }
 }
 
 int cmd_enrich(const fc_opts *o)
@@ -66,6 +94,7 @@ int cmd_enrich(const fc_opts *o)
     int rc = fc_write_file_atomic(out, json, strlen(json), err, sizeof err);
     free(json);
     if (rc < 0) return fail(inv, err, EXIT_RUNTIME);
+    refresh_ipranges(o);
     if (!o->quiet)
         fprintf(stderr, "flowcost: %zu ENIs (%zu managed, %zu no longer seen), %zu subnets, %zu VPCs from %s%s%s\n",
                 inv_eni_count(inv), managed, stale, inv_subnet_count(inv), inv_vpc_count(inv), regions,

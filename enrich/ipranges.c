@@ -77,9 +77,55 @@ out:
     return t;
 }
 
+/* The bundled copy is the whole AWS file as one "PREFIX REGION SERVICE"
+ * line per prefix (ipranges_bundled.h): a third of the JSON's size in the
+ * binary and the repository. Checked as strictly as a user's file, so a
+ * bad regeneration fails every test that prices. */
+static int bundled_field(const char **p, const char *end, char *out, size_t n)
+{
+    const char *s = *p;
+    while (*p < end && **p != ' ' && **p != '\n') (*p)++;
+    size_t len = (size_t)(*p - s);
+    if (len == 0 || len >= n) return -1;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    if (*p < end && **p == ' ') (*p)++;
+    return 0;
+}
+
+static lpm *bundled_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+    const char *p = text, *end = text + len;
+    char tok[64], date[64], key[16];
+    if (bundled_field(&p, end, key, sizeof key) < 0 || strcmp(key, "syncToken") != 0 ||
+        bundled_field(&p, end, tok, sizeof tok) < 0 || p >= end || *p++ != '\n' ||
+        bundled_field(&p, end, key, sizeof key) < 0 || strcmp(key, "createDate") != 0 ||
+        bundled_field(&p, end, date, sizeof date) < 0 || p >= end || *p++ != '\n') {
+        fc_err(err, errlen, "%s: line 1: no syncToken and createDate", BUNDLED_NAME);
+        return NULL;
+    }
+    lpm *t = lpm_new();
+    for (size_t line = 3; p < end; line++) {
+        char pfx[64], region[64], service[64];
+        ip128 net;
+        unsigned bits;
+        if (bundled_field(&p, end, pfx, sizeof pfx) < 0 || bundled_field(&p, end, region, sizeof region) < 0 ||
+            bundled_field(&p, end, service, sizeof service) < 0 || p >= end || *p++ != '\n' ||
+            ip_parse_cidr(pfx, &net, &bits) < 0) {
+            fc_err(err, errlen, "%s: line %zu: expected PREFIX REGION SERVICE", BUNDLED_NAME, line);
+            lpm_free(t);
+            return NULL;
+        }
+        lpm_add(t, &net, bits, service, region);
+    }
+    lpm_set_version(t, tok, date);
+    lpm_finalize(t);
+    return t;
+}
+
 lpm *ipranges_load(const char *path, char *err, size_t errlen)
 {
-    if (!path) return ipranges_parse(ipranges_bundled_json, ipranges_bundled_len, BUNDLED_NAME, err, errlen);
+    if (!path) return bundled_parse(ipranges_bundled_text, ipranges_bundled_len, err, errlen);
     char *text;
     size_t len;
     char e[FC_ERRLEN];
