@@ -809,3 +809,32 @@ int s3_fetch_each(const char *url, const aws_config *c, s3_each_fn fn, void *ctx
     free(prefix);
     return rc;
 }
+
+int s3_list_level(const aws_config *c, const char *bucket, const char *prefix, char ***keys, size_t *n_keys,
+                  char ***pfx, size_t *n_pfx, char *err, size_t errlen)
+{
+    *keys = *pfx = NULL;
+    *n_keys = *n_pfx = 0;
+    char url[1200];
+    snprintf(url, sizeof url, "s3://%s/%s", bucket, prefix);
+    s3_client cl;
+    lister L = {.cl = &cl, .err = err, .errlen = errlen};
+    int rc = !c->access_key[0] || !c->secret_key[0]
+                 ? fc_err(err, errlen, "%s: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --profile)", url)
+                 : client_init(&cl, c, bucket, url, c->verbose, err, errlen);
+    if (rc == 0 && !(L.pool = http_pool_new())) rc = fc_err(err, errlen, "cannot initialise libcurl");
+    if (rc == 0) rc = list_prefix(&L, prefix, true, pfx, n_pfx);
+    if (rc == 0) {
+        *keys = xcalloc(L.keys.n + 1, sizeof **keys);
+        for (size_t i = 0; i < L.keys.n; i++) (*keys)[i] = L.keys.v[i].key;
+        *n_keys = L.keys.n;
+    } else {
+        for (size_t i = 0; i < L.keys.n; i++) free(L.keys.v[i].key);
+        free_strs(*pfx, *n_pfx);
+        *pfx = NULL;
+        *n_pfx = 0;
+    }
+    free(L.keys.v);
+    if (L.pool) http_pool_free(L.pool);
+    return rc;
+}
