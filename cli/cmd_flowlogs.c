@@ -14,6 +14,7 @@
 #include "flowlog.h"
 #include "flowlogs.h"
 #include "inventory.h"
+#include "logs.h"
 #include "sigv4.h"
 #include "util.h"
 
@@ -127,6 +128,7 @@ static bool covered(const fl_desc *fl, size_t n, const char *eni, const char *su
  * (Amazon VPC User Guide, flow-logs.html: "about 5 minutes" to CloudWatch
  * Logs, "about 10 minutes" to Amazon S3; docs/flowlogs.md). */
 #define FL_S3_DELIVERY_S 600
+#define FL_CWL_DELIVERY_S 300
 #define FL_DEFAULT_AGGREGATION_S 600
 
 static void format_age(int64_t s, char *buf, size_t n)
@@ -137,16 +139,56 @@ static void format_age(int64_t s, char *buf, size_t n)
     else snprintf(buf, n, "%.1f days", (double)s / 86400);
 }
 
-/* How old the newest delivery of one flow log is; 1 when that is a finding
- * (nothing delivered, or older than two aggregation intervals plus AWS's
- * typical S3 delivery time), else 0. CloudWatch Logs deliveries are not
- * looked at. */
-static size_t staleness(const fc_opts *o, const aws_config *c, const fl_desc *d)
+/* The line for a delivery that ended at `end`: fresh (0) or stale (1, a
+ * finding) against 2 aggregation intervals + the destination's delivery time. */
+static size_t report_age(const fc_opts *o, const fl_desc *d, int64_t end, int delivery_s, const char *dest,
+                         const char *where)
 {
-    if (strcmp(d->dest_type, "s3") != 0) {
-        printf("  %s (%s) newest delivery: not checked (CloudWatch Logs)\n", d->id, d->resource);
+    long ival = d->max_aggregation > 0 ? d->max_aggregation : FL_DEFAULT_AGGREGATION_S;
+    int64_t limit = 2 * (int64_t)ival + delivery_s, age = (o->has_now ? o->now : (int64_t)time(NULL)) - end;
+    char a[64], l[64];
+    format_age(age, a, sizeof a);
+    format_age(limit, l, sizeof l);
+    if (age <= limit) {
+        printf("  %s (%s) newest delivery %s old: %s\n", d->id, d->resource, a, where);
         return 0;
     }
+    printf("  %s (%s) newest delivery %s old, stale: over the %s of 2 x %ld s aggregation + %d min %s delivery: %s\n",
+           d->id, d->resource, a, l, ival, delivery_s / 60, dest, where);
+    return 1;
+}
+
+/* CloudWatch Logs: the group's newest event (its timestamp is the record's
+ * start); stale past 2 aggregation intervals + AWS's 5 minutes to
+ * CloudWatch Logs. Other destinations (Firehose) are not checked. */
+static size_t cwl_staleness(const fc_opts *o, const aws_config *c, const fl_desc *d)
+{
+    if (!d->log_group[0]) {
+        printf("  %s (%s) newest delivery: not checked (%s)\n", d->id, d->resource,
+               d->dest_type[0] ? d->dest_type : "no destination");
+        return 0;
+    }
+    int64_t ms;
+    char stream[512], err[FC_ERRLEN];
+    if (logs_newest_event(c, d->log_group, &ms, stream, sizeof stream, err, sizeof err) < 0) {
+        printf("  %s (%s) newest delivery: not checked: %s\n", d->id, d->resource, err);
+        return 0;
+    }
+    if (ms < 0) {
+        printf("  %s (%s) has delivered nothing to log group %s\n", d->id, d->resource, d->log_group);
+        return 1;
+    }
+    char where[1200];
+    snprintf(where, sizeof where, "log group %s, stream %s", d->log_group, stream);
+    return report_age(o, d, ms / 1000, FL_CWL_DELIVERY_S, "CloudWatch Logs", where);
+}
+
+/* How old the newest delivery of one flow log is; 1 when that is a finding
+ * (nothing delivered, or older than two aggregation intervals plus AWS's
+ * typical S3 delivery time), else 0. */
+static size_t staleness(const fc_opts *o, const aws_config *c, const fl_desc *d)
+{
+    if (strcmp(d->dest_type, "s3") != 0) return cwl_staleness(o, c, d);
     fl_newest nw;
     char err[FC_ERRLEN];
     if (flowlogs_newest_object(c, d, &nw, err, sizeof err) < 0) {
@@ -157,19 +199,7 @@ static size_t staleness(const fc_opts *o, const aws_config *c, const fl_desc *d)
         printf("  %s (%s) has delivered nothing under %s\n", d->id, d->resource, nw.searched);
         return 1;
     }
-    int64_t now = o->has_now ? o->now : (int64_t)time(NULL);
-    long ival = d->max_aggregation > 0 ? d->max_aggregation : FL_DEFAULT_AGGREGATION_S;
-    int64_t limit = 2 * (int64_t)ival + FL_S3_DELIVERY_S, age = now - nw.end;
-    char a[64], l[64];
-    format_age(age, a, sizeof a);
-    format_age(limit, l, sizeof l);
-    if (age <= limit) {
-        printf("  %s (%s) newest delivery %s old: %s\n", d->id, d->resource, a, nw.url);
-        return 0;
-    }
-    printf("  %s (%s) newest delivery %s old, stale: over the %s of 2 x %ld s aggregation + %d min S3 delivery: %s\n",
-           d->id, d->resource, a, l, ival, FL_S3_DELIVERY_S / 60, nw.url);
-    return 1;
+    return report_age(o, d, nw.end, FL_S3_DELIVERY_S, "S3", nw.url);
 }
 
 static int check(const fc_opts *o, const char *const *regions, size_t nr)

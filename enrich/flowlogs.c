@@ -43,6 +43,7 @@ int flowlogs_parse_xml(const char *xml, size_t len, fl_desc **out, size_t *n, ch
             FLD("resourceId", resource),
             FLD("logDestinationType", dest_type),
             FLD("logDestination", destination),
+            FLD("logGroupName", log_group),
             FLD("logFormat", format),
             FLD("flowLogStatus", status),
             FLD("deliverLogsStatus", deliver_status),

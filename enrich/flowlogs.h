@@ -13,6 +13,7 @@
 
 typedef struct fl_desc {
     char id[64], resource[128], dest_type[32], destination[1024], format[4096];
+    char log_group[512];    /* CloudWatch Logs destinations */
     char file_format[32];   /* "plain-text" | "parquet" ("" when not said) */
     char status[32], deliver_status[32], deliver_error[512], created[64];
     long max_aggregation;   /* seconds; 0 when not said */

@@ -98,12 +98,43 @@ grep -q "^  $(id v3) ($(id eni_a)) lacks pkt-srcaddr: traffic through a NAT gate
 P=s3://flowcost-logs/AWSLogs
 cat >"$T/want_stale" <<WANT
   $(id v5) ($(id vpc)) newest delivery 10 min old: $P/123456789012/vpcflowlogs/us-east-1/2026/12/01/123456789012_vpcflowlogs_us-east-1_$(id v5)_20261201T1150Z_aaaa.log.gz
-  $(id cwl) ($(id vpc)) newest delivery: not checked (CloudWatch Logs)
   $(id v3) ($(id eni_a)) newest delivery 2.2 days old, stale: over the 30 min of 2 x 600 s aggregation + 10 min S3 delivery: $P/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=11/day=29/hour=08/123456789012_vpcflowlogs_us-east-1_$(id v3)_20261129T0800Z_dddd.log.gz
 WANT
-grep "newest delivery" "$T/check" | sort >"$T/got_stale"
+grep "newest delivery" "$T/check" | grep -v "^  $(id cwl) " | sort >"$T/got_stale"
 sort "$T/want_stale" | diff - "$T/got_stale" || fail "staleness"
+# the CloudWatch Logs group does not exist yet: not checked, no finding
+grep -q "^  $(id cwl) ($(id vpc)) newest delivery: not checked: CloudWatch Logs DescribeLogStreams: ResourceNotFoundException" \
+    "$T/check" || fail "cwl not checked: $(grep "$(id cwl)" "$T/check")"
 grep -q "^22 findings$" "$T/check" || fail "findings: $(tail -1 "$T/check")"
+
+# 2c. CloudWatch Logs: group "flows" with one event 20 min before T (now,
+# to the minute: moto takes events of the last 14 days only, so T is the
+# real clock's). Limit: 2 x 600 s + 5 min CloudWatch delivery = 1,500 s =
+# 25 min. now = T: 20 min old, fresh; now = T + 10 min: 30 min, stale.
+TNOW=$(python3 - "$EP" "$T" <<'PY'
+import sys, time, boto3
+ep, t = sys.argv[1:]
+key, secret = open(f"{t}/key").read().split()
+logs = boto3.client("logs", endpoint_url=ep, region_name="us-east-1", aws_access_key_id=key, aws_secret_access_key=secret)
+now = int(time.time()) // 60 * 60
+logs.create_log_group(logGroupName="flows")
+logs.create_log_stream(logGroupName="flows", logStreamName="eni-0cwl")
+logs.create_log_stream(logGroupName="flows", logStreamName="eni-0empty")
+logs.put_log_events(logGroupName="flows", logStreamName="eni-0cwl",
+                    logEvents=[{"timestamp": (now - 1500) * 1000, "message": "older"},
+                               {"timestamp": (now - 1200) * 1000, "message": "newest"}])
+print(now)
+PY
+) || fail "cwl set-up"
+for row in "0 20 min old: log group flows, stream eni-0cwl" \
+    "600 30 min old, stale: over the 25 min of 2 x 600 s aggregation + 5 min CloudWatch Logs delivery: log group flows, stream eni-0cwl"; do
+    SOURCE_DATE_EPOCH=$((TNOW + ${row%% *})) "$BIN" flowlogs check --endpoint-url "$EP" >"$T/check_cwl" 2>"$T/err" ||
+        fail "check cwl: $(cat "$T/err")"
+    grep -qxF "  $(id cwl) ($(id vpc)) newest delivery ${row#* }" "$T/check_cwl" || fail "cwl ${row%% *}: $(grep "$(id cwl)" "$T/check_cwl")"
+done
+# step 2's 22 + the stale CloudWatch one + v5, whose 2026-12-01 11:50 file
+# is days old at the real clock's T = 24
+grep -q "^24 findings$" "$T/check_cwl" || fail "cwl findings: $(tail -1 "$T/check_cwl")"
 
 # 3. create --dry-run: the request as sent, and EC2's DryRunOperation answer
 "$BIN" flowlogs create --resource-ids "$(id eni_b)" --destination s3://flowcost-logs/org/ --file-format parquet \
