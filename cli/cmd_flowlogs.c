@@ -14,6 +14,7 @@
 #include "flowlog.h"
 #include "flowlogs.h"
 #include "inventory.h"
+#include "logs.h"
 #include "sigv4.h"
 #include "util.h"
 
@@ -123,6 +124,84 @@ static bool covered(const fl_desc *fl, size_t n, const char *eni, const char *su
     return false;
 }
 
+/* AWS's typical delivery times after an aggregation interval closes
+ * (Amazon VPC User Guide, flow-logs.html: "about 5 minutes" to CloudWatch
+ * Logs, "about 10 minutes" to Amazon S3; docs/flowlogs.md). */
+#define FL_S3_DELIVERY_S 600
+#define FL_CWL_DELIVERY_S 300
+#define FL_DEFAULT_AGGREGATION_S 600
+
+static void format_age(int64_t s, char *buf, size_t n)
+{
+    if (s < 0) snprintf(buf, n, "%lld min in the future", (long long)(-s / 60));
+    else if (s < 7200) snprintf(buf, n, "%lld min", (long long)(s / 60));
+    else if (s < 172800) snprintf(buf, n, "%.1f h", (double)s / 3600);
+    else snprintf(buf, n, "%.1f days", (double)s / 86400);
+}
+
+/* The line for a delivery that ended at `end`: fresh (0) or stale (1, a
+ * finding) against 2 aggregation intervals + the destination's delivery time. */
+static size_t report_age(const fc_opts *o, const fl_desc *d, int64_t end, int delivery_s, const char *dest,
+                         const char *where)
+{
+    long ival = d->max_aggregation > 0 ? d->max_aggregation : FL_DEFAULT_AGGREGATION_S;
+    int64_t limit = 2 * (int64_t)ival + delivery_s, age = (o->has_now ? o->now : (int64_t)time(NULL)) - end;
+    char a[64], l[64];
+    format_age(age, a, sizeof a);
+    format_age(limit, l, sizeof l);
+    if (age <= limit) {
+        printf("  %s (%s) newest delivery %s old: %s\n", d->id, d->resource, a, where);
+        return 0;
+    }
+    printf("  %s (%s) newest delivery %s old, stale: over the %s of 2 x %ld s aggregation + %d min %s delivery: %s\n",
+           d->id, d->resource, a, l, ival, delivery_s / 60, dest, where);
+    return 1;
+}
+
+/* CloudWatch Logs: the group's newest event (its timestamp is the record's
+ * start); stale past 2 aggregation intervals + AWS's 5 minutes to
+ * CloudWatch Logs. Other destinations (Firehose) are not checked. */
+static size_t cwl_staleness(const fc_opts *o, const aws_config *c, const fl_desc *d)
+{
+    if (!d->log_group[0]) {
+        printf("  %s (%s) newest delivery: not checked (%s)\n", d->id, d->resource,
+               d->dest_type[0] ? d->dest_type : "no destination");
+        return 0;
+    }
+    int64_t ms;
+    char stream[512], err[FC_ERRLEN];
+    if (logs_newest_event(c, d->log_group, &ms, stream, sizeof stream, err, sizeof err) < 0) {
+        printf("  %s (%s) newest delivery: not checked: %s\n", d->id, d->resource, err);
+        return 0;
+    }
+    if (ms < 0) {
+        printf("  %s (%s) has delivered nothing to log group %s\n", d->id, d->resource, d->log_group);
+        return 1;
+    }
+    char where[1200];
+    snprintf(where, sizeof where, "log group %s, stream %s", d->log_group, stream);
+    return report_age(o, d, ms / 1000, FL_CWL_DELIVERY_S, "CloudWatch Logs", where);
+}
+
+/* How old the newest delivery of one flow log is; 1 when that is a finding
+ * (nothing delivered, or older than two aggregation intervals plus AWS's
+ * typical S3 delivery time), else 0. */
+static size_t staleness(const fc_opts *o, const aws_config *c, const fl_desc *d)
+{
+    if (strcmp(d->dest_type, "s3") != 0) return cwl_staleness(o, c, d);
+    fl_newest nw;
+    char err[FC_ERRLEN];
+    if (flowlogs_newest_object(c, d, &nw, err, sizeof err) < 0) {
+        printf("  %s (%s) newest delivery: not checked: %s\n", d->id, d->resource, err);
+        return 0;
+    }
+    if (!nw.found) {
+        printf("  %s (%s) has delivered nothing under %s\n", d->id, d->resource, nw.searched);
+        return 1;
+    }
+    return report_age(o, d, nw.end, FL_S3_DELIVERY_S, "S3", nw.url);
+}
+
 static int check(const fc_opts *o, const char *const *regions, size_t nr)
 {
     size_t problems = 0;
@@ -132,6 +211,12 @@ static int check(const fc_opts *o, const char *const *regions, size_t nr)
         char region[64];
         inventory *inv = inv_new();
         if (describe_region(o, nr ? regions[r] : NULL, &fl, &n, inv, region, sizeof region) < 0) {
+            inv_free(inv);
+            return EXIT_RUNTIME;
+        }
+        aws_config c;
+        if (load_config(o, nr ? regions[r] : NULL, &c) < 0) {
+            free(fl);
             inv_free(inv);
             return EXIT_RUNTIME;
         }
@@ -181,12 +266,69 @@ static int check(const fc_opts *o, const char *const *regions, size_t nr)
                        fl[i].dest_type[0] ? fl[i].dest_type : "cloud-watch-logs");
                 problems++;
             }
+            problems += staleness(o, &c, &fl[i]);
         }
+        aws_config_clear(&c);
         free(fl);
         inv_free(inv);
     }
     printf("%zu finding%s\n", problems, problems == 1 ? "" : "s");
     return EXIT_OK;
+}
+
+/* The volume the estimate assumes without --gb-per-month: a busy ENI's
+ * worth of records, stated as an assumption wherever it is printed. */
+#define FL_ASSUMED_RECORDS_PER_ENI_HOUR 1000
+#define FL_ASSUMED_BYTES_PER_RECORD 200
+#define FL_HOURS_PER_MONTH 730
+
+/* The ENIs the new flow log would cover: the ids themselves, or those of
+ * the subnets/VPCs in the inventory. -1 after printing the error. */
+static long count_enis(const aws_config *c, const char *const *ids, size_t n)
+{
+    if (!strncmp(ids[0], "eni-", 4)) return (long)n;
+    inventory *inv = inv_new();
+    char err[FC_ERRLEN];
+    if (ec2_fetch_inventory(inv, c, err, sizeof err) < 0) {
+        inv_free(inv);
+        cli_error(err);
+        return -1;
+    }
+    long k = 0;
+    for (size_t i = 0; i < inv_eni_count(inv); i++) {
+        const inv_eni *e = inv_eni_at(inv, i);
+        for (size_t j = 0; j < n; j++)
+            if ((e->subnet_id && !strcmp(e->subnet_id, ids[j])) || (e->vpc_id && !strcmp(e->vpc_id, ids[j]))) {
+                k++;
+                break;
+            }
+    }
+    inv_free(inv);
+    return k;
+}
+
+/* "an estimate of its delivery cost": vended-logs delivery to S3 for the
+ * given or assumed monthly volume (S3 storage and requests are not in it). */
+static int estimate(const fc_opts *o, const aws_config *c, const char *const *ids, size_t n, bool parquet)
+{
+    double gb;
+    if (o->has_gb_per_month) {
+        gb = o->gb_per_month;
+        printf("estimate: %.2f GB/month (--gb-per-month)\n", gb);
+    } else {
+        long enis = count_enis(c, ids, n);
+        if (enis < 0) return -1;
+        gb = (double)enis * FL_ASSUMED_RECORDS_PER_ENI_HOUR * FL_ASSUMED_BYTES_PER_RECORD * FL_HOURS_PER_MONTH /
+             (1024.0 * 1024 * 1024);
+        printf("estimate: %ld ENI%s x %d records/h x %d bytes/record (both assumed; give --gb-per-month) x %d h "
+               "= %.2f GB/month\n",
+               enis, enis == 1 ? "" : "s", FL_ASSUMED_RECORDS_PER_ENI_HOUR, FL_ASSUMED_BYTES_PER_RECORD,
+               FL_HOURS_PER_MONTH, gb);
+    }
+    printf("estimate: delivery to S3 $%.2f/month (CloudWatch vended logs, us-east-1: $0.25/GB up to 10 TB, "
+           "$0.15 to 30 TB, $0.075 to 50 TB, $0.05 beyond%s; S3 storage not included)\n",
+           flowlogs_delivery_usd(gb, true, parquet), parquet ? "; Parquet conversion +$0.035/GB" : "");
+    return 0;
 }
 
 static int create(const fc_opts *o)
@@ -199,6 +341,10 @@ static int create(const fc_opts *o)
         return EXIT_USAGE;
     }
     bool parquet = o->file_format && !strcmp(o->file_format, "parquet");
+    if (o->has_gb_per_month && !(o->gb_per_month >= 0)) {
+        cli_error("--gb-per-month must be a number of GB, 0 or more");
+        return EXIT_USAGE;
+    }
     if (o->file_format && !parquet && strcmp(o->file_format, "text") != 0) {
         cli_error("--file-format must be text or parquet");
         return EXIT_USAGE;
@@ -229,8 +375,8 @@ static int create(const fc_opts *o)
     dbuf out;
     dbuf_init(&out, 0);
     int rc = flowlogs_create(&c, &q, &out, err, sizeof err);
-    aws_config_clear(&c);
     if (rc < 0) {
+        aws_config_clear(&c);
         dbuf_free(&out);
         cli_error(err);
         return EXIT_RUNTIME;
@@ -238,7 +384,9 @@ static int create(const fc_opts *o)
     if (o->dry_run) printf("dry run: EC2 says the request would succeed\n");
     else printf("created %s\n", out.len ? out.data : "(no id returned)");
     dbuf_free(&out);
-    return EXIT_OK;
+    rc = estimate(o, &c, ids, n, parquet);
+    aws_config_clear(&c);
+    return rc < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
 int cmd_flowlogs(const fc_opts *o)
@@ -248,8 +396,10 @@ int cmd_flowlogs(const fc_opts *o)
     size_t nr = split_list(o->regions, o->n_regions, buf, sizeof buf, regions, FC_MAX_LIST);
     const char *sub = o->inputs[0];
     if (!strcmp(sub, "create")) return create(o);
-    if (o->n_resource_ids || o->destination || o->dry_run || o->file_format || o->hive || o->per_hour) {
-        cli_error("--resource-ids, --destination, --file-format, --hive, --per-hour and --dry-run are for 'flowlogs create'");
+    if (o->n_resource_ids || o->destination || o->dry_run || o->file_format || o->hive || o->per_hour ||
+        o->has_gb_per_month) {
+        cli_error("--resource-ids, --destination, --file-format, --hive, --per-hour, --dry-run and --gb-per-month "
+                  "are for 'flowlogs create'");
         return EXIT_USAGE;
     }
     return !strcmp(sub, "list") ? list(o, regions, nr) : check(o, regions, nr);

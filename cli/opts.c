@@ -119,6 +119,8 @@ static const optdef table[] = {
      "create: the VPCs, subnets or ENIs to log (one kind)"},
     {"destination", 0, K_STR, CMD_FLOWLOGS, F(destination), 0, 0, "s3://BUCKET[/PREFIX]", "create: where to deliver"},
     {"dry-run", 0, K_FLAG, CMD_FLOWLOGS, F(dry_run), 0, 0, NULL, "create: print the request and ask EC2 with DryRun"},
+    {"gb-per-month", 0, K_DOUBLE, CMD_FLOWLOGS, F(gb_per_month), 0, F(has_gb_per_month), "GB",
+     "create: expected delivery volume for the cost estimate (default: assumed from the ENI count)"},
     {"file-format", 0, K_STR, CMD_ATHENA | CMD_FLOWLOGS, F(file_format), 0, 0, "text|parquet", "the delivery's file format (default text)"},
     {"hive", 0, K_FLAG, CMD_ATHENA | CMD_FLOWLOGS, F(hive), 0, 0, NULL, "Hive-compatible S3 prefixes"},
     {"per-hour", 0, K_FLAG, CMD_ATHENA | CMD_FLOWLOGS, F(per_hour), 0, 0, NULL, "hourly partitions"},
@@ -149,7 +151,7 @@ static const struct {
     {CMD_FLOWLOGS,
      "flowcost flowlogs list|check [--region R[,R...]]\n"
      "       flowcost flowlogs create --resource-ids ID[,ID...] --destination s3://BUCKET[/PREFIX] "
-     "[--file-format text|parquet] [--hive] [--per-hour] [--dry-run]",
+     "[--file-format text|parquet] [--hive] [--per-hour] [--dry-run] [--gb-per-month GB]",
      "the account's VPC flow logs: list them, check what they miss, create one with the recommended format"},
     {CMD_WHY, "flowcost why A B [OPTIONS] INPUT...",
      "why A cannot reach B: the REJECT records between them, which side refused, and with --enrich-live the\n"

@@ -74,6 +74,8 @@ typedef struct fc_opts {
     const char *format;       /* table|csv|json|html (--format, -o's extension, or the older --output FORMAT) */
     double fail_above;
     bool has_fail_above;
+    double gb_per_month;      /* flowlogs create: the expected delivery volume */
+    bool has_gb_per_month;
     const char *mail_to[FC_MAX_LIST];
     size_t n_mail_to;
     const char *mail_from, *smtp_url, *subject, *mail_dry_run;

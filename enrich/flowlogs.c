@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "http.h"
+#include "s3.h"
 #include "sigv4.h"
 #include "util.h"
 #include "xml.h"
@@ -42,6 +43,7 @@ int flowlogs_parse_xml(const char *xml, size_t len, fl_desc **out, size_t *n, ch
             FLD("resourceId", resource),
             FLD("logDestinationType", dest_type),
             FLD("logDestination", destination),
+            FLD("logGroupName", log_group),
             FLD("logFormat", format),
             FLD("flowLogStatus", status),
             FLD("deliverLogsStatus", deliver_status),
@@ -247,4 +249,128 @@ int flowlogs_create(const aws_config *c, const fl_create *q, dbuf *ids, char *er
     xml_free(d);
     http_response_free(&r);
     return rc;
+}
+
+/* ---------- the newest delivery (flowlogs check) ---------- */
+
+#define FL_MAX_LISTINGS 64
+
+int64_t flowlogs_key_time(const char *key, const char *id)
+{
+    /* <account>_vpcflowlogs_<region>_<flow-log-id>_<YYYYMMDDTHHmmZ>_<hash>.log.gz
+     * (Parquet: .parquet): the time is the end of the file's 5 minutes */
+    const char *base = strrchr(key, '/');
+    base = base ? base + 1 : key;
+    size_t il = strlen(id);
+    const char *p = base;
+    while ((p = strstr(p, id)) && !(p > base && p[-1] == '_' && p[il] == '_')) p++;
+    if (!p) return -1;
+    const char *t = p + il + 1;
+    for (int i = 0; i < 14; i++)
+        if (i == 8 ? t[i] != 'T' : i == 13 ? t[i] != 'Z' : (t[i] < '0' || t[i] > '9')) return -1;
+    char iso[32];
+    snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2sZ", t, t + 4, t + 6, t + 9, t + 11);
+    int64_t v;
+    return fc_parse_time(iso, &v) == 0 ? v : -1;
+}
+
+typedef struct newest {
+    const aws_config *c;
+    const char *bucket, *id;
+    fl_newest *out;
+    int listings;
+    char *err;
+    size_t errlen;
+} newest;
+
+static int desc_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+/* 1 when a file of the flow log is under prefix (out updated), 0 when
+ * none, -1 on error. Above the dates every branch is searched (accounts,
+ * plain and Hive layouts, regions); from the region down the children are
+ * dates, so the greatest one holding a file of this flow log is the newest. */
+static int descend(newest *N, const char *prefix)
+{
+    if (++N->listings > FL_MAX_LISTINGS)
+        return fc_err(N->err, N->errlen, "s3://%s/%s: more than %d listings, giving up", N->bucket, prefix,
+                      FL_MAX_LISTINGS);
+    char **keys, **pfx;
+    size_t nk, np;
+    if (s3_list_level(N->c, N->bucket, prefix, &keys, &nk, &pfx, &np, N->err, N->errlen) < 0) return -1;
+    int found = 0;
+    for (size_t i = 0; i < nk; i++) {
+        int64_t t = flowlogs_key_time(keys[i], N->id);
+        if (t < 0 || (N->out->found && t <= N->out->end)) continue;
+        N->out->found = true;
+        N->out->end = t;
+        snprintf(N->out->url, sizeof N->out->url, "s3://%s/%s", N->bucket, keys[i]);
+        found = 1;
+    }
+    s3_level lvl = s3_classify_prefix(prefix);
+    bool dated = lvl == S3_LVL_DAYS || lvl == S3_LVL_FULL;
+    if (np) qsort(pfx, np, sizeof *pfx, desc_cmp);
+    int rc = 0;
+    for (size_t i = 0; i < np && rc >= 0; i++) {
+        /* other services share AWSLogs/<account>/ */
+        if (lvl == S3_LVL_SERVICES && s3_classify_prefix(pfx[i]) != S3_LVL_REGIONS) continue;
+        rc = descend(N, pfx[i]);
+        if (rc > 0) found = 1;
+        if (rc > 0 && dated) break;
+    }
+    free_list(keys, nk);
+    free_list(pfx, np);
+    return rc < 0 ? -1 : found;
+}
+
+int flowlogs_newest_object(const aws_config *c, const fl_desc *d, fl_newest *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    const char *arn = d->destination;
+    if (strncmp(arn, "arn:", 4) != 0 || !strstr(arn, ":s3:::"))
+        return fc_err(err, errlen, "'%s' is not an S3 bucket ARN", arn);
+    const char *b = strstr(arn, ":s3:::") + 6;
+    const char *slash = strchr(b, '/');
+    char bucket[256], prefix[1100];
+    snprintf(bucket, sizeof bucket, "%.*s", (int)(slash ? (size_t)(slash - b) : strlen(b)), b);
+    const char *p = slash ? slash + 1 : "";
+    size_t pl = strlen(p);
+    while (pl && p[pl - 1] == '/') pl--;
+    snprintf(prefix, sizeof prefix, "%.*s%sAWSLogs/", (int)pl, p, pl ? "/" : "");
+    snprintf(out->searched, sizeof out->searched, "s3://%s/%s", bucket, prefix);
+    newest N = {.c = c, .bucket = bucket, .id = d->id, .out = out, .err = err, .errlen = errlen};
+    return descend(&N, prefix) < 0 ? -1 : 0;
+}
+
+/* ---------- delivery cost (flowlogs create) ---------- */
+
+/* CloudWatch "Vended Logs" per GB delivered in a month, us-east-1, tiered
+ * on the month's volume; Parquet conversion on top for S3 (docs/pricing.md,
+ * docs/flowlogs.md give the sources). GB = 2^30 bytes, TB = 1,024 GB. */
+static const struct {
+    double upto_gb, s3, cwl;
+} vended[] = {
+    {10240, 0.25, 0.50},
+    {30720, 0.15, 0.25},
+    {51200, 0.075, 0.10},
+    {0, 0.05, 0.05}, /* over 50 TB */
+};
+
+double flowlogs_delivery_usd(double gb, bool to_s3, bool parquet)
+{
+    double usd = 0, from = 0;
+    for (size_t i = 0; i < sizeof vended / sizeof *vended && gb > from; i++) {
+        double to = vended[i].upto_gb > 0 && vended[i].upto_gb < gb ? vended[i].upto_gb : gb;
+        usd += (to - from) * (to_s3 ? vended[i].s3 : vended[i].cwl);
+        from = to;
+    }
+    return usd + (to_s3 && parquet ? gb * FL_PARQUET_PER_GB : 0);
 }

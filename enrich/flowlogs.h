@@ -7,11 +7,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "aws.h"
 
 typedef struct fl_desc {
     char id[64], resource[128], dest_type[32], destination[1024], format[4096];
+    char log_group[512];    /* CloudWatch Logs destinations */
     char file_format[32];   /* "plain-text" | "parquet" ("" when not said) */
     char status[32], deliver_status[32], deliver_error[512], created[64];
     long max_aggregation;   /* seconds; 0 when not said */
@@ -58,5 +60,27 @@ int flowlogs_create_body(const fl_create *q, dbuf *body, char *err, size_t errle
 /* CreateFlowLogs: the new ids, space-separated, into ids (none for a dry
  * run EC2 accepted). -1 with one line, also when a resource failed. */
 int flowlogs_create(const aws_config *c, const fl_create *q, dbuf *ids, char *err, size_t errlen);
+
+/* The newest delivery file of an S3 flow log: the greatest time in the
+ * names of its files (AWS names each after the end of its 5 minutes; an
+ * object's LastModified is its upload, later by the upload's time), found
+ * by walking AWSLogs/ under the destination (plain and Hive layouts) with
+ * delimited listings, newest date first. */
+typedef struct fl_newest {
+    bool found;
+    int64_t end;             /* epoch seconds, from the file name */
+    char url[1400];          /* s3://bucket/key of that file */
+    char searched[1400];     /* s3://bucket/prefix/AWSLogs/ */
+} fl_newest;
+/* 0 (out->found false when no file of d->id is there), or -1 with one line. */
+int flowlogs_newest_object(const aws_config *c, const fl_desc *d, fl_newest *out, char *err, size_t errlen);
+/* The time in a delivery file's name for flow log id, -1 when it is not one. */
+int64_t flowlogs_key_time(const char *key, const char *id);
+
+/* The vended-logs delivery price of a month's gb (2^30 bytes) of flow logs
+ * to S3 (parquet: with the conversion surcharge) or to CloudWatch Logs,
+ * us-east-1's tiers (flowlogs.c). */
+#define FL_PARQUET_PER_GB 0.035
+double flowlogs_delivery_usd(double gb, bool to_s3, bool parquet);
 
 #endif

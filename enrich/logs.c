@@ -285,3 +285,48 @@ out:
     free(r.token);
     return rc;
 }
+
+int logs_newest_event(const aws_config *c, const char *group, int64_t *ms, char *stream, size_t streamlen, char *err,
+                      size_t errlen)
+{
+    *ms = -1;
+    stream[0] = '\0';
+    char endpoint[600];
+    aws_post k;
+    http_opts ho;
+    if (aws_endpoint(c, "logs", endpoint, sizeof endpoint - 1, err, errlen) < 0) return -1;
+    if (aws_post_init(&k, c, endpoint, "logs", "Logs_20140328.DescribeLogStreams", err, errlen) < 0) return -1;
+    if (!strchr(strstr(endpoint, "://") + 3, '/')) strcat(endpoint, "/");
+    aws_http_opts(c, endpoint, "DescribeLogStreams", &ho);
+    cJSON *q = cJSON_CreateObject();
+    cJSON_AddStringToObject(q, "logGroupName", group);
+    cJSON_AddStringToObject(q, "orderBy", "LastEventTime");
+    cJSON_AddBoolToObject(q, "descending", 1);
+    cJSON_AddNumberToObject(q, "limit", 1);
+    char *body = cJSON_PrintUnformatted(q);
+    cJSON_Delete(q);
+    k.body = body;
+    const char *hdrs[] = {"Accept: application/json", NULL};
+    http_request rq = {.method = "POST", .url = endpoint, .headers = hdrs, .body = body, .body_len = strlen(body),
+                       .prepare = aws_post_sign, .prepare_ctx = &k, .retry_safe = true};
+    http_response resp;
+    char e[FC_ERRLEN];
+    int rc = http_do(&rq, &ho, &resp, e, sizeof e);
+    free(body);
+    if (rc == 0 && resp.status != 200) {
+        char code[128], msg[512];
+        json_error(resp.body.data, resp.body.len, code, sizeof code, msg, sizeof msg);
+        rc = code[0] ? fc_err(e, sizeof e, "%s: %s", code, msg) : fc_err(e, sizeof e, "HTTP %ld", resp.status);
+    }
+    cJSON *o = rc == 0 && resp.body.data ? cJSON_ParseWithLength(resp.body.data, resp.body.len) : NULL;
+    if (rc == 0 && !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "logStreams")))
+        rc = fc_err(e, sizeof e, "not a DescribeLogStreams response");
+    const cJSON *s0 = rc == 0 ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "logStreams"), 0) : NULL;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(s0, "lastEventTimestamp");
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(s0, "logStreamName");
+    if (cJSON_IsNumber(t) && t->valuedouble > 0) *ms = (int64_t)t->valuedouble;
+    if (cJSON_IsString(n)) snprintf(stream, streamlen, "%s", n->valuestring);
+    cJSON_Delete(o);
+    http_response_free(&resp);
+    return rc < 0 ? fc_err(err, errlen, "CloudWatch Logs DescribeLogStreams: %s", e) : 0;
+}

@@ -39,6 +39,12 @@ int logs_parse_url(const char *url, char **group, char **prefix, char *err, size
  * or INGEST_MALFORMED (strict), with err filled. */
 int logs_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o, char *err, size_t errlen);
 
+/* The group's newest event (DescribeLogStreams ordered by LastEventTime,
+ * one stream): *ms its timestamp in epoch milliseconds (-1 when no stream
+ * has an event), stream that stream's name. 0, or -1 with one line. */
+int logs_newest_event(const aws_config *c, const char *group, int64_t *ms, char *stream, size_t streamlen, char *err,
+                      size_t errlen);
+
 /* --- exposed for tests --- */
 /* The request body of one FilterLogEvents call (token NULL for the first). */
 char *logs_request_body(const char *group, const char *prefix, int64_t since, int64_t until, const char *token);

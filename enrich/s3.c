@@ -767,16 +767,24 @@ int s3_ingest(agg *a, const char *url, const aws_config *c, const ingest_opts *o
     return rc;
 }
 
+/* A lister on one pool for whole-object reads and walks (not s3_ingest's
+ * workers); L->cl, err and errlen set by the caller. */
+static int lister_open(lister *L, const aws_config *c, const char *bucket, const char *url)
+{
+    int rc = !c->access_key[0] || !c->secret_key[0]
+                 ? fc_err(L->err, L->errlen, "%s: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --profile)", url)
+                 : client_init(L->cl, c, bucket, url, c->verbose, L->err, L->errlen);
+    if (rc == 0 && !(L->pool = http_pool_new())) rc = fc_err(L->err, L->errlen, "cannot initialise libcurl");
+    return rc;
+}
+
 int s3_fetch_each(const char *url, const aws_config *c, s3_each_fn fn, void *ctx, char *err, size_t errlen)
 {
     char *bucket, *prefix;
     if (s3_parse_url(url, &bucket, &prefix, err, errlen) < 0) return -1;
     s3_client cl;
     lister L = {.cl = &cl, .err = err, .errlen = errlen};
-    int rc = !c->access_key[0] || !c->secret_key[0]
-                 ? fc_err(err, errlen, "%s: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or --profile)", url)
-                 : client_init(&cl, c, bucket, url, c->verbose, err, errlen);
-    if (rc == 0 && !(L.pool = http_pool_new())) rc = fc_err(err, errlen, "cannot initialise libcurl");
+    int rc = lister_open(&L, c, bucket, url);
     if (rc == 0) rc = list_prefix(&L, prefix, false, NULL, NULL);
     if (rc == 0 && L.keys.n) qsort(L.keys.v, L.keys.n, sizeof *L.keys.v, key_cmp);
     for (size_t i = 0; rc == 0 && i < L.keys.n; i++) {
@@ -807,5 +815,31 @@ int s3_fetch_each(const char *url, const aws_config *c, s3_each_fn fn, void *ctx
     if (L.pool) http_pool_free(L.pool);
     free(bucket);
     free(prefix);
+    return rc;
+}
+
+int s3_list_level(const aws_config *c, const char *bucket, const char *prefix, char ***keys, size_t *n_keys,
+                  char ***pfx, size_t *n_pfx, char *err, size_t errlen)
+{
+    *keys = *pfx = NULL;
+    *n_keys = *n_pfx = 0;
+    char url[1200];
+    snprintf(url, sizeof url, "s3://%s/%s", bucket, prefix);
+    s3_client cl;
+    lister L = {.cl = &cl, .err = err, .errlen = errlen};
+    int rc = lister_open(&L, c, bucket, url);
+    if (rc == 0) rc = list_prefix(&L, prefix, true, pfx, n_pfx);
+    if (rc == 0) {
+        *keys = xcalloc(L.keys.n + 1, sizeof **keys);
+        for (size_t i = 0; i < L.keys.n; i++) (*keys)[i] = L.keys.v[i].key;
+        *n_keys = L.keys.n;
+    } else {
+        for (size_t i = 0; i < L.keys.n; i++) free(L.keys.v[i].key);
+        free_strs(*pfx, *n_pfx);
+        *pfx = NULL;
+        *n_pfx = 0;
+    }
+    free(L.keys.v);
+    if (L.pool) http_pool_free(L.pool);
     return rc;
 }

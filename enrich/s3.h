@@ -55,6 +55,13 @@ int s3_fetch_each(const char *url, const aws_config *c, s3_each_fn fn, void *ctx
 typedef int (*s3_chunk_fn)(void *ctx, const char *data, size_t n, char *err, size_t errlen);
 int s3_read_object(const aws_config *c, const char *url, s3_chunk_fn fn, void *ctx, char *err, size_t errlen);
 
+/* One delimited ("/") ListObjectsV2 of s3://bucket/prefix, every page: the
+ * keys right under the prefix in *keys and its sub-prefixes in *pfx (both
+ * malloc'd arrays of malloc'd strings), for walks that pick where to go
+ * next (`flowlogs check`'s newest delivery). 0, or -1 with one line. */
+int s3_list_level(const aws_config *c, const char *bucket, const char *prefix, char ***keys, size_t *n_keys,
+                  char ***pfx, size_t *n_pfx, char *err, size_t errlen);
+
 /* --- exposed for the unit test (tests/test_s3.c) --- */
 
 /* "s3://bucket/some/prefix" → bucket and prefix (prefix may be ""). Caller

@@ -24,7 +24,7 @@ iam = boto3.client("iam", **boot)
 iam.create_user(UserName="flowcost-athena")
 iam.put_user_policy(UserName="flowcost-athena", PolicyName="ec2",
                     PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
-                        {"Effect": "Allow", "Action": ["ec2:*", "s3:*"], "Resource": "*"}]}))
+                        {"Effect": "Allow", "Action": ["ec2:*", "s3:*", "logs:*"], "Resource": "*"}]}))
 k = iam.create_access_key(UserName="flowcost-athena")["AccessKey"]
 with open(f"{out}/key", "w") as f:
     f.write(k["AccessKeyId"] + "\n" + k["SecretAccessKey"] + "\n")
