@@ -391,16 +391,7 @@ typedef struct pair_row {
     int dir;
 } pair_row;
 
-static int pair_cmp(const void *x, const void *y)
-{
-    const pair_row *p = x, *q = y;
-    if (p->dir != q->dir) return p->dir < q->dir ? -1 : 1;
-    if (p->bytes != q->bytes) return p->bytes > q->bytes ? -1 : 1;
-    if (p->usd != q->usd) return p->usd > q->usd ? -1 : 1;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    if (p->b != q->b) return p->b < q->b ? -1 : 1;
-    return p->via < q->via ? -1 : (p->via > q->via);
-}
+FC_COMPARATOR(pair_cmp, pair_row, FC_ASC(dir) FC_DESC(bytes) FC_DESC(usd) FC_ASC(a) FC_ASC(b) FC_ASC(via))
 /* Bytes and cost of the rows [from, to) that --top left out: the figures of
  * the "Other" row, so a cut table still adds up to its total. */
 static void pairs_sum(const pair_row *p, size_t from, size_t to, uint64_t *bytes, double *usd)
@@ -412,14 +403,7 @@ static void pairs_sum(const pair_row *p, size_t from, size_t to, uint64_t *bytes
         *usd += p[i].usd;
     }
 }
-static int pair_key_cmp(const void *x, const void *y)
-{
-    const pair_row *p = x, *q = y;
-    if (p->dir != q->dir) return p->dir < q->dir ? -1 : 1;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    if (p->b != q->b) return p->b < q->b ? -1 : 1;
-    return p->via < q->via ? -1 : (p->via > q->via);
-}
+FC_COMPARATOR(pair_key_cmp, pair_row, FC_ASC(dir) FC_ASC(a) FC_ASC(b) FC_ASC(via))
 
 /* Sum rows with the same (dir, a, b, via), then order by bytes desc. */
 static size_t pairs_merge(pair_row *p, size_t n)
@@ -940,13 +924,7 @@ typedef struct port_count {
     uint64_t records;
 } port_count;
 
-static int port_cmp(const void *x, const void *y)
-{
-    const port_count *p = x, *q = y;
-    if (p->sources != q->sources) return p->sources > q->sources ? -1 : 1;
-    if (p->records != q->records) return p->records > q->records ? -1 : 1;
-    return p->port < q->port ? -1 : (p->port > q->port);
-}
+FC_COMPARATOR(port_cmp, port_count, FC_DESC(sources) FC_DESC(records) FC_ASC(port))
 
 static void sec_security(ctx *c, tpl_obj *m)
 {
