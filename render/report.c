@@ -392,17 +392,24 @@ typedef struct pair_row {
 } pair_row;
 
 FC_COMPARATOR(pair_cmp, pair_row, FC_ASC(dir) FC_DESC(bytes) FC_DESC(usd) FC_ASC(a) FC_ASC(b) FC_ASC(via))
-/* Bytes and cost of the rows [from, to) that --top left out: the figures of
- * the "Other" row, so a cut table still adds up to its total. */
-static void pairs_sum(const pair_row *p, size_t from, size_t to, uint64_t *bytes, double *usd)
+
+/* The "Other" row of the rows [n, n_p) that --top left out: its count, and
+ * their bytes and cost in *bytes, *usd so a cut table still adds up to its
+ * total. NULL when nothing was left out. */
+static tpl_obj *other_row(tpl_obj *m, const pair_row *p, size_t n, size_t n_p, uint64_t *bytes, double *usd)
 {
+    if (n_p <= n) return NULL;
     *bytes = 0;
     *usd = 0;
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = n; i < n_p; i++) {
         *bytes += p[i].bytes;
         *usd += p[i].usd;
     }
+    tpl_obj *o = tpl_add(m, "other");
+    tpl_setf(o, "count", "%zu", n_p - n);
+    return o;
 }
+
 FC_COMPARATOR(pair_key_cmp, pair_row, FC_ASC(dir) FC_ASC(a) FC_ASC(b) FC_ASC(via))
 
 /* Sum rows with the same (dir, a, b, via), then order by bytes desc. */
@@ -656,12 +663,10 @@ static void sec_cross_az(ctx *c, tpl_obj *m)
         set_bytes(row, "bytes", p[i].bytes);
         set_usd(row, "usd", p[i].usd);
     }
-    if (n_p > n) {
-        uint64_t ob;
-        double ou;
-        pairs_sum(p, n, n_p, &ob, &ou);
-        tpl_obj *o = tpl_add(m, "other");
-        tpl_setf(o, "count", "%zu", n_p - n);
+    uint64_t ob;
+    double ou;
+    tpl_obj *o = other_row(m, p, n, n_p, &ob, &ou);
+    if (o) {
         set_bytes(o, "bytes", ob);
         set_usd(o, "usd", ou);
     }
@@ -790,14 +795,10 @@ static void sec_outbound(ctx *c, tpl_obj *m)
         tpl_set(row, "dest", dest_label((int)p[i].b));
         set_share(row, p[i].bytes, p[i].usd, total, total_usd);
     }
-    if (n_p > n) {
-        uint64_t ob;
-        double ou;
-        pairs_sum(p, n, n_p, &ob, &ou);
-        tpl_obj *o = tpl_add(m, "other");
-        tpl_setf(o, "count", "%zu", n_p - n);
-        set_share(o, ob, ou, total, total_usd);
-    }
+    uint64_t ob;
+    double ou;
+    tpl_obj *o = other_row(m, p, n, n_p, &ob, &ou);
+    if (o) set_share(o, ob, ou, total, total_usd);
     free(p);
 }
 
