@@ -34,7 +34,7 @@ char *xstrndup(const char *s, size_t n);
         }                                                        \
     } while (0)
 
-/* One sort policy for every qsort comparator: a list of keys, the first that
+/* One sort policy for qsort comparators over fields: a list of keys, the first that
  * differs decides. FC_COMPARATOR(name, T, FC_ASC(f) FC_DESC(g) FC_KEY(expr))
  * defines `static int name(const void *, const void *)` over `const T *a, *b`;
  * FC_KEY takes a three-way expression such as ip_cmp(&a->ip, &b->ip). All
