@@ -12,7 +12,6 @@
 #include "anomaly.h"
 #include "anomaly_out.h"
 #include "fca.h"
-#include "json_out.h"
 #include "pipeline.h"
 #include "tpl.h"
 #include "util.h"
@@ -150,17 +149,6 @@ int anomalies_exit(const fc_opts *o, const pipeline *p, int code)
         return EXIT_ANOMALY;
     }
     return code;
-}
-
-char *anomalies_json(const pipeline *p, char *j)
-{
-    if (!p->anomalies || !j) return j;
-    char *raw = anomaly_out_json(p->anomalies);
-    char *k = json_add_raw(j, "anomalies", raw);
-    free(raw);
-    if (!k) return j;
-    free(j);
-    return k;
 }
 
 void anomalies_notices(const pipeline *p, tpl_model *m)

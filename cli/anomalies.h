@@ -23,9 +23,6 @@ int anomalies_run(const fc_opts *o, struct pipeline *p, char *err, size_t errlen
  * --fail-on-anomaly and an anomaly found, one line on stderr and 5; else
  * `code` unchanged. A line saying how many were found, unless -q. */
 int anomalies_exit(const fc_opts *o, const struct pipeline *p, int code);
-/* The JSON result j with `anomalies` added when there are any to add
- * (frees j; returns the new text or j itself). */
-char *anomalies_json(const struct pipeline *p, char *j);
 /* Each anomaly as one "anomaly: ..." notice of the top model (mail, table footer). */
 struct tpl_model;
 void anomalies_notices(const struct pipeline *p, struct tpl_model *m);

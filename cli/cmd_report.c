@@ -103,13 +103,9 @@ int cmd_report(const fc_opts *o)
         return EXIT_USAGE;
     }
     pipeline p;
-    int code = pipeline_start(o, &p);
-    if (code) return code;
-    if (o->backtest) { /* the replay is the output */
-        code = anomalies_exit(o, &p, EXIT_OK);
-        pipeline_free(&p);
-        return code;
-    }
+    bool replayed;
+    int code = pipeline_start_or_replay(o, &p, &replayed);
+    if (code || replayed) return code;
 
     /* 64 MiB is far above the 5 MB a busy week produces: a bug guard, not a limit users meet. */
     dbuf page;
@@ -123,9 +119,8 @@ int cmd_report(const fc_opts *o)
     char *j = NULL;
     if (code == EXIT_OK && o->json) {
         char *bl = baseline_json_of(p.base, p.res, o->top < 0 ? 0 : (size_t)o->top); /* "weekly": --baseline key */
-        j = pipeline_json_recon(&p, json_result_with(p.res, o->top < 0 ? 0 : (size_t)o->top, "baseline", bl));
+        j = pipeline_json_extras(&p, json_result_with(p.res, o->top < 0 ? 0 : (size_t)o->top, "baseline", bl));
         free(bl);
-        j = anomalies_json(&p, j);
         if (!j) {
             cli_error("cannot build the JSON result");
             code = EXIT_RUNTIME;

@@ -225,13 +225,9 @@ int cmd_top(const fc_opts *o)
         return EXIT_USAGE;
     }
     pipeline p;
-    int code = pipeline_start(o, &p);
-    if (code) return code;
-    if (o->backtest) { /* the replay is the output */
-        code = anomalies_exit(o, &p, EXIT_OK);
-        pipeline_free(&p);
-        return code;
-    }
+    bool replayed;
+    int code = pipeline_start_or_replay(o, &p, &replayed);
+    if (code || replayed) return code;
     const cost_result *r = p.res;
     size_t total_rows = 0;
     cost_rank *rows = tag ? cost_rank_by_tag(r, tag, 0, &total_rows) : cost_rank_by(r, by, 0, &total_rows);
@@ -257,7 +253,7 @@ int cmd_top(const fc_opts *o)
         csv(&out, m, by, tag ? "tag" : NULL);
     } else if (strcmp(fmt, "json") == 0) {
         char *bl = baseline_json_of(p.base, r, (size_t)o->limit); /* "weekly": --baseline key */
-        char *j = anomalies_json(&p, pipeline_json_recon(&p, json_result_rows_with(r, rows, n, by, (size_t)o->limit, "baseline", bl)));
+        char *j = pipeline_json_extras(&p, json_result_rows_with(r, rows, n, by, (size_t)o->limit, "baseline", bl));
         free(bl);
         dbuf_puts(&out, j);
         free(j);

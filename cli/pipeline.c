@@ -12,6 +12,7 @@
 
 #include "anomalies.h"
 #include "anomaly.h"
+#include "anomaly_out.h"
 #include "aws.h"
 #include "cmd.h"
 #include "ec2.h"
@@ -320,15 +321,33 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     return EXIT_OK;
 }
 
-char *pipeline_json_recon(const pipeline *p, char *json)
+/* json (taken) with raw (taken) added under key; json itself when it
+ * cannot take the key. */
+static char *json_splice(char *json, const char *key, char *raw)
 {
-    if (!p->recon || !json) return json;
-    char *raw = recon_view_json(p->recon);
-    char *out = json_add_raw(json, "reconciliation", raw);
+    char *out = json_add_raw(json, key, raw);
     free(raw);
     if (!out) return json;
     free(json);
     return out;
+}
+
+char *pipeline_json_extras(const pipeline *p, char *json)
+{
+    if (json && p->recon) json = json_splice(json, "reconciliation", recon_view_json(p->recon));
+    if (json && p->anomalies) json = json_splice(json, "anomalies", anomaly_out_json(p->anomalies));
+    return json;
+}
+
+int pipeline_start_or_replay(const fc_opts *o, pipeline *p, bool *replayed)
+{
+    *replayed = false;
+    int code = pipeline_start(o, p);
+    if (code || !o->backtest) return code;
+    *replayed = true;
+    code = anomalies_exit(o, p, EXIT_OK);
+    pipeline_free(p);
+    return code;
 }
 
 void pipeline_free(pipeline *p)

@@ -51,9 +51,14 @@ int pipeline_start(const fc_opts *o, pipeline *p);
  * H h, N of M hours with records". */
 void pipeline_done(const fc_opts *o, const char *what, const cost_result *r);
 void pipeline_free(pipeline *p);
-/* json (malloc'd, taken) with the --cur `reconciliation` key added last;
- * json itself when there is no reconciliation (or json is NULL). */
-char *pipeline_json_recon(const pipeline *p, char *json);
+/* json (malloc'd, taken) with the --cur `reconciliation` key, then the
+ * `anomalies` key, added last when there are any; json itself when there
+ * is nothing to add (or json is NULL). */
+char *pipeline_json_extras(const pipeline *p, char *json);
+/* pipeline_start for the commands whose output --backtest's replay
+ * replaces (report, top): after the replay *replayed is true, p freed and
+ * the exit code returned; otherwise as pipeline_start. */
+int pipeline_start_or_replay(const fc_opts *o, pipeline *p, bool *replayed);
 /* The live inventory of every region (--region, comma lists, repeatable;
  * --all-regions) of every account (--profile P1,P2; --role-arn) into inv,
  * each ENI stamped with run_time: what `enrich` writes and `--enrich-live`

@@ -87,11 +87,9 @@ pricing_acc *pricing_acc_new(const char *const *regions, size_t n_regions)
 void pricing_acc_free(pricing_acc *a)
 {
     if (!a) return;
-    for (size_t i = 0; i < a->n_want; i++) free(a->want[i]);
-    free(a->want);
-    free(a->r);
+    fc_free_strs(a->want, a->n_want);
     rates_free(a->pairs);
-    free(a);
+    FC_FREE(a->r, a);
 }
 
 static bool region_ok(const char *s)

@@ -389,6 +389,17 @@ static char *enc(const char *s, bool keep_slash)
     return dbuf_take(&b, NULL);
 }
 
+/* A GetObject of key: its path is "/" and the key, percent-encoded. */
+static void get_object_init(s3_get *g, s3_client *cl, const char *key)
+{
+    char *path = enc(key, true);
+    dbuf p;
+    dbuf_init(&p, 0);
+    dbuf_printf(&p, "/%s", path);
+    free(path);
+    get_init(g, cl, dbuf_take(&p, NULL), xstrdup(""), key);
+}
+
 /* ---------- listing ---------- */
 
 typedef struct keyvec {
@@ -568,13 +579,8 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&J->mu);
         if (stop) break;
         const s3_object *ob = &J->keys[k];
-        char *path = enc(ob->key, true);
-        dbuf p;
-        dbuf_init(&p, 0);
-        dbuf_printf(&p, "/%s", path);
-        free(path);
         s3_get g;
-        get_init(&g, J->cl, dbuf_take(&p, NULL), xstrdup(""), ob->key);
+        get_object_init(&g, J->cl, ob->key);
         char name[1200];
         snprintf(name, sizeof name, "s3://%s/%s", J->cl->bucket, ob->key);
         agg *a = agg_new();
@@ -640,13 +646,8 @@ int s3_read_object(const aws_config *c, const char *url, s3_chunk_fn fn, void *c
         if (!(pool = http_pool_new())) {
             fc_err(err, errlen, "cannot initialise libcurl");
         } else {
-            char *path = enc(key, true);
-            dbuf p;
-            dbuf_init(&p, 0);
-            dbuf_printf(&p, "/%s", path);
-            free(path);
             s3_get g;
-            get_init(&g, &cl, dbuf_take(&p, NULL), xstrdup(""), key);
+            get_object_init(&g, &cl, key);
             char e[FC_ERRLEN] = "";
             http_stream *s = http_stream_open(pool, &g.rq, &g.o, e, sizeof e);
             if (!s) {
@@ -790,13 +791,8 @@ int s3_fetch_each(const char *url, const aws_config *c, s3_each_fn fn, void *ctx
     for (size_t i = 0; rc == 0 && i < L.keys.n; i++) {
         if (skip_key(&L.keys.v[i])) continue;
         const char *key = L.keys.v[i].key;
-        char *path = enc(key, true);
-        dbuf p;
-        dbuf_init(&p, 0);
-        dbuf_printf(&p, "/%s", path);
-        free(path);
         s3_get g;
-        get_init(&g, &cl, dbuf_take(&p, NULL), xstrdup(""), key);
+        get_object_init(&g, &cl, key);
         http_response r;
         char e[FC_ERRLEN], name[1200];
         snprintf(name, sizeof name, "s3://%s/%s", bucket, key);

@@ -197,13 +197,7 @@ typedef struct hdr {
     size_t order;
 } hdr;
 
-static int cmp_hdr(const void *a, const void *b)
-{
-    const hdr *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    if (c) return c;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
+FC_COMPARATOR(cmp_hdr, hdr, FC_KEY(strcmp(a->name, b->name)) FC_ASC(order))
 
 /* Trimall: each line of a folded value trimmed, runs of spaces made one,
  * continuation lines joined with ',' (the suite's get-header-value-multiline). */

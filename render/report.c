@@ -391,35 +391,26 @@ typedef struct pair_row {
     int dir;
 } pair_row;
 
-static int pair_cmp(const void *x, const void *y)
+FC_COMPARATOR(pair_cmp, pair_row, FC_ASC(dir) FC_DESC(bytes) FC_DESC(usd) FC_ASC(a) FC_ASC(b) FC_ASC(via))
+
+/* The "Other" row of the rows [n, n_p) that --top left out: its count, and
+ * their bytes and cost in *bytes, *usd so a cut table still adds up to its
+ * total. NULL when nothing was left out. */
+static tpl_obj *other_row(tpl_obj *m, const pair_row *p, size_t n, size_t n_p, uint64_t *bytes, double *usd)
 {
-    const pair_row *p = x, *q = y;
-    if (p->dir != q->dir) return p->dir < q->dir ? -1 : 1;
-    if (p->bytes != q->bytes) return p->bytes > q->bytes ? -1 : 1;
-    if (p->usd != q->usd) return p->usd > q->usd ? -1 : 1;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    if (p->b != q->b) return p->b < q->b ? -1 : 1;
-    return p->via < q->via ? -1 : (p->via > q->via);
-}
-/* Bytes and cost of the rows [from, to) that --top left out: the figures of
- * the "Other" row, so a cut table still adds up to its total. */
-static void pairs_sum(const pair_row *p, size_t from, size_t to, uint64_t *bytes, double *usd)
-{
+    if (n_p <= n) return NULL;
     *bytes = 0;
     *usd = 0;
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = n; i < n_p; i++) {
         *bytes += p[i].bytes;
         *usd += p[i].usd;
     }
+    tpl_obj *o = tpl_add(m, "other");
+    tpl_setf(o, "count", "%zu", n_p - n);
+    return o;
 }
-static int pair_key_cmp(const void *x, const void *y)
-{
-    const pair_row *p = x, *q = y;
-    if (p->dir != q->dir) return p->dir < q->dir ? -1 : 1;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    if (p->b != q->b) return p->b < q->b ? -1 : 1;
-    return p->via < q->via ? -1 : (p->via > q->via);
-}
+
+FC_COMPARATOR(pair_key_cmp, pair_row, FC_ASC(dir) FC_ASC(a) FC_ASC(b) FC_ASC(via))
 
 /* Sum rows with the same (dir, a, b, via), then order by bytes desc. */
 static size_t pairs_merge(pair_row *p, size_t n)
@@ -672,12 +663,10 @@ static void sec_cross_az(ctx *c, tpl_obj *m)
         set_bytes(row, "bytes", p[i].bytes);
         set_usd(row, "usd", p[i].usd);
     }
-    if (n_p > n) {
-        uint64_t ob;
-        double ou;
-        pairs_sum(p, n, n_p, &ob, &ou);
-        tpl_obj *o = tpl_add(m, "other");
-        tpl_setf(o, "count", "%zu", n_p - n);
+    uint64_t ob;
+    double ou;
+    tpl_obj *o = other_row(m, p, n, n_p, &ob, &ou);
+    if (o) {
         set_bytes(o, "bytes", ob);
         set_usd(o, "usd", ou);
     }
@@ -806,14 +795,10 @@ static void sec_outbound(ctx *c, tpl_obj *m)
         tpl_set(row, "dest", dest_label((int)p[i].b));
         set_share(row, p[i].bytes, p[i].usd, total, total_usd);
     }
-    if (n_p > n) {
-        uint64_t ob;
-        double ou;
-        pairs_sum(p, n, n_p, &ob, &ou);
-        tpl_obj *o = tpl_add(m, "other");
-        tpl_setf(o, "count", "%zu", n_p - n);
-        set_share(o, ob, ou, total, total_usd);
-    }
+    uint64_t ob;
+    double ou;
+    tpl_obj *o = other_row(m, p, n, n_p, &ob, &ou);
+    if (o) set_share(o, ob, ou, total, total_usd);
     free(p);
 }
 
@@ -940,13 +925,7 @@ typedef struct port_count {
     uint64_t records;
 } port_count;
 
-static int port_cmp(const void *x, const void *y)
-{
-    const port_count *p = x, *q = y;
-    if (p->sources != q->sources) return p->sources > q->sources ? -1 : 1;
-    if (p->records != q->records) return p->records > q->records ? -1 : 1;
-    return p->port < q->port ? -1 : (p->port > q->port);
-}
+FC_COMPARATOR(port_cmp, port_count, FC_DESC(sources) FC_DESC(records) FC_ASC(port))
 
 static void sec_security(ctx *c, tpl_obj *m)
 {

@@ -72,14 +72,8 @@ sankey *sankey_new(int ncols)
 void sankey_free(sankey *s)
 {
     if (!s) return;
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->nodes[i].key);
-        free(s->nodes[i].label);
-    }
-    free(s->nodes);
-    free(s->links);
-    free(s->heads);
-    free(s);
+    for (size_t i = 0; i < s->n; i++) FC_FREE(s->nodes[i].key, s->nodes[i].label);
+    FC_FREE(s->nodes, s->links, s->heads, s);
 }
 
 uint32_t sankey_node(sankey *s, int col, const char *key, const char *label)
@@ -111,13 +105,7 @@ void sankey_link(sankey *s, uint32_t a, uint32_t b, double v)
     s->merged = 0;
 }
 
-static int link_cmp(const void *x, const void *y)
-{
-    const slink *p = x, *q = y;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    if (p->b != q->b) return p->b < q->b ? -1 : 1;
-    return 0;
-}
+FC_COMPARATOR(link_cmp, slink, FC_ASC(a) FC_ASC(b))
 
 /* Sum duplicate links and recompute node throughputs. */
 static void merge(sankey *s)

@@ -652,37 +652,16 @@ uint32_t *agg_str_ranks(const agg *a)
     return rank;
 }
 
-#define CMP(x, y) \
-    do { \
-        if ((x) != (y)) return (x) < (y) ? -1 : 1; \
-    } while (0)
-
 static bool map_ok(const uint32_t *map, uint32_t id, size_t n)
 {
     return id <= n && map[id] != 0;
 }
 
-static int cmp_group(const void *x, const void *y)
-{
-    const agg_group *a = x, *b = y;
-    int c;
-    CMP(a->eni, b->eni);
-    if ((c = ip_cmp(&a->src, &b->src))) return c;
-    if ((c = ip_cmp(&a->dst, &b->dst))) return c;
-    CMP(a->action, b->action);
-    CMP(a->status, b->status);
-    CMP(a->flags, b->flags);
-    CMP(a->hour, b->hour);
-    if ((c = ip_cmp(&a->pkt_src, &b->pkt_src))) return c;
-    if ((c = ip_cmp(&a->pkt_dst, &b->pkt_dst))) return c;
-    CMP(a->src_svc, b->src_svc);
-    CMP(a->dst_svc, b->dst_svc);
-    CMP(a->dstport, b->dstport);
-    CMP(a->protocol, b->protocol);
-    CMP(a->direction, b->direction);
-    CMP(a->traffic_path, b->traffic_path);
-    return 0;
-}
+FC_COMPARATOR(cmp_group, agg_group,
+              FC_ASC(eni) FC_KEY(ip_cmp(&a->src, &b->src)) FC_KEY(ip_cmp(&a->dst, &b->dst)) FC_ASC(action)
+              FC_ASC(status) FC_ASC(flags) FC_ASC(hour) FC_KEY(ip_cmp(&a->pkt_src, &b->pkt_src))
+              FC_KEY(ip_cmp(&a->pkt_dst, &b->pkt_dst)) FC_ASC(src_svc) FC_ASC(dst_svc) FC_ASC(dstport)
+              FC_ASC(protocol) FC_ASC(direction) FC_ASC(traffic_path))
 
 /* The canonical sort of many groups (millions for an Internet-facing
  * service) was a qsort of 128-byte groups through cmp_group: indirect

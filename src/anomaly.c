@@ -73,18 +73,9 @@ anomaly_set *anomaly_set_new(size_t n_periods)
 void anomaly_set_free(anomaly_set *s)
 {
     if (!s) return;
-    for (size_t i = 0; i < s->n_cells; i++) {
-        free(s->cells[i].key);
-        free(s->cells[i].name);
-    }
-    for (size_t i = 0; i < s->n_p; i++) {
-        free(s->p[i].e);
-        free(s->p[i].cover);
-    }
-    free(s->cells);
-    free(s->slots);
-    free(s->p);
-    free(s);
+    for (size_t i = 0; i < s->n_cells; i++) FC_FREE(s->cells[i].key, s->cells[i].name);
+    for (size_t i = 0; i < s->n_p; i++) FC_FREE(s->p[i].e, s->p[i].cover);
+    FC_FREE(s->cells, s->slots, s->p, s);
 }
 
 size_t anomaly_set_periods(const anomaly_set *s)
@@ -192,12 +183,7 @@ typedef struct hidx {
     size_t i;
 } hidx;
 
-static int cmp_hidx(const void *x, const void *y)
-{
-    const hidx *a = x, *b = y;
-    if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-    return a->i < b->i ? -1 : a->i > b->i;
-}
+FC_COMPARATOR(cmp_hidx, hidx, FC_ASC(hour) FC_ASC(i))
 
 int anomaly_add_agg(anomaly_set *s, size_t period, const agg *a, inventory *inv, const lpm *ranges,
                     const rate_table *rates, const cost_options *co, char *err, size_t errlen)
@@ -241,13 +227,7 @@ int anomaly_add_agg(anomaly_set *s, size_t period, const agg *a, inventory *inv,
 
 /* ---- detection ---- */
 
-static int cmp_entry(const void *x, const void *y)
-{
-    const entry *a = x, *b = y;
-    if (a->cell != b->cell) return a->cell < b->cell ? -1 : 1;
-    if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-    return 0;
-}
+FC_COMPARATOR(cmp_entry, entry, FC_ASC(cell) FC_ASC(hour))
 
 static int cmp_i32(const void *x, const void *y)
 {
@@ -308,13 +288,7 @@ static void name_it(anomaly *a, anomaly_kind kind, const cell *c)
     snprintf(a->name, sizeof a->name, "%s", c->name ? c->name : "");
 }
 
-static int cmp_anomaly(const void *x, const void *y)
-{
-    const anomaly *a = x, *b = y;
-    if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
-    return strcmp(a->key, b->key);
-}
+FC_COMPARATOR(cmp_anomaly, anomaly, FC_ASC(hour) FC_ASC(kind) FC_KEY(strcmp(a->key, b->key)))
 
 anomaly_list *anomaly_detect(anomaly_set *s, size_t target, const bool *skip, const anomaly_opts *o)
 {

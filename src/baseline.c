@@ -160,8 +160,5 @@ baseline_diff *baseline_compare(const cost_result *before, const cost_result *af
 void baseline_free(baseline_diff *d)
 {
     if (!d) return;
-    free(d->cats);
-    free(d->nats);
-    free(d->ips);
-    free(d);
+    FC_FREE(d->cats, d->nats, d->ips, d);
 }

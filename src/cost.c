@@ -258,29 +258,13 @@ typedef struct gref {
     uint32_t idx;
 } gref;
 
-static int cmp_group(const void *x, const void *y)
-{
-    const gref *ga = x, *gb = y;
-    const agg_group *a = ga->g, *b = gb->g;
-    int c;
-    if ((c = cmp_str(ga->eni, gb->eni))) return c;
-    if ((c = ip_cmp(&a->src, &b->src))) return c;
-    if ((c = ip_cmp(&a->dst, &b->dst))) return c;
-    if ((c = ip_cmp(&a->pkt_src, &b->pkt_src))) return c;
-    if ((c = ip_cmp(&a->pkt_dst, &b->pkt_dst))) return c;
-    if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-#define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
-    CMPF(action);
-    CMPF(status);
-    CMPF(direction);
-    CMPF(traffic_path);
-    CMPF(dstport);
-    CMPF(protocol);
-    CMPF(flags);
-#undef CMPF
-    if ((c = cmp_str(ga->ssvc, gb->ssvc))) return c;
-    return cmp_str(ga->dsvc, gb->dsvc);
-}
+FC_COMPARATOR(cmp_group, gref,
+              FC_KEY(cmp_str(a->eni, b->eni)) FC_KEY(ip_cmp(&a->g->src, &b->g->src))
+              FC_KEY(ip_cmp(&a->g->dst, &b->g->dst)) FC_KEY(ip_cmp(&a->g->pkt_src, &b->g->pkt_src))
+              FC_KEY(ip_cmp(&a->g->pkt_dst, &b->g->pkt_dst)) FC_ASC(g->hour) FC_ASC(g->action)
+              FC_ASC(g->status) FC_ASC(g->direction) FC_ASC(g->traffic_path) FC_ASC(g->dstport)
+              FC_ASC(g->protocol) FC_ASC(g->flags) FC_KEY(cmp_str(a->ssvc, b->ssvc))
+              FC_KEY(cmp_str(a->dsvc, b->dsvc)))
 
 /* Direction of a group at its ENI: flow-direction, else which side holds
  * the ENI's address. */
@@ -315,18 +299,7 @@ static void add_hint(run *R, uint32_t key, int kind, int out, int32_t hour, uint
     }
 }
 
-static int cmp_nat_hint(const void *x, const void *y)
-{
-    const nat_hint *a = x, *b = y;
-#define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
-    CMPF(kind);
-    CMPF(key);
-    CMPF(out);
-    CMPF(hour);
-    CMPF(remote);
-#undef CMPF
-    return 0;
-}
+FC_COMPARATOR(cmp_nat_hint, nat_hint, FC_ASC(kind) FC_ASC(key) FC_ASC(out) FC_ASC(hour) FC_ASC(remote))
 
 /* ---- pass 1: the distinct addresses ---- */
 
@@ -788,13 +761,7 @@ static void resolve_pending(run *R)
 
 /* ---- pricing ---- */
 
-static int cmp_lb(const void *x, const void *y)
-{
-    const lb_share *a = x, *b = y;
-    if (a->lb != b->lb) return a->lb < b->lb ? -1 : 1;
-    if (a->target != b->target) return a->target < b->target ? -1 : 1;
-    return 0;
-}
+FC_COMPARATOR(cmp_lb, lb_share, FC_ASC(lb) FC_ASC(target))
 
 static bool is_lb(const cost_endpoint *e)
 {
@@ -1304,12 +1271,7 @@ long cost_nat_of_ep(const cost_result *r, uint32_t ep)
     return -1;
 }
 
-static int cmp_nat(const void *x, const void *y)
-{
-    const cost_nat *a = x, *b = y;
-    int c = strcmp(a->id, b->id);
-    return c ? c : strcmp(a->eni_id, b->eni_id);
-}
+FC_COMPARATOR(cmp_nat, cost_nat, FC_KEY(strcmp(a->id, b->id)) FC_KEY(strcmp(a->eni_id, b->eni_id)))
 
 static void build_nats(run *R)
 {
@@ -1374,13 +1336,7 @@ typedef struct rej {
     uint64_t records;
 } rej;
 
-static int cmp_rej(const void *x, const void *y)
-{
-    const rej *a = x, *b = y;
-    int c = ip_cmp(&a->src, &b->src);
-    if (c) return c;
-    return a->port < b->port ? -1 : a->port > b->port;
-}
+FC_COMPARATOR(cmp_rej, rej, FC_KEY(ip_cmp(&a->src, &b->src)) FC_ASC(port))
 
 typedef struct rej_src {
     ip128 src;
@@ -1388,19 +1344,9 @@ typedef struct rej_src {
     size_t lo, hi; /* its rows in the rej array */
 } rej_src;
 
-static int cmp_rej_src(const void *x, const void *y)
-{
-    const rej_src *a = x, *b = y;
-    if (a->records != b->records) return a->records > b->records ? -1 : 1;
-    return ip_cmp(&a->src, &b->src);
-}
+FC_COMPARATOR(cmp_rej_src, rej_src, FC_DESC(records) FC_KEY(ip_cmp(&a->src, &b->src)))
 
-static int cmp_port_count(const void *x, const void *y)
-{
-    const rej *a = x, *b = y;
-    if (a->records != b->records) return a->records > b->records ? -1 : 1;
-    return a->port < b->port ? -1 : a->port > b->port;
-}
+FC_COMPARATOR(cmp_port_count, rej, FC_DESC(records) FC_ASC(port))
 
 bool cost_rejected_ingress(const cost_ctx *c, const agg_group *g)
 {
@@ -1466,47 +1412,17 @@ typedef struct flow_ref {
     uint32_t old;
 } flow_ref;
 
-static int cmp_flow_ref(const void *x, const void *y)
-{
-    const cost_flow *a = &((const flow_ref *)x)->f, *b = &((const flow_ref *)y)->f;
-#define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
-    CMPF(src);
-    CMPF(dst);
-    CMPF(via);
-    CMPF(flags);
-    CMPF(path);
-    CMPF(dest);
-#undef CMPF
-    return 0;
-}
+FC_COMPARATOR(cmp_flow_ref, flow_ref,
+              FC_ASC(f.src) FC_ASC(f.dst) FC_ASC(f.via) FC_ASC(f.flags) FC_ASC(f.path) FC_ASC(f.dest))
 
-static int cmp_charge(const void *x, const void *y)
-{
-    const cost_charge *a = x, *b = y;
-#define CMPF(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
-    CMPF(flow);
-    CMPF(payer);
-    CMPF(peer);
-    CMPF(cat);
-#undef CMPF
-    /* the out-half (bytes counted) before the in-half */
-    if (a->bytes_counted != b->bytes_counted) return a->bytes_counted > b->bytes_counted ? -1 : 1;
-    return 0;
-}
+/* the out-half (bytes counted) before the in-half */
+FC_COMPARATOR(cmp_charge, cost_charge,
+              FC_ASC(flow) FC_ASC(payer) FC_ASC(peer) FC_ASC(cat) FC_DESC(bytes_counted))
 
-static int cmp_hour(const void *x, const void *y)
-{
-    const cost_hour *a = x, *b = y;
-    return a->hour < b->hour ? -1 : a->hour > b->hour;
-}
+FC_COMPARATOR(cmp_hour, cost_hour, FC_ASC(hour))
 
-static int cmp_pair(const void *x, const void *y)
-{
-    const cost_az_pair *a = x, *b = y;
-    if (a->bytes != b->bytes) return a->bytes > b->bytes ? -1 : 1;
-    int c = cmp_str(a->src_az, b->src_az);
-    return c ? c : cmp_str(a->dst_az, b->dst_az);
-}
+FC_COMPARATOR(cmp_pair, cost_az_pair,
+              FC_DESC(bytes) FC_KEY(cmp_str(a->src_az, b->src_az)) FC_KEY(cmp_str(a->dst_az, b->dst_az)))
 
 static void final_orders(cost_result *r)
 {
@@ -1552,12 +1468,7 @@ typedef struct hour_span {
     int64_t lo, hi; /* hours [lo, hi] */
 } hour_span;
 
-static int cmp_span(const void *x, const void *y)
-{
-    const hour_span *a = x, *b = y;
-    if (a->lo != b->lo) return a->lo < b->lo ? -1 : 1;
-    return (a->hi > b->hi) - (a->hi < b->hi);
-}
+FC_COMPARATOR(cmp_span, hour_span, FC_ASC(lo) FC_ASC(hi))
 
 /* Floor division by 3600 that is right for times before 1970 too. */
 static int64_t hour_of(int64_t t)

@@ -291,13 +291,7 @@ static int cmp_cand_usd(const void *x, const void *y)
     return a->pb < b->pb ? -1 : a->pb > b->pb;
 }
 
-static int cmp_row(const void *x, const void *y)
-{
-    const ev_row *a = x, *b = y;
-    if (a->usd != b->usd) return a->usd > b->usd ? -1 : 1;
-    if (a->a != b->a) return a->a < b->a ? -1 : 1;
-    return a->b < b->b ? -1 : a->b > b->b;
-}
+FC_COMPARATOR(cmp_row, ev_row, FC_DESC(usd) FC_ASC(a) FC_ASC(b))
 
 static cost_finding *new_finding(cost_result *r, size_t *cap, const char *kind)
 {
@@ -422,25 +416,11 @@ typedef struct scan {
     uint16_t port;
 } scan;
 
-static int cmp_scan_port(const void *x, const void *y)
-{
-    const scan *a = x, *b = y;
-    int c = ip_cmp(&a->src, &b->src);
-    if (c) return c;
-    if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-    if ((c = ip_cmp(&a->dst, &b->dst))) return c;
-    return a->port < b->port ? -1 : a->port > b->port;
-}
+FC_COMPARATOR(cmp_scan_port, scan,
+              FC_KEY(ip_cmp(&a->src, &b->src)) FC_ASC(hour) FC_KEY(ip_cmp(&a->dst, &b->dst)) FC_ASC(port))
 
-static int cmp_scan_host(const void *x, const void *y)
-{
-    const scan *a = x, *b = y;
-    int c = ip_cmp(&a->src, &b->src);
-    if (c) return c;
-    if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-    if (a->port != b->port) return a->port < b->port ? -1 : 1;
-    return ip_cmp(&a->dst, &b->dst);
-}
+FC_COMPARATOR(cmp_scan_host, scan,
+              FC_KEY(ip_cmp(&a->src, &b->src)) FC_ASC(hour) FC_ASC(port) FC_KEY(ip_cmp(&a->dst, &b->dst)))
 
 typedef struct hit {
     ip128 src, target;  /* target host (ports mode) or zero (hosts mode) */
@@ -450,16 +430,9 @@ typedef struct hit {
     bool hosts;
 } hit;
 
-static int cmp_hit(const void *x, const void *y)
-{
-    const hit *a = x, *b = y;
-    int c = ip_cmp(&a->src, &b->src);
-    if (c) return c;
-    if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-    if (a->hosts != b->hosts) return a->hosts ? 1 : -1;
-    if ((c = ip_cmp(&a->target, &b->target))) return c;
-    return a->port < b->port ? -1 : a->port > b->port;
-}
+FC_COMPARATOR(cmp_hit, hit,
+              FC_KEY(ip_cmp(&a->src, &b->src)) FC_ASC(hour) FC_ASC(hosts) FC_KEY(ip_cmp(&a->target, &b->target))
+              FC_ASC(port))
 
 static void security(cost_ctx *c, size_t *cap)
 {
@@ -549,14 +522,8 @@ static void security(cost_ctx *c, size_t *cap)
 
 /* ---- order and the union of savings ---- */
 
-static int cmp_finding(const void *x, const void *y)
-{
-    const cost_finding *a = x, *b = y;
-    if (a->net_monthly_savings_usd != b->net_monthly_savings_usd)
-        return a->net_monthly_savings_usd > b->net_monthly_savings_usd ? -1 : 1;
-    int k = strcmp(a->kind, b->kind);
-    return k ? k : strcmp(a->title, b->title);
-}
+FC_COMPARATOR(cmp_finding, cost_finding,
+              FC_DESC(net_monthly_savings_usd) FC_KEY(strcmp(a->kind, b->kind)) FC_KEY(strcmp(a->title, b->title)))
 
 static const cand *reported(const cands *cs, const char *kind, uint32_t nat, const char *svc,
                             const char *region, uint32_t pa, uint32_t pb)

@@ -25,12 +25,7 @@ typedef struct eni_ev {
     bool learn;          /* not in the inventory: its addresses come from the records */
 } eni_ev;
 
-static int cmp_cand(const void *x, const void *y)
-{
-    const cand *a = x, *b = y;
-    if (a->eni != b->eni) return a->eni < b->eni ? -1 : 1;
-    return ip_cmp(&a->ip, &b->ip);
-}
+FC_COMPARATOR(cmp_cand, cand, FC_ASC(eni) FC_KEY(ip_cmp(&a->ip, &b->ip)))
 
 /* A NAT gateway rewrites a private client's packets to a public
  * destination (or back): the differing packet-level address is public.
@@ -141,12 +136,7 @@ typedef struct mention {
     uint32_t g;
 } mention;
 
-static int cmp_mention(const void *x, const void *y)
-{
-    const mention *a = x, *b = y;
-    int c = ip_cmp(&a->ip, &b->ip);
-    return c ? c : (a->g > b->g) - (a->g < b->g);
-}
+FC_COMPARATOR(cmp_mention, mention, FC_KEY(ip_cmp(&a->ip, &b->ip)) FC_ASC(g))
 
 /* One distinct address of those records, with the records (undecided
  * ones, when eligible) that mention it. */

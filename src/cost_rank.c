@@ -187,13 +187,8 @@ static bool key_of(const cost_result *r, const cost_charge *ch, const struct by_
     return k->payer_key(&r->eps[ch->payer], param, key, n);
 }
 
-static int cmp_rank(const void *x, const void *y)
-{
-    const cost_rank *a = x, *b = y;
-    if (a->usd != b->usd) return a->usd > b->usd ? -1 : 1;
-    int c = strcmp(a->key, b->key);
-    return c ? c : (a->ep > b->ep) - (a->ep < b->ep); /* one address, two holders */
-}
+/* ep last: one address, two holders */
+FC_COMPARATOR(cmp_rank, cost_rank, FC_DESC(usd) FC_KEY(strcmp(a->key, b->key)) FC_ASC(ep))
 
 typedef struct rank_tmp {
     cost_rank row;
@@ -202,16 +197,8 @@ typedef struct rank_tmp {
     uint8_t cat;
 } rank_tmp;
 
-static int cmp_tmp(const void *x, const void *y)
-{
-    const rank_tmp *a = x, *b = y;
-    int c = strcmp(a->row.key, b->row.key);
-    if (c) return c;
-    if (a->holder != b->holder) return a->holder < b->holder ? -1 : 1;
-    if (a->flow != b->flow) return a->flow < b->flow ? -1 : 1;
-    if (a->cat != b->cat) return a->cat < b->cat ? -1 : 1;
-    return a->row.ep < b->row.ep ? -1 : a->row.ep > b->row.ep;
-}
+FC_COMPARATOR(cmp_tmp, rank_tmp,
+              FC_KEY(strcmp(a->row.key, b->row.key)) FC_ASC(holder) FC_ASC(flow) FC_ASC(cat) FC_ASC(row.ep))
 
 static int cmp_key(const void *x, const void *y)
 {

@@ -21,12 +21,7 @@ static int cmp_str(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "");
 }
 
-static int cmp_acc(const void *x, const void *y)
-{
-    const acc *a = x, *b = y;
-    int c = cmp_str(a->from, b->from);
-    return c ? c : cmp_str(a->to, b->to);
-}
+FC_COMPARATOR(cmp_acc, acc, FC_KEY(cmp_str(a->from, b->from)) FC_KEY(cmp_str(a->to, b->to)))
 
 void cost_tgw_chargeback(const cost_tgw_rec *recs, size_t n, double usd_per_gb, cost_tgw_row **rows,
                          size_t *nrows, uint64_t *unpriced_bytes)
@@ -94,25 +89,15 @@ void cost_tgw_chargeback(const cost_tgw_rec *recs, size_t n, double usd_per_gb, 
     *nrows = k;
 }
 
-static int cmp_row(const void *x, const void *y)
-{
-    const cost_tgw_row *a = x, *b = y;
-    int c = cmp_str(a->from, b->from);
-    if (!c) c = cmp_str(a->to, b->to);
-    return c ? c : cmp_str(a->region, b->region);
-}
+FC_COMPARATOR(cmp_row, cost_tgw_row,
+              FC_KEY(cmp_str(a->from, b->from)) FC_KEY(cmp_str(a->to, b->to)) FC_KEY(cmp_str(a->region, b->region)))
 
 static int cmp_pstr(const void *x, const void *y)
 {
     return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-static int cmp_account(const void *x, const void *y)
-{
-    const cost_tgw_account *a = x, *b = y;
-    if (a->usd != b->usd) return a->usd > b->usd ? -1 : 1;
-    return cmp_str(a->account, b->account);
-}
+FC_COMPARATOR(cmp_account, cost_tgw_account, FC_DESC(usd) FC_KEY(cmp_str(a->account, b->account)))
 
 static void by_account(cost_result *r)
 {

@@ -88,10 +88,8 @@ cur *cur_new(void) { return xcalloc(1, sizeof(cur)); }
 void cur_free(cur *c)
 {
     if (!c) return;
-    for (size_t i = 0; i < c->n_strs; i++) free(c->strs[i]);
-    free(c->strs);
-    free(c->lines);
-    free(c);
+    fc_free_strs(c->strs, c->n_strs);
+    FC_FREE(c->lines, c);
 }
 
 size_t cur_count(const cur *c) { return c->n; }

@@ -283,12 +283,7 @@ typedef struct pre_fca {
     size_t n, order;
 } pre_fca;
 
-static int cmp_pre(const void *x, const void *y)
-{
-    const pre_fca *a = x, *b = y;
-    if (a->n != b->n) return a->n > b->n ? -1 : 1;
-    return (a->order > b->order) - (a->order < b->order);
-}
+FC_COMPARATOR(cmp_pre, pre_fca, FC_DESC(n) FC_ASC(order))
 
 int inputs_preload(inputs *s, const char *const *paths, size_t n, char *err, size_t errlen)
 {

@@ -396,12 +396,7 @@ static bool seen_later(size_t a, size_t b, const void *ctx)
     return la != lb ? la > lb : a < b;
 }
 
-static int cmp_dup(const void *x, const void *y)
-{
-    const ipdup *a = x, *b = y;
-    int c = ip_cmp(&a->ip, &b->ip);
-    return c ? c : (a->eni > b->eni) - (a->eni < b->eni);
-}
+FC_COMPARATOR(cmp_dup, ipdup, FC_KEY(ip_cmp(&a->ip, &b->ip)) FC_ASC(eni))
 
 static void add_dup(inventory *inv, const ip128 *ip, size_t eni, size_t *cap)
 {

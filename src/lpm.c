@@ -44,12 +44,8 @@ lpm *lpm_new(void) { return xcalloc(1, sizeof(lpm)); }
 void lpm_free(lpm *t)
 {
     if (!t) return;
-    for (size_t i = 0; i < t->n_strs; i++) free(t->strs[i]);
-    free(t->strs);
-    free(t->e);
-    free(t->sync_token);
-    free(t->create_date);
-    free(t);
+    fc_free_strs(t->strs, t->n_strs);
+    FC_FREE(t->e, t->sync_token, t->create_date, t);
 }
 
 /* Few distinct names (dozens of services, ~30 regions): a linear search

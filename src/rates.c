@@ -64,10 +64,7 @@ rate_table *rates_new_empty(void)
 void rates_free(rate_table *t)
 {
     if (!t) return;
-    free(t->r);
-    free(t->p);
-    free(t->source);
-    free(t);
+    FC_FREE(t->r, t->p, t->source, t);
 }
 
 static region_rates *find(const rate_table *t, const char *region)

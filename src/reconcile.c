@@ -73,13 +73,7 @@ static entry *entry_add(entries *e, int64_t day, cur_class cls, const char *res)
     return x;
 }
 
-static int entry_cmp(const void *pa, const void *pb)
-{
-    const entry *a = pa, *b = pb;
-    if (a->day != b->day) return a->day < b->day ? -1 : 1;
-    if (a->cls != b->cls) return a->cls < b->cls ? -1 : 1;
-    return strcmp(a->res, b->res);
-}
+FC_COMPARATOR(entry_cmp, entry, FC_ASC(day) FC_ASC(cls) FC_KEY(strcmp(a->res, b->res)))
 
 /* ---- what the logs hold, per ENI and hour ---- */
 
@@ -88,12 +82,7 @@ typedef struct eni_hour {
     int32_t hour;
 } eni_hour;
 
-static int eh_cmp(const void *pa, const void *pb)
-{
-    const eni_hour *a = pa, *b = pb;
-    if (a->eni != b->eni) return a->eni < b->eni ? -1 : 1;
-    return a->hour < b->hour ? -1 : a->hour > b->hour;
-}
+FC_COMPARATOR(eh_cmp, eni_hour, FC_ASC(eni) FC_ASC(hour))
 
 typedef struct log_view {
     const agg *a;

@@ -52,6 +52,17 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+void fc_free_each(void *const *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(p[i]);
+}
+
+void fc_free_strs(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
 int fc_err(char *err, size_t errlen, const char *fmt, ...)
 {
     if (err && errlen) {

@@ -114,18 +114,9 @@ static void push_row(rows *r, const why_row *x)
     r->v[r->n++] = *x;
 }
 
-static int cmp_row(const void *p, const void *q)
-{
-    const why_row *a = p, *b = q;
-    if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-    if (a->dir != b->dir) return a->dir - b->dir;
-    if (a->protocol != b->protocol) return a->protocol - b->protocol;
-    if (a->port != b->port) return a->port - b->port;
-    int c = strcmp(a->eni, b->eni);
-    if (c) return c;
-    c = strcmp(a->src, b->src);
-    return c ? c : strcmp(a->dst, b->dst);
-}
+FC_COMPARATOR(cmp_row, why_row,
+              FC_ASC(hour) FC_ASC(dir) FC_ASC(protocol) FC_ASC(port) FC_KEY(strcmp(a->eni, b->eni))
+              FC_KEY(strcmp(a->src, b->src)) FC_KEY(strcmp(a->dst, b->dst)))
 
 /* Sort, then fold rows of one key (direction, ENI — hence side —,
  * protocol, port, hour, addresses) into one: n log n, whatever the sides. */
@@ -306,10 +297,7 @@ why_result *why_analyze(const agg *a, const inventory *inv, const why_side *A, c
 void why_free(why_result *r)
 {
     if (!r) return;
-    free(r->rejects);
-    free(r->accepts);
-    free(r->rules);
-    free(r);
+    FC_FREE(r->rejects, r->accepts, r->rules, r);
 }
 
 /* ---- rules ---- */
