@@ -2,7 +2,8 @@
  * that flowcost can say how much of the bill its flow-derived figures
  * explain (src/reconcile.c). Both schemas are one table of column names:
  * CUR 2.0 writes line_item_usage_type, legacy CUR lineItem/UsageType, and a
- * CSV header is matched against either spelling. The usage types and
+ * CSV header is matched against either spelling; in Parquet both use the
+ * snake case. The usage types and
  * operations are AWS's (docs/reconciliation.md cites them). */
 #include "cur.h"
 
