@@ -1481,80 +1481,6 @@ static int load_rg(parquet_rows *r, char *err, size_t errlen)
     return 0;
 }
 
-parquet_rows *parquet_rows_open(parquet_file *f, size_t rg0, size_t rg1)
-{
-    parquet_rows *r = xcalloc(1, sizeof *r);
-    r->f = f;
-    r->rg = rg0;
-    r->rg_end = rg1 < f->nrgs ? rg1 : f->nrgs;
-    r->cols = xcalloc((size_t)f->nproj, sizeof *r->cols);
-    return r;
-}
-
-void parquet_rows_close(parquet_rows *r)
-{
-    if (!r) return;
-    release_rg(r, true);
-    free(r->cols);
-    free(r->bufs);
-    free(r);
-}
-
-/* IDs and addresses are short: fixed-size copies the compiler inlines
- * instead of a memcpy call each (which was a tenth of the time). */
-static inline void copy_small(char *o, const uint8_t *s, uint32_t k)
-{
-    while (k >= 8) {
-        memcpy(o, s, 8);
-        o += 8;
-        s += 8;
-        k -= 8;
-    }
-    if (k & 4) {
-        memcpy(o, s, 4);
-        o += 4;
-        s += 4;
-    }
-    if (k & 2) {
-        memcpy(o, s, 2);
-        o += 2;
-        s += 2;
-    }
-    if (k & 1) *o = (char)*s;
-}
-
-ssize_t parquet_rows_read(parquet_rows *r, char *buf, size_t n, char *err, size_t errlen)
-{
-    parquet_file *f = r->f;
-    size_t w = 0;
-    for (;;) {
-        if (r->loaded && r->row >= r->nrows) {
-            release_rg(r, false);
-            r->rg++;
-        }
-        if (r->rg >= r->rg_end) return (ssize_t)w;
-        if (!r->loaded && load_rg(r, err, errlen) < 0) return -1;
-        if (r->row < r->nrows && r->maxrow > n) return fc_err(err, errlen, "a row of %zu bytes is longer than the buffer", r->maxrow);
-        char *o = buf + w;
-        for (; r->row < r->nrows; r->row++) {
-            if (r->maxrow > n - (size_t)(o - buf)) return (ssize_t)(o - buf);
-            size_t row = (size_t)r->row;
-            for (int c = 0; c < f->nproj; c++) {
-                sview v = r->cols[c].sv[row]; /* a null is a view of "-" */
-                if (v.n == 0) {
-                    *o++ = '-'; /* an empty string is no value */
-                } else {
-                    copy_small(o, v.p, v.n);
-                    o += v.n;
-                }
-                *o++ = ' ';
-            }
-            o[-1] = '\n';
-        }
-        w = (size_t)(o - buf);
-    }
-}
-
 /* ------------------------------------------------------------ columns by name */
 
 struct parquet_cols {
@@ -1755,4 +1681,80 @@ int parquet_cols_next(parquet_cols *c, const char **vals, size_t *lens, char *er
     }
     for (int k = 0; k < f->nproj; k++) vals[k] = null[k] ? NULL : c->text + c->off[k];
     return 1;
+}
+
+/* ------------------------------------------------------------ flow-log rows */
+
+parquet_rows *parquet_rows_open(parquet_file *f, size_t rg0, size_t rg1)
+{
+    parquet_rows *r = xcalloc(1, sizeof *r);
+    r->f = f;
+    r->rg = rg0;
+    r->rg_end = rg1 < f->nrgs ? rg1 : f->nrgs;
+    r->cols = xcalloc((size_t)f->nproj, sizeof *r->cols);
+    return r;
+}
+
+void parquet_rows_close(parquet_rows *r)
+{
+    if (!r) return;
+    release_rg(r, true);
+    free(r->cols);
+    free(r->bufs);
+    free(r);
+}
+
+/* IDs and addresses are short: fixed-size copies the compiler inlines
+ * instead of a memcpy call each (which was a tenth of the time). */
+static inline void copy_small(char *o, const uint8_t *s, uint32_t k)
+{
+    while (k >= 8) {
+        memcpy(o, s, 8);
+        o += 8;
+        s += 8;
+        k -= 8;
+    }
+    if (k & 4) {
+        memcpy(o, s, 4);
+        o += 4;
+        s += 4;
+    }
+    if (k & 2) {
+        memcpy(o, s, 2);
+        o += 2;
+        s += 2;
+    }
+    if (k & 1) *o = (char)*s;
+}
+
+ssize_t parquet_rows_read(parquet_rows *r, char *buf, size_t n, char *err, size_t errlen)
+{
+    parquet_file *f = r->f;
+    size_t w = 0;
+    for (;;) {
+        if (r->loaded && r->row >= r->nrows) {
+            release_rg(r, false);
+            r->rg++;
+        }
+        if (r->rg >= r->rg_end) return (ssize_t)w;
+        if (!r->loaded && load_rg(r, err, errlen) < 0) return -1;
+        if (r->row < r->nrows && r->maxrow > n) return fc_err(err, errlen, "a row of %zu bytes is longer than the buffer", r->maxrow);
+        char *o = buf + w;
+        for (; r->row < r->nrows; r->row++) {
+            if (r->maxrow > n - (size_t)(o - buf)) return (ssize_t)(o - buf);
+            size_t row = (size_t)r->row;
+            for (int c = 0; c < f->nproj; c++) {
+                sview v = r->cols[c].sv[row]; /* a null is a view of "-" */
+                if (v.n == 0) {
+                    *o++ = '-'; /* an empty string is no value */
+                } else {
+                    copy_small(o, v.p, v.n);
+                    o += v.n;
+                }
+                *o++ = ' ';
+            }
+            o[-1] = '\n';
+        }
+        w = (size_t)(o - buf);
+    }
 }

@@ -2,8 +2,7 @@
  * compact protocol), schema, column chunk bounds, page headers, levels,
  * dictionaries, delta encodings and the snappy/gzip/zstd pages — from
  * memory, all row groups and then the second half alone; every row that
- * comes out goes through the flow-log parser as ingest does. The same bytes
- * also go through the columns-by-name reader (parquet_cols, any schema). */
+ * comes out goes through the flow-log parser as ingest does. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,36 +34,8 @@ static void read_rows(parquet_file *pf, size_t rg0, size_t rg1, char *buf)
     parquet_rows_close(r);
 }
 
-/* The columns-by-name reader on the same bytes: every top-level column,
- * every row; each value NUL-terminated at its length. */
-static void read_cols(const uint8_t *data, size_t size)
-{
-    char err[FC_ERRLEN] = "";
-    parquet_file *pf = parquet_open_mem_any(data, size, err, sizeof err);
-    if (!pf) {
-        if (!err[0]) abort();
-        return;
-    }
-    int cols[FLOWLOG_MAX_FIELDS];
-    size_t n = 0;
-    for (size_t i = 0; i < parquet_columns(pf) && n < FLOWLOG_MAX_FIELDS; i++)
-        if (parquet_column_name(pf, i)) cols[n++] = (int)i;
-    parquet_cols *pc = n ? parquet_cols_open(pf, cols, n, err, sizeof err) : NULL;
-    if (n && !pc && !err[0]) abort();
-    const char *vals[FLOWLOG_MAX_FIELDS];
-    size_t lens[FLOWLOG_MAX_FIELDS];
-    int r = 0;
-    while (pc && (r = parquet_cols_next(pc, vals, lens, err, sizeof err)) > 0)
-        for (size_t k = 0; k < n; k++)
-            if (vals[k] && vals[k][lens[k]] != '\0') abort();
-    if (r < 0 && !err[0]) abort();
-    parquet_cols_close(pc);
-    parquet_close(pf);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    read_cols(data, size);
     char err[FC_ERRLEN];
     err[0] = '\0';
     parquet_file *pf = parquet_open_mem(data, size, err, sizeof err);
