@@ -80,6 +80,8 @@ struct cur {
     size_t n, cap;
     char **strs;       /* every string the lines point to */
     size_t n_strs, cap_strs;
+    size_t *shared;    /* indexes into strs of the usage types and operations */
+    size_t n_shared, cap_shared;
     size_t files;
     uint64_t items;
 };
@@ -91,6 +93,7 @@ void cur_free(cur *c)
     if (!c) return;
     for (size_t i = 0; i < c->n_strs; i++) free(c->strs[i]);
     free(c->strs);
+    free(c->shared);
     free(c->lines);
     free(c);
 }
@@ -101,15 +104,24 @@ size_t cur_files(const cur *c) { return c->files; }
 uint64_t cur_items(const cur *c) { return c->items; }
 
 /* Usage types and operations repeat on every line: one copy each (there are
- * a few dozen); resource ids are kept per line. */
+ * a few dozen, looked up among themselves only: a search of every string
+ * kept made a month of resource ids quadratic); resource ids are kept per
+ * line. */
 static const char *keep(cur *c, const char *s, bool shared)
 {
     if (shared)
-        for (size_t i = c->n_strs; i-- > 0;)
-            if (!strcmp(c->strs[i], s)) return c->strs[i];
+        for (size_t i = c->n_shared; i-- > 0;)
+            if (!strcmp(c->strs[c->shared[i]], s)) return c->strs[c->shared[i]];
     if (c->n_strs == c->cap_strs) {
         c->cap_strs = c->cap_strs ? c->cap_strs * 2 : 64;
         c->strs = xrealloc(c->strs, c->cap_strs * sizeof *c->strs);
+    }
+    if (shared) {
+        if (c->n_shared == c->cap_shared) {
+            c->cap_shared = c->cap_shared ? c->cap_shared * 2 : 64;
+            c->shared = xrealloc(c->shared, c->cap_shared * sizeof *c->shared);
+        }
+        c->shared[c->n_shared++] = c->n_strs;
     }
     return c->strs[c->n_strs++] = xstrdup(s);
 }
