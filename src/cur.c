@@ -2,7 +2,8 @@
  * that flowcost can say how much of the bill its flow-derived figures
  * explain (src/reconcile.c). Both schemas are one table of column names:
  * CUR 2.0 writes line_item_usage_type, legacy CUR lineItem/UsageType, and a
- * CSV header is matched against either spelling. The usage types and
+ * CSV header is matched against either spelling; in Parquet both use the
+ * snake case. The usage types and
  * operations are AWS's (docs/reconciliation.md cites them). */
 #include "cur.h"
 
@@ -79,6 +80,8 @@ struct cur {
     size_t n, cap;
     char **strs;       /* every string the lines point to */
     size_t n_strs, cap_strs;
+    size_t *shared;    /* indexes into strs of the usage types and operations */
+    size_t n_shared, cap_shared;
     size_t files;
     uint64_t items;
 };
@@ -89,7 +92,7 @@ void cur_free(cur *c)
 {
     if (!c) return;
     fc_free_strs(c->strs, c->n_strs);
-    FC_FREE(c->lines, c);
+    FC_FREE(c->shared, c->lines, c);
 }
 
 size_t cur_count(const cur *c) { return c->n; }
@@ -98,15 +101,24 @@ size_t cur_files(const cur *c) { return c->files; }
 uint64_t cur_items(const cur *c) { return c->items; }
 
 /* Usage types and operations repeat on every line: one copy each (there are
- * a few dozen); resource ids are kept per line. */
+ * a few dozen, looked up among themselves only: a search of every string
+ * kept made a month of resource ids quadratic); resource ids are kept per
+ * line. */
 static const char *keep(cur *c, const char *s, bool shared)
 {
     if (shared)
-        for (size_t i = c->n_strs; i-- > 0;)
-            if (!strcmp(c->strs[i], s)) return c->strs[i];
+        for (size_t i = c->n_shared; i-- > 0;)
+            if (!strcmp(c->strs[c->shared[i]], s)) return c->strs[c->shared[i]];
     if (c->n_strs == c->cap_strs) {
         c->cap_strs = c->cap_strs ? c->cap_strs * 2 : 64;
         c->strs = xrealloc(c->strs, c->cap_strs * sizeof *c->strs);
+    }
+    if (shared) {
+        if (c->n_shared == c->cap_shared) {
+            c->cap_shared = c->cap_shared ? c->cap_shared * 2 : 64;
+            c->shared = xrealloc(c->shared, c->cap_shared * sizeof *c->shared);
+        }
+        c->shared[c->n_shared++] = c->n_strs;
     }
     return c->strs[c->n_strs++] = xstrdup(s);
 }
@@ -228,6 +240,33 @@ static int read_header(csv_state *st, const char *name, const char **pp, const c
     return 0;
 }
 
+/* One line item, CSV's or Parquet's (v[] by enum col, "" when absent):
+ * kept when it is usage of a byte usage type. 0, or -1 with why. */
+static int add_item(cur *c, const char *const v[C_N], char *why, size_t whylen)
+{
+    c->items++;
+    if (!usage_item(v[C_ITEM])) return 0;
+    cur_class cls = cur_classify(v[C_TYPE], v[C_OP]);
+    if (cls == CUR_NONE) return 0;
+    cur_line l;
+    memset(&l, 0, sizeof l);
+    l.cls = cls;
+    if (num(v[C_AMOUNT], &l.gb) < 0 || num(v[C_COST], &l.usd) < 0)
+        return fc_err(why, whylen, "usage amount '%.40s' or cost '%.40s' is not a number", v[C_AMOUNT], v[C_COST]);
+    if (fc_parse_time(v[C_START], &l.start) < 0 || (*v[C_END] && fc_parse_time(v[C_END], &l.end) < 0))
+        return fc_err(why, whylen, "usage start or end date '%.40s' is not a time", v[C_START]);
+    if (!l.end) l.end = l.start + 3600;
+    l.usage_type = keep(c, v[C_TYPE], true);
+    l.operation = keep(c, v[C_OP], true);
+    l.resource = keep(c, resource_id(v[C_RES]), false);
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->lines = xrealloc(c->lines, c->cap * sizeof *c->lines);
+    }
+    c->lines[c->n++] = l;
+    return 0;
+}
+
 /* Whole records in [p, end) (the caller cuts chunks at record ends). */
 static int read_records(cur *c, csv_state *st, const char *name, const char *p, const char *end, char *err,
                         size_t errlen)
@@ -247,30 +286,61 @@ static int read_records(cur *c, csv_state *st, const char *name, const char *p, 
             if (col < st->ncols && st->map[col] >= 0) memcpy(vals[st->map[col]], st->field, strlen(st->field) + 1);
         }
         if (p - rec <= 1) continue; /* blank line */
-        c->items++;
-        if (!usage_item(vals[C_ITEM])) continue;
-        cur_class cls = cur_classify(vals[C_TYPE], vals[C_OP]);
-        if (cls == CUR_NONE) continue;
-        cur_line l;
-        memset(&l, 0, sizeof l);
-        l.cls = cls;
-        if (num(vals[C_AMOUNT], &l.gb) < 0 || num(vals[C_COST], &l.usd) < 0)
-            return fc_err(err, errlen, "%s:%zu: usage amount '%.40s' or cost '%.40s' is not a number", name, st->line,
-                          vals[C_AMOUNT], vals[C_COST]);
-        if (fc_parse_time(vals[C_START], &l.start) < 0 || (*vals[C_END] && fc_parse_time(vals[C_END], &l.end) < 0))
-            return fc_err(err, errlen, "%s:%zu: usage start or end date '%.40s' is not a time", name, st->line,
-                          vals[C_START]);
-        if (!l.end) l.end = l.start + 3600;
-        l.usage_type = keep(c, vals[C_TYPE], true);
-        l.operation = keep(c, vals[C_OP], true);
-        l.resource = keep(c, resource_id(vals[C_RES]), false);
-        if (c->n == c->cap) {
-            c->cap = c->cap ? c->cap * 2 : 256;
-            c->lines = xrealloc(c->lines, c->cap * sizeof *c->lines);
-        }
-        c->lines[c->n++] = l;
+        char why[192];
+        if (add_item(c, (const char *const *)vals, why, sizeof why) < 0)
+            return fc_err(err, errlen, "%s:%zu: %s", name, st->line, why);
     }
     return 0;
+}
+
+/* ---- Parquet ---- */
+
+/* A Parquet report: CUR 2.0 and legacy CUR both name the columns in
+ * snake case there (line_item_usage_type; docs/reconciliation.md), the
+ * CSV spelling is tried as well. Takes pf. */
+static int read_parquet(cur *c, const char *name, parquet_file *pf, char *err, size_t errlen)
+{
+    int cols[C_N], want[C_N], n = 0;
+    for (int k = 0; k < C_N; k++) {
+        int i = parquet_column(pf, col_names[k][0]);
+        if (i < 0) i = parquet_column(pf, col_names[k][1]);
+        cols[k] = -1;
+        if (i >= 0) {
+            cols[k] = n;
+            want[n++] = i;
+        }
+    }
+    static const enum col required[] = {C_TYPE, C_AMOUNT, C_COST, C_START};
+    for (size_t k = 0; k < sizeof required / sizeof *required; k++)
+        if (cols[required[k]] < 0) {
+            parquet_close(pf);
+            return fc_err(err, errlen, "%s: not a Cost and Usage Report: no Parquet column %s", name,
+                          col_names[required[k]][0]);
+        }
+    char why[256];
+    parquet_cols *pc = parquet_cols_open(pf, want, (size_t)n, why, sizeof why);
+    int rc = pc ? 0 : fc_err(err, errlen, "%s: %s", name, why);
+    const char *got[C_N];
+    size_t lens[C_N];
+    for (size_t row = 1; rc == 0; row++) {
+        int r = parquet_cols_next(pc, got, lens, why, sizeof why);
+        if (r < 0) rc = fc_err(err, errlen, "%s: %s", name, why);
+        if (r <= 0) break;
+        const char *v[C_N];
+        for (int k = 0; k < C_N; k++) v[k] = cols[k] >= 0 && got[cols[k]] ? got[cols[k]] : "";
+        if (add_item(c, v, why, sizeof why) < 0) rc = fc_err(err, errlen, "%s: row %zu: %s", name, row, why);
+    }
+    parquet_cols_close(pc);
+    parquet_close(pf);
+    return rc;
+}
+
+static int read_parquet_mem(cur *c, const char *name, const void *data, size_t len, char *err, size_t errlen)
+{
+    char why[256];
+    parquet_file *pf = parquet_open_mem_any(data, len, why, sizeof why);
+    if (!pf) return fc_err(err, errlen, "%s: %s", name, why);
+    return read_parquet(c, name, pf, err, errlen);
 }
 
 /* A pull source with its first bytes already read (to sniff the format). */
@@ -308,9 +378,6 @@ static int read_source(cur *c, const char *name, gz_pull_fn pull, void *ctx, cha
         if (k == 0) break;
         hn += (size_t)k;
     }
-    if (parquet_is(head, hn))
-        return fc_err(err, errlen, "%s: Parquet Cost and Usage Reports are not read yet: export the report as CSV "
-                      "(gzip) for --cur", name);
     if (hn >= 4 && !memcmp(head, "PK\3\4", 4))
         return fc_err(err, errlen, "%s: a ZIP Cost and Usage Report: unzip it, or export it as CSV (gzip)", name);
     src s = {pull, ctx, head, hn, 0};
@@ -320,10 +387,12 @@ static int read_source(cur *c, const char *name, gz_pull_fn pull, void *ctx, cha
     char *buf = NULL, why[256];
     size_t len = 0, cap = 0, scanned = 0, cut = 0;
     bool quoted = false; /* at buf[scanned]: inside a quoted field (its newlines end no record) */
+    /* Parquet (plain or in gzip) is read whole: its footer is at the end */
+    bool sniffed = false, pq = false;
     int rc = 0;
     for (bool end = false; rc == 0 && !end;) {
         if (cap - len < CUR_CHUNK) {
-            cap = len + CUR_CHUNK;
+            cap = pq ? 2 * (len + CUR_CHUNK) : len + CUR_CHUNK;
             buf = xrealloc(buf, cap);
         }
         ssize_t k = z ? gz_read(z, buf + len, CUR_CHUNK, why, sizeof why) : src_pull(&s, buf + len, CUR_CHUNK);
@@ -333,6 +402,14 @@ static int read_source(cur *c, const char *name, gz_pull_fn pull, void *ctx, cha
         }
         len += (size_t)k;
         end = k == 0;
+        if (!sniffed && (len >= 4 || end)) {
+            sniffed = true;
+            pq = parquet_is(buf, len);
+        }
+        if (!sniffed || pq) {
+            if (end && pq) rc = read_parquet_mem(c, name, buf, len, err, errlen);
+            continue;
+        }
         /* whole records only (the last one may lack its newline at the end) */
         for (; scanned < len; scanned++) {
             if (buf[scanned] == '"') quoted = !quoted;
@@ -346,7 +423,7 @@ static int read_source(cur *c, const char *name, gz_pull_fn pull, void *ctx, cha
         scanned -= cut;
         cut = 0;
     }
-    if (rc == 0 && !st.header) rc = fc_err(err, errlen, "%s: empty: not a Cost and Usage Report CSV", name);
+    if (rc == 0 && !st.header && !pq) rc = fc_err(err, errlen, "%s: empty: not a Cost and Usage Report CSV", name);
     free(buf);
     state_free(&st);
     if (z) gz_close(z);
@@ -402,6 +479,15 @@ int cur_read_path(cur *c, const char *path, char *err, size_t errlen)
     if (!S_ISDIR(st.st_mode)) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) return fc_err(err, errlen, "cannot open '%s': %s", path, fc_strerror(errno, ebuf, sizeof ebuf));
+        unsigned char magic[4];
+        if (pread(fd, magic, 4, 0) == 4 && parquet_is(magic, 4)) { /* column chunks by pread, not the whole file */
+            c->files++;
+            char why[256];
+            parquet_file *pf = parquet_open_fd_any(fd, why, sizeof why);
+            int rc = pf ? read_parquet(c, path, pf, err, errlen) : fc_err(err, errlen, "%s: %s", path, why);
+            close(fd);
+            return rc;
+        }
         int rc = read_source(c, path, fd_pull, &fd, err, errlen);
         close(fd);
         return rc;

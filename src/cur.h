@@ -2,9 +2,9 @@
  * data-transfer and data-processing line items that flow logs can explain
  * (docs/reconciliation.md). Reads CUR 2.0 (Data Exports, snake_case
  * columns: line_item_usage_type ...) and legacy CUR (lineItem/UsageType
- * ...), CSV plain or gzip, from a file or every file below a directory.
- * Parquet CUR is refused with a message: src/parquet.c projects flow-log
- * columns only.
+ * ...), CSV plain or gzip, or Parquet (plain or gzip; both schemas name
+ * the columns line_item_usage_type ... there, read with parquet_cols),
+ * from a file or every file below a directory.
  *
  * Only line items whose usage type is one of the byte usage types of
  * cur_class are kept (a month of CUR has millions of other lines), and only
@@ -52,8 +52,8 @@ typedef struct cur cur;
 cur *cur_new(void);
 void cur_free(cur *c);
 
-/* One report file's bytes (CSV, or gzip CSV by magic bytes); name is for
- * messages. 0, or -1 with "NAME:LINE: ..." or "NAME: ..." in err. */
+/* One report file's bytes (CSV, gzip CSV or Parquet, plain or in gzip,
+ * by magic bytes); name is for messages. 0, or -1 with "NAME:LINE: ..." or "NAME: ..." in err. */
 int cur_read_mem(cur *c, const char *name, const void *data, size_t len, char *err, size_t errlen);
 /* A file, or every file below a directory in name order (manifests and
  * other .json/.yml/.sql files skipped). 0, or -1 with err. */

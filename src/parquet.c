@@ -47,6 +47,11 @@ typedef struct pq_leaf {
     int type, type_length;
     bool optional;
     int field; /* enum flowlog_field of a projected leaf, else -1 */
+    /* For parquet_cols (files opened with parquet_open_*_any): how the
+     * value reads as text. */
+    int8_t ts_unit;     /* a timestamp in 1: ms, 2: us, 3: ns (INT64), 4: INT96; 0: not one */
+    bool date, nested;  /* DATE (INT32 days); a leaf inside a group (not addressable) */
+    int scale;          /* DECIMAL's, else -1 */
 } pq_leaf;
 
 typedef struct pq_chunk {
@@ -73,6 +78,7 @@ struct parquet_file {
     int proj[FLOWLOG_MAX_FIELDS]; /* leaf index of format column i */
     int nproj;
     flowlog_format fmt;
+    bool any; /* opened by parquet_open_*_any: no flow-log projection (parquet_cols) */
 };
 
 bool parquet_is(const void *data, size_t len)
@@ -292,10 +298,45 @@ static int tr_struct(tr *t, void *ctx, field_fn fn)
 
 typedef struct schema_el {
     int64_t type, type_length, repetition, num_children;
+    int64_t converted, scale; /* ConvertedType, DECIMAL scale (field 7) */
+    int ts_unit;              /* LogicalType TIMESTAMP's unit: 1 ms, 2 us, 3 ns */
+    bool date, decimal;       /* LogicalType DATE / DECIMAL */
     const uint8_t *name;
     size_t name_len;
     bool has_name;
 } schema_el;
+
+/* LogicalType (a union): TIMESTAMP{2: unit{1 MILLIS, 2 MICROS, 3 NANOS}},
+ * DATE, DECIMAL{1: scale}; the rest is not needed to print a value. */
+static int on_ts_unit(tr *t, void *ctx, int16_t id, int type)
+{
+    schema_el *s = ctx;
+    if (id >= 1 && id <= 3) s->ts_unit = id;
+    return tr_skip(t, type, false);
+}
+
+static int on_ts(tr *t, void *ctx, int16_t id, int type)
+{
+    return id == 2 && type == CT_STRUCT ? tr_struct(t, ctx, on_ts_unit) : tr_skip(t, type, false);
+}
+
+static int on_decimal(tr *t, void *ctx, int16_t id, int type)
+{
+    schema_el *s = ctx;
+    return id == 1 ? tr_int(t, type, &s->scale) : tr_skip(t, type, false);
+}
+
+static int on_logical(tr *t, void *ctx, int16_t id, int type)
+{
+    schema_el *s = ctx;
+    if (type != CT_STRUCT) return tr_skip(t, type, false);
+    switch (id) {
+    case 5: s->decimal = true; return tr_struct(t, s, on_decimal);
+    case 6: s->date = true; return tr_skip(t, type, false);
+    case 8: return tr_struct(t, s, on_ts);
+    default: return tr_skip(t, type, false);
+    }
+}
 
 static int on_schema_el(tr *t, void *ctx, int16_t id, int type)
 {
@@ -305,6 +346,9 @@ static int on_schema_el(tr *t, void *ctx, int16_t id, int type)
     case 2: return tr_int(t, type, &s->type_length);
     case 3: return tr_int(t, type, &s->repetition);
     case 5: return tr_int(t, type, &s->num_children);
+    case 6: return tr_int(t, type, &s->converted);
+    case 7: return tr_int(t, type, &s->scale);
+    case 10: return type == CT_STRUCT ? tr_struct(t, s, on_logical) : tr_skip(t, type, false);
     case 4:
         if (type != CT_BINARY) return tr_skip(t, type, false);
         s->has_name = true;
@@ -390,7 +434,7 @@ static int on_file_meta(tr *t, void *ctx, int16_t id, int type)
         m->nschema = n;
         for (size_t i = 0; i < n; i++) {
             schema_el *s = &m->schema[i];
-            s->type = s->type_length = s->repetition = -1;
+            s->type = s->type_length = s->repetition = s->converted = s->scale = -1;
             if (tr_struct(t, s, on_schema_el) < 0) return -1;
         }
         return 0;
@@ -436,6 +480,33 @@ static bool field_used(int fl)
     }
 }
 
+/* A leaf's name (kept printable: names go into messages) and type. */
+static int leaf_init(pq_leaf *l, const schema_el *s, char *err, size_t errlen)
+{
+    l->field = -1;
+    size_t nl = s->name_len < sizeof l->name ? s->name_len : sizeof l->name - 1;
+    if (s->has_name) memcpy(l->name, s->name, nl);
+    for (size_t k = 0; k < nl; k++)
+        if ((unsigned char)l->name[k] < 0x20 || (unsigned char)l->name[k] >= 0x7f) l->name[k] = '?';
+    if (s->type < T_BOOLEAN || s->type > T_FLBA) return fc_err(err, errlen, "bad footer: column '%s' has no valid type", l->name);
+    l->type = (int)s->type;
+    l->type_length = (int)(s->type_length > 0 && s->type_length <= PARQUET_MAX_VALUE ? s->type_length : 0);
+    l->optional = s->repetition == 1;
+    return 0;
+}
+
+static int check_rgs(const parquet_file *f, char *err, size_t errlen)
+{
+    for (size_t g = 0; g < f->nrgs; g++) {
+        const pq_rg *rg = &f->rgs[g];
+        if (rg->num_rows < 0) return fc_err(err, errlen, "bad footer: row group %zu has no row count", g);
+        if (rg->nchunks != f->nleaves)
+            return fc_err(err, errlen, "bad footer: row group %zu has %zu columns, the schema %zu", g, rg->nchunks,
+                          f->nleaves);
+    }
+    return 0;
+}
+
 static int setup_schema(parquet_file *f, file_meta *m, char *err, size_t errlen)
 {
     if (!m->has_schema || m->nschema < 2) return fc_err(err, errlen, "bad footer: no columns in the schema");
@@ -450,22 +521,12 @@ static int setup_schema(parquet_file *f, file_meta *m, char *err, size_t errlen)
     for (size_t i = 0; i < f->nleaves && !rc; i++) {
         schema_el *s = &m->schema[i + 1];
         pq_leaf *l = &f->leaves[i];
-        l->field = -1;
-        size_t nl = s->name_len < sizeof l->name ? s->name_len : sizeof l->name - 1;
-        if (s->has_name) memcpy(l->name, s->name, nl);
-        for (size_t k = 0; k < nl; k++) /* names go into messages: keep them printable */
-            if ((unsigned char)l->name[k] < 0x20 || (unsigned char)l->name[k] >= 0x7f) l->name[k] = '?';
         if (s->num_children > 0) {
+            leaf_init(l, s, err, errlen);
             rc = fc_err(err, errlen, "unsupported schema: column '%s' is a group", l->name);
             break;
         }
-        if (s->type < T_BOOLEAN || s->type > T_FLBA) {
-            rc = fc_err(err, errlen, "bad footer: column '%s' has no valid type", l->name);
-            break;
-        }
-        l->type = (int)s->type;
-        l->type_length = (int)(s->type_length > 0 && s->type_length <= PARQUET_MAX_VALUE ? s->type_length : 0);
-        l->optional = s->repetition == 1;
+        if ((rc = leaf_init(l, s, err, errlen)) < 0) break;
         char nm[64];
         memcpy(nm, l->name, sizeof nm);
         for (char *c = nm; *c; c++)
@@ -502,14 +563,44 @@ static int setup_schema(parquet_file *f, file_meta *m, char *err, size_t errlen)
     }
     dbuf_free(&names);
     if (rc) return rc;
-    for (size_t g = 0; g < f->nrgs; g++) {
-        pq_rg *rg = &f->rgs[g];
-        if (rg->num_rows < 0) return fc_err(err, errlen, "bad footer: row group %zu has no row count", g);
-        if (rg->nchunks != f->nleaves)
-            return fc_err(err, errlen, "bad footer: row group %zu has %zu columns, the schema %zu", g, rg->nchunks,
-                          f->nleaves);
+    return check_rgs(f, err, errlen);
+}
+
+/* Every leaf of any schema, nested ones too (their column chunks count),
+ * for parquet_cols; only top-level leaves can be read. The elements are
+ * the tree in preorder: `left` holds the children still to come at each
+ * depth. */
+static int setup_schema_any(parquet_file *f, file_meta *m, char *err, size_t errlen)
+{
+    enum { DEPTH = 32 };
+    if (!m->has_schema || m->nschema < 2 || m->schema[0].num_children < 1)
+        return fc_err(err, errlen, "bad footer: no columns in the schema");
+    if (!m->has_rgs) return fc_err(err, errlen, "bad footer: no row group list");
+    f->leaves = xcalloc(m->nschema, sizeof *f->leaves);
+    int64_t left[DEPTH];
+    int depth = 0;
+    left[0] = m->schema[0].num_children;
+    for (size_t i = 1; i < m->nschema; i++) {
+        while (depth > 0 && left[depth] == 0) depth--;
+        if (left[depth] == 0) return fc_err(err, errlen, "bad footer: %zu schema elements beyond the tree", m->nschema - i);
+        left[depth]--;
+        const schema_el *s = &m->schema[i];
+        if (s->num_children > 0) {
+            if (depth + 1 == DEPTH) return fc_err(err, errlen, "unsupported schema: groups nested too deep");
+            left[++depth] = s->num_children;
+            continue;
+        }
+        pq_leaf *l = &f->leaves[f->nleaves++];
+        if (leaf_init(l, s, err, errlen) < 0) return -1;
+        l->nested = depth > 0 || s->repetition == 2;
+        l->ts_unit = l->type == T_INT96 ? 4 : s->ts_unit ? (int8_t)s->ts_unit
+                     : s->converted == 9 ? 1 : s->converted == 10 ? 2 : 0; /* TIMESTAMP_MILLIS / _MICROS */
+        l->date = s->date || s->converted == 6;
+        l->scale = s->decimal || s->converted == 5 ? (int)(s->scale >= 0 && s->scale <= 38 ? s->scale : 0) : -1;
     }
-    return 0;
+    while (depth > 0 && left[depth] == 0) depth--;
+    if (left[depth] != 0) return fc_err(err, errlen, "bad footer: the schema tree lacks %lld elements", (long long)left[depth]);
+    return check_rgs(f, err, errlen);
 }
 
 static int parse_footer(parquet_file *f, const uint8_t *p, size_t n, char *err, size_t errlen)
@@ -520,7 +611,7 @@ static int parse_footer(parquet_file *f, const uint8_t *p, size_t n, char *err, 
     f->num_rows = -1;
     int rc = tr_struct(&t, &m, on_file_meta);
     if (rc < 0) rc = fc_err(err, errlen, "bad footer: %s", why);
-    else rc = setup_schema(f, &m, err, errlen);
+    else rc = f->any ? setup_schema_any(f, &m, err, errlen) : setup_schema(f, &m, err, errlen);
     free(m.schema);
     return rc;
 }
@@ -537,7 +628,7 @@ static int check_tail(const uint8_t tail[8], uint64_t size, uint32_t *flen, char
     return 0;
 }
 
-parquet_file *parquet_open_mem(const void *data, size_t len, char *err, size_t errlen)
+static parquet_file *open_mem(const void *data, size_t len, bool any, char *err, size_t errlen)
 {
     const uint8_t *d = data;
     if (len < 12 || !parquet_is(d, len)) {
@@ -550,6 +641,7 @@ parquet_file *parquet_open_mem(const void *data, size_t len, char *err, size_t e
     f->mem = d;
     f->fd = -1;
     f->size = len;
+    f->any = any;
     if (parse_footer(f, d + len - 8 - flen, flen, err, errlen) < 0) {
         parquet_close(f);
         return NULL;
@@ -569,7 +661,7 @@ static int pread_full(int fd, void *buf, size_t n, uint64_t off)
     return 0;
 }
 
-parquet_file *parquet_open_fd(int fd, char *err, size_t errlen)
+static parquet_file *open_fd(int fd, bool any, char *err, size_t errlen)
 {
     struct stat sb;
     if (fstat(fd, &sb) < 0) {
@@ -601,6 +693,7 @@ parquet_file *parquet_open_fd(int fd, char *err, size_t errlen)
     parquet_file *f = xcalloc(1, sizeof *f);
     f->fd = fd;
     f->size = size;
+    f->any = any;
     int rc = parse_footer(f, footer, flen, err, errlen);
     free(footer);
     if (rc < 0) {
@@ -608,6 +701,26 @@ parquet_file *parquet_open_fd(int fd, char *err, size_t errlen)
         return NULL;
     }
     return f;
+}
+
+parquet_file *parquet_open_mem(const void *data, size_t len, char *err, size_t errlen)
+{
+    return open_mem(data, len, false, err, errlen);
+}
+
+parquet_file *parquet_open_fd(int fd, char *err, size_t errlen)
+{
+    return open_fd(fd, false, err, errlen);
+}
+
+parquet_file *parquet_open_mem_any(const void *data, size_t len, char *err, size_t errlen)
+{
+    return open_mem(data, len, true, err, errlen);
+}
+
+parquet_file *parquet_open_fd_any(int fd, char *err, size_t errlen)
+{
+    return open_fd(fd, true, err, errlen);
 }
 
 size_t parquet_row_groups(const parquet_file *f)
@@ -1077,6 +1190,14 @@ static bool int_type(int type)
 static int plain_decode(const pq_leaf *l, const uint8_t *p, size_t len, size_t n, int64_t *iv, sview *sv,
                         char *err, size_t errlen)
 {
+    /* FLOAT, DOUBLE, INT96: their bytes, as parquet_cols prints them */
+    static const uint8_t fixed_width[T_FLBA + 1] = {[T_INT96] = 12, [T_FLOAT] = 4, [T_DOUBLE] = 8};
+    size_t fw = l->type >= 0 && l->type <= T_FLBA ? fixed_width[l->type] : 0;
+    if (fw) {
+        if (len / fw < n) return fc_err(err, errlen, "%zu %s values past the end of the page", n, type_names[l->type]);
+        for (size_t i = 0; i < n; i++) sv[i] = (sview){(const void *)(p + i * fw), (uint32_t)fw}; /* (either view type) */
+        return 0;
+    }
     size_t pos = 0;
     switch (l->type) {
     case T_INT32:
@@ -1439,6 +1560,210 @@ static int load_rg(parquet_rows *r, char *err, size_t errlen)
     }
     return 0;
 }
+
+/* ------------------------------------------------------------ columns by name */
+
+struct parquet_cols {
+    parquet_rows *r;
+    char *text; /* the current row's values, each NUL-terminated */
+    size_t cap;
+    size_t *off;
+};
+
+int parquet_column(const parquet_file *f, const char *name)
+{
+    for (size_t i = 0; i < f->nleaves; i++)
+        if (!f->leaves[i].nested && !strcmp(f->leaves[i].name, name)) return (int)i;
+    return -1;
+}
+
+size_t parquet_columns(const parquet_file *f)
+{
+    return f->nleaves;
+}
+
+const char *parquet_column_name(const parquet_file *f, size_t i)
+{
+    return i < f->nleaves && !f->leaves[i].nested ? f->leaves[i].name : NULL;
+}
+
+parquet_cols *parquet_cols_open(parquet_file *f, const int *cols, size_t n, char *err, size_t errlen)
+{
+    if (!f->any) {
+        fc_err(err, errlen, "the file was opened for flow-log rows, not for columns");
+        return NULL;
+    }
+    if (n == 0 || n > FLOWLOG_MAX_FIELDS) {
+        fc_err(err, errlen, "%zu columns asked for (1 to %d)", n, FLOWLOG_MAX_FIELDS);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (cols[i] < 0 || (size_t)cols[i] >= f->nleaves || f->leaves[cols[i]].nested) {
+            fc_err(err, errlen, "column %d is not a top-level column", cols[i]);
+            return NULL;
+        }
+        const pq_leaf *l = &f->leaves[cols[i]];
+        if (l->type == T_FLBA && l->type_length <= 0) {
+            fc_err(err, errlen, "bad footer: column '%s' has no valid length", l->name);
+            return NULL;
+        }
+        f->proj[i] = cols[i];
+    }
+    f->nproj = (int)n;
+    /* the row reader's state, built here rather than by parquet_rows_open:
+     * every column is decoded to views (no flow-log field decides) */
+    parquet_cols *c = xcalloc(1, sizeof *c);
+    c->r = xcalloc(1, sizeof *c->r);
+    c->r->f = f;
+    c->r->rg_end = f->nrgs;
+    c->r->cols = xcalloc(n, sizeof *c->r->cols);
+    c->off = xcalloc(n, sizeof *c->off);
+    return c;
+}
+
+void parquet_cols_close(parquet_cols *c)
+{
+    if (!c) return;
+    parquet_rows_close(c->r);
+    free(c->text);
+    free(c->off);
+    free(c);
+}
+
+/* Unix seconds and nanoseconds as RFC 3339 ("…:SS.fffZ", the fraction only
+ * when there is one, trailing zeros cut). */
+static size_t put_time(char *o, int64_t sec, int64_t ns)
+{
+    if (ns < 0) {
+        sec--;
+        ns += 1000000000;
+    }
+    char t[40];
+    fc_format_time(sec, t, sizeof t);
+    size_t k = strlen(t);
+    if (ns && k && t[k - 1] == 'Z') {
+        char fr[16];
+        int m = snprintf(fr, sizeof fr, ".%09lld", (long long)ns);
+        while (m > 1 && fr[m - 1] == '0') m--;
+        memcpy(t + k - 1, fr, (size_t)m);
+        t[k - 1 + (size_t)m] = 'Z';
+        k += (size_t)m;
+    }
+    memcpy(o, t, k);
+    return k;
+}
+
+/* An unscaled decimal as text with `scale` digits after the point. */
+static size_t put_decimal(char *o, __int128 v, int scale)
+{
+    char d[48];
+    int n = 0;
+    bool neg = v < 0;
+    unsigned __int128 u = neg ? (unsigned __int128)0 - (unsigned __int128)v : (unsigned __int128)v;
+    do {
+        d[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u || n <= scale);
+    size_t k = 0;
+    if (neg) o[k++] = '-';
+    while (n > 0) {
+        o[k++] = d[--n];
+        if (n == scale && scale > 0) o[k++] = '.';
+    }
+    return k;
+}
+
+/* One value as text at o (room: v.n + 64); *null for a null. The row
+ * reader gives integers as decimal text, FLOAT/DOUBLE/INT96 as their
+ * bytes, strings as they are, and a null as "-" (so a one-byte "-" in an
+ * optional string column reads as a null too). */
+static size_t put_value(const pq_leaf *l, sview v, char *o, bool *null)
+{
+    const char *p = (const char *)v.p;
+    *null = v.n == 1 && p[0] == '-' && l->optional;
+    if (*null || v.n == 0) return 0;
+    switch (l->type) {
+    case T_FLOAT: {
+        float x;
+        memcpy(&x, p, 4);
+        return (size_t)snprintf(o, 64, "%.9g", (double)x);
+    }
+    case T_DOUBLE: {
+        double x;
+        memcpy(&x, p, 8);
+        return (size_t)snprintf(o, 64, "%.17g", x); /* reads back as the same double */
+    }
+    case T_INT96: { /* nanoseconds of the day, then the Julian day */
+        int64_t ns;
+        int32_t jd;
+        memcpy(&ns, p, 8);
+        memcpy(&jd, p + 8, 4);
+        if (ns < 0 || ns >= INT64_C(86400000000000)) return 0;
+        return put_time(o, ((int64_t)jd - 2440588) * 86400 + ns / 1000000000, ns % 1000000000);
+    }
+    case T_INT32:
+    case T_INT64: {
+        if (l->ts_unit == 0 && !l->date && l->scale < 0) break;
+        char num[24];
+        memcpy(num, p, v.n < sizeof num - 1 ? v.n : sizeof num - 1);
+        num[v.n < sizeof num - 1 ? v.n : sizeof num - 1] = 0;
+        int64_t x = strtoll(num, NULL, 10);
+        if (l->scale >= 0) return put_decimal(o, x, l->scale);
+        if (l->date) {
+            if (x < -1000000 || x > 1000000) break; /* outside years 0..4700: as the number */
+            put_time(o, x * 86400, 0);
+            return 10; /* "YYYY-MM-DD" of "YYYY-MM-DDT00:00:00Z" */
+        }
+        static const int64_t per_sec[] = {1, 1000, 1000000, 1000000000};
+        int64_t q = per_sec[l->ts_unit], sec = x / q, frac = x % q;
+        if (sec < INT64_C(-62135596800) || sec > INT64_C(253402300799)) break; /* not a year 1..9999 */
+        return put_time(o, sec, frac * (1000000000 / q));
+    }
+    case T_FLBA:
+    case T_BYTE_ARRAY: {
+        if (l->scale < 0 || v.n > 16) break;
+        __int128 x = (signed char)p[0]; /* big-endian two's complement */
+        for (uint32_t i = 1; i < v.n; i++) x = x * 256 + (unsigned char)p[i];
+        return put_decimal(o, x, l->scale);
+    }
+    default: break;
+    }
+    memcpy(o, p, v.n);
+    return v.n;
+}
+
+int parquet_cols_next(parquet_cols *c, const char **vals, size_t *lens, char *err, size_t errlen)
+{
+    parquet_rows *r = c->r;
+    const parquet_file *f = r->f;
+    for (;;) {
+        if (r->loaded && r->row >= r->nrows) {
+            release_rg(r, false);
+            r->rg++;
+        }
+        if (r->rg >= r->rg_end) return 0;
+        if (!r->loaded && load_rg(r, err, errlen) < 0) return -1;
+        if (r->row < r->nrows) break;
+    }
+    size_t row = (size_t)r->row++, need = 0;
+    for (int k = 0; k < f->nproj; k++) need += r->cols[k].sv[row].n + 65;
+    if (need > c->cap) {
+        c->cap = need * 2;
+        c->text = xrealloc(c->text, c->cap);
+    }
+    size_t w = 0;
+    bool null[FLOWLOG_MAX_FIELDS];
+    for (int k = 0; k < f->nproj; k++) {
+        c->off[k] = w;
+        w += put_value(&f->leaves[f->proj[k]], r->cols[k].sv[row], c->text + w, &null[k]);
+        lens[k] = w - c->off[k];
+        c->text[w++] = '\0';
+    }
+    for (int k = 0; k < f->nproj; k++) vals[k] = null[k] ? NULL : c->text + c->off[k];
+    return 1;
+}
+
+/* ------------------------------------------------------------ flow-log rows */
 
 parquet_rows *parquet_rows_open(parquet_file *f, size_t rg0, size_t rg1)
 {

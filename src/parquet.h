@@ -77,6 +77,35 @@ void parquet_recs_unread(parquet_rows *r, size_t i);
 
 #define PARQUET_MAX_VALUE 65536
 
+/* Columns by name, for tables other than flow logs (the Cost and Usage
+ * Report: src/cur.c). A file opened with parquet_open_*_any keeps every
+ * leaf (nested groups such as CUR 2.0's map columns are allowed, but only
+ * top-level leaves can be read) and is read with parquet_cols only. The
+ * pages go through the same decoders as flow-log rows. */
+parquet_file *parquet_open_mem_any(const void *data, size_t len, char *err, size_t errlen);
+parquet_file *parquet_open_fd_any(int fd, char *err, size_t errlen);
+/* A top-level column's index by exact name, or -1; names by index
+ * (NULL for a nested leaf or past the end). */
+int parquet_column(const parquet_file *f, const char *name);
+size_t parquet_columns(const parquet_file *f);
+const char *parquet_column_name(const parquet_file *f, size_t i);
+
+typedef struct parquet_cols parquet_cols;
+/* Rows of the n columns cols[] (1..FLOWLOG_MAX_FIELDS; one reader per
+ * file at a time). NULL with a reason. */
+parquet_cols *parquet_cols_open(parquet_file *f, const int *cols, size_t n, char *err, size_t errlen);
+/* The next row: 1 with vals[i] the text of column cols[i] (NUL-terminated,
+ * lens[i] bytes, valid until the next call) or NULL for a null; 0 at the
+ * end; -1 with a reason. As text: strings as they are; integers in
+ * decimal; FLOAT/DOUBLE with 9/17 significant digits (strtod gives the
+ * same value back); DECIMAL with its scale's digits after the point;
+ * timestamps (INT64 in ms/us/ns, INT96) as RFC 3339 UTC
+ * "2026-11-02T05:00:00Z" with a fraction only when there is one; DATE as
+ * "2026-11-02". A one-byte "-" in an optional string column reads as a
+ * null (the row decoder marks nulls so). */
+int parquet_cols_next(parquet_cols *c, const char **vals, size_t *lens, char *err, size_t errlen);
+void parquet_cols_close(parquet_cols *c);
+
 /* Exposed for the unit tests. */
 /* Skip one compact-protocol struct at p[0..n); bytes used, or -1. */
 int parquet_thrift_skip_struct(const uint8_t *p, size_t n, size_t *used, char *err, size_t errlen);

@@ -3,6 +3,7 @@
  * legacy lineItem/ columns). Rows written by hand from AWS's usage-type
  * names (docs/reconciliation.md). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -95,6 +96,40 @@ int main(void)
     CHECK(cur_read_mem(c, "x.csv", nohdr, sizeof nohdr - 1, err, sizeof err) == -1);
     CHECK_STR(err, "x.csv: not a Cost and Usage Report CSV: no column line_item_usage_type or lineItem/UsageType");
     cur_free(c);
+
+    /* Parquet from memory (as s3:// objects come): tests/parquet/cur2_small.parquet
+     * (tests/parquet/make_cur_fixtures.mjs) holds the NAT bytes line above as
+     * CUR 2.0 with DOUBLE and TIMESTAMP columns, a tax line, and an
+     * InterZone-Out of 0.5 GB, $0.005, 05:00-06:00 whose resource id is null. */
+    const char *src = getenv("FC_SRC");
+    char path[4096], *pq = NULL;
+    size_t pqlen = 0;
+    snprintf(path, sizeof path, "%s/tests/parquet/cur2_small.parquet", src ? src : "..");
+    CHECK(fc_read_file(path, &pq, &pqlen, err, sizeof err) == 0);
+    c = cur_new();
+    CHECK(pq && cur_read_mem(c, "cur2_small.parquet", pq, pqlen, err, sizeof err) == 0);
+    CHECK(cur_count(c) == 2);
+    CHECK(cur_items(c) == 3);
+    l = cur_at(c, 0);
+    CHECK(l && l->cls == CUR_NAT_BYTES);
+    if (l) {
+        CHECK_STR(l->resource, "nat-0a");
+        CHECK_NEAR(l->gb, 96.0, 1e-9);
+        CHECK_NEAR(l->usd, 4.32, 1e-9);
+        CHECK(l->start == 1793577600 && l->end == 1793577600 + 86400);
+    }
+    l = cur_at(c, 1);
+    CHECK(l && l->cls == CUR_INTERZONE_OUT);
+    if (l) {
+        CHECK_STR(l->resource, ""); /* null: as an empty CSV field */
+        CHECK_NEAR(l->usd, 0.005, 1e-12);
+        CHECK(l->start == 1793577600 + 5 * 3600 && l->end == 1793577600 + 6 * 3600);
+    }
+    /* cut short: one line naming the file */
+    CHECK(pq && cur_read_mem(c, "cut.parquet", pq, pqlen - 10, err, sizeof err) == -1);
+    CHECK_STR(err, "cut.parquet: bad footer: no PAR1 magic at the end (truncated file?)");
+    cur_free(c);
+    free(pq);
 
     /* Read a chunk (1 MiB) at a time: 30,000 records of two lines each (a
      * quoted newline), about 3 MB, cut anywhere, are all read, and a bad
