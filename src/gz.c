@@ -62,11 +62,25 @@ void gz_lib_info(fc_lib_info out[2])
     out[1].symbol = (const void *)zlibVersion;
 }
 
-static enum gz_backend resolve(enum gz_backend backend)
+/* GZ_AUTO resolved, and that backend's state made: *st for ISA-L, *zs
+ * (windowBits wbits) for zlib. */
+static enum gz_backend open_backend(enum gz_backend backend, struct inflate_state **st, z_stream *zs, int wbits)
 {
-    if (backend != GZ_AUTO) return backend;
-    const char *e = getenv("FLOWCOST_GZIP");
-    return e && strcmp(e, "zlib") == 0 ? GZ_ZLIB : GZ_ISAL;
+    if (backend == GZ_AUTO) {
+        const char *e = getenv("FLOWCOST_GZIP");
+        backend = e && strcmp(e, "zlib") == 0 ? GZ_ZLIB : GZ_ISAL;
+    }
+    if (backend == GZ_ISAL) {
+        *st = xmalloc(sizeof **st);
+        isal_inflate_init(*st);
+    } else {
+        memset(zs, 0, sizeof *zs);
+        if (inflateInit2(zs, wbits) != Z_OK) {
+            fprintf(stderr, "flowcost: fatal: zlib inflateInit2 failed\n");
+            abort();
+        }
+    }
+    return backend;
 }
 
 gz_reader *gz_open(gz_pull_fn pull, void *ctx, enum gz_backend backend)
@@ -74,20 +88,9 @@ gz_reader *gz_open(gz_pull_fn pull, void *ctx, enum gz_backend backend)
     gz_reader *z = xcalloc(1, sizeof *z);
     z->pull = pull;
     z->ctx = ctx;
-    backend = resolve(backend);
-    z->backend = backend;
+    z->backend = open_backend(backend, &z->st, &z->zs, 16 + MAX_WBITS);
+    z->zs_init = z->backend == GZ_ZLIB;
     z->in = xmalloc(GZ_INBUF);
-    if (backend == GZ_ISAL) {
-        z->st = xmalloc(sizeof *z->st);
-        isal_inflate_init(z->st);
-    } else {
-        memset(&z->zs, 0, sizeof z->zs);
-        if (inflateInit2(&z->zs, 16 + MAX_WBITS) != Z_OK) {
-            fprintf(stderr, "flowcost: fatal: zlib inflateInit2 failed\n");
-            abort();
-        }
-        z->zs_init = true;
-    }
     return z;
 }
 
@@ -383,17 +386,9 @@ struct gz_mem {
 gz_mem *gz_mem_new(enum gz_backend backend)
 {
     gz_mem *m = xcalloc(1, sizeof *m);
-    m->backend = resolve(backend);
-    if (m->backend == GZ_ISAL) {
-        m->st = xmalloc(sizeof *m->st);
-    } else {
-        /* 15 + 32: a gzip or a zlib header, as the ISA-L path accepts */
-        if (inflateInit2(&m->zs, 15 + 32) != Z_OK) {
-            fprintf(stderr, "flowcost: fatal: zlib inflateInit2 failed\n");
-            abort();
-        }
-        m->zs_init = true;
-    }
+    /* 15 + 32: a gzip or a zlib header, as the ISA-L path accepts */
+    m->backend = open_backend(backend, &m->st, &m->zs, 15 + 32);
+    m->zs_init = m->backend == GZ_ZLIB;
     return m;
 }
 
