@@ -62,28 +62,35 @@ void gz_lib_info(fc_lib_info out[2])
     out[1].symbol = (const void *)zlibVersion;
 }
 
+/* GZ_AUTO resolved, and that backend's state made: *st for ISA-L, *zs
+ * (windowBits wbits) for zlib. */
+static enum gz_backend open_backend(enum gz_backend backend, struct inflate_state **st, z_stream *zs, int wbits)
+{
+    if (backend == GZ_AUTO) {
+        const char *e = getenv("FLOWCOST_GZIP");
+        backend = e && strcmp(e, "zlib") == 0 ? GZ_ZLIB : GZ_ISAL;
+    }
+    if (backend == GZ_ISAL) {
+        *st = xmalloc(sizeof **st);
+        isal_inflate_init(*st);
+    } else {
+        memset(zs, 0, sizeof *zs);
+        if (inflateInit2(zs, wbits) != Z_OK) {
+            fprintf(stderr, "flowcost: fatal: zlib inflateInit2 failed\n");
+            abort();
+        }
+    }
+    return backend;
+}
+
 gz_reader *gz_open(gz_pull_fn pull, void *ctx, enum gz_backend backend)
 {
     gz_reader *z = xcalloc(1, sizeof *z);
     z->pull = pull;
     z->ctx = ctx;
-    if (backend == GZ_AUTO) {
-        const char *e = getenv("FLOWCOST_GZIP");
-        backend = e && strcmp(e, "zlib") == 0 ? GZ_ZLIB : GZ_ISAL;
-    }
-    z->backend = backend;
+    z->backend = open_backend(backend, &z->st, &z->zs, 16 + MAX_WBITS);
+    z->zs_init = z->backend == GZ_ZLIB;
     z->in = xmalloc(GZ_INBUF);
-    if (backend == GZ_ISAL) {
-        z->st = xmalloc(sizeof *z->st);
-        isal_inflate_init(z->st);
-    } else {
-        memset(&z->zs, 0, sizeof z->zs);
-        if (inflateInit2(&z->zs, 16 + MAX_WBITS) != Z_OK) {
-            fprintf(stderr, "flowcost: fatal: zlib inflateInit2 failed\n");
-            abort();
-        }
-        z->zs_init = true;
-    }
     return z;
 }
 
@@ -170,52 +177,70 @@ static int top_up(gz_reader *z, char *err, size_t errlen)
  * as "checksum mismatch", so the records of such a member were lost. We check
  * the header (and its CRC-16, the low half of the CRC-32 of the header bytes
  * before it) ourselves and let ISA-L inflate the raw deflate data and verify
- * the CRC-32/ISIZE trailer (ISAL_GZIP_NO_HDR_VER). top_up() has put the whole
- * header in the buffer, or the input ends inside it.
- * 0 = in_pos moved past the header, -1 = error in emsg. */
+ * the CRC-32/ISIZE trailer (ISAL_GZIP_NO_HDR_VER). */
 #define GZ_FTEXT 0x01u
 #define GZ_FHCRC 0x02u
 #define GZ_FEXTRA 0x04u
 #define GZ_FNAME 0x08u
 #define GZ_FCOMMENT 0x10u
-static int skip_header(gz_reader *z, char *err, size_t errlen)
+enum gz_hdr { GZH_OK, GZH_SHORT, GZH_NOT_GZIP, GZH_METHOD, GZH_FLAGS, GZH_HCRC };
+
+/* The header at h[0..len): its length in *hlen when GZH_OK (for GZH_HCRC,
+ * the offset of the CRC-16 that does not match). */
+static enum gz_hdr member_header(const uint8_t *h, size_t len, size_t *hlen)
 {
-    const uint8_t *h = z->in + z->in_pos;
-    size_t len = z->in_len - z->in_pos, p = 10;
-    uint64_t at = gz_offset(z);
-    if (len < 10) goto short_header;
-    if (h[0] != 0x1f || h[1] != 0x8b)
-        return fc_err(err, errlen, "corrupt gzip data at offset %llu: not a gzip member", (unsigned long long)at);
-    if (h[2] != 8)
-        return fc_err(err, errlen, "corrupt gzip data at offset %llu: unsupported compression method",
-                      (unsigned long long)at);
+    size_t p = 10;
+    if (len < 10) return GZH_SHORT;
+    if (h[0] != 0x1f || h[1] != 0x8b) return GZH_NOT_GZIP;
+    if (h[2] != 8) return GZH_METHOD;
     unsigned flg = h[3];
-    if (flg & 0xe0u)
-        return fc_err(err, errlen, "corrupt gzip data at offset %llu: reserved header flags set",
-                      (unsigned long long)at);
+    if (flg & 0xe0u) return GZH_FLAGS;
     if (flg & GZ_FEXTRA) {
-        if (len < p + 2) goto short_header;
+        if (len < p + 2) return GZH_SHORT;
         p += 2 + (size_t)(h[p] | h[p + 1] << 8);
-        if (len < p) goto short_header;
+        if (len < p) return GZH_SHORT;
     }
     for (unsigned f = GZ_FNAME; f <= GZ_FCOMMENT; f <<= 1) {
         if (!(flg & f)) continue;
         const uint8_t *nul = memchr(h + p, 0, len - p);
-        if (!nul) goto short_header;
+        if (!nul) return GZH_SHORT;
         p = (size_t)(nul - h) + 1;
     }
     if (flg & GZ_FHCRC) {
-        if (len < p + 2) goto short_header;
+        if (len < p + 2) return GZH_SHORT;
         unsigned want = h[p] | h[p + 1] << 8;
         unsigned got = (unsigned)(crc32(0L, h, (uInt)p) & 0xffffu);
-        if (want != got)
-            return fc_err(err, errlen, "corrupt gzip data at offset %llu: header checksum mismatch",
-                          (unsigned long long)(at + p));
+        if (want != got) {
+            *hlen = p;
+            return GZH_HCRC;
+        }
         p += 2;
     }
-    z->in_pos += p;
-    return 0;
-short_header:
+    *hlen = p;
+    return GZH_OK;
+}
+
+static const char *const gz_hdr_reason[] = {
+    [GZH_NOT_GZIP] = "not a gzip member",
+    [GZH_METHOD] = "unsupported compression method",
+    [GZH_FLAGS] = "reserved header flags set",
+    [GZH_HCRC] = "header checksum mismatch",
+};
+
+/* top_up() has put the whole header in the buffer, or the input ends inside
+ * it. 0 = in_pos moved past the header, -1 = error in emsg. */
+static int skip_header(gz_reader *z, char *err, size_t errlen)
+{
+    size_t p = 0;
+    uint64_t at = gz_offset(z);
+    enum gz_hdr h = member_header(z->in + z->in_pos, z->in_len - z->in_pos, &p);
+    if (h == GZH_OK) {
+        z->in_pos += p;
+        return 0;
+    }
+    if (h != GZH_SHORT)
+        return fc_err(err, errlen, "corrupt gzip data at offset %llu: %s",
+                      (unsigned long long)(h == GZH_HCRC ? at + p : at), gz_hdr_reason[h]);
     /* top_up() stops at GZ_HDR_ROOM bytes, so a header not complete by then
      * is either cut by the end of the input or absurdly long */
     if (!z->eof)
@@ -347,4 +372,83 @@ ssize_t gz_read(gz_reader *z, void *buf, size_t n, char *err, size_t errlen)
         return fc_err(err, errlen, "%s", emsg);
     }
     return (ssize_t)produced;
+}
+
+/* ------------------------------------------- one stream held in memory */
+
+struct gz_mem {
+    enum gz_backend backend;
+    struct inflate_state *st;
+    z_stream zs;
+    bool zs_init;
+};
+
+gz_mem *gz_mem_new(enum gz_backend backend)
+{
+    gz_mem *m = xcalloc(1, sizeof *m);
+    /* 15 + 32: a gzip or a zlib header, as the ISA-L path accepts */
+    m->backend = open_backend(backend, &m->st, &m->zs, 15 + 32);
+    m->zs_init = m->backend == GZ_ZLIB;
+    return m;
+}
+
+void gz_mem_free(gz_mem *m)
+{
+    if (!m) return;
+    if (m->zs_init) inflateEnd(&m->zs);
+    free(m->st);
+    free(m);
+}
+
+/* RFC 1950: deflate, a window of at most 32 KiB, the header check, and no
+ * preset dictionary (nothing could supply one). */
+static bool zlib_header(const uint8_t *h, size_t len)
+{
+    return len >= 2 && (h[0] & 0x0f) == 8 && h[0] >> 4 <= 7 && (h[0] << 8 | h[1]) % 31 == 0 && !(h[1] & 0x20);
+}
+
+/* The header is parsed here for ISA-L (see member_header), which then inflates
+ * the raw deflate data and checks the trailer. What zlib's inflate(Z_FINISH)
+ * accepted is what is accepted: one gzip member or zlib stream whose output
+ * is exactly dn bytes; bytes after its trailer are ignored; a second member
+ * is such bytes (a writer compresses a page in one call). */
+int gz_mem_inflate(gz_mem *m, const void *src, size_t sn, void *dst, size_t dn)
+{
+    if (sn > UINT32_MAX || dn > UINT32_MAX) return -1;
+    const uint8_t *s = src;
+    if (m->backend == GZ_ZLIB) {
+        inflateReset(&m->zs);
+        m->zs.next_in = (Bytef *)(uintptr_t)s;
+        m->zs.avail_in = (uInt)sn;
+        m->zs.next_out = dst;
+        m->zs.avail_out = (uInt)dn;
+        int zr = inflate(&m->zs, Z_FINISH);
+        return zr == Z_STREAM_END && m->zs.total_out == dn ? 0 : -1;
+    }
+    size_t hlen = 2;
+    uint32_t flag = ISAL_ZLIB_NO_HDR_VER;
+    if (gz_is(s, sn)) {
+        if (member_header(s, sn, &hlen) != GZH_OK) return -1;
+        flag = ISAL_GZIP_NO_HDR_VER;
+    } else if (!zlib_header(s, sn)) {
+        return -1;
+    }
+    struct inflate_state *st = m->st;
+    isal_inflate_init(st);
+    st->crc_flag = flag;
+    st->next_in = (uint8_t *)(uintptr_t)(s + hlen);
+    st->avail_in = (uint32_t)(sn - hlen);
+    st->next_out = dst;
+    st->avail_out = (uint32_t)dn;
+    if (isal_inflate(st) < 0) return -1;
+    if (st->block_state != ISAL_BLOCK_FINISH && st->avail_out == 0) {
+        /* ISA-L may stop when the output is full, before the end-of-block
+         * code and the trailer: one more byte of room tells whether the
+         * stream ends there (nothing written) or is longer than dn */
+        uint8_t spare;
+        st->next_out = &spare;
+        st->avail_out = 1;
+        if (isal_inflate(st) < 0 || st->avail_out == 0) return -1;
+    }
+    return st->block_state == ISAL_BLOCK_FINISH && st->total_out == dn ? 0 : -1;
 }

@@ -32,6 +32,16 @@ ssize_t gz_read(gz_reader *z, void *buf, size_t n, char *err, size_t errlen);
 uint64_t gz_offset(const gz_reader *z);
 void gz_close(gz_reader *z);
 
+/* One compressed stream held whole in memory (a Parquet GZIP page): a
+ * gzip member or a zlib stream, told apart by their first bytes. The state
+ * is kept between calls; one per thread. */
+typedef struct gz_mem gz_mem;
+gz_mem *gz_mem_new(enum gz_backend backend);
+void gz_mem_free(gz_mem *m);
+/* src inflated into exactly dn bytes at dst, checksums verified: 0, else
+ * -1 (not gzip or zlib, corrupt, truncated, longer or shorter than dn). */
+int gz_mem_inflate(gz_mem *m, const void *src, size_t sn, void *dst, size_t dn);
+
 bool gz_is(const void *data, size_t len); /* gzip magic 1f 8b */
 /* "isa-l/2.30.0 zlib/1.2.13" */
 const char *gz_lib_versions(void);

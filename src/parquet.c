@@ -17,9 +17,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <zstd.h>
 
+#include "gz.h"
 #include "util.h"
 
 #define FOOTER_MAX (16u << 20)       /* FileMetaData bigger than this is not a flow log */
@@ -988,6 +988,7 @@ struct parquet_rows {
     colvals *cols;      /* nproj */
     uint8_t **bufs;     /* owned buffers that views point into */
     size_t nbufs, capbufs;
+    gz_mem *gz;         /* GZIP pages: one inflate state per reader, made at the first */
 };
 
 static uint8_t *keep(parquet_rows *r, uint8_t *b)
@@ -1081,26 +1082,13 @@ static const uint8_t *decompress(parquet_rows *r, int codec, const uint8_t *src,
         }
         return dst;
     }
-    case C_GZIP: {
-        z_stream z;
-        memset(&z, 0, sizeof z);
-        if (inflateInit2(&z, 15 + 32) != Z_OK) {
-            fc_err(err, errlen, "out of memory for gzip");
-            return NULL;
-        }
-        z.next_in = (Bytef *)(uintptr_t)src;
-        z.avail_in = (uInt)sn;
-        z.next_out = dst;
-        z.avail_out = (uInt)dn;
-        int zr = inflate(&z, Z_FINISH);
-        size_t got = z.total_out;
-        inflateEnd(&z);
-        if (zr != Z_STREAM_END || got != dn) {
+    case C_GZIP:
+        if (!r->gz) r->gz = gz_mem_new(GZ_AUTO);
+        if (gz_mem_inflate(r->gz, src, sn, dst, dn) != 0) {
             fc_err(err, errlen, "corrupt gzip page");
             return NULL;
         }
         return dst;
-    }
     default:
         fc_err(err, errlen, "unsupported codec %s", codec >= 0 && codec <= C_LZ4_RAW ? codec_names[codec] : "?");
         return NULL;
@@ -1783,6 +1771,7 @@ void parquet_rows_close(parquet_rows *r)
 {
     if (!r) return;
     release_rg(r, true);
+    gz_mem_free(r->gz);
     free(r->cols);
     free(r->bufs);
     free(r);

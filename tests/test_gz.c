@@ -81,11 +81,118 @@ static char *decode(const dbuf *data, enum gz_backend be, size_t chunk, char *er
     return out.data;
 }
 
+/* A zlib stream (RFC 1950) of text: header 78 9c, deflate, Adler-32. */
+static void zlib_stream(dbuf *b, const char *text)
+{
+    uLongf n = compressBound((uLong)strlen(text));
+    unsigned char *out = xmalloc(n);
+    CHECK(compress2(out, &n, (const Bytef *)text, (uLong)strlen(text), 6) == Z_OK);
+    dbuf_append(b, out, n);
+    free(out);
+}
+
 static const char *T1 = "2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 100 3600 3660 ACCEPT OK\n";
 static const char *T2 = "2 1 eni-b 10.0.0.3 10.0.0.4 1 2 6 1 23 3600 3660 REJECT OK\n";
 
+/* gz_mem_inflate, the one-shot inflate of a Parquet GZIP page: the same
+ * verdict on both backends (zlib's inflate(Z_FINISH) is what the reader used
+ * before ISA-L). Each row: how the stream is built and damaged, the dn
+ * claimed, and whether it must inflate to exactly the text. */
+enum mem_kind { MK_GZIP, MK_GZIP_ALL, MK_ZLIB, MK_TWO, MK_RAW };
+typedef struct mem_case {
+    const char *name;
+    enum mem_kind kind;
+    long cut;    /* bytes dropped from the end */
+    long flip;   /* byte xor 0x01, counted from the end (1 = last), 0 = none */
+    long dn_adj; /* dn = strlen(text) + dn_adj */
+    int want;    /* 0 = inflates to the text, -1 = refused */
+} mem_case;
+
+static const mem_case mem_cases[] = {
+    {"gzip member", MK_GZIP, 0, 0, 0, 0},
+    /* FHCRC, FEXTRA, FNAME, FCOMMENT: ISA-L 2.30's own parser refused FHCRC */
+    {"every header field", MK_GZIP_ALL, 0, 0, 0, 0},
+    {"zlib stream", MK_ZLIB, 0, 0, 0, 0},
+    /* the page header claims one byte more or less than the stream holds */
+    {"gzip dn - 1", MK_GZIP, 0, 0, -1, -1},
+    {"gzip dn + 1", MK_GZIP, 0, 0, 1, -1},
+    {"zlib dn - 1", MK_ZLIB, 0, 0, -1, -1},
+    {"zlib dn + 1", MK_ZLIB, 0, 0, 1, -1},
+    /* trailer: ISIZE's last byte, CRC-32's first byte, Adler-32's last */
+    {"gzip wrong isize", MK_GZIP, 0, 1, 0, -1},
+    {"gzip wrong crc", MK_GZIP, 0, 8, 0, -1},
+    {"zlib wrong adler", MK_ZLIB, 0, 1, 0, -1},
+    /* cut inside the trailer, and inside the deflate data */
+    {"gzip cut by 1", MK_GZIP, 1, 0, 0, -1},
+    {"gzip cut by 12", MK_GZIP, 12, 0, 0, -1},
+    {"zlib cut by 1", MK_ZLIB, 1, 0, 0, -1},
+    /* two members (text, then text again): zlib stopped after the first, so
+     * dn of the first member reads and dn of both is refused */
+    {"two members, dn of one", MK_TWO, 0, 0, 0, 0},
+    {"two members, dn of both", MK_TWO, 0, 0, -2, -1},
+    /* bare deflate has no header to tell it by */
+    {"raw deflate", MK_RAW, 0, 0, 0, -1},
+};
+
+static void test_mem(void)
+{
+    static const enum gz_backend be[] = {GZ_ISAL, GZ_ZLIB};
+    /* 50 lines: more than one deflate block's worth of matches, and an
+     * output ISA-L fills exactly */
+    dbuf tb;
+    dbuf_init(&tb, 0);
+    for (int i = 0; i < 50; i++) {
+        char line[128];
+        int n = snprintf(line, sizeof line, "2 1 eni-%04d 10.0.%d.%d 10.1.0.2 %d 443 6 %d %d 3600 3660 ACCEPT OK\n",
+                         i * 37 % 1000, i % 7, i, 1024 + i * 13, i + 1, i * 1500 + 40);
+        dbuf_append(&tb, line, (size_t)n);
+    }
+    dbuf_append(&tb, "", 1);
+    const char *text = tb.data;
+    size_t tl = strlen(text);
+    static const unsigned char h0[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+    static const unsigned char h2[] = {0x1f, 0x8b, 8, 0x1e, 0, 0, 0, 0, 0, 3, 4, 0, 'a', 'b', 0,
+                                       0, 'x', '.', 'l', 'o', 'g', 0, 'h', 'i', 0};
+    for (int k = 0; k < 2; k++) {
+        gz_mem *m = gz_mem_new(be[k]);
+        for (size_t c = 0; c < sizeof mem_cases / sizeof *mem_cases; c++) {
+            const mem_case *t = &mem_cases[c];
+            dbuf d;
+            dbuf_init(&d, 0);
+            switch (t->kind) {
+            case MK_GZIP: member(&d, h0, sizeof h0, -1, text); break;
+            case MK_GZIP_ALL: member(&d, h2, sizeof h2, 0x18a4, text); break;
+            case MK_ZLIB: zlib_stream(&d, text); break;
+            case MK_TWO:
+                member(&d, h0, sizeof h0, -1, text);
+                member(&d, h0, sizeof h0, -1, text);
+                break;
+            case MK_RAW: /* the member without its 10-byte header and 8-byte trailer */
+                member(&d, h0, sizeof h0, -1, text);
+                memmove(d.data, d.data + 10, d.len - 18);
+                d.len -= 18;
+                break;
+            }
+            d.len -= (size_t)t->cut;
+            if (t->flip) d.data[d.len - (size_t)t->flip] ^= 1;
+            /* dn_adj -2 for two members: both texts */
+            size_t dn = t->dn_adj == -2 ? 2 * tl : tl + (size_t)t->dn_adj;
+            char *out = xmalloc(dn + 1);
+            int rc = gz_mem_inflate(m, d.data, d.len, out, dn);
+            if (rc != t->want) fprintf(stderr, "gz_mem %s, backend %d: got %d\n", t->name, k, rc);
+            CHECK(rc == t->want);
+            if (rc == 0) CHECK(dn == tl && memcmp(out, text, tl) == 0);
+            free(out);
+            dbuf_free(&d);
+        }
+        gz_mem_free(m);
+    }
+    dbuf_free(&tb);
+}
+
 int main(void)
 {
+    test_mem();
     static const enum gz_backend be[] = {GZ_ISAL, GZ_ZLIB};
     static const char *bename[] = {"isal", "zlib"};
     char err[FC_ERRLEN];
