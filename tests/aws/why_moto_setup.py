@@ -1,34 +1,24 @@
 #!/usr/bin/env python3
 """Build two workloads in a running moto_server for tests/why_moto_test.sh.
 
-usage: why_moto_setup.py ENDPOINT OUT_DIR
-       why_moto_setup.py --serve OUT_DIR   (moto's server in this process, on
-       a free port of 127.0.0.1, written to OUT_DIR/endpoint; serves until
-       killed: one Python start instead of a server's and a client's)
+usage: why_moto_setup.py ENDPOINT|--serve OUT_DIR   (--serve: moto's server in
+       this Python, tests/aws/inproc.py; OUT_DIR/ready once set up)
 
 A (10.0.1.10, subnet 10.0.1.0/24, security group sg-a: moto's default
 egress "allow all") and B (10.0.2.20, subnet 10.0.2.0/24, security group
 sg-b: inbound tcp 443 from 10.0.1.0/24 only). B's subnet has its own network
 ACL: inbound rule 100 allows everything; outbound rule 90 denies tcp
 1024-65535 to 10.0.1.0/24 (the replies to A), rule 100 allows everything.
-Writes OUT_DIR/ids: "eni_a eni_b sg_b acl_b" on one line (whole, once set up).
+Writes OUT_DIR/ids: "eni_a eni_b sg_b acl_b" on one line.
 """
-import os
 import sys
-import threading
 
 import boto3
 
-endpoint, out = sys.argv[1], sys.argv[2]
-server = None
-if endpoint == "--serve":
-    from moto.server import ThreadedMotoServer
+import inproc
 
-    server = ThreadedMotoServer("127.0.0.1", 0, verbose=False)
-    server.start()
-    endpoint = "http://%s:%d" % server.get_host_and_port()
-    with open(f"{out}/endpoint", "w") as f:
-        f.write(endpoint + "\n")
+out = sys.argv[2]
+endpoint = inproc.endpoint(sys.argv[1], out)
 ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1",
                    aws_access_key_id="AKIAWHYTESTEXAMPLE", aws_secret_access_key="why-test-secret")
 vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -53,9 +43,7 @@ for num, egress, action, proto, cidr, ports in [
 default = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [sb]}])["NetworkAcls"][0]
 assoc = [x for x in default["Associations"] if x["SubnetId"] == sb][0]["NetworkAclAssociationId"]
 ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=acl)
-with open(f"{out}/ids.tmp", "w") as f:
+with open(f"{out}/ids", "w") as f:
     f.write(" ".join([eni_a["NetworkInterface"]["NetworkInterfaceId"], eni_b["NetworkInterface"]["NetworkInterfaceId"],
                       sg_b, acl]) + "\n")
-os.rename(f"{out}/ids.tmp", f"{out}/ids")
-if server:
-    threading.Event().wait()
+inproc.ready(out)
