@@ -60,13 +60,14 @@ rc=$?
 # 3. From moto: DescribeFlowLogs, signed.
 command -v moto_server >/dev/null || { echo "skip: moto_server not installed"; exit 77; }
 python3 -c 'import boto3' 2>/dev/null || { echo "skip: boto3 not installed"; exit 77; }
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-EP="http://127.0.0.1:$PORT"
-INITIAL_NO_AUTH_ACTION_COUNT=3 moto_server -H 127.0.0.1 -p "$PORT" >"$T/moto.log" 2>&1 &
+# moto's server and the set-up in one Python (--serve, tests/aws/inproc.py):
+# ready once the set-up says so
+INITIAL_NO_AUTH_ACTION_COUNT=3 python3 "$SRC/tests/aws/moto_flowlogs.py" --serve "$T" >"$T/moto.log" 2>&1 &
 MOTO=$!
 trap 'kill $MOTO 2>/dev/null || true; wait $MOTO 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -s -o /dev/null "$EP/moto-api/" && break; sleep 0.2; done
-python3 "$SRC/tests/aws/moto_flowlogs.py" "$EP" "$T" || fail "moto set-up"
+for _ in $(seq 1 600); do [ -e "$T/ready" ] || ! kill -0 $MOTO 2>/dev/null && break; sleep 0.05; done
+[ -e "$T/ready" ] || fail "moto set-up: $(tail -5 "$T/moto.log")"
+EP=$(cat "$T/endpoint")
 export AWS_ACCESS_KEY_ID=$(sed -n 1p "$T/key") AWS_SECRET_ACCESS_KEY=$(sed -n 2p "$T/key") AWS_REGION=us-east-1
 V5=$(awk '$1=="v5"{print $2}' "$T/ids") CWL=$(awk '$1=="cwl"{print $2}' "$T/ids")
 

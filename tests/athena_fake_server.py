@@ -7,7 +7,11 @@ MODE: ok (two GetQueryExecution polls, then SUCCEEDED; results in pages of
 two rows), failed (FAILED with a StateChangeReason), cancelled, throttle
 (the first two StartQueryExecution calls answer TooManyRequestsException),
 hang (RUNNING for ever). ATHENA_FAKE_PAGE sets the page size (2),
-ATHENA_FAKE_OUTPUT the query's OutputLocation (none). Each request is logged
+ATHENA_FAKE_OUTPUT the query's OutputLocation (none). MODE "@FILE": the
+mode is read from FILE at each request, as "GENERATION MODE [OUTPUT]", and
+a new GENERATION starts afresh (counts of starts and polls), so that one
+server plays every case of a test (a Python start per case cost more than
+the case). Each request is logged
 as "Target ClientRequestToken NextToken" to LOG. GetTableMetadata answers a Hive-style v5 table.
 """
 import json
@@ -16,7 +20,8 @@ import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 portfile, logfile, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-state = {"start": 0, "polls": 0}
+output = os.environ.get("ATHENA_FAKE_OUTPUT")
+state = {"start": 0, "polls": 0, "gen": None}
 PAGE = int(os.environ.get("ATHENA_FAKE_PAGE", "2"))  # the real API gives up to 1000
 
 
@@ -34,6 +39,12 @@ class H(BaseHTTPRequestHandler):
         self.wfile.write(b)
 
     def do_POST(self):
+        global mode, output
+        if sys.argv[3].startswith("@"):
+            gen, mode, *out = open(sys.argv[3][1:]).read().split()
+            output = out[0] if out else None
+            if gen != state["gen"]:
+                state.update(start=0, polls=0, gen=gen)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
         target = self.headers.get("X-Amz-Target", "")
         auth = self.headers.get("Authorization", "")
@@ -55,8 +66,8 @@ class H(BaseHTTPRequestHandler):
                     st["StateChangeReason"] = "COLUMN_NOT_FOUND: line 3:3: Column 'pkt_srcaddr' cannot be resolved"
             qe = {"QueryExecutionId": "q-fake-1", "Status": st,
                   "Statistics": {"DataScannedInBytes": 123456789, "EngineExecutionTimeInMillis": 1500}}
-            if os.environ.get("ATHENA_FAKE_OUTPUT"):
-                qe["ResultConfiguration"] = {"OutputLocation": os.environ["ATHENA_FAKE_OUTPUT"]}
+            if output:
+                qe["ResultConfiguration"] = {"OutputLocation": output}
             return self.reply(200, {"QueryExecution": qe})
         if action == "GetQueryResults":
             # read per request, so that one server can serve several results

@@ -41,22 +41,29 @@ rows = [{"Data": [{"VarCharValue": c} for c in cols]},
 json.dump(rows, open(sys.argv[1], "w"))
 PY
 
-SRV=
-start_server() {
-    rm -f "$T/port" "$T/log"
-    python3 "$SRC/tests/athena_fake_server.py" "$T/port" "$T/log" "$1" "$T/rows.json" &
+# One fake Athena for every case (a Python start per case cost more than
+# the case): case_mode MODE [OUTPUT] begins a case with a new generation in
+# $T/mode, which the server reads at each request (its counts of starts and
+# polls start afresh), and an empty log.
+SRV= gen=0
+case_mode() {
+    gen=$((gen + 1))
+    echo "$gen $1 ${2:-}" >"$T/mode"
+    rm -f "$T/log"
+    [ -z "$SRV" ] || return 0
+    rm -f "$T/port"
+    python3 "$SRC/tests/athena_fake_server.py" "$T/port" "$T/log" "@$T/mode" "$T/rows.json" &
     SRV=$!
     for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.05; done
     EP="http://127.0.0.1:$(cat "$T/port")"
 }
-stop_server() { kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=; }
+stop_server() { [ -z "$SRV" ] || { kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=; }; }
 trap 'stop_server' EXIT
 
 # 1. ok: four rows (header + 3) in pages of two -> two GetQueryResults calls
-start_server ok
+case_mode ok
 "$BIN" aggregate --athena db.t --fields "$FIELDS" --endpoint-url "$EP" --athena-workgroup wg \
     -o "$T/a.fca" --csv "$T/a.csv" >"$T/out" 2>"$T/err" || fail "ok run: $(cat "$T/err")"
-stop_server
 # eni-0a to 52.94.0.10: 10 packets, 5000 bytes, 2 records; the others as seeded
 cat >"$T/want.csv" <<'CSV'
 interface_id,srcaddr,dstaddr,action,log_status,packets,bytes,records
@@ -76,41 +83,37 @@ grep -q '4 records in 3 groups' "$T/err" || fail "success line: $(cat "$T/err")"
 
 # 2. FAILED and CANCELLED: exit 1, one line with the state and the reason
 for m in failed cancelled; do
-    start_server $m
+    case_mode $m
     "$BIN" aggregate --athena db.t --fields "$FIELDS" --endpoint-url "$EP" -o "$T/f.fca" >"$T/out" 2>"$T/err"
     rc=$?
-    stop_server
     [ $rc -eq 1 ] || fail "$m: exit $rc"
     [ "$(wc -l <"$T/err")" -eq 1 ] || fail "$m: $(cat "$T/err")"
 done
-start_server failed; stop_server
+case_mode failed
 "$BIN" aggregate --athena db.t --fields "$FIELDS" --endpoint-url "http://127.0.0.1:1" -o "$T/f.fca" 2>/dev/null && fail "no server: success"
-start_server failed
+case_mode failed
 "$BIN" aggregate --athena db.t --fields "$FIELDS" --endpoint-url "$EP" -o "$T/f.fca" 2>"$T/err"
-stop_server
 grep -qx "flowcost: error: query q-fake-1 FAILED: COLUMN_NOT_FOUND: line 3:3: Column 'pkt_srcaddr' cannot be resolved" "$T/err" \
     || fail "failed line: $(cat "$T/err")"
 [ -e "$T/f.fca" ] && fail "an output was written for a failed query"
 
 # 3. throttling: two TooManyRequestsException, then the start succeeds;
 # every attempt carries the same ClientRequestToken
-start_server throttle
+case_mode throttle
 "$BIN" aggregate --athena db.t --fields "$FIELDS" --endpoint-url "$EP" -o "$T/t.fca" >"$T/out" 2>"$T/err" \
     || fail "throttle: $(cat "$T/err")"
-stop_server
 [ "$(grep -c StartQueryExecution "$T/log")" -eq 3 ] || fail "starts: $(grep Start "$T/log")"
 [ "$(grep StartQueryExecution "$T/log" | awk '{print $2}' | sort -u | wc -l)" -eq 1 ] || fail "tokens differ"
 [ "$(grep StartQueryExecution "$T/log" | awk '{print length($2)}' | head -1)" -eq 64 ] || fail "token length"
 
 # 4. a query that never ends is stopped on Ctrl-C (StopQueryExecution)
-start_server hang
+case_mode hang
 "$BIN" aggregate --athena db.t --fields "$FIELDS" --endpoint-url "$EP" -o "$T/h.fca" >"$T/out" 2>"$T/err" &
 PID=$!
 for _ in $(seq 1 100); do grep -q GetQueryExecution "$T/log" 2>/dev/null && break; sleep 0.05; done
 kill -INT $PID
 wait $PID
 rc=$?
-stop_server
 [ $rc -eq 1 ] || fail "interrupted: exit $rc"
 grep -q StopQueryExecution "$T/log" || fail "no StopQueryExecution"
 grep -qx 'flowcost: error: interrupted: query q-fake-1 stopped' "$T/err" || fail "interrupt line: $(cat "$T/err")"
@@ -118,11 +121,10 @@ grep -qx 'flowcost: error: interrupted: query q-fake-1 stopped' "$T/err" || fail
 # 5. a query past its deadline (FLOWCOST_ATHENA_TIMEOUT, seconds): stopped
 # with StopQueryExecution, exit 1 (a runtime error, cli.md), one line; the
 # state and the deadline in it
-start_server hang
+case_mode hang
 FLOWCOST_ATHENA_TIMEOUT=0.3 "$BIN" aggregate --athena db.t --fields "$FIELDS" --endpoint-url "$EP" -o "$T/h.fca" \
     >"$T/out" 2>"$T/err"
 rc=$?
-stop_server
 [ $rc -eq 1 ] || fail "timeout: exit $rc: $(cat "$T/err")"
 grep -qx 'flowcost: error: query q-fake-1 still RUNNING after 0.3 s, the deadline: stopped (FLOWCOST_ATHENA_TIMEOUT=SECONDS waits longer)' \
     "$T/err" || fail "timeout line: $(cat "$T/err")"
@@ -158,25 +160,19 @@ if command -v moto_server >/dev/null; then
         >>"$T/result.csv"
     curl -sf -X PUT "$S3/athena-results" >/dev/null && curl -sf -T "$T/result.csv" "$S3/athena-results/q/q-fake-1.csv" >/dev/null \
         || fail "moto S3 set-up"
-    export ATHENA_FAKE_OUTPUT=s3://athena-results/q/q-fake-1.csv
-    start_server ok
-    unset ATHENA_FAKE_OUTPUT
+    case_mode ok s3://athena-results/q/q-fake-1.csv
     AWS_ENDPOINT_URL_ATHENA=$EP AWS_ENDPOINT_URL_S3=$S3 "$BIN" aggregate --athena db.t --fields "$FIELDS" \
         -o "$T/c.fca" --csv "$T/c.csv" -v >"$T/out" 2>"$T/err" || fail "csv result: $(cat "$T/err")"
-    stop_server
     { cat "$T/want.csv"; echo 'eni-0c,10.0.3.9,10.0.1.5,ACCEPT,OK,7,700,3'; } | sort >"$T/want4.csv"
     diff "$T/want4.csv" <(sort "$T/c.csv") || fail "csv result: groups differ"
     [ "$(grep -c GetQueryResults "$T/log")" -eq 1 ] || fail "csv result: $(grep GetQueryResults "$T/log")"
     grep -q '^flowcost: athena result of q-fake-1 read from s3://athena-results/q/q-fake-1.csv$' "$T/err" \
         || fail "csv result: -v line: $(cat "$T/err")"
     # the output location without its object: one line with S3's error code
-    export ATHENA_FAKE_OUTPUT=s3://athena-results/q/missing.csv
-    start_server ok
-    unset ATHENA_FAKE_OUTPUT
+    case_mode ok s3://athena-results/q/missing.csv
     AWS_ENDPOINT_URL_ATHENA=$EP AWS_ENDPOINT_URL_S3=$S3 "$BIN" aggregate --athena db.t --fields "$FIELDS" \
         -o "$T/m.fca" >"$T/out" 2>"$T/err"
     rc=$?
-    stop_server
     [ $rc -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q '^flowcost: error: s3://athena-results/q/missing.csv: NoSuchKey' "$T/err" \
         || fail "missing csv: exit $rc: $(cat "$T/err")"
 else
@@ -187,10 +183,9 @@ fi
 # the Hive-form date partition prunes the window (2023-11-14T22:13:20Z,
 # 15 min earlier is still the 14th; the until 2023-11-15T22:13:20Z + 6 h
 # is the 16th); the region partition is not taken for the region field
-start_server ok
+case_mode ok
 "$BIN" report --athena db.t --print-sql --endpoint-url "$EP" --since 1700000000 --until 1700086400 >"$T/sql" 2>"$T/err" \
     || fail "print-sql: $(cat "$T/err")"
-stop_server
 grep -q "GetTableMetadata" "$T/log" || fail "no GetTableMetadata"
 grep -q "StartQueryExecution" "$T/log" && fail "print-sql ran the query"
 grep -qx "  AND \"date\" >= 'year=2023/month=11/day=14' AND \"date\" <= 'year=2023/month=11/day=16'" "$T/sql" || fail "pruning: $(cat "$T/sql")"

@@ -24,17 +24,6 @@ export AWS_EC2_METADATA_DISABLED=true
 export AWS_SHARED_CREDENTIALS_FILE="$T/no-credentials" AWS_CONFIG_FILE="$T/no-config"
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-EP="http://127.0.0.1:$PORT"
-INITIAL_NO_AUTH_ACTION_COUNT=3 moto_server -H 127.0.0.1 -p "$PORT" >"$T/moto.log" 2>&1 &
-MOTO=$!
-trap 'kill $MOTO 2>/dev/null || true; wait $MOTO 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    curl -s -o /dev/null "$EP/moto-api/" && break
-    sleep 0.2
-done
-curl -s -o /dev/null "$EP/moto-api/" || { echo "FAIL: moto_server did not start"; cat "$T/moto.log"; exit 1; }
-
 fail=0 pass=0
 bad() { echo "FAIL: $*" >&2; fail=$((fail+1)); }
 ok() { pass=$((pass+1)); }
@@ -42,9 +31,13 @@ ok() { pass=$((pass+1)); }
 # Records of the last hours (CloudWatch takes events of the last 14 days
 # only); each event's timestamp is its record's start, as AWS writes them.
 NOW=$(date +%s)
-python3 - "$EP" "$NOW" <<'PY'
+# moto's server and this set-up in one Python (--serve, tests/aws/inproc.py),
+# in the background: ready once the set-up says so
+INITIAL_NO_AUTH_ACTION_COUNT=3 python3 - "$SRC/tests/aws" "$NOW" >moto.log 2>&1 <<'PY' &
 import boto3, json, sys
-ep, now = sys.argv[1], int(sys.argv[2])
+sys.path.insert(0, sys.argv[1])
+import inproc
+ep, now = inproc.endpoint("--serve", "."), int(sys.argv[2])
 boot = dict(endpoint_url=ep, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
 iam = boto3.client("iam", **boot)
 iam.create_user(UserName="flowcost-logs")
@@ -98,7 +91,13 @@ ev = [f"5 eni-0c3 {t} {t + 60} 10.0.2.1 10.1.0.9 1000 10 ACCEPT OK egress 40000 
 for group in ("/aws/vpc/custom", "/aws/vpc/mixed"):
     logs.put_log_events(logGroupName=group, logStreamName="eni-0c3-all",
                         logEvents=[{"timestamp": (t + 60 * i) * 1000, "message": m} for i, m in enumerate(ev)])
+inproc.ready(".")
 PY
+MOTO=$!
+trap 'kill $MOTO 2>/dev/null || true; wait $MOTO 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do [ -e ready ] || ! kill -0 $MOTO 2>/dev/null && break; sleep 0.05; done
+[ -e ready ] || { echo "FAIL: setup"; tail -20 moto.log; exit 1; }
+EP=$(cat endpoint)
 [ -s key ] || { echo "FAIL: setup"; cat moto.log | tail -20; exit 1; }
 KEY=$(sed -n 1p key) SECRET=$(sed -n 2p key)
 export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET

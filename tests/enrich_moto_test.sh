@@ -26,18 +26,15 @@ export AWS_EC2_METADATA_DISABLED=true
 export AWS_SHARED_CREDENTIALS_FILE="$T/no-credentials" AWS_CONFIG_FILE="$T/no-config"
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-EP="http://127.0.0.1:$PORT"
-INITIAL_NO_AUTH_ACTION_COUNT=5 moto_server -H 127.0.0.1 -p "$PORT" >"$T/moto.log" 2>&1 &
+# moto's server and the set-up in one Python (--serve, tests/aws/inproc.py):
+# ready once the set-up says so
+INITIAL_NO_AUTH_ACTION_COUNT=5 python3 "$SRC/tests/aws/moto_setup.py" --serve "$T" >"$T/moto.log" 2>&1 &
 MOTO=$!
 trap 'kill $MOTO 2>/dev/null || true; wait $MOTO 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    curl -s -o /dev/null "$EP/moto-api/" && break
-    sleep 0.2
-done
-curl -s -o /dev/null "$EP/moto-api/" || { echo "FAIL: moto_server did not start"; cat "$T/moto.log"; exit 1; }
-
-python3 "$SRC/tests/aws/moto_setup.py" "$EP" "$T"
+for _ in $(seq 1 600); do [ -e "$T/ready" ] || ! kill -0 $MOTO 2>/dev/null && break; sleep 0.05; done
+[ -e "$T/ready" ] || { echo "FAIL: moto set-up"; tail -20 "$T/moto.log"; exit 1; }
+grep '^moto: ' "$T/moto.log"
+EP=$(cat "$T/endpoint")
 KEY=$(sed -n 1p "$T/key")
 SECRET=$(sed -n 2p "$T/key")
 TMP_KEY=$(sed -n 3p "$T/key")

@@ -12,27 +12,22 @@ python3 -c 'import boto3' 2>/dev/null || { echo "boto3 not installed"; exit 77; 
 fail=0
 bad() { echo "FAIL: $*" >&2; fail=1; }
 
+python3 "$src/tests/cur_scenario.py" "$tmp/sc" || { echo "FAIL: the scenario generator failed"; exit 1; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 "$src/tests/s3_moto_server.py" -H 127.0.0.1 -p "$port" >"$tmp/moto.log" 2>&1 &
+# the export's files go into moto's S3 as the server starts (FC_S3_SEED),
+# under the keys an upload of each path under cur2/ to exports/flowcost/
+# would give, instead of a boto3 client's signed uploads
+FC_S3_SEED="billing/exports/flowcost/=$tmp/sc/cur2" \
+    python3 "$src/tests/s3_moto_server.py" -H 127.0.0.1 -p "$port" >"$tmp/moto.log" 2>&1 &
 moto_pid=$!
 trap 'kill $moto_pid 2>/dev/null; wait $moto_pid 2>/dev/null' EXIT
 ep=http://127.0.0.1:$port
-for _ in $(seq 50); do python3 -c "import urllib.request; urllib.request.urlopen('$ep/moto-api/')" 2>/dev/null && break; sleep 0.2; done
+# ready once it accepts connections: a bash probe, not a Python start per try
+for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
 
-python3 "$src/tests/cur_scenario.py" "$tmp/sc" || { echo "FAIL: the scenario generator failed"; exit 1; }
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_ENDPOINT_URL=$ep
 unset AWS_PROFILE AWS_SESSION_TOKEN
 export AWS_CONFIG_FILE=$tmp/none AWS_SHARED_CREDENTIALS_FILE=$tmp/none
-python3 - "$ep" "$tmp/sc/cur2" <<'PY' || { echo "FAIL: moto setup"; exit 1; }
-import os, sys, boto3
-ep, root = sys.argv[1:3]
-s3 = boto3.client("s3", endpoint_url=ep, region_name="us-east-1")
-s3.create_bucket(Bucket="billing")
-for d, _, files in os.walk(root):
-    for f in files:
-        p = os.path.join(d, f)
-        s3.upload_file(p, "billing", "exports/flowcost/" + os.path.relpath(p, root))
-PY
 IN=("$tmp/sc/logs" --eni-snapshot "$tmp/sc/snapshot.json" --ip-ranges "$src/fixtures/sample/ip-ranges.json" -q)
 "$bin" report "${IN[@]}" --cur "$tmp/sc/cur2" --json "$tmp/local.json" -o "$tmp/local.html" 2>"$tmp/local.err" || bad "local --cur failed"
 "$bin" report "${IN[@]}" --cur s3://billing/exports/flowcost/ --json "$tmp/s3.json" -o "$tmp/s3.html" 2>"$tmp/s3.err" ||

@@ -131,23 +131,44 @@ int main(void)
     cur_free(c);
     free(pq);
 
-    /* Read a chunk (1 MiB) at a time: 30,000 records of two lines each (a
-     * quoted newline), about 3 MB, cut anywhere, are all read, and a bad
-     * record at the end is named by its line: 1 + 2 x 30,000 + 1. */
+    /* Read a chunk (1 MiB) at a time: 3,000 records of two lines each (a
+     * quoted newline), 1,046 bytes each (a 960-byte pad on the quoted
+     * description's second line), 128 + 3,000 x 1,046 = 3,138,128 bytes,
+     * cut anywhere, are all read, and a bad record at the end is named by
+     * its line: 1 + 2 x 3,000 + 1. Few long records rather than 30,000
+     * short ones: the same cuts at a tenth of the records (ASan time). The
+     * reader pulls 8 bytes to sniff the format, then 1 MiB at a time, so the
+     * stream is cut at 8 + k MiB: both cuts (k = 1, 2) fall inside a quoted
+     * field after its newline (an odd number of quotes before the cut and
+     * before the newline last seen), where a reader that cut at the last
+     * newline would split a record. */
     dbuf big;
     dbuf_init(&big, 0);
     dbuf_puts(&big, "line_item_usage_type,line_item_line_item_description,line_item_usage_amount,"
                     "line_item_unblended_cost,line_item_usage_start_date\n");
-    for (int i = 0; i < 30000; i++)
-        dbuf_printf(&big, "NatGateway-Bytes,\"record %d, \"\"quoted\"\"\nsecond line\",1,0.045,2026-11-02T00:00:00Z\n", i);
+    char pad[961];
+    memset(pad, 'x', sizeof pad - 1);
+    pad[sizeof pad - 1] = 0;
+    for (int i = 0; i < 3000; i++)
+        dbuf_printf(&big, "NatGateway-Bytes,\"record %05d, \"\"quoted\"\"\nsecond line %s\",1,0.045,2026-11-02T00:00:00Z\n",
+                    i, pad);
+    CHECK(big.len == 128 + 3000 * 1046);
+    for (size_t k = 1; k <= 2; k++) {
+        size_t cut = 8 + k * (1u << 20), quotes = 0, quotes_at_newline = 0;
+        for (size_t i = 0; i < cut; i++) {
+            quotes += big.data[i] == '"';
+            if (big.data[i] == '\n') quotes_at_newline = quotes;
+        }
+        CHECK(quotes % 2 == 1 && quotes_at_newline % 2 == 1);
+    }
     dbuf_puts(&big, "NatGateway-Bytes,x,one,0.045,2026-11-02T00:00:00Z\n");
     c = cur_new();
     CHECK(cur_read_mem(c, "big.csv", big.data, big.len, err, sizeof err) == -1);
-    CHECK_STR(err, "big.csv:60002: usage amount 'one' or cost '0.045' is not a number");
-    CHECK(cur_count(c) == 30000);
+    CHECK_STR(err, "big.csv:6002: usage amount 'one' or cost '0.045' is not a number");
+    CHECK(cur_count(c) == 3000);
     double gb = 0;
     for (size_t i = 0; i < cur_count(c); i++) gb += cur_at(c, i)->gb;
-    CHECK_NEAR(gb, 30000, 1e-6);
+    CHECK_NEAR(gb, 3000, 1e-6);
     cur_free(c);
     dbuf_free(&big);
     return check_done();

@@ -24,16 +24,14 @@ export AWS_SHARED_CREDENTIALS_FILE="$T/no-credentials" AWS_CONFIG_FILE="$T/no-co
 export AWS_ACCESS_KEY_ID=AKIAWHYTESTEXAMPLE AWS_SECRET_ACCESS_KEY=why-test-secret
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-EP="http://127.0.0.1:$PORT"
-moto_server -H 127.0.0.1 -p "$PORT" >"$T/moto.log" 2>&1 &
+# moto's server and the set-up in one Python (--serve, tests/aws/inproc.py):
+# ready once the set-up says so
+python3 "$SRC/tests/aws/why_moto_setup.py" --serve "$T" >"$T/moto.log" 2>&1 &
 MOTO=$!
 trap 'kill $MOTO 2>/dev/null || true; wait $MOTO 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    curl -s -o /dev/null "$EP/moto-api/" && break
-    sleep 0.1
-done
-python3 "$SRC/tests/aws/why_moto_setup.py" "$EP" "$T"
+for _ in $(seq 1 600); do [ -e "$T/ready" ] || ! kill -0 $MOTO 2>/dev/null && break; sleep 0.05; done
+[ -e "$T/ready" ] || { echo "FAIL: moto set-up: $(tail -5 "$T/moto.log")"; exit 1; }
+EP=$(cat "$T/endpoint")
 read -r ENI_A ENI_B SG_B ACL_B <"$T/ids"
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }

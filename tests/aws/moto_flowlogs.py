@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Flow logs in a running moto_server for tests/athena_ddl_test.sh.
 
-usage: moto_flowlogs.py ENDPOINT OUT_DIR
+usage: moto_flowlogs.py ENDPOINT|--serve OUT_DIR   (--serve: moto's server in
+       this Python, tests/aws/inproc.py; OUT_DIR/ready once set up)
 
 The first three calls (IAM user, its ec2:*/s3:* policy, its access key) are the
 ones moto_server lets through unsigned (INITIAL_NO_AUTH_ACTION_COUNT=3);
@@ -16,7 +17,10 @@ import sys
 
 import boto3
 
-endpoint, out = sys.argv[1], sys.argv[2]
+import inproc
+
+out = sys.argv[2]
+endpoint = inproc.endpoint(sys.argv[1], out)
 region = "us-east-1"
 boot = dict(endpoint_url=endpoint, region_name=region,
             aws_access_key_id="AKIABOOTSTRAPEXAMPLE", aws_secret_access_key="bootstrap")
@@ -65,3 +69,4 @@ v3 = ec2.create_flow_logs(ResourceType="NetworkInterface", ResourceIds=[eni_a], 
                                     "${pkt-dst-aws-service}")["FlowLogIds"][0]
 with open(f"{out}/ids", "a") as f:
     f.write(f"v3 {v3}\nvpc {vpc}\nvpc2 {vpc2}\nsub2 {sub2}\neni_a {eni_a}\neni_b {eni_b}\n")
+inproc.ready(out)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build a small VPC in a running moto_server for tests/enrich_moto_test.sh.
 
-usage: moto_setup.py ENDPOINT OUT_DIR
+usage: moto_setup.py ENDPOINT|--serve OUT_DIR   (--serve: moto's server in this
+       Python, tests/aws/inproc.py; OUT_DIR/ready once set up)
 
 The first five calls (IAM user, its inline ec2:* policy, its access key, a
 role and the role's policy) are the ones moto_server lets through unsigned
@@ -19,7 +20,10 @@ import sys
 
 import boto3
 
-endpoint, out = sys.argv[1], sys.argv[2]
+import inproc
+
+out = sys.argv[2]
+endpoint = inproc.endpoint(sys.argv[1], out)
 region = "us-east-1"
 boot = dict(endpoint_url=endpoint, region_name=region,
             aws_access_key_id="AKIABOOTSTRAPEXAMPLE", aws_secret_access_key="bootstrap")
@@ -145,4 +149,5 @@ with open(os.path.join(out, "cli.json"), "w") as f:
 
 with open(os.path.join(out, "expected.json"), "w") as f:
     json.dump(expected, f, indent=1, sort_keys=True)
-print(f"moto: VPC {vpc}, {len(expected['enis'])} ENIs in 3 subnets")
+print(f"moto: VPC {vpc}, {len(expected['enis'])} ENIs in 3 subnets", flush=True)
+inproc.ready(out)

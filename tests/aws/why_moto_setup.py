@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build two workloads in a running moto_server for tests/why_moto_test.sh.
 
-usage: why_moto_setup.py ENDPOINT OUT_DIR
+usage: why_moto_setup.py ENDPOINT|--serve OUT_DIR   (--serve: moto's server in
+       this Python, tests/aws/inproc.py; OUT_DIR/ready once set up)
 
 A (10.0.1.10, subnet 10.0.1.0/24, security group sg-a: moto's default
 egress "allow all") and B (10.0.2.20, subnet 10.0.2.0/24, security group
@@ -14,7 +15,10 @@ import sys
 
 import boto3
 
-endpoint, out = sys.argv[1], sys.argv[2]
+import inproc
+
+out = sys.argv[2]
+endpoint = inproc.endpoint(sys.argv[1], out)
 ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1",
                    aws_access_key_id="AKIAWHYTESTEXAMPLE", aws_secret_access_key="why-test-secret")
 vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -42,3 +46,4 @@ ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=acl)
 with open(f"{out}/ids", "w") as f:
     f.write(" ".join([eni_a["NetworkInterface"]["NetworkInterfaceId"], eni_b["NetworkInterface"]["NetworkInterfaceId"],
                       sg_b, acl]) + "\n")
+inproc.ready(out)
