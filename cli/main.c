@@ -43,7 +43,7 @@ static void usage(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
     fprintf(f, "\n  flowcost --version [--json] | --help | COMMAND --help\n"
                "\nexit codes: 0 success, 1 runtime error, 2 usage error, "
-               "3 malformed input (--strict), 4 --fail-above exceeded\n");
+               "3 malformed input (--strict), 4 --fail-above exceeded, 5 --fail-on-anomaly fired\n");
 }
 
 static int run(int argc, char **argv)
