@@ -759,6 +759,24 @@ static inline uint64_t get_bits(const uint8_t *p, size_t n, uint64_t bit, int w)
     return w == 64 ? lo : lo & ((UINT64_C(1) << w) - 1);
 }
 
+/* get_bits for w <= 32: s + w <= 39 bits, so one 8-byte load holds them;
+ * the copy is only for the last bytes of the data (the hybrid's indexes
+ * are most of a dictionary page's decode). */
+static inline uint32_t get_bits32(const uint8_t *p, size_t n, uint64_t bit, int w)
+{
+    size_t b = (size_t)(bit >> 3);
+    uint64_t lo;
+    if (n - b >= 8) {
+        memcpy(&lo, p + b, 8);
+    } else {
+        uint8_t tmp[8] = {0};
+        memcpy(tmp, p + b, n - b);
+        memcpy(&lo, tmp, 8);
+    }
+    lo >>= bit & 7;
+    return (uint32_t)(lo & ((UINT64_C(1) << w) - 1));
+}
+
 /* A value as the line parser would see its token (flowlog's view, so that
  * flowlog_parse_values reads the columns in place). */
 typedef fl_view sview;
@@ -791,8 +809,19 @@ static inline __attribute__((always_inline)) int rle_core(const uint8_t *p, size
             uint64_t need = (take * (uint64_t)bw + 7) / 8;
             size_t avail = (size_t)(end - p);
             if (need > avail) return fc_err(err, errlen, "bit-packed run past the end of its data");
-            for (uint64_t k = 0; k < take; k++) {
-                uint32_t v = bw ? (uint32_t)get_bits(p, avail, k * (uint64_t)bw, bw) : 0;
+            /* values whose 8-byte load stays inside: no check per value */
+            uint64_t kfast = bw && avail >= 8 ? ((uint64_t)(avail - 7) * 8 - 1) / (uint64_t)bw + 1 : 0;
+            if (kfast > take) kfast = take;
+            uint64_t mask = (UINT64_C(1) << bw) - 1, bit = 0;
+            for (uint64_t k = 0; k < take; k++, bit += (uint64_t)bw) {
+                uint32_t v;
+                if (k < kfast) {
+                    uint64_t lo;
+                    memcpy(&lo, p + (bit >> 3), 8);
+                    v = (uint32_t)((lo >> (bit & 7)) & mask);
+                } else {
+                    v = bw ? get_bits32(p, avail, bit, bw) : 0;
+                }
                 if (dict) {
                     if (v >= ndict) return fc_err(err, errlen, "dictionary index %u of a %zu-entry dictionary", v, ndict);
                     if (vout) vout[i + k] = dict[v];
@@ -971,6 +1000,9 @@ typedef struct colvals {
     bool indexed;
     uint32_t *ix;
     fl_cell *cells;
+    /* An indexed integer column's text lengths by entry (and the null's):
+     * a record's line length from its index instead of its digits. */
+    uint8_t *tlen;
     /* dictionary */
     int64_t *div; /* an integer dictionary before it is text */
     sview *dsv;
@@ -1012,9 +1044,11 @@ static void release_rg(parquet_rows *r, bool all)
         free(cv->div);
         free(cv->dsv);
         free(cv->cells);
+        free(cv->tlen);
         cv->div = NULL;
         cv->dsv = NULL;
         cv->cells = NULL;
+        cv->tlen = NULL;
         cv->indexed = true;
         cv->ndict = 0;
         cv->has_dict = false;
@@ -1103,6 +1137,7 @@ static void grow(colvals *cv, size_t need)
     if (cv->ints) {
         cv->iv = xrealloc(cv->iv, nc * sizeof *cv->iv);
         cv->nul = xrealloc(cv->nul, nc);
+        cv->ix = xrealloc(cv->ix, nc * sizeof *cv->ix);
     } else {
         cv->sv = xrealloc(cv->sv, nc * sizeof *cv->sv);
         cv->ix = xrealloc(cv->ix, nc * sizeof *cv->ix);
@@ -1146,14 +1181,30 @@ static inline char *put_i64(char *o, int64_t v)
     return e;
 }
 
-/* The length of put_i64's text of v. */
+/* By bit length b of u (u | 1, so b >= 1): the digits of the least u of
+ * that length, and the power of ten past which u has one more. */
+static const uint8_t len_digits[65] = {1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 7, 8, 8, 8, 9, 9, 9, 10, 10, 10, 10, 11, 11, 11, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 15, 15, 15, 16, 16, 16, 16, 17, 17, 17, 18, 18, 18, 19, 19, 19, 19};
+static const uint64_t len_next[65] = {
+    UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX, 10ull,
+    UINT64_MAX, UINT64_MAX, 100ull, UINT64_MAX, UINT64_MAX,
+    1000ull, UINT64_MAX, UINT64_MAX, UINT64_MAX, 10000ull,
+    UINT64_MAX, UINT64_MAX, 100000ull, UINT64_MAX, UINT64_MAX,
+    1000000ull, UINT64_MAX, UINT64_MAX, UINT64_MAX, 10000000ull,
+    UINT64_MAX, UINT64_MAX, 100000000ull, UINT64_MAX, UINT64_MAX,
+    1000000000ull, UINT64_MAX, UINT64_MAX, UINT64_MAX, 10000000000ull,
+    UINT64_MAX, UINT64_MAX, 100000000000ull, UINT64_MAX, UINT64_MAX,
+    1000000000000ull, UINT64_MAX, UINT64_MAX, UINT64_MAX, 10000000000000ull,
+    UINT64_MAX, UINT64_MAX, 100000000000000ull, UINT64_MAX, UINT64_MAX,
+    1000000000000000ull, UINT64_MAX, UINT64_MAX, UINT64_MAX, 10000000000000000ull,
+    UINT64_MAX, UINT64_MAX, 100000000000000000ull, UINT64_MAX, UINT64_MAX,
+    1000000000000000000ull, UINT64_MAX, UINT64_MAX, UINT64_MAX, 10000000000000000000ull};
+
+/* The length of put_i64's text of v (a null's "-" too: its value is 0). */
 static inline uint32_t dec_len(int64_t v)
 {
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     int bits = 64 - __builtin_clzll(u | 1);
-    int nd = (bits * 1233) >> 12;
-    nd += u >= pow10_u64[nd] || nd == 0;
-    return (uint32_t)nd + (v < 0);
+    return (uint32_t)len_digits[bits] + (u >= len_next[bits]) + (v < 0);
 }
 
 /* Integers become text when decoded (a dictionary's once per entry), so
@@ -1467,15 +1518,17 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
                 rc = -1;
                 break;
             }
-            nnz = 0;
-            for (size_t i = 0; i < n; i++) nnz += defs[i];
+            uint32_t z = 0; /* a 32-bit sum vectorises; n is at most RG_VALUES_MAX */
+            for (size_t i = 0; i < n; i++) z += defs[i];
+            nnz = z;
         }
         /* without nulls the values go straight to their rows */
         bool dense = nnz == n, dict = enc == E_PLAIN_DICT || enc == E_RLE_DICT;
         if (!dict) cv->indexed = false;
         size_t at = (size_t)done;
         if (cv->ints) {
-            if (decode_values(r, l, cv, enc, vals, valn, nnz, NULL, dense ? cv->iv + at : itmp, xtmp, err, errlen) < 0) {
+            uint32_t *xdst = cv->indexed && dense ? cv->ix + at : xtmp; /* (scratch otherwise) */
+            if (decode_values(r, l, cv, enc, vals, valn, nnz, NULL, dense ? cv->iv + at : itmp, xdst, err, errlen) < 0) {
                 rc = -1;
                 break;
             }
@@ -1487,6 +1540,7 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
                     bool has = defs[i];
                     cv->iv[at + i] = has ? itmp[k] : 0;
                     cv->nul[at + i] = !has;
+                    if (cv->indexed) cv->ix[at + i] = has ? xtmp[k] : (uint32_t)cv->ndict; /* the null's "-" */
                     k += has;
                 }
             }
@@ -1878,7 +1932,17 @@ ssize_t parquet_recs_read(parquet_rows *r, fl_rec *recs, uint8_t *bad, uint32_t 
             const int64_t *v = cv->iv + row0;
             const uint8_t *nul = cv->nul + row0;
             flowlog_put_numbers(id, v, nul, k, recs, bad);
-            for (size_t i = 0; i < k; i++) len[i] += nul[i] ? 1 : dec_len(v[i]);
+            if (cv->indexed && cv->has_dict) {
+                if (!cv->tlen) { /* ints_to_text's entries: at most 20 bytes */
+                    cv->tlen = xmalloc(cv->ndict + 1);
+                    for (size_t e = 0; e < cv->ndict; e++) cv->tlen[e] = (uint8_t)cv->dsv[e].n;
+                    cv->tlen[cv->ndict] = 1;
+                }
+                const uint32_t *ix = cv->ix + row0;
+                for (size_t i = 0; i < k; i++) len[i] += cv->tlen[ix[i]];
+            } else {
+                for (size_t i = 0; i < k; i++) len[i] += dec_len(v[i]); /* a null is 0 here, and "-" */
+            }
             continue;
         }
         const sview *v = cv->sv + row0;
