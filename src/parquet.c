@@ -994,15 +994,17 @@ typedef struct colvals {
     bool ints;
     int64_t *iv;
     uint8_t *nul;
-    /* A string column whose pages all used the dictionary so far in this
-     * row group also keeps the indexes (ix; ndict for a null), and its
-     * entries parsed once (cells, ndict + 1 of them: the last is a null). */
+    /* A column whose pages all used the dictionary so far in this row
+     * group keeps the indexes (ix; ndict for a null), and a string column
+     * then only them: its views (sv) are made from ix when a page of
+     * another encoding comes, else read through col_sv. Its entries are
+     * parsed once (cells, ndict + 1 of them: the last is a null). */
     bool indexed;
     uint32_t *ix;
     fl_cell *cells;
-    /* An indexed integer column's text lengths by entry (and the null's):
-     * a record's line length from its index instead of its digits. */
-    uint8_t *tlen;
+    /* An indexed column's text lengths by entry (and the null's): a
+     * record's line length from its index instead of its value. */
+    uint32_t *tlen;
     /* dictionary */
     int64_t *div; /* an integer dictionary before it is text */
     sview *dsv;
@@ -1127,6 +1129,14 @@ static const uint8_t *decompress(parquet_rows *r, int codec, const uint8_t *src,
         fc_err(err, errlen, "unsupported codec %s", codec >= 0 && codec <= C_LZ4_RAW ? codec_names[codec] : "?");
         return NULL;
     }
+}
+
+/* Row `row`'s value of a string column (a null is a view of "-"). */
+static inline sview col_sv(const colvals *cv, size_t row)
+{
+    if (!cv->indexed) return cv->sv[row];
+    uint32_t e = cv->ix[row];
+    return e < cv->ndict ? cv->dsv[e] : (sview){"-", 1};
 }
 
 static void grow(colvals *cv, size_t need)
@@ -1524,8 +1534,12 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
         }
         /* without nulls the values go straight to their rows */
         bool dense = nnz == n, dict = enc == E_PLAIN_DICT || enc == E_RLE_DICT;
-        if (!dict) cv->indexed = false;
         size_t at = (size_t)done;
+        if (!dict && cv->indexed) { /* the views of the rows so far, from their indexes */
+            if (!cv->ints)
+                for (size_t i = 0; i < at; i++) cv->sv[i] = col_sv(cv, i);
+            cv->indexed = false;
+        }
         if (cv->ints) {
             uint32_t *xdst = cv->indexed && dense ? cv->ix + at : xtmp; /* (scratch otherwise) */
             if (decode_values(r, l, cv, enc, vals, valn, nnz, NULL, dense ? cv->iv + at : itmp, xdst, err, errlen) < 0) {
@@ -1545,17 +1559,25 @@ static int read_chunk(parquet_rows *r, int c, char *err, size_t errlen)
                 }
             }
         } else {
-            uint32_t *xdst = cv->indexed ? (dense ? cv->ix + at : xtmp) : NULL;
-            if (decode_values(r, l, cv, enc, vals, valn, nnz, dense ? cv->sv + at : stmp, NULL, xdst, err, errlen) < 0) {
+            bool ixd = cv->indexed; /* the indexes alone, else the views alone */
+            uint32_t *xdst = ixd ? (dense ? cv->ix + at : xtmp) : NULL;
+            sview *sdst = ixd ? NULL : dense ? cv->sv + at : stmp;
+            if (decode_values(r, l, cv, enc, vals, valn, nnz, sdst, NULL, xdst, err, errlen) < 0) {
                 rc = -1;
                 break;
             }
-            if (!dense) {
+            if (!dense && ixd) {
+                size_t k = 0;
+                for (size_t i = 0; i < n; i++) {
+                    bool has = defs[i];
+                    cv->ix[at + i] = has ? xtmp[k] : (uint32_t)cv->ndict; /* the null cell */
+                    k += has;
+                }
+            } else if (!dense) {
                 size_t k = 0;
                 for (size_t i = 0; i < n; i++) {
                     bool has = defs[i];
                     cv->sv[at + i] = has ? stmp[k] : (sview){"-", 1};
-                    if (xdst) cv->ix[at + i] = has ? xtmp[k] : (uint32_t)cv->ndict; /* the null cell */
                     k += has;
                 }
             }
@@ -1788,7 +1810,7 @@ int parquet_cols_next(parquet_cols *c, const char **vals, size_t *lens, char *er
         if (r->row < r->nrows) break;
     }
     size_t row = (size_t)r->row++, need = 0;
-    for (int k = 0; k < f->nproj; k++) need += r->cols[k].sv[row].n + 65;
+    for (int k = 0; k < f->nproj; k++) need += col_sv(&r->cols[k], row).n + 65;
     if (need > c->cap) {
         c->cap = need * 2;
         c->text = xrealloc(c->text, c->cap);
@@ -1797,7 +1819,7 @@ int parquet_cols_next(parquet_cols *c, const char **vals, size_t *lens, char *er
     bool null[FLOWLOG_MAX_FIELDS];
     for (int k = 0; k < f->nproj; k++) {
         c->off[k] = w;
-        w += put_value(&f->leaves[f->proj[k]], r->cols[k].sv[row], c->text + w, &null[k]);
+        w += put_value(&f->leaves[f->proj[k]], col_sv(&r->cols[k], row), c->text + w, &null[k]);
         lens[k] = w - c->off[k];
         c->text[w++] = '\0';
     }
@@ -1865,7 +1887,7 @@ static char *write_row(const parquet_rows *r, size_t row, char *o)
             *o++ = ' ';
             continue;
         }
-        sview v = cv->sv[row]; /* a null is a view of "-" */
+        sview v = col_sv(cv, row); /* a null is a view of "-" */
         if (v.n == 0) {
             *o++ = '-'; /* an empty string is no value */
         } else {
@@ -1928,25 +1950,19 @@ ssize_t parquet_recs_read(parquet_rows *r, fl_rec *recs, uint8_t *bad, uint32_t 
     for (int c = 0; c < r->f->nproj; c++) {
         colvals *cv = &r->cols[c];
         enum flowlog_field id = (enum flowlog_field)r->f->fmt.col[c];
+        bool byix = cv->indexed && cv->has_dict;
+        if (byix && !cv->tlen) { /* the entries' lengths as write_row puts them, and the null's "-" */
+            cv->tlen = xmalloc((cv->ndict + 1) * sizeof *cv->tlen);
+            for (size_t e = 0; e < cv->ndict; e++) cv->tlen[e] = cv->dsv[e].n ? cv->dsv[e].n : 1;
+            cv->tlen[cv->ndict] = 1;
+        }
         if (cv->ints) {
             const int64_t *v = cv->iv + row0;
             const uint8_t *nul = cv->nul + row0;
             flowlog_put_numbers(id, v, nul, k, recs, bad);
-            if (cv->indexed && cv->has_dict) {
-                if (!cv->tlen) { /* ints_to_text's entries: at most 20 bytes */
-                    cv->tlen = xmalloc(cv->ndict + 1);
-                    for (size_t e = 0; e < cv->ndict; e++) cv->tlen[e] = (uint8_t)cv->dsv[e].n;
-                    cv->tlen[cv->ndict] = 1;
-                }
-                const uint32_t *ix = cv->ix + row0;
-                for (size_t i = 0; i < k; i++) len[i] += cv->tlen[ix[i]];
-            } else {
+            if (!byix)
                 for (size_t i = 0; i < k; i++) len[i] += dec_len(v[i]); /* a null is 0 here, and "-" */
-            }
-            continue;
-        }
-        const sview *v = cv->sv + row0;
-        if (cv->indexed && cv->has_dict) {
+        } else if (byix) {
             if (!cv->cells) { /* the entries parsed once, and a null */
                 cv->cells = xmalloc((cv->ndict + 1) * sizeof *cv->cells);
                 flowlog_cells_text(id, cv->dsv, cv->ndict, cv->cells);
@@ -1954,9 +1970,14 @@ ssize_t parquet_recs_read(parquet_rows *r, fl_rec *recs, uint8_t *bad, uint32_t 
             }
             flowlog_cells_put(id, cv->cells, cv->ix + row0, k, recs, bad);
         } else {
+            const sview *v = cv->sv + row0;
             flowlog_parse_values(id, v, k, recs, bad);
+            for (size_t i = 0; i < k; i++) len[i] += v[i].n ? v[i].n : 1;
         }
-        for (size_t i = 0; i < k; i++) len[i] += v[i].n ? v[i].n : 1;
+        if (byix) {
+            const uint32_t *ix = cv->ix + row0;
+            for (size_t i = 0; i < k; i++) len[i] += cv->tlen[ix[i]];
+        }
     }
     for (size_t i = 0; i < k; i++) {
         flowlog_rec_finish(&recs[i]);

@@ -551,6 +551,46 @@ static void test_records(const char *src)
     free(line);
 }
 
+/* ------------------------------------------------ a chunk that leaves its dictionary */
+
+/* dict_then_plain (make_dict_then_plain.py): dictionary ["eni-a", "eni-b"],
+ * an indexed page (1, 0), then a PLAIN page ("eni-c", "eni-a"): rows
+ * eni-b, eni-a, eni-c, eni-a, as records and as text, whether the first
+ * batch is read before the PLAIN page or not (one row group). */
+static void test_dict_then_plain(const char *src)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/parquet/dict_then_plain.parquet", src);
+    size_t len;
+    char *data = slurp(path, &len);
+    CHECK(data != NULL);
+    parquet_file *pf = data ? parquet_open_mem(data, len, err, sizeof err) : NULL;
+    if (data && !pf) fprintf(stderr, "dict_then_plain: %s\n", err);
+    CHECK(pf != NULL);
+    if (pf) {
+        static const char *const want[] = {"eni-b", "eni-a", "eni-c", "eni-a"};
+        parquet_rows *r = parquet_rows_open(pf, 0, 1);
+        fl_rec recs[8];
+        uint8_t bad[8];
+        uint32_t ll[8];
+        CHECK(parquet_recs_read(r, recs, bad, ll, 8, 1 << 20, err, sizeof err) == 4);
+        for (int i = 0; i < 4; i++) {
+            char line[64];
+            size_t n = parquet_row_text(r, (size_t)i, line);
+            CHECK(ll[i] == 6 && n == 6); /* "eni-x" and its newline */
+            CHECK(!bad[i] && n == 6 && memcmp(line, want[i], 5) == 0 && line[5] == '\n');
+            CHECK(recs[i].eni.n == 5 && memcmp(recs[i].eni.p, want[i], 5) == 0);
+        }
+        parquet_recs_unread(r, 0);
+        char buf[256];
+        ssize_t k = parquet_rows_read(r, buf, sizeof buf, err, sizeof err);
+        CHECK(k == 24 && memcmp(buf, "eni-b\neni-a\neni-c\neni-a\n", 24) == 0);
+        parquet_rows_close(r);
+        parquet_close(pf);
+    }
+    free(data);
+}
+
 int main(void)
 {
     const char *src = getenv("FC_SRC");
@@ -562,5 +602,6 @@ int main(void)
     test_damage(src);
     test_gzip_pages(src);
     test_records(src);
+    test_dict_then_plain(src);
     return check_done();
 }
