@@ -8,9 +8,9 @@
 # usage: bench/run.sh [--records N] [--formats "v2 v5"] [--kinds "plain gz stdin"]
 #                     [--threads T] [--flowcost BIN] [--data DIR] [--no-memory]
 #                     [--repeat R]   (best wall time of R runs, default 3)
-#                     [--files F] [--pairs P] [--zipf S]  (genflows' shape: F files,
-#                        0 = one per 500k records; P distinct pairs of popularity
-#                        rank^-S, S = 0 uniform: many groups)
+#                     [--files F] [--pairs P] [--zipf S] [--enis E]  (genflows' shape:
+#                        F files, 0 = one per 500k records; P distinct pairs of
+#                        popularity rank^-S, S = 0 uniform: many groups; E ENIs)
 #                     [--fca]     (flowcost also writes -o x.fca: every key the report needs)
 #                     [--report]  (also the whole `flowcost report`, ingest -> price -> HTML)
 #        bench/run.sh --matrix [options]   issue 17's sets: 20 files and one file,
@@ -32,6 +32,7 @@ REPEAT=3
 FILES=0
 PAIRS=50000
 ZIPF=1.05
+ENIS=2000
 FCA=0
 REPORT=0
 MATRIX=0
@@ -49,6 +50,7 @@ while [ $# -gt 0 ]; do
     --files) FILES=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --zipf) ZIPF=$2; shift 2 ;;
+    --enis) ENIS=$2; shift 2 ;;
     --fca) FCA=1; shift ;;
     --report) REPORT=1; shift ;;
     --matrix) MATRIX=1; shift ;;
@@ -57,14 +59,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ "$MATRIX" = 1 ]; then
-  # the groups of each shape at 10M records: defaults ~66k; uniform over
-  # 200k pairs ~300k; uniform over 2.6M pairs ~3M (the check line counts them)
+  # the groups of each shape at 10M records (CSV / full key): defaults ~66k;
+  # uniform over 200k pairs 227k / 340k; uniform over 4M pairs of 20,000 ENIs
+  # ~2.9M (the check line counts them)
   rest=(); for a in "${ARGS[@]}"; do [ "$a" = --matrix ] || rest+=("$a"); done
   fail=0
-  for shape in "50000 1.05" "200000 0" "2600000 0"; do
-    read -r p z <<<"$shape"
+  for shape in "50000 1.05 2000" "200000 0 2000" "4000000 0 20000"; do
+    read -r p z e <<<"$shape"
     for f in 20 1; do
-      "$0" --formats v2 --kinds "plain gz stdin" --files "$f" --pairs "$p" --zipf "$z" --fca --report --no-memory "${rest[@]}" || fail=1
+      "$0" --formats v2 --kinds "plain gz stdin" --files "$f" --pairs "$p" --zipf "$z" --enis "$e" --fca --report --no-memory "${rest[@]}" || fail=1
     done
   done
   exit $fail
@@ -121,11 +124,12 @@ for fmt in $FORMATS; do
     gzk=$([ "$kind" = plain ] && echo plain || echo gz) # stdin reads the gzip files
     dir="$DATA/$fmt-$N-$gzk"
     [ "$FILES$PAIRS$ZIPF" = "0500001.05" ] || dir="$DATA/$fmt-$N-f$FILES-p$PAIRS-z$ZIPF-$gzk"
+    [ "$ENIS" = 2000 ] || dir="${dir%-$gzk}-e$ENIS-$gzk"
     if [ ! -f "$dir/.complete" ]; then
       rm -rf "$dir"
       echo "generating $dir ..."
       python3 "$HERE/genflows" --records "$N" --format "$fmt" --out "$dir" --files "$FILES" --pairs "$PAIRS" \
-        --zipf "$ZIPF" $([ "$gzk" = gz ] && echo --gzip) >/dev/null
+        --zipf "$ZIPF" --enis "$ENIS" $([ "$gzk" = gz ] && echo --gzip) >/dev/null
       touch "$dir/.complete"
     fi
     mapfile -t files < <(find "$dir" -type f ! -name .complete | sort)
@@ -139,7 +143,7 @@ for fmt in $FORMATS; do
       ZBYTES=$BYTES
     fi
     echo
-    echo "== $fmt $kind: $(printf "%'d" "$RECS") records in ${#files[@]} files$([ "$kind" = stdin ] && echo ' as one stream on a pipe'), $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB text$([ "$gzk" = gz ] && awk -v z="$ZBYTES" 'BEGIN{printf ", %.1f MB gzip", z/1e6}'); genflows --pairs $PAIRS --zipf $ZIPF"
+    echo "== $fmt $kind: $(printf "%'d" "$RECS") records in ${#files[@]} files$([ "$kind" = stdin ] && echo ' as one stream on a pipe'), $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB text$([ "$gzk" = gz ] && awk -v z="$ZBYTES" 'BEGIN{printf ", %.1f MB gzip", z/1e6}'); genflows --pairs $PAIRS --zipf $ZIPF --enis $ENIS"
     if [ "$kind" = plain ]; then
       run wc wc -l "${files[@]}"; row "wc -l" "$W" "$M"
     elif [ "$kind" = gz ]; then
