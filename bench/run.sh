@@ -60,11 +60,11 @@ while [ $# -gt 0 ]; do
 done
 if [ "$MATRIX" = 1 ]; then
   # the groups of each shape at 10M records (CSV / full key): defaults ~66k;
-  # uniform over 200k pairs 227k / 340k; uniform over 4M pairs of 20,000 ENIs
-  # ~2.9M (the check line counts them)
+  # uniform over 200k pairs 227k / 340k; uniform over 8M pairs of 40,000 ENIs
+  # 3.23M CSV groups (the check line counts them)
   rest=(); for a in "${ARGS[@]}"; do [ "$a" = --matrix ] || rest+=("$a"); done
   fail=0
-  for shape in "50000 1.05 2000" "200000 0 2000" "4000000 0 20000"; do
+  for shape in "50000 1.05 2000" "200000 0 2000" "8000000 0 40000"; do
     read -r p z e <<<"$shape"
     for f in 20 1; do
       "$0" --formats v2 --kinds "plain gz stdin" --files "$f" --pairs "$p" --zipf "$z" --enis "$e" --fca --report --no-memory "${rest[@]}" || fail=1
