@@ -190,15 +190,28 @@ static bool key_of(const cost_result *r, const cost_charge *ch, const struct by_
 /* ep last: one address, two holders */
 FC_COMPARATOR(cmp_rank, cost_rank, FC_DESC(usd) FC_KEY(strcmp(a->key, b->key)) FC_ASC(ep))
 
-typedef struct rank_tmp {
-    cost_rank row;
+/* One charge's place in the fold: what the order and the fold read, 24
+ * bytes. (A copy of the charge as a whole cost_rank row, 232 bytes with its
+ * key text, was the report's peak memory at a million charges.) */
+typedef struct rank_ref {
+    uint32_t key;    /* the key's place in strcmp order */
     uint32_t holder; /* a reused address's endpoint (one row per holder), else COST_NONE */
     uint32_t flow;
+    uint32_t ep;
+    uint32_t charge;
     uint8_t cat;
-} rank_tmp;
+} rank_ref;
 
-FC_COMPARATOR(cmp_tmp, rank_tmp,
-              FC_KEY(strcmp(a->row.key, b->row.key)) FC_ASC(holder) FC_ASC(flow) FC_ASC(cat) FC_ASC(row.ep))
+/* the order of the key text, then the charge's own order (the fold's sums
+ * were taken in it before: a stable sort of the charges) */
+FC_COMPARATOR(cmp_ref, rank_ref, FC_ASC(key) FC_ASC(holder) FC_ASC(flow) FC_ASC(cat) FC_ASC(ep) FC_ASC(charge))
+
+typedef struct key_name {
+    const char *s;
+    uint32_t id;
+} key_name;
+
+FC_COMPARATOR(cmp_key_name, key_name, FC_KEY(strcmp(a->s, b->s)))
 
 static int cmp_key(const void *x, const void *y)
 {
@@ -230,51 +243,72 @@ static cost_rank *rank(const cost_result *r, const struct by_key *k, const char 
      * payer's charges on one flow all price the same bytes (inter_az
      * halves, NAT processing, egress...), so a row's bytes take each flow
      * once: the traffic behind the cost, not a sum over categories. */
-    rank_tmp *t = xcalloc(r->n_charges, sizeof *t);
+    enum { KEYLEN = sizeof ((cost_rank *)0)->key };
+    cost_kmap keys; /* key text (zero-padded) -> id, in order of first use */
+    cost_kmap_init(&keys, KEYLEN);
+    rank_ref *t = xmalloc((r->n_charges ? r->n_charges : 1) * sizeof *t);
     size_t m = 0;
     for (size_t i = 0; i < r->n_charges; i++) {
         const cost_charge *ch = &r->charges[i];
-        cost_rank *row = &t[m].row;
+        char key[KEYLEN];
+        memset(key, 0, sizeof key);
         uint32_t ep;
-        if (!key_of(r, ch, k, param, row->key, sizeof row->key, &ep)) continue;
-        row->ep = ep;
+        if (!key_of(r, ch, k, param, key, sizeof key, &ep)) continue;
+        t[m].key = (uint32_t)cost_kmap_get(&keys, key, NULL);
+        t[m].ep = ep;
         t[m].holder = (k->keep & K_EP) && ep_reused(r, ep) ? ep : COST_NONE; /* rows keyed by address */
-        row->usd = ch->usd;
-        row->cat_usd[ch->cat] = ch->usd;
-        /* An in-half alone counts nothing but still moved its bytes; both
-         * halves merged on one payer count them once. */
-        row->bytes = ch->bytes_counted ? ch->bytes_counted : ch->bytes;
         t[m].flow = ch->flow;
+        t[m].charge = (uint32_t)i;
         t[m].cat = ch->cat;
         m++;
     }
-    qsort(t, m, sizeof *t, cmp_tmp);
-    cost_rank *rows = xcalloc(m ? m : 1, sizeof *rows);
+    /* ids -> places in strcmp order, so that the sort compares integers */
+    key_name *kn = xmalloc((keys.n ? keys.n : 1) * sizeof *kn);
+    for (size_t i = 0; i < keys.n; i++) kn[i] = (key_name){(const char *)keys.keys + i * KEYLEN, (uint32_t)i};
+    qsort(kn, keys.n, sizeof *kn, cmp_key_name);
+    uint32_t *place = xmalloc((keys.n ? keys.n : 1) * sizeof *place);
+    for (size_t i = 0; i < keys.n; i++) place[kn[i].id] = (uint32_t)i;
+    for (size_t i = 0; i < m; i++) t[i].key = place[t[i].key];
+    free(place);
+    qsort(t, m, sizeof *t, cmp_ref);
+    size_t nrows = 0;
+    for (size_t i = 0; i < m; i++) nrows += !i || t[i].key != t[i - 1].key || t[i].holder != t[i - 1].holder;
+    cost_rank *rows = xcalloc(nrows ? nrows : 1, sizeof *rows);
     size_t w = 0;
     uint32_t last_flow = UINT32_MAX;
     uint64_t last_bytes = 0;
     for (size_t i = 0; i < m; i++) {
-        const cost_rank *x = &t[i].row;
-        if (w && !strcmp(rows[w - 1].key, x->key) && t[i].holder == t[i - 1].holder) {
+        const cost_charge *ch = &r->charges[t[i].charge];
+        /* An in-half alone counts nothing but still moved its bytes; both
+         * halves merged on one payer count them once. */
+        uint64_t bytes = ch->bytes_counted ? ch->bytes_counted : ch->bytes;
+        if (w && t[i].key == t[i - 1].key && t[i].holder == t[i - 1].holder) {
             cost_rank *d = &rows[w - 1];
-            d->usd += x->usd;
-            for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += x->cat_usd[c];
+            d->usd += ch->usd;
+            for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += c == ch->cat ? ch->usd : 0.0;
             if (t[i].flow != last_flow) {
-                d->bytes += x->bytes;
+                d->bytes += bytes;
                 last_flow = t[i].flow;
-                last_bytes = x->bytes;
-            } else if (x->bytes > last_bytes) {
-                d->bytes += x->bytes - last_bytes;
-                last_bytes = x->bytes;
+                last_bytes = bytes;
+            } else if (bytes > last_bytes) {
+                d->bytes += bytes - last_bytes;
+                last_bytes = bytes;
             }
-            if (x->ep < d->ep) d->ep = x->ep;
+            if (t[i].ep < d->ep) d->ep = t[i].ep;
         } else {
-            rows[w++] = *x;
+            cost_rank *d = &rows[w++];
+            memcpy(d->key, kn[t[i].key].s, KEYLEN);
+            d->ep = t[i].ep;
+            d->usd = ch->usd;
+            d->cat_usd[ch->cat] = ch->usd;
+            d->bytes = bytes;
             last_flow = t[i].flow;
-            last_bytes = x->bytes;
+            last_bytes = bytes;
         }
     }
     free(t);
+    free(kn);
+    cost_kmap_free(&keys);
     for (size_t i = 0; i < w; i++) {
         cost_rank *row = &rows[i];
         if (row->ep == COST_NONE) continue;
