@@ -207,6 +207,7 @@ typedef struct run {
     /* roll-ups */
     cost_kmap flow_map, charge_map, hour_map, pair_map;
     size_t cap_flows, cap_charges, cap_hours, cap_pairs;
+    size_t last_hour_i;            /* the hour hour_for found last */
     long *nat_by_ep;
     cost_guesses guesses;
 } run;
@@ -886,14 +887,17 @@ static size_t flow_for(run *R, const unit *u)
 static cost_hour *hour_for(run *R, int32_t hour)
 {
     if (hour == AGG_NO_HOUR) return NULL;
+    cost_result *r = R->r;
+    /* a unit's charges all fall in its hour: one lookup a unit */
+    if (R->last_hour_i < r->n_hours && r->hours[R->last_hour_i].hour == hour) return &r->hours[R->last_hour_i];
     bool created;
     size_t i = cost_kmap_get(&R->hour_map, &hour, &created);
-    cost_result *r = R->r;
     if (created) {
         GROW(r->hours, r->n_hours, R->cap_hours);
         memset(&r->hours[r->n_hours], 0, sizeof *r->hours);
         r->hours[r->n_hours++].hour = hour;
     }
+    R->last_hour_i = i;
     return &r->hours[i];
 }
 
@@ -1505,7 +1509,23 @@ static void final_orders(cost_result *r)
         }
         free(pos);
     }
-    if (r->n_charges) qsort(r->charges, r->n_charges, sizeof *r->charges, cmp_charge);
+    if (r->n_charges) {
+        /* By flow first: dealt into their flows (a counting sort keeps
+         * their order), then each flow's few charges sorted (was one sort
+         * of every charge). */
+        size_t *at = xcalloc(r->n_flows + 1, sizeof *at);
+        for (size_t i = 0; i < r->n_charges; i++) at[r->charges[i].flow + 1]++;
+        for (size_t i = 0; i < r->n_flows; i++) at[i + 1] += at[i];
+        cost_charge *by = xmalloc(r->n_charges * sizeof *by);
+        for (size_t i = 0; i < r->n_charges; i++) by[at[r->charges[i].flow]++] = r->charges[i];
+        free(at);
+        free(r->charges);
+        r->charges = by;
+        for (size_t i = 0, j; i < r->n_charges; i = j) {
+            for (j = i + 1; j < r->n_charges && r->charges[j].flow == r->charges[i].flow;) j++;
+            if (j - i > 1) qsort(r->charges + i, j - i, sizeof *r->charges, cmp_charge);
+        }
+    }
     if (r->n_hours) qsort(r->hours, r->n_hours, sizeof *r->hours, cmp_hour);
     if (r->n_az_pairs) qsort(r->az_pairs, r->n_az_pairs, sizeof *r->az_pairs, cmp_pair);
 }
