@@ -265,7 +265,13 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
         snprintf(p->region0, sizeof p->region0, "%.*s", (int)strcspn(o->regions[0], ","), o->regions[0]);
         co.default_region = p->region0;
     }
-    p->res = cost_run(p->agg, p->inv, p->ranges, p->rates, &co, err, errlen);
+    /* Only --cur, anomalies and `why` read the records again: otherwise the
+     * agg goes as soon as the model has read it (the peak memory of a
+     * report over millions of groups). */
+    if (o->cur || anomalies_wanted(o) || o->cmd == CMD_WHY)
+        p->res = cost_run(p->agg, p->inv, p->ranges, p->rates, &co, err, errlen);
+    else
+        p->res = cost_run_owned(&p->agg, p->inv, p->ranges, p->rates, &co, err, errlen);
     if (!p->res) return EXIT_RUNTIME;
     p->res->ipranges_source = p->ipranges_source;
     /* A stale file prices the addresses AWS added since as Internet. "Now"
@@ -314,7 +320,7 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
         if (rc < 0) return EXIT_RUNTIME;
         cost_options bo = co;
         bo.since = bo.until = 0;
-        p->base = cost_run(p->base_agg, p->inv, p->ranges, p->rates, &bo, err, errlen);
+        p->base = cost_run_owned(&p->base_agg, p->inv, p->ranges, p->rates, &bo, err, errlen);
         if (!p->base) return EXIT_RUNTIME;
     }
     if (anomalies_wanted(o)) return anomalies_run(o, p, err, errlen);

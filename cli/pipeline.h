@@ -15,13 +15,13 @@
 #include "reconcile.h"
 
 typedef struct pipeline {
-    agg *agg;
+    agg *agg;              /* NULL after pipeline_run unless --cur, anomalies or `why` read it again */
     inventory *inv;
     lpm *ranges;
     rate_table *rates;
     cost_result *res;
     /* --baseline: the earlier period priced with the same inventory/rates */
-    agg *base_agg;
+    agg *base_agg;         /* NULL once priced */
     cost_result *base;
     char enrichment[512];  /* for the report summary */
     char ipranges_source[1100]; /* "bundled", "cache PATH" or "file PATH" */

@@ -186,6 +186,7 @@ typedef struct run {
     size_t ng;
     uint32_t *order;               /* groups in a deterministic order */
     const inv_eni **eni_of_str;    /* agg string id → inventory ENI */
+    const char **svc_of_str;       /* agg string id → service name interned in the inventory (svc_name) */
     bool *eni_observed;            /* inventory ENI index → observed */
     unit *units;
     size_t n_units, cap_units;
@@ -206,6 +207,7 @@ typedef struct run {
     /* roll-ups */
     cost_kmap flow_map, charge_map, hour_map, pair_map;
     size_t cap_flows, cap_charges, cap_hours, cap_pairs;
+    size_t last_hour_i;            /* the hour hour_for found last */
     long *nat_by_ep;
     cost_guesses guesses;
 } run;
@@ -266,6 +268,47 @@ FC_COMPARATOR(cmp_group, gref,
               FC_ASC(g->protocol) FC_ASC(g->flags) FC_KEY(cmp_str(a->ssvc, b->ssvc))
               FC_KEY(cmp_str(a->dsvc, b->dsvc)))
 
+/* cmp_group's first keys: ENI (by text), source, destination. */
+static int cmp_group_head(const agg *a, const agg_group *x, const agg_group *y)
+{
+    if (x->eni != y->eni) {
+        int c = cmp_str(agg_str(a, x->eni), agg_str(a, y->eni));
+        if (c) return c;
+    }
+    int c = ip_cmp(&x->src, &y->src);
+    return c ? c : ip_cmp(&x->dst, &y->dst);
+}
+
+/* The groups' indexes in cmp_group's order (no two groups are equal under
+ * it, so the order is unique). An agg in its canonical order (what ingest
+ * and .fca files give, agg_canonicalize) is already sorted by ENI, source
+ * and destination, and only the runs that share them need sorting: that
+ * saves sorting millions of 40-byte references (memory and CPU). Any other
+ * order is sorted whole. */
+static uint32_t *group_order(const agg *a, const agg_group *gs, size_t ng)
+{
+    uint32_t *order = xmalloc((ng ? ng : 1) * sizeof *order);
+    bool head_sorted = true;
+    for (size_t i = 1; i < ng && head_sorted; i++) head_sorted = cmp_group_head(a, &gs[i - 1], &gs[i]) <= 0;
+    size_t max_run = head_sorted ? 0 : ng;
+    for (size_t i = 0, j; head_sorted && i < ng; i = j) {
+        for (j = i + 1; j < ng && !cmp_group_head(a, &gs[i], &gs[j]);) j++;
+        if (j - i > max_run) max_run = j - i;
+    }
+    gref *refs = xmalloc((max_run ? max_run : 1) * sizeof *refs);
+    for (size_t i = 0, j; i < ng; i = j) {
+        j = head_sorted ? i + 1 : ng;
+        while (j < ng && !cmp_group_head(a, &gs[i], &gs[j])) j++;
+        for (size_t k = i; k < j; k++)
+            refs[k - i] = (gref){&gs[k], agg_str(a, gs[k].eni), agg_str(a, gs[k].src_svc), agg_str(a, gs[k].dst_svc),
+                                 (uint32_t)k};
+        if (j - i > 1) qsort(refs, j - i, sizeof *refs, cmp_group);
+        for (size_t k = i; k < j; k++) order[k] = refs[k - i].idx;
+    }
+    free(refs);
+    return order;
+}
+
 /* Direction of a group at its ENI: flow-direction, else which side holds
  * the ENI's address. */
 static int group_dir(const agg_group *g, const inv_eni *x)
@@ -302,6 +345,15 @@ static void add_hint(run *R, uint32_t key, int kind, int out, int32_t hour, uint
 FC_COMPARATOR(cmp_nat_hint, nat_hint, FC_ASC(kind) FC_ASC(key) FC_ASC(out) FC_ASC(hour) FC_ASC(remote))
 
 /* ---- pass 1: the distinct addresses ---- */
+
+/* pkt-*-aws-service string id → the same name in the inventory: an
+ * endpoint's service outlives the agg (cost_run_owned). */
+static const char *svc_name(run *R, uint32_t id)
+{
+    if (!id) return NULL;
+    if (!R->svc_of_str[id]) R->svc_of_str[id] = inv_intern(R->c->inv, agg_str(R->c->a, id));
+    return R->svc_of_str[id];
+}
 
 static void build_endpoints(run *R)
 {
@@ -347,7 +399,7 @@ static void build_endpoints(run *R)
         if (g->status != FL_OK) continue;
         const inv_eni *x = R->eni_of_str[g->eni];
         const char *reg = x && x->region ? x->region : c->default_region;
-        const char *ss = agg_str(c->a, g->src_svc), *ds = agg_str(c->a, g->dst_svc);
+        const char *ss = svc_name(R, g->src_svc), *ds = svc_name(R, g->dst_svc);
         int64_t t = group_time(g);
         /* pkt-*-aws-service names the packet-level address. */
         if (g->flags & AGG_HAS_SRC) PUSH(g->src, (g->flags & AGG_HAS_PKT_SRC) ? NULL : ss, reg, t);
@@ -835,14 +887,17 @@ static size_t flow_for(run *R, const unit *u)
 static cost_hour *hour_for(run *R, int32_t hour)
 {
     if (hour == AGG_NO_HOUR) return NULL;
+    cost_result *r = R->r;
+    /* a unit's charges all fall in its hour: one lookup a unit */
+    if (R->last_hour_i < r->n_hours && r->hours[R->last_hour_i].hour == hour) return &r->hours[R->last_hour_i];
     bool created;
     size_t i = cost_kmap_get(&R->hour_map, &hour, &created);
-    cost_result *r = R->r;
     if (created) {
         GROW(r->hours, r->n_hours, R->cap_hours);
         memset(&r->hours[r->n_hours], 0, sizeof *r->hours);
         r->hours[r->n_hours++].hour = hour;
     }
+    R->last_hour_i = i;
     return &r->hours[i];
 }
 
@@ -1406,14 +1461,18 @@ static void build_reject_sources(run *R)
 
 /* ---- final orders ---- */
 
-/* Flows are sorted with their old index alongside, to renumber charges. */
+/* Flows are ordered through their keys with the old index alongside (20
+ * bytes a flow, not a 196-byte copy of each: at a million flows that copy
+ * was the peak of the whole report), then moved into place along the
+ * cycles of the permutation. The keys are unique (flow_for), so the order
+ * is the same whatever the sort. */
 typedef struct flow_ref {
-    cost_flow f;
+    uint32_t src, dst, via;
+    uint8_t flags, path, dest;
     uint32_t old;
 } flow_ref;
 
-FC_COMPARATOR(cmp_flow_ref, flow_ref,
-              FC_ASC(f.src) FC_ASC(f.dst) FC_ASC(f.via) FC_ASC(f.flags) FC_ASC(f.path) FC_ASC(f.dest))
+FC_COMPARATOR(cmp_flow_ref, flow_ref, FC_ASC(src) FC_ASC(dst) FC_ASC(via) FC_ASC(flags) FC_ASC(path) FC_ASC(dest))
 
 /* the out-half (bytes counted) before the in-half */
 FC_COMPARATOR(cmp_charge, cost_charge,
@@ -1428,21 +1487,45 @@ static void final_orders(cost_result *r)
 {
     if (r->n_flows) {
         flow_ref *fr = xmalloc(r->n_flows * sizeof *fr);
-        uint32_t *pos = xmalloc(r->n_flows * sizeof *pos);
         for (size_t i = 0; i < r->n_flows; i++) {
-            fr[i].f = r->flows[i];
-            fr[i].old = (uint32_t)i;
+            const cost_flow *f = &r->flows[i];
+            fr[i] = (flow_ref){f->src, f->dst, f->via, f->flags, f->path, f->dest, (uint32_t)i};
         }
         qsort(fr, r->n_flows, sizeof *fr, cmp_flow_ref);
-        for (size_t i = 0; i < r->n_flows; i++) {
-            r->flows[i] = fr[i].f;
-            pos[fr[i].old] = (uint32_t)i;
-        }
-        for (size_t i = 0; i < r->n_charges; i++) r->charges[i].flow = pos[r->charges[i].flow];
+        uint32_t *pos = xmalloc(r->n_flows * sizeof *pos);
+        for (size_t i = 0; i < r->n_flows; i++) pos[fr[i].old] = (uint32_t)i;
         free(fr);
+        for (size_t i = 0; i < r->n_charges; i++) r->charges[i].flow = pos[r->charges[i].flow];
+        /* flow i belongs at pos[i]: swap it there until i holds its own */
+        for (size_t i = 0; i < r->n_flows; i++) {
+            while (pos[i] != i) {
+                uint32_t j = pos[i];
+                cost_flow f = r->flows[j];
+                r->flows[j] = r->flows[i];
+                r->flows[i] = f;
+                pos[i] = pos[j];
+                pos[j] = j;
+            }
+        }
         free(pos);
     }
-    if (r->n_charges) qsort(r->charges, r->n_charges, sizeof *r->charges, cmp_charge);
+    if (r->n_charges) {
+        /* By flow first: dealt into their flows (a counting sort keeps
+         * their order), then each flow's few charges sorted (was one sort
+         * of every charge). */
+        size_t *at = xcalloc(r->n_flows + 1, sizeof *at);
+        for (size_t i = 0; i < r->n_charges; i++) at[r->charges[i].flow + 1]++;
+        for (size_t i = 0; i < r->n_flows; i++) at[i + 1] += at[i];
+        cost_charge *by = xmalloc(r->n_charges * sizeof *by);
+        for (size_t i = 0; i < r->n_charges; i++) by[at[r->charges[i].flow]++] = r->charges[i];
+        free(at);
+        free(r->charges);
+        r->charges = by;
+        for (size_t i = 0, j; i < r->n_charges; i = j) {
+            for (j = i + 1; j < r->n_charges && r->charges[j].flow == r->charges[i].flow;) j++;
+            if (j - i > 1) qsort(r->charges + i, j - i, sizeof *r->charges, cmp_charge);
+        }
+    }
     if (r->n_hours) qsort(r->hours, r->n_hours, sizeof *r->hours, cmp_hour);
     if (r->n_az_pairs) qsort(r->az_pairs, r->n_az_pairs, sizeof *r->az_pairs, cmp_pair);
 }
@@ -1484,8 +1567,11 @@ void cost_coverage_of(const agg *a, int64_t start, int64_t end, cost_coverage *o
     /* a group's records all start in its hour; the one that ends last
      * covers every hour from there to its end, so the group covers exactly
      * [hour, hour of max_end) */
-    hour_span *hs = xmalloc((ng ? ng : 1) * sizeof *hs);
-    size_t nh = 0;
+    /* each distinct span once: millions of groups share a few hundred
+     * (a copy of every group's span, sorted, was 48 MB and a full sort at
+     * 3M groups); a repeated span changes neither count below */
+    cost_kmap spans;
+    cost_kmap_init(&spans, sizeof(hour_span));
     for (size_t i = 0; i < ng; i++) {
         if (!gs[i].records) continue;
         if (gs[i].min_start > 0 && (!out->first_record || gs[i].min_start < out->first_record))
@@ -1493,8 +1579,11 @@ void cost_coverage_of(const agg *a, int64_t start, int64_t end, cost_coverage *o
         if (gs[i].max_end > out->last_record) out->last_record = gs[i].max_end;
         if (gs[i].hour == AGG_NO_HOUR) continue;
         int64_t e = gs[i].max_end > (int64_t)gs[i].hour * 3600 ? hour_of(gs[i].max_end - 1) : gs[i].hour;
-        hs[nh++] = (hour_span){gs[i].hour, e > gs[i].hour ? e : gs[i].hour};
+        hour_span sp = {gs[i].hour, e > gs[i].hour ? e : gs[i].hour};
+        cost_kmap_get(&spans, &sp, NULL);
     }
+    hour_span *hs = (hour_span *)spans.keys;
+    size_t nh = spans.n;
     if (!start && !end) {
         start = out->first_record;
         end = out->last_record;
@@ -1515,7 +1604,7 @@ void cost_coverage_of(const agg *a, int64_t start, int64_t end, cost_coverage *o
             }
         }
     }
-    free(hs);
+    cost_kmap_free(&spans);
 }
 
 /* Coverage, what the monthly figures extrapolate from, and the notices that
@@ -1547,8 +1636,10 @@ static void coverage_notices(cost_ctx *c, cost_result *r)
                     c->period_secs / 60.0, c->period_secs < 90.0 ? "" : "s");
 }
 
-cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rate_table *rates,
-                      const cost_options *opt, char *err, size_t errlen)
+/* cost_run, and cost_run_owned when owned is not NULL (*owned == a): the
+ * agg is freed as soon as its groups have been read, before pricing. */
+static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const lpm *ranges, const rate_table *rates,
+                              const cost_options *opt, char *err, size_t errlen)
 {
     if (!a || !inv || !rates) {
         fc_err(err, errlen, "cost model needs records, an inventory and a rate table");
@@ -1582,6 +1673,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     cost_coverage_of(a, r->period_start, r->period_end, &r->coverage);
     size_t nstr = agg_str_count(a);
     R.eni_of_str = xcalloc(nstr + 1, sizeof *R.eni_of_str);
+    R.svc_of_str = xcalloc(nstr + 1, sizeof *R.svc_of_str);
     R.eni_observed = xcalloc(inv_eni_count(inv) + 1, sizeof *R.eni_observed);
     for (uint32_t id = 1; id <= nstr; id++) R.eni_of_str[id] = inv_by_id(inv, agg_str(a, id));
     for (size_t i = 0; i < R.ng; i++) {
@@ -1590,18 +1682,7 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
         size_t k = R.eni_of_str[id] ? eni_index(inv, R.eni_of_str[id]) : SIZE_MAX;
         if (k != SIZE_MAX) R.eni_observed[k] = true;
     }
-    gref *refs = xmalloc((R.ng ? R.ng : 1) * sizeof *refs);
-    for (size_t i = 0; i < R.ng; i++) {
-        refs[i].g = &R.gs[i];
-        refs[i].eni = agg_str(a, R.gs[i].eni);
-        refs[i].ssvc = agg_str(a, R.gs[i].src_svc);
-        refs[i].dsvc = agg_str(a, R.gs[i].dst_svc);
-        refs[i].idx = (uint32_t)i;
-    }
-    if (R.ng) qsort(refs, R.ng, sizeof *refs, cmp_group);
-    R.order = xmalloc((R.ng ? R.ng : 1) * sizeof *R.order);
-    for (size_t i = 0; i < R.ng; i++) R.order[i] = refs[i].idx;
-    free(refs);
+    R.order = group_order(a, R.gs, R.ng);
 
     R.nat_enis = xcalloc(inv_eni_count(inv) + 1, sizeof *R.nat_enis);
     for (size_t i = 0; i < inv_eni_count(inv); i++) {
@@ -1626,11 +1707,33 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     other_groups(&R);
     resolve_pending(&R);
     lb_shares(&R);
-    cost_tgw_build(r, a, rates, c.default_region);
-    price_units(&R);
+    cost_tgw_build(r, a, inv, rates, c.default_region);
     count_hours_quality(&R);
-    build_fixed(&R);
     build_reject_sources(&R);
+    cost_findings_scans(&c);
+    /* Nothing below reads the groups: the agg can go before the flows and
+     * charges are made (at a million groups each is hundreds of MB). */
+    free(R.order);
+    free(R.eni_of_str);
+    free(R.svc_of_str);
+    R.order = NULL;
+    R.eni_of_str = NULL;
+    R.svc_of_str = NULL;
+    R.gs = NULL;
+    R.ng = 0;
+    c.a = NULL;
+    if (owned) {
+        agg_free(*owned);
+        *owned = NULL;
+    }
+    price_units(&R);
+    /* what only pricing reads goes before the final orders need memory */
+    cost_kmap_free(&R.flow_map);
+    cost_kmap_free(&R.charge_map);
+    free(R.units);
+    R.units = NULL;
+    R.n_units = R.cap_units = 0;
+    build_fixed(&R);
     final_orders(r);
     /* data_quality's counts are the category's own (cost-model.md §4). */
     r->unknown_private_bytes = r->cat_bytes[CAT_UNKNOWN_PRIVATE];
@@ -1649,8 +1752,6 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
 
     cost_findings_build(&c);
 
-    free(R.order);
-    free(R.eni_of_str);
     free(R.eni_observed);
     free(R.units);
     free(R.hints);
@@ -1667,6 +1768,24 @@ cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rat
     cost_kmap_free(&R.charge_map);
     cost_kmap_free(&R.hour_map);
     cost_kmap_free(&R.pair_map);
+    return r;
+}
+
+cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges, const rate_table *rates,
+                      const cost_options *opt, char *err, size_t errlen)
+{
+    return run_model(a, NULL, inv, ranges, rates, opt, err, errlen);
+}
+
+cost_result *cost_run_owned(agg **a, inventory *inv, const lpm *ranges, const rate_table *rates,
+                            const cost_options *opt, char *err, size_t errlen)
+{
+    if (!a) return run_model(NULL, NULL, inv, ranges, rates, opt, err, errlen);
+    cost_result *r = run_model(*a, a, inv, ranges, rates, opt, err, errlen);
+    if (!r) {
+        agg_free(*a);
+        *a = NULL;
+    }
     return r;
 }
 

@@ -310,6 +310,12 @@ void cost_notice(cost_result *r, const char *fmt, ...) __attribute__((format(pri
 cost_result *cost_run(const agg *a, inventory *inv, const lpm *ranges,
                       const rate_table *rates, const cost_options *opt,
                       char *err, size_t errlen);
+/* cost_run for a caller that needs the agg no more: *a is freed (and set
+ * to NULL) once the model has read its groups, before pricing, so that the
+ * groups and the priced flows never take memory at the same time. The
+ * result points to nothing of the agg's. *a is freed on failure too. */
+cost_result *cost_run_owned(agg **a, inventory *inv, const lpm *ranges, const rate_table *rates,
+                            const cost_options *opt, char *err, size_t errlen);
 void cost_result_free(cost_result *r);
 
 /* Ranking for `top` and the report: group charges by payer IP, peer, ENI,

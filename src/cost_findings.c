@@ -410,17 +410,32 @@ static void emit_finding(cost_ctx *c, cand *k, size_t *cap)
 
 /* ---- security ---- */
 
-typedef struct scan {
+struct cost_scan {
     ip128 src, dst;
     int32_t hour;
     uint16_t port;
-} scan;
+};
+typedef struct cost_scan scan;
 
 FC_COMPARATOR(cmp_scan_port, scan,
               FC_KEY(ip_cmp(&a->src, &b->src)) FC_ASC(hour) FC_KEY(ip_cmp(&a->dst, &b->dst)) FC_ASC(port))
 
 FC_COMPARATOR(cmp_scan_host, scan,
               FC_KEY(ip_cmp(&a->src, &b->src)) FC_ASC(hour) FC_ASC(port) FC_KEY(ip_cmp(&a->dst, &b->dst)))
+
+void cost_findings_scans(cost_ctx *c)
+{
+    size_t ng, cs = 0;
+    const agg_group *gs = agg_groups(c->a, &ng);
+    for (size_t i = 0; i < ng; i++) {
+        const agg_group *g = &gs[i];
+        if (!cost_rejected_ingress(c, g) || !(g->flags & AGG_HAS_DST)) continue;
+        uint16_t p = g->dstport;
+        if (p == 80 || p == 443 || p == 53 || p == 123) continue;
+        GROW(c->scans, c->n_scans, cs);
+        c->scans[c->n_scans++] = (scan){g->src, g->dst, g->hour, p};
+    }
+}
 
 typedef struct hit {
     ip128 src, target;  /* target host (ports mode) or zero (hosts mode) */
@@ -454,19 +469,10 @@ static void security(cost_ctx *c, size_t *cap)
             add_evidence(f, dbuf_take(&b, NULL), 0, 0);
         }
     }
-    size_t ng;
-    const agg_group *gs = agg_groups(c->a, &ng);
-    scan *sc = NULL;
-    size_t n = 0, cs = 0;
-    for (size_t i = 0; i < ng; i++) {
-        const agg_group *g = &gs[i];
-        if (!cost_rejected_ingress(c, g) || !(g->flags & AGG_HAS_DST)) continue;
-        uint16_t p = g->dstport;
-        if (p == 80 || p == 443 || p == 53 || p == 123) continue;
-        GROW(sc, n, cs);
-        scan s = {g->src, g->dst, g->hour, p};
-        sc[n++] = s;
-    }
+    scan *sc = c->scans;
+    size_t n = c->n_scans;
+    c->scans = NULL;
+    c->n_scans = 0;
     if (!n) {
         free(sc);
         return;

@@ -41,6 +41,10 @@ typedef struct cost_ctx {
     double period_secs;
     double extrap_secs;          /* min(period, hours with records): monthly figures divide by it */
     cost_result *r;
+    /* the port-scan candidates, read from the groups before pricing
+     * (cost_findings_scans) so that the agg can go first */
+    struct cost_scan *scans;
+    size_t n_scans;
 } cost_ctx;
 
 /* Learn ENIs the inventory does not know from the records themselves
@@ -59,7 +63,10 @@ typedef struct cost_guesses {
 /* data_quality's inventory, bounds and their notices (cost_quality.c). */
 void cost_quality_build(cost_result *r, const inventory *inv, const cost_guesses *g);
 
-/* Findings (§5) and savings_total_monthly_usd, from a priced result. */
+/* The groups port-scan findings look at, into c->scans. */
+void cost_findings_scans(cost_ctx *c);
+/* Findings (§5) and savings_total_monthly_usd, from a priced result and
+ * c->scans (taken). */
 void cost_findings_build(cost_ctx *c);
 
 /* Endpoint index of an address, COST_NONE when it is not an endpoint. */
@@ -127,7 +134,7 @@ void cost_tgw_chargeback(const cost_tgw_rec *recs, size_t n, double usd_per_gb, 
  * table, each region's records at its rates (default_region for records
  * without one), and add them to the totals and the transit_gateway
  * category. Nothing happens without TGW records. */
-void cost_tgw_build(cost_result *r, const agg *a, const rate_table *rates, const char *default_region);
+void cost_tgw_build(cost_result *r, const agg *a, inventory *inv, const rate_table *rates, const char *default_region);
 /* True when the TGW records cover this attachment (tgw-attach-...): its
  * transit_gateway charge comes from them, not from VPC records. */
 bool cost_tgw_covers(const cost_result *r, const char *attachment);

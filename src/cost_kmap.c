@@ -9,11 +9,24 @@
 #include "cost_int.h"
 #include "util.h"
 
+/* Eight bytes a step (a byte-wise FNV-1a was a tenth of the CPU of a
+ * report over a million flows: every emitted charge hashes a flow, a
+ * charge and an hour key). Only where keys sit in the slots depends on it,
+ * never the dense indexes. */
 static uint64_t kmap_hash(const void *k, size_t n)
 {
     const unsigned char *p = k;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (; n; ) {
+        uint64_t w = 0;
+        size_t take = n < 8 ? n : 8;
+        memcpy(&w, p, take);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+        p += take;
+        n -= take;
+    }
+    h *= 0xc4ceb9fe1a85ec53ull;
     return h ^ (h >> 29);
 }
 

@@ -190,15 +190,44 @@ static bool key_of(const cost_result *r, const cost_charge *ch, const struct by_
 /* ep last: one address, two holders */
 FC_COMPARATOR(cmp_rank, cost_rank, FC_DESC(usd) FC_KEY(strcmp(a->key, b->key)) FC_ASC(ep))
 
-typedef struct rank_tmp {
-    cost_rank row;
-    uint32_t holder; /* a reused address's endpoint (one row per holder), else COST_NONE */
+/* One charge's place in the fold: what the order and the fold read, 20
+ * bytes. (A copy of the charge as a whole cost_rank row, 232 bytes with its
+ * key text, was the report's peak memory at a million charges.) */
+typedef struct rank_ref {
+    uint32_t key;    /* its row: the key's place in strcmp order, then the holder's */
     uint32_t flow;
+    uint32_t ep;
+    uint32_t charge;
     uint8_t cat;
-} rank_tmp;
+} rank_ref;
 
-FC_COMPARATOR(cmp_tmp, rank_tmp,
-              FC_KEY(strcmp(a->row.key, b->row.key)) FC_ASC(holder) FC_ASC(flow) FC_ASC(cat) FC_ASC(row.ep))
+/* the order of the key text and holder, then the charge's own order (the
+ * fold's sums were taken in it before: a stable sort of the charges) */
+FC_COMPARATOR(cmp_ref, rank_ref, FC_ASC(key) FC_ASC(flow) FC_ASC(cat) FC_ASC(ep) FC_ASC(charge))
+
+/* A row's key: the text and, for rows keyed by a reused address, the
+ * holder's endpoint (one row per holder), else COST_NONE. Zero-padded. */
+typedef struct row_key {
+    char text[sizeof ((cost_rank *)0)->key];
+    uint32_t holder;
+} row_key;
+
+typedef struct key_name {
+    const row_key *k;
+    uint32_t id;
+} key_name;
+
+FC_COMPARATOR(cmp_key_name, key_name, FC_KEY(strcmp(a->k->text, b->k->text)) FC_ASC(k->holder))
+
+/* The endpoint a charge's key is made from alone (so that its row can be
+ * remembered per endpoint), COST_NONE when it is not one endpoint's. */
+static uint32_t keyed_ep(const cost_result *r, const cost_charge *ch, const struct by_key *k)
+{
+    if (k->payer_key) return ch->payer;
+    if (k->charge_key == ck_peer) return ch->peer;
+    if (k->charge_key == ck_nat && cost_flow_is_nat(&r->flows[ch->flow])) return r->flows[ch->flow].via;
+    return COST_NONE;
+}
 
 static int cmp_key(const void *x, const void *y)
 {
@@ -230,51 +259,94 @@ static cost_rank *rank(const cost_result *r, const struct by_key *k, const char 
      * payer's charges on one flow all price the same bytes (inter_az
      * halves, NAT processing, egress...), so a row's bytes take each flow
      * once: the traffic behind the cost, not a sum over categories. */
-    rank_tmp *t = xcalloc(r->n_charges, sizeof *t);
+    cost_kmap keys; /* row_key -> id, in order of first use */
+    cost_kmap_init(&keys, sizeof(row_key));
+    uint32_t *ep_row = xmalloc((r->n_eps ? r->n_eps : 1) * sizeof *ep_row); /* keyed_ep -> key id */
+    memset(ep_row, 0xff, (r->n_eps ? r->n_eps : 1) * sizeof *ep_row);
+    rank_ref *t = xmalloc((r->n_charges ? r->n_charges : 1) * sizeof *t);
     size_t m = 0;
+    bool by_flow = true; /* cost_run leaves the charges ordered by flow first */
     for (size_t i = 0; i < r->n_charges; i++) {
         const cost_charge *ch = &r->charges[i];
-        cost_rank *row = &t[m].row;
-        uint32_t ep;
-        if (!key_of(r, ch, k, param, row->key, sizeof row->key, &ep)) continue;
-        row->ep = ep;
-        t[m].holder = (k->keep & K_EP) && ep_reused(r, ep) ? ep : COST_NONE; /* rows keyed by address */
-        row->usd = ch->usd;
-        row->cat_usd[ch->cat] = ch->usd;
-        /* An in-half alone counts nothing but still moved its bytes; both
-         * halves merged on one payer count them once. */
-        row->bytes = ch->bytes_counted ? ch->bytes_counted : ch->bytes;
-        t[m].flow = ch->flow;
-        t[m].cat = ch->cat;
-        m++;
+        if (i && ch->flow < r->charges[i - 1].flow) by_flow = false;
+        uint32_t e = keyed_ep(r, ch, k), id, ep = e;
+        if (e < r->n_eps && ep_row[e] != UINT32_MAX) {
+            id = ep_row[e];
+        } else {
+            row_key rk;
+            memset(&rk, 0, sizeof rk);
+            if (!key_of(r, ch, k, param, rk.text, sizeof rk.text, &ep)) continue;
+            rk.holder = (k->keep & K_EP) && ep_reused(r, ep) ? ep : COST_NONE; /* rows keyed by address */
+            id = (uint32_t)cost_kmap_get(&keys, &rk, NULL);
+            if (e < r->n_eps) ep_row[e] = id;
+        }
+        t[m++] = (rank_ref){id, ch->flow, ep, (uint32_t)i, ch->cat};
     }
-    qsort(t, m, sizeof *t, cmp_tmp);
-    cost_rank *rows = xcalloc(m ? m : 1, sizeof *rows);
+    free(ep_row);
+    /* ids -> places in (text, holder) order, so that the sort compares integers */
+    key_name *kn = xmalloc((keys.n ? keys.n : 1) * sizeof *kn);
+    for (size_t i = 0; i < keys.n; i++) kn[i] = (key_name){(const row_key *)(keys.keys + i * sizeof(row_key)), (uint32_t)i};
+    qsort(kn, keys.n, sizeof *kn, cmp_key_name);
+    uint32_t *place = xmalloc((keys.n ? keys.n : 1) * sizeof *place);
+    for (size_t i = 0; i < keys.n; i++) place[kn[i].id] = (uint32_t)i;
+    for (size_t i = 0; i < m; i++) t[i].key = place[t[i].key];
+    free(place);
+    if (by_flow) {
+        /* Dealt into rows in charge order (a counting sort), each row's
+         * charges are already by flow: only a flow's few charges of one
+         * row need ordering, not millions of references. */
+        size_t *at = xcalloc(keys.n + 1, sizeof *at);
+        for (size_t i = 0; i < m; i++) at[t[i].key + 1]++;
+        for (size_t i = 0; i < keys.n; i++) at[i + 1] += at[i];
+        rank_ref *u = xmalloc((m ? m : 1) * sizeof *u);
+        for (size_t i = 0; i < m; i++) u[at[t[i].key]++] = t[i];
+        free(at);
+        free(t);
+        t = u;
+        for (size_t i = 0, j; i < m; i = j) {
+            for (j = i + 1; j < m && t[j].key == t[i].key && t[j].flow == t[i].flow;) j++;
+            if (j - i > 1) qsort(t + i, j - i, sizeof *t, cmp_ref);
+        }
+    } else {
+        qsort(t, m, sizeof *t, cmp_ref);
+    }
+    size_t nrows = keys.n;
+    cost_rank *rows = xcalloc(nrows ? nrows : 1, sizeof *rows);
     size_t w = 0;
     uint32_t last_flow = UINT32_MAX;
     uint64_t last_bytes = 0;
     for (size_t i = 0; i < m; i++) {
-        const cost_rank *x = &t[i].row;
-        if (w && !strcmp(rows[w - 1].key, x->key) && t[i].holder == t[i - 1].holder) {
+        const cost_charge *ch = &r->charges[t[i].charge];
+        /* An in-half alone counts nothing but still moved its bytes; both
+         * halves merged on one payer count them once. */
+        uint64_t bytes = ch->bytes_counted ? ch->bytes_counted : ch->bytes;
+        if (w && t[i].key == t[i - 1].key) {
             cost_rank *d = &rows[w - 1];
-            d->usd += x->usd;
-            for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += x->cat_usd[c];
+            d->usd += ch->usd;
+            for (int c = 0; c < CAT_COUNT; c++) d->cat_usd[c] += c == ch->cat ? ch->usd : 0.0;
             if (t[i].flow != last_flow) {
-                d->bytes += x->bytes;
+                d->bytes += bytes;
                 last_flow = t[i].flow;
-                last_bytes = x->bytes;
-            } else if (x->bytes > last_bytes) {
-                d->bytes += x->bytes - last_bytes;
-                last_bytes = x->bytes;
+                last_bytes = bytes;
+            } else if (bytes > last_bytes) {
+                d->bytes += bytes - last_bytes;
+                last_bytes = bytes;
             }
-            if (x->ep < d->ep) d->ep = x->ep;
+            if (t[i].ep < d->ep) d->ep = t[i].ep;
         } else {
-            rows[w++] = *x;
+            cost_rank *d = &rows[w++];
+            memcpy(d->key, kn[t[i].key].k->text, sizeof d->key);
+            d->ep = t[i].ep;
+            d->usd = ch->usd;
+            d->cat_usd[ch->cat] = ch->usd;
+            d->bytes = bytes;
             last_flow = t[i].flow;
-            last_bytes = x->bytes;
+            last_bytes = bytes;
         }
     }
     free(t);
+    free(kn);
+    cost_kmap_free(&keys);
     for (size_t i = 0; i < w; i++) {
         cost_rank *row = &rows[i];
         if (row->ep == COST_NONE) continue;

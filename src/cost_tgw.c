@@ -115,7 +115,7 @@ static void by_account(cost_result *r)
     r->n_tgw_accounts = n;
 }
 
-void cost_tgw_build(cost_result *r, const agg *a, const rate_table *rates, const char *default_region)
+void cost_tgw_build(cost_result *r, const agg *a, inventory *inv, const rate_table *rates, const char *default_region)
 {
     size_t n;
     const agg_tgw *t = agg_tgws(a, &n);
@@ -123,14 +123,15 @@ void cost_tgw_build(cost_result *r, const agg *a, const rate_table *rates, const
     cost_tgw_rec *recs = xcalloc(n, sizeof *recs);
     for (size_t i = 0; i < n; i++) {
         cost_tgw_rec *c = &recs[i];
-        c->attachment = agg_str(a, t[i].id[FL_TGW_ATTACH]);
-        c->pair = agg_str(a, t[i].id[FL_TGW_PAIR]);
-        c->src_account = agg_str(a, t[i].id[FL_TGW_SRC_ACCOUNT]);
-        c->dst_account = agg_str(a, t[i].id[FL_TGW_DST_ACCOUNT]);
-        c->tgw = agg_str(a, t[i].id[FL_TGW_ID]);
-        c->src_vpc = agg_str(a, t[i].id[FL_TGW_SRC_VPC]);
-        c->dst_vpc = agg_str(a, t[i].id[FL_TGW_DST_VPC]);
-        c->region = t[i].region ? agg_str(a, t[i].region) : default_region;
+        /* the result outlives the agg: its strings are the inventory's */
+        c->attachment = inv_intern(inv, agg_str(a, t[i].id[FL_TGW_ATTACH]));
+        c->pair = inv_intern(inv, agg_str(a, t[i].id[FL_TGW_PAIR]));
+        c->src_account = inv_intern(inv, agg_str(a, t[i].id[FL_TGW_SRC_ACCOUNT]));
+        c->dst_account = inv_intern(inv, agg_str(a, t[i].id[FL_TGW_DST_ACCOUNT]));
+        c->tgw = inv_intern(inv, agg_str(a, t[i].id[FL_TGW_ID]));
+        c->src_vpc = inv_intern(inv, agg_str(a, t[i].id[FL_TGW_SRC_VPC]));
+        c->dst_vpc = inv_intern(inv, agg_str(a, t[i].id[FL_TGW_DST_VPC]));
+        c->region = t[i].region ? inv_intern(inv, agg_str(a, t[i].region)) : default_region;
         c->direction = t[i].direction;
         c->status = t[i].status;
         c->bytes = t[i].bytes;
