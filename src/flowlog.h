@@ -155,13 +155,17 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
 #define FLOWLOG_PAD 64
 
 /* The fast path, which also finds the line's end: for the common shape of a
- * line (single spaces, IPv4, numbers under 20 digits) it returns the line's
- * length n — line[n] is the first '\n', and a CR before it counts in n, as
- * in a line cut at '\n' — with the same record as flowlog_parse_line(line,
- * n); for anything else 0, and then the caller finds the line's end and
- * calls flowlog_parse_line, which accepts or explains. Requires a '\n' at
- * the end of the data (every field loop stops there) and FLOWLOG_PAD
- * readable bytes from it. */
+ * line (printable ASCII, single spaces, IPv4, numbers under 20 digits) it
+ * returns the line's length n — line[n] is the first '\n', and a CR before
+ * it counts in n, as in a line cut at '\n' — with the same record as
+ * flowlog_parse_line(line, n); for anything else 0, and then the caller
+ * finds the line's end and calls flowlog_parse_line, which accepts or
+ * explains. Requires a '\n' at the end of the data (the scan stops there)
+ * and FLOWLOG_PAD readable bytes from it.
+ *
+ * It writes only the fields of the format (each one, absent or not), so r
+ * must come from flowlog_rec_clear and since then have been written only by
+ * this function with this same format: one clear serves a run of lines. */
 size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r);
 
 /* Records built from values already split into fields (Parquet columns),
