@@ -10,6 +10,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include "agg.h"
 #include "util.h"
@@ -148,8 +151,19 @@ const char *flowlog_field_suggest(const char *s, size_t n)
     return name;
 }
 
+static bool cpu_avx2(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+           __builtin_cpu_supports("popcnt");
+#else
+    return false;
+#endif
+}
+
 static void format_finish(flowlog_format *f)
 {
+    f->avx2 = cpu_avx2();
     f->v2_prefix = f->ncols >= 14;
     for (int i = 0; i < 14 && f->v2_prefix; i++)
         if (f->col[i] != FLF_VERSION + i) f->v2_prefix = false;
@@ -166,6 +180,7 @@ void flowlog_format_default(flowlog_format *f)
     }
     f->ncols = 14;
     f->v2_default = f->v2_prefix = true;
+    f->avx2 = cpu_avx2();
 }
 
 static bool name_char(char c)
@@ -904,13 +919,12 @@ static inline __attribute__((always_inline)) uint64_t swar_nondigit(uint64_t t)
     return (((t & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | t) & 0x8080808080808080ULL;
 }
 
-/* The value of the first k (1..8) digit values in t (first digit in the
- * lowest byte): shifted up so that zeros become leading zeros, then three
- * multiplies combine pairs, quads and the two halves (as in Lemire's
- * parse_eight_digits_unrolled). */
-static inline __attribute__((always_inline)) uint64_t swar_value(uint64_t t, unsigned k)
+/* The value of the 8 digit values in t (first digit in the lowest byte):
+ * three multiplies combine pairs, quads and the two halves (as in Lemire's
+ * parse_eight_digits_unrolled). Fewer digits are shifted up first, so that
+ * zeros become leading zeros. */
+static inline __attribute__((always_inline)) uint64_t swar_value(uint64_t t)
 {
-    t <<= 8 * (8 - k);
     t = (t * 2561) >> 8;
     t = ((t & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;
     return ((t & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32;
@@ -965,22 +979,24 @@ static inline __attribute__((always_inline)) bool fint(const char *p, uint32_t n
 {
     uint64_t v = 0;
 #ifdef FL_LE
+    /* the digits shifted to the top of the word: the zeros shifted in are
+     * digits too (leading zeros), the bytes after the field are gone */
     if (n <= 8) {
-        uint64_t t = load64(p) ^ 0x3030303030303030ULL;
-        if (swar_nondigit(t) & low_bytes(n)) return false;
+        uint64_t t = (load64(p) ^ 0x3030303030303030ULL) << (8 * (8 - n));
+        if (swar_nondigit(t)) return false;
         if (!lazy || n > free) {
-            v = swar_value(t, n);
+            v = swar_value(t);
             if (v > max) return false;
         }
         *out = v;
         return true;
     }
     if (n <= 16) {
-        uint64_t t1 = load64(p) ^ 0x3030303030303030ULL, t2 = load64(p + 8) ^ 0x3030303030303030ULL;
-        if ((swar_nondigit(t1) | (swar_nondigit(t2) & low_bytes(n - 8))) != 0) return false;
+        uint64_t t1 = load64(p) ^ 0x3030303030303030ULL, t2 = (load64(p + 8) ^ 0x3030303030303030ULL) << (8 * (16 - n));
+        if (swar_nondigit(t1) | swar_nondigit(t2)) return false;
         if (!lazy || n > free) {
             static const uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
-            v = swar_value(t1, 8) * pow10[n - 8] + swar_value(t2, n - 8);
+            v = swar_value(t1) * pow10[n - 8] + swar_value(t2);
             if (v > max) return false;
         }
         *out = v;
@@ -1020,6 +1036,9 @@ static inline __attribute__((always_inline)) uint64_t octet_pair(const char *a, 
  * on them. */
 static inline __attribute__((always_inline)) bool fip4(const char *p, uint32_t n, ip128 *out)
 {
+#ifndef FL_LE
+    return n <= 15 && parse_addr(p, n, out) == 0 && memchr(p, ':', n) == NULL;
+#else
     if (n - 7u > 8u) return false;
     unsigned all = (1u << n) - 1, dig, dot;
 #if defined(__SSE2__)
@@ -1051,17 +1070,13 @@ static inline __attribute__((always_inline)) bool fip4(const char *p, uint32_t n
     if ((ab | cd) & 0xFF000000FF000000ULL) return false;
     /* the IPv4-mapped form: 10 zero bytes, ff ff, then the address
      * (ip_from_v4 inlined: it is called twice a line from another unit) */
-    uint64_t lo = 0, hi = 0xffff0000ULL | (ab >> 16 & 0xff) << 32 | (ab >> 48) << 40 | (cd >> 16 & 0xff) << 48 |
-                          (cd >> 48) << 56;
-#ifdef FL_LE
+    /* a at bit 0, b at 32; c at 16, d at 48; then b and d down by 24 */
+    uint64_t t = (ab >> 16 & 0x000000FF000000FFULL) | (cd >> 16 & 0x000000FF000000FFULL) << 16;
+    uint64_t lo = 0, hi = 0xffff0000ULL | (t | t >> 24) << 32;
     memcpy(out->b, &lo, 8);
     memcpy(out->b + 8, &hi, 8);
-#else
-    (void)lo;
-    (void)hi;
-    *out = ip_from_v4((uint32_t)((ab >> 16 & 0xff) << 24 | (ab >> 48) << 16 | (cd >> 16 & 0xff) << 8 | cd >> 48));
-#endif
     return true;
+#endif
 }
 
 /* The text t of an address parsed before in this line (n = 0: none), again
@@ -1110,63 +1125,109 @@ static inline __attribute__((always_inline)) void block_masks(const char *p, uin
 #endif
 }
 
+/* ctz, defined for 0 (the baseline has no tzcnt) */
+static inline __attribute__((always_inline)) unsigned ctz_or_63(uint64_t x)
+{
+    return (unsigned)__builtin_ctzll(x | 1ULL << 63);
+}
+
 static inline __attribute__((always_inline)) unsigned popcount64(uint64_t x)
 {
-#ifdef __POPCNT__
-    return (unsigned)__builtin_popcountll(x);
-#else
     x = x - ((x >> 1) & 0x5555555555555555ULL);
     x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
     return (unsigned)((x * 0x0101010101010101ULL) >> 56);
-#endif
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FL_AVX2 __attribute__((target("avx2,bmi,bmi2,popcnt")))
+/* The same with two 32-byte compares. */
+static inline __attribute__((always_inline)) FL_AVX2 void block_masks_avx2(const char *p, uint64_t *sp,
+                                                                          uint64_t *stop)
+{
+    const __m256i space = _mm256_set1_epi8(' '), lo = _mm256_set1_epi8(0x21), del = _mm256_set1_epi8(0x7f);
+    __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+    __m256i s0 = _mm256_cmpeq_epi8(x0, space), s1 = _mm256_cmpeq_epi8(x1, space);
+    __m256i c0 = _mm256_andnot_si256(s0, _mm256_or_si256(_mm256_cmpgt_epi8(lo, x0), _mm256_cmpeq_epi8(x0, del)));
+    __m256i c1 = _mm256_andnot_si256(s1, _mm256_or_si256(_mm256_cmpgt_epi8(lo, x1), _mm256_cmpeq_epi8(x1, del)));
+    *sp = (uint64_t)(uint32_t)_mm256_movemask_epi8(s0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(s1) << 32;
+    *stop = (uint64_t)(uint32_t)_mm256_movemask_epi8(c0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(c1) << 32;
+}
+
+static inline __attribute__((always_inline)) FL_AVX2 unsigned tzcnt64(uint64_t x)
+{
+    return (unsigned)_tzcnt_u64(x);
+}
+
+static inline __attribute__((always_inline)) FL_AVX2 unsigned popcount64_hw(uint64_t x)
+{
+    return (unsigned)__builtin_popcountll(x);
+}
+#endif
+
+/* split_line's positions per pass: a 64-byte block of a flow-log line
+ * holds about 8 fields, so 12 make a second pass rare */
+#define FL_FLAT 12
 
 /* The line's shape: its end (the first '\n'; a CR before it is no part of
  * the last field) and its fields, single-space separated and non-empty,
  * every byte printable ASCII. at[c] = where field c starts, for c <=
  * ncols (at[ncols] = one past the last field's end + 1, so that field c is
  * [at[c], at[c + 1] - 1)). Returns the line's length to the '\n', or 0
- * when the line has another shape (the full parser decides then). */
+ * when the line has another shape (the full parser decides then). One
+ * body for both instruction sets (BLOCK_MASKS, POPCOUNT). */
+#define SPLIT_LINE_BODY(BLOCK_MASKS, POPCOUNT, CTZ)                                                               \
+    const unsigned maxsep = (unsigned)ncols - 1;                                                               \
+    unsigned nsep = 0;                                                                                         \
+    uint64_t carry = 1; /* "the byte before was a space": a leading space is an empty field */                \
+    uint32_t *o = at + 1;                                                                                      \
+    at[0] = 0;                                                                                                 \
+    for (size_t base = 0;; base += 64) {                                                                       \
+        uint64_t sp, stop;                                                                                     \
+        BLOCK_MASKS(line + base, &sp, &stop);                                                                  \
+        if (stop) sp &= (stop & (0 - stop)) - 1; /* spaces before the end only */                              \
+        if (sp & (sp << 1 | carry)) return 0;    /* an empty field */                                          \
+        carry = sp >> 63;                                                                                      \
+        unsigned cnt = POPCOUNT(sp);                                                                           \
+        if (nsep + cnt > maxsep) return 0;                                                                     \
+        /* FL_FLAT positions a pass, unconditionally (at has as many spare):                                   \
+         * one predictable loop pass for the usual <= 8 fields a block; the                                    \
+         * extra positions (CTZ of 0: 63 or 64) are overwritten */                                             \
+        nsep += cnt;                                                                                           \
+        while (sp) {                                                                                           \
+            for (int k = 0; k < FL_FLAT; k++) {                                                                \
+                o[k] = (uint32_t)(base + CTZ(sp) + 1);                                                         \
+                sp &= sp - 1;                                                                                  \
+            }                                                                                                  \
+            o += FL_FLAT;                                                                                      \
+        }                                                                                                      \
+        o = at + 1 + nsep;                                                                                     \
+        if (stop) {                                                                                            \
+            size_t e = base + (unsigned)__builtin_ctzll(stop), n = e;                                          \
+            if (line[e] == '\r') n++;                                                                          \
+            if (line[n] != '\n' || n > FLOWLOG_MAX_LINE || nsep != maxsep) return 0;                           \
+            /* a non-empty last field (a space before the end is an empty one) */                              \
+            if (e == 0 || line[e - 1] == ' ') return 0;                                                        \
+            at[ncols] = (uint32_t)e + 1;                                                                       \
+            return n;                                                                                          \
+        }                                                                                                      \
+        if (base > FLOWLOG_MAX_LINE) return 0;                                                                 \
+    }
+
 static inline __attribute__((always_inline)) size_t split_line(const char *line, int ncols, uint32_t *at)
 {
-    const unsigned maxsep = (unsigned)ncols - 1;
-    unsigned nsep = 0;
-    uint64_t carry = 1; /* "the byte before was a space": a leading space is an empty field */
-    uint32_t *o = at + 1;
-    at[0] = 0;
-    for (size_t base = 0;; base += 64) {
-        uint64_t sp, stop;
-        block_masks(line + base, &sp, &stop);
-        if (stop) sp &= (stop & (0 - stop)) - 1; /* spaces before the end only */
-        if (sp & (sp << 1 | carry)) return 0;    /* an empty field */
-        carry = sp >> 63;
-        unsigned cnt = popcount64(sp);
-        if (nsep + cnt > maxsep) return 0;
-        /* positions 8 at a time, unconditionally (at has 8 spare slots):
-         * one predictable loop pass for the usual <= 8 fields a block; bit
-         * 63 keeps ctz defined, its extra positions are overwritten */
-        nsep += cnt;
-        while (sp) {
-            for (int k = 0; k < 8; k++) {
-                o[k] = (uint32_t)(base + (unsigned)__builtin_ctzll(sp | 1ULL << 63) + 1);
-                sp &= sp - 1;
-            }
-            o += 8;
-        }
-        o = at + 1 + nsep;
-        if (stop) {
-            size_t e = base + (unsigned)__builtin_ctzll(stop), n = e;
-            if (line[e] == '\r') n++;
-            if (line[n] != '\n' || n > FLOWLOG_MAX_LINE || nsep != maxsep) return 0;
-            /* a non-empty last field (a space before the end is an empty one) */
-            if (e == 0 || line[e - 1] == ' ') return 0;
-            at[ncols] = (uint32_t)e + 1;
-            return n;
-        }
-        if (base > FLOWLOG_MAX_LINE) return 0;
-    }
+    SPLIT_LINE_BODY(block_masks, popcount64, ctz_or_63)
 }
+
+#ifdef FL_AVX2
+static inline __attribute__((always_inline)) FL_AVX2 size_t split_line_avx2(const char *line, int ncols,
+                                                                           uint32_t *at)
+{
+    SPLIT_LINE_BODY(block_masks_avx2, popcount64_hw, tzcnt64)
+}
+#endif
+#undef SPLIT_LINE_BODY
 
 _Static_assert(FLF__COUNT <= 64, "flowlog_format.lazy has a bit per field");
 #define LAZY(id) ((lazy >> (id) & 1) != 0)
@@ -1309,11 +1370,10 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
     return true;
 }
 
-size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
+/* The fields of a line split_line took. */
+static inline __attribute__((always_inline)) size_t parse_fields(const flowlog_format *f, const char *line,
+                                                                 fl_rec *r, const uint32_t *at, size_t n)
 {
-    uint32_t at[FLOWLOG_MAX_FIELDS + 9];
-    size_t n = split_line(line, f->ncols, at);
-    if (!n) return 0;
     unsigned has = 0;
     uint64_t lazy = f->lazy;
     int c = 0;
@@ -1336,5 +1396,38 @@ size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
 #undef FIELD
     r->has = has;
     return n;
+}
+
+/* GCC's SLP vectorizer packs split_line's eight positions into vectors
+ * (a dozen inserts for one add): slower than the scalar stores */
+#if defined(__GNUC__) && !defined(__clang__)
+#define FL_NO_SLP __attribute__((optimize("no-tree-slp-vectorize")))
+#else
+#define FL_NO_SLP
+#endif
+
+static FL_NO_SLP size_t parse_fast_base(const flowlog_format *f, const char *line, fl_rec *r)
+{
+    uint32_t at[FLOWLOG_MAX_FIELDS + 1 + FL_FLAT];
+    size_t n = split_line(line, f->ncols, at);
+    return n ? parse_fields(f, line, r, at, n) : 0;
+}
+
+#ifdef FL_AVX2
+/* the same, compiled for AVX2/BMI (tzcnt, blsr, shlx; 32-byte compares) */
+static FL_AVX2 FL_NO_SLP size_t parse_fast_avx2(const flowlog_format *f, const char *line, fl_rec *r)
+{
+    uint32_t at[FLOWLOG_MAX_FIELDS + 1 + FL_FLAT];
+    size_t n = split_line_avx2(line, f->ncols, at);
+    return n ? parse_fields(f, line, r, at, n) : 0;
+}
+#endif
+
+size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
+{
+#ifdef FL_AVX2
+    if (f->avx2) return parse_fast_avx2(f, line, r);
+#endif
+    return parse_fast_base(f, line, r);
 }
 #undef LAZY

@@ -71,6 +71,9 @@ typedef struct flowlog_format {
      * the fast parser checks them exactly as always and sets their has
      * bits, but may leave their values 0. Only numeric fields use it. */
     uint64_t lazy;
+    /* the CPU has AVX2, BMI1/2 and POPCNT: the fast parser's variant for
+     * them (set by the functions below; false is always correct) */
+    bool avx2;
 } flowlog_format;
 
 void flowlog_format_default(flowlog_format *f); /* the v2 default format */
