@@ -455,6 +455,32 @@ static int64_t norm_time(uint64_t v)
     return (int64_t)(v >= (uint64_t)FLOWLOG_MS_THRESHOLD ? v / 1000 : v);
 }
 
+/* Where a record keeps an identifier field's view (0: not an identifier). */
+static const uint16_t view_at[FLF__COUNT] = {
+    [FLF_INTERFACE_ID] = offsetof(fl_rec, eni),
+    [FLF_ACCOUNT_ID] = offsetof(fl_rec, account),
+    [FLF_VPC_ID] = offsetof(fl_rec, vpc),
+    [FLF_SUBNET_ID] = offsetof(fl_rec, subnet),
+    [FLF_INSTANCE_ID] = offsetof(fl_rec, instance),
+    [FLF_AZ_ID] = offsetof(fl_rec, az_id),
+    [FLF_REGION] = offsetof(fl_rec, region),
+    [FLF_PKT_SRC_AWS_SERVICE] = offsetof(fl_rec, src_svc),
+    [FLF_PKT_DST_AWS_SERVICE] = offsetof(fl_rec, dst_svc),
+    [FLF_TGW_ID] = offsetof(fl_rec, tgw[FL_TGW_ID]),
+    [FLF_TGW_ATTACHMENT_ID] = offsetof(fl_rec, tgw[FL_TGW_ATTACH]),
+    [FLF_TGW_PAIR_ATTACHMENT_ID] = offsetof(fl_rec, tgw[FL_TGW_PAIR]),
+    [FLF_TGW_SRC_VPC_ACCOUNT_ID] = offsetof(fl_rec, tgw[FL_TGW_SRC_ACCOUNT]),
+    [FLF_TGW_DST_VPC_ACCOUNT_ID] = offsetof(fl_rec, tgw[FL_TGW_DST_ACCOUNT]),
+    [FLF_TGW_SRC_VPC_ID] = offsetof(fl_rec, tgw[FL_TGW_SRC_VPC]),
+    [FLF_TGW_DST_VPC_ID] = offsetof(fl_rec, tgw[FL_TGW_DST_VPC]),
+};
+
+/* The record's view of an identifier field; NULL for the other fields. */
+static inline __attribute__((always_inline)) fl_view *rec_view(fl_rec *r, enum flowlog_field id)
+{
+    return view_at[id] ? (fl_view *)(void *)((char *)r + view_at[id]) : NULL;
+}
+
 /* One field into the record; -1 with a reason. Inlined with a constant id
  * for the default layout, so that the switch disappears there. */
 static inline __attribute__((always_inline)) int parse_field(fl_rec *r, enum flowlog_field id, const char *p,
@@ -550,30 +576,14 @@ static inline __attribute__((always_inline)) int parse_field(fl_rec *r, enum flo
         if (len != 1 || p[0] < '1' || p[0] > '8') return bad(err, errlen, "traffic-path", p, len);
         r->traffic_path = (uint8_t)(p[0] - '0');
         break;
-    case FLF_INTERFACE_ID: view = &r->eni; goto str;
-    case FLF_ACCOUNT_ID: view = &r->account; goto str;
-    case FLF_VPC_ID: view = &r->vpc; goto str;
-    case FLF_SUBNET_ID: view = &r->subnet; goto str;
-    case FLF_INSTANCE_ID: view = &r->instance; goto str;
-    case FLF_AZ_ID: view = &r->az_id; goto str;
-    case FLF_REGION: view = &r->region; goto str;
-    case FLF_PKT_SRC_AWS_SERVICE: view = &r->src_svc; goto str;
-    case FLF_PKT_DST_AWS_SERVICE: view = &r->dst_svc; goto str;
-    case FLF_TGW_ID: view = &r->tgw[FL_TGW_ID]; goto str;
-    case FLF_TGW_ATTACHMENT_ID: view = &r->tgw[FL_TGW_ATTACH]; goto str;
-    case FLF_TGW_PAIR_ATTACHMENT_ID: view = &r->tgw[FL_TGW_PAIR]; goto str;
-    case FLF_TGW_SRC_VPC_ACCOUNT_ID: view = &r->tgw[FL_TGW_SRC_ACCOUNT]; goto str;
-    case FLF_TGW_DST_VPC_ACCOUNT_ID: view = &r->tgw[FL_TGW_DST_ACCOUNT]; goto str;
-    case FLF_TGW_SRC_VPC_ID: view = &r->tgw[FL_TGW_SRC_VPC]; goto str;
-    case FLF_TGW_DST_VPC_ID: view = &r->tgw[FL_TGW_DST_VPC];
-    str:
-        if (dash) break;
+    default:
+        /* identifiers; opaque and unused fields are kept out of the aggregate */
+        view = rec_view(r, id);
+        if (!view || dash) break;
         if (!printable(p, len)) return bad(err, errlen, fields[id].name, p, len);
         view->p = p;
         view->n = len;
         break;
-    default:
-        break; /* opaque and unused fields: kept out of the aggregate */
     }
     return 0;
 }
@@ -1241,45 +1251,34 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
     fl_view *view;
     switch (id) {
     case FLF_SRCADDR:
-        if (fip4(p, n, &r->src)) {
-            r->src_text = (fl_view){p, n};
-            *has |= FLR_SRC;
+    case FLF_DSTADDR: {
+        bool s = id == FLF_SRCADDR;
+        ip128 *ip = s ? &r->src : &r->dst;
+        fl_view *text = s ? &r->src_text : &r->dst_text;
+        if (fip4(p, n, ip)) {
+            *text = (fl_view){p, n};
+            *has |= s ? FLR_SRC : FLR_DST;
         } else if (FDASH(p, n)) {
-            memset(&r->src, 0, sizeof r->src);
-            r->src_text = (fl_view){NULL, 0};
+            memset(ip, 0, sizeof *ip);
+            *text = (fl_view){NULL, 0};
         } else {
             return false;
         }
         break;
-    case FLF_DSTADDR:
-        if (fip4(p, n, &r->dst)) {
-            r->dst_text = (fl_view){p, n};
-            *has |= FLR_DST;
-        } else if (FDASH(p, n)) {
-            memset(&r->dst, 0, sizeof r->dst);
-            r->dst_text = (fl_view){NULL, 0};
-        } else {
-            return false;
-        }
-        break;
+    }
     case FLF_PKT_SRCADDR:
-        if (fsame(p, n, &r->src_text)) r->pkt_src = r->src;
-        else if (!fip4(p, n, &r->pkt_src)) {
+    case FLF_PKT_DSTADDR: {
+        bool s = id == FLF_PKT_SRCADDR;
+        ip128 *ip = s ? &r->pkt_src : &r->pkt_dst;
+        if (fsame(p, n, s ? &r->src_text : &r->dst_text)) *ip = s ? r->src : r->dst;
+        else if (!fip4(p, n, ip)) {
             if (!FDASH(p, n)) return false;
-            memset(&r->pkt_src, 0, sizeof r->pkt_src);
+            memset(ip, 0, sizeof *ip);
             break;
         }
-        *has |= FLR_PKT_SRC;
+        *has |= s ? FLR_PKT_SRC : FLR_PKT_DST;
         break;
-    case FLF_PKT_DSTADDR:
-        if (fsame(p, n, &r->dst_text)) r->pkt_dst = r->dst;
-        else if (!fip4(p, n, &r->pkt_dst)) {
-            if (!FDASH(p, n)) return false;
-            memset(&r->pkt_dst, 0, sizeof r->pkt_dst);
-            break;
-        }
-        *has |= FLR_PKT_DST;
-        break;
+    }
     case FLF_PACKETS:
         if (fint(p, n, &r->packets, UINT64_MAX, 0, false)) *has |= FLR_PACKETS;
         else if (FDASH(p, n)) r->packets = 0;
@@ -1344,28 +1343,12 @@ static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog
         else if (FDASH(p, n)) r->traffic_path = 0;
         else return false;
         break;
-    case FLF_INTERFACE_ID: view = &r->eni; goto str;
-    case FLF_ACCOUNT_ID: view = &r->account; goto str;
-    case FLF_VPC_ID: view = &r->vpc; goto str;
-    case FLF_SUBNET_ID: view = &r->subnet; goto str;
-    case FLF_INSTANCE_ID: view = &r->instance; goto str;
-    case FLF_AZ_ID: view = &r->az_id; goto str;
-    case FLF_REGION: view = &r->region; goto str;
-    case FLF_PKT_SRC_AWS_SERVICE: view = &r->src_svc; goto str;
-    case FLF_PKT_DST_AWS_SERVICE: view = &r->dst_svc; goto str;
-    case FLF_TGW_ID: view = &r->tgw[FL_TGW_ID]; goto str;
-    case FLF_TGW_ATTACHMENT_ID: view = &r->tgw[FL_TGW_ATTACH]; goto str;
-    case FLF_TGW_PAIR_ATTACHMENT_ID: view = &r->tgw[FL_TGW_PAIR]; goto str;
-    case FLF_TGW_SRC_VPC_ACCOUNT_ID: view = &r->tgw[FL_TGW_SRC_ACCOUNT]; goto str;
-    case FLF_TGW_DST_VPC_ACCOUNT_ID: view = &r->tgw[FL_TGW_DST_ACCOUNT]; goto str;
-    case FLF_TGW_SRC_VPC_ID: view = &r->tgw[FL_TGW_SRC_VPC]; goto str;
-    case FLF_TGW_DST_VPC_ID: view = &r->tgw[FL_TGW_DST_VPC];
-    str:
-        /* printable without spaces, as split_line made sure */
-        *view = FDASH(p, n) ? (fl_view){NULL, 0} : (fl_view){p, n};
-        break;
     default:
-        break; /* opaque and unused fields: any printable token */
+        /* identifiers, printable without spaces as split_line made sure;
+         * opaque and unused fields: any such token */
+        view = rec_view(r, id);
+        if (view) *view = FDASH(p, n) ? (fl_view){NULL, 0} : (fl_view){p, n};
+        break;
     }
     return true;
 }
