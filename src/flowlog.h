@@ -177,7 +177,9 @@ size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r);
  * recs[i] as the token vals[i] would in a line (empty = absent, like "-");
  * bad[i] is set where the text path might not take that token the same
  * way (a value it rejects, or one that is not exactly one token): that row
- * must go through flowlog_parse_line as text. recs keep views into vals. */
+ * must go through flowlog_parse_line as text. recs keep views into vals.
+ * flowlog_rec_clear leaves every field absent (addresses zero too): also
+ * the start of a run of flowlog_parse_fast lines. */
 void flowlog_rec_clear(fl_rec *r);
 void flowlog_rec_finish(fl_rec *r);
 void flowlog_parse_values(enum flowlog_field id, const fl_view *vals, size_t n, fl_rec *recs, uint8_t *bad);
