@@ -1363,7 +1363,7 @@ static inline __attribute__((always_inline)) size_t parse_fields(const flowlog_f
     /* pkt-srcaddr before srcaddr in a custom layout must not meet the
      * previous line's text */
     r->src_text.n = r->dst_text.n = 0;
-#define FIELD(id, c) ffield(r, id, line + at[c], at[(c) + 1] - at[c] - 1, lazy, &has)
+#define FIELD(id, c) (unsigned)ffield(r, id, line + at[c], at[(c) + 1] - at[c] - 1, lazy, &has)
     if (f->v2_prefix) {
         /* the v2 fields in their default order, which most custom formats
          * also start with: no per-field dispatch for those */
