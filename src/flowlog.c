@@ -10,6 +10,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include "agg.h"
 #include "util.h"
@@ -148,8 +151,19 @@ const char *flowlog_field_suggest(const char *s, size_t n)
     return name;
 }
 
+static bool cpu_avx2(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+           __builtin_cpu_supports("popcnt");
+#else
+    return false;
+#endif
+}
+
 static void format_finish(flowlog_format *f)
 {
+    f->avx2 = cpu_avx2();
     f->v2_prefix = f->ncols >= 14;
     for (int i = 0; i < 14 && f->v2_prefix; i++)
         if (f->col[i] != FLF_VERSION + i) f->v2_prefix = false;
@@ -166,6 +180,7 @@ void flowlog_format_default(flowlog_format *f)
     }
     f->ncols = 14;
     f->v2_default = f->v2_prefix = true;
+    f->avx2 = cpu_avx2();
 }
 
 static bool name_char(char c)
@@ -440,6 +455,32 @@ static int64_t norm_time(uint64_t v)
     return (int64_t)(v >= (uint64_t)FLOWLOG_MS_THRESHOLD ? v / 1000 : v);
 }
 
+/* Where a record keeps an identifier field's view (0: not an identifier). */
+static const uint16_t view_at[FLF__COUNT] = {
+    [FLF_INTERFACE_ID] = offsetof(fl_rec, eni),
+    [FLF_ACCOUNT_ID] = offsetof(fl_rec, account),
+    [FLF_VPC_ID] = offsetof(fl_rec, vpc),
+    [FLF_SUBNET_ID] = offsetof(fl_rec, subnet),
+    [FLF_INSTANCE_ID] = offsetof(fl_rec, instance),
+    [FLF_AZ_ID] = offsetof(fl_rec, az_id),
+    [FLF_REGION] = offsetof(fl_rec, region),
+    [FLF_PKT_SRC_AWS_SERVICE] = offsetof(fl_rec, src_svc),
+    [FLF_PKT_DST_AWS_SERVICE] = offsetof(fl_rec, dst_svc),
+    [FLF_TGW_ID] = offsetof(fl_rec, tgw[FL_TGW_ID]),
+    [FLF_TGW_ATTACHMENT_ID] = offsetof(fl_rec, tgw[FL_TGW_ATTACH]),
+    [FLF_TGW_PAIR_ATTACHMENT_ID] = offsetof(fl_rec, tgw[FL_TGW_PAIR]),
+    [FLF_TGW_SRC_VPC_ACCOUNT_ID] = offsetof(fl_rec, tgw[FL_TGW_SRC_ACCOUNT]),
+    [FLF_TGW_DST_VPC_ACCOUNT_ID] = offsetof(fl_rec, tgw[FL_TGW_DST_ACCOUNT]),
+    [FLF_TGW_SRC_VPC_ID] = offsetof(fl_rec, tgw[FL_TGW_SRC_VPC]),
+    [FLF_TGW_DST_VPC_ID] = offsetof(fl_rec, tgw[FL_TGW_DST_VPC]),
+};
+
+/* The record's view of an identifier field; NULL for the other fields. */
+static inline __attribute__((always_inline)) fl_view *rec_view(fl_rec *r, enum flowlog_field id)
+{
+    return view_at[id] ? (fl_view *)(void *)((char *)r + view_at[id]) : NULL;
+}
+
 /* One field into the record; -1 with a reason. Inlined with a constant id
  * for the default layout, so that the switch disappears there. */
 static inline __attribute__((always_inline)) int parse_field(fl_rec *r, enum flowlog_field id, const char *p,
@@ -535,30 +576,14 @@ static inline __attribute__((always_inline)) int parse_field(fl_rec *r, enum flo
         if (len != 1 || p[0] < '1' || p[0] > '8') return bad(err, errlen, "traffic-path", p, len);
         r->traffic_path = (uint8_t)(p[0] - '0');
         break;
-    case FLF_INTERFACE_ID: view = &r->eni; goto str;
-    case FLF_ACCOUNT_ID: view = &r->account; goto str;
-    case FLF_VPC_ID: view = &r->vpc; goto str;
-    case FLF_SUBNET_ID: view = &r->subnet; goto str;
-    case FLF_INSTANCE_ID: view = &r->instance; goto str;
-    case FLF_AZ_ID: view = &r->az_id; goto str;
-    case FLF_REGION: view = &r->region; goto str;
-    case FLF_PKT_SRC_AWS_SERVICE: view = &r->src_svc; goto str;
-    case FLF_PKT_DST_AWS_SERVICE: view = &r->dst_svc; goto str;
-    case FLF_TGW_ID: view = &r->tgw[FL_TGW_ID]; goto str;
-    case FLF_TGW_ATTACHMENT_ID: view = &r->tgw[FL_TGW_ATTACH]; goto str;
-    case FLF_TGW_PAIR_ATTACHMENT_ID: view = &r->tgw[FL_TGW_PAIR]; goto str;
-    case FLF_TGW_SRC_VPC_ACCOUNT_ID: view = &r->tgw[FL_TGW_SRC_ACCOUNT]; goto str;
-    case FLF_TGW_DST_VPC_ACCOUNT_ID: view = &r->tgw[FL_TGW_DST_ACCOUNT]; goto str;
-    case FLF_TGW_SRC_VPC_ID: view = &r->tgw[FL_TGW_SRC_VPC]; goto str;
-    case FLF_TGW_DST_VPC_ID: view = &r->tgw[FL_TGW_DST_VPC];
-    str:
-        if (dash) break;
+    default:
+        /* identifiers; opaque and unused fields are kept out of the aggregate */
+        view = rec_view(r, id);
+        if (!view || dash) break;
         if (!printable(p, len)) return bad(err, errlen, fields[id].name, p, len);
         view->p = p;
         view->n = len;
         break;
-    default:
-        break; /* opaque and unused fields: kept out of the aggregate */
     }
     return 0;
 }
@@ -684,6 +709,7 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
 void flowlog_rec_clear(fl_rec *r)
 {
     rec_clear(r);
+    rec_finish(r); /* the addresses too: the fast parser leaves those outside the format as they are */
 }
 
 void flowlog_rec_finish(fl_rec *r)
@@ -886,385 +912,505 @@ void flowlog_cells_put(enum flowlog_field id, const fl_cell *cells, const uint32
 #undef CELL_LOOP
 #undef CELL_FIELDS
 
-/* ---- fast path: one pass, field parsing is tokenizing ---- */
+/* ---- fast path: the line's separators first, then each field by its length ---- */
 
-/* A keyword of len (<= 8) bytes at p: one 8-byte load (within the line's
- * padding), masked to the keyword. kw is the keyword padded with NULs. */
-static inline __attribute__((always_inline)) bool fmatch(const char *p, const char *kw, unsigned len)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint64_t w, k;
-    memcpy(&w, p, 8);
-    memcpy(&k, kw, 8);
-    return ((w ^ k) & (~UINT64_C(0) >> (64 - 8 * len))) == 0;
-#else
-    return memcmp(p, kw, len) == 0;
-#endif
-}
-/* The keyword kw (<= 8 bytes) at *pp: skipped, true. Whether the field ends
- * there is the caller's separator check. */
-static inline __attribute__((always_inline)) bool fword(const char **pp, const char *kw, unsigned len)
-{
-    if (!fmatch(*pp, kw, len)) return false;
-    *pp += len;
-    return true;
-}
-#define FWORD(pp, s) fword((pp), s "\0\0\0\0\0\0\0\0", sizeof(s) - 1)
+/* Why this shape: parsing field after field makes each field's start wait
+ * for the previous field's end (a load, a digit test, a count: ~15 cycles a
+ * field, 14+ fields a line, in series). Here the separators of a whole line
+ * come from 16-byte compares at fixed offsets, so the fields' parses are
+ * independent of each other and overlap. */
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define FL_SWAR 1
-/* SWAR digits: with t = 8 bytes ^ '0', a byte is a digit iff it is now 0..9.
- * The high bit of each byte of the result is set for a non-digit: the low 7
- * bits plus 0x76 reach 0x80 exactly from 10 up (no carry leaves a byte), and
- * bytes that had the high bit keep it. */
+/* The high bit of each byte of the result is set for a non-digit of t ^
+ * 0x30..30 (a byte is a digit iff it is now 0..9): the low 7 bits plus 0x76
+ * reach 0x80 exactly from 10 up (no carry leaves a byte), and bytes that had
+ * the high bit keep it. */
 static inline __attribute__((always_inline)) uint64_t swar_nondigit(uint64_t t)
 {
     return (((t & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | t) & 0x8080808080808080ULL;
 }
 
-/* The value of the first k (1..8) digit values in t (first digit in the
- * lowest byte): shifted up so that zeros become leading zeros, then three
- * multiplies combine pairs, quads and the two halves (as in Lemire's
- * parse_eight_digits_unrolled). */
-static inline __attribute__((always_inline)) uint64_t swar_value(uint64_t t, unsigned k)
+/* The value of the 8 digit values in t (first digit in the lowest byte):
+ * three multiplies combine pairs, quads and the two halves (as in Lemire's
+ * parse_eight_digits_unrolled). Fewer digits are shifted up first, so that
+ * zeros become leading zeros. */
+static inline __attribute__((always_inline)) uint64_t swar_value(uint64_t t)
 {
-    t <<= 8 * (8 - k);
     t = (t * 2561) >> 8;
     t = ((t & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;
     return ((t & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32;
 }
+
+static inline __attribute__((always_inline)) uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline __attribute__((always_inline)) uint32_t load32(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* The first n (1..8) bytes of a little-endian word. */
+static inline __attribute__((always_inline)) uint64_t low_bytes(unsigned n)
+{
+    return ~UINT64_C(0) >> (64 - 8 * n);
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FL_LE 1
 #endif
 
-/* A decimal number up to the first non-digit, at most max. Up to 15 digits
- * are read as two SWAR words (the line's padding makes both loads safe)
- * without a loop-carried multiply per digit (timestamps and byte counts
- * are 10 and up to 9 digits); longer ones by a checked loop, 19 digits at
- * most (no overflow possible). Lazy: the caller will not read the value,
- * so it is left 0 when the digit count alone shows that it fits (free: the
- * most digits that always do); the number is checked just the same. */
-static inline __attribute__((always_inline)) bool fint(const char **pp, uint64_t *out, uint64_t max, unsigned free,
-                                                       bool lazy)
+/* A field of n >= 1 bytes that is exactly the keyword kw (<= 8 bytes, NUL
+ * padded): one 8-byte load within the line's padding. */
+static inline __attribute__((always_inline)) bool fkw(const char *p, uint32_t n, const char *kw, unsigned len)
 {
-    const char *p = *pp;
-#ifdef FL_SWAR
-    uint64_t t1, t2 = 0;
-    memcpy(&t1, p, 8);
-    t1 ^= 0x3030303030303030ULL;
-    uint64_t m = swar_nondigit(t1);
-    unsigned k;
-    if (m) {
-        k = (unsigned)__builtin_ctzll(m) >> 3;
-        if (k == 0) return false;
-    } else {
-        memcpy(&t2, p + 8, 8);
-        t2 ^= 0x3030303030303030ULL;
-        m = swar_nondigit(t2);
-        k = 8 + ((unsigned)__builtin_ctzll(m | 1ull << 63) >> 3);
-    }
-    if (m) {
-        uint64_t v = 0;
-        if (!lazy || k > free) {
-            static const uint64_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
-            if (k < 8) v = swar_value(t1, k);
-            else v = swar_value(t1, 8) * pow10[k - 8] + (k > 8 ? swar_value(t2, k - 8) : 0);
+    if (n != len) return false;
+#ifdef FL_LE
+    return ((load64(p) ^ load64(kw)) & low_bytes(len)) == 0;
+#else
+    return memcmp(p, kw, len) == 0;
+#endif
+}
+#define FKW(p, n, s) fkw((p), (n), s "\0\0\0\0\0\0\0\0", sizeof(s) - 1)
+#define FDASH(p, n) ((n) == 1 && (p)[0] == '-')
+
+/* A decimal field of n >= 1 bytes, at most max. Up to 16 digits are one or
+ * two SWAR words (timestamps have 10, byte counts up to 9); 17 to 19 a
+ * loop (no overflow possible); 20 are left to the full parser. Lazy: the
+ * caller will not read the value, so it is left 0 when the digit count
+ * alone shows that it fits (free: the most digits that always do); the
+ * digits are checked just the same. */
+static inline __attribute__((always_inline)) bool fint(const char *p, uint32_t n, uint64_t *out, uint64_t max,
+                                                       unsigned free, bool lazy)
+{
+    uint64_t v = 0;
+#ifdef FL_LE
+    /* the digits shifted to the top of the word: the zeros shifted in are
+     * digits too (leading zeros), the bytes after the field are gone */
+    if (n <= 8) {
+        uint64_t t = (load64(p) ^ 0x3030303030303030ULL) << (8 * (8 - n));
+        if (swar_nondigit(t)) return false;
+        if (!lazy || n > free) {
+            v = swar_value(t);
             if (v > max) return false;
         }
         *out = v;
-        *pp = p + k;
         return true;
     }
-    /* 16 digits or more: the checked loop below */
+    if (n <= 16) {
+        uint64_t t1 = load64(p) ^ 0x3030303030303030ULL, t2 = (load64(p + 8) ^ 0x3030303030303030ULL) << (8 * (16 - n));
+        if (swar_nondigit(t1) | swar_nondigit(t2)) return false;
+        if (!lazy || n > free) {
+            static const uint64_t pow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+            v = swar_value(t1) * pow10[n - 8] + swar_value(t2);
+            if (v > max) return false;
+        }
+        *out = v;
+        return true;
+    }
 #else
     (void)free;
     (void)lazy;
 #endif
-    uint64_t v = 0;
-    unsigned d = (unsigned)(unsigned char)*p - '0';
-    if (d > 9) return false;
-    const char *start = p;
-    do {
+    if (n > 19) return false;
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)p[i] - '0';
+        if (d > 9) return false;
         v = v * 10 + d;
-        d = (unsigned)(unsigned char)*++p - '0';
-    } while (d <= 9);
-    if (p - start > 19 || v > max) return false;
-    *out = v;
-    *pp = p;
-    return true;
-}
-
-static inline __attribute__((always_inline)) bool foctet(const char **pp, uint32_t *v)
-{
-    const char *p = *pp;
-    unsigned d = (unsigned)(unsigned char)p[0] - '0', x;
-    if (d > 9) return false;
-    x = d;
-    if ((d = (unsigned)(unsigned char)p[1] - '0') <= 9) {
-        x = x * 10 + d;
-        if ((d = (unsigned)(unsigned char)p[2] - '0') <= 9) {
-            x = x * 10 + d;
-            p++;
-        }
-        p++;
     }
-    if (x > 255) return false;
-    *v = *v << 8 | x;
-    *pp = p + 1;
+    if (v > max) return false;
+    *out = v;
     return true;
 }
 
-/* ip_from_v4 inlined (it is called twice a line from another unit): the
- * IPv4-mapped form is 10 zero bytes, ff ff, then the address, big-endian. */
-static inline __attribute__((always_inline)) ip128 fv4(uint32_t v)
+/* Two octets of 1..3 digits (la, lb) at a and b, as 16-bit lanes 1 and 3
+ * of the result: each right-aligned in 4 bytes (leading zeros), then pairs
+ * of digits combined (10 x + y), then pairs of pairs (100 x + y). A digit
+ * is at most 9 and a pair at most 99, so no step carries out of its lane. */
+static inline __attribute__((always_inline)) uint64_t octet_pair(const char *a, unsigned la, const char *b,
+                                                                 unsigned lb)
 {
-#ifdef FL_SWAR
-    ip128 ip;
-    uint64_t lo = 0, hi = 0xffff0000ULL | (uint64_t)__builtin_bswap32(v) << 32;
-    memcpy(ip.b, &lo, 8);
-    memcpy(ip.b + 8, &hi, 8);
-    return ip;
+    uint64_t w = (uint64_t)((load32(a) ^ 0x30303030u) << (32 - 8 * la)) |
+                 (uint64_t)((load32(b) ^ 0x30303030u) << (32 - 8 * lb)) << 32;
+    w = ((w * 10) + (w >> 8)) & 0x00FF00FF00FF00FFULL;
+    return w * (1 + (UINT64_C(100) << 16));
+}
+
+/* An IPv4 dotted quad of exactly n bytes: four octets of 1..3 digits (a
+ * leading zero is allowed, as in the full parser), each at most 255. The
+ * octets' lengths come from the dots' positions, so that no branch depends
+ * on them. */
+static inline __attribute__((always_inline)) bool fip4(const char *p, uint32_t n, ip128 *out)
+{
+#ifndef FL_LE
+    return n <= 15 && parse_addr(p, n, out) == 0 && memchr(p, ':', n) == NULL;
 #else
-    return ip_from_v4(v);
+    if (n - 7u > 8u) return false;
+    unsigned all = (1u << n) - 1, dig, dot;
+#if defined(__SSE2__)
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+    dig = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d));
+    dot = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+#else
+    dig = dot = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        dig |= (unsigned)((unsigned)(unsigned char)p[i] - '0' <= 9) << i;
+        dot |= (unsigned)(p[i] == '.') << i;
+    }
+#endif
+    if (((dig | dot) & all) != all) return false;
+    dot &= all;
+    /* the first three dots (16 = none left); a fourth is an error */
+    unsigned d1 = (unsigned)__builtin_ctz(dot | 0x10000u);
+    dot &= dot - 1;
+    unsigned d2 = (unsigned)__builtin_ctz(dot | 0x10000u);
+    dot &= dot - 1;
+    unsigned d3 = (unsigned)__builtin_ctz(dot | 0x10000u);
+    dot &= dot - 1;
+    unsigned l0 = d1, l1 = d2 - d1 - 1, l2 = d3 - d2 - 1, l3 = n - d3 - 1;
+    /* each length 1..3 (a missing dot makes one of them wrap around) */
+    if (dot || l0 - 1 > 2 || l1 - 1 > 2 || l2 - 1 > 2 || l3 - 1 > 2) return false;
+    uint64_t ab = octet_pair(p, l0, p + d1 + 1, l1), cd = octet_pair(p + d2 + 1, l2, p + d3 + 1, l3);
+    /* an octet over 255 has bits in the upper byte of its lane */
+    if ((ab | cd) & 0xFF000000FF000000ULL) return false;
+    /* the IPv4-mapped form: 10 zero bytes, ff ff, then the address
+     * (ip_from_v4 inlined: it is called twice a line from another unit) */
+    /* a at bit 0, b at 32; c at 16, d at 48; then b and d down by 24 */
+    uint64_t t = (ab >> 16 & 0x000000FF000000FFULL) | (cd >> 16 & 0x000000FF000000FFULL) << 16;
+    uint64_t lo = 0, hi = 0xffff0000ULL | (t | t >> 24) << 32;
+    memcpy(out->b, &lo, 8);
+    memcpy(out->b + 8, &hi, 8);
+    return true;
 #endif
 }
 
-static inline __attribute__((always_inline)) bool fip4(const char **pp, ip128 *out)
+/* The text t of an address parsed before in this line (n = 0: none), again
+ * as this whole field: then its value needs no parsing. */
+static inline __attribute__((always_inline)) bool fsame(const char *p, uint32_t n, const fl_view *t)
 {
-    const char *p = *pp;
-    uint32_t v = 0;
-    if (!foctet(&p, &v) || *p != '.') return false;
-    p++;
-    if (!foctet(&p, &v) || *p != '.') return false;
-    p++;
-    if (!foctet(&p, &v) || *p != '.') return false;
-    p++;
-    if (!foctet(&p, &v)) return false;
-    *out = fv4(v);
-    *pp = p;
-    return true;
-}
-
-/* The text of an address parsed before in this line (t; n = 0: none),
- * again at p as a whole field: then its value needs no parsing. */
-static inline __attribute__((always_inline)) bool fsame(const char **pp, const fl_view *t)
-{
-    const char *p = *pp;
-    uint32_t n = t->n;
-    if (n == 0) return false;
+    if (t->n != n) return false;
 #ifdef __SSE2__
-    /* both texts lie in the line, whose padding covers 16-byte loads */
+    /* both texts lie in the line, whose padding covers 16-byte loads; n <= 15 */
     __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
     __m128i b = _mm_loadu_si128((const __m128i *)(const void *)t->p);
     unsigned need = (1u << n) - 1;
-    if (((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) & need) != need) return false;
+    return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)) & need) == need;
 #else
-    if (memcmp(p, t->p, n) != 0) return false;
+    return memcmp(p, t->p, n) == 0;
 #endif
-    unsigned char c = (unsigned char)p[n];
-    if (c != ' ' && c != '\r' && c != '\n') return false; /* a longer field: parse it */
-    *pp = p + n;
-    return true;
 }
 
-/* An identifier: printable (0x21..0x7e), no space; returns its view. 16
- * bytes a step with SSE2, else 8 (ids are 8 to 24 bytes); the '\n' after
- * the line stops the loop and the padding keeps the last load in bounds. */
-static inline __attribute__((always_inline)) bool fstr(const char **pp, fl_view *v)
+/* Bits of a 64-byte block: sp = spaces, stop = any other byte outside
+ * 0x21..0x7e (the line's end, or a byte the fast path leaves to the full
+ * parser). */
+static inline __attribute__((always_inline)) void block_masks(const char *p, uint64_t *sp, uint64_t *stop)
 {
-    const char *p = *pp, *start = p;
 #if defined(__SSE2__)
-    const __m128i lo = _mm_set1_epi8(0x21), del = _mm_set1_epi8(0x7f);
-    for (;;) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        /* signed: bytes >= 0x80 are below 0x21 too */
-        unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, lo), _mm_cmpeq_epi8(x, del)));
-        if (bad) {
-            p += __builtin_ctz(bad);
-            break;
-        }
-        p += 16;
+    /* signed compares: bytes >= 0x80 are below 0x21 too */
+    const __m128i space = _mm_set1_epi8(' '), lo = _mm_set1_epi8(0x21), del = _mm_set1_epi8(0x7f);
+    uint64_t s = 0, c = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        __m128i isp = _mm_cmpeq_epi8(x, space);
+        __m128i ctl = _mm_or_si128(_mm_cmplt_epi8(x, lo), _mm_cmpeq_epi8(x, del));
+        s |= (uint64_t)(unsigned)_mm_movemask_epi8(isp) << (16 * k);
+        c |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(isp, ctl)) << (16 * k);
     }
-#elif defined(FL_SWAR)
-    /* a byte is allowed iff its high bit is clear, b + 0x5f reaches 0x80
-     * and b + 1 does not */
-    for (;;) {
-        uint64_t w, lo;
-        memcpy(&w, p, 8);
-        lo = w & 0x7F7F7F7F7F7F7F7FULL;
-        uint64_t bad = (~(lo + 0x5F5F5F5F5F5F5F5FULL) | (lo + 0x0101010101010101ULL) | w) &
-                       0x8080808080808080ULL;
-        if (bad) {
-            p += __builtin_ctzll(bad) >> 3;
-            break;
-        }
-        p += 8;
-    }
+    *sp = s;
+    *stop = c;
 #else
-    while ((unsigned)(unsigned char)*p - 0x21u < 0x5eu) p++;
+    uint64_t s = 0, c = 0;
+    for (int k = 0; k < 64; k++) {
+        unsigned char b = (unsigned char)p[k];
+        s |= (uint64_t)(b == ' ') << k;
+        c |= (uint64_t)(b != ' ' && (b < 0x21 || b >= 0x7f)) << k;
+    }
+    *sp = s;
+    *stop = c;
 #endif
-    if (p == start || (p - start == 1 && *start == '-')) return false;
-    v->p = start;
-    v->n = (uint32_t)(p - start);
-    *pp = p;
-    return true;
 }
 
-/* Anything up to a space: opaque and unused fields. */
-static inline __attribute__((always_inline)) bool fskip(const char **pp)
+/* ctz, defined for 0 (the baseline has no tzcnt) */
+static inline __attribute__((always_inline)) unsigned ctz_or_63(uint64_t x)
 {
-    const char *p = *pp, *start = p;
-    while ((unsigned char)*p > 0x20 && *p != 0x7f) p++;
-    if (p == start) return false;
-    *pp = p;
-    return true;
+    return (unsigned)__builtin_ctzll(x | 1ULL << 63);
 }
+
+static inline __attribute__((always_inline)) unsigned popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FL_AVX2 __attribute__((target("avx2,bmi,bmi2,popcnt")))
+/* The same with two 32-byte compares. */
+static inline __attribute__((always_inline)) FL_AVX2 void block_masks_avx2(const char *p, uint64_t *sp,
+                                                                          uint64_t *stop)
+{
+    const __m256i space = _mm256_set1_epi8(' '), lo = _mm256_set1_epi8(0x21), del = _mm256_set1_epi8(0x7f);
+    __m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+    __m256i s0 = _mm256_cmpeq_epi8(x0, space), s1 = _mm256_cmpeq_epi8(x1, space);
+    __m256i c0 = _mm256_andnot_si256(s0, _mm256_or_si256(_mm256_cmpgt_epi8(lo, x0), _mm256_cmpeq_epi8(x0, del)));
+    __m256i c1 = _mm256_andnot_si256(s1, _mm256_or_si256(_mm256_cmpgt_epi8(lo, x1), _mm256_cmpeq_epi8(x1, del)));
+    *sp = (uint64_t)(uint32_t)_mm256_movemask_epi8(s0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(s1) << 32;
+    *stop = (uint64_t)(uint32_t)_mm256_movemask_epi8(c0) | (uint64_t)(uint32_t)_mm256_movemask_epi8(c1) << 32;
+}
+
+static inline __attribute__((always_inline)) FL_AVX2 unsigned tzcnt64(uint64_t x)
+{
+    return (unsigned)_tzcnt_u64(x);
+}
+
+static inline __attribute__((always_inline)) FL_AVX2 unsigned popcount64_hw(uint64_t x)
+{
+    return (unsigned)__builtin_popcountll(x);
+}
+#endif
+
+/* split_line's positions per pass: a 64-byte block of a flow-log line
+ * holds about 8 fields, so 12 make a second pass rare */
+#define FL_FLAT 12
+
+/* The line's shape: its end (the first '\n'; a CR before it is no part of
+ * the last field) and its fields, single-space separated and non-empty,
+ * every byte printable ASCII. at[c] = where field c starts, for c <=
+ * ncols (at[ncols] = one past the last field's end + 1, so that field c is
+ * [at[c], at[c + 1] - 1)). Returns the line's length to the '\n', or 0
+ * when the line has another shape (the full parser decides then). One
+ * body for both instruction sets (BLOCK_MASKS, POPCOUNT). */
+#define SPLIT_LINE_BODY(BLOCK_MASKS, POPCOUNT, CTZ)                                                               \
+    const unsigned maxsep = (unsigned)ncols - 1;                                                               \
+    unsigned nsep = 0;                                                                                         \
+    uint64_t carry = 1; /* "the byte before was a space": a leading space is an empty field */                \
+    uint32_t *o = at + 1;                                                                                      \
+    at[0] = 0;                                                                                                 \
+    for (size_t base = 0;; base += 64) {                                                                       \
+        uint64_t sp, stop;                                                                                     \
+        BLOCK_MASKS(line + base, &sp, &stop);                                                                  \
+        if (stop) sp &= (stop & (0 - stop)) - 1; /* spaces before the end only */                              \
+        if (sp & (sp << 1 | carry)) return 0;    /* an empty field */                                          \
+        carry = sp >> 63;                                                                                      \
+        unsigned cnt = POPCOUNT(sp);                                                                           \
+        if (nsep + cnt > maxsep) return 0;                                                                     \
+        /* FL_FLAT positions a pass, unconditionally (at has as many spare):                                   \
+         * one predictable loop pass for the usual <= 8 fields a block; the                                    \
+         * extra positions (CTZ of 0: 63 or 64) are overwritten */                                             \
+        nsep += cnt;                                                                                           \
+        while (sp) {                                                                                           \
+            for (int k = 0; k < FL_FLAT; k++) {                                                                \
+                o[k] = (uint32_t)(base + CTZ(sp) + 1);                                                         \
+                sp &= sp - 1;                                                                                  \
+            }                                                                                                  \
+            o += FL_FLAT;                                                                                      \
+        }                                                                                                      \
+        o = at + 1 + nsep;                                                                                     \
+        if (stop) {                                                                                            \
+            size_t e = base + (unsigned)__builtin_ctzll(stop), n = e;                                          \
+            if (line[e] == '\r') n++;                                                                          \
+            if (line[n] != '\n' || n > FLOWLOG_MAX_LINE || nsep != maxsep) return 0;                           \
+            /* a non-empty last field (a space before the end is an empty one) */                              \
+            if (e == 0 || line[e - 1] == ' ') return 0;                                                        \
+            at[ncols] = (uint32_t)e + 1;                                                                       \
+            return n;                                                                                          \
+        }                                                                                                      \
+        if (base > FLOWLOG_MAX_LINE) return 0;                                                                 \
+    }
+
+static inline __attribute__((always_inline)) size_t split_line(const char *line, int ncols, uint32_t *at)
+{
+    SPLIT_LINE_BODY(block_masks, popcount64, ctz_or_63)
+}
+
+#ifdef FL_AVX2
+static inline __attribute__((always_inline)) FL_AVX2 size_t split_line_avx2(const char *line, int ncols,
+                                                                           uint32_t *at)
+{
+    SPLIT_LINE_BODY(block_masks_avx2, popcount64_hw, tzcnt64)
+}
+#endif
+#undef SPLIT_LINE_BODY
 
 _Static_assert(FLF__COUNT <= 64, "flowlog_format.lazy has a bit per field");
 #define LAZY(id) ((lazy >> (id) & 1) != 0)
-static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog_field id, const char **pp,
-                                                         uint64_t lazy)
+/* One field [p, p + n), n >= 1, printable ASCII: its value into r (or the
+ * field's zero when it is '-', absent), its flag into *has. False when it
+ * is neither its syntax nor '-'. */
+static inline __attribute__((always_inline)) bool ffield(fl_rec *r, enum flowlog_field id, const char *p,
+                                                         uint32_t n, uint64_t lazy, unsigned *has)
 {
-    const char *p = *pp;
-    uint64_t v;
+    uint64_t v = 0;
+    fl_view *view;
     switch (id) {
     case FLF_SRCADDR:
-        if (!fip4(&p, &r->src)) goto dash;
-        r->src_text = (fl_view){*pp, (uint32_t)(p - *pp)};
-        r->has |= FLR_SRC;
+    case FLF_DSTADDR: {
+        bool s = id == FLF_SRCADDR;
+        ip128 *ip = s ? &r->src : &r->dst;
+        fl_view *text = s ? &r->src_text : &r->dst_text;
+        if (fip4(p, n, ip)) {
+            *text = (fl_view){p, n};
+            *has |= s ? FLR_SRC : FLR_DST;
+        } else if (FDASH(p, n)) {
+            memset(ip, 0, sizeof *ip);
+            *text = (fl_view){NULL, 0};
+        } else {
+            return false;
+        }
         break;
-    case FLF_DSTADDR:
-        if (!fip4(&p, &r->dst)) goto dash;
-        r->dst_text = (fl_view){*pp, (uint32_t)(p - *pp)};
-        r->has |= FLR_DST;
-        break;
+    }
     case FLF_PKT_SRCADDR:
-        if (fsame(&p, &r->src_text)) r->pkt_src = r->src;
-        else if (!fip4(&p, &r->pkt_src)) goto dash;
-        r->has |= FLR_PKT_SRC;
+    case FLF_PKT_DSTADDR: {
+        bool s = id == FLF_PKT_SRCADDR;
+        ip128 *ip = s ? &r->pkt_src : &r->pkt_dst;
+        if (fsame(p, n, s ? &r->src_text : &r->dst_text)) *ip = s ? r->src : r->dst;
+        else if (!fip4(p, n, ip)) {
+            if (!FDASH(p, n)) return false;
+            memset(ip, 0, sizeof *ip);
+            break;
+        }
+        *has |= s ? FLR_PKT_SRC : FLR_PKT_DST;
         break;
-    case FLF_PKT_DSTADDR:
-        if (fsame(&p, &r->dst_text)) r->pkt_dst = r->dst;
-        else if (!fip4(&p, &r->pkt_dst)) goto dash;
-        r->has |= FLR_PKT_DST;
-        break;
+    }
     case FLF_PACKETS:
-        if (!fint(&p, &r->packets, UINT64_MAX, 0, false)) goto dash;
-        r->has |= FLR_PACKETS;
+        if (fint(p, n, &r->packets, UINT64_MAX, 0, false)) *has |= FLR_PACKETS;
+        else if (FDASH(p, n)) r->packets = 0;
+        else return false;
         break;
     case FLF_BYTES:
-        if (!fint(&p, &r->bytes, UINT64_MAX, 0, false)) goto dash;
-        r->has |= FLR_BYTES;
+        if (fint(p, n, &r->bytes, UINT64_MAX, 0, false)) *has |= FLR_BYTES;
+        else if (FDASH(p, n)) r->bytes = 0;
+        else return false;
         break;
     case FLF_START:
-        if (!fint(&p, &v, INT64_MAX, 18, LAZY(FLF_START))) goto dash;
+        if (fint(p, n, &v, INT64_MAX, 18, LAZY(FLF_START))) *has |= FLR_START;
+        else if (!FDASH(p, n)) return false;
         r->start = norm_time(v);
-        r->has |= FLR_START;
         break;
     case FLF_END:
-        if (!fint(&p, &v, INT64_MAX, 18, LAZY(FLF_END))) goto dash;
+        if (fint(p, n, &v, INT64_MAX, 18, LAZY(FLF_END))) *has |= FLR_END;
+        else if (!FDASH(p, n)) return false;
         r->end = norm_time(v);
-        r->has |= FLR_END;
         break;
     case FLF_SRCPORT:
-        if (!fint(&p, &v, 65535, 4, LAZY(FLF_SRCPORT))) goto dash;
+        if (fint(p, n, &v, 65535, 4, LAZY(FLF_SRCPORT))) *has |= FLR_SRCPORT;
+        else if (!FDASH(p, n)) return false;
         r->srcport = (uint16_t)v;
-        r->has |= FLR_SRCPORT;
         break;
     case FLF_DSTPORT:
-        if (!fint(&p, &v, 65535, 4, LAZY(FLF_DSTPORT))) goto dash;
+        if (fint(p, n, &v, 65535, 4, LAZY(FLF_DSTPORT))) *has |= FLR_DSTPORT;
+        else if (!FDASH(p, n)) return false;
         r->dstport = (uint16_t)v;
-        r->has |= FLR_DSTPORT;
         break;
     case FLF_PROTOCOL:
-        if (!fint(&p, &v, 255, 2, LAZY(FLF_PROTOCOL))) goto dash;
+        if (fint(p, n, &v, 255, 2, LAZY(FLF_PROTOCOL))) *has |= FLR_PROTOCOL;
+        else if (!FDASH(p, n)) return false;
         r->protocol = (uint8_t)v;
-        r->has |= FLR_PROTOCOL;
         break;
     case FLF_VERSION:
     case FLF_TCP_FLAGS:
-        if (!fint(&p, &v, UINT32_MAX, 9, true)) goto dash; /* checked, never read */
+        /* checked, never read */
+        if (!fint(p, n, &v, UINT32_MAX, 9, true) && !FDASH(p, n)) return false;
         break;
     case FLF_ACTION:
-        if (FWORD(&p, "ACCEPT")) r->action = FL_ACCEPT;
-        else if (FWORD(&p, "REJECT")) r->action = FL_REJECT;
-        else goto dash;
+        if (FKW(p, n, "ACCEPT")) r->action = FL_ACCEPT;
+        else if (FKW(p, n, "REJECT")) r->action = FL_REJECT;
+        else if (FDASH(p, n)) r->action = 0;
+        else return false;
         break;
     case FLF_LOG_STATUS:
-        if (FWORD(&p, "OK")) r->status = FL_OK;
-        else if (FWORD(&p, "NODATA")) r->status = FL_NODATA;
-        else if (FWORD(&p, "SKIPDATA")) r->status = FL_SKIPDATA;
-        else goto dash;
+        if (FKW(p, n, "OK")) r->status = FL_OK;
+        else if (FKW(p, n, "NODATA")) r->status = FL_NODATA;
+        else if (FKW(p, n, "SKIPDATA")) r->status = FL_SKIPDATA;
+        else if (FDASH(p, n)) r->status = 0;
+        else return false;
         break;
     case FLF_FLOW_DIRECTION:
-        if (FWORD(&p, "egress")) r->direction = FL_EGRESS;
-        else if (FWORD(&p, "ingress")) r->direction = FL_INGRESS;
-        else goto dash;
+        if (FKW(p, n, "egress")) r->direction = FL_EGRESS;
+        else if (FKW(p, n, "ingress")) r->direction = FL_INGRESS;
+        else if (FDASH(p, n)) r->direction = 0;
+        else return false;
         break;
     case FLF_TRAFFIC_PATH:
-        if (p[0] < '1' || p[0] > '8') goto dash;
-        r->traffic_path = (uint8_t)(p[0] - '0');
-        p++;
+        if (n == 1 && p[0] >= '1' && p[0] <= '8') r->traffic_path = (uint8_t)(p[0] - '0');
+        else if (FDASH(p, n)) r->traffic_path = 0;
+        else return false;
         break;
-    case FLF_INTERFACE_ID: if (!fstr(&p, &r->eni)) goto dash; break;
-    case FLF_ACCOUNT_ID: if (!fstr(&p, &r->account)) goto dash; break;
-    case FLF_VPC_ID: if (!fstr(&p, &r->vpc)) goto dash; break;
-    case FLF_SUBNET_ID: if (!fstr(&p, &r->subnet)) goto dash; break;
-    case FLF_INSTANCE_ID: if (!fstr(&p, &r->instance)) goto dash; break;
-    case FLF_AZ_ID: if (!fstr(&p, &r->az_id)) goto dash; break;
-    case FLF_REGION: if (!fstr(&p, &r->region)) goto dash; break;
-    case FLF_PKT_SRC_AWS_SERVICE: if (!fstr(&p, &r->src_svc)) goto dash; break;
-    case FLF_PKT_DST_AWS_SERVICE: if (!fstr(&p, &r->dst_svc)) goto dash; break;
-    case FLF_TGW_ID: if (!fstr(&p, &r->tgw[FL_TGW_ID])) goto dash; break;
-    case FLF_TGW_ATTACHMENT_ID: if (!fstr(&p, &r->tgw[FL_TGW_ATTACH])) goto dash; break;
-    case FLF_TGW_PAIR_ATTACHMENT_ID: if (!fstr(&p, &r->tgw[FL_TGW_PAIR])) goto dash; break;
-    case FLF_TGW_SRC_VPC_ACCOUNT_ID: if (!fstr(&p, &r->tgw[FL_TGW_SRC_ACCOUNT])) goto dash; break;
-    case FLF_TGW_DST_VPC_ACCOUNT_ID: if (!fstr(&p, &r->tgw[FL_TGW_DST_ACCOUNT])) goto dash; break;
-    case FLF_TGW_SRC_VPC_ID: if (!fstr(&p, &r->tgw[FL_TGW_SRC_VPC])) goto dash; break;
-    case FLF_TGW_DST_VPC_ID: if (!fstr(&p, &r->tgw[FL_TGW_DST_VPC])) goto dash; break;
     default:
-        if (!fskip(&p)) goto dash;
+        /* identifiers, printable without spaces as split_line made sure;
+         * opaque and unused fields: any such token */
+        view = rec_view(r, id);
+        if (view) *view = FDASH(p, n) ? (fl_view){NULL, 0} : (fl_view){p, n};
         break;
     }
-    *pp = p;
     return true;
-dash:
-    /* '-' = absent, in every field (no field's own syntax accepts it, so it
-     * is only tried when that fails); p may have moved, *pp has not. What
-     * follows is checked by the caller. */
-    p = *pp;
-    if (p[0] == '-' && (unsigned char)p[1] <= ' ') {
-        *pp = p + 1;
-        return true;
-    }
-    return false;
 }
 
-#define FF(id) (ffield(r, id, &p, f->lazy) && *p++ == ' ')
-size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
+/* The fields of a line split_line took. */
+static inline __attribute__((always_inline)) size_t parse_fields(const flowlog_format *f, const char *line,
+                                                                 fl_rec *r, const uint32_t *at, size_t n)
 {
-    const char *p = line;
-    int c;
-    rec_clear(r);
+    unsigned has = 0;
+    uint64_t lazy = f->lazy;
+    int c = 0;
+    /* pkt-srcaddr before srcaddr in a custom layout must not meet the
+     * previous line's text */
+    r->src_text.n = r->dst_text.n = 0;
+#define FIELD(id, c) (unsigned)ffield(r, id, line + at[c], at[(c) + 1] - at[c] - 1, lazy, &has)
     if (f->v2_prefix) {
         /* the v2 fields in their default order, which most custom formats
          * also start with: no per-field dispatch for those */
-        if (!(FF(FLF_VERSION) && FF(FLF_ACCOUNT_ID) && FF(FLF_INTERFACE_ID) && FF(FLF_SRCADDR) &&
-              FF(FLF_DSTADDR) && FF(FLF_SRCPORT) && FF(FLF_DSTPORT) && FF(FLF_PROTOCOL) && FF(FLF_PACKETS) &&
-              FF(FLF_BYTES) && FF(FLF_START) && FF(FLF_END) && FF(FLF_ACTION) &&
-              ffield(r, FLF_LOG_STATUS, &p, f->lazy)))
+        if (!(FIELD(FLF_VERSION, 0) & FIELD(FLF_ACCOUNT_ID, 1) & FIELD(FLF_INTERFACE_ID, 2) &
+              FIELD(FLF_SRCADDR, 3) & FIELD(FLF_DSTADDR, 4) & FIELD(FLF_SRCPORT, 5) & FIELD(FLF_DSTPORT, 6) &
+              FIELD(FLF_PROTOCOL, 7) & FIELD(FLF_PACKETS, 8) & FIELD(FLF_BYTES, 9) & FIELD(FLF_START, 10) &
+              FIELD(FLF_END, 11) & FIELD(FLF_ACTION, 12) & FIELD(FLF_LOG_STATUS, 13)))
             return 0;
         c = 14;
-    } else {
-        if (!ffield(r, (enum flowlog_field)f->col[0], &p, f->lazy)) return 0;
-        c = 1;
     }
     for (; c < f->ncols; c++)
-        if (*p++ != ' ' || !ffield(r, (enum flowlog_field)f->col[c], &p, f->lazy)) return 0;
-    /* the line ends here: its '\n', or CR LF */
-    if (*p == '\r') p++;
-    size_t n = (size_t)(p - line);
-    if (*p != '\n' || n > FLOWLOG_MAX_LINE) return 0;
-    rec_finish(r);
+        if (!FIELD((enum flowlog_field)f->col[c], c)) return 0;
+#undef FIELD
+    r->has = has;
     return n;
 }
-#undef FF
+
+/* GCC's SLP vectorizer packs split_line's eight positions into vectors
+ * (a dozen inserts for one add): slower than the scalar stores */
+#if defined(__GNUC__) && !defined(__clang__)
+#define FL_NO_SLP __attribute__((optimize("no-tree-slp-vectorize")))
+#else
+#define FL_NO_SLP
+#endif
+
+static FL_NO_SLP size_t parse_fast_base(const flowlog_format *f, const char *line, fl_rec *r)
+{
+    uint32_t at[FLOWLOG_MAX_FIELDS + 1 + FL_FLAT];
+    size_t n = split_line(line, f->ncols, at);
+    return n ? parse_fields(f, line, r, at, n) : 0;
+}
+
+#ifdef FL_AVX2
+/* the same, compiled for AVX2/BMI (tzcnt, blsr, shlx; 32-byte compares) */
+static FL_AVX2 FL_NO_SLP size_t parse_fast_avx2(const flowlog_format *f, const char *line, fl_rec *r)
+{
+    uint32_t at[FLOWLOG_MAX_FIELDS + 1 + FL_FLAT];
+    size_t n = split_line_avx2(line, f->ncols, at);
+    return n ? parse_fields(f, line, r, at, n) : 0;
+}
+#endif
+
+size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r)
+{
+#ifdef FL_AVX2
+    if (f->avx2) return parse_fast_avx2(f, line, r);
+#endif
+    return parse_fast_base(f, line, r);
+}
 #undef LAZY

@@ -71,6 +71,9 @@ typedef struct flowlog_format {
      * the fast parser checks them exactly as always and sets their has
      * bits, but may leave their values 0. Only numeric fields use it. */
     uint64_t lazy;
+    /* the CPU has AVX2, BMI1/2 and POPCNT: the fast parser's variant for
+     * them (set by the functions below; false is always correct) */
+    bool avx2;
 } flowlog_format;
 
 void flowlog_format_default(flowlog_format *f); /* the v2 default format */
@@ -155,13 +158,17 @@ int flowlog_parse_line(const flowlog_format *f, const char *line, size_t n, fl_r
 #define FLOWLOG_PAD 64
 
 /* The fast path, which also finds the line's end: for the common shape of a
- * line (single spaces, IPv4, numbers under 20 digits) it returns the line's
- * length n — line[n] is the first '\n', and a CR before it counts in n, as
- * in a line cut at '\n' — with the same record as flowlog_parse_line(line,
- * n); for anything else 0, and then the caller finds the line's end and
- * calls flowlog_parse_line, which accepts or explains. Requires a '\n' at
- * the end of the data (every field loop stops there) and FLOWLOG_PAD
- * readable bytes from it. */
+ * line (printable ASCII, single spaces, IPv4, numbers under 20 digits) it
+ * returns the line's length n — line[n] is the first '\n', and a CR before
+ * it counts in n, as in a line cut at '\n' — with the same record as
+ * flowlog_parse_line(line, n); for anything else 0, and then the caller
+ * finds the line's end and calls flowlog_parse_line, which accepts or
+ * explains. Requires a '\n' at the end of the data (the scan stops there)
+ * and FLOWLOG_PAD readable bytes from it.
+ *
+ * It writes only the fields of the format (each one, absent or not), so r
+ * must come from flowlog_rec_clear and since then have been written only by
+ * this function with this same format: one clear serves a run of lines. */
 size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r);
 
 /* Records built from values already split into fields (Parquet columns),
@@ -170,7 +177,9 @@ size_t flowlog_parse_fast(const flowlog_format *f, const char *line, fl_rec *r);
  * recs[i] as the token vals[i] would in a line (empty = absent, like "-");
  * bad[i] is set where the text path might not take that token the same
  * way (a value it rejects, or one that is not exactly one token): that row
- * must go through flowlog_parse_line as text. recs keep views into vals. */
+ * must go through flowlog_parse_line as text. recs keep views into vals.
+ * flowlog_rec_clear leaves every field absent (addresses zero too): also
+ * the start of a run of flowlog_parse_fast lines. */
 void flowlog_rec_clear(fl_rec *r);
 void flowlog_rec_finish(fl_rec *r);
 void flowlog_parse_values(enum flowlog_field id, const fl_view *vals, size_t n, fl_rec *recs, uint8_t *bad);

@@ -524,11 +524,16 @@ static int scan_buf(worker *w, char *buf, size_t len, bool eof, bool *skipping, 
 {
     size_t pos = 0;
     buf[len] = '\n'; /* stops the fast parser; the buffer has FLOWLOG_PAD bytes after it */
+    fl_rec rec;
+    unsigned gen = w->fmt_gen - 1;
     for (;;) {
         /* The common line: parsed in the same pass that finds its end.
          * Ending at buf[len] means the line may go on in the next read. */
         if (!*skipping && !w->first_line) {
-            fl_rec rec;
+            if (gen != w->fmt_gen) { /* the fast parser writes the format's fields only */
+                flowlog_rec_clear(&rec);
+                gen = w->fmt_gen;
+            }
             size_t ll = flowlog_parse_fast(&w->fmt, buf + pos, &rec);
             if (ll && (pos + ll < len || eof)) {
                 fast_record(w, &rec);

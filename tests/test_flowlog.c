@@ -15,6 +15,7 @@
 #include "agg.h"
 #include "check.h"
 #include "flowlog.h"
+#include "fuzz/rec_same.h"
 
 /* The test's own copy of the field names, so that a case names a field in
  * text without trusting the table it tests. */
@@ -75,13 +76,21 @@ static const struct {
  * it stays valid until the next call. */
 static char *padded(const char *s, size_t n)
 {
-    static char buf[512 + FLOWLOG_PAD];
-    if (n > 512) abort();
+    static char buf[FLOWLOG_MAX_LINE + 2 + FLOWLOG_PAD];
+    if (n > FLOWLOG_MAX_LINE + 1) abort();
     memcpy(buf, s, n);
     memset(buf + n, 'Z', FLOWLOG_PAD);
     buf[n] = '\n';
     return buf;
 }
+
+/* The fast path on a record cleared first, as its callers do. */
+static size_t fast_clear(const flowlog_format *f, const char *line, fl_rec *r)
+{
+    flowlog_rec_clear(r);
+    return flowlog_parse_fast(f, line, r);
+}
+
 
 /* ---- the case runner ---- */
 
@@ -99,6 +108,8 @@ typedef struct {
     flowlog_format f;
     fl_rec r;
     char text[MAXTEXT]; /* the line the record's views point into */
+    int fmt_gen, run_gen; /* formats set; the one `run` was cleared for */
+    fl_rec run;           /* kept across the `fast` lines of one format */
 } runner;
 
 __attribute__((format(printf, 2, 3))) static void fail(runner *t, const char *fmt, ...)
@@ -294,32 +305,46 @@ static void expect(runner *t, const char *key, char *val)
 
 /* The fast path on one line with the current format: whether it takes the
  * line, the same record as the full parser when it does, and the same
- * answer with ports, protocol and times read lazily. */
+ * answer with ports, protocol and times read lazily. Both of its variants
+ * (baseline and, where the CPU has it, AVX2) must give the same answer. */
 static void run_fast(runner *t, const char *line, size_t n)
 {
     char *copy = padded(line, n);
     fl_rec b;
-    t->is_fast = flowlog_parse_fast(&t->f, copy, &t->r) == n;
+    t->is_fast = fast_clear(&t->f, copy, &t->r) == n;
     t->have_fast = true;
     t->have_rec = t->is_fast;
     if (t->is_fast) {
-        const fl_rec *a = &t->r;
-        if (flowlog_parse_line(&t->f, copy, n, &b, t->err, sizeof t->err) == 0 && a->has == b.has &&
-            a->bytes == b.bytes && a->start == b.start && a->end == b.end && a->action == b.action &&
-            a->status == b.status && a->direction == b.direction && a->traffic_path == b.traffic_path &&
-            ip_eq(&a->src, &b.src) && ip_eq(&a->dst, &b.dst) && ip_eq(&a->pkt_src, &b.pkt_src) &&
-            ip_eq(&a->pkt_dst, &b.pkt_dst) && a->eni.n == b.eni.n && a->vpc.n == b.vpc.n &&
-            a->src_svc.n == b.src_svc.n && a->dst_svc.n == b.dst_svc.n && a->srcport == b.srcport &&
-            a->protocol == b.protocol)
+        if (flowlog_parse_line(&t->f, copy, n, &b, t->err, sizeof t->err) == 0 && rec_same(&t->r, &b))
             check_passed++;
         else
             fail(t, "the fast path and the full parser disagree");
+        /* the record of the earlier `fast` lines of this format, as a
+         * caller keeps one across the lines of an input: the same record */
+        if (t->run_gen != t->fmt_gen) {
+            flowlog_rec_clear(&t->run);
+            t->run_gen = t->fmt_gen;
+        }
+        if (flowlog_parse_fast(&t->f, copy, &t->run) == n && rec_same(&t->run, &b))
+            check_passed++;
+        else
+            fail(t, "the fast path depends on what earlier lines left in the record");
+    }
+    if (t->f.avx2) {
+        flowlog_format base = t->f;
+        base.avx2 = false;
+        fl_rec d;
+        bool base_fast = fast_clear(&base, copy, &d) == n;
+        if (base_fast == t->is_fast && (!base_fast || rec_same(&d, &t->r)))
+            check_passed++;
+        else
+            fail(t, "the baseline and AVX2 fast paths disagree");
     }
     flowlog_format lz = t->f;
     lz.lazy = 1ull << FLF_SRCPORT | 1ull << FLF_DSTPORT | 1ull << FLF_PROTOCOL | 1ull << FLF_START |
               1ull << FLF_END;
     fl_rec c;
-    bool lazy_fast = flowlog_parse_fast(&lz, copy, &c) == n;
+    bool lazy_fast = fast_clear(&lz, copy, &c) == n;
     const fl_rec *a = &t->r;
     if (lazy_fast == t->is_fast &&
         (!lazy_fast || (c.has == a->has && c.bytes == a->bytes && c.packets == a->packets && c.action == a->action &&
@@ -361,12 +386,15 @@ static void run_command(runner *t, const char *cmd, const char *arg)
         if (t->rc == 0) snprintf(t->value, sizeof t->value, "%" PRIu64, v);
     } else if (strcmp(cmd, "default") == 0) {
         flowlog_format_default(&t->f);
+        t->fmt_gen++;
         t->have_format = true;
     } else if (strcmp(cmd, "fields") == 0 || strcmp(cmd, "format") == 0) {
+        t->fmt_gen++;
         t->rc = (cmd[1] == 'i' ? flowlog_fields_parse : flowlog_format_parse)(&t->f, text, (size_t)n, t->err,
                                                                              sizeof t->err);
         t->have_format = true;
     } else if (strcmp(cmd, "header") == 0) {
+        t->fmt_gen++;
         t->f.ncols = -1;
         bool h = flowlog_header(text, (size_t)n, &t->f, t->err, sizeof t->err);
         t->rc = !h ? 1 : t->f.ncols > 0 ? 0 : -1;
@@ -482,7 +510,7 @@ static void test_fast_digits(void)
             int n = snprintf(line, sizeof line, "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 %.*s %.*s 1600000000 1600000060 ACCEPT OK\n",
                              k, digits, k, digits);
             fl_rec a;
-            bool fast = flowlog_parse_fast(&d2, padded(line, (size_t)n - 1), &a) == (size_t)n - 1;
+            bool fast = fast_clear(&d2, padded(line, (size_t)n - 1), &a) == (size_t)n - 1;
             if (k <= 19) { /* 20 digits are left to the checked parser */
                 CHECK(fast && a.bytes == want && a.packets == want && a.start == 1600000000 && a.end == 1600000060);
             } else {
@@ -498,7 +526,7 @@ static void test_fast_digits(void)
                                 "2 123 eni-a 10.0.0.1 10.0.0.2 1 2 6 3 40:0 1 2 ACCEPT OK\n"};
         for (size_t i = 0; i < sizeof badnum / sizeof *badnum; i++) {
             fl_rec a;
-            CHECK(flowlog_parse_fast(&d2, padded(badnum[i], strlen(badnum[i]) - 1), &a) == 0);
+            CHECK(fast_clear(&d2, padded(badnum[i], strlen(badnum[i]) - 1), &a) == 0);
         }
         const char bad[] = {' ', '\t', 0x7f, (char)0x80, (char)0xff, 0x1f};
         for (int pos = 0; pos < 24; pos++) {
@@ -510,17 +538,44 @@ static void test_fast_digits(void)
                 int n = snprintf(line, sizeof line, "2 123 %.24s 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK\n", eni);
                 fl_rec a;
                 /* a space splits the field (too many fields), anything else is not an identifier */
-                CHECK(flowlog_parse_fast(&d2, padded(line, (size_t)n - 1), &a) == 0);
+                CHECK(fast_clear(&d2, padded(line, (size_t)n - 1), &a) == 0);
             }
             char line[160];
             int n = snprintf(line, sizeof line, "2 123 eni-0123456789abcdef0123%.*s 10.0.0.1 10.0.0.2 1 2 6 3 400 1 2 ACCEPT OK\n",
                              pos, "~!abcdefghijklmnopqrstuvwxyz");
             fl_rec a;
-            CHECK(flowlog_parse_fast(&d2, padded(line, (size_t)n - 1), &a) == (size_t)n - 1 && a.eni.n == (uint32_t)(24 + pos) &&
+            CHECK(fast_clear(&d2, padded(line, (size_t)n - 1), &a) == (size_t)n - 1 && a.eni.n == (uint32_t)(24 + pos) &&
                   memcmp(a.eni.p, "eni-0123456789abcdef0123", 24) == 0);
         }
     }
 
+}
+
+/* Lines at FLOWLOG_MAX_LINE (65536 bytes, a CR counted): the fast path
+ * takes the longest one and leaves a byte more to the full parser, which
+ * rejects it. One identifier field, so the line is that identifier. */
+static void test_fast_max_line(void)
+{
+    flowlog_format f;
+    char err[256];
+    CHECK(flowlog_format_parse(&f, "interface-id", 12, err, sizeof err) == 0);
+    static char line[FLOWLOG_MAX_LINE + 2];
+    memset(line, 'a', sizeof line);
+    fl_rec r;
+    CHECK(fast_clear(&f, padded(line, FLOWLOG_MAX_LINE), &r) == FLOWLOG_MAX_LINE && r.eni.n == FLOWLOG_MAX_LINE);
+    CHECK(fast_clear(&f, padded(line, FLOWLOG_MAX_LINE + 1), &r) == 0);
+    CHECK(flowlog_parse_line(&f, line, FLOWLOG_MAX_LINE + 1, &r, err, sizeof err) < 0);
+    CHECK_STR(err, "line longer than 65536 bytes");
+    /* 65535 bytes and a CR: 65536 with it; 65536 and a CR: one too many */
+    line[FLOWLOG_MAX_LINE - 1] = '\r';
+    CHECK(fast_clear(&f, padded(line, FLOWLOG_MAX_LINE), &r) == FLOWLOG_MAX_LINE && r.eni.n == FLOWLOG_MAX_LINE - 1);
+    line[FLOWLOG_MAX_LINE - 1] = 'a';
+    line[FLOWLOG_MAX_LINE] = '\r';
+    CHECK(fast_clear(&f, padded(line, FLOWLOG_MAX_LINE + 1), &r) == 0);
+    /* the baseline variant says the same */
+    f.avx2 = false;
+    CHECK(fast_clear(&f, padded(line, FLOWLOG_MAX_LINE), &r) == FLOWLOG_MAX_LINE && r.eni.n == FLOWLOG_MAX_LINE);
+    CHECK(fast_clear(&f, padded(line, FLOWLOG_MAX_LINE + 1), &r) == 0);
 }
 
 int main(void)
@@ -532,5 +587,6 @@ int main(void)
     test_field_table();
     test_generated_lines();
     test_fast_digits();
+    test_fast_max_line();
     return check_done();
 }
