@@ -1631,8 +1631,9 @@ static int plan_path(plan *p, const char *path, const ingest_opts *o, const flow
     return plan_file(p, path, o, deffmt, nthreads, st, err, errlen);
 }
 
-static int ncores(void)
+int ingest_nthreads(int requested)
 {
+    if (requested > 0) return requested;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
 }
@@ -1717,7 +1718,7 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
         j.items = p->items;
         j.nitems = p->nitems;
         j.res = xcalloc(p->nitems + 1, sizeof *j.res);
-        nt = o->threads > 0 ? o->threads : ncores();
+        nt = ingest_nthreads(o->threads);
         /* a stream is worth more threads than items: they parse its blocks */
         bool streams = false;
         for (size_t i = 0; i < p->nitems; i++) streams |= p->items[i].kind == IT_GZIP || p->items[i].kind == IT_STREAM;
@@ -1835,7 +1836,7 @@ int ingest_paths(agg *a, const char *const *paths, size_t n, const ingest_opts *
 {
     flowlog_format deffmt;
     if (make_fields_format(o, &deffmt, err, errlen) < 0) return -1;
-    int nt = o->threads > 0 ? o->threads : ncores();
+    int nt = ingest_nthreads(o->threads);
     plan p;
     memset(&p, 0, sizeof p);
     agg_stats pst;
@@ -1852,7 +1853,7 @@ int ingest_paths(agg *a, const char *const *paths, size_t n, const ingest_opts *
     int rc = execute(a, &p, o, &deffmt, &pst, err, errlen);
     plan_free(&p);
     /* the same agg for any --threads; a CSV of the five keys sorts itself */
-    if (!o->csv_keys_only) agg_canonicalize(a);
+    if (!o->csv_keys_only && !o->no_canonical) agg_canonicalize(a);
     return rc;
 }
 

@@ -458,6 +458,25 @@ for o in outdir/nodir/r.html outdir/isdir good.log/r.html; do
     check "$RC" 1 "unwritable output '$o' exit code"
     one_error "unwritable output" "$o"
 done
+# aggregate writes the .fca and the CSV each while it is made (the CSV on a thread of its own
+# when there are two): either one unwritable leaves no file at all, whichever it is
+mkdir -p outagg
+for t in 1 2; do
+    for c in "outagg/nodir/x.fca outagg/x.csv" "outagg/x.fca outagg/nodir/x.csv" "outagg/x.fca good.log/x.csv"; do
+        set -- $c
+        run aggregate good.log --threads $t -o "$1" --csv "$2"
+        check "$RC" 1 "aggregate -o $1 --csv $2 --threads $t: exit code"
+        case $1 in *nodir*) want=$1 ;; *) want=$2 ;; esac
+        one_error "aggregate -o $1 --csv $2 --threads $t" "cannot write '$want'"
+        check "$(ls -A outagg)" "" "aggregate -o $1 --csv $2 --threads $t: no file, no temporary file left"
+    done
+done
+# the CSV on standard output beside the .fca: written after the .fca is in place
+run aggregate good.log --threads 2 -o outagg/y.fca --csv -
+check "$RC $(cat out)" "0 $GOOD_CSV" "aggregate -o FILE --csv -: the CSV on standard output"
+check "$(ls -A outagg)" "y.fca" "aggregate -o FILE --csv -: the .fca written"
+rm -rf outagg
+
 # a write that fails halfway (file size limit; SIGXFSZ ignored so write() fails with EFBIG)
 for c in "report $S/v5 ${SNAP[*]} --now $NOW -o outdir/old.html" \
          "report $S/v5 ${SNAP[*]} --now $NOW -o outdir/new.html --json outdir/new.json" \
