@@ -52,22 +52,39 @@ static uint64_t key_hash(const csv_row *r)
 /* Rows of equal keys summed into the first (groups finer than the five
  * keys, or several .fca inputs, give several); returns the rows left. A
  * hash rather than a sort: the keys are mostly distinct already, and the
- * output is sorted once afterwards. */
+ * output is sorted once afterwards. A slot holds the row's index + 1 and
+ * 32 bits of its hash, so that a row is compared only with rows whose
+ * hash matches; the slots of the next rows are prefetched (the table is
+ * megabytes, and each row is one random visit to it). */
 static size_t merge_equal_keys(csv_row *rows, size_t n)
 {
     size_t cap = 16;
     while (cap < 2 * n) cap *= 2;
-    uint32_t *slot = xcalloc(cap, sizeof *slot); /* row index + 1; 0 = empty */
+    const size_t mask = cap - 1;
+    uint64_t *slot = xcalloc(cap, sizeof *slot); /* hash >> 32 << 32 | (row index + 1); 0 = empty */
+    enum { AHEAD = 16 };
+    uint64_t hr[AHEAD];
+    for (size_t i = 0; i < AHEAD && i < n; i++) {
+        hr[i] = key_hash(&rows[i]);
+        __builtin_prefetch(&slot[hr[i] & mask]);
+    }
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t h = (size_t)key_hash(&rows[i]) & (cap - 1);
-        for (;; h = (h + 1) & (cap - 1)) {
-            if (!slot[h]) {
+        uint64_t h = hr[i % AHEAD];
+        if (i + AHEAD < n) { /* rows[i + AHEAD] is not overwritten yet: m <= i */
+            uint64_t hn = key_hash(&rows[i + AHEAD]);
+            hr[i % AHEAD] = hn;
+            __builtin_prefetch(&slot[hn & mask]);
+        }
+        const uint64_t tag = h >> 32 << 32;
+        for (size_t k = h & mask;; k = (k + 1) & mask) {
+            if (!slot[k]) {
                 rows[m] = rows[i];
-                slot[h] = (uint32_t)++m;
+                slot[k] = tag | ++m;
                 break;
             }
-            csv_row *d = &rows[slot[h] - 1];
+            if ((slot[k] & ~0xffffffffULL) != tag) continue;
+            csv_row *d = &rows[(uint32_t)slot[k] - 1];
             if (cmp_key(d, &rows[i]) == 0) {
                 fc_add_sat(&d->packets, rows[i].packets);
                 fc_add_sat(&d->bytes, rows[i].bytes);
@@ -92,6 +109,15 @@ typedef struct csv_job {
     fc_stream *out;
     int rc;
     char err[FC_ERRLEN];
+    /* The coverage the "wrote" line tells, worked out on the same thread
+     * once the main one has put the aggregate in canonical order (until
+     * then it is being rewritten) and only reads it. */
+    const agg *a;
+    bool want_cov, canonical;
+    int64_t since, until;
+    cost_coverage cov;
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
 } csv_job;
 
 static void csv_field(dbuf *b, const char *s)
@@ -143,26 +169,47 @@ static void csv_take(csv_job *cj, const agg *a)
     cj->n = n;
 }
 
-/* The output order, bytes descending then the keys: the rows ordered by
- * bytes with an LSD radix sort of (~bytes, row) pairs (a pass per byte
- * that is not the same in every key), then each run of equal bytes by
- * cmp_key. qsort of the 64-byte rows through a comparator was most of this
- * (a compare and a 64-byte move per step of ~n log n). */
+/* The output order, bytes descending then the keys: (~bytes, row) pairs
+ * ordered by an LSD radix sort (a pass per byte that is not the same in
+ * every key), then each run of equal bytes by cmp_key. qsort of the rows
+ * through a comparator was most of this (a compare and a 64-byte move per
+ * step of ~n log n). */
 typedef struct okey {
     uint64_t k;
     uint32_t i;
 } okey;
 
-static void csv_order(csv_row **prows, size_t n)
+/* k[0..n) by cmp_key of their rows (a merge sort; t: n of scratch) */
+static void sort_ties(okey *k, okey *t, size_t n, const csv_row *rows)
 {
-    csv_row *rows = *prows;
+    if (n <= 16) {
+        for (size_t i = 1; i < n; i++) {
+            okey v = k[i];
+            size_t j = i;
+            for (; j > 0 && cmp_key(&rows[v.i], &rows[k[j - 1].i]) < 0; j--) k[j] = k[j - 1];
+            k[j] = v;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_ties(k, t, h, rows);
+    sort_ties(k + h, t, n - h, rows);
+    memcpy(t, k, h * sizeof *k);
+    size_t i = 0, j = h, o = 0;
+    while (i < h && j < n) k[o++] = cmp_key(&rows[k[j].i], &rows[t[i].i]) < 0 ? k[j++] : t[i++];
+    while (i < h) k[o++] = t[i++];
+}
+
+/* The row numbers in output order (malloc'd). */
+static okey *csv_order(const csv_row *rows, size_t n)
+{
     okey *a = xmalloc((n + 1) * sizeof *a), *b = xmalloc((n + 1) * sizeof *b);
     size_t (*cnt)[256] = xcalloc(8, sizeof *cnt);
     for (size_t i = 0; i < n; i++) {
         a[i] = (okey){~rows[i].bytes, (uint32_t)i};
         for (int d = 0; d < 8; d++) cnt[d][a[i].k >> (8 * d) & 0xff]++;
     }
-    for (int d = 0; d < 8; d++) {
+    for (int d = 0; d < 8 && n; d++) {
         if (cnt[d][a[0].k >> (8 * d) & 0xff] == n) continue; /* the same byte everywhere */
         size_t at[256], sum = 0;
         for (int v = 0; v < 256; v++) {
@@ -175,20 +222,12 @@ static void csv_order(csv_row **prows, size_t n)
         b = t;
     }
     free(cnt);
-    free(b);
-    csv_row *out = xmalloc((n + 1) * sizeof *out);
-    enum { AHEAD = 16 };
-    for (size_t i = 0; i < n; i++) {
-        if (i + AHEAD < n) __builtin_prefetch(&rows[a[i + AHEAD].i]);
-        out[i] = rows[a[i].i];
-    }
-    free(a);
-    free(rows);
     for (size_t lo = 0, hi; lo < n; lo = hi) {
-        for (hi = lo + 1; hi < n && out[hi].bytes == out[lo].bytes;) hi++;
-        if (hi - lo > 1) qsort(out + lo, hi - lo, sizeof *out, cmp_key);
+        for (hi = lo + 1; hi < n && a[hi].k == a[lo].k;) hi++;
+        if (hi - lo > 1) sort_ties(a + lo, b, hi - lo, rows);
     }
-    *prows = out;
+    free(b);
+    return a;
 }
 
 /* Decimal digits, two at a time from a table. */
@@ -255,13 +294,15 @@ static char *put_ip(char *q, const ip128 *ip)
 static int csv_write(csv_job *cj)
 {
     size_t m = merge_equal_keys(cj->rows, cj->n);
-    csv_order(&cj->rows, m);
+    okey *ord = csv_order(cj->rows, m);
     const csv_row *rows = cj->rows;
     char *buf = xmalloc(CSV_CHUNK + CSV_LINE_REST), *q = buf;
     q = stpcpy(q, "interface_id,srcaddr,dstaddr,action,log_status,packets,bytes,records\n");
     int rc = 0;
+    enum { AHEAD = 16 };
     for (size_t i = 0; i < m && rc == 0; i++) {
-        const csv_row *r = &rows[i];
+        if (i + AHEAD < m) __builtin_prefetch(&rows[ord[i + AHEAD].i]);
+        const csv_row *r = &rows[ord[i].i];
         size_t el = cj->eni_len[r->eni_rank];
         if ((size_t)(q - buf) + el > CSV_CHUNK) {
             rc = fc_stream_write(cj->out, buf, (size_t)(q - buf), cj->err, sizeof cj->err);
@@ -292,13 +333,20 @@ static int csv_write(csv_job *cj)
     if (rc == 0 && q > buf) rc = fc_stream_write(cj->out, buf, (size_t)(q - buf), cj->err, sizeof cj->err);
     if (rc == 0) rc = fc_stream_close(cj->out, cj->err, sizeof cj->err);
     free(buf);
+    free(ord);
     return rc;
 }
 
 static void *csv_main(void *p)
 {
     csv_job *cj = p;
-    cj->rc = csv_write(cj);
+    if (cj->out) cj->rc = csv_write(cj);
+    if (cj->want_cov) {
+        pthread_mutex_lock(&cj->mu);
+        while (!cj->canonical) pthread_cond_wait(&cj->cond, &cj->mu);
+        pthread_mutex_unlock(&cj->mu);
+        cost_coverage_of(cj->a, cj->since, cj->until, &cj->cov);
+    }
     return NULL;
 }
 
@@ -356,11 +404,23 @@ int cmd_aggregate(const fc_opts *o)
     if (!code && o->csv) {
         csv_take(&cj, a);
         cj.out = &sc;
-        if (o->output && ingest_nthreads(o->threads) > 1) threaded = pthread_create(&th, NULL, csv_main, &cj) == 0;
-        if (!threaded) cj.rc = csv_write(&cj);
     }
+    /* the "wrote" line's coverage (--csv alone keeps no hours: none) */
+    cj.a = a;
+    cj.want_cov = !code && !o->quiet && o->output;
+    cj.since = o->has_since ? o->since : 0;
+    cj.until = o->has_until ? o->until : 0;
+    pthread_mutex_init(&cj.mu, NULL);
+    pthread_cond_init(&cj.cond, NULL);
+    if (!code && o->output && (o->csv || cj.want_cov) && ingest_nthreads(o->threads) > 1)
+        threaded = pthread_create(&th, NULL, csv_main, &cj) == 0;
+    if (!threaded && cj.out) cj.rc = csv_write(&cj);
     if (!code && o->output) {
         agg_canonicalize(a); /* the .fca is byte-identical for any --threads; the CSV sorts itself */
+        pthread_mutex_lock(&cj.mu);
+        cj.canonical = true;
+        pthread_cond_signal(&cj.cond);
+        pthread_mutex_unlock(&cj.mu);
         size_t n_ids;
         const char *const *ids = inputs_ids(seen, &n_ids);
         if (fca_write_to(a, ids, n_ids, sink_stream, &sf, err, sizeof err) < 0 ||
@@ -376,12 +436,9 @@ int cmd_aggregate(const fc_opts *o)
     if (!code && fc_streams_commit(nout, streams, err, sizeof err) < 0) code = EXIT_RUNTIME;
     if (code) cli_error(err);
     for (size_t i = 0; i < nout; i++) fc_stream_abort(streams[i]);
-    csv_free(&cj);
     if (!code && !o->quiet) {
-        cost_coverage cv;
-        memset(&cv, 0, sizeof cv);
-        if (o->output) /* --csv alone keeps no hours: no coverage to tell */
-            cost_coverage_of(a, o->has_since ? o->since : 0, o->has_until ? o->until : 0, &cv);
+        cost_coverage cv = cj.cov;
+        if (cj.want_cov && !threaded) cost_coverage_of(a, cj.since, cj.until, &cv);
         const agg_stats *st = agg_stats_get(a);
         char u[32], g[32];
         fc_format_count(st->used, u, sizeof u);
@@ -403,6 +460,9 @@ int cmd_aggregate(const fc_opts *o)
         fprintf(stderr, "flowcost: %s records read, %s used, %s malformed, %zu groups, %llu files\n", r, u, m,
                 agg_count(a), (unsigned long long)st->files);
     }
+    csv_free(&cj);
+    pthread_mutex_destroy(&cj.mu);
+    pthread_cond_destroy(&cj.cond);
     agg_free(a);
     inputs_free(seen);
     return code;

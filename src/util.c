@@ -251,7 +251,7 @@ int fc_stream_write(fc_stream *s, const void *data, size_t len, char *err, size_
             if (stream_out(s, s->buf, FC_STREAM_BUF, err, errlen) < 0) return -1;
         }
     }
-    if (s->len) { /* direct I/O went off with bytes held */
+    if (!s->direct && s->len) { /* direct I/O went off with bytes held */
         size_t held = s->len;
         s->len = 0;
         if (stream_out(s, s->buf, held, err, errlen) < 0) return -1;
