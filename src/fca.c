@@ -130,7 +130,7 @@ static int cmp_str(const void *x, const void *y)
 typedef struct enc {
     unsigned char *buf;
     size_t len;
-    size_t skip;      /* bytes of buf before the payload (the header) */
+    size_t sum_from;  /* bytes of buf before it are summed, or not payload */
     csum sum;
     fca_sink sink;
     void *ctx;
@@ -139,11 +139,17 @@ typedef struct enc {
     size_t errlen;
 } enc;
 
+static void enc_sum(enc *e)
+{
+    if (e->len > e->sum_from) csum_add(&e->sum, e->buf + e->sum_from, e->len - e->sum_from);
+    e->sum_from = e->len;
+}
+
 static void enc_flush(enc *e)
 {
-    if (e->len > e->skip) csum_add(&e->sum, e->buf + e->skip, e->len - e->skip);
+    enc_sum(e);
     if (e->rc == 0 && e->len && e->sink(e->ctx, e->buf, e->len, e->err, e->errlen) < 0) e->rc = -1;
-    e->len = e->skip = 0;
+    e->len = e->sum_from = 0;
 }
 
 /* room for n more bytes (n <= ENC_CHUNK) */
@@ -178,9 +184,12 @@ static void put_str(enc *e, const char *s, size_t l)
     }
 }
 
+/* Each group is summed as soon as it is written: the checksum is a chain
+ * of dependent multiplies, which then overlaps the next group's stores. */
 static void put_group(enc *e, const agg_group *g)
 {
     unsigned char *q = enc_room(e, GROUP_LEN);
+    enc_sum(e);
     memcpy(q, g->src.b, 16);
     memcpy(q + 16, g->dst.b, 16);
     memcpy(q + 32, g->pkt_src.b, 16);
@@ -195,6 +204,7 @@ static void put_group(enc *e, const agg_group *g)
     const uint64_t v[5] = {g->packets, g->bytes, g->records, (uint64_t)g->min_start, (uint64_t)g->max_end};
     for (int i = 0; i < 5; i++) st_le(q + 88 + 8 * i, v[i], 8);
     e->len += GROUP_LEN;
+    enc_sum(e);
 }
 
 static int sink_dbuf(void *ctx, const void *data, size_t len, char *err, size_t errlen)
@@ -281,7 +291,7 @@ int fca_write_to(const agg *a, const char *const *ids, size_t n_ids, fca_sink si
     }
     enc_flush(&e); /* the whole payload is in the checksum now */
     put(&e, csum_end(&e.sum), 8);
-    e.skip = e.len; /* not payload */
+    e.sum_from = e.len; /* not payload */
     enc_flush(&e);
     free(e.buf);
     return e.rc;
