@@ -163,6 +163,15 @@ int fc_stream_open(fc_stream *s, const char *path, bool direct, char *err, size_
     s->fd = -1;
     dbuf_init(&s->mem, 0);
     if (strcmp(path, "-") == 0) return 0;
+    /* A device or a FIFO (-o /dev/null, a pipe to another program) is
+     * written in place at the commit, as standard output is: a temp file
+     * renamed over it would replace the device itself (as root, /dev/null
+     * became a regular file). */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        s->in_place = true;
+        return 0;
+    }
     size_t plen = strlen(path);
     char *t = xmalloc(plen + 16);
     snprintf(t, plen + 16, "%s.tmpXXXXXX", path);
@@ -308,7 +317,20 @@ int fc_streams_commit(size_t n, fc_stream *const *s, char *err, size_t errlen)
         free(s[i]->tmp);
         s[i]->tmp = NULL;
     }
-    /* standard output last: what was written there cannot be taken back */
+    /* devices and FIFOs, then standard output: what was written there
+     * cannot be taken back */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!s[i]->in_place) continue;
+        const dbuf *m = &s[i]->mem;
+        int fd = open(s[i]->path, O_WRONLY | O_CLOEXEC), e = fd < 0 ? errno : 0;
+        for (size_t done = 0; !e && done < m->len;) {
+            ssize_t w = write(fd, m->data + done, m->len - done);
+            if (w < 0 && errno != EINTR) e = errno;
+            if (w > 0) done += (size_t)w;
+        }
+        if (fd >= 0 && close(fd) < 0 && !e) e = errno;
+        if (e) rc = fc_err(err, errlen, "cannot write '%s': %s", s[i]->path, strerror(e));
+    }
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (!s[i]->path || strcmp(s[i]->path, "-") != 0) continue;
         const dbuf *m = &s[i]->mem;

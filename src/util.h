@@ -104,7 +104,8 @@ typedef struct fc_output {
 int fc_write_files_atomic(size_t n, const fc_output *out, char *err, size_t errlen);
 /* One output written while it is produced, so that a big file needs no
  * buffer of its size: fc_stream_open makes the temp file next to path
- * ("-": the bytes are kept in memory instead), fc_stream_write appends,
+ * ("-", or a device or a FIFO: the bytes are kept in memory and written at
+ * the commit, after the renames), fc_stream_write appends,
  * fc_stream_close makes it complete on disk (fsync), and fc_streams_commit
  * renames every stream of a run into place (then writes the standard
  * output ones), all or none as fc_write_files_atomic. Any error: -1 with
@@ -119,6 +120,7 @@ typedef struct fc_stream {
     int fd;
     unsigned mode;    /* the file's permissions: 0666 less the umask */
     bool direct;      /* O_DIRECT: whole blocks of buf written */
+    bool in_place;    /* path is a device or a FIFO: mem is written to it at the commit */
     char *buf;        /* FC_STREAM_BUF bytes, FC_STREAM_ALIGN-aligned; len held */
     size_t len;
     dbuf mem;         /* "-": what was written */
