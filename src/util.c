@@ -220,6 +220,7 @@ static void stream_buffered(fc_stream *s)
     s->direct = false;
 }
 
+/* Runs on a writer thread (aggregate's CSV): fc_strerror, not strerror. */
 static int stream_out(fc_stream *s, const char *p, size_t len, char *err, size_t errlen)
 {
     while (len) {
@@ -231,7 +232,7 @@ static int stream_out(fc_stream *s, const char *p, size_t len, char *err, size_t
         }
         if (w < 0) {
             int e = errno;
-            fc_err(err, errlen, "cannot write '%s': %s", s->path, strerror(e));
+            fc_err(err, errlen, "cannot write '%s': %s", s->path, fc_strerror(e, (char[96]){0}, 96));
             fc_stream_abort(s);
             return -1;
         }
@@ -283,7 +284,7 @@ int fc_stream_close(fc_stream *s, char *err, size_t errlen)
     s->fd = -1;
     if (fsync(fd) < 0 || close(fd) < 0) {
         int e = errno;
-        fc_err(err, errlen, "cannot write '%s': %s", s->path, strerror(e));
+        fc_err(err, errlen, "cannot write '%s': %s", s->path, fc_strerror(e, (char[96]){0}, 96));
         fc_stream_abort(s);
         return -1;
     }
@@ -548,7 +549,15 @@ void fc_print_line(const char *prefix, const char *msg)
 
 const char *fc_strerror(int e, char *buf, size_t n)
 {
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+    /* this file is built with _GNU_SOURCE (for O_DIRECT): glibc's
+     * strerror_r is then the GNU one, which returns the text, not always
+     * in buf */
+    const char *m = strerror_r(e, buf, n);
+    if (m != buf) snprintf(buf, n, "%s", m ? m : "");
+#else
     if (strerror_r(e, buf, n) != 0) snprintf(buf, n, "error %d", e);
+#endif
     return buf;
 }
 

@@ -1,5 +1,6 @@
 /* Unit tests of src/util.c: buffers with caps, formatting, time parsing and
  * atomic writes. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -158,6 +159,10 @@ int main(void)
     free(want);
     CHECK(fc_stream_open(&s, "/nonexistent-dir/x.fca", true, err, sizeof err) < 0);
     CHECK(strstr(err, "cannot write '/nonexistent-dir/x.fca'") != NULL);
+    /* fc_strerror gives the text, whichever strerror_r the build has */
+    char eb[96];
+    CHECK_STR(fc_strerror(ENOENT, eb, sizeof eb), "No such file or directory");
+    CHECK_STR(fc_strerror(EFBIG, eb, sizeof eb), "File too large");
     CHECK(fc_read_file("/nonexistent-file", &data, &len, err, sizeof err) < 0);
     CHECK(strstr(err, "No such file") != NULL);
     return check_done();
