@@ -95,13 +95,14 @@ static void progress_stop(progress *pg)
     pthread_join(pg->th, NULL);
 }
 
-int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, char *err, size_t errlen)
+int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, unsigned flags, char *err, size_t errlen)
 {
     /* --athena replaces the INPUTs: the groups come out of Athena */
     if (o->athena) return athena_ingest(o, a, NULL, 0, err, errlen);
     ingest_opts io;
     pipeline_ingest_opts(o, &io);
-    io.csv_keys_only = csv_keys_only;
+    io.csv_keys_only = (flags & PIPE_CSV_KEYS_ONLY) != 0;
+    io.no_canonical = (flags & PIPE_NO_CANONICAL) != 0;
     io.seen = seen;
     progress pg;
     progress_start(&pg, o, &io);

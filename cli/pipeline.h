@@ -36,8 +36,10 @@ typedef struct pipeline {
 
 void pipeline_ingest_opts(const fc_opts *o, ingest_opts *io);
 /* Read every INPUT (files, dirs, "-", .fca, s3://) into a, each input once
- * (seen records what was read and skipped). Exit code. */
-int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, bool csv_keys_only, char *err, size_t errlen);
+ * (seen records what was read and skipped). Exit code. flags: PIPE_*. */
+#define PIPE_CSV_KEYS_ONLY 1u /* ingest_opts.csv_keys_only */
+#define PIPE_NO_CANONICAL 2u  /* ingest_opts.no_canonical: the caller canonicalizes */
+int pipeline_ingest(const fc_opts *o, agg *a, inputs *seen, unsigned flags, char *err, size_t errlen);
 /* "nothing to report: 3 files, ..." into err when no record was used (the
  * empty-input rule of cli.md); false when there is something. */
 bool pipeline_nothing(const agg *a, const inputs *seen, const char *what, char *err, size_t errlen);

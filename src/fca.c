@@ -30,27 +30,75 @@
 #define GROUP_LEN (64 + 4 * 4 + 2 + 6 + 5 * 8)
 #define TGW_LEN ((FL_TGW__COUNT + 1) * 4 + 2 + 3 * 8)
 #define FCA_VERSION_NO_TGW 2
+#define N_STATS 12 /* the u64 stats fields */
 
 bool fca_is(const void *data, size_t len)
 {
     return len >= FCA_MAGIC_LEN && memcmp(data, FCA_MAGIC, FCA_MAGIC_LEN) == 0;
 }
 
-static uint64_t checksum(const unsigned char *p, size_t n)
+/* The checksum of n payload bytes, fed in pieces of any size: 8-byte
+ * little-endian words, then the last n % 8 bytes one at a time. */
+typedef struct csum {
+    uint64_t h;
+    unsigned char carry[8];
+    size_t ncarry;
+} csum;
+
+static inline uint64_t ld_le64(const unsigned char *p)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w = 0;
-        for (int k = 7; k >= 0; k--) w = w << 8 | p[i + (size_t)k];
-        h = (h ^ w) * 0x100000001b3ULL;
-        h ^= h >> 31;
+    uint64_t w = 0;
+    for (int k = 7; k >= 0; k--) w = w << 8 | p[k];
+    return w;
+}
+
+static inline uint64_t csum_word(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x100000001b3ULL;
+    return h ^ h >> 31;
+}
+
+static void csum_init(csum *c, size_t n)
+{
+    c->h = 0xcbf29ce484222325ULL ^ n;
+    c->ncarry = 0;
+}
+
+static void csum_add(csum *c, const unsigned char *p, size_t n)
+{
+    if (c->ncarry) {
+        size_t k = 8 - c->ncarry < n ? 8 - c->ncarry : n;
+        memcpy(c->carry + c->ncarry, p, k);
+        c->ncarry += k;
+        p += k;
+        n -= k;
+        if (c->ncarry < 8) return;
+        c->h = csum_word(c->h, ld_le64(c->carry));
+        c->ncarry = 0;
     }
-    for (; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+    uint64_t h = c->h;
+    for (; n >= 8; p += 8, n -= 8) h = csum_word(h, ld_le64(p));
+    c->h = h;
+    memcpy(c->carry, p, n);
+    c->ncarry = n;
+}
+
+static uint64_t csum_end(const csum *c)
+{
+    uint64_t h = c->h;
+    for (size_t i = 0; i < c->ncarry; i++) h = (h ^ c->carry[i]) * 0x100000001b3ULL;
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
     return h;
+}
+
+static uint64_t checksum(const unsigned char *p, size_t n)
+{
+    csum c;
+    csum_init(&c, n);
+    csum_add(&c, p, n);
+    return csum_end(&c);
 }
 
 /* ---- writing ---- */
@@ -68,16 +116,101 @@ static uint32_t meta_get(const agg_eni_meta *m, size_t f)
     return v;
 }
 
-static void put(dbuf *b, uint64_t v, int bytes)
-{
-    unsigned char t[8];
-    for (int i = 0; i < bytes; i++) t[i] = (unsigned char)(v >> (8 * i));
-    dbuf_append(b, t, (size_t)bytes);
-}
-
 static int cmp_str(const void *x, const void *y)
 {
     return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The file is made in pieces of ENC_CHUNK bytes that go to the sink as
+ * they fill (a file of millions of groups needs no buffer of its size),
+ * with the checksum taken on the way; the payload's length, which the
+ * header holds, is worked out before. */
+#define ENC_CHUNK (256u << 10)
+
+typedef struct enc {
+    unsigned char *buf;
+    size_t len;
+    size_t sum_from;  /* bytes of buf before it are summed, or not payload */
+    csum sum;
+    fca_sink sink;
+    void *ctx;
+    int rc;
+    char *err;
+    size_t errlen;
+} enc;
+
+static void enc_sum(enc *e)
+{
+    if (e->len > e->sum_from) csum_add(&e->sum, e->buf + e->sum_from, e->len - e->sum_from);
+    e->sum_from = e->len;
+}
+
+static void enc_flush(enc *e)
+{
+    enc_sum(e);
+    if (e->rc == 0 && e->len && e->sink(e->ctx, e->buf, e->len, e->err, e->errlen) < 0) e->rc = -1;
+    e->len = e->sum_from = 0;
+}
+
+/* room for n more bytes (n <= ENC_CHUNK) */
+static inline unsigned char *enc_room(enc *e, size_t n)
+{
+    if (e->len + n > ENC_CHUNK) enc_flush(e);
+    return e->buf + e->len;
+}
+
+static inline void st_le(unsigned char *q, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++) q[i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline void put(enc *e, uint64_t v, int bytes)
+{
+    st_le(enc_room(e, (size_t)bytes), v, bytes);
+    e->len += (size_t)bytes;
+}
+
+/* a length, then the bytes */
+static void put_str(enc *e, const char *s, size_t l)
+{
+    put(e, l, 4);
+    while (l) {
+        size_t k = ENC_CHUNK - e->len < l ? ENC_CHUNK - e->len : l;
+        memcpy(e->buf + e->len, s, k);
+        e->len += k;
+        s += k;
+        l -= k;
+        if (l) enc_flush(e);
+    }
+}
+
+/* Each group is summed as soon as it is written: the checksum is a chain
+ * of dependent multiplies, which then overlaps the next group's stores. */
+static void put_group(enc *e, const agg_group *g)
+{
+    unsigned char *q = enc_room(e, GROUP_LEN);
+    enc_sum(e);
+    memcpy(q, g->src.b, 16);
+    memcpy(q + 16, g->dst.b, 16);
+    memcpy(q + 32, g->pkt_src.b, 16);
+    memcpy(q + 48, g->pkt_dst.b, 16);
+    st_le(q + 64, g->eni, 4);
+    st_le(q + 68, g->src_svc, 4);
+    st_le(q + 72, g->dst_svc, 4);
+    st_le(q + 76, (uint32_t)g->hour, 4);
+    st_le(q + 80, g->dstport, 2);
+    const uint8_t b[6] = {g->protocol, g->action, g->status, g->direction, g->traffic_path, g->flags};
+    memcpy(q + 82, b, 6);
+    const uint64_t v[5] = {g->packets, g->bytes, g->records, (uint64_t)g->min_start, (uint64_t)g->max_end};
+    for (int i = 0; i < 5; i++) st_le(q + 88 + 8 * i, v[i], 8);
+    e->len += GROUP_LEN;
+    enc_sum(e);
+}
+
+static int sink_dbuf(void *ctx, const void *data, size_t len, char *err, size_t errlen)
+{
+    if (dbuf_append(ctx, data, len) < 0) return fc_err(err, errlen, "aggregate too large for the output buffer");
+    return 0;
 }
 
 int fca_write(const agg *a, dbuf *out, char *err, size_t errlen)
@@ -87,8 +220,12 @@ int fca_write(const agg *a, dbuf *out, char *err, size_t errlen)
 
 int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out, char *err, size_t errlen)
 {
-    dbuf p;
-    dbuf_init(&p, 0);
+    return fca_write_to(a, ids, n_ids, sink_dbuf, out, err, errlen);
+}
+
+int fca_write_to(const agg *a, const char *const *ids, size_t n_ids, fca_sink sink, void *ctx, char *err,
+                 size_t errlen)
+{
     /* sorted and distinct: the file does not depend on the input order */
     const char **sorted = xcalloc(n_ids + 1, sizeof *sorted);
     size_t k = 0;
@@ -98,86 +235,66 @@ int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out,
     size_t nd = 0;
     for (size_t i = 0; i < k; i++)
         if (!nd || strcmp(sorted[i], sorted[nd - 1]) != 0) sorted[nd++] = sorted[i];
-    put(&p, nd, 4);
-    for (size_t i = 0; i < nd; i++) {
-        size_t l = strlen(sorted[i]);
-        put(&p, l, 4);
-        dbuf_append(&p, sorted[i], l);
-    }
-    free(sorted);
-    size_t nstr = agg_str_count(a);
-    put(&p, nstr, 4);
-    for (uint32_t id = 1; id <= nstr; id++) {
-        const char *s = agg_str(a, id);
-        size_t l = strlen(s);
-        put(&p, l, 4);
-        dbuf_append(&p, s, l);
-    }
-    size_t n;
+    size_t nstr = agg_str_count(a), n, nt;
     const agg_group *g = agg_groups(a, &n);
-    put(&p, n, 8);
-    for (size_t gi = 0; gi < n; gi++) {
-        dbuf_append(&p, g[gi].src.b, 16);
-        dbuf_append(&p, g[gi].dst.b, 16);
-        dbuf_append(&p, g[gi].pkt_src.b, 16);
-        dbuf_append(&p, g[gi].pkt_dst.b, 16);
-        put(&p, g[gi].eni, 4);
-        put(&p, g[gi].src_svc, 4);
-        put(&p, g[gi].dst_svc, 4);
-        put(&p, (uint32_t)g[gi].hour, 4);
-        put(&p, g[gi].dstport, 2);
-        put(&p, g[gi].protocol, 1);
-        put(&p, g[gi].action, 1);
-        put(&p, g[gi].status, 1);
-        put(&p, g[gi].direction, 1);
-        put(&p, g[gi].traffic_path, 1);
-        put(&p, g[gi].flags, 1);
-        put(&p, g[gi].packets, 8);
-        put(&p, g[gi].bytes, 8);
-        put(&p, g[gi].records, 8);
-        put(&p, (uint64_t)g[gi].min_start, 8);
-        put(&p, (uint64_t)g[gi].max_end, 8);
-    }
+    const agg_tgw *t = agg_tgws(a, &nt);
     uint32_t nmeta = 0;
     for (uint32_t id = 1; id <= nstr; id++)
         if (agg_eni(a, id)) nmeta++;
-    put(&p, nmeta, 4);
+
+    /* the payload's length, field by field as written below */
+    uint64_t plen = 4 + 4 + 8 + (uint64_t)n * GROUP_LEN + 4 + (uint64_t)nmeta * 4 * (1 + N_META) + N_STATS * 8;
+    for (size_t i = 0; i < nd; i++) plen += 4 + strlen(sorted[i]);
+    for (uint32_t id = 1; id <= nstr; id++) plen += 4 + strlen(agg_str(a, id));
+    if (nt) plen += 4 + (uint64_t)nt * TGW_LEN;
+
+    enc e = {xmalloc(ENC_CHUNK), 0, HDR_LEN, {0}, sink, ctx, 0, err, errlen};
+    csum_init(&e.sum, (size_t)plen);
+    memcpy(e.buf, FCA_MAGIC, FCA_MAGIC_LEN);
+    e.len = FCA_MAGIC_LEN;
+    put(&e, nt ? FCA_VERSION : FCA_VERSION_NO_TGW, 4);
+    put(&e, plen, 8);
+
+    put(&e, nd, 4);
+    for (size_t i = 0; i < nd; i++) put_str(&e, sorted[i], strlen(sorted[i]));
+    free(sorted);
+    put(&e, nstr, 4);
+    for (uint32_t id = 1; id <= nstr; id++) {
+        const char *s = agg_str(a, id);
+        put_str(&e, s, strlen(s));
+    }
+    put(&e, n, 8);
+    for (size_t gi = 0; gi < n && e.rc == 0; gi++) put_group(&e, &g[gi]);
+    put(&e, nmeta, 4);
     for (uint32_t id = 1; id <= nstr; id++) {
         const agg_eni_meta *m = agg_eni(a, id);
         if (!m) continue;
-        put(&p, id, 4);
-        for (size_t f = 0; f < N_META; f++) put(&p, meta_get(m, f), 4);
+        put(&e, id, 4);
+        for (size_t f = 0; f < N_META; f++) put(&e, meta_get(m, f), 4);
     }
     const agg_stats *st = agg_stats_get(a);
-    const uint64_t sv[] = {st->read, st->used, st->malformed, st->nodata, st->skipdata, st->rejected,
-                           st->filtered, st->files, st->files_skipped, st->bytes_in,
-                           (uint64_t)st->start, (uint64_t)st->end};
-    for (size_t i = 0; i < sizeof sv / sizeof *sv; i++) put(&p, sv[i], 8);
-    size_t nt;
-    const agg_tgw *t = agg_tgws(a, &nt);
+    const uint64_t sv[N_STATS] = {st->read, st->used, st->malformed, st->nodata, st->skipdata, st->rejected,
+                                  st->filtered, st->files, st->files_skipped, st->bytes_in,
+                                  (uint64_t)st->start, (uint64_t)st->end};
+    for (size_t i = 0; i < N_STATS; i++) put(&e, sv[i], 8);
     if (nt) {
-        put(&p, nt, 4);
+        put(&e, nt, 4);
         for (size_t i = 0; i < nt; i++) {
-            for (int f = 0; f < FL_TGW__COUNT; f++) put(&p, t[i].id[f], 4);
+            for (int f = 0; f < FL_TGW__COUNT; f++) put(&e, t[i].id[f], 4);
             const struct {
                 uint64_t v;
                 int w;
             } rest[] = {{t[i].region, 4}, {t[i].direction, 1}, {t[i].status, 1},
                         {t[i].packets, 8}, {t[i].bytes, 8},    {t[i].records, 8}};
-            for (size_t f = 0; f < sizeof rest / sizeof *rest; f++) put(&p, rest[f].v, rest[f].w);
+            for (size_t f = 0; f < sizeof rest / sizeof *rest; f++) put(&e, rest[f].v, rest[f].w);
         }
     }
-
-    dbuf_append(out, FCA_MAGIC, FCA_MAGIC_LEN);
-    put(out, nt ? FCA_VERSION : FCA_VERSION_NO_TGW, 4);
-    put(out, p.len, 8);
-    if (dbuf_append(out, p.data, p.len) < 0) {
-        dbuf_free(&p);
-        return fc_err(err, errlen, "aggregate too large for the output buffer");
-    }
-    put(out, checksum((const unsigned char *)p.data, p.len), 8);
-    dbuf_free(&p);
-    return 0;
+    enc_flush(&e); /* the whole payload is in the checksum now */
+    put(&e, csum_end(&e.sum), 8);
+    e.sum_from = e.len; /* not payload */
+    enc_flush(&e);
+    free(e.buf);
+    return e.rc;
 }
 
 /* ---- reading ---- */

@@ -30,6 +30,12 @@ int fca_write(const agg *a, dbuf *out, char *err, size_t errlen);
  * with one of them later reads that input once. ids need not be sorted. */
 int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out, char *err,
                   size_t errlen);
+/* fca_write_ids handing the file to sink in pieces, in order, as it is
+ * made (no buffer of the file's size); stops calling it after it fails
+ * and returns -1 then (sink fills err). */
+typedef int (*fca_sink)(void *ctx, const void *data, size_t len, char *err, size_t errlen);
+int fca_write_to(const agg *a, const char *const *ids, size_t n_ids, fca_sink sink, void *ctx, char *err,
+                 size_t errlen);
 /* The input identities an aggregate file records: a malloc'd array of
  * malloc'd strings (none for a version 1 file). -1 with err when the file
  * is not a valid aggregate. */

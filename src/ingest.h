@@ -44,6 +44,10 @@ typedef struct ingest_opts {
      * end (and start, without since/until) are then checked but not
      * converted, no ENI metadata is kept, and the stats period stays 0. */
     bool csv_keys_only;
+    /* The caller canonicalizes the result itself (agg_canonicalize): ingest
+     * leaves it as the threads merged it, so that the caller can take what
+     * it needs first (aggregate's CSV rows, made while the .fca is). */
+    bool no_canonical;
     /* Each input read once (src/inputs.h): files already read, or inside
      * an .fca given, are skipped with a warning. NULL: read everything. */
     inputs *seen;
@@ -53,6 +57,9 @@ typedef struct ingest_opts {
 } ingest_opts;
 
 void ingest_opts_default(ingest_opts *o);
+/* The threads a run with --threads requested uses: requested, or the
+ * number of cores when it is 0. */
+int ingest_nthreads(int requested);
 
 /* Every INPUT path (files, directories, "-", .fca). s3:// URLs are not
  * handled here (see enrich/s3.h). */

@@ -1,6 +1,8 @@
 /* util: allocation, buffers, errors, atomic writes and formatting shared by
  * every module, so that out-of-memory handling and number formatting live in
  * one place. */
+/* O_DIRECT (Linux) is a GNU extension of fcntl.h */
+#define _GNU_SOURCE
 #include "util.h"
 
 #include <errno.h>
@@ -154,9 +156,22 @@ char *dbuf_take(dbuf *b, size_t *len)
     return p;
 }
 
-/* Write one temp file next to path, fsync'd and closed; its name in *tmp. */
-static int write_temp(const char *path, const void *data, size_t len, char **tmp, char *err, size_t errlen)
+int fc_stream_open(fc_stream *s, const char *path, bool direct, char *err, size_t errlen)
 {
+    memset(s, 0, sizeof *s);
+    s->path = path;
+    s->fd = -1;
+    dbuf_init(&s->mem, 0);
+    if (strcmp(path, "-") == 0) return 0;
+    /* A device or a FIFO (-o /dev/null, a pipe to another program) is
+     * written in place at the commit, as standard output is: a temp file
+     * renamed over it would replace the device itself (as root, /dev/null
+     * became a regular file). */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        s->in_place = true;
+        return 0;
+    }
     size_t plen = strlen(path);
     char *t = xmalloc(plen + 16);
     snprintf(t, plen + 16, "%s.tmpXXXXXX", path);
@@ -166,58 +181,194 @@ static int write_temp(const char *path, const void *data, size_t len, char **tmp
         free(t);
         return fc_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
     }
-    const char *p = data;
-    size_t left = len;
-    while (left) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            close(fd);
-            unlink(t);
-            free(t);
-            return fc_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    /* mkstemp creates 0600; a report is an ordinary file. */
+    s->tmp = t;
+    s->fd = fd;
+    /* mkstemp creates 0600; a report is an ordinary file. umask() can
+     * only be read by setting it, so here, before any writer thread runs */
     mode_t um = umask(0);
     umask(um);
-    fchmod(fd, 0666 & ~um);
+    s->mode = 0666 & ~um;
+#ifdef O_DIRECT
+    /* Direct I/O where the file system takes it: the bytes go from our
+     * buffer to the disk, which fsync waits for anyway, without a copy into
+     * fresh page-cache pages (44 MB of .fca: 0.12 s of system time
+     * buffered, 0.01 s direct). Whole aligned blocks only; the rest, and
+     * everything on a file system that refuses, is written buffered. */
+    if (direct) {
+        int fl = fcntl(fd, F_GETFL);
+        s->buf = aligned_alloc(FC_STREAM_ALIGN, FC_STREAM_BUF);
+        if (s->buf && fl >= 0 && fcntl(fd, F_SETFL, fl | O_DIRECT) == 0) {
+            s->direct = true;
+        } else {
+            free(s->buf);
+            s->buf = NULL;
+        }
+    }
+#else
+    (void)direct;
+#endif
+    return 0;
+}
+
+/* Direct I/O off for good (a refused write, or the file's last bytes). */
+static void stream_buffered(fc_stream *s)
+{
+#ifdef O_DIRECT
+    int fl = fcntl(s->fd, F_GETFL);
+    if (fl >= 0) fcntl(s->fd, F_SETFL, fl & ~O_DIRECT);
+#endif
+    s->direct = false;
+}
+
+/* Runs on a writer thread (aggregate's CSV): fc_strerror, not strerror. */
+static int stream_out(fc_stream *s, const char *p, size_t len, char *err, size_t errlen)
+{
+    while (len) {
+        ssize_t w = write(s->fd, p, len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0 && errno == EINVAL && s->direct) {
+            stream_buffered(s); /* alignment this file system does not take */
+            continue;
+        }
+        if (w < 0) {
+            int e = errno;
+            fc_err(err, errlen, "cannot write '%s': %s", s->path, fc_strerror(e, (char[96]){0}, 96));
+            fc_stream_abort(s);
+            return -1;
+        }
+        if ((size_t)w % FC_STREAM_ALIGN && s->direct) stream_buffered(s); /* a short write: unaligned from here */
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int fc_stream_write(fc_stream *s, const void *data, size_t len, char *err, size_t errlen)
+{
+    if (!s->tmp) {
+        dbuf_append(&s->mem, data, len);
+        return 0;
+    }
+    const char *p = data;
+    while (s->direct && len) {
+        size_t k = FC_STREAM_BUF - s->len < len ? FC_STREAM_BUF - s->len : len;
+        memcpy(s->buf + s->len, p, k);
+        s->len += k;
+        p += k;
+        len -= k;
+        if (s->len == FC_STREAM_BUF) {
+            s->len = 0;
+            if (stream_out(s, s->buf, FC_STREAM_BUF, err, errlen) < 0) return -1;
+        }
+    }
+    if (!s->direct && s->len) { /* direct I/O went off with bytes held */
+        size_t held = s->len;
+        s->len = 0;
+        if (stream_out(s, s->buf, held, err, errlen) < 0) return -1;
+    }
+    return stream_out(s, p, len, err, errlen);
+}
+
+int fc_stream_close(fc_stream *s, char *err, size_t errlen)
+{
+    if (!s->tmp) return 0;
+    if (s->len) {
+        size_t whole = s->len / FC_STREAM_ALIGN * FC_STREAM_ALIGN, held = s->len;
+        s->len = 0;
+        if (whole && stream_out(s, s->buf, whole, err, errlen) < 0) return -1;
+        if (s->direct) stream_buffered(s);
+        if (held > whole && stream_out(s, s->buf + whole, held - whole, err, errlen) < 0) return -1;
+    }
+    fchmod(s->fd, s->mode);
+    int fd = s->fd;
+    s->fd = -1;
     if (fsync(fd) < 0 || close(fd) < 0) {
         int e = errno;
-        unlink(t);
-        free(t);
-        return fc_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
+        fc_err(err, errlen, "cannot write '%s': %s", s->path, fc_strerror(e, (char[96]){0}, 96));
+        fc_stream_abort(s);
+        return -1;
     }
-    *tmp = t;
     return 0;
+}
+
+void fc_stream_abort(fc_stream *s)
+{
+    if (s->fd >= 0) close(s->fd);
+    s->fd = -1;
+    if (s->tmp) unlink(s->tmp);
+    free(s->tmp);
+    s->tmp = NULL;
+    free(s->buf);
+    s->buf = NULL;
+    s->len = 0;
+    s->direct = false;
+    dbuf_free(&s->mem);
+    s->path = NULL;
+}
+
+int fc_streams_commit(size_t n, fc_stream *const *s, char *err, size_t errlen)
+{
+    int rc = 0;
+    /* every file complete on disk before any takes its name */
+    for (size_t i = 0; i < n; i++) {
+        if (!s[i]->tmp) continue;
+        if (rc == 0 && rename(s[i]->tmp, s[i]->path) < 0)
+            rc = fc_err(err, errlen, "cannot write '%s': %s", s[i]->path, strerror(errno));
+        if (rc != 0) unlink(s[i]->tmp);
+        free(s[i]->tmp);
+        s[i]->tmp = NULL;
+    }
+    /* devices and FIFOs, then standard output: what was written there
+     * cannot be taken back */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!s[i]->in_place) continue;
+        const dbuf *m = &s[i]->mem;
+        int fd = open(s[i]->path, O_WRONLY | O_CLOEXEC), e = fd < 0 ? errno : 0;
+        for (size_t done = 0; !e && done < m->len;) {
+            ssize_t w = write(fd, m->data + done, m->len - done);
+            if (w < 0 && errno != EINTR) e = errno;
+            if (w > 0) done += (size_t)w;
+        }
+        if (fd >= 0 && close(fd) < 0 && !e) e = errno;
+        if (e) rc = fc_err(err, errlen, "cannot write '%s': %s", s[i]->path, strerror(e));
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!s[i]->path || strcmp(s[i]->path, "-") != 0) continue;
+        const dbuf *m = &s[i]->mem;
+        /* a small write only fails at the flush (a full disk, a closed pipe) */
+        if ((m->len && fwrite(m->data, 1, m->len, stdout) != m->len) || fflush(stdout) != 0)
+            rc = fc_err(err, errlen, "cannot write to standard output: %s", strerror(errno));
+    }
+    return rc;
 }
 
 int fc_write_files_atomic(size_t n, const fc_output *out, char *err, size_t errlen)
 {
-    char **tmp = xcalloc(n + 1, sizeof *tmp);
+    fc_stream *st = xcalloc(n + 1, sizeof *st);
+    fc_stream **sp = xcalloc(n + 1, sizeof *sp);
     int rc = 0;
+    size_t opened = 0;
     /* every file complete on disk before any takes its name */
-    for (size_t i = 0; i < n && rc == 0; i++)
-        if (strcmp(out[i].path, "-") != 0)
-            rc = write_temp(out[i].path, out[i].data, out[i].len, &tmp[i], err, errlen);
-    for (size_t i = 0; i < n; i++) {
-        if (!tmp[i]) continue;
-        if (rc == 0 && rename(tmp[i], out[i].path) < 0)
-            rc = fc_err(err, errlen, "cannot write '%s': %s", out[i].path, strerror(errno));
-        if (rc != 0) unlink(tmp[i]);
-        free(tmp[i]);
+    for (; opened < n && rc == 0; opened++) {
+        sp[opened] = &st[opened];
+        if (fc_stream_open(&st[opened], out[opened].path, false, err, errlen) < 0) {
+            rc = -1;
+        } else if (!st[opened].tmp) {
+            /* standard output: straight from the caller's buffer, not a copy */
+            st[opened].mem.data = (char *)(uintptr_t)out[opened].data;
+            st[opened].mem.len = out[opened].len;
+        } else if (fc_stream_write(&st[opened], out[opened].data, out[opened].len, err, errlen) < 0 ||
+                   fc_stream_close(&st[opened], err, errlen) < 0) {
+            rc = -1;
+        }
     }
-    free(tmp);
-    /* standard output last: what was written there cannot be taken back */
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if (strcmp(out[i].path, "-") != 0) continue;
-        /* a small write only fails at the flush (a full disk, a closed pipe) */
-        if ((out[i].len && fwrite(out[i].data, 1, out[i].len, stdout) != out[i].len) || fflush(stdout) != 0)
-            rc = fc_err(err, errlen, "cannot write to standard output: %s", strerror(errno));
+    if (rc == 0) rc = fc_streams_commit(opened, sp, err, errlen);
+    for (size_t i = 0; i < opened; i++) {
+        if (!st[i].tmp) dbuf_init(&st[i].mem, 0); /* borrowed */
+        fc_stream_abort(&st[i]);
     }
+    free(sp);
+    free(st);
     return rc;
 }
 
@@ -398,7 +549,15 @@ void fc_print_line(const char *prefix, const char *msg)
 
 const char *fc_strerror(int e, char *buf, size_t n)
 {
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+    /* this file is built with _GNU_SOURCE (for O_DIRECT): glibc's
+     * strerror_r is then the GNU one, which returns the text, not always
+     * in buf */
+    const char *m = strerror_r(e, buf, n);
+    if (m != buf) snprintf(buf, n, "%s", m ? m : "");
+#else
     if (strerror_r(e, buf, n) != 0) snprintf(buf, n, "error %d", e);
+#endif
     return buf;
 }
 

@@ -102,6 +102,38 @@ typedef struct fc_output {
     size_t len;
 } fc_output;
 int fc_write_files_atomic(size_t n, const fc_output *out, char *err, size_t errlen);
+/* One output written while it is produced, so that a big file needs no
+ * buffer of its size: fc_stream_open makes the temp file next to path
+ * ("-", or a device or a FIFO: the bytes are kept in memory and written at
+ * the commit, after the renames), fc_stream_write appends,
+ * fc_stream_close makes it complete on disk (fsync), and fc_streams_commit
+ * renames every stream of a run into place (then writes the standard
+ * output ones), all or none as fc_write_files_atomic. Any error: -1 with
+ * err, and that stream's temp file is gone. fc_stream_abort removes a temp
+ * file not committed and frees the stream (always call it at the end).
+ * Streams are opened and committed on one thread (opening reads the
+ * process's umask by setting it); in between, each may be written and
+ * closed by a thread of its own. */
+typedef struct fc_stream {
+    const char *path;
+    char *tmp;        /* the temp file; NULL for "-" or once committed/aborted */
+    int fd;
+    unsigned mode;    /* the file's permissions: 0666 less the umask */
+    bool direct;      /* O_DIRECT: whole blocks of buf written */
+    bool in_place;    /* path is a device or a FIFO: mem is written to it at the commit */
+    char *buf;        /* FC_STREAM_BUF bytes, FC_STREAM_ALIGN-aligned; len held */
+    size_t len;
+    dbuf mem;         /* "-": what was written */
+} fc_stream;
+#define FC_STREAM_BUF (1u << 20)
+#define FC_STREAM_ALIGN 4096u
+/* direct: write through O_DIRECT where the file system allows (big
+ * outputs that nothing reads back at once; see util.c) */
+int fc_stream_open(fc_stream *s, const char *path, bool direct, char *err, size_t errlen);
+int fc_stream_write(fc_stream *s, const void *data, size_t len, char *err, size_t errlen);
+int fc_stream_close(fc_stream *s, char *err, size_t errlen);
+int fc_streams_commit(size_t n, fc_stream *const *s, char *err, size_t errlen);
+void fc_stream_abort(fc_stream *s);
 /* Read a whole file (or "-" for stdin) into memory; caller frees *out. */
 int fc_read_file(const char *path, char **out, size_t *len, char *err, size_t errlen);
 

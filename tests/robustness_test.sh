@@ -400,6 +400,7 @@ for t in 1 2; do
     "$BIN" aggregate big.log --threads $t --strict -o big.fca 2>serr$t; echo $? > src$t
 done
 cmp -s big1.csv big2.csv || bad "split plain file: CSV differs between --threads 1 and 2"
+[ -c /dev/null ] || bad "aggregate -o /dev/null replaced the device /dev/null by a file"
 # line 1 header, records i = 1..139999 on lines 2..140000, the bad line is line 140001
 check "$(cat err2)" "flowcost: warning: skipped 1 of 180,001 records in big.log; first at line 140001: expected 14 fields, got 5" "split file warning (--threads 2)"
 check "$(cat err1)" "$(cat err2)" "split file warning same for --threads 1"
@@ -458,6 +459,40 @@ for o in outdir/nodir/r.html outdir/isdir good.log/r.html; do
     check "$RC" 1 "unwritable output '$o' exit code"
     one_error "unwritable output" "$o"
 done
+# aggregate writes the .fca and the CSV each while it is made (the CSV on a thread of its own
+# when there are two): either one unwritable leaves no file at all, whichever it is
+mkdir -p outagg
+for t in 1 2; do
+    for c in "outagg/nodir/x.fca outagg/x.csv" "outagg/x.fca outagg/nodir/x.csv" "outagg/x.fca good.log/x.csv"; do
+        set -- $c
+        run aggregate good.log --threads $t -o "$1" --csv "$2"
+        check "$RC" 1 "aggregate -o $1 --csv $2 --threads $t: exit code"
+        case $1 in *nodir*) want=$1 ;; *) want=$2 ;; esac
+        one_error "aggregate -o $1 --csv $2 --threads $t" "cannot write '$want'"
+        check "$(ls -A outagg)" "" "aggregate -o $1 --csv $2 --threads $t: no file, no temporary file left"
+    done
+done
+# the CSV on standard output beside the .fca: written after the .fca is in place
+run aggregate good.log --threads 2 -o outagg/y.fca --csv -
+check "$RC $(cat out)" "0 $GOOD_CSV" "aggregate -o FILE --csv -: the CSV on standard output"
+check "$(ls -A outagg)" "y.fca" "aggregate -o FILE --csv -: the .fca written"
+rm -rf outagg
+
+# an output that is a FIFO (or a device: -o /dev/null) is written into at the end, never
+# replaced by a renamed temp file (run as root, that turned /dev/null into a regular file)
+mkfifo fifo.csv fifo.html
+timeout 5 cat fifo.csv >fifo-got.csv & cpid=$!
+run aggregate good.log --threads 2 --csv fifo.csv -o fifo.fca
+wait $cpid
+check "$RC $(cat fifo-got.csv)" "0 $GOOD_CSV" "aggregate --csv FIFO: the CSV through the FIFO"
+[ -p fifo.csv ] || bad "aggregate --csv FIFO: the FIFO was replaced by a file"
+timeout 5 cat fifo.html >fifo-got.html & cpid=$!
+run report good.log --now $NOW -o fifo.html
+wait $cpid
+check "$RC $(head -c 15 fifo-got.html)" "0 <!DOCTYPE html>" "report -o FIFO: the HTML through the FIFO"
+[ -p fifo.html ] || bad "report -o FIFO: the FIFO was replaced by a file"
+rm -f fifo.* fifo-got.*
+
 # a write that fails halfway (file size limit; SIGXFSZ ignored so write() fails with EFBIG)
 for c in "report $S/v5 ${SNAP[*]} --now $NOW -o outdir/old.html" \
          "report $S/v5 ${SNAP[*]} --now $NOW -o outdir/new.html --json outdir/new.json" \

@@ -214,8 +214,79 @@ static void test_tgw(void)
     agg_free(a);
 }
 
+/* A sink that keeps the pieces, and fails at piece number fail_at (0 = never). */
+typedef struct pieces {
+    dbuf all;
+    size_t n, fail_at;
+} pieces;
+
+static int sink_pieces(void *ctx, const void *data, size_t len, char *err, size_t errlen)
+{
+    pieces *p = ctx;
+    p->n++;
+    if (p->fail_at && p->n >= p->fail_at) return fc_err(err, errlen, "disk full");
+    dbuf_append(&p->all, data, len);
+    return 0;
+}
+
+/* An aggregate bigger than the encoder's 256 KiB piece: 3,000 groups of
+ * 128 bytes = 384,000 bytes of groups, so the file reaches the sink in
+ * pieces and its checksum is taken across them. */
+static void test_pieces(void)
+{
+    agg *a = agg_new();
+    for (uint32_t i = 0; i < 3000; i++) {
+        agg_group g;
+        memset(&g, 0, sizeof g);
+        g.src = ip_from_v4(0x0a000000u + i);
+        g.dst = ip_from_v4(0x0a010000u + i * 7);
+        g.action = FL_ACCEPT;
+        g.status = FL_OK;
+        g.flags = AGG_HAS_SRC | AGG_HAS_DST;
+        g.packets = i + 1;
+        g.bytes = 1000 + i;
+        g.records = 1;
+        g.hour = 498216;
+        agg_add(a, &g, i % 2 ? "eni-odd" : "eni-even", NULL, NULL);
+    }
+    agg_canonicalize(a);
+    char err[FC_ERRLEN];
+    dbuf whole;
+    dbuf_init(&whole, 0);
+    CHECK(fca_write(a, &whole, err, sizeof err) == 0);
+    /* header 16 bytes, payload, checksum 8: the payload length field and
+     * the checksum (this file's own copy of it) hold for the whole file */
+    const unsigned char *f = (const unsigned char *)whole.data;
+    uint64_t plen = 0;
+    for (int i = 7; i >= 0; i--) plen = plen << 8 | f[8 + i];
+    CHECK(whole.len > 300000 && plen == whole.len - 16 - 8);
+    uint64_t sum = 0;
+    for (int i = 7; i >= 0; i--) sum = sum << 8 | f[whole.len - 8 + (size_t)i];
+    CHECK(sum == checksum(f + 16, (size_t)plen));
+    agg *b = agg_new();
+    CHECK(fca_read(b, whole.data, whole.len, err, sizeof err) == 0 && agg_count(b) == 3000);
+    agg_free(b);
+
+    pieces p = {{0}, 0, 0};
+    dbuf_init(&p.all, 0);
+    CHECK(fca_write_to(a, NULL, 0, sink_pieces, &p, err, sizeof err) == 0);
+    CHECK(p.n >= 2 && p.all.len == whole.len && memcmp(p.all.data, whole.data, whole.len) == 0);
+    dbuf_free(&p.all);
+
+    pieces q = {{0}, 0, 2}; /* the second piece fails: -1, its error, no third call */
+    dbuf_init(&q.all, 0);
+    err[0] = '\0';
+    CHECK(fca_write_to(a, NULL, 0, sink_pieces, &q, err, sizeof err) == -1);
+    CHECK_STR(err, "disk full");
+    CHECK(q.n == 2);
+    dbuf_free(&q.all);
+    dbuf_free(&whole);
+    agg_free(a);
+}
+
 int main(void)
 {
+    test_pieces();
     test_ids();
     test_tgw();
     test_fingerprints();
