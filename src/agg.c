@@ -778,6 +778,40 @@ static void absorb_main(void *ctx, unsigned kk)
     }
 }
 
+/* dst's slots grown on nthr threads: each moves the occupied slots of its
+ * share of the old array (the hashes are kept there, and the keys are
+ * distinct, so no group is read) and claims new ones with a CAS. */
+typedef struct regrow_job {
+    const slot *old;
+    size_t old_n;
+    slot *slots;
+    size_t mask;
+    unsigned nthr;
+} regrow_job;
+
+static void regrow_main(void *ctx, unsigned k)
+{
+    regrow_job *r = ctx;
+    for (size_t o = share(r->old_n, k, r->nthr), hi = share(r->old_n, k + 1, r->nthr); o < hi; o++) {
+        slot want = r->old[o];
+        if (!want.idx) continue;
+        for (size_t i = want.hash & r->mask;; i = (i + 1) & r->mask) {
+            slot exp = {0, 0};
+            if (__atomic_compare_exchange(&r->slots[i], &exp, &want, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+                break;
+        }
+    }
+}
+
+static void regrow(agg *a, size_t nslots, unsigned nthr)
+{
+    regrow_job r = {a->slots, a->mask + 1, xcalloc(nslots, sizeof *a->slots), nslots - 1, nthr};
+    par_run(nthr, regrow_main, &r);
+    free(a->slots);
+    a->slots = r.slots;
+    a->mask = nslots - 1;
+}
+
 /* Strings, ENI metadata, TGW records and stats of src into dst (few: on one
  * thread); returns src's string map for the groups. */
 static uint32_t *absorb_rest(agg *dst, const agg *src)
@@ -839,7 +873,8 @@ void agg_absorb_all(agg *dst, agg **src, size_t n, int threads)
      * threads read disjoint inputs), at most 3/4 full */
     size_t nslots = dst->mask + 1;
     while ((dst->n + total) * 4 > nslots * 3) nslots *= 2;
-    if (dst->stale || nslots != dst->mask + 1) grp_rehash(dst, nslots);
+    if (dst->stale) grp_rehash(dst, nslots);
+    else if (nslots != dst->mask + 1) regrow(dst, nslots, nthr);
     absorb_job j = {dst, dst->n, as, nsrc, nthr};
     absorb_thr *t = xcalloc(nthr, sizeof *t);
     for (unsigned k = 0; k < nthr; k++) {
@@ -1198,6 +1233,11 @@ void agg_canonicalize_threads(agg *a, int threads)
     }
     c.map = map;
     c.neni = kept;
+    /* the slots are rebuilt by the next insertion, if any: until then
+     * their memory is better given back (before the sort's arrays) */
+    free(a->slots);
+    a->slots = NULL;
+    a->stale = true;
     if (a->n >= 2) {
         void *base;
         a->g = sort_groups(&c, &base);
@@ -1210,11 +1250,6 @@ void agg_canonicalize_threads(agg *a, int threads)
         canon_count(&c, 0);
         free(c.at);
     }
-    /* the slots are rebuilt by the next insertion, if any: until then
-     * their memory is better given back */
-    free(a->slots);
-    a->slots = NULL;
-    a->stale = true;
     if (a->ntgw) {
         for (size_t k = 0; k < a->ntgw; k++) {
             for (int i = 0; i < FL_TGW__COUNT; i++) a->tgw[k].id[i] = map[a->tgw[k].id[i]];
