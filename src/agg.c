@@ -675,6 +675,7 @@ static inline size_t share(size_t n, unsigned k, unsigned nthr)
 typedef struct absorb_src {
     const agg *a;
     uint32_t *map; /* the source's string ids -> dst's */
+    uint32_t *h;   /* the hash of each group's key in dst's ids */
 } absorb_src;
 
 typedef struct absorb_job {
@@ -742,6 +743,30 @@ static void absorb_one(absorb_thr *t, const agg_group *g, uint32_t h)
     }
 }
 
+static inline void absorb_copy(agg_group *d, const agg_group *g, const uint32_t *map)
+{
+    *d = *g;
+    d->eni = map[d->eni];
+    d->src_svc = map[d->src_svc];
+    d->dst_svc = map[d->dst_svc];
+}
+
+/* The hashes first, each thread over its share of every source, so that
+ * each group is hashed once and read (in absorb_main) by its owner only. */
+static void absorb_hash(void *ctx, unsigned kk)
+{
+    absorb_thr *t = (absorb_thr *)ctx + kk;
+    const absorb_job *j = t->j;
+    for (size_t s = 0; s < j->nsrc; s++) {
+        const agg *src = j->src[s].a;
+        agg_group x;
+        for (size_t k = share(src->n, kk, j->nthr), hi = share(src->n, kk + 1, j->nthr); k < hi; k++) {
+            absorb_copy(&x, &src->g[k], j->src[s].map);
+            j->src[s].h[k] = key_hash(&x);
+        }
+    }
+}
+
 static void absorb_main(void *ctx, unsigned kk)
 {
     absorb_thr *t = (absorb_thr *)ctx + kk;
@@ -750,16 +775,13 @@ static void absorb_main(void *ctx, unsigned kk)
     uint32_t h[AGG_BATCH];
     for (size_t s = 0; s < j->nsrc; s++) {
         const agg *src = j->src[s].a;
-        const uint32_t *map = j->src[s].map;
+        const uint32_t *sh = j->src[s].h;
         for (size_t k = 0; k < src->n;) {
             size_t m = 0;
             for (; m < AGG_BATCH && k < src->n; k++) {
-                b[m] = src->g[k];
-                b[m].eni = map[b[m].eni];
-                b[m].src_svc = map[b[m].src_svc];
-                b[m].dst_svc = map[b[m].dst_svc];
-                h[m] = key_hash(&b[m]);
-                if (owner(h[m], j->nthr) != t->k) continue;
+                if (owner(sh[k], j->nthr) != t->k) continue;
+                h[m] = sh[k];
+                absorb_copy(&b[m], &src->g[k], j->src[s].map);
                 __builtin_prefetch(&j->dst->slots[h[m] & j->dst->mask]);
                 m++;
             }
@@ -881,6 +903,8 @@ void agg_absorb_all(agg *dst, agg **src, size_t n, int threads)
         t[k].j = &j;
         t[k].k = k;
     }
+    for (size_t i = 0; i < nsrc; i++) as[i].h = xmalloc((as[i].a->n + 1) * sizeof *as[i].h);
+    par_run(nthr, absorb_hash, t);
     par_run(nthr, absorb_main, t);
     size_t added = 0;
     for (unsigned k = 0; k < nthr; k++) added += t[k].n;
@@ -902,6 +926,7 @@ void agg_absorb_all(agg *dst, agg **src, size_t n, int threads)
     free(t);
     for (size_t i = 0; i < nsrc; i++) {
         free(as[i].map);
+        free(as[i].h);
         agg_free(src[first + i]);
     }
     free(as);
