@@ -920,6 +920,11 @@ void agg_absorb_all(agg *dst, agg **src, size_t n, int threads)
             dst->n += t[k].n;
             free(t[k].g);
         }
+        /* the slots of new groups hold per-thread indexes: rebuilt by the
+         * next insertion, if any (the canonical order and the CSV never
+         * probe them), and given back until then */
+        free(dst->slots);
+        dst->slots = NULL;
         dst->stale = true;
         dst->canon = false;
     }
