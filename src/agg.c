@@ -1059,12 +1059,10 @@ static void sort_keys(gkey *k, gkey *t, size_t n, const agg_group *g)
 }
 
 /* The canonical order on nthr threads: each thread deals its share of the
- * groups into the ENI buckets (per-thread counts, so no shared cursor),
- * sorts a run of whole buckets, then gathers its share of the sorted
- * groups into a new array, in order: a sequential write instead of an
- * in-place permutation's random one, and it divides between threads. */
+ * groups into the ENI buckets (per-thread counts, so no shared cursor) and
+ * sorts a run of whole buckets; the groups are then moved in place. */
 typedef struct canon_job {
-    agg_group *g, *out;
+    agg_group *g;
     size_t n, neni;
     unsigned nthr;
     uint8_t *used;         /* [nthr][nstr + 1]: strings the groups refer to */
@@ -1121,29 +1119,51 @@ static void canon_sort(void *ctx, unsigned k)
     for (size_t e = c->brun[k]; e < c->brun[k + 1]; e++) {
         size_t lo = e ? c->bend[e - 1] : 0, hi = c->bend[e];
         if (hi - lo > 1) sort_keys(c->t + lo, c->k + lo, hi - lo, c->g);
-        for (size_t i = lo; i < hi; i++) c->src[i] = c->t[i].idx;
     }
 }
 
-static void canon_gather(void *ctx, unsigned k)
+static void canon_src(void *ctx, unsigned k)
 {
     canon_job *c = ctx;
-    /* the groups read are far apart: prefetched a few places ahead */
+    for (size_t i = share(c->n, k, c->nthr), hi = share(c->n, k + 1, c->nthr); i < hi; i++) c->src[i] = c->t[i].idx;
+}
+
+/* Position i of the result takes group src[i]: the groups are moved in
+ * place along the cycles (a gather into a new array would divide between
+ * threads, but it holds two copies of the groups at once: +32 bytes a
+ * group over the sort's peak, and the report on 2M records peaked there).
+ * The groups a cycle visits are far apart: the next few are prefetched by
+ * walking the cycle ahead (its src entries are not rewritten yet). */
+static void permute(agg_group *g, uint32_t *src, size_t n)
+{
     enum { AHEAD = 8 };
-    size_t lo = share(c->n, k, c->nthr), hi = share(c->n, k + 1, c->nthr);
-    for (size_t i = lo; i < hi; i++) {
-        if (i + AHEAD < hi) {
-            const char *p = (const char *)&c->g[c->src[i + AHEAD]];
-            __builtin_prefetch(p, 0);
-            __builtin_prefetch(p + 64, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (src[i] == i) continue;
+        agg_group tmp = g[i];
+        size_t j = i, ahead = src[i];
+        for (int d = 0; d < AHEAD && ahead != i; d++) {
+            __builtin_prefetch(&g[ahead], 0);
+            __builtin_prefetch((const char *)&g[ahead] + 64, 0);
+            ahead = src[ahead];
         }
-        c->out[i] = c->g[c->src[i]];
+        while (src[j] != i) {
+            size_t from = src[j];
+            if (ahead != i) {
+                __builtin_prefetch(&g[ahead], 0);
+                __builtin_prefetch((const char *)&g[ahead] + 64, 0);
+                ahead = src[ahead];
+            }
+            g[j] = g[from];
+            src[j] = (uint32_t)j;
+            j = from;
+        }
+        g[j] = tmp;
+        src[j] = (uint32_t)j;
     }
 }
 
-/* c->g[0..n) remapped by c->map and put in canonical order into a new
- * array (returned in *base, 64-byte aligned at the result). */
-static agg_group *sort_groups(canon_job *c, void **base)
+/* c->g[0..n) remapped by c->map and put in canonical order, in place. */
+static void sort_groups(canon_job *c)
 {
     size_t n = c->n, neni = c->neni, w = neni + 2;
     unsigned nthr = c->nthr;
@@ -1172,18 +1192,15 @@ static agg_group *sort_groups(canon_job *c, void **base)
         while (e <= neni && (k == nthr || c->bend[e] <= want)) e++;
         c->brun[k] = e;
     }
-    c->src = xmalloc(n * sizeof *c->src);
     par_run(nthr, canon_sort, c);
-    free(c->k);
-    free(c->t);
+    free(c->k); /* the scratch: the sorted keys are in t */
     free(c->brun);
     free(c->bend);
-    char *b = xmalloc(n * sizeof *c->g + 64);
-    c->out = (agg_group *)(void *)(((uintptr_t)b + 63) & ~(uintptr_t)63);
-    par_run(nthr, canon_gather, c);
+    c->src = xmalloc(n * sizeof *c->src);
+    par_run(nthr, canon_src, c);
+    free(c->t);
+    permute(c->g, c->src, n);
     free(c->src);
-    *base = b;
-    return c->out;
 }
 
 void agg_canonicalize(agg *a)
@@ -1269,11 +1286,7 @@ void agg_canonicalize_threads(agg *a, int threads)
     a->slots = NULL;
     a->stale = true;
     if (a->n >= 2) {
-        void *base;
-        a->g = sort_groups(&c, &base);
-        free(a->g_base);
-        a->g_base = base;
-        a->cap = a->n;
+        sort_groups(&c);
     } else {
         c.nthr = 1;
         c.at = xcalloc(kept + 2, sizeof *c.at);
