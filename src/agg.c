@@ -1129,106 +1129,37 @@ static void canon_src(void *ctx, unsigned k)
 }
 
 /* Position i of the result takes group src[i]: the groups are moved in
- * place along the cycles of src (a gather into a new array would hold two
- * copies of the groups at once: +32 bytes a group over the sort's peak,
- * and the report on 2M records peaked there). The moves are divided
- * between threads even inside a cycle (a random permutation has one giant
- * cycle): a cycle e0 -> e1 -> ... (e[k+1] = src[e[k]]) is the moves
- * g[e[k]] = old g[e[k+1]], the last one taking old g[e0]; where a thread's
- * share ends inside a cycle, the old group its last move reads is saved
- * before any thread starts, so no group is read by one thread and written
- * by another. */
-typedef struct perm_cut {
-    size_t cyc, off; /* the share starts at offset off of cycle cyc */
-    uint32_t elem;   /* that cycle's element at off */
-    agg_group at;    /* old g[elem]: the previous share's last move reads it */
-    agg_group lead;  /* old g[cycle's first element], when off > 0 */
-} perm_cut;
-
-typedef struct perm_job {
-    agg_group *g;
-    const uint32_t *src;
-    const uint32_t *cyc; /* pairs: first element, length */
-    size_t ncyc;
-    perm_cut *cut; /* [nthr + 1]; cut[nthr] = the end */
-} perm_job;
-
-static void perm_run(void *ctx, unsigned t)
+ * place along the cycles (a gather into a new array would divide between
+ * threads, but it holds two copies of the groups at once: +32 bytes a
+ * group over the sort's peak, and the report on 2M records peaked there).
+ * The groups a cycle visits are far apart: the next few are prefetched by
+ * walking the cycle ahead (its src entries are not rewritten yet). */
+static void permute(agg_group *g, uint32_t *src, size_t n)
 {
-    perm_job *p = ctx;
-    agg_group *g = p->g;
-    const uint32_t *src = p->src;
-    const perm_cut *from = &p->cut[t], *to = &p->cut[t + 1];
     enum { AHEAD = 8 };
-    for (size_t c = from->cyc; c < p->ncyc && c <= to->cyc; c++) {
-        size_t len = p->cyc[2 * c + 1];
-        size_t o1 = c == from->cyc ? from->off : 0, o2 = c == to->cyc ? to->off : len;
-        if (o1 >= o2) continue;
-        size_t j = c == from->cyc ? from->elem : p->cyc[2 * c], ahead = src[j];
-        for (int d = 0; d < AHEAD; d++) {
-            __builtin_prefetch(&g[ahead], 0);
-            __builtin_prefetch((const char *)&g[ahead] + 64, 0);
-            ahead = src[ahead];
-        }
-        agg_group tmp;
-        bool whole = o1 == 0 && o2 == len;
-        if (whole) tmp = g[j];
-        for (size_t k = o1; k < o2; k++) {
-            size_t next = src[j];
-            __builtin_prefetch(&g[ahead], 0);
-            __builtin_prefetch((const char *)&g[ahead] + 64, 0);
-            ahead = src[ahead];
-            if (k + 1 == len) g[j] = whole ? tmp : from->lead; /* o1 > 0: this cycle is from's */
-            else if (k + 1 == o2) g[j] = to->at;
-            else g[j] = g[next];
-            j = next;
-        }
-    }
-}
-
-static void permute(agg_group *g, const uint32_t *src, size_t n, unsigned nthr)
-{
-    /* the cycles, and the places where the shares of the moves start */
-    uint8_t *seen = xcalloc(n / 8 + 1, 1);
-    size_t ncyc = 0, cap = 64, moves = 0;
-    uint32_t *cyc = xmalloc(2 * cap * sizeof *cyc);
     for (size_t i = 0; i < n; i++) {
-        if (src[i] == i || (seen[i / 8] >> (i % 8) & 1)) continue;
-        uint32_t len = 0;
-        for (size_t j = i; !(seen[j / 8] >> (j % 8) & 1); j = src[j]) {
-            seen[j / 8] |= (uint8_t)(1u << (j % 8));
-            len++;
+        if (src[i] == i) continue;
+        agg_group tmp = g[i];
+        size_t j = i, ahead = src[i];
+        for (int d = 0; d < AHEAD && ahead != i; d++) {
+            __builtin_prefetch(&g[ahead], 0);
+            __builtin_prefetch((const char *)&g[ahead] + 64, 0);
+            ahead = src[ahead];
         }
-        if (ncyc == cap) {
-            cap *= 2;
-            cyc = xrealloc(cyc, 2 * cap * sizeof *cyc);
+        while (src[j] != i) {
+            size_t from = src[j];
+            if (ahead != i) {
+                __builtin_prefetch(&g[ahead], 0);
+                __builtin_prefetch((const char *)&g[ahead] + 64, 0);
+                ahead = src[ahead];
+            }
+            g[j] = g[from];
+            src[j] = (uint32_t)j;
+            j = from;
         }
-        cyc[2 * ncyc] = (uint32_t)i;
-        cyc[2 * ncyc + 1] = len;
-        ncyc++;
-        moves += len;
+        g[j] = tmp;
+        src[j] = (uint32_t)j;
     }
-    free(seen);
-    if (moves < 16384) nthr = 1; /* as for the sort: threads would cost more */
-    perm_cut *cut = xcalloc(nthr + 1, sizeof *cut);
-    cut[nthr].cyc = ncyc;
-    size_t c = 0, done = 0; /* moves before cycle c */
-    for (unsigned t = 1; t < nthr; t++) {
-        size_t want = share(moves, t, nthr);
-        while (done + cyc[2 * c + 1] <= want) done += cyc[2 * c++ + 1];
-        size_t j = cyc[2 * c];
-        for (size_t k = 0; k < want - done; k++) j = src[j];
-        cut[t].cyc = c;
-        cut[t].off = want - done;
-        cut[t].elem = (uint32_t)j;
-        cut[t].at = g[j];
-        cut[t].lead = g[cyc[2 * c]];
-    }
-    cut[0].elem = ncyc ? cyc[0] : 0;
-    perm_job p = {g, src, cyc, ncyc, cut};
-    par_run(nthr, perm_run, &p);
-    free(cut);
-    free(cyc);
 }
 
 /* c->g[0..n) remapped by c->map and put in canonical order, in place. */
@@ -1268,7 +1199,7 @@ static void sort_groups(canon_job *c)
     c->src = xmalloc(n * sizeof *c->src);
     par_run(nthr, canon_src, c);
     free(c->t);
-    permute(c->g, c->src, n, nthr);
+    permute(c->g, c->src, n);
     free(c->src);
 }
 
