@@ -416,7 +416,7 @@ int cmd_aggregate(const fc_opts *o)
         threaded = pthread_create(&th, NULL, csv_main, &cj) == 0;
     if (!threaded && cj.out) cj.rc = csv_write(&cj);
     if (!code && o->output) {
-        agg_canonicalize(a); /* the .fca is byte-identical for any --threads; the CSV sorts itself */
+        agg_canonicalize_threads(a, ingest_nthreads(o->threads)); /* the .fca is byte-identical for any --threads; the CSV sorts itself */
         pthread_mutex_lock(&cj.mu);
         cj.canonical = true;
         pthread_cond_signal(&cj.cond);

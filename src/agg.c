@@ -6,6 +6,7 @@
  * the number of records. */
 #include "agg.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -22,8 +23,9 @@ _Static_assert(KEYLEN == 4 * sizeof(ip128) + 4 * sizeof(uint32_t) + sizeof(uint1
                    sizeof(agg_group) == KEYLEN + 5 * sizeof(uint64_t),
                "agg_group has no padding: copies and hashes see only its fields");
 
+/* 8-aligned: agg_absorb_all's threads load and claim a slot as one word */
 typedef struct slot {
-    uint32_t hash;
+    _Alignas(8) uint32_t hash;
     uint32_t idx; /* index + 1; 0 = empty */
 } slot;
 
@@ -51,6 +53,9 @@ struct agg {
      * rebuild is a random write per group: 20% of the serial tail at 3M
      * groups) */
     bool stale;
+    /* agg_canonicalize has run and nothing has changed since: a second call
+     * (ingest_paths, then the .fca writer) is free */
+    bool canon;
 
     char **str;       /* str[id], id 1..nstr */
     uint32_t *strlen_; /* lengths, same index */
@@ -139,14 +144,17 @@ static uint32_t str_hash(const char *s, size_t n)
     return (uint32_t)mix(h);
 }
 
+/* realloc, not malloc + copy: a large array is moved by remapping its
+ * pages (no copy of hundreds of MB, and the old and new arrays are never
+ * both resident); the groups are shifted only if the alignment moved. */
 static void groups_resize(agg *a, size_t cap)
 {
-    void *base = xmalloc(cap * sizeof *a->g + 64);
-    agg_group *g = (agg_group *)(((uintptr_t)base + 63) & ~(uintptr_t)63);
-    if (a->n) memcpy(g, a->g, a->n * sizeof *g);
-    free(a->g_base);
+    size_t off = a->g_base ? (size_t)((char *)a->g - (char *)a->g_base) : 0;
+    char *base = xrealloc(a->g_base, cap * sizeof *a->g + 64);
+    char *g = (char *)(((uintptr_t)base + 63) & ~(uintptr_t)63);
+    if ((size_t)(g - base) != off && a->n) memmove(g, base + off, a->n * sizeof *a->g);
     a->g_base = base;
-    a->g = g;
+    a->g = (agg_group *)(void *)g;
 }
 
 agg *agg_new(void)
@@ -253,6 +261,7 @@ uint32_t agg_intern(agg *a, const char *s, size_t n)
         a->strlen_ = xrealloc(a->strlen_, a->strcap * sizeof *a->strlen_);
     }
     id = (uint32_t)++a->nstr;
+    a->canon = false;
     a->str[id] = xstrndup(s, n);
     a->strlen_[id] = (uint32_t)n;
     sslot_set(&a->sslots[pos], h, id, s, n);
@@ -326,14 +335,24 @@ static void add_hashed(agg *a, const agg_group *g, uint32_t h)
     }
     a->g[a->n] = *g;
     a->n++;
+    a->canon = false;
     a->slots[i].hash = h;
     a->slots[i].idx = (uint32_t)a->n;
     if (a->n * 2 > a->mask + 1) grp_rehash(a, (a->mask + 1) * 2);
 }
 
+/* Slots for the groups again after agg_canonicalize or agg_absorb_all
+ * left them stale, at most half full. */
+static void unstale(agg *a)
+{
+    size_t nslots = a->mask + 1;
+    while (a->n * 2 > nslots) nslots *= 2;
+    grp_rehash(a, nslots);
+}
+
 void agg_add_group(agg *a, const agg_group *g)
 {
-    if (a->stale) grp_rehash(a, a->mask + 1);
+    if (a->stale) unstale(a);
     add_hashed(a, g, key_hash(g));
 }
 
@@ -343,7 +362,7 @@ void agg_add_group(agg *a, const agg_group *g)
 void agg_add_batch(agg *a, const agg_group *g, size_t n)
 {
     uint32_t h[AGG_BATCH];
-    if (a->stale) grp_rehash(a, a->mask + 1);
+    if (a->stale) unstale(a);
     while (n) {
         size_t k = n < AGG_BATCH ? n : AGG_BATCH;
         for (size_t i = 0; i < k; i++) {
@@ -420,6 +439,7 @@ void agg_note_eni_ids(agg *a, uint32_t eni, const agg_eni_meta *m, uint64_t seq)
                   (seq == x->seq[i] && v != *cur && strcmp(a->str[v], a->str[*cur]) < 0))) {
             *cur = v;
             x->seq[i] = seq;
+            a->canon = false;
         }
     }
 }
@@ -496,6 +516,7 @@ void agg_add_tgw(agg *a, const agg_tgw *t)
         a->tgw = xrealloc(a->tgw, a->tgwcap * sizeof *a->tgw);
     }
     a->tgw[a->ntgw++] = *t;
+    a->canon = false;
     a->tslots[i] = (uint32_t)a->ntgw;
     if (a->ntgw * 2 > a->tmask + 1) tgw_rehash(a, (a->tmask + 1) * 2);
 }
@@ -555,14 +576,14 @@ static void stats_merge(agg_stats *d, const agg_stats *s)
 
 /* ---- merge and canonical order ---- */
 
+static uint32_t *absorb_rest(agg *dst, const agg *src);
+
 void agg_merge(agg *dst, const agg *src)
 {
     if (dst == src) return;
     /* no up-front reserve: per-thread tables mostly hold the same groups, and
      * reserving for the sum would double the peak memory */
-    uint32_t *map = xcalloc(src->nstr + 1, sizeof *map);
-    for (uint32_t id = 1; id <= src->nstr; id++)
-        map[id] = agg_intern(dst, src->str[id], src->strlen_[id]);
+    uint32_t *map = absorb_rest(dst, src);
     /* in batches, so that the misses in dst's table overlap (see agg_add_batch) */
     agg_group b[AGG_BATCH];
     for (size_t k = 0; k < src->n;) {
@@ -575,6 +596,251 @@ void agg_merge(agg *dst, const agg *src)
         }
         agg_add_batch(dst, b, m);
     }
+    free(map);
+}
+
+void agg_absorb(agg *dst, agg *src)
+{
+    agg_stats z;
+    memset(&z, 0, sizeof z);
+    if (dst->n == 0 && dst->nstr == 0 && memcmp(&dst->st, &z, sizeof z) == 0) {
+        agg tmp = *dst;
+        *dst = *src;
+        *src = tmp;
+    } else {
+        agg_merge(dst, src);
+    }
+    agg_free(src);
+}
+
+/* ---- work on several threads ---- */
+
+typedef void (*par_fn)(void *ctx, unsigned k);
+
+typedef struct par_arg {
+    par_fn fn;
+    void *ctx;
+    unsigned k;
+} par_arg;
+
+static void *par_main(void *arg)
+{
+    par_arg *p = arg;
+    p->fn(p->ctx, p->k);
+    return NULL;
+}
+
+/* fn(ctx, k) for k in 0..nthr, k = 0 on this thread; a thread that cannot
+ * be started has its share run here afterwards. */
+static void par_run(unsigned nthr, par_fn fn, void *ctx)
+{
+    if (nthr <= 1) {
+        fn(ctx, 0);
+        return;
+    }
+    par_arg *a = xcalloc(nthr, sizeof *a);
+    pthread_t *th = xcalloc(nthr, sizeof *th);
+    bool *up = xcalloc(nthr, sizeof *up);
+    for (unsigned k = 0; k < nthr; k++) a[k] = (par_arg){fn, ctx, k};
+    for (unsigned k = 1; k < nthr; k++) up[k] = pthread_create(&th[k], NULL, par_main, &a[k]) == 0;
+    fn(ctx, 0);
+    for (unsigned k = 1; k < nthr; k++) {
+        if (up[k]) pthread_join(th[k], NULL);
+        else fn(ctx, k);
+    }
+    free(a);
+    free(th);
+    free(up);
+}
+
+/* [lo, hi) of thread k's share of n items */
+static inline size_t share(size_t n, unsigned k, unsigned nthr)
+{
+    return (size_t)((unsigned __int128)n * k / nthr);
+}
+
+/* ---- the parallel merge of per-thread tables ----
+ *
+ * With uniform data every worker's table holds nearly every group, so
+ * folding them one after another on one thread was a second full pass of
+ * random accesses after the workers had finished. Here T threads fold all
+ * sources into dst at once, each owning the groups whose hash (of the key
+ * in dst's string ids) falls in its share of the hash range: a group is only
+ * ever read or written by its owner, so only the slots are shared, and they
+ * are claimed with one compare-and-swap. New groups go to the owner's own
+ * array (no shared counter) and are appended after the threads join; the
+ * slots then point to the wrong places and are marked stale, as after
+ * agg_canonicalize (the next insertion, if any, rebuilds them). */
+
+typedef struct absorb_src {
+    const agg *a;
+    uint32_t *map; /* the source's string ids -> dst's */
+    uint32_t *h;   /* the hash of each group's key in dst's ids */
+} absorb_src;
+
+typedef struct absorb_job {
+    agg *dst;
+    size_t n_dst; /* groups in dst before; slot indexes above it are new */
+    const absorb_src *src;
+    size_t nsrc;
+    unsigned nthr;
+} absorb_job;
+
+typedef struct absorb_thr {
+    const absorb_job *j;
+    unsigned k;
+    agg_group *g; /* this thread's new groups */
+    size_t n, cap;
+} absorb_thr;
+
+static inline unsigned owner(uint32_t h, unsigned nthr)
+{
+    return (unsigned)(((h >> 16) * (uint64_t)nthr) >> 16);
+}
+
+/* Slot indexes of new groups: n_dst + 1 + local * nthr + k, unique per
+ * thread without coordination. */
+static inline agg_group *absorb_at(absorb_thr *t, uint32_t idx)
+{
+    const absorb_job *j = t->j;
+    if (idx <= j->n_dst) return &j->dst->g[idx - 1];
+    return &t->g[(idx - j->n_dst - 1) / j->nthr];
+}
+
+static void absorb_one(absorb_thr *t, const agg_group *g, uint32_t h)
+{
+    const absorb_job *j = t->j;
+    slot *slots = j->dst->slots;
+    size_t mask = j->dst->mask, i = h & mask;
+    uint32_t mine = 0;
+    for (;;) {
+        slot cur;
+        __atomic_load(&slots[i], &cur, __ATOMIC_ACQUIRE);
+        if (!cur.idx) {
+            if (!mine) {
+                if (t->n == t->cap) {
+                    t->cap = t->cap ? 2 * t->cap : 1024;
+                    t->g = xrealloc(t->g, t->cap * sizeof *t->g);
+                }
+                t->g[t->n] = *g;
+                mine = (uint32_t)(j->n_dst + 1 + t->n * j->nthr + t->k);
+                t->n++;
+            }
+            slot want = {h, mine}, exp = {0, 0};
+            if (__atomic_compare_exchange(&slots[i], &exp, &want, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                return;
+            cur = exp; /* another owner's group took it: equal hashes have one owner */
+        }
+        /* an equal hash means this thread owns the group in the slot */
+        if (cur.hash == h) {
+            agg_group *d = absorb_at(t, cur.idx);
+            if (key_eq(d, g)) {
+                fold(d, g);
+                return;
+            }
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+static inline void absorb_copy(agg_group *d, const agg_group *g, const uint32_t *map)
+{
+    *d = *g;
+    d->eni = map[d->eni];
+    d->src_svc = map[d->src_svc];
+    d->dst_svc = map[d->dst_svc];
+}
+
+/* The hashes first, each thread over its share of every source, so that
+ * each group is hashed once and read (in absorb_main) by its owner only. */
+static void absorb_hash(void *ctx, unsigned kk)
+{
+    absorb_thr *t = (absorb_thr *)ctx + kk;
+    const absorb_job *j = t->j;
+    for (size_t s = 0; s < j->nsrc; s++) {
+        const agg *src = j->src[s].a;
+        agg_group x;
+        for (size_t k = share(src->n, kk, j->nthr), hi = share(src->n, kk + 1, j->nthr); k < hi; k++) {
+            absorb_copy(&x, &src->g[k], j->src[s].map);
+            j->src[s].h[k] = key_hash(&x);
+        }
+    }
+}
+
+static void absorb_main(void *ctx, unsigned kk)
+{
+    absorb_thr *t = (absorb_thr *)ctx + kk;
+    const absorb_job *j = t->j;
+    agg_group b[AGG_BATCH];
+    uint32_t h[AGG_BATCH];
+    for (size_t s = 0; s < j->nsrc; s++) {
+        const agg *src = j->src[s].a;
+        const uint32_t *sh = j->src[s].h;
+        for (size_t k = 0; k < src->n;) {
+            size_t m = 0;
+            for (; m < AGG_BATCH && k < src->n; k++) {
+                if (owner(sh[k], j->nthr) != t->k) continue;
+                h[m] = sh[k];
+                absorb_copy(&b[m], &src->g[k], j->src[s].map);
+                __builtin_prefetch(&j->dst->slots[h[m] & j->dst->mask]);
+                m++;
+            }
+            /* as in agg_add_batch: the misses of a batch overlap */
+            for (size_t i = 0; i < m; i++) {
+                slot sl;
+                __atomic_load(&j->dst->slots[h[i] & j->dst->mask], &sl, __ATOMIC_ACQUIRE);
+                if (sl.idx && sl.idx <= j->n_dst && owner(sl.hash, j->nthr) == t->k) {
+                    const char *gp = (const char *)&j->dst->g[sl.idx - 1];
+                    __builtin_prefetch(gp, 1);
+                    __builtin_prefetch(gp + 64, 1);
+                }
+            }
+            for (size_t i = 0; i < m; i++) absorb_one(t, &b[i], h[i]);
+        }
+    }
+}
+
+/* dst's slots grown on nthr threads: each moves the occupied slots of its
+ * share of the old array (the hashes are kept there, and the keys are
+ * distinct, so no group is read) and claims new ones with a CAS. */
+typedef struct regrow_job {
+    const slot *old;
+    size_t old_n;
+    slot *slots;
+    size_t mask;
+    unsigned nthr;
+} regrow_job;
+
+static void regrow_main(void *ctx, unsigned k)
+{
+    regrow_job *r = ctx;
+    for (size_t o = share(r->old_n, k, r->nthr), hi = share(r->old_n, k + 1, r->nthr); o < hi; o++) {
+        slot want = r->old[o];
+        if (!want.idx) continue;
+        for (size_t i = want.hash & r->mask;; i = (i + 1) & r->mask) {
+            slot exp = {0, 0};
+            if (__atomic_compare_exchange(&r->slots[i], &exp, &want, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+                break;
+        }
+    }
+}
+
+static void regrow(agg *a, size_t nslots, unsigned nthr)
+{
+    regrow_job r = {a->slots, a->mask + 1, xcalloc(nslots, sizeof *a->slots), nslots - 1, nthr};
+    par_run(nthr, regrow_main, &r);
+    free(a->slots);
+    a->slots = r.slots;
+    a->mask = nslots - 1;
+}
+
+/* Strings, ENI metadata, TGW records and stats of src into dst (few: on one
+ * thread); returns src's string map for the groups. */
+static uint32_t *absorb_rest(agg *dst, const agg *src)
+{
+    uint32_t *map = xcalloc(src->nstr + 1, sizeof *map);
+    for (uint32_t id = 1; id <= src->nstr; id++)
+        map[id] = agg_intern(dst, src->str[id], src->strlen_[id]);
     for (uint32_t id = 1; id < src->meta_cap && id <= src->nstr; id++) {
         const eni_meta_ex *x = &src->meta[id];
         for (int i = 0; i < NMETA; i++) {
@@ -593,21 +859,82 @@ void agg_merge(agg *dst, const agg *src)
         agg_add_tgw(dst, &t);
     }
     stats_merge(&dst->st, &src->st);
-    free(map);
+    return map;
 }
 
-void agg_absorb(agg *dst, agg *src)
+void agg_absorb_all(agg *dst, agg **src, size_t n, int threads)
 {
+    if (!n) return;
+    /* an empty dst takes the largest table as it is */
     agg_stats z;
     memset(&z, 0, sizeof z);
-    if (dst->n == 0 && dst->nstr == 0 && memcmp(&dst->st, &z, sizeof z) == 0) {
-        agg tmp = *dst;
-        *dst = *src;
-        *src = tmp;
-    } else {
-        agg_merge(dst, src);
+    size_t first = 0;
+    if (dst->n == 0 && dst->nstr == 0 && dst->ntgw == 0 && memcmp(&dst->st, &z, sizeof z) == 0) {
+        size_t big = 0;
+        for (size_t i = 1; i < n; i++)
+            if (src[i]->n > src[big]->n) big = i;
+        agg *t = src[big];
+        src[big] = src[0];
+        src[0] = t;
+        agg_absorb(dst, src[0]);
+        first = 1;
     }
-    agg_free(src);
+    size_t nsrc = n - first, total = 0;
+    if (!nsrc) return;
+    absorb_src *as = xcalloc(nsrc, sizeof *as);
+    for (size_t i = 0; i < nsrc; i++) {
+        as[i].a = src[first + i];
+        as[i].map = absorb_rest(dst, as[i].a);
+        total += as[i].a->n;
+    }
+    /* one thread for small tables: starting threads would cost more */
+    unsigned nthr = threads > 1 && total >= 16384 ? (unsigned)threads : 1;
+    if (nthr > 64) nthr = 64;
+    if ((uint64_t)dst->n + 1 + (uint64_t)(total + 1) * nthr >= UINT32_MAX) nthr = 1;
+    /* room in the slots for every source group being new (as when the
+     * threads read disjoint inputs), at most 3/4 full */
+    size_t nslots = dst->mask + 1;
+    while ((dst->n + total) * 4 > nslots * 3) nslots *= 2;
+    if (dst->stale) grp_rehash(dst, nslots);
+    else if (nslots != dst->mask + 1) regrow(dst, nslots, nthr);
+    absorb_job j = {dst, dst->n, as, nsrc, nthr};
+    absorb_thr *t = xcalloc(nthr, sizeof *t);
+    for (unsigned k = 0; k < nthr; k++) {
+        t[k].j = &j;
+        t[k].k = k;
+    }
+    for (size_t i = 0; i < nsrc; i++) as[i].h = xmalloc((as[i].a->n + 1) * sizeof *as[i].h);
+    par_run(nthr, absorb_hash, t);
+    par_run(nthr, absorb_main, t);
+    size_t added = 0;
+    for (unsigned k = 0; k < nthr; k++) added += t[k].n;
+    if (added) {
+        size_t cap = dst->cap;
+        while (cap < dst->n + added) cap *= 2;
+        if (cap != dst->cap) {
+            dst->cap = cap;
+            groups_resize(dst, cap);
+        }
+        for (unsigned k = 0; k < nthr; k++) {
+            if (t[k].n) memcpy(dst->g + dst->n, t[k].g, t[k].n * sizeof *t[k].g);
+            dst->n += t[k].n;
+            free(t[k].g);
+        }
+        /* the slots of new groups hold per-thread indexes: rebuilt by the
+         * next insertion, if any (the canonical order and the CSV never
+         * probe them), and given back until then */
+        free(dst->slots);
+        dst->slots = NULL;
+        dst->stale = true;
+        dst->canon = false;
+    }
+    free(t);
+    for (size_t i = 0; i < nsrc; i++) {
+        free(as[i].map);
+        free(as[i].h);
+        agg_free(src[first + i]);
+    }
+    free(as);
 }
 
 /* Strings in byte order (strcmp's order: interned strings hold no NUL). */
@@ -731,16 +1058,51 @@ static void sort_keys(gkey *k, gkey *t, size_t n, const agg_group *g)
     if (k != k0) memcpy(k0, k, n * sizeof *k);
 }
 
-static void sort_groups(agg_group *g, size_t n, size_t neni)
+/* The canonical order on nthr threads: each thread deals its share of the
+ * groups into the ENI buckets (per-thread counts, so no shared cursor) and
+ * sorts a run of whole buckets; the groups are then moved in place. */
+typedef struct canon_job {
+    agg_group *g;
+    size_t n, neni;
+    unsigned nthr;
+    uint8_t *used;         /* [nthr][nstr + 1]: strings the groups refer to */
+    size_t nused;
+    const uint32_t *map;   /* old string id -> new */
+    size_t *at;            /* [nthr][neni + 2]: counts, then cursors */
+    size_t *bend;          /* end of each ENI's bucket */
+    size_t *brun;          /* thread k sorts buckets [brun[k], brun[k + 1]) */
+    gkey *k, *t;
+    uint32_t *src;
+} canon_job;
+
+static void canon_used(void *ctx, unsigned k)
 {
-    if (n < 2) return;
-    gkey *k = xmalloc(n * sizeof *k), *t = xmalloc(n * sizeof *t);
-    size_t *at = xcalloc(neni + 2, sizeof *at); /* bucket starts by ENI id (0 = none) */
-    for (size_t i = 0; i < n; i++) at[g[i].eni + 1]++;
-    for (size_t e = 1; e <= neni + 1; e++) at[e] += at[e - 1];
-    for (size_t i = 0; i < n; i++) {
-        const agg_group *x = &g[i];
-        gkey *y = &t[at[x->eni]++];
+    canon_job *c = ctx;
+    uint8_t *used = c->used + (size_t)k * c->nused;
+    for (size_t i = share(c->n, k, c->nthr), hi = share(c->n, k + 1, c->nthr); i < hi; i++)
+        used[c->g[i].eni] = used[c->g[i].src_svc] = used[c->g[i].dst_svc] = 1;
+}
+
+static void canon_count(void *ctx, unsigned k)
+{
+    canon_job *c = ctx;
+    size_t *at = c->at + (size_t)k * (c->neni + 2);
+    for (size_t i = share(c->n, k, c->nthr), hi = share(c->n, k + 1, c->nthr); i < hi; i++) {
+        agg_group *x = &c->g[i];
+        x->eni = c->map[x->eni];
+        x->src_svc = c->map[x->src_svc];
+        x->dst_svc = c->map[x->dst_svc];
+        at[x->eni]++;
+    }
+}
+
+static void canon_keys(void *ctx, unsigned k)
+{
+    canon_job *c = ctx;
+    size_t *at = c->at + (size_t)k * (c->neni + 2);
+    for (size_t i = share(c->n, k, c->nthr), hi = share(c->n, k + 1, c->nthr); i < hi; i++) {
+        const agg_group *x = &c->g[i];
+        gkey *y = &c->t[at[x->eni]++];
         y->w[0] = (uint64_t)x->eni << 32 | be32(x->src.b);
         y->w[1] = be64(x->src.b + 4);
         y->w[2] = (uint64_t)be32(x->src.b + 12) << 32 | be32(x->dst.b);
@@ -749,20 +1111,31 @@ static void sort_groups(agg_group *g, size_t n, size_t neni)
                   x->flags;
         y->idx = (uint32_t)i;
     }
-    /* at[e] is now the end of bucket e */
-    for (size_t e = 0, lo = 0; e <= neni; lo = at[e++])
-        if (at[e] > lo) sort_keys(t + lo, k + lo, at[e] - lo, g);
-    free(at);
-    gkey *sw = k;
-    k = t;
-    t = sw;
-    free(t);
-    /* position k of the result takes group k[k].idx: follow the cycles */
-    uint32_t *src = xmalloc(n * sizeof *src);
-    for (size_t i = 0; i < n; i++) src[i] = k[i].idx;
-    free(k);
-    /* the groups a cycle visits are far apart: the next few are prefetched
-     * by walking the cycle ahead (its src entries are not rewritten yet) */
+}
+
+static void canon_sort(void *ctx, unsigned k)
+{
+    canon_job *c = ctx;
+    for (size_t e = c->brun[k]; e < c->brun[k + 1]; e++) {
+        size_t lo = e ? c->bend[e - 1] : 0, hi = c->bend[e];
+        if (hi - lo > 1) sort_keys(c->t + lo, c->k + lo, hi - lo, c->g);
+    }
+}
+
+static void canon_src(void *ctx, unsigned k)
+{
+    canon_job *c = ctx;
+    for (size_t i = share(c->n, k, c->nthr), hi = share(c->n, k + 1, c->nthr); i < hi; i++) c->src[i] = c->t[i].idx;
+}
+
+/* Position i of the result takes group src[i]: the groups are moved in
+ * place along the cycles (a gather into a new array would divide between
+ * threads, but it holds two copies of the groups at once: +32 bytes a
+ * group over the sort's peak, and the report on 2M records peaked there).
+ * The groups a cycle visits are far apart: the next few are prefetched by
+ * walking the cycle ahead (its src entries are not rewritten yet). */
+static void permute(agg_group *g, uint32_t *src, size_t n)
+{
     enum { AHEAD = 8 };
     for (size_t i = 0; i < n; i++) {
         if (src[i] == i) continue;
@@ -787,18 +1160,71 @@ static void sort_groups(agg_group *g, size_t n, size_t neni)
         g[j] = tmp;
         src[j] = (uint32_t)j;
     }
-    free(src);
+}
+
+/* c->g[0..n) remapped by c->map and put in canonical order, in place. */
+static void sort_groups(canon_job *c)
+{
+    size_t n = c->n, neni = c->neni, w = neni + 2;
+    unsigned nthr = c->nthr;
+    c->at = xcalloc((size_t)nthr * w, sizeof *c->at);
+    par_run(nthr, canon_count, c);
+    /* bucket e of thread k starts after every earlier bucket and after
+     * bucket e of the threads before k */
+    c->bend = xmalloc((neni + 1) * sizeof *c->bend);
+    size_t pos = 0;
+    for (size_t e = 0; e <= neni; e++) {
+        for (unsigned k = 0; k < nthr; k++) {
+            size_t cnt = c->at[(size_t)k * w + e];
+            c->at[(size_t)k * w + e] = pos;
+            pos += cnt;
+        }
+        c->bend[e] = pos;
+    }
+    c->k = xmalloc(n * sizeof *c->k);
+    c->t = xmalloc(n * sizeof *c->t);
+    par_run(nthr, canon_keys, c);
+    free(c->at);
+    /* runs of whole buckets of about n / nthr keys each */
+    c->brun = xcalloc(nthr + 1, sizeof *c->brun);
+    for (unsigned k = 1, e = 0; k <= nthr; k++) {
+        size_t want = share(n, k, nthr);
+        while (e <= neni && (k == nthr || c->bend[e] <= want)) e++;
+        c->brun[k] = e;
+    }
+    par_run(nthr, canon_sort, c);
+    free(c->k); /* the scratch: the sorted keys are in t */
+    free(c->brun);
+    free(c->bend);
+    c->src = xmalloc(n * sizeof *c->src);
+    par_run(nthr, canon_src, c);
+    free(c->t);
+    permute(c->g, c->src, n);
+    free(c->src);
 }
 
 void agg_canonicalize(agg *a)
 {
+    agg_canonicalize_threads(a, 1);
+}
+
+void agg_canonicalize_threads(agg *a, int threads)
+{
+    if (a->canon) return;
+    canon_job c;
+    memset(&c, 0, sizeof c);
+    c.g = a->g;
+    c.n = a->n;
+    c.nthr = threads > 1 && a->n >= 16384 ? (unsigned)(threads < 64 ? threads : 64) : 1;
     /* Only referenced strings survive: a worker may intern a metadata value
      * that loses to an earlier one from another thread, and the table must
      * not depend on that. */
-    uint8_t *used = xcalloc(a->nstr + 1, 1);
-    for (size_t k = 0; k < a->n; k++) {
-        used[a->g[k].eni] = used[a->g[k].src_svc] = used[a->g[k].dst_svc] = 1;
-    }
+    c.nused = a->nstr + 1;
+    c.used = xcalloc((size_t)c.nthr * c.nused, 1);
+    par_run(c.nthr, canon_used, &c);
+    uint8_t *used = c.used;
+    for (unsigned k = 1; k < c.nthr; k++)
+        for (size_t i = 0; i < c.nused; i++) used[i] |= used[(size_t)k * c.nused + i];
     for (size_t k = 0; k < a->ntgw; k++) {
         for (int i = 0; i < FL_TGW__COUNT; i++) used[a->tgw[k].id[i]] = 1;
         used[a->tgw[k].region] = 1;
@@ -852,13 +1278,21 @@ void agg_canonicalize(agg *a)
         a->meta = nm;
         a->meta_cap = ncap;
     }
-    for (size_t k = 0; k < a->n; k++) {
-        a->g[k].eni = map[a->g[k].eni];
-        a->g[k].src_svc = map[a->g[k].src_svc];
-        a->g[k].dst_svc = map[a->g[k].dst_svc];
-    }
-    sort_groups(a->g, a->n, kept);
+    c.map = map;
+    c.neni = kept;
+    /* the slots are rebuilt by the next insertion, if any: until then
+     * their memory is better given back (before the sort's arrays) */
+    free(a->slots);
+    a->slots = NULL;
     a->stale = true;
+    if (a->n >= 2) {
+        sort_groups(&c);
+    } else {
+        c.nthr = 1;
+        c.at = xcalloc(kept + 2, sizeof *c.at);
+        canon_count(&c, 0);
+        free(c.at);
+    }
     if (a->ntgw) {
         for (size_t k = 0; k < a->ntgw; k++) {
             for (int i = 0; i < FL_TGW__COUNT; i++) a->tgw[k].id[i] = map[a->tgw[k].id[i]];
@@ -869,4 +1303,5 @@ void agg_canonicalize(agg *a)
     }
     free(order);
     free(map);
+    a->canon = true;
 }

@@ -146,10 +146,18 @@ bool agg_eni_known(const agg *a, uint32_t eni, unsigned mask);
  * order in which inputs were merged. Strings that no group or ENI metadata
  * refers to are dropped. Invalidates earlier pointers/ids. */
 void agg_canonicalize(agg *a);
+/* agg_canonicalize on up to `threads` threads (the same result). */
+void agg_canonicalize_threads(agg *a, int threads);
 /* agg_merge(dst, src) then agg_free(src); when dst is still empty this is a
  * move (no copy), which keeps the peak memory of a threaded ingest at one
  * table per thread. */
 void agg_absorb(agg *dst, agg *src);
+/* agg_absorb of src[0..n) (each freed) on up to `threads` threads: each
+ * thread folds the groups of its share of the hash range from every
+ * source (ingest's per-thread tables after the workers join). The dense
+ * array's order is then unspecified, as after any merge of per-thread
+ * tables: agg_canonicalize fixes it. src[] itself may be reordered. */
+void agg_absorb_all(agg *dst, agg **src, size_t n, int threads);
 /* Add a TGW record (ids interned in a, pad zero); counters are added. */
 void agg_add_tgw(agg *a, const agg_tgw *t);
 /* The TGW table, one entry per key, in key order (string ids) after

@@ -1779,7 +1779,8 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
         free(aggs);
     }
 
-    for (int t = 0; t < nt; t++) agg_absorb(a, aggs[t]);
+    /* on every thread: one after another, the merge was a second serial pass */
+    agg_absorb_all(a, aggs, (size_t)nt, nt);
     agg_stats *st = agg_stats_of(a);
     st->files += pst->files;
     st->files_skipped += pst->files_skipped;
@@ -1872,7 +1873,7 @@ int ingest_paths(agg *a, const char *const *paths, size_t n, const ingest_opts *
     int rc = execute(a, &p, o, &deffmt, &pst, err, errlen);
     plan_free(&p);
     /* the same agg for any --threads; a CSV of the five keys sorts itself */
-    if (!o->csv_keys_only && !o->no_canonical) agg_canonicalize(a);
+    if (!o->csv_keys_only && !o->no_canonical) agg_canonicalize_threads(a, nt);
     return rc;
 }
 
