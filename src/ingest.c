@@ -221,8 +221,7 @@ typedef struct job {
 } job;
 
 /* Per-worker state. */
-#define ENI_CACHE_BITS 13
-#define ENI_CACHE (1u << ENI_CACHE_BITS)
+#define ENI_CACHE_MIN_BITS 12
 typedef struct eni_ent {
     uint64_t k[3];
     uint32_t n, id; /* n = 0: empty */
@@ -250,8 +249,14 @@ typedef struct worker {
      * within the worker's agg): the bench data has ~2,000 ENIs in random
      * order, and agg_intern's generic path (variable-length copies and
      * compares, a 24-byte hash) cost ~10% of the CPU time */
-    eni_ent eni_cache[ENI_CACHE];
+    eni_ent *eni_cache;    /* open addressing, at most half full; grows */
+    unsigned eni_bits;
     size_t eni_cached;
+    /* the per-record figures of agg_stats, kept here and folded into the
+     * agg's by flush_batch: by [status][action] (both < 4), and the period */
+    uint64_t cnt[4][4];
+    uint64_t nread;
+    int64_t pstart, pend; /* pstart INT64_MAX: none yet */
 } worker;
 
 /* The key of an id of 8..24 bytes, read with loads that stay inside it:
@@ -265,27 +270,49 @@ static inline void eni_key(const char *p, uint32_t n, uint64_t k[3])
     memcpy(&k[2], p + n - 8, 8);
 }
 
+static inline size_t eni_slot(const uint64_t k[3], unsigned bits)
+{
+    /* the hex tail varies most */
+    return (size_t)(((k[2] ^ k[1]) * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+}
+
+/* Doubles the cache, so that it holds every ENI the worker has seen (tens
+ * of thousands in big accounts) in O(ENIs) memory. */
+static void eni_grow(worker *w)
+{
+    unsigned bits = w->eni_bits ? w->eni_bits + 1 : ENI_CACHE_MIN_BITS;
+    size_t cap = (size_t)1 << bits, old = w->eni_bits ? (size_t)1 << w->eni_bits : 0;
+    eni_ent *t = xcalloc(cap, sizeof *t);
+    for (size_t i = 0; i < old; i++) {
+        const eni_ent *e = &w->eni_cache[i];
+        if (!e->n) continue;
+        size_t j = eni_slot(e->k, bits);
+        while (t[j].n) j = (j + 1) & (cap - 1);
+        t[j] = *e;
+    }
+    free(w->eni_cache);
+    w->eni_cache = t;
+    w->eni_bits = bits;
+}
+
 static inline uint32_t intern_eni(worker *w, const char *p, uint32_t n)
 {
     if (n < 8 || n > 24) return agg_intern(w->a, p, n);
+    if (!w->eni_cache) eni_grow(w);
     uint64_t k[3];
     eni_key(p, n, k);
-    /* the hex tail varies most */
-    size_t i = (size_t)(((k[2] ^ k[1]) * 0x9E3779B97F4A7C15ULL) >> (64 - ENI_CACHE_BITS));
-    for (;;) {
+    size_t mask = ((size_t)1 << w->eni_bits) - 1;
+    for (size_t i = eni_slot(k, w->eni_bits);; i = (i + 1) & mask) {
         eni_ent *e = &w->eni_cache[i];
         if (e->n == n && e->k[2] == k[2] && e->k[0] == k[0] && e->k[1] == k[1]) return e->id;
         if (e->n == 0) {
             uint32_t id = agg_intern(w->a, p, n);
-            if (w->eni_cached < ENI_CACHE / 2) { /* else the table stays as it is */
-                memcpy(e->k, k, sizeof k);
-                e->n = n;
-                e->id = id;
-                w->eni_cached++;
-            }
+            memcpy(e->k, k, sizeof k);
+            e->n = n;
+            e->id = id;
+            if (++w->eni_cached > mask / 2) eni_grow(w);
             return id;
         }
-        i = (i + 1) & (ENI_CACHE - 1);
     }
 }
 
@@ -293,6 +320,20 @@ static void flush_batch(worker *w)
 {
     agg_add_batch(w->a, w->batch, w->nbatch);
     w->nbatch = 0;
+    agg_stats *st = agg_stats_of(w->a);
+    uint64_t (*c)[4] = w->cnt;
+    st->read += w->nread;
+    for (int a = 0; a < 4; a++) {
+        st->used += c[FL_STATUS_NONE][a] + c[FL_OK][a];
+        st->nodata += c[FL_NODATA][a];
+        st->skipdata += c[FL_SKIPDATA][a];
+    }
+    st->rejected += c[FL_STATUS_NONE][FL_REJECT] + c[FL_OK][FL_REJECT];
+    agg_stats_period(st, w->pstart == INT64_MAX ? 0 : w->pstart, w->pend);
+    memset(w->cnt, 0, sizeof w->cnt);
+    w->nread = 0;
+    w->pstart = INT64_MAX;
+    w->pend = 0;
 }
 
 /* The order key of what the worker reads next. `known` holds only while
@@ -348,50 +389,36 @@ static void add_tgw(worker *w, const fl_rec *r)
     agg_add_tgw(w->a, &t);
 }
 
-static void add_record(worker *w, agg_stats *st, const fl_rec *r)
+static void add_record(worker *w, const fl_rec *r)
 {
     const ingest_opts *o = w->j->o;
     if ((o->since || o->until) && (r->has & FLR_START) &&
         ((o->since && r->start < o->since) || (o->until && r->start >= o->until))) {
-        st->filtered++;
+        agg_stats_of(w->a)->filtered++;
         return;
     }
-    if (r->status == FL_NODATA) st->nodata++;
-    else if (r->status == FL_SKIPDATA) st->skipdata++;
-    else {
-        st->used++;
-        if (r->action == FL_REJECT) st->rejected++;
-    }
+    w->cnt[r->status & 3][r->action & 3]++;
     int64_t s = (r->has & FLR_START) ? r->start : 0, e = (r->has & FLR_END) ? r->end : 0;
-    agg_stats_period(st, s, e);
+    if (s && s < w->pstart) w->pstart = s;
+    if (e > w->pend) w->pend = e;
 
     /* written in place in the batch; every byte of the struct is assigned
      * (it has no padding), so no memset is needed */
     agg_group *gp = &w->batch[w->nbatch];
     gp->src = r->src;
     gp->dst = r->dst;
-    gp->pkt_src = r->pkt_src;
-    gp->pkt_dst = r->pkt_dst;
     gp->eni = r->eni.n ? intern_eni(w, r->eni.p, r->eni.n) : 0;
-    gp->src_svc = r->src_svc.n ? agg_intern(w->a, r->src_svc.p, r->src_svc.n) : 0;
-    gp->dst_svc = r->dst_svc.n ? agg_intern(w->a, r->dst_svc.p, r->dst_svc.n) : 0;
-    gp->hour = (r->has & FLR_START) ? (int32_t)(r->start / 3600) : AGG_NO_HOUR;
-    bool rej = r->action == FL_REJECT;
-    gp->dstport = rej ? r->dstport : 0;
-    gp->protocol = rej ? r->protocol : 0;
     gp->action = r->action;
     gp->status = r->status;
-    gp->direction = r->direction;
-    gp->traffic_path = r->traffic_path;
-    gp->flags = (uint8_t)(((r->has & FLR_SRC) ? AGG_HAS_SRC : 0) | ((r->has & FLR_DST) ? AGG_HAS_DST : 0) |
-                          ((r->has & FLR_PKT_SRC) ? AGG_HAS_PKT_SRC : 0) |
-                          ((r->has & FLR_PKT_DST) ? AGG_HAS_PKT_DST : 0));
     gp->packets = r->packets;
     gp->bytes = r->bytes;
     gp->records = 1;
     gp->min_start = s;
     gp->max_end = e;
-    if (o->csv_keys_only) {
+    _Static_assert(FLR_SRC == AGG_HAS_SRC && FLR_DST == AGG_HAS_DST && FLR_PKT_SRC == AGG_HAS_PKT_SRC &&
+                       FLR_PKT_DST == AGG_HAS_PKT_DST,
+                   "the has bits are the group's flags");
+    if (o->csv_keys_only) { /* the CSV's key only */
         memset(&gp->pkt_src, 0, sizeof gp->pkt_src);
         memset(&gp->pkt_dst, 0, sizeof gp->pkt_dst);
         gp->src_svc = gp->dst_svc = 0;
@@ -400,7 +427,19 @@ static void add_record(worker *w, agg_stats *st, const fl_rec *r)
         gp->protocol = 0;
         gp->direction = FL_DIR_NONE;
         gp->traffic_path = 0;
-        gp->flags &= AGG_HAS_SRC | AGG_HAS_DST;
+        gp->flags = (uint8_t)(r->has & (FLR_SRC | FLR_DST));
+    } else {
+        gp->pkt_src = r->pkt_src;
+        gp->pkt_dst = r->pkt_dst;
+        gp->src_svc = r->src_svc.n ? agg_intern(w->a, r->src_svc.p, r->src_svc.n) : 0;
+        gp->dst_svc = r->dst_svc.n ? agg_intern(w->a, r->dst_svc.p, r->dst_svc.n) : 0;
+        gp->hour = (r->has & FLR_START) ? (int32_t)(r->start / 3600) : AGG_NO_HOUR;
+        bool rej = r->action == FL_REJECT;
+        gp->dstport = rej ? r->dstport : 0;
+        gp->protocol = rej ? r->protocol : 0;
+        gp->direction = r->direction;
+        gp->traffic_path = r->traffic_path;
+        gp->flags = (uint8_t)(r->has & (FLR_SRC | FLR_DST | FLR_PKT_SRC | FLR_PKT_DST));
     }
     uint32_t eni = gp->eni;
     if (++w->nbatch == AGG_BATCH) flush_batch(w);
@@ -475,10 +514,9 @@ static int handle_line(worker *w, const char *p, size_t n)
         }
     }
     if (flowlog_parse_line(&w->fmt, p, n, &rec, reason, sizeof reason) == 0) {
-        agg_stats *st = agg_stats_of(w->a);
         r->read++;
-        st->read++;
-        add_record(w, st, &rec);
+        w->nread++;
+        add_record(w, &rec);
         return 0;
     }
     if (blank(p, n)) return 0;
@@ -509,11 +547,10 @@ bad_header:
 /* A record the fast parser took (a data line by construction). */
 static inline void fast_record(worker *w, const fl_rec *rec)
 {
-    agg_stats *st = agg_stats_of(w->a);
     w->r->lines++;
     w->r->read++;
-    st->read++;
-    add_record(w, st, rec);
+    w->nread++;
+    add_record(w, rec);
 }
 
 typedef ssize_t (*pull_fn)(void *ctx, void *buf, size_t n, char *err, size_t errlen);
@@ -1381,6 +1418,24 @@ static void run_item(worker *w, size_t idx)
     }
 }
 
+static worker *worker_new(job *j, agg *a)
+{
+    worker *w = xcalloc(1, sizeof *w);
+    w->j = j;
+    w->a = a;
+    w->buf = xcalloc(1, READ_BUF + 1 + FLOWLOG_PAD); /* a sentinel, then the fast parser's padding */
+    w->pstart = INT64_MAX;
+    return w;
+}
+
+static void worker_free(worker *w)
+{
+    free(w->buf);
+    free(w->known);
+    free(w->eni_cache);
+    free(w);
+}
+
 typedef struct thread_arg {
     job *j;
     agg *a;
@@ -1389,10 +1444,7 @@ typedef struct thread_arg {
 static void *worker_main(void *p)
 {
     thread_arg *ta = p;
-    worker *w = xcalloc(1, sizeof *w);
-    w->j = ta->j;
-    w->a = ta->a;
-    w->buf = xcalloc(1, READ_BUF + 1 + FLOWLOG_PAD); /* a sentinel, then the fast parser's padding */
+    worker *w = worker_new(ta->j, ta->a);
     job *j = ta->j;
     pthread_mutex_lock(&j->mu);
     for (;;) {
@@ -1417,9 +1469,7 @@ static void *worker_main(void *p)
         pthread_cond_wait(&j->cv, &j->mu);
     }
     pthread_mutex_unlock(&j->mu);
-    free(w->buf);
-    free(w->known);
-    free(w);
+    worker_free(w);
     return NULL;
 }
 
@@ -1903,10 +1953,7 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
     j.nitems = 1;
 
     agg *local = agg_new();
-    worker *w = xcalloc(1, sizeof *w);
-    w->j = &j;
-    w->a = local;
-    w->buf = xcalloc(1, READ_BUF + 1 + FLOWLOG_PAD); /* a sentinel, then the fast parser's padding */
+    worker *w = worker_new(&j, local);
     w->idx = 0;
     w->r = &res;
     set_format(w, &deffmt);
@@ -1914,9 +1961,7 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
     fd_src src = {-1, rd, ctx};
     run_stream(w, &src, false);
     flush_batch(w);
-    free(w->buf);
-    free(w->known);
-    free(w);
+    worker_free(w);
 
     agg_absorb(a, local);
     agg_stats *st = agg_stats_of(a);

@@ -235,6 +235,19 @@ static void test_fields(void)
     CHECK_STR(err, "--fields: bad field '${srcaddr': missing '}'");
     agg_free(a);
 
+    /* no log-status column: every record is used, and its REJECTs count
+     * (3 records, 2 of them REJECT; no start/end, so no period) */
+    write_str("nostatus.log", "eni-x 10.1.0.1 52.1.1.1 5 REJECT\n"
+                              "eni-x 10.1.0.1 52.1.1.1 7 ACCEPT\n"
+                              "eni-x 10.1.0.2 52.1.1.1 9 REJECT\n");
+    a = agg_new();
+    o.fields = "${interface-id} ${srcaddr} ${dstaddr} ${bytes} ${action}";
+    CHECK(run(a, path("nostatus.log"), NULL, &o, err) == 0);
+    const agg_stats *ns = agg_stats_get(a);
+    CHECK(ns->read == 3 && ns->used == 3 && ns->rejected == 2 && ns->nodata == 0 && ns->skipdata == 0);
+    CHECK(ns->start == 0 && ns->end == 0);
+    agg_free(a);
+
     /* v5 header: ENI metadata, services; the first value seen wins */
     write_str("v5.log",
               "version interface-id account-id vpc-id subnet-id instance-id az-id region srcaddr dstaddr bytes packets start end action log-status pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path\n"
