@@ -445,7 +445,9 @@ static void add_record(worker *w, const fl_rec *r)
     if (++w->nbatch == AGG_BATCH) flush_batch(w);
     if (w->tgw) add_tgw(w, r);
 
-    if (w->meta_mask && eni) {
+    /* a record has only its layout's fields, so mask is within meta_mask:
+     * once the ENI has them all, no record of it adds anything */
+    if (w->meta_mask && eni && (eni >= w->nknown || (w->known[eni] & w->meta_mask) != w->meta_mask)) {
         unsigned mask = (r->vpc.n ? 1u : 0) | (r->subnet.n ? 2u : 0) | (r->instance.n ? 4u : 0) |
                         (r->az_id.n ? 8u : 0) | (r->account.n ? 16u : 0) | (r->region.n ? 32u : 0);
         if (mask && (eni >= w->nknown || (w->known[eni] & mask) != mask)) {
