@@ -305,6 +305,24 @@ static void grp_rehash(agg *a, size_t nslots)
     }
 }
 
+/* Twice the slots, from the old ones: their hashes are kept and the keys
+ * are distinct, so no group is read or hashed again (grp_rehash would read
+ * every group, 128 bytes each, to find 8 bytes it already has). */
+static void grp_grow(agg *a)
+{
+    size_t old_n = a->mask + 1;
+    slot *old = a->slots;
+    a->slots = xcalloc(old_n * 2, sizeof *a->slots);
+    a->mask = old_n * 2 - 1;
+    for (size_t o = 0; o < old_n; o++) {
+        if (!old[o].idx) continue;
+        size_t i = old[o].hash & a->mask;
+        while (a->slots[i].idx) i = (i + 1) & a->mask;
+        a->slots[i] = old[o];
+    }
+    free(old);
+}
+
 static void fold(agg_group *d, const agg_group *s)
 {
     fc_add_sat(&d->packets, s->packets);
@@ -338,7 +356,7 @@ static void add_hashed(agg *a, const agg_group *g, uint32_t h)
     a->canon = false;
     a->slots[i].hash = h;
     a->slots[i].idx = (uint32_t)a->n;
-    if (a->n * 2 > a->mask + 1) grp_rehash(a, (a->mask + 1) * 2);
+    if (a->n * 2 > a->mask + 1) grp_grow(a);
 }
 
 /* Slots for the groups again after agg_canonicalize or agg_absorb_all
