@@ -858,7 +858,9 @@ static void regrow_main(void *ctx, unsigned k)
 
 static void regrow(agg *a, size_t nslots, unsigned nthr)
 {
-    regrow_job r = {a->slots, a->mask + 1, slots_new(nslots), nslots - 1, nthr};
+    /* calloc here: the first touch of a slot is the CAS, a write, and the
+     * pages are faulted in on all threads */
+    regrow_job r = {a->slots, a->mask + 1, xcalloc(nslots, sizeof *a->slots), nslots - 1, nthr};
     par_run(nthr, regrow_main, &r);
     free(a->slots);
     a->slots = r.slots;
