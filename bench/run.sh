@@ -132,7 +132,7 @@ for fmt in $FORMATS; do
         --zipf "$ZIPF" --enis "$ENIS" $([ "$gzk" = gz ] && echo --gzip) >/dev/null
       touch "$dir/.complete"
     fi
-    mapfile -t files < <(find "$dir" -type f ! -name .complete | sort)
+    mapfile -t files < <(find "$dir/" -type f ! -name .complete | sort) # "$dir/": the set may be a symlink
     if [ "$gzk" = gz ]; then
       BYTES=$(igzip -dc "${files[@]}" | wc -c)
       RECS=$(( $(igzip -dc "${files[@]}" | wc -l) - ${#files[@]} ))
