@@ -1073,12 +1073,11 @@ static bool is_blank_or_lower(char c)
     return (c >= 'a' && c <= 'z') || c == ' ' || c == '\t' || c == '\r';
 }
 
-/* The layout after the lines of p[0, n) (whole lines), as handle_line
- * would leave it: a header-shaped line that does not parse as data. */
-/* track_headers' scan with 32-byte vectors: the first position after a '\n'
- * whose byte could begin a header (lower case, space, tab, CR), or n. On one
- * gzip stream this scan runs on the inflating thread, which bounds the wall
- * time. Reads up to 32 bytes past n: blocks have FLOWLOG_PAD (64) after them. */
+/* The first position after a '\n' whose byte could begin a header (lower
+ * case, space, tab, CR), or n. On one gzip stream this scan runs on the
+ * inflating thread, which bounds the wall time: 32 bytes a step where the CPU
+ * has AVX2, else 16. Reads up to 32 bytes past n: blocks have FLOWLOG_PAD (64)
+ * after them. */
 __attribute__((target("avx2"))) static size_t next_header_avx2(const char *p, size_t i, size_t n)
 {
     const __m256i nlv = _mm256_set1_epi8('\n'), a = _mm256_set1_epi8('a'), z25 = _mm256_set1_epi8(25);
@@ -1098,6 +1097,26 @@ __attribute__((target("avx2"))) static size_t next_header_avx2(const char *p, si
     return n;
 }
 
+static size_t next_header(const char *p, size_t i, size_t n)
+{
+    if (__builtin_cpu_supports("avx2")) return next_header_avx2(p, i, n);
+    const __m128i nlv = _mm_set1_epi8('\n'), a = _mm_set1_epi8('a'), z25 = _mm_set1_epi8(25);
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
+    for (; i < n; i += 16) {
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(p + i + 1));
+        __m128i d = _mm_sub_epi8(v1, a);
+        __m128i lower = _mm_cmpeq_epi8(_mm_min_epu8(d, z25), d);
+        __m128i c = _mm_or_si128(_mm_or_si128(lower, _mm_cmpeq_epi8(v1, sp)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v1, tab), _mm_cmpeq_epi8(v1, cr)));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v0, nlv), c));
+        if (m) return i + (size_t)__builtin_ctz(m) + 1;
+    }
+    return n;
+}
+
+/* The layout after the lines of p[0, n) (whole lines), as handle_line
+ * would leave it: a header-shaped line that does not parse as data. */
 static void track_headers(const char *p, size_t n, flowlog_format *cur, bool *first)
 {
     size_t pos = 0;
@@ -1117,32 +1136,7 @@ static void track_headers(const char *p, size_t n, flowlog_format *cur, bool *fi
             pos += ll + 1;
             continue;
         }
-        /* the next line start that could begin a header: 32 or 16 bytes a step */
-        size_t i = pos;
-        if (__builtin_cpu_supports("avx2")) {
-            size_t found = next_header_avx2(p, pos, n);
-            if (found >= n) return;
-            pos = found;
-            continue;
-        }
-        const __m128i nlv = _mm_set1_epi8('\n'), a = _mm_set1_epi8('a'), z25 = _mm_set1_epi8(25);
-        const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
-        size_t found = n;
-        for (; i < n; i += 16) {
-            __m128i v0 = _mm_loadu_si128((const __m128i *)(p + i));
-            __m128i v1 = _mm_loadu_si128((const __m128i *)(p + i + 1));
-            __m128i d = _mm_sub_epi8(v1, a);
-            __m128i lower = _mm_cmpeq_epi8(_mm_min_epu8(d, z25), d);
-            __m128i c = _mm_or_si128(_mm_or_si128(lower, _mm_cmpeq_epi8(v1, sp)),
-                                     _mm_or_si128(_mm_cmpeq_epi8(v1, tab), _mm_cmpeq_epi8(v1, cr)));
-            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(v0, nlv), c));
-            if (m) {
-                found = i + (size_t)__builtin_ctz(m) + 1;
-                break;
-            }
-        }
-        if (found >= n) return;
-        pos = found;
+        pos = next_header(p, pos, n);
     }
 }
 
