@@ -230,30 +230,6 @@ static okey *csv_order(const csv_row *rows, size_t n)
     return a;
 }
 
-/* Decimal digits, two at a time from a table. */
-static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                     "8081828384858687888990919293949596979899";
-
-static char *put_u64(char *q, uint64_t v)
-{
-    char t[20], *e = t + 20, *p = e;
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        p -= 2;
-        memcpy(p, digit_pairs + 2 * r, 2);
-    }
-    if (v >= 10) {
-        p -= 2;
-        memcpy(p, digit_pairs + 2 * v, 2);
-    } else {
-        *--p = (char)('0' + v);
-    }
-    memcpy(q, p, (size_t)(e - p));
-    return q + (e - p);
-}
-
 /* An address as ip_format writes it, IPv4 from a table of the 256 octets. */
 static char *put_ip(char *q, const ip128 *ip)
 {
@@ -327,11 +303,11 @@ static int csv_write(csv_job *cj)
         *q++ = ',';
         q = stpcpy(q, status_text[r->status_rank]);
         *q++ = ',';
-        q = put_u64(q, r->packets);
+        q = fc_put_u64(q, r->packets);
         *q++ = ',';
-        q = put_u64(q, r->bytes);
+        q = fc_put_u64(q, r->bytes);
         *q++ = ',';
-        q = put_u64(q, r->records);
+        q = fc_put_u64(q, r->records);
         *q++ = '\n';
     }
     if (rc == 0 && q > buf) rc = fc_stream_write(cj->out, buf, (size_t)(q - buf), cj->err, sizeof cj->err);

@@ -1155,20 +1155,8 @@ static void grow(colvals *cv, size_t need)
     cv->cap = nc;
 }
 
-/* Decimal digits two at a time: the row writer is a large part of the time
- * a Parquet record costs. */
-static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                     "8081828384858687888990919293949596979899";
-
-static const uint64_t pow10_u64[20] = {
-    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
-    1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
-    100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
-    1000000000000000000ull, 10000000000000000000ull};
-
-/* Written backwards from its last digit, in place: the digit count comes
- * from the bit length (log10(2) ~ 1233/4096) and one comparison. */
+/* The row writer is a large part of the time a Parquet record costs in the
+ * text fallback: digits two at a time (fc_put_u64). */
 static inline char *put_i64(char *o, int64_t v)
 {
     uint64_t u = (uint64_t)v;
@@ -1176,19 +1164,7 @@ static inline char *put_i64(char *o, int64_t v)
         *o++ = '-';
         u = (uint64_t)0 - u;
     }
-    int bits = 64 - __builtin_clzll(u | 1);
-    int nd = (bits * 1233) >> 12;
-    nd += u >= pow10_u64[nd] || nd == 0; /* 0 has one digit */
-    char *e = o + nd, *q = e;
-    while (u >= 100) {
-        unsigned d = (unsigned)(u % 100) * 2;
-        u /= 100;
-        q -= 2;
-        memcpy(q, digit_pairs + d, 2);
-    }
-    if (u >= 10) memcpy(q - 2, digit_pairs + u * 2, 2);
-    else q[-1] = (char)('0' + u);
-    return e;
+    return fc_put_u64(o, u);
 }
 
 /* By bit length b of u (u | 1, so b >= 1): the digits of the least u of
