@@ -1772,10 +1772,10 @@ static size_t put_value(const pq_leaf *l, sview v, char *o, bool *null)
     return v.n;
 }
 
-int parquet_cols_next(parquet_cols *c, const char **vals, size_t *lens, char *err, size_t errlen)
+/* The next row group with rows left loaded (r->row < r->nrows), or 0 at
+ * the end; -1 with a reason. */
+static int next_rows(parquet_rows *r, char *err, size_t errlen)
 {
-    parquet_rows *r = c->r;
-    const parquet_file *f = r->f;
     for (;;) {
         if (r->loaded && r->row >= r->nrows) {
             release_rg(r, false);
@@ -1783,8 +1783,16 @@ int parquet_cols_next(parquet_cols *c, const char **vals, size_t *lens, char *er
         }
         if (r->rg >= r->rg_end) return 0;
         if (!r->loaded && load_rg(r, err, errlen) < 0) return -1;
-        if (r->row < r->nrows) break;
+        if (r->row < r->nrows) return 1;
     }
+}
+
+int parquet_cols_next(parquet_cols *c, const char **vals, size_t *lens, char *err, size_t errlen)
+{
+    parquet_rows *r = c->r;
+    const parquet_file *f = r->f;
+    int more = next_rows(r, err, errlen);
+    if (more <= 0) return more;
     size_t row = (size_t)r->row++, need = 0;
     for (int k = 0; k < f->nproj; k++) need += col_sv(&r->cols[k], row).n + 65;
     if (need > c->cap) {
@@ -1876,20 +1884,6 @@ static char *write_row(const parquet_rows *r, size_t row, char *o)
     return o;
 }
 
-/* The next row group with rows left loaded (r->row < r->nrows), or 0 at
- * the end; -1 with a reason. */
-static int next_rows(parquet_rows *r, char *err, size_t errlen)
-{
-    for (;;) {
-        if (r->loaded && r->row >= r->nrows) {
-            release_rg(r, false);
-            r->rg++;
-        }
-        if (r->rg >= r->rg_end) return 0;
-        if (!r->loaded && load_rg(r, err, errlen) < 0) return -1;
-        if (r->row < r->nrows) return 1;
-    }
-}
 
 ssize_t parquet_rows_read(parquet_rows *r, char *buf, size_t n, char *err, size_t errlen)
 {
