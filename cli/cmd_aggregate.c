@@ -61,7 +61,7 @@ static size_t merge_equal_keys(csv_row *rows, size_t n)
     size_t cap = 16;
     while (cap < n + n / 3) cap *= 2; /* at most 3/4 full */
     const size_t mask = cap - 1;
-    uint64_t *slot = xcalloc(cap, sizeof *slot); /* hash >> 32 << 32 | (row index + 1); 0 = empty */
+    uint64_t *slot = xzeroed(cap, sizeof *slot); /* hash >> 32 << 32 | (row index + 1); 0 = empty */
     enum { AHEAD = 16 };
     uint64_t hr[AHEAD];
     for (size_t i = 0; i < AHEAD && i < n; i++) {

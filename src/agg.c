@@ -144,17 +144,11 @@ static uint32_t str_hash(const char *s, size_t n)
     return (uint32_t)mix(h);
 }
 
-/* Zeroed by writing, not calloc: a probe reads a fresh slot before writing
- * it, and a read of an untouched calloc'd page maps the shared zero page;
- * the write that follows then copies it and flushes the TLB on every CPU the
- * process runs on (an interrupt to the other worker: 4% of the CPU time at
- * 3M groups). Every page is written soon anyway (512 slots a page, the
- * table at least a quarter full), so this costs no memory. */
+/* xzeroed: every page is written soon anyway (512 slots a page, the table
+ * at least a quarter full), so zeroing by writing costs no memory. */
 static slot *slots_new(size_t nslots)
 {
-    slot *s = xmalloc(nslots * sizeof *s);
-    memset(s, 0, nslots * sizeof *s);
-    return s;
+    return xzeroed(nslots, sizeof(slot));
 }
 
 /* realloc, not malloc + copy: a large array is moved by remapping its
@@ -181,7 +175,7 @@ agg *agg_new(void)
     a->str = xcalloc(a->strcap, sizeof *a->str);
     a->strlen_ = xcalloc(a->strcap, sizeof *a->strlen_);
     a->smask = 128 - 1;
-    a->sslots = xcalloc(a->smask + 1, sizeof *a->sslots);
+    a->sslots = xzeroed(a->smask + 1, sizeof *a->sslots);
     return a;
 }
 
@@ -216,7 +210,7 @@ static uint32_t any_str_hash(const char *s, size_t n);
 static void str_rehash(agg *a, size_t nslots)
 {
     free(a->sslots);
-    a->sslots = xcalloc(nslots, sizeof *a->sslots);
+    a->sslots = xzeroed(nslots, sizeof *a->sslots);
     a->smask = nslots - 1;
     for (uint32_t id = 1; id <= a->nstr; id++) {
         uint32_t h = any_str_hash(a->str[id], a->strlen_[id]);
@@ -520,7 +514,7 @@ static uint32_t tgw_hash(const agg_tgw *t)
 static void tgw_rehash(agg *a, size_t nslots)
 {
     free(a->tslots);
-    a->tslots = xcalloc(nslots, sizeof *a->tslots);
+    a->tslots = xzeroed(nslots, sizeof *a->tslots);
     a->tmask = nslots - 1;
     for (size_t k = 0; k < a->ntgw; k++) {
         size_t i = tgw_hash(&a->tgw[k]) & a->tmask;

@@ -46,7 +46,7 @@ void cost_kmap_free(cost_kmap *m)
 static void kmap_rehash(cost_kmap *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 64;
-    uint32_t *ns = xcalloc(ncap, sizeof *ns);
+    uint32_t *ns = xzeroed(ncap, sizeof *ns);
     for (size_t i = 0; i < m->n; i++) {
         size_t j = kmap_hash(m->keys + i * m->ksize, m->ksize) & (ncap - 1);
         while (ns[j]) j = (j + 1) & (ncap - 1);

@@ -283,7 +283,7 @@ static void eni_grow(worker *w)
 {
     unsigned bits = w->eni_bits ? w->eni_bits + 1 : ENI_CACHE_MIN_BITS;
     size_t cap = (size_t)1 << bits, old = w->eni_bits ? (size_t)1 << w->eni_bits : 0;
-    eni_ent *t = xcalloc(cap, sizeof *t);
+    eni_ent *t = xzeroed(cap, sizeof *t);
     for (size_t i = 0; i < old; i++) {
         const eni_ent *e = &w->eni_cache[i];
         if (!e->n) continue;

@@ -34,6 +34,14 @@ void *xcalloc(size_t count, size_t size)
     return p;
 }
 
+void *xzeroed(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size) fc_oom(SIZE_MAX);
+    void *p = xmalloc(count * size);
+    memset(p, 0, count * size);
+    return p;
+}
+
 void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
