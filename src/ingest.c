@@ -28,6 +28,10 @@
 #include "util.h"
 
 #define READ_BUF (4u << 20)           /* per worker */
+/* Bytes a pull asks for: parsed while they are still in the core's L2
+ * (2 MB here); a 4 MB read had the kernel's copy evict its own start
+ * before the parser reached it (-4% CPU on a plain file, 1 thread). */
+#define READ_CHUNK (256u << 10)
 #define CHUNK_MIN (16u << 20)          /* plain files above this are split */
 #define CHUNK_SIZE (32u << 20)
 #define SNIFF_LEN (FLOWLOG_MAX_LINE + 2)
@@ -616,7 +620,8 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
     bool eof = false, failed = false;
     for (;;) {
         if (!eof && len < READ_BUF) {
-            ssize_t got = pull(ctx, buf + len, READ_BUF - len, r->m->err, sizeof r->m->err);
+            size_t want = READ_BUF - len < READ_CHUNK ? READ_BUF - len : READ_CHUNK;
+            ssize_t got = pull(ctx, buf + len, want, r->m->err, sizeof r->m->err);
             if (got < 0 && (!sniff || len == 0)) {
                 r->rc = -1;
                 return -1;
