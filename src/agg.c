@@ -381,28 +381,37 @@ void agg_add_group(agg *a, const agg_group *g)
     add_hashed(a, g, key_hash(g));
 }
 
-/* Records land on random slots of a table larger than the caches: hash a
- * batch first and prefetch its slots, then the groups they point to, so the
- * misses overlap instead of being paid one after another. */
+/* Records land on random slots of a table larger than the caches: each
+ * record's slot is prefetched AHEAD_SLOT records before it is added, and
+ * the group that slot points to AHEAD_GROUP records before, so the misses
+ * overlap in a steady pipeline instead of a burst per batch (a burst of
+ * 32 slots then 64 group lines outruns the core's fill buffers, and the
+ * first records of each batch wait for memory). Prefetches are hints: a
+ * slot or group that moves before its record is added costs a miss, no
+ * more. */
 void agg_add_batch(agg *a, const agg_group *g, size_t n)
 {
+    enum { AHEAD_SLOT = 16, AHEAD_GROUP = 6 };
     uint32_t h[AGG_BATCH];
     if (a->stale) unstale(a);
     while (n) {
         size_t k = n < AGG_BATCH ? n : AGG_BATCH;
         for (size_t i = 0; i < k; i++) {
             h[i] = key_hash(&g[i]);
-            __builtin_prefetch(&a->slots[h[i] & a->mask]);
+            if (i < AHEAD_SLOT) __builtin_prefetch(&a->slots[h[i] & a->mask]);
         }
         for (size_t i = 0; i < k; i++) {
-            const slot *sl = &a->slots[h[i] & a->mask];
-            if (sl->idx) {
-                const char *gp = (const char *)&a->g[sl->idx - 1];
-                __builtin_prefetch(gp, 1);
-                __builtin_prefetch(gp + 64, 1); /* the key spans both lines */
+            if (i + AHEAD_SLOT < k) __builtin_prefetch(&a->slots[h[i + AHEAD_SLOT] & a->mask]);
+            if (i + AHEAD_GROUP < k) {
+                const slot *sl = &a->slots[h[i + AHEAD_GROUP] & a->mask];
+                if (sl->idx) {
+                    const char *gp = (const char *)&a->g[sl->idx - 1];
+                    __builtin_prefetch(gp, 1);
+                    __builtin_prefetch(gp + 64, 1); /* the key spans both lines */
+                }
             }
+            add_hashed(a, &g[i], h[i]);
         }
-        for (size_t i = 0; i < k; i++) add_hashed(a, &g[i], h[i]);
         g += k;
         n -= k;
     }

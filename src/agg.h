@@ -131,7 +131,7 @@ uint32_t agg_intern(agg *a, const char *s, size_t n);
  * bytes that are not fields (none today) must be zero: pass a memset group. */
 void agg_add_group(agg *a, const agg_group *g);
 /* agg_add_group for n groups at once (faster: the table lookups overlap). */
-#define AGG_BATCH 32
+#define AGG_BATCH 64
 void agg_add_batch(agg *a, const agg_group *g, size_t n);
 /* agg_note_eni with interned ids (0 = not given) and an order key: for each
  * field the value with the lowest `seq` wins, so that merging per-thread
