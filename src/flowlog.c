@@ -151,19 +151,10 @@ const char *flowlog_field_suggest(const char *s, size_t n)
     return name;
 }
 
-static bool cpu_avx2(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-           __builtin_cpu_supports("popcnt");
-#else
-    return false;
-#endif
-}
 
 static void format_finish(flowlog_format *f)
 {
-    f->avx2 = cpu_avx2();
+    f->avx2 = fc_simd_avx2();
     f->v2_prefix = f->ncols >= 14;
     for (int i = 0; i < 14 && f->v2_prefix; i++)
         if (f->col[i] != FLF_VERSION + i) f->v2_prefix = false;
@@ -180,7 +171,7 @@ void flowlog_format_default(flowlog_format *f)
     }
     f->ncols = 14;
     f->v2_default = f->v2_prefix = true;
-    f->avx2 = cpu_avx2();
+    f->avx2 = fc_simd_avx2();
 }
 
 static bool name_char(char c)

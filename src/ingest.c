@@ -223,6 +223,7 @@ typedef struct job {
     size_t block;          /* bytes a block is filled to */
     int drained;           /* workers that found no item left */
     int producers;         /* streams being read into blocks */
+    bool avx2;             /* next_header's width (fc_simd_avx2) */
 } job;
 
 /* Per-worker state. */
@@ -1102,9 +1103,9 @@ __attribute__((target("avx2"))) static size_t next_header_avx2(const char *p, si
     return n;
 }
 
-static size_t next_header(const char *p, size_t i, size_t n)
+static size_t next_header(const char *p, size_t i, size_t n, bool avx2)
 {
-    if (__builtin_cpu_supports("avx2")) return next_header_avx2(p, i, n);
+    if (avx2) return next_header_avx2(p, i, n);
     const __m128i nlv = _mm_set1_epi8('\n'), a = _mm_set1_epi8('a'), z25 = _mm_set1_epi8(25);
     const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
     for (; i < n; i += 16) {
@@ -1122,7 +1123,7 @@ static size_t next_header(const char *p, size_t i, size_t n)
 
 /* The layout after the lines of p[0, n) (whole lines), as handle_line
  * would leave it: a header-shaped line that does not parse as data. */
-static void track_headers(const char *p, size_t n, flowlog_format *cur, bool *first)
+static void track_headers(const char *p, size_t n, flowlog_format *cur, bool *first, bool avx2)
 {
     size_t pos = 0;
     while (pos < n) {
@@ -1141,7 +1142,7 @@ static void track_headers(const char *p, size_t n, flowlog_format *cur, bool *fi
             pos += ll + 1;
             continue;
         }
-        pos = next_header(p, pos, n);
+        pos = next_header(p, pos, n, avx2);
     }
 }
 
@@ -1288,7 +1289,7 @@ static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
         b->pi = &pi;
         b->len = cut;
         b->fmt = cur;
-        track_headers(b->data, cut, &cur, &first);
+        track_headers(b->data, cut, &cur, &first, j->avx2);
         memcpy(spare->data, b->data + cut, len - cut);
         len -= cut;
         pblock *t = b;
@@ -1825,6 +1826,7 @@ static int execute(agg *a, plan *p, const ingest_opts *o, const flowlog_format *
         if ((size_t)nt > p->nitems && !streams) nt = (int)p->nitems;
         if (nt < 1) nt = 1;
         j.pipe = nt > 1;
+        j.avx2 = fc_simd_avx2();
         j.block = o->chunk_bytes && o->chunk_bytes < BLOCK_BYTES ? o->chunk_bytes : BLOCK_BYTES;
         j.maxbufs = 3 * (size_t)nt + 2;
         pthread_mutex_init(&j.mu, NULL);
@@ -1967,6 +1969,7 @@ int ingest_stream(agg *a, const char *name, ingest_read_fn rd, void *ctx, const 
     memset(&j, 0, sizeof j);
     j.o = o;
     j.fields_fmt = deffmt;
+    j.avx2 = fc_simd_avx2();
     file_info fi;
     memset(&fi, 0, sizeof fi);
     fi.path = (char *)name;

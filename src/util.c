@@ -42,6 +42,18 @@ void *xzeroed(size_t count, size_t size)
     return p;
 }
 
+bool fc_simd_avx2(void)
+{
+    const char *e = getenv("FLOWCOST_SIMD");
+    if (e && strcmp(e, "sse2") == 0) return false;
+#if defined(__x86_64__) && defined(__GNUC__)
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+           __builtin_cpu_supports("popcnt");
+#else
+    return false;
+#endif
+}
+
 void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);

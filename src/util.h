@@ -29,6 +29,11 @@ void *xcalloc(size_t count, size_t size);
  * CPU the process runs on (an interrupt to the other workers: 4-8% of the
  * CPU time at 3M groups). Use it where every page gets written anyway. */
 void *xzeroed(size_t count, size_t size);
+/* The CPU has AVX2, BMI1/2 and POPCNT, and FLOWCOST_SIMD is not "sse2":
+ * the tests set it to run the SSE2 paths (the line parser's, the header
+ * scan's) on a machine that has AVX2. Read when a layout or a job starts,
+ * not per line. */
+bool fc_simd_avx2(void);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
