@@ -366,7 +366,7 @@ int cmd_aggregate(const fc_opts *o)
      * of a week to merge later; report/top/topology over it fail), but
      * never silently: -q does not hide this. */
     if (!o->allow_empty && pipeline_nothing(a, seen, "the aggregate is empty", err, sizeof err))
-        fprintf(stderr, "flowcost: warning: %s\n", err);
+        fc_print_line("flowcost: warning: ", err);
     /* The .fca and the CSV together or neither: each is written to its temp
      * file as it is made, the CSV on a thread of its own when there are two
      * (the aggregate is only read then), and both renamed at the end. */

@@ -87,7 +87,11 @@ static int fetch(const fc_opts *o)
         nl = strchr(line, '\n');
         if (!nl) break;
         *nl = '\0';
-        fprintf(stderr, "flowcost: warning: no price in the Price List for %s; kept the embedded figure\n", line);
+        dbuf msg;
+        dbuf_init(&msg, 0);
+        dbuf_printf(&msg, "no price in the Price List for %s; kept the embedded figure", line);
+        fc_print_line("flowcost: warning: ", msg.data);
+        dbuf_free(&msg);
     }
     dbuf_free(&missing);
     char path[1024];
@@ -132,9 +136,13 @@ int cmd_rates(const fc_opts *o)
     if (region) {
         int fb = 0;
         const region_rates *r = rates_for(t, region, &fb);
-        if (fb)
-            fprintf(stderr, "flowcost: warning: no rates for region '%s'; using %s's (add it with --rates FILE)\n",
-                    region, r->region);
+        if (fb) {
+            dbuf msg;
+            dbuf_init(&msg, 0);
+            dbuf_printf(&msg, "no rates for region '%s'; using %s's (add it with --rates FILE)", region, r->region);
+            fc_print_line("flowcost: warning: ", msg.data);
+            dbuf_free(&msg);
+        }
     }
     char *json = rates_to_json(t, region);
     int code = EXIT_OK;

@@ -249,9 +249,14 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     p->ranges = ipranges_load_default(o->ip_ranges, &isrc, err, errlen);
     if (!p->ranges) return EXIT_RUNTIME;
     snprintf(p->ipranges_source, sizeof p->ipranges_source, "%s%s%s", isrc.what, isrc.path[0] ? " " : "", isrc.path);
-    if (o->verbose)
-        fprintf(stderr, "flowcost: ip-ranges: %s (syncToken %s, createDate %s)\n", p->ipranges_source,
-                lpm_version(p->ranges), lpm_create_date(p->ranges));
+    if (o->verbose) { /* the file's own strings: printed through fc_print_line */
+        dbuf msg;
+        dbuf_init(&msg, 0);
+        dbuf_printf(&msg, "%s (syncToken %s, createDate %s)", p->ipranges_source, lpm_version(p->ranges),
+                    lpm_create_date(p->ranges));
+        fc_print_line("flowcost: ip-ranges: ", msg.data);
+        dbuf_free(&msg);
+    }
     p->rates = rates_new_default();
     if (pipeline_load_rates(o, p->rates, err, errlen) < 0) return EXIT_RUNTIME;
 
@@ -308,7 +313,7 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     }
     /* Caveats about the figures are data-loss warnings: -q never hides them.
      * `why` prices nothing, so it shows no caveat about prices. */
-    for (size_t i = 0; o->cmd != CMD_WHY && i < p->res->n_notices; i++) fprintf(stderr, "flowcost: warning: %s\n", p->res->notices[i]);
+    for (size_t i = 0; o->cmd != CMD_WHY && i < p->res->n_notices; i++) fc_print_line("flowcost: warning: ", p->res->notices[i]);
 
     if (o->baseline) {
         char *data;

@@ -75,7 +75,11 @@ static void stop_query(const aws_config *c, const char *id)
     cJSON_AddStringToObject(req, "QueryExecutionId", id);
     char e[FC_ERRLEN];
     cJSON *r = api(c, "StopQueryExecution", req, e, sizeof e);
-    if (!r) fprintf(stderr, "flowcost: warning: could not stop query %s: %s\n", id, e);
+    if (!r) {
+        char line[2 * FC_ERRLEN];
+        snprintf(line, sizeof line, "could not stop query %s: %s", id, e);
+        fc_print_line("flowcost: warning: ", line); /* e holds AWS's words */
+    }
     cJSON_Delete(r);
     cJSON_Delete(req);
 }

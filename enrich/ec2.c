@@ -739,7 +739,9 @@ int ec2_fetch_inventory_at(inventory *inv, const aws_config *c, int64_t seen, ch
         bool denied = false;
         if (api_action(inv, c, calls[i].a, calls[i].action, "", seen, &n, NULL, &denied, NULL, err, errlen) < 0) {
             if (!(calls[i].optional && denied)) return -1;
-            fprintf(stderr, "flowcost: warning: %s; load balancers are named from their ENIs' descriptions\n", err);
+            char line[FC_ERRLEN + 64];
+            snprintf(line, sizeof line, "%s; load balancers are named from their ENIs' descriptions", err);
+            fc_print_line("flowcost: warning: ", line); /* err holds AWS's words */
         }
     }
     inv_add_source(inv, INV_FROM_LIVE, seen);

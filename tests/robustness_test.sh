@@ -442,6 +442,19 @@ warnings 1 "newline in a malformed file's name"
 run aggregate "$NL" --strict -o x.fca
 one_error "newline in a malformed file's name (--strict)" "no\x0asuch\x1b[31m.log:3: NUL byte"
 rm -f "$NL"
+# strings of an input file reach stderr escaped too: an ip-ranges.json whose
+# syncToken holds a newline and a terminal escape (-v prints it)
+python3 - "$S/ip-ranges.json" esc-ranges.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["syncToken"] = "17\nflowcost: forged\u001b[2J"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+run top "$S/v2" --ip-ranges esc-ranges.json -v --limit 1
+check "$RC" 0 "ip-ranges with control bytes in its syncToken"
+grep -qF 'flowcost: ip-ranges: file esc-ranges.json (syncToken 17\x0aflowcost: forged\x1b[2J, createDate' err ||
+  { bad "the syncToken's control bytes are not escaped"; grep 'ip-ranges\|forged' err | sed 's/^/    | /'; }
+if grep -q '^flowcost: forged' err || grep -q "$(printf '\033')" err; then bad "a raw newline or escape of an input reached stderr"; fi
 
 # standard output that cannot be written (a full disk): exit 1, never a silent success
 if [ -w /dev/full ]; then
