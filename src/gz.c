@@ -208,7 +208,7 @@ static enum gz_hdr member_header(const uint8_t *h, size_t len, size_t *hlen)
     }
     if (flg & GZ_FHCRC) {
         if (len < p + 2) return GZH_SHORT;
-        unsigned want = h[p] | h[p + 1] << 8;
+        unsigned want = (unsigned)h[p] | (unsigned)h[p + 1] << 8;
         unsigned got = (unsigned)(crc32(0L, h, (uInt)p) & 0xffffu);
         if (want != got) {
             *hlen = p;
