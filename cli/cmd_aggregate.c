@@ -109,15 +109,15 @@ typedef struct csv_job {
     fc_stream *out;
     int rc;
     char err[FC_ERRLEN];
-    /* The coverage the "wrote" line tells, worked out on the same thread
-     * once the main one has put the aggregate in canonical order (until
-     * then it is being rewritten) and only reads it. */
+    /* The coverage the "wrote" line tells (set when this thread works it
+     * out): it reads only the groups' hours, times and record counts,
+     * which the canonical order does not change, and the groups are not
+     * moved (the .fca is written through the order), so any thread may
+     * take it at any time. */
     const agg *a;
-    bool want_cov, canonical;
+    bool cov_here;
     int64_t since, until;
     cost_coverage cov;
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
 } csv_job;
 
 static void csv_field(dbuf *b, const char *s)
@@ -321,12 +321,7 @@ static void *csv_main(void *p)
 {
     csv_job *cj = p;
     if (cj->out) cj->rc = csv_write(cj);
-    if (cj->want_cov) {
-        pthread_mutex_lock(&cj->mu);
-        while (!cj->canonical) pthread_cond_wait(&cj->cond, &cj->mu);
-        pthread_mutex_unlock(&cj->mu);
-        cost_coverage_of(cj->a, cj->since, cj->until, &cj->cov);
-    }
+    if (cj->cov_here) cost_coverage_of(cj->a, cj->since, cj->until, &cj->cov);
     return NULL;
 }
 
@@ -385,27 +380,28 @@ int cmd_aggregate(const fc_opts *o)
         csv_take(&cj, a);
         cj.out = &sc;
     }
-    /* the "wrote" line's coverage (--csv alone keeps no hours: none) */
+    /* the "wrote" line's coverage (--csv alone keeps no hours: none): on
+     * the second thread when it has no CSV to make, else on this one after
+     * the .fca (the CSV is the longer of the two) */
+    bool want_cov = !code && !o->quiet && o->output;
     cj.a = a;
-    cj.want_cov = !code && !o->quiet && o->output;
     cj.since = o->has_since ? o->since : 0;
     cj.until = o->has_until ? o->until : 0;
-    pthread_mutex_init(&cj.mu, NULL);
-    pthread_cond_init(&cj.cond, NULL);
-    if (!code && o->output && (o->csv || cj.want_cov) && ingest_nthreads(o->threads) > 1)
+    cj.cov_here = want_cov && !o->csv;
+    if (!code && o->output && (o->csv || want_cov) && ingest_nthreads(o->threads) > 1)
         threaded = pthread_create(&th, NULL, csv_main, &cj) == 0;
+    if (!threaded) cj.cov_here = false;
     if (!threaded && cj.out) cj.rc = csv_write(&cj);
     if (!code && o->output) {
-        agg_canonicalize_threads(a, ingest_nthreads(o->threads)); /* the .fca is byte-identical for any --threads; the CSV sorts itself */
-        pthread_mutex_lock(&cj.mu);
-        cj.canonical = true;
-        pthread_cond_signal(&cj.cond);
-        pthread_mutex_unlock(&cj.mu);
+        /* the .fca is byte-identical for any --threads; the CSV sorts itself */
+        uint32_t *order = agg_canonical_order(a, ingest_nthreads(o->threads));
         size_t n_ids;
         const char *const *ids = inputs_ids(seen, &n_ids);
-        if (fca_write_to(a, ids, n_ids, sink_stream, &sf, err, sizeof err) < 0 ||
+        if (fca_write_order(a, order, ids, n_ids, sink_stream, &sf, err, sizeof err) < 0 ||
             fc_stream_close(&sf, err, sizeof err) < 0)
             code = EXIT_RUNTIME;
+        free(order);
+        if (want_cov && !cj.cov_here) cost_coverage_of(a, cj.since, cj.until, &cj.cov);
     }
     if (threaded) pthread_join(th, NULL);
     /* the first output's error first, as when they were written in turn */
@@ -418,7 +414,6 @@ int cmd_aggregate(const fc_opts *o)
     for (size_t i = 0; i < nout; i++) fc_stream_abort(streams[i]);
     if (!code && !o->quiet) {
         cost_coverage cv = cj.cov;
-        if (cj.want_cov && !threaded) cost_coverage_of(a, cj.since, cj.until, &cv);
         const agg_stats *st = agg_stats_get(a);
         char u[32], g[32];
         fc_format_count(st->used, u, sizeof u);
@@ -441,8 +436,6 @@ int cmd_aggregate(const fc_opts *o)
                 agg_count(a), (unsigned long long)st->files);
     }
     csv_free(&cj);
-    pthread_mutex_destroy(&cj.mu);
-    pthread_cond_destroy(&cj.cond);
     agg_free(a);
     inputs_free(seen);
     return code;

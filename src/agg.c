@@ -1203,7 +1203,7 @@ static void permute(agg_group *g, uint32_t *src, size_t n)
     }
 }
 
-/* c->g[0..n) remapped by c->map and put in canonical order, in place. */
+/* c->g[0..n) remapped by c->map, and c->src their canonical order. */
 static void sort_groups(canon_job *c)
 {
     size_t n = c->n, neni = c->neni, w = neni + 2;
@@ -1238,9 +1238,9 @@ static void sort_groups(canon_job *c)
     c->src = xmalloc(n * sizeof *c->src);
     par_run(nthr, canon_src, c);
     free(c->t);
-    permute(c->g, c->src, n);
-    free(c->src);
 }
+
+static uint32_t *canon_order(agg *a, int threads);
 
 void agg_canonicalize(agg *a)
 {
@@ -1250,6 +1250,23 @@ void agg_canonicalize(agg *a)
 void agg_canonicalize_threads(agg *a, int threads)
 {
     if (a->canon) return;
+    uint32_t *src = canon_order(a, threads);
+    permute(a->g, src, a->n);
+    free(src);
+    a->canon = true;
+}
+
+uint32_t *agg_canonical_order(agg *a, int threads)
+{
+    if (!a->canon) return canon_order(a, threads);
+    uint32_t *src = xmalloc((a->n + 1) * sizeof *src);
+    for (size_t i = 0; i < a->n; i++) src[i] = (uint32_t)i;
+    return src;
+}
+
+/* Everything agg_canonicalize does but move the groups: their order. */
+static uint32_t *canon_order(agg *a, int threads)
+{
     canon_job c;
     memset(&c, 0, sizeof c);
     c.g = a->g;
@@ -1331,6 +1348,7 @@ void agg_canonicalize_threads(agg *a, int threads)
         c.at = xcalloc(kept + 2, sizeof *c.at);
         canon_count(&c, 0);
         free(c.at);
+        c.src = xcalloc(a->n + 1, sizeof *c.src); /* 0, or the one group */
     }
     if (a->ntgw) {
         for (size_t k = 0; k < a->ntgw; k++) {
@@ -1342,5 +1360,5 @@ void agg_canonicalize_threads(agg *a, int threads)
     }
     free(order);
     free(map);
-    a->canon = true;
+    return c.src;
 }
