@@ -131,9 +131,10 @@ static size_t merge_equal_keys(csv_row *rows, size_t n)
     return m;
 }
 
-/* The CSV's rows, taken from the aggregate before anything reorders it:
- * made on the caller's thread, then sorted, formatted and written on
- * another while the .fca is made from the aggregate. */
+/* The CSV's rows, taken from the aggregate before the canonical order
+ * renumbers its strings: made by the caller (on up to 4 threads), then
+ * merged, sorted, formatted and written on another thread while the .fca
+ * is made from the aggregate. */
 typedef struct csv_job {
     csv_row *rows;     /* big_alloc'd */
     size_t n;
