@@ -148,6 +148,15 @@ bool agg_eni_known(const agg *a, uint32_t eni, unsigned mask);
 void agg_canonicalize(agg *a);
 /* agg_canonicalize on up to `threads` threads (the same result). */
 void agg_canonicalize_threads(agg *a, int threads);
+/* agg_canonicalize_threads without moving the groups: the strings are
+ * renumbered and the groups' ids with them, and the canonical order is
+ * returned instead, as the index of each place's group (the k-th group of
+ * the canonical array is agg_groups()[order[k]]; agg_count entries,
+ * malloc'd, the caller frees). The dense array keeps its order, so the
+ * aggregate is not canonical afterwards (agg_canonicalize still sorts it).
+ * For a writer that reads the groups once in that order (moving 128-byte
+ * groups in place along the cycles was a serial pass of random accesses). */
+uint32_t *agg_canonical_order(agg *a, int threads);
 /* agg_merge(dst, src) then agg_free(src); when dst is still empty this is a
  * move (no copy), which keeps the peak memory of a threaded ingest at one
  * table per thread. */

@@ -36,6 +36,11 @@ int fca_write_ids(const agg *a, const char *const *ids, size_t n_ids, dbuf *out,
 typedef int (*fca_sink)(void *ctx, const void *data, size_t len, char *err, size_t errlen);
 int fca_write_to(const agg *a, const char *const *ids, size_t n_ids, fca_sink sink, void *ctx, char *err,
                  size_t errlen);
+/* fca_write_to with the groups taken in `order` (agg_canonical_order's:
+ * the file is then the one agg_canonicalize and fca_write_to make); NULL
+ * = the dense array's order. */
+int fca_write_order(const agg *a, const uint32_t *order, const char *const *ids, size_t n_ids, fca_sink sink,
+                    void *ctx, char *err, size_t errlen);
 /* The input identities an aggregate file records: a malloc'd array of
  * malloc'd strings (none for a version 1 file). -1 with err when the file
  * is not a valid aggregate. */

@@ -61,7 +61,8 @@ static int want_cmp(const agg *a, const agg_group *x, const agg_group *y)
 
 /* Issue 17: the canonical sort of many groups (keyed merge sort) gives the
  * order above for 20,000 groups that often tie in ENI, addresses and action
- * and differ only in hour or dstport; IPv6 and absent addresses mixed in,
+ * and differ only in status, flags, hour or dstport; IPv6 and absent
+ * addresses mixed in,
  * and groups without an ENI (the sort deals keys into buckets by ENI id,
  * 0 = none, first). */
 static void test_sort_many(void)
@@ -73,6 +74,8 @@ static void test_sort_many(void)
         agg_group g = grp((uint32_t)(x % 5), (uint32_t)(x >> 8) % 3, (x >> 12) % 2 ? FL_ACCEPT : FL_REJECT, 1,
                           3600 * (int64_t)((x >> 16) % 50));
         g.dstport = (uint16_t)((x >> 24) % 7);
+        g.status = (uint8_t)(FL_OK + (x >> 50) % 3); /* OK, NODATA, SKIPDATA: the key orders status after action */
+        if ((x >> 53) % 5 == 0) g.flags |= AGG_HAS_PKT_SRC; /* and flags after status */
         if ((x >> 30) % 9 == 0) g.src.b[0] = 0x20; /* an IPv6 address, above every IPv4 one */
         if ((x >> 34) % 11 == 0) {
             memset(&g.dst, 0, sizeof g.dst);

@@ -2,6 +2,7 @@
  * src/inputs.c's file fingerprints: ids are stored sorted and distinct,
  * read back by fca_inputs, and a version 1 file (no ids) still reads. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -284,8 +285,88 @@ static void test_pieces(void)
     agg_free(a);
 }
 
+/* aggregate writes the .fca through agg_canonical_order (the groups read
+ * in canonical order where they lie) instead of moving them first: the
+ * bytes must be those of agg_canonicalize_threads + fca_write_to, for an
+ * empty aggregate, one group, a few, and enough groups (>= 16,384) that
+ * the order is sorted on several threads; groups over 40 ENIs (and none),
+ * service names, ENI metadata whose strings sort between the ENIs', and a
+ * TGW record. Afterwards agg_canonicalize still sorts the unmoved groups:
+ * the same file again. */
+static agg *mixed(size_t n)
+{
+    agg *a = agg_new();
+    uint64_t x = 88172645463325252ULL;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        agg_group g;
+        memset(&g, 0, sizeof g);
+        g.src = ip_from_v4((uint32_t)(x % 5000));
+        g.dst = ip_from_v4((uint32_t)(x >> 16) % 7);
+        if ((x >> 24) % 9 == 0) g.src.b[0] = 0x20; /* IPv6 */
+        g.flags = (x >> 28) % 13 ? AGG_HAS_SRC | AGG_HAS_DST : AGG_HAS_SRC;
+        if (!(g.flags & AGG_HAS_DST)) memset(&g.dst, 0, sizeof g.dst);
+        g.action = (x >> 32) % 2 ? FL_ACCEPT : FL_REJECT;
+        g.status = FL_OK;
+        g.hour = 498216 + (int32_t)((x >> 36) % 3);
+        g.dstport = (uint16_t)((x >> 40) % 4);
+        g.packets = i + 1;
+        g.bytes = (x >> 44) % 100000;
+        g.records = 1;
+        g.min_start = (int64_t)g.hour * 3600;
+        g.max_end = g.min_start + 60;
+        char eni[16];
+        snprintf(eni, sizeof eni, "eni-%02u", (unsigned)((x >> 50) % 40));
+        agg_add(a, &g, (x >> 56) % 23 ? eni : NULL, (x >> 58) % 5 ? NULL : "S3", NULL);
+    }
+    agg_note_eni(a, "eni-07", "eni-07a-vpc", NULL, NULL, NULL, "111", NULL);
+    agg_tgw t;
+    memset(&t, 0, sizeof t);
+    t.id[FL_TGW_ID] = agg_intern(a, "tgw-1", 5);
+    t.bytes = 9;
+    t.records = 1;
+    agg_add_tgw(a, &t);
+    return a;
+}
+
+static void test_gather(void)
+{
+    static const struct {
+        size_t n;
+        int threads;
+    } cases[] = {{0, 1}, {1, 1}, {7, 1}, {3000, 2}, {40000, 1}, {40000, 3}};
+    char err[FC_ERRLEN];
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        agg *a = mixed(cases[c].n), *b = mixed(cases[c].n);
+        agg_canonicalize_threads(a, cases[c].threads);
+        pieces want = {{0}, 0, 0}, got = {{0}, 0, 0}, again = {{0}, 0, 0};
+        dbuf_init(&want.all, 0);
+        dbuf_init(&got.all, 0);
+        dbuf_init(&again.all, 0);
+        CHECK(fca_write_to(a, NULL, 0, sink_pieces, &want, err, sizeof err) == 0);
+        uint32_t *order = agg_canonical_order(b, cases[c].threads);
+        size_t n, moved = 0;
+        agg_groups(b, &n);
+        CHECK(n == agg_count(a));
+        for (size_t i = 0; i < n; i++) moved += order[i] != i;
+        CHECK(cases[c].n < 3000 || moved > 0); /* the groups really are out of order */
+        CHECK(fca_write_order(b, order, NULL, 0, sink_pieces, &got, err, sizeof err) == 0);
+        free(order);
+        CHECK(got.all.len == want.all.len && memcmp(got.all.data, want.all.data, want.all.len) == 0);
+        agg_canonicalize_threads(b, cases[c].threads);
+        CHECK(fca_write_to(b, NULL, 0, sink_pieces, &again, err, sizeof err) == 0);
+        CHECK(again.all.len == want.all.len && memcmp(again.all.data, want.all.data, want.all.len) == 0);
+        dbuf_free(&want.all);
+        dbuf_free(&got.all);
+        dbuf_free(&again.all);
+        agg_free(a);
+        agg_free(b);
+    }
+}
+
 int main(void)
 {
+    test_gather();
     test_pieces();
     test_ids();
     test_tgw();
