@@ -210,6 +210,11 @@ typedef struct run {
     size_t last_hour_i;            /* the hour hour_for found last */
     long *nat_by_ep;
     cost_guesses guesses;
+    /* address → its first endpoint (ep_of: was a binary search with a
+     * memcmp a step, twice a group) */
+    cost_kmap ep_map;
+    uint32_t *ep_first;            /* ep_map index → endpoint */
+    bool *ep_observed;             /* endpoint → an observed ENI's (eni_is_observed) */
 } run;
 
 static size_t eni_index(const inventory *inv, const inv_eni *e)
@@ -373,9 +378,19 @@ static void build_endpoints(run *R)
     } hint_key;
     cost_kmap seen;
     cost_kmap_init(&seen, sizeof(hint_key));
+    /* The groups come by ENI and source: the same push follows itself
+     * often, and repeating one changes nothing (hs[i] only ever gets
+     * smaller under cmp_hint). */
+    addr_hint last = {0};
+    bool have_last = false;
 #define PUSH_OWNED(IP, SVC, REG, OWNER)                      \
     do {                                                     \
         addr_hint h_ = {(IP), (OWNER), (SVC), (REG)};        \
+        if (have_last && ip_eq(&h_.ip, &last.ip) && h_.owner == last.owner && h_.svc == last.svc && \
+            h_.region == last.region)                        \
+            break;                                           \
+        last = h_;                                           \
+        have_last = true;                                    \
         hint_key k_;                                         \
         memset(&k_, 0, sizeof k_);                           \
         k_.ip = h_.ip;                                       \
@@ -445,12 +460,29 @@ static void build_endpoints(run *R)
     }
 }
 
+/* ep_map and ep_observed, once the endpoints are made. */
+static void index_endpoints(run *R)
+{
+    const cost_result *r = R->r;
+    cost_kmap_init(&R->ep_map, sizeof(ip128));
+    cost_kmap_reserve(&R->ep_map, r->n_eps);
+    R->ep_first = xmalloc((r->n_eps ? r->n_eps : 1) * sizeof *R->ep_first);
+    R->ep_observed = xcalloc(r->n_eps + 1, sizeof *R->ep_observed);
+    for (size_t i = 0; i < r->n_eps; i++) {
+        bool created;
+        size_t k = cost_kmap_get(&R->ep_map, &r->eps[i].ip, &created);
+        if (created) R->ep_first[k] = (uint32_t)i;
+        R->ep_observed[i] = r->eps[i].cls == EP_ENI && eni_is_observed(R, r->eps[i].eni);
+    }
+}
+
 /* The endpoint of an address of group g: one lookup, and a second (the
  * holder at the group's time) only for an address with several holders. */
 static uint32_t ep_of(const run *R, const ip128 *ip, const agg_group *g)
 {
     const cost_result *r = R->r;
-    uint32_t i = cost_ep_find(r, ip);
+    long k = cost_kmap_find(&R->ep_map, ip);
+    uint32_t i = k < 0 ? COST_NONE : R->ep_first[k];
     if (i == COST_NONE || i + 1 >= r->n_eps || !ip_eq(&r->eps[i + 1].ip, ip)) return i;
     return ep_held(r, ip, inv_by_ip_at(R->c->inv, ip, group_time(g)));
 }
@@ -671,11 +703,8 @@ static void other_groups(run *R)
                 continue;
             }
         }
-        if (!egress) {
-            const cost_endpoint *se = &r->eps[s];
-            /* The sender's own egress record is preferred. */
-            if (se->cls == EP_ENI && eni_is_observed(R, se->eni)) continue;
-        }
+        /* The sender's own egress record is preferred. */
+        if (!egress && R->ep_observed[s]) continue;
         if (r->eps[s].cls != EP_ENI) u.flags |= COST_FLOW_INBOUND;
         u.guess = nat_guess(R, g, egress, x, our, peer);
         add_unit(R, &u);
@@ -1483,6 +1512,25 @@ FC_COMPARATOR(cmp_hour, cost_hour, FC_ASC(hour))
 FC_COMPARATOR(cmp_pair, cost_az_pair,
               FC_DESC(bytes) FC_KEY(cmp_str(a->src_az, b->src_az)) FC_KEY(cmp_str(a->dst_az, b->dst_az)))
 
+/* cmp_flow_ref's order: dealt by source endpoint (a counting sort; no two
+ * flows are equal, so the result is the one order whatever the method),
+ * then each source's few flows sorted. Was one qsort of every flow. */
+static void sort_flow_refs(flow_ref *fr, size_t n, size_t n_eps)
+{
+    size_t *at = xcalloc(n_eps + 2, sizeof *at);
+    for (size_t i = 0; i < n; i++) at[(fr[i].src < n_eps ? fr[i].src : n_eps) + 1]++;
+    for (size_t b = 0; b <= n_eps; b++) at[b + 1] += at[b];
+    flow_ref *by = xmalloc((n ? n : 1) * sizeof *by);
+    for (size_t i = 0; i < n; i++) by[at[fr[i].src < n_eps ? fr[i].src : n_eps]++] = fr[i];
+    free(at);
+    memcpy(fr, by, n * sizeof *fr);
+    free(by);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && (fr[j].src == fr[i].src || (fr[j].src >= n_eps && fr[i].src >= n_eps));) j++;
+        if (j - i > 1) qsort(fr + i, j - i, sizeof *fr, cmp_flow_ref);
+    }
+}
+
 static void final_orders(cost_result *r)
 {
     if (r->n_flows) {
@@ -1491,23 +1539,29 @@ static void final_orders(cost_result *r)
             const cost_flow *f = &r->flows[i];
             fr[i] = (flow_ref){f->src, f->dst, f->via, f->flags, f->path, f->dest, (uint32_t)i};
         }
-        qsort(fr, r->n_flows, sizeof *fr, cmp_flow_ref);
+        sort_flow_refs(fr, r->n_flows, r->n_eps);
         uint32_t *pos = xmalloc(r->n_flows * sizeof *pos);
         for (size_t i = 0; i < r->n_flows; i++) pos[fr[i].old] = (uint32_t)i;
-        free(fr);
         for (size_t i = 0; i < r->n_charges; i++) r->charges[i].flow = pos[r->charges[i].flow];
-        /* flow i belongs at pos[i]: swap it there until i holds its own */
+        free(pos);
+        /* Position k takes the flow fr[k].old: along each cycle every flow
+         * moves once (swapping moved each twice, 192 bytes at random). */
         for (size_t i = 0; i < r->n_flows; i++) {
-            while (pos[i] != i) {
-                uint32_t j = pos[i];
-                cost_flow f = r->flows[j];
-                r->flows[j] = r->flows[i];
-                r->flows[i] = f;
-                pos[i] = pos[j];
-                pos[j] = j;
+            if (fr[i].old == i || fr[i].old == UINT32_MAX) continue;
+            cost_flow t = r->flows[i];
+            size_t k = i;
+            for (;;) {
+                size_t from = fr[k].old;
+                fr[k].old = UINT32_MAX;
+                if (from == i) {
+                    r->flows[k] = t;
+                    break;
+                }
+                r->flows[k] = r->flows[from];
+                k = from;
             }
         }
-        free(pos);
+        free(fr);
     }
     if (r->n_charges) {
         /* By flow first: dealt into their flows (a counting sort keeps
@@ -1663,6 +1717,7 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     r->ipranges_created = ranges ? lpm_create_date(ranges) : NULL;
     r->inv = inv;
 
+   
     cost_learn(inv, a, c.default_region);
 
     run R = {0};
@@ -1676,12 +1731,15 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     R.svc_of_str = xcalloc(nstr + 1, sizeof *R.svc_of_str);
     R.eni_observed = xcalloc(inv_eni_count(inv) + 1, sizeof *R.eni_observed);
     for (uint32_t id = 1; id <= nstr; id++) R.eni_of_str[id] = inv_by_id(inv, agg_str(a, id));
-    for (size_t i = 0; i < R.ng; i++) {
-        uint32_t id = R.gs[i].eni;
-        if (!id || id > nstr) continue;
-        size_t k = R.eni_of_str[id] ? eni_index(inv, R.eni_of_str[id]) : SIZE_MAX;
+    /* each ENI's index looked up once, not once a group */
+    bool *id_seen = xcalloc(nstr + 1, sizeof *id_seen);
+    for (size_t i = 0; i < R.ng; i++)
+        if (R.gs[i].eni && R.gs[i].eni <= nstr) id_seen[R.gs[i].eni] = true;
+    for (uint32_t id = 1; id <= nstr; id++) {
+        size_t k = id_seen[id] && R.eni_of_str[id] ? eni_index(inv, R.eni_of_str[id]) : SIZE_MAX;
         if (k != SIZE_MAX) R.eni_observed[k] = true;
     }
+    free(id_seen);
     R.order = group_order(a, R.gs, R.ng);
 
     R.nat_enis = xcalloc(inv_eni_count(inv) + 1, sizeof *R.nat_enis);
@@ -1690,6 +1748,7 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
         if (e->kind == ENI_NAT_GATEWAY && e->n_ips) R.nat_enis[R.n_nat_enis++] = e;
     }
     build_endpoints(&R);
+    index_endpoints(&R);
     build_nats(&R);
     R.served = xcalloc(r->n_eps + 1, sizeof *R.served);
     R.nat_remote = xcalloc(r->n_eps + 1, sizeof *R.nat_remote);
@@ -1726,6 +1785,7 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
         agg_free(*owned);
         *owned = NULL;
     }
+    
     price_units(&R);
     /* what only pricing reads goes before the final orders need memory */
     cost_kmap_free(&R.flow_map);
@@ -1768,6 +1828,9 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     cost_kmap_free(&R.charge_map);
     cost_kmap_free(&R.hour_map);
     cost_kmap_free(&R.pair_map);
+    cost_kmap_free(&R.ep_map);
+    free(R.ep_first);
+    free(R.ep_observed);
     return r;
 }
 

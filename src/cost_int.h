@@ -17,14 +17,17 @@
 
 /* Fixed-size keys → dense indexes 0..n-1 (cost_kmap.c). */
 typedef struct cost_kmap {
-    uint32_t *slots;   /* index + 1; 0 = empty */
+    uint64_t *slots;   /* hash << 32 | index + 1; 0 = empty (cost_kmap.c) */
     size_t cap, n, ksize;
+    unsigned bits;     /* cap = 1 << bits */
     unsigned char *keys;
     size_t kcap;
 } cost_kmap;
 
 void cost_kmap_init(cost_kmap *m, size_t ksize);
 void cost_kmap_free(cost_kmap *m);
+/* Room for n keys without growing (a caller that knows its count). */
+void cost_kmap_reserve(cost_kmap *m, size_t n);
 /* Dense index of key, added when new (*created says so; may be NULL). */
 size_t cost_kmap_get(cost_kmap *m, const void *key, bool *created);
 /* Index of key, or -1. */

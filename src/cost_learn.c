@@ -130,6 +130,26 @@ static bool in_sorted(const ip128 *v, size_t n, const ip128 *ip)
     return n && bsearch(ip, v, n, sizeof *v, cmp_ip) != NULL;
 }
 
+/* Is ip a source of one of the n records and a destination of one? The
+ * sorted sources and destinations are made on the first call (*srcs
+ * NULL): most ENIs never ask. */
+static bool both_ends(const agg_group *const *gs, size_t n, ip128 **srcs, ip128 **dsts, const ip128 *ip)
+{
+    if (!*srcs) {
+        *srcs = xmalloc((n ? n : 1) * sizeof **srcs);
+        *dsts = xmalloc((n ? n : 1) * sizeof **dsts);
+        for (size_t i = 0; i < n; i++) {
+            (*srcs)[i] = gs[i]->src;
+            (*dsts)[i] = gs[i]->dst;
+        }
+        if (n) {
+            qsort(*srcs, n, sizeof **srcs, cmp_ip);
+            qsort(*dsts, n, sizeof **dsts, cmp_ip);
+        }
+    }
+    return in_sorted(*srcs, n, ip) && in_sorted(*dsts, n, ip);
+}
+
 /* An end of an undecided record: address and record (local index). */
 typedef struct mention {
     ip128 ip;
@@ -173,15 +193,9 @@ static void learn_ambiguous(inventory *inv, inv_eni *e, uint32_t id, const agg_g
                             owners *o)
 {
     size_t cap = n ? n : 1;
-    ip128 *srcs = xmalloc(cap * sizeof *srcs), *dsts = xmalloc(cap * sizeof *dsts);
-    for (size_t i = 0; i < n; i++) {
-        srcs[i] = gs[i]->src;
-        dsts[i] = gs[i]->dst;
-    }
-    if (n) {
-        qsort(srcs, n, sizeof *srcs, cmp_ip);
-        qsort(dsts, n, sizeof *dsts, cmp_ip);
-    }
+    /* the sorted ends, only made for an IPv6 address outside VPC space
+     * (most ENIs never need them) */
+    ip128 *srcs = NULL, *dsts = NULL;
     bool *decided = xcalloc(cap, sizeof *decided);
     mention *ms = xmalloc(2 * cap * sizeof *ms);
     size_t nm = 0;
@@ -206,7 +220,7 @@ static void learn_ambiguous(inventory *inv, inv_eni *e, uint32_t id, const agg_g
             t->records = 0;
             t->inside = inv_in_vpc_space(inv, &t->ip);
             t->eligible = free_addr(inv, o, &t->ip) &&
-                          (t->inside || (!ip_is_v4(&t->ip) && in_sorted(srcs, n, &t->ip) && in_sorted(dsts, n, &t->ip)));
+                          (t->inside || (!ip_is_v4(&t->ip) && both_ends(gs, n, &srcs, &dsts, &t->ip)));
         }
         ts[nt - 1].hi = i + 1;
         ts[nt - 1].records += gs[ms[i].g]->records;
@@ -251,11 +265,19 @@ static void learn_ambiguous(inventory *inv, inv_eni *e, uint32_t id, const agg_g
     free(dsts);
 }
 
-static int cmp_gptr_eni(const void *x, const void *y)
+/* Group pointers (in ascending address order) by ENI string id, each
+ * ENI's in the order they came: a counting sort (was a qsort of every
+ * undecided record, ordered the same way: id, then address). */
+static void by_eni(const agg_group **v, size_t n, size_t nstr)
 {
-    const agg_group *a = *(const agg_group *const *)x, *b = *(const agg_group *const *)y;
-    if (a->eni != b->eni) return a->eni < b->eni ? -1 : 1;
-    return a < b ? -1 : a > b;
+    size_t *at = xcalloc(nstr + 2, sizeof *at);
+    for (size_t i = 0; i < n; i++) at[v[i]->eni + 1]++;
+    for (size_t k = 0; k <= nstr; k++) at[k + 1] += at[k];
+    const agg_group **out = xmalloc(n * sizeof *out);
+    for (size_t i = 0; i < n; i++) out[at[v[i]->eni]++] = v[i];
+    memcpy(v, out, n * sizeof *v);
+    free(out);
+    free(at);
 }
 
 size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
@@ -302,6 +324,10 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
             if (!proof) continue;
         }
         if (!proof || (ip_is_v4(proof) && !inv_in_vpc_space(inv, proof))) continue;
+        /* An ENI's records prove its few addresses over and over (in the
+         * agg's order mostly one after the other): a repeat of the last
+         * candidate is dropped, as owning it again would change nothing. */
+        if (nc && cs[nc - 1].eni == g->eni && ip_eq(&cs[nc - 1].ip, proof)) continue;
         if (nc == capc) {
             capc = capc ? capc * 2 : 256;
             cs = xrealloc(cs, capc * sizeof *cs);
@@ -310,7 +336,7 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
         cs[nc++].ip = *proof;
     }
     if (nc) qsort(cs, nc, sizeof *cs, cmp_cand);
-    if (namb) qsort(amb, namb, sizeof *amb, cmp_gptr_eni);
+    if (namb) by_eni(amb, namb, nstr);
 
     owners o = {0};
     cost_kmap_init(&o.map, sizeof(ip128));
