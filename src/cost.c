@@ -207,6 +207,18 @@ typedef struct run {
     /* roll-ups */
     cost_kmap flow_map, charge_map, hour_map, pair_map;
     size_t cap_flows, cap_charges, cap_hours, cap_pairs;
+    /* A flow's charges are found through its own list (most flows have one
+     * to three; a lookup in a map of millions was a cache miss a charge);
+     * a flow with more than CHARGE_LIST_MAX (a load balancer's many
+     * targets) moves its charges into charge_map instead. */
+    uint32_t *flow_ch;             /* flow → its first charge + 1, 0 = none */
+    uint32_t *flow_nch;            /* flow → its number of charges; > CHARGE_LIST_MAX: in charge_map */
+    uint32_t *ch_next;             /* charge → the next of its flow + 1 */
+    uint8_t *ch_half;              /* charge → its key's in_half */
+    uint32_t *chmap;               /* charge_map index → charge */
+    size_t cap_chmap;
+    uint32_t last_flow_key[4];     /* flow_for's last key and flow (a run of units of one flow) */
+    size_t last_flow;
     size_t last_hour_i;            /* the hour hour_for found last */
     long *nat_by_ep;
     cost_guesses guesses;
@@ -888,7 +900,7 @@ static const char *ep_vpc(const cost_endpoint *e)
 
 static bool same_str(const char *a, const char *b)
 {
-    return a && b && strcmp(a, b) == 0;
+    return a && b && (a == b || strcmp(a, b) == 0);
 }
 
 /* The unit being priced and where its charges go. */
@@ -899,17 +911,37 @@ typedef struct pricing {
     bool charged;   /* some charge was emitted */
 } pricing;
 
-static size_t flow_for(run *R, const unit *u)
+static void flow_key(const unit *u, uint32_t key[4])
 {
-    uint32_t key[4] = {u->src, u->dst, u->via, (uint32_t)u->flags | (uint32_t)u->path << 8 | (uint32_t)u->dest << 16};
-    bool created;
-    size_t i = cost_kmap_get(&R->flow_map, key, &created);
+    key[0] = u->src;
+    key[1] = u->dst;
+    key[2] = u->via;
+    key[3] = (uint32_t)u->flags | (uint32_t)u->path << 8 | (uint32_t)u->dest << 16;
+}
+
+/* The flow of unit u, whose key's hash is h (cost_kmap_hash). */
+static size_t flow_for(run *R, const unit *u, uint64_t h)
+{
+    uint32_t key[4];
+    flow_key(u, key);
     cost_result *r = R->r;
+    if (r->n_flows && !memcmp(key, R->last_flow_key, sizeof key)) return R->last_flow;
+    bool created;
+    size_t i = cost_kmap_get_hashed(&R->flow_map, key, h, &created);
     if (created) {
-        GROW(r->flows, r->n_flows, R->cap_flows);
+        if (r->n_flows == R->cap_flows) {
+            R->cap_flows = R->cap_flows ? R->cap_flows * 2 : 64;
+            r->flows = xrealloc(r->flows, R->cap_flows * sizeof *r->flows);
+            R->flow_ch = xrealloc(R->flow_ch, R->cap_flows * sizeof *R->flow_ch);
+            R->flow_nch = xrealloc(R->flow_nch, R->cap_flows * sizeof *R->flow_nch);
+        }
+        R->flow_ch[r->n_flows] = 0;
+        R->flow_nch[r->n_flows] = 0;
         r->flows[r->n_flows++] =
             (cost_flow){.src = u->src, .dst = u->dst, .via = u->via, .flags = u->flags, .path = u->path, .dest = u->dest};
     }
+    memcpy(R->last_flow_key, key, sizeof key);
+    R->last_flow = i;
     return i;
 }
 
@@ -930,6 +962,70 @@ static cost_hour *hour_for(run *R, int32_t hour)
     return &r->hours[i];
 }
 
+#define CHARGE_LIST_MAX 16
+
+static uint32_t *charge_key(const cost_charge *ch, uint8_t half, uint32_t key[5])
+{
+    key[0] = ch->flow;
+    key[1] = ch->payer;
+    key[2] = ch->peer;
+    key[3] = ch->cat;
+    key[4] = half;
+    return key;
+}
+
+static void charge_map_add(run *R, const uint32_t key[5], size_t ch)
+{
+    size_t k = cost_kmap_get(&R->charge_map, key, NULL);
+    if (k >= R->cap_chmap) {
+        R->cap_chmap = R->cap_chmap ? R->cap_chmap * 2 : 64;
+        R->chmap = xrealloc(R->chmap, R->cap_chmap * sizeof *R->chmap);
+    }
+    R->chmap[k] = (uint32_t)ch;
+}
+
+/* The charge (flow, payer, peer, cat, in_half), made when new: indexes in
+ * the order charges are first made, as the charge map alone gave them. */
+static size_t charge_for(run *R, uint32_t flow, uint32_t payer, uint32_t peer, cost_cat cat, uint8_t half)
+{
+    cost_result *r = R->r;
+    uint32_t key[5] = {flow, payer, peer, (uint32_t)cat, half};
+    bool in_map = R->flow_nch[flow] > CHARGE_LIST_MAX;
+    if (in_map) {
+        long k = cost_kmap_find(&R->charge_map, key);
+        if (k >= 0) return R->chmap[k];
+    } else {
+        for (uint32_t c = R->flow_ch[flow]; c; c = R->ch_next[c - 1]) {
+            const cost_charge *ch = &r->charges[c - 1];
+            if (ch->payer == payer && ch->peer == peer && ch->cat == cat && R->ch_half[c - 1] == half) return c - 1;
+        }
+    }
+    if (r->n_charges == R->cap_charges) {
+        R->cap_charges = R->cap_charges ? R->cap_charges * 2 : 64;
+        r->charges = xrealloc(r->charges, R->cap_charges * sizeof *r->charges);
+        R->ch_next = xrealloc(R->ch_next, R->cap_charges * sizeof *R->ch_next);
+        R->ch_half = xrealloc(R->ch_half, R->cap_charges * sizeof *R->ch_half);
+    }
+    size_t i = r->n_charges++;
+    cost_charge *ch = &r->charges[i];
+    memset(ch, 0, sizeof *ch);
+    ch->flow = flow;
+    ch->payer = payer;
+    ch->peer = peer;
+    ch->cat = (uint8_t)cat;
+    R->ch_half[i] = half;
+    R->ch_next[i] = R->flow_ch[flow];
+    R->flow_ch[flow] = (uint32_t)(i + 1);
+    if (++R->flow_nch[flow] == CHARGE_LIST_MAX + 1) {
+        /* too many for a list: the flow's charges go into the map */
+        for (uint32_t c = R->flow_ch[flow]; c; c = R->ch_next[c - 1])
+            charge_map_add(R, charge_key(&r->charges[c - 1], R->ch_half[c - 1], key), c - 1);
+    } else if (in_map) {
+        charge_map_add(R, key, i);
+    }
+    return i;
+}
+
 static void emit(pricing *P, uint32_t payer, uint32_t peer, cost_cat cat, uint64_t bytes,
                  uint64_t counted, double usd)
 {
@@ -938,18 +1034,7 @@ static void emit(pricing *P, uint32_t payer, uint32_t peer, cost_cat cat, uint64
     /* The in-half of a crossing (nothing counted) stays its own charge,
      * even when the out-half has the same payer (cost.h). */
     uint32_t in_half = bytes && !counted;
-    uint32_t key[5] = {(uint32_t)P->flow, payer, peer, (uint32_t)cat, in_half};
-    bool created;
-    size_t i = cost_kmap_get(&R->charge_map, key, &created);
-    if (created) {
-        GROW(r->charges, r->n_charges, R->cap_charges);
-        cost_charge *ch = &r->charges[r->n_charges++];
-        memset(ch, 0, sizeof *ch);
-        ch->flow = (uint32_t)P->flow;
-        ch->payer = payer;
-        ch->peer = peer;
-        ch->cat = (uint8_t)cat;
-    }
+    size_t i = charge_for(R, (uint32_t)P->flow, payer, peer, cat, (uint8_t)in_half);
     cost_charge *ch = &r->charges[i];
     fc_add_sat(&ch->bytes, bytes);
     fc_add_sat(&ch->bytes_counted, counted);
@@ -1286,14 +1371,32 @@ static unsigned unit_guesses(const run *R, const unit *u)
     return q;
 }
 
+/* A unit's path and class, and its flow key's hash, a few units ahead of
+ * pricing it, with the flow map's slot asked for (the map of a million
+ * flows is a cache miss a lookup). */
+#define PRICE_AHEAD 8
+
+static void price_prepare(run *R, size_t k, uint64_t *h)
+{
+    unit *u = &R->units[k];
+    u->path = unit_path(R, u);
+    u->dest = unit_dest(R, u);
+    uint32_t key[4];
+    flow_key(u, key);
+    *h = cost_kmap_hash(&R->flow_map, key);
+    cost_kmap_prefetch(&R->flow_map, *h);
+}
+
 static void price_units(run *R)
 {
     cost_result *r = R->r;
+    uint64_t ahead[PRICE_AHEAD];
+    for (size_t k = 0; k < R->n_units && k < PRICE_AHEAD; k++) price_prepare(R, k, &ahead[k]);
     for (size_t i = 0; i < R->n_units; i++) {
         unit *u = &R->units[i];
-        u->path = unit_path(R, u);
-        u->dest = unit_dest(R, u);
-        size_t fi = flow_for(R, u);
+        uint64_t fh = ahead[i % PRICE_AHEAD];
+        if (i + PRICE_AHEAD < R->n_units) price_prepare(R, i + PRICE_AHEAD, &ahead[i % PRICE_AHEAD]);
+        size_t fi = flow_for(R, u, fh);
         cost_flow *f = &r->flows[fi];
         fc_add_sat(&f->bytes, u->bytes);
         fc_add_sat(&f->packets, u->packets);
@@ -1790,6 +1893,11 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     /* what only pricing reads goes before the final orders need memory */
     cost_kmap_free(&R.flow_map);
     cost_kmap_free(&R.charge_map);
+    free(R.flow_ch);
+    free(R.flow_nch);
+    free(R.ch_next);
+    free(R.ch_half);
+    free(R.chmap);
     free(R.units);
     R.units = NULL;
     R.n_units = R.cap_units = 0;

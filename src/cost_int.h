@@ -30,6 +30,12 @@ void cost_kmap_free(cost_kmap *m);
 void cost_kmap_reserve(cost_kmap *m, size_t n);
 /* Dense index of key, added when new (*created says so; may be NULL). */
 size_t cost_kmap_get(cost_kmap *m, const void *key, bool *created);
+/* The same with the key's hash given (cost_kmap_hash), and a hint to
+ * fetch the slot a lookup of that hash starts at: a caller that knows its
+ * next keys asks for their slots ahead. */
+uint64_t cost_kmap_hash(const cost_kmap *m, const void *key);
+size_t cost_kmap_get_hashed(cost_kmap *m, const void *key, uint64_t h, bool *created);
+void cost_kmap_prefetch(const cost_kmap *m, uint64_t h);
 /* Index of key, or -1. */
 long cost_kmap_find(const cost_kmap *m, const void *key);
 bool cost_kmap_has(const cost_kmap *m, const void *key);

@@ -95,10 +95,25 @@ void cost_kmap_reserve(cost_kmap *m, size_t n)
     }
 }
 
+uint64_t cost_kmap_hash(const cost_kmap *m, const void *key)
+{
+    return kmap_hash(key, m->ksize);
+}
+
+void cost_kmap_prefetch(const cost_kmap *m, uint64_t h)
+{
+    if (m->cap) __builtin_prefetch(&m->slots[slot_of((uint32_t)(h >> 32), m->bits)]);
+}
+
 size_t cost_kmap_get(cost_kmap *m, const void *key, bool *created)
 {
+    return cost_kmap_get_hashed(m, key, kmap_hash(key, m->ksize), created);
+}
+
+size_t cost_kmap_get_hashed(cost_kmap *m, const void *key, uint64_t h, bool *created)
+{
     if ((m->n + 1) * 2 > m->cap) kmap_grow(m, m->cap ? m->cap * 2 : 64);
-    uint32_t tag = (uint32_t)(kmap_hash(key, m->ksize) >> 32);
+    uint32_t tag = (uint32_t)(h >> 32);
     size_t j = slot_of(tag, m->bits);
     for (uint64_t s; SLOT_IDX(s = m->slots[j]); j = (j + 1) & (m->cap - 1)) {
         size_t i = SLOT_IDX(s) - 1;
