@@ -750,18 +750,27 @@ static void out_sankey(ctx *c, tpl_obj *m, const char *key, int by_cost)
     const cost_result *r = c->r;
     sankey *s = sankey_new(3);
     char ka[128], la[256];
+    /* a source's node, looked up once (its key and label were printed for
+     * every flow); nodes are still made in the same order */
+    uint32_t *node_of = xmalloc((r->n_eps + 1) * sizeof *node_of);
+    for (size_t i = 0; i < r->n_eps; i++) node_of[i] = UINT32_MAX;
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
         if (!outbound_flow(r, f)) continue;
-        ep_key(r, f->src, ka, sizeof ka);
-        ep_label(r, f->src, la, sizeof la);
         double v = by_cost ? f->usd : (double)f->bytes;
-        uint32_t a = sankey_node(s, 0, ka, la);
+        uint32_t a = f->src < r->n_eps ? node_of[f->src] : UINT32_MAX;
+        if (a == UINT32_MAX) {
+            ep_key(r, f->src, ka, sizeof ka);
+            ep_label(r, f->src, la, sizeof la);
+            a = sankey_node(s, 0, ka, la);
+            if (f->src < r->n_eps) node_of[f->src] = a;
+        }
         uint32_t p = sankey_node(s, 1, path_label(f->path), path_label(f->path));
         uint32_t d = sankey_node(s, 2, dest_label(f->dest), dest_label(f->dest));
         sankey_link(s, a, p, v);
         sankey_link(s, p, d, v);
     }
+    free(node_of);
     static const char *const cols[] = {"workloads", "path", "destination class"};
     sankey_set(c, m, key, s, by_cost, by_cost ? "Outbound traffic by cost" : "Outbound traffic by bytes", cols);
 }
