@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@ void cost_options_default(cost_options *o)
     o->min_savings = 10;
     o->scan_threshold = 20;
     o->default_region = "us-east-1";
+    o->threads = 1;
 }
 
 /* ---- endpoints ---- */
@@ -186,6 +188,7 @@ typedef struct run {
     size_t ng;
     uint32_t *order;               /* groups in a deterministic order */
     const inv_eni **eni_of_str;    /* agg string id → inventory ENI */
+    size_t nstr;                   /* agg string ids: 1..nstr */
     const char **svc_of_str;       /* agg string id → service name interned in the inventory (svc_name) */
     bool *eni_observed;            /* inventory ENI index → observed */
     unit *units;
@@ -326,6 +329,17 @@ static uint32_t *group_order(const agg *a, const agg_group *gs, size_t ng)
     return order;
 }
 
+/* ip_eq without a call (it is in the per-group loops). */
+static inline bool ip_same(const ip128 *a, const ip128 *b)
+{
+    uint64_t a0, a1, b0, b1;
+    memcpy(&a0, a->b, 8);
+    memcpy(&a1, a->b + 8, 8);
+    memcpy(&b0, b->b, 8);
+    memcpy(&b1, b->b + 8, 8);
+    return a0 == b0 && a1 == b1;
+}
+
 /* Direction of a group at its ENI: flow-direction, else which side holds
  * the ENI's address. */
 static int group_dir(const agg_group *g, const inv_eni *x)
@@ -333,8 +347,8 @@ static int group_dir(const agg_group *g, const inv_eni *x)
     if (g->direction == FL_EGRESS || g->direction == FL_INGRESS) return g->direction;
     if (x) {
         for (size_t i = 0; i < x->n_ips; i++) {
-            if ((g->flags & AGG_HAS_SRC) && ip_eq(&x->ips[i], &g->src)) return FL_EGRESS;
-            if ((g->flags & AGG_HAS_DST) && ip_eq(&x->ips[i], &g->dst)) return FL_INGRESS;
+            if ((g->flags & AGG_HAS_SRC) && ip_same(&x->ips[i], &g->src)) return FL_EGRESS;
+            if ((g->flags & AGG_HAS_DST) && ip_same(&x->ips[i], &g->dst)) return FL_INGRESS;
         }
     }
     /* Neither side is known to be the ENI's: a private sender and a public
@@ -398,7 +412,7 @@ static void build_endpoints(run *R)
 #define PUSH_OWNED(IP, SVC, REG, OWNER)                      \
     do {                                                     \
         addr_hint h_ = {(IP), (OWNER), (SVC), (REG)};        \
-        if (have_last && ip_eq(&h_.ip, &last.ip) && h_.owner == last.owner && h_.svc == last.svc && \
+        if (have_last && ip_same(&h_.ip, &last.ip) && h_.owner == last.owner && h_.svc == last.svc && \
             h_.region == last.region)                        \
             break;                                           \
         last = h_;                                           \
@@ -495,7 +509,7 @@ static uint32_t ep_of(const run *R, const ip128 *ip, const agg_group *g)
     const cost_result *r = R->r;
     long k = cost_kmap_find(&R->ep_map, ip);
     uint32_t i = k < 0 ? COST_NONE : R->ep_first[k];
-    if (i == COST_NONE || i + 1 >= r->n_eps || !ip_eq(&r->eps[i + 1].ip, ip)) return i;
+    if (i == COST_NONE || i + 1 >= r->n_eps || !ip_same(&r->eps[i + 1].ip, ip)) return i;
     return ep_held(r, ip, inv_by_ip_at(R->c->inv, ip, group_time(g)));
 }
 
@@ -508,8 +522,18 @@ static ep_class r_eps_cls(const run *R, uint32_t ep)
 
 /* NAT ENI groups: private legs become units (or pending when the remote end
  * is not in the record); public legs become destination hints. */
+/* Does some group's ENI have this kind? A pass over millions of groups
+ * for the few ENIs of one kind is skipped when none has it. */
+static bool any_eni_of_kind(const run *R, eni_kind kind)
+{
+    for (size_t id = 1; id <= R->nstr; id++)
+        if (R->eni_of_str[id] && R->eni_of_str[id]->kind == kind) return true;
+    return false;
+}
+
 static void nat_groups(run *R)
 {
+    if (!any_eni_of_kind(R, ENI_NAT_GATEWAY)) return;
     for (size_t k = 0; k < R->ng; k++) {
         const agg_group *g = &R->gs[R->order[k]];
         const inv_eni *x = R->eni_of_str[g->eni];
@@ -620,6 +644,7 @@ static void tp_pass(run *R)
 static void tgw_groups(run *R)
 {
     const cost_result *r = R->r;
+    if (!any_eni_of_kind(R, ENI_TRANSIT_GATEWAY)) return;
     for (size_t k = 0; k < R->ng; k++) {
         const agg_group *g = &R->gs[R->order[k]];
         const inv_eni *x = R->eni_of_str[g->eni];
@@ -1643,28 +1668,40 @@ static void final_orders(cost_result *r)
             fr[i] = (flow_ref){f->src, f->dst, f->via, f->flags, f->path, f->dest, (uint32_t)i};
         }
         sort_flow_refs(fr, r->n_flows, r->n_eps);
+        uint32_t *from_of = xmalloc(r->n_flows * sizeof *from_of);
+        for (size_t i = 0; i < r->n_flows; i++) from_of[i] = fr[i].old;
+        free(fr);
         uint32_t *pos = xmalloc(r->n_flows * sizeof *pos);
-        for (size_t i = 0; i < r->n_flows; i++) pos[fr[i].old] = (uint32_t)i;
+        for (size_t i = 0; i < r->n_flows; i++) pos[from_of[i]] = (uint32_t)i;
         for (size_t i = 0; i < r->n_charges; i++) r->charges[i].flow = pos[r->charges[i].flow];
         free(pos);
-        /* Position k takes the flow fr[k].old: along each cycle every flow
-         * moves once (swapping moved each twice, 192 bytes at random). */
+        /* Position k takes the flow from_of[k]: along each cycle every flow
+         * moves once (swapping moved each twice, 192 bytes at random), and
+         * the flow after next is asked for while one is copied. */
         for (size_t i = 0; i < r->n_flows; i++) {
-            if (fr[i].old == i || fr[i].old == UINT32_MAX) continue;
+            if (from_of[i] == i || from_of[i] == UINT32_MAX) continue;
             cost_flow t = r->flows[i];
             size_t k = i;
             for (;;) {
-                size_t from = fr[k].old;
-                fr[k].old = UINT32_MAX;
+                size_t from = from_of[k];
+                from_of[k] = UINT32_MAX;
                 if (from == i) {
                     r->flows[k] = t;
                     break;
+                }
+                size_t next = from_of[from];
+                if (next != UINT32_MAX) {
+                    const char *nf = (const char *)&r->flows[next];
+                    __builtin_prefetch(nf);
+                    __builtin_prefetch(nf + 64);
+                    __builtin_prefetch(nf + 128);
+                    __builtin_prefetch(&from_of[next]);
                 }
                 r->flows[k] = r->flows[from];
                 k = from;
             }
         }
-        free(fr);
+        free(from_of);
     }
     if (r->n_charges) {
         /* By flow first: dealt into their flows (a counting sort keeps
@@ -1795,6 +1832,70 @@ static void coverage_notices(cost_ctx *c, cost_result *r)
 
 /* cost_run, and cost_run_owned when owned is not NULL (*owned == a): the
  * agg is freed as soon as its groups have been read, before pricing. */
+/* ---- two passes at once ---- */
+
+typedef struct job {
+    void (*fn)(void *);
+    void *arg;
+} job;
+
+static void *job_main(void *arg)
+{
+    const job *j = arg;
+    j->fn(j->arg);
+    return NULL;
+}
+
+/* a and b on two threads when `two` (they read the same groups and write
+ * nothing the other reads or writes), else one after the other: the
+ * result is the same either way. */
+static void run_pair(bool two, job a, job b)
+{
+    pthread_t th;
+    bool up = two && pthread_create(&th, NULL, job_main, &b) == 0;
+    a.fn(a.arg);
+    if (up) pthread_join(th, NULL);
+    else b.fn(b.arg);
+}
+
+typedef struct learn_job {
+    inventory *inv;
+    const agg *a;
+    const char *region;
+} learn_job;
+
+static void learn_main(void *arg)
+{
+    learn_job *l = arg;
+    cost_learn(l->inv, l->a, l->region);
+}
+
+/* What only reads the groups before the ENIs are known: the period, its
+ * coverage and the group order. */
+static void period_order_main(void *arg)
+{
+    run *R = arg;
+    cost_ctx *c = R->c;
+    period_of(c, R->r, R->gs, R->ng);
+    cost_coverage_of(c->a, R->r->period_start, R->r->period_end, &R->r->coverage);
+    R->order = group_order(c->a, R->gs, R->ng);
+}
+
+static void other_groups_main(void *arg)
+{
+    other_groups(arg);
+}
+
+/* The hours' REJECT/SKIPDATA counts, the reject sources and the port-scan
+ * candidates: each its own output, none read by other_groups. */
+static void rejects_main(void *arg)
+{
+    run *R = arg;
+    count_hours_quality(R);
+    build_reject_sources(R);
+    cost_findings_scans(R->c);
+}
+
 static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const lpm *ranges, const rate_table *rates,
                               const cost_options *opt, char *err, size_t errlen)
 {
@@ -1821,16 +1922,16 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     r->inv = inv;
 
    
-    cost_learn(inv, a, c.default_region);
-
     run R = {0};
     R.c = &c;
     R.r = r;
     R.gs = agg_groups(a, &R.ng);
-    period_of(&c, r, R.gs, R.ng);
-    cost_coverage_of(a, r->period_start, r->period_end, &r->coverage);
+    bool two = c.opt.threads != 1;
+    learn_job lj = {inv, a, c.default_region};
+    run_pair(two, (job){learn_main, &lj}, (job){period_order_main, &R});
     size_t nstr = agg_str_count(a);
     R.eni_of_str = xcalloc(nstr + 1, sizeof *R.eni_of_str);
+    R.nstr = nstr;
     R.svc_of_str = xcalloc(nstr + 1, sizeof *R.svc_of_str);
     R.eni_observed = xcalloc(inv_eni_count(inv) + 1, sizeof *R.eni_observed);
     for (uint32_t id = 1; id <= nstr; id++) R.eni_of_str[id] = inv_by_id(inv, agg_str(a, id));
@@ -1843,7 +1944,6 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
         if (k != SIZE_MAX) R.eni_observed[k] = true;
     }
     free(id_seen);
-    R.order = group_order(a, R.gs, R.ng);
 
     R.nat_enis = xcalloc(inv_eni_count(inv) + 1, sizeof *R.nat_enis);
     for (size_t i = 0; i < inv_eni_count(inv); i++) {
@@ -1866,13 +1966,10 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     nat_groups(&R);
     tgw_groups(&R);
     tp_pass(&R);
-    other_groups(&R);
+    run_pair(two, (job){other_groups_main, &R}, (job){rejects_main, &R});
     resolve_pending(&R);
     lb_shares(&R);
     cost_tgw_build(r, a, inv, rates, c.default_region);
-    count_hours_quality(&R);
-    build_reject_sources(&R);
-    cost_findings_scans(&c);
     /* Nothing below reads the groups: the agg can go before the flows and
      * charges are made (at a million groups each is hundreds of MB). */
     free(R.order);

@@ -49,14 +49,22 @@ static bool shows_translation(const agg_group *g)
  * and region; its AZ stays unknown (so no inter_az is charged for it). */
 static size_t learn_nat_clients(inventory *inv, const agg *a)
 {
-    size_t ng, added = 0;
+    size_t ng, added = 0, nstr = agg_str_count(a);
     const agg_group *gs = agg_groups(a, &ng);
-    for (size_t i = 0; i < ng; i++) {
+    /* The NAT gateway of each string id, looked up once (was once a
+     * group); no pass at all without one. The ENIs this adds are never
+     * NAT gateways, so no id gains one on the way. */
+    const inv_eni **nat_of = xcalloc(nstr + 1, sizeof *nat_of);
+    bool any = false;
+    for (uint32_t id = 1; id <= nstr; id++) {
+        const inv_eni *e = inv_by_id(inv, agg_str(a, id));
+        if (e && e->kind == ENI_NAT_GATEWAY) nat_of[id] = e, any = true;
+    }
+    for (size_t i = 0; any && i < ng; i++) {
         const agg_group *g = &gs[i];
         if (g->status != FL_OK || g->action != FL_ACCEPT || !(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST))
             continue;
-        const char *id = agg_str(a, g->eni);
-        const inv_eni *nat = id ? inv_by_id(inv, id) : NULL;
+        const inv_eni *nat = g->eni <= nstr ? nat_of[g->eni] : NULL;
         if (!nat || nat->kind != ENI_NAT_GATEWAY) continue;
         const ip128 *client = NULL;
         /* The client is the private end that is not the gateway: by
@@ -83,6 +91,7 @@ static size_t learn_nat_clients(inventory *inv, const agg *a)
             added++;
         }
     }
+    free(nat_of);
     return added;
 }
 
