@@ -1640,6 +1640,32 @@ FC_COMPARATOR(cmp_hour, cost_hour, FC_ASC(hour))
 FC_COMPARATOR(cmp_pair, cost_az_pair,
               FC_DESC(bytes) FC_KEY(cmp_str(a->src_az, b->src_az)) FC_KEY(cmp_str(a->dst_az, b->dst_az)))
 
+/* ---- two passes at once ---- */
+
+typedef struct job {
+    void (*fn)(void *);
+    void *arg;
+} job;
+
+static void *job_main(void *arg)
+{
+    const job *j = arg;
+    j->fn(j->arg);
+    return NULL;
+}
+
+/* a and b on two threads when `two` (they read the same groups and write
+ * nothing the other reads or writes), else one after the other: the
+ * result is the same either way. */
+static void run_pair(bool two, job a, job b)
+{
+    pthread_t th;
+    bool up = two && pthread_create(&th, NULL, job_main, &b) == 0;
+    a.fn(a.arg);
+    if (up) pthread_join(th, NULL);
+    else b.fn(b.arg);
+}
+
 /* cmp_flow_ref's order: dealt by source endpoint (a counting sort; no two
  * flows are equal, so the result is the one order whatever the method),
  * then each source's few flows sorted. Was one qsort of every flow. */
@@ -1659,8 +1685,72 @@ static void sort_flow_refs(flow_ref *fr, size_t n, size_t n_eps)
     }
 }
 
-static void final_orders(cost_result *r)
+/* Position k takes the flow from_of[k]: along each cycle every flow moves
+ * once (swapping moved each twice, 192 bytes at random), and the flow
+ * after next is asked for while one is copied. Frees from_of. */
+typedef struct permute_job {
+    cost_result *r;
+    uint32_t *from_of;
+} permute_job;
+
+static void permute_flows(void *arg)
 {
+    permute_job *j = arg;
+    cost_result *r = j->r;
+    uint32_t *from_of = j->from_of;
+    for (size_t i = 0; i < r->n_flows; i++) {
+        if (from_of[i] == i || from_of[i] == UINT32_MAX) continue;
+        cost_flow t = r->flows[i];
+        size_t k = i;
+        for (;;) {
+            size_t from = from_of[k];
+            from_of[k] = UINT32_MAX;
+            if (from == i) {
+                r->flows[k] = t;
+                break;
+            }
+            size_t next = from_of[from];
+            if (next != UINT32_MAX) {
+                const char *nf = (const char *)&r->flows[next];
+                __builtin_prefetch(nf);
+                __builtin_prefetch(nf + 64);
+                __builtin_prefetch(nf + 128);
+                __builtin_prefetch(&from_of[next]);
+            }
+            r->flows[k] = r->flows[from];
+            k = from;
+        }
+    }
+    free(from_of);
+}
+
+/* By flow first: dealt into their flows (a counting sort keeps their
+ * order), then each flow's few charges sorted (was one sort of every
+ * charge). */
+static void sort_charges(void *arg)
+{
+    cost_result *r = arg;
+    if (!r->n_charges) return;
+    size_t *at = xcalloc(r->n_flows + 1, sizeof *at);
+    for (size_t i = 0; i < r->n_charges; i++) at[r->charges[i].flow + 1]++;
+    for (size_t i = 0; i < r->n_flows; i++) at[i + 1] += at[i];
+    cost_charge *by = xmalloc(r->n_charges * sizeof *by);
+    for (size_t i = 0; i < r->n_charges; i++) by[at[r->charges[i].flow]++] = r->charges[i];
+    free(at);
+    free(r->charges);
+    r->charges = by;
+    for (size_t i = 0, j; i < r->n_charges; i = j) {
+        for (j = i + 1; j < r->n_charges && r->charges[j].flow == r->charges[i].flow;) j++;
+        if (j - i > 1) qsort(r->charges + i, j - i, sizeof *r->charges, cmp_charge);
+    }
+}
+
+/* Flows in cmp_flow_ref's order, the charges renumbered and by flow: the
+ * flows' permutation and the charges' sort touch different memory and run
+ * at once when `two`. */
+static void final_orders(cost_result *r, bool two)
+{
+    uint32_t *from_of = NULL;
     if (r->n_flows) {
         flow_ref *fr = xmalloc(r->n_flows * sizeof *fr);
         for (size_t i = 0; i < r->n_flows; i++) {
@@ -1668,58 +1758,17 @@ static void final_orders(cost_result *r)
             fr[i] = (flow_ref){f->src, f->dst, f->via, f->flags, f->path, f->dest, (uint32_t)i};
         }
         sort_flow_refs(fr, r->n_flows, r->n_eps);
-        uint32_t *from_of = xmalloc(r->n_flows * sizeof *from_of);
+        from_of = xmalloc(r->n_flows * sizeof *from_of);
         for (size_t i = 0; i < r->n_flows; i++) from_of[i] = fr[i].old;
         free(fr);
         uint32_t *pos = xmalloc(r->n_flows * sizeof *pos);
         for (size_t i = 0; i < r->n_flows; i++) pos[from_of[i]] = (uint32_t)i;
         for (size_t i = 0; i < r->n_charges; i++) r->charges[i].flow = pos[r->charges[i].flow];
         free(pos);
-        /* Position k takes the flow from_of[k]: along each cycle every flow
-         * moves once (swapping moved each twice, 192 bytes at random), and
-         * the flow after next is asked for while one is copied. */
-        for (size_t i = 0; i < r->n_flows; i++) {
-            if (from_of[i] == i || from_of[i] == UINT32_MAX) continue;
-            cost_flow t = r->flows[i];
-            size_t k = i;
-            for (;;) {
-                size_t from = from_of[k];
-                from_of[k] = UINT32_MAX;
-                if (from == i) {
-                    r->flows[k] = t;
-                    break;
-                }
-                size_t next = from_of[from];
-                if (next != UINT32_MAX) {
-                    const char *nf = (const char *)&r->flows[next];
-                    __builtin_prefetch(nf);
-                    __builtin_prefetch(nf + 64);
-                    __builtin_prefetch(nf + 128);
-                    __builtin_prefetch(&from_of[next]);
-                }
-                r->flows[k] = r->flows[from];
-                k = from;
-            }
-        }
-        free(from_of);
     }
-    if (r->n_charges) {
-        /* By flow first: dealt into their flows (a counting sort keeps
-         * their order), then each flow's few charges sorted (was one sort
-         * of every charge). */
-        size_t *at = xcalloc(r->n_flows + 1, sizeof *at);
-        for (size_t i = 0; i < r->n_charges; i++) at[r->charges[i].flow + 1]++;
-        for (size_t i = 0; i < r->n_flows; i++) at[i + 1] += at[i];
-        cost_charge *by = xmalloc(r->n_charges * sizeof *by);
-        for (size_t i = 0; i < r->n_charges; i++) by[at[r->charges[i].flow]++] = r->charges[i];
-        free(at);
-        free(r->charges);
-        r->charges = by;
-        for (size_t i = 0, j; i < r->n_charges; i = j) {
-            for (j = i + 1; j < r->n_charges && r->charges[j].flow == r->charges[i].flow;) j++;
-            if (j - i > 1) qsort(r->charges + i, j - i, sizeof *r->charges, cmp_charge);
-        }
-    }
+    permute_job pj = {r, from_of};
+    if (from_of) run_pair(two, (job){permute_flows, &pj}, (job){sort_charges, r});
+    else sort_charges(r);
     if (r->n_hours) qsort(r->hours, r->n_hours, sizeof *r->hours, cmp_hour);
     if (r->n_az_pairs) qsort(r->az_pairs, r->n_az_pairs, sizeof *r->az_pairs, cmp_pair);
 }
@@ -1832,31 +1881,7 @@ static void coverage_notices(cost_ctx *c, cost_result *r)
 
 /* cost_run, and cost_run_owned when owned is not NULL (*owned == a): the
  * agg is freed as soon as its groups have been read, before pricing. */
-/* ---- two passes at once ---- */
-
-typedef struct job {
-    void (*fn)(void *);
-    void *arg;
-} job;
-
-static void *job_main(void *arg)
-{
-    const job *j = arg;
-    j->fn(j->arg);
-    return NULL;
-}
-
-/* a and b on two threads when `two` (they read the same groups and write
- * nothing the other reads or writes), else one after the other: the
- * result is the same either way. */
-static void run_pair(bool two, job a, job b)
-{
-    pthread_t th;
-    bool up = two && pthread_create(&th, NULL, job_main, &b) == 0;
-    a.fn(a.arg);
-    if (up) pthread_join(th, NULL);
-    else b.fn(b.arg);
-}
+/* ---- the passes run_pair runs at once ---- */
 
 typedef struct learn_job {
     inventory *inv;
@@ -1999,7 +2024,7 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     R.units = NULL;
     R.n_units = R.cap_units = 0;
     build_fixed(&R);
-    final_orders(r);
+    final_orders(r, c.opt.threads != 1);
     /* data_quality's counts are the category's own (cost-model.md §4). */
     r->unknown_private_bytes = r->cat_bytes[CAT_UNKNOWN_PRIVATE];
     bool *unk = xcalloc(r->n_eps + 1, sizeof *unk);

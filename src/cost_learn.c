@@ -295,19 +295,12 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
     size_t ng, nstr = agg_str_count(a);
     const agg_group *gs = agg_groups(a, &ng);
     eni_ev *ev = xcalloc(nstr + 1, sizeof *ev);
-    for (size_t i = 0; i < ng; i++)
-        if (gs[i].eni && gs[i].eni <= nstr) ev[gs[i].eni].seen = true;
+    /* An id not in the inventory is learned if some group has it: phase 1
+     * below marks the ids it sees (one pass over the groups, not two) and
+     * only reads an id's flag for its own groups. */
     for (uint32_t id = 1; id <= nstr; id++) {
         const char *eid = agg_str(a, id);
-        ev[id].learn = ev[id].seen && eid && !inv_by_id(inv, eid);
-        /* A snapshot without DescribeSubnets has no AZ ID for its ENIs;
-         * the v4+ az-id field of their own records gives it. */
-        const agg_eni_meta *m = ev[id].seen && !ev[id].learn ? agg_eni(a, id) : NULL;
-        if (m && m->az_id && !inv_by_id(inv, eid)->az_id)
-            inv_eni_get(inv, eid)->az_id = inv_intern(inv, agg_str(a, m->az_id));
-        /* Likewise the account-id field for `top --by account`. */
-        if (m && m->account && !inv_by_id(inv, eid)->account)
-            inv_eni_get(inv, eid)->account = inv_intern(inv, agg_str(a, m->account));
+        ev[id].learn = eid && !inv_by_id(inv, eid);
     }
 
     /* Phase 1: addresses the records prove (cost-model.md §4). With
@@ -321,7 +314,9 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
     size_t namb = 0;
     for (size_t i = 0; i < ng; i++) {
         const agg_group *g = &gs[i];
-        if (!g->eni || g->eni > nstr || !ev[g->eni].learn || g->status != FL_OK) continue;
+        if (!g->eni || g->eni > nstr) continue;
+        ev[g->eni].seen = true;
+        if (!ev[g->eni].learn || g->status != FL_OK) continue;
         if (g->action == FL_ACCEPT && shows_translation(g)) ev[g->eni].translated += g->records;
         const ip128 *proof = NULL;
         if (g->direction == FL_EGRESS && (g->flags & AGG_HAS_SRC)) proof = &g->src;
@@ -343,6 +338,18 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
         }
         cs[nc].eni = g->eni;
         cs[nc++].ip = *proof;
+    }
+    for (uint32_t id = 1; id <= nstr; id++) {
+        ev[id].learn = ev[id].learn && ev[id].seen;
+        /* A snapshot without DescribeSubnets has no AZ ID for its ENIs;
+         * the v4+ az-id field of their own records gives it. */
+        const char *eid = agg_str(a, id);
+        const agg_eni_meta *m = ev[id].seen && !ev[id].learn ? agg_eni(a, id) : NULL;
+        if (m && m->az_id && !inv_by_id(inv, eid)->az_id)
+            inv_eni_get(inv, eid)->az_id = inv_intern(inv, agg_str(a, m->az_id));
+        /* Likewise the account-id field for `top --by account`. */
+        if (m && m->account && !inv_by_id(inv, eid)->account)
+            inv_eni_get(inv, eid)->account = inv_intern(inv, agg_str(a, m->account));
     }
     if (nc) qsort(cs, nc, sizeof *cs, cmp_cand);
     if (namb) by_eni(amb, namb, nstr);
