@@ -17,25 +17,6 @@
 #include "cost_fixture.h"
 #include "cost_int.h"
 
-static void rec_at(agg *a, const char *eni, const char *src, const char *dst, uint64_t bytes, int32_t hour)
-{
-    agg_group g;
-    memset(&g, 0, sizeof g);
-    g.src = fx_ip(src);
-    g.dst = fx_ip(dst);
-    g.flags = AGG_HAS_SRC | AGG_HAS_DST;
-    g.hour = hour;
-    g.action = FL_ACCEPT;
-    g.status = FL_OK;
-    g.direction = FL_EGRESS;
-    g.packets = 1;
-    g.bytes = bytes;
-    g.records = 1;
-    g.min_start = (int64_t)hour * 3600;
-    g.max_end = (int64_t)hour * 3600 + 60;
-    agg_add(a, &g, eni, NULL, NULL);
-}
-
 int main(void)
 {
     inventory *inv = inv_new();
@@ -52,10 +33,10 @@ int main(void)
     for (int i = 0; i < 20; i++) {
         snprintf(id, sizeof id, "eni-t%02d", i);
         snprintf(ip, sizeof ip, "10.0.1.%d", i + 1);
-        rec_at(a, id, ip, "10.0.0.50", 1000u * (uint64_t)(i + 1), h0);
+        fx_rec_hour(a, id, ip, "10.0.0.50", NULL, NULL, FL_EGRESS, 1000u * (uint64_t)(i + 1), FL_ACCEPT, 0, h0);
     }
-    rec_at(a, "eni-alb", "10.0.0.50", "198.51.100.7", 210000, h0);
-    rec_at(a, "eni-alb", "10.0.0.50", "198.51.100.7", 420000, h0 + 1);
+    fx_rec_hour(a, "eni-alb", "10.0.0.50", "198.51.100.7", NULL, NULL, FL_EGRESS, 210000, FL_ACCEPT, 0, h0);
+    fx_rec_hour(a, "eni-alb", "10.0.0.50", "198.51.100.7", NULL, NULL, FL_EGRESS, 420000, FL_ACCEPT, 0, h0 + 1);
     rate_table *rt = fx_rates();
     cost_options o;
     cost_options_default(&o);
