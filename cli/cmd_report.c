@@ -3,6 +3,7 @@
  * topology and AZ graphs, renders the HTML page and writes it (and the
  * --json result) atomically. A missing graph is not fatal: the page shows a
  * placeholder saying why, because the cost figures are still right. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,13 +50,80 @@ static char *graph_svg(const pipeline *p, const char *level, const char *id_pref
     return dbuf_take(&b, NULL);
 }
 
+/* Both graphs, on a thread of their own while the page is made: Graphviz
+ * keeps global state, so only this thread calls it. */
+typedef struct graphs {
+    const pipeline *p;
+    char *topo, *azg;
+    char topo_why[FC_ERRLEN], az_why[FC_ERRLEN];
+    double secs;
+} graphs;
+
+static double secs_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void *graphs_main(void *arg)
+{
+    graphs *g = arg;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    g->topo = graph_svg(g->p, "subnet", "topo", g->topo_why, sizeof g->topo_why);
+    g->azg = graph_svg(g->p, NULL, "azgraph", g->az_why, sizeof g->az_why);
+    g->secs = secs_since(&t0);
+    return NULL;
+}
+
+/* Stand-ins for the graphs in a page made before they are ready: control
+ * characters, which the page's escaping never lets through from data. */
+#define TOPO_SLOT "\x02flowcost:topology-svg\x03"
+#define AZ_SLOT "\x02flowcost:az-graph-svg\x03"
+
+/* page with each slot (there exactly once) replaced by its graph; -1 when a
+ * slot is not there exactly once. */
+static int fill_slots(dbuf *page, const char *const slot[2], const char *const svg[2])
+{
+    const char *at[2];
+    for (int i = 0; i < 2; i++) {
+        at[i] = page->data ? strstr(page->data, slot[i]) : NULL;
+        if (!at[i] || strstr(at[i] + 1, slot[i])) return -1;
+    }
+    int first = at[0] < at[1] ? 0 : 1;
+    dbuf out;
+    dbuf_init(&out, page->cap_limit);
+    const char *from = page->data;
+    int rc = 0;
+    for (int k = 0; k < 2; k++) {
+        int i = k ? 1 - first : first;
+        rc |= dbuf_append(&out, from, (size_t)(at[i] - from));
+        rc |= dbuf_puts(&out, svg[i]);
+        from = at[i] + strlen(slot[i]);
+    }
+    rc |= dbuf_append(&out, from, page->len - (size_t)(from - page->data));
+    if (rc) {
+        dbuf_free(&out);
+        return -1;
+    }
+    dbuf_free(page);
+    *page = out;
+    return 0;
+}
+
 int report_page(const fc_opts *o, const pipeline *p, dbuf *page, char *err, size_t errlen)
 {
-    struct timespec t0, t1, t2;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    char topo_why[FC_ERRLEN] = "", az_why[FC_ERRLEN] = "";
-    char *topo = graph_svg(p, "subnet", "topo", topo_why, sizeof topo_why);
-    char *azg = graph_svg(p, NULL, "azgraph", az_why, sizeof az_why);
+    graphs g;
+    memset(&g, 0, sizeof g);
+    g.p = p;
+    pthread_t th;
+    /* with more than one thread the page is made beside the graphs, with
+     * stand-ins where they go (one thread: one after the other, as before) */
+    bool beside = o->threads != 1 && pthread_create(&th, NULL, graphs_main, &g) == 0;
+    if (!beside) graphs_main(&g);
+    char *topo = g.topo, *azg = g.azg;
+    char *topo_why = g.topo_why, *az_why = g.az_why;
 
     report_opts ro;
     memset(&ro, 0, sizeof ro);
@@ -82,14 +150,36 @@ int report_page(const fc_opts *o, const pipeline *p, dbuf *page, char *err, size
     ro.version = "flowcost " FLOWCOST_VERSION;
     ro.recon = p->recon;
 
+    struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    int rc = report_html(p->res, p->inv, &ro, page, err, errlen);
-    clock_gettime(CLOCK_MONOTONIC, &t2);
+    int rc;
+    if (beside) {
+        ro.topology_svg = TOPO_SLOT;
+        ro.topology_error = NULL;
+        ro.az_graph_svg = AZ_SLOT;
+        ro.az_graph_error = NULL;
+        rc = report_html(p->res, p->inv, &ro, page, err, errlen);
+        pthread_join(th, NULL);
+        topo = g.topo;
+        azg = g.azg;
+        const char *const slot[2] = {TOPO_SLOT, AZ_SLOT}, *const svg[2] = {topo, azg};
+        /* a graph missing (the page then says why) or a slot not found
+         * once: the page again, made the plain way */
+        if (rc == 0 && (!topo || !azg || fill_slots(page, slot, svg) < 0)) {
+            dbuf_reset(page);
+            ro.topology_svg = topo;
+            ro.topology_error = topo ? NULL : topo_why;
+            ro.az_graph_svg = azg;
+            ro.az_graph_error = azg ? NULL : az_why;
+            rc = report_html(p->res, p->inv, &ro, page, err, errlen);
+        }
+    } else {
+        rc = report_html(p->res, p->inv, &ro, page, err, errlen);
+    }
     /* -v: what the page costs, so "rendering is a small part of the run" stays checked. */
     if (o->verbose && rc == 0)
-        fprintf(stderr, "flowcost: report: %zu bytes; graphs %.3f s, page %.3f s\n", page->len,
-                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-                (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
+        fprintf(stderr, "flowcost: report: %zu bytes; graphs %.3f s, page %.3f s%s\n", page->len, g.secs,
+                secs_since(&t1), beside ? " (at the same time)" : "");
     free(topo);
     free(azg);
     return rc;

@@ -266,6 +266,7 @@ int pipeline_run(const fc_opts *o, pipeline *p, char *err, size_t errlen)
     co.until = o->has_until ? o->until : 0;
     co.min_savings = o->min_savings;
     co.scan_threshold = o->scan_threshold;
+    co.threads = o->threads;
     if (o->n_regions) {
         /* --region us-east-1,eu-west-1: the first of the list. */
         snprintf(p->region0, sizeof p->region0, "%.*s", (int)strcspn(o->regions[0], ","), o->regions[0]);

@@ -240,6 +240,11 @@ typedef struct ctx {
     uint32_t *eidx;
     size_t ehcap;
     uint32_t *epn;                 /* endpoint → node (before folding) */
+    /* igw_node's last answer: a run of flows shares its inner ENI, and the
+     * key was printed and hashed for each of them, four passes over every
+     * flow */
+    const inv_eni *igw_inner;
+    uint32_t igw_i;
     bool *keep;                    /* flow passes --focus */
     bool *ep_focus;
 } ctx;
@@ -412,6 +417,7 @@ static uint32_t ep_node(ctx *c, uint32_t ep)
 
 static uint32_t igw_node(ctx *c, const inv_eni *inner)
 {
+    if (inner && inner == c->igw_inner) return c->igw_i;
     path3 p = eni_path(c, inner);
     dbuf k;
     dbuf_init(&k, 0);
@@ -420,6 +426,8 @@ static uint32_t igw_node(ctx *c, const inv_eni *inner)
     uint32_t i = node_get(c, k.data, NK_IGW, &created);
     if (created) set_home(&c->n[i], &p, 1);
     dbuf_free(&k);
+    c->igw_inner = inner;
+    c->igw_i = i;
     return i;
 }
 

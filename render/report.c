@@ -745,32 +745,45 @@ static int outbound_flow(const cost_result *r, const cost_flow *f)
     return !(f->flags & COST_FLOW_INBOUND) && is_workload(r, f->src) && f->dest != DEST_SAME_VPC;
 }
 
-static void out_sankey(ctx *c, tpl_obj *m, const char *key, int by_cost)
+/* Both outbound Sankeys (by bytes, by cost) in one pass over the flows:
+ * each gets the calls its own pass made, in the same order. */
+static void out_sankeys(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    sankey *s = sankey_new(3);
+    sankey *s[2] = {sankey_new(3), sankey_new(3)};
     char ka[128], la[256];
+    /* a source's node, looked up once (its key and label were printed for
+     * every flow); nodes are still made in the same order */
+    uint32_t *node_of = xmalloc((r->n_eps + 1) * 2 * sizeof *node_of);
+    for (size_t i = 0; i < r->n_eps * 2; i++) node_of[i] = UINT32_MAX;
     for (size_t i = 0; i < r->n_flows; i++) {
         const cost_flow *f = &r->flows[i];
         if (!outbound_flow(r, f)) continue;
-        ep_key(r, f->src, ka, sizeof ka);
-        ep_label(r, f->src, la, sizeof la);
-        double v = by_cost ? f->usd : (double)f->bytes;
-        uint32_t a = sankey_node(s, 0, ka, la);
-        uint32_t p = sankey_node(s, 1, path_label(f->path), path_label(f->path));
-        uint32_t d = sankey_node(s, 2, dest_label(f->dest), dest_label(f->dest));
-        sankey_link(s, a, p, v);
-        sankey_link(s, p, d, v);
+        bool known = f->src < r->n_eps && node_of[2 * f->src] != UINT32_MAX;
+        if (!known) {
+            ep_key(r, f->src, ka, sizeof ka);
+            ep_label(r, f->src, la, sizeof la);
+        }
+        for (int by_cost = 0; by_cost < 2; by_cost++) {
+            double v = by_cost ? f->usd : (double)f->bytes;
+            uint32_t a = known ? node_of[2 * f->src + (size_t)by_cost] : sankey_node(s[by_cost], 0, ka, la);
+            if (f->src < r->n_eps) node_of[2 * f->src + (size_t)by_cost] = a;
+            uint32_t p = sankey_node(s[by_cost], 1, path_label(f->path), path_label(f->path));
+            uint32_t d = sankey_node(s[by_cost], 2, dest_label(f->dest), dest_label(f->dest));
+            sankey_link(s[by_cost], a, p, v);
+            sankey_link(s[by_cost], p, d, v);
+        }
     }
+    free(node_of);
     static const char *const cols[] = {"workloads", "path", "destination class"};
-    sankey_set(c, m, key, s, by_cost, by_cost ? "Outbound traffic by cost" : "Outbound traffic by bytes", cols);
+    sankey_set(c, m, "bytes_svg", s[0], 0, "Outbound traffic by bytes", cols);
+    sankey_set(c, m, "cost_svg", s[1], 1, "Outbound traffic by cost", cols);
 }
 
 static void sec_outbound(ctx *c, tpl_obj *m)
 {
     const cost_result *r = c->r;
-    out_sankey(c, m, "bytes_svg", 0);
-    out_sankey(c, m, "cost_svg", 1);
+    out_sankeys(c, m);
     /* Table rows: workload × path × destination class (path and dest are
      * folded into `via` and `dir` of pair_row to reuse its merge). */
     pair_row *p = xmalloc((r->n_flows + 1) * sizeof *p);

@@ -37,6 +37,12 @@ struct sankey {
     int merged;
     uint32_t *heads; /* hash heads, size nh */
     size_t nh;
+    /* (a, b) → link index + 1, so that a repeated link is summed as it
+     * comes (a report adds two links a flow: a million links were sorted
+     * to be merged). Valid while the links are as sankey_link left them. */
+    uint32_t *lslot;
+    size_t lcap;
+    int lvalid;
 };
 
 #define NIL UINT32_MAX
@@ -73,7 +79,7 @@ void sankey_free(sankey *s)
 {
     if (!s) return;
     for (size_t i = 0; i < s->n; i++) FC_FREE(s->nodes[i].key, s->nodes[i].label);
-    FC_FREE(s->nodes, s->links, s->heads, s);
+    FC_FREE(s->nodes, s->links, s->heads, s->lslot, s);
 }
 
 uint32_t sankey_node(sankey *s, int col, const char *key, const char *label)
@@ -97,12 +103,41 @@ uint32_t sankey_node(sankey *s, int col, const char *key, const char *label)
     return (uint32_t)(s->n - 1);
 }
 
+static size_t link_slot(const sankey *s, uint32_t a, uint32_t b)
+{
+    uint64_t h = ((uint64_t)a << 32 | b) * UINT64_C(0x9e3779b97f4a7c15);
+    size_t j = (size_t)(h >> 32) & (s->lcap - 1);
+    while (s->lslot[j] && (s->links[s->lslot[j] - 1].a != a || s->links[s->lslot[j] - 1].b != b))
+        j = (j + 1) & (s->lcap - 1);
+    return j;
+}
+
+/* The link table for links that are each (a, b) once (none yet, or just
+ * merged), with room to grow. */
+static void link_index(sankey *s)
+{
+    free(s->lslot);
+    s->lcap = 64;
+    while (s->lcap < (s->nl + 1) * 4) s->lcap *= 2;
+    s->lslot = xcalloc(s->lcap, sizeof *s->lslot);
+    for (size_t i = 0; i < s->nl; i++) s->lslot[link_slot(s, s->links[i].a, s->links[i].b)] = (uint32_t)(i + 1);
+    s->lvalid = 1;
+}
+
 void sankey_link(sankey *s, uint32_t a, uint32_t b, double v)
 {
     if (!(v > 0) || a >= s->n || b >= s->n || a == b) return;
+    if (!s->lvalid || (s->nl + 1) * 2 > s->lcap) link_index(s);
+    size_t j = link_slot(s, a, b);
+    s->merged = 0;
+    /* summed in the order added: what merge's stable sort did */
+    if (s->lslot[j]) {
+        s->links[s->lslot[j] - 1].v += v;
+        return;
+    }
     GROW(s->links, s->nl, s->capl);
     s->links[s->nl++] = (slink){a, b, v};
-    s->merged = 0;
+    s->lslot[j] = (uint32_t)s->nl;
 }
 
 FC_COMPARATOR(link_cmp, slink, FC_ASC(a) FC_ASC(b))
@@ -112,6 +147,7 @@ static void merge(sankey *s)
 {
     if (s->merged) return;
     if (s->nl) qsort(s->links, s->nl, sizeof *s->links, link_cmp);
+    s->lvalid = 0; /* the links moved */
     size_t o = 0;
     for (size_t i = 0; i < s->nl; i++) {
         if (o && s->links[o - 1].a == s->links[i].a && s->links[o - 1].b == s->links[i].b)

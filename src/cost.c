@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@ void cost_options_default(cost_options *o)
     o->min_savings = 10;
     o->scan_threshold = 20;
     o->default_region = "us-east-1";
+    o->threads = 1;
 }
 
 /* ---- endpoints ---- */
@@ -186,6 +188,7 @@ typedef struct run {
     size_t ng;
     uint32_t *order;               /* groups in a deterministic order */
     const inv_eni **eni_of_str;    /* agg string id → inventory ENI */
+    size_t nstr;                   /* agg string ids: 1..nstr */
     const char **svc_of_str;       /* agg string id → service name interned in the inventory (svc_name) */
     bool *eni_observed;            /* inventory ENI index → observed */
     unit *units;
@@ -207,9 +210,26 @@ typedef struct run {
     /* roll-ups */
     cost_kmap flow_map, charge_map, hour_map, pair_map;
     size_t cap_flows, cap_charges, cap_hours, cap_pairs;
+    /* A flow's charges are found through its own list (most flows have one
+     * to three; a lookup in a map of millions was a cache miss a charge);
+     * a flow with more than CHARGE_LIST_MAX (a load balancer's many
+     * targets) moves its charges into charge_map instead. */
+    uint32_t *flow_ch;             /* flow → its first charge + 1, 0 = none */
+    uint32_t *flow_nch;            /* flow → its number of charges; > CHARGE_LIST_MAX: in charge_map */
+    uint32_t *ch_next;             /* charge → the next of its flow + 1 */
+    uint8_t *ch_half;              /* charge → its key's in_half */
+    uint32_t *chmap;               /* charge_map index → charge */
+    size_t cap_chmap;
+    uint32_t last_flow_key[4];     /* flow_for's last key and flow (a run of units of one flow) */
+    size_t last_flow;
     size_t last_hour_i;            /* the hour hour_for found last */
     long *nat_by_ep;
     cost_guesses guesses;
+    /* address → its first endpoint (ep_of: was a binary search with a
+     * memcmp a step, twice a group) */
+    cost_kmap ep_map;
+    uint32_t *ep_first;            /* ep_map index → endpoint */
+    bool *ep_observed;             /* endpoint → an observed ENI's (eni_is_observed) */
 } run;
 
 static size_t eni_index(const inventory *inv, const inv_eni *e)
@@ -309,6 +329,17 @@ static uint32_t *group_order(const agg *a, const agg_group *gs, size_t ng)
     return order;
 }
 
+/* ip_eq without a call (it is in the per-group loops). */
+static inline bool ip_same(const ip128 *a, const ip128 *b)
+{
+    uint64_t a0, a1, b0, b1;
+    memcpy(&a0, a->b, 8);
+    memcpy(&a1, a->b + 8, 8);
+    memcpy(&b0, b->b, 8);
+    memcpy(&b1, b->b + 8, 8);
+    return a0 == b0 && a1 == b1;
+}
+
 /* Direction of a group at its ENI: flow-direction, else which side holds
  * the ENI's address. */
 static int group_dir(const agg_group *g, const inv_eni *x)
@@ -316,8 +347,8 @@ static int group_dir(const agg_group *g, const inv_eni *x)
     if (g->direction == FL_EGRESS || g->direction == FL_INGRESS) return g->direction;
     if (x) {
         for (size_t i = 0; i < x->n_ips; i++) {
-            if ((g->flags & AGG_HAS_SRC) && ip_eq(&x->ips[i], &g->src)) return FL_EGRESS;
-            if ((g->flags & AGG_HAS_DST) && ip_eq(&x->ips[i], &g->dst)) return FL_INGRESS;
+            if ((g->flags & AGG_HAS_SRC) && ip_same(&x->ips[i], &g->src)) return FL_EGRESS;
+            if ((g->flags & AGG_HAS_DST) && ip_same(&x->ips[i], &g->dst)) return FL_INGRESS;
         }
     }
     /* Neither side is known to be the ENI's: a private sender and a public
@@ -373,9 +404,19 @@ static void build_endpoints(run *R)
     } hint_key;
     cost_kmap seen;
     cost_kmap_init(&seen, sizeof(hint_key));
+    /* The groups come by ENI and source: the same push follows itself
+     * often, and repeating one changes nothing (hs[i] only ever gets
+     * smaller under cmp_hint). */
+    addr_hint last = {0};
+    bool have_last = false;
 #define PUSH_OWNED(IP, SVC, REG, OWNER)                      \
     do {                                                     \
         addr_hint h_ = {(IP), (OWNER), (SVC), (REG)};        \
+        if (have_last && ip_same(&h_.ip, &last.ip) && h_.owner == last.owner && h_.svc == last.svc && \
+            h_.region == last.region)                        \
+            break;                                           \
+        last = h_;                                           \
+        have_last = true;                                    \
         hint_key k_;                                         \
         memset(&k_, 0, sizeof k_);                           \
         k_.ip = h_.ip;                                       \
@@ -445,13 +486,30 @@ static void build_endpoints(run *R)
     }
 }
 
+/* ep_map and ep_observed, once the endpoints are made. */
+static void index_endpoints(run *R)
+{
+    const cost_result *r = R->r;
+    cost_kmap_init(&R->ep_map, sizeof(ip128));
+    cost_kmap_reserve(&R->ep_map, r->n_eps);
+    R->ep_first = xmalloc((r->n_eps ? r->n_eps : 1) * sizeof *R->ep_first);
+    R->ep_observed = xcalloc(r->n_eps + 1, sizeof *R->ep_observed);
+    for (size_t i = 0; i < r->n_eps; i++) {
+        bool created;
+        size_t k = cost_kmap_get(&R->ep_map, &r->eps[i].ip, &created);
+        if (created) R->ep_first[k] = (uint32_t)i;
+        R->ep_observed[i] = r->eps[i].cls == EP_ENI && eni_is_observed(R, r->eps[i].eni);
+    }
+}
+
 /* The endpoint of an address of group g: one lookup, and a second (the
  * holder at the group's time) only for an address with several holders. */
 static uint32_t ep_of(const run *R, const ip128 *ip, const agg_group *g)
 {
     const cost_result *r = R->r;
-    uint32_t i = cost_ep_find(r, ip);
-    if (i == COST_NONE || i + 1 >= r->n_eps || !ip_eq(&r->eps[i + 1].ip, ip)) return i;
+    long k = cost_kmap_find(&R->ep_map, ip);
+    uint32_t i = k < 0 ? COST_NONE : R->ep_first[k];
+    if (i == COST_NONE || i + 1 >= r->n_eps || !ip_same(&r->eps[i + 1].ip, ip)) return i;
     return ep_held(r, ip, inv_by_ip_at(R->c->inv, ip, group_time(g)));
 }
 
@@ -464,8 +522,18 @@ static ep_class r_eps_cls(const run *R, uint32_t ep)
 
 /* NAT ENI groups: private legs become units (or pending when the remote end
  * is not in the record); public legs become destination hints. */
+/* Does some group's ENI have this kind? A pass over millions of groups
+ * for the few ENIs of one kind is skipped when none has it. */
+static bool any_eni_of_kind(const run *R, eni_kind kind)
+{
+    for (size_t id = 1; id <= R->nstr; id++)
+        if (R->eni_of_str[id] && R->eni_of_str[id]->kind == kind) return true;
+    return false;
+}
+
 static void nat_groups(run *R)
 {
+    if (!any_eni_of_kind(R, ENI_NAT_GATEWAY)) return;
     for (size_t k = 0; k < R->ng; k++) {
         const agg_group *g = &R->gs[R->order[k]];
         const inv_eni *x = R->eni_of_str[g->eni];
@@ -576,6 +644,7 @@ static void tp_pass(run *R)
 static void tgw_groups(run *R)
 {
     const cost_result *r = R->r;
+    if (!any_eni_of_kind(R, ENI_TRANSIT_GATEWAY)) return;
     for (size_t k = 0; k < R->ng; k++) {
         const agg_group *g = &R->gs[R->order[k]];
         const inv_eni *x = R->eni_of_str[g->eni];
@@ -671,11 +740,8 @@ static void other_groups(run *R)
                 continue;
             }
         }
-        if (!egress) {
-            const cost_endpoint *se = &r->eps[s];
-            /* The sender's own egress record is preferred. */
-            if (se->cls == EP_ENI && eni_is_observed(R, se->eni)) continue;
-        }
+        /* The sender's own egress record is preferred. */
+        if (!egress && R->ep_observed[s]) continue;
         if (r->eps[s].cls != EP_ENI) u.flags |= COST_FLOW_INBOUND;
         u.guess = nat_guess(R, g, egress, x, our, peer);
         add_unit(R, &u);
@@ -859,7 +925,7 @@ static const char *ep_vpc(const cost_endpoint *e)
 
 static bool same_str(const char *a, const char *b)
 {
-    return a && b && strcmp(a, b) == 0;
+    return a && b && (a == b || strcmp(a, b) == 0);
 }
 
 /* The unit being priced and where its charges go. */
@@ -870,17 +936,37 @@ typedef struct pricing {
     bool charged;   /* some charge was emitted */
 } pricing;
 
-static size_t flow_for(run *R, const unit *u)
+static void flow_key(const unit *u, uint32_t key[4])
 {
-    uint32_t key[4] = {u->src, u->dst, u->via, (uint32_t)u->flags | (uint32_t)u->path << 8 | (uint32_t)u->dest << 16};
-    bool created;
-    size_t i = cost_kmap_get(&R->flow_map, key, &created);
+    key[0] = u->src;
+    key[1] = u->dst;
+    key[2] = u->via;
+    key[3] = (uint32_t)u->flags | (uint32_t)u->path << 8 | (uint32_t)u->dest << 16;
+}
+
+/* The flow of unit u, whose key's hash is h (cost_kmap_hash). */
+static size_t flow_for(run *R, const unit *u, uint64_t h)
+{
+    uint32_t key[4];
+    flow_key(u, key);
     cost_result *r = R->r;
+    if (r->n_flows && !memcmp(key, R->last_flow_key, sizeof key)) return R->last_flow;
+    bool created;
+    size_t i = cost_kmap_get_hashed(&R->flow_map, key, h, &created);
     if (created) {
-        GROW(r->flows, r->n_flows, R->cap_flows);
+        if (r->n_flows == R->cap_flows) {
+            R->cap_flows = R->cap_flows ? R->cap_flows * 2 : 64;
+            r->flows = xrealloc(r->flows, R->cap_flows * sizeof *r->flows);
+            R->flow_ch = xrealloc(R->flow_ch, R->cap_flows * sizeof *R->flow_ch);
+            R->flow_nch = xrealloc(R->flow_nch, R->cap_flows * sizeof *R->flow_nch);
+        }
+        R->flow_ch[r->n_flows] = 0;
+        R->flow_nch[r->n_flows] = 0;
         r->flows[r->n_flows++] =
             (cost_flow){.src = u->src, .dst = u->dst, .via = u->via, .flags = u->flags, .path = u->path, .dest = u->dest};
     }
+    memcpy(R->last_flow_key, key, sizeof key);
+    R->last_flow = i;
     return i;
 }
 
@@ -901,6 +987,70 @@ static cost_hour *hour_for(run *R, int32_t hour)
     return &r->hours[i];
 }
 
+#define CHARGE_LIST_MAX 16
+
+static uint32_t *charge_key(const cost_charge *ch, uint8_t half, uint32_t key[5])
+{
+    key[0] = ch->flow;
+    key[1] = ch->payer;
+    key[2] = ch->peer;
+    key[3] = ch->cat;
+    key[4] = half;
+    return key;
+}
+
+static void charge_map_add(run *R, const uint32_t key[5], size_t ch)
+{
+    size_t k = cost_kmap_get(&R->charge_map, key, NULL);
+    if (k >= R->cap_chmap) {
+        R->cap_chmap = R->cap_chmap ? R->cap_chmap * 2 : 64;
+        R->chmap = xrealloc(R->chmap, R->cap_chmap * sizeof *R->chmap);
+    }
+    R->chmap[k] = (uint32_t)ch;
+}
+
+/* The charge (flow, payer, peer, cat, in_half), made when new: indexes in
+ * the order charges are first made, as the charge map alone gave them. */
+static size_t charge_for(run *R, uint32_t flow, uint32_t payer, uint32_t peer, cost_cat cat, uint8_t half)
+{
+    cost_result *r = R->r;
+    uint32_t key[5] = {flow, payer, peer, (uint32_t)cat, half};
+    bool in_map = R->flow_nch[flow] > CHARGE_LIST_MAX;
+    if (in_map) {
+        long k = cost_kmap_find(&R->charge_map, key);
+        if (k >= 0) return R->chmap[k];
+    } else {
+        for (uint32_t c = R->flow_ch[flow]; c; c = R->ch_next[c - 1]) {
+            const cost_charge *ch = &r->charges[c - 1];
+            if (ch->payer == payer && ch->peer == peer && ch->cat == cat && R->ch_half[c - 1] == half) return c - 1;
+        }
+    }
+    if (r->n_charges == R->cap_charges) {
+        R->cap_charges = R->cap_charges ? R->cap_charges * 2 : 64;
+        r->charges = xrealloc(r->charges, R->cap_charges * sizeof *r->charges);
+        R->ch_next = xrealloc(R->ch_next, R->cap_charges * sizeof *R->ch_next);
+        R->ch_half = xrealloc(R->ch_half, R->cap_charges * sizeof *R->ch_half);
+    }
+    size_t i = r->n_charges++;
+    cost_charge *ch = &r->charges[i];
+    memset(ch, 0, sizeof *ch);
+    ch->flow = flow;
+    ch->payer = payer;
+    ch->peer = peer;
+    ch->cat = (uint8_t)cat;
+    R->ch_half[i] = half;
+    R->ch_next[i] = R->flow_ch[flow];
+    R->flow_ch[flow] = (uint32_t)(i + 1);
+    if (++R->flow_nch[flow] == CHARGE_LIST_MAX + 1) {
+        /* too many for a list: the flow's charges go into the map */
+        for (uint32_t c = R->flow_ch[flow]; c; c = R->ch_next[c - 1])
+            charge_map_add(R, charge_key(&r->charges[c - 1], R->ch_half[c - 1], key), c - 1);
+    } else if (in_map) {
+        charge_map_add(R, key, i);
+    }
+    return i;
+}
+
 static void emit(pricing *P, uint32_t payer, uint32_t peer, cost_cat cat, uint64_t bytes,
                  uint64_t counted, double usd)
 {
@@ -909,18 +1059,7 @@ static void emit(pricing *P, uint32_t payer, uint32_t peer, cost_cat cat, uint64
     /* The in-half of a crossing (nothing counted) stays its own charge,
      * even when the out-half has the same payer (cost.h). */
     uint32_t in_half = bytes && !counted;
-    uint32_t key[5] = {(uint32_t)P->flow, payer, peer, (uint32_t)cat, in_half};
-    bool created;
-    size_t i = cost_kmap_get(&R->charge_map, key, &created);
-    if (created) {
-        GROW(r->charges, r->n_charges, R->cap_charges);
-        cost_charge *ch = &r->charges[r->n_charges++];
-        memset(ch, 0, sizeof *ch);
-        ch->flow = (uint32_t)P->flow;
-        ch->payer = payer;
-        ch->peer = peer;
-        ch->cat = (uint8_t)cat;
-    }
+    size_t i = charge_for(R, (uint32_t)P->flow, payer, peer, cat, (uint8_t)in_half);
     cost_charge *ch = &r->charges[i];
     fc_add_sat(&ch->bytes, bytes);
     fc_add_sat(&ch->bytes_counted, counted);
@@ -1257,14 +1396,32 @@ static unsigned unit_guesses(const run *R, const unit *u)
     return q;
 }
 
+/* A unit's path and class, and its flow key's hash, a few units ahead of
+ * pricing it, with the flow map's slot asked for (the map of a million
+ * flows is a cache miss a lookup). */
+#define PRICE_AHEAD 8
+
+static void price_prepare(run *R, size_t k, uint64_t *h)
+{
+    unit *u = &R->units[k];
+    u->path = unit_path(R, u);
+    u->dest = unit_dest(R, u);
+    uint32_t key[4];
+    flow_key(u, key);
+    *h = cost_kmap_hash(&R->flow_map, key);
+    cost_kmap_prefetch(&R->flow_map, *h);
+}
+
 static void price_units(run *R)
 {
     cost_result *r = R->r;
+    uint64_t ahead[PRICE_AHEAD];
+    for (size_t k = 0; k < R->n_units && k < PRICE_AHEAD; k++) price_prepare(R, k, &ahead[k]);
     for (size_t i = 0; i < R->n_units; i++) {
         unit *u = &R->units[i];
-        u->path = unit_path(R, u);
-        u->dest = unit_dest(R, u);
-        size_t fi = flow_for(R, u);
+        uint64_t fh = ahead[i % PRICE_AHEAD];
+        if (i + PRICE_AHEAD < R->n_units) price_prepare(R, i + PRICE_AHEAD, &ahead[i % PRICE_AHEAD]);
+        size_t fi = flow_for(R, u, fh);
         cost_flow *f = &r->flows[fi];
         fc_add_sat(&f->bytes, u->bytes);
         fc_add_sat(&f->packets, u->packets);
@@ -1483,49 +1640,135 @@ FC_COMPARATOR(cmp_hour, cost_hour, FC_ASC(hour))
 FC_COMPARATOR(cmp_pair, cost_az_pair,
               FC_DESC(bytes) FC_KEY(cmp_str(a->src_az, b->src_az)) FC_KEY(cmp_str(a->dst_az, b->dst_az)))
 
-static void final_orders(cost_result *r)
+/* ---- two passes at once ---- */
+
+typedef struct job {
+    void (*fn)(void *);
+    void *arg;
+} job;
+
+static void *job_main(void *arg)
 {
+    const job *j = arg;
+    j->fn(j->arg);
+    return NULL;
+}
+
+/* a and b on two threads when `two` (they read the same groups and write
+ * nothing the other reads or writes), else one after the other: the
+ * result is the same either way. */
+static void run_pair(bool two, job a, job b)
+{
+    pthread_t th;
+    bool up = two && pthread_create(&th, NULL, job_main, &b) == 0;
+    a.fn(a.arg);
+    if (up) pthread_join(th, NULL);
+    else b.fn(b.arg);
+}
+
+/* cmp_flow_ref's order: dealt by source endpoint (a counting sort; no two
+ * flows are equal, so the result is the one order whatever the method),
+ * then each source's few flows sorted. Was one qsort of every flow. */
+static void sort_flow_refs(flow_ref *fr, size_t n, size_t n_eps)
+{
+    size_t *at = xcalloc(n_eps + 2, sizeof *at);
+    for (size_t i = 0; i < n; i++) at[(fr[i].src < n_eps ? fr[i].src : n_eps) + 1]++;
+    for (size_t b = 0; b <= n_eps; b++) at[b + 1] += at[b];
+    flow_ref *by = xmalloc((n ? n : 1) * sizeof *by);
+    for (size_t i = 0; i < n; i++) by[at[fr[i].src < n_eps ? fr[i].src : n_eps]++] = fr[i];
+    free(at);
+    memcpy(fr, by, n * sizeof *fr);
+    free(by);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && (fr[j].src == fr[i].src || (fr[j].src >= n_eps && fr[i].src >= n_eps));) j++;
+        if (j - i > 1) qsort(fr + i, j - i, sizeof *fr, cmp_flow_ref);
+    }
+}
+
+/* Position k takes the flow from_of[k]: along each cycle every flow moves
+ * once (swapping moved each twice, 192 bytes at random), and the flow
+ * after next is asked for while one is copied. Frees from_of. */
+typedef struct permute_job {
+    cost_result *r;
+    uint32_t *from_of;
+} permute_job;
+
+static void permute_flows(void *arg)
+{
+    permute_job *j = arg;
+    cost_result *r = j->r;
+    uint32_t *from_of = j->from_of;
+    for (size_t i = 0; i < r->n_flows; i++) {
+        if (from_of[i] == i || from_of[i] == UINT32_MAX) continue;
+        cost_flow t = r->flows[i];
+        size_t k = i;
+        for (;;) {
+            size_t from = from_of[k];
+            from_of[k] = UINT32_MAX;
+            if (from == i) {
+                r->flows[k] = t;
+                break;
+            }
+            size_t next = from_of[from];
+            if (next != UINT32_MAX) {
+                const char *nf = (const char *)&r->flows[next];
+                __builtin_prefetch(nf);
+                __builtin_prefetch(nf + 64);
+                __builtin_prefetch(nf + 128);
+                __builtin_prefetch(&from_of[next]);
+            }
+            r->flows[k] = r->flows[from];
+            k = from;
+        }
+    }
+    free(from_of);
+}
+
+/* By flow first: dealt into their flows (a counting sort keeps their
+ * order), then each flow's few charges sorted (was one sort of every
+ * charge). */
+static void sort_charges(void *arg)
+{
+    cost_result *r = arg;
+    if (!r->n_charges) return;
+    size_t *at = xcalloc(r->n_flows + 1, sizeof *at);
+    for (size_t i = 0; i < r->n_charges; i++) at[r->charges[i].flow + 1]++;
+    for (size_t i = 0; i < r->n_flows; i++) at[i + 1] += at[i];
+    cost_charge *by = xmalloc(r->n_charges * sizeof *by);
+    for (size_t i = 0; i < r->n_charges; i++) by[at[r->charges[i].flow]++] = r->charges[i];
+    free(at);
+    free(r->charges);
+    r->charges = by;
+    for (size_t i = 0, j; i < r->n_charges; i = j) {
+        for (j = i + 1; j < r->n_charges && r->charges[j].flow == r->charges[i].flow;) j++;
+        if (j - i > 1) qsort(r->charges + i, j - i, sizeof *r->charges, cmp_charge);
+    }
+}
+
+/* Flows in cmp_flow_ref's order, the charges renumbered and by flow: the
+ * flows' permutation and the charges' sort touch different memory and run
+ * at once when `two`. */
+static void final_orders(cost_result *r, bool two)
+{
+    uint32_t *from_of = NULL;
     if (r->n_flows) {
         flow_ref *fr = xmalloc(r->n_flows * sizeof *fr);
         for (size_t i = 0; i < r->n_flows; i++) {
             const cost_flow *f = &r->flows[i];
             fr[i] = (flow_ref){f->src, f->dst, f->via, f->flags, f->path, f->dest, (uint32_t)i};
         }
-        qsort(fr, r->n_flows, sizeof *fr, cmp_flow_ref);
-        uint32_t *pos = xmalloc(r->n_flows * sizeof *pos);
-        for (size_t i = 0; i < r->n_flows; i++) pos[fr[i].old] = (uint32_t)i;
+        sort_flow_refs(fr, r->n_flows, r->n_eps);
+        from_of = xmalloc(r->n_flows * sizeof *from_of);
+        for (size_t i = 0; i < r->n_flows; i++) from_of[i] = fr[i].old;
         free(fr);
+        uint32_t *pos = xmalloc(r->n_flows * sizeof *pos);
+        for (size_t i = 0; i < r->n_flows; i++) pos[from_of[i]] = (uint32_t)i;
         for (size_t i = 0; i < r->n_charges; i++) r->charges[i].flow = pos[r->charges[i].flow];
-        /* flow i belongs at pos[i]: swap it there until i holds its own */
-        for (size_t i = 0; i < r->n_flows; i++) {
-            while (pos[i] != i) {
-                uint32_t j = pos[i];
-                cost_flow f = r->flows[j];
-                r->flows[j] = r->flows[i];
-                r->flows[i] = f;
-                pos[i] = pos[j];
-                pos[j] = j;
-            }
-        }
         free(pos);
     }
-    if (r->n_charges) {
-        /* By flow first: dealt into their flows (a counting sort keeps
-         * their order), then each flow's few charges sorted (was one sort
-         * of every charge). */
-        size_t *at = xcalloc(r->n_flows + 1, sizeof *at);
-        for (size_t i = 0; i < r->n_charges; i++) at[r->charges[i].flow + 1]++;
-        for (size_t i = 0; i < r->n_flows; i++) at[i + 1] += at[i];
-        cost_charge *by = xmalloc(r->n_charges * sizeof *by);
-        for (size_t i = 0; i < r->n_charges; i++) by[at[r->charges[i].flow]++] = r->charges[i];
-        free(at);
-        free(r->charges);
-        r->charges = by;
-        for (size_t i = 0, j; i < r->n_charges; i = j) {
-            for (j = i + 1; j < r->n_charges && r->charges[j].flow == r->charges[i].flow;) j++;
-            if (j - i > 1) qsort(r->charges + i, j - i, sizeof *r->charges, cmp_charge);
-        }
-    }
+    permute_job pj = {r, from_of};
+    if (from_of) run_pair(two, (job){permute_flows, &pj}, (job){sort_charges, r});
+    else sort_charges(r);
     if (r->n_hours) qsort(r->hours, r->n_hours, sizeof *r->hours, cmp_hour);
     if (r->n_az_pairs) qsort(r->az_pairs, r->n_az_pairs, sizeof *r->az_pairs, cmp_pair);
 }
@@ -1638,6 +1881,46 @@ static void coverage_notices(cost_ctx *c, cost_result *r)
 
 /* cost_run, and cost_run_owned when owned is not NULL (*owned == a): the
  * agg is freed as soon as its groups have been read, before pricing. */
+/* ---- the passes run_pair runs at once ---- */
+
+typedef struct learn_job {
+    inventory *inv;
+    const agg *a;
+    const char *region;
+} learn_job;
+
+static void learn_main(void *arg)
+{
+    learn_job *l = arg;
+    cost_learn(l->inv, l->a, l->region);
+}
+
+/* What only reads the groups before the ENIs are known: the period, its
+ * coverage and the group order. */
+static void period_order_main(void *arg)
+{
+    run *R = arg;
+    cost_ctx *c = R->c;
+    period_of(c, R->r, R->gs, R->ng);
+    cost_coverage_of(c->a, R->r->period_start, R->r->period_end, &R->r->coverage);
+    R->order = group_order(c->a, R->gs, R->ng);
+}
+
+static void other_groups_main(void *arg)
+{
+    other_groups(arg);
+}
+
+/* The hours' REJECT/SKIPDATA counts, the reject sources and the port-scan
+ * candidates: each its own output, none read by other_groups. */
+static void rejects_main(void *arg)
+{
+    run *R = arg;
+    count_hours_quality(R);
+    build_reject_sources(R);
+    cost_findings_scans(R->c);
+}
+
 static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const lpm *ranges, const rate_table *rates,
                               const cost_options *opt, char *err, size_t errlen)
 {
@@ -1663,26 +1946,29 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     r->ipranges_created = ranges ? lpm_create_date(ranges) : NULL;
     r->inv = inv;
 
-    cost_learn(inv, a, c.default_region);
-
+   
     run R = {0};
     R.c = &c;
     R.r = r;
     R.gs = agg_groups(a, &R.ng);
-    period_of(&c, r, R.gs, R.ng);
-    cost_coverage_of(a, r->period_start, r->period_end, &r->coverage);
+    bool two = c.opt.threads != 1;
+    learn_job lj = {inv, a, c.default_region};
+    run_pair(two, (job){learn_main, &lj}, (job){period_order_main, &R});
     size_t nstr = agg_str_count(a);
     R.eni_of_str = xcalloc(nstr + 1, sizeof *R.eni_of_str);
+    R.nstr = nstr;
     R.svc_of_str = xcalloc(nstr + 1, sizeof *R.svc_of_str);
     R.eni_observed = xcalloc(inv_eni_count(inv) + 1, sizeof *R.eni_observed);
     for (uint32_t id = 1; id <= nstr; id++) R.eni_of_str[id] = inv_by_id(inv, agg_str(a, id));
-    for (size_t i = 0; i < R.ng; i++) {
-        uint32_t id = R.gs[i].eni;
-        if (!id || id > nstr) continue;
-        size_t k = R.eni_of_str[id] ? eni_index(inv, R.eni_of_str[id]) : SIZE_MAX;
+    /* each ENI's index looked up once, not once a group */
+    bool *id_seen = xcalloc(nstr + 1, sizeof *id_seen);
+    for (size_t i = 0; i < R.ng; i++)
+        if (R.gs[i].eni && R.gs[i].eni <= nstr) id_seen[R.gs[i].eni] = true;
+    for (uint32_t id = 1; id <= nstr; id++) {
+        size_t k = id_seen[id] && R.eni_of_str[id] ? eni_index(inv, R.eni_of_str[id]) : SIZE_MAX;
         if (k != SIZE_MAX) R.eni_observed[k] = true;
     }
-    R.order = group_order(a, R.gs, R.ng);
+    free(id_seen);
 
     R.nat_enis = xcalloc(inv_eni_count(inv) + 1, sizeof *R.nat_enis);
     for (size_t i = 0; i < inv_eni_count(inv); i++) {
@@ -1690,6 +1976,7 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
         if (e->kind == ENI_NAT_GATEWAY && e->n_ips) R.nat_enis[R.n_nat_enis++] = e;
     }
     build_endpoints(&R);
+    index_endpoints(&R);
     build_nats(&R);
     R.served = xcalloc(r->n_eps + 1, sizeof *R.served);
     R.nat_remote = xcalloc(r->n_eps + 1, sizeof *R.nat_remote);
@@ -1704,13 +1991,10 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     nat_groups(&R);
     tgw_groups(&R);
     tp_pass(&R);
-    other_groups(&R);
+    run_pair(two, (job){other_groups_main, &R}, (job){rejects_main, &R});
     resolve_pending(&R);
     lb_shares(&R);
     cost_tgw_build(r, a, inv, rates, c.default_region);
-    count_hours_quality(&R);
-    build_reject_sources(&R);
-    cost_findings_scans(&c);
     /* Nothing below reads the groups: the agg can go before the flows and
      * charges are made (at a million groups each is hundreds of MB). */
     free(R.order);
@@ -1726,15 +2010,21 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
         agg_free(*owned);
         *owned = NULL;
     }
+    
     price_units(&R);
     /* what only pricing reads goes before the final orders need memory */
     cost_kmap_free(&R.flow_map);
     cost_kmap_free(&R.charge_map);
+    free(R.flow_ch);
+    free(R.flow_nch);
+    free(R.ch_next);
+    free(R.ch_half);
+    free(R.chmap);
     free(R.units);
     R.units = NULL;
     R.n_units = R.cap_units = 0;
     build_fixed(&R);
-    final_orders(r);
+    final_orders(r, c.opt.threads != 1);
     /* data_quality's counts are the category's own (cost-model.md §4). */
     r->unknown_private_bytes = r->cat_bytes[CAT_UNKNOWN_PRIVATE];
     bool *unk = xcalloc(r->n_eps + 1, sizeof *unk);
@@ -1768,6 +2058,9 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     cost_kmap_free(&R.charge_map);
     cost_kmap_free(&R.hour_map);
     cost_kmap_free(&R.pair_map);
+    cost_kmap_free(&R.ep_map);
+    free(R.ep_first);
+    free(R.ep_observed);
     return r;
 }
 

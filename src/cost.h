@@ -219,6 +219,9 @@ typedef struct cost_options {
     double min_savings;       /* default 10 */
     unsigned scan_threshold;  /* default 20 */
     const char *default_region; /* region for ENIs with none (default us-east-1) */
+    /* 1: one thread; otherwise passes over the groups that do not depend
+     * on each other run two at a time (the result is the same either way) */
+    int threads;
 } cost_options;
 
 void cost_options_default(cost_options *o);

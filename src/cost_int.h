@@ -17,16 +17,25 @@
 
 /* Fixed-size keys → dense indexes 0..n-1 (cost_kmap.c). */
 typedef struct cost_kmap {
-    uint32_t *slots;   /* index + 1; 0 = empty */
+    uint64_t *slots;   /* hash << 32 | index + 1; 0 = empty (cost_kmap.c) */
     size_t cap, n, ksize;
+    unsigned bits;     /* cap = 1 << bits */
     unsigned char *keys;
     size_t kcap;
 } cost_kmap;
 
 void cost_kmap_init(cost_kmap *m, size_t ksize);
 void cost_kmap_free(cost_kmap *m);
+/* Room for n keys without growing (a caller that knows its count). */
+void cost_kmap_reserve(cost_kmap *m, size_t n);
 /* Dense index of key, added when new (*created says so; may be NULL). */
 size_t cost_kmap_get(cost_kmap *m, const void *key, bool *created);
+/* The same with the key's hash given (cost_kmap_hash), and a hint to
+ * fetch the slot a lookup of that hash starts at: a caller that knows its
+ * next keys asks for their slots ahead. */
+uint64_t cost_kmap_hash(const cost_kmap *m, const void *key);
+size_t cost_kmap_get_hashed(cost_kmap *m, const void *key, uint64_t h, bool *created);
+void cost_kmap_prefetch(const cost_kmap *m, uint64_t h);
 /* Index of key, or -1. */
 long cost_kmap_find(const cost_kmap *m, const void *key);
 bool cost_kmap_has(const cost_kmap *m, const void *key);

@@ -43,38 +43,91 @@ void cost_kmap_free(cost_kmap *m)
     memset(m, 0, sizeof *m);
 }
 
-static void kmap_rehash(cost_kmap *m)
+/* A slot holds the key's hash (top 32 bits) beside its index + 1: a probe
+ * reads a key only when the hashes agree, and growing moves slots without
+ * reading or hashing a key (at a million flows the keys were a cache miss
+ * a probe, and memcmp a call). The slot's place is the hash's top bits. */
+#define SLOT_IDX(s) ((uint32_t)(s))
+#define SLOT_TAG(s) ((uint32_t)((s) >> 32))
+
+static size_t slot_of(uint32_t tag, unsigned bits)
 {
-    size_t ncap = m->cap ? m->cap * 2 : 64;
-    uint32_t *ns = xzeroed(ncap, sizeof *ns);
-    for (size_t i = 0; i < m->n; i++) {
-        size_t j = kmap_hash(m->keys + i * m->ksize, m->ksize) & (ncap - 1);
-        while (ns[j]) j = (j + 1) & (ncap - 1);
-        ns[j] = (uint32_t)(i + 1);
+    return bits ? (size_t)(tag >> (32 - bits)) : 0;
+}
+
+static bool key_eq(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    uint64_t x, y;
+    for (; n >= 8; n -= 8, a += 8, b += 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) return false;
+    }
+    return !n || memcmp(a, b, n) == 0;
+}
+
+static void kmap_grow(cost_kmap *m, size_t ncap)
+{
+    unsigned bits = 0;
+    while (((size_t)1 << bits) < ncap) bits++;
+    uint64_t *ns = xzeroed(ncap, sizeof *ns);
+    for (size_t j = 0; j < m->cap; j++) {
+        uint64_t s = m->slots[j];
+        if (!SLOT_IDX(s)) continue;
+        size_t k = slot_of(SLOT_TAG(s), bits);
+        while (ns[k]) k = (k + 1) & (ncap - 1);
+        ns[k] = s;
     }
     free(m->slots);
     m->slots = ns;
     m->cap = ncap;
+    m->bits = bits;
+}
+
+void cost_kmap_reserve(cost_kmap *m, size_t n)
+{
+    size_t ncap = m->cap ? m->cap : 64;
+    while (n * 2 > ncap) ncap *= 2;
+    if (ncap > m->cap) kmap_grow(m, ncap);
+    if (n > m->kcap) {
+        m->kcap = n;
+        m->keys = xrealloc(m->keys, m->kcap * m->ksize);
+    }
+}
+
+uint64_t cost_kmap_hash(const cost_kmap *m, const void *key)
+{
+    return kmap_hash(key, m->ksize);
+}
+
+void cost_kmap_prefetch(const cost_kmap *m, uint64_t h)
+{
+    if (m->cap) __builtin_prefetch(&m->slots[slot_of((uint32_t)(h >> 32), m->bits)]);
 }
 
 size_t cost_kmap_get(cost_kmap *m, const void *key, bool *created)
 {
-    if ((m->n + 1) * 2 > m->cap) kmap_rehash(m);
-    size_t j = kmap_hash(key, m->ksize) & (m->cap - 1);
-    while (m->slots[j]) {
-        size_t i = m->slots[j] - 1;
-        if (memcmp(m->keys + i * m->ksize, key, m->ksize) == 0) {
+    return cost_kmap_get_hashed(m, key, kmap_hash(key, m->ksize), created);
+}
+
+size_t cost_kmap_get_hashed(cost_kmap *m, const void *key, uint64_t h, bool *created)
+{
+    if ((m->n + 1) * 2 > m->cap) kmap_grow(m, m->cap ? m->cap * 2 : 64);
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t j = slot_of(tag, m->bits);
+    for (uint64_t s; SLOT_IDX(s = m->slots[j]); j = (j + 1) & (m->cap - 1)) {
+        size_t i = SLOT_IDX(s) - 1;
+        if (SLOT_TAG(s) == tag && key_eq(m->keys + i * m->ksize, key, m->ksize)) {
             if (created) *created = false;
             return i;
         }
-        j = (j + 1) & (m->cap - 1);
     }
     if (m->n == m->kcap) {
         m->kcap = m->kcap ? m->kcap * 2 : 64;
         m->keys = xrealloc(m->keys, m->kcap * m->ksize);
     }
     memcpy(m->keys + m->n * m->ksize, key, m->ksize);
-    m->slots[j] = (uint32_t)(m->n + 1);
+    m->slots[j] = (uint64_t)tag << 32 | (uint32_t)(m->n + 1);
     if (created) *created = true;
     return m->n++;
 }
@@ -82,11 +135,11 @@ size_t cost_kmap_get(cost_kmap *m, const void *key, bool *created)
 long cost_kmap_find(const cost_kmap *m, const void *key)
 {
     if (!m->cap) return -1;
-    size_t j = kmap_hash(key, m->ksize) & (m->cap - 1);
-    while (m->slots[j]) {
-        size_t i = m->slots[j] - 1;
-        if (memcmp(m->keys + i * m->ksize, key, m->ksize) == 0) return (long)i;
-        j = (j + 1) & (m->cap - 1);
+    uint32_t tag = (uint32_t)(kmap_hash(key, m->ksize) >> 32);
+    size_t j = slot_of(tag, m->bits);
+    for (uint64_t s; SLOT_IDX(s = m->slots[j]); j = (j + 1) & (m->cap - 1)) {
+        size_t i = SLOT_IDX(s) - 1;
+        if (SLOT_TAG(s) == tag && key_eq(m->keys + i * m->ksize, key, m->ksize)) return (long)i;
     }
     return -1;
 }

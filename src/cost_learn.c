@@ -49,14 +49,22 @@ static bool shows_translation(const agg_group *g)
  * and region; its AZ stays unknown (so no inter_az is charged for it). */
 static size_t learn_nat_clients(inventory *inv, const agg *a)
 {
-    size_t ng, added = 0;
+    size_t ng, added = 0, nstr = agg_str_count(a);
     const agg_group *gs = agg_groups(a, &ng);
-    for (size_t i = 0; i < ng; i++) {
+    /* The NAT gateway of each string id, looked up once (was once a
+     * group); no pass at all without one. The ENIs this adds are never
+     * NAT gateways, so no id gains one on the way. */
+    const inv_eni **nat_of = xcalloc(nstr + 1, sizeof *nat_of);
+    bool any = false;
+    for (uint32_t id = 1; id <= nstr; id++) {
+        const inv_eni *e = inv_by_id(inv, agg_str(a, id));
+        if (e && e->kind == ENI_NAT_GATEWAY) nat_of[id] = e, any = true;
+    }
+    for (size_t i = 0; any && i < ng; i++) {
         const agg_group *g = &gs[i];
         if (g->status != FL_OK || g->action != FL_ACCEPT || !(g->flags & AGG_HAS_SRC) || !(g->flags & AGG_HAS_DST))
             continue;
-        const char *id = agg_str(a, g->eni);
-        const inv_eni *nat = id ? inv_by_id(inv, id) : NULL;
+        const inv_eni *nat = g->eni <= nstr ? nat_of[g->eni] : NULL;
         if (!nat || nat->kind != ENI_NAT_GATEWAY) continue;
         const ip128 *client = NULL;
         /* The client is the private end that is not the gateway: by
@@ -83,6 +91,7 @@ static size_t learn_nat_clients(inventory *inv, const agg *a)
             added++;
         }
     }
+    free(nat_of);
     return added;
 }
 
@@ -130,6 +139,26 @@ static bool in_sorted(const ip128 *v, size_t n, const ip128 *ip)
     return n && bsearch(ip, v, n, sizeof *v, cmp_ip) != NULL;
 }
 
+/* Is ip a source of one of the n records and a destination of one? The
+ * sorted sources and destinations are made on the first call (*srcs
+ * NULL): most ENIs never ask. */
+static bool both_ends(const agg_group *const *gs, size_t n, ip128 **srcs, ip128 **dsts, const ip128 *ip)
+{
+    if (!*srcs) {
+        *srcs = xmalloc((n ? n : 1) * sizeof **srcs);
+        *dsts = xmalloc((n ? n : 1) * sizeof **dsts);
+        for (size_t i = 0; i < n; i++) {
+            (*srcs)[i] = gs[i]->src;
+            (*dsts)[i] = gs[i]->dst;
+        }
+        if (n) {
+            qsort(*srcs, n, sizeof **srcs, cmp_ip);
+            qsort(*dsts, n, sizeof **dsts, cmp_ip);
+        }
+    }
+    return in_sorted(*srcs, n, ip) && in_sorted(*dsts, n, ip);
+}
+
 /* An end of an undecided record: address and record (local index). */
 typedef struct mention {
     ip128 ip;
@@ -173,15 +202,9 @@ static void learn_ambiguous(inventory *inv, inv_eni *e, uint32_t id, const agg_g
                             owners *o)
 {
     size_t cap = n ? n : 1;
-    ip128 *srcs = xmalloc(cap * sizeof *srcs), *dsts = xmalloc(cap * sizeof *dsts);
-    for (size_t i = 0; i < n; i++) {
-        srcs[i] = gs[i]->src;
-        dsts[i] = gs[i]->dst;
-    }
-    if (n) {
-        qsort(srcs, n, sizeof *srcs, cmp_ip);
-        qsort(dsts, n, sizeof *dsts, cmp_ip);
-    }
+    /* the sorted ends, only made for an IPv6 address outside VPC space
+     * (most ENIs never need them) */
+    ip128 *srcs = NULL, *dsts = NULL;
     bool *decided = xcalloc(cap, sizeof *decided);
     mention *ms = xmalloc(2 * cap * sizeof *ms);
     size_t nm = 0;
@@ -206,7 +229,7 @@ static void learn_ambiguous(inventory *inv, inv_eni *e, uint32_t id, const agg_g
             t->records = 0;
             t->inside = inv_in_vpc_space(inv, &t->ip);
             t->eligible = free_addr(inv, o, &t->ip) &&
-                          (t->inside || (!ip_is_v4(&t->ip) && in_sorted(srcs, n, &t->ip) && in_sorted(dsts, n, &t->ip)));
+                          (t->inside || (!ip_is_v4(&t->ip) && both_ends(gs, n, &srcs, &dsts, &t->ip)));
         }
         ts[nt - 1].hi = i + 1;
         ts[nt - 1].records += gs[ms[i].g]->records;
@@ -251,11 +274,19 @@ static void learn_ambiguous(inventory *inv, inv_eni *e, uint32_t id, const agg_g
     free(dsts);
 }
 
-static int cmp_gptr_eni(const void *x, const void *y)
+/* Group pointers (in ascending address order) by ENI string id, each
+ * ENI's in the order they came: a counting sort (was a qsort of every
+ * undecided record, ordered the same way: id, then address). */
+static void by_eni(const agg_group **v, size_t n, size_t nstr)
 {
-    const agg_group *a = *(const agg_group *const *)x, *b = *(const agg_group *const *)y;
-    if (a->eni != b->eni) return a->eni < b->eni ? -1 : 1;
-    return a < b ? -1 : a > b;
+    size_t *at = xcalloc(nstr + 2, sizeof *at);
+    for (size_t i = 0; i < n; i++) at[v[i]->eni + 1]++;
+    for (size_t k = 0; k <= nstr; k++) at[k + 1] += at[k];
+    const agg_group **out = xmalloc(n * sizeof *out);
+    for (size_t i = 0; i < n; i++) out[at[v[i]->eni]++] = v[i];
+    memcpy(v, out, n * sizeof *v);
+    free(out);
+    free(at);
 }
 
 size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
@@ -264,19 +295,12 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
     size_t ng, nstr = agg_str_count(a);
     const agg_group *gs = agg_groups(a, &ng);
     eni_ev *ev = xcalloc(nstr + 1, sizeof *ev);
-    for (size_t i = 0; i < ng; i++)
-        if (gs[i].eni && gs[i].eni <= nstr) ev[gs[i].eni].seen = true;
+    /* An id not in the inventory is learned if some group has it: phase 1
+     * below marks the ids it sees (one pass over the groups, not two) and
+     * only reads an id's flag for its own groups. */
     for (uint32_t id = 1; id <= nstr; id++) {
         const char *eid = agg_str(a, id);
-        ev[id].learn = ev[id].seen && eid && !inv_by_id(inv, eid);
-        /* A snapshot without DescribeSubnets has no AZ ID for its ENIs;
-         * the v4+ az-id field of their own records gives it. */
-        const agg_eni_meta *m = ev[id].seen && !ev[id].learn ? agg_eni(a, id) : NULL;
-        if (m && m->az_id && !inv_by_id(inv, eid)->az_id)
-            inv_eni_get(inv, eid)->az_id = inv_intern(inv, agg_str(a, m->az_id));
-        /* Likewise the account-id field for `top --by account`. */
-        if (m && m->account && !inv_by_id(inv, eid)->account)
-            inv_eni_get(inv, eid)->account = inv_intern(inv, agg_str(a, m->account));
+        ev[id].learn = eid && !inv_by_id(inv, eid);
     }
 
     /* Phase 1: addresses the records prove (cost-model.md §4). With
@@ -290,7 +314,9 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
     size_t namb = 0;
     for (size_t i = 0; i < ng; i++) {
         const agg_group *g = &gs[i];
-        if (!g->eni || g->eni > nstr || !ev[g->eni].learn || g->status != FL_OK) continue;
+        if (!g->eni || g->eni > nstr) continue;
+        ev[g->eni].seen = true;
+        if (!ev[g->eni].learn || g->status != FL_OK) continue;
         if (g->action == FL_ACCEPT && shows_translation(g)) ev[g->eni].translated += g->records;
         const ip128 *proof = NULL;
         if (g->direction == FL_EGRESS && (g->flags & AGG_HAS_SRC)) proof = &g->src;
@@ -302,6 +328,10 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
             if (!proof) continue;
         }
         if (!proof || (ip_is_v4(proof) && !inv_in_vpc_space(inv, proof))) continue;
+        /* An ENI's records prove its few addresses over and over (in the
+         * agg's order mostly one after the other): a repeat of the last
+         * candidate is dropped, as owning it again would change nothing. */
+        if (nc && cs[nc - 1].eni == g->eni && ip_eq(&cs[nc - 1].ip, proof)) continue;
         if (nc == capc) {
             capc = capc ? capc * 2 : 256;
             cs = xrealloc(cs, capc * sizeof *cs);
@@ -309,8 +339,20 @@ size_t cost_learn(inventory *inv, const agg *a, const char *default_region)
         cs[nc].eni = g->eni;
         cs[nc++].ip = *proof;
     }
+    for (uint32_t id = 1; id <= nstr; id++) {
+        ev[id].learn = ev[id].learn && ev[id].seen;
+        /* A snapshot without DescribeSubnets has no AZ ID for its ENIs;
+         * the v4+ az-id field of their own records gives it. */
+        const char *eid = agg_str(a, id);
+        const agg_eni_meta *m = ev[id].seen && !ev[id].learn ? agg_eni(a, id) : NULL;
+        if (m && m->az_id && !inv_by_id(inv, eid)->az_id)
+            inv_eni_get(inv, eid)->az_id = inv_intern(inv, agg_str(a, m->az_id));
+        /* Likewise the account-id field for `top --by account`. */
+        if (m && m->account && !inv_by_id(inv, eid)->account)
+            inv_eni_get(inv, eid)->account = inv_intern(inv, agg_str(a, m->account));
+    }
     if (nc) qsort(cs, nc, sizeof *cs, cmp_cand);
-    if (namb) qsort(amb, namb, sizeof *amb, cmp_gptr_eni);
+    if (namb) by_eni(amb, namb, nstr);
 
     owners o = {0};
     cost_kmap_init(&o.map, sizeof(ip128));

@@ -163,8 +163,15 @@ uint64_t ip_hash(const ip128 *ip)
     uint64_t a, b;
     memcpy(&a, ip->b, 8);
     memcpy(&b, ip->b + 8, 8);
+    /* Every IPv4 address has the same first 12 bytes (::ffff:), so all of
+     * its bits are in b's top half: b is folded down before the multiply,
+     * which only carries upwards (without that, the low three bits were
+     * the same for every IPv4 address and a table masked by them probed in
+     * long runs). */
     uint64_t h = (a ^ 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;
-    h ^= b + (h >> 31);
+    h ^= b ^ (b >> 32) ^ (h >> 31);
     h *= 0x94d049bb133111ebull;
+    h ^= h >> 32;
+    h *= 0xbf58476d1ce4e5b9ull;
     return h ^ (h >> 29);
 }

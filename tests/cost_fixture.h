@@ -110,9 +110,10 @@ static inline void fx_eni_public(inventory *inv, const char *id, const char *ip)
 }
 
 /* One group: records seen at ENI `eni`. psrc/pdst NULL = field absent (v2);
- * dir 0 = no flow-direction. A day long: start T0, end T0 + DAY. */
-static inline void fx_rec(agg *a, const char *eni, const char *src, const char *dst, const char *psrc,
-                          const char *pdst, int dir, uint64_t bytes, int action, int tp)
+ * dir 0 = no flow-direction. In clock hour `hour`, a day long: start T0,
+ * end T0 + DAY. */
+static inline void fx_rec_hour(agg *a, const char *eni, const char *src, const char *dst, const char *psrc,
+                               const char *pdst, int dir, uint64_t bytes, int action, int tp, int32_t hour)
 {
     agg_group g;
     memset(&g, 0, sizeof g);
@@ -127,7 +128,7 @@ static inline void fx_rec(agg *a, const char *eni, const char *src, const char *
         g.pkt_dst = fx_ip(pdst);
         g.flags |= AGG_HAS_PKT_DST;
     }
-    g.hour = T0 / 3600;
+    g.hour = hour;
     g.action = (uint8_t)action;
     g.status = FL_OK;
     g.direction = (uint8_t)dir;
@@ -138,6 +139,13 @@ static inline void fx_rec(agg *a, const char *eni, const char *src, const char *
     g.min_start = T0;
     g.max_end = T0 + DAY;
     agg_add(a, &g, eni, NULL, NULL);
+}
+
+/* fx_rec_hour in the hour of T0. */
+static inline void fx_rec(agg *a, const char *eni, const char *src, const char *dst, const char *psrc,
+                          const char *pdst, int dir, uint64_t bytes, int action, int tp)
+{
+    fx_rec_hour(a, eni, src, dst, psrc, pdst, dir, bytes, action, tp, T0 / 3600);
 }
 
 static inline double fx_ip_usd(const cost_result *r, const char *ip)

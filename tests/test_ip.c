@@ -45,5 +45,22 @@ int main(void)
 
     CHECK(parse("10.0.0.1", &a) == 0 && parse("10.0.0.2", &b) == 0 && ip_cmp(&a, &b) < 0);
     CHECK(ip_hash(&a) != ip_hash(&b));
+
+    /* Tables mask the hash's low bits: the 256 addresses of 10.0.0.0/24
+     * must reach all 8 values of its low 3 bits and, with 256 keys in
+     * 1,024 values, at least 190 distinct low 10 bits (a random hash gives
+     * 1024 x (1 - e^-0.25) ~ 226). Every IPv4 address used to share its low
+     * 3 bits (the constant ::ffff: prefix), so an inventory's table probed
+     * through long runs. */
+    bool low3[8] = {false}, low10[1024] = {false};
+    int n3 = 0, n10 = 0;
+    for (uint32_t i = 0; i < 256; i++) {
+        ip128 x = ip_from_v4(0x0a000000u | i);
+        uint64_t h = ip_hash(&x);
+        if (!low3[h & 7]) n3++, low3[h & 7] = true;
+        if (!low10[h & 1023]) n10++, low10[h & 1023] = true;
+    }
+    CHECK(n3 == 8);
+    CHECK(n10 >= 190);
     return check_done();
 }

@@ -136,6 +136,58 @@ int main(void)
     dbuf_free(&out);
     sankey_free(s);
 
+    /* 5. Repeated links are summed in the order they were added, before
+     * and after a merge and a fold. 1e16 + 1 = 1e16 in doubles (the
+     * spacing there is 2), so a → m: (1e16 + 1) + 1 = 1e16, while any
+     * other order, (1 + 1) + 1e16, would give 1e16 + 2. b → m: 5 + 7 = 12,
+     * then 3 more after the svg (a merge) = 15. 300 distinct links c_i → m
+     * of i + 1 each, each added twice, interleaved: 300 links of 2(i + 1). */
+    s = sankey_new(2);
+    a = sankey_node(s, 0, "a", "a");
+    b = sankey_node(s, 0, "b", "b");
+    m = sankey_node(s, 1, "m", "m");
+    uint32_t cs[300];
+    for (int i = 0; i < 300; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "c%03d", i);
+        cs[i] = sankey_node(s, 0, k, k);
+    }
+    sankey_link(s, a, m, 1e16);
+    for (int i = 0; i < 300; i++) sankey_link(s, cs[i], m, i + 1);
+    sankey_link(s, b, m, 5000);
+    sankey_link(s, a, m, 1);
+    for (int i = 299; i >= 0; i--) sankey_link(s, cs[i], m, i + 1);
+    sankey_link(s, a, m, 1);
+    sankey_link(s, b, m, 7000);
+    CHECK(sankey_link_count(s) == 302, "302 distinct links: %zu", sankey_link_count(s));
+    dbuf_init(&out, 0);
+    sankey_svg(s, "order", NULL, fmt, &out);
+    CHECK(strstr(out.data, ">10000000000000000 u<") && !strstr(out.data, "10000000000000002 u"),
+          "a's 1e16 + 1 + 1 summed in order");
+    CHECK(strstr(out.data, ">12000 u<"), "b: 5,000 + 7,000 = 12,000");
+    CHECK(strstr(out.data, ">600 u<") && strstr(out.data, ">2 u<"), "c299: 2 x 300, c000: 2 x 1");
+    dbuf_free(&out);
+    sankey_link(s, b, m, 3000);
+    CHECK(sankey_link_count(s) == 302, "after the svg, b -> m again is the same link: %zu", sankey_link_count(s));
+    dbuf_init(&out, 0);
+    sankey_svg(s, "order", NULL, fmt, &out);
+    CHECK(strstr(out.data, ">15000 u<") && !strstr(out.data, ">12000 u<"), "b: 12,000 + 3,000 = 15,000");
+    dbuf_free(&out);
+    /* Folded to the 2 largest sources (a, b) + Other: the 300 c_i in one
+     * link, then one more from Other lands on it. */
+    sankey_limit(s, 2);
+    CHECK(sankey_link_count(s) == 3, "a, b and Other: %zu", sankey_link_count(s));
+    uint32_t other = sankey_node(s, 0, "\x01other-0", "?");
+    /* Other = 2 x (1 + ... + 300) = 300 x 301 = 90,300; + 5 */
+    sankey_link(s, other, m, 5);
+    CHECK(sankey_node_count(s) == 4, "a, b, Other, m: %zu", sankey_node_count(s));
+    CHECK(sankey_link_count(s) == 3, "Other -> m again is the same link: %zu", sankey_link_count(s));
+    dbuf_init(&out, 0);
+    sankey_svg(s, "order", NULL, fmt, &out);
+    CHECK(strstr(out.data, ">90305 u<"), "Other: 90,300 + 5 = 90,305");
+    dbuf_free(&out);
+    sankey_free(s);
+
     /* 4. Nothing to draw. */
     s = sankey_new(3);
     dbuf_init(&out, 0);
