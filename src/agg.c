@@ -1033,20 +1033,22 @@ FC_COMPARATOR(cmp_group, agg_group,
  * service) was a qsort of 128-byte groups through cmp_group: indirect
  * compares that each touch two groups far apart, and element moves. Here
  * each group gets a key that is the start of cmp_group's order after the
- * ENI (srcaddr and dstaddr as memcmp reads them, then action, status and
- * flags), the keys are merge-sorted with inline compares, cmp_group
- * decides only between equal keys, and the groups are then permuted in
- * place along the cycles (4 bytes a group of extra memory). The keys are
- * first dealt into buckets by ENI (cmp_group's first field) with a
- * counting pass, so that the merge passes run over one ENI's groups, which
- * fit in the cache, instead of over millions (3M groups: ~18 passes
- * through 140 MB of keys became one pass and in-cache sorts). The ENI is
- * the bucket's, so it is not in the key: 40 bytes with the group's index
- * in the low half of the last word (48 with the ENI: 26 MB less at the
- * peak of an aggregate of 3.27M groups, and the first word no longer
+ * ENI (srcaddr and dstaddr as memcmp reads them, then action, status,
+ * flags and a byte of the hour), the keys are merge-sorted with inline
+ * compares, cmp_group decides only between equal keys, and the groups are
+ * then permuted in place along the cycles (4 bytes a group of extra
+ * memory). The keys are first dealt into buckets by ENI (cmp_group's first
+ * field) with a counting pass, so that the merge passes run over one ENI's
+ * groups, which fit in the cache, instead of over millions (3M groups: ~18
+ * passes through 140 MB of keys became one pass and in-cache sorts). The
+ * ENI is the bucket's, so it is not in the key: 40 bytes with the group's
+ * index in the low half of the last word (48 with the ENI: 26 MB less at
+ * the peak of an aggregate of 3.27M groups, and the first word no longer
  * equal between every two IPv4 keys of a bucket). */
 typedef struct gkey {
-    uint64_t w[5]; /* src, dst big-endian; action, status, flags in w[4]'s top bytes, the index low */
+    /* src, dst big-endian; action, status, flags, a byte of the hour in
+     * w[4]'s top bytes, the index low */
+    uint64_t w[5];
 } gkey;
 _Static_assert(sizeof(gkey) == 40, "a key is five words");
 
@@ -1116,6 +1118,8 @@ typedef struct canon_job {
     size_t *bend;          /* end of each ENI's bucket */
     size_t *brun;          /* thread k sorts buckets [brun[k], brun[k + 1]) */
     gkey *t;               /* the keys, by bucket, then sorted */
+    int32_t *hmin;         /* [nthr]: the earliest hour of each thread's share */
+    int64_t hbase;         /* hour_byte's origin */
     uint32_t *src;
 } canon_job;
 
@@ -1131,13 +1135,29 @@ static void canon_count(void *ctx, unsigned k)
 {
     canon_job *c = ctx;
     size_t *at = c->at + (size_t)k * (c->neni + 2);
+    int32_t hmin = INT32_MAX;
     for (size_t i = share(c->n, k, c->nthr), hi = share(c->n, k + 1, c->nthr); i < hi; i++) {
         agg_group *x = &c->g[i];
         x->eni = c->map[x->eni];
         x->src_svc = c->map[x->src_svc];
         x->dst_svc = c->map[x->dst_svc];
         at[x->eni]++;
+        if (x->hour != AGG_NO_HOUR && x->hour < hmin) hmin = x->hour; /* the ENI's cache line */
     }
+    if (c->hmin) c->hmin[k] = hmin; /* NULL: a remap of one group, no sort */
+}
+
+/* A group's hour in the key's spare byte, so that groups equal up to the
+ * hour (a pair seen in many hours: most groups of a week of logs) are
+ * ordered without reading both groups. The byte is the hour clamped to
+ * [hbase, hbase + 255], hbase one below the earliest hour: non-decreasing
+ * in the hour, so unequal bytes order as the hours do, and equal bytes
+ * leave it to cmp_group, which compares the hour itself (the first ~10
+ * days are told apart; AGG_NO_HOUR is 0). */
+static inline uint64_t hour_byte(int32_t hour, int64_t hbase)
+{
+    int64_t d = (int64_t)hour - hbase;
+    return d <= 0 ? 0 : d >= 255 ? 255 : (uint64_t)d;
 }
 
 static void canon_keys(void *ctx, unsigned k)
@@ -1151,7 +1171,8 @@ static void canon_keys(void *ctx, unsigned k)
         y->w[1] = be64(x->src.b + 8);
         y->w[2] = be64(x->dst.b);
         y->w[3] = be64(x->dst.b + 8);
-        y->w[4] = (uint64_t)x->action << 56 | (uint64_t)x->status << 48 | (uint64_t)x->flags << 40 | (uint32_t)i;
+        y->w[4] = (uint64_t)x->action << 56 | (uint64_t)x->status << 48 | (uint64_t)x->flags << 40 |
+                  hour_byte(x->hour, c->hbase) << 32 | (uint32_t)i;
     }
 }
 
@@ -1221,7 +1242,13 @@ static void sort_groups(canon_job *c)
     size_t n = c->n, neni = c->neni, w = neni + 2;
     unsigned nthr = c->nthr;
     c->at = xcalloc((size_t)nthr * w, sizeof *c->at);
+    c->hmin = xmalloc(nthr * sizeof *c->hmin);
     par_run(nthr, canon_count, c);
+    int32_t hmin = INT32_MAX;
+    for (unsigned k = 0; k < nthr; k++)
+        if (c->hmin[k] < hmin) hmin = c->hmin[k];
+    free(c->hmin);
+    c->hbase = (int64_t)hmin - 1;
     /* bucket e of thread k starts after every earlier bucket and after
      * bucket e of the threads before k */
     c->bend = xmalloc((neni + 1) * sizeof *c->bend);

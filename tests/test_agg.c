@@ -61,8 +61,9 @@ static int want_cmp(const agg *a, const agg_group *x, const agg_group *y)
 
 /* Issue 17: the canonical sort of many groups (keyed merge sort) gives the
  * order above for 20,000 groups that often tie in ENI, addresses and action
- * and differ only in status, flags, hour or dstport; IPv6 and absent
- * addresses mixed in,
+ * and differ only in status, flags, hour or dstport (hours 0-49, and some
+ * absent, 20000 or 20400: beyond the key's byte of the hour either way);
+ * IPv6 and absent addresses mixed in,
  * and groups without an ENI (the sort deals keys into buckets by ENI id,
  * 0 = none, first). */
 static void test_sort_many(void)
@@ -77,6 +78,7 @@ static void test_sort_many(void)
         g.status = (uint8_t)(FL_OK + (x >> 50) % 3); /* OK, NODATA, SKIPDATA: the key orders status after action */
         if ((x >> 53) % 5 == 0) g.flags |= AGG_HAS_PKT_SRC; /* and flags after status */
         if ((x >> 30) % 9 == 0) g.src.b[0] = 0x20; /* an IPv6 address, above every IPv4 one */
+        if ((x >> 58) % 7 == 0) g.hour = (x >> 61) % 2 ? AGG_NO_HOUR : 20000 + (int32_t)((x >> 62) % 2) * 400;
         if ((x >> 34) % 11 == 0) {
             memset(&g.dst, 0, sizeof g.dst);
             g.flags = AGG_HAS_SRC;
