@@ -130,6 +130,68 @@ static void file_id(const char *path, char *out, size_t n)
     close(fd);
 }
 
+/* The fingerprint as .fca files since issue 12 record it (an input already
+ * in a baseline is recognised by it), written plainly: two hashes, one
+ * after the other, over the first 64 KiB and the last 64 KiB not
+ * overlapping them. */
+static uint64_t ref_hash(const unsigned char *p, size_t n, uint64_t h, uint64_t mul)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = 0;
+        for (int b = 7; b >= 0; b--) w = w << 8 | p[i + (size_t)b]; /* little-endian, as the tool's memcpy */
+        h = (h ^ w) * mul;
+        h ^= h >> 31;
+    }
+    for (; i < n; i++) h = (h ^ p[i]) * mul;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static void ref_id(const unsigned char *d, size_t size, char *out, size_t outlen)
+{
+    const size_t part = 64u << 10;
+    unsigned char *buf = xmalloc(2 * part);
+    size_t head = size < part ? size : part, tail = 0;
+    memcpy(buf, d, head);
+    if (size > part) {
+        size_t at = size - part < part ? part : size - part;
+        tail = size - at;
+        memcpy(buf + head, d + at, tail);
+    }
+    uint64_t h1 = ref_hash(buf, head + tail, 0x9E3779B97F4A7C15ULL ^ size, 0x100000001b3ULL);
+    uint64_t h2 = ref_hash(buf, head + tail, 0xC2B2AE3D27D4EB4FULL + size, 0x9E3779B97F4A7C15ULL);
+    free(buf);
+    snprintf(out, outlen, "file:%llu:%016llx%016llx", (unsigned long long)size, (unsigned long long)h1,
+             (unsigned long long)h2);
+}
+
+static void test_fingerprint_values(void)
+{
+    char dir[] = "/tmp/fc_fcv_XXXXXX";
+    if (!mkdtemp(dir)) return;
+    const size_t sizes[] = {1, 7, 100, 65536, 65537, 100003, 131072, 204800};
+    unsigned char *d = xmalloc(204800);
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    for (size_t i = 0; i < 204800; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        d[i] = (unsigned char)x;
+    }
+    char p[64], got[128], want[128];
+    snprintf(p, sizeof p, "%s/f", dir);
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        write_file(p, (const char *)d, sizes[k]);
+        file_id(p, got, sizeof got);
+        ref_id(d, sizes[k], want, sizeof want);
+        CHECK_STR(got, want);
+    }
+    unlink(p);
+    rmdir(dir);
+    free(d);
+}
+
 static void test_fingerprints(void)
 {
     char dir[] = "/tmp/fc_fca_XXXXXX";
@@ -371,5 +433,6 @@ int main(void)
     test_ids();
     test_tgw();
     test_fingerprints();
+    test_fingerprint_values();
     return check_done();
 }
