@@ -102,7 +102,13 @@ static void cand_row(cands *cs, size_t ci, uint32_t a, uint32_t b, uint64_t byte
     if (created) {
         GROW(cs->row_at, g, cs->cap_row_at);
         cs->row_at[g] = c->n_rows;
-        GROW(c->rows, c->n_rows, c->cap_rows);
+        if (c->n_rows == c->cap_rows) {
+            /* from 2, not GROW's 64: a chatty pair has at most two rows
+             * (a -> b, b -> a) and v5 logs with az-id can have hundreds of
+             * thousands of pairs (64 rows were 1.5 KB a pair) */
+            c->cap_rows = c->cap_rows ? c->cap_rows * 2 : 2;
+            c->rows = xrealloc(c->rows, c->cap_rows * sizeof *c->rows);
+        }
         ev_row r = {a, b, 0, 0};
         c->rows[c->n_rows++] = r;
     }
