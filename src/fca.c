@@ -541,8 +541,10 @@ int fca_read_seq(agg *a, const void *data, size_t len, uint64_t seq, char *err, 
     } else if (c.i != c.n) {
         fc_err(err, errlen, "aggregate file has %zu unexpected bytes", c.n - c.i);
     } else {
-        agg_merge(a, tmp);
-        rc = 0;
+        /* into an empty table (an .fca read first, or alone) the groups move
+         * instead of being copied: one copy of them at a time, not two */
+        agg_absorb(a, tmp);
+        return 0;
     }
     agg_free(tmp);
     return rc;
