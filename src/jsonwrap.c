@@ -84,7 +84,17 @@ static int string(jp *s, dbuf *to, const char **raw, size_t *rawn)
     if (s->i >= s->n || s->p[s->i] != '"') return fail(s, "expected a string");
     size_t start = ++s->i;
     size_t run = start; /* start of the bytes not yet copied */
+    /* the next quote, kept until an escape consumes it (each search is
+     * then from further on: linear however many escapes there are) */
+    const char *q = NULL;
     while (s->i < s->n) {
+        /* jump to the next quote or backslash (memchr: a message is a
+         * hundred-odd plain bytes, and this was a loop a byte) */
+        if (!q || q < s->p + s->i) q = memchr(s->p + s->i, '"', s->n - s->i);
+        size_t lim = q ? (size_t)(q - s->p) : s->n;
+        const char *b = memchr(s->p + s->i, '\\', lim - s->i);
+        s->i = b ? (size_t)(b - s->p) : lim;
+        if (s->i >= s->n) break;
         char c = s->p[s->i];
         if (c == '"') {
             if (to && s->i > run && dbuf_append(to, s->p + run, s->i - run) < 0) return fail(s, "out of memory");
@@ -270,13 +280,23 @@ static int value_end(const char *p, size_t n, size_t *end)
 {
     size_t depth = 0;
     bool in_str = false;
+    const char *q = NULL; /* as in string(): the next quote, until passed */
     for (size_t i = 0; i < n; i++) {
-        char c = p[i];
         if (in_str) {
-            if (c == '\\') i++;
-            else if (c == '"') in_str = false;
+            if (!q || q < p + i) q = memchr(p + i, '"', n - i);
+            size_t lim = q ? (size_t)(q - p) : n;
+            const char *b = memchr(p + i, '\\', lim - i);
+            if (b) {
+                i = (size_t)(b - p) + 1; /* the escaped byte: the loop steps past it */
+            } else if (q) {
+                i = lim;
+                in_str = false;
+            } else {
+                return 1;
+            }
             continue;
         }
+        char c = p[i];
         if (c == '"') in_str = true;
         else if (c == '{' || c == '[') depth++;
         else if ((c == '}' || c == ']') && --depth == 0) {
