@@ -603,7 +603,8 @@ static int scan_buf(worker *w, char *buf, size_t len, bool eof, bool *skipping, 
 }
 
 static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool eof, bool failed,
-                     enum flowlog_content c);
+                     enum flowlog_content c, bool piped);
+static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool sniff);
 
 /* Split a pulled byte stream into lines. Lines over FLOWLOG_MAX_LINE are
  * malformed and skipped up to their newline, with bounded memory. */
@@ -647,7 +648,7 @@ static int scan_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
             if (!eof && len < SNIFF_MIN) continue;
             sniff = false;
             enum flowlog_content c = flowlog_sniff(buf, len);
-            if (c == FLC_JSON || c == FLC_JSON_CWL) return scan_json(w, pull, ctx, buf, len, eof, failed, c);
+            if (c == FLC_JSON || c == FLC_JSON_CWL) return scan_json(w, pull, ctx, buf, len, eof, failed, c, false);
             if (c != FLC_TEXT) {
                 r->unread = (uint8_t)c;
                 return 0;
@@ -750,8 +751,11 @@ static ssize_t pull_json(void *ctx, void *buf, size_t n, char *err, size_t errle
 /* The stream turned out to be JSON (c, the sniff's verdict) after
  * pre[0..pre_len) of it was read (eof: that was all; failed: the read after
  * it failed, its reason in the item's err). */
+/* piped: the unwrapped lines go to the pipelined reader's blocks, which
+ * the other workers parse (this thread unwraps), instead of being parsed
+ * here. */
 static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool eof, bool failed,
-                     enum flowlog_content c)
+                     enum flowlog_content c, bool piped)
 {
     item_res *r = w->r;
     json_src js = {.pull = pull, .ctx = ctx, .eof = eof || failed};
@@ -761,7 +765,7 @@ static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t
     js.in_len = pre_len;
     dbuf_init(&js.out, 0);
     uint64_t counted = r->bytes_in; /* pre is in it already */
-    int rc = scan_lines(w, pull_json, &js, NULL, 0, false);
+    int rc = piped ? pipe_lines(w, pull_json, &js, NULL, 0, false) : scan_lines(w, pull_json, &js, NULL, 0, false);
     r->bytes_in = counted + js.raw;
     if (rc == 0 && failed) {
         r->rc = -1;
@@ -1188,7 +1192,7 @@ static pblock *queue_pop(job *j)
 }
 
 /* The pipelined scan_lines of a stream (see above). */
-static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len)
+static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool sniff_first)
 {
     job *j = w->j;
     item_res *r = w->r;
@@ -1209,7 +1213,7 @@ static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
         r->bytes_in += pre_len;
     }
     flowlog_format cur = j->fields_fmt;
-    bool first = true, sniff = true, eof = false, failed = false, skipping = false, json = false;
+    bool first = true, sniff = sniff_first, eof = false, failed = false, skipping = false, json = false;
     int json_rc = 0;
     uint32_t no = 0;
     for (;;) {
@@ -1234,10 +1238,11 @@ static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_
                 sniff = false;
                 enum flowlog_content c = flowlog_sniff(b->data, len);
                 if (c == FLC_JSON || c == FLC_JSON_CWL) {
-                    /* JSON-wrapped lines are unwrapped on this thread, as
-                     * scan_lines does (scan_json copies what was read) */
+                    /* JSON-wrapped lines are unwrapped on this thread
+                     * (scan_json copies what was read) into blocks of
+                     * their own that the other workers parse */
                     json = true;
-                    json_rc = scan_json(w, pull, ctx, b->data, len, eof, failed, c);
+                    json_rc = scan_json(w, pull, ctx, b->data, len, eof, failed, c, true);
                     failed = false;
                     len = 0;
                     goto done;
@@ -1363,7 +1368,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
     pre_src ps = {sniff, (size_t)k, 0, src};
     if (gz_known || gz_is(sniff, (size_t)k)) {
         gz_reader *z = gz_open(pull_pre_raw, &ps, GZ_AUTO);
-        int rc = w->j->pipe ? pipe_lines(w, pull_gz, z, NULL, 0) : scan_lines(w, pull_gz, z, NULL, 0, true);
+        int rc = w->j->pipe ? pipe_lines(w, pull_gz, z, NULL, 0, true) : scan_lines(w, pull_gz, z, NULL, 0, true);
         gz_close(z);
         if (rc < 0 && r->rc == -1 && !w->j->o->strict && !r->rel_err &&
             (strstr(r->m->err, "gzip") != NULL)) {
@@ -1398,7 +1403,7 @@ static int run_stream(worker *w, fd_src *src, bool gz_known)
         if (rc < 0) r->rc = -1;
         return rc;
     }
-    if (w->j->pipe) return pipe_lines(w, pull_plain, src, sniff, (size_t)k);
+    if (w->j->pipe) return pipe_lines(w, pull_plain, src, sniff, (size_t)k, true);
     return scan_lines(w, pull_plain, src, sniff, (size_t)k, true);
 }
 
