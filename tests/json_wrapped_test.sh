@@ -94,5 +94,38 @@ flowcost: warning: skipped 'control.gz': CloudWatch Logs subscription payload wi
 check "$(python3 -c 'import json; r=json.load(open("nm.out"))["records"]; print(r["read"], r["used"])')" "1 1" "no messages: the text file still read"
 "$BIN" aggregate --strict config.json -o s2.fca >/dev/null 2>s2.err; check "$?" 3 "no messages with --strict: exit code"
 
+# One JSON stream of many blocks (~6 MB: the pipelined reader's blocks are
+# 1 MiB), unwrapped on one thread and parsed on the others: the same CSV, the
+# same first malformed line and the same damage warning for --threads 1, 3
+# and 8, from a file and gzip'd on stdin; a header message switches the field
+# order half-way, so a block parsed with the wrong layout shows.
+python3 - <<'PY'
+import json
+h1 = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+h2 = "version interface-id account-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+with open("big.json", "w") as f:
+    f.write(json.dumps({"message": h1}) + "\n")
+    for i in range(50000):
+        b = "x1" if i == 31337 else str(100 + i % 997)
+        f.write(json.dumps({"message": f"2 123456789012 eni-{i % 41:017x} 10.0.{i % 211}.{i % 251} 52.1.{i % 7}.9 1 443 6 1 {b} 1700000000 1700000060 ACCEPT OK"}) + "\n")
+    f.write(json.dumps({"message": h2}) + "\n")
+    for i in range(50000):
+        f.write(json.dumps({"message": f"2 eni-{i % 43:017x} 123456789012 10.1.{i % 211}.{i % 251} 52.1.{i % 7}.9 1 443 6 1 {200 + i % 991} 1700003600 1700003660 ACCEPT OK"}) + "\n")
+    f.write('{"message": "2 \\q"}\n')
+PY
+gzip -c big.json >big.json.gz
+for t in 1 3 8; do
+  "$BIN" aggregate --threads $t --csv big$t.csv big.json 2>big$t.err >/dev/null; check "$?" 0 "JSON stream, --threads $t: exit code"
+  gzip -dc big.json.gz | "$BIN" aggregate --threads $t --csv bigs$t.csv - 2>bigs$t.err >/dev/null; check "$?" 0 "JSON stream on stdin, --threads $t: exit code"
+done
+check "$(grep -c 'first at line 31339: bad bytes value' big1.err)" 1 "JSON stream: the malformed line named"
+check "$(grep -c 'bad JSON-wrapped input at byte' big1.err)" 1 "JSON stream: the damage named"
+check "$(($(wc -l <big1.csv) > 4000))" 1 "JSON stream: both layouts' groups"
+for t in 3 8; do
+  cmp -s big1.csv big$t.csv && cmp -s <(grep -v wrote big1.err) <(grep -v wrote big$t.err) && pass=$((pass+1)) ||
+    bad "JSON stream: --threads $t differs from --threads 1"
+  cmp -s big1.csv bigs$t.csv && pass=$((pass+1)) || bad "JSON stream on stdin: --threads $t differs from the file"
+done
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
