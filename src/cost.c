@@ -289,26 +289,12 @@ FC_COMPARATOR(cmp_group, gref,
               FC_ASC(g->protocol) FC_ASC(g->flags) FC_KEY(cmp_str(a->ssvc, b->ssvc))
               FC_KEY(cmp_str(a->dsvc, b->dsvc)))
 
-/* ip_cmp's order inline: the bytes as two big-endian words. */
-static inline int ip_order(const ip128 *a, const ip128 *b)
-{
-    for (int h = 0; h < 16; h += 8) {
-        uint64_t x = 0, y = 0;
-        for (int i = 0; i < 8; i++) {
-            x = x << 8 | a->b[h + i];
-            y = y << 8 | b->b[h + i];
-        }
-        if (x != y) return x < y ? -1 : 1;
-    }
-    return 0;
-}
-
 /* cmp_group after its first keys, for a run of groups that share them (a
  * pair seen in many hours: ~170 groups a pair in a week of logs, each
  * compare was a strcmp of the ENI and two memcmps of addresses that are
  * equal there). */
 FC_COMPARATOR(cmp_group_rest, gref,
-              FC_KEY(ip_order(&a->g->pkt_src, &b->g->pkt_src)) FC_KEY(ip_order(&a->g->pkt_dst, &b->g->pkt_dst))
+              FC_KEY(ip_cmp(&a->g->pkt_src, &b->g->pkt_src)) FC_KEY(ip_cmp(&a->g->pkt_dst, &b->g->pkt_dst))
               FC_ASC(g->hour) FC_ASC(g->action) FC_ASC(g->status) FC_ASC(g->direction) FC_ASC(g->traffic_path)
               FC_ASC(g->dstport) FC_ASC(g->protocol) FC_ASC(g->flags) FC_KEY(cmp_str(a->ssvc, b->ssvc))
               FC_KEY(cmp_str(a->dsvc, b->dsvc)))
@@ -354,17 +340,6 @@ static uint32_t *group_order(const agg *a, const agg_group *gs, size_t ng)
     return order;
 }
 
-/* ip_eq without a call (it is in the per-group loops). */
-static inline bool ip_same(const ip128 *a, const ip128 *b)
-{
-    uint64_t a0, a1, b0, b1;
-    memcpy(&a0, a->b, 8);
-    memcpy(&a1, a->b + 8, 8);
-    memcpy(&b0, b->b, 8);
-    memcpy(&b1, b->b + 8, 8);
-    return a0 == b0 && a1 == b1;
-}
-
 /* Direction of a group at its ENI: flow-direction, else which side holds
  * the ENI's address. */
 static int group_dir(const agg_group *g, const inv_eni *x)
@@ -372,8 +347,8 @@ static int group_dir(const agg_group *g, const inv_eni *x)
     if (g->direction == FL_EGRESS || g->direction == FL_INGRESS) return g->direction;
     if (x) {
         for (size_t i = 0; i < x->n_ips; i++) {
-            if ((g->flags & AGG_HAS_SRC) && ip_same(&x->ips[i], &g->src)) return FL_EGRESS;
-            if ((g->flags & AGG_HAS_DST) && ip_same(&x->ips[i], &g->dst)) return FL_INGRESS;
+            if ((g->flags & AGG_HAS_SRC) && ip_eq(&x->ips[i], &g->src)) return FL_EGRESS;
+            if ((g->flags & AGG_HAS_DST) && ip_eq(&x->ips[i], &g->dst)) return FL_INGRESS;
         }
     }
     /* Neither side is known to be the ENI's: a private sender and a public
@@ -437,7 +412,7 @@ static void build_endpoints(run *R)
 #define PUSH_OWNED(IP, SVC, REG, OWNER)                      \
     do {                                                     \
         addr_hint h_ = {(IP), (OWNER), (SVC), (REG)};        \
-        if (have_last && ip_same(&h_.ip, &last.ip) && h_.owner == last.owner && h_.svc == last.svc && \
+        if (have_last && ip_eq(&h_.ip, &last.ip) && h_.owner == last.owner && h_.svc == last.svc && \
             h_.region == last.region)                        \
             break;                                           \
         last = h_;                                           \
@@ -534,7 +509,7 @@ static uint32_t ep_of(const run *R, const ip128 *ip, const agg_group *g)
     const cost_result *r = R->r;
     long k = cost_kmap_find(&R->ep_map, ip);
     uint32_t i = k < 0 ? COST_NONE : R->ep_first[k];
-    if (i == COST_NONE || i + 1 >= r->n_eps || !ip_same(&r->eps[i + 1].ip, ip)) return i;
+    if (i == COST_NONE || i + 1 >= r->n_eps || !ip_eq(&r->eps[i + 1].ip, ip)) return i;
     return ep_held(r, ip, inv_by_ip_at(R->c->inv, ip, group_time(g)));
 }
 
@@ -1923,8 +1898,6 @@ static void coverage_notices(cost_ctx *c, cost_result *r)
                     c->period_secs / 60.0, c->period_secs < 90.0 ? "" : "s");
 }
 
-/* cost_run, and cost_run_owned when owned is not NULL (*owned == a): the
- * agg is freed as soon as its groups have been read, before pricing. */
 /* ---- the passes run_pair runs at once ---- */
 
 typedef struct learn_job {
@@ -1965,6 +1938,8 @@ static void rejects_main(void *arg)
     cost_findings_scans(R->c);
 }
 
+/* cost_run, and cost_run_owned when owned is not NULL (*owned == a): the
+ * agg is freed as soon as its groups have been read, before pricing. */
 static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const lpm *ranges, const rate_table *rates,
                               const cost_options *opt, char *err, size_t errlen)
 {
@@ -1990,7 +1965,6 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     r->ipranges_created = ranges ? lpm_create_date(ranges) : NULL;
     r->inv = inv;
 
-   
     run R = {0};
     R.c = &c;
     R.r = r;
@@ -2054,7 +2028,6 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
         agg_free(*owned);
         *owned = NULL;
     }
-    
     price_units(&R);
     /* what only pricing reads goes before the final orders need memory */
     cost_kmap_free(&R.flow_map);
@@ -2068,7 +2041,7 @@ static cost_result *run_model(const agg *a, agg **owned, inventory *inv, const l
     R.units = NULL;
     R.n_units = R.cap_units = 0;
     build_fixed(&R);
-    final_orders(r, c.opt.threads != 1);
+    final_orders(r, two);
     /* data_quality's counts are the category's own (cost-model.md §4). */
     r->unknown_private_bytes = r->cat_bytes[CAT_UNKNOWN_PRIVATE];
     bool *unk = xcalloc(r->n_eps + 1, sizeof *unk);

@@ -35,16 +35,6 @@ bool ip_is_zero(const ip128 *ip)
     return memcmp(ip->b, z, 16) == 0;
 }
 
-int ip_cmp(const ip128 *a, const ip128 *b)
-{
-    return memcmp(a->b, b->b, 16);
-}
-
-bool ip_eq(const ip128 *a, const ip128 *b)
-{
-    return memcmp(a->b, b->b, 16) == 0;
-}
-
 static int parse_v4(const char *s, size_t n, uint32_t *out)
 {
     uint32_t v = 0;
