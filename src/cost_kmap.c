@@ -110,24 +110,35 @@ size_t cost_kmap_get(cost_kmap *m, const void *key, bool *created)
     return cost_kmap_get_hashed(m, key, kmap_hash(key, m->ksize), created);
 }
 
-size_t cost_kmap_get_hashed(cost_kmap *m, const void *key, uint64_t h, bool *created)
+/* The index of key (hash h), or -1 with *slot the empty slot it would
+ * take. m->cap is not 0. */
+static long probe(const cost_kmap *m, const void *key, uint64_t h, size_t *slot)
 {
-    if ((m->n + 1) * 2 > m->cap) kmap_grow(m, m->cap ? m->cap * 2 : 64);
     uint32_t tag = (uint32_t)(h >> 32);
     size_t j = slot_of(tag, m->bits);
     for (uint64_t s; SLOT_IDX(s = m->slots[j]); j = (j + 1) & (m->cap - 1)) {
         size_t i = SLOT_IDX(s) - 1;
-        if (SLOT_TAG(s) == tag && key_eq(m->keys + i * m->ksize, key, m->ksize)) {
-            if (created) *created = false;
-            return i;
-        }
+        if (SLOT_TAG(s) == tag && key_eq(m->keys + i * m->ksize, key, m->ksize)) return (long)i;
+    }
+    *slot = j;
+    return -1;
+}
+
+size_t cost_kmap_get_hashed(cost_kmap *m, const void *key, uint64_t h, bool *created)
+{
+    if ((m->n + 1) * 2 > m->cap) kmap_grow(m, m->cap ? m->cap * 2 : 64);
+    size_t j;
+    long found = probe(m, key, h, &j);
+    if (found >= 0) {
+        if (created) *created = false;
+        return (size_t)found;
     }
     if (m->n == m->kcap) {
         m->kcap = m->kcap ? m->kcap * 2 : 64;
         m->keys = xrealloc(m->keys, m->kcap * m->ksize);
     }
     memcpy(m->keys + m->n * m->ksize, key, m->ksize);
-    m->slots[j] = (uint64_t)tag << 32 | (uint32_t)(m->n + 1);
+    m->slots[j] = (h >> 32) << 32 | (uint32_t)(m->n + 1);
     if (created) *created = true;
     return m->n++;
 }
@@ -135,13 +146,8 @@ size_t cost_kmap_get_hashed(cost_kmap *m, const void *key, uint64_t h, bool *cre
 long cost_kmap_find(const cost_kmap *m, const void *key)
 {
     if (!m->cap) return -1;
-    uint32_t tag = (uint32_t)(kmap_hash(key, m->ksize) >> 32);
-    size_t j = slot_of(tag, m->bits);
-    for (uint64_t s; SLOT_IDX(s = m->slots[j]); j = (j + 1) & (m->cap - 1)) {
-        size_t i = SLOT_IDX(s) - 1;
-        if (SLOT_TAG(s) == tag && key_eq(m->keys + i * m->ksize, key, m->ksize)) return (long)i;
-    }
-    return -1;
+    size_t j;
+    return probe(m, key, kmap_hash(key, m->ksize), &j);
 }
 
 bool cost_kmap_has(const cost_kmap *m, const void *key)
