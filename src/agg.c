@@ -1177,7 +1177,7 @@ static void canon_keys(void *ctx, unsigned k)
 }
 
 /* The merge sort's scratch is one per thread, as large as its largest
- * bucket, not n keys: 48 bytes a group less at the peak of an aggregate
+ * bucket, not n keys: a key a group less at the peak of an aggregate
  * (the CSV's rows and sort are alive then, on the other thread). */
 static void canon_sort(void *ctx, unsigned k)
 {

@@ -28,9 +28,11 @@
 #include "util.h"
 
 #define READ_BUF (4u << 20)           /* per worker */
-/* Bytes a pull asks for: parsed while they are still in the core's L2
- * (2 MB here); a 4 MB read had the kernel's copy evict its own start
- * before the parser reached it (-4% CPU on a plain file, 1 thread). */
+/* Bytes a pull asks for, so that they are parsed while still in the
+ * core's L2 (a 4 MB read could have the kernel's copy evict its own start
+ * before the parser reached it). Measured -3 to -4% CPU on a plain file with
+ * one thread on one machine and no difference on another (performance.md
+ * §15); kept because it costs nothing. */
 #define READ_CHUNK (256u << 10)
 #define CHUNK_MIN (16u << 20)          /* plain files above this are split */
 #define CHUNK_SIZE (32u << 20)
@@ -604,7 +606,7 @@ static int scan_buf(worker *w, char *buf, size_t len, bool eof, bool *skipping, 
 
 static int scan_json(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool eof, bool failed,
                      enum flowlog_content c, bool piped);
-static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool sniff);
+static int pipe_lines(worker *w, pull_fn pull, void *ctx, const char *pre, size_t pre_len, bool sniff_first);
 
 /* Split a pulled byte stream into lines. Lines over FLOWLOG_MAX_LINE are
  * malformed and skipped up to their newline, with bounded memory. */
