@@ -3,10 +3,10 @@
  * stats, and a checksum. Reading one back into an agg is the same as reading
  * its inputs again.
  *
- * Layout (all integers little-endian): "FCA\x01", u32 format version (3
- * when it holds Transit Gateway records, else 2; versions 1 and 2 are still
- * read), u64 payload length, payload, u64
- * checksum of the payload. The payload is (version 2) the identities of the
+ * Layout (all integers little-endian): "FCA\x01", u32 format version (4:
+ * compact groups; versions 1 to 3, with 128-byte groups, are still read),
+ * u64 payload length, payload, u64 checksum of the payload. The payload is
+ * (version 2 on) the identities of the
  * inputs it was built from, then the string table, the groups, the ENI
  * metadata and the stats (see fca.c). */
 #ifndef FC_FCA_H
@@ -21,7 +21,7 @@
 
 #define FCA_MAGIC "FCA\x01"
 #define FCA_MAGIC_LEN 4
-#define FCA_VERSION 3 /* the newest this build reads and writes */
+#define FCA_VERSION 4 /* the newest this build reads, and the one it writes */
 
 bool fca_is(const void *data, size_t len); /* starts with the magic */
 int fca_write(const agg *a, dbuf *out, char *err, size_t errlen);

@@ -1,6 +1,9 @@
-/* Unit tests of src/fca.c's input identities (format version 2) and of
+/* Unit tests of src/fca.c's input identities (format version 2 on) and of
  * src/inputs.c's file fingerprints: ids are stored sorted and distinct,
- * read back by fca_inputs, and a version 1 file (no ids) still reads. */
+ * read back by fca_inputs, and version 1 and 2 files (128-byte groups,
+ * built here by hand as older builds wrote them) still read. Version 4's
+ * compact groups: every field round-trips at its extremes, and each kind
+ * of damage to a group's bytes is refused as corrupt. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +67,7 @@ static void test_ids(void)
     dbuf f;
     dbuf_init(&f, 0);
     CHECK(fca_write_ids(a, ids, 4, &f, err, sizeof err) == 0);
-    CHECK(f.data[4] == 2); /* version 2 */
+    CHECK(f.data[4] == 4); /* version 4 */
     char **got;
     size_t n;
     CHECK(fca_inputs(f.data, f.len, &got, &n, err, sizeof err) == 0);
@@ -81,34 +84,58 @@ static void test_ids(void)
     CHECK(ng == 1 && g[0].bytes == 1234 && g[0].packets == 2);
     agg_free(b);
 
-    /* version 1, as written before the ids: the version 2 payload without
-     * its leading u32 id count (0 here) */
-    dbuf z;
-    dbuf_init(&z, 0);
-    CHECK(fca_write(a, &z, err, sizeof err) == 0);
-    size_t plen2 = z.len - 16 - 8, plen1 = plen2 - 4;
-    unsigned char *v1 = xmalloc(16 + plen1 + 8);
-    memcpy(v1, "FCA\x01", 4);
-    put_le(v1 + 4, 1, 4);
-    put_le(v1 + 8, plen1, 8);
-    memcpy(v1 + 16, z.data + 16 + 4, plen1);
-    put_le(v1 + 16 + plen1, checksum(v1 + 16, plen1), 8);
-    b = agg_new();
-    CHECK(fca_read(b, v1, 16 + plen1 + 8, err, sizeof err) == 0);
-    g = agg_groups(b, &ng);
-    CHECK(ng == 1 && ng && g[0].bytes == 1234);
-    CHECK(fca_inputs(v1, 16 + plen1 + 8, &got, &n, err, sizeof err) == 0 && n == 0);
-    fca_inputs_free(got, n);
-    agg_free(b);
-
-    /* a future version is refused with the versions this one reads */
-    put_le(v1 + 4, 4, 4);
-    b = agg_new();
-    CHECK(fca_read(b, v1, 16 + plen1 + 8, err, sizeof err) == -1);
-    CHECK(strstr(err, "unsupported aggregate file version 4 (this flowcost reads 1 to 3)") != NULL);
-    agg_free(b);
-    free(v1);
-    dbuf_free(&z);
+    /* versions 1 and 2, as older builds wrote one_group(): the string
+     * table ("eni-1"), one 128-byte group, no ENI metadata, the stats; the
+     * version 2 payload starts with the u32 id count (0 here) */
+    for (int ver = 1; ver <= 2; ver++) {
+        unsigned char pl[512], *q = pl;
+        if (ver == 2) put_le(q, 0, 4), q += 4;
+        put_le(q, 1, 4), q += 4;
+        put_le(q, 5, 4), q += 4;
+        memcpy(q, "eni-1", 5), q += 5;
+        put_le(q, 1, 8), q += 8;
+        memset(q, 0, 128);
+        q[10] = q[11] = q[26] = q[27] = 0xff; /* src 10.0.0.1, dst 10.0.0.2: IPv4-mapped */
+        q[12] = 10, q[15] = 1, q[28] = 10, q[31] = 2;
+        put_le(q + 64, 1, 4);       /* eni */
+        put_le(q + 76, 498216, 4);  /* hour */
+        q[83] = FL_ACCEPT, q[84] = FL_OK, q[87] = AGG_HAS_SRC | AGG_HAS_DST;
+        put_le(q + 88, 2, 8);       /* packets */
+        put_le(q + 96, 1234, 8);    /* bytes */
+        put_le(q + 104, 1, 8);      /* records */
+        q += 128;
+        put_le(q, 0, 4), q += 4;    /* ENI metadata */
+        memset(q, 0, 12 * 8), q += 12 * 8;
+        size_t plen1 = (size_t)(q - pl);
+        unsigned char *v1 = xmalloc(16 + plen1 + 8);
+        memcpy(v1, "FCA\x01", 4);
+        put_le(v1 + 4, (uint64_t)ver, 4);
+        put_le(v1 + 8, plen1, 8);
+        memcpy(v1 + 16, pl, plen1);
+        put_le(v1 + 16 + plen1, checksum(v1 + 16, plen1), 8);
+        b = agg_new();
+        CHECK(fca_read(b, v1, 16 + plen1 + 8, err, sizeof err) == 0);
+        g = agg_groups(b, &ng);
+        CHECK(ng == 1 && ng && g[0].bytes == 1234 && g[0].packets == 2 && g[0].hour == 498216);
+        if (ng == 1) {
+            char ip[IP_STRLEN];
+            ip_format(&g[0].dst, ip, sizeof ip);
+            CHECK_STR(ip, "10.0.0.2");
+            CHECK_STR(agg_str(b, g[0].eni), "eni-1");
+        }
+        CHECK(fca_inputs(v1, 16 + plen1 + 8, &got, &n, err, sizeof err) == 0 && n == 0);
+        fca_inputs_free(got, n);
+        agg_free(b);
+        if (ver == 2) {
+            /* a future version is refused with the versions this one reads */
+            put_le(v1 + 4, 5, 4);
+            b = agg_new();
+            CHECK(fca_read(b, v1, 16 + plen1 + 8, err, sizeof err) == -1);
+            CHECK(strstr(err, "unsupported aggregate file version 5 (this flowcost reads 1 to 4)") != NULL);
+            agg_free(b);
+        }
+        free(v1);
+    }
     dbuf_free(&f);
     agg_free(a);
 }
@@ -220,7 +247,7 @@ static void test_fingerprints(void)
     free(buf);
 }
 
-/* Version 3 (issue 13): the Transit Gateway table round-trips, merged
+/* Version 3 on (issue 13): the Transit Gateway table round-trips, merged
  * entries of equal keys add up, and an entry naming a string past the
  * table is refused as corrupt. */
 static void test_tgw(void)
@@ -244,7 +271,7 @@ static void test_tgw(void)
     dbuf f;
     dbuf_init(&f, 0);
     CHECK(fca_write(a, &f, err, sizeof err) == 0);
-    CHECK(f.data[4] == 3); /* version 3: it holds TGW records */
+    CHECK(f.data[4] == 4); /* version 4, whether or not it holds TGW records */
     agg *b = agg_new();
     CHECK(fca_read(b, f.data, f.len, err, sizeof err) == 0);
     agg_canonicalize(b);
@@ -292,13 +319,14 @@ static int sink_pieces(void *ctx, const void *data, size_t len, char *err, size_
     return 0;
 }
 
-/* An aggregate bigger than the encoder's 256 KiB piece: 3,000 groups of
- * 128 bytes = 384,000 bytes of groups, so the file reaches the sink in
- * pieces and its checksum is taken across them. */
+/* An aggregate bigger than the encoder's 256 KiB piece: 12,000 groups of
+ * ~37 bytes (two IPv4 addresses, counters of 2 to 3 bytes, the absent
+ * start and end 5 bytes each), so the file reaches the sink in pieces and
+ * its checksum is taken across them. */
 static void test_pieces(void)
 {
     agg *a = agg_new();
-    for (uint32_t i = 0; i < 3000; i++) {
+    for (uint32_t i = 0; i < 12000; i++) {
         agg_group g;
         memset(&g, 0, sizeof g);
         g.src = ip_from_v4(0x0a000000u + i);
@@ -327,7 +355,7 @@ static void test_pieces(void)
     for (int i = 7; i >= 0; i--) sum = sum << 8 | f[whole.len - 8 + (size_t)i];
     CHECK(sum == checksum(f + 16, (size_t)plen));
     agg *b = agg_new();
-    CHECK(fca_read(b, whole.data, whole.len, err, sizeof err) == 0 && agg_count(b) == 3000);
+    CHECK(fca_read(b, whole.data, whole.len, err, sizeof err) == 0 && agg_count(b) == 12000);
     agg_free(b);
 
     pieces p = {{0}, 0, 0};
@@ -426,8 +454,148 @@ static void test_gather(void)
     }
 }
 
+/* Version 4's groups keep every value of every field: addresses of each
+ * form (IPv6, IPv4, 0.0.0.0, absent), hours and times at their extremes
+ * and absent, counters at 0, 127, 128 and the maximum, every enum at its
+ * largest, ids of one and two varint bytes. Written, read back and put in
+ * canonical order, the groups are the same bytes. */
+static void test_v4_fields(void)
+{
+    char err[FC_ERRLEN];
+    agg *a = agg_new();
+    char name[16];
+    for (int i = 0; i < 300; i++) { /* ids up to 300: two-byte varints */
+        snprintf(name, sizeof name, "svc-%03d", i);
+        agg_intern(a, name, strlen(name));
+    }
+    static const char *addr[] = {"2001:db8::1", "10.1.2.3", "0.0.0.0", "::", "::1", "255.255.255.255"};
+    static const int32_t hours[] = {AGG_NO_HOUR, 0, -5, 498216, INT32_MAX, INT32_MIN + 1};
+    static const int64_t times[] = {0, -1, 1, INT64_MAX, INT64_MIN, 1793577639, 1793577600 + 3599};
+    static const uint64_t counts[] = {0, 127, 128, 16383, 16384, UINT64_MAX};
+    size_t k = 0;
+    for (size_t i = 0; i < 6; i++) {
+        for (size_t j = 0; j < 6; j++) {
+            agg_group g;
+            memset(&g, 0, sizeof g);
+            ip128 *ip[4] = {&g.src, &g.dst, &g.pkt_src, &g.pkt_dst};
+            for (int f = 0; f < 4; f++) {
+                const char *t = addr[(i + j * (size_t)f) % 6];
+                ip_parse(t, strlen(t), ip[f]);
+            }
+            g.eni = (uint32_t)(1 + (i * 37 + j * 11) % 300);
+            g.src_svc = (uint32_t)((i * 7 + j) % 301);
+            g.dst_svc = j ? 300 : 0;
+            g.hour = hours[(i + j) % 6];
+            g.dstport = (uint16_t)(j == 5 ? 65535 : j * 443);
+            g.protocol = (uint8_t)(i == 5 ? 255 : i);
+            g.action = (uint8_t)(k % 3);
+            g.status = (uint8_t)(k % 4);
+            g.direction = (uint8_t)(j % 3);
+            g.traffic_path = (uint8_t)(k % 9);
+            g.flags = (uint8_t)(k % 16);
+            g.packets = counts[i];
+            g.bytes = counts[j];
+            g.records = counts[(i + j) % 6];
+            g.min_start = times[k % 7];
+            g.max_end = times[(k + 3) % 7];
+            k++;
+            agg_add_group(a, &g);
+        }
+    }
+    agg_canonicalize(a);
+    dbuf f;
+    dbuf_init(&f, 0);
+    CHECK(fca_write(a, &f, err, sizeof err) == 0);
+    agg *b = agg_new();
+    CHECK(fca_read(b, f.data, f.len, err, sizeof err) == 0);
+    agg_canonicalize(b);
+    size_t na, nb;
+    const agg_group *ga = agg_groups(a, &na), *gb = agg_groups(b, &nb);
+    CHECK(na == 36 && nb == na);
+    CHECK(nb == na && memcmp(ga, gb, na * sizeof *ga) == 0);
+    /* and the file again from what was read: the same bytes */
+    dbuf f2;
+    dbuf_init(&f2, 0);
+    CHECK(fca_write(b, &f2, err, sizeof err) == 0);
+    CHECK(f2.len == f.len && memcmp(f.data, f2.data, f.len) == 0);
+    dbuf_free(&f2);
+    dbuf_free(&f);
+    agg_free(b);
+    agg_free(a);
+}
+
+/* one_group()'s file with bytes [off, off + del) of its payload replaced by
+ * ins[0..nins), the length and checksum made right again: read, it must
+ * fail as corrupt (want_ok: read fine, with bytes of 1234 again). */
+static void spliced(const dbuf *f, size_t off, size_t del, const unsigned char *ins, size_t nins, bool want_ok)
+{
+    char err[FC_ERRLEN];
+    size_t plen = f->len - 16 - 8, nplen = plen - del + nins;
+    unsigned char *d = xmalloc(16 + nplen + 8);
+    memcpy(d, f->data, 16);
+    put_le(d + 8, nplen, 8);
+    memcpy(d + 16, f->data + 16, off);
+    if (nins) memcpy(d + 16 + off, ins, nins);
+    memcpy(d + 16 + off + nins, f->data + 16 + off + del, plen - off - del);
+    put_le(d + 16 + nplen, checksum(d + 16, nplen), 8);
+    agg *b = agg_new();
+    int rc = fca_read(b, d, 16 + nplen + 8, err, sizeof err);
+    if (want_ok) {
+        size_t n;
+        const agg_group *g = agg_groups(b, &n);
+        CHECK(rc == 0 && n == 1 && n && g[0].bytes == 1234);
+    } else {
+        CHECK(rc == -1 && strstr(err, "corrupt") != NULL);
+    }
+    agg_free(b);
+    free(d);
+}
+
+/* one_group()'s group in version 4, at payload byte 25 (u32 ids 0, u32
+ * strings 1, "eni-1" with its u32 length, u64 groups 1):
+ *   0 form 0x05 (src, dst IPv4)  1-4 src  5-8 dst  9 eni 1  10, 11 svc 0
+ *   12-14 hour  15 port 0  16 protocol  17 action | status << 2 = 0x05
+ *   18 traffic_path  19 flags  20 packets  21-22 bytes  23 records ... */
+static void test_v4_corrupt(void)
+{
+    char err[FC_ERRLEN];
+    agg *a = one_group();
+    dbuf f;
+    dbuf_init(&f, 0);
+    CHECK(fca_write(a, &f, err, sizeof err) == 0);
+    const size_t G = 25;
+    const unsigned char *g = (const unsigned char *)f.data + 16 + G;
+    CHECK(g[0] == 0x05 && g[1] == 10 && g[4] == 1 && g[8] == 2 && g[9] == 1 && g[17] == 0x05 && g[19] == 3);
+    spliced(&f, G, 0, NULL, 0, true); /* the control: unchanged, it reads */
+    unsigned char b;
+    b = 0x07; /* src of form 3 */
+    spliced(&f, G, 1, &b, 1, false);
+    b = 0x45; /* a spare bit of the packed byte */
+    spliced(&f, G + 17, 1, &b, 1, false);
+    b = 9; /* traffic-path 9 */
+    spliced(&f, G + 18, 1, &b, 1, false);
+    b = 2; /* an ENI id past the string table */
+    spliced(&f, G + 9, 1, &b, 1, false);
+    const unsigned char long_eni[2] = {0x81, 0x00}; /* eni 1 in two bytes: not the shortest form */
+    spliced(&f, G + 9, 1, long_eni, 2, false);
+    const unsigned char port[3] = {0x80, 0x80, 0x04}; /* port 65536 */
+    spliced(&f, G + 15, 1, port, 3, false);
+    const unsigned char hour[5] = {0x80, 0x80, 0x80, 0x80, 0x10}; /* zz 2^32: hour 2^31 */
+    spliced(&f, G + 12, 3, hour, 5, false);
+    unsigned char v6[17] = {0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1};
+    spliced(&f, G, 5, v6, 17, false); /* 10.0.0.1 spelled as form 2 */
+    v6[11] = 0xfe; /* a true IPv6 address in form 2 reads */
+    spliced(&f, G, 5, v6, 17, true);
+    const unsigned char eleven[11] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
+    spliced(&f, G + 20, 1, eleven, 11, false); /* packets: a varint of 11 bytes */
+    dbuf_free(&f);
+    agg_free(a);
+}
+
 int main(void)
 {
+    test_v4_fields();
+    test_v4_corrupt();
     test_gather();
     test_pieces();
     test_ids();

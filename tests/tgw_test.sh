@@ -9,7 +9,7 @@
 #   A -> C: only the egress record at C, 1 GiB  1 x 0.02 = $0.02, 111 pays
 #   C -> A: ingress at C 0.5 GiB               0.5 x 0.02 = $0.01, 222 pays
 #   total 3.5 GiB = 3758096384 bytes, $0.07; 111: 3 GiB $0.06, 222: 0.5 GiB $0.01
-# Then: the .fca (version 3) gives the same figures (`top -o x.json`, the
+# Then: the .fca (version 3 on) gives the same figures (`top -o x.json`, the
 # report's JSON without the HTML); split inputs and threads
 # too; the HTML section and the topology show the attachments; and adding the
 # VPC flow logs of the A -> B traffic (the workload's and the attachment
@@ -59,14 +59,14 @@ EOF
 "$BIN" report "$F/tgw.log" -q --now 2026-11-03T00:00:00Z --json "$TMP/r.json" -o "$TMP/r.html" 2>/dev/null
 check "$(summary "$TMP/r.json")" "$(cat "$TMP/want")" "TGW chargeback in report --json"
 
-# the .fca carries the TGW table (version 3) and reads back to the same result
+# the .fca carries the TGW table (version 4, as every .fca this build writes) and reads back to the same result
 "$BIN" aggregate "$F/tgw.log" -q -o "$TMP/t.fca" 2>/dev/null
-check "$(od -A n -t u1 -j 4 -N 1 "$TMP/t.fca" | tr -d ' ')" "3" ".fca version with TGW records"
+check "$(od -A n -t u1 -j 4 -N 1 "$TMP/t.fca" | tr -d ' ')" "4" ".fca version with TGW records"
 "$BIN" top "$TMP/t.fca" -q --now 2026-11-03T00:00:00Z -o "$TMP/f.json" 2>/dev/null
 check "$(summary "$TMP/f.json")" "$(cat "$TMP/want")" "report from the .fca"
-# an aggregate of VPC flow logs alone is still a version 2 file
+# an aggregate of VPC flow logs alone is version 4 too
 "$BIN" aggregate "$F/vpc.log" -q -o "$TMP/v.fca" 2>/dev/null
-check "$(od -A n -t u1 -j 4 -N 1 "$TMP/v.fca" | tr -d ' ')" "2" ".fca version without TGW records"
+check "$(od -A n -t u1 -j 4 -N 1 "$TMP/v.fca" | tr -d ' ')" "4" ".fca version without TGW records"
 
 # split in two files (each with its header), read by 1 and 3 threads and
 # merged from two .fca: the same figures
