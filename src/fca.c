@@ -642,18 +642,27 @@ int fca_read_seq(agg *a, const void *data, size_t len, uint64_t seq, char *err, 
     }
     uint64_t ng = get(&c, 8);
     if (!c.bad && ng > (c.n - c.i) / (ver >= 4 ? GROUP4_MIN : GROUP_LEN)) c.bad = true;
+    /* in batches: the table's misses overlap (agg_add_batch), which at
+     * millions of groups halves the time of reading an .fca */
+    agg_group *batch = xmalloc(AGG_BATCH * sizeof *batch);
+    size_t nb = 0;
     for (uint64_t k = 0; k < ng && !c.bad; k++) {
-        agg_group g;
-        memset(&g, 0, sizeof g);
-        if (ver >= 4) get_group4(&c, &g);
-        else get_group(&c, &g);
-        if (g.eni > nstr || g.src_svc > nstr || g.dst_svc > nstr || g.action > FL_REJECT ||
-            g.status > FL_SKIPDATA || g.direction > FL_EGRESS || g.traffic_path > 8) {
+        agg_group *g = &batch[nb];
+        memset(g, 0, sizeof *g);
+        if (ver >= 4) get_group4(&c, g);
+        else get_group(&c, g);
+        if (g->eni > nstr || g->src_svc > nstr || g->dst_svc > nstr || g->action > FL_REJECT ||
+            g->status > FL_SKIPDATA || g->direction > FL_EGRESS || g->traffic_path > 8) {
             c.bad = true;
             break;
         }
-        agg_add_group(tmp, &g);
+        if (++nb == AGG_BATCH) {
+            agg_add_batch(tmp, batch, nb);
+            nb = 0;
+        }
     }
+    if (!c.bad && nb) agg_add_batch(tmp, batch, nb);
+    free(batch);
     uint64_t nm = get(&c, 4);
     for (uint64_t k = 0; k < nm && !c.bad; k++) {
         uint32_t eni = (uint32_t)get(&c, 4);
