@@ -118,13 +118,19 @@ row() { # tool wall rss_kib (and $C, the CPU seconds of the same tool)
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
+# where a set's files are: its format, plain or gz, and genflows' shape
+set_dir() {
+  local d="$DATA/$1-$N-$2"
+  [ "$FILES$PAIRS$ZIPF" = "0500001.05" ] || d="$DATA/$1-$N-f$FILES-p$PAIRS-z$ZIPF-$2"
+  [ "$ENIS" = 2000 ] || d="${d%-$2}-e$ENIS-$2"
+  echo "$d"
+}
+
 fail=0
 for fmt in $FORMATS; do
   for kind in $KINDS; do
     gzk=$([ "$kind" = plain ] && echo plain || echo gz) # stdin reads the gzip files
-    dir="$DATA/$fmt-$N-$gzk"
-    [ "$FILES$PAIRS$ZIPF" = "0500001.05" ] || dir="$DATA/$fmt-$N-f$FILES-p$PAIRS-z$ZIPF-$gzk"
-    [ "$ENIS" = 2000 ] || dir="${dir%-$gzk}-e$ENIS-$gzk"
+    dir=$(set_dir "$fmt" "$gzk")
     if [ ! -f "$dir/.complete" ]; then
       rm -rf "$dir"
       echo "generating $dir ..."
@@ -153,7 +159,7 @@ for fmt in $FORMATS; do
     fi
     run duckdb node "$HERE/duckdb_groupby.mjs" "$T" "$OUT/duck.csv" "${files[@]}"; row "duckdb ($T threads)" "$W" "$M"; WD=$W; MD=$M; CD=$C
     fcaopt=(); [ "$FCA" = 1 ] && fcaopt=(-o "$OUT/fc.fca")
-    label="flowcost --csv$([ "$FCA" = 1 ] && echo ' -o fca')"
+    label="flowcost --csv$([ "$FCA" = 1 ] && echo ' -o fca' || true)"
     if [ "$kind" = stdin ]; then
       run flowcost bash -c 'b=$1; shift; cat "$@" | "$b" aggregate --threads "$T" --csv "$OUT/fc.csv" ${FCAOPT:+-o "$FCAOPT"} -' - "$BIN" "${files[@]}"
     else
@@ -190,7 +196,8 @@ done
 if [ "$MEMORY" = 1 ]; then
   # 10x the records with exactly the same groups: the same files given 10 times
   fmt=${FORMATS%% *}; kind=${KINDS%% *}
-  mapfile -t files < <(find "$DATA/$fmt-$N-$kind" -type f ! -name .complete | sort | head -2)
+  [ "$kind" = plain ] || kind=gz # stdin reads the gzip files
+  mapfile -t files < <(find "$(set_dir "$fmt" "$kind")/" -type f ! -name .complete | sort | head -2)
   ten=(); for i in 1 2 3 4 5 6 7 8 9 10; do ten+=("${files[@]}"); done
   run mem1 "$BIN" aggregate --threads "$T" --csv "$OUT/m1.csv" "${files[@]}"; M1=$M
   run mem10 "$BIN" aggregate --threads "$T" --csv "$OUT/m10.csv" "${ten[@]}"; M10=$M
