@@ -205,11 +205,10 @@ static void put_str(enc *e, const char *s, size_t l)
 
 /* ---- version 4 groups ---- */
 
+/* an address's form in a version 4 group: 0 all zero, 1 IPv4-mapped, 2 other */
 static inline unsigned ip_form(const ip128 *ip)
 {
-    static const uint8_t zero[16], mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (memcmp(ip->b, mapped, 12) == 0) return 1;
-    return memcmp(ip->b, zero, 16) == 0 ? 0 : 2;
+    return ip_is_v4(ip) ? 1 : ip_is_zero(ip) ? 0 : 2;
 }
 
 static inline uint64_t zz(uint64_t d)

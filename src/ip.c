@@ -19,20 +19,9 @@ ip128 ip_from_v4(uint32_t a)
     return ip;
 }
 
-bool ip_is_v4(const ip128 *ip)
-{
-    return memcmp(ip->b, v4prefix, 12) == 0;
-}
-
 uint32_t ip_v4(const ip128 *ip)
 {
     return (uint32_t)ip->b[12] << 24 | (uint32_t)ip->b[13] << 16 | (uint32_t)ip->b[14] << 8 | ip->b[15];
-}
-
-bool ip_is_zero(const ip128 *ip)
-{
-    static const uint8_t z[16];
-    return memcmp(ip->b, z, 16) == 0;
 }
 
 static int parse_v4(const char *s, size_t n, uint32_t *out)

@@ -21,10 +21,20 @@ int ip_parse(const char *s, size_t n, ip128 *out);
 /* Canonical text: dotted quad for IPv4, RFC 5952 for IPv6. buf >= IP_STRLEN. */
 void ip_format(const ip128 *ip, char *buf, size_t n);
 
-bool ip_is_v4(const ip128 *ip);
+/* Inline, as ip_cmp below: the .fca writer classifies four addresses a
+ * group, twice (its length, then its bytes), at millions of groups. */
+static inline bool ip_is_v4(const ip128 *ip)
+{
+    static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return memcmp(ip->b, prefix, 12) == 0;
+}
 uint32_t ip_v4(const ip128 *ip); /* host order; only meaningful if ip_is_v4 */
 ip128 ip_from_v4(uint32_t host_order);
-bool ip_is_zero(const ip128 *ip);
+static inline bool ip_is_zero(const ip128 *ip)
+{
+    static const uint8_t zero[16];
+    return memcmp(ip->b, zero, 16) == 0;
+}
 /* Total order, for sorting: memcmp's order of the 16 bytes (-1, 0, 1),
  * and equality. Inline, as two big-endian words: the cost model and the
  * sorts compare addresses in per-group loops (millions of times). */
