@@ -14,31 +14,7 @@
 #include "fca.h"
 #include "inputs.h"
 #include "util.h"
-
-/* The payload checksum of the format (fca.c's header: FNV-style over
- * little-endian 8-byte words, then a final mix). Copied here on purpose: a
- * version 1 file is built by hand below, as an older flowcost wrote it. */
-static uint64_t checksum(const unsigned char *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w = 0;
-        for (int k = 7; k >= 0; k--) w = w << 8 | p[i + (size_t)k];
-        h = (h ^ w) * 0x100000001b3ULL;
-        h ^= h >> 31;
-    }
-    for (; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
-}
-
-static void put_le(unsigned char *p, uint64_t v, int n)
-{
-    for (int i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i));
-}
+#include "fca_sum.h"
 
 static agg *one_group(void)
 {
