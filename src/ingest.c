@@ -593,8 +593,6 @@ static int scan_buf(worker *w, char *buf, size_t len, bool eof, bool *skipping, 
     fl_rec rec[REC_AHEAD];
     unsigned first = 0, npend = 0;
     unsigned gen = w->fmt_gen - 1;
-#define DRAIN()                                                                                                   \
-    for (; npend; npend--, first = (first + 1) % REC_AHEAD) fast_record(w, &rec[first])
     for (;;) {
         /* The common line: parsed in the same pass that finds its end.
          * Ending at buf[len] means the line may go on in the next read. */
@@ -617,7 +615,7 @@ static int scan_buf(worker *w, char *buf, size_t len, bool eof, bool *skipping, 
                 continue;
             }
         }
-        DRAIN();
+        for (; npend; npend--, first = (first + 1) % REC_AHEAD) fast_record(w, &rec[first]);
         char *nl = memchr(buf + pos, '\n', len - pos);
         if (!nl) break;
         size_t ll = (size_t)(nl - (buf + pos));
@@ -629,7 +627,6 @@ static int scan_buf(worker *w, char *buf, size_t len, bool eof, bool *skipping, 
         }
         pos += ll + 1;
     }
-#undef DRAIN
     *ppos = pos;
     return 0;
 }
